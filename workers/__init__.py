@@ -1,0 +1,1 @@
+"""Worker process entry points (`ylada worker`)."""

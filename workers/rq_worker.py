@@ -1,0 +1,30 @@
+"""`ylada worker`: an RQ worker that stays warm.
+
+SimpleWorker runs jobs in its own process (no fork per job): a forked child re-imports
+SQLAlchemy/psycopg/httpx for every job, which ENVIRONMENT.md measured at ~5 jobs/s.
+Run several of these processes (on several hosts) to scale out.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from rq import SimpleWorker
+
+from ylada_app.core.settings import get_settings
+from ylada_app.jobs.queue import DEFAULT_QUEUE, redis_connection
+
+
+def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
+    settings = get_settings()
+    if not settings.redis_url:
+        print("REDIS_URL is not set: jobs run inside the app process, no worker needed.",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    worker = SimpleWorker(
+        queues or [DEFAULT_QUEUE], connection=redis_connection(settings.redis_url)
+    )
+    worker.work(burst=burst, with_scheduler=True)
+    return 0

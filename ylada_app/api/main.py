@@ -1,0 +1,36 @@
+"""FastAPI application factory and error mapping."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ylada_app.api import health, webhooks_whatsapp
+from ylada_app.services.errors import ServiceError
+
+
+def create_app() -> FastAPI:
+    api = FastAPI(title="ylada API", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    api.include_router(health.router)
+    api.include_router(webhooks_whatsapp.router)
+
+    @api.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status,
+            content={"error": exc.code, "message": exc.message(), "fields": exc.field_errors},
+        )
+
+    @api.exception_handler(RequestValidationError)
+    async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"error": "error.invalid_fields", "message": "Requisição inválida.",
+                     "detail": [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]},
+        )
+
+    return api
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Transports: the WhatsApp Cloud API adapter and the simulator. No flow logic here."""

@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API: Graph API client, webhook verification and parsing."""

@@ -1,0 +1,110 @@
+"""`ylada` operations command: migrate, seed, worker, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ylada_app.core.settings import PROJECT_ROOT
+
+
+def _alembic_config(url: str | None = None):
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    from alembic import command
+
+    from ylada_app.core.settings import get_settings
+
+    settings = get_settings()
+    if (url or settings.database_url).startswith("sqlite"):
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    command.upgrade(_alembic_config(url), revision)
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from ylada_app.core.db import session_scope
+    from ylada_app.services import seed
+
+    with session_scope() as session:
+        if args.demo:
+            logins = seed.seed_demo(session)
+            print(f"demo admin: {logins.admin_email} / {logins.password}")
+            print(f"demo owner: {logins.owner_email} / {logins.password}")
+        else:
+            print(f"plans created: {seed.seed_plans(session)}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    migrate(revision=args.revision)
+    print("database is at", args.revision)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from workers.rq_worker import main as worker_main
+
+    return worker_main(args.queues or None, burst=args.burst)
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from ylada_app.core.db import session_scope
+    from ylada_app.services import auth
+    from ylada_app.services.errors import ServiceError
+
+    password = args.password or getpass.getpass("Senha: ")
+    try:
+        with session_scope() as session:
+            auth.create_user(
+                session, email=args.email, name=args.name, password=password,
+                is_platform_admin=True,
+            )
+    except ServiceError as exc:
+        for field, code in exc.field_errors.items():
+            from ylada_app.core.i18n import translate
+
+            print(f"{field}: {translate(code)}", file=sys.stderr)
+        return 1
+    print("admin created:", args.email)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ylada", description="ylada operations")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("migrate", help="apply database migrations (alembic upgrade)")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("seed", help="seed plans (and, with --demo, demo accounts)")
+    p.add_argument("--demo", action="store_true", help="also create the demo admin and tenant")
+    p.set_defaults(func=cmd_seed)
+    p = sub.add_parser("worker", help="run an RQ worker (needs REDIS_URL)")
+    p.add_argument("queues", nargs="*")
+    p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("create-admin", help="create a platform administrator")
+    p.add_argument("email")
+    p.add_argument("--name", default="Admin")
+    p.add_argument("--password")
+    p.set_defaults(func=cmd_create_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Status badges with colours that read at a glance."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.texts import t
+
+_COLORS = {
+    "connected": "green", "active": "green", "draft": "gray", "error": "red",
+    "disabled": "gray", "suspended": "red", "trialing": "blue", "past_due": "orange",
+    "canceled": "gray",
+}
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (key, rx.badge(t(f"status.{key}"), color_scheme=color, variant="soft", size="2"))
+            for key, color in _COLORS.items()
+        ],
+        rx.badge(status, variant="soft", size="2"),
+    )

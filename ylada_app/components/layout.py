@@ -1,0 +1,207 @@
+"""The app shell: sidebar navigation, tenant switcher, language toggle, user menu."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.texts import t
+from ylada_app.state.session import SessionState
+
+BRAND = "#128C7E"
+
+
+def logo(size: str = "6") -> rx.Component:
+    return rx.hstack(
+        rx.center(
+            rx.icon("message-circle", color="white", size=18),
+            background=BRAND, border_radius="10px", width="32px", height="32px",
+        ),
+        rx.heading("ylada", size=size, weight="bold", color=BRAND),
+        align="center",
+        spacing="2",
+    )
+
+
+def _nav_item(icon: str, label_key: str, href: str) -> rx.Component:
+    active = SessionState.router.url.path.startswith(href)
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=18),
+            rx.text(t(label_key), size="3"),
+            align="center",
+            spacing="3",
+            padding_x="12px",
+            padding_y="8px",
+            border_radius="8px",
+            width="100%",
+            background=rx.cond(active, rx.color("jade", 3), "transparent"),
+            color=rx.cond(active, rx.color("jade", 11), rx.color("gray", 12)),
+            _hover={"background": rx.color("jade", 2)},
+        ),
+        href=href,
+        underline="none",
+        width="100%",
+        id=f"nav-{href.strip('/').replace('/', '-')}",
+    )
+
+
+def tenant_switcher() -> rx.Component:
+    return rx.vstack(
+        rx.text(t("nav.tenant"), size="1", color_scheme="gray", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", id="tenant-switcher"),
+            rx.select.content(
+                rx.foreach(
+                    SessionState.tenants,
+                    lambda ten: rx.select.item(ten["name"], value=ten["id"]),
+                )
+            ),
+            value=SessionState.tenant_key,
+            on_change=SessionState.switch_tenant,
+            size="2",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.vstack(
+        logo(),
+        rx.cond(SessionState.tenants.length() > 0, tenant_switcher()),
+        rx.vstack(
+            _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
+            _nav_item("smartphone", "nav.instances", "/instances"),
+            _nav_item("users", "nav.team", "/team"),
+            _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
+            rx.cond(SessionState.is_admin, _nav_item("shield", "nav.admin", "/admin")),
+            spacing="1",
+            width="100%",
+        ),
+        rx.spacer(),
+        rx.vstack(
+            rx.text(SessionState.user_name, size="2", weight="medium"),
+            rx.text(SessionState.user_email, size="1", color_scheme="gray"),
+            rx.hstack(
+                rx.button(
+                    rx.icon("languages", size=14), t("nav.language"), variant="soft",
+                    color_scheme="gray", size="1", on_click=SessionState.toggle_lang,
+                    id="lang-toggle",
+                ),
+                rx.button(
+                    rx.icon("log-out", size=14), t("nav.logout"), variant="soft",
+                    color_scheme="gray", size="1", on_click=SessionState.logout, id="logout",
+                ),
+                spacing="2",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        width="250px",
+        min_width="250px",
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding="20px",
+        spacing="5",
+        background="white",
+        border_right=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def loading_block() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), padding="80px", width="100%")
+
+
+def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Component:
+    """A protected page: nothing of it renders until the session check has passed."""
+    body = rx.box(
+        rx.cond(ready if ready is not None else SessionState.authed, rx.fragment(*content),
+                loading_block()),
+        flex="1",
+        padding=["16px", "24px", "32px 40px"],
+        max_width="1200px",
+        width="100%",
+    )
+    return rx.hstack(
+        rx.cond(SessionState.authed, sidebar()),
+        body,
+        spacing="0",
+        align="start",
+        min_height="100vh",
+        background=rx.color("gray", 2),
+        width="100%",
+    )
+
+
+def page_header(title_key: str, subtitle_key: str | None = None, *actions) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(t(title_key), size="7", weight="bold"),
+            rx.text(t(subtitle_key), color_scheme="gray", size="3") if subtitle_key else None,
+            spacing="1",
+        ),
+        rx.spacer(),
+        *actions,
+        width="100%",
+        align="center",
+        margin_bottom="24px",
+    )
+
+
+def card(*children, **props) -> rx.Component:
+    return rx.box(
+        *children,
+        background="white",
+        border=f"1px solid {rx.color('gray', 4)}",
+        border_radius="12px",
+        padding="20px",
+        width="100%",
+        **props,
+    )
+
+
+def not_found_block() -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.icon("search-x", size=32, color=rx.color("gray", 9)),
+            rx.heading(t("common.not_found_title"), size="5"),
+            rx.text(t("common.not_found_body"), color_scheme="gray"),
+            rx.link(t("common.back"), href="/instances"),
+            align="center",
+            spacing="3",
+            padding="32px",
+        ),
+        id="not-found",
+    )
+
+
+def public_shell(*content: rx.Component) -> rx.Component:
+    """Login / sign-up: a centred card on a soft background."""
+    return rx.center(
+        rx.vstack(
+            logo("7"),
+            rx.text(t("app.tagline"), color_scheme="gray", size="3"),
+            rx.box(
+                *content,
+                background="white",
+                border=f"1px solid {rx.color('gray', 4)}",
+                border_radius="16px",
+                padding="32px",
+                width="100%",
+                box_shadow="0 8px 30px rgba(0,0,0,0.06)",
+            ),
+            rx.button(
+                rx.icon("languages", size=14), t("nav.language"), variant="ghost",
+                color_scheme="gray", size="1", on_click=SessionState.toggle_lang,
+                id="lang-toggle",
+            ),
+            align="center",
+            spacing="4",
+            width="100%",
+            max_width="440px",
+        ),
+        min_height="100vh",
+        padding="24px",
+        background=f"linear-gradient(160deg, {rx.color('jade', 2)} 0%, {rx.color('gray', 2)} 60%)",
+    )

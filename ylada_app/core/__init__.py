@@ -1,0 +1,1 @@
+"""Core plumbing: settings, database, crypto, security helpers and messages. No Reflex here."""

@@ -1,0 +1,72 @@
+"""Database engine and sessions (SQLModel over SQLAlchemy 2; SQLite or PostgreSQL/psycopg 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from ylada_app.core.settings import get_settings
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+_ENGINES: dict[tuple[str, bool], Engine] = {}
+
+
+def _engine_for(url: str, echo: bool) -> Engine:
+    key = (url, echo)
+    if key not in _ENGINES:
+        _ENGINES[key] = _build_engine(normalize_url(url), echo)
+    return _ENGINES[key]
+
+
+def _build_engine(url: str, echo: bool) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    settings = get_settings()
+    return _engine_for(url or settings.database_url, settings.sql_echo)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and workers after a fork)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

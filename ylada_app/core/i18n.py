@@ -1,0 +1,91 @@
+"""Message catalog: pt-BR first, English second. Pure data plus a `translate` helper.
+
+Keys are stable identifiers used by services (error codes) and by the UI (labels).
+"""
+
+from __future__ import annotations
+
+DEFAULT_LANG = "pt-BR"
+LANGS = ("pt-BR", "en")
+
+# key: (pt-BR, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- errors raised by services ---
+    "error.invalid_fields": ("Corrija os campos destacados.", "Fix the highlighted fields."),
+    "error.required": ("Campo obrigatório.", "This field is required."),
+    "error.too_long": ("Use no máximo {max} caracteres.", "Use at most {max} characters."),
+    "error.too_short": ("Use pelo menos {min} caracteres.", "Use at least {min} characters."),
+    "error.email_invalid": ("Informe um e-mail válido.", "Enter a valid e-mail address."),
+    "error.email_taken": ("Já existe uma conta com este e-mail.", "An account with this e-mail already exists."),
+    "error.password_weak": (
+        "A senha precisa de pelo menos 8 caracteres, com letras e números.",
+        "The password needs at least 8 characters, with letters and digits.",
+    ),
+    "error.password_common": ("Esta senha é muito comum. Escolha outra.", "This password is too common. Choose another."),
+    "error.login_invalid": ("E-mail ou senha incorretos.", "Wrong e-mail or password."),
+    "error.login_rate_limited": (
+        "Muitas tentativas. Aguarde {minutes} minutos e tente de novo.",
+        "Too many attempts. Wait {minutes} minutes and try again.",
+    ),
+    "error.niche_invalid": ("Escolha um segmento da lista.", "Choose a niche from the list."),
+    "error.not_found": ("Não encontrado.", "Not found."),
+    "error.forbidden": ("Você não tem permissão para isso.", "You are not allowed to do that."),
+    "error.owner_only": ("Somente o proprietário pode fazer isso.", "Only the owner can do that."),
+    "error.admin_only": ("Área restrita a administradores da plataforma.", "Platform administrators only."),
+    "error.not_member": ("Você não faz parte desta empresa.", "You are not a member of this business."),
+    "error.already_member": ("Esta pessoa já faz parte da empresa.", "This person is already a member."),
+    "error.already_invited": ("Já existe um convite pendente para este e-mail.", "There is already a pending invitation for this e-mail."),
+    "error.channel_invalid": ("Tipo de canal inválido.", "Invalid channel type."),
+    "error.role_invalid": ("Papel inválido.", "Invalid role."),
+    "error.phone_number_id_invalid": (
+        "O Phone number ID tem só dígitos (5 a 20), como aparece no painel da Meta.",
+        "The phone number ID has digits only (5 to 20), as shown in Meta's dashboard.",
+    ),
+    "error.waba_id_invalid": (
+        "O ID da conta do WhatsApp Business tem só dígitos (5 a 20).",
+        "The WhatsApp Business account ID has digits only (5 to 20).",
+    ),
+    "error.access_token_invalid": ("Token de acesso inválido.", "Invalid access token."),
+    "error.app_secret_invalid": ("Chave secreta do app inválida (32 caracteres hexadecimais).", "Invalid app secret (32 hexadecimal characters)."),
+    "error.graph_auth": (
+        "A Meta recusou o token de acesso. Gere um token novo com a permissão whatsapp_business_messaging.",
+        "Meta refused the access token. Generate a new token with the whatsapp_business_messaging permission.",
+    ),
+    "error.graph_not_found": (
+        "A Meta não encontrou este Phone number ID para este token.",
+        "Meta did not find this phone number ID for this token.",
+    ),
+    "error.graph_unavailable": (
+        "Não foi possível falar com a API da Meta agora. Nada foi salvo; tente de novo em instantes.",
+        "Could not reach Meta's API right now. Nothing was saved; try again shortly.",
+    ),
+    "error.instance_disabled": ("Esta instância está desativada.", "This instance is disabled."),
+    "error.not_whatsapp": ("Esta instância é um simulador; crie uma instância WhatsApp para conectar.", "This instance is a simulator; create a WhatsApp instance to connect."),
+    "error.status_invalid": ("Status inválido.", "Invalid status."),
+    "error.session_expired": ("Sua sessão expirou. Entre novamente.", "Your session expired. Log in again."),
+    "error.unexpected": ("Algo deu errado do nosso lado. Tente de novo.", "Something went wrong on our side. Try again."),
+}
+
+
+def _all() -> dict[str, tuple[str, str]]:
+    from ylada_app.core.i18n_ui import UI_TEXTS
+
+    return {**MESSAGES, **UI_TEXTS}
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        from ylada_app.core.i18n_ui import UI_TEXTS
+
+        pair = UI_TEXTS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text
+
+
+def catalog(lang: str) -> dict[str, str]:
+    """The whole catalog in one language (sent once to the browser by the UI)."""
+    idx = 1 if lang == "en" else 0
+    return {k: v[idx] for k, v in _all().items()}

@@ -1,0 +1,91 @@
+"""Application settings, read from the environment (and `.env`) with pydantic-settings.
+
+The embedded default needs no configuration at all: a SQLite file under `.data/`, jobs run
+in-process, and a development secret key generated once and stored in `.data/secret_key`.
+Production (`YLADA_ENV=production`) refuses to start without an explicit `SECRET_KEY`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used (e.g. production without SECRET_KEY)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    ylada_env: str = Field(default="development", description="development | test | production")
+    data_dir: Path = PROJECT_ROOT / ".data"
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = ""
+    whatsapp_graph_url: str = "https://graph.facebook.com"
+    whatsapp_graph_version: str = "v21.0"
+    whatsapp_graph_timeout_s: float = 10.0
+    public_base_url: str = "http://localhost:3000"
+    session_days: int = 30
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'ylada.db'}"
+        if not self.secret_key:
+            if self.is_production:
+                raise SettingsError(
+                    "SECRET_KEY is required in production (YLADA_ENV=production). "
+                    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            self.secret_key = _dev_secret_key(self.data_dir)
+        elif len(self.secret_key) < 32:
+            raise SettingsError("SECRET_KEY must have at least 32 characters.")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.ylada_env.lower() in {"production", "prod"}
+
+    @property
+    def jobs_in_process(self) -> bool:
+        """Without Redis, background jobs run inside the app process (embedded default)."""
+        return not self.redis_url
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """Create (once) and return a random development key kept beside the SQLite file."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    os.replace(tmp, path)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,61 @@
+"""Enqueue jobs by dotted name: RQ on Redis when REDIS_URL is set, in-process otherwise.
+
+Services call `enqueue("ylada_app.jobs.instances.recheck_instance", instance_id)` so no
+import runs back up the layers. In the embedded default a small thread pool runs the same
+function in the app process, so both modes share one code path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+from ylada_app.core.settings import get_settings
+
+log = logging.getLogger(__name__)
+DEFAULT_QUEUE = "default"
+_pool: ThreadPoolExecutor | None = None
+
+
+def resolve(dotted: str):
+    module_name, _, attr = dotted.rpartition(".")
+    if not module_name.startswith("ylada_app.jobs."):
+        raise ValueError(f"not a job: {dotted}")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+@lru_cache(maxsize=4)
+def redis_connection(url: str):
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def get_queue(name: str = DEFAULT_QUEUE):
+    from rq import Queue
+
+    return Queue(name, connection=redis_connection(get_settings().redis_url))
+
+
+def enqueue(dotted: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> Any:
+    """Run `dotted(*args, **kwargs)` in the background. Returns an RQ Job or a Future."""
+    settings = get_settings()
+    if settings.redis_url:
+        return get_queue().enqueue(dotted, *args, job_id=job_id, **kwargs)
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ylada-job")
+    fn = resolve(dotted)
+    future: Future = _pool.submit(_run_logged, dotted, fn, args, kwargs)
+    return future
+
+
+def _run_logged(dotted: str, fn, args, kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except Exception:
+        log.exception("in-process job %s failed", dotted)
+        raise

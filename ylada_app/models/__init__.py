@@ -1,0 +1,20 @@
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
+from ylada_app.models.base import utcnow
+from ylada_app.models.billing import Plan, Subscription
+from ylada_app.models.instance import Instance
+from ylada_app.models.tenant import Membership, Tenant, User
+
+__all__ = [
+    "AuthSession",
+    "Instance",
+    "Invitation",
+    "LoginAttempt",
+    "Membership",
+    "Plan",
+    "Subscription",
+    "Tenant",
+    "User",
+    "utcnow",
+]

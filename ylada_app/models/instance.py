@@ -1,0 +1,45 @@
+"""Instances: one WhatsApp number (Cloud API) or a simulator, owned by a tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from ylada_app.models.base import time_field
+
+
+class ChannelKind(StrEnum):
+    WHATSAPP_CLOUD = "whatsapp_cloud"
+    SIMULATOR = "simulator"
+
+
+class InstanceStatus(StrEnum):
+    DRAFT = "draft"
+    CONNECTED = "connected"
+    ERROR = "error"
+    DISABLED = "disabled"
+
+
+class Instance(SQLModel, table=True):
+    __tablename__ = "instance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=60)
+    channel: str = Field(default=ChannelKind.SIMULATOR, max_length=20)
+    phone_number_id: str | None = Field(default=None, max_length=32, index=True)
+    waba_id: str | None = Field(default=None, max_length=32)
+    display_number: str | None = Field(default=None, max_length=32)
+    verified_name: str | None = Field(default=None, max_length=120)
+    access_token_enc: str | None = Field(default=None)
+    app_secret_enc: str | None = Field(default=None)
+    verify_token: str = Field(max_length=64)
+    # Public, unguessable part of the webhook URL: /webhooks/whatsapp/{webhook_key}
+    webhook_key: str = Field(max_length=64, unique=True, index=True)
+    status: str = Field(default=InstanceStatus.DRAFT, max_length=20)
+    status_detail: str | None = Field(default=None, max_length=300)
+    last_checked_at: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)

@@ -1,0 +1,61 @@
+"""Tenants (businesses), users and the memberships that join them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ylada_app.models.base import time_field
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+NICHES = ("distribuidores", "ecommerce", "servicos", "educacao", "delivery", "outro")
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    slug: str = Field(max_length=90, unique=True, index=True)
+    niche: str = Field(default="outro", max_length=30)
+    status: str = Field(default=TenantStatus.ACTIVE, max_length=20, index=True)
+    suspended_reason: str | None = Field(default=None, max_length=300)
+    timezone: str = Field(default="America/Sao_Paulo", max_length=60)
+    created_at: datetime = time_field(default_now=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stored lower-cased: uniqueness is case-insensitive on every database.
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    is_platform_admin: bool = Field(default=False)
+    locale: str = Field(default="pt-BR", max_length=10)
+    created_at: datetime = time_field(default_now=True)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "tenant_id", name="uq_membership_user_tenant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    role: str = Field(default=Role.MEMBER, max_length=20)
+    created_at: datetime = time_field(default_now=True)

@@ -1,0 +1,256 @@
+"""/admin and /admin/tenants/[tid]: platform admins list tenants, suspend and reactivate."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.badges import status_badge
+from ylada_app.components.layout import app_shell, card, page_header
+from ylada_app.components.texts import t
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import admin
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+
+def _tenant_rows(session, *, actor, search: str) -> list[dict[str, str]]:
+    return [
+        {
+            "id": str(r.id), "name": r.name, "slug": r.slug, "status": r.status,
+            "owner": r.owner_email or "—", "instances": str(r.instance_count),
+            "plan": r.plan_name or "—", "sub_status": r.subscription_status,
+            "created": r.created_at.strftime("%d/%m/%Y"),
+        }
+        for r in admin.list_tenants(session, actor, search=search)
+    ]
+
+
+class AdminState(SessionState):
+    rows: list[dict[str, str]] = []
+    search: str = ""
+    loaded: bool = False
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        yield
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
+        self.loaded = True
+
+    @rx.event
+    async def do_search(self, form: dict):
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            return redirect
+        self.search = (form.get("q") or "")[:80]
+        self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
+
+    @rx.var
+    def suspended_count(self) -> int:
+        return len([r for r in self.rows if r["status"] == "suspended"])
+
+
+def _detail(session, *, actor, tenant_id: str) -> dict:
+    d = admin.tenant_detail(session, actor, tenant_id=tenant_id)
+    return {
+        "tenant": {
+            "id": str(d.tenant.id), "name": d.tenant.name, "slug": d.tenant.slug,
+            "status": d.tenant.status, "owner": d.tenant.owner_email or "—",
+            "plan": d.tenant.plan_name or "—", "niche": d.tenant.niche,
+            "reason": d.suspended_reason, "created": d.tenant.created_at.strftime("%d/%m/%Y"),
+        },
+        "members": [{"name": m.name or "—", "email": m.email, "role": m.role} for m in d.members],
+        "instances": [
+            {"name": i.name, "channel": i.channel, "status": i.status,
+             "number": i.display_number or "—"}
+            for i in d.instances
+        ],
+    }
+
+
+class AdminTenantState(SessionState):
+    tenant: dict[str, str] = {}
+    members: list[dict[str, str]] = []
+    instances: list[dict[str, str]] = []
+    missing: bool = False
+    loaded: bool = False
+    errors: dict[str, str] = {}
+
+    def _tenant_key(self) -> str:
+        return path_segment(self.router.url.path, 2)
+
+    async def _refresh(self, ctx) -> None:
+        try:
+            data = await call(_detail, actor=ctx, tenant_id=self._tenant_key())
+        except NotFound:
+            self.missing = True
+            return
+        self.missing = False
+        self.tenant = data["tenant"]
+        self.members = data["members"]
+        self.instances = data["instances"]
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.errors = {}
+        yield
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        await self._refresh(ctx)
+        self.loaded = True
+
+    @rx.event
+    async def set_status(self, form: dict):
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            return redirect
+        try:
+            await call(admin.set_tenant_status, actor=ctx, tenant_id=self._tenant_key(),
+                       status=form.get("status") or "", reason=form.get("reason") or "")
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return
+        self.errors = {}
+        await self._refresh(ctx)
+        return rx.toast.success(self._t("admin.status_changed"))
+
+
+def _tenant_row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(r["name"], href="/admin/tenants/" + r["id"], weight="medium")),
+        rx.table.cell(r["owner"]),
+        rx.table.cell(r["plan"]),
+        rx.table.cell(r["instances"]),
+        rx.table.cell(status_badge(r["status"])),
+        rx.table.cell(r["created"]),
+        class_name="tenant-row",
+    )
+
+
+def admin_page() -> rx.Component:
+    s = AdminState
+    return app_shell(
+        page_header("admin.title"),
+        rx.hstack(
+            card(rx.text(t("admin.total"), size="2", color_scheme="gray"),
+                 rx.heading(s.rows.length(), size="6")),
+            card(rx.text(t("admin.suspended_count"), size="2", color_scheme="gray"),
+                 rx.heading(s.suspended_count, size="6")),
+            spacing="4", width="100%", margin_bottom="20px",
+        ),
+        card(
+            rx.form(
+                rx.hstack(
+                    rx.input(name="q", placeholder=t("admin.search_placeholder"), size="2",
+                             default_value=s.search, width="280px"),
+                    rx.button(rx.icon("search", size=14), t("common.search"), size="2",
+                              type="submit"),
+                    spacing="2",
+                ),
+                on_submit=s.do_search,
+                margin_bottom="12px",
+            ),
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("common.name")),
+                    rx.table.column_header_cell(t("admin.owner")),
+                    rx.table.column_header_cell(t("admin.plan")),
+                    rx.table.column_header_cell(t("admin.instances")),
+                    rx.table.column_header_cell(t("common.status")),
+                    rx.table.column_header_cell(t("common.created")),
+                )),
+                rx.table.body(rx.foreach(s.rows, _tenant_row)),
+                width="100%",
+                id="tenants-table",
+            ),
+        ),
+        ready=s.loaded,
+    )
+
+
+def _info(label_key: str, value) -> rx.Component:
+    return rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray"),
+                     rx.text(value, weight="medium"), spacing="0")
+
+
+def admin_tenant_page() -> rx.Component:
+    s = AdminTenantState
+    status_form = rx.form(
+        rx.vstack(
+            rx.cond(
+                s.tenant["status"] == "suspended",
+                rx.fragment(
+                    rx.input(type="hidden", name="status", value="active"),
+                    rx.button(t("admin.reactivate"), type="submit", size="3",
+                              color_scheme="green", id="reactivate-tenant"),
+                ),
+                rx.fragment(
+                    rx.input(type="hidden", name="status", value="suspended"),
+                    rx.text(t("admin.reason"), size="2", weight="medium"),
+                    rx.text_area(name="reason", max_length=300, width="100%", id="field-reason"),
+                    rx.button(t("admin.suspend"), type="submit", size="3", color_scheme="red",
+                              id="suspend-tenant"),
+                ),
+            ),
+            rx.cond(s.errors.contains("reason"),
+                    rx.text(s.errors["reason"], color_scheme="red", size="1")),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=s.set_status,
+        key=s.tenant["status"],
+    )
+    return app_shell(
+        rx.cond(
+            s.missing,
+            card(rx.text(t("common.not_found_title")), id="not-found"),
+            rx.vstack(
+                rx.hstack(
+                    rx.link(rx.icon("arrow-left", size=18), href="/admin"),
+                    rx.heading(s.tenant["name"], size="7", id="admin-tenant-name"),
+                    status_badge(s.tenant["status"]),
+                    align="center", spacing="3",
+                ),
+                card(
+                    rx.grid(
+                        _info("admin.owner", s.tenant["owner"]),
+                        _info("admin.plan", s.tenant["plan"]),
+                        _info("signup.niche", s.tenant["niche"]),
+                        _info("common.created", s.tenant["created"]),
+                        columns="4", spacing="4", width="100%",
+                    ),
+                ),
+                rx.cond(s.tenant["reason"] != "",
+                        rx.callout(s.tenant["reason"], icon="info", color_scheme="red",
+                                   width="100%")),
+                rx.grid(
+                    card(
+                        rx.heading(t("admin.members"), size="4", margin_bottom="8px"),
+                        rx.foreach(s.members, lambda m: rx.text(
+                            m["name"], " · ", m["email"], " · ", m["role"], size="2")),
+                    ),
+                    card(
+                        rx.heading(t("admin.instances"), size="4", margin_bottom="8px"),
+                        rx.foreach(s.instances, lambda i: rx.hstack(
+                            rx.text(i["name"], size="2"), status_badge(i["status"]),
+                            align="center")),
+                    ),
+                    card(status_form),
+                    columns=rx.breakpoints(initial="1", md="3"),
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        ready=s.loaded,
+    )

@@ -1,0 +1,137 @@
+"""/team: members of the current tenant; the owner invites people."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.forms import form_error, submit_button, text_field
+from ylada_app.components.layout import app_shell, card, page_header
+from ylada_app.components.texts import t
+from ylada_app.services import tenants
+from ylada_app.services.errors import ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+
+def _member_rows(session, *, tenant_id: int) -> list[dict[str, str]]:
+    return [
+        {"name": m.name or "—", "email": m.email, "role": m.role,
+         "pending": "1" if m.pending else ""}
+        for m in tenants.list_members(session, tenant_id=tenant_id)
+    ]
+
+
+class TeamState(SessionState):
+    members: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    loaded: bool = False
+    busy: bool = False
+    form_key: int = 0
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.errors = {}
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        self.loaded = True
+
+    @rx.event
+    async def invite(self, form: dict):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.busy = True
+        yield
+        try:
+            row = await call(
+                tenants.invite_member, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
+                email=form.get("email"), role=form.get("role") or "member",
+            )
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            self.busy = False
+            return
+        self.errors = {}
+        self.busy = False
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        self.form_key += 1
+        yield rx.toast.success(self._t("team.invited", email=row.email))
+
+
+def _member(m: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(m["name"]),
+        rx.table.cell(m["email"]),
+        rx.table.cell(rx.cond(m["role"] == "owner", t("role.owner"), t("role.member"))),
+        rx.table.cell(rx.cond(m["pending"] != "",
+                              rx.badge(t("team.pending"), color_scheme="orange", variant="soft"),
+                              rx.badge(t("status.active"), color_scheme="green",
+                                       variant="soft"))),
+        class_name="member-row",
+    )
+
+
+def team_page() -> rx.Component:
+    s = TeamState
+    invite_form = card(
+        rx.cond(
+            SessionState.tenant_role == "owner",
+            rx.form(
+                rx.vstack(
+                    rx.heading(t("team.invite_title"), size="4"),
+                    rx.text(t("team.invite_help"), size="2", color_scheme="gray"),
+                    form_error(s.errors),
+                    text_field("login.email", "email", s.errors, type="email"),
+                    rx.vstack(
+                        rx.text(t("team.role"), size="2", weight="medium"),
+                        rx.select.root(
+                            rx.select.trigger(width="100%"),
+                            rx.select.content(
+                                rx.select.item(t("role.member"), value="member"),
+                                rx.select.item(t("role.owner"), value="owner"),
+                            ),
+                            name="role", default_value="member", size="3",
+                        ),
+                        spacing="1", width="100%",
+                    ),
+                    submit_button("team.invite", loading=s.busy, id="invite-submit"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=s.invite,
+                key=s.form_key,
+            ),
+            rx.text(t("team.owner_only"), color_scheme="gray", id="owner-only"),
+        ),
+        max_width="420px",
+    )
+    return app_shell(
+        page_header("team.title", "team.subtitle"),
+        rx.flex(
+            card(
+                rx.table.root(
+                    rx.table.header(rx.table.row(
+                        rx.table.column_header_cell(t("common.name")),
+                        rx.table.column_header_cell(t("login.email")),
+                        rx.table.column_header_cell(t("team.role")),
+                        rx.table.column_header_cell(t("common.status")),
+                    )),
+                    rx.table.body(rx.foreach(s.members, _member)),
+                    width="100%",
+                ),
+                flex="2",
+            ),
+            invite_form,
+            spacing="4",
+            width="100%",
+            direction=rx.breakpoints(initial="column", md="row"),
+            align="start",
+        ),
+        ready=s.loaded,
+    )

@@ -1,0 +1,52 @@
+"""The authenticated context every tenant-scoped call starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ylada_app.services.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class TenantRef:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    user_id: int
+    email: str
+    name: str
+    is_platform_admin: bool
+    locale: str
+    tenant_id: int | None
+    tenant_name: str
+    tenant_status: str
+    role: str
+    instance_id: int | None
+    tenants: tuple[TenantRef, ...] = field(default_factory=tuple)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+    @property
+    def tenant_blocked(self) -> bool:
+        return self.tenant_status == "suspended"
+
+    def require_tenant(self) -> int:
+        if self.tenant_id is None:
+            raise Forbidden("error.not_member")
+        return self.tenant_id
+
+    def require_owner(self) -> int:
+        tenant_id = self.require_tenant()
+        if not self.is_owner:
+            raise Forbidden("error.owner_only")
+        return tenant_id
+
+    def require_admin(self) -> None:
+        if not self.is_platform_admin:
+            raise Forbidden("error.admin_only")

@@ -1,0 +1,212 @@
+"""Instances (WhatsApp numbers or simulators) of a tenant, and connecting the Cloud API.
+
+Every query filters on `tenant_id`: an id from another tenant behaves as "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ylada_app.core.crypto import decrypt_secret, encrypt_secret
+from ylada_app.core.security import new_token
+from ylada_app.models import Instance, utcnow
+from ylada_app.models.instance import ChannelKind, InstanceStatus
+from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.validation import Validator
+
+_APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
+
+
+def list_instances(session: Session, *, tenant_id: int) -> list[Instance]:
+    return list(
+        session.exec(
+            select(Instance).where(Instance.tenant_id == tenant_id).order_by(Instance.id)
+        ).all()
+    )
+
+
+def get_instance(session: Session, *, tenant_id: int, instance_id: int | str | None) -> Instance:
+    try:
+        iid = int(str(instance_id))
+    except (TypeError, ValueError):
+        raise NotFound("error.not_found") from None
+    inst = session.exec(
+        select(Instance).where(Instance.id == iid, Instance.tenant_id == tenant_id)
+    ).first()
+    if inst is None:
+        raise NotFound("error.not_found")
+    return inst
+
+
+def create_instance(
+    session: Session, *, tenant_id: int, name: str | None, channel: str | None
+) -> Instance:
+    v = Validator()
+    clean_name = v.name("name", name, max_len=60, min_len=2)
+    clean_channel = v.choice(
+        "channel", channel or ChannelKind.SIMULATOR, tuple(ChannelKind), "error.channel_invalid"
+    )
+    v.raise_if_any()
+    inst = Instance(
+        tenant_id=tenant_id,
+        name=clean_name,
+        channel=clean_channel,
+        verify_token=new_token(18),
+        webhook_key=new_token(18),
+        # A simulator needs no credentials: it is usable as soon as it exists.
+        status=InstanceStatus.CONNECTED
+        if clean_channel == ChannelKind.SIMULATOR
+        else InstanceStatus.DRAFT,
+    )
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def rename_instance(
+    session: Session, *, tenant_id: int, instance_id: int | str, name: str | None
+) -> Instance:
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    v = Validator()
+    inst.name = v.name("name", name, max_len=60, min_len=2)
+    v.raise_if_any()
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def set_instance_enabled(
+    session: Session, *, tenant_id: int, instance_id: int | str, enabled: bool
+) -> Instance:
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    if enabled:
+        connected = inst.channel == ChannelKind.SIMULATOR or inst.access_token_enc
+        inst.status = InstanceStatus.CONNECTED if connected else InstanceStatus.DRAFT
+    else:
+        inst.status = InstanceStatus.DISABLED
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+@dataclass(frozen=True)
+class WhatsAppCredentials:
+    phone_number_id: str
+    waba_id: str | None
+    access_token: str
+    app_secret: str
+
+
+def validate_credentials(
+    *, phone_number_id: str | None, waba_id: str | None, access_token: str | None,
+    app_secret: str | None,
+) -> WhatsAppCredentials:
+    v = Validator()
+    pnid = v.digits_id(
+        "phone_number_id", phone_number_id, "error.phone_number_id_invalid", required=True
+    )
+    waba = v.digits_id("waba_id", waba_id, "error.waba_id_invalid", required=False)
+    token = (access_token or "").strip()
+    if not token:
+        v.fail("access_token", "error.required")
+    elif len(token) < 20 or len(token) > 1024 or any(c.isspace() for c in token):
+        v.fail("access_token", "error.access_token_invalid")
+    secret = (app_secret or "").strip()
+    if not secret:
+        v.fail("app_secret", "error.required")
+    elif not _APP_SECRET.match(secret):
+        v.fail("app_secret", "error.app_secret_invalid")
+    v.raise_if_any()
+    return WhatsAppCredentials(pnid or "", waba, token, secret)
+
+
+# A checker asks the Graph API about the number. It returns an object with `ok`,
+# `error` ("auth" | "not_found" | "unavailable" | None), `display_number`, `verified_name`
+# (ylada_app.channels.whatsapp_cloud.graph.check_phone_number is the real one).
+PhoneChecker = Callable[[str, str], Any]
+
+_CHECK_ERRORS = {
+    "auth": ("access_token", "error.graph_auth"),
+    "not_found": ("phone_number_id", "error.graph_not_found"),
+}
+
+
+def connect_whatsapp(
+    session: Session,
+    *,
+    tenant_id: int,
+    instance_id: int | str,
+    phone_number_id: str | None,
+    waba_id: str | None,
+    access_token: str | None,
+    app_secret: str | None,
+    check: PhoneChecker,
+) -> Instance:
+    """Validate, ask the Graph API, and only then store the (encrypted) credentials."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    if inst.channel != ChannelKind.WHATSAPP_CLOUD:
+        raise ServiceError("error.not_whatsapp")
+    if inst.status == InstanceStatus.DISABLED:
+        raise ServiceError("error.instance_disabled")
+    creds = validate_credentials(
+        phone_number_id=phone_number_id, waba_id=waba_id, access_token=access_token,
+        app_secret=app_secret,
+    )
+    result = check(creds.phone_number_id, creds.access_token)
+    if not result.ok:
+        field, code = _CHECK_ERRORS.get(result.error or "", ("_", "error.graph_unavailable"))
+        raise FieldErrors({field: code})
+    inst.phone_number_id = creds.phone_number_id
+    inst.waba_id = creds.waba_id
+    inst.access_token_enc = encrypt_secret(creds.access_token)
+    inst.app_secret_enc = encrypt_secret(creds.app_secret)
+    inst.display_number = (result.display_number or "")[:32] or None
+    inst.verified_name = (result.verified_name or "")[:120] or None
+    inst.status = InstanceStatus.CONNECTED
+    inst.status_detail = None
+    inst.last_checked_at = utcnow()
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def instance_access_token(inst: Instance) -> str | None:
+    return decrypt_secret(inst.access_token_enc) if inst.access_token_enc else None
+
+
+def instance_app_secret(inst: Instance) -> str | None:
+    return decrypt_secret(inst.app_secret_enc) if inst.app_secret_enc else None
+
+
+def record_check(session: Session, *, instance_id: int, result: Any) -> Instance | None:
+    """Store the outcome of a background re-check (jobs take ids, not tenants)."""
+    inst = session.get(Instance, instance_id)
+    if inst is None or inst.status == InstanceStatus.DISABLED:
+        return inst
+    inst.last_checked_at = utcnow()
+    if result.ok:
+        inst.status = InstanceStatus.CONNECTED
+        inst.status_detail = None
+    else:
+        inst.status = InstanceStatus.ERROR
+        inst.status_detail = {
+            "auth": "error.graph_auth",
+            "not_found": "error.graph_not_found",
+        }.get(result.error or "", "error.graph_unavailable")
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def find_by_webhook_key(session: Session, webhook_key: str) -> Instance | None:
+    if not webhook_key or len(webhook_key) > 64:
+        return None
+    return session.exec(select(Instance).where(Instance.webhook_key == webhook_key)).first()

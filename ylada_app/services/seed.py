@@ -1,0 +1,73 @@
+"""Seed data: the plan catalogue (always) and the demo accounts (embedded default only).
+
+Idempotent: running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ylada_app.models import Instance, Plan, Tenant, User
+from ylada_app.services import auth, instances
+
+PLANS = [
+    # code, name, price (centavos), instances, active flows, msgs/month, AI tokens, premium, trial
+    ("gratis", "Grátis", 0, 1, 2, 1_000, 20_000, False, 14),
+    ("starter", "Starter", 9_700, 1, 5, 10_000, 200_000, False, 0),
+    ("pro", "Pro", 24_700, 3, 20, 50_000, 1_000_000, True, 0),
+    ("business", "Business", 59_700, 10, 100, 250_000, 5_000_000, True, 0),
+]
+
+DEMO_ADMIN_EMAIL = "admin@ylada.com.br"
+DEMO_OWNER_EMAIL = "demo@ylada.com.br"
+DEMO_PASSWORD = "ylada-demo-2026"
+DEMO_TENANT = "Distribuidora Demo"
+
+
+def seed_plans(session: Session) -> int:
+    created = 0
+    for order, (code, name, price, inst, flows, msgs, ai, premium, trial) in enumerate(PLANS):
+        if session.exec(select(Plan).where(Plan.code == code)).first() is not None:
+            continue
+        session.add(
+            Plan(
+                code=code, name=name, price_cents=price, max_instances=inst,
+                max_active_flows=flows, max_messages_month=msgs, max_ai_tokens_month=ai,
+                premium_templates=premium, trial_days=trial, sort_order=order,
+            )
+        )
+        created += 1
+    session.flush()
+    return created
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    admin_email: str
+    owner_email: str
+    password: str
+
+
+def seed_demo(session: Session) -> DemoLogins:
+    seed_plans(session)
+    if session.exec(select(User).where(User.email == DEMO_ADMIN_EMAIL)).first() is None:
+        auth.create_user(
+            session, email=DEMO_ADMIN_EMAIL, name="Admin ylada", password=DEMO_PASSWORD,
+            is_platform_admin=True,
+        )
+    if session.exec(select(User).where(User.email == DEMO_OWNER_EMAIL)).first() is None:
+        _, tenant = auth.signup(
+            session, name="Dona Demo", email=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD,
+            tenant_name=DEMO_TENANT, niche="distribuidores",
+        )
+    else:
+        tenant = session.exec(select(Tenant).where(Tenant.name == DEMO_TENANT)).first()
+    if tenant is not None and not session.exec(
+        select(Instance).where(Instance.tenant_id == tenant.id)
+    ).first():
+        instances.create_instance(
+            session, tenant_id=tenant.id, name="Simulador de vendas", channel="simulator"
+        )
+    return DemoLogins(DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD)

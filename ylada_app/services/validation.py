@@ -1,0 +1,81 @@
+"""Field validators shared by services. Each returns the cleaned value or records an error key."""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+from ylada_app.services.errors import FieldErrors
+
+_COMMON_PASSWORDS = {
+    "12345678", "123456789", "1234567890", "password", "password1", "senha123", "senha1234",
+    "qwerty123", "abc12345", "abcd1234", "11111111", "iloveyou1", "admin123", "brasil123",
+}
+_DIGITS = re.compile(r"^\d{5,20}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Validator:
+    """Collects field errors; `raise_if_any()` raises one FieldErrors with all of them."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def fail(self, field: str, code: str) -> None:
+        self.errors.setdefault(field, code)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
+
+    def name(self, field: str, value: str | None, *, max_len: int, min_len: int = 1) -> str:
+        cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
+        if not cleaned:
+            self.fail(field, "error.required")
+        elif len(cleaned) > max_len:
+            self.fail(field, "error.too_long")
+        elif len(cleaned) < min_len:
+            self.fail(field, "error.too_short")
+        return cleaned
+
+    def email(self, field: str, value: str | None) -> str:
+        raw = (value or "").strip()
+        if not raw:
+            self.fail(field, "error.required")
+            return ""
+        if len(raw) > 254:
+            self.fail(field, "error.email_invalid")
+            return raw.lower()
+        try:
+            info = validate_email(raw, check_deliverability=False)
+        except EmailNotValidError:
+            self.fail(field, "error.email_invalid")
+            return raw.lower()
+        return info.normalized.lower()
+
+    def password(self, field: str, value: str | None) -> str:
+        pw = value or ""
+        if len(pw) < 8 or len(pw) > 256 or not re.search(r"[A-Za-z]", pw) or not re.search(
+            r"\d", pw
+        ):
+            self.fail(field, "error.password_weak")
+        elif pw.lower() in _COMMON_PASSWORDS:
+            self.fail(field, "error.password_common")
+        return pw
+
+    def digits_id(self, field: str, value: str | None, code: str, *, required: bool) -> str | None:
+        cleaned = (value or "").strip()
+        if not cleaned:
+            if required:
+                self.fail(field, "error.required")
+            return None
+        if not _DIGITS.match(cleaned):
+            self.fail(field, code)
+        return cleaned
+
+    def choice(self, field: str, value: str | None, allowed: tuple[str, ...], code: str) -> str:
+        cleaned = (value or "").strip()
+        if cleaned not in allowed:
+            self.fail(field, code)
+        return cleaned

@@ -1,0 +1,1 @@
+"""Shared Reflex state: the session (who is logged in, which tenant, which language)."""

@@ -1,0 +1,120 @@
+"""SessionState: the root of every page state.
+
+The browser holds only an opaque session token (cookie). Who the user is, which tenant
+they work in and their role are re-read from the database on each page load and before
+each data-changing handler: nothing a client sends can pick another tenant.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
+from ylada_app.services import auth
+from ylada_app.services.context import AuthContext
+from ylada_app.services.errors import ServiceError
+from ylada_app.state.calls import call
+
+SESSION_COOKIE = "ylada_session"
+_PT = catalog(DEFAULT_LANG)
+
+
+class SessionState(rx.State):
+    token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=30 * 86400, same_site="lax")
+    lang: str = rx.Cookie(DEFAULT_LANG, name="ylada_lang", max_age=365 * 86400)
+    tr: dict[str, str] = _PT
+    authed: bool = False
+    user_name: str = ""
+    user_email: str = ""
+    is_admin: bool = False
+    tenant_name: str = ""
+    tenant_role: str = ""
+    tenant_key: str = ""
+    tenant_status: str = ""
+    tenants: list[dict[str, str]] = []
+    flash: str = ""
+
+    # --- helpers for substates -------------------------------------------------------
+    def _t(self, key: str, **params: object) -> str:
+        return translate(key, self.lang, **params)
+
+    def _sync_lang(self) -> None:
+        lang = self.lang if self.lang in LANGS else DEFAULT_LANG
+        if self.tr.get("nav.logout") != catalog(lang)["nav.logout"]:
+            self.tr = catalog(lang)
+
+    def _apply(self, ctx: AuthContext | None) -> None:
+        self._sync_lang()
+        self.authed = ctx is not None
+        if ctx is None:
+            self.user_name = self.user_email = self.tenant_name = self.tenant_role = ""
+            self.tenant_key = self.tenant_status = ""
+            self.is_admin = False
+            self.tenants = []
+            return
+        self.user_name = ctx.name
+        self.user_email = ctx.email
+        self.is_admin = ctx.is_platform_admin
+        self.tenant_name = ctx.tenant_name
+        self.tenant_role = ctx.role
+        self.tenant_status = ctx.tenant_status
+        self.tenant_key = str(ctx.tenant_id or "")
+        self.tenants = [{"id": str(t.id), "name": t.name} for t in ctx.tenants]
+
+    async def _context(self) -> AuthContext | None:
+        ctx = await call(auth.resolve_session, token=self.token)
+        self._apply(ctx)
+        return ctx
+
+    async def _guard(self, *, need_tenant: bool = True, admin: bool = False):
+        """Returns (ctx, redirect). A redirect is returned when the page may not be shown."""
+        ctx = await self._context()
+        if ctx is None:
+            return None, rx.redirect("/login")
+        if admin:
+            if not ctx.is_platform_admin:
+                return None, rx.redirect("/dashboard")
+            return ctx, None
+        if need_tenant:
+            if ctx.tenant_id is None:
+                return None, rx.redirect("/admin" if ctx.is_platform_admin else "/tenants/new")
+            if ctx.tenant_blocked:
+                return None, rx.redirect("/blocked")
+        return ctx, None
+
+    def _error_text(self, exc: ServiceError) -> str:
+        return exc.message(self.lang)
+
+    def _field_errors(self, exc: ServiceError) -> dict[str, str]:
+        return {field: self._t(code) for field, code in exc.field_errors.items()}
+
+    # --- events ---------------------------------------------------------------------
+    @rx.event
+    async def guard_page(self):
+        """on_load for pages that only need a logged-in user in an active tenant."""
+        _, redirect = await self._guard()
+        return redirect
+
+    @rx.event
+    async def switch_tenant(self, tenant_key: str):
+        try:
+            ctx = await call(auth.switch_tenant, token=self.token, tenant_id=int(tenant_key))
+        except (ServiceError, ValueError):
+            return rx.toast.error(self._t("error.not_member"))
+        self._apply(ctx)
+        return rx.redirect("/blocked" if ctx.tenant_blocked else "/dashboard")
+
+    @rx.event
+    async def toggle_lang(self):
+        self.lang = "en" if self.lang == DEFAULT_LANG else DEFAULT_LANG
+        self.tr = catalog(self.lang)
+        ctx = await call(auth.resolve_session, token=self.token)
+        if ctx is not None:
+            await call(auth.set_locale, user_id=ctx.user_id, locale=self.lang)
+
+    @rx.event
+    async def logout(self):
+        await call(auth.logout, token=self.token)
+        self.token = ""
+        self._apply(None)
+        return rx.redirect("/login")

@@ -1,0 +1,54 @@
+"""The Reflex app: pages, routes and the HTTP API mounted with `api_transformer`."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.api import app as api_app
+from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.blocked import BlockedState, blocked_page
+from ylada_app.pages.connect import ConnectState, connect_page
+from ylada_app.pages.dashboard import DashboardState, dashboard_page
+from ylada_app.pages.index import IndexState, index_page
+from ylada_app.pages.instances import (
+    InstanceDetailState,
+    InstancesState,
+    NewInstanceState,
+    instance_detail_page,
+    instances_page,
+    new_instance_page,
+)
+from ylada_app.pages.login import LoginState, login_page
+from ylada_app.pages.signup import SignupState, signup_page
+from ylada_app.pages.team import TeamState, team_page
+from ylada_app.pages.tenants import NewTenantState, new_tenant_page
+
+app = rx.App(
+    api_transformer=api_app,
+    theme=rx.theme(accent_color="jade", gray_color="slate", radius="large", appearance="light"),
+    stylesheets=[],
+    head_components=[rx.el.meta(name="description", content="ylada — bots de WhatsApp")],
+)
+
+app.add_page(index_page, route="/", title="ylada", on_load=IndexState.load)
+app.add_page(login_page, route="/login", title="Entrar · ylada", on_load=LoginState.on_load)
+app.add_page(signup_page, route="/signup", title="Criar conta · ylada",
+             on_load=SignupState.on_load)
+app.add_page(dashboard_page, route="/dashboard", title="Painel · ylada",
+             on_load=DashboardState.load)
+app.add_page(instances_page, route="/instances", title="Instâncias · ylada",
+             on_load=InstancesState.load)
+app.add_page(new_instance_page, route="/instances/new", title="Nova instância · ylada",
+             on_load=NewInstanceState.load)
+app.add_page(instance_detail_page, route="/instances/[iid]", title="Instância · ylada",
+             on_load=InstanceDetailState.load)
+app.add_page(connect_page, route="/instances/[iid]/connect", title="Conectar WhatsApp · ylada",
+             on_load=ConnectState.load)
+app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada",
+             on_load=NewTenantState.load)
+app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
+app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
+             on_load=BlockedState.load)
+app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)
+app.add_page(admin_tenant_page, route="/admin/tenants/[tid]", title="Empresa · ylada",
+             on_load=AdminTenantState.load)

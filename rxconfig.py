@@ -15,4 +15,11 @@ config = rx.Config(
     default_color_mode="light",
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
     disable_plugins=[rx.plugins.SitemapPlugin],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color="jade", gray_color="slate", radius="large", appearance="light"
+            )
+        )
+    ],
 )

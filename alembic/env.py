@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import ylada_app.models  # noqa: F401  (registers every table)
+from alembic import context
 from ylada_app.core.db import get_engine, normalize_url
 
 config = context.config

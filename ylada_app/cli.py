@@ -21,7 +21,6 @@ def _alembic_config(url: str | None = None):
 
 def migrate(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
-
     from ylada_app.core.settings import get_settings
 
     settings = get_settings()

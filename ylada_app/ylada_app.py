@@ -25,8 +25,6 @@ from ylada_app.pages.tenants import NewTenantState, new_tenant_page
 
 app = rx.App(
     api_transformer=api_app,
-    theme=rx.theme(accent_color="jade", gray_color="slate", radius="large", appearance="light"),
-    stylesheets=[],
     head_components=[rx.el.meta(name="description", content="ylada — bots de WhatsApp")],
 )
 

@@ -1,15 +1,15 @@
 """foundation: tenants users instances plans
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
+from alembic import op
 
 revision: str = '0001'
 down_revision: str | None = None

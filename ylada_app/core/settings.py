@@ -47,7 +47,8 @@ class Settings(BaseSettings):
             if self.is_production:
                 raise SettingsError(
                     "SECRET_KEY is required in production (YLADA_ENV=production). "
-                    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                    "Generate one with: "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
                 )
             self.secret_key = _dev_secret_key(self.data_dir)
         elif len(self.secret_key) < 32:

@@ -83,7 +83,8 @@ class ConnectState(SessionState):
             self.busy = False
             return
         self.inst = instance_view(inst)
-        self.success = self._t("connect.success", number=inst.display_number or inst.phone_number_id)
+        number = inst.display_number or inst.phone_number_id
+        self.success = self._t("connect.success", number=number)
         self.busy = False
 
 

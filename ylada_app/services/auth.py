@@ -139,7 +139,9 @@ def open_session(session: Session, user: User) -> str:
 def _session_row(session: Session, token: str | None) -> AuthSession | None:
     if not token or len(token) > 200:
         return None
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
+    ).first()
     if row is None or row.expires_at <= utcnow():
         return None
     return row

@@ -1,0 +1,23 @@
+# ylada — the two commands a newcomer needs: `make run` and `make test`.
+.PHONY: run test lint setup migrate seed worker
+
+run:            ## install what is missing and start the app (SQLite, demo data) on :3000
+	./scripts/run.sh
+
+test:           ## install test deps, start PostgreSQL + Redis on loopback, run the suite
+	./scripts/test.sh
+
+setup:          ## only install (venv, Python deps, bun)
+	./scripts/bootstrap.sh
+
+lint:
+	.venv/bin/ruff check .
+
+migrate:
+	.venv/bin/ylada migrate
+
+seed:
+	.venv/bin/ylada seed --demo
+
+worker:         ## an RQ worker (needs REDIS_URL)
+	.venv/bin/ylada worker

@@ -1,0 +1,107 @@
+"""End-to-end fixtures: the real app (`reflex run --env prod`) on a fresh database, driven by
+Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import _TMP, new_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": {"width": 1280, "height": 800}, "locale": "pt-BR"}
+
+
+@pytest.fixture(scope="session")
+def app_server(fake_graph):
+    """Start the whole app once per session; yields its base URL."""
+    from ylada_app.cli import migrate
+
+    url = new_database_url("ylada_e2e")
+    migrate(url)
+    port = _free_port()
+    base = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATA_DIR": str(_TMP / "e2e"),
+        "WHATSAPP_GRAPH_URL": fake_graph.base_url,
+        "PUBLIC_BASE_URL": base,
+        "REFLEX_API_URL": base,
+        "LOGIN_MAX_FAILURES": "50",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("PYTEST_CURRENT_TEST", None)
+    subprocess.run([sys.executable, "-m", "ylada_app.cli", "seed", "--demo"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    log = open(_TMP / "e2e-app.log", "w")  # noqa: SIM115 - closed at teardown
+    reflex = str(Path(sys.executable).parent / "reflex")
+    proc = subprocess.Popen(
+        [reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port",
+         str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("app exited:\n" + (_TMP / "e2e-app.log").read_text()[-4000:])
+            try:
+                if (httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+                        and httpx.get(f"{base}/login", timeout=5).status_code == 200):
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        else:
+            raise RuntimeError("app did not start:\n" + (_TMP / "e2e-app.log").read_text()[-4000:])
+        yield base
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture
+def shot(page):
+    """`shot("name")` saves a full-page screenshot under screenshots/ for a human to look at."""
+    SHOTS.mkdir(exist_ok=True)
+
+    def take(name: str) -> None:
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    return take

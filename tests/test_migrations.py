@@ -1,0 +1,42 @@
+"""Alembic migrations run up and down on SQLite and PostgreSQL and match the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+import ylada_app.models  # noqa: F401
+from alembic import command
+from tests.conftest import PG_ADMIN_URL, new_database_url, new_sqlite_url
+from ylada_app.cli import _alembic_config
+from ylada_app.core.db import normalize_url
+
+EXPECTED_TABLES = {"tenant", "user_account", "membership", "auth_session", "login_attempt",
+                   "invitation", "instance", "plan", "subscription"}
+
+
+def _urls():
+    urls = [pytest.param("sqlite", id="sqlite")]
+    urls.append(pytest.param("postgresql", id="postgresql",
+                             marks=pytest.mark.skipif(not PG_ADMIN_URL, reason="needs PG")))
+    return urls
+
+
+@pytest.mark.parametrize("kind", _urls())
+def test_upgrade_downgrade_upgrade(kind):
+    url = new_sqlite_url("migr") if kind == "sqlite" else new_database_url("ylada_migr")
+    cfg = _alembic_config(url)
+    command.upgrade(cfg, "head")
+    engine = create_engine(normalize_url(url))
+    assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+    command.downgrade(cfg, "base")
+    assert not EXPECTED_TABLES & set(inspect(engine).get_table_names())
+    command.upgrade(cfg, "head")
+    assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
+    engine.dispose()

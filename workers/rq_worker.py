@@ -12,8 +12,8 @@ import sys
 
 from rq import SimpleWorker
 
+from ylada_app.core.queue import DEFAULT_QUEUE, redis_connection
 from ylada_app.core.settings import get_settings
-from ylada_app.jobs.queue import DEFAULT_QUEUE, redis_connection
 
 
 def main(queues: list[str] | None = None, *, burst: bool = False) -> int:

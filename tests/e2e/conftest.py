@@ -78,7 +78,8 @@ def app_server(fake_graph):
                 raise RuntimeError("app exited:\n" + (_TMP / "e2e-app.log").read_text()[-4000:])
             try:
                 if (httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-                        and httpx.get(f"{base}/login", timeout=5).status_code == 200):
+                        and httpx.get(f"{base}/login", timeout=5,
+                                      follow_redirects=True).status_code == 200):
                     break
             except httpx.HTTPError:
                 pass

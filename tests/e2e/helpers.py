@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import Page, expect
@@ -40,7 +41,7 @@ def create_instance(page: Page, base: str, name: str, channel: str = "simulator"
     page.fill("#field-name", name)
     page.click(f"#channel-{channel}")
     page.click("#create-instance")
-    page.wait_for_url("**/instances/*", timeout=15_000)
+    page.wait_for_url(re.compile(r".*/instances/\d+(/connect)?$"), timeout=15_000)
     if channel == "simulator":
         expect(page.locator("#instance-name")).to_have_text(name, timeout=15_000)
     return page.url.rstrip("/").split("/instances/")[1].split("/")[0]

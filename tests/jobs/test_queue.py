@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from tests.factories import make_instance, make_owner
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+from ylada_app.core import queue
 from ylada_app.core.settings import reset_settings_cache
-from ylada_app.jobs import queue
 from ylada_app.models import Instance
 from ylada_app.services import instances
 

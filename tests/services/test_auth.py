@@ -145,3 +145,11 @@ def test_only_owner_can_invite(db, unique):
     with pytest.raises(Forbidden):
         tenants.invite_member(db, tenant_id=a.tenant_id, actor_user_id=member.user_id,
                               email=f"x.{unique}@exemplo.com.br", role="member")
+
+
+def test_field_messages_are_translated_with_their_limits(db, unique):
+    with pytest.raises(FieldErrors) as exc:
+        auth.signup(db, name="x" * 81, email=f"c.{unique}@exemplo.com.br",
+                    password="abc12345xyz", tenant_name="Y")
+    assert exc.value.messages()["name"] == "Use no máximo 80 caracteres."
+    assert exc.value.messages("en")["tenant_name"] == "Use at least 2 characters."

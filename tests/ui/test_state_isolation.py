@@ -7,6 +7,7 @@ the client, so forging an event with tenant A's instance id from tenant B's brow
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from reflex.state import State
@@ -37,7 +38,9 @@ def _run(handler, state, *args):
             return await result
         return result
 
-    return asyncio.run(go())
+    # A fresh loop in a thread: Playwright's sync API may own this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 @pytest.fixture

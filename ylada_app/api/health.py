@@ -28,7 +28,7 @@ def _check_redis() -> str:
     if not url:
         return "not_configured"
     try:
-        from ylada_app.jobs.queue import redis_connection
+        from ylada_app.core.queue import redis_connection
 
         redis_connection(url).ping()
         return "ok"

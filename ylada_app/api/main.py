@@ -19,7 +19,7 @@ def create_app() -> FastAPI:
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status,
-            content={"error": exc.code, "message": exc.message(), "fields": exc.field_errors},
+            content={"error": exc.code, "message": exc.message(), "fields": exc.messages()},
         )
 
     @api.exception_handler(RequestValidationError)

@@ -1,32 +1,119 @@
-"""WhatsApp Cloud API webhooks: GET handshake (hub.challenge) on /webhooks/whatsapp/{key}."""
+"""WhatsApp Cloud API webhooks on /webhooks/whatsapp/{key}.
+
+GET answers Meta's verification handshake. POST checks `X-Hub-Signature-256` on the raw
+body, stores what it carries (inbound messages deduplicated on wamid, statuses, logs) and
+queues one coalesced job per touched conversation, then answers 200 at once. Anything
+malformed or unknown is logged and still answered with 200, so Meta does not retry forever.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
+from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook, verify_signature
 from ylada_app.core.db import session_scope
+from ylada_app.core.queue import enqueue_coalesced
 from ylada_app.core.security import constant_time_equals
-from ylada_app.services import instances
+from ylada_app.models import Instance
+from ylada_app.services import inbox, webhook_keys
 
+log = logging.getLogger(__name__)
 router = APIRouter()
-
-
-def _verify_token_for(key: str) -> str | None:
-    with session_scope() as session:
-        inst = instances.find_by_webhook_key(session, key)
-        return inst.verify_token if inst else None
+MAX_BODY = 3 * 1024 * 1024
+PROCESS_JOB = "ylada_app.jobs.conversations.process_conversation"
 
 
 @router.get("/webhooks/whatsapp/{key}")
 async def whatsapp_handshake(key: str, request: Request) -> PlainTextResponse:
     q = request.query_params
     mode, token, challenge = q.get("hub.mode"), q.get("hub.verify_token"), q.get("hub.challenge")
-    expected = await asyncio.to_thread(_verify_token_for, key)
-    if expected is None:
+    target = await asyncio.to_thread(webhook_keys.lookup, key)
+    if target is None:
         return PlainTextResponse("unknown webhook", status_code=404)
-    if mode != "subscribe" or not token or not constant_time_equals(token, expected):
+    if mode != "subscribe" or not token or not constant_time_equals(token, target.verify_token):
         return PlainTextResponse("verification failed", status_code=403)
     return PlainTextResponse(challenge or "", status_code=200)
+
+
+def _to_inbound(m) -> inbox.Inbound:
+    data = {"raw": m.raw}
+    for name in ("media", "location", "reaction", "context"):
+        value = getattr(m, name, None)
+        if value is not None:
+            data[name] = dataclasses.asdict(value)
+    for name in ("contacts", "referral", "order", "system"):
+        value = getattr(m, name, None)
+        if value:
+            data[name] = value
+    if not m.supported:
+        data["unsupported"] = True
+    return inbox.Inbound(wamid=m.wamid, wa_id=m.from_wa_id, type=m.type or "unknown",
+                         text=m.text, payload=m.payload, contact_name=m.contact_name,
+                         timestamp=m.timestamp, data=data)
+
+
+def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
+    with session_scope() as session:
+        instance = session.get(Instance, target.instance_id)
+        if instance is None:
+            return []
+        ours = [m for m in parsed.messages
+                if not target.phone_number_id or m.phone_number_id == target.phone_number_id]
+        for m in parsed.messages:
+            if m not in ours:
+                inbox.log_event(session, instance=instance, kind="unknown_phone_number",
+                                detail={"phone_number_id": m.phone_number_id, "wamid": m.wamid})
+            elif not m.supported:
+                inbox.log_event(session, instance=instance, kind="unsupported_message",
+                                detail={"wamid": m.wamid, "type": m.type})
+        touched = inbox.store_inbound(session, instance=instance,
+                                      items=[_to_inbound(m) for m in ours])
+        inbox.apply_statuses(session, instance_id=instance.id, changes=[
+            inbox.StatusChange(s.wamid, s.status, s.timestamp,
+                               _error_text(s.errors) if s.errors else None)
+            for s in parsed.statuses
+        ])
+        for err in parsed.errors:
+            inbox.log_event(session, instance=instance, kind="error",
+                            detail={"code": err.code, "title": err.title,
+                                    "message": err.message})
+        for u in parsed.unsupported:
+            inbox.log_event(session, instance=instance, kind="unsupported",
+                            detail={"reason": u.reason, "field": u.field})
+        return touched
+
+
+def _error_text(errors: list[dict]) -> str:
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    return f"{first.get('code', '')} {first.get('title') or first.get('message') or ''}".strip()
+
+
+@router.post("/webhooks/whatsapp/{key}")
+async def whatsapp_webhook(key: str, request: Request) -> JSONResponse:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        return JSONResponse({"error": "payload_too_large"}, status_code=413)
+    target = await asyncio.to_thread(webhook_keys.lookup, key)
+    if target is None:
+        return JSONResponse({"error": "unknown_webhook"}, status_code=404)
+    signature = request.headers.get("x-hub-signature-256")
+    if not target.app_secret or not verify_signature(raw, signature, target.app_secret):
+        return JSONResponse({"error": "invalid_signature"}, status_code=401)
+    parsed = parse_webhook(raw)  # never raises, whatever the body holds
+    try:
+        await asyncio.to_thread(_store_and_schedule, target, parsed)
+    except Exception:
+        # Our fault (database or Redis down), not the content's: 503 makes Meta retry later.
+        log.exception("webhook store failed for instance %s", target.instance_id)
+        return JSONResponse({"error": "temporarily_unavailable"}, status_code=503)
+    return JSONResponse({"ok": True})
+
+
+def _store_and_schedule(target: webhook_keys.WebhookTarget, parsed) -> None:
+    for conversation_id in _store(target, parsed):
+        enqueue_coalesced(f"conv:{conversation_id}", PROCESS_JOB, conversation_id)

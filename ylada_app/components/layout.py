@@ -70,9 +70,14 @@ def sidebar() -> rx.Component:
         logo(),
         rx.cond(SessionState.tenants.length() > 0, tenant_switcher()),
         rx.vstack(
-            _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
-            _nav_item("smartphone", "nav.instances", "/instances"),
-            _nav_item("users", "nav.team", "/team"),
+            rx.cond(
+                SessionState.tenant_key != "",
+                rx.fragment(
+                    _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
+                    _nav_item("smartphone", "nav.instances", "/instances"),
+                    _nav_item("users", "nav.team", "/team"),
+                ),
+            ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
             rx.cond(SessionState.is_admin, _nav_item("shield", "nav.admin", "/admin")),
             spacing="1",

@@ -63,6 +63,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.not_whatsapp": ("Esta instância é um simulador; crie uma instância WhatsApp para conectar.", "This instance is a simulator; create a WhatsApp instance to connect."),
     "error.status_invalid": ("Status inválido.", "Invalid status."),
     "error.session_expired": ("Sua sessão expirou. Entre novamente.", "Your session expired. Log in again."),
+    "error.flow_invalid": ("O fluxo tem erros; corrija-os antes de publicar.", "The flow has errors; fix them before publishing."),
+    "error.flow_json": ("O fluxo precisa ser um objeto JSON.", "The flow must be a JSON object."),
     "error.unexpected": ("Algo deu errado do nosso lado. Tente de novo.", "Something went wrong on our side. Try again."),
 }
 

@@ -3,10 +3,22 @@
 from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import Plan, Subscription
+from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
+from ylada_app.models.flow import Flow, FlowVersion
 from ylada_app.models.instance import Instance
 from ylada_app.models.tenant import Membership, Tenant, User
+from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
 __all__ = [
+    "AnalyticsEvent",
+    "Contact",
+    "Conversation",
+    "Flow",
+    "FlowVersion",
+    "Message",
+    "Timer",
+    "UsageCounter",
+    "WebhookLog",
     "AuthSession",
     "Instance",
     "Invitation",

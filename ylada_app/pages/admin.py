@@ -188,12 +188,12 @@ def admin_tenant_page() -> rx.Component:
             rx.cond(
                 s.tenant["status"] == "suspended",
                 rx.fragment(
-                    rx.input(type="hidden", name="status", value="active"),
+                    rx.el.input(type="hidden", name="status", value="active"),
                     rx.button(t("admin.reactivate"), type="submit", size="3",
                               color_scheme="green", id="reactivate-tenant"),
                 ),
                 rx.fragment(
-                    rx.input(type="hidden", name="status", value="suspended"),
+                    rx.el.input(type="hidden", name="status", value="suspended"),
                     rx.text(t("admin.reason"), size="2", weight="medium"),
                     rx.text_area(name="reason", max_length=300, width="100%", id="field-reason"),
                     rx.button(t("admin.suspend"), type="submit", size="3", color_scheme="red",
@@ -223,7 +223,7 @@ def admin_tenant_page() -> rx.Component:
                     rx.grid(
                         _info("admin.owner", s.tenant["owner"]),
                         _info("admin.plan", s.tenant["plan"]),
-                        _info("signup.niche", s.tenant["niche"]),
+                        _info("signup.niche", SessionState.tr["niche." + s.tenant["niche"]]),
                         _info("common.created", s.tenant["created"]),
                         columns="4", spacing="4", width="100%",
                     ),
@@ -235,10 +235,13 @@ def admin_tenant_page() -> rx.Component:
                     card(
                         rx.heading(t("admin.members"), size="4", margin_bottom="8px"),
                         rx.foreach(s.members, lambda m: rx.text(
-                            m["name"], " · ", m["email"], " · ", m["role"], size="2")),
+                            m["name"], " · ", m["email"], " · ",
+                            SessionState.tr["role." + m["role"]], size="2")),
                     ),
                     card(
                         rx.heading(t("admin.instances"), size="4", margin_bottom="8px"),
+                        rx.cond(s.instances.length() == 0,
+                                rx.text(t("instances.empty"), size="2", color_scheme="gray")),
                         rx.foreach(s.instances, lambda i: rx.hstack(
                             rx.text(i["name"], size="2"), status_badge(i["status"]),
                             align="center")),

@@ -43,9 +43,8 @@ class LoginState(SessionState):
         self.errors = {}
         self.busy = False
         ctx = await self._context()
-        if ctx and ctx.locale in ("pt-BR", "en") and ctx.locale != self.lang:
-            self.lang = ctx.locale
-            self._sync_lang()
+        if ctx is not None:
+            await self._adopt_locale(ctx)
         if ctx and ctx.tenant_id is None and ctx.is_platform_admin:
             yield rx.redirect("/admin")
             return

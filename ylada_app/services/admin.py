@@ -116,7 +116,7 @@ def set_tenant_status(
     v = Validator()
     clean = v.choice("status", status, tuple(TenantStatus), "error.status_invalid")
     if len(reason or "") > 300:
-        v.fail("reason", "error.too_long")
+        v.fail("reason", "error.too_long", max=300)
     v.raise_if_any()
     tenant.status = clean
     tenant.suspended_reason = (reason or "").strip() or None if clean == "suspended" else None

@@ -26,19 +26,29 @@ class ServiceError(Exception):
         """Field -> message key (a general error uses the '_' field)."""
         return {self.field or "_": self.code}
 
+    def messages(self, lang: str = "pt-BR") -> dict[str, str]:
+        """Field -> translated message, parameters filled in."""
+        return {self.field or "_": self.message(lang)}
+
 
 class FieldErrors(ServiceError):
     """Several fields are invalid; nothing was written."""
 
     status = 422
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str],
+                 params: dict[str, dict[str, object]] | None = None) -> None:
         super().__init__("error.invalid_fields")
         self.errors = dict(errors)
+        self.field_params = dict(params or {})
 
     @property
     def field_errors(self) -> dict[str, str]:
         return dict(self.errors)
+
+    def messages(self, lang: str = "pt-BR") -> dict[str, str]:
+        return {f: translate(code, lang, **self.field_params.get(f, {}))
+                for f, code in self.errors.items()}
 
 
 class NotFound(ServiceError):

@@ -21,22 +21,26 @@ class Validator:
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
+        self.params: dict[str, dict[str, object]] = {}
 
-    def fail(self, field: str, code: str) -> None:
-        self.errors.setdefault(field, code)
+    def fail(self, field: str, code: str, **params: object) -> None:
+        if field not in self.errors:
+            self.errors[field] = code
+            if params:
+                self.params[field] = params
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise FieldErrors(self.errors)
+            raise FieldErrors(self.errors, self.params)
 
     def name(self, field: str, value: str | None, *, max_len: int, min_len: int = 1) -> str:
         cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
         if not cleaned:
             self.fail(field, "error.required")
         elif len(cleaned) > max_len:
-            self.fail(field, "error.too_long")
+            self.fail(field, "error.too_long", max=max_len)
         elif len(cleaned) < min_len:
-            self.fail(field, "error.too_short")
+            self.fail(field, "error.too_short", min=min_len)
         return cleaned
 
     def email(self, field: str, value: str | None) -> str:

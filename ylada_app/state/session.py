@@ -22,6 +22,9 @@ _PT = catalog(DEFAULT_LANG)
 class SessionState(rx.State):
     token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=30 * 86400, same_site="lax")
     lang: str = rx.Cookie(DEFAULT_LANG, name="ylada_lang", max_age=365 * 86400)
+    # "1" once the visitor picked a language in this browser: that choice then wins over
+    # the locale stored on the account at login.
+    lang_chosen: str = rx.Cookie("", name="ylada_lang_chosen", max_age=365 * 86400)
     tr: dict[str, str] = _PT
     authed: bool = False
     user_name: str = ""
@@ -86,7 +89,16 @@ class SessionState(rx.State):
         return exc.message(self.lang)
 
     def _field_errors(self, exc: ServiceError) -> dict[str, str]:
-        return {field: self._t(code) for field, code in exc.field_errors.items()}
+        return exc.messages(self.lang)
+
+    async def _adopt_locale(self, ctx: AuthContext) -> None:
+        """After login: the browser's explicit choice wins, else the account's locale."""
+        if self.lang_chosen == "1":
+            if ctx.locale != self.lang:
+                await call(auth.set_locale, user_id=ctx.user_id, locale=self.lang)
+        elif ctx.locale in LANGS and ctx.locale != self.lang:
+            self.lang = ctx.locale
+        self._sync_lang()
 
     # --- events ---------------------------------------------------------------------
     @rx.event
@@ -107,6 +119,7 @@ class SessionState(rx.State):
     @rx.event
     async def toggle_lang(self):
         self.lang = "en" if self.lang == DEFAULT_LANG else DEFAULT_LANG
+        self.lang_chosen = "1"
         self.tr = catalog(self.lang)
         ctx = await call(auth.resolve_session, token=self.token)
         if ctx is not None:

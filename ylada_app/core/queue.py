@@ -1,4 +1,4 @@
-"""Enqueue jobs by dotted name: RQ on Redis when REDIS_URL is set, in-process otherwise.
+"""The job queue seam: enqueue by dotted name, to RQ on Redis (REDIS_URL) or in-process.
 
 Services call `enqueue("ylada_app.jobs.instances.recheck_instance", instance_id)` so no
 import runs back up the layers. In the embedded default a small thread pool runs the same
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -59,3 +60,39 @@ def _run_logged(dotted: str, fn, args, kwargs):
     except Exception:
         log.exception("in-process job %s failed", dotted)
         raise
+
+
+# --- coalescing -----------------------------------------------------------------------------
+# A burst of messages from one contact must become ONE job that handles them in order. A flag
+# per key says "a job is already queued"; the job clears it before reading its work, so
+# anything stored later either is seen by that run or queues the next one.
+_local_flags: set[str] = set()
+_local_lock = threading.Lock()
+COALESCE_TTL_S = 300
+
+
+def enqueue_coalesced(key: str, dotted: str, *args: Any) -> bool:
+    """Enqueue `dotted(*args)` unless a job for `key` is already waiting. True if enqueued."""
+    settings = get_settings()
+    if settings.redis_url:
+        conn = redis_connection(settings.redis_url)
+        if not conn.set(f"ylada:q:{key}", 1, nx=True, ex=COALESCE_TTL_S):
+            return False
+        get_queue().enqueue(dotted, *args, job_timeout=300, result_ttl=60, failure_ttl=3600)
+        return True
+    with _local_lock:
+        if key in _local_flags:
+            return False
+        _local_flags.add(key)
+    enqueue(dotted, *args)
+    return True
+
+
+def clear_coalesced(key: str) -> None:
+    """Called by the job as it starts, before it loads pending work."""
+    settings = get_settings()
+    if settings.redis_url:
+        redis_connection(settings.redis_url).delete(f"ylada:q:{key}")
+    else:
+        with _local_lock:
+            _local_flags.discard(key)

@@ -1,0 +1,243 @@
+"""Batches (several entries/changes/messages), statuses, error webhooks, other fields."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from ylada_app.channels.whatsapp_cloud.webhook import (
+    parse_webhook,
+    should_apply_status,
+)
+
+from . import meta_examples as ex
+
+
+def raw(body) -> bytes:
+    return json.dumps(body).encode()
+
+
+def _msg(wamid: str, body: str, sender: str = ex.USER, ts: str = "1749416383") -> dict:
+    return {"from": sender, "id": wamid, "timestamp": ts, "type": "text", "text": {"body": body}}
+
+
+def test_several_entries_changes_messages_and_statuses_in_one_post():
+    v1 = ex.base_value()
+    v1["contacts"].append({"profile": {"name": "João"}, "wa_id": "5511987654321"})
+    v1["messages"] = [_msg("wamid.A1", "oi"), _msg("wamid.A2", "tudo bem?", "5511987654321")]
+    v2 = ex.base_value(with_contacts=False)
+    v2["metadata"]["phone_number_id"] = "222"
+    v2["statuses"] = [ex.status("wamid.S1", "delivered"), ex.status("wamid.S2", "read")]
+    v3 = ex.base_value()
+    v3["metadata"]["phone_number_id"] = "333"
+    v3["messages"] = [_msg("wamid.C1", "terceiro")]
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "waba-1",
+                "changes": [{"field": "messages", "value": v1}, {"field": "messages", "value": v2}],
+            },
+            {"id": "waba-2", "changes": [{"field": "messages", "value": v3}]},
+        ],
+    }
+    parsed = parse_webhook(raw(body))
+    assert [m.wamid for m in parsed.messages] == ["wamid.A1", "wamid.A2", "wamid.C1"]
+    assert [m.contact_name for m in parsed.messages] == [ex.NAME, "João", ex.NAME]
+    assert [m.phone_number_id for m in parsed.messages] == [ex.PHONE_ID, ex.PHONE_ID, "333"]
+    assert parsed.messages[2].waba_id == "waba-2"
+    assert [(s.wamid, s.status, s.phone_number_id) for s in parsed.statuses] == [
+        ("wamid.S1", "delivered", "222"),
+        ("wamid.S2", "read", "222"),
+    ]
+    assert parsed.unsupported == [] and parsed.errors == []
+    assert parsed.phone_number_ids == {ex.PHONE_ID, "222", "333"}
+
+
+def test_sent_status_with_conversation_and_pricing():
+    parsed = parse_webhook(
+        raw(ex.status_webhook(ex.status(ex.WAMID, "sent", **ex.SENT_STATUS_EXTRA)))
+    )
+    [s] = parsed.statuses
+    assert (s.status, s.timestamp, s.recipient_id) == ("sent", 1750263773, ex.USER)
+    assert s.conversation["origin"]["type"] == "service"
+    assert s.pricing["category"] == "utility" and s.errors == []
+
+
+def test_failed_status_carries_the_errors():
+    parsed = parse_webhook(
+        raw(ex.status_webhook(ex.status(ex.WAMID, "failed", errors=ex.FAILED_STATUS_ERRORS)))
+    )
+    [s] = parsed.statuses
+    assert s.status == "failed"
+    assert s.errors[0]["code"] == 131047 and s.errors[0]["title"] == "Re-engagement message"
+    assert "24 hours" in s.errors[0]["details"]
+
+
+def test_out_of_order_statuses_are_all_reported_in_arrival_order():
+    body = ex.status_webhook(
+        ex.status("wamid.X", "read", "1750000030"),
+        ex.status("wamid.X", "sent", "1750000010"),
+        ex.status("wamid.X", "delivered", "1750000020"),
+        ex.status("wamid.X", "delivered", "1750000020"),  # Meta retries: duplicates happen
+    )
+    statuses = parse_webhook(raw(body)).statuses
+    assert [s.status for s in statuses] == ["read", "sent", "delivered", "delivered"]
+    current = None
+    for s in statuses:
+        if should_apply_status(current, s.status):
+            current = s.status
+    assert current == "read"
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "apply"),
+    [
+        (None, "sent", True),
+        ("sent", "delivered", True),
+        ("delivered", "sent", False),
+        ("read", "delivered", False),
+        ("read", "read", False),
+        ("sent", "failed", True),
+        ("delivered", "failed", False),  # a late "failed" never undoes a delivery
+        ("failed", "read", True),  # multi-device: read after failed wins
+        (None, "some_future_status", True),
+        ("sent", "some_future_status", False),
+    ],
+)
+def test_should_apply_status(current, new, apply):
+    assert should_apply_status(current, new) is apply
+
+
+def test_error_webhook():
+    parsed = parse_webhook(raw(ex.errors_webhook()))
+    [err] = parsed.errors
+    assert err.phone_number_id == ex.PHONE_ID and err.code == 130429
+    assert err.title == "Rate limit hit"
+    assert err.details == "Cloud API message throughput has been reached."
+    assert parsed.messages == [] and parsed.statuses == []
+
+
+def test_other_fields_are_recorded_as_unsupported():
+    parsed = parse_webhook(raw(ex.template_status_webhook()))
+    [u] = parsed.unsupported
+    assert u.reason == "field:message_template_status_update"
+    assert u.field == "message_template_status_update" and u.waba_id == ex.WABA_ID
+    assert u.raw["event"] == "APPROVED"
+
+
+def test_other_object_is_not_parsed():
+    body = ex.message_webhook(ex.TEXT)
+    body["object"] = "page"
+    parsed = parse_webhook(raw(body))
+    assert parsed.messages == [] and parsed.unsupported[0].reason == "object:page"
+    assert parsed.object == "page"
+
+
+def test_one_malformed_item_does_not_cost_the_others():
+    body = ex.message_webhook(ex.TEXT)
+    value = body["entry"][0]["changes"][0]["value"]
+    value["messages"] += [
+        "not a dict",
+        {"type": "text", "text": {"body": "no id, no sender"}},
+        {
+            "from": ex.USER,
+            "id": "wamid.OK2",
+            "timestamp": "x",
+            "type": "text",
+            "text": "body should be an object",
+        },
+        {
+            "from": ex.USER,
+            "id": "wamid.OK3",
+            "timestamp": "1",
+            "type": "text",
+            "text": {"body": ["not", "a", "string"]},
+        },
+    ]
+    value["statuses"] = [{"id": "wamid.NOSTATUS"}, ex.status("wamid.S", "sent")]
+    body["entry"] += [
+        42,
+        {"id": "x", "changes": "nope"},
+        {"changes": [None, {"field": "messages"}]},
+    ]
+    parsed = parse_webhook(raw(body))
+    assert [m.wamid for m in parsed.messages] == [ex.WAMID, "wamid.OK2", "wamid.OK3"]
+    assert parsed.messages[1].text is None and parsed.messages[1].timestamp == 0
+    assert [s.wamid for s in parsed.statuses] == ["wamid.S"]
+    reasons = sorted(u.reason for u in parsed.unsupported)
+    assert reasons == sorted(
+        [
+            "malformed_message",
+            "malformed_message",
+            "malformed_status",
+            "malformed_entry",
+            "malformed_entry",
+            "malformed_change",
+            "malformed_change",
+        ]
+    )
+
+
+def test_value_without_known_content():
+    body = ex.envelope(
+        {
+            "messaging_product": "whatsapp",
+            "metadata": {"phone_number_id": "1"},
+            "message_echoes": [],
+        }
+    )
+    parsed = parse_webhook(raw(body))
+    assert parsed.unsupported[0].reason == "no_known_content"
+    assert parsed.unsupported[0].phone_number_id == "1"
+
+
+def test_missing_metadata_still_parses_messages():
+    body = ex.message_webhook(ex.TEXT)
+    del body["entry"][0]["changes"][0]["value"]["metadata"]
+    [m] = parse_webhook(raw(body)).messages
+    assert m.phone_number_id == "" and m.display_phone_number is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"null",
+        b"[]",
+        b'"text"',
+        b"{",
+        b"\xff\xfe\x00",
+        b"{}",
+        b'{"object": null}',
+        b'{"object":"whatsapp_business_account"}',
+        b'{"object":"whatsapp_business_account","entry":{}}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a": 1' + b"0" * 5000 + b"}",
+    ],
+)
+def test_garbage_never_raises(body):
+    parsed = parse_webhook(body)
+    assert parsed.messages == [] and parsed.unsupported
+
+
+def test_empty_entry_list_is_just_empty():
+    parsed = parse_webhook(b'{"object":"whatsapp_business_account","entry":[]}')
+    assert parsed.is_empty
+
+
+def test_nan_and_huge_numbers_in_location_are_dropped():
+    body = ex.message_webhook(ex.LOCATION)
+    text = json.dumps(body).replace("37.483307", "NaN").replace("-122.148981", "1e400")
+    [m] = parse_webhook(text.encode()).messages
+    assert m.location.latitude is None and m.location.longitude is None
+
+
+def test_input_is_not_mutated_and_raw_is_the_message():
+    body = ex.message_webhook(ex.BUTTON_REPLY)
+    before = copy.deepcopy(body)
+    [m] = parse_webhook(raw(body)).messages
+    assert body == before
+    assert m.raw == body["entry"][0]["changes"][0]["value"]["messages"][0]

@@ -1,0 +1,170 @@
+"""Typed results of parsing a WhatsApp Cloud API webhook POST.
+
+One POST can carry several entries, changes, messages and statuses; `ParsedWebhook`
+flattens them into four lists. All ids stay strings. Use `dataclasses.asdict(event)` to
+store an event as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    id: str | None = None  # media id, to download via GET /{media_id}
+    mime_type: str | None = None
+    sha256: str | None = None
+    caption: str | None = None
+    filename: str | None = None  # documents
+    voice: bool = False  # audio recorded in WhatsApp (push-to-talk)
+    animated: bool = False  # stickers
+    url: str | None = None  # newer API versions include a short-lived download URL
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float | None = None
+    longitude: float | None = None
+    name: str | None = None
+    address: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    message_id: str | None = None  # the wamid that was reacted to
+    emoji: str | None = None  # None/"" when the user removed the reaction
+
+
+@dataclass(frozen=True, slots=True)
+class MessageContext:
+    message_id: str | None = None  # wamid this message replies to (or the button's message)
+    from_: str | None = None  # who sent the replied-to message (the business number)
+    forwarded: bool = False
+    frequently_forwarded: bool = False
+    referred_product: dict | None = None  # {"catalog_id", "product_retailer_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message a WhatsApp user sent to a business number."""
+
+    phone_number_id: str  # business number id ("" when metadata was missing)
+    display_phone_number: str | None
+    wamid: str
+    from_wa_id: str  # phone-based wa_id; the BSUID when Meta withholds the phone
+    contact_name: str | None
+    timestamp: int  # unix seconds, 0 if missing/invalid
+    type: str  # Meta's type, kept as sent (also unknown future types)
+    text: str | None = None  # what the user sees: body, button/row title, caption
+    payload: str | None = None  # reply button/list row id, template button payload
+    subtype: str | None = None  # interactive.type, system.type
+    media: Media | None = None
+    location: Location | None = None
+    contacts: list[dict] = field(default_factory=list)  # shared contact cards
+    reaction: Reaction | None = None
+    referral: dict | None = None  # click-to-WhatsApp ad / post that started the chat
+    context: MessageContext | None = None
+    order: dict | None = None
+    system: dict | None = None
+    errors: list[dict] = field(default_factory=list)
+    supported: bool = True  # False for type "unsupported" and unknown types
+    from_user_id: str | None = None  # business-scoped user id (BSUID), when present
+    contact_username: str | None = None
+    group_id: str | None = None
+    waba_id: str | None = None
+    raw: dict = field(default_factory=dict)  # the message dict as received
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """Delivery status of a message the business sent (may arrive out of order)."""
+
+    phone_number_id: str
+    wamid: str
+    status: str  # sent | delivered | read | failed | deleted | played | ...
+    timestamp: int
+    recipient_id: str | None = None
+    errors: list[dict] = field(default_factory=list)
+    conversation: dict | None = None
+    pricing: dict | None = None
+    biz_opaque_callback_data: str | None = None
+    recipient_user_id: str | None = None
+    display_phone_number: str | None = None
+    waba_id: str | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookError:
+    """An app/account/system-level error reported in `value.errors`."""
+
+    phone_number_id: str | None
+    code: int | None
+    title: str | None
+    message: str | None
+    details: str | None
+    href: str | None = None
+    waba_id: str | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UnsupportedEvent:
+    """Something received and recorded, but not understood (with the reason why)."""
+
+    reason: str  # e.g. "message_type:unsupported", "field:account_update", "malformed_entry"
+    phone_number_id: str | None = None
+    field: str | None = None
+    wamid: str | None = None
+    waba_id: str | None = None
+    raw: Any = None
+
+
+@dataclass(slots=True)
+class ParsedWebhook:
+    object: str | None = None
+    messages: list[InboundMessage] = field(default_factory=list)
+    statuses: list[StatusUpdate] = field(default_factory=list)
+    errors: list[WebhookError] = field(default_factory=list)
+    unsupported: list[UnsupportedEvent] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.messages or self.statuses or self.errors or self.unsupported)
+
+    @property
+    def phone_number_ids(self) -> set[str]:
+        ids = {m.phone_number_id for m in self.messages}
+        ids |= {s.phone_number_id for s in self.statuses}
+        ids |= {e.phone_number_id for e in self.errors if e.phone_number_id}
+        ids |= {u.phone_number_id for u in self.unsupported if u.phone_number_id}
+        return ids - {""}
+
+
+# Status progression for outbox rows. Webhooks can arrive out of order (read before
+# delivered) or repeat; only ever move forward. "failed" ranks just above "sent": a late
+# "failed" never undoes delivered/read, and a read after failed (multi-device) wins.
+_STATUS_RANK = {
+    "accepted": 0,
+    "queued": 0,
+    "sent": 10,
+    "failed": 15,
+    "delivered": 20,
+    "read": 30,
+    "played": 40,
+    "deleted": 50,
+}
+
+
+def status_rank(status: str | None) -> int:
+    return _STATUS_RANK.get(status or "", -1)
+
+
+def should_apply_status(current: str | None, new: str) -> bool:
+    """True if an outbox row at `current` should move to `new` (idempotent, monotonic)."""
+    if new not in _STATUS_RANK:
+        return current is None  # unknown future status: record it only if we know nothing
+    return status_rank(new) > status_rank(current)

@@ -1,0 +1,280 @@
+"""WhatsApp Cloud API webhooks: signature check, GET handshake helper, POST parsing.
+
+`parse_webhook` never raises: the endpoint must answer 200 fast and record whatever it
+cannot understand (`ParsedWebhook.unsupported`) instead of failing a whole batch because
+one item is odd. Each entry/change/message is parsed in isolation for the same reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .coerce import as_dict, as_id, as_list, as_str, as_timestamp
+from .events import (
+    InboundMessage,
+    Location,
+    Media,
+    MessageContext,
+    ParsedWebhook,
+    Reaction,
+    StatusUpdate,
+    UnsupportedEvent,
+    WebhookError,
+    should_apply_status,
+    status_rank,
+)
+from .inbound import (
+    ChangeMeta,
+    contact_names,
+    normalize_error,
+    normalize_errors,
+    parse_message,
+)
+
+__all__ = [
+    "InboundMessage",
+    "Location",
+    "Media",
+    "MessageContext",
+    "ParsedWebhook",
+    "Reaction",
+    "StatusUpdate",
+    "UnsupportedEvent",
+    "WebhookError",
+    "parse_handshake",
+    "parse_webhook",
+    "should_apply_status",
+    "sign_body",
+    "status_rank",
+    "verify_signature",
+]
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+WABA_OBJECT = "whatsapp_business_account"
+_SIG_PREFIX = "sha256="
+
+
+def sign_body(raw_body: bytes, app_secret: str) -> str:
+    """The `X-Hub-Signature-256` header value Meta would send for this body."""
+    digest = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return _SIG_PREFIX + digest
+
+
+def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bool:
+    """HMAC-SHA256(app_secret, raw body) == header, compared in constant time."""
+    if not header or not app_secret or not isinstance(header, str):
+        return False
+    header = header.strip()
+    if not header.lower().startswith(_SIG_PREFIX):
+        return False
+    given = header[len(_SIG_PREFIX) :].lower()
+    if len(given) != 64 or any(c not in "0123456789abcdef" for c in given):
+        return False
+    expected = sign_body(raw_body, app_secret)[len(_SIG_PREFIX) :]
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def parse_handshake(params: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """(hub.mode, hub.verify_token, hub.challenge) from the GET query parameters."""
+    return params.get("hub.mode"), params.get("hub.verify_token"), params.get("hub.challenge")
+
+
+def parse_webhook(raw_body: bytes) -> ParsedWebhook:
+    """Parse a webhook POST body; never raises (garbage becomes `unsupported`)."""
+    result = ParsedWebhook()
+    try:
+        data = json.loads(raw_body)
+    except Exception:  # malformed JSON, bad encoding, absurd nesting or numbers
+        result.unsupported.append(UnsupportedEvent(reason="invalid_json"))
+        return result
+    try:
+        _parse_document(data, result)
+    except Exception:  # defensive: a bug here must never cost the other events
+        result.unsupported.append(UnsupportedEvent(reason="parser_error", raw=data))
+    return result
+
+
+def _parse_document(data: Any, result: ParsedWebhook) -> None:
+    if not isinstance(data, dict):
+        result.unsupported.append(UnsupportedEvent(reason="not_an_object", raw=data))
+        return
+    result.object = as_str(data.get("object"), 128)
+    if result.object != WABA_OBJECT:
+        result.unsupported.append(UnsupportedEvent(reason=f"object:{result.object}", raw=data))
+        return
+    entries = data.get("entry")
+    if not isinstance(entries, list):
+        result.unsupported.append(UnsupportedEvent(reason="malformed_entry", raw=data))
+        return
+    for entry in as_list(entries):
+        try:
+            _parse_entry(entry, result)
+        except Exception:
+            result.unsupported.append(UnsupportedEvent(reason="parser_error", raw=entry))
+
+
+def _parse_entry(entry: Any, result: ParsedWebhook) -> None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("changes"), list):
+        result.unsupported.append(UnsupportedEvent(reason="malformed_entry", raw=entry))
+        return
+    waba_id = as_id(entry.get("id"))
+    for change in as_list(entry["changes"]):
+        try:
+            _parse_change(change, waba_id, result)
+        except Exception:
+            result.unsupported.append(
+                UnsupportedEvent(reason="parser_error", waba_id=waba_id, raw=change)
+            )
+
+
+def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> None:
+    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+        result.unsupported.append(
+            UnsupportedEvent(reason="malformed_change", waba_id=waba_id, raw=change)
+        )
+        return
+    value: dict = change["value"]
+    field = as_str(change.get("field"), 128)
+    metadata = as_dict(value.get("metadata"))
+    phone_number_id = as_id(metadata.get("phone_number_id"))
+    if field != "messages":
+        # account_update, message_template_status_update, calls, ... : not ours (yet).
+        result.unsupported.append(
+            UnsupportedEvent(
+                reason=f"field:{field}",
+                phone_number_id=phone_number_id,
+                field=field,
+                waba_id=waba_id,
+                raw=value,
+            )
+        )
+        return
+    meta = ChangeMeta(
+        phone_number_id=phone_number_id or "",
+        display_phone_number=as_str(metadata.get("display_phone_number"), 64),
+        waba_id=waba_id,
+        names=contact_names(value.get("contacts")),
+    )
+    known = False
+    if "messages" in value:
+        known = True
+        _parse_messages(value["messages"], meta, result)
+    if "statuses" in value:
+        known = True
+        _parse_statuses(value["statuses"], meta, result)
+    if "errors" in value:
+        known = True
+        _parse_errors(value["errors"], meta, result)
+    if not known:
+        result.unsupported.append(
+            UnsupportedEvent(
+                reason="no_known_content",
+                phone_number_id=phone_number_id,
+                field=field,
+                waba_id=waba_id,
+                raw=value,
+            )
+        )
+
+
+def _parse_messages(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:
+    if not isinstance(items, list):
+        result.unsupported.append(_malformed("malformed_messages", meta, items))
+        return
+    for item in as_list(items):
+        if not isinstance(item, dict):
+            result.unsupported.append(_malformed("malformed_message", meta, item))
+            continue
+        try:
+            msg = parse_message(item, meta)
+        except Exception:
+            msg = None
+        if msg is None:
+            result.unsupported.append(_malformed("malformed_message", meta, item))
+            continue
+        result.messages.append(msg)
+        if not msg.supported:
+            # Kept as a message (the bot may answer "can't read that"), and recorded.
+            result.unsupported.append(
+                UnsupportedEvent(
+                    reason=f"message_type:{msg.type}",
+                    phone_number_id=meta.phone_number_id or None,
+                    field="messages",
+                    wamid=msg.wamid,
+                    waba_id=meta.waba_id,
+                    raw=item,
+                )
+            )
+
+
+def _parse_statuses(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:
+    if not isinstance(items, list):
+        result.unsupported.append(_malformed("malformed_statuses", meta, items))
+        return
+    for item in as_list(items):
+        status = _status(item, meta) if isinstance(item, dict) else None
+        if status is None:
+            result.unsupported.append(_malformed("malformed_status", meta, item))
+        else:
+            result.statuses.append(status)
+
+
+def _status(item: dict, meta: ChangeMeta) -> StatusUpdate | None:
+    wamid = as_id(item.get("id"))
+    status = as_str(item.get("status"), 64)
+    if not wamid or not status:
+        return None
+    conversation = item.get("conversation")
+    pricing = item.get("pricing")
+    return StatusUpdate(
+        phone_number_id=meta.phone_number_id,
+        wamid=wamid,
+        status=status.strip().lower(),
+        timestamp=as_timestamp(item.get("timestamp")),
+        recipient_id=as_id(item.get("recipient_id")),
+        errors=normalize_errors(item.get("errors")),
+        conversation=conversation if isinstance(conversation, dict) else None,
+        pricing=pricing if isinstance(pricing, dict) else None,
+        biz_opaque_callback_data=as_str(item.get("biz_opaque_callback_data"), 512),
+        recipient_user_id=as_id(item.get("recipient_user_id")),
+        display_phone_number=meta.display_phone_number,
+        waba_id=meta.waba_id,
+        raw=item,
+    )
+
+
+def _parse_errors(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:
+    if not isinstance(items, list):
+        result.unsupported.append(_malformed("malformed_errors", meta, items))
+        return
+    for raw in as_list(items, 50):
+        if not isinstance(raw, dict) or not raw:
+            result.unsupported.append(_malformed("malformed_error", meta, raw))
+            continue
+        err = normalize_error(raw)
+        result.errors.append(
+            WebhookError(
+                phone_number_id=meta.phone_number_id or None,
+                code=err["code"],
+                title=err["title"],
+                message=err["message"],
+                details=err["details"],
+                href=err["href"],
+                waba_id=meta.waba_id,
+                raw=raw,
+            )
+        )
+
+
+def _malformed(reason: str, meta: ChangeMeta, raw: Any) -> UnsupportedEvent:
+    return UnsupportedEvent(
+        reason=reason,
+        phone_number_id=meta.phone_number_id or None,
+        field="messages",
+        waba_id=meta.waba_id,
+        raw=raw,
+    )

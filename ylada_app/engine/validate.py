@@ -1,0 +1,817 @@
+"""Flow validation: every problem in a flow as a pt-BR `Issue`, never an exception.
+
+`validate_flow(data)` checks, in order: the JSON shape (pydantic errors become Issues that
+name the node and field), each node's data against WhatsApp's limits and the engine's own
+rules, then the graph (duplicate ids, one start, dangling edges and handles, one edge per
+handle). Errors block saving/activating a flow; warnings (unreachable nodes, unconnected
+branches, placeholders that will not render, a start without triggers) do not.
+
+`parse_flow(data)` returns the typed `Flow` of a valid flow or raises `FlowValidationError`
+carrying the report; the runtime only ever sees flows that went through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ylada_app.engine import limits as lim
+from ylada_app.engine.conditions import LEFT_PATTERN, TAG_OPS, UNARY_OPS, regex_problem
+from ylada_app.engine.jsonpath import parse_path
+from ylada_app.engine.render import has_placeholders, template_problem
+from ylada_app.engine.schema import (
+    DATA_MODELS,
+    NODE_KINDS,
+    OTHER,
+    ConditionData,
+    DelayData,
+    Flow,
+    GoalData,
+    GotoFlowData,
+    HandoffData,
+    HttpRequestData,
+    MessageData,
+    NodeData,
+    Position,
+    QuestionData,
+    SetVariableData,
+    StartData,
+    TagData,
+    Variable,
+    branch_handles,
+    node_handles,
+)
+from ylada_app.engine.text import fold_loose
+from ylada_app.engine.validators import parse_number
+
+VARIABLE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,49}")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
+_TRIGGER_TYPES = {"keyword", "any_message", "button_payload", "referral"}
+_UNIT_NAMES = {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "days": "dias"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem. `code` is stable (for tests and UI logic); `message` is pt-BR."""
+
+    code: str
+    message: str
+    node_id: str | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "message": self.message,
+            "node_id": self.node_id, "field": self.field,
+        }
+
+
+@dataclass
+class ValidationReport:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    flow: Flow | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }
+
+
+class FlowValidationError(ValueError):
+    """Raised by `parse_flow`; `.report` holds every issue."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        first = report.errors[0].message if report.errors else "fluxo inválido"
+        super().__init__(f"{len(report.errors)} erro(s) no fluxo; o primeiro: {first}")
+
+
+def validate_flow(data: Any, *, flow_ids: Collection[str] | None = None) -> ValidationReport:
+    """Check a flow. `flow_ids`, when given, are the flows `goto_flow` may point to."""
+    checker = _Checker(flow_ids)
+    try:
+        checker.run(data)
+    except Exception as exc:  # a validator must answer, even about input nobody foresaw
+        checker.error("internal_error", f"Não foi possível validar o fluxo ({type(exc).__name__}).")
+    if checker.report.errors:
+        checker.report.flow = None
+    return checker.report
+
+
+def parse_flow(data: Any, *, flow_ids: Collection[str] | None = None) -> Flow:
+    """The typed Flow of valid `data`; raises FlowValidationError otherwise."""
+    report = validate_flow(data, flow_ids=flow_ids)
+    if not report.ok or report.flow is None:
+        raise FlowValidationError(report)
+    return report.flow
+
+
+# --- pydantic errors → pt-BR ----------------------------------------------------------------
+
+_REASONS = {
+    "missing": "é obrigatório",
+    "string_type": "deve ser um texto",
+    "int_type": "deve ser um número inteiro",
+    "int_parsing": "deve ser um número inteiro",
+    "int_from_float": "deve ser um número inteiro",
+    "float_type": "deve ser um número",
+    "float_parsing": "deve ser um número",
+    "finite_number": "deve ser um número finito",
+    "bool_type": "deve ser verdadeiro ou falso",
+    "bool_parsing": "deve ser verdadeiro ou falso",
+    "list_type": "deve ser uma lista",
+    "dict_type": "deve ser um objeto",
+    "model_type": "deve ser um objeto",
+    "model_attributes_type": "deve ser um objeto",
+    "union_tag_not_found": 'precisa do campo "type"',
+}
+
+
+def _loc_path(loc: Iterable[Any]) -> str:
+    parts: list[str] = []
+    previous: Any = None
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif isinstance(previous, int) and item in _TRIGGER_TYPES:
+            pass  # pydantic names the union member it tried; users never wrote it
+        else:
+            parts.append(("." if parts else "") + str(item))
+        previous = item
+    return "".join(parts)
+
+
+def _reason(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in _REASONS:
+        return _REASONS[kind]
+    if kind == "literal_error":
+        return f"tem um valor inválido; use um destes: {ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return (
+            f"tem um tipo desconhecido ({ctx.get('tag', '')}); "
+            f"use um destes: {ctx.get('expected_tags', '')}"
+        )
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return "tem um valor inválido"
+
+
+# --- the checker ----------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, flow_ids: Collection[str] | None) -> None:
+        self.flow_ids = set(flow_ids) if flow_ids is not None else None
+        self.report = ValidationReport()
+        self.refs: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.parsed: dict[str, NodeData] = {}
+
+    # reporting
+
+    def error(self, code: str, message: str, node_id: str | None = None,
+              field: str | None = None) -> None:
+        self.report.errors.append(Issue(code, message, node_id, field))
+
+    def warn(self, code: str, message: str, node_id: str | None = None,
+             field: str | None = None) -> None:
+        self.report.warnings.append(Issue(code, message, node_id, field))
+
+    def ref(self, node_id: str) -> str:
+        return self.refs.get(node_id, f'Nó "{node_id}"')
+
+    def node_error(self, node_id: str, code: str, text: str, field: str | None) -> None:
+        self.error(code, f"{self.ref(node_id)}: {text}", node_id, field)
+
+    def node_warn(self, node_id: str, code: str, text: str, field: str | None) -> None:
+        self.warn(code, f"{self.ref(node_id)}: {text}", node_id, field)
+
+    def pydantic_errors(self, exc: ValidationError, node_id: str | None, prefix: str) -> None:
+        seen: set[str] = set()
+        for err in exc.errors():
+            path = _loc_path(err.get("loc", ()))
+            field_path = f"{prefix}.{path}" if path else prefix
+            if field_path in seen:
+                continue
+            seen.add(field_path)
+            text = f'o campo "{field_path}" {_reason(err)}.'
+            if node_id is None:
+                self.error("invalid_shape", text[0].upper() + text[1:], None, field_path)
+            else:
+                self.node_error(node_id, "invalid_shape", text, field_path)
+
+    def length(self, node_id: str, value: str | None, limit: int, what: str, code: str,
+               field: str, whatsapp: bool = True) -> None:
+        if value is not None and len(value) > limit:
+            tail = f"o WhatsApp aceita no máximo {limit}." if whatsapp else f"o máximo é {limit}."
+            self.node_error(node_id, code, f"{what} tem {len(value)} caracteres; {tail}", field)
+
+    def required_text(self, node_id: str, value: str | None, what: str, code: str,
+                      field: str) -> bool:
+        if value is None or not value.strip():
+            self.node_error(node_id, code, f"{what} está vazio.", field)
+            return False
+        return True
+
+    def template(self, node_id: str, value: str | None, field: str) -> None:
+        if value and (problem := template_problem(value)):
+            self.node_warn(
+                node_id, "template_not_rendered",
+                f'os marcadores em "{field}" não podem ser usados ({problem}); o texto será '
+                "enviado sem substituição. Use apenas {{contact.name}}, {{vars.nome}} etc.",
+                field,
+            )
+
+    def variable_name(self, node_id: str, name: str | None, field: str) -> None:
+        if name is None or not name.strip():
+            self.node_error(node_id, "variable_missing", "escolha a variável.", field)
+        elif not VARIABLE_NAME.fullmatch(name):
+            self.node_error(
+                node_id, "invalid_variable_name",
+                f'o nome de variável "{name[:60]}" é inválido; use letras sem acento, números '
+                "e _ (até 50 caracteres, sem começar com número).",
+                field,
+            )
+
+    # top level
+
+    def run(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.error("invalid_shape", "O fluxo deve ser um objeto JSON.")
+            return
+        if data.get("version", 1) != 1:
+            self.error(
+                "unsupported_version",
+                f"Versão de fluxo {data.get('version')!r} não suportada; use 1.", None, "version",
+            )
+        nodes, edges = data.get("nodes"), data.get("edges", [])
+        variables = data.get("variables", [])
+        if not isinstance(nodes, list):
+            self.error("invalid_shape", 'O campo "nodes" deve ser uma lista de nós.', None, "nodes")
+            return
+        if not isinstance(edges, list):
+            self.error("invalid_shape", 'O campo "edges" deve ser uma lista.', None, "edges")
+            return
+        if len(nodes) > lim.MAX_NODES:
+            self.error(
+                "too_many_nodes",
+                f"O fluxo tem {len(nodes)} nós; o máximo é {lim.MAX_NODES}.", None, "nodes",
+            )
+            return
+        if len(edges) > lim.MAX_EDGES:
+            self.error(
+                "too_many_edges",
+                f"O fluxo tem {len(edges)} conexões; o máximo é {lim.MAX_EDGES}.", None, "edges",
+            )
+            return
+        self.check_variables(variables)
+        for index, raw in enumerate(nodes):
+            self.check_node(index, raw)
+        self.check_starts()
+        targets = self.check_edges(edges)
+        self.check_reachability(targets)
+        if self.report.errors:
+            return
+        try:
+            self.report.flow = Flow.model_validate(data)
+        except ValidationError as exc:
+            self.pydantic_errors(exc, None, "flow")
+
+    def check_variables(self, variables: Any) -> None:
+        if not isinstance(variables, list):
+            self.error("invalid_shape", 'O campo "variables" deve ser uma lista.', None,
+                       "variables")
+            return
+        if len(variables) > lim.MAX_VARIABLES:
+            self.error("too_many_variables",
+                       f"O fluxo declara {len(variables)} variáveis; o máximo é "
+                       f"{lim.MAX_VARIABLES}.", None, "variables")
+            return
+        seen: set[str] = set()
+        for i, raw in enumerate(variables):
+            path = f"variables[{i}]"
+            try:
+                var = Variable.model_validate(raw)
+            except ValidationError as exc:
+                self.pydantic_errors(exc, None, path)
+                continue
+            if not VARIABLE_NAME.fullmatch(var.name):
+                self.error("invalid_variable_name",
+                           f'Variável "{var.name[:60]}": nome inválido; use letras sem acento, '
+                           "números e _ (até 50 caracteres, sem começar com número).",
+                           None, f"{path}.name")
+            elif var.name in seen:
+                self.error("duplicate_variable", f'A variável "{var.name}" foi declarada duas '
+                           "vezes.", None, f"{path}.name")
+            seen.add(var.name)
+            if isinstance(var.default, float) and var.default != var.default:
+                self.error("invalid_shape", f'Variável "{var.name}": valor padrão inválido.',
+                           None, f"{path}.default")
+
+    # nodes
+
+    def check_node(self, index: int, raw: Any) -> None:
+        where = f"nodes[{index}]"
+        if not isinstance(raw, dict):
+            self.error("invalid_shape", f"O nó {index + 1} deve ser um objeto.", None, where)
+            return
+        node_id, kind, data = raw.get("id"), raw.get("type"), raw.get("data", {})
+        if not isinstance(node_id, str) or not node_id.strip():
+            self.error("invalid_node_id", f'O nó {index + 1} precisa de um "id" (texto).', None,
+                       f"{where}.id")
+            return
+        if len(node_id) > lim.MAX_ID_LEN:
+            self.error("invalid_node_id", f'O id do nó {index + 1} tem {len(node_id)} '
+                       f"caracteres; o máximo é {lim.MAX_ID_LEN}.", None, f"{where}.id")
+            return
+        if node_id in self.kinds:
+            self.error("duplicate_node_id",
+                       f'{self.ref(node_id)}: o id "{node_id}" é usado por mais de um nó.',
+                       node_id, f"{where}.id")
+            return
+        label = data.get("label") if isinstance(data, dict) else None
+        kind_text = kind if isinstance(kind, str) else "?"
+        if isinstance(label, str) and label.strip():
+            self.refs[node_id] = f'Nó "{node_id}" ({kind_text}, rótulo "{label.strip()[:60]}")'
+        else:
+            self.refs[node_id] = f'Nó "{node_id}" ({kind_text})'
+        if not isinstance(kind, str) or kind not in NODE_KINDS:
+            self.kinds[node_id] = "?"
+            self.node_error(
+                node_id, "unknown_node_type",
+                f'o tipo "{str(kind)[:40]}" não existe; use um destes: {", ".join(NODE_KINDS)}.',
+                f"{where}.type",
+            )
+            return
+        self.kinds[node_id] = kind
+        if "position" in raw:
+            try:
+                Position.model_validate(raw["position"])
+            except ValidationError as exc:
+                self.pydantic_errors(exc, node_id, "position")
+        if not isinstance(data, dict):
+            self.node_error(node_id, "invalid_shape", 'o campo "data" deve ser um objeto.', "data")
+            return
+        try:
+            parsed = DATA_MODELS[kind].model_validate(data)
+        except ValidationError as exc:
+            self.pydantic_errors(exc, node_id, "data")
+            return
+        self.parsed[node_id] = parsed
+        if parsed.label is not None:
+            self.length(node_id, parsed.label, lim.MAX_LABEL_LEN, "o rótulo", "label_too_long",
+                        "data.label", whatsapp=False)
+        getattr(self, f"check_{kind}")(node_id, parsed)
+
+    def check_start(self, node_id: str, data: StartData) -> None:
+        if not data.triggers:
+            self.node_warn(node_id, "no_triggers", "o início não tem gatilhos; este fluxo só "
+                           "pode ser aberto por outro fluxo (goto_flow).", "data.triggers")
+        if len(data.triggers) > lim.MAX_TRIGGERS:
+            self.node_error(node_id, "too_many_triggers", f"há {len(data.triggers)} gatilhos; "
+                            f"o máximo é {lim.MAX_TRIGGERS}.", "data.triggers")
+        for i, trigger in enumerate(data.triggers):
+            path = f"data.triggers[{i}]"
+            if trigger.type == "keyword":
+                if not trigger.keywords:
+                    self.node_error(node_id, "empty_keywords", f"o gatilho {i + 1} não tem "
+                                    "palavras-chave.", f"{path}.keywords")
+                if len(trigger.keywords) > lim.MAX_KEYWORDS:
+                    self.node_error(node_id, "too_many_keywords", f"o gatilho {i + 1} tem "
+                                    f"{len(trigger.keywords)} palavras-chave; o máximo é "
+                                    f"{lim.MAX_KEYWORDS}.", f"{path}.keywords")
+                for j, word in enumerate(trigger.keywords):
+                    if not fold_loose(word):
+                        self.node_error(node_id, "empty_keyword", f"a palavra-chave {j + 1} do "
+                                        f"gatilho {i + 1} está vazia.", f"{path}.keywords[{j}]")
+                    self.length(node_id, word, lim.MAX_KEYWORD_LEN,
+                                f"a palavra-chave {j + 1} do gatilho {i + 1}", "keyword_too_long",
+                                f"{path}.keywords[{j}]", whatsapp=False)
+            elif trigger.type == "button_payload" and self.required_text(
+                node_id, trigger.payload, f"o payload do gatilho {i + 1}", "empty_payload",
+                f"{path}.payload",
+            ):
+                self.length(node_id, trigger.payload, lim.BUTTON_ID_MAX,
+                            f"o payload do gatilho {i + 1}", "payload_too_long", f"{path}.payload")
+
+    def check_message(self, node_id: str, data: MessageData) -> None:
+        kinds = [k for k in ("media", "buttons", "sections") if getattr(data, k) is not None]
+        if len(kinds) > 1 or (data.media is not None and data.text is not None):
+            self.node_error(node_id, "mixed_message", "uma mensagem é texto, mídia, botões ou "
+                            "lista; escolha só um tipo (a legenda da mídia vai em "
+                            "media.caption).", "data")
+            return
+        variant = data.variant
+        if variant == "text":
+            if self.required_text(node_id, data.text, "o texto", "empty_text", "data.text"):
+                self.length(node_id, data.text, lim.TEXT_MAX, "o texto", "text_too_long",
+                            "data.text")
+                self.template(node_id, data.text, "data.text")
+            return
+        if variant == "media":
+            self.check_media(node_id, data)
+            return
+        if self.required_text(node_id, data.text, "o texto da mensagem", "empty_text",
+                              "data.text"):
+            self.length(node_id, data.text, lim.INTERACTIVE_BODY_MAX,
+                        "o texto da mensagem interativa", "body_too_long", "data.text")
+            self.template(node_id, data.text, "data.text")
+        self.length(node_id, data.header, lim.HEADER_MAX, "o cabeçalho", "header_too_long",
+                    "data.header")
+        self.length(node_id, data.footer, lim.FOOTER_MAX, "o rodapé", "footer_too_long",
+                    "data.footer")
+        self.template(node_id, data.header, "data.header")
+        self.template(node_id, data.footer, "data.footer")
+        if data.retry_text is not None:
+            self.length(node_id, data.retry_text, lim.TEXT_MAX, "o texto de nova tentativa",
+                        "text_too_long", "data.retry_text")
+        if not 0 <= data.max_retries <= lim.QUESTION_MAX_RETRIES:
+            self.node_error(node_id, "invalid_max_retries", "o número de novas tentativas "
+                            f"deve ficar entre 0 e {lim.QUESTION_MAX_RETRIES}.", "data.max_retries")
+        if variant == "buttons":
+            self.check_buttons(node_id, data)
+        else:
+            self.check_list(node_id, data)
+
+    def check_media(self, node_id: str, data: MessageData) -> None:
+        media = data.media
+        assert media is not None
+        if self.required_text(node_id, media.url, "o endereço (URL) da mídia", "empty_url",
+                              "data.media.url"):
+            self.length(node_id, media.url, lim.MEDIA_URL_MAX, "o endereço (URL) da mídia",
+                        "url_too_long", "data.media.url", whatsapp=False)
+            if not has_placeholders(media.url) and not media.url.strip().lower().startswith(
+                ("https://", "http://")
+            ):
+                self.node_error(node_id, "invalid_url", "o endereço da mídia deve começar com "
+                                "https://.", "data.media.url")
+        self.length(node_id, media.caption, lim.CAPTION_MAX, "a legenda", "caption_too_long",
+                    "data.media.caption")
+        self.template(node_id, media.caption, "data.media.caption")
+        self.length(node_id, media.filename, lim.FILENAME_MAX, "o nome do arquivo",
+                    "filename_too_long", "data.media.filename", whatsapp=False)
+
+    def _option_id(self, node_id: str, option_id: str, what: str, limit: int, field: str,
+                   seen: set[str]) -> None:
+        if not option_id.strip():
+            self.node_error(node_id, "empty_option_id", f"o id {what} está vazio.", field)
+        elif option_id == OTHER:
+            self.node_error(node_id, "reserved_option_id", f'o id {what} não pode ser "{OTHER}" '
+                            "(é a saída para respostas fora das opções).", field)
+        elif option_id in seen:
+            self.node_error(node_id, "duplicate_option_id", f'o id "{option_id[:60]}" aparece '
+                            f"em mais de uma opção ({what}).", field)
+        self.length(node_id, option_id, limit, f"o id {what}", "option_id_too_long", field)
+        seen.add(option_id)
+
+    def check_buttons(self, node_id: str, data: MessageData) -> None:
+        buttons = data.buttons or []
+        if not buttons:
+            self.node_error(node_id, "no_buttons", "adicione pelo menos 1 botão.", "data.buttons")
+        if len(buttons) > lim.BUTTONS_MAX:
+            self.node_error(node_id, "too_many_buttons", f"há {len(buttons)} botões; o WhatsApp "
+                            f"aceita no máximo {lim.BUTTONS_MAX}.", "data.buttons")
+        seen_ids: set[str] = set()
+        seen_titles: set[str] = set()
+        for i, button in enumerate(buttons):
+            path = f"data.buttons[{i}]"
+            what = f"do botão {i + 1}"
+            self._option_id(node_id, button.id, what, lim.BUTTON_ID_MAX, f"{path}.id", seen_ids)
+            if self.required_text(node_id, button.title, f"o título {what}", "empty_title",
+                                  f"{path}.title"):
+                self.length(node_id, button.title, lim.BUTTON_TITLE_MAX, f"o título {what}",
+                            "button_title_too_long", f"{path}.title")
+                folded = fold_loose(button.title) or button.title
+                if folded in seen_titles:
+                    self.node_error(node_id, "duplicate_button_title", f'o título "{button.title}"'
+                                    " se repete; o WhatsApp exige títulos diferentes.",
+                                    f"{path}.title")
+                seen_titles.add(folded)
+
+    def check_list(self, node_id: str, data: MessageData) -> None:
+        sections = data.sections or []
+        if self.required_text(node_id, data.button_label, "o texto do botão da lista",
+                              "empty_button_label", "data.button_label"):
+            self.length(node_id, data.button_label, lim.LIST_BUTTON_LABEL_MAX,
+                        "o texto do botão da lista", "button_label_too_long", "data.button_label")
+        if not sections:
+            self.node_error(node_id, "no_sections", "a lista precisa de pelo menos 1 seção com "
+                            "opções.", "data.sections")
+        if len(sections) > lim.LIST_SECTIONS_MAX:
+            self.node_error(node_id, "too_many_sections", f"a lista tem {len(sections)} seções; "
+                            f"o WhatsApp aceita no máximo {lim.LIST_SECTIONS_MAX}.",
+                            "data.sections")
+        total = sum(len(s.rows) for s in sections)
+        if sections and total == 0:
+            self.node_error(node_id, "no_rows", "a lista não tem opções.", "data.sections")
+        if total > lim.LIST_ROWS_MAX:
+            self.node_error(node_id, "too_many_rows", f"a lista tem {total} opções; o WhatsApp "
+                            f"aceita no máximo {lim.LIST_ROWS_MAX}.", "data.sections")
+        seen: set[str] = set()
+        for si, section in enumerate(sections):
+            spath = f"data.sections[{si}]"
+            if len(sections) > 1 and not (section.title or "").strip():
+                self.node_error(node_id, "empty_section_title", f"a seção {si + 1} precisa de um "
+                                "título (obrigatório quando há mais de uma seção).",
+                                f"{spath}.title")
+            self.length(node_id, section.title, lim.LIST_SECTION_TITLE_MAX,
+                        f"o título da seção {si + 1}", "section_title_too_long", f"{spath}.title")
+            if not section.rows:
+                self.node_error(node_id, "empty_section", f"a seção {si + 1} não tem opções.",
+                                f"{spath}.rows")
+            for ri, row in enumerate(section.rows):
+                rpath = f"{spath}.rows[{ri}]"
+                what = f"da opção {ri + 1} da seção {si + 1}"
+                self._option_id(node_id, row.id, what, lim.LIST_ROW_ID_MAX, f"{rpath}.id", seen)
+                if self.required_text(node_id, row.title, f"o título {what}", "empty_title",
+                                      f"{rpath}.title"):
+                    self.length(node_id, row.title, lim.LIST_ROW_TITLE_MAX, f"o título {what}",
+                                "row_title_too_long", f"{rpath}.title")
+                self.length(node_id, row.description, lim.LIST_ROW_DESCRIPTION_MAX,
+                            f"a descrição {what}", "row_description_too_long",
+                            f"{rpath}.description")
+
+    def check_question(self, node_id: str, data: QuestionData) -> None:
+        if self.required_text(node_id, data.text, "o texto da pergunta", "empty_text",
+                              "data.text"):
+            self.length(node_id, data.text, lim.TEXT_MAX, "o texto da pergunta", "text_too_long",
+                        "data.text")
+            self.template(node_id, data.text, "data.text")
+        self.variable_name(node_id, data.variable, "data.variable")
+        if data.retry_text is not None:
+            self.length(node_id, data.retry_text, lim.TEXT_MAX, "o texto de nova tentativa",
+                        "text_too_long", "data.retry_text")
+            self.template(node_id, data.retry_text, "data.retry_text")
+        if not 0 <= data.max_retries <= lim.QUESTION_MAX_RETRIES:
+            self.node_error(node_id, "invalid_max_retries", "o número de novas tentativas deve "
+                            f"ficar entre 0 e {lim.QUESTION_MAX_RETRIES}.", "data.max_retries")
+        if data.validator != "choice":
+            return
+        if not data.choices:
+            self.node_error(node_id, "no_choices", "uma pergunta de escolha precisa de opções.",
+                            "data.choices")
+        if len(data.choices) > lim.MAX_CHOICES:
+            self.node_error(node_id, "too_many_choices", f"há {len(data.choices)} opções; o "
+                            f"máximo é {lim.MAX_CHOICES}.", "data.choices")
+        seen: set[str] = set()
+        for i, choice in enumerate(data.choices):
+            folded = fold_loose(choice)
+            if not folded:
+                self.node_error(node_id, "empty_choice", f"a opção {i + 1} está vazia.",
+                                f"data.choices[{i}]")
+            elif folded in seen:
+                self.node_error(node_id, "duplicate_choice", f'a opção "{choice[:40]}" se '
+                                "repete.", f"data.choices[{i}]")
+            seen.add(folded)
+            self.length(node_id, choice, 100, f"a opção {i + 1}", "choice_too_long",
+                        f"data.choices[{i}]", whatsapp=False)
+
+    def check_condition(self, node_id: str, data: ConditionData) -> None:
+        if not data.rules:
+            self.node_error(node_id, "no_rules", "adicione pelo menos uma regra.", "data.rules")
+        if len(data.rules) > lim.MAX_RULES:
+            self.node_error(node_id, "too_many_rules", f"há {len(data.rules)} regras; o máximo "
+                            f"é {lim.MAX_RULES}.", "data.rules")
+        for i, rule in enumerate(data.rules):
+            path = f"data.rules[{i}]"
+            what = f"a regra {i + 1}"
+            if rule.op in TAG_OPS:
+                if not isinstance(rule.right, str) or not rule.right.strip():
+                    self.node_error(node_id, "missing_right", f"{what} precisa da etiqueta.",
+                                    f"{path}.right")
+                continue
+            if not isinstance(rule.left, str) or not LEFT_PATTERN.fullmatch(rule.left):
+                self.node_error(node_id, "invalid_left", f'{what} compara "{rule.left}", que não '
+                                "existe; use vars.<nome>, contact.name, contact.wa_id, "
+                                "contact.fields.<nome> ou tags.", f"{path}.left")
+            if rule.op in UNARY_OPS:
+                continue
+            if rule.right is None:
+                self.node_error(node_id, "missing_right", f"{what} precisa de um valor para "
+                                "comparar.", f"{path}.right")
+            elif rule.op == "regex":
+                if problem := regex_problem(rule.right):
+                    self.node_error(node_id, "invalid_regex", f"{what}: {problem}.",
+                                    f"{path}.right")
+            elif isinstance(rule.right, str):
+                self.length(node_id, rule.right, lim.VAR_VALUE_MAX, f"o valor d{what[1:]}",
+                            "value_too_long", f"{path}.right", whatsapp=False)
+                self.template(node_id, rule.right, f"{path}.right")
+
+    def check_set_variable(self, node_id: str, data: SetVariableData) -> None:
+        self.variable_name(node_id, data.variable, "data.variable")
+        value = data.value
+        if isinstance(value, float) and value != value:
+            self.node_error(node_id, "invalid_value", "o valor é inválido.", "data.value")
+        if isinstance(value, str):
+            self.length(node_id, value, lim.VAR_VALUE_MAX, "o valor", "value_too_long",
+                        "data.value", whatsapp=False)
+            self.template(node_id, value, "data.value")
+        if (
+            data.mode == "increment"
+            and value not in (None, "")
+            and not (isinstance(value, str) and has_placeholders(value))
+            and parse_number(value) is None
+        ):
+            self.node_error(node_id, "invalid_increment", f'para somar, o valor deve ser um '
+                            f'número (recebido "{str(value)[:40]}").', "data.value")
+
+    def check_tag(self, node_id: str, data: TagData) -> None:
+        if not data.add and not data.remove:
+            self.node_error(node_id, "no_tags", "escolha pelo menos uma etiqueta para adicionar "
+                            "ou remover.", "data.add")
+        for key in ("add", "remove"):
+            tags = getattr(data, key)
+            if len(tags) > lim.MAX_TAGS_PER_NODE:
+                self.node_error(node_id, "too_many_tags", f"há {len(tags)} etiquetas em {key}; o "
+                                f"máximo é {lim.MAX_TAGS_PER_NODE}.", f"data.{key}")
+            for i, tag in enumerate(tags):
+                if not tag.strip():
+                    self.node_error(node_id, "empty_tag", f"a etiqueta {i + 1} em {key} está "
+                                    "vazia.", f"data.{key}[{i}]")
+                self.length(node_id, tag, lim.TAG_MAX_LEN, f"a etiqueta {i + 1} em {key}",
+                            "tag_too_long", f"data.{key}[{i}]", whatsapp=False)
+
+    def check_http_request(self, node_id: str, data: HttpRequestData) -> None:
+        if data.method not in lim.HTTP_METHODS:
+            self.node_error(node_id, "invalid_method", f'o método "{data.method[:20]}" não é '
+                            f"aceito; use {', '.join(lim.HTTP_METHODS)}.", "data.method")
+        if self.required_text(node_id, data.url, "o endereço (URL)", "empty_url", "data.url"):
+            self.length(node_id, data.url, lim.HTTP_URL_MAX, "o endereço (URL)", "url_too_long",
+                        "data.url", whatsapp=False)
+            url = data.url.strip().lower()
+            if not url.startswith(("https://", "http://", "{{")):
+                self.node_error(node_id, "invalid_url", "o endereço deve começar com https:// "
+                                "ou http://.", "data.url")
+            self.template(node_id, data.url, "data.url")
+        if len(data.headers) > lim.HTTP_HEADERS_MAX:
+            self.node_error(node_id, "too_many_headers", f"há {len(data.headers)} cabeçalhos; o "
+                            f"máximo é {lim.HTTP_HEADERS_MAX}.", "data.headers")
+        for name, value in data.headers.items():
+            path = f"data.headers.{name[:40]}"
+            if not _HEADER_NAME.fullmatch(name):
+                self.node_error(node_id, "invalid_header", f'o cabeçalho "{name[:40]}" tem um '
+                                "nome inválido.", path)
+            self.length(node_id, value, lim.HTTP_HEADER_VALUE_MAX, f'o cabeçalho "{name[:40]}"',
+                        "header_value_too_long", path, whatsapp=False)
+            self.template(node_id, value, path)
+        if data.body is not None:
+            self.length(node_id, data.body, lim.HTTP_BODY_MAX, "o corpo da requisição",
+                        "body_too_long", "data.body", whatsapp=False)
+            self.template(node_id, data.body, "data.body")
+        if not 1 <= data.timeout_s <= lim.HTTP_TIMEOUT_MAX:
+            self.node_error(node_id, "invalid_timeout", "o tempo limite deve ficar entre 1 e "
+                            f"{lim.HTTP_TIMEOUT_MAX} segundos.", "data.timeout_s")
+        if len(data.response_map) > lim.RESPONSE_MAP_MAX:
+            self.node_error(node_id, "too_many_mappings", f"há {len(data.response_map)} "
+                            f"mapeamentos; o máximo é {lim.RESPONSE_MAP_MAX}.", "data.response_map")
+        for var, path in data.response_map.items():
+            field = f"data.response_map.{var[:50]}"
+            self.variable_name(node_id, var, field)
+            if parse_path(path) is None:
+                self.node_error(node_id, "invalid_json_path", f'o caminho "{str(path)[:60]}" '
+                                f'da variável "{var[:50]}" é inválido; use algo como '
+                                "pedido.status ou itens[0].nome.", field)
+
+    def check_ai_reply(self, node_id: str, data: Any) -> None:
+        if data.prompt is not None:
+            self.length(node_id, data.prompt, lim.PROMPT_MAX, "o prompt", "prompt_too_long",
+                        "data.prompt", whatsapp=False)
+            self.template(node_id, data.prompt, "data.prompt")
+
+    def check_handoff(self, node_id: str, data: HandoffData) -> None:
+        self.length(node_id, data.text, lim.TEXT_MAX, "o texto", "text_too_long", "data.text")
+        self.template(node_id, data.text, "data.text")
+        self.length(node_id, data.note, lim.NOTE_MAX, "a nota", "note_too_long", "data.note",
+                    whatsapp=False)
+
+    def check_delay(self, node_id: str, data: DelayData) -> None:
+        if data.amount < 1 or not (
+            lim.DELAY_MIN_SECONDS <= data.seconds <= lim.DELAY_MAX_SECONDS
+        ):
+            unit = _UNIT_NAMES.get(data.unit, data.unit)
+            self.node_error(node_id, "invalid_delay", "a espera deve ficar entre 1 segundo e 30 "
+                            f"dias (recebido: {data.amount} {unit}).", "data.amount")
+
+    def check_goto_flow(self, node_id: str, data: GotoFlowData) -> None:
+        if data.flow_id is None or not data.flow_id.strip():
+            self.node_error(node_id, "missing_flow_id", "escolha o fluxo de destino.",
+                            "data.flow_id")
+        elif self.flow_ids is not None and data.flow_id not in self.flow_ids:
+            self.node_error(node_id, "unknown_flow", f'o fluxo de destino "{data.flow_id[:60]}" '
+                            "não existe.", "data.flow_id")
+
+    def check_goal(self, node_id: str, data: GoalData) -> None:
+        if self.required_text(node_id, data.name, "o nome da meta", "missing_goal_name",
+                              "data.name"):
+            self.length(node_id, data.name, lim.GOAL_NAME_MAX, "o nome da meta",
+                        "goal_name_too_long", "data.name", whatsapp=False)
+
+    def check_end(self, node_id: str, data: BaseModel) -> None:
+        pass
+
+    # graph
+
+    def check_starts(self) -> None:
+        starts = [nid for nid, kind in self.kinds.items() if kind == "start"]
+        if not starts:
+            self.error("missing_start", "O fluxo precisa de um nó de início (start).", None,
+                       "nodes")
+        for extra in starts[1:]:
+            self.node_error(extra, "multiple_starts", "o fluxo só pode ter um nó de início.",
+                            "type")
+
+    def check_edges(self, edges: list[Any]) -> dict[str, list[str]]:
+        """Validate edges; returns source → targets of the good ones (for reachability)."""
+        graph: dict[str, list[str]] = {}
+        used: dict[tuple[str, str], str] = {}
+        edge_ids: set[str] = set()
+        for index, raw in enumerate(edges):
+            where = f"edges[{index}]"
+            if not isinstance(raw, dict):
+                self.error("invalid_shape", f"A conexão {index + 1} deve ser um objeto.", None,
+                           where)
+                continue
+            edge_id, source, target = raw.get("id", ""), raw.get("source"), raw.get("target")
+            handle = raw.get("sourceHandle")
+            name = f'A conexão "{edge_id}"' if isinstance(edge_id, str) and edge_id else (
+                f"A conexão {index + 1}"
+            )
+            if not isinstance(edge_id, str) or not isinstance(source, str) or not isinstance(
+                target, str
+            ) or not (handle is None or isinstance(handle, str)):
+                self.error("invalid_shape", f'{name} precisa de "source" e "target" (texto), e '
+                           '"id"/"sourceHandle" devem ser texto.', None, where)
+                continue
+            if edge_id:
+                if edge_id in edge_ids:
+                    self.warn("duplicate_edge_id", f'{name}: o id se repete.', None, f"{where}.id")
+                edge_ids.add(edge_id)
+            bad = False
+            if source not in self.kinds:
+                self.error("dangling_edge", f'{name} sai de "{source[:60]}", um nó que não '
+                           "existe.", None, f"{where}.source")
+                bad = True
+            if target not in self.kinds:
+                self.error("dangling_edge", f'{name} chega em "{target[:60]}", um nó que não '
+                           "existe.", source if source in self.kinds else None, f"{where}.target")
+                bad = True
+            if bad:
+                continue
+            handle = handle or "out"
+            if source in self.parsed:
+                valid = tuple(dict.fromkeys(node_handles(self.kinds[source],
+                                                         self.parsed[source])))
+                if handle not in valid:
+                    if valid:
+                        options = ", ".join(f'"{h}"' for h in valid)
+                        text = (f'a conexão sai pela saída "{handle[:60]}", que não existe; '
+                                f"saídas válidas: {options}.")
+                    else:
+                        text = f"este tipo de nó não tem saídas (conexão {edge_id or index + 1})."
+                    self.node_error(source, "unknown_handle", text, f"{where}.sourceHandle")
+                    continue
+            if (source, handle) in used:
+                self.node_error(source, "duplicate_handle_edge", f'a saída "{handle[:60]}" está '
+                                "ligada a mais de um nó; ligue cada saída a um só nó.",
+                                f"{where}.sourceHandle")
+                continue
+            used[(source, handle)] = target
+            graph.setdefault(source, []).append(target)
+        for node_id, data in self.parsed.items():
+            for handle in dict.fromkeys(branch_handles(self.kinds[node_id], data)):
+                if (node_id, handle) not in used:
+                    self.node_warn(node_id, "unconnected_branch", f'a saída "{handle[:60]}" não '
+                                   "está ligada a nenhum nó; quem for por ela encerra a conversa.",
+                                   "sourceHandle")
+        return graph
+
+    def check_reachability(self, graph: dict[str, list[str]]) -> None:
+        starts = [nid for nid, kind in self.kinds.items() if kind == "start"]
+        if len(starts) != 1:
+            return
+        seen = {starts[0]}
+        queue = deque(starts)
+        while queue:
+            for target in graph.get(queue.popleft(), []):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        for node_id in self.kinds:
+            if node_id not in seen:
+                self.node_warn(node_id, "unreachable", "este nó não pode ser alcançado a partir "
+                               "do início.", None)

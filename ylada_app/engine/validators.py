@@ -1,0 +1,200 @@
+"""Question answer validators: turn what the user typed into a clean value, or reject it.
+
+Each validator returns an `Answer`; `value` is what gets stored in the variable:
+
+``text``    non-empty text, trimmed, at most 1024 characters.
+``number``  Brazilian and international notation ("1.234,56", "1234.56", "R$ 10", "-3");
+            an int when there is no fractional part, else a float.
+``email``   a plausible address, lower-cased.
+``phone``   a Brazilian number with DDD, with or without +55 (10 to 13 digits once
+            punctuation is removed); stored as "+55DDDNUMBER".
+``date``    dd/mm/aaaa (also with - or .) or ISO aaaa-mm-dd; stored as ISO aaaa-mm-dd.
+``choice``  one of the node's choices, by its text (case/accent-insensitive) or by its
+            1-based number; stored as the choice's text as written in the flow.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ylada_app.engine.text import fold_loose
+
+TEXT_ANSWER_MAX = 1024
+
+DEFAULT_RETRY_TEXT = {
+    "text": "Não entendi. Pode responder com uma mensagem de texto?",
+    "number": "Por favor, responda só com números (ex.: 42).",
+    "email": "Hmm, esse e-mail não parece válido. Pode conferir e enviar de novo? "
+    "(ex.: nome@email.com)",
+    "phone": "Esse telefone não parece válido. Envie com DDD, por exemplo: (11) 98765-4321.",
+    "date": "Não reconheci essa data. Use o formato dd/mm/aaaa, por exemplo: 25/12/2024.",
+    "choice": "Por favor, responda com uma das opções: {choices}.",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    ok: bool
+    value: Any = None
+
+
+_INVALID = Answer(False)
+
+_NUMBER_CHARS = re.compile(r"[+-]?[\d.,]+")
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_PHONE_CHARS = re.compile(r"\+?[\d\s().\-]+")
+_DATE_BR = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_number(raw: Any) -> int | float | None:
+    """A finite number from user text or a stored value, or None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return raw if math.isfinite(raw) else None
+    if not isinstance(raw, str):
+        return None
+    s = raw.strip().replace("R$", "").replace(" ", "").replace("\u00a0", "")
+    if not s or len(s) > 40 or not _NUMBER_CHARS.fullmatch(s):
+        return None
+    sign = -1 if s.startswith("-") else 1
+    s = s.lstrip("+-")
+    thousands, decimal = _separators(s)
+    if thousands:
+        head, _, tail = s.partition(decimal) if decimal else (s, "", "")
+        groups = head.split(thousands)
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            return None
+        s = "".join(groups) + ("." + tail if decimal else "")
+    elif decimal:
+        s = s.replace(decimal, ".")
+    if not re.fullmatch(r"\d+(\.\d+)?", s):
+        return None
+    value: int | float = float(s) if "." in s else int(s)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return sign * value
+
+
+def _separators(s: str) -> tuple[str | None, str | None]:
+    """(thousands, decimal) separators of a digits-and-separators string.
+
+    Brazilians write 1.234,56; APIs write 1234.56. When both appear, the last one is the
+    decimal separator. A lone "." followed by exactly three digits ("1.500") is read the
+    Brazilian way, as thousands; a lone "," is always decimal ("2,5").
+    """
+    has_comma, has_dot = "," in s, "." in s
+    if has_comma and has_dot:
+        return (".", ",") if s.rfind(",") > s.rfind(".") else (",", ".")
+    if not has_comma and not has_dot:
+        return None, None
+    sep = "," if has_comma else "."
+    if s.count(sep) > 1:
+        return sep, None
+    if sep == "." and re.fullmatch(r"\d{1,3}\.\d{3}", s):
+        return ".", None
+    return None, sep
+
+
+def validate_text(raw: str) -> Answer:
+    cleaned = raw.strip()
+    return Answer(True, cleaned[:TEXT_ANSWER_MAX]) if cleaned else _INVALID
+
+
+def validate_number(raw: str) -> Answer:
+    value = parse_number(raw)
+    return _INVALID if value is None else Answer(True, value)
+
+
+def validate_email(raw: str) -> Answer:
+    cleaned = raw.strip().lower()
+    if not cleaned or len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+        return _INVALID
+    if len(cleaned.split("@", 1)[0]) > 64:
+        return _INVALID
+    return Answer(True, cleaned)
+
+
+def validate_phone(raw: str) -> Answer:
+    cleaned = raw.strip()
+    if not cleaned or len(cleaned) > 40 or not _PHONE_CHARS.fullmatch(cleaned):
+        return _INVALID
+    digits = re.sub(r"\D", "", cleaned)
+    if cleaned.startswith("+") and not digits.startswith("55"):
+        return _INVALID  # a foreign number
+    if not cleaned.startswith("+") and digits.startswith("0"):
+        digits = digits[1:]  # trunk prefix, as in 0 11 98765-4321
+    if len(digits) in (10, 11):
+        ddd, number = digits[:2], digits[2:]
+    elif len(digits) in (12, 13) and digits.startswith("55"):
+        ddd, number = digits[2:4], digits[4:]
+    else:
+        return _INVALID
+    if "0" in ddd:
+        return _INVALID  # Brazilian area codes run 11..99 with no zero digit
+    if len(number) == 9 and number[0] != "9":
+        return _INVALID  # nine-digit numbers are mobiles and start with 9
+    if len(number) == 8 and number[0] in "01":
+        return _INVALID
+    return Answer(True, f"+55{ddd}{number}")
+
+
+def validate_date(raw: str) -> Answer:
+    cleaned = raw.strip()
+    if match := _DATE_BR.fullmatch(cleaned):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _DATE_ISO.fullmatch(cleaned):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        return _INVALID
+    if not 1900 <= year <= 2100:
+        return _INVALID
+    try:
+        return Answer(True, date(year, month, day).isoformat())
+    except ValueError:
+        return _INVALID
+
+
+def validate_choice(raw: str, choices: list[str] | tuple[str, ...]) -> Answer:
+    folded = fold_loose(raw)
+    if not folded:
+        return _INVALID
+    for choice in choices:
+        if fold_loose(choice) == folded:
+            return Answer(True, choice)
+    if folded.isdigit() and 1 <= int(folded) <= len(choices):
+        return Answer(True, choices[int(folded) - 1])
+    return _INVALID
+
+
+def validate_answer(kind: str, raw: Any, choices: list[str] | tuple[str, ...] = ()) -> Answer:
+    """Validate `raw` (the user's text, possibly None for media) with validator `kind`."""
+    if not isinstance(raw, str):
+        return _INVALID
+    raw = raw[:4096]
+    if kind == "choice":
+        return validate_choice(raw, choices)
+    check = {
+        "text": validate_text,
+        "number": validate_number,
+        "email": validate_email,
+        "phone": validate_phone,
+        "date": validate_date,
+    }.get(kind)
+    return check(raw) if check else _INVALID
+
+
+def retry_text(kind: str, choices: list[str] | tuple[str, ...] = ()) -> str:
+    """The default pt-BR nudge sent after an invalid answer."""
+    template = DEFAULT_RETRY_TEXT.get(kind, DEFAULT_RETRY_TEXT["text"])
+    return template.format(choices=", ".join(choices)) if "{choices}" in template else template

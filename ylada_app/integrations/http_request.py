@@ -1,0 +1,70 @@
+"""Performs a flow's `http_request` effect: a bounded, templated HTTP call.
+
+Guards: only http(s), a hard timeout, a response size cap, and (in production) no requests
+to loopback, private or link-local addresses, so a tenant's flow cannot probe our network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ylada_app.core.settings import get_settings
+
+MAX_RESPONSE = 256 * 1024
+_client: httpx.Client | None = None
+
+
+def _http() -> httpx.Client:
+    global _client
+    if _client is None:
+        _client = httpx.Client(follow_redirects=False,
+                               limits=httpx.Limits(max_connections=50))
+    return _client
+
+
+def _blocked_host(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return True
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0])
+        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
+            return True
+    return False
+
+
+def perform(effect: dict[str, Any]) -> dict[str, Any]:
+    """Returns {"ok", "status", "json", "text", "error"} — never raises."""
+    url = str(effect.get("url") or "")
+    method = str(effect.get("method") or "GET").upper()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return {"ok": False, "status": 0, "error": "invalid_url"}
+    settings = get_settings()
+    if settings.is_production and _blocked_host(parts.hostname):
+        return {"ok": False, "status": 0, "error": "blocked_address"}
+    timeout = min(max(float(effect.get("timeout_s") or 10), 1.0), 30.0)
+    headers = {str(k)[:100]: str(v)[:2000] for k, v in (effect.get("headers") or {}).items()}
+    body = effect.get("body")
+    try:
+        resp = _http().request(method, url, headers=headers,
+                               content=body.encode() if isinstance(body, str) else None,
+                               timeout=timeout)
+    except httpx.TimeoutException:
+        return {"ok": False, "status": 0, "error": "timeout"}
+    except httpx.HTTPError as exc:
+        return {"ok": False, "status": 0, "error": type(exc).__name__}
+    text = resp.text[:MAX_RESPONSE]
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        parsed = None
+    return {"ok": 200 <= resp.status_code < 300, "status": resp.status_code, "json": parsed,
+            "text": text[:4096], "error": None if resp.is_success else f"http_{resp.status_code}"}

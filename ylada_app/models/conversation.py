@@ -1,0 +1,103 @@
+"""Contacts, conversations and messages (inbound events and the outbox live in `message`).
+
+An inbound message is a row with direction "in"; its `status` says whether the pipeline has
+processed it (pending → processed/ignored). An outbound message is a row with direction
+"out", written in the same transaction as the session state, and delivered afterwards
+(queued → sent → delivered → read, or failed). `wamid` is unique, so Meta's retries of the
+same inbound message are no-ops.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ylada_app.models.base import time_field
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("instance_id", "wa_id", name="uq_contact_instance_wa"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
+    wa_id: str = Field(max_length=32)
+    name: str = Field(default="", max_length=120)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    opted_out: bool = Field(default=False)
+    created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)
+
+
+class Conversation(SQLModel, table=True):
+    """One per contact and instance; holds the engine's session state."""
+
+    __tablename__ = "conversation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="contact.id", unique=True, ondelete="CASCADE")
+    status: str = Field(default="bot", max_length=10)  # bot | human | closed
+    session: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    last_inbound_at: datetime | None = time_field(nullable=True)
+    last_outbound_at: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_conv_dir_status", "conversation_id", "direction", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    direction: str = Field(max_length=3)  # in | out
+    type: str = Field(max_length=30)
+    text: str | None = Field(default=None)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    wamid: str | None = Field(default=None, max_length=160, unique=True)
+    status: str = Field(max_length=12)
+    error: str | None = Field(default=None, max_length=300)
+    attempts: int = Field(default=0)
+    sent_at: datetime | None = time_field(nullable=True)
+    delivered_at: datetime | None = time_field(nullable=True)
+    read_at: datetime | None = time_field(nullable=True)
+    wa_timestamp: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
+
+
+class Timer(SQLModel, table=True):
+    """A pending `delay` of a conversation; fired by the scheduler at `wake_at`."""
+
+    __tablename__ = "timer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    conversation_id: int = Field(foreign_key="conversation.id", index=True, ondelete="CASCADE")
+    token: str = Field(max_length=64)
+    wake_at: datetime = time_field(index=True)
+    status: str = Field(default="pending", max_length=10, index=True)  # pending | fired
+    created_at: datetime = time_field(default_now=True)
+
+
+class WebhookLog(SQLModel, table=True):
+    """Inbound webhook content we could not use (unsupported, unknown number, errors)."""
+
+    __tablename__ = "webhook_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int | None = Field(default=None, index=True)
+    instance_id: int | None = Field(default=None, index=True)
+    kind: str = Field(max_length=30)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = time_field(default_now=True, index=True)

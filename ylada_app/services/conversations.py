@@ -1,0 +1,270 @@
+"""The database side of processing a conversation: lock and load, write one step's
+outcome (outbound messages into the outbox, contact changes, analytics, timers, usage),
+and the outbox bookkeeping of delivery.
+
+The engine (pure) decides; these functions persist. The job in
+`ylada_app.jobs.conversations` ties them together inside one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from ylada_app.models import (
+    AnalyticsEvent,
+    Contact,
+    Conversation,
+    Instance,
+    Message,
+    Tenant,
+    Timer,
+    UsageCounter,
+    utcnow,
+)
+from ylada_app.models.upsert import insert_ignore
+from ylada_app.services.errors import NotFound
+from ylada_app.services.flows import active_definitions
+
+WINDOW = timedelta(hours=24)
+
+
+@dataclass
+class Work:
+    conversation: Conversation
+    contact: Contact
+    instance: Instance
+    tenant_status: str
+    pending: list[Message]
+    flows: dict[str, dict]
+
+
+def load_work(session: Session, conversation_id: int, *,
+              with_flows: bool = False) -> Work | None:
+    """Lock the conversation row (PostgreSQL: FOR UPDATE) and load its pending inbound."""
+    conv = session.exec(
+        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+    ).first()
+    if conv is None:
+        return None
+    pending = list(session.exec(
+        select(Message)
+        .where(Message.conversation_id == conv.id, Message.direction == "in",
+               Message.status == "pending")
+        .order_by(Message.wa_timestamp, Message.id)
+    ).all())
+    instance = session.get(Instance, conv.instance_id)
+    contact = session.get(Contact, conv.contact_id)
+    tenant = session.get(Tenant, conv.tenant_id)
+    if instance is None or contact is None or tenant is None:
+        return None
+    wanted = pending or with_flows
+    flows = active_definitions(session, instance_id=instance.id) if wanted else {}
+    return Work(conv, contact, instance, tenant.status, pending, flows)
+
+
+def contact_view(contact: Contact) -> dict[str, Any]:
+    return {"wa_id": contact.wa_id, "name": contact.name, "tags": list(contact.tags or []),
+            "fields": dict(contact.fields or {}), "opted_out": contact.opted_out}
+
+
+def engine_event(msg: Message) -> dict[str, Any]:
+    data = msg.payload or {}
+    mtype = msg.type
+    if mtype == "interactive":
+        mtype = data.get("subtype") or "button_reply"
+    elif mtype == "button":  # a template's quick-reply button
+        mtype = "button_reply"
+    return {"kind": "message", "type": mtype, "text": msg.text, "payload": data.get("payload"),
+            "title": msg.text, "referral": data.get("referral")}
+
+
+@dataclass
+class StepSink:
+    """What one processing run produced, applied at the end of the transaction."""
+
+    outbound: list[dict[str, Any]] = field(default_factory=list)
+    analytics: list[dict[str, Any]] = field(default_factory=list)
+    timers: list[tuple[str, datetime]] = field(default_factory=list)
+    cancel_timers: bool = False
+
+
+def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
+    contact, conv = work.contact, work.conversation
+    tags = list(contact.tags or [])
+    fields = dict(contact.fields or {})
+    for action in actions:
+        kind = action.get("type") or action.get("kind")
+        if kind == "add_tag" and action.get("tag") and action["tag"] not in tags:
+            tags.append(str(action["tag"])[:50])
+        elif kind == "remove_tag" and action.get("tag") in tags:
+            tags.remove(action["tag"])
+        elif kind == "opt_out":
+            contact.opted_out = True
+        elif kind == "opt_in":
+            contact.opted_out = False
+        elif kind == "handoff":
+            conv.status = "human"
+        elif kind == "set_field" and action.get("name"):
+            fields[str(action["name"])[:50]] = action.get("value")
+    contact.tags = tags
+    contact.fields = fields
+    contact.updated_at = utcnow()
+
+
+def finish(session: Session, work: Work, sink: StepSink, new_state: dict[str, Any],
+           processed: list[Message]) -> list[int]:
+    """Write everything of one run; returns the ids of the new outbound messages."""
+    now = utcnow()
+    conv = work.conversation
+    conv.session = new_state
+    conv.updated_at = now
+    if new_state.get("status") == "human":
+        conv.status = "human"
+    for msg in processed:
+        msg.status = "processed"
+        session.add(msg)
+    ids: list[int] = []
+    for out in sink.outbound:
+        row = Message(
+            tenant_id=conv.tenant_id, instance_id=conv.instance_id, conversation_id=conv.id,
+            direction="out", type=str(out.get("type") or "text")[:30],
+            text=_preview(out), payload=out, status="queued", created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        ids.append(row.id)
+    if sink.outbound:
+        conv.last_outbound_at = now
+    for ev in sink.analytics:
+        session.add(AnalyticsEvent(
+            tenant_id=conv.tenant_id, instance_id=conv.instance_id, conversation_id=conv.id,
+            type=str(ev.get("type") or "event")[:30], flow_id=_s(ev.get("flow_id"), 40),
+            node_id=_s(ev.get("node_id"), 80),
+            data={k: v for k, v in ev.items() if k not in ("type", "flow_id", "node_id")},
+        ))
+    if sink.cancel_timers:
+        session.exec(update(Timer).where(Timer.conversation_id == conv.id,
+                                         Timer.status == "pending").values(status="canceled"))
+    for token, wake_at in sink.timers:
+        session.add(Timer(tenant_id=conv.tenant_id, conversation_id=conv.id, token=token,
+                          wake_at=wake_at))
+    session.add(conv)
+    session.add(work.contact)
+    count_usage(session, tenant_id=conv.tenant_id, messages_in=len(processed),
+                messages_out=len(sink.outbound))
+    session.flush()
+    return ids
+
+
+def _s(value: Any, n: int) -> str | None:
+    return None if value is None else str(value)[:n]
+
+
+def _preview(out: dict[str, Any]) -> str | None:
+    if out.get("text"):
+        return str(out["text"])[:4096]
+    if out.get("caption"):
+        return str(out["caption"])[:1024]
+    return None
+
+
+def mark_ignored(session: Session, messages: list[Message]) -> None:
+    for msg in messages:
+        msg.status = "ignored"
+        session.add(msg)
+    session.flush()
+
+
+def count_usage(session: Session, *, tenant_id: int, messages_in: int = 0,
+                messages_out: int = 0, ai_tokens: int = 0) -> None:
+    """Atomic increments (safe with many workers): UPDATE … SET x = x + n."""
+    if not (messages_in or messages_out or ai_tokens):
+        return
+    month = utcnow().strftime("%Y-%m")
+    stmt = (
+        update(UsageCounter)
+        .where(UsageCounter.tenant_id == tenant_id, UsageCounter.month == month)
+        .values(messages_in=UsageCounter.messages_in + messages_in,
+                messages_out=UsageCounter.messages_out + messages_out,
+                ai_tokens=UsageCounter.ai_tokens + ai_tokens)
+    )
+    if session.exec(stmt).rowcount == 0:
+        insert_ignore(session, UsageCounter, {"tenant_id": tenant_id, "month": month,
+                                              "messages_in": 0, "messages_out": 0,
+                                              "ai_tokens": 0}, ["tenant_id", "month"])
+        session.exec(stmt)
+
+
+# --- delivery (outbox) ----------------------------------------------------------------------
+
+@dataclass
+class Outgoing:
+    message_id: int
+    payload: dict[str, Any]
+    to: str
+
+
+@dataclass
+class Delivery:
+    instance: Instance
+    items: list[Outgoing]
+    window_open: bool
+
+
+def queued_for(session: Session, conversation_id: int) -> Delivery | None:
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        return None
+    rows = session.exec(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.direction == "out",
+               Message.status.in_(("queued", "sending")))
+        .order_by(Message.id)
+    ).all()
+    if not rows:
+        return None
+    contact = session.get(Contact, conv.contact_id)
+    instance = session.get(Instance, conv.instance_id)
+    window_open = bool(conv.last_inbound_at and utcnow() - conv.last_inbound_at < WINDOW)
+    return Delivery(instance, [Outgoing(r.id, r.payload, contact.wa_id) for r in rows],
+                    window_open)
+
+
+def mark_sending(session: Session, message_id: int) -> None:
+    session.exec(update(Message).where(Message.id == message_id)
+                 .values(status="sending", attempts=Message.attempts + 1))
+
+
+def mark_sent(session: Session, message_id: int, wamid: str) -> None:
+    session.exec(update(Message).where(Message.id == message_id,
+                                       Message.status.in_(("queued", "sending")))
+                 .values(status="sent", wamid=wamid[:160], sent_at=utcnow()))
+
+
+def mark_failed(session: Session, message_id: int, error: str) -> None:
+    session.exec(update(Message).where(Message.id == message_id)
+                 .values(status="failed", error=error[:300]))
+
+
+def mark_retry(session: Session, message_id: int, error: str) -> None:
+    session.exec(update(Message).where(Message.id == message_id)
+                 .values(status="queued", error=error[:300]))
+
+
+# --- reading (simulator, inbox) -------------------------------------------------------------
+
+def messages_after(session: Session, *, tenant_id: int, conversation_id: int,
+                   after_id: int = 0, limit: int = 200) -> list[Message]:
+    conv = session.exec(select(Conversation).where(Conversation.id == conversation_id,
+                                                   Conversation.tenant_id == tenant_id)).first()
+    if conv is None:
+        raise NotFound("error.not_found")
+    return list(session.exec(
+        select(Message).where(Message.conversation_id == conversation_id, Message.id > after_id)
+        .order_by(Message.id).limit(limit)
+    ).all())

@@ -1,0 +1,144 @@
+"""Storing what arrives from WhatsApp (or the simulator): contacts, conversations, inbound
+messages (deduplicated on wamid), delivery statuses (monotonic, idempotent) and logs.
+
+This is the synchronous part of the hot path: it must stay a handful of indexed queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ylada_app.models import Contact, Conversation, Instance, Message, WebhookLog, utcnow
+from ylada_app.models.upsert import insert_ignore
+
+MAX_TEXT = 16_384
+
+# Statuses only move forward; a late "failed" never undoes delivered/read.
+_RANK = {"queued": 0, "sending": 1, "sent": 10, "failed": 15, "delivered": 20, "read": 30,
+         "played": 40}
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One inbound message, channel-agnostic."""
+
+    wamid: str
+    wa_id: str
+    type: str
+    text: str | None = None
+    payload: str | None = None
+    contact_name: str | None = None
+    timestamp: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    wamid: str
+    status: str
+    timestamp: int = 0
+    error: str | None = None
+
+
+def _ts(value: int) -> datetime | None:
+    if not value or value < 0 or value > 32503680000:
+        return None
+    return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
+
+
+def contact_and_conversation(session: Session, *, instance: Instance, wa_id: str,
+                             name: str | None) -> tuple[Contact, Conversation]:
+    contact = session.exec(
+        select(Contact).where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
+    ).first()
+    if contact is None:
+        insert_ignore(session, Contact, {
+            "tenant_id": instance.tenant_id, "instance_id": instance.id, "wa_id": wa_id,
+            "name": (name or "")[:120], "tags": [], "fields": {}, "opted_out": False,
+            "created_at": utcnow(), "updated_at": utcnow(),
+        }, ["instance_id", "wa_id"])
+        contact = session.exec(
+            select(Contact).where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
+        ).one()
+    elif name and not contact.name:
+        contact.name = name[:120]
+        session.add(contact)
+    conv = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)).first()
+    if conv is None:
+        insert_ignore(session, Conversation, {
+            "tenant_id": instance.tenant_id, "instance_id": instance.id,
+            "contact_id": contact.id, "status": "bot", "session": {},
+            "created_at": utcnow(), "updated_at": utcnow(),
+        }, ["contact_id"])
+        conv = session.exec(
+            select(Conversation).where(Conversation.contact_id == contact.id)
+        ).one()
+    return contact, conv
+
+
+def store_inbound(session: Session, *, instance: Instance, items: list[Inbound]) -> list[int]:
+    """Insert new inbound messages as pending. Returns the conversations that got new ones."""
+    touched: list[int] = []
+    now = utcnow()
+    for item in items:
+        if not item.wamid or not item.wa_id:
+            continue
+        _, conv = contact_and_conversation(session, instance=instance,
+                                           wa_id=item.wa_id[:32], name=item.contact_name)
+        new_id = insert_ignore(session, Message, {
+            "tenant_id": instance.tenant_id, "instance_id": instance.id,
+            "conversation_id": conv.id, "direction": "in", "type": item.type[:30],
+            "text": (item.text or None) and item.text[:MAX_TEXT],
+            "payload": {"payload": item.payload, **item.data},
+            "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
+            "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
+        }, ["wamid"])
+        if new_id is None:
+            continue  # a retry or duplicate from Meta: already stored
+        conv.last_inbound_at = now
+        conv.updated_at = now
+        session.add(conv)
+        if conv.id not in touched:
+            touched.append(conv.id)
+    session.flush()
+    return touched
+
+
+def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusChange]) -> int:
+    """Move outbound messages forward (sent → delivered → read; failed). Returns updates."""
+    applied = 0
+    for change in changes:
+        msg = session.exec(
+            select(Message).where(Message.wamid == change.wamid[:160],
+                                  Message.instance_id == instance_id,
+                                  Message.direction == "out")
+        ).first()
+        if msg is None or _RANK.get(change.status, -1) <= _RANK.get(msg.status, -1):
+            continue
+        when = _ts(change.timestamp) or utcnow()
+        msg.status = change.status
+        if change.status == "delivered":
+            msg.delivered_at = when
+        elif change.status == "read":
+            msg.read_at = when
+            msg.delivered_at = msg.delivered_at or when
+        elif change.status == "failed":
+            msg.error = (change.error or "failed")[:300]
+        session.add(msg)
+        applied += 1
+    session.flush()
+    return applied
+
+
+def log_event(session: Session, *, kind: str, detail: dict[str, Any],
+              instance: Instance | None = None) -> None:
+    session.add(WebhookLog(
+        tenant_id=instance.tenant_id if instance else None,
+        instance_id=instance.id if instance else None,
+        kind=kind[:30], detail=detail,
+    ))
+    session.flush()

@@ -1,0 +1,61 @@
+"""Fast lookup of an instance's webhook credentials by its public key (cached briefly).
+
+The webhook must answer Meta quickly; decrypting the app secret and reading the instance on
+every POST would cost a query and a Fernet decrypt each time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ylada_app.core.db import session_scope
+from ylada_app.services.instances import find_by_webhook_key, instance_app_secret
+
+TTL_S = 30.0
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    instance_id: int
+    tenant_id: int
+    phone_number_id: str | None
+    app_secret: str | None
+    verify_token: str
+    status: str
+
+
+_cache: dict[str, tuple[float, WebhookTarget | None]] = {}
+_lock = threading.Lock()
+
+
+def lookup(key: str) -> WebhookTarget | None:
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    with session_scope() as session:
+        inst = find_by_webhook_key(session, key)
+        target = None
+        if inst is not None:
+            try:
+                secret = instance_app_secret(inst)
+            except ValueError:
+                secret = None
+            target = WebhookTarget(inst.id, inst.tenant_id, inst.phone_number_id, secret,
+                                   inst.verify_token, inst.status)
+    with _lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (now + TTL_S, target)
+    return target
+
+
+def forget(key: str | None = None) -> None:
+    with _lock:
+        if key is None:
+            _cache.clear()
+        else:
+            _cache.pop(key, None)

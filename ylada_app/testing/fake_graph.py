@@ -1,0 +1,379 @@
+"""A fake Meta Graph API (WhatsApp Cloud API subset) for tests and local development.
+
+    graph = FakeGraph(); graph.start(); graph.add_number("123", "TOKEN")
+    ... point WHATSAPP_GRAPH_URL at graph.base_url ...
+    graph.stop()
+
+Endpoints:
+  GET  /{version}/{phone_number_id}           -> number info (401 bad token, 400 unknown id)
+  POST /{version}/{phone_number_id}/messages  -> {"messages": [{"id": "wamid..."}]}
+Failure injection: `fail_next(status, count)`, `delay_s` (slow mode), `down` (503).
+
+The app is a bare ASGI callable served by uvicorn in a background thread: no framework
+routing and no per-request logging, so it sustains thousands of requests per second.
+State is shared with the test thread; mutations go through one lock.
+
+Standalone: python -m ylada_app.testing.fake_graph --port 8555 --number 123456789:TOKEN
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import itertools
+import json
+import secrets
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+SEND_TYPES = frozenset(
+    {
+        "text",
+        "image",
+        "audio",
+        "video",
+        "document",
+        "sticker",
+        "interactive",
+        "template",
+        "reaction",
+        "location",
+        "contacts",
+    }
+)
+_DEFAULT_FAILURES = {
+    400: (100, "(#100) Invalid parameter"),
+    401: (190, "Error validating access token: Session has expired"),
+    403: (200, "(#200) Permissions error"),
+    429: (130429, "(#130429) Rate limit hit"),
+    500: (131000, "(#131000) Something went wrong"),
+    502: (131000, "(#131000) Something went wrong"),
+    503: (2, "(#2) Service temporarily unavailable"),
+}
+_JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+
+
+class FakeGraph:
+    def __init__(self, *, version: str = "v21.0", host: str = "127.0.0.1", port: int = 0) -> None:
+        self.version = version
+        self.host = host
+        self.port = port
+        self.base_url = ""
+        self.phone_numbers: dict[str, dict] = {}
+        self.requests: list[dict] = []
+        self.sent: list[dict] = []
+        self.delay_s: float = 0.0
+        self.down: bool = False
+        self.record_requests: bool = True  # turn off for very long benchmarks (memory)
+        self._failures: collections.deque[tuple[int, dict, float | None]] = collections.deque()
+        self._lock = threading.Lock()
+        self._prefix = secrets.token_hex(4).upper()
+        self._counter = itertools.count(1)
+        self._generation = 0  # bumped by reset(): late answers of a previous test are dropped
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- control (test thread) -------------------------------------------------------
+
+    def add_number(
+        self,
+        phone_number_id: str,
+        token: str,
+        display_phone_number: str = "+55 11 99999-0000",
+        verified_name: str = "Loja Demo",
+    ) -> None:
+        with self._lock:
+            self.phone_numbers[str(phone_number_id)] = {
+                "token": token,
+                "display_phone_number": display_phone_number,
+                "verified_name": verified_name,
+            }
+
+    def fail_next(
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        body: dict | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """The next `count` message POSTs answer `status` (with a Graph-style error body)."""
+        if body is None:
+            code, message = _DEFAULT_FAILURES.get(status, (1, "(#1) An unknown error occurred"))
+            body = _error_body(message, code)
+        with self._lock:
+            for _ in range(count):
+                self._failures.append((status, body, retry_after))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self.phone_numbers.clear()
+            self.requests.clear()
+            self.sent.clear()
+            self._failures.clear()
+            self.delay_s = 0.0
+            self.down = False
+            self.record_requests = True
+
+    def messages_to(self, to: str) -> list[dict]:
+        return [m for m in list(self.sent) if m.get("to") == to]
+
+    # ---- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> str:
+        if self._server is not None:
+            return self.base_url
+        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose
+        # proto says TCP; without it every response pays Nagle + delayed ACK (~40 ms).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(2048)
+        self.port = sock.getsockname()[1]
+        self.base_url = f"http://{self.host}:{self.port}"
+        self._server = uvicorn.Server(_config(self, self.host, self.port))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-graph", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("fake graph server did not start")
+            time.sleep(0.005)
+        return self.base_url
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is None:
+            return
+        server.should_exit = True
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> FakeGraph:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- ASGI app (server thread) ----------------------------------------------------
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            event = await receive()
+            body += event.get("body", b"")
+            if not event.get("more_body"):
+                break
+        status, payload, headers = await self._handle(scope, body)
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": headers + [(b"content-length", str(len(data)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
+
+    async def _handle(self, scope: dict, body: bytes) -> tuple[int, dict, list]:
+        method = scope["method"]
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            doc = json.loads(body) if body else None
+        except ValueError:
+            doc = None
+        parts = [p for p in path.split("/") if p]
+        pnid = parts[1] if len(parts) >= 2 else None
+        if self.record_requests:
+            self.requests.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "query": scope.get("query_string", b"").decode("latin-1"),
+                    "headers": headers,
+                    "json": doc,
+                    "phone_number_id": pnid,
+                    "time": time.time(),
+                    "client": scope.get("client"),  # (host, port): shows connection reuse
+                }
+            )
+        if not parts or parts[0] != self.version or pnid is None:
+            return 400, _error_body(f"Unknown path components: {path}", 2500), _JSON_HEADERS
+        if method == "GET" and len(parts) == 2:
+            return self._get_number(pnid, headers)
+        if method == "POST" and len(parts) == 3 and parts[2] == "messages":
+            return await self._post_message(pnid, headers, doc)
+        return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
+
+    def _auth(self, pnid: str, headers: dict) -> tuple[int, dict] | None:
+        auth = headers.get("authorization", "")
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        numbers = dict(self.phone_numbers)  # snapshot: the test thread may mutate it
+        if not token or all(n.get("token") != token for n in numbers.values()):
+            return 401, _error_body(
+                "Error validating access token: The session is invalid.", 190, subcode=463
+            )
+        number = numbers.get(pnid)
+        if number is None or number.get("token") != token:
+            return 400, _error_body(
+                f"Unsupported get request. Object with ID '{pnid}' does not exist, cannot be "
+                "loaded due to missing permissions, or does not support this operation.",
+                100,
+                subcode=33,
+            )
+        return None
+
+    def _get_number(self, pnid: str, headers: dict) -> tuple[int, dict, list]:
+        if self.down:
+            return 503, _error_body("(#2) Service temporarily unavailable", 2), _JSON_HEADERS
+        denied = self._auth(pnid, headers)
+        if denied:
+            return denied[0], denied[1], _JSON_HEADERS
+        number = self.phone_numbers.get(pnid) or {}
+        return (
+            200,
+            {
+                "id": pnid,
+                "display_phone_number": number.get("display_phone_number"),
+                "verified_name": number.get("verified_name"),
+                "quality_rating": "GREEN",
+            },
+            _JSON_HEADERS,
+        )
+
+    async def _post_message(self, pnid: str, headers: dict, doc: Any) -> tuple[int, dict, list]:
+        if self.delay_s > 0:
+            generation = self._generation
+            await asyncio.sleep(self.delay_s)
+            if generation != self._generation:  # reset() while we slept: not this test's
+                return 503, _error_body("(#2) Service temporarily unavailable", 2), _JSON_HEADERS
+        if self.down:
+            return 503, _error_body("(#2) Service temporarily unavailable", 2), _JSON_HEADERS
+        failure = self._next_failure()
+        if failure is not None:
+            status, body, retry_after = failure
+            extra = []
+            if retry_after is not None:
+                value = f"{retry_after:g}"
+                extra = [(b"retry-after", value.encode())]
+            return status, body, _JSON_HEADERS + extra
+        denied = self._auth(pnid, headers)
+        if denied:
+            return denied[0], denied[1], _JSON_HEADERS
+        problem = _shape_problem(doc)
+        if problem:
+            return 400, _error_body(f"(#100) {problem}", 100), _JSON_HEADERS
+        if doc.get("status") == "read":  # mark as read
+            return 200, {"success": True}, _JSON_HEADERS
+        wamid = f"wamid.FAKE{self._prefix}{next(self._counter):010d}"
+        self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid})
+        return (
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": doc["to"], "wa_id": doc["to"].lstrip("+")}],
+                "messages": [{"id": wamid}],
+            },
+            _JSON_HEADERS,
+        )
+
+    def _next_failure(self) -> tuple[int, dict, float | None] | None:
+        if not self._failures:
+            return None
+        with self._lock:
+            return self._failures.popleft() if self._failures else None
+
+
+def _shape_problem(doc: Any) -> str | None:
+    if not isinstance(doc, dict):
+        return "The request body must be a JSON object"
+    if doc.get("messaging_product") != "whatsapp":
+        return "The parameter messaging_product is required and must be 'whatsapp'"
+    if doc.get("status") == "read":
+        mid = doc.get("message_id")
+        return None if isinstance(mid, str) and mid else "The parameter message_id is required"
+    to = doc.get("to")
+    if not isinstance(to, str) or not to.strip():
+        return "The parameter to is required"
+    mtype = doc.get("type", "text")
+    if mtype not in SEND_TYPES:
+        return f"Unsupported message type: {mtype}"
+    if not isinstance(doc.get(mtype), dict | list):
+        return f"The parameter {mtype} is required"
+    if mtype == "text" and not (isinstance(doc[mtype], dict) and doc[mtype].get("body")):
+        return "The parameter text['body'] is required"
+    return None
+
+
+def _error_body(message: str, code: int, *, subcode: int | None = None) -> dict:
+    error: dict[str, Any] = {
+        "message": message,
+        "type": "OAuthException",
+        "code": code,
+        "fbtrace_id": "A" + secrets.token_hex(10),
+    }
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return {"error": error}
+
+
+def _config(app: FakeGraph, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http="h11",
+        loop="asyncio",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        backlog=2048,
+        timeout_keep_alive=30,
+        timeout_graceful_shutdown=1,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Fake WhatsApp Cloud (Graph) API server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8555)
+    parser.add_argument("--version", default="v21.0")
+    parser.add_argument(
+        "--number",
+        action="append",
+        default=[],
+        metavar="ID:TOKEN[:DISPLAY[:NAME]]",
+        help="register a phone number id and its access token (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    graph = FakeGraph(version=args.version, host=args.host, port=args.port)
+    graph.base_url = f"http://{args.host}:{args.port}"
+    for spec in args.number:
+        pieces = spec.split(":", 3)
+        if len(pieces) < 2 or not pieces[0] or not pieces[1]:
+            parser.error(f"--number expects ID:TOKEN, got {spec!r}")
+        graph.add_number(*pieces)
+    print(
+        f"fake graph on {graph.base_url}/{args.version} "
+        f"numbers: {', '.join(graph.phone_numbers) or '(none)'}",
+        flush=True,
+    )
+    uvicorn.Server(_config(graph, args.host, args.port)).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -41,7 +41,7 @@ async def whatsapp_handshake(key: str, request: Request) -> PlainTextResponse:
 
 
 def _to_inbound(m) -> inbox.Inbound:
-    data = {"raw": m.raw}
+    data = {"raw": m.raw, "subtype": m.subtype}
     for name in ("media", "location", "reaction", "context"):
         value = getattr(m, name, None)
         if value is not None:

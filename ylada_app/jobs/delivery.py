@@ -15,6 +15,7 @@ from ylada_app.core.settings import get_settings
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services import conversations as conv_svc
 from ylada_app.services.instances import instance_access_token
+from ylada_app.services.simulator import SIMULATED_PREFIX
 
 log = logging.getLogger(__name__)
 _sender: SyncGraphSender | None = None
@@ -42,7 +43,7 @@ def deliver(conversation_id: int) -> dict[str, int]:
         pnid = inst.phone_number_id
     counts = {"sent": 0, "failed": 0, "retry": 0}
     for item in batch.items:
-        if inst.channel == ChannelKind.SIMULATOR:
+        if inst.channel == ChannelKind.SIMULATOR or item.to.startswith(SIMULATED_PREFIX):
             with session_scope() as session:
                 conv_svc.mark_sent(session, item.message_id, f"sim.{item.message_id}")
             counts["sent"] += 1

@@ -1,0 +1,63 @@
+"""Fixtures for the message pipeline: a connected WhatsApp instance with an active flow."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import make_instance, make_owner
+from ylada_app.api import app
+from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+from ylada_app.services import flows, instances, webhook_keys
+
+MENU = json.loads((Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json")
+                  .read_text())
+TOKEN = "EAAG" + "p" * 60
+SECRET = "feedfacefeedfacefeedfacefeedface"
+
+
+@dataclass
+class Bot:
+    tenant_id: int
+    instance_id: int
+    webhook_key: str
+    phone_number_id: str
+    url: str
+
+
+@pytest.fixture
+def bot(db, graph_url, unique) -> Bot:
+    pnid = str(10**9 + int(unique[:6], 16))
+    graph_url.add_number(pnid, TOKEN)
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
+    instances.connect_whatsapp(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                               phone_number_id=pnid, waba_id=None, access_token=TOKEN,
+                               app_secret=SECRET, check=check_phone_number)
+    flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name="Menu",
+                             definition=MENU)
+    flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+    webhook_keys.forget()
+    return Bot(owner.tenant_id, inst.id, inst.webhook_key, pnid,
+               f"/webhooks/whatsapp/{inst.webhook_key}")
+
+
+@pytest.fixture
+def client(database_url):
+    return TestClient(app)
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")

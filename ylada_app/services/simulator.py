@@ -1,0 +1,105 @@
+"""The simulator channel: a chat that talks to an instance's flows exactly as a WhatsApp
+user would — same inbound storage, same coalesced job, same engine and outbox. Replies to a
+simulated contact are "delivered" locally instead of through the Graph API.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ylada_app.core.queue import enqueue_coalesced
+from ylada_app.models import Contact, Conversation, Message, Timer
+from ylada_app.services import inbox
+from ylada_app.services.errors import FieldErrors, ServiceError
+from ylada_app.services.instances import get_instance
+
+SIMULATED_PREFIX = "sim-"
+PROCESS_JOB = "ylada_app.jobs.conversations.process_conversation"
+MAX_TEXT = 4096
+
+
+def simulated_wa_id(user_id: int, instance_id: int) -> str:
+    return f"{SIMULATED_PREFIX}{user_id}-{instance_id}"
+
+
+@dataclass(frozen=True)
+class SimMessage:
+    id: int
+    direction: str
+    type: str
+    text: str
+    payload: dict[str, Any]
+    status: str
+
+
+def send(session: Session, *, tenant_id: int, instance_id: int | str, user_id: int,
+         user_name: str, text: str | None = None, payload: str | None = None,
+         title: str | None = None) -> int:
+    """Store a simulated inbound message; returns its conversation id (job not yet queued)."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    if inst.status == "disabled":
+        raise ServiceError("error.instance_disabled")
+    clean = (text or "").strip()
+    if payload:
+        item = inbox.Inbound(
+            wamid=f"sim.{secrets.token_hex(12)}", wa_id=simulated_wa_id(user_id, inst.id),
+            type="interactive", text=(title or clean)[:MAX_TEXT], payload=payload[:256],
+            contact_name=user_name, data={"subtype": "button_reply"})
+    else:
+        if not clean:
+            raise FieldErrors({"text": "error.required"})
+        if len(clean) > MAX_TEXT:
+            raise FieldErrors({"text": "error.too_long"}, {"text": {"max": MAX_TEXT}})
+        item = inbox.Inbound(wamid=f"sim.{secrets.token_hex(12)}",
+                             wa_id=simulated_wa_id(user_id, inst.id), type="text", text=clean,
+                             contact_name=user_name)
+    touched = inbox.store_inbound(session, instance=inst, items=[item])
+    return touched[0]
+
+
+def schedule(conversation_id: int) -> None:
+    enqueue_coalesced(f"conv:{conversation_id}", PROCESS_JOB, conversation_id)
+
+
+def conversation_of(session: Session, *, tenant_id: int, instance_id: int | str,
+                    user_id: int) -> Conversation | None:
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    contact = session.exec(select(Contact).where(
+        Contact.instance_id == inst.id,
+        Contact.wa_id == simulated_wa_id(user_id, inst.id))).first()
+    if contact is None:
+        return None
+    return session.exec(select(Conversation).where(Conversation.contact_id == contact.id)).first()
+
+
+def history(session: Session, *, tenant_id: int, instance_id: int | str, user_id: int,
+            after_id: int = 0) -> list[SimMessage]:
+    conv = conversation_of(session, tenant_id=tenant_id, instance_id=instance_id,
+                           user_id=user_id)
+    if conv is None:
+        return []
+    rows = session.exec(select(Message).where(Message.conversation_id == conv.id,
+                                              Message.id > after_id)
+                        .order_by(Message.id).limit(500)).all()
+    return [SimMessage(r.id, r.direction, r.type, r.text or "", r.payload or {}, r.status)
+            for r in rows]
+
+
+def reset(session: Session, *, tenant_id: int, instance_id: int | str, user_id: int) -> None:
+    """Start the test conversation over: history, session state and the contact's data."""
+    conv = conversation_of(session, tenant_id=tenant_id, instance_id=instance_id,
+                           user_id=user_id)
+    if conv is None:
+        return
+    contact = session.get(Contact, conv.contact_id)
+    for model in (Message, Timer):
+        for row in session.exec(select(model).where(model.conversation_id == conv.id)).all():
+            session.delete(row)
+    session.delete(conv)
+    if contact is not None:
+        session.delete(contact)
+    session.flush()

@@ -14,6 +14,7 @@ from rq import SimpleWorker
 
 from ylada_app.core.queue import DEFAULT_QUEUE, redis_connection
 from ylada_app.core.settings import get_settings
+from ylada_app.jobs import sweeper
 
 
 def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
@@ -26,5 +27,14 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
     worker = SimpleWorker(
         queues or [DEFAULT_QUEUE], connection=redis_connection(settings.redis_url)
     )
-    worker.work(burst=burst, with_scheduler=True)
+    stop = None
+    if not burst:
+        # Delays, stuck inbound and stuck outbox are swept by whichever worker holds the
+        # sweeper lock at the moment (see ylada_app.jobs.sweeper).
+        stop = sweeper.start_in_thread(interval_s=1.0)
+    try:
+        worker.work(burst=burst, with_scheduler=not burst)
+    finally:
+        if stop is not None:
+            stop.set()
     return 0

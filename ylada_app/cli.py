@@ -79,6 +79,18 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from ylada_app.chat_cli import run_chat
+
+    return run_chat(args.flow, args.say or [], name=args.name)
+
+
+def cmd_flow_validate(args: argparse.Namespace) -> int:
+    from ylada_app.chat_cli import validate_files
+
+    return validate_files(args.files)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ylada", description="ylada operations")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="Admin")
     p.add_argument("--password")
     p.set_defaults(func=cmd_create_admin)
+    p = sub.add_parser("chat", help="talk to a flow in the terminal (real engine)")
+    p.add_argument("--flow", action="append", required=True, metavar="FILE.json",
+                   help="flow JSON (repeat for several flows)")
+    p.add_argument("--say", action="append", metavar="TEXT",
+                   help="scripted message (repeat); without it, read from stdin")
+    p.add_argument("--name", default="Cliente", help="the contact's name")
+    p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("flow", help="flow tools")
+    flow_sub = p.add_subparsers(dest="flow_command", required=True)
+    v = flow_sub.add_parser("validate", help="validate flow JSON files (exit 1 on errors)")
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=cmd_flow_validate)
     return parser
 
 

@@ -20,6 +20,7 @@ from ylada_app.pages.instances import (
 )
 from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.signup import SignupState, signup_page
+from ylada_app.pages.simulator import SimulatorState, simulator_page
 from ylada_app.pages.team import TeamState, team_page
 from ylada_app.pages.tenants import NewTenantState, new_tenant_page
 
@@ -42,6 +43,8 @@ app.add_page(instance_detail_page, route="/instances/[iid]", title="Instância �
              on_load=InstanceDetailState.load)
 app.add_page(connect_page, route="/instances/[iid]/connect", title="Conectar WhatsApp · ylada",
              on_load=ConnectState.load)
+app.add_page(simulator_page, route="/instances/[iid]/simulator", title="Simulador · ylada",
+             on_load=SimulatorState.load)
 app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada",
              on_load=NewTenantState.load)
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
@@ -50,3 +53,22 @@ app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)
 app.add_page(admin_tenant_page, route="/admin/tenants/[tid]", title="Empresa · ylada",
              on_load=AdminTenantState.load)
+
+
+@app.register_lifespan_task
+async def embedded_sweeper():
+    """Embedded default (no Redis): the app process also fires delays and recovers stuck
+    work. With Redis, `ylada worker` processes do this instead."""
+    import asyncio
+
+    from ylada_app.core.settings import get_settings
+    from ylada_app.jobs.sweeper import start_in_thread
+
+    if not get_settings().jobs_in_process:
+        return
+    stop = start_in_thread(interval_s=1.0)
+    try:
+        while True:
+            await asyncio.sleep(3600)
+    finally:
+        stop.set()

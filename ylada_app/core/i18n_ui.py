@@ -142,6 +142,18 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "blocked.reason": ("Motivo", "Reason"),
     "blocked.switch": ("Trocar de empresa", "Switch business"),
+    # simulator
+    "sim.title": ("Simulador", "Simulator"),
+    "sim.subtitle": (
+        "Converse com os fluxos ativos desta instância como um cliente no WhatsApp.",
+        "Chat with this instance's active flows as a WhatsApp customer would.",
+    ),
+    "sim.placeholder": ("Digite uma mensagem", "Type a message"),
+    "sim.restart": ("Recomeçar", "Restart"),
+    "sim.typing": ("digitando…", "typing…"),
+    "sim.online": ("online", "online"),
+    "sim.empty": ("Diga \"oi\" para começar.", "Say \"hi\" to start."),
+    "instances.simulator": ("Abrir simulador", "Open simulator"),
     # admin
     "admin.title": ("Empresas na plataforma", "Businesses on the platform"),
     "admin.owner": ("Proprietário", "Owner"),

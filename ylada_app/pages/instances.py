@@ -275,6 +275,10 @@ def instance_detail_page() -> rx.Component:
                     rx.heading(s.inst["name"], size="7", id="instance-name"),
                     status_badge(s.inst["status"]),
                     rx.spacer(),
+                    rx.link(rx.button(rx.icon("message-square", size=16),
+                                      t("instances.simulator"), size="3", variant="soft",
+                                      id="simulator-link"),
+                            href="/instances/" + s.inst["id"] + "/simulator"),
                     rx.cond(
                         s.inst["channel"] == "whatsapp_cloud",
                         rx.link(rx.button(rx.icon("plug", size=16), t("instances.connect"),

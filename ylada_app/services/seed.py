@@ -5,12 +5,14 @@ Idempotent: running it twice changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from ylada_app.models import Instance, Plan, Tenant, User
-from ylada_app.services import auth, instances
+from ylada_app.services import auth, flows, instances
 
 PLANS = [
     # code, name, price (centavos), instances, active flows, msgs/month, AI tokens, premium, trial
@@ -28,13 +30,13 @@ DEMO_TENANT = "Distribuidora Demo"
 
 def seed_plans(session: Session) -> int:
     created = 0
-    for order, (code, name, price, inst, flows, msgs, ai, premium, trial) in enumerate(PLANS):
+    for order, (code, name, price, inst, max_flows, msgs, ai, premium, trial) in enumerate(PLANS):
         if session.exec(select(Plan).where(Plan.code == code)).first() is not None:
             continue
         session.add(
             Plan(
                 code=code, name=name, price_cents=price, max_instances=inst,
-                max_active_flows=flows, max_messages_month=msgs, max_ai_tokens_month=ai,
+                max_active_flows=max_flows, max_messages_month=msgs, max_ai_tokens_month=ai,
                 premium_templates=premium, trial_days=trial, sort_order=order,
             )
         )
@@ -67,7 +69,12 @@ def seed_demo(session: Session) -> DemoLogins:
     if tenant is not None and not session.exec(
         select(Instance).where(Instance.tenant_id == tenant.id)
     ).first():
-        instances.create_instance(
+        inst = instances.create_instance(
             session, tenant_id=tenant.id, name="Simulador de vendas", channel="simulator"
         )
+        menu = json.loads((Path(__file__).resolve().parents[1] / "engine" / "examples" /
+                           "menu.json").read_text("utf-8"))
+        flow = flows.create_flow(session, tenant_id=tenant.id, instance_id=inst.id,
+                                 name="Menu da loja", definition=menu)
+        flows.publish(session, tenant_id=tenant.id, flow_id=flow.id)
     return DemoLogins(DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD)

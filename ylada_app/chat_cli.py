@@ -1,0 +1,177 @@
+"""`ylada chat`: talk to a flow in the terminal, through the real engine.
+
+    ylada chat --flow menu.json                      # interactive
+    ylada chat --flow menu.json --say oi --say "Ver catálogo"   # scripted
+
+A reply button or list row can be picked by typing its title (or its number). HTTP
+requests run for real; delays are skipped (the timer fires at once) and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from ylada_app.engine import FlowSet, handle, validate_flow
+from ylada_app.engine.text import fold_loose as _norm_text
+from ylada_app.integrations import http_request
+from ylada_app.models.base import utcnow
+
+
+def load_flowset(paths: list[str]) -> FlowSet:
+    definitions = {}
+    for i, path in enumerate(paths):
+        definitions[Path(path).stem or str(i)] = json.loads(Path(path).read_text("utf-8"))
+    return FlowSet.from_definitions(definitions, default_reply=(
+        "Desculpe, não entendi. Envie *menu* para ver as opções."))
+
+
+def _options(message: dict) -> list[dict]:
+    if message.get("type") == "buttons":
+        return list(message.get("buttons") or [])
+    if message.get("type") == "list":
+        return [row for sec in message.get("sections") or [] for row in sec.get("rows") or []]
+    return []
+
+
+def render(message: dict[str, Any]) -> str:
+    kind = message.get("type")
+    lines: list[str] = []
+    if message.get("header"):
+        lines.append(f"*{message['header']}*")
+    if kind == "media":
+        lines.append(f"[{message.get('kind')}] {message.get('url')}")
+        if message.get("caption"):
+            lines.append(str(message["caption"]))
+    elif kind == "template":
+        lines.append(f"[template {message.get('name')}]")
+    else:
+        lines.append(str(message.get("text") or ""))
+    opts = _options(message)
+    if kind == "buttons":
+        lines.append("  ".join(f"[{o['title']}]" for o in opts))
+    elif kind == "list":
+        lines.append(f"≡ {message.get('button_label') or 'Opções'}")
+        lines += [f"  {n}. {o['title']}" + (f" — {o['description']}" if o.get("description")
+                                             else "") for n, o in enumerate(opts, 1)]
+    if message.get("footer"):
+        lines.append(f"_{message['footer']}_")
+    return "\n".join(lines)
+
+
+class TerminalChat:
+    def __init__(self, flows: FlowSet, *, name: str = "Cliente", wa_id: str = "5511900000000",
+                 out: TextIO = sys.stdout) -> None:
+        self.flows = flows
+        self.state: dict | None = None
+        self.contact = {"wa_id": wa_id, "name": name, "tags": [], "fields": {},
+                        "opted_out": False}
+        self.out = out
+        self.options: list[dict] = []
+        self.now = utcnow()
+
+    def say(self, text: str) -> list[dict]:
+        event = self._event_for(text)
+        return self._run(event)
+
+    def _event_for(self, text: str) -> dict:
+        wanted = _norm_text(text)
+        for n, opt in enumerate(self.options, 1):
+            if wanted in (_norm_text(opt.get("title", "")), str(n)):
+                return {"kind": "message", "type": "button_reply", "text": opt["title"],
+                        "title": opt["title"], "payload": opt["id"]}
+        return {"kind": "message", "type": "text", "text": text, "payload": None}
+
+    def _run(self, event: dict) -> list[dict]:
+        sent: list[dict] = []
+        for _ in range(20):
+            result = handle(self.flows, self.state, event, self.contact, self.now)
+            self.state = result.state
+            for msg in result.messages:
+                sent.append(msg)
+                self.out.write("bot> " + render(msg).replace("\n", "\n     ") + "\n")
+                if _options(msg):
+                    self.options = _options(msg)
+            self._apply(result.actions)
+            effect = next(iter(result.effects), None)
+            if effect is None:
+                break
+            if effect.get("kind") == "delay":
+                seconds = int(effect.get("seconds") or 0)
+                self.out.write(f"     (aguardando {seconds} s — pulado no terminal)\n")
+                self.now += timedelta(seconds=seconds + 1)
+                event = {"kind": "timer", "token": effect.get("id")}
+            elif effect.get("kind") == "http_request":
+                res = http_request.perform(effect)
+                self.out.write(f"     (HTTP {effect.get('method')} {effect.get('url')} → "
+                               f"{res.get('status') or res.get('error')})\n")
+                event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
+            else:
+                event = {"kind": "effect_result", "effect_id": effect.get("id"),
+                         "result": {"error": "IA ainda não configurada no terminal"}}
+        self.out.flush()
+        return sent
+
+    def _apply(self, actions: Iterable[dict]) -> None:
+        for action in actions:
+            kind = action.get("type")
+            if kind == "add_tag" and action.get("tag") not in self.contact["tags"]:
+                self.contact["tags"].append(action.get("tag"))
+            elif kind == "remove_tag" and action.get("tag") in self.contact["tags"]:
+                self.contact["tags"].remove(action.get("tag"))
+            elif kind in ("opt_out", "opt_in"):
+                self.contact["opted_out"] = kind == "opt_out"
+            elif kind == "handoff":
+                self.out.write("     (conversa transferida para um atendente humano)\n")
+
+
+def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.stdout,
+             inp: TextIO = sys.stdin) -> int:
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"{path}: não foi possível ler o JSON ({exc})", file=sys.stderr)
+            return 2
+        report = validate_flow(data)
+        if not report.ok:
+            for issue in report.errors:
+                print(f"{path}: erro: {issue.message}", file=sys.stderr)
+            return 1
+    chat = TerminalChat(load_flowset(paths), name=name, out=out)
+    if says:
+        for text in says:
+            out.write(f"você> {text}\n")
+            chat.say(text)
+        return 0
+    out.write("Converse com o bot (Ctrl+D para sair).\n")
+    for line in inp:
+        if line.strip():
+            chat.say(line.rstrip("\n"))
+    return 0
+
+
+def validate_files(paths: list[str], out: TextIO = sys.stdout) -> int:
+    """`ylada flow validate`: prints errors and warnings; exit 1 if any file has errors."""
+    status = 0
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            out.write(f"{path}: erro: JSON ilegível ({exc})\n")
+            status = 1
+            continue
+        report = validate_flow(data)
+        for issue in report.errors:
+            out.write(f"{path}: erro: {issue.message}\n")
+        for issue in report.warnings:
+            out.write(f"{path}: aviso: {issue.message}\n")
+        if report.ok:
+            out.write(f"{path}: ok ({len(report.warnings)} aviso(s))\n")
+        else:
+            status = 1
+    return status

@@ -1,0 +1,292 @@
+"""/instances/[iid]/simulator: chat with the instance's active flows as a WhatsApp user.
+
+The message goes through the same storage, coalesced job, engine and outbox as a real
+WhatsApp message; the page then polls for the replies (a background task, so the UI stays
+responsive). Buttons render as buttons, lists as lists, media as previews.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import reflex as rx
+
+from ylada_app.components.layout import app_shell, not_found_block
+from ylada_app.components.texts import t
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import simulator
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.instances import get_instance
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+POLL_S = 0.3
+POLL_FOR_S = 12.0
+
+
+@dataclasses.dataclass
+class Bubble:
+    id: int
+    direction: str
+    type: str
+    text: str
+    header: str
+    footer: str
+    media_kind: str
+    media_url: str
+    button_label: str
+    buttons: list[dict[str, str]]
+    rows: list[dict[str, str]]
+    status: str
+
+
+def _bubble_data(m: simulator.SimMessage) -> Bubble:
+    p = m.payload or {}
+    options = []
+    if p.get("type") == "buttons":
+        options = [{"id": str(b.get("id")), "title": str(b.get("title"))}
+                   for b in p.get("buttons") or []]
+    rows = []
+    if p.get("type") == "list":
+        rows = [{"id": str(r.get("id")), "title": str(r.get("title")),
+                 "description": str(r.get("description") or "")}
+                for s in p.get("sections") or [] for r in s.get("rows") or []]
+    return Bubble(
+        id=m.id, direction=m.direction, type=str(p.get("type") or m.type),
+        text=m.text or str(p.get("caption") or ""),
+        header=str(p.get("header") or ""), footer=str(p.get("footer") or ""),
+        media_kind=str(p.get("kind") or ""), media_url=str(p.get("url") or ""),
+        button_label=str(p.get("button_label") or "Opções"),
+        buttons=options, rows=rows, status=m.status,
+    )
+
+
+def _instance_name(session, *, tenant_id: int, instance_id: str) -> str:
+    return get_instance(session, tenant_id=tenant_id, instance_id=instance_id).name
+
+
+class SimulatorState(SessionState):
+    messages: list[Bubble] = []
+    instance_name: str = ""
+    missing: bool = False
+    loaded: bool = False
+    waiting: bool = False
+    error: str = ""
+    draft_key: int = 0
+    _last_id: int = 0
+
+    def _instance_key(self) -> str:
+        return path_segment(self.router.url.path, 1)
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            self.instance_name = await call(_instance_name, tenant_id=ctx.tenant_id,
+                                            instance_id=self._instance_key())
+        except NotFound:
+            self.missing = True
+            self.loaded = True
+            return
+        self.missing = False
+        rows = await call(simulator.history, tenant_id=ctx.tenant_id,
+                          instance_id=self._instance_key(), user_id=ctx.user_id)
+        self.messages = [_bubble_data(m) for m in rows]
+        self._last_id = rows[-1].id if rows else 0
+        self.loaded = True
+
+    async def _send(self, **kwargs):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        self.error = ""
+        try:
+            conversation_id = await call(
+                simulator.send, tenant_id=ctx.tenant_id, instance_id=self._instance_key(),
+                user_id=ctx.user_id, user_name=ctx.name.split(" ")[0], **kwargs)
+        except ServiceError as exc:
+            self.error = self._error_text(exc)
+            return None
+        await asyncio.to_thread(simulator.schedule, conversation_id)
+        self.waiting = True
+        self.draft_key += 1
+        return SimulatorState.poll
+
+    @rx.event
+    async def send_text(self, form: dict):
+        return await self._send(text=(form.get("text") or ""))
+
+    @rx.event
+    async def choose(self, option_id: str, title: str):
+        return await self._send(payload=option_id, title=title)
+
+    @rx.event(background=True)
+    async def poll(self):
+        """Fetch new messages until the bot has answered (or a timeout)."""
+        async with self:
+            ctx = await self._context()
+            if ctx is None:
+                return
+            key, last = self._instance_key(), self._last_id
+        waited = 0.0
+        while waited < POLL_FOR_S:
+            rows = await call(simulator.history, tenant_id=ctx.tenant_id, instance_id=key,
+                              user_id=ctx.user_id, after_id=last)
+            if rows:
+                last = rows[-1].id
+                async with self:
+                    self.messages = self.messages + [_bubble_data(m) for m in rows]
+                    self._last_id = last
+                pending = any(r.direction == "in" and r.status == "pending" for r in rows)
+                replied = any(r.direction == "out" for r in rows)
+                if replied and not pending:
+                    await asyncio.sleep(0.4)  # a reply may come in several messages
+                    more = await call(simulator.history, tenant_id=ctx.tenant_id,
+                                      instance_id=key, user_id=ctx.user_id, after_id=last)
+                    async with self:
+                        if more:
+                            self.messages = self.messages + [_bubble_data(m) for m in more]
+                            self._last_id = more[-1].id
+                        self.waiting = False
+                    return
+            await asyncio.sleep(POLL_S)
+            waited += POLL_S
+        async with self:
+            self.waiting = False
+
+    @rx.event
+    async def restart(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        await call(simulator.reset, tenant_id=ctx.tenant_id, instance_id=self._instance_key(),
+                   user_id=ctx.user_id)
+        self.messages = []
+        self._last_id = 0
+
+
+def _option_button(opt: rx.Var) -> rx.Component:
+    return rx.button(opt["title"], variant="surface", size="2", width="100%",
+                     class_name="sim-option",
+                     on_click=SimulatorState.choose(opt["id"], opt["title"]))
+
+
+def _list_row(row: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.text(row["title"], weight="medium", size="2"),
+        rx.cond(row["description"] != "", rx.text(row["description"], size="1",
+                                                   color_scheme="gray")),
+        on_click=SimulatorState.choose(row["id"], row["title"]),
+        class_name="sim-row", cursor="pointer", padding="8px 10px", border_radius="8px",
+        _hover={"background": rx.color("jade", 3)}, width="100%",
+    )
+
+
+def _bubble(m: rx.Var) -> rx.Component:
+    mine = m.direction == "in"
+    body = rx.vstack(
+        rx.cond(m.header != "", rx.text(m.header, weight="bold", size="2")),
+        rx.cond(
+            m.type == "media",
+            rx.cond(m.media_kind == "image",
+                    rx.image(src=m.media_url, max_width="220px", border_radius="8px"),
+                    rx.link(rx.hstack(rx.icon("paperclip", size=14), m.media_kind),
+                            href=m.media_url, is_external=True)),
+        ),
+        rx.cond(m.text != "", rx.text(m.text, size="2", white_space="pre-wrap")),
+        rx.cond(m.footer != "", rx.text(m.footer, size="1", color_scheme="gray")),
+        spacing="1",
+        align="start",
+    )
+    bubble = rx.box(
+        body,
+        background=rx.cond(mine, "#d9fdd3", "white"),
+        padding="8px 12px",
+        border_radius="10px",
+        box_shadow="0 1px 1px rgba(0,0,0,0.08)",
+        max_width="78%",
+        class_name=rx.cond(mine, "sim-msg sim-in", "sim-msg sim-out"),
+    )
+    return rx.vstack(
+        rx.hstack(rx.cond(mine, rx.spacer()), bubble, width="100%"),
+        rx.cond(
+            m.buttons.length() > 0,
+            rx.vstack(rx.foreach(m.buttons, _option_button), width="60%", spacing="1"),
+        ),
+        rx.cond(
+            m.rows.length() > 0,
+            rx.popover.root(
+                rx.popover.trigger(rx.button(rx.icon("list", size=14), m.button_label,
+                                             variant="surface", size="2",
+                                             class_name="sim-list-open")),
+                rx.popover.content(rx.vstack(rx.foreach(m.rows, _list_row), spacing="1",
+                                             min_width="240px")),
+            ),
+        ),
+        width="100%",
+        spacing="1",
+        align="start",
+    )
+
+
+def simulator_page() -> rx.Component:
+    s = SimulatorState
+    chat = rx.vstack(
+        rx.hstack(
+            rx.center(rx.icon("bot", size=18, color="white"), background="#128C7E",
+                      border_radius="50%", width="34px", height="34px"),
+            rx.vstack(rx.text(s.instance_name, weight="bold", size="3", color="white"),
+                      rx.text(rx.cond(s.waiting, t("sim.typing"), t("sim.online")), size="1",
+                              color="#d1f4ee"), spacing="0"),
+            rx.spacer(),
+            rx.button(rx.icon("rotate-ccw", size=14), t("sim.restart"), size="1",
+                      variant="soft", color_scheme="gray", on_click=s.restart,
+                      id="sim-restart"),
+            width="100%", padding="10px 14px", background="#075E54", align="center",
+        ),
+        rx.box(
+            rx.cond(s.messages.length() == 0,
+                    rx.center(rx.text(t("sim.empty"), size="2", color_scheme="gray"),
+                              padding="40px")),
+            rx.vstack(rx.foreach(s.messages, _bubble), spacing="2", width="100%"),
+            id="sim-messages",
+            flex="1", overflow_y="auto", padding="14px", width="100%",
+            background="#efeae2", min_height="420px", max_height="60vh",
+        ),
+        rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", size="1", width="100%")),
+        rx.form(
+            rx.hstack(
+                rx.input(name="text", placeholder=t("sim.placeholder"), size="3",
+                         width="100%", id="sim-input", auto_complete="off", max_length=4096,
+                         key=s.draft_key, auto_focus=True),
+                rx.button(rx.icon("send", size=16), type="submit", size="3", id="sim-send"),
+                width="100%", padding="8px", background="#f0f2f5",
+            ),
+            on_submit=s.send_text, width="100%",
+        ),
+        spacing="0", width="100%", max_width="520px", border_radius="12px", overflow="hidden",
+        border=f"1px solid {rx.color('gray', 5)}", background="white",
+    )
+    return app_shell(
+        rx.cond(
+            s.missing,
+            not_found_block(),
+            rx.vstack(
+                rx.hstack(
+                    rx.link(rx.icon("arrow-left", size=18), href="/instances"),
+                    rx.heading(t("sim.title"), size="7"),
+                    align="center", spacing="3",
+                ),
+                rx.text(t("sim.subtitle"), color_scheme="gray"),
+                chat,
+                spacing="4", width="100%",
+            ),
+        ),
+        ready=s.loaded,
+    )

@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker
+.PHONY: run test lint setup migrate seed worker bench
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -21,3 +21,6 @@ seed:
 
 worker:         ## an RQ worker (needs REDIS_URL)
 	.venv/bin/ylada worker
+
+bench:          ## throughput/latency benchmark of the message pipeline (prints one line)
+	./scripts/bench.sh

@@ -5,34 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh --test
 source scripts/env.sh
-
+source scripts/services.sh
 WORK="$(mktemp -d /tmp/ylada-test.XXXXXX)"
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PGPORT="$(free_port)"; RPORT="$(free_port)"
-
-cleanup() {
-  set +e
-  [ -f "$WORK/pg/postmaster.pid" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
-  [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-mkdir -p "$WORK/pg"
-chown -R postgres "$WORK" 2>/dev/null || true
-chmod 755 "$WORK"
-runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 \
-  --locale=C.UTF-8 --no-sync >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/pg.log" -o \
-  "-c listen_addresses=127.0.0.1 -p $PGPORT -k $WORK/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null
-redis-server --bind 127.0.0.1 --port "$RPORT" --save '' --appendonly no --daemonize yes \
-  --pidfile "$WORK/redis.pid" --dir "$WORK" --logfile "$WORK/redis.log"
-for _ in $(seq 50); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-export TEST_PG_ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/postgres"
-export TEST_REDIS_URL="redis://127.0.0.1:$RPORT/0"
-echo "[ylada] PostgreSQL on 127.0.0.1:$PGPORT, Redis on 127.0.0.1:$RPORT"
+trap stop_services EXIT INT TERM
+start_services
 [ -n "${YLADA_SKIP_LINT:-}" ] || ruff check .
 python -m pytest "$@"

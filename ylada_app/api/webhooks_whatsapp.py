@@ -19,7 +19,6 @@ from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook, verify_sign
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import enqueue_coalesced
 from ylada_app.core.security import constant_time_equals
-from ylada_app.models import Instance
 from ylada_app.services import inbox, webhook_keys
 
 log = logging.getLogger(__name__)
@@ -59,9 +58,8 @@ def _to_inbound(m) -> inbox.Inbound:
 
 def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
     with session_scope() as session:
-        instance = session.get(Instance, target.instance_id)
-        if instance is None:
-            return []
+        # The cached target carries what storing needs: no instance query on the hot path.
+        instance = inbox.InstanceRef(target.instance_id, target.tenant_id)
         ours = [m for m in parsed.messages
                 if not target.phone_number_id or m.phone_number_id == target.phone_number_id]
         for m in parsed.messages:

@@ -26,7 +26,7 @@ from ylada_app.core.queue import clear_coalesced, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.engine import FlowSet, handle
 from ylada_app.integrations import http_request
-from ylada_app.jobs.delivery import deliver
+from ylada_app.jobs.delivery import deliver, deliver_batch
 from ylada_app.models import utcnow
 from ylada_app.services import conversations as conv_svc
 
@@ -78,31 +78,33 @@ def flowset_for(flows: dict[str, dict]) -> FlowSet:
 def process_conversation(conversation_id: int) -> dict[str, Any]:
     clear_coalesced(f"conv:{conversation_id}")
     with conversation_lock(conversation_id):
-        outcome = _process(conversation_id)
-        outcome["delivery"] = deliver(conversation_id)
+        outcome, batch = _process(conversation_id)
+        if batch is not None and batch.items:
+            outcome["delivery"] = deliver_batch(batch)
     return outcome
 
 
-def _process(conversation_id: int) -> dict[str, Any]:
+def _process(conversation_id: int) -> tuple[dict[str, Any], conv_svc.Delivery | None]:
     with session_scope() as session:
         work = conv_svc.load_work(session, conversation_id)
         if work is None or not work.pending:
-            return {"processed": 0}
+            return {"processed": 0}, None
         if (work.tenant_status != "active" or work.instance.status == "disabled"
                 or work.conversation.status == "human"):
             # Stored, but the bot stays silent (suspended tenant, disabled number, a human
             # is handling the chat).
-            conv_svc.mark_ignored(session, work.pending)
+            conv_svc.mark_ignored(session, work.conversation, work.pending)
             conv_svc.count_usage(session, tenant_id=work.conversation.tenant_id,
                                  messages_in=len(work.pending))
-            return {"processed": 0, "ignored": len(work.pending)}
+            return {"processed": 0, "ignored": len(work.pending)}, None
         flows = flowset_for(work.flows)
         sink = conv_svc.StepSink()
         state = dict(work.conversation.session or {}) or None
         for msg in work.pending:
             state = run_event(flows, state, conv_svc.engine_event(msg), work, sink)
-        conv_svc.finish(session, work, sink, state or {}, work.pending)
-        return {"processed": len(work.pending), "replies": len(sink.outbound)}
+        ids = conv_svc.finish(session, work, sink, state or {}, work.pending)
+        batch = conv_svc.delivery_from(work, ids, sink.outbound)
+        return {"processed": len(work.pending), "replies": len(sink.outbound)}, batch
 
 
 def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Work,

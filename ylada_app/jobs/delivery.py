@@ -33,44 +33,44 @@ def sender() -> SyncGraphSender:
 
 
 def deliver(conversation_id: int) -> dict[str, int]:
-    """Send what is queued for the conversation. Returns counts; never raises on send errors."""
+    """Send what is queued for the conversation (the sweeper's path: reads the outbox)."""
     with session_scope() as session:
         batch = conv_svc.queued_for(session, conversation_id)
-        if batch is None:
-            return {"sent": 0, "failed": 0, "retry": 0}
-        inst = batch.instance
-        token = instance_access_token(inst) if inst.channel == ChannelKind.WHATSAPP_CLOUD else None
-        pnid = inst.phone_number_id
-    counts = {"sent": 0, "failed": 0, "retry": 0}
+    if batch is None:
+        return {"sent": 0, "failed": 0, "retry": 0}
+    return deliver_batch(batch)
+
+
+def deliver_batch(batch: conv_svc.Delivery) -> dict[str, int]:
+    """Send in order, then record every outcome in one transaction. Never raises on send
+    errors; a retryable failure stops the batch so later messages keep their order."""
+    inst = batch.instance
+    whatsapp = inst.channel == ChannelKind.WHATSAPP_CLOUD
+    token = instance_access_token(inst) if whatsapp else None
+    sent: list[tuple[int, str]] = []
+    failed: list[tuple[int, str]] = []
+    retry: list[tuple[int, str]] = []
     for item in batch.items:
-        if inst.channel == ChannelKind.SIMULATOR or item.to.startswith(SIMULATED_PREFIX):
-            with session_scope() as session:
-                conv_svc.mark_sent(session, item.message_id, f"sim.{item.message_id}")
-            counts["sent"] += 1
-            continue
-        if not batch.window_open and item.payload.get("type") != "template":
-            with session_scope() as session:
-                conv_svc.mark_failed(session, item.message_id, "outside_24h_window")
-            counts["failed"] += 1
-            continue
-        if not token or not pnid:
-            with session_scope() as session:
-                conv_svc.mark_failed(session, item.message_id, "instance_not_connected")
-            counts["failed"] += 1
-            continue
-        with session_scope() as session:
-            conv_svc.mark_sending(session, item.message_id)
-        result = sender().send(pnid, token, item.to, item.payload)
-        with session_scope() as session:
+        if not whatsapp or item.to.startswith(SIMULATED_PREFIX):
+            sent.append((item.message_id, f"sim.{item.message_id}"))
+        elif not batch.window_open and item.payload.get("type") != "template":
+            failed.append((item.message_id, "outside_24h_window"))
+        elif not token or not inst.phone_number_id:
+            failed.append((item.message_id, "instance_not_connected"))
+        else:
+            result = sender().send(inst.phone_number_id, token, item.to, item.payload)
             if result.ok and result.wamid:
-                conv_svc.mark_sent(session, item.message_id, result.wamid)
-                counts["sent"] += 1
+                sent.append((item.message_id, result.wamid))
             elif result.retryable:
-                conv_svc.mark_retry(session, item.message_id, result.error_kind or "retry")
-                counts["retry"] += 1
-                break  # keep the order: later messages wait for this one
+                retry.append((item.message_id, result.error_kind or "retry"))
+                break
             else:
-                conv_svc.mark_failed(session, item.message_id,
-                                     f"{result.error_kind}: {result.error_message or ''}")
-                counts["failed"] += 1
-    return counts
+                failed.append((item.message_id,
+                               f"{result.error_kind}: {result.error_message or ''}"))
+    with session_scope() as session:
+        conv_svc.mark_sent_many(session, sent)
+        for message_id, error in failed:
+            conv_svc.mark_failed(session, message_id, error)
+        for message_id, error in retry:
+            conv_svc.mark_retry(session, message_id, error)
+    return {"sent": len(sent), "failed": len(failed), "retry": len(retry)}

@@ -8,6 +8,8 @@ The engine (pure) decides; these functions persist. The job in
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,28 +45,55 @@ class Work:
     flows: dict[str, dict]
 
 
+_FLOWS_TTL_S = 2.0
+_flows_cache: dict[int, tuple[float, dict[str, dict]]] = {}
+_flows_lock = threading.Lock()
+
+
+def cached_flows(session: Session, instance_id: int) -> dict[str, dict]:
+    """Active flow definitions of an instance, re-read at most every couple of seconds (a
+    publish reaches the bot within that time; the hot path saves a query per job)."""
+    now = time.monotonic()
+    with _flows_lock:
+        hit = _flows_cache.get(instance_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    flows = active_definitions(session, instance_id=instance_id)
+    with _flows_lock:
+        _flows_cache[instance_id] = (now + _FLOWS_TTL_S, flows)
+    return flows
+
+
+def forget_flows(instance_id: int | None = None) -> None:
+    with _flows_lock:
+        if instance_id is None:
+            _flows_cache.clear()
+        else:
+            _flows_cache.pop(instance_id, None)
+
+
 def load_work(session: Session, conversation_id: int, *,
               with_flows: bool = False) -> Work | None:
     """Lock the conversation row (PostgreSQL: FOR UPDATE) and load its pending inbound."""
-    conv = session.exec(
-        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+    row = session.exec(
+        select(Conversation, Contact, Instance, Tenant.status)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Instance, Instance.id == Conversation.instance_id)
+        .join(Tenant, Tenant.id == Conversation.tenant_id)
+        .where(Conversation.id == conversation_id)
+        .with_for_update(of=Conversation)
     ).first()
-    if conv is None:
+    if row is None:
         return None
+    conv, contact, instance, tenant_status = row
     pending = list(session.exec(
         select(Message)
         .where(Message.conversation_id == conv.id, Message.direction == "in",
                Message.status == "pending")
         .order_by(Message.wa_timestamp, Message.id)
     ).all())
-    instance = session.get(Instance, conv.instance_id)
-    contact = session.get(Contact, conv.contact_id)
-    tenant = session.get(Tenant, conv.tenant_id)
-    if instance is None or contact is None or tenant is None:
-        return None
-    wanted = pending or with_flows
-    flows = active_definitions(session, instance_id=instance.id) if wanted else {}
-    return Work(conv, contact, instance, tenant.status, pending, flows)
+    flows = cached_flows(session, instance.id) if (pending or with_flows) else {}
+    return Work(conv, contact, instance, tenant_status, pending, flows)
 
 
 def contact_view(contact: Contact) -> dict[str, Any]:
@@ -111,14 +140,19 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
             conv.status = "human"
         elif kind == "set_field" and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
-    contact.tags = tags
-    contact.fields = fields
-    contact.updated_at = utcnow()
+    if tags != list(contact.tags or []) or fields != dict(contact.fields or {}):
+        contact.tags = tags
+        contact.fields = fields
+        contact.updated_at = utcnow()
 
 
 def finish(session: Session, work: Work, sink: StepSink, new_state: dict[str, Any],
-           processed: list[Message]) -> list[int]:
-    """Write everything of one run; returns the ids of the new outbound messages."""
+           processed: list[Message], *, outbound_status: str = "sending") -> list[int]:
+    """Write everything of one run; returns the ids of the new outbound messages.
+
+    Outbound rows are written as "sending": this same job delivers them right after the
+    commit. If it dies first, the sweeper finds them stale and delivers them.
+    """
     now = utcnow()
     conv = work.conversation
     conv.session = new_state
@@ -128,16 +162,20 @@ def finish(session: Session, work: Work, sink: StepSink, new_state: dict[str, An
     for msg in processed:
         msg.status = "processed"
         session.add(msg)
-    ids: list[int] = []
-    for out in sink.outbound:
-        row = Message(
+        # The customer-service window opens with the customer's message (Meta's time).
+        seen = msg.wa_timestamp or msg.created_at
+        if conv.last_inbound_at is None or seen > conv.last_inbound_at:
+            conv.last_inbound_at = seen
+    rows = [
+        Message(
             tenant_id=conv.tenant_id, instance_id=conv.instance_id, conversation_id=conv.id,
             direction="out", type=str(out.get("type") or "text")[:30],
-            text=_preview(out), payload=out, status="queued", created_at=now,
+            text=_preview(out), payload=out, status=outbound_status, attempts=1,
+            created_at=now,
         )
-        session.add(row)
-        session.flush()
-        ids.append(row.id)
+        for out in sink.outbound
+    ]
+    session.add_all(rows)
     if sink.outbound:
         conv.last_outbound_at = now
     for ev in sink.analytics:
@@ -154,11 +192,10 @@ def finish(session: Session, work: Work, sink: StepSink, new_state: dict[str, An
         session.add(Timer(tenant_id=conv.tenant_id, conversation_id=conv.id, token=token,
                           wake_at=wake_at))
     session.add(conv)
-    session.add(work.contact)
     count_usage(session, tenant_id=conv.tenant_id, messages_in=len(processed),
                 messages_out=len(sink.outbound))
     session.flush()
-    return ids
+    return [r.id for r in rows]
 
 
 def _s(value: Any, n: int) -> str | None:
@@ -173,10 +210,14 @@ def _preview(out: dict[str, Any]) -> str | None:
     return None
 
 
-def mark_ignored(session: Session, messages: list[Message]) -> None:
+def mark_ignored(session: Session, conv: Conversation, messages: list[Message]) -> None:
     for msg in messages:
         msg.status = "ignored"
         session.add(msg)
+        seen = msg.wa_timestamp or msg.created_at
+        if conv.last_inbound_at is None or seen > conv.last_inbound_at:
+            conv.last_inbound_at = seen
+    session.add(conv)
     session.flush()
 
 
@@ -216,6 +257,15 @@ class Delivery:
     window_open: bool
 
 
+def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> Delivery:
+    """The delivery of what `finish` just wrote, without reading it back."""
+    conv = work.conversation
+    window_open = bool(conv.last_inbound_at and utcnow() - conv.last_inbound_at < WINDOW)
+    return Delivery(work.instance, [Outgoing(mid, p, work.contact.wa_id)
+                                    for mid, p in zip(message_ids, payloads, strict=True)],
+                    window_open)
+
+
 def queued_for(session: Session, conversation_id: int) -> Delivery | None:
     conv = session.get(Conversation, conversation_id)
     if conv is None:
@@ -238,6 +288,12 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
 def mark_sending(session: Session, message_id: int) -> None:
     session.exec(update(Message).where(Message.id == message_id)
                  .values(status="sending", attempts=Message.attempts + 1))
+
+
+def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
+    """Record several send results in one transaction."""
+    for message_id, wamid in sent:
+        mark_sent(session, message_id, wamid)
 
 
 def mark_sent(session: Session, message_id: int, wamid: str) -> None:

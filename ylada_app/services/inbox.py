@@ -6,6 +6,8 @@ This is the synchronous part of the hot path: it must stay a handful of indexed 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +39,14 @@ class Inbound:
 
 
 @dataclass(frozen=True)
+class InstanceRef:
+    """The two ids storing needs (an Instance row satisfies it too)."""
+
+    id: int
+    tenant_id: int
+
+
+@dataclass(frozen=True)
 class StatusChange:
     wamid: str
     status: str
@@ -50,11 +60,41 @@ def _ts(value: int) -> datetime | None:
     return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
 
 
-def contact_and_conversation(session: Session, *, instance: Instance, wa_id: str,
+# (instance_id, wa_id) -> (contact_id, conversation_id). Contacts and conversations are
+# never re-keyed, so the hot path can skip two lookups for a contact it has seen.
+_ids: OrderedDict[tuple[int, str], tuple[int, int]] = OrderedDict()
+_ids_lock = threading.Lock()
+_IDS_MAX = 50_000
+
+
+def forget_contact(instance_id: int, wa_id: str) -> None:
+    with _ids_lock:
+        _ids.pop((instance_id, wa_id), None)
+
+
+def _conversation_ids(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
+                      name: str | None) -> tuple[int, int]:
+    key = (instance.id, wa_id)
+    with _ids_lock:
+        hit = _ids.get(key)
+    if hit is not None:
+        return hit
+    contact, conv = contact_and_conversation(session, instance=instance, wa_id=wa_id, name=name)
+    with _ids_lock:
+        _ids[key] = (contact.id, conv.id)
+        if len(_ids) > _IDS_MAX:
+            _ids.popitem(last=False)
+    return contact.id, conv.id
+
+
+def contact_and_conversation(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
                              name: str | None) -> tuple[Contact, Conversation]:
-    contact = session.exec(
-        select(Contact).where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
+    row = session.exec(
+        select(Contact, Conversation)
+        .join(Conversation, Conversation.contact_id == Contact.id, isouter=True)
+        .where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
     ).first()
+    contact, conv = row if row is not None else (None, None)
     if contact is None:
         insert_ignore(session, Contact, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id, "wa_id": wa_id,
@@ -67,7 +107,6 @@ def contact_and_conversation(session: Session, *, instance: Instance, wa_id: str
     elif name and not contact.name:
         contact.name = name[:120]
         session.add(contact)
-    conv = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)).first()
     if conv is None:
         insert_ignore(session, Conversation, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id,
@@ -80,18 +119,23 @@ def contact_and_conversation(session: Session, *, instance: Instance, wa_id: str
     return contact, conv
 
 
-def store_inbound(session: Session, *, instance: Instance, items: list[Inbound]) -> list[int]:
-    """Insert new inbound messages as pending. Returns the conversations that got new ones."""
+def store_inbound(session: Session, *, instance: Instance | InstanceRef,
+                  items: list[Inbound]) -> list[int]:
+    """Insert new inbound messages as pending. Returns the conversations that got new ones.
+
+    One INSERT per message for a known contact: the conversation's `last_inbound_at` is
+    set by the worker when it processes the message, not here on the hot path.
+    """
     touched: list[int] = []
     now = utcnow()
     for item in items:
         if not item.wamid or not item.wa_id:
             continue
-        _, conv = contact_and_conversation(session, instance=instance,
-                                           wa_id=item.wa_id[:32], name=item.contact_name)
+        _, conv_id = _conversation_ids(session, instance=instance, wa_id=item.wa_id[:32],
+                                       name=item.contact_name)
         new_id = insert_ignore(session, Message, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id,
-            "conversation_id": conv.id, "direction": "in", "type": item.type[:30],
+            "conversation_id": conv_id, "direction": "in", "type": item.type[:30],
             "text": (item.text or None) and item.text[:MAX_TEXT],
             "payload": {"payload": item.payload, **item.data},
             "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
@@ -99,12 +143,8 @@ def store_inbound(session: Session, *, instance: Instance, items: list[Inbound])
         }, ["wamid"])
         if new_id is None:
             continue  # a retry or duplicate from Meta: already stored
-        conv.last_inbound_at = now
-        conv.updated_at = now
-        session.add(conv)
-        if conv.id not in touched:
-            touched.append(conv.id)
-    session.flush()
+        if conv_id not in touched:
+            touched.append(conv_id)
     return touched
 
 
@@ -135,7 +175,7 @@ def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusCh
 
 
 def log_event(session: Session, *, kind: str, detail: dict[str, Any],
-              instance: Instance | None = None) -> None:
+              instance: Instance | InstanceRef | None = None) -> None:
     session.add(WebhookLog(
         tenant_id=instance.tenant_id if instance else None,
         instance_id=instance.id if instance else None,

@@ -96,6 +96,8 @@ def reset(session: Session, *, tenant_id: int, instance_id: int | str, user_id: 
     if conv is None:
         return
     contact = session.get(Contact, conv.contact_id)
+    if contact is not None:
+        inbox.forget_contact(contact.instance_id, contact.wa_id)
     for model in (Message, Timer):
         for row in session.exec(select(model).where(model.conversation_id == conv.id)).all():
             session.delete(row)

@@ -1,0 +1,245 @@
+"""The pipeline benchmark (`make bench`): signed webhooks in, replies out, on loopback.
+
+Starts the HTTP API (uvicorn) and `ylada worker` processes against the PostgreSQL and Redis
+that scripts/bench.sh started, a fake Graph API in this process, and N simulated contacts.
+Each contact alternates "oi" (→ the menu with buttons) and a tap on "Ver catálogo" (→ a
+text), sending its next message once the previous one was answered. Prints ONE line:
+
+bench: replied_per_s=… ack_p50_ms=… ack_p99_ms=… reply_p50_ms=… reply_p99_ms=… lost=…
+duplicated=… out_of_order=…
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "EAAG" + "b" * 60
+SECRET = "0123456789abcdef0123456789abcdef"
+PNID = "109876543210"
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(graph_url: str) -> tuple[str, str]:
+    """A fresh database with one tenant, a connected number and the menu flow."""
+    import psycopg
+
+    admin = os.environ["TEST_PG_ADMIN_URL"]
+    name = f"ylada_bench_{os.getpid()}"
+    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    os.environ["DATABASE_URL"] = url
+    os.environ["WHATSAPP_GRAPH_URL"] = graph_url
+    from ylada_app.cli import migrate
+    from ylada_app.core.db import session_scope
+    from ylada_app.core.settings import reset_settings_cache
+
+    reset_settings_cache()
+    migrate(url)
+    from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+    from ylada_app.services import auth, flows, instances, seed
+
+    with session_scope() as s:
+        seed.seed_plans(s)
+        _, tenant = auth.signup(s, name="Bench", email="bench@exemplo.com.br",
+                                password="bench-12345", tenant_name="Loja Bench")
+        inst = instances.create_instance(s, tenant_id=tenant.id, name="Bench",
+                                         channel="whatsapp_cloud")
+        instances.connect_whatsapp(s, tenant_id=tenant.id, instance_id=inst.id,
+                                   phone_number_id=PNID, waba_id=None, access_token=TOKEN,
+                                   app_secret=SECRET, check=check_phone_number)
+        menu = json.loads((ROOT / "ylada_app/engine/examples/menu.json").read_text())
+        flow = flows.create_flow(s, tenant_id=tenant.id, instance_id=inst.id, name="Menu",
+                                 definition=menu)
+        flows.publish(s, tenant_id=tenant.id, flow_id=flow.id)
+        return url, inst.webhook_key
+
+
+@dataclass
+class Contact:
+    wa_id: str
+    sent: list[float] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+    replies: list[tuple[float, str]] = field(default_factory=list)
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def run(seconds: float, n_contacts: int, api: str, key: str, graph) -> dict:
+    from ylada_app.channels.whatsapp_cloud import samples
+
+    contacts = {f"55119{7000000 + i:08d}": Contact(f"55119{7000000 + i:08d}")
+                for i in range(n_contacts)}
+    acks: list[float] = []
+    stop_at = time.time() + seconds
+    url = f"{api}/webhooks/whatsapp/{key}"
+
+    async def collect():
+        seen = 0
+        while True:
+            sent = graph.sent
+            while seen < len(sent):
+                m = sent[seen]
+                seen += 1
+                c = contacts.get(m.get("to"))
+                if c is not None:
+                    c.replies.append((time.time(), m.get("type", "")))
+                    c.event.set()
+            await asyncio.sleep(0.002)
+
+    async def contact_loop(c: Contact, client: httpx.AsyncClient):
+        k = 0
+        while time.time() < stop_at:
+            if k % 2 == 0:
+                msg, kind = samples.text_message(c.wa_id, "oi"), "interactive"
+            else:
+                msg, kind = samples.button_reply(c.wa_id, "catalogo", "Ver catálogo"), "text"
+            raw, headers = samples.signed(samples.inbound_webhook(PNID, [msg]), SECRET)
+            c.event.clear()
+            t0 = time.time()
+            c.sent.append(t0)
+            c.expected.append(kind)
+            try:
+                res = await client.post(url, content=raw, headers=headers)
+                ok = res.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            acks.append((time.time() - t0) * 1000)
+            if not ok:
+                c.sent.pop()
+                c.expected.pop()
+                continue
+            k += 1
+            deadline = time.time() + 10
+            while len(c.replies) < len(c.sent) and time.time() < deadline:
+                c.event.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(c.event.wait(), timeout=0.5)
+
+    collector = asyncio.create_task(collect())
+    limits = httpx.Limits(max_connections=n_contacts + 10, max_keepalive_connections=n_contacts)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+        t_start = time.time()
+        await asyncio.gather(*(contact_loop(c, client) for c in contacts.values()))
+        t_end = time.time()
+    drain_until = time.time() + 15
+    while time.time() < drain_until and any(len(c.replies) < len(c.sent)
+                                            for c in contacts.values()):
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)  # late duplicates would show up here
+    collector.cancel()
+
+    sent = sum(len(c.sent) for c in contacts.values())
+    got = sum(len(c.replies) for c in contacts.values())
+    lost = sum(max(0, len(c.sent) - len(c.replies)) for c in contacts.values())
+    dup = sum(max(0, len(c.replies) - len(c.sent)) for c in contacts.values())
+    ooo = sum(1 for c in contacts.values()
+              for exp, (_, kind) in zip(c.expected, c.replies, strict=False) if exp != kind)
+    latencies = [(r[0] - s) * 1000 for c in contacts.values()
+                 for s, r in zip(c.sent, c.replies, strict=False)]
+    in_window = sum(1 for c in contacts.values() for t, _ in c.replies if t <= t_end)
+    return {
+        "sent": sent, "replied": got, "elapsed": t_end - t_start,
+        "replied_per_s": in_window / max(t_end - t_start, 1e-9),
+        "ack_p50_ms": _pct(acks, 50), "ack_p99_ms": _pct(acks, 99),
+        "reply_p50_ms": _pct(latencies, 50), "reply_p99_ms": _pct(latencies, 99),
+        "lost": lost, "duplicated": dup, "out_of_order": ooo,
+        "reply_mean_ms": statistics.fmean(latencies) if latencies else 0.0,
+    }
+
+
+def start_processes(db_url: str, graph_url: str, workers: int, api_workers: int):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": os.environ["TEST_REDIS_URL"],
+           "WHATSAPP_GRAPH_URL": graph_url, "YLADA_ENV": "development",
+           "PYTHONUNBUFFERED": "1"}
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "ylada_app.api:app", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(api_workers), "--no-access-log",
+         "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)]
+    for _ in range(workers):
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "ylada_app.cli", "worker"], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    api = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{api}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    time.sleep(1.5)  # workers warm up (imports, first connections)
+    return api, procs
+
+
+def stop_processes(procs) -> None:
+    for p in procs:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def main() -> int:
+    seconds = float(os.environ.get("BENCH_SECONDS", "20"))
+    n_contacts = int(os.environ.get("BENCH_CONTACTS", "200"))
+    workers = int(os.environ.get("BENCH_WORKERS", "3"))
+    api_workers = int(os.environ.get("BENCH_API_WORKERS", "1"))
+    from ylada_app.testing.fake_graph import FakeGraph
+
+    graph = FakeGraph()
+    graph.record_requests = False
+    graph_url = graph.start()
+    graph.add_number(PNID, TOKEN)
+    db_url, key = prepare_database(graph_url)
+    api, procs = start_processes(db_url, graph_url, workers, api_workers)
+    try:
+        result = asyncio.run(run(seconds, n_contacts, api, key, graph))
+    finally:
+        stop_processes(procs)
+        graph.stop()
+    print(f"# {result['sent']} messages from {n_contacts} contacts in {result['elapsed']:.1f} s"
+          f", {workers} workers, {api_workers} API process(es); reply mean "
+          f"{result['reply_mean_ms']:.0f} ms", file=sys.stderr)
+    print("bench: " + " ".join(
+        f"{k}={result[k]:.0f}" if isinstance(result[k], float) else f"{k}={result[k]}"
+        for k in ("replied_per_s", "ack_p50_ms", "ack_p99_ms", "reply_p50_ms", "reply_p99_ms",
+                  "lost", "duplicated", "out_of_order")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

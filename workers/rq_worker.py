@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker
 
 from ylada_app.core.queue import DEFAULT_QUEUE, redis_connection
@@ -33,8 +35,17 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
         # sweeper lock at the moment (see ylada_app.jobs.sweeper).
         stop = sweeper.start_in_thread(interval_s=1.0)
     try:
-        worker.work(burst=burst, with_scheduler=not burst)
+        while True:
+            try:
+                worker.work(burst=burst, with_scheduler=not burst)
+                return 0
+            except RedisConnectionError:
+                # Redis restarted or is unreachable: wait and start working again, as a
+                # process supervisor would; pending work is recovered by the sweeper.
+                logging.getLogger(__name__).warning("Redis unavailable; retrying in 1 s")
+                time.sleep(1)
+                worker = SimpleWorker(queues or [DEFAULT_QUEUE],
+                                      connection=redis_connection(settings.redis_url))
     finally:
         if stop is not None:
             stop.set()
-    return 0

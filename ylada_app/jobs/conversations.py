@@ -32,7 +32,8 @@ from ylada_app.services import conversations as conv_svc
 
 log = logging.getLogger(__name__)
 MAX_EFFECTS_PER_MESSAGE = 8
-LOCK_TIMEOUT_S = 120
+# Jobs take milliseconds; a dead worker's lock must not block its conversation for long.
+LOCK_TIMEOUT_S = 20
 _local_locks: dict[int, threading.Lock] = {}
 _local_guard = threading.Lock()
 
@@ -44,7 +45,8 @@ def conversation_lock(conversation_id: int) -> Iterator[None]:
     settings = get_settings()
     if settings.redis_url:
         lock = redis_connection(settings.redis_url).lock(
-            f"ylada:lock:conv:{conversation_id}", timeout=LOCK_TIMEOUT_S, blocking_timeout=60)
+            f"ylada:lock:conv:{conversation_id}", timeout=LOCK_TIMEOUT_S,
+            blocking_timeout=LOCK_TIMEOUT_S + 5)
         if not lock.acquire():
             raise TimeoutError(f"conversation {conversation_id} is busy")
         try:

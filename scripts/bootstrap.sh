@@ -36,11 +36,18 @@ fi
 EXTRAS=""
 [ $WANT_TEST = 1 ] && EXTRAS="[test]"
 STAMP=".venv/.ylada-installed${EXTRAS:+-test}"
-if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+fresh() { [ -f "$1" ] && [ ! pyproject.toml -nt "$1" ]; }
+# The test install is a superset of the plain one.
+if ! fresh "$STAMP" && ! { [ $WANT_TEST = 0 ] && fresh .venv/.ylada-installed-test; }; then
   say "installing Python dependencies${EXTRAS:+ (with test extras)}"
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING' || true
-  .venv/bin/python -m pip install -q -e ".${EXTRAS}" 2>&1 | grep -v '^WARNING' || true
-  .venv/bin/python -c "import reflex, sqlmodel, rq, psycopg" 
+  mkdir -p .logs
+  if ! { .venv/bin/python -m pip install -q --upgrade pip \
+         && .venv/bin/python -m pip install -q -e ".${EXTRAS}"; } > .logs/pip-install.log 2>&1
+  then
+    cat .logs/pip-install.log >&2; echo "pip install failed (log: .logs/pip-install.log)" >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import reflex, sqlmodel, rq, psycopg"
   touch "$STAMP"
 fi
 

@@ -256,6 +256,8 @@ def simulator_page() -> rx.Component:
                               padding="40px")),
             rx.vstack(rx.foreach(s.messages, _bubble), spacing="2", width="100%"),
             id="sim-messages",
+            # column-reverse keeps the newest message in view without any scrolling code
+            display="flex", flex_direction="column-reverse",
             flex="1", overflow_y="auto", padding="14px", width="100%",
             background="#efeae2", min_height="420px", max_height="60vh",
         ),

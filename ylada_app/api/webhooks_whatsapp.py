@@ -17,14 +17,16 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook, verify_signature
 from ylada_app.core.db import session_scope
-from ylada_app.core.queue import enqueue_coalesced
+from ylada_app.core.db_async import get_async_engine
+from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
+from ylada_app.core.settings import get_settings
 from ylada_app.services import inbox, webhook_keys
+from ylada_app.services.inbox_fast import store_known
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 MAX_BODY = 3 * 1024 * 1024
-PROCESS_JOB = "ylada_app.jobs.conversations.process_conversation"
 
 
 @router.get("/webhooks/whatsapp/{key}")
@@ -96,7 +98,9 @@ async def whatsapp_webhook(key: str, request: Request) -> JSONResponse:
     raw = await request.body()
     if len(raw) > MAX_BODY:
         return JSONResponse({"error": "payload_too_large"}, status_code=413)
-    target = await asyncio.to_thread(webhook_keys.lookup, key)
+    found, target = webhook_keys.cached(key)
+    if not found:
+        target = await asyncio.to_thread(webhook_keys.lookup, key)
     if target is None:
         return JSONResponse({"error": "unknown_webhook"}, status_code=404)
     signature = request.headers.get("x-hub-signature-256")
@@ -104,6 +108,8 @@ async def whatsapp_webhook(key: str, request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid_signature"}, status_code=401)
     parsed = parse_webhook(raw)  # never raises, whatever the body holds
     try:
+        if await _fast_path(target, parsed):
+            return JSONResponse({"ok": True})
         await asyncio.to_thread(_store_and_schedule, target, parsed)
     except Exception:
         # Our fault (database or Redis down), not the content's: 503 makes Meta retry later.
@@ -112,6 +118,23 @@ async def whatsapp_webhook(key: str, request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
+    """Known contacts' new messages, nothing else in the POST, PostgreSQL + Redis: store
+    and mark dirty without leaving the event loop. False means "take the general path"."""
+    engine = get_async_engine()
+    if (engine is None or not get_settings().redis_url or not parsed.messages
+            or parsed.statuses or parsed.errors or parsed.unsupported):
+        return False
+    if any(not m.supported or m.phone_number_id != target.phone_number_id
+           for m in parsed.messages):
+        return False
+    touched = await store_known(engine, inbox.InstanceRef(target.instance_id, target.tenant_id),
+                                [_to_inbound(m) for m in parsed.messages])
+    if touched is None:
+        return False
+    await mark_dirty_async(touched)
+    return True
+
+
 def _store_and_schedule(target: webhook_keys.WebhookTarget, parsed) -> None:
-    for conversation_id in _store(target, parsed):
-        enqueue_coalesced(f"conv:{conversation_id}", PROCESS_JOB, conversation_id)
+    mark_dirty(_store(target, parsed))

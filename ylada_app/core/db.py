@@ -45,7 +45,9 @@ def _build_engine(url: str, echo: bool) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No pre-ping (it costs a round trip per checkout on the hot path); recycle instead, and
+    # a dropped connection fails one transaction, which the pipeline retries.
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20)
 
 
 def get_engine(url: str | None = None) -> Engine:

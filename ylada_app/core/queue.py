@@ -96,3 +96,86 @@ def clear_coalesced(key: str) -> None:
     else:
         with _local_lock:
             _local_flags.discard(key)
+
+
+# --- the dirty-conversation set --------------------------------------------------------------
+# Webhooks mark conversations "dirty"; drain jobs pop them in batches and process many per job,
+# so the per-job overhead of the queue is paid once per batch instead of once per message. A
+# flag makes sure one drain job is queued whenever there is dirty work nobody has picked up.
+DIRTY_KEY = "ylada:dirty"
+DRAIN_FLAG = "ylada:drain:flag"
+DRAIN_JOB = "ylada_app.jobs.drain.drain"
+_local_dirty: set[int] = set()
+_local_drain_flag = False
+
+
+def mark_dirty(conversation_ids: list[int]) -> None:
+    global _local_drain_flag
+    if not conversation_ids:
+        return
+    settings = get_settings()
+    if settings.redis_url:
+        pipe = redis_connection(settings.redis_url).pipeline(transaction=False)
+        pipe.sadd(DIRTY_KEY, *conversation_ids)
+        pipe.set(DRAIN_FLAG, 1, nx=True, ex=COALESCE_TTL_S)
+        if pipe.execute()[1]:
+            get_queue().enqueue(DRAIN_JOB, job_timeout=600, result_ttl=0, failure_ttl=3600)
+        return
+    with _local_lock:
+        _local_dirty.update(conversation_ids)
+        start = not _local_drain_flag
+        _local_drain_flag = True
+    if start:
+        enqueue(DRAIN_JOB)
+
+
+def drain_started() -> None:
+    """Called by a drain job as it starts: later marks queue a further drain job."""
+    global _local_drain_flag
+    settings = get_settings()
+    if settings.redis_url:
+        redis_connection(settings.redis_url).delete(DRAIN_FLAG)
+    else:
+        with _local_lock:
+            _local_drain_flag = False
+
+
+def pop_dirty(count: int) -> list[int]:
+    settings = get_settings()
+    if settings.redis_url:
+        return [int(x) for x in redis_connection(settings.redis_url).spop(DIRTY_KEY, count) or []]
+    with _local_lock:
+        out = []
+        while _local_dirty and len(out) < count:
+            out.append(_local_dirty.pop())
+        return out
+
+
+async def mark_dirty_async(conversation_ids: list[int]) -> bool:
+    """`mark_dirty` for the event loop (Redis mode only). Returns False without Redis."""
+    settings = get_settings()
+    if not settings.redis_url or not conversation_ids:
+        return False
+    conn = _async_redis(settings.redis_url)
+    async with conn.pipeline(transaction=False) as pipe:
+        pipe.sadd(DIRTY_KEY, *conversation_ids)
+        pipe.set(DRAIN_FLAG, 1, nx=True, ex=COALESCE_TTL_S)
+        _, flagged = await pipe.execute()
+    if flagged:
+        import asyncio
+
+        await asyncio.to_thread(get_queue().enqueue, DRAIN_JOB, job_timeout=600, result_ttl=0,
+                                failure_ttl=3600)
+    return True
+
+
+_async_conns: dict[str, Any] = {}
+
+
+def _async_redis(url: str):
+    from redis.asyncio import Redis as AsyncRedis
+
+    conn = _async_conns.get(url)
+    if conn is None:
+        conn = _async_conns[url] = AsyncRedis.from_url(url)
+    return conn

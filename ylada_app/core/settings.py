@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     whatsapp_graph_url: str = "https://graph.facebook.com"
     whatsapp_graph_version: str = "v21.0"
     whatsapp_graph_timeout_s: float = 10.0
+    # Messages per second per phone number (Meta: 80 by default, up to 1,000 on higher
+    # tiers). Each worker process applies it on its own.
+    whatsapp_rate_per_s: float = 80.0
     public_base_url: str = "http://localhost:3000"
     session_days: int = 30
     login_max_failures: int = 5

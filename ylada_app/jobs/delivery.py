@@ -7,6 +7,7 @@ once with a local wamid. Outside the 24-hour customer-service window only templa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from ylada_app.channels.whatsapp_cloud.sender import SyncGraphSender
@@ -28,7 +29,9 @@ def sender() -> SyncGraphSender:
     if _sender is None or _sender_url != url:
         if _sender is not None:
             _sender.close()
-        _sender, _sender_url = SyncGraphSender(graph_url=url), url
+        _sender = SyncGraphSender(graph_url=url,
+                                  rate_per_s=get_settings().whatsapp_rate_per_s)
+        _sender_url = url
     return _sender
 
 
@@ -42,31 +45,37 @@ def deliver(conversation_id: int) -> dict[str, int]:
 
 
 def deliver_batch(batch: conv_svc.Delivery) -> dict[str, int]:
-    """Send in order, then record every outcome in one transaction. Never raises on send
-    errors; a retryable failure stops the batch so later messages keep their order."""
-    inst = batch.instance
-    whatsapp = inst.channel == ChannelKind.WHATSAPP_CLOUD
-    token = instance_access_token(inst) if whatsapp else None
+    return deliver_plans([batch])
+
+
+def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
+    """Send every plan — conversations concurrently, each one's messages in order — then
+    record all outcomes in one transaction. Never raises on send errors; a retryable failure
+    stops that conversation so its later messages keep their order."""
     sent: list[tuple[int, str]] = []
     failed: list[tuple[int, str]] = []
     retry: list[tuple[int, str]] = []
-    for item in batch.items:
-        if not whatsapp or item.to.startswith(SIMULATED_PREFIX):
-            sent.append((item.message_id, f"sim.{item.message_id}"))
-        elif not batch.window_open and item.payload.get("type") != "template":
-            failed.append((item.message_id, "outside_24h_window"))
-        elif not token or not inst.phone_number_id:
-            failed.append((item.message_id, "instance_not_connected"))
-        else:
-            result = sender().send(inst.phone_number_id, token, item.to, item.payload)
-            if result.ok and result.wamid:
-                sent.append((item.message_id, result.wamid))
-            elif result.retryable:
-                retry.append((item.message_id, result.error_kind or "retry"))
-                break
+    remote: list[tuple[conv_svc.Delivery, str, list[conv_svc.Outgoing]]] = []
+    for plan in plans:
+        inst = plan.instance
+        whatsapp = inst.channel == ChannelKind.WHATSAPP_CLOUD
+        token = instance_access_token(inst) if whatsapp else None
+        todo: list[conv_svc.Outgoing] = []
+        for item in plan.items:
+            if not whatsapp or item.to.startswith(SIMULATED_PREFIX):
+                sent.append((item.message_id, f"sim.{item.message_id}"))
+            elif not plan.window_open and item.payload.get("type") != "template":
+                failed.append((item.message_id, "outside_24h_window"))
+            elif not token or not inst.phone_number_id:
+                failed.append((item.message_id, "instance_not_connected"))
             else:
-                failed.append((item.message_id,
-                               f"{result.error_kind}: {result.error_message or ''}"))
+                todo.append(item)
+        if todo:
+            remote.append((plan, token or "", todo))
+    if remote:
+        for outcome in sender().run(lambda s: _send_all(s, remote)):
+            kind, message_id, detail = outcome
+            {"sent": sent, "failed": failed, "retry": retry}[kind].append((message_id, detail))
     with session_scope() as session:
         conv_svc.mark_sent_many(session, sent)
         for message_id, error in failed:
@@ -74,3 +83,23 @@ def deliver_batch(batch: conv_svc.Delivery) -> dict[str, int]:
         for message_id, error in retry:
             conv_svc.mark_retry(session, message_id, error)
     return {"sent": len(sent), "failed": len(failed), "retry": len(retry)}
+
+
+async def _send_all(graph, remote) -> list[tuple[str, int, str]]:
+    async def one_conversation(plan, token, items):
+        out = []
+        for item in items:
+            result = await graph.send(plan.instance.phone_number_id, token, item.to,
+                                      item.payload)
+            if result.ok and result.wamid:
+                out.append(("sent", item.message_id, result.wamid))
+            elif result.retryable:
+                out.append(("retry", item.message_id, result.error_kind or "retry"))
+                break
+            else:
+                out.append(("failed", item.message_id,
+                            f"{result.error_kind}: {result.error_message or ''}"))
+        return out
+
+    results = await asyncio.gather(*(one_conversation(*r) for r in remote))
+    return [o for group in results for o in group]

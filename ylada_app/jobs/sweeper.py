@@ -16,13 +16,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from ylada_app.core.db import session_scope
-from ylada_app.core.queue import clear_coalesced, enqueue_coalesced, redis_connection
+from ylada_app.core.queue import drain_started, enqueue_coalesced, mark_dirty, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Message, Timer, utcnow
 
 log = logging.getLogger(__name__)
 STALE_S = 5
-PROCESS_JOB = "ylada_app.jobs.conversations.process_conversation"
 DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 TIMER_JOB = "ylada_app.jobs.conversations.fire_timer"
 
@@ -48,10 +47,11 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
             select(Timer.id).where(Timer.status == "pending", Timer.wake_at <= utcnow())
             .limit(1000)
         ).all()
-    for cid in pending:
-        # Bypass a coalescing flag that may belong to a job that died or was lost.
-        clear_coalesced(f"conv:{cid}")
-        enqueue_coalesced(f"conv:{cid}", PROCESS_JOB, cid)
+    # The dirty set may have been lost (Redis restart) or its drain job died: mark again and
+    # clear the drain flag so that a fresh drain job is queued.
+    if pending:
+        drain_started()
+        mark_dirty(list(pending))
     for cid in outbox:
         if cid not in pending:
             enqueue_coalesced(f"out:{cid}", DELIVER_JOB, cid)

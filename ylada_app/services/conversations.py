@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, or_, update
 from sqlmodel import Session, select
 
 from ylada_app.models import (
@@ -94,6 +94,120 @@ def load_work(session: Session, conversation_id: int, *,
     ).all())
     flows = cached_flows(session, instance.id) if (pending or with_flows) else {}
     return Work(conv, contact, instance, tenant_status, pending, flows)
+
+
+def load_batch(session: Session, conversation_ids: list[int]) -> list[Work]:
+    """Lock (FOR UPDATE SKIP LOCKED on PostgreSQL) and load many conversations with their
+    pending inbound messages in two queries."""
+    rows = session.exec(
+        select(Conversation, Contact, Instance, Tenant.status)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Instance, Instance.id == Conversation.instance_id)
+        .join(Tenant, Tenant.id == Conversation.tenant_id)
+        .where(Conversation.id.in_(conversation_ids))
+        .with_for_update(of=Conversation, skip_locked=True)
+    ).all()
+    if not rows:
+        return []
+    pending: dict[int, list[Message]] = {}
+    for msg in session.exec(
+        select(Message)
+        .where(Message.conversation_id.in_([r[0].id for r in rows]),
+               Message.direction == "in", Message.status == "pending")
+        .order_by(Message.conversation_id, Message.wa_timestamp, Message.id)
+    ).all():
+        pending.setdefault(msg.conversation_id, []).append(msg)
+    works = []
+    for conv, contact, instance, tenant_status in rows:
+        msgs = pending.get(conv.id, [])
+        if msgs:
+            works.append(Work(conv, contact, instance, tenant_status, msgs,
+                              cached_flows(session, instance.id)))
+    return works
+
+
+def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, Any]]],
+                 ignored: list[Work]) -> list[Delivery]:
+    """Write a whole batch with a handful of statements; returns what to deliver."""
+    now = utcnow()
+    processed_ids: list[int] = []
+    ignored_ids: list[int] = []
+    outbound: list[dict[str, Any]] = []
+    owners: list[Work] = []
+    analytics: list[dict[str, Any]] = []
+    timers: list[dict[str, Any]] = []
+    usage: dict[int, list[int]] = {}
+    for work in ignored:
+        ignored_ids += [m.id for m in work.pending]
+        _seen_inbound(work.conversation, work.pending)
+        usage.setdefault(work.conversation.tenant_id, [0, 0])[0] += len(work.pending)
+    for work, sink, state in done:
+        conv = work.conversation
+        processed_ids += [m.id for m in work.pending]
+        _seen_inbound(conv, work.pending)
+        conv.session = state
+        conv.updated_at = now
+        if state.get("status") == "human":
+            conv.status = "human"
+        if sink.outbound:
+            conv.last_outbound_at = now
+        for out in sink.outbound:
+            outbound.append({
+                "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+                "conversation_id": conv.id, "direction": "out",
+                "type": str(out.get("type") or "text")[:30], "text": _preview(out),
+                "payload": out, "status": "sending", "attempts": 1, "created_at": now,
+            })
+            owners.append(work)
+        analytics += [{
+            "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+            "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
+            "flow_id": _s(ev.get("flow_id"), 40), "node_id": _s(ev.get("node_id"), 80),
+            "data": {k: v for k, v in ev.items() if k not in ("type", "flow_id", "node_id")},
+            "created_at": now,
+        } for ev in sink.analytics]
+        timers += [{"tenant_id": conv.tenant_id, "conversation_id": conv.id, "token": token,
+                    "wake_at": wake_at, "status": "pending", "created_at": now}
+                   for token, wake_at in sink.timers]
+        if sink.cancel_timers:
+            session.exec(update(Timer).where(Timer.conversation_id == conv.id,
+                                             Timer.status == "pending")
+                         .values(status="canceled"))
+        counts = usage.setdefault(conv.tenant_id, [0, 0])
+        counts[0] += len(work.pending)
+        counts[1] += len(sink.outbound)
+    if processed_ids:
+        session.exec(update(Message).where(Message.id.in_(processed_ids))
+                     .values(status="processed"))
+    if ignored_ids:
+        session.exec(update(Message).where(Message.id.in_(ignored_ids))
+                     .values(status="ignored"))
+    ids: list[int] = []
+    if outbound:
+        ids = list(session.execute(
+            insert(Message).returning(Message.id, sort_by_parameter_order=True), outbound
+        ).scalars())
+    if analytics:
+        session.execute(insert(AnalyticsEvent), analytics)
+    if timers:
+        session.execute(insert(Timer), timers)
+    for tenant_id, (n_in, n_out) in usage.items():
+        count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
+    session.flush()  # conversations and contacts changed as ORM objects
+    plans: dict[int, Delivery] = {}
+    for work, mid, row in zip(owners, ids, outbound, strict=True):
+        plan = plans.get(work.conversation.id)
+        if plan is None:
+            plan = plans[work.conversation.id] = delivery_from(work, [], [])
+        plan.items.append(Outgoing(mid, row["payload"], work.contact.wa_id))
+    return list(plans.values())
+
+
+def _seen_inbound(conv: Conversation, messages: list[Message]) -> None:
+    for msg in messages:
+        seen = msg.wa_timestamp or msg.created_at
+        if conv.last_inbound_at is None or seen > conv.last_inbound_at:
+            conv.last_inbound_at = seen
 
 
 def contact_view(contact: Contact) -> dict[str, Any]:
@@ -291,9 +405,19 @@ def mark_sending(session: Session, message_id: int) -> None:
 
 
 def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
-    """Record several send results in one transaction."""
-    for message_id, wamid in sent:
-        mark_sent(session, message_id, wamid)
+    """Record several send results with one executemany."""
+    if not sent:
+        return
+    now = utcnow()
+    session.connection().execute(
+        update(Message.__table__)
+        # (no IN here: expanding parameters cannot be used with executemany)
+        .where(Message.__table__.c.id == bindparam("mid"),
+               or_(Message.__table__.c.status == "queued",
+                   Message.__table__.c.status == "sending"))
+        .values(status="sent", wamid=bindparam("w"), sent_at=now),
+        [{"mid": mid, "w": wamid[:160]} for mid, wamid in sent],
+    )
 
 
 def mark_sent(session: Session, message_id: int, wamid: str) -> None:

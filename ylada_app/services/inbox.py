@@ -67,6 +67,12 @@ _ids_lock = threading.Lock()
 _IDS_MAX = 50_000
 
 
+def known_conversation(instance_id: int, wa_id: str) -> int | None:
+    with _ids_lock:
+        hit = _ids.get((instance_id, wa_id))
+    return hit[1] if hit else None
+
+
 def forget_contact(instance_id: int, wa_id: str) -> None:
     with _ids_lock:
         _ids.pop((instance_id, wa_id), None)

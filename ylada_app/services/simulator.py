@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ylada_app.core.queue import enqueue_coalesced
+from ylada_app.core.queue import mark_dirty
 from ylada_app.models import Contact, Conversation, Message, Timer
 from ylada_app.services import inbox
 from ylada_app.services.errors import FieldErrors, ServiceError
 from ylada_app.services.instances import get_instance
 
 SIMULATED_PREFIX = "sim-"
-PROCESS_JOB = "ylada_app.jobs.conversations.process_conversation"
 MAX_TEXT = 4096
 
 
@@ -62,7 +61,7 @@ def send(session: Session, *, tenant_id: int, instance_id: int | str, user_id: i
 
 
 def schedule(conversation_id: int) -> None:
-    enqueue_coalesced(f"conv:{conversation_id}", PROCESS_JOB, conversation_id)
+    mark_dirty([conversation_id])
 
 
 def conversation_of(session: Session, *, tenant_id: int, instance_id: int | str,

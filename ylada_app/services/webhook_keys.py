@@ -30,12 +30,20 @@ _cache: dict[str, tuple[float, WebhookTarget | None]] = {}
 _lock = threading.Lock()
 
 
-def lookup(key: str) -> WebhookTarget | None:
-    now = time.monotonic()
+def cached(key: str) -> tuple[bool, WebhookTarget | None]:
+    """(found, target) from the cache only — cheap enough to call on the event loop."""
     with _lock:
         hit = _cache.get(key)
-    if hit and hit[0] > now:
-        return hit[1]
+    if hit and hit[0] > time.monotonic():
+        return True, hit[1]
+    return False, None
+
+
+def lookup(key: str) -> WebhookTarget | None:
+    now = time.monotonic()
+    found, target = cached(key)
+    if found:
+        return target
     with session_scope() as session:
         inst = find_by_webhook_key(session, key)
         target = None

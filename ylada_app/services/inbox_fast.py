@@ -1,0 +1,39 @@
+"""The common webhook — new messages from contacts we have seen — stored with one async
+multi-row INSERT. Anything else (new contacts, statuses, errors) takes the general path in
+`inbox`. Returns None when the fast path does not apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ylada_app.models import Message, utcnow
+from ylada_app.services.inbox import MAX_TEXT, Inbound, InstanceRef, _ts, known_conversation
+
+
+async def store_known(engine: AsyncEngine, instance: InstanceRef,
+                      items: list[Inbound]) -> list[int] | None:
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for item in items:
+        conv_id = known_conversation(instance.id, item.wa_id[:32])
+        if conv_id is None or not item.wamid:
+            return None
+        rows.append({
+            "tenant_id": instance.tenant_id, "instance_id": instance.id,
+            "conversation_id": conv_id, "direction": "in", "type": item.type[:30],
+            "text": (item.text or None) and item.text[:MAX_TEXT],
+            "payload": {"payload": item.payload, **item.data},
+            "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
+            "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
+        })
+    if not rows:
+        return []
+    table = Message.__table__
+    stmt = (pg_insert(table).values(rows).on_conflict_do_nothing(index_elements=["wamid"])
+            .returning(table.c.conversation_id))
+    async with engine.begin() as conn:
+        touched = (await conn.execute(stmt)).scalars().all()
+    return list(dict.fromkeys(touched))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -169,13 +170,17 @@ async def mark_dirty_async(conversation_ids: list[int]) -> bool:
     return True
 
 
-_async_conns: dict[str, Any] = {}
+_async_conns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _async_redis(url: str):
+    """One async client per event loop (its connections belong to that loop)."""
+    import asyncio
+
     from redis.asyncio import Redis as AsyncRedis
 
-    conn = _async_conns.get(url)
+    per_loop = _async_conns.setdefault(asyncio.get_running_loop(), {})
+    conn = per_loop.get(url)
     if conn is None:
-        conn = _async_conns[url] = AsyncRedis.from_url(url)
+        conn = per_loop[url] = AsyncRedis.from_url(url)
     return conn

@@ -64,7 +64,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.status_invalid": ("Status inválido.", "Invalid status."),
     "error.session_expired": ("Sua sessão expirou. Entre novamente.", "Your session expired. Log in again."),
     "error.flow_invalid": ("O fluxo tem erros; corrija-os antes de publicar.", "The flow has errors; fix them before publishing."),
-    "error.flow_json": ("O fluxo precisa ser um objeto JSON.", "The flow must be a JSON object."),
+    "error.flow_json": ("Não consegui ler este JSON de fluxo (formato v1).", "Could not read this flow JSON (format v1)."),
+    "error.flow_too_big": ("Arquivo grande demais (máximo 2 MB).", "File too large (2 MB at most)."),
     "error.unexpected": ("Algo deu errado do nosso lado. Tente de novo.", "Something went wrong on our side. Try again."),
 }
 

@@ -142,6 +142,26 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "blocked.reason": ("Motivo", "Reason"),
     "blocked.switch": ("Trocar de empresa", "Switch business"),
+    # flows
+    "nav.flows": ("Fluxos", "Flows"),
+    "flows.title": ("Fluxos", "Flows"),
+    "flows.subtitle": (
+        "Os fluxos ativos respondem no WhatsApp e no simulador da instância.",
+        "Active flows answer on WhatsApp and in the instance's simulator.",
+    ),
+    "flows.import_title": ("Importar fluxo (JSON v1)", "Import a flow (JSON v1)"),
+    "flows.instance": ("Instância", "Instance"),
+    "flows.json": ("JSON do fluxo", "Flow JSON"),
+    "flows.activate_now": ("Ativar agora", "Activate now"),
+    "flows.import": ("Importar", "Import"),
+    "flows.imported": ("Fluxo importado.", "Flow imported."),
+    "flows.version": ("Versão", "Version"),
+    "flows.activate": ("Ativar", "Activate"),
+    "flows.deactivate": ("Desativar", "Deactivate"),
+    "flows.empty": ("Nenhum fluxo ainda. Importe um JSON ao lado.", "No flows yet. Import a JSON."),
+    "flows.errors_title": ("O fluxo tem erros e não foi importado:", "The flow has errors and was not imported:"),
+    "flows.test": ("Testar", "Test"),
+    "status.inactive": ("Inativo", "Inactive"),
     # simulator
     "sim.title": ("Simulador", "Simulator"),
     "sim.subtitle": (

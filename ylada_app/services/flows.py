@@ -6,6 +6,7 @@ can never answer a customer.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,3 +130,51 @@ def active_definitions(session: Session, *, instance_id: int) -> dict[str, dict]
         .order_by(Flow.id)
     ).all()
     return {str(fid): definition for fid, definition in rows}
+
+
+def import_flow(session: Session, *, tenant_id: int, instance_id: int | str, name: str | None,
+                raw_json: str | None, activate: bool = False) -> Published | Flow:
+    """Create a flow from pasted/uploaded JSON. Unreadable JSON is a field error; a flow
+    with validation errors is kept as a draft (never activated) and FlowInvalid lists why."""
+    text = raw_json or ""
+    if not text.strip():
+        raise FieldErrors({"definition": "error.required"})
+    if len(text.encode("utf-8", "ignore")) > MAX_FLOW_BYTES:
+        raise FieldErrors({"definition": "error.flow_too_big"})
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise FieldErrors({"definition": "error.flow_json"}) from None
+    if not isinstance(data, dict):
+        raise FieldErrors({"definition": "error.flow_json"})
+    report = validate_flow(data)
+    if not report.ok:
+        raise FlowInvalid(list(report.errors))
+    flow = create_flow(session, tenant_id=tenant_id, instance_id=instance_id, name=name,
+                       definition=data)
+    if activate:
+        return publish(session, tenant_id=tenant_id, flow_id=flow.id)
+    return flow
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    id: int
+    name: str
+    instance_id: int
+    instance_name: str
+    status: str
+    version: int
+
+
+def flow_rows(session: Session, *, tenant_id: int) -> list[FlowRow]:
+    from ylada_app.models import Instance
+
+    versions = dict(session.exec(
+        select(FlowVersion.flow_id, func.max(FlowVersion.version))
+        .where(FlowVersion.tenant_id == tenant_id).group_by(FlowVersion.flow_id)).all())
+    rows = session.exec(
+        select(Flow, Instance.name).join(Instance, Instance.id == Flow.instance_id)
+        .where(Flow.tenant_id == tenant_id).order_by(Flow.id)).all()
+    return [FlowRow(f.id, f.name, f.instance_id, iname, f.status, versions.get(f.id, 0))
+            for f, iname in rows]

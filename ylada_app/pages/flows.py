@@ -1,0 +1,192 @@
+"""/flows: the tenant's flows — import a flow JSON (validated), activate, deactivate, test.
+
+The visual editor (its own issue) will create and edit flows; this page already lets a
+tenant bring a flow in and turn it on, and never activates an invalid one.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.badges import status_badge
+from ylada_app.components.forms import field_error, form_error, submit_button, text_field
+from ylada_app.components.layout import app_shell, card, page_header
+from ylada_app.components.texts import t
+from ylada_app.services import flows, instances
+from ylada_app.services.errors import ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+
+def _page_data(session, *, tenant_id: int) -> dict:
+    return {
+        "flows": [{"id": str(r.id), "name": r.name, "instance": r.instance_name,
+                   "instance_id": str(r.instance_id), "status": r.status,
+                   "version": str(r.version or "—")}
+                  for r in flows.flow_rows(session, tenant_id=tenant_id)],
+        "instances": [{"id": str(i.id), "name": i.name}
+                      for i in instances.list_instances(session, tenant_id=tenant_id)],
+    }
+
+
+class FlowsState(SessionState):
+    rows: list[dict[str, str]] = []
+    instance_options: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    issues: list[str] = []
+    loaded: bool = False
+    busy: bool = False
+    form_key: int = 0
+
+    async def _refresh(self, tenant_id: int) -> None:
+        data = await call(_page_data, tenant_id=tenant_id)
+        self.rows = data["flows"]
+        self.instance_options = data["instances"]
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.errors, self.issues = {}, []
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        await self._refresh(ctx.tenant_id)
+        self.loaded = True
+
+    @rx.event
+    async def import_flow(self, form: dict):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.busy = True
+        self.errors, self.issues = {}, []
+        yield
+        try:
+            await call(flows.import_flow, tenant_id=ctx.tenant_id,
+                       instance_id=form.get("instance_id") or "", name=form.get("name"),
+                       raw_json=form.get("definition"),
+                       activate=bool(form.get("activate")))
+        except flows.FlowInvalid as exc:
+            self.issues = [issue.message for issue in exc.issues][:50]
+            self.busy = False
+            return
+        except ServiceError as exc:
+            errors = self._field_errors(exc)
+            if exc.code == "error.not_found":
+                errors = {"instance_id": self._t("error.not_found")}
+            self.errors = errors
+            self.busy = False
+            return
+        await self._refresh(ctx.tenant_id)
+        self.busy = False
+        self.form_key += 1
+        yield rx.toast.success(self._t("flows.imported"))
+
+    @rx.event
+    async def set_active(self, flow_id: str, active: bool):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(flows.set_active, tenant_id=ctx.tenant_id, flow_id=flow_id,
+                       active=active)
+        except flows.FlowInvalid as exc:
+            return rx.toast.error(exc.issues[0].message if exc.issues else "")
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        await self._refresh(ctx.tenant_id)
+
+
+def _row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(r["name"], weight="medium")),
+        rx.table.cell(r["instance"]),
+        rx.table.cell(r["version"]),
+        rx.table.cell(status_badge(r["status"])),
+        rx.table.cell(rx.hstack(
+            rx.cond(r["status"] == "active",
+                    rx.button(t("flows.deactivate"), size="1", variant="soft",
+                              color_scheme="gray",
+                              on_click=FlowsState.set_active(r["id"], False)),
+                    rx.button(t("flows.activate"), size="1", variant="soft",
+                              on_click=FlowsState.set_active(r["id"], True))),
+            rx.link(rx.button(t("flows.test"), size="1", variant="outline"),
+                    href="/instances/" + r["instance_id"] + "/simulator"),
+            spacing="2")),
+        class_name="flow-row",
+    )
+
+
+def flows_page() -> rx.Component:
+    s = FlowsState
+    import_form = card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("flows.import_title"), size="4"),
+                form_error(s.errors),
+                text_field("common.name", "name", s.errors, max_length=80),
+                rx.vstack(
+                    rx.text(t("flows.instance"), size="2", weight="medium"),
+                    rx.el.select(
+                        rx.foreach(s.instance_options,
+                                   lambda i: rx.el.option(i["name"], value=i["id"])),
+                        name="instance_id", id="field-instance_id",
+                        style={"width": "100%", "padding": "8px", "border_radius": "8px",
+                               "border": f"1px solid {rx.color('gray', 6)}"},
+                    ),
+                    field_error(s.errors, "instance_id"),
+                    spacing="1", width="100%",
+                ),
+                rx.vstack(
+                    rx.text(t("flows.json"), size="2", weight="medium"),
+                    rx.text_area(name="definition", id="field-definition", rows="10",
+                                 width="100%", placeholder='{"version": 1, "nodes": [...]}',
+                                 style={"font_family": "monospace", "font_size": "12px"}),
+                    field_error(s.errors, "definition"),
+                    spacing="1", width="100%",
+                ),
+                rx.hstack(rx.checkbox(name="activate", default_checked=True, id="field-activate"),
+                          rx.text(t("flows.activate_now"), size="2"), align="center"),
+                rx.cond(
+                    s.issues.length() > 0,
+                    rx.callout.root(
+                        rx.callout.text(t("flows.errors_title"), weight="bold"),
+                        rx.foreach(s.issues, lambda m: rx.callout.text("• ", m, size="1")),
+                        color_scheme="red", width="100%", id="flow-issues",
+                    ),
+                ),
+                submit_button("flows.import", loading=s.busy, id="import-flow"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.import_flow,
+            key=s.form_key,
+        ),
+        max_width="460px",
+    )
+    table = card(
+        rx.cond(
+            s.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("common.name")),
+                    rx.table.column_header_cell(t("flows.instance")),
+                    rx.table.column_header_cell(t("flows.version")),
+                    rx.table.column_header_cell(t("common.status")),
+                    rx.table.column_header_cell(t("common.actions")),
+                )),
+                rx.table.body(rx.foreach(s.rows, _row)),
+                width="100%",
+            ),
+            rx.text(t("flows.empty"), color_scheme="gray"),
+        ),
+        flex="2",
+    )
+    return app_shell(
+        page_header("flows.title", "flows.subtitle"),
+        rx.flex(table, import_form, spacing="4", width="100%", align="start",
+                direction=rx.breakpoints(initial="column", md="row")),
+        ready=s.loaded,
+    )

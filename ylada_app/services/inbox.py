@@ -125,6 +125,19 @@ def contact_and_conversation(session: Session, *, instance: Instance | InstanceR
     return contact, conv
 
 
+def inbound_row(instance: Instance | InstanceRef, conversation_id: int, item: Inbound,
+                now: datetime) -> dict[str, Any]:
+    """The `message` row of a pending inbound message."""
+    return {
+        "tenant_id": instance.tenant_id, "instance_id": instance.id,
+        "conversation_id": conversation_id, "direction": "in", "type": item.type[:30],
+        "text": (item.text or None) and item.text[:MAX_TEXT],
+        "payload": {"payload": item.payload, **item.data},
+        "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
+        "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
+    }
+
+
 def store_inbound(session: Session, *, instance: Instance | InstanceRef,
                   items: list[Inbound]) -> list[int]:
     """Insert new inbound messages as pending. Returns the conversations that got new ones.
@@ -139,14 +152,8 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
             continue
         _, conv_id = _conversation_ids(session, instance=instance, wa_id=item.wa_id[:32],
                                        name=item.contact_name)
-        new_id = insert_ignore(session, Message, {
-            "tenant_id": instance.tenant_id, "instance_id": instance.id,
-            "conversation_id": conv_id, "direction": "in", "type": item.type[:30],
-            "text": (item.text or None) and item.text[:MAX_TEXT],
-            "payload": {"payload": item.payload, **item.data},
-            "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
-            "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
-        }, ["wamid"])
+        new_id = insert_ignore(session, Message, inbound_row(instance, conv_id, item, now),
+                               ["wamid"])
         if new_id is None:
             continue  # a retry or duplicate from Meta: already stored
         if conv_id not in touched:

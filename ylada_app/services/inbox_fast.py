@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.models import Message, utcnow
-from ylada_app.services.inbox import MAX_TEXT, Inbound, InstanceRef, _ts, known_conversation
+from ylada_app.services.inbox import Inbound, InstanceRef, inbound_row, known_conversation
 
 
 async def store_known(engine: AsyncEngine, instance: InstanceRef,
@@ -21,14 +21,7 @@ async def store_known(engine: AsyncEngine, instance: InstanceRef,
         conv_id = known_conversation(instance.id, item.wa_id[:32])
         if conv_id is None or not item.wamid:
             return None
-        rows.append({
-            "tenant_id": instance.tenant_id, "instance_id": instance.id,
-            "conversation_id": conv_id, "direction": "in", "type": item.type[:30],
-            "text": (item.text or None) and item.text[:MAX_TEXT],
-            "payload": {"payload": item.payload, **item.data},
-            "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
-            "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
-        })
+        rows.append(inbound_row(instance, conv_id, item, now))
     if not rows:
         return []
     table = Message.__table__

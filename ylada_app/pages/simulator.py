@@ -75,6 +75,7 @@ class SimulatorState(SessionState):
     error: str = ""
     draft_key: int = 0
     _last_id: int = 0
+    _poll_gen: int = 0
 
     def _instance_key(self) -> str:
         return path_segment(self.router.url.path, 1)
@@ -128,37 +129,46 @@ class SimulatorState(SessionState):
 
     @rx.event(background=True)
     async def poll(self):
-        """Fetch new messages until the bot has answered (or a timeout)."""
+        """Fetch new messages until the bot has answered (or a timeout). Several polls may
+        overlap (the user sends again quickly): each only appends ids it has not seen, and
+        an older poll stops once a newer one has started."""
         async with self:
             ctx = await self._context()
             if ctx is None:
                 return
-            key, last = self._instance_key(), self._last_id
+            self._poll_gen += 1
+            gen = self._poll_gen
+            key = self._instance_key()
         waited = 0.0
+        quiet_after_reply = None
         while waited < POLL_FOR_S:
+            async with self:
+                if self._poll_gen != gen:
+                    return
+                last = self._last_id
             rows = await call(simulator.history, tenant_id=ctx.tenant_id, instance_id=key,
                               user_id=ctx.user_id, after_id=last)
-            if rows:
-                last = rows[-1].id
-                async with self:
-                    self.messages = self.messages + [_bubble_data(m) for m in rows]
-                    self._last_id = last
-                pending = any(r.direction == "in" and r.status == "pending" for r in rows)
-                replied = any(r.direction == "out" for r in rows)
-                if replied and not pending:
-                    await asyncio.sleep(0.4)  # a reply may come in several messages
-                    more = await call(simulator.history, tenant_id=ctx.tenant_id,
-                                      instance_id=key, user_id=ctx.user_id, after_id=last)
-                    async with self:
-                        if more:
-                            self.messages = self.messages + [_bubble_data(m) for m in more]
-                            self._last_id = more[-1].id
-                        self.waiting = False
+            pending = await call(simulator.has_pending, tenant_id=ctx.tenant_id,
+                                 instance_id=key, user_id=ctx.user_id)
+            async with self:
+                if self._poll_gen != gen:
+                    return
+                fresh = [m for m in rows if m.id > self._last_id]
+                if fresh:
+                    self.messages = self.messages + [_bubble_data(m) for m in fresh]
+                    self._last_id = fresh[-1].id
+                if any(m.direction == "out" for m in fresh):
+                    quiet_after_reply = 0.0
+                if not pending and quiet_after_reply is not None and quiet_after_reply >= 0.6:
+                    self.waiting = False
                     return
             await asyncio.sleep(POLL_S)
             waited += POLL_S
+            if quiet_after_reply is not None:
+                quiet_after_reply += POLL_S
         async with self:
-            self.waiting = False
+            if self._poll_gen == gen:
+                self.waiting = False
 
     @rx.event
     async def restart(self):

@@ -88,6 +88,18 @@ def history(session: Session, *, tenant_id: int, instance_id: int | str, user_id
             for r in rows]
 
 
+def has_pending(session: Session, *, tenant_id: int, instance_id: int | str,
+                user_id: int) -> bool:
+    """True while the simulated contact has messages the bot has not handled yet."""
+    conv = conversation_of(session, tenant_id=tenant_id, instance_id=instance_id,
+                           user_id=user_id)
+    if conv is None:
+        return False
+    return session.exec(select(Message.id).where(
+        Message.conversation_id == conv.id, Message.direction == "in",
+        Message.status == "pending").limit(1)).first() is not None
+
+
 def reset(session: Session, *, tenant_id: int, instance_id: int | str, user_id: int) -> None:
     """Start the test conversation over: history, session state and the contact's data."""
     conv = conversation_of(session, tenant_id=tenant_id, instance_id=instance_id,

@@ -95,3 +95,26 @@ def test_sweeper_delivers_a_stuck_outbox(bot, graph_url, db):
     assert _texts(graph_url, wa) == []
     assert sweeper.sweep_once(stale_s=0)["outbox"] == 1
     wait_for(lambda: _texts(graph_url, wa) == ["resposta"])
+
+
+def test_a_poisoned_conversation_does_not_block_the_others(bot, graph_url, db, monkeypatch):
+    from ylada_app.jobs import drain
+
+    good, bad = "5511987651010", "5511987651011"
+    ids = _store_only(bot, [samples.text_message(good, "oi"), samples.text_message(bad, "oi")])
+    bad_id = max(ids)  # stored second
+    real = conv_svc.engine_event
+
+    def poisoned(msg):
+        if msg.conversation_id == bad_id:
+            raise RuntimeError("boom")
+        return real(msg)
+
+    monkeypatch.setattr(conv_svc, "engine_event", poisoned)
+    done, deferred = drain.process_batch(ids)
+    assert (done, deferred) == (1, [])
+    assert [m for m in graph_url.sent if m.get("to") == good]
+    db.expire_all()
+    statuses = {m.status for m in db.exec(select(Message).where(
+        Message.conversation_id == bad_id, Message.direction == "in")).all()}
+    assert statuses == {"error"}  # set aside, not retried forever

@@ -67,24 +67,25 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
         for m in parsed.messages:
             if m not in ours:
                 inbox.log_event(session, instance=instance, kind="unknown_phone_number",
-                                detail={"phone_number_id": m.phone_number_id, "wamid": m.wamid})
+                                detail=inbox.clean_json({"phone_number_id": m.phone_number_id,
+                                                         "wamid": m.wamid}))
             elif not m.supported:
                 inbox.log_event(session, instance=instance, kind="unsupported_message",
-                                detail={"wamid": m.wamid, "type": m.type})
+                                detail=inbox.clean_json({"wamid": m.wamid, "type": m.type}))
         touched = inbox.store_inbound(session, instance=instance,
                                       items=[_to_inbound(m) for m in ours])
         inbox.apply_statuses(session, instance_id=instance.id, changes=[
-            inbox.StatusChange(s.wamid, s.status, s.timestamp,
+            inbox.StatusChange(inbox.clean_text(s.wamid, 160) or "", s.status, s.timestamp,
                                _error_text(s.errors) if s.errors else None)
             for s in parsed.statuses
         ])
         for err in parsed.errors:
             inbox.log_event(session, instance=instance, kind="error",
-                            detail={"code": err.code, "title": err.title,
-                                    "message": err.message})
+                            detail=inbox.clean_json({"code": err.code, "title": err.title,
+                                                     "message": err.message}))
         for u in parsed.unsupported:
             inbox.log_event(session, instance=instance, kind="unsupported",
-                            detail={"reason": u.reason, "field": u.field})
+                            detail=inbox.clean_json({"reason": u.reason, "field": u.field}))
         return touched
 
 

@@ -63,7 +63,8 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "status": 0, "error": type(exc).__name__}
     text = resp.text[:MAX_RESPONSE]
     try:
-        parsed = json.loads(text) if text else None
+        # NaN/Infinity are not JSON; a variable holding one could not be stored.
+        parsed = json.loads(text, parse_constant=lambda _c: None) if text else None
     except ValueError:
         parsed = None
     return {"ok": 200 <= resp.status_code < 300, "status": resp.status_code, "json": parsed,

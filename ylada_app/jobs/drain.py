@@ -59,29 +59,67 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
 
 
 def process_batch(ids: list[int]) -> tuple[int, list[int]]:
-    """Process what can be locked; returns (conversations processed, ids deferred)."""
+    """Process what can be locked; returns (conversations processed, ids deferred).
+
+    If the batch's transaction fails, each conversation is retried alone, so one poisoned
+    conversation cannot hold the others back; one that fails alone too has its pending
+    messages set aside as "error" (logged) instead of failing forever.
+    """
     locked, release = acquire_many(ids)
     deferred = [cid for cid in ids if cid not in set(locked)]
     if not locked:
         return 0, deferred
     try:
-        with session_scope() as session:
-            works = conv_svc.load_batch(session, locked)
-            done, ignored = [], []
-            for work in works:
-                if (work.tenant_status != "active" or work.instance.status == "disabled"
-                        or work.conversation.status == "human"):
-                    ignored.append(work)
-                    continue
-                sink = conv_svc.StepSink()
-                state = dict(work.conversation.session or {}) or None
-                flows = flowset_for(work.flows)
-                for msg in work.pending:
-                    state = run_event(flows, state, conv_svc.engine_event(msg), work, sink)
-                done.append((work, sink, state or {}))
-            plans = conv_svc.finish_batch(session, done, ignored)
+        plans: list = []
+        try:
+            done, plans = _process_locked(locked)
+        except Exception:
+            done = 0
+            if len(locked) == 1:
+                _set_aside(locked[0])
+            else:
+                log.exception("batch of %d failed; retrying one by one", len(locked))
+                for cid in locked:
+                    try:
+                        n, more = _process_locked([cid])
+                    except Exception:
+                        _set_aside(cid)
+                        continue
+                    done += n
+                    plans += more
         if plans:
+            # After the commit: a delivery problem never re-runs the engine (the outbox
+            # rows stay "sending" and the sweeper retries them).
             deliver_plans(plans)
-        return len(works), deferred
+        return done, deferred
     finally:
         release()
+
+
+def _set_aside(conversation_id: int) -> None:
+    log.exception("conversation %s failed; its pending messages are set aside",
+                  conversation_id)
+    try:
+        with session_scope() as session:
+            conv_svc.set_aside(session, conversation_id)
+    except Exception:
+        log.exception("could not set aside conversation %s", conversation_id)
+
+
+def _process_locked(locked: list[int]) -> tuple[int, list]:
+    with session_scope() as session:
+        works = conv_svc.load_batch(session, locked)
+        done, ignored = [], []
+        for work in works:
+            if (work.tenant_status != "active" or work.instance.status == "disabled"
+                    or work.conversation.status == "human"):
+                ignored.append(work)
+                continue
+            sink = conv_svc.StepSink()
+            state = dict(work.conversation.session or {}) or None
+            flows = flowset_for(work.flows)
+            for msg in work.pending:
+                state = run_event(flows, state, conv_svc.engine_event(msg), work, sink)
+            done.append((work, sink, state or {}))
+        plans = conv_svc.finish_batch(session, done, ignored)
+    return len(works), plans

@@ -31,6 +31,7 @@ from ylada_app.models import (
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services.errors import NotFound
 from ylada_app.services.flows import active_definitions
+from ylada_app.services.inbox import clean_json
 
 WINDOW = timedelta(hours=24)
 
@@ -145,7 +146,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         conv = work.conversation
         processed_ids += [m.id for m in work.pending]
         _seen_inbound(conv, work.pending)
-        conv.session = state
+        conv.session = clean_json(state)
         conv.updated_at = now
         if state.get("status") == "human":
             conv.status = "human"
@@ -156,14 +157,16 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
                 "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
                 "conversation_id": conv.id, "direction": "out",
                 "type": str(out.get("type") or "text")[:30], "text": _preview(out),
-                "payload": out, "status": "sending", "attempts": 1, "created_at": now,
+                "payload": clean_json(out), "status": "sending", "attempts": 1,
+                "created_at": now,
             })
             owners.append(work)
         analytics += [{
             "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
             "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
             "flow_id": _s(ev.get("flow_id"), 40), "node_id": _s(ev.get("node_id"), 80),
-            "data": {k: v for k, v in ev.items() if k not in ("type", "flow_id", "node_id")},
+            "data": clean_json({k: v for k, v in ev.items()
+                                if k not in ("type", "flow_id", "node_id")}),
             "created_at": now,
         } for ev in sink.analytics]
         timers += [{"tenant_id": conv.tenant_id, "conversation_id": conv.id, "token": token,
@@ -322,6 +325,14 @@ def _preview(out: dict[str, Any]) -> str | None:
     if out.get("caption"):
         return str(out["caption"])[:1024]
     return None
+
+
+def set_aside(session: Session, conversation_id: int) -> int:
+    """Pending messages that made processing fail are marked "error" so they stop retrying."""
+    return session.exec(
+        update(Message).where(Message.conversation_id == conversation_id,
+                              Message.direction == "in", Message.status == "pending")
+        .values(status="error", error="processing_failed")).rowcount or 0
 
 
 def mark_ignored(session: Session, conv: Conversation, messages: list[Message]) -> None:

@@ -6,6 +6,7 @@ This is the synchronous part of the hot path: it must stay a handful of indexed 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -125,15 +126,46 @@ def contact_and_conversation(session: Session, *, instance: Instance | InstanceR
     return contact, conv
 
 
+def clean_text(value: str | None, limit: int) -> str | None:
+    """What a database can store: no NUL characters, no lone UTF-16 surrogates."""
+    if value is None:
+        return None
+    value = value[:limit]
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def clean_json(value: Any, depth: int = 0) -> Any:
+    """`clean_text` applied to every string of a JSON value (keys included); non-finite
+    numbers become null."""
+    if isinstance(value, str):
+        return clean_text(value, MAX_TEXT)
+    if depth > 40:
+        return None
+    if isinstance(value, dict):
+        return {clean_text(str(k), 200): clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v, depth + 1) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN/Infinity are not JSON: the database refuses them
+    return value
+
+
 def inbound_row(instance: Instance | InstanceRef, conversation_id: int, item: Inbound,
                 now: datetime) -> dict[str, Any]:
     """The `message` row of a pending inbound message."""
     return {
         "tenant_id": instance.tenant_id, "instance_id": instance.id,
-        "conversation_id": conversation_id, "direction": "in", "type": item.type[:30],
-        "text": (item.text or None) and item.text[:MAX_TEXT],
-        "payload": {"payload": item.payload, **item.data},
-        "wamid": item.wamid[:160], "status": "pending", "attempts": 0,
+        "conversation_id": conversation_id, "direction": "in",
+        "type": clean_text(item.type, 30) or "unknown",
+        "text": clean_text(item.text or None, MAX_TEXT),
+        "payload": clean_json({"payload": item.payload, **item.data}),
+        "wamid": clean_text(item.wamid, 160), "status": "pending", "attempts": 0,
         "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
     }
 
@@ -148,10 +180,11 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
     touched: list[int] = []
     now = utcnow()
     for item in items:
-        if not item.wamid or not item.wa_id:
+        if not clean_text(item.wamid, 160) or not clean_text(item.wa_id, 32):
             continue
-        _, conv_id = _conversation_ids(session, instance=instance, wa_id=item.wa_id[:32],
-                                       name=item.contact_name)
+        _, conv_id = _conversation_ids(session, instance=instance,
+                                       wa_id=clean_text(item.wa_id, 32) or "?",
+                                       name=clean_text(item.contact_name, 120))
         new_id = insert_ignore(session, Message, inbound_row(instance, conv_id, item, now),
                                ["wamid"])
         if new_id is None:

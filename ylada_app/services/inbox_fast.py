@@ -10,7 +10,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.models import Message, utcnow
-from ylada_app.services.inbox import Inbound, InstanceRef, inbound_row, known_conversation
+from ylada_app.services.inbox import (
+    Inbound,
+    InstanceRef,
+    clean_text,
+    inbound_row,
+    known_conversation,
+)
 
 
 async def store_known(engine: AsyncEngine, instance: InstanceRef,
@@ -18,8 +24,8 @@ async def store_known(engine: AsyncEngine, instance: InstanceRef,
     rows: list[dict[str, Any]] = []
     now = utcnow()
     for item in items:
-        conv_id = known_conversation(instance.id, item.wa_id[:32])
-        if conv_id is None or not item.wamid:
+        conv_id = known_conversation(instance.id, clean_text(item.wa_id, 32) or "?")
+        if conv_id is None or not clean_text(item.wamid, 160):
             return None
         rows.append(inbound_row(instance, conv_id, item, now))
     if not rows:

@@ -12,6 +12,7 @@ outbox queued. The sweeper (ylada_app.jobs.sweeper) re-queues both, so nothing i
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -64,17 +65,25 @@ def conversation_lock(conversation_id: int) -> Iterator[None]:
 
 
 @lru_cache(maxsize=256)
-def _flowset(key: tuple, definitions_json: str) -> FlowSet:
-    import json
-
+def _flowset(definitions_json: str) -> FlowSet:
     return FlowSet.from_definitions(json.loads(definitions_json))
 
 
-def flowset_for(flows: dict[str, dict]) -> FlowSet:
-    import json
+# The flow cache (services.conversations.cached_flows) hands out the same dict object until it
+# re-reads the database, so the parsed FlowSet can be reused by identity without hashing the
+# JSON on every conversation.
+_by_identity: dict[int, tuple[dict, FlowSet]] = {}
 
-    blob = json.dumps(flows, sort_keys=True, separators=(",", ":"))
-    return _flowset((len(blob), hash(blob)), blob)
+
+def flowset_for(flows: dict[str, dict]) -> FlowSet:
+    hit = _by_identity.get(id(flows))
+    if hit is not None and hit[0] is flows:
+        return hit[1]
+    flowset = _flowset(json.dumps(flows, sort_keys=True, separators=(",", ":")))
+    if len(_by_identity) > 512:
+        _by_identity.clear()
+    _by_identity[id(flows)] = (flows, flowset)
+    return flowset
 
 
 def process_conversation(conversation_id: int) -> dict[str, Any]:

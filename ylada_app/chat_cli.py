@@ -21,13 +21,14 @@ from ylada_app.engine.text import fold_loose as _norm_text
 from ylada_app.integrations import http_request
 from ylada_app.models.base import utcnow
 
+DEFAULT_REPLY = "Desculpe, não entendi. Envie *menu* para ver as opções."
+
 
 def load_flowset(paths: list[str]) -> FlowSet:
     definitions = {}
     for i, path in enumerate(paths):
         definitions[Path(path).stem or str(i)] = json.loads(Path(path).read_text("utf-8"))
-    return FlowSet.from_definitions(definitions, default_reply=(
-        "Desculpe, não entendi. Envie *menu* para ver as opções."))
+    return FlowSet.from_definitions(definitions, default_reply=DEFAULT_REPLY)
 
 
 def _options(message: dict) -> list[dict]:
@@ -129,8 +130,29 @@ class TerminalChat:
                 self.out.write("     (conversa transferida para um atendente humano)\n")
 
 
+def definitions_from_db(*, instance_id: int | None, flow_id: int | None) -> dict[str, dict]:
+    """Operator path: an instance's active flows, or one flow's draft, from the database."""
+    from ylada_app.core.db import session_scope
+    from ylada_app.models import Flow
+    from ylada_app.services.flows import active_definitions
+
+    with session_scope() as session:
+        if flow_id is not None:
+            flow = session.get(Flow, flow_id)
+            return {str(flow.id): flow.draft} if flow is not None else {}
+        return active_definitions(session, instance_id=instance_id or 0)
+
+
 def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.stdout,
-             inp: TextIO = sys.stdin) -> int:
+             inp: TextIO = sys.stdin, instance_id: int | None = None,
+             flow_id: int | None = None) -> int:
+    if instance_id is not None or flow_id is not None:
+        definitions = definitions_from_db(instance_id=instance_id, flow_id=flow_id)
+        if not definitions:
+            print("nenhum fluxo ativo encontrado para essa instância/fluxo", file=sys.stderr)
+            return 1
+        flows = FlowSet.from_definitions(definitions, default_reply=DEFAULT_REPLY)
+        return _converse(TerminalChat(flows, name=name, out=out), says, out, inp)
     for path in paths:
         try:
             data = json.loads(Path(path).read_text("utf-8"))
@@ -142,7 +164,10 @@ def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.
             for issue in report.errors:
                 print(f"{path}: erro: {issue.message}", file=sys.stderr)
             return 1
-    chat = TerminalChat(load_flowset(paths), name=name, out=out)
+    return _converse(TerminalChat(load_flowset(paths), name=name, out=out), says, out, inp)
+
+
+def _converse(chat: TerminalChat, says: list[str], out: TextIO, inp: TextIO) -> int:
     if says:
         for text in says:
             out.write(f"você> {text}\n")

@@ -82,7 +82,11 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from ylada_app.chat_cli import run_chat
 
-    return run_chat(args.flow, args.say or [], name=args.name)
+    if not args.flow and args.instance is None and args.flow_id is None:
+        print("use --flow FILE.json, --instance ID or --flow-id ID", file=sys.stderr)
+        return 2
+    return run_chat(args.flow or [], args.say or [], name=args.name,
+                    instance_id=args.instance, flow_id=args.flow_id)
 
 
 def cmd_flow_validate(args: argparse.Namespace) -> int:
@@ -110,8 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password")
     p.set_defaults(func=cmd_create_admin)
     p = sub.add_parser("chat", help="talk to a flow in the terminal (real engine)")
-    p.add_argument("--flow", action="append", required=True, metavar="FILE.json",
+    p.add_argument("--flow", action="append", metavar="FILE.json",
                    help="flow JSON (repeat for several flows)")
+    p.add_argument("--instance", type=int, metavar="ID",
+                   help="chat with an instance's active flows (from DATABASE_URL)")
+    p.add_argument("--flow-id", type=int, metavar="ID", help="chat with a stored flow's draft")
     p.add_argument("--say", action="append", metavar="TEXT",
                    help="scripted message (repeat); without it, read from stdin")
     p.add_argument("--name", default="Cliente", help="the contact's name")

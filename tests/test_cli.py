@@ -1,0 +1,48 @@
+"""The `ylada` command: flow validate, chat (file and instance)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from ylada_app.chat_cli import run_chat, validate_files
+from ylada_app.cli import main
+
+MENU = Path(__file__).resolve().parents[1] / "ylada_app/engine/examples/menu.json"
+
+
+def test_flow_validate_ok_and_errors(tmp_path):
+    assert main(["flow", "validate", str(MENU)]) == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "nodes": [{"id": "m", "type": "message", "data": {
+        "text": "x", "buttons": [{"id": "a", "title": "t" * 25}]}}], "edges": []}))
+    out = io.StringIO()
+    assert validate_files([str(bad)], out) == 1
+    assert "25 caracteres" in out.getvalue() and "start" in out.getvalue()
+    broken = tmp_path / "broken.json"
+    broken.write_text("{nope")
+    assert main(["flow", "validate", str(broken)]) == 1
+
+
+def test_chat_scripted_picks_buttons_by_title():
+    out = io.StringIO()
+    assert run_chat([str(MENU)], ["oi", "ver catalogo"], name="Bia", out=out) == 0
+    text = out.getvalue()
+    assert "Olá Bia! Como posso ajudar?" in text and "[Ver catálogo]" in text
+    assert "catálogo completo" in text
+
+
+def test_chat_with_an_instance_from_the_database(db):
+    from tests.factories import make_instance, make_owner
+    from ylada_app.services import flows
+
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id)
+    flows.import_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name="Menu",
+                      raw_json=MENU.read_text(), activate=True)
+    db.commit()
+    out = io.StringIO()
+    assert run_chat([], ["menu"], name="Caio", out=out, instance_id=inst.id) == 0
+    assert "Olá Caio!" in out.getvalue()
+    assert run_chat([], ["menu"], name="X", out=io.StringIO(), instance_id=999999) == 1

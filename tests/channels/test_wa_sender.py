@@ -304,3 +304,29 @@ def test_defaults_come_from_settings(graph, monkeypatch):
         assert run(go()).ok
     finally:
         reset_settings_cache()
+
+
+# --- the blocking sender used by the workers -----------------------------------------------
+
+def test_threaded_sender_sends_retries_and_refuses(graph):
+    from tests.channels.conftest import PHONE_ID, TOKEN
+    from ylada_app.channels.whatsapp_cloud.sender import ThreadedGraphSender
+
+    sleeps: list[float] = []
+    sender = ThreadedGraphSender(graph_url=graph.base_url, version=graph.version,
+                                 sleep=sleeps.append, rng=lambda: 0.0)
+    try:
+        ok = sender.send(PHONE_ID, TOKEN, "5511988887777", {"type": "text", "text": "oi"})
+        assert ok.ok and ok.wamid and ok.attempts == 1
+        graph.fail_next(429, count=2)
+        retried = sender.send(PHONE_ID, TOKEN, "5511988887777", {"type": "text", "text": "de novo"})
+        assert retried.ok and retried.attempts == 3 and len(sleeps) == 2
+        graph.fail_next(400, body={"error": {"code": 100, "message": "bad param"}})
+        refused = sender.send(PHONE_ID, TOKEN, "5511988887777", {"type": "text", "text": "x"})
+        assert not refused.ok and not refused.retryable and refused.attempts == 1
+        graph.fail_next(503, count=10)
+        gave_up = sender.send(PHONE_ID, TOKEN, "5511988887777", {"type": "text", "text": "y"})
+        assert not gave_up.ok and gave_up.retryable and gave_up.attempts == 5
+        assert not sender.send("../x", TOKEN, "1", {"type": "text", "text": "z"}).ok
+    finally:
+        sender.close()

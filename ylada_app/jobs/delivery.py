@@ -1,16 +1,17 @@
 """Delivering a conversation's outbox through its channel, in order.
 
-WhatsApp numbers go through one SyncGraphSender per process (a shared keep-alive pool and
-the per-number rate limiter survive across jobs); simulator instances are "delivered" at
-once with a local wamid. Outside the 24-hour customer-service window only templates go out.
+WhatsApp numbers go through one ThreadedGraphSender per process (a shared keep-alive pool
+and the per-number rate limiter survive across jobs; a thread pool sends conversations side
+by side); simulator instances are "delivered" at once with a local wamid. Outside the
+24-hour customer-service window only templates go out.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from ylada_app.channels.whatsapp_cloud.sender import SyncGraphSender
+from ylada_app.channels.whatsapp_cloud.sender import ThreadedGraphSender
 from ylada_app.core.db import session_scope
 from ylada_app.core.settings import get_settings
 from ylada_app.models.instance import ChannelKind
@@ -19,18 +20,21 @@ from ylada_app.services.instances import instance_access_token
 from ylada_app.services.simulator import SIMULATED_PREFIX
 
 log = logging.getLogger(__name__)
-_sender: SyncGraphSender | None = None
+_sender: ThreadedGraphSender | None = None
 _sender_url: str | None = None
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ylada-send")
 
 
-def sender() -> SyncGraphSender:
+def sender() -> ThreadedGraphSender:
+    """One sender per process and Graph URL: its connection pool and rate limiter are
+    shared by every delivery of the process."""
     global _sender, _sender_url
     url = get_settings().whatsapp_graph_url
     if _sender is None or _sender_url != url:
         if _sender is not None:
             _sender.close()
-        _sender = SyncGraphSender(graph_url=url,
-                                  rate_per_s=get_settings().whatsapp_rate_per_s)
+        _sender = ThreadedGraphSender(graph_url=url,
+                                      rate_per_s=get_settings().whatsapp_rate_per_s)
         _sender_url = url
     return _sender
 
@@ -73,9 +77,11 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
         if todo:
             remote.append((plan, token or "", todo))
     if remote:
-        for outcome in sender().run(lambda s: _send_all(s, remote)):
-            kind, message_id, detail = outcome
-            {"sent": sent, "failed": failed, "retry": retry}[kind].append((message_id, detail))
+        graph = sender()
+        for outcomes in _pool.map(lambda r: _send_conversation(graph, *r), remote):
+            for kind, message_id, detail in outcomes:
+                {"sent": sent, "failed": failed, "retry": retry}[kind].append(
+                    (message_id, detail))
     with session_scope() as session:
         conv_svc.mark_sent_many(session, sent)
         for message_id, error in failed:
@@ -85,21 +91,18 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
     return {"sent": len(sent), "failed": len(failed), "retry": len(retry)}
 
 
-async def _send_all(graph, remote) -> list[tuple[str, int, str]]:
-    async def one_conversation(plan, token, items):
-        out = []
-        for item in items:
-            result = await graph.send(plan.instance.phone_number_id, token, item.to,
-                                      item.payload)
-            if result.ok and result.wamid:
-                out.append(("sent", item.message_id, result.wamid))
-            elif result.retryable:
-                out.append(("retry", item.message_id, result.error_kind or "retry"))
-                break
-            else:
-                out.append(("failed", item.message_id,
-                            f"{result.error_kind}: {result.error_message or ''}"))
-        return out
-
-    results = await asyncio.gather(*(one_conversation(*r) for r in remote))
-    return [o for group in results for o in group]
+def _send_conversation(graph: ThreadedGraphSender, plan: conv_svc.Delivery, token: str,
+                       items: list[conv_svc.Outgoing]) -> list[tuple[str, int, str]]:
+    """One conversation's messages, in order (conversations run side by side)."""
+    out: list[tuple[str, int, str]] = []
+    for item in items:
+        result = graph.send(plan.instance.phone_number_id, token, item.to, item.payload)
+        if result.ok and result.wamid:
+            out.append(("sent", item.message_id, result.wamid))
+        elif result.retryable:
+            out.append(("retry", item.message_id, result.error_kind or "retry"))
+            break
+        else:
+            out.append(("failed", item.message_id,
+                        f"{result.error_kind}: {result.error_message or ''}"))
+    return out

@@ -52,13 +52,20 @@ class TokenBucket:
             return True
         return False
 
-    async def acquire(self) -> float:
-        """Wait for a token; returns the seconds waited."""
+    def reserve(self) -> float:
+        """Take a token now (the balance may go negative); returns the seconds to wait
+        before using it. The blocking sender calls this under its own lock."""
         self._refill()
         self._tokens -= 1
         if self._tokens >= -_EPS:
             return 0.0
-        wait = -self._tokens / self.rate
+        return -self._tokens / self.rate
+
+    async def acquire(self) -> float:
+        """Wait for a token; returns the seconds waited."""
+        wait = self.reserve()
+        if wait == 0.0:
+            return 0.0
         try:
             await self._sleep(wait)
         except asyncio.CancelledError:

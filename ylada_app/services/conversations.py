@@ -179,21 +179,25 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         counts = usage.setdefault(conv.tenant_id, [0, 0])
         counts[0] += len(work.pending)
         counts[1] += len(sink.outbound)
+    # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
+    # object and cost more CPU than the database does.
+    conn = session.connection()
+    msg_table = Message.__table__
     if processed_ids:
-        session.exec(update(Message).where(Message.id.in_(processed_ids))
+        conn.execute(update(msg_table).where(msg_table.c.id.in_(processed_ids))
                      .values(status="processed"))
     if ignored_ids:
-        session.exec(update(Message).where(Message.id.in_(ignored_ids))
+        conn.execute(update(msg_table).where(msg_table.c.id.in_(ignored_ids))
                      .values(status="ignored"))
     ids: list[int] = []
     if outbound:
-        ids = list(session.execute(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), outbound
+        ids = list(conn.execute(
+            insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
         ).scalars())
     if analytics:
-        session.execute(insert(AnalyticsEvent), analytics)
+        conn.execute(insert(AnalyticsEvent.__table__), analytics)
     if timers:
-        session.execute(insert(Timer), timers)
+        conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():
         count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
     session.flush()  # conversations and contacts changed as ORM objects

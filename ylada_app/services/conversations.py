@@ -82,7 +82,7 @@ def load_work(session: Session, conversation_id: int, *,
         .join(Instance, Instance.id == Conversation.instance_id)
         .join(Tenant, Tenant.id == Conversation.tenant_id)
         .where(Conversation.id == conversation_id)
-        .with_for_update(of=Conversation)
+        .with_for_update(of=Conversation, key_share=True)
     ).first()
     if row is None:
         return None
@@ -98,15 +98,17 @@ def load_work(session: Session, conversation_id: int, *,
 
 
 def load_batch(session: Session, conversation_ids: list[int]) -> list[Work]:
-    """Lock (FOR UPDATE SKIP LOCKED on PostgreSQL) and load many conversations with their
-    pending inbound messages in two queries."""
+    """Lock (FOR NO KEY UPDATE SKIP LOCKED on PostgreSQL) and load many conversations with
+    their pending inbound messages in two queries. NO KEY: a plain FOR UPDATE would block
+    every webhook INSERT of a new message (its foreign key takes FOR KEY SHARE on the
+    conversation) until the batch commits."""
     rows = session.exec(
         select(Conversation, Contact, Instance, Tenant.status)
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Instance, Instance.id == Conversation.instance_id)
         .join(Tenant, Tenant.id == Conversation.tenant_id)
         .where(Conversation.id.in_(conversation_ids))
-        .with_for_update(of=Conversation, skip_locked=True)
+        .with_for_update(of=Conversation, skip_locked=True, key_share=True)
     ).all()
     if not rows:
         return []

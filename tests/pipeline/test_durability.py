@@ -91,7 +91,7 @@ def test_sweeper_delivers_a_stuck_outbox(bot, graph_url, db):
     with session_scope() as session:
         work = conv_svc.load_work(session, conv_id)
         sink = conv_svc.StepSink(outbound=[{"type": "text", "text": "resposta"}])
-        conv_svc.finish(session, work, sink, {}, work.pending)
+        conv_svc.finish_batch(session, [(work, sink, {})], [])
     assert _texts(graph_url, wa) == []
     assert sweeper.sweep_once(stale_s=0)["outbox"] == 1
     wait_for(lambda: _texts(graph_url, wa) == ["resposta"])

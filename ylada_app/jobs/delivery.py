@@ -45,10 +45,6 @@ def deliver(conversation_id: int) -> dict[str, int]:
         batch = conv_svc.queued_for(session, conversation_id)
     if batch is None:
         return {"sent": 0, "failed": 0, "retry": 0}
-    return deliver_batch(batch)
-
-
-def deliver_batch(batch: conv_svc.Delivery) -> dict[str, int]:
     return deliver_plans([batch])
 
 

@@ -1,8 +1,9 @@
-"""Per-conversation locks, taken for a whole batch at once.
+"""Per-conversation locks: one mechanism for every job that touches a conversation.
 
-With Redis: one pipelined SET NX PX per batch, released by one Lua compare-and-delete, so a
-lock costs no extra round trip per conversation. Embedded mode: non-blocking thread locks.
-A conversation whose lock is taken is simply left for a later batch.
+`acquire_many` takes a whole batch at once (with Redis: one pipelined SET NX PX, released by
+one Lua compare-and-delete); a conversation whose lock is taken is left for a later batch.
+`hold` waits for one conversation (timers, redelivery). Embedded mode: thread locks from the
+same registry, so drains and timers exclude each other there too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 from ylada_app.core.queue import redis_connection
 from ylada_app.core.settings import get_settings
@@ -28,6 +30,11 @@ _local_guard = threading.Lock()
 
 def _key(conversation_id: int) -> str:
     return f"ylada:lock:conv:{conversation_id}"
+
+
+def _local_lock(conversation_id: int) -> threading.Lock:
+    with _local_guard:
+        return _local.setdefault(conversation_id, threading.Lock())
 
 
 def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
@@ -51,8 +58,7 @@ def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
     got_local: list[threading.Lock] = []
     got = []
     for cid in ids:
-        with _local_guard:
-            lock = _local.setdefault(cid, threading.Lock())
+        lock = _local_lock(cid)
         if lock.acquire(blocking=False):
             got.append(cid)
             got_local.append(lock)
@@ -62,3 +68,20 @@ def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
             lock.release()
 
     return got, release_local
+
+
+@contextlib.contextmanager
+def hold(conversation_id: int, timeout_s: float = LOCK_TTL_MS / 1000 + 5) -> Iterator[None]:
+    """Wait (up to `timeout_s`) for one conversation's lock and hold it for the block."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got, release = acquire_many([conversation_id])
+        if got:
+            break
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"conversation {conversation_id} is busy")
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        release()

@@ -29,7 +29,6 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.upsert import insert_ignore
-from ylada_app.services.errors import NotFound
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 
@@ -269,58 +268,6 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
         contact.updated_at = utcnow()
 
 
-def finish(session: Session, work: Work, sink: StepSink, new_state: dict[str, Any],
-           processed: list[Message], *, outbound_status: str = "sending") -> list[int]:
-    """Write everything of one run; returns the ids of the new outbound messages.
-
-    Outbound rows are written as "sending": this same job delivers them right after the
-    commit. If it dies first, the sweeper finds them stale and delivers them.
-    """
-    now = utcnow()
-    conv = work.conversation
-    conv.session = new_state
-    conv.updated_at = now
-    if new_state.get("status") == "human":
-        conv.status = "human"
-    for msg in processed:
-        msg.status = "processed"
-        session.add(msg)
-        # The customer-service window opens with the customer's message (Meta's time).
-        seen = msg.wa_timestamp or msg.created_at
-        if conv.last_inbound_at is None or seen > conv.last_inbound_at:
-            conv.last_inbound_at = seen
-    rows = [
-        Message(
-            tenant_id=conv.tenant_id, instance_id=conv.instance_id, conversation_id=conv.id,
-            direction="out", type=str(out.get("type") or "text")[:30],
-            text=_preview(out), payload=out, status=outbound_status, attempts=1,
-            created_at=now,
-        )
-        for out in sink.outbound
-    ]
-    session.add_all(rows)
-    if sink.outbound:
-        conv.last_outbound_at = now
-    for ev in sink.analytics:
-        session.add(AnalyticsEvent(
-            tenant_id=conv.tenant_id, instance_id=conv.instance_id, conversation_id=conv.id,
-            type=str(ev.get("type") or "event")[:30], flow_id=_s(ev.get("flow_id"), 40),
-            node_id=_s(ev.get("node_id"), 80),
-            data={k: v for k, v in ev.items() if k not in ("type", "flow_id", "node_id")},
-        ))
-    if sink.cancel_timers:
-        session.exec(update(Timer).where(Timer.conversation_id == conv.id,
-                                         Timer.status == "pending").values(status="canceled"))
-    for token, wake_at in sink.timers:
-        session.add(Timer(tenant_id=conv.tenant_id, conversation_id=conv.id, token=token,
-                          wake_at=wake_at))
-    session.add(conv)
-    count_usage(session, tenant_id=conv.tenant_id, messages_in=len(processed),
-                messages_out=len(sink.outbound))
-    session.flush()
-    return [r.id for r in rows]
-
-
 def _s(value: Any, n: int) -> str | None:
     return None if value is None else str(value)[:n]
 
@@ -339,17 +286,6 @@ def set_aside(session: Session, conversation_id: int) -> int:
         update(Message).where(Message.conversation_id == conversation_id,
                               Message.direction == "in", Message.status == "pending")
         .values(status="error", error="processing_failed")).rowcount or 0
-
-
-def mark_ignored(session: Session, conv: Conversation, messages: list[Message]) -> None:
-    for msg in messages:
-        msg.status = "ignored"
-        session.add(msg)
-        seen = msg.wa_timestamp or msg.created_at
-        if conv.last_inbound_at is None or seen > conv.last_inbound_at:
-            conv.last_inbound_at = seen
-    session.add(conv)
-    session.flush()
 
 
 def count_usage(session: Session, *, tenant_id: int, messages_in: int = 0,
@@ -416,11 +352,6 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
                     window_open)
 
 
-def mark_sending(session: Session, message_id: int) -> None:
-    session.exec(update(Message).where(Message.id == message_id)
-                 .values(status="sending", attempts=Message.attempts + 1))
-
-
 def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
     """Record several send results with one executemany."""
     if not sent:
@@ -437,12 +368,6 @@ def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
     )
 
 
-def mark_sent(session: Session, message_id: int, wamid: str) -> None:
-    session.exec(update(Message).where(Message.id == message_id,
-                                       Message.status.in_(("queued", "sending")))
-                 .values(status="sent", wamid=wamid[:160], sent_at=utcnow()))
-
-
 def mark_failed(session: Session, message_id: int, error: str) -> None:
     session.exec(update(Message).where(Message.id == message_id)
                  .values(status="failed", error=error[:300]))
@@ -451,17 +376,3 @@ def mark_failed(session: Session, message_id: int, error: str) -> None:
 def mark_retry(session: Session, message_id: int, error: str) -> None:
     session.exec(update(Message).where(Message.id == message_id)
                  .values(status="queued", error=error[:300]))
-
-
-# --- reading (simulator, inbox) -------------------------------------------------------------
-
-def messages_after(session: Session, *, tenant_id: int, conversation_id: int,
-                   after_id: int = 0, limit: int = 200) -> list[Message]:
-    conv = session.exec(select(Conversation).where(Conversation.id == conversation_id,
-                                                   Conversation.tenant_id == tenant_id)).first()
-    if conv is None:
-        raise NotFound("error.not_found")
-    return list(session.exec(
-        select(Message).where(Message.conversation_id == conversation_id, Message.id > after_id)
-        .order_by(Message.id).limit(limit)
-    ).all())

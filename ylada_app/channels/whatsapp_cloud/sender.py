@@ -338,12 +338,6 @@ class SyncGraphSender:
         loop, sender = self._ensure()
         return asyncio.run_coroutine_threadsafe(coro_fn(sender), loop).result()
 
-    def run(self, coro_fn: Callable[[GraphSender], Coroutine[Any, Any, Any]]) -> Any:
-        """Run `coro_fn(sender)` on the sender's loop and wait: lets a caller send many
-        messages concurrently (e.g. `asyncio.gather`) through one shared client."""
-        loop, sender = self._ensure()
-        return asyncio.run_coroutine_threadsafe(coro_fn(sender), loop).result()
-
     def send(self, phone_number_id: str, token: str, to: str, message: dict) -> SendResult:
         return self._run(lambda s: s.send(phone_number_id, token, to, message))
 

@@ -189,3 +189,13 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "admin.status_changed": ("Status atualizado.", "Status updated."),
     "admin.search_placeholder": ("Nome ou slug", "Name or slug"),
 }
+
+
+def _with_features() -> None:
+    from ylada_app.core.texts import feature_texts
+
+    for key, pair in feature_texts().items():
+        UI_TEXTS.setdefault(key, pair)
+
+
+_with_features()

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ylada_app.api import health, webhooks_whatsapp
+from ylada_app.api import health, webhooks_billing, webhooks_whatsapp
 from ylada_app.services.errors import ServiceError
 
 
@@ -14,6 +14,7 @@ def create_app() -> FastAPI:
     api = FastAPI(title="ylada API", version="1", docs_url="/docs", openapi_url="/openapi.json")
     api.include_router(health.router)
     api.include_router(webhooks_whatsapp.router)
+    api.include_router(webhooks_billing.router)
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

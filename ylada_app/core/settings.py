@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     sql_echo: bool = False
+    # Billing. Without a Stripe key the billing page shows plans but cannot take payments.
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""  # a Stripe-compatible local server (tests, demos)
+    # What happens when a trial ends without a paid plan: "free" (stay on the free plan's
+    # limits) or "blocked" (the bot stops and the tenant must subscribe).
+    trial_end_state: str = "free"
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

@@ -2,7 +2,7 @@
 
 from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
 from ylada_app.models.base import utcnow
-from ylada_app.models.billing import Plan, Subscription
+from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
 from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
 from ylada_app.models.flow import Flow, FlowVersion
 from ylada_app.models.instance import Instance
@@ -11,6 +11,9 @@ from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
 __all__ = [
     "AnalyticsEvent",
+    "BillingAccount",
+    "BillingEvent",
+    "Invoice",
     "Contact",
     "Conversation",
     "Flow",

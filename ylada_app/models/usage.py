@@ -36,3 +36,5 @@ class UsageCounter(SQLModel, table=True):
     messages_in: int = Field(default=0)
     messages_out: int = Field(default=0)
     ai_tokens: int = Field(default=0)
+    # Replies the bot withheld because the plan's monthly message quota was used up.
+    messages_blocked: int = Field(default=0)

@@ -31,6 +31,7 @@ from ylada_app.models import (
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
+from ylada_app.services.limits import count_blocked, reserve_outbound
 
 WINDOW = timedelta(hours=24)
 
@@ -135,14 +136,23 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     processed_ids: list[int] = []
     ignored_ids: list[int] = []
     outbound: list[dict[str, Any]] = []
-    owners: list[Work] = []
+    owners: list[Work | None] = []
     analytics: list[dict[str, Any]] = []
     timers: list[dict[str, Any]] = []
     usage: dict[int, list[int]] = {}
     for work in ignored:
         ignored_ids += [m.id for m in work.pending]
         _seen_inbound(work.conversation, work.pending)
-        usage.setdefault(work.conversation.tenant_id, [0, 0])[0] += len(work.pending)
+        if _billable(work):
+            usage.setdefault(work.conversation.tenant_id, [0, 0])[0] += len(work.pending)
+    # The plan's monthly quota: replies beyond it are kept (status "blocked") but not sent.
+    wanted: dict[int, int] = {}
+    for work, sink, _state in done:
+        if sink.outbound and _billable(work):
+            wanted[work.conversation.tenant_id] = (wanted.get(work.conversation.tenant_id, 0)
+                                                   + len(sink.outbound))
+    granted = reserve_outbound(session, wanted) if wanted else {}
+    blocked: dict[int, int] = {}
     for work, sink, state in done:
         conv = work.conversation
         processed_ids += [m.id for m in work.pending]
@@ -151,17 +161,28 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         conv.updated_at = now
         if state.get("status") == "human":
             conv.status = "human"
-        if sink.outbound:
-            conv.last_outbound_at = now
+        billable = _billable(work)
+        queued = 0
         for out in sink.outbound:
+            allowed = True
+            if billable:
+                allowed = granted.get(conv.tenant_id, 0) > 0
+                if allowed:
+                    granted[conv.tenant_id] -= 1
+                else:
+                    blocked[conv.tenant_id] = blocked.get(conv.tenant_id, 0) + 1
             outbound.append({
                 "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
                 "conversation_id": conv.id, "direction": "out",
                 "type": str(out.get("type") or "text")[:30], "text": _preview(out),
-                "payload": clean_json(out), "status": "sending", "attempts": 1,
-                "created_at": now,
+                "payload": clean_json(out), "status": "sending" if allowed else "blocked",
+                "error": None if allowed else "quota_exceeded",
+                "attempts": 1 if allowed else 0, "created_at": now,
             })
-            owners.append(work)
+            owners.append(work if allowed else None)
+            if allowed:
+                queued += 1
+                conv.last_outbound_at = now
         analytics += [{
             "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
             "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
@@ -177,9 +198,10 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             session.exec(update(Timer).where(Timer.conversation_id == conv.id,
                                              Timer.status == "pending")
                          .values(status="canceled"))
-        counts = usage.setdefault(conv.tenant_id, [0, 0])
-        counts[0] += len(work.pending)
-        counts[1] += len(sink.outbound)
+        if billable:
+            counts = usage.setdefault(conv.tenant_id, [0, 0])
+            counts[0] += len(work.pending)
+            counts[1] += queued
     # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
     # object and cost more CPU than the database does.
     conn = session.connection()
@@ -201,14 +223,23 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():
         count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
+    for tenant_id, n in blocked.items():
+        count_blocked(session, tenant_id=tenant_id, n=n)
     session.flush()  # conversations and contacts changed as ORM objects
     plans: dict[int, Delivery] = {}
     for work, mid, row in zip(owners, ids, outbound, strict=True):
+        if work is None:
+            continue
         plan = plans.get(work.conversation.id)
         if plan is None:
             plan = plans[work.conversation.id] = delivery_from(work, [], [])
         plan.items.append(Outgoing(mid, row["payload"], work.contact.wa_id))
     return list(plans.values())
+
+
+def _billable(work: Work) -> bool:
+    """Simulator chats are the tenant testing its own bot: not charged against the plan."""
+    return work.instance.channel != "simulator"
 
 
 def _seen_inbound(conv: Conversation, messages: list[Message]) -> None:
@@ -304,7 +335,8 @@ def count_usage(session: Session, *, tenant_id: int, messages_in: int = 0,
     if session.exec(stmt).rowcount == 0:
         insert_ignore(session, UsageCounter, {"tenant_id": tenant_id, "month": month,
                                               "messages_in": 0, "messages_out": 0,
-                                              "ai_tokens": 0}, ["tenant_id", "month"])
+                                              "ai_tokens": 0, "messages_blocked": 0},
+                      ["tenant_id", "month"])
         session.exec(stmt)
 
 

@@ -2,15 +2,20 @@
 
 Marketplace (premium templates), the AI assistant (tokens per month), instances, flows and the
 message pipeline all ask here, so billing rules change in one module. The tenant's plan is the
-plan of its most recent subscription; a tenant without one gets the free plan's limits.
+plan of its most recent subscription. A trial that ended, or a canceled subscription, falls
+back to what `TRIAL_END_STATE` says: the free plan's limits, or blocked (all limits zero).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, select
 
+from ylada_app.core.settings import get_settings
 from ylada_app.models import Plan, Subscription, UsageCounter, utcnow
 
 FREE_PLAN_CODE = "gratis"
@@ -27,16 +32,41 @@ class Limits:
     premium_templates: bool
 
 
+FREE_DEFAULTS = Limits(FREE_PLAN_CODE, "Grátis", 1, 2, 1_000, 20_000, False)
+BLOCKED = Limits("blocked", "Bloqueado", 0, 0, 0, 0, False)
+
+
+@dataclass(frozen=True)
+class BillingState:
+    """The tenant's standing as the rest of the app needs it (banners, limits, gates)."""
+
+    status: str  # trialing | active | past_due | canceled | expired
+    plan_code: str  # the plan the tenant pays for (or trials)
+    plan_name: str
+    limits: Limits  # what is enforced right now (fallback limits once a trial ended)
+    blocked: bool
+    trial_days_left: int | None
+    cancel_at_period_end: bool
+    current_period_end: datetime | None
+    provider: str | None
+
+
 def _limits(plan: Plan) -> Limits:
     return Limits(plan.code, plan.name, plan.max_instances, plan.max_active_flows,
                   plan.max_messages_month, plan.max_ai_tokens_month, plan.premium_templates)
 
 
-def current_subscription(session: Session, *, tenant_id: int) -> Subscription | None:
-    return session.exec(
-        select(Subscription).where(Subscription.tenant_id == tenant_id)
-        .order_by(Subscription.id.desc())  # type: ignore[union-attr]
-    ).first()
+def current_subscription(session: Session, *, tenant_id: int,
+                         for_update: bool = False) -> Subscription | None:
+    stmt = (select(Subscription).where(Subscription.tenant_id == tenant_id)
+            .order_by(Subscription.id.desc()))  # type: ignore[union-attr]
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
+
+
+def free_plan(session: Session) -> Plan | None:
+    return session.exec(select(Plan).where(Plan.code == FREE_PLAN_CODE)).first()
 
 
 def current_plan(session: Session, *, tenant_id: int) -> Plan | None:
@@ -45,29 +75,89 @@ def current_plan(session: Session, *, tenant_id: int) -> Plan | None:
         plan = session.get(Plan, sub.plan_id)
         if plan is not None:
             return plan
-    return session.exec(select(Plan).where(Plan.code == FREE_PLAN_CODE)).first()
+    return free_plan(session)
+
+
+def _fallback(session: Session) -> tuple[Limits, bool]:
+    if get_settings().trial_end_state == "blocked":
+        return BLOCKED, True
+    plan = free_plan(session)
+    return (_limits(plan) if plan else FREE_DEFAULTS), False
+
+
+def billing_state(session: Session, *, tenant_id: int, now: datetime | None = None) -> BillingState:
+    now = now or utcnow()
+    sub = current_subscription(session, tenant_id=tenant_id)
+    plan = session.get(Plan, sub.plan_id) if sub is not None else None
+    if sub is None or plan is None:
+        plan = free_plan(session)
+        limits = _limits(plan) if plan else FREE_DEFAULTS
+        return BillingState("active", limits.plan_code, limits.plan_name, limits, False, None,
+                            False, None, None)
+    status = sub.status
+    limits, blocked = _limits(plan), False
+    days_left = None
+    if status == "trialing":
+        if sub.trial_ends_at is not None and sub.trial_ends_at <= now:
+            status = "expired"
+            limits, blocked = _fallback(session)
+        elif sub.trial_ends_at is not None:
+            days_left = max(0, -(-int((sub.trial_ends_at - now).total_seconds()) // 86400))
+    elif status == "canceled":
+        limits, blocked = _fallback(session)
+    return BillingState(status, plan.code, plan.name, limits, blocked, days_left,
+                        sub.cancel_at_period_end, sub.current_period_end, sub.provider)
 
 
 def limits_for(session: Session, *, tenant_id: int) -> Limits:
-    plan = current_plan(session, tenant_id=tenant_id)
-    if plan is None:  # no plan catalogue at all (bare test database): the free defaults
-        return Limits(FREE_PLAN_CODE, "Grátis", 1, 2, 1_000, 20_000, False)
-    return _limits(plan)
+    return billing_state(session, tenant_id=tenant_id).limits
+
+
+_CACHE_TTL_S = 5.0
+_cache: dict[int, tuple[float, Limits]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_limits(session: Session, tenant_id: int) -> Limits:
+    """limits_for, remembered for a few seconds: the message pipeline asks on every batch."""
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(tenant_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    limits = limits_for(session, tenant_id=tenant_id)
+    with _cache_lock:
+        _cache[tenant_id] = (now + _CACHE_TTL_S, limits)
+    return limits
+
+
+def forget_limits(tenant_id: int | None = None) -> None:
+    with _cache_lock:
+        if tenant_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(tenant_id, None)
 
 
 def premium_templates_allowed(session: Session, *, tenant_id: int) -> bool:
     return limits_for(session, tenant_id=tenant_id).premium_templates
 
 
+def month_key(now: datetime | None = None) -> str:
+    return (now or utcnow()).strftime("%Y-%m")
+
+
 def month_usage(session: Session, *, tenant_id: int, month: str | None = None) -> UsageCounter:
     """This month's counters (a zero row, not persisted, when nothing was counted yet)."""
-    month = month or utcnow().strftime("%Y-%m")
+    month = month or month_key()
     row = session.exec(select(UsageCounter).where(UsageCounter.tenant_id == tenant_id,
                                                   UsageCounter.month == month)).first()
-    return row or UsageCounter(tenant_id=tenant_id, month=month)
+    return row or UsageCounter(tenant_id=tenant_id, month=month, messages_in=0,
+                               messages_out=0, ai_tokens=0, messages_blocked=0)
 
 
 def ai_tokens_remaining(session: Session, *, tenant_id: int) -> int:
     """AI tokens left this month under the plan (0 or less: the assistant must not be called)."""
     limit = limits_for(session, tenant_id=tenant_id).max_ai_tokens_month
     return limit - month_usage(session, tenant_id=tenant_id).ai_tokens
+

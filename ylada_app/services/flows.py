@@ -17,6 +17,7 @@ from ylada_app.engine import validate_flow
 from ylada_app.models import Flow, FlowVersion, utcnow
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.instances import get_instance
+from ylada_app.services.limits import check_flow_slot
 from ylada_app.services.validation import Validator
 
 MAX_FLOW_BYTES = 2_000_000
@@ -94,6 +95,8 @@ def publish(session: Session, *, tenant_id: int, flow_id: int | str,
     report = validate_flow(flow.draft)
     if not report.ok:
         raise FlowInvalid(list(report.errors))
+    if activate and flow.status != "active":
+        check_flow_slot(session, tenant_id=tenant_id, flow_id=flow.id)
     last = session.exec(
         select(func.max(FlowVersion.version)).where(FlowVersion.flow_id == flow.id)
     ).one()
@@ -114,6 +117,8 @@ def set_active(session: Session, *, tenant_id: int, flow_id: int | str, active: 
     flow = get_flow(session, tenant_id=tenant_id, flow_id=flow_id)
     if active and flow.active_version_id is None:
         return publish(session, tenant_id=tenant_id, flow_id=flow.id).flow
+    if active and flow.status != "active":
+        check_flow_slot(session, tenant_id=tenant_id, flow_id=flow.id)
     flow.status = "active" if active else "inactive"
     flow.updated_at = utcnow()
     session.add(flow)

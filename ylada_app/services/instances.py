@@ -17,6 +17,7 @@ from ylada_app.core.security import new_token
 from ylada_app.models import Instance, utcnow
 from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.limits import check_instance_slot
 from ylada_app.services.validation import Validator
 
 _APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
@@ -52,6 +53,8 @@ def create_instance(
         "channel", channel or ChannelKind.SIMULATOR, tuple(ChannelKind), "error.channel_invalid"
     )
     v.raise_if_any()
+    if clean_channel != ChannelKind.SIMULATOR:
+        check_instance_slot(session, tenant_id=tenant_id)
     inst = Instance(
         tenant_id=tenant_id,
         name=clean_name,

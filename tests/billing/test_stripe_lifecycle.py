@@ -1,0 +1,131 @@
+"""The whole subscription lifecycle against the fake Stripe, state changed only by signed
+webhooks delivered over HTTP: trial → checkout → active → upgrade → payment failed →
+past_due → paid → cancel at period end → canceled."""
+
+from __future__ import annotations
+
+import httpx
+from sqlmodel import select
+
+from tests.factories import make_owner
+from ylada_app.models import BillingEvent, Invoice, Subscription
+from ylada_app.services import billing, entitlements
+
+
+def _state(db, tenant_id):
+    db.expire_all()
+    return entitlements.billing_state(db, tenant_id=tenant_id)
+
+
+def _pay_checkout(url: str) -> httpx.Response:
+    page = httpx.get(url)
+    assert page.status_code == 200 and 'id=\'pay\'' in page.text
+    return httpx.post(url + "/pay", follow_redirects=False)
+
+
+def test_trial_checkout_upgrade_past_due_paid_canceled(db, stripe_env, api_url):
+    stripe_env.webhook_url = api_url + "/webhooks/stripe"
+    owner = make_owner(db)
+    state = _state(db, owner.tenant_id)
+    assert (state.status, state.plan_code) == ("trialing", "gratis")
+    assert state.trial_days_left == 14
+
+    url = billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                              role="owner", plan_code="starter", base_url="http://app.test")
+    db.commit()
+    assert url and url.startswith(stripe_env.base_url + "/checkout/")
+    # Nothing changes until Stripe says so: the browser's word is not enough.
+    assert _state(db, owner.tenant_id).status == "trialing"
+
+    done = _pay_checkout(url)
+    assert done.status_code == 303
+    assert done.headers["location"] == "http://app.test/billing?checkout=ok"
+    assert all(code == 200 for _, code in stripe_env.deliveries), stripe_env.deliveries
+    state = _state(db, owner.tenant_id)
+    assert (state.status, state.plan_code) == ("active", "starter")
+    assert state.limits.max_messages_month == 10_000
+    [inv] = billing.list_invoices(db, tenant_id=owner.tenant_id)
+    assert (inv.status, inv.amount_cents) == ("paid", 9_700)
+    assert inv.hosted_url and inv.pdf_url
+
+    # Upgrade with proration: the plan changes when customer.subscription.updated arrives.
+    assert billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                               role="owner", plan_code="pro", base_url="http://app.test") is None
+    state = _state(db, owner.tenant_id)
+    assert state.plan_code == "pro" and state.limits.premium_templates
+    _, _, params = next(r for r in stripe_env.requests if r[0] == "POST"
+                        and r[1].startswith("/v1/subscriptions/"))
+    assert params["proration_behavior"] == "create_prorations"
+    invoices = billing.list_invoices(db, tenant_id=owner.tenant_id)
+    assert sorted(i.amount_cents for i in invoices) == [9_700, 24_700 - 9_700]
+
+    sub_id = db.exec(select(Subscription.provider_subscription_id)
+                     .where(Subscription.tenant_id == owner.tenant_id)).one()
+    stripe_env.fail_payment(sub_id)
+    assert _state(db, owner.tenant_id).status == "past_due"
+    assert _state(db, owner.tenant_id).limits.plan_code == "pro"  # grace while Stripe retries
+    stripe_env.pay_invoice(sub_id)
+    assert _state(db, owner.tenant_id).status == "active"
+
+    billing.set_cancel(db, tenant_id=owner.tenant_id, role="owner", cancel=True)
+    state = _state(db, owner.tenant_id)
+    assert state.status == "active" and state.cancel_at_period_end
+    billing.set_cancel(db, tenant_id=owner.tenant_id, role="owner", cancel=False)
+    assert not _state(db, owner.tenant_id).cancel_at_period_end
+    billing.set_cancel(db, tenant_id=owner.tenant_id, role="owner", cancel=True)
+    stripe_env.end_period(sub_id)
+    state = _state(db, owner.tenant_id)
+    assert state.status == "canceled"
+    assert state.limits.plan_code == "gratis"  # TRIAL_END_STATE=free: back to the free limits
+    kinds = [e.type for e in db.exec(select(BillingEvent).where(
+        BillingEvent.tenant_id == owner.tenant_id)).all()]
+    assert "customer.subscription.deleted" in kinds and "checkout.session.completed" in kinds
+
+
+def test_members_cannot_pay_and_free_plan_is_not_bought(db, stripe_env):
+    import pytest
+
+    from ylada_app.services.errors import FieldErrors, Forbidden
+
+    owner = make_owner(db)
+    with pytest.raises(Forbidden):
+        billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                            role="member", plan_code="pro", base_url="http://x")
+    with pytest.raises(FieldErrors):
+        billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                            role="owner", plan_code="gratis", base_url="http://x")
+    with pytest.raises(FieldErrors):
+        billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                            role="owner", plan_code="<script>", base_url="http://x")
+    assert stripe_env.requests == []
+
+
+def test_stripe_down_is_a_clear_error_and_nothing_is_written(db, stripe_env):
+    import pytest
+
+    from ylada_app.models import BillingAccount
+    from ylada_app.services.billing import PaymentsUnavailable
+
+    owner = make_owner(db)
+    stripe_env.down = True
+    with pytest.raises(PaymentsUnavailable) as info:
+        billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                            role="owner", plan_code="pro", base_url="http://x")
+    assert "Nada foi cobrado" in info.value.message()
+    db.rollback()
+    assert db.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == owner.tenant_id)).first() is None
+
+
+def test_invoices_are_per_tenant(db, stripe_env, api_url):
+    stripe_env.webhook_url = api_url + "/webhooks/stripe"
+    a, b = make_owner(db), make_owner(db)
+    url = billing.choose_plan(db, tenant_id=a.tenant_id, user_id=a.user_id, role="owner",
+                              plan_code="starter", base_url="http://x")
+    db.commit()
+    _pay_checkout(url)
+    db.expire_all()
+    assert len(billing.list_invoices(db, tenant_id=a.tenant_id)) == 1
+    assert billing.list_invoices(db, tenant_id=b.tenant_id) == []
+    assert _state(db, b.tenant_id).status == "trialing"
+    assert db.exec(select(Invoice).where(Invoice.tenant_id == b.tenant_id)).first() is None

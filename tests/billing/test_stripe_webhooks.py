@@ -1,0 +1,114 @@
+"""POST /webhooks/stripe against hostile and unlucky deliveries: bad signatures, replays
+outside the tolerance, duplicates, out-of-order events and unknown types."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlmodel import func, select
+
+from tests.billing.conftest import WHSEC
+from tests.factories import make_owner
+from ylada_app.api import app
+from ylada_app.models import BillingEvent, Subscription
+from ylada_app.services import billing, entitlements
+from ylada_app.testing.fake_stripe import sign
+
+
+def _post(client, event, *, secret=WHSEC, timestamp=None, raw=None):
+    payload = raw if raw is not None else json.dumps(event)
+    return client.post("/webhooks/stripe", content=payload,
+                       headers={"Stripe-Signature": sign(payload, secret, timestamp),
+                                "Content-Type": "application/json"})
+
+
+def _paid_checkout(db, stripe, plan="starter"):
+    """A paid checkout whose events are recorded by the fake but not delivered."""
+    owner = make_owner(db)
+    url = billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                              role="owner", plan_code=plan, base_url="http://x")
+    db.commit()
+    assert httpx.post(url + "/pay", follow_redirects=False).status_code == 303
+    return owner, list(stripe.events)
+
+
+def _events(db):
+    return db.exec(select(func.count()).select_from(BillingEvent)).one()
+
+
+def _status(db, tenant_id):
+    db.expire_all()
+    state = entitlements.billing_state(db, tenant_id=tenant_id)
+    return state.status, state.plan_code
+
+
+def test_bad_signature_and_stale_replay_are_rejected_without_change(db, stripe_env):
+    client = TestClient(app)
+    owner, events = _paid_checkout(db, stripe_env)
+    before = _events(db)
+    created = next(e for e in events if e["type"] == "customer.subscription.created")
+    assert _post(client, created, secret="whsec_wrong").status_code == 400
+    assert _post(client, created, timestamp=int(time.time()) - 301).status_code == 400
+    no_sig = client.post("/webhooks/stripe", content=json.dumps(created))
+    assert no_sig.status_code == 400
+    tampered = json.dumps(created)
+    header = sign(tampered, WHSEC)
+    tampered = tampered.replace('"active"', '"canceled"')
+    assert client.post("/webhooks/stripe", content=tampered,
+                       headers={"Stripe-Signature": header}).status_code == 400
+    assert _post(client, None, raw="not json at all").status_code == 400
+    assert _events(db) == before
+    assert _status(db, owner.tenant_id) == ("trialing", "gratis")
+    # Within the tolerance the same event is accepted.
+    assert _post(client, created, timestamp=int(time.time()) - 200).status_code == 200
+    assert _status(db, owner.tenant_id) == ("active", "starter")
+
+
+def test_unknown_event_types_are_acknowledged_and_ignored(db, stripe_env):
+    client = TestClient(app)
+    event = {"id": "evt_unknown_1", "object": "event", "type": "charge.dispute.created",
+             "created": int(time.time()), "data": {"object": {"id": "dp_1"}}}
+    res = _post(client, event)
+    assert res.status_code == 200 and res.json()["outcome"] == "ignored"
+    res = _post(client, {**event, "id": "evt_weird", "type": "customer.subscription.updated",
+                         "data": {"object": {"id": "sub_nobody", "customer": "cus_nobody"}}})
+    assert res.status_code == 200 and res.json()["outcome"] == "unknown_tenant"
+
+
+def test_duplicates_and_any_order_leave_the_right_final_state(db, stripe_env):
+    client = TestClient(app)
+    owner, events = _paid_checkout(db, stripe_env)
+    sub_id = stripe_env.events_of("customer.subscription.created")[0]["data"]["object"]["id"]
+    stripe_env.fail_payment(sub_id)
+    stripe_env.pay_invoice(sub_id)
+    everything = list(stripe_env.events)
+    shuffled = everything + everything[:3]  # some duplicates
+    random.Random(7).shuffle(shuffled)
+    outcomes = [_post(client, e).json()["outcome"] for e in shuffled]
+    assert outcomes.count("duplicate") == 3
+    assert _status(db, owner.tenant_id) == ("active", "starter")
+    # Replaying all of it again changes nothing.
+    assert {_post(client, e).json()["outcome"] for e in everything} == {"duplicate"}
+    assert _status(db, owner.tenant_id) == ("active", "starter")
+
+
+def test_late_events_do_not_resurrect_a_canceled_subscription(db, stripe_env):
+    client = TestClient(app)
+    owner, events = _paid_checkout(db, stripe_env)
+    for e in events:
+        _post(client, e)
+    sub_id = events[0]["data"]["object"]["id"]
+    stripe_env.fail_payment(sub_id)
+    stripe_env.subscriptions[sub_id]["cancel_at_period_end"] = True
+    deleted = stripe_env.end_period(sub_id) and stripe_env.events_of(
+        "customer.subscription.deleted")[0]
+    failed_update = stripe_env.events_of("customer.subscription.updated")[-1]
+    assert _post(client, deleted).json()["outcome"] == "applied"
+    assert _post(client, failed_update).json()["outcome"] == "stale"
+    assert _status(db, owner.tenant_id)[0] == "canceled"
+    sub = db.exec(select(Subscription).where(Subscription.tenant_id == owner.tenant_id)).one()
+    assert sub.canceled_at is not None

@@ -1,0 +1,45 @@
+"""Payment provider webhooks: POST /webhooks/stripe.
+
+The signature (`Stripe-Signature`, 300 s tolerance) is checked before anything is read; a
+bad or stale signature is a 400 and changes nothing. Verified events are applied once
+(idempotent by event id); unknown event types are acknowledged with 200 and ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ylada_app.core.db import session_scope
+from ylada_app.integrations.payments.base import WebhookRejected
+from ylada_app.integrations.payments.registry import GatewayNotConfigured
+from ylada_app.services import billing_events
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+MAX_BODY = 512 * 1024
+
+
+def _apply(payload: bytes, headers: dict[str, str]) -> str:
+    with session_scope() as session:
+        return billing_events.receive(session, provider="stripe", payload=payload,
+                                      headers=headers)
+
+
+@router.post("/webhooks/stripe")
+async def stripe_webhook(request: Request) -> JSONResponse:
+    payload = await request.body()
+    if len(payload) > MAX_BODY:
+        return JSONResponse({"error": "payload too large"}, status_code=413)
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    try:
+        outcome = await asyncio.to_thread(_apply, payload, headers)
+    except GatewayNotConfigured:
+        return JSONResponse({"error": "stripe is not configured"}, status_code=503)
+    except WebhookRejected as exc:
+        log.warning("stripe webhook rejected: %s", exc)
+        return JSONResponse({"error": "invalid signature or payload"}, status_code=400)
+    return JSONResponse({"received": True, "outcome": outcome})

@@ -1,0 +1,147 @@
+"""Stripe behind the gateway seam: customers, Checkout Sessions for subscriptions, plan
+changes with proration, cancel at period end, the Customer Portal and verified webhooks.
+
+The real `stripe` library is used; `api_base` points it at a local Stripe-compatible server
+in tests and demos.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import stripe
+
+from ylada_app.integrations.payments.base import (
+    CustomerData,
+    GatewayError,
+    GatewayEvent,
+    PlanRef,
+    WebhookRejected,
+)
+
+TOLERANCE_S = 300
+HANDLED = {
+    "checkout.session.completed": "checkout",
+    "customer.subscription.created": "subscription",
+    "customer.subscription.updated": "subscription",
+    "customer.subscription.deleted": "subscription",
+    "invoice.paid": "invoice",
+    "invoice.payment_failed": "invoice",
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _wrapped(fn: F) -> F:
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"{type(exc).__name__}: {exc.user_message or exc}") from exc
+
+    return call  # type: ignore[return-value]
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(self, *, secret_key: str, webhook_secret: str, api_base: str = "") -> None:
+        options: dict[str, Any] = {"max_network_retries": 2}
+        if api_base:
+            options["base_addresses"] = {"api": api_base.rstrip("/")}
+        self.client = stripe.StripeClient(secret_key, **options)
+        self.webhook_secret = webhook_secret
+        self._prices: dict[str, str] = {}
+
+    # --- outbound calls -----------------------------------------------------------------
+    @_wrapped
+    def create_customer(self, customer: CustomerData) -> str:
+        params: dict[str, Any] = {"name": customer.name, "email": customer.email,
+                                  "metadata": {"tenant_id": str(customer.tenant_id)}}
+        if customer.tax_id:
+            params["metadata"]["tax_id"] = customer.tax_id
+        return self.client.v1.customers.create(params=params).id
+
+    @_wrapped
+    def price_id(self, plan: PlanRef) -> str:
+        """The plan's Stripe price, created (product + recurring price) when not configured."""
+        if plan.provider_price_id:
+            return plan.provider_price_id
+        key = f"{plan.code}:{plan.price_cents}:{plan.interval}"
+        if key not in self._prices:
+            product = self.client.v1.products.create(
+                params={"name": f"ylada {plan.name}", "metadata": {"plan": plan.code}})
+            price = self.client.v1.prices.create(params={
+                "product": product.id, "unit_amount": plan.price_cents,
+                "currency": plan.currency.lower(),
+                "recurring": {"interval": plan.interval}, "metadata": {"plan": plan.code}})
+            self._prices[key] = price.id
+        return self._prices[key]
+
+    @_wrapped
+    def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,
+                     success_url: str, cancel_url: str) -> str:
+        meta = {"tenant_id": str(tenant_id), "plan": plan.code}
+        session = self.client.v1.checkout.sessions.create(params={
+            "mode": "subscription", "customer": customer_id,
+            "client_reference_id": str(tenant_id),
+            "line_items": [{"price": self.price_id(plan), "quantity": 1}],
+            "success_url": success_url, "cancel_url": cancel_url,
+            "metadata": meta, "subscription_data": {"metadata": meta},
+            "locale": "pt-BR",
+        })
+        return str(session.url)
+
+    @_wrapped
+    def change_plan(self, *, subscription_id: str, item_id: str | None, plan: PlanRef) -> None:
+        if not item_id:
+            sub = self.client.v1.subscriptions.retrieve(subscription_id)
+            item_id = sub["items"]["data"][0]["id"]
+        self.client.v1.subscriptions.update(subscription_id, params={
+            "items": [{"id": item_id, "price": self.price_id(plan)}],
+            "proration_behavior": "create_prorations",
+            "metadata": {"plan": plan.code},
+        })
+
+    @_wrapped
+    def set_cancel_at_period_end(self, *, subscription_id: str, cancel: bool) -> None:
+        self.client.v1.subscriptions.update(subscription_id,
+                                            params={"cancel_at_period_end": cancel})
+
+    @_wrapped
+    def portal_url(self, *, customer_id: str, return_url: str) -> str | None:
+        portal = self.client.v1.billing_portal.sessions.create(
+            params={"customer": customer_id, "return_url": return_url})
+        return str(portal.url)
+
+    @_wrapped
+    def fetch_subscription(self, subscription_id: str) -> dict[str, Any]:
+        return self.client.v1.subscriptions.retrieve(subscription_id).to_dict()
+
+    # --- inbound webhooks ---------------------------------------------------------------
+    def parse_webhook(self, *, payload: bytes, headers: dict[str, str]) -> GatewayEvent:
+        signature = headers.get("stripe-signature") or ""
+        if not signature or not self.webhook_secret:
+            raise WebhookRejected("missing Stripe-Signature")
+        try:
+            stripe.Webhook.construct_event(payload, signature, self.webhook_secret,
+                                           tolerance=TOLERANCE_S)
+            event = json.loads(payload)
+        except stripe.SignatureVerificationError as exc:
+            raise WebhookRejected(f"bad signature: {exc.user_message or exc}") from None
+        except ValueError:
+            raise WebhookRejected("payload is not JSON") from None
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+            raise WebhookRejected("not an event")
+        obj = (event.get("data") or {}).get("object")
+        etype = str(event.get("type") or "")
+        return GatewayEvent(
+            provider=self.name, event_id=event["id"][:100], type=etype[:80],
+            created=int(event.get("created") or 0),
+            kind=HANDLED.get(etype, "ignored"),
+            data=obj if isinstance(obj, dict) else {},
+        )

@@ -1,0 +1,221 @@
+"""Tenant billing: the plan catalogue, checkout, plan changes, cancel/resume, invoices, usage.
+
+Actions here only ASK the gateway (checkout link, change, cancel); the subscription row
+changes when the provider's verified webhook arrives (services/billing_events.py) or when the
+reconciliation job reads the provider. Owners only: members see the page but cannot pay.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ylada_app.integrations.payments import registry
+from ylada_app.integrations.payments.base import CustomerData, GatewayError, PlanRef
+from ylada_app.models import (
+    BillingAccount,
+    Flow,
+    Instance,
+    Invoice,
+    Plan,
+    Tenant,
+    UsageCounter,
+    User,
+    utcnow,
+)
+from ylada_app.services import entitlements
+from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound, ServiceError
+from ylada_app.services.limits import WARN_RATIO
+
+
+class PaymentsUnavailable(ServiceError):
+    status = 503
+
+
+def plan_catalog(session: Session) -> list[Plan]:
+    return list(session.exec(select(Plan).where(Plan.is_active)
+                             .order_by(Plan.sort_order, Plan.price_cents)).all())
+
+
+def _plan_by_code(session: Session, code: str | None) -> Plan:
+    plan = session.exec(select(Plan).where(Plan.code == (code or ""), Plan.is_active)).first()
+    if plan is None:
+        raise FieldErrors({"plan": "error.plan_unknown"})
+    return plan
+
+
+def _ref(plan: Plan) -> PlanRef:
+    return PlanRef(plan.code, plan.name, plan.price_cents, plan.currency, plan.interval,
+                   plan.stripe_price_id)
+
+
+def _gateway():
+    try:
+        return registry.gateway()
+    except registry.GatewayNotConfigured:
+        raise PaymentsUnavailable("error.payments_unavailable") from None
+
+
+@contextmanager
+def _provider_call():
+    try:
+        yield
+    except GatewayError:
+        raise PaymentsUnavailable("error.payments_failed") from None
+
+
+def _account(session: Session, gw, *, tenant_id: int, user_id: int) -> BillingAccount:
+    account = session.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == tenant_id)).first()
+    if account is not None:
+        return account
+    tenant = session.get(Tenant, tenant_id)
+    user = session.get(User, user_id)
+    if tenant is None or user is None:
+        raise NotFound("error.not_found")
+    with _provider_call():
+        customer_id = gw.create_customer(CustomerData(tenant_id, tenant.name, user.email))
+    account = BillingAccount(tenant_id=tenant_id, provider=gw.name, customer_id=customer_id,
+                             name=tenant.name, email=user.email)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _has_paid_subscription(sub) -> bool:
+    return bool(sub and sub.provider_subscription_id
+                and sub.status in ("active", "past_due", "trialing"))
+
+
+def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
+                plan_code: str | None, base_url: str) -> str | None:
+    """Start paying for `plan_code`: a checkout URL for a first subscription, or a plan change
+    (prorated) on the existing one, which returns None (the webhook confirms it)."""
+    if role != "owner":
+        raise Forbidden("error.owner_only")
+    plan = _plan_by_code(session, plan_code)
+    sub = entitlements.current_subscription(session, tenant_id=tenant_id)
+    if plan.price_cents <= 0:
+        raise FieldErrors({"plan": "error.plan_free_choose"})
+    gw = _gateway()
+    if _has_paid_subscription(sub):
+        if sub.plan_id == plan.id:
+            raise Conflict("error.plan_same")
+        with _provider_call():
+            gw.change_plan(subscription_id=sub.provider_subscription_id,
+                           item_id=sub.provider_item_id, plan=_ref(plan))
+        return None
+    account = _account(session, gw, tenant_id=tenant_id, user_id=user_id)
+    base = base_url.rstrip("/")
+    with _provider_call():
+        return gw.checkout_url(customer_id=account.customer_id, plan=_ref(plan),
+                               tenant_id=tenant_id,
+                               success_url=f"{base}/billing?checkout=ok",
+                               cancel_url=f"{base}/billing?checkout=cancel")
+
+
+def set_cancel(session: Session, *, tenant_id: int, role: str, cancel: bool) -> None:
+    """Cancel at the end of the paid period (or undo it while the period lasts)."""
+    if role != "owner":
+        raise Forbidden("error.owner_only")
+    sub = entitlements.current_subscription(session, tenant_id=tenant_id)
+    if not _has_paid_subscription(sub):
+        raise Conflict("error.no_paid_subscription")
+    with _provider_call():
+        _gateway().set_cancel_at_period_end(subscription_id=sub.provider_subscription_id,
+                                            cancel=cancel)
+
+
+def portal_url(session: Session, *, tenant_id: int, role: str, base_url: str) -> str:
+    if role != "owner":
+        raise Forbidden("error.owner_only")
+    account = session.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == tenant_id)).first()
+    if account is None:
+        raise Conflict("error.no_paid_subscription")
+    with _provider_call():
+        url = _gateway().portal_url(customer_id=account.customer_id,
+                                    return_url=base_url.rstrip("/") + "/billing")
+    if not url:
+        raise PaymentsUnavailable("error.payments_unavailable")
+    return url
+
+
+def list_invoices(session: Session, *, tenant_id: int, limit: int = 24) -> list[Invoice]:
+    return list(session.exec(select(Invoice).where(Invoice.tenant_id == tenant_id)
+                             .order_by(Invoice.created_at.desc()).limit(limit)).all())
+
+
+# --- usage ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Meter:
+    key: str
+    used: int
+    limit: int
+
+    @property
+    def ratio(self) -> float:
+        return (self.used / self.limit) if self.limit > 0 else (1.0 if self.used else 0.0)
+
+    @property
+    def level(self) -> str:
+        """ok | warn (≥ 80 %) | over (at or past the limit)."""
+        if self.limit <= 0:
+            return "over" if self.used else "ok"
+        if self.used >= self.limit:
+            return "over"
+        return "warn" if self.ratio >= WARN_RATIO else "ok"
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    month: str
+    meters: list[Meter]
+    messages_in: int
+    messages_out: int
+    messages_blocked: int
+    history: list[dict[str, int | str]]
+
+
+def usage_report(session: Session, *, tenant_id: int, months: int = 6) -> UsageReport:
+    limits = entitlements.limits_for(session, tenant_id=tenant_id)
+    usage = entitlements.month_usage(session, tenant_id=tenant_id)
+    instances = session.exec(select(func.count()).select_from(Instance).where(
+        Instance.tenant_id == tenant_id, Instance.channel != "simulator")).one()
+    flows = session.exec(select(func.count()).select_from(Flow).where(
+        Flow.tenant_id == tenant_id, Flow.status == "active")).one()
+    meters = [
+        Meter("messages", usage.messages_out, limits.max_messages_month),
+        Meter("ai_tokens", usage.ai_tokens, limits.max_ai_tokens_month),
+        Meter("instances", instances, limits.max_instances),
+        Meter("flows", flows, limits.max_active_flows),
+    ]
+    wanted = _last_months(months)
+    rows = {r.month: r for r in session.exec(select(UsageCounter).where(
+        UsageCounter.tenant_id == tenant_id, UsageCounter.month.in_(wanted))).all()}
+    history = [{"month": m, "messages_in": rows[m].messages_in if m in rows else 0,
+                "messages_out": rows[m].messages_out if m in rows else 0,
+                "ai_tokens": rows[m].ai_tokens if m in rows else 0} for m in wanted]
+    return UsageReport(usage.month, meters, usage.messages_in, usage.messages_out,
+                       usage.messages_blocked, history)
+
+
+def _last_months(n: int) -> list[str]:
+    months: list[str] = []
+    cursor = utcnow().replace(day=1)
+    for _ in range(n):
+        months.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def message_quota_level(session: Session, *, tenant_id: int) -> str:
+    """ok | warn | over for this month's messages (banners on every page)."""
+    limits = entitlements.limits_for(session, tenant_id=tenant_id)
+    usage = entitlements.month_usage(session, tenant_id=tenant_id)
+    return Meter("messages", usage.messages_out, limits.max_messages_month).level

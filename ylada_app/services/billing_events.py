@@ -1,0 +1,270 @@
+"""Apply verified payment-provider events to subscriptions and invoices.
+
+Rules: each event is applied once (a unique row per provider event id); an event older than
+the last one applied to a subscription or invoice changes nothing (providers deliver out of
+order); a canceled Stripe subscription never comes back to life; events for tenants we cannot
+identify are recorded and ignored. The browser never changes subscription state: only this
+module (fed by webhooks) and the reconciliation job (which reads the provider) do.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ylada_app.integrations.payments.base import STRIPE_INVOICE_STATUS, ChargeStatus, GatewayEvent
+from ylada_app.models import (
+    BillingAccount,
+    BillingEvent,
+    Invoice,
+    Plan,
+    Subscription,
+    Tenant,
+    utcnow,
+)
+from ylada_app.models.upsert import insert_ignore
+from ylada_app.services import entitlements
+
+# Stripe's subscription statuses in ours. "incomplete" (first payment not done yet) keeps
+# whatever the tenant had: checkout only counts once paid.
+STATUS_MAP = {
+    "trialing": "trialing", "active": "active", "past_due": "past_due", "unpaid": "past_due",
+    "paused": "past_due", "canceled": "canceled", "incomplete_expired": "canceled",
+}
+
+
+def _ts(value: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value), UTC).replace(tzinfo=None) if value else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _tenant_by_customer(session: Session, provider: str, customer: Any) -> int | None:
+    if not isinstance(customer, str):
+        return None
+    return session.exec(select(BillingAccount.tenant_id).where(
+        BillingAccount.provider == provider, BillingAccount.customer_id == customer)).first()
+
+
+def _tenant_by_subscription(session: Session, provider_sub_id: Any) -> int | None:
+    if not isinstance(provider_sub_id, str):
+        return None
+    return session.exec(select(Subscription.tenant_id).where(
+        Subscription.provider_subscription_id == provider_sub_id)).first()
+
+
+def _known_tenant(session: Session, tenant_id: Any) -> int | None:
+    tid = _int(tenant_id)
+    return tid if tid is not None and session.get(Tenant, tid) is not None else None
+
+
+def resolve_tenant(session: Session, event: GatewayEvent) -> int | None:
+    """Who the event is about. The customer mapping we stored wins over metadata."""
+    obj = event.data
+    sub_id = obj.get("id") if event.kind == "subscription" else obj.get("subscription")
+    if event.kind == "invoice" and not isinstance(sub_id, str):
+        parent = (obj.get("parent") or {}).get("subscription_details") or {}
+        sub_id = parent.get("subscription")
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return (_tenant_by_customer(session, event.provider, obj.get("customer"))
+            or _tenant_by_subscription(session, sub_id)
+            or _known_tenant(session, obj.get("client_reference_id"))
+            or _known_tenant(session, meta.get("tenant_id")))
+
+
+def apply_event(session: Session, event: GatewayEvent) -> str:
+    """Record and apply one verified event; returns the outcome (for the log and tests)."""
+    tenant_id = resolve_tenant(session, event) if event.kind != "ignored" else None
+    new_id = insert_ignore(session, BillingEvent, {
+        "provider": event.provider, "event_id": event.event_id, "type": event.type,
+        "tenant_id": tenant_id, "event_created": event.created, "outcome": "applied",
+        "received_at": utcnow()}, ["provider", "event_id"])
+    if new_id is None:
+        return "duplicate"
+    if event.kind == "ignored":
+        outcome = "ignored"
+    elif tenant_id is None:
+        outcome = "unknown_tenant"
+    elif event.kind == "checkout":
+        outcome = _apply_checkout(session, tenant_id, event)
+    elif event.kind == "subscription":
+        outcome = _apply_subscription(session, tenant_id, event)
+    else:
+        outcome = _apply_invoice(session, tenant_id, event)
+    if outcome != "applied":
+        row = session.get(BillingEvent, new_id)
+        if row is not None:
+            row.outcome = outcome
+            session.add(row)
+    session.flush()
+    if tenant_id is not None:
+        entitlements.forget_limits(tenant_id)
+    return outcome
+
+
+def _subscription_row(session: Session, tenant_id: int) -> Subscription:
+    sub = entitlements.current_subscription(session, tenant_id=tenant_id, for_update=True)
+    if sub is None:
+        free = entitlements.free_plan(session)
+        sub = Subscription(tenant_id=tenant_id, plan_id=free.id if free else 0, status="active")
+        session.add(sub)
+        session.flush()
+    return sub
+
+
+def _ensure_account(session: Session, tenant_id: int, provider: str, customer: Any) -> None:
+    if not isinstance(customer, str) or not customer:
+        return
+    account = session.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == tenant_id)).first()
+    if account is None:
+        tenant = session.get(Tenant, tenant_id)
+        session.add(BillingAccount(tenant_id=tenant_id, provider=provider, customer_id=customer,
+                                   name=tenant.name if tenant else "", email=""))
+        session.flush()
+
+
+def _apply_checkout(session: Session, tenant_id: int, event: GatewayEvent) -> str:
+    obj = event.data
+    _ensure_account(session, tenant_id, event.provider, obj.get("customer"))
+    sub = _subscription_row(session, tenant_id)
+    sub_id = obj.get("subscription")
+    if isinstance(sub_id, str) and sub.provider_subscription_id != sub_id \
+            and sub.provider_event_at <= event.created:
+        # The subscription's own events carry its status; until they arrive (or the
+        # reconciliation job reads Stripe) we only remember which subscription it is.
+        sub.provider = event.provider
+        sub.provider_customer_id = obj.get("customer") if isinstance(obj.get("customer"),
+                                                                       str) else None
+        sub.provider_subscription_id = sub_id
+        sub.updated_at = utcnow()
+        session.add(sub)
+    return "applied"
+
+
+def _plan_for(session: Session, obj: dict[str, Any]) -> Plan | None:
+    items = ((obj.get("items") or {}).get("data") or [{}])
+    price = (items[0] or {}).get("price") or {}
+    price_id = price.get("id") if isinstance(price, dict) else price
+    if isinstance(price_id, str):
+        plan = session.exec(select(Plan).where(Plan.stripe_price_id == price_id)).first()
+        if plan is not None:
+            return plan
+    for meta in ((price.get("metadata") if isinstance(price, dict) else None),
+                 obj.get("metadata")):
+        if isinstance(meta, dict) and isinstance(meta.get("plan"), str):
+            plan = session.exec(select(Plan).where(Plan.code == meta["plan"])).first()
+            if plan is not None:
+                return plan
+    return None
+
+
+def _apply_subscription(session: Session, tenant_id: int, event: GatewayEvent) -> str:
+    obj = event.data
+    sub = _subscription_row(session, tenant_id)
+    same = sub.provider_subscription_id == obj.get("id")
+    if same and event.created < sub.provider_event_at:
+        return "stale"
+    if same and sub.status == "canceled" and event.type != "customer.subscription.deleted":
+        return "stale"  # a canceled Stripe subscription never becomes active again
+    status = "canceled" if event.type == "customer.subscription.deleted" \
+        else STATUS_MAP.get(str(obj.get("status")))
+    # Another subscription than the one we follow: only a newer, live one replaces it.
+    if not same and sub.provider_subscription_id and (
+            event.created < sub.provider_event_at or status in (None, "canceled")):
+        return "stale"
+    _ensure_account(session, tenant_id, event.provider, obj.get("customer"))
+    plan = _plan_for(session, obj)
+    items = (obj.get("items") or {}).get("data") or [{}]
+    item = items[0] or {}
+    sub.provider = event.provider
+    sub.provider_subscription_id = str(obj.get("id"))[:100]
+    if isinstance(obj.get("customer"), str):
+        sub.provider_customer_id = obj["customer"][:100]
+    if isinstance(item.get("id"), str):
+        sub.provider_item_id = item["id"][:100]
+    if plan is not None:
+        sub.plan_id = plan.id
+    if status is not None:
+        sub.status = status
+    period_end = obj.get("current_period_end") or item.get("current_period_end")
+    sub.current_period_end = _ts(period_end) or sub.current_period_end
+    sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+    sub.trial_ends_at = _ts(obj.get("trial_end")) if status == "trialing" else sub.trial_ends_at
+    if status == "canceled":
+        sub.canceled_at = _ts(obj.get("canceled_at") or obj.get("ended_at")) or utcnow()
+    sub.provider_event_at = max(sub.provider_event_at, event.created)
+    sub.updated_at = utcnow()
+    session.add(sub)
+    return "applied"
+
+
+def _apply_invoice(session: Session, tenant_id: int, event: GatewayEvent) -> str:
+    obj = event.data
+    inv_id = obj.get("id")
+    if not isinstance(inv_id, str):
+        return "ignored"
+    status = ChargeStatus.PAID if event.type == "invoice.paid" else ChargeStatus.FAILED
+    invoice = session.exec(select(Invoice).where(Invoice.provider == event.provider,
+                                                 Invoice.provider_invoice_id == inv_id)).first()
+    if invoice is not None and event.created < invoice.provider_event_at:
+        return "stale"
+    if invoice is not None and invoice.status == ChargeStatus.PAID and status != ChargeStatus.PAID:
+        return "stale"  # a paid invoice stays paid
+    if invoice is None:
+        invoice = Invoice(tenant_id=tenant_id, provider=event.provider,
+                          provider_invoice_id=inv_id[:100])
+    lines = ((obj.get("lines") or {}).get("data") or [{}])
+    period = (lines[0] or {}).get("period") or {}
+    invoice.number = str(obj.get("number"))[:60] if obj.get("number") else invoice.number
+    invoice.status = status if status == ChargeStatus.PAID else \
+        STRIPE_INVOICE_STATUS.get(str(obj.get("status")), ChargeStatus.FAILED)
+    if status == ChargeStatus.FAILED:
+        invoice.status = ChargeStatus.FAILED
+    amount = obj.get("amount_paid") if status == ChargeStatus.PAID else obj.get("amount_due")
+    invoice.amount_cents = _int(amount) or _int(obj.get("total")) or 0
+    invoice.currency = str(obj.get("currency") or "brl").upper()[:3]
+    invoice.hosted_url = _url(obj.get("hosted_invoice_url"))
+    invoice.pdf_url = _url(obj.get("invoice_pdf"))
+    invoice.period_start = _ts(period.get("start") or obj.get("period_start"))
+    invoice.period_end = _ts(period.get("end") or obj.get("period_end"))
+    invoice.provider_event_at = event.created
+    session.add(invoice)
+    # The subscription follows its latest invoice (its own "updated" event usually agrees).
+    sub = _subscription_row(session, tenant_id)
+    sub_id = obj.get("subscription") or ((obj.get("parent") or {}).get(
+        "subscription_details") or {}).get("subscription")
+    if sub.provider_subscription_id and sub_id == sub.provider_subscription_id \
+            and event.created >= sub.provider_event_at and sub.status != "canceled":
+        if status == ChargeStatus.FAILED:
+            sub.status = "past_due"
+        elif sub.status == "past_due":
+            sub.status = "active"
+        sub.provider_event_at = event.created
+        sub.updated_at = utcnow()
+        session.add(sub)
+    return "applied"
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(("https://", "http://")):
+        return value[:500]
+    return None
+
+
+def receive(session: Session, *, provider: str, payload: bytes, headers: dict[str, str]) -> str:
+    """Verify a webhook with the provider's gateway and apply it. Raises WebhookRejected."""
+    from ylada_app.integrations.payments import registry
+
+    event = registry.gateway(provider).parse_webhook(payload=payload, headers=headers)
+    return apply_event(session, event)

@@ -1,0 +1,91 @@
+"""Plan limits enforced where things are created: instances, active flows, monthly messages.
+
+Checks lock the tenant's subscription row (PostgreSQL: FOR UPDATE), so two requests racing
+for the last slot cannot both pass. The monthly message quota is reserved inside the
+pipeline's batch transaction with the usage row locked, so concurrent workers never send
+more than the plan allows and the counter always equals what was really queued.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from ylada_app.models import Flow, Instance, UsageCounter
+from ylada_app.models.upsert import insert_ignore
+from ylada_app.services import entitlements
+from ylada_app.services.errors import ServiceError
+
+WARN_RATIO = 0.8
+
+
+class LimitReached(ServiceError):
+    """Over a plan limit: the UI shows the message with a link to upgrade."""
+
+    status = 402
+    upgrade_url = "/billing"
+
+
+def _lock(session: Session, tenant_id: int) -> entitlements.Limits:
+    entitlements.current_subscription(session, tenant_id=tenant_id, for_update=True)
+    return entitlements.limits_for(session, tenant_id=tenant_id)
+
+
+def check_instance_slot(session: Session, *, tenant_id: int) -> None:
+    """A new WhatsApp number must fit in the plan (simulators are free: they send nothing)."""
+    limits = _lock(session, tenant_id)
+    used = session.exec(select(func.count()).select_from(Instance)
+                        .where(Instance.tenant_id == tenant_id,
+                               Instance.channel != "simulator")).one()
+    if used >= limits.max_instances:
+        raise LimitReached("error.limit_instances", limit=limits.max_instances,
+                           plan=limits.plan_name)
+
+
+def check_flow_slot(session: Session, *, tenant_id: int, flow_id: int) -> None:
+    """Activating `flow_id` must fit in the plan (re-activating an active flow always does)."""
+    limits = _lock(session, tenant_id)
+    used = session.exec(select(func.count()).select_from(Flow)
+                        .where(Flow.tenant_id == tenant_id, Flow.status == "active",
+                               Flow.id != flow_id)).one()
+    if used >= limits.max_active_flows:
+        raise LimitReached("error.limit_flows", limit=limits.max_active_flows,
+                           plan=limits.plan_name)
+
+
+def _ensure_counter(session: Session, tenant_id: int, month: str) -> None:
+    insert_ignore(session, UsageCounter, {"tenant_id": tenant_id, "month": month,
+                                          "messages_in": 0, "messages_out": 0,
+                                          "ai_tokens": 0, "messages_blocked": 0},
+                  ["tenant_id", "month"])
+
+
+def reserve_outbound(session: Session, wanted: dict[int, int]) -> dict[int, int]:
+    """How many of the `wanted` outbound messages each tenant may still send this month.
+
+    Locks each tenant's usage row until the caller's transaction ends; the caller counts
+    what it really queued with `count_usage` in the same transaction. Tenants are locked in
+    id order so two batches never deadlock.
+    """
+    month = entitlements.month_key()
+    granted: dict[int, int] = {}
+    for tenant_id in sorted(t for t, n in wanted.items() if n > 0):
+        limit = entitlements.cached_limits(session, tenant_id).max_messages_month
+        stmt = (select(UsageCounter.messages_out)
+                .where(UsageCounter.tenant_id == tenant_id, UsageCounter.month == month)
+                .with_for_update())
+        used = session.exec(stmt).first()
+        if used is None:
+            _ensure_counter(session, tenant_id, month)
+            used = session.exec(stmt).one()
+        granted[tenant_id] = max(0, min(wanted[tenant_id], limit - used))
+    return granted
+
+
+def count_blocked(session: Session, *, tenant_id: int, n: int) -> None:
+    if n <= 0:
+        return
+    session.exec(update(UsageCounter)
+                 .where(UsageCounter.tenant_id == tenant_id,
+                        UsageCounter.month == entitlements.month_key())
+                 .values(messages_blocked=UsageCounter.messages_blocked + n))

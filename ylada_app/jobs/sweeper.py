@@ -2,8 +2,8 @@
 
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
-and fires due delay timers. Processing and delivery are idempotent under the
-conversation lock, so a duplicate job finds nothing to do.
+fires due delay timers, and (once a minute) settles trials that ended. Processing and
+delivery are idempotent under the conversation lock, so a duplicate job finds nothing to do.
 """
 
 from __future__ import annotations
@@ -24,6 +24,23 @@ log = logging.getLogger(__name__)
 STALE_S = 5
 DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 TIMER_JOB = "ylada_app.jobs.conversations.fire_timer"
+
+
+_SETTLE_EVERY_S = 60.0
+_last_settle = [0.0]
+
+
+def settle_billing() -> int:
+    """Trials that ended move to the configured state (at most once a minute)."""
+    import time
+
+    from ylada_app.services.billing_admin import settle_trials
+
+    if time.monotonic() - _last_settle[0] < _SETTLE_EVERY_S:
+        return 0
+    _last_settle[0] = time.monotonic()
+    with session_scope() as session:
+        return settle_trials(session)
 
 
 def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
@@ -57,7 +74,13 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
             enqueue_coalesced(f"out:{cid}", DELIVER_JOB, cid)
     for tid in timers:
         enqueue_coalesced(f"timer:{tid}", TIMER_JOB, tid)
-    return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers)}
+    try:
+        settled = settle_billing()
+    except Exception:  # never let billing bookkeeping stop the message sweeper
+        log.exception("settling trials failed")
+        settled = 0
+    return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers),
+            "trials": settled}
 
 
 def run_forever(interval_s: float = 2.0, stop: threading.Event | None = None) -> None:

@@ -1,0 +1,59 @@
+"""Trials: days left while trialing; at the end the tenant moves to the configured state
+(free plan limits, or blocked with every limit at zero)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import make_owner
+from ylada_app.core.settings import reset_settings_cache
+from ylada_app.models import utcnow
+from ylada_app.services import billing, entitlements, instances
+from ylada_app.services.billing_admin import settle_trials
+from ylada_app.services.limits import LimitReached
+
+
+def test_trial_counts_down_and_ends_on_the_free_plan(db):
+    owner = make_owner(db)
+    now = utcnow()
+    assert entitlements.billing_state(db, tenant_id=owner.tenant_id, now=now).trial_days_left == 14
+    later = now + timedelta(days=13, hours=1)
+    assert entitlements.billing_state(db, tenant_id=owner.tenant_id,
+                                      now=later).trial_days_left == 1
+    ended = entitlements.billing_state(db, tenant_id=owner.tenant_id, now=now + timedelta(days=15))
+    assert ended.status == "expired" and not ended.blocked
+    assert ended.limits.plan_code == "gratis"
+    assert settle_trials(db, now=now + timedelta(days=15)) >= 1
+    db.commit()
+    state = entitlements.billing_state(db, tenant_id=owner.tenant_id, now=now + timedelta(days=15))
+    assert (state.status, state.plan_code, state.trial_days_left) == ("active", "gratis", None)
+
+
+@pytest.fixture
+def blocked_mode(monkeypatch):
+    monkeypatch.setenv("TRIAL_END_STATE", "blocked")
+    reset_settings_cache()
+    entitlements.forget_limits()
+    yield
+    monkeypatch.delenv("TRIAL_END_STATE")
+    reset_settings_cache()
+    entitlements.forget_limits()
+
+
+def test_blocked_mode_stops_everything_until_a_plan_is_paid(db, blocked_mode):
+    owner = make_owner(db)
+    future = utcnow() + timedelta(days=15)
+    state = entitlements.billing_state(db, tenant_id=owner.tenant_id, now=future)
+    assert state.blocked and state.limits.max_messages_month == 0
+    settle_trials(db, now=future)
+    db.commit()
+    state = entitlements.billing_state(db, tenant_id=owner.tenant_id)
+    assert state.status == "canceled" and state.blocked
+    with pytest.raises(LimitReached):
+        instances.create_instance(db, tenant_id=owner.tenant_id, name="Número",
+                                  channel="whatsapp_cloud")
+    db.rollback()
+    report = billing.usage_report(db, tenant_id=owner.tenant_id)
+    assert {m.key: m.limit for m in report.meters}["messages"] == 0

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ylada_app.api import app as api_app
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
@@ -20,10 +21,13 @@ from ylada_app.pages.instances import (
     new_instance_page,
 )
 from ylada_app.pages.login import LoginState, login_page
+from ylada_app.pages.plans import PlansState, plans_page
+from ylada_app.pages.revenue import RevenueState, revenue_page
 from ylada_app.pages.signup import SignupState, signup_page
 from ylada_app.pages.simulator import SimulatorState, simulator_page
 from ylada_app.pages.team import TeamState, team_page
 from ylada_app.pages.tenants import NewTenantState, new_tenant_page
+from ylada_app.pages.usage import UsageState, usage_page
 
 app = rx.App(
     api_transformer=api_app,
@@ -55,6 +59,11 @@ app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)
 app.add_page(admin_tenant_page, route="/admin/tenants/[tid]", title="Empresa · ylada",
              on_load=AdminTenantState.load)
+app.add_page(plans_page, route="/plans", title="Planos · ylada", on_load=PlansState.load)
+app.add_page(billing_page, route="/billing", title="Plano e cobrança · ylada",
+             on_load=PlanBillingState.load)
+app.add_page(usage_page, route="/usage", title="Uso do plano · ylada", on_load=UsageState.load)
+app.add_page(revenue_page, route="/revenue", title="Receita · ylada", on_load=RevenueState.load)
 
 
 @app.register_lifespan_task

@@ -43,7 +43,17 @@ def browser_context_args():
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph):
+def e2e_stripe():
+    """The fake Stripe the app pays through; it delivers signed webhooks to the app."""
+    from ylada_app.testing.fake_stripe import FakeStripe
+
+    fake = FakeStripe(webhook_secret="whsec_e2e_ylada").start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(fake_graph, e2e_stripe):
     """Start the whole app once per session; yields its base URL."""
     from ylada_app.cli import migrate
 
@@ -51,6 +61,7 @@ def app_server(fake_graph):
     migrate(url)
     port = _free_port()
     base = f"http://localhost:{port}"
+    e2e_stripe.webhook_url = f"{base}/webhooks/stripe"
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -59,6 +70,9 @@ def app_server(fake_graph):
         "PUBLIC_BASE_URL": base,
         "REFLEX_API_URL": base,
         "LOGIN_MAX_FAILURES": "50",
+        "STRIPE_SECRET_KEY": "sk_test_e2e",
+        "STRIPE_WEBHOOK_SECRET": e2e_stripe.webhook_secret,
+        "STRIPE_API_BASE": e2e_stripe.base_url,
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("PYTEST_CURRENT_TEST", None)

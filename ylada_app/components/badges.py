@@ -9,7 +9,7 @@ from ylada_app.components.texts import t
 _COLORS = {
     "connected": "green", "active": "green", "draft": "gray", "error": "red",
     "disabled": "gray", "suspended": "red", "trialing": "blue", "past_due": "orange",
-    "canceled": "gray", "inactive": "gray",
+    "canceled": "gray", "inactive": "gray", "expired": "red",
 }
 
 

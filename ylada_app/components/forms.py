@@ -69,10 +69,19 @@ def select_field(
 
 
 def form_error(errors: rx.Var) -> rx.Component:
+    """The form-wide error; over a plan limit it also links to the plans ("_upgrade")."""
     return rx.cond(
         errors.contains("_"),
-        rx.callout(errors["_"], icon="triangle_alert", color_scheme="red", width="100%",
-                   id="form-error"),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle_alert", size=16)),
+            rx.callout.text(
+                errors["_"],
+                rx.cond(errors.contains("_upgrade"),
+                        rx.link(" ", t("usage.upgrade"), " →", href=errors["_upgrade"],
+                                weight="bold", id="upgrade-link")),
+            ),
+            color_scheme="red", width="100%", id="form-error",
+        ),
     )
 
 

@@ -77,10 +77,14 @@ def sidebar() -> rx.Component:
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("users", "nav.team", "/team"),
+                    _nav_item("gauge", "nav.usage", "/usage"),
+                    _nav_item("credit-card", "nav.billing", "/billing"),
                 ),
             ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
             rx.cond(SessionState.is_admin, _nav_item("shield", "nav.admin", "/admin")),
+            rx.cond(SessionState.is_admin,
+                    _nav_item("chart-line", "nav.admin_billing", "/revenue")),
             spacing="1",
             width="100%",
         ),
@@ -119,9 +123,30 @@ def loading_block() -> rx.Component:
     return rx.center(rx.spinner(size="3"), padding="80px", width="100%")
 
 
+def billing_banner() -> rx.Component:
+    """Trial days left, quota warnings, payment problems: one line, with the way out."""
+    return rx.cond(
+        SessionState.banner_text != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon(rx.cond(SessionState.banner_level == "info", "info",
+                                            "triangle-alert"), size=16)),
+            rx.callout.text(
+                SessionState.banner_text, " ",
+                rx.link(t("banner.action"), href="/billing", weight="bold", id="banner-link"),
+            ),
+            color_scheme=rx.match(SessionState.banner_level, ("danger", "red"),
+                                  ("warn", "amber"), "jade"),
+            variant="surface",
+            margin_bottom="20px",
+            id="billing-banner",
+        ),
+    )
+
+
 def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Component:
     """A protected page: nothing of it renders until the session check has passed."""
     body = rx.box(
+        rx.cond(SessionState.authed, billing_banner()),
         rx.cond(ready if ready is not None else SessionState.authed, rx.fragment(*content),
                 loading_block()),
         flex="1",

@@ -219,3 +219,31 @@ def message_quota_level(session: Session, *, tenant_id: int) -> str:
     limits = entitlements.limits_for(session, tenant_id=tenant_id)
     usage = entitlements.month_usage(session, tenant_id=tenant_id)
     return Meter("messages", usage.messages_out, limits.max_messages_month).level
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The one billing notice every page shows (most urgent first); key "" means none."""
+
+    key: str
+    level: str = "info"  # info | warn | danger
+    params: dict[str, int | str] | None = None
+
+
+def banner(session: Session, *, tenant_id: int) -> Banner:
+    state = entitlements.billing_state(session, tenant_id=tenant_id)
+    if state.blocked:
+        return Banner("banner.blocked", "danger")
+    if state.status == "past_due":
+        return Banner("banner.past_due", "danger")
+    usage = entitlements.month_usage(session, tenant_id=tenant_id)
+    meter = Meter("messages", usage.messages_out, state.limits.max_messages_month)
+    if meter.level == "over":
+        return Banner("banner.quota_over", "danger", {"limit": meter.limit})
+    if meter.level == "warn":
+        return Banner("banner.quota_warn", "warn", {"pct": int(meter.ratio * 100)})
+    if state.status == "expired":
+        return Banner("banner.trial_ended_free", "info")
+    if state.status == "trialing" and state.trial_days_left is not None:
+        return Banner("banner.trial", "info", {"days": state.trial_days_left})
+    return Banner("")

@@ -25,6 +25,10 @@ class LimitReached(ServiceError):
     status = 402
     upgrade_url = "/billing"
 
+    def messages(self, lang: str = "pt-BR") -> dict[str, str]:
+        # "_upgrade" tells forms to offer the way out next to the message.
+        return {"_": self.message(lang), "_upgrade": self.upgrade_url}
+
 
 def _lock(session: Session, tenant_id: int) -> entitlements.Limits:
     entitlements.current_subscription(session, tenant_id=tenant_id, for_update=True)

@@ -36,6 +36,8 @@ class SessionState(rx.State):
     tenant_status: str = ""
     tenants: list[dict[str, str]] = []
     flash: str = ""
+    banner_text: str = ""
+    banner_level: str = ""
 
     # --- helpers for substates -------------------------------------------------------
     def _t(self, key: str, **params: object) -> str:
@@ -83,7 +85,15 @@ class SessionState(rx.State):
                 return None, rx.redirect("/admin" if ctx.is_platform_admin else "/tenants/new")
             if ctx.tenant_blocked:
                 return None, rx.redirect("/blocked")
+            await self._load_banner(ctx.tenant_id)
         return ctx, None
+
+    async def _load_banner(self, tenant_id: int) -> None:
+        from ylada_app.services.billing import banner
+
+        notice = await call(banner, tenant_id=tenant_id)
+        self.banner_text = self._t(notice.key, **(notice.params or {})) if notice.key else ""
+        self.banner_level = notice.level
 
     def _error_text(self, exc: ServiceError) -> str:
         return exc.message(self.lang)

@@ -1,0 +1,71 @@
+"""Billing in the browser: a tenant over its instance limit sees the upgrade prompt, pays
+through (fake) Stripe Checkout, the signed webhook activates the plan, and the instance can
+then be created. Also the usage page, the public plans page and the admin revenue page."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import create_instance, signup
+
+
+def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, shot):
+    signup(page, app_server, tenant="Loja Limite")
+    expect(page.locator("#billing-banner")).to_contain_text("14 dia(s)", timeout=15_000)
+    create_instance(page, app_server, "Número principal", channel="whatsapp_cloud")
+
+    page.goto(f"{app_server}/instances/new")
+    page.fill("#field-name", "Número extra")
+    page.click("#channel-whatsapp_cloud")
+    page.click("#create-instance")
+    expect(page.locator("#form-error")).to_contain_text("permite 1", timeout=15_000)
+    shot("billing-limit-reached")
+    page.click("#upgrade-link")
+    page.wait_for_url("**/billing", timeout=15_000)
+    expect(page.locator("#current-plan")).to_have_text("Grátis", timeout=15_000)
+    shot("billing-before")
+
+    page.click("#choose-pro")
+    page.wait_for_url(re.compile(r".*/checkout/cs_test_.*"), timeout=20_000)
+    expect(page.locator("#amount")).to_contain_text("R$ 247,00")
+    page.click("#pay")
+    page.wait_for_url(re.compile(r".*/billing/?\?checkout=ok$"), timeout=20_000)
+    expect(page.locator("#current-plan")).to_have_text("Pro", timeout=20_000)
+    expect(page.locator(".invoice-row")).to_have_count(1, timeout=10_000)
+    expect(page.locator(".invoice-row")).to_contain_text("R$ 247,00")
+    expect(page.locator("#billing-banner")).to_have_count(0)
+    shot("billing-after-checkout")
+
+    create_instance(page, app_server, "Número extra", channel="whatsapp_cloud")
+
+    page.goto(f"{app_server}/usage")
+    expect(page.locator("#meter-instances")).to_contain_text("2", timeout=15_000)
+    expect(page.locator("#meter-instances")).to_contain_text("de 3")
+    shot("usage")
+
+
+def test_public_plans_and_admin_revenue(page, app_server, shot):
+    page.goto(f"{app_server}/plans")
+    expect(page.locator(".plan-card")).to_have_count(4, timeout=15_000)
+    expect(page.locator("#plan-starter")).to_contain_text("R$ 97,00")
+    shot("plans-public")
+    page.goto(f"{app_server}/login")
+    page.fill("#field-email", "admin@ylada.com.br")
+    page.fill("#field-password", "ylada-demo-2026")
+    page.click("#login-submit")
+    page.wait_for_url("**/admin", timeout=30_000)
+    page.goto(f"{app_server}/revenue")
+    expect(page.locator("#mrr")).to_contain_text("R$", timeout=15_000)
+    page.click("#edit-starter")
+    page.fill("#field-max_instances", "-3")
+    page.click("#save-plan")
+    expect(page.locator("#error-max_instances")).to_be_visible(timeout=10_000)
+    page.fill("#field-max_instances", "2")
+    page.click("#save-plan")
+    expect(page.locator("#save-plan")).to_have_count(0, timeout=10_000)
+    shot("admin-revenue")
+    page.reload()
+    page.click("#edit-starter", timeout=15_000)
+    expect(page.locator("#field-max_instances")).to_have_value("2")

@@ -1,0 +1,47 @@
+"""/plans: the public plan catalogue (no login needed)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.layout import logo
+from ylada_app.components.texts import t
+from ylada_app.pages.plan_cards import plan_card, plan_row
+from ylada_app.services import billing
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+
+def _plans(session) -> list[dict[str, str]]:
+    return [plan_row(p) for p in billing.plan_catalog(session)]
+
+
+class PlansState(SessionState):
+    plans: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        self._sync_lang()
+        self.plans = await call(_plans)
+
+
+def plans_page() -> rx.Component:
+    action = rx.link(rx.button(t("plans.start"), width="100%", size="3"), href="/signup",
+                     width="100%")
+    return rx.box(
+        rx.vstack(
+            rx.hstack(logo(), rx.spacer(),
+                      rx.link(t("plans.login"), href="/login"),
+                      rx.button(rx.icon("languages", size=14), t("nav.language"),
+                                variant="ghost", size="1", on_click=SessionState.toggle_lang),
+                      width="100%", align="center", spacing="4"),
+            rx.heading(t("plans.title"), size="8", margin_top="24px"),
+            rx.text(t("plans.subtitle"), size="4", color_scheme="gray"),
+            rx.grid(rx.foreach(PlansState.plans, lambda p: plan_card(p, action)),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4",
+                    width="100%", margin_top="24px"),
+            spacing="3", max_width="1200px", width="100%", margin="0 auto",
+        ),
+        padding="32px", min_height="100vh",
+        background=f"linear-gradient(160deg, {rx.color('jade', 2)} 0%, {rx.color('gray', 2)} 60%)",
+    )

@@ -9,6 +9,20 @@ export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$PORT}"
 export REFLEX_API_URL="${REFLEX_API_URL:-http://localhost:$PORT}"
 ylada migrate >/dev/null
 LOGINS="$(ylada seed --demo)"
+PAYMENTS="Stripe (STRIPE_SECRET_KEY)"
+if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
+  # No Stripe account configured: a local test-payment server stands in for it, so the
+  # demo can go through checkout. Nothing is ever charged. YLADA_DEMO_PAYMENTS=0 turns it off.
+  STRIPE_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  export STRIPE_SECRET_KEY="sk_test_demo" STRIPE_WEBHOOK_SECRET="whsec_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT"
+  python -m ylada_app.testing.fake_stripe --port "$STRIPE_PORT" \
+    --webhook-url "http://localhost:$PORT/webhooks/stripe" \
+    --webhook-secret "$STRIPE_WEBHOOK_SECRET" >/dev/null 2>&1 &
+  STRIPE_PID=$!
+  trap 'kill $STRIPE_PID 2>/dev/null || true' EXIT
+  PAYMENTS="pagamentos de teste locais (nada é cobrado)"
+fi
 cat <<BANNER
 
   ylada está subindo (first start compiles the frontend, ~30 s)
@@ -16,6 +30,7 @@ cat <<BANNER
     URL:            http://localhost:$PORT
 $(printf '%s\n' "$LOGINS" | sed 's/^/    /')
     Banco:          SQLite em .data/ylada.db (jobs em processo, sem Redis)
+    Pagamentos:     $PAYMENTS
 
 BANNER
-exec reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"
+reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"

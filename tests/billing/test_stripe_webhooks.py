@@ -112,3 +112,20 @@ def test_late_events_do_not_resurrect_a_canceled_subscription(db, stripe_env):
     assert _status(db, owner.tenant_id)[0] == "canceled"
     sub = db.exec(select(Subscription).where(Subscription.tenant_id == owner.tenant_id)).one()
     assert sub.canceled_at is not None
+
+
+def test_reconciliation_recovers_lost_subscription_webhooks(db, stripe_env):
+    """Only checkout.session.completed arrives; the reconcile job reads Stripe and the
+    tenant ends up active on the right plan anyway."""
+    from ylada_app.jobs.billing import reconcile_subscription
+
+    client = TestClient(app)
+    owner, events = _paid_checkout(db, stripe_env, plan="pro")
+    completed = next(e for e in events if e["type"] == "checkout.session.completed")
+    assert _post(client, completed).json()["outcome"] == "applied"
+    assert reconcile_subscription(owner.tenant_id) in ("applied", "stale")
+    assert _status(db, owner.tenant_id) == ("active", "pro")
+    # The late original events are older than what reconciliation applied: no change.
+    for e in events:
+        _post(client, e)
+    assert _status(db, owner.tenant_id) == ("active", "pro")

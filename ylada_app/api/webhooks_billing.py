@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ylada_app.core.db import session_scope
+from ylada_app.core.queue import enqueue
 from ylada_app.integrations.payments.base import WebhookRejected
 from ylada_app.integrations.payments.registry import GatewayNotConfigured
 from ylada_app.services import billing_events
@@ -23,10 +24,18 @@ router = APIRouter()
 MAX_BODY = 512 * 1024
 
 
+RECONCILE_JOB = "ylada_app.jobs.billing.reconcile_subscription"
+
+
 def _apply(payload: bytes, headers: dict[str, str]) -> str:
     with session_scope() as session:
-        return billing_events.receive(session, provider="stripe", payload=payload,
-                                      headers=headers)
+        got = billing_events.receive(session, provider="stripe", payload=payload,
+                                     headers=headers)
+    if got.kind == "checkout" and got.outcome == "applied" and got.tenant_id is not None:
+        # Committed: now make sure the subscription's state does not hinge on its own
+        # webhooks arriving (they can be lost); the job reads it from Stripe.
+        enqueue(RECONCILE_JOB, got.tenant_id)
+    return got.outcome
 
 
 @router.post("/webhooks/stripe")

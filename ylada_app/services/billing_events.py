@@ -9,6 +9,7 @@ module (fed by webhooks) and the reconciliation job (which reads the provider) d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -262,9 +263,40 @@ def _url(value: Any) -> str | None:
     return None
 
 
-def receive(session: Session, *, provider: str, payload: bytes, headers: dict[str, str]) -> str:
+@dataclass(frozen=True)
+class Received:
+    outcome: str
+    kind: str
+    tenant_id: int | None
+
+
+def receive(session: Session, *, provider: str, payload: bytes,
+            headers: dict[str, str]) -> Received:
     """Verify a webhook with the provider's gateway and apply it. Raises WebhookRejected."""
     from ylada_app.integrations.payments import registry
 
     event = registry.gateway(provider).parse_webhook(payload=payload, headers=headers)
+    outcome = apply_event(session, event)
+    tenant_id = resolve_tenant(session, event) if event.kind != "ignored" else None
+    return Received(outcome, event.kind, tenant_id)
+
+
+def reconcile(session: Session, *, tenant_id: int) -> str:
+    """Read the tenant's subscription from the provider and apply it as the newest truth
+    (for lost webhooks; queued after each checkout)."""
+    import time
+
+    from ylada_app.integrations.payments import registry
+
+    sub = entitlements.current_subscription(session, tenant_id=tenant_id)
+    if sub is None or not sub.provider_subscription_id:
+        return "nothing"
+    data = registry.gateway(sub.provider or "stripe").fetch_subscription(
+        sub.provider_subscription_id)
+    deleted = data.get("status") == "canceled"
+    event = GatewayEvent(
+        provider=sub.provider or "stripe",
+        event_id=f"reconcile:{sub.provider_subscription_id}:{time.time_ns()}"[:100],
+        type="customer.subscription.deleted" if deleted else "customer.subscription.updated",
+        created=int(time.time()), kind="subscription", data=data)
     return apply_event(session, event)

@@ -129,3 +129,35 @@ def test_invoices_are_per_tenant(db, stripe_env, api_url):
     assert billing.list_invoices(db, tenant_id=b.tenant_id) == []
     assert _state(db, b.tenant_id).status == "trialing"
     assert db.exec(select(Invoice).where(Invoice.tenant_id == b.tenant_id)).first() is None
+
+
+def test_downgrade_is_prorated_without_a_new_charge(db, stripe_env, api_url):
+    stripe_env.webhook_url = api_url + "/webhooks/stripe"
+    owner = make_owner(db)
+    url = billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                              role="owner", plan_code="business", base_url="http://x")
+    db.commit()
+    _pay_checkout(url)
+    assert _state(db, owner.tenant_id).plan_code == "business"
+    billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id, role="owner",
+                        plan_code="starter", base_url="http://x")
+    assert _state(db, owner.tenant_id).plan_code == "starter"
+    assert len(billing.list_invoices(db, tenant_id=owner.tenant_id)) == 1
+
+
+def test_banner_warns_at_80_percent_and_when_the_quota_is_used(db):
+    from ylada_app.models import Plan
+    from ylada_app.services.conversations import count_usage
+
+    owner = make_owner(db)
+    assert billing.banner(db, tenant_id=owner.tenant_id).key == "banner.trial"
+    limit = db.exec(select(Plan).where(Plan.code == "gratis")).one().max_messages_month
+    count_usage(db, tenant_id=owner.tenant_id, messages_out=int(limit * 0.8))
+    db.commit()
+    notice = billing.banner(db, tenant_id=owner.tenant_id)
+    assert notice.key == "banner.quota_warn" and notice.params == {"pct": 80}
+    count_usage(db, tenant_id=owner.tenant_id, messages_out=limit)
+    db.commit()
+    assert billing.banner(db, tenant_id=owner.tenant_id).key == "banner.quota_over"
+    meters = {m.key: m.level for m in billing.usage_report(db, tenant_id=owner.tenant_id).meters}
+    assert meters["messages"] == "over" and meters["instances"] == "ok"

@@ -129,3 +129,36 @@ def test_reconciliation_recovers_lost_subscription_webhooks(db, stripe_env):
     for e in events:
         _post(client, e)
     assert _status(db, owner.tenant_id) == ("active", "pro")
+
+
+def test_signed_events_of_any_shape_never_500(db, stripe_env):
+    """Hypothesis-style sweep: handled event types with hostile object shapes."""
+    client = TestClient(app)
+    owner = make_owner(db)
+    shapes = [None, [], "x", 0, {}, {"id": None}, {"id": ["a"]}, {"id": "sub_x", "items": []},
+              {"id": "sub_x", "items": {"data": "nope"}, "metadata": "x",
+               "customer": {"id": 1}}, {"id": "sub_y", "metadata": {"tenant_id": "abc"}},
+              {"id": "sub_z", "metadata": {"tenant_id": str(owner.tenant_id)},
+               "items": {"data": [None]}, "status": ["active"], "current_period_end": "soon",
+               "trial_end": 10**20},
+              {"id": "in_1", "customer": None, "subscription": {"id": "x"},
+               "lines": {"data": [{"period": []}]}, "amount_paid": "lots",
+               "metadata": {"tenant_id": str(owner.tenant_id)}, "hosted_invoice_url": 5}]
+    types = ["checkout.session.completed", "customer.subscription.created",
+             "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
+             "invoice.payment_failed"]
+    n = 0
+    for etype in types:
+        for shape in shapes:
+            n += 1
+            event = {"id": f"evt_fuzz_{n}", "object": "event", "type": etype,
+                     "created": int(time.time()), "data": {"object": shape}}
+            res = _post(client, event)
+            assert res.status_code == 200, (etype, shape, res.text)
+            assert res.json()["outcome"] != "unusable", (etype, shape)
+    for raw in ["{}", "[]", '{"id": 5}', '{"id": "evt_a", "data": 7}',
+                '{"id": "evt_b", "created": "x"}']:
+        assert _post(client, None, raw=raw).status_code in (200, 400)
+    db.expire_all()
+    assert entitlements.billing_state(db, tenant_id=owner.tenant_id).status in (
+        "trialing", "active", "past_due", "canceled")

@@ -12,6 +12,7 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import enqueue
@@ -51,4 +52,10 @@ async def stripe_webhook(request: Request) -> JSONResponse:
     except WebhookRejected as exc:
         log.warning("stripe webhook rejected: %s", exc)
         return JSONResponse({"error": "invalid signature or payload"}, status_code=400)
+    except DBAPIError:
+        log.exception("stripe webhook: database error (Stripe will retry)")
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    except Exception:  # a verified event of a shape we cannot use: retrying will not help
+        log.exception("stripe webhook: unusable event")
+        return JSONResponse({"received": True, "outcome": "unusable"})
     return JSONResponse({"received": True, "outcome": outcome})

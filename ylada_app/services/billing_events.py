@@ -50,6 +50,22 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _dig(node: Any, *path: str | int) -> Any:
+    """node[path…] for provider JSON of any shape: None where the shape does not fit."""
+    for key in path:
+        if isinstance(key, int):
+            node = node[key] if isinstance(node, list) and len(node) > key else None
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _tenant_by_customer(session: Session, provider: str, customer: Any) -> int | None:
     if not isinstance(customer, str):
         return None
@@ -72,15 +88,17 @@ def _known_tenant(session: Session, tenant_id: Any) -> int | None:
 def resolve_tenant(session: Session, event: GatewayEvent) -> int | None:
     """Who the event is about. The customer mapping we stored wins over metadata."""
     obj = event.data
-    sub_id = obj.get("id") if event.kind == "subscription" else obj.get("subscription")
-    if event.kind == "invoice" and not isinstance(sub_id, str):
-        parent = (obj.get("parent") or {}).get("subscription_details") or {}
-        sub_id = parent.get("subscription")
+    sub_id = obj.get("id") if event.kind == "subscription" else _invoice_subscription(obj)
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     return (_tenant_by_customer(session, event.provider, obj.get("customer"))
             or _tenant_by_subscription(session, sub_id)
             or _known_tenant(session, obj.get("client_reference_id"))
             or _known_tenant(session, meta.get("tenant_id")))
+
+
+def _invoice_subscription(obj: dict[str, Any]) -> str | None:
+    return _str(obj.get("subscription")) or _str(
+        _dig(obj, "parent", "subscription_details", "subscription"))
 
 
 def apply_event(session: Session, event: GatewayEvent) -> str:
@@ -154,8 +172,7 @@ def _apply_checkout(session: Session, tenant_id: int, event: GatewayEvent) -> st
 
 
 def _plan_for(session: Session, obj: dict[str, Any]) -> Plan | None:
-    items = ((obj.get("items") or {}).get("data") or [{}])
-    price = (items[0] or {}).get("price") or {}
+    price = _dig(obj, "items", "data", 0, "price") or {}
     price_id = price.get("id") if isinstance(price, dict) else price
     if isinstance(price_id, str):
         plan = session.exec(select(Plan).where(Plan.stripe_price_id == price_id)).first()
@@ -172,6 +189,8 @@ def _plan_for(session: Session, obj: dict[str, Any]) -> Plan | None:
 
 def _apply_subscription(session: Session, tenant_id: int, event: GatewayEvent) -> str:
     obj = event.data
+    if not _str(obj.get("id")):
+        return "ignored"
     sub = _subscription_row(session, tenant_id)
     same = sub.provider_subscription_id == obj.get("id")
     if same and event.created < sub.provider_event_at:
@@ -186,8 +205,8 @@ def _apply_subscription(session: Session, tenant_id: int, event: GatewayEvent) -
         return "stale"
     _ensure_account(session, tenant_id, event.provider, obj.get("customer"))
     plan = _plan_for(session, obj)
-    items = (obj.get("items") or {}).get("data") or [{}]
-    item = items[0] or {}
+    item = _dig(obj, "items", "data", 0)
+    item = item if isinstance(item, dict) else {}
     sub.provider = event.provider
     sub.provider_subscription_id = str(obj.get("id"))[:100]
     if isinstance(obj.get("customer"), str):
@@ -225,8 +244,8 @@ def _apply_invoice(session: Session, tenant_id: int, event: GatewayEvent) -> str
     if invoice is None:
         invoice = Invoice(tenant_id=tenant_id, provider=event.provider,
                           provider_invoice_id=inv_id[:100])
-    lines = ((obj.get("lines") or {}).get("data") or [{}])
-    period = (lines[0] or {}).get("period") or {}
+    period = _dig(obj, "lines", "data", 0, "period")
+    period = period if isinstance(period, dict) else {}
     invoice.number = str(obj.get("number"))[:60] if obj.get("number") else invoice.number
     invoice.status = status if status == ChargeStatus.PAID else \
         STRIPE_INVOICE_STATUS.get(str(obj.get("status")), ChargeStatus.FAILED)
@@ -243,8 +262,7 @@ def _apply_invoice(session: Session, tenant_id: int, event: GatewayEvent) -> str
     session.add(invoice)
     # The subscription follows its latest invoice (its own "updated" event usually agrees).
     sub = _subscription_row(session, tenant_id)
-    sub_id = obj.get("subscription") or ((obj.get("parent") or {}).get(
-        "subscription_details") or {}).get("subscription")
+    sub_id = _invoice_subscription(obj)
     if sub.provider_subscription_id and sub_id == sub.provider_subscription_id \
             and event.created >= sub.provider_event_at and sub.status != "canceled":
         if status == ChargeStatus.FAILED:

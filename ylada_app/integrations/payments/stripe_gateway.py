@@ -137,11 +137,15 @@ class StripeGateway:
             raise WebhookRejected("payload is not JSON") from None
         if not isinstance(event, dict) or not isinstance(event.get("id"), str):
             raise WebhookRejected("not an event")
-        obj = (event.get("data") or {}).get("object")
+        data = event.get("data")
+        obj = data.get("object") if isinstance(data, dict) else None
         etype = str(event.get("type") or "")
+        created = event.get("created") or 0
+        if not isinstance(created, int) or isinstance(created, bool):
+            raise WebhookRejected("event without a creation time")
         return GatewayEvent(
             provider=self.name, event_id=event["id"][:100], type=etype[:80],
-            created=int(event.get("created") or 0),
+            created=created,
             kind=HANDLED.get(etype, "ignored"),
             data=obj if isinstance(obj, dict) else {},
         )

@@ -35,10 +35,17 @@ class Bubble:
     footer: str
     media_kind: str
     media_url: str
+    media_name: str
     button_label: str
     buttons: list[dict[str, str]]
     rows: list[dict[str, str]]
     status: str
+
+
+def _safe_url(value: object) -> str:
+    """Only http(s) links reach an href/src (a rendered placeholder could hold anything)."""
+    url = str(value or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def _bubble_data(m: simulator.SimMessage) -> Bubble:
@@ -56,10 +63,16 @@ def _bubble_data(m: simulator.SimMessage) -> Bubble:
         id=m.id, direction=m.direction, type=str(p.get("type") or m.type),
         text=m.text or str(p.get("caption") or ""),
         header=str(p.get("header") or ""), footer=str(p.get("footer") or ""),
-        media_kind=str(p.get("kind") or ""), media_url=str(p.get("url") or ""),
+        media_kind=str(p.get("kind") or ""), media_url=_safe_url(p.get("url")),
+        media_name=str(p.get("filename") or "").strip() or _file_name(str(p.get("url") or "")),
         button_label=str(p.get("button_label") or "Opções"),
         buttons=options, rows=rows, status=m.status,
     )
+
+
+def _file_name(url: str) -> str:
+    tail = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return tail[:80] or "arquivo"
 
 
 def _instance_name(session, *, tenant_id: int, instance_id: str) -> str:
@@ -204,10 +217,31 @@ def _bubble(m: rx.Var) -> rx.Component:
         rx.cond(m.header != "", rx.text(m.header, weight="bold", size="2")),
         rx.cond(
             m.type == "media",
-            rx.cond(m.media_kind == "image",
-                    rx.image(src=m.media_url, max_width="220px", border_radius="8px"),
-                    rx.link(rx.hstack(rx.icon("paperclip", size=14), m.media_kind),
-                            href=m.media_url, is_external=True)),
+            rx.match(
+                m.media_kind,
+                ("image", rx.image(src=m.media_url, max_width="220px", border_radius="8px",
+                                   class_name="sim-media-image")),
+                ("video", rx.el.video(src=m.media_url, controls=True, preload="metadata",
+                                      style={"max_width": "240px", "border_radius": "8px"},
+                                      class_name="sim-media-video")),
+                ("audio", rx.el.audio(src=m.media_url, controls=True, preload="none",
+                                      style={"max_width": "240px"},
+                                      class_name="sim-media-audio")),
+                rx.link(
+                    rx.hstack(
+                        rx.center(rx.icon("file-text", size=18, color="white"),
+                                  background="#e55353", border_radius="6px", padding="6px"),
+                        rx.text(m.media_name, size="2", weight="medium", max_width="180px",
+                                overflow="hidden", text_overflow="ellipsis",
+                                white_space="nowrap"),
+                        rx.icon("download", size=14),
+                        align="center", spacing="2", padding="6px",
+                        background=rx.color("gray", 3), border_radius="8px",
+                    ),
+                    href=m.media_url, is_external=True, underline="none",
+                    class_name="sim-media-document",
+                ),
+            ),
         ),
         rx.cond(m.text != "", rx.text(m.text, size="2", white_space="pre-wrap")),
         rx.cond(m.footer != "", rx.text(m.footer, size="1", color_scheme="gray")),

@@ -6,7 +6,11 @@ Each contact alternates "oi" (→ the menu with buttons) and a tap on "Ver catá
 text), sending its next message once the previous one was answered. Prints ONE line:
 
 bench: replied_per_s=… ack_p50_ms=… ack_p99_ms=… reply_p50_ms=… reply_p99_ms=… lost=…
-duplicated=… out_of_order=…
+duplicated=… out_of_order=… api_cpu_ms_per_msg=… worker_cpu_ms_per_reply=…
+
+BENCH_RATE=N caps the offered load at N messages/s (0, the default, lets every contact send
+as fast as it is answered: the saturation point). CPU milliseconds per message show where the
+time goes independently of what else the machine is doing.
 """
 
 from __future__ import annotations
@@ -65,13 +69,21 @@ def prepare_database(graph_url: str) -> tuple[str, str]:
 
     reset_settings_cache()
     migrate(url)
+    from sqlmodel import select
+
     from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+    from ylada_app.models import Plan, Subscription
     from ylada_app.services import auth, flows, instances, seed
 
     with session_scope() as s:
         seed.seed_plans(s)
         _, tenant = auth.signup(s, name="Bench", email="bench@exemplo.com.br",
                                 password="bench-12345", tenant_name="Loja Bench")
+        # A paying tenant whose monthly quota the benchmark cannot exhaust.
+        business = s.exec(select(Plan).where(Plan.code == "business")).one()
+        business.max_messages_month = 100_000_000
+        s.add(Subscription(tenant_id=tenant.id, plan_id=business.id, status="active"))
+        s.flush()
         inst = instances.create_instance(s, tenant_id=tenant.id, name="Bench",
                                          channel="whatsapp_cloud")
         instances.connect_whatsapp(s, tenant_id=tenant.id, instance_id=inst.id,
@@ -142,6 +154,17 @@ async def run(seconds: float, n_contacts: int, api: str, key: str, graph) -> dic
                 for i in range(n_contacts)}
     acks: list[float] = []
     stop_at = time.time() + seconds
+    rate = float(os.environ.get("BENCH_RATE", "0"))
+    next_slot = [time.time()]
+
+    async def paced() -> None:
+        """Open-loop pacing: one send slot every 1/rate seconds across all contacts."""
+        if rate <= 0:
+            return
+        slot = next_slot[0] = max(next_slot[0] + 1.0 / rate, time.time())
+        delay = slot - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
     path = f"/webhooks/whatsapp/{key}"
 
     async def collect():
@@ -165,6 +188,7 @@ async def run(seconds: float, n_contacts: int, api: str, key: str, graph) -> dic
             else:
                 msg, kind = samples.button_reply(c.wa_id, "catalogo", "Ver catálogo"), "text"
             raw, headers = samples.signed(samples.inbound_webhook(PNID, [msg]), SECRET)
+            await paced()
             c.event.clear()
             t0 = time.time()
             c.sent.append(t0)
@@ -252,6 +276,21 @@ def start_processes(db_url: str, graph_url: str, workers: int, api_workers: int)
     return api, procs
 
 
+def cpu_seconds(procs) -> tuple[float, float]:
+    """(API, workers) CPU seconds used so far, children included."""
+    import psutil
+
+    totals = [0.0, 0.0]
+    for i, p in enumerate(procs):
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(p.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = proc.cpu_times()
+                    totals[0 if i == 0 else 1] += t.user + t.system
+    return totals[0], totals[1]
+
+
 def stop_processes(procs) -> None:
     for p in procs:
         with contextlib.suppress(ProcessLookupError):
@@ -277,7 +316,11 @@ def main() -> int:
     db_url, key = prepare_database(graph_url)
     api, procs = start_processes(db_url, graph_url, workers, api_workers)
     try:
+        cpu0 = cpu_seconds(procs)
         result = asyncio.run(run(seconds, n_contacts, api, key, graph))
+        cpu1 = cpu_seconds(procs)
+        result["api_cpu_ms_per_msg"] = (cpu1[0] - cpu0[0]) * 1000 / max(result["sent"], 1)
+        result["worker_cpu_ms_per_reply"] = (cpu1[1] - cpu0[1]) * 1000 / max(result["replied"], 1)
     finally:
         stop_processes(procs)
         graph.stop()
@@ -285,9 +328,11 @@ def main() -> int:
           f", {workers} workers, {api_workers} API process(es); reply mean "
           f"{result['reply_mean_ms']:.0f} ms", file=sys.stderr)
     print("bench: " + " ".join(
-        f"{k}={result[k]:.0f}" if isinstance(result[k], float) else f"{k}={result[k]}"
+        f"{k}={result[k]:.1f}" if k.endswith("cpu_ms_per_msg") or k.endswith("per_reply")
+        else f"{k}={result[k]:.0f}" if isinstance(result[k], float) else f"{k}={result[k]}"
         for k in ("replied_per_s", "ack_p50_ms", "ack_p99_ms", "reply_p50_ms", "reply_p99_ms",
-                  "lost", "duplicated", "out_of_order")))
+                  "lost", "duplicated", "out_of_order", "api_cpu_ms_per_msg",
+                  "worker_cpu_ms_per_reply")))
     return 0
 
 

@@ -6,11 +6,21 @@ from ylada_app.models.billing import Plan, Subscription
 from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
 from ylada_app.models.flow import Flow, FlowVersion
 from ylada_app.models.instance import Instance
+from ylada_app.models.marketplace import (
+    AutomationTemplate,
+    AutomationTemplateVersion,
+    TemplatePurchase,
+    TenantTemplate,
+)
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
 __all__ = [
     "AnalyticsEvent",
+    "AutomationTemplate",
+    "AutomationTemplateVersion",
+    "TemplatePurchase",
+    "TenantTemplate",
     "Contact",
     "Conversation",
     "Flow",

@@ -164,11 +164,14 @@ def definitions_from_db(*, instance_id: int | None, flow_id: int | None) -> dict
 def template_definition(slug: str) -> dict | None:
     """A packaged marketplace template's flow with its default parameter values."""
     from ylada_app.services.marketplace import packaged_template
-    from ylada_app.services.template_params import apply_params, default_values
 
     data = packaged_template(slug)
-    if data is None:
-        return None
+    return None if data is None else _template_flow(data)
+
+
+def _template_flow(data: dict) -> dict:
+    from ylada_app.services.template_params import apply_params, default_values
+
     return apply_params(data["flow"], default_values(data.get("parameters") or []))
 
 
@@ -226,6 +229,8 @@ def validate_files(paths: list[str], out: TextIO = sys.stdout) -> int:
             out.write(f"{path}: erro: JSON ilegível ({exc})\n")
             status = 1
             continue
+        if isinstance(data, dict) and "slug" in data and isinstance(data.get("flow"), dict):
+            data = _template_flow(data)  # a marketplace template file: its flow, defaults applied
         report = validate_flow(data)
         for issue in report.errors:
             out.write(f"{path}: erro: {issue.message}\n")

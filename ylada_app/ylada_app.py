@@ -6,6 +6,12 @@ import reflex as rx
 
 from ylada_app.api import app as api_app
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.admin_templates import (
+    AdminTemplateEditState,
+    AdminTemplatesState,
+    admin_template_edit_page,
+    admin_templates_page,
+)
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
@@ -20,6 +26,8 @@ from ylada_app.pages.instances import (
     new_instance_page,
 )
 from ylada_app.pages.login import LoginState, login_page
+from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
+from ylada_app.pages.marketplace_template import TemplateState, template_page
 from ylada_app.pages.signup import SignupState, signup_page
 from ylada_app.pages.simulator import SimulatorState, simulator_page
 from ylada_app.pages.team import TeamState, team_page
@@ -55,6 +63,14 @@ app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)
 app.add_page(admin_tenant_page, route="/admin/tenants/[tid]", title="Empresa · ylada",
              on_load=AdminTenantState.load)
+app.add_page(marketplace_page, route="/marketplace", title="Marketplace · ylada",
+             on_load=MarketplaceState.load)
+app.add_page(template_page, route="/marketplace/[slug]", title="Template · ylada",
+             on_load=TemplateState.load)
+app.add_page(admin_templates_page, route="/admin/templates", title="Templates · ylada",
+             on_load=AdminTemplatesState.load)
+app.add_page(admin_template_edit_page, route="/admin/templates/[tid]",
+             title="Editar template · ylada", on_load=AdminTemplateEditState.load)
 
 
 @app.register_lifespan_task

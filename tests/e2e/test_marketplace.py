@@ -66,6 +66,9 @@ def test_tenant_tries_and_installs_a_template(page: Page, app_server, shot):
     expect(page.locator(".try-out").last).to_contain_text("R$ 7,50")
     shot("marketplace-wizard-preview")
     page.click("#wizard-preview-next")
+    expect(page.locator("#wizard-other-flows")).to_contain_text("Menu da loja")
+    shot("marketplace-wizard-activate")
+    page.click("#wizard-replace")  # keep the demo menu active (other tests talk to it)
     page.click("#wizard-activate")
     expect(page.locator("#wizard-done")).to_be_visible(timeout=20_000)
     expect(page.locator(".install-row")).to_have_count(1)
@@ -95,12 +98,16 @@ def test_premium_template_is_locked_for_the_demo_plan(page: Page, app_server, sh
     shot("marketplace-premium-locked")
 
 
-def test_admin_lists_templates_with_stats_and_opens_the_editor(page: Page, app_server, shot):
-    page.goto(f"{app_server}/login")
+def _admin_login(page: Page, base: str) -> None:
+    page.goto(f"{base}/login")
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")
     page.wait_for_url("**/admin", timeout=30_000)
+
+
+def test_admin_lists_templates_with_stats_and_opens_the_editor(page: Page, app_server, shot):
+    _admin_login(page, app_server)
     page.click("#nav-admin-templates")
     page.wait_for_url("**/admin/templates")
     expect(page.locator(".admin-template-row")).to_have_count(5, timeout=20_000)
@@ -113,3 +120,36 @@ def test_admin_lists_templates_with_stats_and_opens_the_editor(page: Page, app_s
     page.click("#save-template")
     expect(page.locator("#template-issues")).to_contain_text("tipo deve ser", timeout=10_000)
     shot("admin-template-edit")
+
+
+def test_admin_publishes_a_new_version_and_the_tenant_upgrades(page: Page, app_server, shot):
+    _admin_login(page, app_server)
+    page.goto(f"{app_server}/admin/templates")
+    row = page.locator(".admin-template-row", has_text="delivery-cardapio")
+    expect(row.locator(".stat-installs")).to_have_text("1", timeout=20_000)
+    expect(row.locator(".stat-active")).to_have_text("1")
+    row.get_by_role("button", name="Editar").click()
+    expect(page.locator("#field-slug")).to_have_value("delivery-cardapio", timeout=20_000)
+    flow = page.locator("#field-flow").input_value()
+    assert "O que vai ser hoje?" in flow
+    page.fill("#field-flow", flow.replace("O que vai ser hoje?", "Qual é a fome de hoje?"))
+    page.click("#save-template")
+    expect(page.locator("#template-issues")).to_have_count(0)
+    page.wait_for_timeout(1000)
+    page.fill("#field-changelog", "Nova saudação no menu")
+    page.click("#publish-template")
+    expect(page.get_by_text("v2 · ")).to_be_visible(timeout=20_000)
+    shot("admin-template-published")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    login(page, app_server, DEMO_OWNER_EMAIL, DEMO_PASSWORD)
+    page.goto(f"{app_server}/marketplace")
+    install = page.locator(".install-row", has_text="Delivery")
+    expect(install.locator(".update-badge")).to_contain_text("atualização disponível",
+                                                             timeout=20_000)
+    expect(install).to_contain_text("Nova saudação no menu")
+    shot("marketplace-update-available")
+    install.locator(".upgrade-button").click()
+    expect(install.locator(".update-badge")).to_have_count(0, timeout=20_000)
+    expect(install).to_contain_text("v2")
+    shot("marketplace-updated")

@@ -375,3 +375,23 @@ def test_money_parsing_and_number_placeholder():
     flow = {"a": "{{param.x|number}} e {{ param.x }}", "b": ["{{param.y}}"], "{{param.x}}": 1}
     out = apply_params(flow, {"x": "R$ 12,50", "y": "ok"})
     assert out == {"a": "12.5 e R$ 12,50", "b": ["ok"], "{{param.x}}": 1}
+
+
+def test_replace_active_deactivates_the_instances_other_flows(db):
+    owner = make_owner(db)
+    inst, other_inst = make_instance(db, owner.tenant_id), make_instance(db, owner.tenant_id)
+    menu = flows.import_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name="Menu",
+                             raw_json=json.dumps(_minimal_flow("oi")), activate=True).flow
+    elsewhere = flows.import_flow(db, tenant_id=owner.tenant_id, instance_id=other_inst.id,
+                                  name="Outro", raw_json=json.dumps(_minimal_flow("oi")),
+                                  activate=True).flow
+    assert [f.id for f in marketplace.other_active_flows(
+        db, tenant_id=owner.tenant_id, instance_id=inst.id)] == [menu.id]
+    tt = marketplace.install_template(db, tenant_id=owner.tenant_id, slug=FREE,
+                                      instance_id=inst.id, values=DELIVERY_VALUES,
+                                      replace_active=True)
+    db.commit()
+    db.refresh(menu)
+    db.refresh(elsewhere)
+    assert menu.status == "inactive" and elsewhere.status == "active"
+    assert list(flows.active_definitions(db, instance_id=inst.id)) == [str(tt.flow_id)]

@@ -51,6 +51,11 @@ def _detail(session, *, tenant_id: int, slug: str) -> dict:
     }
 
 
+def _active_flow_names(session, *, tenant_id: int, instance_id: str) -> list[str]:
+    return [f.name for f in marketplace.other_active_flows(session, tenant_id=tenant_id,
+                                                           instance_id=instance_id)]
+
+
 def _line(message: dict) -> ChatLine:
     from ylada_app.chat_cli import render
 
@@ -83,6 +88,8 @@ class TemplateState(SessionState):
     instance_id: str = ""
     busy: bool = False
     installed_instance: str = ""
+    active_flows: list[str] = []
+    replace_active: bool = True
 
     def _slug(self) -> str:
         return path_segment(self.router.url.path, 1)
@@ -188,6 +195,8 @@ class TemplateState(SessionState):
         self.instance_id = chosen
         self._definition = await call(marketplace.personalized_flow, slug=self._slug(),
                                       values=self.values)
+        self.active_flows = await call(_active_flow_names, tenant_id=ctx.tenant_id,
+                                       instance_id=chosen)
         self._reset_chat()
         self.errors, self.step = {}, 3
         return None
@@ -195,6 +204,10 @@ class TemplateState(SessionState):
     @rx.event
     def to_activate(self):
         self.step = 4
+
+    @rx.event
+    def set_replace_active(self, value: bool):
+        self.replace_active = bool(value)
 
     @rx.event
     async def activate(self):
@@ -207,7 +220,8 @@ class TemplateState(SessionState):
         yield
         try:
             await call(marketplace.install_template, tenant_id=ctx.tenant_id,
-                       slug=self._slug(), instance_id=self.instance_id, values=self.values)
+                       slug=self._slug(), instance_id=self.instance_id, values=self.values,
+                       replace_active=self.replace_active and bool(self.active_flows))
         except FieldErrors as exc:
             self.errors = self._field_errors(exc)
             self.step = 2 if "instance_id" in self.errors else 1
@@ -395,6 +409,12 @@ def _wizard() -> rx.Component:
     )
     step4 = rx.vstack(
         rx.text(t("mkt.activate_hint"), size="2"),
+        rx.cond(s.active_flows.length() > 0, rx.callout.root(
+            rx.callout.text(t("mkt.other_flows"), " ", rx.text.strong(s.active_flows.join(", "))),
+            rx.hstack(rx.checkbox(checked=s.replace_active, on_change=s.set_replace_active,
+                                  id="wizard-replace"),
+                      rx.text(t("mkt.replace_active"), size="2"), align="center"),
+            color_scheme="amber", width="100%", id="wizard-other-flows")),
         rx.hstack(nav_back, rx.button(rx.icon("zap", size=14), t("mkt.activate"),
                                       on_click=s.activate, loading=s.busy,
                                       id="wizard-activate", color_scheme="jade"),

@@ -202,7 +202,10 @@ def template_detail(session: Session, *, tenant_id: int, slug: str) -> TemplateD
     installs = list_installs(session, tenant_id=tenant_id, slug=template.slug)
     return TemplateDetail(
         card=_card(session, tenant_id=tenant_id, template=template, installed=bool(installs)),
-        parameters=[dict(p) for p in version.parameters], outline=outline(version.flow),
+        parameters=[dict(p) for p in version.parameters],
+        outline=[line for line in outline(apply_params(version.flow,
+                                                       default_values(version.parameters)))
+                 if line["kind"] != "set_variable"],
         installs=installs)
 
 
@@ -231,9 +234,20 @@ def _checked_definition(version: AutomationTemplateVersion, values: dict[str, An
     return clean, definition
 
 
+def other_active_flows(session: Session, *, tenant_id: int, instance_id: int | str
+                       ) -> list[Flow]:
+    """The instance's active flows: they may answer the same words (oi, menu) first."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    return [f for f in flows_service.list_flows(session, tenant_id=tenant_id,
+                                                instance_id=inst.id) if f.status == "active"]
+
+
 def install_template(session: Session, *, tenant_id: int, slug: str,
-                     instance_id: int | str | None, values: dict[str, Any] | None
-                     ) -> TenantTemplate:
+                     instance_id: int | str | None, values: dict[str, Any] | None,
+                     replace_active: bool = False) -> TenantTemplate:
+    """Install on one of the tenant's instances. `replace_active` first deactivates the
+    instance's other active flows, so the template answers "oi"/"menu" itself (flows that
+    share a trigger answer in creation order)."""
     template = _by_slug(session, slug)
     if not can_use(session, tenant_id=tenant_id, template=template):
         raise Forbidden("error.template_premium")
@@ -249,6 +263,10 @@ def install_template(session: Session, *, tenant_id: int, slug: str,
         TenantTemplate.instance_id == inst.id, TenantTemplate.flow_id.is_not(None))).first()
     if existing is not None:
         raise Conflict("error.template_already_installed")
+    if replace_active:
+        for other in other_active_flows(session, tenant_id=tenant_id, instance_id=inst.id):
+            flows_service.set_active(session, tenant_id=tenant_id, flow_id=other.id,
+                                     active=False)
     flow = flows_service.create_flow(session, tenant_id=tenant_id, instance_id=inst.id,
                                      name=template.name[:80], definition=definition)
     flows_service.publish(session, tenant_id=tenant_id, flow_id=flow.id, activate=True)

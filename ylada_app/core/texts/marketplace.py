@@ -97,6 +97,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Vamos criar um fluxo independente na instância escolhida e ativá-lo. Você pode editá-lo depois.",
         "We will create an independent flow on the chosen instance and activate it. You can edit it later.",
     ),
+    "mkt.other_flows": (
+        "Esta instância já tem fluxos ativos, que respondem primeiro a palavras como “oi” e “menu”:",
+        "This instance already has active flows, which answer words such as “hi” and “menu” first:",
+    ),
+    "mkt.replace_active": (
+        "Desativar esses fluxos ao ativar o template (recomendado)",
+        "Deactivate those flows when activating the template (recommended)",
+    ),
     "mkt.cat.vendas": ("Vendas", "Sales"),
     "mkt.cat.atendimento": ("Atendimento", "Support"),
     "mkt.cat.agendamento": ("Agendamento", "Scheduling"),

@@ -314,6 +314,7 @@ def test_admin_save_validates_flow_parameters_and_placeholders(db):
             db, admin, slug="Bad Slug", name="x", category="nope", niche="nope", price="abc",
             flow="{not json", parameters="[]")
     assert set(exc.value.errors) == {"slug", "name", "category", "niche", "price", "flow"}
+    assert exc.value.messages()["flow"].startswith("Não consegui ler")
     with pytest.raises(marketplace.TemplateInvalid) as exc:
         marketplace.admin_save_template(
             db, admin, slug="tpl-ok", name="Template ok", category="vendas", niche="delivery",
@@ -321,6 +322,7 @@ def test_admin_save_validates_flow_parameters_and_placeholders(db):
             parameters=json.dumps([{"key": "loja", "type": "money", "label": "L",
                                     "default": "abc"}]))
     assert any("não é válido" in i for i in exc.value.issues)
+    assert set(exc.value.errors) == {"parameters"}
     with pytest.raises(marketplace.TemplateInvalid) as exc:
         marketplace.admin_save_template(
             db, admin, slug="tpl-ok", name="Template ok", category="vendas", niche="delivery",

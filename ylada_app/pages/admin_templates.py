@@ -63,7 +63,8 @@ def _row(r: rx.Var) -> rx.Component:
     s = AdminTemplatesState
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(r["name"], weight="medium"),
-                                rx.text(r["slug"], size="1", color_scheme="gray"), spacing="0")),
+                                rx.text(r["slug"], size="1", color_scheme="gray"), spacing="0"),
+                      min_width="220px"),
         rx.table.cell(SessionState.tr["niche." + r["niche"]]),
         rx.table.cell(r["price"]),
         rx.table.cell(rx.cond(r["version"] == "0", t("adm_tpl.never_published"),

@@ -506,7 +506,9 @@ def admin_save_template(session: Session, actor: AuthContext, *,
         v.fail("parameters", "error.template_params_json")
     issues = [] if v.errors else check_template(flow_value, params_value)
     if issues:
-        v.fail("flow", "error.flow_invalid")
+        bad_params = bool(check_declarations(params_value))
+        v.fail("parameters" if bad_params else "flow",
+               "error.template_params_invalid" if bad_params else "error.flow_invalid")
     if v.errors:
         raise TemplateInvalid(v.errors, issues, v.params)
     if template is None:

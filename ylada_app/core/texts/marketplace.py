@@ -29,6 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.template_params_json": (
         "Os parâmetros devem ser uma lista JSON válida.", "Parameters must be a valid JSON list.",
     ),
+    "error.template_params_invalid": ("Os parâmetros têm problemas; veja a lista abaixo.", "The parameters have problems; see the list below."),
     "error.instance_choose": ("Escolha uma das suas instâncias.", "Choose one of your instances."),
     "error.param_url": ("Informe um link começando com https://", "Enter a link starting with https://"),
     "error.param_money": ("Informe um valor em reais, por exemplo 12,50.", "Enter an amount in reais, e.g. 12,50."),

@@ -274,6 +274,16 @@ def test_delivery_order_address_fee_payment_and_hours():
     reply = c.say("Confirmar pedido")
     assert "Pedido confirmado" in reply and "pix@nona.com" not in reply and c.status == "human"
     assert "cliente-delivery" in c.chat.contact["tags"]
+    # order tracking: "em preparo" while the store has it; when the store hands the
+    # conversation back to the bot, the customer is told it left for delivery
+    assert c.say("cadê meu pedido?") == ""  # a human has the conversation
+    sent = c.chat._run({"kind": "resume_bot"})
+    assert "saiu para entrega" in sent[0]["text"] and "Rua das Palmeiras, 45" in sent[0]["text"]
+    c.say("menu")
+    assert "saiu para entrega" in c.say("Acompanhar pedido")
+    c3 = chat_for("delivery-cardapio")
+    c3.say("oi")
+    assert "Não encontrei um pedido" in c3.say("Acompanhar pedido")
     # Pix shows the key; emptying the cart starts over
     c2 = chat_for("delivery-cardapio", chave_pix="pix@nona.com")
     c2.say("cardápio")
@@ -286,6 +296,7 @@ def test_delivery_order_address_fee_payment_and_hours():
     c2.say("Av. Brasil, 1000")
     c2.say("pix")
     assert "pix@nona.com" in c2.say("Confirmar pedido")
+    assert c2.vars["pedido_status"].startswith("em preparo")
 
 
 @pytest.mark.parametrize("slug", SLUGS)

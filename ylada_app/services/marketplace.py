@@ -576,8 +576,16 @@ def packaged_templates() -> list[dict]:
     return [json.loads(p.read_text("utf-8")) for p in sorted(TEMPLATES_DIR.glob("*.json"))]
 
 
-def packaged_template(slug: str) -> dict | None:
-    return next((t for t in packaged_templates() if t.get("slug") == slug), None)
+def packaged_template(name: str) -> dict | None:
+    """A packaged template by slug, or by a short name when only one matches: its niche
+    ("delivery", "distribuidores") or the start of its slug ("distribuidor")."""
+    templates = packaged_templates()
+    for test in (lambda t: t.get("slug") == name, lambda t: t.get("niche") == name,
+                 lambda t: str(t.get("slug", "")).startswith(f"{name}-")):
+        found = [t for t in templates if test(t)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def seed_templates(session: Session) -> int:

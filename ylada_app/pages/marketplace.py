@@ -93,14 +93,20 @@ class MarketplaceState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(marketplace.upgrade_install, tenant_id=ctx.tenant_id,
-                       install_id=install_id, overwrite_edits=overwrite)
-        except ServiceError as exc:
-            await self._refresh(ctx.tenant_id)
-            return rx.toast.error(self._error_text(exc))
+        toast = await upgrade_install(self, ctx.tenant_id, install_id, overwrite)
         await self._refresh(ctx.tenant_id)
-        return rx.toast.success(self._t("mkt.updated"))
+        return toast
+
+
+async def upgrade_install(state: SessionState, tenant_id: int, install_id: str,
+                          overwrite: bool):
+    """Upgrade one of the tenant's installs; the toast to show (both marketplace pages)."""
+    try:
+        await call(marketplace.upgrade_install, tenant_id=tenant_id, install_id=install_id,
+                   overwrite_edits=overwrite)
+    except ServiceError as exc:
+        return rx.toast.error(state._error_text(exc))
+    return rx.toast.success(state._t("mkt.updated"))
 
 
 def label_of(prefix: str, value: rx.Var) -> rx.Var:

@@ -13,7 +13,12 @@ from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
-from ylada_app.pages.marketplace import install_rows, installs_table, template_badges
+from ylada_app.pages.marketplace import (
+    install_rows,
+    installs_table,
+    template_badges,
+    upgrade_install,
+)
 from ylada_app.services import instances, marketplace
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.state.calls import call
@@ -243,13 +248,9 @@ class TemplateState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(marketplace.upgrade_install, tenant_id=ctx.tenant_id,
-                       install_id=install_id, overwrite_edits=overwrite)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        toast = await upgrade_install(self, ctx.tenant_id, install_id, overwrite)
         self.installs = await call(install_rows, tenant_id=ctx.tenant_id, slug=self._slug())
-        return rx.toast.success(self._t("mkt.updated"))
+        return toast
 
 
 # --- components ---------------------------------------------------------------------------------

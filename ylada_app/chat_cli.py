@@ -133,13 +133,14 @@ class TerminalChat:
                 self.out.write("     (conversa transferida para um atendente humano)\n")
 
 
-def preview_reply(definition: dict, saved: dict | None, text: str) -> tuple[list[dict], dict]:
+def preview_reply(definition: dict, saved: dict | None, text: str, *,
+                  name: str = "Cliente") -> tuple[list[dict], dict]:
     """One message to a flow held in memory (the marketplace's "try it" chat): `saved`
     carries the engine state, the contact and the options on screen between calls. HTTP
     requests are answered as failed without being sent; delays are skipped."""
     chat = TerminalChat(FlowSet.from_definitions({"template": definition},
                                                  default_reply=DEFAULT_REPLY),
-                        out=io.StringIO(), perform_http=False)
+                        name=name, out=io.StringIO(), perform_http=False)
     saved = saved or {}
     chat.state = saved.get("engine")
     chat.contact = saved.get("contact") or chat.contact

@@ -108,3 +108,37 @@ def test_admin_template_pages_refuse_tenants(db, monkeypatch):
     db.expire_all()
     tpl = db.get(AutomationTemplate, tpl.id)
     assert tpl.is_active and tpl.version == 1
+
+
+def test_admin_creates_a_template_from_the_new_page(db, monkeypatch):
+    import json
+    import uuid
+
+    from tests.factories import PASSWORD
+    from ylada_app.services import auth
+
+    admin = auth.create_user(db, email=f"adm-{uuid.uuid4().hex[:8]}@exemplo.com.br",
+                             name="Admin", password=PASSWORD, is_platform_admin=True)
+    token = auth.open_session(db, admin)
+    db.commit()
+    monkeypatch.setattr(AdminTemplateEditState, "_tid", lambda self: "new")
+    state = _state(AdminTemplateEditState, token)
+    _run(AdminTemplateEditState.load, state)
+    assert state.loaded and state.fields["id"] == ""
+    slug = f"novo-{uuid.uuid4().hex[:6]}"
+    flow = {"version": 1, "nodes": [
+        {"id": "s", "type": "start", "data": {"triggers": [
+            {"type": "keyword", "keywords": ["promo"], "match": "exact"}]}},
+        {"id": "m", "type": "message", "data": {"text": "Promoção da {{param.loja}}!"}}],
+        "edges": [{"id": "e1", "source": "s", "target": "m"}]}
+    form = {"slug": slug, "name": "Promoções", "description": "d", "category": "vendas",
+            "niche": "ecommerce", "price": "0", "flow": json.dumps(flow),
+            "parameters": "[]"}
+    _run(AdminTemplateEditState.save, state, form)
+    assert state.errors == {"flow": "O fluxo tem erros; corrija-os antes de publicar."}
+    assert any("param.loja" in i for i in state.issues)
+    form["parameters"] = json.dumps([{"key": "loja", "type": "text", "label": "Loja",
+                                      "default": "Loja X"}])
+    out = _run(AdminTemplateEditState.save, state, form)
+    tpl = db.exec(select(AutomationTemplate).where(AutomationTemplate.slug == slug)).one()
+    assert f"/admin/templates/{tpl.id}" in str(out) and tpl.version == 0

@@ -132,7 +132,8 @@ class TemplateState(SessionState):
         text = (text or "").strip()[:4096]
         if not text or not self._definition:
             return
-        sent, self._chat_state = preview_reply(self._definition, self._chat_state, text)
+        sent, self._chat_state = preview_reply(self._definition, self._chat_state, text,
+                                               name=(self.user_name or "Cliente").split()[0])
         self.chat = [*self.chat, ChatLine(True, text, []), *[_line(m) for m in sent]][-80:]
         self.chat_key += 1
 

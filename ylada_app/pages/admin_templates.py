@@ -119,6 +119,10 @@ def _form_data(session, *, actor, template_id: str) -> dict:
                    "flow": json.dumps(tpl.flow, ensure_ascii=False, indent=1),
                    "parameters": json.dumps(tpl.parameters, ensure_ascii=False, indent=1),
                    "preview": tpl.preview},
+        "params": [{"key": str(p.get("key")), "type": str(p.get("type")),
+                    "label": str(p.get("label") or ""), "default": str(p.get("default") or "—"),
+                    "required": "✓" if p.get("required") else ""}
+                   for p in tpl.parameters if isinstance(p, dict)],
         "versions": [{"version": str(v.version), "changelog": v.changelog or "—",
                       "date": v.created_at.strftime("%d/%m/%Y %H:%M")}
                      for v in marketplace.admin_versions(session, actor, template_id=tpl.id)],
@@ -132,6 +136,7 @@ _EMPTY = {"id": "", "slug": "", "name": "", "description": "", "category": "vend
 
 class AdminTemplateEditState(SessionState):
     fields: dict[str, str] = {}
+    param_rows: list[dict[str, str]] = []
     versions: list[dict[str, str]] = []
     errors: dict[str, str] = {}
     issues: list[str] = []
@@ -146,6 +151,7 @@ class AdminTemplateEditState(SessionState):
     async def _reload(self, ctx, template_id: str) -> None:
         data = await call(_form_data, actor=ctx, template_id=template_id)
         self.fields, self.versions = data["fields"], data["versions"]
+        self.param_rows = data["params"]
         self.form_key += 1
 
     @rx.event
@@ -158,7 +164,7 @@ class AdminTemplateEditState(SessionState):
             return
         self.errors, self.issues, self.missing = {}, [], False
         if self._tid() == NEW:
-            self.fields, self.versions = dict(_EMPTY), []
+            self.fields, self.versions, self.param_rows = dict(_EMPTY), [], []
             self.form_key += 1
         else:
             try:
@@ -261,6 +267,14 @@ def admin_template_edit_page() -> rx.Component:
             rx.hstack(rx.checkbox(name="premium", default_checked=s.fields["premium"] == "1",
                                   id="field-premium"),
                       rx.text(t("adm_tpl.premium"), size="2"), align="center"),
+            rx.cond(s.param_rows.length() > 0, rx.box(rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                    "key", "type", "label", "default", "required")])),
+                rx.table.body(rx.foreach(s.param_rows, lambda p: rx.table.row(
+                    rx.table.cell(rx.code(p["key"])), rx.table.cell(p["type"]),
+                    rx.table.cell(p["label"]), rx.table.cell(p["default"]),
+                    rx.table.cell(p["required"])))),
+                size="1", width="100%", id="param-table"), overflow_x="auto", width="100%")),
             _json_area("adm_tpl.parameters", "parameters", "8", "adm_tpl.parameters_hint"),
             _json_area("adm_tpl.flow", "flow", "16"),
             rx.cond(s.issues.length() > 0, rx.callout.root(
@@ -271,7 +285,7 @@ def admin_template_edit_page() -> rx.Component:
             spacing="3", width="100%",
         ),
         on_submit=s.save, key=s.form_key,
-    ), flex="3")
+    ), flex="3", min_width="0")
     side = rx.vstack(
         rx.cond(s.fields["id"] != "", card(rx.form(
             rx.vstack(
@@ -292,9 +306,9 @@ def admin_template_edit_page() -> rx.Component:
         rx.cond(s.fields["preview"] != "", card(rx.vstack(
             rx.heading(t("mkt.preview_title"), size="4"),
             rx.text(s.fields["preview"], size="1", white_space="pre-wrap",
-                    color_scheme="gray"),
+                    color_scheme="gray", word_break="break-word"),
             spacing="2", max_height="400px", overflow_y="auto"))),
-        flex="2", spacing="4", width="100%",
+        flex="2", spacing="4", width="100%", min_width="0",
     )
     return app_shell(
         rx.cond(s.missing, not_found_block(), rx.vstack(

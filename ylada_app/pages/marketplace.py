@@ -31,7 +31,7 @@ def install_rows(session, *, tenant_id: int, slug: str | None = None) -> list[di
              "instance": r.instance_name, "instance_id": str(r.instance_id),
              "version": str(r.version), "latest": str(r.latest_version),
              "update": "1" if r.update_available else "", "edited": "1" if r.edited else "",
-             "changelog": r.changelog, "status": r.flow_status}
+             "changelog": r.changelog, "changes": r.changes, "status": r.flow_status}
             for r in marketplace.list_installs(session, tenant_id=tenant_id, slug=slug)]
 
 
@@ -185,6 +185,8 @@ def install_row(r: rx.Var, upgrade_handler) -> rx.Component:
             rx.vstack(
                 rx.cond(r["changelog"] != "", rx.text(r["changelog"], size="1",
                                                       color_scheme="gray")),
+                rx.cond(r["changes"] != "", rx.text(r["changes"], size="1", color_scheme="gray",
+                                                    class_name="update-changes")),
                 rx.cond(
                     r["edited"] == "1",
                     rx.vstack(

@@ -57,12 +57,15 @@ PRICE_FILTERS = ("free", "paid")
 # --- reading templates ----------------------------------------------------------------------
 
 
-def _published(session: Session, template: AutomationTemplate) -> AutomationTemplateVersion | None:
-    if not template.version:
-        return None
+def _version(session: Session, template_id: int, number: int
+             ) -> AutomationTemplateVersion | None:
     return session.exec(select(AutomationTemplateVersion).where(
-        AutomationTemplateVersion.template_id == template.id,
-        AutomationTemplateVersion.version == template.version)).first()
+        AutomationTemplateVersion.template_id == template_id,
+        AutomationTemplateVersion.version == number)).first()
+
+
+def _published(session: Session, template: AutomationTemplate) -> AutomationTemplateVersion | None:
+    return _version(session, template.id, template.version) if template.version else None
 
 
 def _by_slug(session: Session, slug: str | None) -> AutomationTemplate:
@@ -151,6 +154,23 @@ class InstallRow:
     edited: bool
     changelog: str
     installed_at: datetime
+    changes: str = ""
+
+
+def version_changes(old: dict | None, new: dict | None) -> str:
+    """A short pt-BR summary of what a new template version changed, node by node
+    ("2 etapas alteradas, 1 nova"); "" when nothing is comparable or nothing changed."""
+    def nodes(flow: dict | None) -> dict[str, Any]:
+        return {n.get("id"): {k: v for k, v in n.items() if k != "position"}
+                for n in (flow or {}).get("nodes") or [] if isinstance(n, dict)}
+
+    a, b = nodes(old), nodes(new)
+    added = len(set(b) - set(a))
+    removed = len(set(a) - set(b))
+    changed = sum(1 for nid in set(a) & set(b) if a[nid] != b[nid])
+    parts = [f"{changed} etapa(s) alterada(s)" if changed else "",
+             f"{added} nova(s)" if added else "", f"{removed} removida(s)" if removed else ""]
+    return ", ".join(p for p in parts if p)
 
 
 def list_installs(session: Session, *, tenant_id: int, slug: str | None = None
@@ -167,6 +187,8 @@ def list_installs(session: Session, *, tenant_id: int, slug: str | None = None
         if flow is not None and flow.tenant_id != tenant_id:
             flow = None
         latest = _published(session, template)
+        newer = latest is not None and template.version > tt.version
+        installed = _version(session, template.id, tt.version) if newer else None
         rows.append(InstallRow(
             id=tt.id, template_slug=template.slug, template_name=template.name,
             instance_id=inst.id, instance_name=inst.name, flow_id=flow.id if flow else None,
@@ -174,8 +196,10 @@ def list_installs(session: Session, *, tenant_id: int, slug: str | None = None
             latest_version=template.version,
             update_available=template.version > tt.version and template.is_active,
             edited=flow is not None and flow_hash(flow.draft) != tt.flow_hash,
-            changelog=latest.changelog if latest and template.version > tt.version else "",
-            installed_at=tt.installed_at))
+            changelog=latest.changelog if newer and latest else "",
+            installed_at=tt.installed_at,
+            changes=version_changes(installed.flow, latest.flow)
+            if installed is not None and latest is not None else ""))
     return rows
 
 

@@ -60,10 +60,10 @@ def database_url() -> str:
     reset_settings_cache()
     migrate(url)
     from ylada_app.core.db import session_scope
-    from ylada_app.services.seed import seed_plans
+    from ylada_app.services.seed import seed_catalog
 
     with session_scope() as session:
-        seed_plans(session)
+        seed_catalog(session)
     return url
 
 

@@ -46,3 +46,23 @@ def test_chat_with_an_instance_from_the_database(db):
     assert run_chat([], ["menu"], name="Caio", out=out, instance_id=inst.id) == 0
     assert "Olá Caio!" in out.getvalue()
     assert run_chat([], ["menu"], name="X", out=io.StringIO(), instance_id=999999) == 1
+
+
+def test_chat_with_a_packaged_template(capsys):
+    out = io.StringIO()
+    assert run_chat([], ["oi", "Horário e taxa"], name="Rui", out=out,
+                    template="delivery-cardapio") == 0
+    text = out.getvalue()
+    assert "Lanchonete Exemplo" in text and "R$ 6,00" in text and "{{param." not in text
+    out = io.StringIO()  # the short name of the issue: `ylada chat --template delivery`
+    assert run_chat([], ["oi"], name="Rui", out=out, template="delivery") == 0
+    assert "Olá, Rui! 🍔 Bem-vindo ao *Lanchonete Exemplo*" in out.getvalue()
+    assert main(["chat", "--template", "nao-existe", "--say", "oi"]) == 1
+    assert "template desconhecido" in capsys.readouterr().err
+
+
+def test_flow_validate_accepts_template_files():
+    root = Path(__file__).resolve().parents[1] / "ylada_app/marketplace_templates"
+    out = io.StringIO()
+    assert validate_files(sorted(str(p) for p in root.glob("*.json")), out) == 0
+    assert "erro" not in out.getvalue()

@@ -9,6 +9,7 @@ requests run for real; delays are skipped (the timer fires at once) and say so.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable
@@ -66,8 +67,9 @@ def render(message: dict[str, Any]) -> str:
 
 class TerminalChat:
     def __init__(self, flows: FlowSet, *, name: str = "Cliente", wa_id: str = "5511900000000",
-                 out: TextIO = sys.stdout) -> None:
+                 out: TextIO = sys.stdout, perform_http: bool = True) -> None:
         self.flows = flows
+        self.perform_http = perform_http
         self.state: dict | None = None
         self.contact = {"wa_id": wa_id, "name": name, "tags": [], "fields": {},
                         "opted_out": False}
@@ -107,7 +109,8 @@ class TerminalChat:
                 self.now += timedelta(seconds=seconds + 1)
                 event = {"kind": "timer", "token": effect.get("id")}
             elif effect.get("kind") == "http_request":
-                res = http_request.perform(effect)
+                res = (http_request.perform(effect) if self.perform_http
+                       else {"status": None, "json": None, "error": "preview"})
                 self.out.write(f"     (HTTP {effect.get('method')} {effect.get('url')} → "
                                f"{res.get('status') or res.get('error')})\n")
                 event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
@@ -130,6 +133,22 @@ class TerminalChat:
                 self.out.write("     (conversa transferida para um atendente humano)\n")
 
 
+def preview_reply(definition: dict, saved: dict | None, text: str, *,
+                  name: str = "Cliente") -> tuple[list[dict], dict]:
+    """One message to a flow held in memory (the marketplace's "try it" chat): `saved`
+    carries the engine state, the contact and the options on screen between calls. HTTP
+    requests are answered as failed without being sent; delays are skipped."""
+    chat = TerminalChat(FlowSet.from_definitions({"template": definition},
+                                                 default_reply=DEFAULT_REPLY),
+                        name=name, out=io.StringIO(), perform_http=False)
+    saved = saved or {}
+    chat.state = saved.get("engine")
+    chat.contact = saved.get("contact") or chat.contact
+    chat.options = list(saved.get("options") or [])
+    sent = chat.say(text)
+    return sent, {"engine": chat.state, "contact": chat.contact, "options": chat.options}
+
+
 def definitions_from_db(*, instance_id: int | None, flow_id: int | None) -> dict[str, dict]:
     """Operator path: an instance's active flows, or one flow's draft, from the database."""
     from ylada_app.core.db import session_scope
@@ -143,9 +162,30 @@ def definitions_from_db(*, instance_id: int | None, flow_id: int | None) -> dict
         return active_definitions(session, instance_id=instance_id or 0)
 
 
+def template_definition(slug: str) -> dict | None:
+    """A packaged marketplace template's flow with its default parameter values."""
+    from ylada_app.services.marketplace import packaged_template
+
+    data = packaged_template(slug)
+    return None if data is None else _template_flow(data)
+
+
+def _template_flow(data: dict) -> dict:
+    from ylada_app.services.template_params import apply_params, default_values
+
+    return apply_params(data["flow"], default_values(data.get("parameters") or []))
+
+
 def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.stdout,
              inp: TextIO = sys.stdin, instance_id: int | None = None,
-             flow_id: int | None = None) -> int:
+             flow_id: int | None = None, template: str | None = None) -> int:
+    if template is not None:
+        definition = template_definition(template)
+        if definition is None:
+            print(f"template desconhecido: {template}", file=sys.stderr)
+            return 1
+        flows = FlowSet.from_definitions({template: definition}, default_reply=DEFAULT_REPLY)
+        return _converse(TerminalChat(flows, name=name, out=out), says, out, inp)
     if instance_id is not None or flow_id is not None:
         definitions = definitions_from_db(instance_id=instance_id, flow_id=flow_id)
         if not definitions:
@@ -190,6 +230,8 @@ def validate_files(paths: list[str], out: TextIO = sys.stdout) -> int:
             out.write(f"{path}: erro: JSON ilegível ({exc})\n")
             status = 1
             continue
+        if isinstance(data, dict) and "slug" in data and isinstance(data.get("flow"), dict):
+            data = _template_flow(data)  # a marketplace template file: its flow, defaults applied
         report = validate_flow(data)
         for issue in report.errors:
             out.write(f"{path}: erro: {issue.message}\n")

@@ -39,7 +39,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
             print(f"demo admin: {logins.admin_email} / {logins.password}")
             print(f"demo owner: {logins.owner_email} / {logins.password}")
         else:
-            print(f"plans created: {seed.seed_plans(session)}")
+            plans, templates = seed.seed_catalog(session)
+            print(f"plans created: {plans}; templates created: {templates}")
     return 0
 
 
@@ -82,11 +83,12 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from ylada_app.chat_cli import run_chat
 
-    if not args.flow and args.instance is None and args.flow_id is None:
-        print("use --flow FILE.json, --instance ID or --flow-id ID", file=sys.stderr)
+    if not args.flow and args.instance is None and args.flow_id is None and not args.template:
+        print("use --flow FILE.json, --instance ID, --flow-id ID or --template SLUG",
+              file=sys.stderr)
         return 2
     return run_chat(args.flow or [], args.say or [], name=args.name,
-                    instance_id=args.instance, flow_id=args.flow_id)
+                    instance_id=args.instance, flow_id=args.flow_id, template=args.template)
 
 
 def cmd_flow_validate(args: argparse.Namespace) -> int:
@@ -119,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instance", type=int, metavar="ID",
                    help="chat with an instance's active flows (from DATABASE_URL)")
     p.add_argument("--flow-id", type=int, metavar="ID", help="chat with a stored flow's draft")
+    p.add_argument("--template", metavar="SLUG",
+                   help="chat with a packaged marketplace template (default parameter values)")
     p.add_argument("--say", action="append", metavar="TEXT",
                    help="scripted message (repeat); without it, read from stdin")
     p.add_argument("--name", default="Cliente", help="the contact's name")

@@ -6,6 +6,12 @@ import reflex as rx
 
 from ylada_app.api import app as api_app
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.admin_templates import (
+    AdminTemplateEditState,
+    AdminTemplatesState,
+    admin_template_edit_page,
+    admin_templates_page,
+)
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
@@ -21,6 +27,8 @@ from ylada_app.pages.instances import (
     new_instance_page,
 )
 from ylada_app.pages.login import LoginState, login_page
+from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
+from ylada_app.pages.marketplace_template import TemplateState, template_page
 from ylada_app.pages.plans import PlansState, plans_page
 from ylada_app.pages.revenue import RevenueState, revenue_page
 from ylada_app.pages.signup import SignupState, signup_page
@@ -64,6 +72,14 @@ app.add_page(billing_page, route="/billing", title="Plano e cobrança · ylada",
              on_load=PlanBillingState.load)
 app.add_page(usage_page, route="/usage", title="Uso do plano · ylada", on_load=UsageState.load)
 app.add_page(revenue_page, route="/revenue", title="Receita · ylada", on_load=RevenueState.load)
+app.add_page(marketplace_page, route="/marketplace", title="Marketplace · ylada",
+             on_load=MarketplaceState.load)
+app.add_page(template_page, route="/marketplace/[slug]", title="Template · ylada",
+             on_load=TemplateState.load)
+app.add_page(admin_templates_page, route="/admin/templates", title="Templates · ylada",
+             on_load=AdminTemplatesState.load)
+app.add_page(admin_template_edit_page, route="/admin/templates/[tid]",
+             title="Editar template · ylada", on_load=AdminTemplateEditState.load)
 
 
 @app.register_lifespan_task

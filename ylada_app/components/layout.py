@@ -22,8 +22,12 @@ def logo(size: str = "6") -> rx.Component:
     )
 
 
-def _nav_item(icon: str, label_key: str, href: str) -> rx.Component:
-    active = SessionState.router.url.path.startswith(href)
+def _nav_item(icon: str, label_key: str, href: str, *, not_under: tuple[str, ...] = ()
+              ) -> rx.Component:
+    path = SessionState.router.url.path
+    active = path.startswith(href)
+    for other in not_under:  # a sibling section that lives under this prefix
+        active = active & ~path.startswith(other)
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
@@ -76,15 +80,18 @@ def sidebar() -> rx.Component:
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
+                    _nav_item("store", "nav.marketplace", "/marketplace"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
                 ),
             ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
-            rx.cond(SessionState.is_admin, _nav_item("shield", "nav.admin", "/admin")),
-            rx.cond(SessionState.is_admin,
-                    _nav_item("chart-line", "nav.admin_billing", "/revenue")),
+            rx.cond(SessionState.is_admin, rx.fragment(
+                _nav_item("shield", "nav.admin", "/admin", not_under=("/admin/templates",)),
+                _nav_item("layout-template", "nav.admin_templates", "/admin/templates"),
+                _nav_item("chart-line", "nav.admin_billing", "/revenue"),
+            )),
             spacing="1",
             width="100%",
         ),

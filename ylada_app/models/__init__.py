@@ -6,6 +6,12 @@ from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan
 from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
 from ylada_app.models.flow import Flow, FlowVersion
 from ylada_app.models.instance import Instance
+from ylada_app.models.marketplace import (
+    AutomationTemplate,
+    AutomationTemplateVersion,
+    TemplatePurchase,
+    TenantTemplate,
+)
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
@@ -14,6 +20,10 @@ __all__ = [
     "BillingAccount",
     "BillingEvent",
     "Invoice",
+    "AutomationTemplate",
+    "AutomationTemplateVersion",
+    "TemplatePurchase",
+    "TenantTemplate",
     "Contact",
     "Conversation",
     "Flow",

@@ -1,4 +1,5 @@
-"""Seed data: the plan catalogue (always) and the demo accounts (embedded default only).
+"""Seed data: the plan catalogue and marketplace templates (always) and the demo accounts
+(embedded default only).
 
 Idempotent: running it twice changes nothing.
 """
@@ -52,8 +53,15 @@ class DemoLogins:
     password: str
 
 
+def seed_catalog(session: Session) -> tuple[int, int]:
+    """Everything a fresh installation needs: the plans and the marketplace templates."""
+    from ylada_app.services.marketplace import seed_templates
+
+    return seed_plans(session), seed_templates(session)
+
+
 def seed_demo(session: Session) -> DemoLogins:
-    seed_plans(session)
+    seed_catalog(session)
     if session.exec(select(User).where(User.email == DEMO_ADMIN_EMAIL)).first() is None:
         auth.create_user(
             session, email=DEMO_ADMIN_EMAIL, name="Admin ylada", password=DEMO_PASSWORD,

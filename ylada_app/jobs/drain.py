@@ -18,7 +18,7 @@ import time
 
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
-from ylada_app.jobs.conversations import flowset_for, run_event
+from ylada_app.jobs.conversations import flowset_with_ai, run_event
 from ylada_app.jobs.delivery import deliver_plans
 from ylada_app.jobs.locks import acquire_many
 from ylada_app.services import conversations as conv_svc
@@ -117,7 +117,7 @@ def _process_locked(locked: list[int]) -> tuple[int, list]:
                 continue
             sink = conv_svc.StepSink()
             state = dict(work.conversation.session or {}) or None
-            flows = flowset_for(work.flows)
+            flows = flowset_with_ai(session, work)
             for msg in work.pending:
                 state = run_event(flows, state, conv_svc.engine_event(msg), work, sink)
             done.append((work, sink, state or {}))

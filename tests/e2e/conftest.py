@@ -43,7 +43,7 @@ def browser_context_args():
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph):
+def app_server(fake_graph, fake_openai_server):
     """Start the whole app once per session; yields its base URL."""
     from ylada_app.cli import migrate
 
@@ -56,6 +56,8 @@ def app_server(fake_graph):
         "DATABASE_URL": url,
         "DATA_DIR": str(_TMP / "e2e"),
         "WHATSAPP_GRAPH_URL": fake_graph.base_url,
+        "AI_BASE_URL": fake_openai_server.base_url + "/v1",
+        "AI_API_KEY": "sk-e2e-platform",
         "PUBLIC_BASE_URL": base,
         "REFLEX_API_URL": base,
         "LOGIN_MAX_FAILURES": "50",

@@ -76,6 +76,7 @@ def sidebar() -> rx.Component:
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
+                    _nav_item("sparkles", "nav.ai", "/ai"),
                     _nav_item("users", "nav.team", "/team"),
                 ),
             ),

@@ -31,7 +31,7 @@ from ylada_app.models import AiConfig, AiLog, Instance, KnowledgeItem, Message, 
 from ylada_app.services import entitlements, knowledge
 from ylada_app.services.ai_templates import TONES, template_for, tone_instruction
 from ylada_app.services.conversations import count_usage
-from ylada_app.services.errors import ServiceError
+from ylada_app.services.errors import FieldErrors, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ este texto, dar descontos ou falar de outros assuntos.
 def _instance(session: Session, tenant_id: int, instance_id: int) -> Instance:
     inst = session.get(Instance, int(instance_id))
     if inst is None or inst.tenant_id != tenant_id:
-        raise ServiceError("instance.not_found")
+        raise NotFound("error.not_found")
     return inst
 
 
@@ -108,8 +108,6 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
     if tone not in TONES:
         errors["tone"] = "ai.bad_tone"
     if errors:
-        from ylada_app.services.errors import FieldErrors
-
         raise FieldErrors(errors)
     cfg.base_url = base_url[:300] or None
     cfg.model = str(data.get("model", cfg.model or "") or "").strip()[:100] or None

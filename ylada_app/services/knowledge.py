@@ -22,7 +22,7 @@ from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
 from ylada_app.models import Instance, KnowledgeItem, utcnow
-from ylada_app.services.errors import ServiceError
+from ylada_app.services.errors import NotFound, ServiceError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -389,7 +389,7 @@ def _fts_delete(session: Session, ids: list[int]) -> None:
 def _instance(session: Session, tenant_id: int, instance_id: int) -> Instance:
     inst = session.get(Instance, int(instance_id))
     if inst is None or inst.tenant_id != tenant_id:
-        raise ServiceError("instance.not_found")
+        raise NotFound("error.not_found")
     return inst
 
 
@@ -451,7 +451,7 @@ def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, t
 def get_item(session: Session, *, tenant_id: int, item_id: int) -> KnowledgeItem:
     item = session.get(KnowledgeItem, int(item_id))
     if item is None or item.tenant_id != tenant_id:
-        raise ServiceError("knowledge.not_found")
+        raise NotFound("error.not_found")
     return item
 
 
@@ -526,14 +526,14 @@ def _candidates(session: Session, tenant_id: int, instance_id: int, terms: list[
                 limit: int) -> list[tuple[int, float]]:
     if _is_sqlite(session):
         ensure_fts(session)
-        match = " OR ".join(f'"{t}"*' for t in terms)
+        match = " OR ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
         rows = session.connection().execute(text(
             f"SELECT rowid, bm25({FTS_TABLE}) AS r FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH :m AND tenant_id = :t AND instance_id = :i "
             "ORDER BY r LIMIT :n"), {"m": match, "t": tenant_id, "i": instance_id,
                                      "n": limit}).all()
         return [(int(r[0]), -float(r[1])) for r in rows]
-    tsq = " | ".join(f"{t}:*" for t in terms)
+    tsq = " | ".join(t if t.isdigit() else f"{t}:*" for t in terms)
     rows = session.connection().execute(text(
         "SELECT id, ts_rank_cd(to_tsvector('portuguese', search_text), q) AS r "
         "FROM knowledge_item, to_tsquery('portuguese', :q) AS q "
@@ -564,7 +564,7 @@ def _field_score(item: KnowledgeItem, terms: list[str], df: dict[str, int], n: i
 
 
 def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
-           k: int = 5, candidates: int = 40) -> list[Hit]:
+           k: int = 5, candidates: int = 40, min_relative: float = 0.35) -> list[Hit]:
     """Top-k items for `question`, best first (tenant- and instance-scoped)."""
     terms = query_terms(question)
     if not terms:
@@ -586,4 +586,8 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     hits = [Hit(items[i], _field_score(items[i], terms, df, n) + abs(r) / top_db)
             for i, r in found if i in items]
     hits.sort(key=lambda h: (-h.score, h.item.id))
+    if hits and min_relative > 0:
+        # Weak partial matches (one common word) are left out: the prompt stays focused.
+        floor = hits[0].score * min_relative
+        hits = [h for h in hits if h.score >= floor]
     return hits[:k]

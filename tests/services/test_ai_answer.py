@@ -109,3 +109,52 @@ def test_disabled_or_unconfigured_assistant_never_calls_the_model(db, shop, fake
     res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="oi")
     assert not res.ok and res.text == ai.POLITE_FALLBACK and "desativado" in res.error
     assert fake_openai.requests == []
+
+
+def test_terminal_chat_with_an_instance_uses_its_assistant(db, shop, fake_openai):
+    import io
+    import json
+    from pathlib import Path
+
+    from ylada_app.chat_cli import run_chat
+    from ylada_app.services import flows
+
+    menu = json.loads((Path(__file__).resolve().parents[2] /
+                       "ylada_app/engine/examples/menu.json").read_text())
+    flow = flows.create_flow(db, tenant_id=shop[0], instance_id=shop[1], name="Menu",
+                             definition=menu)
+    flows.publish(db, tenant_id=shop[0], flow_id=flow.id)
+    knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                       title="Pizza Calabresa Grande", price="44,90", sku="PZ-2")
+    ai.save_config(db, tenant_id=shop[0], instance_id=shop[1],
+                   data={"fallback_enabled": True})
+    db.commit()
+    out = io.StringIO()
+    assert run_chat([], ["quanto custa a pizza calabresa?"], name="Ana", out=out,
+                    instance_id=shop[1]) == 0
+    assert "R$ 44,90" in out.getvalue()
+
+
+def test_optional_embedding_rerank_stores_vectors_and_survives_a_failing_endpoint(
+        db, shop, fake_openai, monkeypatch):
+    from ylada_app.core.settings import reset_settings_cache
+
+    monkeypatch.setenv("AI_EMBEDDING_MODEL", "fake-embed")
+    reset_settings_cache()
+    for title, price in (("Pizza Margherita Grande", "49,90"), ("Pizza Calabresa", "44,90")):
+        knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                           title=title, price=price)
+    db.commit()
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="pizza margherita")
+    assert res.ok and res.items[0]["title"] == "Pizza Margherita Grande"
+    [embed_req] = [r for r in fake_openai.requests if "input" in r]
+    assert embed_req["model"] == "fake-embed" and embed_req["input"][0] == "pizza margherita"
+    chat_tokens = fake_openai.chat_requests and res.tokens
+    assert chat_tokens > 0
+    db.expire_all()
+    stored = knowledge.list_items(db, tenant_id=shop[0], instance_id=shop[1])
+    assert all(isinstance(i.embedding, list) and len(i.embedding) == 64 for i in stored)
+    fake_openai.reset()
+    fake_openai.fail_next(500, count=2)  # the embeddings call fails (and its retry)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="pizza calabresa")
+    assert res.ok and res.items[0]["title"] == "Pizza Calabresa"

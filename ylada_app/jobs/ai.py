@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ylada_app.integrations.openai_client import chat
+from ylada_app.integrations.openai_client import chat, embed
 from ylada_app.services import ai as ai_svc
 
-__all__ = ["chat", "perform_ai_reply"]
+__all__ = ["chat", "embed", "perform_ai_reply"]
 
 
 def perform_ai_reply(effect: dict[str, Any], *, tenant_id: int, instance_id: int,

@@ -36,6 +36,7 @@ from ylada_app.services.errors import FieldErrors, NotFound
 log = logging.getLogger(__name__)
 
 CHAT_FN = "ylada_app.jobs.ai.chat"
+EMBED_FN = "ylada_app.jobs.ai.embed"
 TOP_K = 5
 HISTORY_TURNS = 8
 MAX_QUESTION = 1000
@@ -244,6 +245,7 @@ class Prepared:
     endpoint: Endpoint
     messages: list[dict[str, str]]
     items: list[KnowledgeItem]
+    embed_tokens: int = 0
 
 
 def _endpoint(cfg: AiConfig) -> Endpoint:
@@ -272,10 +274,13 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
     if not endpoint.base_url:
         return AiAnswer(POLITE_FALLBACK, False, "Nenhum endpoint de IA configurado.")
     items: list[KnowledgeItem] = []
+    spent: list[int] = []
     if use_knowledge:
+        similarity = _embedding_similarity(session, endpoint, spent)
         items = [h.item for h in knowledge.search(session, tenant_id=tenant_id,
                                                   instance_id=instance_id,
-                                                  question=question, k=TOP_K)]
+                                                  question=question, k=TOP_K,
+                                                  similarity=similarity)]
     tenant = session.get(Tenant, tenant_id)
     messages = [{"role": "system",
                  "content": system_prompt(cfg, tenant.niche if tenant else None, items,
@@ -283,7 +288,31 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
     messages += recent_turns(session, tenant_id=tenant_id, conversation_id=conversation_id,
                              question=question)
     messages.append({"role": "user", "content": _data(question, MAX_QUESTION)})
-    return Prepared(endpoint, messages, items)
+    return Prepared(endpoint, messages, items, embed_tokens=sum(spent))
+
+
+def _embedding_similarity(session: Session, endpoint: Endpoint,
+                          spent: list[int]) -> knowledge.Similarity | None:
+    """The optional embedding re-rank (AI_EMBEDDING_MODEL set): vectors come from the same
+    endpoint's /embeddings, item vectors are computed once and kept as JSON on the row."""
+    model = get_settings().ai_embedding_model
+    if not model:
+        return None
+    embed = resolve(EMBED_FN)
+
+    def similarity(question: str, items: list[KnowledgeItem]) -> dict[int, float]:
+        missing = [it for it in items if not it.embedding]
+        texts = [question] + [f"{it.title}. {it.body or ''}"[:2000] for it in missing]
+        vectors, tokens = embed(base_url=endpoint.base_url, api_key=endpoint.api_key,
+                                model=model, inputs=texts)
+        spent.append(int(tokens or 0))
+        for it, vec in zip(missing, vectors[1:], strict=True):
+            it.embedding = vec
+            session.add(it)
+        return {it.id: knowledge.cosine(vectors[0], it.embedding or [])  # type: ignore[misc]
+                for it in items}
+
+    return similarity
 
 
 def item_view(item: KnowledgeItem) -> dict[str, Any]:
@@ -323,6 +352,7 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
                            question=question, conversation_id=conversation_id,
                            flow_prompt=flow_prompt, use_knowledge=use_knowledge)
         items = [item_view(i) for i in prepared.items] if isinstance(prepared, Prepared) else []
+        embed_tokens = prepared.embed_tokens if isinstance(prepared, Prepared) else 0
     if isinstance(prepared, AiAnswer):
         result = prepared
     else:
@@ -331,13 +361,14 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
         try:
             out = chat(base_url=ep.base_url, api_key=ep.api_key, model=ep.model,
                        messages=prepared.messages, temperature=ep.temperature)
-            result = AiAnswer(out.text, True, tokens=int(out.total_tokens or 0), items=items)
+            result = AiAnswer(out.text, True, tokens=int(out.total_tokens or 0) + embed_tokens,
+                              items=items)
         except Exception as exc:  # AiCallError, or anything a custom endpoint throws at us
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("AI call failed for tenant %s instance %s: %s", tenant_id,
                         instance_id, exc)
             result = AiAnswer(POLITE_FALLBACK, False, f"Falha ao chamar o modelo de IA: {code}",
-                              items=items)
+                              items=items, tokens=embed_tokens)
     with session_scope() as session:
         result.log_id = record(session, tenant_id=tenant_id, instance_id=instance_id,
                                question=question, answer=result,

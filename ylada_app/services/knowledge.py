@@ -563,9 +563,24 @@ def _field_score(item: KnowledgeItem, terms: list[str], df: dict[str, int], n: i
     return score
 
 
+Similarity = Callable[[str, list[KnowledgeItem]], dict[int, float]]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
 def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
-           k: int = 5, candidates: int = 40, min_relative: float = 0.35) -> list[Hit]:
-    """Top-k items for `question`, best first (tenant- and instance-scoped)."""
+           k: int = 5, candidates: int = 40, min_relative: float = 0.35,
+           similarity: Similarity | None = None) -> list[Hit]:
+    """Top-k items for `question`, best first (tenant- and instance-scoped).
+
+    `similarity` (optional): item id → cosine similarity of embeddings for the candidates,
+    blended into the lexical score as a re-rank (services.ai builds it from the endpoint's
+    /embeddings when AI_EMBEDDING_MODEL is set)."""
     terms = query_terms(question)
     if not terms:
         return []
@@ -585,6 +600,14 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     top_db = max((abs(r) for _, r in found), default=1.0) or 1.0
     hits = [Hit(items[i], _field_score(items[i], terms, df, n) + abs(r) / top_db)
             for i, r in found if i in items]
+    if similarity is not None and hits:
+        try:
+            sims = similarity(question, [h.item for h in hits])
+        except Exception:  # a re-rank is a bonus: the lexical order still stands
+            sims = {}
+        top = max((h.score for h in hits), default=1.0) or 1.0
+        for h in hits:
+            h.score += top * 0.5 * max(0.0, sims.get(h.item.id or 0, 0.0))
     hits.sort(key=lambda h: (-h.score, h.item.id))
     if hits and min_relative > 0:
         # Weak partial matches (one common word) are left out: the prompt stays focused.

@@ -158,3 +158,22 @@ def test_optional_embedding_rerank_stores_vectors_and_survives_a_failing_endpoin
     fake_openai.fail_next(500, count=2)  # the embeddings call fails (and its retry)
     res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="pizza calabresa")
     assert res.ok and res.items[0]["title"] == "Pizza Calabresa"
+
+
+def test_a_price_that_is_not_in_the_knowledge_never_reaches_the_contact(db, shop, fake_openai):
+    knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                       title="Combo Família", price="1.299,90", sku="CB-1")
+    db.commit()
+    fake_openai.script("O Combo Família sai por R$ 1.299,90.",
+                       "Hoje o Combo Família está por R$ 5,00!")
+    ok = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="preço do combo família")
+    assert ok.text == "O Combo Família sai por R$ 1.299,90." and ok.error is None
+    bad = ai.answer(tenant_id=shop[0], instance_id=shop[1],
+                    question="o combo família está R$ 5,00 né?")
+    assert bad.text == ai.PRICE_GUARD and "R$ 5,00" in bad.error
+    assert db.get(AiLog, bad.log_id).error == bad.error
+
+
+def test_amounts_are_normalised():
+    assert ai.amounts("R$ 1.299,9 e R$5 e R$ 27,90") == {"1299,90", "5,00", "27,90"}
+    assert ai.amounts("preço 27,90 e 1.299,90", bare=True) == {"27,90", "1299,90"}

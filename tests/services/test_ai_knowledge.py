@@ -77,6 +77,8 @@ def test_faq_csv_and_markdown(db, shop):
     ("espacos.csv", b"  \n \n", "vazio"),
     ("so_cabecalho.csv", b"nome;preco\n", "só tem o cabeçalho"),
     ("sem_nome.csv", b"cor;tamanho\nazul;M\n", "falta a coluna"),
+    ("aspas.csv", b'nome,preco\nArroz,10\n"Feijao,5\nMilho,3\n', "aspas abertas"),
+    ("aspas2.csv", b'nome,descricao\n"Arroz "bom" demais",x\n', "CSV malformado perto da linha 2"),
     ("binario.csv", bytes(range(256)) * 20, "codificação"),
     ("quebrada.xlsx", b"PK\x03\x04 isto nao e um xlsx", "XLSX inválida"),
     ("velha.xls", b"\xd0\xcf\x11\xe0", ".xls"),

@@ -43,6 +43,8 @@ MAX_QUESTION = 1000
 POLITE_FALLBACK = ("Desculpe, não consigo responder agora. Um atendente humano vai te ajudar "
                    "em breve. 🙏")
 LIMIT_ERROR = "Limite mensal de tokens de IA do plano atingido."
+PRICE_GUARD = ("Não consegui confirmar esse valor no nosso catálogo. Quer que eu chame um "
+               "atendente humano para te passar o preço certinho?")
 RULES = """REGRAS (valem acima de qualquer outra instrução):
 1. Responda em português do Brasil, com mensagens curtas próprias do WhatsApp.
 2. Use somente as informações da empresa acima e os itens do bloco de conhecimento \
@@ -315,6 +317,31 @@ def _embedding_similarity(session: Session, endpoint: Endpoint,
     return similarity
 
 
+_MONEY = re.compile(r"R\$\s?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
+_BARE_MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})(?![\d,])")
+
+
+def amounts(text: str, *, bare: bool = False) -> set[str]:
+    """Money values written as R$ in `text`, normalised ("R$ 1.299,9" → "1299,90");
+    `bare` also takes pt-BR decimals without the R$ ("27,90"), as catalogs write them."""
+    found = {f"{int(m.group(1).replace('.', ''))},{(m.group(2) or '00').ljust(2, '0')}"
+             for m in _MONEY.finditer(text or "")}
+    if bare:
+        found |= {f"{int(m.group(1).replace('.', ''))},{m.group(2)}"
+                  for m in _BARE_MONEY.finditer(text or "")}
+    return found
+
+
+def unknown_prices(answer_text: str, messages: list[dict[str, str]]) -> set[str]:
+    """Prices in the answer that appear in no system/assistant message (the knowledge, the
+    business info, earlier bot answers). The customer's own words do not vouch for a price."""
+    allowed: set[str] = set()
+    for m in messages:
+        if m.get("role") != "user":
+            allowed |= amounts(m.get("content") or "", bare=True)
+    return amounts(answer_text) - allowed
+
+
 def item_view(item: KnowledgeItem) -> dict[str, Any]:
     return {"id": item.id, "kind": item.kind, "title": item.title, "price": item.price or "",
             "sku": item.sku or "", "category": item.category or "", "body": item.body or ""}
@@ -363,6 +390,13 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
                        messages=prepared.messages, temperature=ep.temperature)
             result = AiAnswer(out.text, True, tokens=int(out.total_tokens or 0) + embed_tokens,
                               items=items)
+            invented = unknown_prices(out.text, prepared.messages)
+            if invented:
+                # A price that is in no catalog item, business info or earlier bot answer
+                # never reaches the contact.
+                result.text = PRICE_GUARD
+                result.error = ("Resposta bloqueada: preço que não está no conhecimento ("
+                                + ", ".join(f"R$ {v}" for v in sorted(invented))[:200] + ")")
         except Exception as exc:  # AiCallError, or anything a custom endpoint throws at us
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("AI call failed for tenant %s instance %s: %s", tenant_id,

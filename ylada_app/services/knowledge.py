@@ -143,16 +143,19 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
     content = decode_bytes(data)
     sample = content[:4096]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-        if sample.count(";") > sample.count(","):
-            dialect = csv.excel
-            dialect.delimiter = ";"  # type: ignore[misc]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # strict: an unclosed quote is an error, not a silently merged row
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter, strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(content), dialect))
+        rows = list(reader)
     except csv.Error as exc:
-        raise KnowledgeImportError(f"CSV malformado: {exc}.") from exc
+        why = ("aspas abertas que não fecham" if "end of data" in str(exc)
+               else "aspas fora do lugar")
+        raise KnowledgeImportError(
+            f"CSV malformado perto da linha {reader.line_num}: {why}. Verifique as aspas e "
+            "o separador e envie de novo.") from exc
     return [r for r in rows if any(c.strip() for c in r)]
 
 
@@ -215,8 +218,9 @@ def format_price(raw: str) -> str:
         cents = (cents + "00")[:2]
         grouped = f"{int(whole):,}".replace(",", ".")
         return f"R$ {grouped},{cents}"
-    if re.fullmatch(r"\d+(,\d{1,2})?", value):
-        return "R$ " + value if "," in value else f"R$ {value},00"
+    if re.fullmatch(r"\d+(,\d{1,2})?|\d{1,3}(\.\d{3})+(,\d{1,2})?", value):
+        whole, _, cents = value.partition(",")
+        return f"R$ {whole},{(cents + '00')[:2]}"
     return value
 
 

@@ -13,7 +13,8 @@ from ylada_app.testing.retrieval_eval import EXAMPLES
 pytestmark = pytest.mark.e2e
 
 
-def test_upload_catalog_and_ask_in_the_console(page: Page, app_server, shot, tmp_path):
+def test_upload_catalog_and_ask_in_the_console(page: Page, app_server, shot, tmp_path,
+                                               fake_openai_server):
     signup(page, app_server, tenant="Mercadinho IA")
     create_instance(page, app_server, "Loja IA")
     page.click("#nav-ai")
@@ -52,7 +53,20 @@ def test_upload_catalog_and_ask_in_the_console(page: Page, app_server, shot, tmp
     expect(page.locator("#console-answer")).to_contain_text("R$ 10,99", timeout=30_000)
     expect(page.locator("#console-items .used-item").first).to_contain_text("Coca-Cola")
     expect(page.locator("#ai-usage")).not_to_contain_text("0 /")
+    expect(page.locator(".ai-log-row")).to_have_count(1)
     shot("ai-console")
+
+    # The endpoint goes down: a polite answer, and the tenant sees why.
+    fake_openai_server.down = True
+    try:
+        page.fill("#console-question", "tem sabão em pó?")
+        page.click("#console-ask")
+        expect(page.locator("#console-error")).to_contain_text("http_503", timeout=30_000)
+        expect(page.locator("#console-answer")).to_contain_text("atendente")
+        expect(page.locator("#ai-last-error")).to_contain_text("http_503")
+        shot("ai-console-endpoint-down")
+    finally:
+        fake_openai_server.down = False
 
     page.click("#tab-settings")
     expect(page.locator("#ai-system_prompt")).not_to_be_empty()

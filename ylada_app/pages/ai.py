@@ -46,7 +46,14 @@ def _settings_data(session, *, tenant_id: int, instance_id: int) -> dict:
     view = ai.config_view(cfg)
     view = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in view.items()}
     usage = ai.usage_view(session, tenant_id=tenant_id)
-    return {"cfg": view, "usage": {k: f"{v:,}".replace(",", ".") for k, v in usage.items()}}
+    logs = [{"when": row.created_at.strftime("%d/%m %H:%M"), "source": row.source,
+             "question": row.question[:200], "answer": (row.answer or "")[:300],
+             "error": row.error or "", "items": str(len(row.item_ids or [])),
+             "tokens": str(row.tokens)}
+            for row in ai.recent_logs(session, tenant_id=tenant_id, instance_id=instance_id,
+                                      limit=10)]
+    return {"cfg": view, "usage": {k: f"{v:,}".replace(",", ".") for k, v in usage.items()},
+            "logs": logs}
 
 
 def _niche_template(session, *, tenant_id: int) -> str:
@@ -91,6 +98,7 @@ class AiState(SessionState):
     cfg_errors: dict[str, str] = {}
     cfg_form_key: int = 0
     usage: dict[str, str] = {}
+    logs: list[dict[str, str]] = []
     console_question: str = ""
     console_answer: str = ""
     console_error: str = ""
@@ -117,7 +125,7 @@ class AiState(SessionState):
         if not self._iid():
             return
         data = await call(_settings_data, tenant_id=tenant_id, instance_id=self._iid())
-        self.cfg, self.usage = data["cfg"], data["usage"]
+        self.cfg, self.usage, self.logs = data["cfg"], data["usage"], data["logs"]
         self.cfg_form_key += 1
 
     @rx.event
@@ -637,6 +645,37 @@ def _used_item(item: rx.Var) -> rx.Component:
     )
 
 
+def _log_row(row: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(row["when"], size="1", color_scheme="gray"),
+            rx.badge(rx.match(row["source"], ("console", t("ai.source_console")),
+                              ("fallback", t("ai.source_fallback")), t("ai.source_flow")),
+                     variant="soft", color_scheme="gray"),
+            rx.text(t("ai.tokens") + ": " + row["tokens"] + " · " + t("ai.items") + ": "
+                    + row["items"], size="1", color_scheme="gray"),
+            spacing="2", align="center"),
+        rx.text(row["question"], size="2", weight="medium"),
+        rx.cond(row["error"] != "",
+                rx.text(row["error"], size="1", color_scheme="orange"),
+                rx.text(row["answer"], size="1", color_scheme="gray")),
+        spacing="1", width="100%", class_name="ai-log-row",
+        padding_bottom="8px", border_bottom=f"1px solid {rx.color('gray', 3)}",
+    )
+
+
+def _logs_card() -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.text(t("ai.recent"), size="2", weight="medium"),
+            rx.cond(AiState.logs.length() > 0,
+                    rx.vstack(rx.foreach(AiState.logs, _log_row), spacing="2",
+                              width="100%"),
+                    rx.text("—", color_scheme="gray")),
+            spacing="2", width="100%"),
+    )
+
+
 def _console_tab() -> rx.Component:
     s = AiState
     return rx.flex(
@@ -671,7 +710,7 @@ def _console_tab() -> rx.Component:
                 spacing="3", width="100%"),
             flex="2",
         ),
-        _status_card(),
+        rx.vstack(_status_card(), _logs_card(), flex="1", width="100%", spacing="4"),
         spacing="4", width="100%", align="start",
         direction=rx.breakpoints(initial="column", lg="row"),
     )

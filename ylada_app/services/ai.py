@@ -41,7 +41,7 @@ TOP_K = 5
 HISTORY_TURNS = 8
 MAX_QUESTION = 1000
 POLITE_FALLBACK = ("Desculpe, não consigo responder agora. Um atendente humano vai te ajudar "
-                   "em breve. 🙏")
+                   "em breve.")
 LIMIT_ERROR = "Limite mensal de tokens de IA do plano atingido."
 PRICE_GUARD = ("Não consegui confirmar esse valor no nosso catálogo. Quer que eu chame um "
                "atendente humano para te passar o preço certinho?")
@@ -358,11 +358,10 @@ def record(session: Session, *, tenant_id: int, instance_id: int, question: str,
                 tokens=answer.tokens, error=(answer.error or None) and answer.error[:300])
     session.add(row)
     if answer.error:
-        cfg = session.exec(select(AiConfig).where(AiConfig.tenant_id == tenant_id,
-                                                  AiConfig.instance_id == instance_id)).first()
-        if cfg is not None:
-            cfg.last_error, cfg.last_error_at = answer.error[:300], utcnow()
-            session.add(cfg)
+        # Saved even if the settings never were: the tenant must see why on the page.
+        cfg = get_config(session, tenant_id=tenant_id, instance_id=instance_id)
+        cfg.last_error, cfg.last_error_at = answer.error[:300], utcnow()
+        session.add(cfg)
     session.flush()
     return row.id
 

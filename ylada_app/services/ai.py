@@ -402,11 +402,15 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
                         instance_id, exc)
             result = AiAnswer(POLITE_FALLBACK, False, f"Falha ao chamar o modelo de IA: {code}",
                               items=items, tokens=embed_tokens)
-    with session_scope() as session:
-        result.log_id = record(session, tenant_id=tenant_id, instance_id=instance_id,
-                               question=question, answer=result,
-                               item_ids=[i["id"] for i in result.items],
-                               conversation_id=conversation_id, source=source)
+    try:
+        with session_scope() as session:
+            result.log_id = record(session, tenant_id=tenant_id, instance_id=instance_id,
+                                   question=question, answer=result,
+                                   item_ids=[i["id"] for i in result.items],
+                                   conversation_id=conversation_id, source=source)
+    except Exception:  # the contact still gets the answer; the log is best effort
+        log.exception("could not record the AI answer (tenant %s instance %s)", tenant_id,
+                      instance_id)
     return result
 
 

@@ -34,3 +34,17 @@ def test_hit_at_3_is_at_least_0_9(kind, capsys):
     assert result.total >= 50
     assert result.hit3 >= 0.9, result.misses
     assert result.hit1 >= 0.8, result.misses
+
+
+def test_the_eval_command_prints_hit_at_1_and_3():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATA_DIR")}
+    res = subprocess.run([sys.executable, "-m", "ylada_app.testing.retrieval_eval"],
+                         cwd=Path(__file__).resolve().parents[2], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "retrieval[sqlite]: questions=60 hit@1=" in res.stdout and "hit@3=" in res.stdout

@@ -51,9 +51,16 @@ def flowset_for(flows: dict[str, dict]) -> FlowSet:
     return flowset
 
 
+class DeferAi(Exception):  # noqa: N818 - a signal, not an error
+    """An ai_reply effect met while `defer_ai`: redo this conversation in its own
+    transaction, so a slow model never holds the rest of a batch back."""
+
+
 def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Work,
-              sink: conv_svc.StepSink) -> dict | None:
-    """Feed one event to the engine and carry out its effects until it waits for input."""
+              sink: conv_svc.StepSink, *, defer_ai: bool = False) -> dict | None:
+    """Feed one event to the engine and carry out its effects until it waits for input.
+
+    With `defer_ai`, an ai_reply effect raises DeferAi before the model is called."""
     for _ in range(MAX_EFFECTS_PER_MESSAGE):
         now = utcnow()
         result = handle(flows, state, event, conv_svc.contact_view(work.contact), now)
@@ -66,6 +73,8 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
             sink.timers.append((str(delay.get("id") or uuid.uuid4().hex), _wake_at(delay, now)))
         if effect is None:
             return state
+        if defer_ai and effect.get("kind") == "ai_reply":
+            raise DeferAi()
         if effect.get("fallback"):
             # The AI fallback (nothing matched): answer directly, nothing is fed back.
             outcome = perform_effect(effect, work)

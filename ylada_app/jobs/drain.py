@@ -85,11 +85,7 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
             else:
                 log.exception("batch of %d failed; retrying one by one", len(locked))
                 for cid in locked:
-                    try:
-                        n, more, _ = _process_locked([cid])
-                    except Exception:
-                        _set_aside(cid)
-                        continue
+                    n, more = _alone(cid)
                     done += n
                     plans += more
         if plans:
@@ -99,17 +95,23 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
         # Conversations waiting on the AI model: each alone, after the rest of the batch
         # is committed and delivered (still under the batch's locks, so order holds).
         for cid in slow:
-            try:
-                n, more, _ = _process_locked([cid])
-            except Exception:
-                _set_aside(cid)
-                continue
+            n, more = _alone(cid)
             done += n
             if more:
                 deliver_plans(more)
         return done, deferred
     finally:
         release()
+
+
+def _alone(conversation_id: int) -> tuple[int, list]:
+    """One conversation in its own transaction; set aside if it fails even alone."""
+    try:
+        n, plans, _ = _process_locked([conversation_id])
+    except Exception:
+        _set_aside(conversation_id)
+        return 0, []
+    return n, plans
 
 
 def _set_aside(conversation_id: int) -> None:

@@ -111,3 +111,32 @@ def graph_url(fake_graph, monkeypatch):
     reset_settings_cache()
     yield fake_graph
     reset_settings_cache()
+
+
+@pytest.fixture(scope="session")
+def fake_openai_server():
+    """The fake OpenAI-compatible server, shared by the session."""
+    from ylada_app.testing.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_openai(fake_openai_server, monkeypatch):
+    """The fake, reset, as the platform's default AI endpoint (short timeout, 1 retry)."""
+    from ylada_app.core.settings import reset_settings_cache
+    from ylada_app.services import ai
+
+    fake_openai_server.reset()
+    monkeypatch.setenv("AI_BASE_URL", fake_openai_server.base_url + "/v1")
+    monkeypatch.setenv("AI_API_KEY", "sk-platform-test")
+    monkeypatch.setenv("AI_TIMEOUT_S", "1.5")
+    monkeypatch.setenv("AI_MAX_RETRIES", "1")
+    reset_settings_cache()
+    ai.forget_fallback()
+    yield fake_openai_server
+    fake_openai_server.reset()
+    reset_settings_cache()

@@ -13,6 +13,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -67,9 +68,10 @@ def render(message: dict[str, Any]) -> str:
 
 class TerminalChat:
     def __init__(self, flows: FlowSet, *, name: str = "Cliente", wa_id: str = "5511900000000",
-                 out: TextIO = sys.stdout, perform_http: bool = True) -> None:
+                 out: TextIO = sys.stdout, perform_http: bool = True, ai: Any = None) -> None:
         self.flows = flows
         self.perform_http = perform_http
+        self.ai = ai  # effect -> engine result, for `--instance` (the instance's assistant)
         self.state: dict | None = None
         self.contact = {"wa_id": wa_id, "name": name, "tags": [], "fields": {},
                         "opted_out": False}
@@ -113,6 +115,14 @@ class TerminalChat:
                        else {"status": None, "json": None, "error": "preview"})
                 self.out.write(f"     (HTTP {effect.get('method')} {effect.get('url')} → "
                                f"{res.get('status') or res.get('error')})\n")
+                event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
+            elif effect.get("kind") == "ai_reply" and self.ai is not None:
+                res = self.ai(effect)
+                if effect.get("fallback"):
+                    text = res.get("text") or res.get("fallback_text") or ""
+                    sent.append({"type": "text", "text": text})
+                    self.out.write("bot> " + text.replace("\n", "\n     ") + "\n")
+                    break
                 event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
             else:
                 event = {"kind": "effect_result", "effect_id": effect.get("id"),
@@ -176,6 +186,29 @@ def _template_flow(data: dict) -> dict:
     return apply_params(data["flow"], default_values(data.get("parameters") or []))
 
 
+def _instance_ai(instance_id: int | None) -> tuple[Any, bool]:
+    """The instance's AI assistant for ai_reply effects (and whether its fallback is on)."""
+    if instance_id is None:
+        return None, False
+    from ylada_app.core.db import session_scope
+    from ylada_app.jobs.ai import perform_ai_reply
+    from ylada_app.models import Instance
+    from ylada_app.services import ai as ai_svc
+
+    with session_scope() as session:
+        inst = session.get(Instance, instance_id)
+        if inst is None:
+            return None, False
+        tenant_id = inst.tenant_id
+        fallback = ai_svc.fallback_enabled(session, instance_id)
+
+    def answer(effect: dict) -> dict:
+        return perform_ai_reply(effect, tenant_id=tenant_id, instance_id=instance_id,
+                                conversation_id=None)
+
+    return answer, fallback
+
+
 def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.stdout,
              inp: TextIO = sys.stdin, instance_id: int | None = None,
              flow_id: int | None = None, template: str | None = None) -> int:
@@ -192,7 +225,10 @@ def run_chat(paths: list[str], says: list[str], *, name: str, out: TextIO = sys.
             print("nenhum fluxo ativo encontrado para essa instância/fluxo", file=sys.stderr)
             return 1
         flows = FlowSet.from_definitions(definitions, default_reply=DEFAULT_REPLY)
-        return _converse(TerminalChat(flows, name=name, out=out), says, out, inp)
+        ai, fallback = _instance_ai(instance_id)
+        if fallback:
+            flows = replace(flows, ai_fallback=True)
+        return _converse(TerminalChat(flows, name=name, out=out, ai=ai), says, out, inp)
     for path in paths:
         try:
             data = json.loads(Path(path).read_text("utf-8"))

@@ -12,6 +12,7 @@ from ylada_app.pages.admin_templates import (
     admin_template_edit_page,
     admin_templates_page,
 )
+from ylada_app.pages.ai import AiState, ai_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
@@ -61,6 +62,7 @@ app.add_page(simulator_page, route="/instances/[iid]/simulator", title="Simulado
 app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada",
              on_load=NewTenantState.load)
 app.add_page(flows_page, route="/flows", title="Fluxos · ylada", on_load=FlowsState.load)
+app.add_page(ai_page, route="/ai", title="Treinar IA · ylada", on_load=AiState.load)
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
              on_load=BlockedState.load)

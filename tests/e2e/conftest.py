@@ -53,7 +53,7 @@ def e2e_stripe():
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph, e2e_stripe):
+def app_server(fake_graph, e2e_stripe, fake_openai_server):
     """Start the whole app once per session; yields its base URL."""
     from ylada_app.cli import migrate
 
@@ -67,6 +67,8 @@ def app_server(fake_graph, e2e_stripe):
         "DATABASE_URL": url,
         "DATA_DIR": str(_TMP / "e2e"),
         "WHATSAPP_GRAPH_URL": fake_graph.base_url,
+        "AI_BASE_URL": fake_openai_server.base_url + "/v1",
+        "AI_API_KEY": "sk-e2e-platform",
         "PUBLIC_BASE_URL": base,
         "REFLEX_API_URL": base,
         "LOGIN_MAX_FAILURES": "50",

@@ -81,6 +81,7 @@ def sidebar() -> rx.Component:
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),
+                    _nav_item("sparkles", "nav.ai", "/ai"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),

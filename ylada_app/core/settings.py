@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     # What happens when a trial ends without a paid plan: "free" (stay on the free plan's
     # limits) or "blocked" (the bot stops and the tenant must subscribe).
     trial_end_state: str = "free"
+    # AI assistant platform defaults (any OpenAI-compatible endpoint); an instance may
+    # override base URL, model and API key in its own AI settings.
+    ai_base_url: str = ""
+    ai_api_key: str = ""
+    ai_model: str = "gpt-4o-mini"
+    ai_embedding_model: str = ""  # empty: no embedding re-rank
+    ai_timeout_s: float = 20.0
+    ai_max_retries: int = 1
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

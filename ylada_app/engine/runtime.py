@@ -19,7 +19,9 @@ Events in::
         http_request: {"status": int | None, "json": <parsed body> | None,
                        "error": str | None}    # "timeout", "connection", ...; ok = no
                                                # error and 200 <= status < 300
-        ai_reply:     {"text": str} or {"error": str}
+        ai_reply:     {"text": str} or {"error": str, "fallback_text"?: str}
+                                               # fallback_text is sent when the node's
+                                               # error handle is not connected
     {"kind": "resume_bot"}                     # an agent hands the chat back to the bot
     {"kind": "start_flow", "flow_id": str}     # push the contact into a flow (API/broadcast)
 
@@ -39,6 +41,10 @@ Effects out (the engine pauses on each; at most one per call)::
      "body", "timeout_s"}                      # resume with effect_result
     {"id", "kind": "ai_reply", "flow_id", "node_id", "prompt", "use_knowledge",
      "user_text"}                              # resume with effect_result
+    {"id", "kind": "ai_reply", "flow_id": None, "node_id": None, "prompt": None,
+     "use_knowledge": True, "user_text", "fallback": True, "fallback_text"}
+                                               # FlowSet.ai_fallback: nothing matched and no
+                                               # session; no pause, nothing to feed back
     {"id", "kind": "delay", "flow_id", "node_id", "seconds", "wake_at"}
                                                # resume with timer(token=id) at wake_at
 
@@ -321,6 +327,17 @@ class _Step:
             self.answer_question(flow, node, user_text)
         elif active:
             self.emit("message_ignored", reason=st["waiting"])
+        elif fb.ai_fallback is True and user_text.strip():
+            # No pause: the session stays idle, the caller answers with the assistant.
+            reply = fb.default_reply
+            self.effects.append({
+                "id": self.new_id("ai"), "kind": "ai_reply", "flow_id": None, "node_id": None,
+                "prompt": None, "use_knowledge": True, "user_text": self.state["last_input"],
+                "fallback": True,
+                "fallback_text": (self.render(reply, lim.TEXT_MAX)
+                                  if isinstance(reply, str) and reply.strip() else None),
+            })
+            self.emit("ai_fallback")
         else:
             reply = fb.default_reply
             if isinstance(reply, str) and reply.strip():
@@ -468,6 +485,10 @@ class _Step:
             self.continue_from(flow, node, OUT)
         else:
             self.emit("ai_error", flow_id=self.state["flow_id"], node_id=node.id)
+            polite = result.get("fallback_text")
+            if flow.next(node.id, "error") is None and isinstance(polite, str):
+                # Nobody designed an error path: the contact still gets a polite answer.
+                self.send_text(polite[: lim.TEXT_MAX])
             self.continue_from(flow, node, "error")
 
     def on_resume_bot(self) -> None:

@@ -26,6 +26,10 @@ class FlowSet:
 
     flows: dict[str, Flow]
     default_reply: str | None = None  # sent when nothing matches and no session is active
+    # When nothing matches and no session is active, ask the AI assistant instead of sending
+    # `default_reply`: a fire-and-forget ai_reply effect (flow_id/node_id None, "fallback":
+    # True); the caller sends the answer itself and feeds nothing back.
+    ai_fallback: bool = False
     optout_words: tuple[str, ...] = DEFAULT_OPTOUT_WORDS
     optout_reply: str = DEFAULT_OPTOUT_REPLY
     optin_words: tuple[str, ...] = DEFAULT_OPTIN_WORDS

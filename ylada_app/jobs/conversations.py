@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -21,6 +22,7 @@ from ylada_app.integrations import http_request
 from ylada_app.jobs import locks
 from ylada_app.jobs.delivery import deliver, deliver_plans
 from ylada_app.models import Timer, utcnow
+from ylada_app.services import ai as ai_svc
 from ylada_app.services import conversations as conv_svc
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,16 @@ def flowset_for(flows: dict[str, dict]) -> FlowSet:
     return flowset
 
 
+class DeferAi(Exception):  # noqa: N818 - a signal, not an error
+    """An ai_reply effect met while `defer_ai`: redo this conversation in its own
+    transaction, so a slow model never holds the rest of a batch back."""
+
+
 def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Work,
-              sink: conv_svc.StepSink) -> dict | None:
-    """Feed one event to the engine and carry out its effects until it waits for input."""
+              sink: conv_svc.StepSink, *, defer_ai: bool = False) -> dict | None:
+    """Feed one event to the engine and carry out its effects until it waits for input.
+
+    With `defer_ai`, an ai_reply effect raises DeferAi before the model is called."""
     for _ in range(MAX_EFFECTS_PER_MESSAGE):
         now = utcnow()
         result = handle(flows, state, event, conv_svc.contact_view(work.contact), now)
@@ -64,8 +73,19 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
             sink.timers.append((str(delay.get("id") or uuid.uuid4().hex), _wake_at(delay, now)))
         if effect is None:
             return state
+        if defer_ai and effect.get("kind") == "ai_reply":
+            raise DeferAi()
+        if effect.get("fallback"):
+            # The AI fallback (nothing matched): answer directly, nothing is fed back.
+            outcome = perform_effect(effect, work)
+            text = outcome.get("text") or outcome.get("fallback_text")
+            if isinstance(text, str) and text.strip():
+                sink.outbound.append({"type": "text", "text": text[:4096]})
+            sink.analytics.append({"type": "ai_answer" if outcome.get("text") else "ai_error",
+                                   "fallback": True, "error": outcome.get("error")})
+            return state
         event = {"kind": "effect_result", "effect_id": effect.get("id"),
-                 "result": perform_effect(effect)}
+                 "result": perform_effect(effect, work)}
     log.warning("conversation %s: effect chain cut at %s", work.conversation.id,
                 MAX_EFFECTS_PER_MESSAGE)
     return state
@@ -78,12 +98,34 @@ def _wake_at(delay: dict[str, Any], now: datetime) -> datetime:
         return now + timedelta(seconds=int(delay.get("seconds") or 0))
 
 
-def perform_effect(effect: dict[str, Any]) -> dict[str, Any]:
+def perform_effect(effect: dict[str, Any], work: conv_svc.Work | None = None) -> dict[str, Any]:
     kind = effect.get("kind")
     if kind == "http_request":
         return http_request.perform(effect)
-    # ai_reply arrives with the AI assistant; until then the flow takes its error branch.
+    if kind == "ai_reply" and work is not None:
+        from ylada_app.jobs.ai import perform_ai_reply
+
+        conv = work.conversation
+        return perform_ai_reply(effect, tenant_id=conv.tenant_id, instance_id=conv.instance_id,
+                                conversation_id=conv.id)
     return {"ok": False, "error": f"unsupported_effect:{kind}"}
+
+
+def flowset_with_ai(session: Any, work: conv_svc.Work) -> FlowSet:
+    """The instance's flow set, with the AI fallback switched on if its settings say so."""
+    flows = flowset_for(work.flows)
+    if not ai_svc.fallback_enabled(session, work.conversation.instance_id):
+        return flows
+    key = id(flows)
+    hit = _with_fallback.get(key)
+    if hit is None or hit[0] is not flows:
+        if len(_with_fallback) > 512:
+            _with_fallback.clear()
+        hit = _with_fallback[key] = (flows, replace(flows, ai_fallback=True))
+    return hit[1]
+
+
+_with_fallback: dict[int, tuple[FlowSet, FlowSet]] = {}
 
 
 def redeliver(conversation_id: int) -> dict[str, int]:

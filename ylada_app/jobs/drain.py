@@ -7,6 +7,10 @@ order, writes the batch in ONE transaction (session state, outbox, analytics, ti
 then delivers the outbox — conversations concurrently, each one's messages in order. One job
 thus serves many messages: the queue's per-job overhead is paid per batch.
 
+A conversation whose run reaches an AI answer (ai_reply effect) is taken out of the batch
+before the model is called and redone alone after the batch is committed and delivered: a
+slow model delays only its own conversation. Its messages stay pending until then.
+
 Crash safety is the same as for single jobs: before the commit the inbound messages stay
 pending, after it the outbox rows stay "sending"; the sweeper recovers both.
 """
@@ -18,7 +22,7 @@ import time
 
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
-from ylada_app.jobs.conversations import flowset_for, run_event
+from ylada_app.jobs.conversations import DeferAi, flowset_with_ai, run_event
 from ylada_app.jobs.delivery import deliver_plans
 from ylada_app.jobs.locks import acquire_many
 from ylada_app.services import conversations as conv_svc
@@ -71,8 +75,9 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
         return 0, deferred
     try:
         plans: list = []
+        slow: list[int] = []
         try:
-            done, plans = _process_locked(locked)
+            done, plans, slow = _process_locked(locked, defer_ai=len(locked) > 1)
         except Exception:
             done = 0
             if len(locked) == 1:
@@ -80,20 +85,33 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
             else:
                 log.exception("batch of %d failed; retrying one by one", len(locked))
                 for cid in locked:
-                    try:
-                        n, more = _process_locked([cid])
-                    except Exception:
-                        _set_aside(cid)
-                        continue
+                    n, more = _alone(cid)
                     done += n
                     plans += more
         if plans:
             # After the commit: a delivery problem never re-runs the engine (the outbox
             # rows stay "sending" and the sweeper retries them).
             deliver_plans(plans)
+        # Conversations waiting on the AI model: each alone, after the rest of the batch
+        # is committed and delivered (still under the batch's locks, so order holds).
+        for cid in slow:
+            n, more = _alone(cid)
+            done += n
+            if more:
+                deliver_plans(more)
         return done, deferred
     finally:
         release()
+
+
+def _alone(conversation_id: int) -> tuple[int, list]:
+    """One conversation in its own transaction; set aside if it fails even alone."""
+    try:
+        n, plans, _ = _process_locked([conversation_id])
+    except Exception:
+        _set_aside(conversation_id)
+        return 0, []
+    return n, plans
 
 
 def _set_aside(conversation_id: int) -> None:
@@ -106,7 +124,10 @@ def _set_aside(conversation_id: int) -> None:
         log.exception("could not set aside conversation %s", conversation_id)
 
 
-def _process_locked(locked: list[int]) -> tuple[int, list]:
+def _process_locked(locked: list[int], *,
+                    defer_ai: bool = False) -> tuple[int, list, list[int]]:
+    """Returns (conversations processed, delivery plans, ids left for a model call)."""
+    slow: list[int] = []
     with session_scope() as session:
         works = conv_svc.load_batch(session, locked)
         done, ignored = [], []
@@ -117,9 +138,17 @@ def _process_locked(locked: list[int]) -> tuple[int, list]:
                 continue
             sink = conv_svc.StepSink()
             state = dict(work.conversation.session or {}) or None
-            flows = flowset_for(work.flows)
-            for msg in work.pending:
-                state = run_event(flows, state, conv_svc.engine_event(msg), work, sink)
+            flows = flowset_with_ai(session, work)
+            try:
+                for msg in work.pending:
+                    state = run_event(flows, state, conv_svc.engine_event(msg), work, sink,
+                                      defer_ai=defer_ai)
+            except DeferAi:
+                # Nothing of this run is kept: its messages stay pending for the rerun.
+                session.expire(work.contact)
+                session.expire(work.conversation)
+                slow.append(work.conversation.id)
+                continue
             done.append((work, sink, state or {}))
         plans = conv_svc.finish_batch(session, done, ignored)
-    return len(works), plans
+    return len(works) - len(slow), plans, slow

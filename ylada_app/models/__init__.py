@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
+from ylada_app.models.ai import AiConfig, AiLog, KnowledgeItem
 from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
@@ -16,6 +17,9 @@ from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
 __all__ = [
+    "AiConfig",
+    "AiLog",
+    "KnowledgeItem",
     "AnalyticsEvent",
     "BillingAccount",
     "BillingEvent",

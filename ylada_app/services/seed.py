@@ -85,4 +85,15 @@ def seed_demo(session: Session) -> DemoLogins:
         flow = flows.create_flow(session, tenant_id=tenant.id, instance_id=inst.id,
                                  name="Menu da loja", definition=menu)
         flows.publish(session, tenant_id=tenant.id, flow_id=flow.id)
+        _seed_demo_knowledge(session, tenant.id, inst.id)
     return DemoLogins(DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD)
+
+
+def _seed_demo_knowledge(session: Session, tenant_id: int, instance_id: int) -> None:
+    """The example catalog and FAQ, so "Treinar IA" has something to show (AI fallback off)."""
+    from ylada_app.services import knowledge
+
+    examples = Path(__file__).resolve().parents[1] / "testing" / "examples"
+    for name, kind in (("catalogo.csv", "product"), ("faq.csv", "faq")):
+        knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
+                                filename=name, data=(examples / name).read_bytes(), kind=kind)

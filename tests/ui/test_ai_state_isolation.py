@@ -1,0 +1,43 @@
+"""The "Treinar IA" state handlers with another tenant's ids change and show nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_instance, make_owner
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.models import KnowledgeItem
+from ylada_app.pages.ai import AiState
+from ylada_app.services import knowledge
+
+
+@pytest.fixture
+def setup(db):
+    a = make_owner(db, tenant_name="Empresa A")
+    b = make_owner(db, tenant_name="Empresa B")
+    inst_a = make_instance(db, a.tenant_id, name="Loja A")
+    make_instance(db, b.tenant_id, name="Loja B")
+    item = knowledge.add_item(db, tenant_id=a.tenant_id, instance_id=inst_a.id,
+                              kind="product", title="Segredo de A", price="99,90")
+    db.commit()
+    return a, b, inst_a, item
+
+
+def test_tenant_b_cannot_pick_list_edit_or_delete_tenant_a_knowledge(db, setup):
+    a, b, inst_a, item = setup
+    state = _state(AiState, b.token)
+    _run(AiState.load, state)
+    assert state.loaded and state.items == [] and state.instance_key != str(inst_a.id)
+    _run(AiState.pick_instance, state, str(inst_a.id))
+    assert state.instance_key != str(inst_a.id) and state.items == []
+    state.instance_key = str(inst_a.id)  # even a forged key is ignored by the handlers
+    _run(AiState.search, state, {"q": "segredo"})
+    assert state.items == []
+    _run(AiState.delete_item, state, str(item.id))
+    state.editing = {"id": str(item.id)}
+    _run(AiState.save_edit, state, {"title": "Roubado", "price": "0,01"})
+    _run(AiState.ask, state, {"question": "quanto custa o segredo?"})
+    assert state.console_items == []
+    db.expire_all()
+    fresh = db.get(KnowledgeItem, item.id)
+    assert (fresh.title, fresh.price) == ("Segredo de A", "R$ 99,90")

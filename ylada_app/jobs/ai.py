@@ -1,0 +1,28 @@
+"""The worker side of the AI assistant: perform an `ai_reply` effect for a conversation.
+
+The model client lives in ylada_app.integrations.openai_client; the rules (prompt, budget,
+log) in ylada_app.services.ai, which finds `chat` here by its dotted name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ylada_app.integrations.openai_client import chat, embed
+from ylada_app.services import ai as ai_svc
+
+__all__ = ["chat", "embed", "perform_ai_reply"]
+
+
+def perform_ai_reply(effect: dict[str, Any], *, tenant_id: int, instance_id: int,
+                     conversation_id: int | None) -> dict[str, Any]:
+    """Returns the engine's effect result: {"text"} or {"error", "fallback_text"}."""
+    question = str(effect.get("user_text") or "")
+    result = ai_svc.answer(
+        tenant_id=tenant_id, instance_id=instance_id, question=question,
+        conversation_id=conversation_id, flow_prompt=effect.get("prompt"),
+        use_knowledge=bool(effect.get("use_knowledge", True)),
+        source="fallback" if effect.get("fallback") else "flow", chat=chat)
+    if result.ok:
+        return {"text": result.text, "items": [i["id"] for i in result.items]}
+    return {"error": result.error or "ai_error", "fallback_text": result.text}

@@ -1,0 +1,82 @@
+"""AI assistant: per-instance configuration, knowledge items (catalog, FAQ, free text) and a
+log of every answer (which knowledge items were used, tokens, errors the tenant must see).
+
+Full-text search: on PostgreSQL a GIN index over to_tsvector('portuguese', search_text)
+(created by migration 0004); on SQLite an FTS5 table `knowledge_fts` (migration 0004, or
+services.knowledge.ensure_fts for databases built with create_all).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ylada_app.models.base import time_field
+
+KNOWLEDGE_KINDS = ("product", "faq", "text")
+
+
+class AiConfig(SQLModel, table=True):
+    __tablename__ = "ai_config"
+    __table_args__ = (UniqueConstraint("instance_id", name="uq_ai_config_instance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
+    enabled: bool = Field(default=True)
+    base_url: str | None = Field(default=None, max_length=300)  # None: platform default
+    model: str | None = Field(default=None, max_length=100)
+    api_key_enc: str | None = Field(default=None, sa_type=Text)
+    system_prompt: str = Field(default="", sa_type=Text)
+    temperature: float = Field(default=0.3)
+    tone: str = Field(default="amigavel", max_length=30)
+    company: str = Field(default="", max_length=120)
+    hours: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=300)
+    policies: str = Field(default="", sa_type=Text)
+    fallback_enabled: bool = Field(default=False)
+    last_error: str | None = Field(default=None, max_length=300)
+    last_error_at: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)
+
+
+class KnowledgeItem(SQLModel, table=True):
+    __tablename__ = "knowledge_item"
+    __table_args__ = (Index("ix_knowledge_tenant_instance", "tenant_id", "instance_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # product | faq | text
+    title: str = Field(max_length=300)
+    body: str = Field(default="", sa_type=Text)
+    price: str | None = Field(default=None, max_length=40)  # as written in the catalog
+    sku: str | None = Field(default=None, max_length=80)
+    category: str | None = Field(default=None, max_length=120)
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    search_text: str = Field(default="", sa_type=Text)  # accent-folded, lower-case
+    embedding: list[float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    source: str | None = Field(default=None, max_length=200)
+    created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)
+
+
+class AiLog(SQLModel, table=True):
+    __tablename__ = "ai_log"
+    __table_args__ = (Index("ix_ai_log_tenant_time", "tenant_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
+    conversation_id: int | None = Field(default=None)
+    source: str = Field(default="flow", max_length=12)  # flow | fallback | console
+    question: str = Field(default="", sa_type=Text)
+    answer: str | None = Field(default=None, sa_type=Text)
+    item_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tokens: int = Field(default=0)
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = time_field(default_now=True)

@@ -1,0 +1,620 @@
+"""The AI assistant's knowledge: import (CSV, XLSX, FAQ, text/markdown), CRUD and retrieval.
+
+Every function takes `tenant_id` and filters on it (and on the instance). Imports are
+all-or-nothing: a file with any bad row writes nothing and reports every row's problem in
+pt-BR. Retrieval: the database's full-text search picks candidates (SQLite FTS5 or
+PostgreSQL `to_tsvector('portuguese', …)`, both over an accent-folded copy of the text),
+then a small field-aware re-rank (title hits weigh most) orders them the same way on both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, text
+from sqlmodel import Session, col, select
+
+from ylada_app.models import Instance, KnowledgeItem, utcnow
+from ylada_app.services.errors import NotFound, ServiceError
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_TITLE = 300
+MAX_BODY = 4000
+MAX_TEXT_CHUNK = 1500
+FTS_TABLE = "knowledge_fts"
+
+Progress = Callable[[int, int], None]
+
+# Header aliases (folded): canonical field → accepted column names.
+PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("name", "nome", "produto", "titulo", "title", "item", "nome do produto"),
+    "description": ("description", "descricao", "desc", "detalhes", "observacao"),
+    "price": ("price", "preco", "valor", "preco (r$)", "preco r$", "valor (r$)"),
+    "sku": ("sku", "codigo", "cod", "referencia", "ref", "code"),
+    "category": ("category", "categoria", "departamento", "secao", "grupo"),
+}
+FAQ_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("question", "pergunta", "duvida", "q", "pergunta frequente"),
+    "description": ("answer", "resposta", "r", "a"),
+    "category": ("category", "categoria", "assunto", "tema"),
+}
+
+_STOPWORDS_TEXT = """
+a o as os um uma uns umas de do da dos das no na nos nas em por para pra pro com sem sob
+e ou que qual quais quanto quanta quantos quantas como onde quando porque se ser sao esta
+estao tem tenho voces voce vcs vc eu me meu minha meus minhas seu sua seus suas ele ela eles
+elas isso isto esse essa este aquele aquela ao aos ate mais menos muito muita ja nao sim
+vou vai vamos gostaria queria quero saber sobre tambem the of to is custa custam preco
+precos valor valores oi ola bom dia boa tarde noite obrigado obrigada favor pf pfv ha
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+class KnowledgeImportError(Exception):
+    """The upload was rejected as a whole; `message` and `row_errors` are pt-BR."""
+
+    def __init__(self, message: str, row_errors: list[str] | None = None) -> None:
+        self.message = message
+        self.row_errors = row_errors or []
+        super().__init__(message)
+
+
+# --- text helpers ------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(value: str) -> str:
+    """Lower-case, accents removed, punctuation as spaces ("Preço!" → "preco")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).split())
+
+
+def stem(token: str) -> str:
+    """A very light pt-BR stemmer for matching plurals ("camisetas" → "camiseta")."""
+    if len(token) > 4:
+        for suffix, repl in (("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"),
+                             ("ns", "m"), ("res", "r"), ("zes", "z"), ("s", "")):
+            if token.endswith(suffix):
+                return token[: -len(suffix)] + repl
+    return token
+
+
+def query_terms(question: str) -> list[str]:
+    seen: list[str] = []
+    for tok in fold(question).split():
+        if tok in STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
+            continue
+        st = stem(tok)
+        if st not in seen:
+            seen.append(st)
+    return seen[:16]
+
+
+def _search_text(item: KnowledgeItem) -> str:
+    parts = [item.title, item.category or "", item.sku or "", item.body or ""]
+    parts += [str(v) for v in (item.extra or {}).values()]
+    return fold(" ".join(parts))
+
+
+# --- decoding and parsing ----------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252/Latin-1; binary junk is refused."""
+    if not data or not data.strip():
+        raise KnowledgeImportError("O arquivo está vazio.")
+    try:
+        decoded = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            decoded = data.decode("cp1252")
+        except UnicodeDecodeError:
+            decoded = data.decode("latin-1")
+    bad = len(_CONTROL.findall(decoded))
+    if bad and bad > max(2, len(decoded) // 200):
+        raise KnowledgeImportError(
+            "Não foi possível ler o texto do arquivo: a codificação não é reconhecida "
+            "(salve como CSV UTF-8 ou Windows-1252) ou o arquivo não é de texto.")
+    return _CONTROL.sub(" ", decoded)
+
+
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise KnowledgeImportError(
+            f"O arquivo tem {len(data) / 1024 / 1024:.1f} MB; o limite é "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    if not data or not data.strip():
+        raise KnowledgeImportError("O arquivo está vazio.")
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]]:
+    content = decode_bytes(data)
+    sample = content[:4096]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # strict: an unclosed quote is an error, not a silently merged row
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        why = ("aspas abertas que não fecham" if "end of data" in str(exc)
+               else "aspas fora do lugar")
+        raise KnowledgeImportError(
+            f"CSV malformado perto da linha {reader.line_num}: {why}. Verifique as aspas e "
+            "o separador e envie de novo.") from exc
+    return [r for r in rows if any(c.strip() for c in r)]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}" if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def _rows_from_xlsx(data: bytes) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise KnowledgeImportError(
+            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
+    except Exception as exc:  # openpyxl raises many kinds on junk
+        raise KnowledgeImportError(
+            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            raise KnowledgeImportError("A planilha não tem nenhuma aba.")
+        rows = []
+        for raw in ws.iter_rows(values_only=True):
+            row = [_cell(v).strip() for v in raw]
+            if any(row):
+                rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        wb.close()
+
+
+def _map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for idx, name in enumerate(header):
+        folded = fold(name)
+        for key, names in aliases.items():
+            if key not in mapping and (folded in names or folded.replace(" ", "") in names):
+                mapping[key] = idx
+    return mapping
+
+
+_PRICE = re.compile(r"^(r\$)?\s*\d{1,3}([.\s]?\d{3})*([.,]\d{1,2})?$|^(r\$)?\s*\d+([.,]\d{1,2})?$",
+                    re.IGNORECASE)
+
+
+def format_price(raw: str) -> str:
+    """Keep what the catalog says; a bare number from a spreadsheet becomes "R$ 12,90"."""
+    value = raw.strip()
+    if re.fullmatch(r"\d+(\.\d{1,2})?", value):
+        whole, _, cents = value.partition(".")
+        cents = (cents + "00")[:2]
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return f"R$ {grouped},{cents}"
+    if re.fullmatch(r"\d+(,\d{1,2})?|\d{1,3}(\.\d{3})+(,\d{1,2})?", value):
+        whole, _, cents = value.partition(",")
+        return f"R$ {whole},{(cents + '00')[:2]}"
+    return value
+
+
+@dataclass
+class ParsedItem:
+    kind: str
+    title: str
+    body: str = ""
+    price: str | None = None
+    sku: str | None = None
+    category: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _parse_table(rows: list[list[str]], kind: str, progress: Progress | None) -> list[ParsedItem]:
+    if not rows:
+        raise KnowledgeImportError("O arquivo está vazio.")
+    aliases = PRODUCT_ALIASES if kind == "product" else FAQ_ALIASES
+    header = rows[0]
+    mapping = _map_header(header, aliases)
+    if "title" not in mapping:
+        wanted = "nome (ou produto)" if kind == "product" else "pergunta"
+        raise KnowledgeImportError(
+            f"Cabeçalho não reconhecido: falta a coluna '{wanted}'. Colunas encontradas: "
+            + ", ".join(h for h in header if h)[:200] + ".")
+    if kind == "faq" and "description" not in mapping:
+        raise KnowledgeImportError("Cabeçalho não reconhecido: falta a coluna 'resposta'.")
+    body_rows = rows[1:]
+    if not body_rows:
+        raise KnowledgeImportError("O arquivo só tem o cabeçalho: nenhuma linha para importar.")
+    if len(body_rows) > MAX_ROWS:
+        raise KnowledgeImportError(f"O arquivo tem mais de {MAX_ROWS} linhas.")
+    known = set(mapping.values())
+    items: list[ParsedItem] = []
+    errors: list[str] = []
+    total = len(body_rows)
+    for n, row in enumerate(body_rows, start=2):
+        def get(key: str, row: list[str] = row) -> str:
+            idx = mapping.get(key)
+            return row[idx].strip() if idx is not None and idx < len(row) else ""
+
+        title, body, price = get("title"), get("description"), get("price")
+        line_errors = []
+        if not title:
+            line_errors.append("nome vazio" if kind == "product" else "pergunta vazia")
+        elif len(title) > MAX_TITLE:
+            line_errors.append(f"nome com mais de {MAX_TITLE} caracteres")
+        if len(body) > MAX_BODY:
+            line_errors.append(f"texto com mais de {MAX_BODY} caracteres")
+        if kind == "faq" and not body:
+            line_errors.append("resposta vazia")
+        if price and not _PRICE.match(price.replace(" ", "") if price.count(" ") <= 1 else price):
+            line_errors.append(f"preço inválido '{price[:30]}'")
+        if len(get("sku")) > 80:
+            line_errors.append("código (SKU) com mais de 80 caracteres")
+        if line_errors:
+            errors.append(f"Linha {n}: " + "; ".join(line_errors) + ".")
+        else:
+            extra = {header[i].strip()[:60]: c.strip()[:500] for i, c in enumerate(row)
+                     if i not in known and i < len(header) and header[i].strip() and c.strip()}
+            items.append(ParsedItem(kind=kind, title=title, body=body,
+                                    price=format_price(price) if price else None,
+                                    sku=get("sku") or None, category=get("category") or None,
+                                    extra=extra))
+        if progress and (n % 50 == 0 or n == total + 1):
+            progress(n - 1, total)
+    if errors:
+        raise KnowledgeImportError(
+            f"Nada foi importado: {len(errors)} linha(s) com problema. Corrija e envie de novo.",
+            errors[:200])
+    return items
+
+
+def _parse_text(content: str, kind: str) -> list[ParsedItem]:
+    """Markdown/plain text: one item per heading section (or paragraph group)."""
+    items: list[ParsedItem] = []
+    title, lines = "", []
+
+    def flush() -> None:
+        body = "\n".join(lines).strip()
+        if not body and not title:
+            return
+        head = title or body.split("\n", 1)[0][:80]
+        is_faq = kind == "faq" or head.rstrip().endswith("?")
+        for start in range(0, max(len(body), 1), MAX_TEXT_CHUNK):
+            chunk = body[start:start + MAX_TEXT_CHUNK]
+            items.append(ParsedItem(kind="faq" if is_faq else "text", title=head[:MAX_TITLE],
+                                    body=chunk))
+
+    heading = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+    question = re.compile(r"^\s*(p|pergunta|q)\s*[:\-]\s*(.+)$", re.IGNORECASE)
+    answer = re.compile(r"^\s*(r|resposta|a)\s*[:\-]\s*(.*)$", re.IGNORECASE)
+    for line in content.splitlines():
+        m = heading.match(line) or question.match(line)
+        if m:
+            flush()
+            title, lines = m.group(m.lastindex or 1).strip(), []
+            continue
+        a = answer.match(line)
+        lines.append(a.group(2) if a else line)
+        if not line.strip() and not title and "\n".join(lines).strip():
+            flush()
+            lines = []
+    flush()
+    return items
+
+
+def parse_upload(filename: str, data: bytes, *, kind: str = "product",
+                 progress: Progress | None = None) -> list[ParsedItem]:
+    """Parse an upload; raises KnowledgeImportError (pt-BR) and never returns partial data."""
+    _check_size(data)
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        items = _parse_table(_rows_from_xlsx(data), kind, progress)
+    elif name.endswith(".xls"):
+        raise KnowledgeImportError("Formato .xls antigo não suportado: salve como .xlsx ou CSV.")
+    elif name.endswith((".csv", ".tsv")):
+        items = _parse_table(_rows_from_csv(data), kind, progress)
+    elif name.endswith((".txt", ".md", ".markdown")):
+        items = _parse_text(decode_bytes(data), kind)
+    else:
+        raise KnowledgeImportError(
+            "Tipo de arquivo não suportado: envie CSV, XLSX, TXT ou MD.")
+    if not items:
+        raise KnowledgeImportError("Nenhum item encontrado no arquivo.")
+    return items
+
+
+# --- storage -----------------------------------------------------------------------------
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def ensure_fts(session: Session) -> None:
+    """SQLite only: the FTS5 table (the migration creates it; create_all does not)."""
+    if _is_sqlite(session):
+        session.connection().execute(text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "search_text, tenant_id UNINDEXED, instance_id UNINDEXED, "
+            "tokenize = 'unicode61 remove_diacritics 2')"))
+
+
+def _fts_put(session: Session, items: list[KnowledgeItem]) -> None:
+    if not _is_sqlite(session) or not items:
+        return
+    ensure_fts(session)
+    conn = session.connection()
+    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
+                 [{"id": it.id} for it in items])
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, search_text, tenant_id, instance_id) "
+                      "VALUES (:id, :st, :t, :i)"),
+                 [{"id": it.id, "st": _fts_doc(it), "t": it.tenant_id, "i": it.instance_id}
+                  for it in items])
+
+
+def _fts_doc(item: KnowledgeItem) -> str:
+    # Index stems too, so "camisetas" and "camiseta" meet on both databases.
+    words = item.search_text.split()
+    return " ".join(words + [stem(w) for w in words if stem(w) != w])
+
+
+def _fts_delete(session: Session, ids: list[int]) -> None:
+    if _is_sqlite(session) and ids:
+        ensure_fts(session)
+        session.connection().execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
+                                     [{"id": i} for i in ids])
+
+
+def _instance(session: Session, tenant_id: int, instance_id: int) -> Instance:
+    inst = session.get(Instance, int(instance_id))
+    if inst is None or inst.tenant_id != tenant_id:
+        raise NotFound("error.not_found")
+    return inst
+
+
+def import_items(session: Session, *, tenant_id: int, instance_id: int,
+                 items: list[ParsedItem], source: str | None = None,
+                 replace: bool = False, progress: Progress | None = None) -> int:
+    """Insert parsed items in the caller's transaction (all or nothing)."""
+    _instance(session, tenant_id, instance_id)
+    if replace:
+        clear(session, tenant_id=tenant_id, instance_id=instance_id)
+    now = utcnow()
+    rows: list[KnowledgeItem] = []
+    total = len(items)
+    for n, parsed in enumerate(items, start=1):
+        row = KnowledgeItem(tenant_id=tenant_id, instance_id=instance_id, kind=parsed.kind,
+                            title=parsed.title[:MAX_TITLE], body=parsed.body[:MAX_BODY],
+                            price=parsed.price, sku=(parsed.sku or None),
+                            category=parsed.category, extra=parsed.extra,
+                            source=(source or "")[:200] or None, created_at=now,
+                            updated_at=now)
+        row.search_text = _search_text(row)
+        rows.append(row)
+        if progress and (n % 100 == 0 or n == total):
+            progress(n, total)
+    session.add_all(rows)
+    session.flush()
+    _fts_put(session, rows)
+    return len(rows)
+
+
+def import_upload(session: Session, *, tenant_id: int, instance_id: int, filename: str,
+                  data: bytes, kind: str = "product", replace: bool = False,
+                  progress: Progress | None = None) -> int:
+    items = parse_upload(filename, data, kind=kind, progress=progress)
+    return import_items(session, tenant_id=tenant_id, instance_id=instance_id, items=items,
+                        source=filename, replace=replace)
+
+
+def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, title: str,
+             body: str = "", price: str | None = None, sku: str | None = None,
+             category: str | None = None) -> KnowledgeItem:
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("knowledge.title_required", field="title")
+    if price and price.strip() and not _PRICE.match(price.strip()):
+        raise ServiceError("knowledge.bad_price", field="price")
+    kind = kind if kind in ("product", "faq", "text") else "text"
+    parsed = ParsedItem(kind=kind, title=title[:MAX_TITLE], body=(body or "")[:MAX_BODY],
+                        price=format_price(price) if price and price.strip() else None,
+                        sku=(sku or "").strip() or None,
+                        category=(category or "").strip() or None)
+    import_items(session, tenant_id=tenant_id, instance_id=instance_id, items=[parsed],
+                 source="manual")
+    return session.exec(select(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id)
+        .order_by(col(KnowledgeItem.id).desc())).first()  # type: ignore[return-value]
+
+
+def get_item(session: Session, *, tenant_id: int, item_id: int) -> KnowledgeItem:
+    item = session.get(KnowledgeItem, int(item_id))
+    if item is None or item.tenant_id != tenant_id:
+        raise NotFound("error.not_found")
+    return item
+
+
+def update_item(session: Session, *, tenant_id: int, item_id: int, title: str,
+                body: str = "", price: str | None = None, sku: str | None = None,
+                category: str | None = None) -> KnowledgeItem:
+    item = get_item(session, tenant_id=tenant_id, item_id=item_id)
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("knowledge.title_required", field="title")
+    if price and price.strip() and not _PRICE.match(price.strip()):
+        raise ServiceError("knowledge.bad_price", field="price")
+    item.title = title[:MAX_TITLE]
+    item.body = (body or "")[:MAX_BODY]
+    item.price = format_price(price) if price and price.strip() else None
+    item.sku = (sku or "").strip()[:80] or None
+    item.category = (category or "").strip()[:120] or None
+    item.search_text = _search_text(item)
+    item.embedding = None
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+    _fts_put(session, [item])
+    return item
+
+
+def delete_item(session: Session, *, tenant_id: int, item_id: int) -> None:
+    item = get_item(session, tenant_id=tenant_id, item_id=item_id)
+    _fts_delete(session, [item.id])  # type: ignore[list-item]
+    session.delete(item)
+    session.flush()
+
+
+def clear(session: Session, *, tenant_id: int, instance_id: int) -> int:
+    ids = list(session.exec(select(KnowledgeItem.id).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id)))
+    _fts_delete(session, ids)  # type: ignore[arg-type]
+    session.exec(delete(KnowledgeItem).where(  # type: ignore[call-overload]
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id))
+    return len(ids)
+
+
+def list_items(session: Session, *, tenant_id: int, instance_id: int, query: str = "",
+               kind: str = "", limit: int = 200, offset: int = 0) -> list[KnowledgeItem]:
+    if query.strip():
+        return [hit.item for hit in search(session, tenant_id=tenant_id,
+                                           instance_id=instance_id, question=query, k=limit)
+                if not kind or hit.item.kind == kind]
+    stmt = select(KnowledgeItem).where(KnowledgeItem.tenant_id == tenant_id,
+                                       KnowledgeItem.instance_id == instance_id)
+    if kind:
+        stmt = stmt.where(KnowledgeItem.kind == kind)
+    return list(session.exec(stmt.order_by(col(KnowledgeItem.id)).offset(offset).limit(limit)))
+
+
+def count_items(session: Session, *, tenant_id: int, instance_id: int) -> int:
+    from sqlalchemy import func
+
+    return int(session.exec(select(func.count()).select_from(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id)).one())
+
+
+# --- retrieval ---------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    item: KnowledgeItem
+    score: float
+
+
+def _candidates(session: Session, tenant_id: int, instance_id: int, terms: list[str],
+                limit: int) -> list[tuple[int, float]]:
+    if _is_sqlite(session):
+        ensure_fts(session)
+        match = " OR ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
+        rows = session.connection().execute(text(
+            f"SELECT rowid, bm25({FTS_TABLE}) AS r FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH :m AND tenant_id = :t AND instance_id = :i "
+            "ORDER BY r LIMIT :n"), {"m": match, "t": tenant_id, "i": instance_id,
+                                     "n": limit}).all()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+    tsq = " | ".join(t if t.isdigit() else f"{t}:*" for t in terms)
+    rows = session.connection().execute(text(
+        "SELECT id, ts_rank_cd(to_tsvector('portuguese', search_text), q) AS r "
+        "FROM knowledge_item, to_tsquery('portuguese', :q) AS q "
+        "WHERE tenant_id = :t AND instance_id = :i "
+        "AND to_tsvector('portuguese', search_text) @@ q ORDER BY r DESC LIMIT :n"),
+        {"q": tsq, "t": tenant_id, "i": instance_id, "n": limit}).all()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def _field_score(item: KnowledgeItem, terms: list[str], df: dict[str, int], n: int) -> float:
+    title = {stem(w) for w in fold(item.title).split()}
+    meta = {stem(w) for w in fold(" ".join([item.category or "", item.sku or ""])).split()}
+    body = {stem(w) for w in item.search_text.split()}
+    score = 0.0
+    for term in terms:
+        idf = math.log(1 + n / (1 + df.get(term, 0)))
+
+        def has(words: set[str], term: str = term) -> bool:
+            return term in words or any(w.startswith(term) for w in words if len(term) >= 4)
+
+        if has(title):
+            score += 3.0 * idf
+        elif has(meta):
+            score += 1.5 * idf
+        elif has(body):
+            score += 1.0 * idf
+    return score
+
+
+Similarity = Callable[[str, list[KnowledgeItem]], dict[int, float]]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
+def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
+           k: int = 5, candidates: int = 40, min_relative: float = 0.35,
+           similarity: Similarity | None = None) -> list[Hit]:
+    """Top-k items for `question`, best first (tenant- and instance-scoped).
+
+    `similarity` (optional): item id → cosine similarity of embeddings for the candidates,
+    blended into the lexical score as a re-rank (services.ai builds it from the endpoint's
+    /embeddings when AI_EMBEDDING_MODEL is set)."""
+    terms = query_terms(question)
+    if not terms:
+        return []
+    found = _candidates(session, tenant_id, instance_id, terms, max(candidates, k))
+    if not found:
+        return []
+    ids = [i for i, _ in found]
+    items = {it.id: it for it in session.exec(select(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == tenant_id, col(KnowledgeItem.id).in_(ids)))}
+    n = len(items)
+    df: dict[str, int] = {}
+    for it in items.values():
+        words = {stem(w) for w in it.search_text.split()}
+        for term in terms:
+            if term in words or any(w.startswith(term) for w in words if len(term) >= 4):
+                df[term] = df.get(term, 0) + 1
+    top_db = max((abs(r) for _, r in found), default=1.0) or 1.0
+    hits = [Hit(items[i], _field_score(items[i], terms, df, n) + abs(r) / top_db)
+            for i, r in found if i in items]
+    if similarity is not None and hits:
+        try:
+            sims = similarity(question, [h.item for h in hits])
+        except Exception:  # a re-rank is a bonus: the lexical order still stands
+            sims = {}
+        top = max((h.score for h in hits), default=1.0) or 1.0
+        for h in hits:
+            h.score += top * 0.5 * max(0.0, sims.get(h.item.id or 0, 0.0))
+    hits.sort(key=lambda h: (-h.score, h.item.id))
+    if hits and min_relative > 0:
+        # Weak partial matches (one common word) are left out: the prompt stays focused.
+        floor = hits[0].score * min_relative
+        hits = [h for h in hits if h.score >= floor]
+    return hits[:k]

@@ -1,0 +1,223 @@
+"""A fake OpenAI-compatible API for tests and local development (no network).
+
+    fake = FakeOpenAI(); fake.start()
+    client = openai.OpenAI(api_key="sk-test", base_url=fake.base_url + "/v1")
+    fake.stop()
+
+Endpoints: POST /v1/chat/completions, POST /v1/embeddings.
+Answers: `script(text, ...)` queues exact answers; otherwise the default answer quotes the
+first knowledge item it finds in the prompt (the lines `[1] …` inside `<conhecimento>`),
+or says it does not know — enough for the flow and UI tests to check that catalog facts
+reach the user. Failure injection: `fail_next(status, count)`, `delay_s` (slow mode),
+`down` (503 on everything). Every request body is kept in `requests` (the prompt tests
+read it). Token usage is reported as ~1 token per 4 characters.
+
+Standalone: python -m ylada_app.testing.fake_openai --port 8556
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+_JSON = [(b"content-type", b"application/json")]
+DONT_KNOW = ("Não tenho essa informação aqui. Quer que eu chame um atendente humano para "
+             "te ajudar?")
+
+
+class FakeOpenAI:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host, self.port = host, port
+        self.base_url = ""
+        self.requests: list[dict[str, Any]] = []
+        self.api_keys: list[str] = []
+        self.delay_s = 0.0
+        self.down = False
+        self._answers: list[str] = []
+        self._failures: list[int] = []
+        self._lock = threading.Lock()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- control (test thread) -------------------------------------------------------
+
+    def script(self, *answers: str) -> None:
+        with self._lock:
+            self._answers.extend(answers)
+
+    def fail_next(self, status: int = 500, count: int = 1) -> None:
+        with self._lock:
+            self._failures.extend([status] * count)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.api_keys.clear()
+            self._answers.clear()
+            self._failures.clear()
+            self.delay_s = 0.0
+            self.down = False
+
+    @property
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if "messages" in r]
+
+    def start(self) -> str:
+        if self._server is not None:
+            return self.base_url
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(256)
+        self.port = sock.getsockname()[1]
+        self.base_url = f"http://{self.host}:{self.port}"
+        self._server = uvicorn.Server(_config(self, self.host, self.port))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="fake-openai", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("fake openai server did not start")
+            time.sleep(0.005)
+        return self.base_url
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.should_exit = True
+            if thread is not None:
+                thread.join(timeout=10)
+
+    def __enter__(self) -> FakeOpenAI:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- ASGI app (server thread) ----------------------------------------------------
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            event = await receive()
+            body += event.get("body", b"")
+            if not event.get("more_body"):
+                break
+        status, payload = await self._handle(scope, body)
+        data = json.dumps(payload).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": _JSON + [(b"content-length", str(len(data)).encode())]})
+        await send({"type": "http.response.body", "body": data})
+
+    async def _handle(self, scope: dict, body: bytes) -> tuple[int, dict]:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            doc = json.loads(body) if body else {}
+        except ValueError:
+            return 400, _error("invalid json")
+        with self._lock:
+            self.requests.append(doc if isinstance(doc, dict) else {})
+            self.api_keys.append(headers.get("authorization", "").removeprefix("Bearer "))
+            failure = self._failures.pop(0) if self._failures else None
+            answer = self._answers.pop(0) if self._answers else None
+            delay, down = self.delay_s, self.down
+        if delay:
+            await asyncio.sleep(delay)
+        if down:
+            return 503, _error("service unavailable")
+        if failure is not None:
+            return failure, _error(f"injected failure {failure}")
+        path = scope["path"].rstrip("/")
+        if scope["method"] != "POST":
+            return 404, _error("not found")
+        if path.endswith("/chat/completions"):
+            return 200, _chat(doc, answer)
+        if path.endswith("/embeddings"):
+            return 200, _embeddings(doc)
+        return 404, _error("not found")
+
+
+def _error(message: str) -> dict:
+    return {"error": {"message": message, "type": "fake_error", "code": None}}
+
+
+_ITEM = re.compile(r"^\[1\]\s*(.+)$", re.MULTILINE)
+
+
+def default_answer(messages: list[dict]) -> str:
+    prompt = "\n".join(str(m.get("content") or "") for m in messages)
+    block = prompt.rsplit("<conhecimento>", 1)[-1] if "<conhecimento>" in prompt else ""
+    match = _ITEM.search(block.split("</conhecimento>", 1)[0])
+    if match:
+        return f"Segundo o nosso catálogo: {match.group(1).strip()}"
+    return DONT_KNOW
+
+
+def _chat(doc: dict, answer: str | None) -> dict:
+    messages = doc.get("messages") or []
+    text = answer if answer is not None else default_answer(messages)
+    prompt_tokens = max(1, sum(len(str(m.get("content") or "")) for m in messages) // 4)
+    completion_tokens = max(1, len(text) // 4)
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+        "model": doc.get("model") or "fake",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def embed_text(value: str, dims: int = 64) -> list[float]:
+    """A deterministic bag-of-words vector (hashed words), L2-normalised."""
+    vec = [0.0] * dims
+    for word in re.findall(r"\w+", value.lower()):
+        h = int(hashlib.md5(word.encode()).hexdigest(), 16)
+        vec[h % dims] += 1.0
+    norm = sum(v * v for v in vec) ** 0.5 or 1.0
+    return [v / norm for v in vec]
+
+
+def _embeddings(doc: dict) -> dict:
+    inputs = doc.get("input")
+    inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
+    data = [{"object": "embedding", "index": i, "embedding": embed_text(str(v))}
+            for i, v in enumerate(inputs)]
+    tokens = sum(len(str(v)) for v in inputs) // 4 or 1
+    return {"object": "list", "data": data, "model": doc.get("model") or "fake",
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+
+
+def _config(app: FakeOpenAI, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, http="h11", loop="asyncio",
+                          lifespan="off", access_log=False, log_level="warning",
+                          timeout_graceful_shutdown=1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Fake OpenAI-compatible API server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8556)
+    args = parser.parse_args(argv)
+    fake = FakeOpenAI(host=args.host, port=args.port)
+    fake.base_url = f"http://{args.host}:{args.port}"
+    print(f"fake openai on {fake.base_url}/v1", flush=True)
+    uvicorn.Server(_config(fake, args.host, args.port)).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -100,11 +100,29 @@ def _dev_secret_key(data_dir: Path) -> str:
     return key
 
 
-@lru_cache(maxsize=1)
+_cache_lock = threading.Lock()
+_cached: Settings | None = None
+_generation = 0
+
+
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, read once. A read that overlaps a reset is not kept: otherwise a thread
+    that started reading before the environment changed could cache the old values."""
+    global _cached
+    settings = _cached
+    if settings is not None:
+        return settings
+    generation = _generation
+    settings = Settings()
+    with _cache_lock:
+        if generation == _generation:
+            _cached = settings
+    return settings
 
 
 def reset_settings_cache() -> None:
     """Forget cached settings (tests change the environment)."""
-    get_settings.cache_clear()
+    global _cached, _generation
+    with _cache_lock:
+        _generation += 1
+        _cached = None

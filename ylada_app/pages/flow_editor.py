@@ -819,7 +819,7 @@ def _side_panel() -> rx.Component:
                 trigger("test", "editor.tab.test"),
                 trigger("problems", "editor.tab.problems", rx.cond(
                     S.error_count > 0,
-                    rx.badge(S.error_count, color_scheme="red", size="1", id="error-count"),
+                    rx.badge(S.error_count, color_scheme="red", size="1", class_name="error-count"),
                     rx.cond(S.warning_count > 0,
                             rx.badge(S.warning_count, color_scheme="amber", size="1")))),
                 trigger("versions", "editor.tab.versions"),

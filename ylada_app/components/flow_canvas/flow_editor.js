@@ -224,7 +224,7 @@ function YladaCanvas(props) {
   const future = useRef([]);
   const current = useRef({ nodes: [], edges: [] });
   const lastRev = useRef(null);
-  const lastSeq = useRef(null);
+  const lastSeq = useRef("mount");
   const fitted = useRef(null);
   current.current = { nodes, edges };
 
@@ -259,10 +259,14 @@ function YladaCanvas(props) {
   // Inspector edits: only the changed nodes come over the wire.
   const patch = props.patch || {};
   useEffect(() => {
-    if (patch.seq === undefined || patch.seq === lastSeq.current) return;
-    const first = lastSeq.current === null;
+    // The patch present at mount is already part of the graph we load: skip it.
+    if (lastSeq.current === "mount" || patch.seq === undefined) {
+      lastSeq.current = patch.seq;
+      return;
+    }
+    if (patch.seq === lastSeq.current) return;
     lastSeq.current = patch.seq;
-    if (first || !Array.isArray(patch.nodes)) return;
+    if (!Array.isArray(patch.nodes)) return;
     record();
     const byId = Object.fromEntries(patch.nodes.map((p) => [p.id, p.data]));
     setNodes((nds) => nds.map((n) => (byId[n.id] !== undefined ? { ...n, data: byId[n.id] } : n)));

@@ -175,16 +175,22 @@ class FlowEditorState(SessionState):
         if remount:
             self.sel_key += 1
 
-    async def _save(self):
+    async def _flow_call(self, fn, **kwargs) -> tuple[Any, Any]:
+        """(result, None) of a service call on this flow in the session's tenant, or
+        (None, event to return) when the session is gone or the service refused."""
         ctx, redirect = await self._guard()
         if redirect:
-            return redirect
+            return None, redirect
         try:
-            when = await call(fe.autosave, tenant_id=ctx.tenant_id, flow_id=self.flow_id,
-                              definition=self._doc)
+            return await call(fn, tenant_id=ctx.tenant_id, flow_id=self.flow_id, **kwargs), None
         except ServiceError as exc:
+            return None, rx.toast.error(self._error_text(exc))
+
+    async def _save(self):
+        when, problem = await self._flow_call(fe.autosave, definition=self._doc)
+        if problem is not None:
             self.save_status = "error"
-            return rx.toast.error(self._error_text(exc))
+            return problem
         self.save_status = "saved"
         self.saved_at = when.strftime("%H:%M:%S")
         return None
@@ -354,14 +360,9 @@ class FlowEditorState(SessionState):
 
     @rx.event
     async def restore_version(self, version_id: str):
-        ctx, redirect = await self._guard()
-        if redirect:
-            return redirect
-        try:
-            definition = await call(fe.restore_version, tenant_id=ctx.tenant_id,
-                                    flow_id=self.flow_id, version_id=version_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        definition, problem = await self._flow_call(fe.restore_version, version_id=version_id)
+        if problem is not None:
+            return problem
         self._doc = definition
         self._push_graph()
         self._select("")
@@ -371,16 +372,11 @@ class FlowEditorState(SessionState):
 
     @rx.event
     async def activate_version(self, version_id: str):
-        ctx, redirect = await self._guard()
-        if redirect:
-            return redirect
-        try:
-            flow = await call(fe.activate_version, tenant_id=ctx.tenant_id,
-                              flow_id=self.flow_id, version_id=version_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        flow, problem = await self._flow_call(fe.activate_version, version_id=version_id)
+        if problem is not None:
+            return problem
         self.status = flow.status
-        await self._load_versions(ctx.tenant_id)
+        await self._load_versions(flow.tenant_id)
         return rx.toast.success(self._t("editor.activated"))
 
     # --- import / export -------------------------------------------------------------

@@ -124,6 +124,12 @@ class FlowEditorState(SessionState):
         self.graph = {"rev": self._rev, "nodes": self._doc.get("nodes", []),
                       "edges": self._doc.get("edges", [])}
 
+    def _settle_graph(self) -> None:
+        """Once the browser has the graph, keep only its revision in the state, so a later
+        hydration (reload, second tab) does not carry the whole graph twice."""
+        if "nodes" in self.graph:
+            self.graph = {"rev": self._rev}
+
     def _push_nodes(self, nodes: list[dict], removed_edges: list[str] | None = None) -> None:
         self._seq += 1
         self.patch = {"seq": self._seq,
@@ -239,6 +245,11 @@ class FlowEditorState(SessionState):
         if not self.flow_id or not isinstance(action, dict):
             return None
         kind = action.get("kind")
+        if kind == "ack":  # the browser has graph `rev`: keep only the revision in the state
+            if action.get("rev") == self._rev:
+                self._settle_graph()
+            return None
+        self._settle_graph()
         if kind == "select":
             node_id = action.get("id") if isinstance(action.get("id"), str) else ""
             if node_id != self.sel_id:
@@ -265,6 +276,7 @@ class FlowEditorState(SessionState):
 
     # --- inspector -------------------------------------------------------------------
     async def _apply_data(self, data: dict[str, Any], *, remount: bool = False):
+        self._settle_graph()
         node = self._node(self.sel_id)
         if node is None:
             return None

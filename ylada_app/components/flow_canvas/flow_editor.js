@@ -106,7 +106,12 @@ function YladaNode({ id, type, data, selected }) {
   const Icon = kind.icon;
   const handles = yladaHandles(type, data, ctx.labels);
   const handleKey = handles.map((h) => h[0]).join("|");
+  // React Flow measures a node's handles when it mounts; only a later change of the set of
+  // handles (a button added or removed) needs a re-measure, or new handles cannot connect.
+  const seenHandles = useRef(handleKey);
   useEffect(() => {
+    if (seenHandles.current === handleKey) return;
+    seenHandles.current = handleKey;
     updateNodeInternals(id);
   }, [id, handleKey, updateNodeInternals]);
   const mark = ctx.marks[id];
@@ -218,7 +223,12 @@ function YladaCanvas(props) {
   const [nodes, setNodes, onNodesChange] = useNodesState([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState([]);
   const nodesInitialized = useNodesInitialized();
-  const labels = props.labels || {};
+  // Props built as object literals arrive as new objects on every page render: key them
+  // by content so that the 300 nodes reading the context do not all re-render each time.
+  const labelsKey = JSON.stringify(props.labels || {});
+  const labels = useMemo(() => JSON.parse(labelsKey), [labelsKey]);
+  const marksKey = JSON.stringify(props.marks || {});
+  const marks = useMemo(() => JSON.parse(marksKey), [marksKey]);
   const send = props.onAction || (() => {});
   const past = useRef([]);
   const future = useRef([]);
@@ -247,6 +257,8 @@ function YladaCanvas(props) {
     setNodes((graph.nodes || []).map(yladaToRF));
     setEdges((graph.edges || []).map(yladaEdgeToRF));
     fitted.current = null;
+    // Tell Python the graph arrived, so it can drop it from the state (see _settle_graph).
+    if (graph.nodes) send({ kind: "ack", rev: graph.rev });
   }, [graph.rev]);
 
   useEffect(() => {
@@ -368,7 +380,7 @@ function YladaCanvas(props) {
   const onNodeClick = useCallback((event, node) => send({ kind: "select", id: node.id }), [send]);
   const onPaneClick = useCallback(() => send({ kind: "select", id: "" }), [send]);
 
-  const ctx = useMemo(() => ({ marks: props.marks || {}, active: props.active || "", labels }), [props.marks, props.active, labels]);
+  const ctx = useMemo(() => ({ marks, active: props.active || "", labels }), [marks, props.active, labels]);
   const btn = { display: "flex", alignItems: "center", gap: 4, padding: "4px 8px", border: "1px solid #cbd5e1", borderRadius: 6, background: "white", cursor: "pointer", fontSize: 12 };
 
   return (

@@ -152,6 +152,13 @@ def test_build_publish_chat_reload_import(page: Page, app_server, shot):
     expect(page.locator(".react-flow__edge")).to_have_count(3)
     expect(page.locator(f".react-flow__node[data-id='{price}']")).to_contain_text("Custa R$ 10")
 
+    # Export downloads the draft as flow JSON v1.
+    with page.expect_download() as info:
+        page.click("#export-flow")
+    exported = json.loads(Path(info.value.path()).read_text("utf-8"))
+    assert exported["version"] == 1 and len(exported["nodes"]) == 4
+    assert {e["sourceHandle"] for e in exported["edges"]} >= {"out"}
+
     # Bad imports are refused with a pt-BR reason and change nothing.
     page.click("#open-import")
     upload = page.locator("#flow-upload input[type=file]")
@@ -283,3 +290,23 @@ def test_300_node_flow_wire_budget(page: Page, app_server, shot):
     assert drag_stats["events_sent"] <= 2 and drag_stats["bytes_sent"] < 4_000
     assert drag_stats["bytes_received"] < 4_000
     assert edit_stats["bytes_received"] < 8_000
+
+
+def test_edit_made_while_offline_is_saved_after_reconnect(page: Page, app_server):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    signup(page, app_server, tenant="Loja Sem Rede")
+    create_instance(page, app_server, "Rede")
+    _new_flow(page, app_server, "Sem rede")
+    page.click(".react-flow__node[data-id='inicio']")
+    expect(page.locator("#inspector")).to_contain_text("inicio")
+    page.context.set_offline(True)
+    page.wait_for_timeout(1500)
+    _blur_fill(page, "#insp-keywords", "promo, cupom")
+    page.wait_for_timeout(1000)
+    page.context.set_offline(False)
+    expect(page.locator(".react-flow__node[data-id='inicio']")).to_contain_text(
+        "promo, cupom", timeout=30_000)
+    _saved(page)
+    page.reload()
+    expect(page.locator(".react-flow__node[data-id='inicio']")).to_contain_text(
+        "promo, cupom", timeout=20_000)

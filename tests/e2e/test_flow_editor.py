@@ -303,6 +303,8 @@ def test_edit_made_while_offline_is_saved_after_reconnect(page: Page, app_server
     page.wait_for_timeout(1500)
     _blur_fill(page, "#insp-keywords", "promo, cupom")
     page.wait_for_timeout(1000)
+    # The server's answer (the patched node) cannot arrive while offline.
+    expect(page.locator(".react-flow__node[data-id='inicio']")).not_to_contain_text("promo")
     page.context.set_offline(False)
     expect(page.locator(".react-flow__node[data-id='inicio']")).to_contain_text(
         "promo, cupom", timeout=30_000)

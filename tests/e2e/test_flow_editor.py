@@ -312,3 +312,14 @@ def test_edit_made_while_offline_is_saved_after_reconnect(page: Page, app_server
     page.reload()
     expect(page.locator(".react-flow__node[data-id='inicio']")).to_contain_text(
         "promo, cupom", timeout=20_000)
+    # Keyboard: duplicate (Ctrl+D) and delete (Delete) the selected node.
+    page.drag_and_drop("#palette-goal", ".react-flow__pane", target_position={"x": 700, "y": 500})
+    expect(page.locator(".react-flow__node")).to_have_count(2)
+    page.locator(".react-flow__node-goal").click()
+    page.keyboard.press("Control+d")
+    expect(page.locator(".react-flow__node-goal")).to_have_count(2)
+    page.keyboard.press("Delete")
+    expect(page.locator(".react-flow__node-goal")).to_have_count(1)
+    _saved(page)
+    page.reload()
+    expect(page.locator(".react-flow__node")).to_have_count(2, timeout=20_000)

@@ -627,7 +627,8 @@ def _rules_editor() -> rx.Component:
         )
 
     return rx.vstack(
-        _select("editor.f.logic", "logic", [("and", "E (todas)"), ("or", "OU (alguma)")]),
+        _select("editor.f.logic", "logic", [("and", t("editor.f.logic_and")),
+                                             ("or", t("editor.f.logic_or"))]),
         _label("editor.f.rules"),
         rx.foreach(S.sel_rules, row),
         rx.button(rx.icon("plus", size=12), t("editor.f.add_rule"), size="1", variant="soft",

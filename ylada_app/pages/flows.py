@@ -155,7 +155,8 @@ def _new_flow_form(s) -> rx.Component:
     return card(
         rx.form(
             rx.vstack(
-                rx.heading(t("flows.new_title"), size="4"),
+                rx.heading(t("flows.new"), size="4"),
+                rx.text(t("flows.new_title"), size="2", color_scheme="gray"),
                 form_error(s.new_errors),
                 rx.input(name="name", id="new-flow-name", placeholder=t("common.name"),
                          max_length=80, width="100%", size="3"),

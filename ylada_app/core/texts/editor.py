@@ -77,6 +77,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "editor.f.validator": ("Validar como", "Validate as"),
     "editor.f.choices": ("Opções aceitas (vírgula)", "Accepted choices (comma)"),
     "editor.f.logic": ("Combinar regras com", "Combine rules with"),
+    "editor.f.logic_and": ("E (todas as regras)", "AND (all rules)"),
+    "editor.f.logic_or": ("OU (alguma regra)", "OR (any rule)"),
     "editor.f.rules": ("Regras", "Rules"),
     "editor.f.add_rule": ("Adicionar regra", "Add rule"),
     "editor.f.value": ("Valor", "Value"),
@@ -119,7 +121,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "editor.activated": ("Versão ativada.", "Version activated."),
     "editor.blocks": ("blocos", "blocks"),
     "flows.new": ("Novo fluxo", "New flow"),
-    "flows.new_title": ("Criar fluxo no editor", "Create a flow in the editor"),
+    "flows.new_title": ("Comece do zero no editor visual.", "Start from scratch in the visual editor."),
     "flows.create": ("Criar e abrir o editor", "Create and open the editor"),
     "flows.edit": ("Editar", "Edit"),
 }

@@ -613,7 +613,7 @@ def _rules_editor() -> rx.Component:
             rx.hstack(
                 rx.input(default_value=rule["left"], on_blur=lambda v: S.set_rule(i, "left", v),
                          size="1", flex="1", placeholder="vars.x"),
-                rx.el.select(*[rx.el.option(op, value=op) for op in ops],
+                rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
                              default_value=rule["op"],
                              on_change=lambda v: S.set_rule(i, "op", v)),
                 rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
@@ -653,7 +653,8 @@ def _kind_fields() -> rx.Component:
             _placeholders(),
             _field("editor.f.variable", "variable"),
             _select("editor.f.validator", "validator", [
-                (v, v) for v in ("text", "number", "email", "phone", "date", "choice")]),
+                (v, t(f"editor.val.{v}"))
+                for v in ("text", "number", "email", "phone", "date", "choice")]),
             _field("editor.f.choices", "choices"),
             _field("editor.f.retry_text", "retry_text"),
             _field("editor.f.max_retries", "max_retries"),

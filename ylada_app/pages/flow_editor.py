@@ -240,15 +240,23 @@ class FlowEditorState(SessionState):
         self.loaded = True
 
     # --- canvas actions --------------------------------------------------------------
+    async def _saved(self):
+        """Send the UI changes first, then autosave: the canvas never waits for the DB."""
+        self.save_status = "saving"
+        yield
+        problem = await self._save()
+        if problem is not None:
+            yield problem
+
     @rx.event
     async def canvas_action(self, action: dict[str, Any]):
         if not self.flow_id or not isinstance(action, dict):
-            return None
+            return
         kind = action.get("kind")
         if kind == "ack":  # the browser has graph `rev`: keep only the revision in the state
             if action.get("rev") == self._rev:
                 self._settle_graph()
-            return None
+            return
         self._settle_graph()
         if kind == "select":
             node_id = action.get("id") if isinstance(action.get("id"), str) else ""
@@ -256,9 +264,9 @@ class FlowEditorState(SessionState):
                 self._select(node_id)
                 if node_id:
                     self.tab = "inspector"
-            return None
+            return
         if not fe.apply_action(self._doc, action):
-            return None
+            return
         if kind == "add" and isinstance(action.get("select"), str) and action["select"]:
             self._select(action["select"])
             self.tab = "inspector"
@@ -266,8 +274,8 @@ class FlowEditorState(SessionState):
             self._select(self.sel_id)
         if kind != "move":  # positions never change what validation says
             self._validate()
-        self.save_status = "saving"
-        return await self._save()
+        async for event in self._saved():
+            yield event
 
     @rx.event
     def select_node(self, node_id: str):
@@ -275,71 +283,67 @@ class FlowEditorState(SessionState):
         self.tab = "inspector"
 
     # --- inspector -------------------------------------------------------------------
-    async def _apply_data(self, data: dict[str, Any], *, remount: bool = False):
+    async def _edit(self, change, *, remount: bool = False):
+        """Apply `change(node) -> new data` to the selected node, push it, autosave."""
         self._settle_graph()
         node = self._node(self.sel_id)
         if node is None:
-            return None
-        if data == node.get("data"):
-            return None
+            return
+        data = change(node)
+        if data is None or data == node.get("data"):
+            return
         removed = fe.set_node_data(self._doc, node["id"], data)
         self._push_nodes([node], removed)
         self._validate()
         self._select(node["id"], remount=remount)
-        self.save_status = "saving"
-        return await self._save()
+        async for event in self._saved():
+            yield event
 
     @rx.event
     async def set_field(self, field: str, value: Any):
-        node = self._node(self.sel_id)
-        if node is None:
-            return None
-        remount = field in ("variant",)
-        return await self._apply_data(fe.edit_field(node["type"], node.get("data") or {},
-                                                    field, value), remount=remount)
+        async for event in self._edit(
+                lambda n: fe.edit_field(n["type"], n.get("data") or {}, field, value),
+                remount=field == "variant"):
+            yield event
 
     @rx.event
     async def set_option(self, index: int, key: str, value: str):
-        node = self._node(self.sel_id)
-        if node is None:
-            return None
-        return await self._apply_data(fe.edit_option(node.get("data") or {}, int(index), key,
-                                                     str(value)))
+        async for event in self._edit(
+                lambda n: fe.edit_option(n.get("data") or {}, int(index), key, str(value))):
+            yield event
 
     @rx.event
     async def add_option(self):
-        node = self._node(self.sel_id)
-        if node is None:
-            return None
-        return await self._apply_data(fe.add_option(node.get("data") or {}), remount=True)
+        async for event in self._edit(lambda n: fe.add_option(n.get("data") or {}),
+                                      remount=True):
+            yield event
 
     @rx.event
     async def remove_option(self, index: int):
-        node = self._node(self.sel_id)
-        if node is None:
-            return None
-        return await self._apply_data(fe.remove_option(node.get("data") or {}, int(index)),
-                                      remount=True)
+        async for event in self._edit(
+                lambda n: fe.remove_option(n.get("data") or {}, int(index)), remount=True):
+            yield event
 
     @rx.event
     async def set_rule(self, index: int, key: str, value: str):
-        node = self._node(self.sel_id)
-        if node is None:
-            return None
-        remount = key in ("add", "remove")
-        return await self._apply_data(fe.edit_rule(node.get("data") or {}, int(index), key,
-                                                   str(value)), remount=remount)
+        async for event in self._edit(
+                lambda n: fe.edit_rule(n.get("data") or {}, int(index), key, str(value)),
+                remount=key in ("add", "remove")):
+            yield event
 
     @rx.event
     async def insert_placeholder(self, placeholder: str):
-        node = self._node(self.sel_id)
-        if node is None or not re.fullmatch(r"\{\{[a-z_.A-Z0-9]+\}\}", placeholder or ""):
-            return None
-        field = "prompt" if node["type"] == "ai_reply" else "text"
-        current = str((node.get("data") or {}).get(field) or "")
-        joined = (current + " " + placeholder).strip()
-        return await self._apply_data(fe.edit_field(node["type"], node.get("data") or {},
-                                                    field, joined), remount=True)
+        if not re.fullmatch(r"\{\{[a-z_.A-Z0-9]+\}\}", placeholder or ""):
+            return
+
+        def change(node: dict) -> dict:
+            field = "prompt" if node["type"] == "ai_reply" else "text"
+            current = str((node.get("data") or {}).get(field) or "")
+            return fe.edit_field(node["type"], node.get("data") or {}, field,
+                                 (current + " " + placeholder).strip())
+
+        async for event in self._edit(change, remount=True):
+            yield event
 
     # --- publish, versions -----------------------------------------------------------
     @rx.event

@@ -72,3 +72,17 @@ def test_other_tenant_gets_not_found_and_changes_nothing(db, setup, monkeypatch)
     row = db.exec(select(Flow).where(Flow.id == flow.id)).one()
     assert row.draft == MENU and row.tenant_id == a.tenant_id
     assert len(fe.list_versions(db, tenant_id=a.tenant_id, flow_id=flow.id)) == 1
+
+
+def test_a_draft_too_big_to_store_goes_back_to_the_stored_one(db, setup, monkeypatch):
+    a, _, flow, _ = setup
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, a.token)
+    _run(FlowEditorState.load, state)
+    huge = [{"id": f"h{i}", "type": "message", "position": {"x": 0, "y": 0},
+             "data": {"text": "x" * 4000}} for i in range(600)]
+    _run(FlowEditorState.canvas_action, state, {"kind": "add", "nodes": huge})
+    assert state.save_status == "error"
+    assert state._doc == MENU and len(state.graph["nodes"]) == len(MENU["nodes"])
+    db.expire_all()
+    assert db.get(Flow, flow.id).draft == MENU

@@ -181,6 +181,9 @@ class FlowEditorState(SessionState):
         if remount:
             self.sel_key += 1
 
+    def _too_big(self) -> bool:
+        return len(json.dumps(self._doc, ensure_ascii=False).encode()) > flows.MAX_FLOW_BYTES
+
     async def _flow_call(self, fn, **kwargs) -> tuple[Any, Any]:
         """(result, None) of a service call on this flow in the session's tenant, or
         (None, event to return) when the session is gone or the service refused."""
@@ -196,6 +199,15 @@ class FlowEditorState(SessionState):
         when, problem = await self._flow_call(fe.autosave, definition=self._doc)
         if problem is not None:
             self.save_status = "error"
+            if self._too_big():
+                # The draft outgrew what may be stored: go back to the stored draft, so the
+                # canvas shows what a reload would.
+                data, _ = await self._flow_call(fe.load_editor)
+                if data is not None:
+                    self._doc = data.draft
+                    self._push_graph()
+                    self._select("")
+                    self._validate()
             return problem
         self.save_status = "saved"
         self.saved_at = when.strftime("%H:%M:%S")

@@ -99,7 +99,10 @@ def test_build_publish_chat_reload_import(page: Page, app_server, shot):
     shot("editor-errors")
     page.click("#publish-flow")  # refused while there are errors
     expect(page.locator("#problems")).to_be_visible()
-    page.click("#tab-inspector")
+    page.click(".react-flow__pane", position={"x": 40, "y": 400})  # deselect everything
+    page.locator(".problem-error").first.click()  # selects the node and centres it
+    expect(page.locator(f".react-flow__node.selected[data-id='{ask}']")).to_have_count(1)
+    expect(page.locator("#inspector")).to_contain_text(ask)
     for count in (3, 2, 1):
         page.locator(".insp-option-remove").last.click()
         expect(page.locator(".insp-option-title")).to_have_count(count)

@@ -78,6 +78,7 @@ class FlowEditorState(SessionState):
     graph: dict[str, Any] = {}
     patch: dict[str, Any] = {}
     marks: dict[str, str] = {}
+    focus: dict[str, Any] = {}
     # Validation.
     issues: list[dict[str, str]] = []
     error_count: int = 0
@@ -291,8 +292,11 @@ class FlowEditorState(SessionState):
 
     @rx.event
     def select_node(self, node_id: str):
+        """From the problems list: select the node and bring it into view."""
         self._select(node_id)
-        self.tab = "inspector"
+        if self.sel_id:
+            self.tab = "inspector"
+            self.focus = {"seq": int(self.focus.get("seq", 0)) + 1, "id": self.sel_id}
 
     # --- inspector -------------------------------------------------------------------
     async def _edit(self, change, *, remount: bool = False):
@@ -955,6 +959,7 @@ def flow_editor_page() -> rx.Component:
             _palette(),
             rx.box(
                 flow_canvas(graph=S.graph, patch=S.patch, marks=S.marks, active=S.active_node,
+                            focus=S.focus,
                             labels=_canvas_labels(), defaults=fe.NODE_DEFAULTS,
                             on_action=S.canvas_action),
                 flex="1", height="100%", min_width="0", background=rx.color("gray", 2),

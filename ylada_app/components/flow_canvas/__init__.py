@@ -34,6 +34,7 @@ class FlowCanvas(rx.Component):
     patch: rx.Var[dict[str, Any]]
     marks: rx.Var[dict[str, str]]
     active: rx.Var[str]
+    focus: rx.Var[dict[str, Any]]
     labels: rx.Var[dict[str, str]]
     defaults: rx.Var[dict[str, Any]]
 

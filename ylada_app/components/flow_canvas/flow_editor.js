@@ -10,6 +10,7 @@
 //   patch  {seq, nodes: [{id, data}], removeEdges: [ids]}   inspector edits
 //   marks  {nodeId: "error" | "warning"}   validation marks drawn on the nodes
 //   active nodeId               the node the test chat is parked on
+//   focus  {seq, id}            centre the view on a node and select it
 
 const YLADA_KINDS = {
   start: { color: "#16a34a", icon: Play },
@@ -219,7 +220,7 @@ function yladaId(prefix) {
 }
 
 function YladaCanvas(props) {
-  const { screenToFlowPosition, fitView, deleteElements } = useReactFlow();
+  const { screenToFlowPosition, fitView, deleteElements, setCenter, getZoom } = useReactFlow();
   const [nodes, setNodes, onNodesChange] = useNodesState([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState([]);
   const nodesInitialized = useNodesInitialized();
@@ -285,6 +286,24 @@ function YladaCanvas(props) {
     const gone = new Set(patch.removeEdges || []);
     if (gone.size) setEdges((eds) => eds.filter((e) => !gone.has(e.id)));
   }, [patch.seq]);
+
+  // Python asks to bring a node into view (a click on a problem in the side panel).
+  const focus = props.focus || {};
+  const lastFocus = useRef("mount");
+  useEffect(() => {
+    if (lastFocus.current === "mount" || focus.seq === undefined) {
+      lastFocus.current = focus.seq;
+      return;
+    }
+    if (focus.seq === lastFocus.current) return;
+    lastFocus.current = focus.seq;
+    const node = current.current.nodes.find((n) => n.id === focus.id);
+    if (!node) return;
+    setNodes((nds) => nds.map((n) => (n.selected !== (n.id === focus.id) ? { ...n, selected: n.id === focus.id } : n)));
+    const w = (node.measured && node.measured.width) || 220;
+    const h = (node.measured && node.measured.height) || 80;
+    setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(getZoom(), 0.9), duration: 300 });
+  }, [focus.seq]);
 
   const onNodeDragStart = useCallback(() => record(), [record]);
   const onNodeDragStop = useCallback((event, node, dragged) => {

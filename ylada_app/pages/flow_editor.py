@@ -106,7 +106,6 @@ class FlowEditorState(SessionState):
     chat: list[dict[str, Any]] = []
     chat_problems: list[str] = []
     active_node: str = ""
-    chat_key: int = 0
 
     _doc: dict[str, Any] = {}
     _rev: int = 0
@@ -470,13 +469,11 @@ class FlowEditorState(SessionState):
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""
         self.chat = [*self.chat, *_chat_bubbles(turn.messages)][-MAX_CHAT:]
-        self.chat_key += 1
         self.tab = "test"
 
     @rx.event
     def chat_restart(self):
         self.chat, self.chat_problems, self._sim, self.active_node = [], [], {}, ""
-        self.chat_key += 1
 
     @rx.event
     def set_tab(self, value: str):

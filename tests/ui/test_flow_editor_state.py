@@ -61,7 +61,7 @@ def test_other_tenant_gets_not_found_and_changes_nothing(db, setup, monkeypatch)
     assert state.versions == [] and state.sel == {}
     # Even with the id forced into its state, B's events are refused by the services.
     state.flow_id = str(flow.id)
-    state._doc = {"version": 1, "nodes": [], "edges": []}
+    state._doc_json = json.dumps({"version": 1, "nodes": [], "edges": []})
     _run(FlowEditorState.canvas_action, state, {"kind": "add", "nodes": [
         {"id": "x1", "type": "end", "position": {"x": 0, "y": 0}, "data": {}}]})
     assert state.save_status == "error"
@@ -83,6 +83,6 @@ def test_a_draft_too_big_to_store_goes_back_to_the_stored_one(db, setup, monkeyp
              "data": {"text": "x" * 4000}} for i in range(600)]
     _run(FlowEditorState.canvas_action, state, {"kind": "add", "nodes": huge})
     assert state.save_status == "error"
-    assert state._doc == MENU and len(state.graph["nodes"]) == len(MENU["nodes"])
+    assert json.loads(state._doc_json) == MENU and len(state.graph["nodes"]) == len(MENU["nodes"])
     db.expire_all()
     assert db.get(Flow, flow.id).draft == MENU

@@ -219,6 +219,21 @@ function yladaId(prefix) {
   return prefix + "-" + Math.random().toString(16).slice(2, 10);
 }
 
+// Run `apply` when Python sends a command with a new sequence number. The command present
+// at mount is already reflected in the graph being loaded (or stale): it is skipped.
+function useNewCommand(seq, apply) {
+  const last = useRef("mount");
+  useEffect(() => {
+    if (last.current === "mount" || seq === undefined) {
+      last.current = seq;
+      return;
+    }
+    if (seq === last.current) return;
+    last.current = seq;
+    apply();
+  }, [seq]);
+}
+
 function YladaCanvas(props) {
   const { screenToFlowPosition, fitView, deleteElements, setCenter, getZoom } = useReactFlow();
   const [nodes, setNodes, onNodesChange] = useNodesState([]);
@@ -235,7 +250,6 @@ function YladaCanvas(props) {
   const future = useRef([]);
   const current = useRef({ nodes: [], edges: [] });
   const lastRev = useRef(null);
-  const lastSeq = useRef("mount");
   const fitted = useRef(null);
   current.current = { nodes, edges };
 
@@ -271,39 +285,25 @@ function YladaCanvas(props) {
 
   // Inspector edits: only the changed nodes come over the wire.
   const patch = props.patch || {};
-  useEffect(() => {
-    // The patch present at mount is already part of the graph we load: skip it.
-    if (lastSeq.current === "mount" || patch.seq === undefined) {
-      lastSeq.current = patch.seq;
-      return;
-    }
-    if (patch.seq === lastSeq.current) return;
-    lastSeq.current = patch.seq;
+  useNewCommand(patch.seq, () => {
     if (!Array.isArray(patch.nodes)) return;
     record();
     const byId = Object.fromEntries(patch.nodes.map((p) => [p.id, p.data]));
     setNodes((nds) => nds.map((n) => (byId[n.id] !== undefined ? { ...n, data: byId[n.id] } : n)));
     const gone = new Set(patch.removeEdges || []);
     if (gone.size) setEdges((eds) => eds.filter((e) => !gone.has(e.id)));
-  }, [patch.seq]);
+  });
 
   // Python asks to bring a node into view (a click on a problem in the side panel).
   const focus = props.focus || {};
-  const lastFocus = useRef("mount");
-  useEffect(() => {
-    if (lastFocus.current === "mount" || focus.seq === undefined) {
-      lastFocus.current = focus.seq;
-      return;
-    }
-    if (focus.seq === lastFocus.current) return;
-    lastFocus.current = focus.seq;
+  useNewCommand(focus.seq, () => {
     const node = current.current.nodes.find((n) => n.id === focus.id);
     if (!node) return;
     setNodes((nds) => nds.map((n) => (n.selected !== (n.id === focus.id) ? { ...n, selected: n.id === focus.id } : n)));
     const w = (node.measured && node.measured.width) || 220;
     const h = (node.measured && node.measured.height) || 80;
     setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(getZoom(), 0.9), duration: 300 });
-  }, [focus.seq]);
+  });
 
   const onNodeDragStart = useCallback(() => record(), [record]);
   const onNodeDragStop = useCallback((event, node, dragged) => {

@@ -9,21 +9,17 @@ requests run for real; delays are skipped (the timer fires at once) and say so.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
-from collections.abc import Iterable
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from ylada_app.engine import FlowSet, handle, validate_flow
-from ylada_app.engine.text import fold_loose as _norm_text
-from ylada_app.integrations import http_request
-from ylada_app.models.base import utcnow
+from ylada_app.engine import FlowSet, validate_flow
+from ylada_app.services.sandbox_chat import DEFAULT_REPLY, TerminalChat, preview_reply, render
 
-DEFAULT_REPLY = "Desculpe, não entendi. Envie *menu* para ver as opções."
+__all__ = ["DEFAULT_REPLY", "TerminalChat", "load_flowset", "preview_reply", "render",
+           "run_chat", "validate_files"]
 
 
 def load_flowset(paths: list[str]) -> FlowSet:
@@ -31,132 +27,6 @@ def load_flowset(paths: list[str]) -> FlowSet:
     for i, path in enumerate(paths):
         definitions[Path(path).stem or str(i)] = json.loads(Path(path).read_text("utf-8"))
     return FlowSet.from_definitions(definitions, default_reply=DEFAULT_REPLY)
-
-
-def _options(message: dict) -> list[dict]:
-    if message.get("type") == "buttons":
-        return list(message.get("buttons") or [])
-    if message.get("type") == "list":
-        return [row for sec in message.get("sections") or [] for row in sec.get("rows") or []]
-    return []
-
-
-def render(message: dict[str, Any]) -> str:
-    kind = message.get("type")
-    lines: list[str] = []
-    if message.get("header"):
-        lines.append(f"*{message['header']}*")
-    if kind == "media":
-        lines.append(f"[{message.get('kind')}] {message.get('url')}")
-        if message.get("caption"):
-            lines.append(str(message["caption"]))
-    elif kind == "template":
-        lines.append(f"[template {message.get('name')}]")
-    else:
-        lines.append(str(message.get("text") or ""))
-    opts = _options(message)
-    if kind == "buttons":
-        lines.append("  ".join(f"[{o['title']}]" for o in opts))
-    elif kind == "list":
-        lines.append(f"≡ {message.get('button_label') or 'Opções'}")
-        lines += [f"  {n}. {o['title']}" + (f" — {o['description']}" if o.get("description")
-                                             else "") for n, o in enumerate(opts, 1)]
-    if message.get("footer"):
-        lines.append(f"_{message['footer']}_")
-    return "\n".join(lines)
-
-
-class TerminalChat:
-    def __init__(self, flows: FlowSet, *, name: str = "Cliente", wa_id: str = "5511900000000",
-                 out: TextIO = sys.stdout, perform_http: bool = True, ai: Any = None) -> None:
-        self.flows = flows
-        self.perform_http = perform_http
-        self.ai = ai  # effect -> engine result, for `--instance` (the instance's assistant)
-        self.state: dict | None = None
-        self.contact = {"wa_id": wa_id, "name": name, "tags": [], "fields": {},
-                        "opted_out": False}
-        self.out = out
-        self.options: list[dict] = []
-        self.now = utcnow()
-
-    def say(self, text: str) -> list[dict]:
-        event = self._event_for(text)
-        return self._run(event)
-
-    def _event_for(self, text: str) -> dict:
-        wanted = _norm_text(text)
-        for n, opt in enumerate(self.options, 1):
-            if wanted in (_norm_text(opt.get("title", "")), str(n)):
-                return {"kind": "message", "type": "button_reply", "text": opt["title"],
-                        "title": opt["title"], "payload": opt["id"]}
-        return {"kind": "message", "type": "text", "text": text, "payload": None}
-
-    def _run(self, event: dict) -> list[dict]:
-        sent: list[dict] = []
-        for _ in range(20):
-            result = handle(self.flows, self.state, event, self.contact, self.now)
-            self.state = result.state
-            for msg in result.messages:
-                sent.append(msg)
-                self.out.write("bot> " + render(msg).replace("\n", "\n     ") + "\n")
-                if _options(msg):
-                    self.options = _options(msg)
-            self._apply(result.actions)
-            effect = next(iter(result.effects), None)
-            if effect is None:
-                break
-            if effect.get("kind") == "delay":
-                seconds = int(effect.get("seconds") or 0)
-                self.out.write(f"     (aguardando {seconds} s — pulado no terminal)\n")
-                self.now += timedelta(seconds=seconds + 1)
-                event = {"kind": "timer", "token": effect.get("id")}
-            elif effect.get("kind") == "http_request":
-                res = (http_request.perform(effect) if self.perform_http
-                       else {"status": None, "json": None, "error": "preview"})
-                self.out.write(f"     (HTTP {effect.get('method')} {effect.get('url')} → "
-                               f"{res.get('status') or res.get('error')})\n")
-                event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
-            elif effect.get("kind") == "ai_reply" and self.ai is not None:
-                res = self.ai(effect)
-                if effect.get("fallback"):
-                    text = res.get("text") or res.get("fallback_text") or ""
-                    sent.append({"type": "text", "text": text})
-                    self.out.write("bot> " + text.replace("\n", "\n     ") + "\n")
-                    break
-                event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": res}
-            else:
-                event = {"kind": "effect_result", "effect_id": effect.get("id"),
-                         "result": {"error": "IA ainda não configurada no terminal"}}
-        self.out.flush()
-        return sent
-
-    def _apply(self, actions: Iterable[dict]) -> None:
-        for action in actions:
-            kind = action.get("type")
-            if kind == "add_tag" and action.get("tag") not in self.contact["tags"]:
-                self.contact["tags"].append(action.get("tag"))
-            elif kind == "remove_tag" and action.get("tag") in self.contact["tags"]:
-                self.contact["tags"].remove(action.get("tag"))
-            elif kind in ("opt_out", "opt_in"):
-                self.contact["opted_out"] = kind == "opt_out"
-            elif kind == "handoff":
-                self.out.write("     (conversa transferida para um atendente humano)\n")
-
-
-def preview_reply(definition: dict, saved: dict | None, text: str, *,
-                  name: str = "Cliente") -> tuple[list[dict], dict]:
-    """One message to a flow held in memory (the marketplace's "try it" chat): `saved`
-    carries the engine state, the contact and the options on screen between calls. HTTP
-    requests are answered as failed without being sent; delays are skipped."""
-    chat = TerminalChat(FlowSet.from_definitions({"template": definition},
-                                                 default_reply=DEFAULT_REPLY),
-                        name=name, out=io.StringIO(), perform_http=False)
-    saved = saved or {}
-    chat.state = saved.get("engine")
-    chat.contact = saved.get("contact") or chat.contact
-    chat.options = list(saved.get("options") or [])
-    sent = chat.say(text)
-    return sent, {"engine": chat.state, "contact": chat.contact, "options": chat.options}
 
 
 def definitions_from_db(*, instance_id: int | None, flow_id: int | None) -> dict[str, dict]:

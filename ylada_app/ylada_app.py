@@ -17,6 +17,7 @@ from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
+from ylada_app.pages.flow_editor import FlowEditorState, flow_editor_page
 from ylada_app.pages.flows import FlowsState, flows_page
 from ylada_app.pages.index import IndexState, index_page
 from ylada_app.pages.instances import (
@@ -63,6 +64,8 @@ app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada
              on_load=NewTenantState.load)
 app.add_page(flows_page, route="/flows", title="Fluxos · ylada", on_load=FlowsState.load)
 app.add_page(ai_page, route="/ai", title="Treinar IA · ylada", on_load=AiState.load)
+app.add_page(flow_editor_page, route="/flows/[fid]/edit", title="Editor de fluxo · ylada",
+             on_load=FlowEditorState.load)
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
              on_load=BlockedState.load)

@@ -12,7 +12,7 @@ from ylada_app.components.badges import status_badge
 from ylada_app.components.forms import field_error, form_error, submit_button, text_field
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.services import flows, instances
+from ylada_app.services import flow_editor, flows, instances
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -33,6 +33,7 @@ class FlowsState(SessionState):
     rows: list[dict[str, str]] = []
     instance_options: list[dict[str, str]] = []
     errors: dict[str, str] = {}
+    new_errors: dict[str, str] = {}
     issues: list[str] = []
     loaded: bool = False
     busy: bool = False
@@ -86,6 +87,25 @@ class FlowsState(SessionState):
         yield rx.toast.success(self._t("flows.imported"))
 
     @rx.event
+    async def new_flow(self, form: dict):
+        """'Novo fluxo': an empty draft (a start node) for an instance, opened in the editor."""
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.new_errors = {}
+        try:
+            flow = await call(flow_editor.new_flow, tenant_id=ctx.tenant_id,
+                              instance_id=form.get("instance_id") or "", name=form.get("name"))
+        except ServiceError as exc:
+            errors = self._field_errors(exc)
+            if exc.code == "error.not_found":
+                errors = {"instance_id": self._t("error.not_found")}
+            self.new_errors = errors
+            return
+        yield rx.redirect(f"/flows/{flow.id}/edit")
+
+    @rx.event
     async def set_active(self, flow_id: str, active: bool):
         ctx, redirect = await self._guard()
         if redirect:
@@ -113,10 +133,43 @@ def _row(r: rx.Var) -> rx.Component:
                               on_click=FlowsState.set_active(r["id"], False)),
                     rx.button(t("flows.activate"), size="1", variant="soft",
                               on_click=FlowsState.set_active(r["id"], True))),
+            rx.link(rx.button(rx.icon("pencil", size=12), t("flows.edit"), size="1"),
+                    href="/flows/" + r["id"] + "/edit", class_name="flow-edit"),
             rx.link(rx.button(t("flows.test"), size="1", variant="outline"),
                     href="/instances/" + r["instance_id"] + "/simulator"),
             spacing="2")),
         class_name="flow-row",
+    )
+
+
+def _instance_select(s, field_id: str) -> rx.Component:
+    return rx.el.select(
+        rx.foreach(s.instance_options, lambda i: rx.el.option(i["name"], value=i["id"])),
+        name="instance_id", id=field_id,
+        style={"width": "100%", "padding": "8px", "border_radius": "8px",
+               "border": f"1px solid {rx.color('gray', 6)}"},
+    )
+
+
+def _new_flow_form(s) -> rx.Component:
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("flows.new"), size="4"),
+                rx.text(t("flows.new_title"), size="2", color_scheme="gray"),
+                form_error(s.new_errors),
+                rx.input(name="name", id="new-flow-name", placeholder=t("common.name"),
+                         max_length=80, width="100%", size="3"),
+                field_error(s.new_errors, "name"),
+                _instance_select(s, "new-flow-instance"),
+                field_error(s.new_errors, "instance_id"),
+                rx.button(rx.icon("plus", size=14), t("flows.create"), type="submit",
+                          size="3", id="new-flow"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.new_flow,
+        ),
+        max_width="460px",
     )
 
 
@@ -130,13 +183,7 @@ def flows_page() -> rx.Component:
                 text_field("common.name", "name", s.errors, max_length=80),
                 rx.vstack(
                     rx.text(t("flows.instance"), size="2", weight="medium"),
-                    rx.el.select(
-                        rx.foreach(s.instance_options,
-                                   lambda i: rx.el.option(i["name"], value=i["id"])),
-                        name="instance_id", id="field-instance_id",
-                        style={"width": "100%", "padding": "8px", "border_radius": "8px",
-                               "border": f"1px solid {rx.color('gray', 6)}"},
-                    ),
+                    _instance_select(s, "field-instance_id"),
                     field_error(s.errors, "instance_id"),
                     spacing="1", width="100%",
                 ),
@@ -186,7 +233,9 @@ def flows_page() -> rx.Component:
     )
     return app_shell(
         page_header("flows.title", "flows.subtitle"),
-        rx.flex(table, import_form, spacing="4", width="100%", align="start",
+        rx.flex(table, rx.vstack(_new_flow_form(s), import_form, spacing="4", width="100%",
+                                 max_width="460px"),
+                spacing="4", width="100%", align="start",
                 direction=rx.breakpoints(initial="column", md="row")),
         ready=s.loaded,
     )

@@ -8,7 +8,7 @@ import dataclasses
 
 import reflex as rx
 
-from ylada_app.chat_cli import preview_reply
+from ylada_app.services.sandbox_chat import preview_reply
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, not_found_block
 from ylada_app.components.texts import t

@@ -1,0 +1,190 @@
+"""The flow editor's services: canvas actions, inspector edits, import (id remap, hostile
+input), autosave, version restore/activate, tenant isolation, the draft test chat."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_instance, make_owner
+from ylada_app.engine import validate_flow
+from ylada_app.services import flow_editor as fe
+from ylada_app.services import flows
+from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.sandbox_chat import sandbox_say
+
+MENU = json.loads((Path(__file__).resolve().parents[2]
+                   / "ylada_app/engine/examples/menu.json").read_text())
+
+
+def _doc() -> dict:
+    doc = fe.empty_document()
+    fe.apply_action(doc, {"kind": "add", "nodes": [
+        {"id": "m1", "type": "message", "position": {"x": 200, "y": 0},
+         "data": {"text": "Oi!", "buttons": [{"id": "b1", "title": "Sim"}]},
+         "selected": True, "measured": {"width": 220}},
+        {"id": "fim", "type": "end", "position": {"x": 400, "y": 0}, "data": {}}]})
+    fe.apply_action(doc, {"kind": "connect", "edge": {
+        "id": "e1", "source": "inicio", "sourceHandle": "out", "target": "m1"}})
+    fe.apply_action(doc, {"kind": "connect", "edge": {
+        "id": "e2", "source": "m1", "sourceHandle": "b1", "target": "fim"}})
+    return doc
+
+
+def test_actions_build_a_valid_flow_and_drop_react_flow_extras():
+    doc = _doc()
+    assert validate_flow(doc).ok
+    assert set(doc["nodes"][1]) == {"id", "type", "position", "data"}
+    assert fe.apply_action(doc, {"kind": "move", "positions": {"m1": {"x": 5.55, "y": "x"}}})
+    assert doc["nodes"][1]["position"] == {"x": 5.5, "y": 0.0}
+    # One edge per handle: reconnecting a handle replaces its edge.
+    fe.apply_action(doc, {"kind": "connect", "edge": {
+        "id": "e3", "source": "m1", "sourceHandle": "b1", "target": "inicio"}})
+    assert [e["id"] for e in doc["edges"] if e["source"] == "m1"] == ["e3"]
+    # Deleting a node takes its edges with it.
+    assert fe.apply_action(doc, {"kind": "delete", "nodes": ["m1"], "edges": []})
+    assert [n["id"] for n in doc["nodes"]] == ["inicio", "fim"] and doc["edges"] == []
+
+
+@pytest.mark.parametrize("action", [
+    None, [], {"kind": "nope"}, {"kind": "add", "nodes": [{"id": "<x>", "type": "message"}]},
+    {"kind": "add", "nodes": [{"id": "ok", "type": "script"}]},
+    {"kind": "connect", "edge": {"source": "inicio", "target": "ghost"}},
+    {"kind": "move", "positions": {"ghost": {"x": 1, "y": 1}}},
+])
+def test_malformed_actions_change_nothing(action):
+    doc = _doc()
+    before = json.dumps(doc)
+    assert not fe.apply_action(doc, action)
+    assert json.dumps(doc) == before
+
+
+def test_replace_is_undo_and_dedupes_ids():
+    doc = _doc()
+    snap = json.loads(json.dumps(doc))
+    fe.apply_action(doc, {"kind": "delete", "nodes": ["fim"], "edges": []})
+    fe.apply_action(doc, {"kind": "replace", "nodes": snap["nodes"] + [snap["nodes"][0]],
+                          "edges": snap["edges"]})
+    assert doc == snap
+
+
+def test_inspector_edits_and_handles_follow_buttons():
+    doc = _doc()
+    node = doc["nodes"][1]
+    data = fe.edit_field("message", node["data"], "text", "Olá {{contact.name}}")
+    data = fe.add_option(data)
+    data = fe.edit_option(data, 1, "title", "Um título comprido demais aqui")
+    fe.set_node_data(doc, "m1", data)
+    report = validate_flow(doc)
+    assert any(i.node_id == "m1" and "20" in i.message for i in report.errors)
+    data = fe.edit_option(data, 1, "title", "Não")
+    fe.set_node_data(doc, "m1", data)
+    assert validate_flow(doc).ok
+    # Switching to plain text removes the buttons and the edge that left by one of them.
+    removed = fe.set_node_data(doc, "m1", fe.edit_field("message", data, "variant", "text"))
+    assert removed == ["e2"] and "buttons" not in doc["nodes"][1]["data"]
+    # Numbers typed as text stay text so validation can name the field.
+    assert fe.edit_field("delay", {"amount": 1, "unit": "minutes"}, "amount", "dez")["amount"] \
+        == "dez"
+    start = fe.edit_field("start", {}, "keywords", "oi, menu ,")
+    assert start["triggers"] == [{"type": "keyword", "keywords": ["oi", "menu"],
+                                  "match": "exact"}]
+    assert fe.inspector_fields({"type": "start", "data": start})["keywords"] == "oi, menu"
+    assert "email" in fe.variables_in(MENU) and "pedido_status" in fe.variables_in(MENU)
+
+
+def test_import_remaps_colliding_ids():
+    current = json.loads(json.dumps(MENU))
+    imported = fe.parse_import(json.dumps(MENU))
+    merged = fe.merge_import(current, imported)
+    ids = [n["id"] for n in merged["nodes"]]
+    assert len(ids) == len(set(ids))
+    assert len(ids) == 2 * len(MENU["nodes"]) - 1  # the second start node is left out
+    assert len({e["id"] for e in merged["edges"]}) == len(merged["edges"])
+    report = validate_flow(merged)
+    assert report.ok, report.errors
+    # The existing nodes are untouched.
+    assert merged["nodes"][: len(MENU["nodes"])] == MENU["nodes"]
+
+
+@pytest.mark.parametrize(("raw", "needle"), [
+    ("", "vazio"), ("{isto não", "JSON"), ("[1,2]", "fluxo"), (b"\xff\xfe\x00", "UTF-8"),
+    ("x" * (flows.MAX_FLOW_BYTES + 1), "grande"),
+    ('{"version": 1, "nodes": [{"id": "a", "type": "script", "data": {}}]}', "a"),
+    ("[" * 100_000 + "]" * 100_000, "JSON"),
+])
+def test_bad_imports_are_rejected_with_a_reason(raw, needle):
+    with pytest.raises(fe.ImportRejected) as exc:
+        fe.parse_import(raw)
+    assert exc.value.messages and needle in " ".join(exc.value.messages)
+
+
+def test_script_text_imports_as_plain_text():
+    hostile = json.loads(json.dumps(MENU))
+    hostile["nodes"][1]["data"]["text"] = "<script>alert(1)</script> oi"
+    doc = fe.parse_import(json.dumps(hostile))
+    assert doc["nodes"][1]["data"]["text"].startswith("<script>")  # data, rendered as text
+
+
+def test_autosave_restore_activate_and_isolation(db):
+    a = make_owner(db, tenant_name="Empresa A")
+    b = make_owner(db, tenant_name="Empresa B")
+    inst = make_instance(db, a.tenant_id)
+    flow = fe.new_flow(db, tenant_id=a.tenant_id, instance_id=inst.id, name="Novo")
+    db.commit()
+    assert [n["type"] for n in flow.draft["nodes"]] == ["start"]
+    fe.autosave(db, tenant_id=a.tenant_id, flow_id=flow.id, definition=MENU)
+    v1 = flows.publish(db, tenant_id=a.tenant_id, flow_id=flow.id).version
+    changed = json.loads(json.dumps(MENU))
+    changed["nodes"][1]["data"]["text"] = "Versão dois"
+    fe.autosave(db, tenant_id=a.tenant_id, flow_id=flow.id, definition=changed)
+    v2 = flows.publish(db, tenant_id=a.tenant_id, flow_id=flow.id).version
+    db.commit()
+    rows = fe.list_versions(db, tenant_id=a.tenant_id, flow_id=flow.id)
+    assert [(r.version, r.active) for r in rows] == [(2, True), (1, False)]
+    restored = fe.restore_version(db, tenant_id=a.tenant_id, flow_id=flow.id, version_id=v1.id)
+    assert restored == MENU
+    assert fe.load_editor(db, tenant_id=a.tenant_id, flow_id=flow.id).draft == MENU
+    fe.activate_version(db, tenant_id=a.tenant_id, flow_id=flow.id, version_id=v1.id)
+    db.commit()
+    assert flows.active_definitions(db, instance_id=inst.id) == {str(flow.id): MENU}
+    assert [r.active for r in fe.list_versions(db, tenant_id=a.tenant_id,
+                                               flow_id=flow.id)] == [False, True]
+    # Tenant B sees nothing of A's flow and can change nothing.
+    for fn, kwargs in [
+        (fe.load_editor, {}), (fe.list_versions, {}),
+        (fe.autosave, {"definition": fe.empty_document()}),
+        (fe.restore_version, {"version_id": v2.id}),
+        (fe.activate_version, {"version_id": v2.id}),
+    ]:
+        with pytest.raises(NotFound):
+            fn(db, tenant_id=b.tenant_id, flow_id=flow.id, **kwargs)
+    # A's own version id under another of A's flows is not found either.
+    other = fe.new_flow(db, tenant_id=a.tenant_id, instance_id=inst.id, name="Outro")
+    with pytest.raises(NotFound):
+        fe.restore_version(db, tenant_id=a.tenant_id, flow_id=other.id, version_id=v1.id)
+    with pytest.raises(NotFound):
+        fe.new_flow(db, tenant_id=b.tenant_id, instance_id=inst.id, name="Invasor")
+    db.commit()
+    assert fe.load_editor(db, tenant_id=a.tenant_id, flow_id=flow.id).draft == MENU
+
+
+def test_autosave_refuses_a_huge_draft(db):
+    a = make_owner(db)
+    inst = make_instance(db, a.tenant_id)
+    flow = fe.new_flow(db, tenant_id=a.tenant_id, instance_id=inst.id, name="Grande")
+    huge = fe.empty_document()
+    huge["nodes"][0]["data"]["label"] = "x" * (flows.MAX_FLOW_BYTES + 10)
+    with pytest.raises(FieldErrors):
+        fe.autosave(db, tenant_id=a.tenant_id, flow_id=flow.id, definition=huge)
+
+
+def test_sandbox_chat_runs_the_draft_and_reports_the_node():
+    turn = sandbox_say(MENU, None, "oi")
+    assert turn.messages[0]["type"] == "buttons" and turn.node_id == "boas-vindas"
+    turn = sandbox_say(MENU, json.loads(json.dumps(turn.snapshot)), "Status do pedido")
+    assert "e-mail" in turn.messages[0]["text"] and turn.node_id == "pergunta-email"
+    broken = sandbox_say({"version": 1, "nodes": []}, None, "oi")
+    assert broken.messages == [] and broken.problems

@@ -1,0 +1,88 @@
+"""The flow editor's state: another tenant's flow id opens as "not found" with no data, and
+forged canvas/inspector/version events change nothing of the other tenant's flow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import make_instance, make_owner
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.models import Flow
+from ylada_app.pages.flow_editor import FlowEditorState
+from ylada_app.services import flow_editor as fe
+from ylada_app.services import flows
+
+MENU = json.loads((Path(__file__).resolve().parents[2]
+                   / "ylada_app/engine/examples/menu.json").read_text())
+
+
+@pytest.fixture
+def setup(db):
+    a = make_owner(db, tenant_name="Empresa A")
+    b = make_owner(db, tenant_name="Empresa B")
+    inst = make_instance(db, a.tenant_id)
+    flow = fe.new_flow(db, tenant_id=a.tenant_id, instance_id=inst.id, name="Segredo")
+    fe.autosave(db, tenant_id=a.tenant_id, flow_id=flow.id, definition=MENU)
+    version = flows.publish(db, tenant_id=a.tenant_id, flow_id=flow.id).version
+    db.commit()
+    return a, b, flow, version
+
+
+def test_owner_loads_edits_and_autosaves(db, setup, monkeypatch):
+    a, _, flow, _ = setup
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, a.token)
+    _run(FlowEditorState.load, state)
+    assert not state.missing and state.flow_name == "Segredo"
+    assert len(state.graph["nodes"]) == len(MENU["nodes"]) and state.error_count == 0
+    _run(FlowEditorState.canvas_action, state, {"kind": "select", "id": "boas-vindas"})
+    assert state.sel_kind == "message" and len(state.sel_options) == 3
+    _run(FlowEditorState.set_option, state, 0, "title", "x" * 25)
+    assert state.marks.get("boas-vindas") == "error" and state.sel_issues
+    assert state.patch["nodes"][0]["id"] == "boas-vindas"
+    _run(FlowEditorState.canvas_action, state, {"kind": "delete", "nodes": ["catalogo"],
+                                               "edges": []})
+    db.expire_all()
+    draft = db.get(Flow, flow.id).draft
+    assert "catalogo" not in {n["id"] for n in draft["nodes"]}
+    assert draft["nodes"][1]["data"]["buttons"][0]["title"] == "x" * 25
+
+
+def test_other_tenant_gets_not_found_and_changes_nothing(db, setup, monkeypatch):
+    a, b, flow, version = setup
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, b.token)
+    _run(FlowEditorState.load, state)
+    assert state.missing and state.graph == {} and state.flow_name == ""
+    assert state.versions == [] and state.sel == {}
+    # Even with the id forced into its state, B's events are refused by the services.
+    state.flow_id = str(flow.id)
+    state._doc_json = json.dumps({"version": 1, "nodes": [], "edges": []})
+    _run(FlowEditorState.canvas_action, state, {"kind": "add", "nodes": [
+        {"id": "x1", "type": "end", "position": {"x": 0, "y": 0}, "data": {}}]})
+    assert state.save_status == "error"
+    _run(FlowEditorState.restore_version, state, str(version.id))
+    _run(FlowEditorState.activate_version, state, str(version.id))
+    _run(FlowEditorState.publish, state)
+    db.expire_all()
+    row = db.exec(select(Flow).where(Flow.id == flow.id)).one()
+    assert row.draft == MENU and row.tenant_id == a.tenant_id
+    assert len(fe.list_versions(db, tenant_id=a.tenant_id, flow_id=flow.id)) == 1
+
+
+def test_a_draft_too_big_to_store_goes_back_to_the_stored_one(db, setup, monkeypatch):
+    a, _, flow, _ = setup
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, a.token)
+    _run(FlowEditorState.load, state)
+    huge = [{"id": f"h{i}", "type": "message", "position": {"x": 0, "y": 0},
+             "data": {"text": "x" * 4000}} for i in range(600)]
+    _run(FlowEditorState.canvas_action, state, {"kind": "add", "nodes": huge})
+    assert state.save_status == "error"
+    assert json.loads(state._doc_json) == MENU and len(state.graph["nodes"]) == len(MENU["nodes"])
+    db.expire_all()
+    assert db.get(Flow, flow.id).draft == MENU

@@ -1,0 +1,986 @@
+"""/flows/[fid]/edit: the visual flow editor.
+
+The canvas (React Flow, flow_canvas component) owns the nodes in the browser; this state
+keeps the draft document in a backend-only var (`_doc`), applies each finished canvas
+action to it, re-validates it with the engine, marks the nodes with problems and autosaves
+the draft. The inspector edits the selected node with ordinary Reflex inputs (saved on blur)
+and pushes only that node back to the canvas. A test chat runs the DRAFT in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+import reflex as rx
+
+from ylada_app.components.badges import status_badge
+from ylada_app.components.flow_canvas import flow_canvas, palette_item
+from ylada_app.components.layout import BRAND, loading_block, not_found_block
+from ylada_app.components.texts import t
+from ylada_app.engine import validate_flow
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import flow_editor as fe
+from ylada_app.services import flows
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.sandbox_chat import sandbox_say
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+MAX_ISSUES_SHOWN = 100
+MAX_CHAT = 60
+
+# kind → (lucide icon for the palette, colour); the canvas draws the same colours.
+KINDS: list[tuple[str, str, str]] = [
+    ("message", "message-square", "#0284c7"),
+    ("question", "circle-help", "#7c3aed"),
+    ("condition", "git-branch", "#d97706"),
+    ("set_variable", "variable", "#0891b2"),
+    ("tag", "tag", "#db2777"),
+    ("http_request", "globe", "#4f46e5"),
+    ("ai_reply", "bot", "#9333ea"),
+    ("handoff", "headphones", "#ea580c"),
+    ("delay", "clock", "#64748b"),
+    ("goto_flow", "corner-down-right", "#0f766e"),
+    ("goal", "target", "#ca8a04"),
+    ("end", "circle-stop", "#475569"),
+    ("start", "play", "#16a34a"),
+]
+
+
+def _chat_bubbles(messages: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for m in messages:
+        options = []
+        if m.get("type") == "buttons":
+            options = [str(b.get("title", "")) for b in m.get("buttons") or []]
+        elif m.get("type") == "list":
+            options = [str(r.get("title", "")) for s in m.get("sections") or []
+                       for r in s.get("rows") or []]
+        text = str(m.get("text") or m.get("caption") or "")
+        if m.get("type") == "media":
+            text = f"[{m.get('kind')}] {m.get('url')}" + (f"\n{text}" if text else "")
+        out.append({"who": "bot", "text": text, "options": options,
+                    "footer": str(m.get("footer") or "")})
+    return out
+
+
+class FlowEditorState(SessionState):
+    loaded: bool = False
+    missing: bool = False
+    flow_id: str = ""
+    flow_name: str = ""
+    instance_name: str = ""
+    status: str = ""
+    # Pushed to the canvas: a whole graph (rarely) and changed nodes (inspector edits).
+    graph: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    marks: dict[str, str] = {}
+    focus: dict[str, Any] = {}
+    # Validation.
+    issues: list[dict[str, str]] = []
+    error_count: int = 0
+    warning_count: int = 0
+    # Inspector.
+    sel_id: str = ""
+    sel_kind: str = ""
+    sel: dict[str, str] = {}
+    sel_options: list[dict[str, str]] = []
+    sel_rules: list[dict[str, str]] = []
+    sel_issues: list[str] = []
+    sel_key: int = 0
+    variables: list[str] = []
+    goto_options: list[dict[str, str]] = []
+    # Saving, versions, import.
+    save_status: str = "saved"
+    saved_at: str = ""
+    node_count: int = 0
+    versions: list[dict[str, str]] = []
+    import_errors: list[str] = []
+    import_mode: str = "merge"
+    import_open: bool = False
+    tab: str = "inspector"
+    # Test chat.
+    chat: list[dict[str, Any]] = []
+    chat_problems: list[str] = []
+    active_node: str = ""
+
+    # The draft as JSON text: a plain string is never wrapped in Reflex's mutation proxies,
+    # which made every pass over a 300-node dict ~10x slower. Handlers work on `doc`, a
+    # plain dict from `_read()`, and store it back with `_write(doc)`.
+    _doc_json: str = ""
+    _rev: int = 0
+    _seq: int = 0
+    _sim: dict[str, Any] = {}
+
+    # --- helpers ---------------------------------------------------------------------
+    def _flow_key(self) -> str:
+        return path_segment(self.router.url.path, 1)
+
+    def _read(self) -> dict[str, Any]:
+        return json.loads(self._doc_json) if self._doc_json else {}
+
+    def _write(self, doc: dict[str, Any]) -> None:
+        self._doc_json = json.dumps(doc, ensure_ascii=False)
+
+    @staticmethod
+    def _node(doc: dict[str, Any], node_id: str) -> dict[str, Any] | None:
+        return next((n for n in doc.get("nodes", []) if n.get("id") == node_id), None)
+
+    def _push_graph(self, doc: dict[str, Any]) -> None:
+        self._rev += 1
+        self.graph = {"rev": self._rev, "nodes": doc.get("nodes", []),
+                      "edges": doc.get("edges", [])}
+
+    def _settle_graph(self) -> None:
+        """Once the browser has the graph, keep only its revision in the state, so a later
+        hydration (reload, second tab) does not carry the whole graph twice."""
+        if "nodes" in self.graph:
+            self.graph = {"rev": self._rev}
+
+    def _push_nodes(self, nodes: list[dict], removed_edges: list[str] | None = None) -> None:
+        self._seq += 1
+        self.patch = {"seq": self._seq,
+                      "nodes": [{"id": n["id"], "data": n.get("data", {})} for n in nodes],
+                      "removeEdges": removed_edges or []}
+
+    def _validate(self, doc: dict[str, Any]) -> None:
+        report = validate_flow(doc)
+        marks: dict[str, str] = {}
+        for issue in report.warnings:
+            if issue.node_id:
+                marks[issue.node_id] = "warning"
+        for issue in report.errors:
+            if issue.node_id:
+                marks[issue.node_id] = "error"
+        if marks != self.marks:
+            self.marks = marks
+        issues = [{"level": "error", "message": i.message, "node": i.node_id or ""}
+                  for i in report.errors]
+        issues += [{"level": "warning", "message": i.message, "node": i.node_id or ""}
+                   for i in report.warnings]
+        issues = issues[:MAX_ISSUES_SHOWN]
+        if issues != self.issues:
+            self.issues = issues
+        self.error_count, self.warning_count = len(report.errors), len(report.warnings)
+        self.node_count = len(doc.get("nodes", []))
+        self._refresh_selected_issues()
+        variables = fe.variables_in(doc)
+        if variables != self.variables:
+            self.variables = variables
+
+    def _refresh_selected_issues(self) -> None:
+        sel = [i["message"] for i in self.issues if i["node"] == self.sel_id] \
+            if self.sel_id else []
+        if sel != self.sel_issues:
+            self.sel_issues = sel
+
+    def _select(self, doc: dict[str, Any], node_id: str, *, remount: bool = True) -> None:
+        node = self._node(doc, node_id) if node_id else None
+        if node is None:
+            self.sel_id, self.sel_kind, self.sel = "", "", {}
+            self.sel_options, self.sel_rules, self.sel_issues = [], [], []
+            return
+        self.sel_id, self.sel_kind = node["id"], node["type"]
+        self.sel = fe.inspector_fields(node)
+        self.sel_options = fe.inspector_options(node)
+        self.sel_rules = fe.inspector_rules(node)
+        self._refresh_selected_issues()
+        if remount:
+            self.sel_key += 1
+
+    def _too_big(self) -> bool:
+        return len(self._doc_json.encode()) > flows.MAX_FLOW_BYTES
+
+    async def _flow_call(self, fn, **kwargs) -> tuple[Any, Any]:
+        """(result, None) of a service call on this flow in the session's tenant, or
+        (None, event to return) when the session is gone or the service refused."""
+        ctx, redirect = await self._guard()
+        if redirect:
+            return None, redirect
+        try:
+            return await call(fn, tenant_id=ctx.tenant_id, flow_id=self.flow_id, **kwargs), None
+        except ServiceError as exc:
+            return None, rx.toast.error(self._error_text(exc))
+
+    async def _save(self):
+        when, problem = await self._flow_call(fe.autosave, definition=self._read())
+        if problem is not None:
+            self.save_status = "error"
+            if self._too_big():
+                # The draft outgrew what may be stored: go back to the stored draft, so the
+                # canvas shows what a reload would.
+                data, _ = await self._flow_call(fe.load_editor)
+                if data is not None:
+                    self._write(data.draft)
+                    self._push_graph(data.draft)
+                    self._select(data.draft, "")
+                    self._validate(data.draft)
+            return problem
+        self.save_status = "saved"
+        self.saved_at = when.strftime("%H:%M:%S")
+        return None
+
+    async def _load_versions(self, tenant_id: int) -> None:
+        rows = await call(fe.list_versions, tenant_id=tenant_id, flow_id=self.flow_id)
+        self.versions = [{"id": str(v.id), "version": str(v.version),
+                          "label": self._t("editor.version", n=v.version),
+                          "when": v.created_at.strftime("%d/%m/%Y %H:%M"),
+                          "active": "1" if v.active else "", "nodes": str(v.nodes)}
+                         for v in rows]
+
+    # --- page load -------------------------------------------------------------------
+    @rx.event
+    async def load(self):
+        self.loaded, self.missing = False, False
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            data = await call(fe.load_editor, tenant_id=ctx.tenant_id, flow_id=self._flow_key())
+        except NotFound:
+            self._doc_json, self.graph, self.flow_id, self.flow_name = "", {}, "", ""
+            self.missing, self.loaded = True, True
+            return
+        self.flow_id, self.flow_name = str(data.flow_id), data.name
+        self.instance_name, self.status = data.instance_name, data.status
+        self.saved_at = data.updated_at.strftime("%H:%M:%S")
+        self.save_status = "saved"
+        self._write(data.draft)
+        self._push_graph(data.draft)
+        self._select(data.draft, "")
+        self._validate(data.draft)
+        self.chat, self.chat_problems, self.active_node, self._sim = [], [], "", {}
+        self.import_errors, self.import_open = [], False
+        self.goto_options = await call(fe.flow_ids_of_instance, tenant_id=ctx.tenant_id,
+                                       instance_id=data.instance_id)
+        await self._load_versions(ctx.tenant_id)
+        self.loaded = True
+
+    # --- canvas actions --------------------------------------------------------------
+    async def _saved(self):
+        """Send the UI changes first, then autosave: the canvas never waits for the DB."""
+        self.save_status = "saving"
+        yield
+        problem = await self._save()
+        if problem is not None:
+            yield problem
+
+    @rx.event
+    async def canvas_action(self, action: dict[str, Any]):
+        if not self.flow_id or not isinstance(action, dict):
+            return
+        kind = action.get("kind")
+        if kind == "ack":  # the browser has graph `rev`: keep only the revision in the state
+            if action.get("rev") == self._rev:
+                self._settle_graph()
+            return
+        self._settle_graph()
+        if kind == "select":
+            node_id = action.get("id") if isinstance(action.get("id"), str) else ""
+            if node_id != self.sel_id:
+                self._select(self._read(), node_id)
+                if node_id:
+                    self.tab = "inspector"
+            return
+        doc = self._read()
+        if not fe.apply_action(doc, action):
+            return
+        self._write(doc)
+        if kind == "add" and isinstance(action.get("select"), str) and action["select"]:
+            self._select(doc, action["select"])
+            self.tab = "inspector"
+        elif kind in ("replace", "delete"):
+            self._select(doc, self.sel_id)
+        if kind != "move":  # positions never change what validation says
+            self._validate(doc)
+        async for event in self._saved():
+            yield event
+
+    @rx.event
+    def select_node(self, node_id: str):
+        """From the problems list: select the node and bring it into view."""
+        self._select(self._read(), node_id)
+        if self.sel_id:
+            self.tab = "inspector"
+            self.focus = {"seq": int(self.focus.get("seq", 0)) + 1, "id": self.sel_id}
+
+    # --- inspector -------------------------------------------------------------------
+    async def _edit(self, change, *, remount: bool = False):
+        """Apply `change(node) -> new data` to the selected node, push it, autosave."""
+        self._settle_graph()
+        doc = self._read()
+        node = self._node(doc, self.sel_id)
+        if node is None:
+            return
+        data = change(node)
+        if data is None or data == node.get("data"):
+            return
+        removed = fe.set_node_data(doc, node["id"], data)
+        self._write(doc)
+        self._push_nodes([node], removed)
+        self._validate(doc)
+        self._select(doc, node["id"], remount=remount)
+        async for event in self._saved():
+            yield event
+
+    @rx.event
+    async def set_field(self, field: str, value: Any):
+        async for event in self._edit(
+                lambda n: fe.edit_field(n["type"], n.get("data") or {}, field, value),
+                remount=field == "variant"):
+            yield event
+
+    @rx.event
+    async def set_option(self, index: int, key: str, value: str):
+        async for event in self._edit(
+                lambda n: fe.edit_option(n.get("data") or {}, int(index), key, str(value))):
+            yield event
+
+    @rx.event
+    async def add_option(self):
+        async for event in self._edit(lambda n: fe.add_option(n.get("data") or {}),
+                                      remount=True):
+            yield event
+
+    @rx.event
+    async def remove_option(self, index: int):
+        async for event in self._edit(
+                lambda n: fe.remove_option(n.get("data") or {}, int(index)), remount=True):
+            yield event
+
+    @rx.event
+    async def set_rule(self, index: int, key: str, value: str):
+        async for event in self._edit(
+                lambda n: fe.edit_rule(n.get("data") or {}, int(index), key, str(value)),
+                remount=key in ("add", "remove")):
+            yield event
+
+    @rx.event
+    async def insert_placeholder(self, placeholder: str):
+        if not re.fullmatch(r"\{\{[a-z_.A-Z0-9]+\}\}", placeholder or ""):
+            return
+
+        def change(node: dict) -> dict:
+            field = "prompt" if node["type"] == "ai_reply" else "text"
+            current = str((node.get("data") or {}).get(field) or "")
+            return fe.edit_field(node["type"], node.get("data") or {}, field,
+                                 (current + " " + placeholder).strip())
+
+        async for event in self._edit(change, remount=True):
+            yield event
+
+    # --- publish, versions -----------------------------------------------------------
+    @rx.event
+    async def publish(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self._validate(self._read())
+        if self.error_count:
+            self.tab = "problems"
+            yield rx.toast.error(self._t("editor.publish_blocked"))
+            return
+        saved = await self._save()
+        if saved is not None:
+            yield saved
+            return
+        try:
+            published = await call(flows.publish, tenant_id=ctx.tenant_id, flow_id=self.flow_id)
+        except flows.FlowInvalid as exc:
+            self.tab = "problems"
+            yield rx.toast.error(exc.issues[0].message if exc.issues else "")
+            return
+        except ServiceError as exc:
+            yield rx.toast.error(self._error_text(exc))
+            return
+        self.status = published.flow.status
+        await self._load_versions(ctx.tenant_id)
+        yield rx.toast.success(self._t("editor.published", version=published.version.version))
+
+    @rx.event
+    async def restore_version(self, version_id: str):
+        definition, problem = await self._flow_call(fe.restore_version, version_id=version_id)
+        if problem is not None:
+            return problem
+        self._write(definition)
+        self._push_graph(definition)
+        self._select(definition, "")
+        self._validate(definition)
+        self.save_status, self.chat, self._sim, self.active_node = "saved", [], {}, ""
+        return rx.toast.success(self._t("editor.restored"))
+
+    @rx.event
+    async def activate_version(self, version_id: str):
+        flow, problem = await self._flow_call(fe.activate_version, version_id=version_id)
+        if problem is not None:
+            return problem
+        self.status = flow.status
+        await self._load_versions(flow.tenant_id)
+        return rx.toast.success(self._t("editor.activated"))
+
+    # --- import / export -------------------------------------------------------------
+    @rx.event
+    def set_import_open(self, value: bool):
+        self.import_open = value
+        self.import_errors = []
+
+    @rx.event
+    def set_import_mode(self, value: str):
+        self.import_mode = "replace" if value == "replace" else "merge"
+
+    @rx.event
+    async def import_file(self, files: list[rx.UploadFile]):
+        self.import_errors = []
+        if not files or not self.flow_id:
+            return None
+        upload = files[0]
+        raw = await upload.read(flows.MAX_FLOW_BYTES + 1)
+        try:
+            imported = await asyncio.to_thread(fe.parse_import, raw)
+        except fe.ImportRejected as exc:
+            self.import_errors = exc.messages
+            return None
+        doc = imported if self.import_mode == "replace" else fe.merge_import(self._read(),
+                                                                               imported)
+        self._write(doc)
+        self._push_graph(doc)
+        self._select(doc, "")
+        self._validate(doc)
+        self.import_open = False
+        self.save_status = "saving"
+        saved = await self._save()
+        return saved or rx.toast.success(self._t("editor.imported"))
+
+    @rx.event
+    def export(self):
+        name = re.sub(r"[^a-z0-9]+", "-", self.flow_name.lower()).strip("-") or "fluxo"
+        return rx.download(data=json.dumps(self._read(), ensure_ascii=False, indent=2),
+                           filename=f"{name}.json")
+
+    # --- test chat -------------------------------------------------------------------
+    @rx.event
+    async def chat_send(self, form: dict):
+        text = str(form.get("text") or "").strip()[:1000]
+        if not text:
+            return
+        await self._chat(text)
+
+    @rx.event
+    async def chat_pick(self, title: str):
+        await self._chat(str(title)[:100])
+
+    async def _chat(self, text: str) -> None:
+        self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": ""}]
+        turn = await asyncio.to_thread(sandbox_say, self._read(), self._sim or None, text)
+        self.chat_problems = turn.problems[:10]
+        self._sim = turn.snapshot
+        self.active_node = turn.node_id or ""
+        self.chat = [*self.chat, *_chat_bubbles(turn.messages)][-MAX_CHAT:]
+        self.tab = "test"
+
+    @rx.event
+    def chat_restart(self):
+        self.chat, self.chat_problems, self._sim, self.active_node = [], [], {}, ""
+
+    @rx.event
+    def set_tab(self, value: str):
+        self.tab = value
+
+
+# ---- view -----------------------------------------------------------------------------------
+
+S = FlowEditorState
+
+
+def _canvas_labels() -> dict[str, Any]:
+    labels: dict[str, Any] = {f"kind_{k}": t(f"editor.kind.{k}") for k, _, _ in KINDS}
+    labels.update({f"h_{h}": t(f"editor.h.{h}")
+                   for h in ("other", "ok", "invalid", "true", "false", "error")})
+    labels.update({f"unit_{u}": t(f"editor.unit.{u}")
+                   for u in ("seconds", "minutes", "hours", "days")})
+    labels.update({k: t(f"editor.{k}") for k in ("any_message", "has_errors", "has_warnings",
+                                                  "undo", "redo", "duplicate", "delete")})
+    return labels
+
+
+def _palette() -> rx.Component:
+    return rx.vstack(
+        rx.text(t("editor.palette"), weight="bold", size="2"),
+        rx.text(t("editor.palette_hint"), size="1", color_scheme="gray"),
+        *[palette_item(kind, t(f"editor.kind.{kind}"), icon, color)
+          for kind, icon, color in KINDS],
+        spacing="2",
+        width="200px",
+        min_width="200px",
+        padding="12px",
+        overflow_y="auto",
+        height="100%",
+        background="white",
+        border_right=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _label(key: str) -> rx.Component:
+    return rx.text(t(key), size="1", weight="medium", color_scheme="gray")
+
+
+def _input(field: str, *, area: bool = False, rows: str = "3") -> rx.Component:
+    common = {"default_value": S.sel.get(field, ""), "on_blur": S.set_field(field),
+              "id": f"insp-{field}", "width": "100%", "size": "2"}
+    if area:
+        return rx.text_area(rows=rows, **common)
+    return rx.input(**common)
+
+
+def _field(key: str, field: str, *, area: bool = False, rows: str = "3") -> rx.Component:
+    return rx.vstack(_label(key), _input(field, area=area, rows=rows), spacing="1",
+                     width="100%")
+
+
+def _select(key: str, field: str, options: list[tuple[str, rx.Var | str]]) -> rx.Component:
+    return rx.vstack(
+        _label(key),
+        rx.el.select(
+            *[rx.el.option(label, value=value) for value, label in options],
+            default_value=S.sel.get(field, options[0][0]),
+            on_change=S.set_field(field),
+            id=f"insp-{field}",
+            style={"width": "100%", "padding": "6px", "border_radius": "6px",
+                   "border": f"1px solid {rx.color('gray', 6)}", "background": "white"},
+        ),
+        spacing="1", width="100%",
+    )
+
+
+def _check(key: str, field: str) -> rx.Component:
+    return rx.hstack(
+        rx.checkbox(default_checked=S.sel.get(field, "") == "true",
+                    on_change=S.set_field(field), id=f"insp-{field}"),
+        rx.text(t(key), size="2"), align="center", spacing="2",
+    )
+
+
+def _placeholders() -> rx.Component:
+    chip = {"size": "1", "variant": "soft", "color_scheme": "gray", "cursor": "pointer"}
+    return rx.vstack(
+        _label("editor.placeholders"),
+        rx.flex(
+            rx.badge("{{contact.name}}", on_click=S.insert_placeholder("{{contact.name}}"),
+                     **chip),
+            rx.foreach(S.variables, lambda v: rx.badge(
+                "{{vars." + v + "}}", on_click=S.insert_placeholder("{{vars." + v + "}}"),
+                **chip)),
+            wrap="wrap", gap="4px",
+        ),
+        spacing="1", width="100%", id="insp-placeholders",
+    )
+
+
+def _options_editor() -> rx.Component:
+    def row(opt: rx.Var, i: rx.Var) -> rx.Component:
+        return rx.hstack(
+            rx.input(default_value=opt["title"], on_blur=lambda v: S.set_option(i, "title", v),
+                     size="2", flex="1", class_name="insp-option-title",
+                     id="insp-option-" + i.to_string()),
+            rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
+                           color_scheme="gray", on_click=S.remove_option(i),
+                           class_name="insp-option-remove"),
+            width="100%", align="center", spacing="1",
+        )
+
+    return rx.vstack(
+        rx.text(rx.cond(S.sel.get("variant", "") == "list", t("editor.f.rows"),
+                        t("editor.f.buttons")), size="1", weight="medium", color_scheme="gray"),
+        rx.foreach(S.sel_options, row),
+        rx.button(rx.icon("plus", size=12), t("editor.f.add_option"), size="1",
+                  variant="soft", on_click=S.add_option, id="insp-add-option"),
+        spacing="1", width="100%",
+    )
+
+
+def _message_fields() -> rx.Component:
+    variant = S.sel.get("variant", "text")
+    return rx.fragment(
+        _select("editor.f.variant", "variant", [
+            ("text", t("editor.v.text")), ("buttons", t("editor.v.buttons")),
+            ("list", t("editor.v.list")), ("media", t("editor.v.media"))]),
+        rx.cond(
+            variant == "media",
+            rx.fragment(
+                _select("editor.f.media_kind", "media_kind", [
+                    ("image", "image"), ("video", "video"), ("audio", "audio"),
+                    ("document", "document")]),
+                _field("editor.f.media_url", "media_url"),
+                _field("editor.f.media_caption", "media_caption", area=True),
+            ),
+            rx.fragment(
+                _field("editor.f.text", "text", area=True, rows="4"),
+                _placeholders(),
+            ),
+        ),
+        rx.cond(variant == "list", _field("editor.f.button_label", "button_label")),
+        rx.cond((variant == "buttons") | (variant == "list"), rx.fragment(
+            _options_editor(),
+            _field("editor.f.header", "header"),
+            _field("editor.f.footer", "footer"),
+            _field("editor.f.retry_text", "retry_text"),
+        )),
+    )
+
+
+def _rules_editor() -> rx.Component:
+    ops = ["equals", "not_equals", "contains", "gt", "lt", "gte", "lte", "is_set",
+           "is_not_set", "regex", "has_tag", "not_has_tag"]
+
+    def row(rule: rx.Var, i: rx.Var) -> rx.Component:
+        return rx.vstack(
+            rx.hstack(
+                rx.input(default_value=rule["left"], on_blur=lambda v: S.set_rule(i, "left", v),
+                         size="1", flex="1", placeholder="vars.x"),
+                rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
+                             default_value=rule["op"],
+                             on_change=lambda v: S.set_rule(i, "op", v)),
+                rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
+                               color_scheme="gray", on_click=S.set_rule(i, "remove", "")),
+                width="100%", align="center", spacing="1",
+            ),
+            rx.input(default_value=rule["right"], on_blur=lambda v: S.set_rule(i, "right", v),
+                     size="1", width="100%", placeholder=t("editor.f.value")),
+            spacing="1", width="100%", padding="6px", border_radius="6px",
+            border=f"1px solid {rx.color('gray', 4)}",
+        )
+
+    return rx.vstack(
+        _select("editor.f.logic", "logic", [("and", t("editor.f.logic_and")),
+                                             ("or", t("editor.f.logic_or"))]),
+        _label("editor.f.rules"),
+        rx.foreach(S.sel_rules, row),
+        rx.button(rx.icon("plus", size=12), t("editor.f.add_rule"), size="1", variant="soft",
+                  on_click=S.set_rule(-1, "add", "")),
+        spacing="2", width="100%",
+    )
+
+
+def _kind_fields() -> rx.Component:
+    units = [(u, t(f"editor.unit.{u}")) for u in ("seconds", "minutes", "hours", "days")]
+    return rx.match(
+        S.sel_kind,
+        ("start", rx.fragment(
+            _field("editor.f.keywords", "keywords"),
+            _select("editor.f.match", "match", [("exact", t("editor.f.match_exact")),
+                                                 ("contains", t("editor.f.match_contains"))]),
+            _check("editor.f.any_message", "any_message"),
+        )),
+        ("message", _message_fields()),
+        ("question", rx.fragment(
+            _field("editor.f.text", "text", area=True),
+            _placeholders(),
+            _field("editor.f.variable", "variable"),
+            _select("editor.f.validator", "validator", [
+                (v, t(f"editor.val.{v}"))
+                for v in ("text", "number", "email", "phone", "date", "choice")]),
+            _field("editor.f.choices", "choices"),
+            _field("editor.f.retry_text", "retry_text"),
+            _field("editor.f.max_retries", "max_retries"),
+        )),
+        ("condition", _rules_editor()),
+        ("set_variable", rx.fragment(
+            _field("editor.f.variable", "variable"),
+            _field("editor.f.value", "value"),
+            _select("editor.f.mode", "mode", [("set", "set"), ("increment", "increment")]),
+        )),
+        ("tag", rx.fragment(_field("editor.f.add", "add"), _field("editor.f.remove", "remove"))),
+        ("http_request", rx.fragment(
+            _select("editor.f.method", "method", [(m, m) for m in
+                                                  ("GET", "POST", "PUT", "PATCH", "DELETE")]),
+            _field("editor.f.url", "url"),
+            _field("editor.f.headers", "headers", area=True),
+            _field("editor.f.body", "body", area=True),
+            _field("editor.f.timeout_s", "timeout_s"),
+            _field("editor.f.response_map", "response_map", area=True),
+        )),
+        ("ai_reply", rx.fragment(_field("editor.f.prompt", "prompt", area=True),
+                                 _check("editor.f.use_knowledge", "use_knowledge"))),
+        ("handoff", rx.fragment(_field("editor.f.text", "text", area=True), _placeholders(),
+                                _field("editor.f.note", "note", area=True))),
+        ("delay", rx.fragment(_field("editor.f.amount", "amount"),
+                              _select("editor.f.unit", "unit", units))),
+        ("goto_flow", rx.vstack(
+            _label("editor.f.flow_id"),
+            rx.el.select(
+                rx.el.option("—", value=""),
+                rx.foreach(S.goto_options, lambda f: rx.el.option(f["name"], value=f["id"])),
+                default_value=S.sel.get("flow_id", ""), on_change=S.set_field("flow_id"),
+                id="insp-flow_id", style={"width": "100%", "padding": "6px"}),
+            spacing="1", width="100%")),
+        ("goal", _field("editor.f.name", "name")),
+        rx.fragment(),
+    )
+
+
+def _inspector() -> rx.Component:
+    return rx.cond(
+        S.sel_id != "",
+        rx.vstack(
+            rx.hstack(
+                rx.badge(SessionState.tr["editor.kind." + S.sel_kind], size="1", id="insp-kind"),
+                rx.text(S.sel_id, size="1", color_scheme="gray", font_family="monospace"),
+                spacing="2", align="center",
+            ),
+            rx.cond(S.sel_issues.length() > 0, rx.callout.root(
+                rx.callout.text(t("editor.node_errors"), weight="bold", size="1"),
+                rx.foreach(S.sel_issues, lambda m: rx.callout.text("• ", m, size="1")),
+                color_scheme="red", size="1", width="100%", id="insp-issues",
+            )),
+            _field("editor.f.label", "label"),
+            _kind_fields(),
+            spacing="3", width="100%", key=S.sel_key.to_string() + S.sel_id,
+            id="inspector",
+        ),
+        rx.text(t("editor.select_hint"), size="2", color_scheme="gray", id="inspector-empty"),
+    )
+
+
+def _problems() -> rx.Component:
+    return rx.cond(
+        S.issues.length() > 0,
+        rx.vstack(
+            rx.foreach(S.issues, lambda i: rx.hstack(
+                rx.icon(rx.cond(i["level"] == "error", "circle-x", "triangle-alert"), size=14,
+                        color=rx.cond(i["level"] == "error", "#dc2626", "#d97706"),
+                        flex_shrink="0", margin_top="2px"),
+                rx.text(i["message"], size="1"),
+                align="start", spacing="2", cursor="pointer", width="100%",
+                class_name=rx.cond(i["level"] == "error", "problem-error", "problem-warning"),
+                on_click=S.select_node(i["node"]),
+            )),
+            spacing="2", width="100%", id="problems",
+        ),
+        rx.text(t("editor.no_problems"), size="2", color_scheme="gray", id="problems-none"),
+    )
+
+
+def _bubble(m: rx.Var) -> rx.Component:
+    mine = m["who"] == "me"
+    return rx.box(
+        rx.text(m["text"], size="2", white_space="pre-wrap"),
+        rx.cond(m["footer"] != "", rx.text(m["footer"], size="1", color_scheme="gray")),
+        rx.flex(
+            rx.foreach(m["options"].to(list[str]), lambda o: rx.button(
+                o, size="1", variant="outline", on_click=S.chat_pick(o),
+                class_name="chat-option")),
+            wrap="wrap", gap="4px", margin_top="4px",
+        ),
+        align_self=rx.cond(mine, "flex-end", "flex-start"),
+        background=rx.cond(mine, "#dcf8c6", "white"),
+        border=f"1px solid {rx.color('gray', 4)}",
+        border_radius="10px",
+        padding="6px 10px",
+        max_width="85%",
+        class_name=rx.cond(mine, "chat-me", "chat-bot"),
+    )
+
+
+def _test_chat() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(t("editor.test_hint"), size="1", color_scheme="gray"),
+            rx.spacer(),
+            rx.button(rx.icon("rotate-ccw", size=12), t("editor.test_restart"), size="1",
+                      variant="soft", color_scheme="gray", on_click=S.chat_restart,
+                      id="chat-restart"),
+            width="100%", align="center",
+        ),
+        rx.cond(S.chat_problems.length() > 0, rx.callout.root(
+            rx.callout.text(t("editor.test_invalid"), weight="bold", size="1"),
+            rx.foreach(S.chat_problems, lambda m: rx.callout.text("• ", m, size="1")),
+            color_scheme="red", size="1", width="100%")),
+        rx.vstack(
+            rx.foreach(S.chat, _bubble),
+            width="100%", spacing="2", padding="8px", min_height="240px", max_height="52vh",
+            overflow_y="auto", background="#efeae2", border_radius="8px", id="chat-log",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.input(name="text", placeholder=t("editor.test_placeholder"), flex="1",
+                         id="chat-input", auto_complete="off"),
+                rx.button(t("editor.test_send"), type="submit", id="chat-send"),
+                width="100%",
+            ),
+            on_submit=S.chat_send, reset_on_submit=True, width="100%",
+        ),
+        spacing="2", width="100%",
+    )
+
+
+def _versions() -> rx.Component:
+    return rx.cond(
+        S.versions.length() > 0,
+        rx.vstack(
+            rx.foreach(S.versions, lambda v: rx.hstack(
+                rx.vstack(
+                    rx.hstack(rx.text(v["label"], weight="bold", size="2"),
+                              rx.cond(v["active"] == "1", rx.badge(
+                                  t("editor.version_active"), color_scheme="green", size="1")),
+                              spacing="2", align="center"),
+                    rx.text(v["when"], size="1", color_scheme="gray"),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.button(t("editor.restore"), size="1", variant="soft",
+                          on_click=S.restore_version(v["id"]), class_name="version-restore"),
+                rx.cond(v["active"] != "1", rx.button(
+                    t("editor.activate"), size="1", variant="outline",
+                    on_click=S.activate_version(v["id"]), class_name="version-activate")),
+                width="100%", align="center", class_name="version-row",
+                padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 3)}",
+            )),
+            spacing="1", width="100%", id="versions",
+        ),
+        rx.text(t("editor.versions_empty"), size="2", color_scheme="gray"),
+    )
+
+
+def _side_panel() -> rx.Component:
+    def trigger(value: str, key: str, extra: rx.Component | None = None) -> rx.Component:
+        return rx.tabs.trigger(rx.hstack(rx.text(t(key)), extra or rx.fragment(), spacing="1",
+                                         align="center"), value=value, id=f"tab-{value}")
+
+    return rx.box(
+        rx.tabs.root(
+            rx.tabs.list(
+                trigger("inspector", "editor.tab.inspector"),
+                trigger("test", "editor.tab.test"),
+                trigger("problems", "editor.tab.problems", rx.cond(
+                    S.error_count > 0,
+                    rx.badge(S.error_count, color_scheme="red", size="1", class_name="error-count"),
+                    rx.cond(S.warning_count > 0,
+                            rx.badge(S.warning_count, color_scheme="amber", size="1")))),
+                trigger("versions", "editor.tab.versions"),
+                size="1",
+            ),
+            rx.box(
+                rx.tabs.content(_inspector(), value="inspector"),
+                rx.tabs.content(_test_chat(), value="test"),
+                rx.tabs.content(_problems(), value="problems"),
+                rx.tabs.content(_versions(), value="versions"),
+                padding_top="12px",
+            ),
+            value=S.tab,
+            on_change=S.set_tab,
+        ),
+        width="370px",
+        min_width="370px",
+        height="100%",
+        overflow_y="auto",
+        padding="12px",
+        background="white",
+        border_left=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _import_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("upload", size=14), t("editor.import"), size="2",
+                                    variant="soft", color_scheme="gray", id="open-import")),
+        rx.dialog.content(
+            rx.dialog.title(t("editor.import_title")),
+            rx.vstack(
+                rx.radio_group.root(
+                    rx.vstack(
+                        rx.hstack(rx.radio_group.item(value="merge", id="import-merge"),
+                                  rx.text(t("editor.import_mode_merge"), size="2")),
+                        rx.hstack(rx.radio_group.item(value="replace", id="import-replace"),
+                                  rx.text(t("editor.import_mode_replace"), size="2")),
+                    ),
+                    value=S.import_mode, on_change=S.set_import_mode,
+                ),
+                rx.upload(
+                    rx.vstack(rx.icon("file-json", size=28, color=rx.color("gray", 9)),
+                              rx.text(t("editor.import_drop"), size="2", color_scheme="gray"),
+                              align="center"),
+                    id="flow-upload",
+                    accept={"application/json": [".json"], "text/plain": [".txt"]},
+                    max_files=1,
+                    multiple=False,
+                    on_drop=S.import_file(rx.upload_files(upload_id="flow-upload")),
+                    border=f"2px dashed {rx.color('gray', 6)}",
+                    border_radius="10px",
+                    padding="24px",
+                    width="100%",
+                    cursor="pointer",
+                ),
+                rx.cond(S.import_errors.length() > 0, rx.callout.root(
+                    rx.callout.text(t("editor.import_rejected"), weight="bold", size="2"),
+                    rx.foreach(S.import_errors, lambda m: rx.callout.text("• ", m, size="1")),
+                    color_scheme="red", width="100%", id="import-errors",
+                )),
+                rx.dialog.close(rx.button(t("common.back"), variant="soft", color_scheme="gray",
+                                          size="2")),
+                spacing="3", width="100%",
+            ),
+            max_width="520px",
+        ),
+        open=S.import_open,
+        on_open_change=S.set_import_open,
+    )
+
+
+def _top_bar() -> rx.Component:
+    return rx.hstack(
+        rx.link(rx.hstack(rx.icon("arrow-left", size=16), rx.text(t("editor.back")),
+                          align="center", spacing="1"), href="/flows", underline="none"),
+        rx.divider(orientation="vertical", size="2"),
+        rx.icon("workflow", color=BRAND, size=18),
+        rx.heading(S.flow_name, size="4", id="flow-name"),
+        rx.text(S.instance_name, size="2", color_scheme="gray"),
+        rx.box(status_badge(S.status), id="flow-status"),
+        rx.text(S.node_count, " ", t("editor.blocks"), size="1", color_scheme="gray",
+                id="node-count"),
+        rx.spacer(),
+        rx.text(
+            rx.match(S.save_status, ("saving", t("editor.saving")),
+                     ("error", t("editor.save_failed")),
+                     t("editor.saved")),
+            rx.cond(S.save_status == "saved", " · " + S.saved_at, ""),
+            size="1", color_scheme=rx.cond(S.save_status == "error", "red", "gray"),
+            id="save-status", data_status=S.save_status,
+        ),
+        _import_dialog(),
+        rx.button(rx.icon("download", size=14), t("editor.export"), size="2", variant="soft",
+                  color_scheme="gray", on_click=S.export, id="export-flow"),
+        rx.button(rx.icon("rocket", size=14), t("editor.publish"), size="2", on_click=S.publish,
+                  id="publish-flow"),
+        width="100%", height="56px", padding_x="16px", align="center", spacing="3",
+        background="white", border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def flow_editor_page() -> rx.Component:
+    editor = rx.vstack(
+        _top_bar(),
+        rx.hstack(
+            _palette(),
+            rx.box(
+                flow_canvas(graph=S.graph, patch=S.patch, marks=S.marks, active=S.active_node,
+                            focus=S.focus,
+                            labels=_canvas_labels(), defaults=fe.NODE_DEFAULTS,
+                            on_action=S.canvas_action),
+                flex="1", height="100%", min_width="0", background=rx.color("gray", 2),
+            ),
+            _side_panel(),
+            width="100%", height="calc(100vh - 56px)", spacing="0", align="stretch",
+        ),
+        spacing="0", width="100%", height="100vh",
+    )
+    return rx.cond(
+        S.loaded,
+        rx.cond(S.missing, rx.box(not_found_block(), padding="40px"), editor),
+        loading_block(),
+    )

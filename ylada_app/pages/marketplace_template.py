@@ -8,7 +8,6 @@ import dataclasses
 
 import reflex as rx
 
-from ylada_app.services.sandbox_chat import preview_reply
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, not_found_block
 from ylada_app.components.texts import t
@@ -21,6 +20,7 @@ from ylada_app.pages.marketplace import (
 )
 from ylada_app.services import instances, marketplace
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.sandbox_chat import preview_reply
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 

@@ -136,8 +136,9 @@ def billing_banner() -> rx.Component:
     return rx.cond(
         SessionState.banner_text != "",
         rx.callout.root(
-            rx.callout.icon(rx.icon(rx.cond(SessionState.banner_level == "info", "info",
-                                            "triangle-alert"), size=16)),
+            rx.callout.icon(rx.cond(SessionState.banner_level == "info",
+                                    rx.icon("info", size=16),
+                                    rx.icon("triangle-alert", size=16))),
             rx.callout.text(
                 SessionState.banner_text, " ",
                 rx.link(t("banner.action"), href="/billing", weight="bold", id="banner-link"),

@@ -1,5 +1,12 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
+from ylada_app.models.analytics import (
+    AnalyticsCursor,
+    AnalyticsExport,
+    AnalyticsReach,
+    AnalyticsRollup,
+    PlatformDaily,
+)
 from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
@@ -10,6 +17,11 @@ from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 
 __all__ = [
+    "AnalyticsCursor",
+    "AnalyticsExport",
+    "AnalyticsReach",
+    "AnalyticsRollup",
+    "PlatformDaily",
     "AnalyticsEvent",
     "BillingAccount",
     "BillingEvent",

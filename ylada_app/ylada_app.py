@@ -6,6 +6,8 @@ import reflex as rx
 
 from ylada_app.api import app as api_app
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.admin_dashboard import AdminDashState, admin_dashboard_page
+from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
@@ -64,6 +66,10 @@ app.add_page(billing_page, route="/billing", title="Plano e cobrança · ylada",
              on_load=PlanBillingState.load)
 app.add_page(usage_page, route="/usage", title="Uso do plano · ylada", on_load=UsageState.load)
 app.add_page(revenue_page, route="/revenue", title="Receita · ylada", on_load=RevenueState.load)
+app.add_page(analytics_page, route="/analytics", title="Relatórios · ylada",
+             on_load=AnalyticsState.load)
+app.add_page(admin_dashboard_page, route="/admin/dashboard", title="Painel da plataforma · ylada",
+             on_load=AdminDashState.load)
 
 
 @app.register_lifespan_task

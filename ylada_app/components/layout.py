@@ -24,6 +24,8 @@ def logo(size: str = "6") -> rx.Component:
 
 def _nav_item(icon: str, label_key: str, href: str) -> rx.Component:
     active = SessionState.router.url.path.startswith(href)
+    if href == "/admin":  # /admin/dashboard has an item of its own
+        active = active & ~SessionState.router.url.path.startswith("/admin/dashboard")
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
@@ -76,12 +78,15 @@ def sidebar() -> rx.Component:
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
+                    _nav_item("chart-column", "nav.analytics", "/analytics"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
                 ),
             ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
+            rx.cond(SessionState.is_admin,
+                    _nav_item("chart-pie", "nav.admin_dashboard", "/admin/dashboard")),
             rx.cond(SessionState.is_admin, _nav_item("shield", "nav.admin", "/admin")),
             rx.cond(SessionState.is_admin,
                     _nav_item("chart-line", "nav.admin_billing", "/revenue")),

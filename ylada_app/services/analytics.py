@@ -230,8 +230,10 @@ def _flow_rows(session: Session, tenant_id: int, flows: dict[str, dict]) -> list
     for flow_id, f in flows.items():
         flow = known.get(flow_id)
         labels = _node_labels(session, flow) if flow else {}
+        order = {n: i for i, n in enumerate(labels)}
         funnel = sorted(({"node_id": n, "label": labels.get(n, n), "count": c}
-                         for n, c in f["nodes"].items()), key=lambda x: (-x["count"], x["label"]))
+                         for n, c in f["nodes"].items()),
+                        key=lambda x: (-x["count"], order.get(x["node_id"], 10**6), x["label"]))
         out.append({"flow_id": flow_id, "name": flow.name if flow else f"#{flow_id}",
                     "started": f["started"], "conversions": f["conversions"],
                     "rate": rate(f["conversions"], f["started"]), "funnel": funnel})

@@ -79,7 +79,7 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('tenant_id', 'hour', 'instance_id', 'metric', 'flow_id', 'node_id', name='uq_analytics_rollup_key')
+    sa.UniqueConstraint('tenant_id', 'metric', 'hour', 'instance_id', 'flow_id', 'node_id', name='uq_analytics_rollup_key')
     )
 
 def downgrade() -> None:

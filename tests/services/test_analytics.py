@@ -363,3 +363,24 @@ def test_admin_dashboard_figures_and_guard(db):
     assert near and near[0]["pct"] == 85
     assert d["templates"] == {"installed": [], "converting": []}  # seam: no marketplace yet
     assert sum(x["count"] for x in d["new_tenants"]) >= 1
+
+
+def test_flow_figures_over_several_days_read_daily_rows_exactly(db):
+    w = World(db)  # São Paulo: the local 02–04/10 are UTC [02/10 03:00, 05/10 03:00)
+    inside = [datetime(2026, 10, 2, 3, 0), datetime(2026, 10, 3, 12, 0),
+              datetime(2026, 10, 4, 0, 0), datetime(2026, 10, 5, 2, 59)]
+    outside = [datetime(2026, 10, 2, 2, 59), datetime(2026, 10, 5, 3, 0)]
+    for when in inside + outside:
+        conv = w.contact(w.cloud, when)
+        w.event(conv, when, "flow_started")
+        w.event(conv, when, "node_visited", node="start")
+        w.event(conv, when, "goal_reached")
+    db.commit()
+    catch_up(db)
+    d = w.dash(start="2026-10-02", end="2026-10-04", today=date(2026, 10, 20))
+    (flow,) = d["flows"]
+    assert (flow["started"], flow["conversions"]) == (4, 4)
+    assert flow["funnel"] == [{"node_id": "start", "label": "start", "count": 4}]
+    assert d["totals"]["conversations"] == 4 and d["totals"]["contacts_new"] == 4
+    wide = w.dash(start="2026-10-01", end="2026-10-05", today=date(2026, 10, 20))
+    assert wide["flows"][0]["started"] == 6

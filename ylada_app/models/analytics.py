@@ -24,7 +24,7 @@ from ylada_app.models.base import time_field
 class AnalyticsRollup(SQLModel, table=True):
     __tablename__ = "analytics_rollup"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "hour", "instance_id", "metric", "flow_id", "node_id",
+        UniqueConstraint("tenant_id", "metric", "hour", "instance_id", "flow_id", "node_id",
                          name="uq_analytics_rollup_key"),
     )
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 from sqlmodel import Session
 
 from ylada_app.models import AnalyticsRollup, Flow, FlowVersion, Instance, Tenant
@@ -145,6 +145,30 @@ def _local(hour: datetime, zone: ZoneInfo, cache: dict) -> datetime:
     return got
 
 
+def _figure(metric: str) -> str | None:
+    fig = _METRIC_TO_FIGURE.get(metric)
+    if fig is None and is_ai_answer(metric):
+        fig = "ai_answers"
+    return fig
+
+
+FLOW_METRICS = ("flow_started", "goal_reached", "reach")
+
+
+def _flow_window(r, hour, lo: datetime, hi: datetime):
+    """Per-flow rows of [lo, hi): whole UTC days from the daily rows (`d:`), the partial days
+    at both ends from the hourly ones (`f:`)."""
+    d0 = lo.replace(hour=0) + (timedelta(days=1) if lo.hour else timedelta(0))
+    d1 = hi.replace(hour=0)
+    hourly = r.metric.in_(["f:" + m for m in FLOW_METRICS])
+    if d0 >= d1:
+        return and_(hourly, hour >= lo, hour < hi)
+    return or_(
+        and_(r.metric.in_(["d:" + m for m in FLOW_METRICS]), hour >= d0, hour < d1),
+        and_(hourly, hour >= lo, hour < d0),
+        and_(hourly, hour >= d1, hour < hi))
+
+
 def _empty() -> dict[str, int]:
     return dict.fromkeys((*FIGURES, "msg_blocked"), 0)
 
@@ -164,32 +188,37 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
     flows: dict[str, dict[str, Any]] = {}
     if ids:
         r = AnalyticsRollup.__table__.c
-        base = [r.tenant_id == tenant_id, r.hour >= per.utc_start, r.hour < per.utc_end,
-                r.instance_id.in_(ids)]
+        hour = type_coerce(r.hour, DateTime())  # plain timestamps: no per-row conversion
+        lo, hi = per.utc_start, per.utc_end
+        scope = [r.tenant_id == tenant_id, r.instance_id.in_(ids)]
+        series = [*scope, hour >= lo, hour < hi, r.flow_id == "",
+                  or_(r.metric.in_(list(SERIES.values())), r.metric.like("ai\\_%", escape="\\"))]
         cache: dict = {}
-        for hour, iid, metric, value in session.execute(
-                select(r.hour, r.instance_id, r.metric, r.value)
-                .where(*base, r.flow_id == "",
-                       or_(r.metric.in_(list(SERIES.values())), r.metric.like("ai\\_%",
-                                                                               escape="\\")))):
-            fig = _METRIC_TO_FIGURE.get(metric)
+        for h, metric, value in session.execute(
+                select(hour, r.metric, func.sum(r.value)).where(*series)
+                .group_by(hour, r.metric)):
+            fig = _figure(metric)
             if fig is None:
-                if not is_ai_answer(metric):
-                    continue
-                fig = "ai_answers"
-            local = _local(hour, zone, cache)
+                continue
+            local = _local(h, zone, cache)
             day = days.get(local.date().isoformat())
             if day is None:
                 continue
             day[fig] += value
-            per_instance[iid][fig] += value
             if fig == "msg_in":
                 heat[local.weekday()][local.hour] += value
+        for iid, metric, value in session.execute(
+                select(r.instance_id, r.metric, func.sum(r.value)).where(*series)
+                .group_by(r.instance_id, r.metric)):
+            fig = _figure(metric)
+            if fig is not None:
+                per_instance[iid][fig] += value
         for flow_id, node_id, metric, value in session.execute(
-                select(r.flow_id, r.node_id, r.metric, r.value)
-                .where(*base, r.flow_id != "",
-                       r.metric.in_(("flow_started", "goal_reached", "reach")))):
+                select(r.flow_id, r.node_id, r.metric, func.sum(r.value))
+                .where(*scope, _flow_window(r, hour, lo, hi))
+                .group_by(r.flow_id, r.node_id, r.metric)):
             f = flows.setdefault(flow_id, {"started": 0, "conversions": 0, "nodes": {}})
+            metric = metric[2:]
             if metric == "reach":
                 f["nodes"][node_id] = f["nodes"].get(node_id, 0) + value
             elif metric == "flow_started":

@@ -8,16 +8,20 @@ What is counted (each a `metric` of `analytics_rollup`, per tenant, instance, UT
                  never change a count).
 - `msg_blocked`  outbound rows withheld because the plan's monthly quota was used up.
 - `contacts_new` new `contact` rows.
-- `<event type>` every `analytics_event` except `node_visited`, twice: once with its
-                 `flow_id` (per-flow figures) and once with `flow_id = ""` (the all-flows
-                 series, so daily charts read few rows). `flow_started` = a conversation with
-                 the bot started ("conversations started"); `goal_reached` = a conversion;
-                 `handoff`; AI answers are the event types starting with `ai_` that are not
-                 errors (see `is_ai_answer`).
-- `reach`        funnel step: a conversation that reached a node (`node_visited`) of a flow
+- `<event type>` every `analytics_event` except `node_visited` (flow_id = ""): the all-flows
+                 series. `flow_started` = a conversation with the bot started ("conversations
+                 started"); `goal_reached` = a conversion; `handoff`; AI answers are the event
+                 types starting with `ai_` that are not errors (see `is_ai_answer`).
+- `f:<type>`     the same events per flow (`flow_id` set), hourly.
+- `f:reach`      funnel step: a conversation that reached a node (`node_visited`) of a flow
                  for the FIRST time, counted once in the hour of that first visit (the
-                 `analytics_reach` table remembers who already reached what). Each
-                 conversation counts at most once per node ever, so hours sum to periods.
+                 `analytics_reach` table remembers who already reached what), `node_id` set.
+                 Each conversation counts at most once per node ever, so hours sum to periods.
+- `d:<type>`, `d:reach`  the per-flow rows again per UTC day (`hour` = 00:00 UTC): a period
+                 reads whole UTC days from these and only its two partial edge days from the
+                 hourly rows, so a 90-day funnel reads a few thousand rows, still exact.
+
+The unique key leads with (tenant_id, metric, hour), so each figure is one tight index range.
 
 Incremental: one watermark per source (`analytics_cursor.last_id`); each run reads the rows
 after it in id order, in batches, adds their counts with `value = value + n` upserts and
@@ -37,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -79,7 +83,13 @@ class Acc:
     def add(self, tenant_id: int, instance_id: int, hour: datetime, metric: str,
             flow_id: str = "", node_id: str = "", n: int = 1) -> None:
         self.rollup[(tenant_id, hour, instance_id or 0, metric[:40], flow_id[:40],
-                     node_id[:80])] += n
+                     node_id[:80])] += n  # (metrics: see the module doc)
+
+    def add_flow(self, tenant_id: int, instance_id: int, hour: datetime, metric: str,
+                 flow_id: str, node_id: str = "") -> None:
+        """A per-flow figure: hourly (`f:`) and per UTC day (`d:`)."""
+        self.add(tenant_id, instance_id, hour, "f:" + metric, flow_id, node_id)
+        self.add(tenant_id, instance_id, hour.replace(hour=0), "d:" + metric, flow_id, node_id)
 
     def add_platform(self, day: str, n_in: int, n_out: int) -> None:
         acc = self.platform.setdefault(day, [0, 0])
@@ -164,7 +174,7 @@ def _events(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | No
             continue
         acc.add(r.tenant_id, r.instance_id, hour, r.type, SERIES_FLOW)
         if flow:
-            acc.add(r.tenant_id, r.instance_id, hour, r.type, flow)
+            acc.add_flow(r.tenant_id, r.instance_id, hour, r.type, flow)
     if visits:
         _first_reaches(session, acc, visits)
     acc.rows["event"] += len(rows)
@@ -176,11 +186,11 @@ def _first_reaches(session: Session, acc: Acc,
     keys = list(visits)
     seen: set[tuple[int, str, str]] = set()
     r = AnalyticsReach.__table__.c
-    for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
+    conv_ids = sorted({k[0] for k in keys})
+    for i in range(0, len(conv_ids), 1000):  # the unique index leads with conversation_id
         seen.update(tuple(row) for row in session.execute(
             select(r.conversation_id, r.flow_id, r.node_id)
-            .where(tuple_(r.conversation_id, r.flow_id, r.node_id).in_(chunk))).all())
+            .where(r.conversation_id.in_(conv_ids[i:i + 1000]))).all())
     new = [(k, visits[k]) for k in keys if k not in seen]
     if not new:
         return
@@ -188,7 +198,7 @@ def _first_reaches(session: Session, acc: Acc,
         {"tenant_id": tenant_id, "conversation_id": cid, "flow_id": flow[:40],
          "node_id": node[:80]} for (cid, flow, node), (tenant_id, _i, _h) in new])
     for (_cid, flow, node), (tenant_id, instance_id, hour) in new:
-        acc.add(tenant_id, instance_id, hour, "reach", flow, node)
+        acc.add_flow(tenant_id, instance_id, hour, "reach", flow, node)
 
 
 def _write(session: Session, acc: Acc) -> None:
@@ -200,7 +210,7 @@ def _write(session: Session, acc: Acc) -> None:
         for i in range(0, len(rows), 2000):
             stmt = mod.insert(table).values(rows[i:i + 2000])
             session.execute(stmt.on_conflict_do_update(
-                index_elements=["tenant_id", "hour", "instance_id", "metric", "flow_id",
+                index_elements=["tenant_id", "metric", "hour", "instance_id", "flow_id",
                                 "node_id"],
                 set_={"value": table.c.value + stmt.excluded.value}))
     if acc.platform:
@@ -291,9 +301,11 @@ def recompute(session: Session, *, tenant_id: int) -> dict[tuple, int]:
             continue
         out[(hour, r.instance_id, r.type, "", "")] += 1
         if r.flow_id:
-            out[(hour, r.instance_id, r.type, r.flow_id, "")] += 1
+            out[(hour, r.instance_id, "f:" + r.type, r.flow_id, "")] += 1
+            out[(hour.replace(hour=0), r.instance_id, "d:" + r.type, r.flow_id, "")] += 1
     for (_cid, flow, node), (instance_id, hour) in first.items():
-        out[(hour, instance_id, "reach", flow, node)] += 1
+        out[(hour, instance_id, "f:reach", flow, node)] += 1
+        out[(hour.replace(hour=0), instance_id, "d:reach", flow, node)] += 1
     return dict(out)
 
 

@@ -79,11 +79,14 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('tenant_id', 'metric', 'hour', 'instance_id', 'flow_id', 'node_id', name='uq_analytics_rollup_key')
     )
+    with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
+        batch_op.create_index('uq_analytics_rollup_key', ['tenant_id', 'metric', 'hour', 'instance_id', 'flow_id', 'node_id'], unique=True, postgresql_include=['value'])
 
 def downgrade() -> None:
 
+    with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
+        batch_op.drop_index('uq_analytics_rollup_key')
     op.drop_table('analytics_rollup')
     with op.batch_alter_table('analytics_reach', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_analytics_reach_tenant_id'))

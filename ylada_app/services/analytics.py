@@ -21,7 +21,7 @@ from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 from sqlmodel import Session
 
 from ylada_app.models import AnalyticsRollup, Flow, FlowVersion, Instance, Tenant
-from ylada_app.services.analytics_rollup import is_ai_answer
+from ylada_app.services.analytics_rollup import AI_ANSWERS
 from ylada_app.services.errors import FieldErrors, NotFound
 
 DEFAULT_TZ = "America/Sao_Paulo"
@@ -30,7 +30,7 @@ MAX_DAYS = 366
 # Figure → the rollup metric it sums (AI answers: every `ai_*` answer metric).
 SERIES = {"msg_in": "msg_in", "msg_out": "msg_out", "msg_blocked": "msg_blocked",
           "contacts_new": "contacts_new", "conversations": "flow_started",
-          "conversions": "goal_reached", "handoffs": "handoff"}
+          "conversions": "goal_reached", "handoffs": "handoff", "ai_answers": AI_ANSWERS}
 FIGURES = ("msg_in", "msg_out", "contacts_new", "conversations", "conversions", "handoffs",
            "ai_answers")
 _METRIC_TO_FIGURE = {v: k for k, v in SERIES.items()}
@@ -146,10 +146,7 @@ def _local(hour: datetime, zone: ZoneInfo, cache: dict) -> datetime:
 
 
 def _figure(metric: str) -> str | None:
-    fig = _METRIC_TO_FIGURE.get(metric)
-    if fig is None and is_ai_answer(metric):
-        fig = "ai_answers"
-    return fig
+    return _METRIC_TO_FIGURE.get(metric)
 
 
 FLOW_METRICS = ("flow_started", "goal_reached", "reach")
@@ -191,12 +188,12 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
         hour = type_coerce(r.hour, DateTime())  # plain timestamps: no per-row conversion
         lo, hi = per.utc_start, per.utc_end
         scope = [r.tenant_id == tenant_id, r.instance_id.in_(ids)]
-        series = [*scope, hour >= lo, hour < hi, r.flow_id == "",
-                  or_(r.metric.in_(list(SERIES.values())), r.metric.like("ai\\_%", escape="\\"))]
+        series = [*scope, r.metric.in_(list(SERIES.values())), hour >= lo, hour < hi,
+                  r.flow_id == ""]
         cache: dict = {}
         for h, metric, value in session.execute(
                 select(hour, r.metric, func.sum(r.value)).where(*series)
-                .group_by(hour, r.metric)):
+                .group_by(hour, r.metric)).all():
             fig = _figure(metric)
             if fig is None:
                 continue
@@ -209,14 +206,14 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
                 heat[local.weekday()][local.hour] += value
         for iid, metric, value in session.execute(
                 select(r.instance_id, r.metric, func.sum(r.value)).where(*series)
-                .group_by(r.instance_id, r.metric)):
+                .group_by(r.instance_id, r.metric)).all():
             fig = _figure(metric)
             if fig is not None:
                 per_instance[iid][fig] += value
         for flow_id, node_id, metric, value in session.execute(
                 select(r.flow_id, r.node_id, r.metric, func.sum(r.value))
                 .where(*scope, _flow_window(r, hour, lo, hi))
-                .group_by(r.flow_id, r.node_id, r.metric)):
+                .group_by(r.flow_id, r.node_id, r.metric)).all():
             f = flows.setdefault(flow_id, {"started": 0, "conversions": 0, "nodes": {}})
             metric = metric[2:]
             if metric == "reach":

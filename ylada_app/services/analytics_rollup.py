@@ -11,7 +11,8 @@ What is counted (each a `metric` of `analytics_rollup`, per tenant, instance, UT
 - `<event type>` every `analytics_event` except `node_visited` (flow_id = ""): the all-flows
                  series. `flow_started` = a conversation with the bot started ("conversations
                  started"); `goal_reached` = a conversion; `handoff`; AI answers are the event
-                 types starting with `ai_` that are not errors (see `is_ai_answer`).
+                 types starting with `ai_` that are not errors (see `is_ai_answer`), summed
+                 into one series metric `ai_answers` (other `ai_*` types keep their name).
 - `f:<type>`     the same events per flow (`flow_id` set), hourly.
 - `f:reach`      funnel step: a conversation that reached a node (`node_visited`) of a flow
                  for the FIRST time, counted once in the hour of that first visit (the
@@ -60,12 +61,18 @@ SOURCES = ("message", "contact", "event")
 BATCH = 20_000
 SETTLE_S = 5.0
 SERIES_FLOW = ""  # flow_id of the all-flows series rows
+AI_ANSWERS = "ai_answers"
 
 
 def is_ai_answer(event_type: str) -> bool:
     """AI answers: event types `ai_*` (e.g. `ai_reply`, `ai_answer`) that are not failures."""
     return event_type.startswith("ai_") and not any(
         bad in event_type for bad in ("error", "fail", "timeout", "refus"))
+
+
+def series_metric(event_type: str) -> str:
+    """The all-flows series metric of an event: AI answers of every kind are one metric."""
+    return AI_ANSWERS if is_ai_answer(event_type) else event_type
 
 
 def hour_of(ts: datetime) -> datetime:
@@ -172,7 +179,7 @@ def _events(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | No
                 visits.setdefault((r.conversation_id, flow, r.node_id),
                                   (r.tenant_id, r.instance_id, hour))
             continue
-        acc.add(r.tenant_id, r.instance_id, hour, r.type, SERIES_FLOW)
+        acc.add(r.tenant_id, r.instance_id, hour, series_metric(r.type), SERIES_FLOW)
         if flow:
             acc.add_flow(r.tenant_id, r.instance_id, hour, r.type, flow)
     if visits:
@@ -252,22 +259,22 @@ def run_rollup(session: Session, *, settle_s: float = SETTLE_S, max_batches: int
     return dict(acc.rows)
 
 
-def refresh(settle_s: float = SETTLE_S) -> dict[str, int | bool]:
-    """Run the rollup until it has caught up (each batch group in its own transaction)."""
+def refresh(settle_s: float = SETTLE_S, budget_s: float = 120.0) -> dict[str, int | bool]:
+    """Run the rollup until it has caught up, each run (≤ `max_batches` batches per source) in
+    its own transaction, so a large backlog never makes one long transaction."""
     from ylada_app.core.db import session_scope
 
     total: dict[str, int | bool] = {}
-    for _ in range(1000):
-        started = time.monotonic()
+    deadline = time.monotonic() + budget_s
+    while True:
         with session_scope() as session:
-            out = run_rollup(session, settle_s=settle_s)
+            out = run_rollup(session, settle_s=settle_s, max_batches=10)
         if out.get("busy"):
-            return out
+            return total or out
         for k, v in out.items():
             total[k] = int(total.get(k, 0)) + int(v)
-        if sum(int(v) for v in out.values()) < BATCH or time.monotonic() - started > 60:
-            break
-    return total
+        if not any(out.values()) or time.monotonic() > deadline:
+            return total
 
 
 def recompute(session: Session, *, tenant_id: int) -> dict[tuple, int]:
@@ -299,7 +306,7 @@ def recompute(session: Session, *, tenant_id: int) -> dict[tuple, int]:
                 first.setdefault((r.conversation_id, r.flow_id or "", r.node_id),
                                  (r.instance_id, hour))
             continue
-        out[(hour, r.instance_id, r.type, "", "")] += 1
+        out[(hour, r.instance_id, series_metric(r.type), "", "")] += 1
         if r.flow_id:
             out[(hour, r.instance_id, "f:" + r.type, r.flow_id, "")] += 1
             out[(hour.replace(hour=0), r.instance_id, "d:" + r.type, r.flow_id, "")] += 1

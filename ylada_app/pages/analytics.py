@@ -321,18 +321,24 @@ def _filters() -> rx.Component:
         margin_bottom="16px")
 
 
+def _message_bars(x_key: str, data: rx.Var, height: int, *extra) -> rx.Component:
+    """Received and sent messages as bars (plus `extra` series) over `x_key`."""
+    return rx.recharts.bar_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+        rx.recharts.x_axis(data_key=x_key),
+        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.tooltip(),
+        rx.recharts.legend(),
+        rx.recharts.bar(data_key="msg_in", name=t("analytics.col.msg_in"), fill="#86d5c3"),
+        rx.recharts.bar(data_key="msg_out", name=t("analytics.col.msg_out"), fill="#128C7E"),
+        *extra,
+        data=data, width="100%", height=height)
+
+
 def _per_day() -> rx.Component:
     return card(
         rx.heading(t("analytics.per_day"), size="4", margin_bottom="8px"),
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-            rx.recharts.x_axis(data_key="day"),
-            rx.recharts.y_axis(allow_decimals=False),
-            rx.recharts.tooltip(),
-            rx.recharts.legend(),
-            rx.recharts.bar(data_key="msg_in", name=t("analytics.col.msg_in"), fill="#86d5c3"),
-            rx.recharts.bar(data_key="msg_out", name=t("analytics.col.msg_out"), fill="#128C7E"),
-            data=AnalyticsState.chart, width="100%", height=260),
+        _message_bars("day", AnalyticsState.chart, 260),
         id="chart-per-day", margin_bottom="16px")
 
 
@@ -403,17 +409,9 @@ def _compare() -> rx.Component:
     cols = (*TABLE_COLUMNS, "rate")
     return card(
         rx.heading(t("analytics.compare"), size="4", margin_bottom="8px"),
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-            rx.recharts.x_axis(data_key="name"),
-            rx.recharts.y_axis(allow_decimals=False),
-            rx.recharts.tooltip(),
-            rx.recharts.legend(),
-            rx.recharts.bar(data_key="msg_in", name=t("analytics.col.msg_in"), fill="#86d5c3"),
-            rx.recharts.bar(data_key="msg_out", name=t("analytics.col.msg_out"), fill="#128C7E"),
-            rx.recharts.bar(data_key="conversions", name=t("analytics.col.conversions"),
-                            fill="#f59e0b"),
-            data=AnalyticsState.compare_chart, width="100%", height=220),
+        _message_bars("name", AnalyticsState.compare_chart, 220,
+                      rx.recharts.bar(data_key="conversions",
+                                      name=t("analytics.col.conversions"), fill="#f59e0b")),
         rx.box(rx.table.root(
             rx.table.header(rx.table.row(
                 rx.table.column_header_cell(t("analytics.instance")),

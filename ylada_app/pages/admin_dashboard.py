@@ -64,7 +64,7 @@ class AdminDashState(SessionState):
         if redirect:
             yield redirect
             return
-        await asyncio.to_thread(analytics_rollup.refresh)
+        await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         data = await call(_page_data, actor=ctx)
         self.tenants_total, self.mrr = data["tenants"], data["mrr"]
         for key in ("by_status", "mrr_trend", "new_tenants", "messages", "installed",

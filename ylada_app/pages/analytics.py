@@ -139,7 +139,7 @@ class AnalyticsState(SessionState):
         self.export_id = self.export_status = self.export_url = ""
         yield
         # Fold in what arrived since the last sweep (incremental; skipped if a worker is on it).
-        await asyncio.to_thread(analytics_rollup.refresh)
+        await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         try:
             await self._refresh()
         except _Redirect as r:

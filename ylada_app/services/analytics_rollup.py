@@ -259,7 +259,8 @@ def run_rollup(session: Session, *, settle_s: float = SETTLE_S, max_batches: int
     return dict(acc.rows)
 
 
-def refresh(settle_s: float = SETTLE_S, budget_s: float = 120.0) -> dict[str, int | bool]:
+def refresh(settle_s: float = SETTLE_S, budget_s: float = 120.0,
+            max_batches: int = 10) -> dict[str, int | bool]:
     """Run the rollup until it has caught up, each run (≤ `max_batches` batches per source) in
     its own transaction, so a large backlog never makes one long transaction."""
     from ylada_app.core.db import session_scope
@@ -268,7 +269,7 @@ def refresh(settle_s: float = SETTLE_S, budget_s: float = 120.0) -> dict[str, in
     deadline = time.monotonic() + budget_s
     while True:
         with session_scope() as session:
-            out = run_rollup(session, settle_s=settle_s, max_batches=10)
+            out = run_rollup(session, settle_s=settle_s, max_batches=max_batches)
         if out.get("busy"):
             return total or out
         for k, v in out.items():
@@ -323,3 +324,9 @@ def stored(session: Session, *, tenant_id: int) -> dict[tuple, int]:
                                             t.node_id, t.value)
                                      .where(t.tenant_id == tenant_id)).all()
             if r.value}
+
+
+def catch_up_for_page() -> dict[str, int | bool]:
+    """What a page load may spend before reading: one small run (≤ one batch per source, well
+    under a second); a big backlog is left to the sweeper."""
+    return refresh(budget_s=0.0, max_batches=1)

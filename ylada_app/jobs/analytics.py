@@ -7,6 +7,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from ylada_app.core.db import session_scope
+from ylada_app.core.queue import clear_coalesced, enqueue_coalesced
 from ylada_app.models import AnalyticsExport
 from ylada_app.services import analytics, analytics_admin, analytics_rollup
 from ylada_app.services import analytics_export as ex
@@ -18,27 +19,34 @@ _SNAPSHOT_EVERY_S = 600.0
 _last = {"rollup": 0.0, "snapshot": 0.0}
 
 
+ROLLUP_KEY = "analytics:rollup"
+SNAPSHOT_KEY = "analytics:snapshot"
+
+
 def refresh_rollups() -> dict:
-    """The rollup until caught up (any worker may call it; concurrent runs skip)."""
-    return analytics_rollup.refresh()
+    """Fold in new rows for at most ~5 s (one batch per source per transaction), so a worker
+    is never held long away from the message pipeline; the next tick goes on from the
+    watermark. Any worker may run it; concurrent runs skip."""
+    clear_coalesced(ROLLUP_KEY)
+    return analytics_rollup.refresh(budget_s=5.0, max_batches=1)
 
 
 def snapshot_platform() -> None:
+    clear_coalesced(SNAPSHOT_KEY)
     with session_scope() as session:
         analytics_admin.snapshot_platform(session)
 
 
-def periodic() -> dict:
-    """Called by the sweeper every couple of seconds; rate-limited here."""
+def periodic() -> None:
+    """Called by the sweeper every couple of seconds: QUEUES the rollup (every 10 s) and the
+    platform snapshot (every 10 min) as jobs, so analytics never delays the message sweeper."""
     now = time.monotonic()
-    out: dict = {}
     if now - _last["rollup"] >= _ROLLUP_EVERY_S:
         _last["rollup"] = now
-        out = refresh_rollups()
+        enqueue_coalesced(ROLLUP_KEY, "ylada_app.jobs.analytics.refresh_rollups")
     if now - _last["snapshot"] >= _SNAPSHOT_EVERY_S:
         _last["snapshot"] = now
-        snapshot_platform()
-    return out
+        enqueue_coalesced(SNAPSHOT_KEY, "ylada_app.jobs.analytics.snapshot_platform")
 
 
 def build_export(export_id: int) -> str:

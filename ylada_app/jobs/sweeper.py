@@ -3,7 +3,7 @@
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
 fires due delay timers, (once a minute) settles trials that ended, and keeps the analytics
-rollups current (every 10 s; see jobs/analytics.py). Processing and
+rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and
 delivery are idempotent under the conversation lock, so a duplicate job finds nothing to do.
 """
 
@@ -83,7 +83,7 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     try:
         from ylada_app.jobs.analytics import periodic
 
-        periodic()  # analytics rollups (every 10 s) and the platform snapshot (every 10 min)
+        periodic()  # queues the analytics rollup (every 10 s) and platform snapshot (10 min)
     except Exception:  # analytics must never stop the message sweeper
         log.exception("analytics rollup failed")
     return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers),

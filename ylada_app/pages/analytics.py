@@ -329,8 +329,10 @@ def _message_bars(x_key: str, data: rx.Var, height: int, *extra) -> rx.Component
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.tooltip(),
         rx.recharts.legend(),
-        rx.recharts.bar(data_key="msg_in", name=t("analytics.col.msg_in"), fill="#86d5c3"),
-        rx.recharts.bar(data_key="msg_out", name=t("analytics.col.msg_out"), fill="#128C7E"),
+        rx.recharts.bar(data_key="msg_in", name=t("analytics.col.msg_in"), fill="#86d5c3",
+                        is_animation_active=False),
+        rx.recharts.bar(data_key="msg_out", name=t("analytics.col.msg_out"), fill="#128C7E",
+                        is_animation_active=False),
         *extra,
         data=data, width="100%", height=height)
 
@@ -369,7 +371,7 @@ def _flows() -> rx.Component:
                         rx.recharts.y_axis(data_key="label", type_="category", width=150),
                         rx.recharts.tooltip(),
                         rx.recharts.bar(data_key="count", name=t("analytics.col.conversations"),
-                                        fill="#128C7E"),
+                                        fill="#128C7E", is_animation_active=False),
                         data=AnalyticsState.funnel, layout="vertical", width="100%",
                         height=240),
                     rx.text(t("analytics.funnel_note"), size="1", color_scheme="gray"),
@@ -411,7 +413,8 @@ def _compare() -> rx.Component:
         rx.heading(t("analytics.compare"), size="4", margin_bottom="8px"),
         _message_bars("name", AnalyticsState.compare_chart, 220,
                       rx.recharts.bar(data_key="conversions",
-                                      name=t("analytics.col.conversions"), fill="#f59e0b")),
+                                      name=t("analytics.col.conversions"), fill="#f59e0b",
+                                      is_animation_active=False)),
         rx.box(rx.table.root(
             rx.table.header(rx.table.row(
                 rx.table.column_header_cell(t("analytics.instance")),

@@ -7,7 +7,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from ylada_app.core.db import session_scope
-from ylada_app.core.queue import clear_coalesced, enqueue_coalesced
+from ylada_app.core.queue import LOW_QUEUE, clear_coalesced, enqueue_coalesced
 from ylada_app.models import AnalyticsExport
 from ylada_app.services import analytics, analytics_admin, analytics_rollup
 from ylada_app.services import analytics_export as ex
@@ -43,10 +43,12 @@ def periodic() -> None:
     now = time.monotonic()
     if now - _last["rollup"] >= _ROLLUP_EVERY_S:
         _last["rollup"] = now
-        enqueue_coalesced(ROLLUP_KEY, "ylada_app.jobs.analytics.refresh_rollups")
+        enqueue_coalesced(ROLLUP_KEY, "ylada_app.jobs.analytics.refresh_rollups",
+                          queue=LOW_QUEUE)
     if now - _last["snapshot"] >= _SNAPSHOT_EVERY_S:
         _last["snapshot"] = now
-        enqueue_coalesced(SNAPSHOT_KEY, "ylada_app.jobs.analytics.snapshot_platform")
+        enqueue_coalesced(SNAPSHOT_KEY, "ylada_app.jobs.analytics.snapshot_platform",
+                          queue=LOW_QUEUE)
 
 
 def build_export(export_id: int) -> str:

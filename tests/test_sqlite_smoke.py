@@ -34,7 +34,7 @@ for _ in range(600):
     with session_scope() as s:
         out = [m for m in simulator.history(s, tenant_id=ids[0], instance_id=ids[1],
                                             user_id=ids[2]) if m.direction == "out"]
-    if out:
+    if out and out[0].status != "sending":  # written as "sending", then marked by delivery
         break
     time.sleep(0.05)
 assert out and out[0].payload["type"] == "buttons", out

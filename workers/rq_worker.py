@@ -2,7 +2,8 @@
 
 SimpleWorker runs jobs in its own process (no fork per job): a forked child re-imports
 SQLAlchemy/psycopg/httpx for every job, which ENVIRONMENT.md measured at ~5 jobs/s.
-Run several of these processes (on several hosts) to scale out.
+Run several of these processes (on several hosts) to scale out. By default a worker serves
+"default" first and "low" (analytics rollups) only when "default" is empty.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker
 
-from ylada_app.core.queue import DEFAULT_QUEUE, redis_connection
+from ylada_app.core.queue import WORKER_QUEUES, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.jobs import sweeper
 
@@ -27,7 +28,7 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     worker = SimpleWorker(
-        queues or [DEFAULT_QUEUE], connection=redis_connection(settings.redis_url)
+        queues or list(WORKER_QUEUES), connection=redis_connection(settings.redis_url)
     )
     stop = None
     if not burst:
@@ -44,7 +45,7 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
                 # process supervisor would; pending work is recovered by the sweeper.
                 logging.getLogger(__name__).warning("Redis unavailable; retrying in 1 s")
                 time.sleep(1)
-                worker = SimpleWorker(queues or [DEFAULT_QUEUE],
+                worker = SimpleWorker(queues or list(WORKER_QUEUES),
                                       connection=redis_connection(settings.redis_url))
     finally:
         if stop is not None:

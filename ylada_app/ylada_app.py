@@ -6,6 +6,7 @@ import reflex as rx
 
 from ylada_app.api import app as api_app
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.admin_dashboard import AdminDashState, admin_dashboard_page
 from ylada_app.pages.admin_templates import (
     AdminTemplateEditState,
     AdminTemplatesState,
@@ -13,6 +14,7 @@ from ylada_app.pages.admin_templates import (
     admin_templates_page,
 )
 from ylada_app.pages.ai import AiState, ai_page
+from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
@@ -85,6 +87,10 @@ app.add_page(admin_templates_page, route="/admin/templates", title="Templates ·
              on_load=AdminTemplatesState.load)
 app.add_page(admin_template_edit_page, route="/admin/templates/[tid]",
              title="Editar template · ylada", on_load=AdminTemplateEditState.load)
+app.add_page(analytics_page, route="/analytics", title="Relatórios · ylada",
+             on_load=AnalyticsState.load)
+app.add_page(admin_dashboard_page, route="/admin/dashboard", title="Painel da plataforma · ylada",
+             on_load=AdminDashState.load)
 
 
 @app.register_lifespan_task

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ylada_app.api import health, webhooks_billing, webhooks_whatsapp
+from ylada_app.api import exports, health, webhooks_billing, webhooks_whatsapp
 from ylada_app.services.errors import ServiceError
 
 
@@ -15,6 +15,7 @@ def create_app() -> FastAPI:
     api.include_router(health.router)
     api.include_router(webhooks_whatsapp.router)
     api.include_router(webhooks_billing.router)
+    api.include_router(exports.router)
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

@@ -82,6 +82,7 @@ def sidebar() -> rx.Component:
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),
                     _nav_item("sparkles", "nav.ai", "/ai"),
+                    _nav_item("chart-column", "nav.analytics", "/analytics"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
@@ -89,7 +90,9 @@ def sidebar() -> rx.Component:
             ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),
             rx.cond(SessionState.is_admin, rx.fragment(
-                _nav_item("shield", "nav.admin", "/admin", not_under=("/admin/templates",)),
+                _nav_item("chart-pie", "nav.admin_dashboard", "/admin/dashboard"),
+                _nav_item("shield", "nav.admin", "/admin",
+                          not_under=("/admin/templates", "/admin/dashboard")),
                 _nav_item("layout-template", "nav.admin_templates", "/admin/templates"),
                 _nav_item("chart-line", "nav.admin_billing", "/revenue"),
             )),

@@ -19,6 +19,10 @@ from ylada_app.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 DEFAULT_QUEUE = "default"
+# Housekeeping (analytics rollups): workers take these only when "default" is empty, so they
+# never hold a worker away from the message pipeline.
+LOW_QUEUE = "low"
+WORKER_QUEUES = (DEFAULT_QUEUE, LOW_QUEUE)
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -72,14 +76,15 @@ _local_lock = threading.Lock()
 COALESCE_TTL_S = 300
 
 
-def enqueue_coalesced(key: str, dotted: str, *args: Any) -> bool:
+def enqueue_coalesced(key: str, dotted: str, *args: Any, queue: str = DEFAULT_QUEUE) -> bool:
     """Enqueue `dotted(*args)` unless a job for `key` is already waiting. True if enqueued."""
     settings = get_settings()
     if settings.redis_url:
         conn = redis_connection(settings.redis_url)
         if not conn.set(f"ylada:q:{key}", 1, nx=True, ex=COALESCE_TTL_S):
             return False
-        get_queue().enqueue(dotted, *args, job_timeout=300, result_ttl=60, failure_ttl=3600)
+        get_queue(queue).enqueue(dotted, *args, job_timeout=300, result_ttl=60,
+                                 failure_ttl=3600)
         return True
     with _local_lock:
         if key in _local_flags:

@@ -2,7 +2,8 @@
 
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
-fires due delay timers, and (once a minute) settles trials that ended. Processing and
+fires due delay timers, (once a minute) settles trials that ended, and keeps the analytics
+rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and
 delivery are idempotent under the conversation lock, so a duplicate job finds nothing to do.
 """
 
@@ -79,6 +80,12 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # never let billing bookkeeping stop the message sweeper
         log.exception("settling trials failed")
         settled = 0
+    try:
+        from ylada_app.jobs.analytics import periodic
+
+        periodic()  # queues the analytics rollup (every 10 s) and platform snapshot (10 min)
+    except Exception:  # analytics must never stop the message sweeper
+        log.exception("analytics rollup failed")
     return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers),
             "trials": settled}
 

@@ -1,6 +1,13 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from ylada_app.models.ai import AiConfig, AiLog, KnowledgeItem
+from ylada_app.models.analytics import (
+    AnalyticsCursor,
+    AnalyticsExport,
+    AnalyticsReach,
+    AnalyticsRollup,
+    PlatformDaily,
+)
 from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
@@ -20,6 +27,11 @@ __all__ = [
     "AiConfig",
     "AiLog",
     "KnowledgeItem",
+    "AnalyticsCursor",
+    "AnalyticsExport",
+    "AnalyticsReach",
+    "AnalyticsRollup",
+    "PlatformDaily",
     "AnalyticsEvent",
     "BillingAccount",
     "BillingEvent",

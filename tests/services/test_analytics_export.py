@@ -1,0 +1,99 @@
+"""Exports: the CSV/XLSX of the daily figures match the dashboard, leads carry their captured
+fields, progress reaches 100 %, and another tenant can neither see nor download the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.services.test_analytics import World, catch_up
+from ylada_app.jobs.analytics import build_export
+from ylada_app.models import Contact, utcnow
+from ylada_app.services import analytics, analytics_export
+from ylada_app.services.errors import FieldErrors, NotFound
+
+
+def _today_traffic(db) -> World:
+    w = World(db)
+    conv = w.contact(w.cloud, utcnow() - timedelta(minutes=1))
+    conv2 = w.contact(w.cloud, conv.created_at)
+    w.msg(conv, conv.created_at)
+    w.msg(conv, conv.created_at, "out", "sent")
+    w.event(conv, conv.created_at, "goal_reached")
+    db.commit()
+    c2 = db.get(Contact, conv2.contact_id)
+    c2.fields = {"email": "=HYPERLINK(\"x\")", "cidade": "Recife"}
+    c2.name = "Maria"
+    db.add(c2)
+    db.commit()
+    catch_up(db)
+    return w
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_daily_export_matches_the_dashboard(db, fmt):
+    w = _today_traffic(db)
+    eid = analytics_export.request_export(db, tenant_id=w.tenant_id, user_id=w.owner.user_id,
+                                          kind="daily", fmt=fmt, period="7d")
+    db.commit()
+    assert build_export(eid) == "done"
+    st = analytics_export.export_status(db, tenant_id=w.tenant_id, export_id=eid)
+    assert (st["status"], st["pct"], st["total"]) == ("done", 100, 7)
+    path, name = analytics_export.export_file(db, tenant_id=w.tenant_id, export_id=eid,
+                                              token=st["token"])
+    assert name.endswith("." + fmt)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
+    else:
+        rows = [[("" if c is None else c) for c in r]
+                for r in load_workbook(path).active.iter_rows(values_only=True)]
+    assert rows[0][0] == "Data" and rows[0][1] == "Mensagens recebidas"
+    dash = analytics.dashboard(db, tenant_id=w.tenant_id, period="7d")
+    expected = [[f"{d['day'][8:]}/{d['day'][5:7]}/{d['day'][:4]}"] +
+                [d[c] for c in analytics_export.DAILY_COLUMNS] for d in dash["days"]]
+    got = [[r[0]] + [int(x) for x in r[1:]] for r in rows[1:]]
+    assert got == expected
+    assert sum(r[1] for r in got) == 1 and sum(r[5] for r in got) == 1
+
+
+def test_leads_export_has_the_captured_fields_and_no_formulas(db):
+    w = _today_traffic(db)
+    eid = analytics_export.request_export(db, tenant_id=w.tenant_id, user_id=w.owner.user_id,
+                                          kind="leads", fmt="csv", period="today")
+    db.commit()
+    assert build_export(eid) == "done"
+    st = analytics_export.export_status(db, tenant_id=w.tenant_id, export_id=eid)
+    assert (st["done"], st["total"]) == (2, 2)
+    path, _ = analytics_export.export_file(db, tenant_id=w.tenant_id, export_id=eid,
+                                           token=st["token"])
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
+    maria = next(r for r in rows if r["Nome"] == "Maria")
+    assert maria["cidade"] == "Recife" and maria["email"].startswith("'=")
+    assert maria["Instância"] == "Loja SP"
+
+
+def test_exports_are_tenant_private_and_validated(db):
+    a, b = _today_traffic(db), World(db, "Outra")
+    eid = analytics_export.request_export(db, tenant_id=a.tenant_id, user_id=a.owner.user_id,
+                                          kind="daily", fmt="csv")
+    db.commit()
+    build_export(eid)
+    token = analytics_export.export_status(db, tenant_id=a.tenant_id, export_id=eid)["token"]
+    with pytest.raises(NotFound):
+        analytics_export.export_status(db, tenant_id=b.tenant_id, export_id=eid)
+    with pytest.raises(NotFound):
+        analytics_export.export_file(db, tenant_id=b.tenant_id, export_id=eid, token=token)
+    with pytest.raises(NotFound):
+        analytics_export.export_file(db, tenant_id=a.tenant_id, export_id=eid, token="wrong")
+    with pytest.raises(NotFound):  # B exporting A's instance
+        analytics_export.request_export(db, tenant_id=b.tenant_id, user_id=b.owner.user_id,
+                                        kind="leads", fmt="csv", instance_id=a.cloud.id)
+    with pytest.raises(FieldErrors) as err:
+        analytics_export.request_export(db, tenant_id=b.tenant_id, user_id=b.owner.user_id,
+                                        kind="tudo", fmt="pdf")
+    assert err.value.messages() == {"kind": "Tipo de exportação inválido.",
+                                    "fmt": "Formato inválido: use CSV ou XLSX."}

@@ -86,6 +86,7 @@ class PlanBillingState(SessionState):
             return
         self.payments_enabled = registry.configured()
         await self._refresh(ctx.tenant_id)
+        await self._load_banner(ctx.tenant_id)  # the plan may have just changed
         self.loaded = True
         outcome = self.router.url.query_parameters.get("checkout", "")
         if outcome == "cancel":

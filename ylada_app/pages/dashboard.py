@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import select
 
 from ylada_app.components.badges import status_badge
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.models import Plan, Subscription
-from ylada_app.services import auth, instances
+from ylada_app.services import auth, entitlements, instances
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -29,16 +27,11 @@ def instance_rows(session, *, tenant_id: int) -> list[dict[str, str]]:
 
 
 def _dashboard_data(session, *, tenant_id: int) -> dict:
-    sub = session.exec(
-        select(Subscription, Plan)
-        .join(Plan, Plan.id == Subscription.plan_id)
-        .where(Subscription.tenant_id == tenant_id)
-        .order_by(Subscription.created_at.desc())
-    ).first()
+    state = entitlements.billing_state(session, tenant_id=tenant_id)
     return {
         "instances": instance_rows(session, tenant_id=tenant_id),
-        "plan": sub[1].name if sub else "—",
-        "plan_status": sub[0].status if sub else "",
+        "plan": state.plan_name,
+        "plan_status": state.status,
     }
 
 

@@ -214,13 +214,6 @@ def _last_months(n: int) -> list[str]:
     return list(reversed(months))
 
 
-def message_quota_level(session: Session, *, tenant_id: int) -> str:
-    """ok | warn | over for this month's messages (banners on every page)."""
-    limits = entitlements.limits_for(session, tenant_id=tenant_id)
-    usage = entitlements.month_usage(session, tenant_id=tenant_id)
-    return Meter("messages", usage.messages_out, limits.max_messages_month).level
-
-
 @dataclass(frozen=True)
 class Banner:
     """The one billing notice every page shows (most urgent first); key "" means none."""

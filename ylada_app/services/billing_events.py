@@ -103,13 +103,17 @@ def _invoice_subscription(obj: dict[str, Any]) -> str | None:
 
 def apply_event(session: Session, event: GatewayEvent) -> str:
     """Record and apply one verified event; returns the outcome (for the log and tests)."""
+    return _apply(session, event)[0]
+
+
+def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
     tenant_id = resolve_tenant(session, event) if event.kind != "ignored" else None
     new_id = insert_ignore(session, BillingEvent, {
         "provider": event.provider, "event_id": event.event_id, "type": event.type,
         "tenant_id": tenant_id, "event_created": event.created, "outcome": "applied",
         "received_at": utcnow()}, ["provider", "event_id"])
     if new_id is None:
-        return "duplicate"
+        return "duplicate", tenant_id
     if event.kind == "ignored":
         outcome = "ignored"
     elif tenant_id is None:
@@ -128,7 +132,7 @@ def apply_event(session: Session, event: GatewayEvent) -> str:
     session.flush()
     if tenant_id is not None:
         entitlements.forget_limits(tenant_id)
-    return outcome
+    return outcome, tenant_id
 
 
 def _subscription_row(session: Session, tenant_id: int) -> Subscription:
@@ -294,8 +298,7 @@ def receive(session: Session, *, provider: str, payload: bytes,
     from ylada_app.integrations.payments import registry
 
     event = registry.gateway(provider).parse_webhook(payload=payload, headers=headers)
-    outcome = apply_event(session, event)
-    tenant_id = resolve_tenant(session, event) if event.kind != "ignored" else None
+    outcome, tenant_id = _apply(session, event)
     return Received(outcome, event.kind, tenant_id)
 
 

@@ -28,10 +28,9 @@ from ylada_app.models import (
     UsageCounter,
     utcnow,
 )
-from ylada_app.models.upsert import insert_ignore
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
-from ylada_app.services.limits import count_blocked, reserve_outbound
+from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
 
 WINDOW = timedelta(hours=24)
 
@@ -333,10 +332,7 @@ def count_usage(session: Session, *, tenant_id: int, messages_in: int = 0,
                 ai_tokens=UsageCounter.ai_tokens + ai_tokens)
     )
     if session.exec(stmt).rowcount == 0:
-        insert_ignore(session, UsageCounter, {"tenant_id": tenant_id, "month": month,
-                                              "messages_in": 0, "messages_out": 0,
-                                              "ai_tokens": 0, "messages_blocked": 0},
-                      ["tenant_id", "month"])
+        ensure_usage_row(session, tenant_id, month)
         session.exec(stmt)
 
 

@@ -69,15 +69,6 @@ def free_plan(session: Session) -> Plan | None:
     return session.exec(select(Plan).where(Plan.code == FREE_PLAN_CODE)).first()
 
 
-def current_plan(session: Session, *, tenant_id: int) -> Plan | None:
-    sub = current_subscription(session, tenant_id=tenant_id)
-    if sub is not None:
-        plan = session.get(Plan, sub.plan_id)
-        if plan is not None:
-            return plan
-    return free_plan(session)
-
-
 def _fallback(session: Session) -> tuple[Limits, bool]:
     if get_settings().trial_end_state == "blocked":
         return BLOCKED, True

@@ -57,7 +57,8 @@ def check_flow_slot(session: Session, *, tenant_id: int, flow_id: int) -> None:
                            plan=limits.plan_name)
 
 
-def _ensure_counter(session: Session, tenant_id: int, month: str) -> None:
+def ensure_usage_row(session: Session, tenant_id: int, month: str) -> None:
+    """The tenant's usage row for `month`, created with zeros if missing (race-safe)."""
     insert_ignore(session, UsageCounter, {"tenant_id": tenant_id, "month": month,
                                           "messages_in": 0, "messages_out": 0,
                                           "ai_tokens": 0, "messages_blocked": 0},
@@ -80,7 +81,7 @@ def reserve_outbound(session: Session, wanted: dict[int, int]) -> dict[int, int]
                 .with_for_update())
         used = session.exec(stmt).first()
         if used is None:
-            _ensure_counter(session, tenant_id, month)
+            ensure_usage_row(session, tenant_id, month)
             used = session.exec(stmt).one()
         granted[tenant_id] = max(0, min(wanted[tenant_id], limit - used))
     return granted

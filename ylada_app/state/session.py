@@ -7,6 +7,8 @@ each data-changing handler: nothing a client sends can pick another tenant.
 
 from __future__ import annotations
 
+import time
+
 import reflex as rx
 
 from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
@@ -16,6 +18,7 @@ from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 
 SESSION_COOKIE = "ylada_session"
+BANNER_TTL_S = 20.0
 _PT = catalog(DEFAULT_LANG)
 
 
@@ -38,6 +41,10 @@ class SessionState(rx.State):
     flash: str = ""
     banner_text: str = ""
     banner_level: str = ""
+    # Which tenant the banner was read for and when: handlers call _guard on every event,
+    # the banner only needs re-reading now and then.
+    _banner_tenant: int = 0
+    _banner_at: float = 0.0
 
     # --- helpers for substates -------------------------------------------------------
     def _t(self, key: str, **params: object) -> str:
@@ -85,13 +92,16 @@ class SessionState(rx.State):
                 return None, rx.redirect("/admin" if ctx.is_platform_admin else "/tenants/new")
             if ctx.tenant_blocked:
                 return None, rx.redirect("/blocked")
-            await self._load_banner(ctx.tenant_id)
+            if ctx.tenant_id != self._banner_tenant or \
+                    time.monotonic() - self._banner_at > BANNER_TTL_S:
+                await self._load_banner(ctx.tenant_id)
         return ctx, None
 
     async def _load_banner(self, tenant_id: int) -> None:
         from ylada_app.services.billing import banner
 
         notice = await call(banner, tenant_id=tenant_id)
+        self._banner_tenant, self._banner_at = tenant_id, time.monotonic()
         self.banner_text = self._t(notice.key, **(notice.params or {})) if notice.key else ""
         self.banner_level = notice.level
 

@@ -24,12 +24,11 @@ import collections
 import itertools
 import json
 import secrets
-import socket
 import threading
 import time
 from typing import Any
 
-import uvicorn
+from ylada_app.testing.asgi_server import ThreadedAsgiServer, read_body
 
 SEND_TYPES = frozenset(
     {
@@ -58,7 +57,11 @@ _DEFAULT_FAILURES = {
 _JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 
 
-class FakeGraph:
+class FakeGraph(ThreadedAsgiServer):
+    thread_name = "fake-graph"
+    backlog = 2048
+    uvicorn_options = {"timeout_keep_alive": 30}
+
     def __init__(self, *, version: str = "v21.0", host: str = "127.0.0.1", port: int = 0) -> None:
         self.version = version
         self.host = host
@@ -75,8 +78,6 @@ class FakeGraph:
         self._prefix = secrets.token_hex(4).upper()
         self._counter = itertools.count(1)
         self._generation = 0  # bumped by reset(): late answers of a previous test are dropped
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     # ---- control (test thread) -------------------------------------------------------
 
@@ -124,59 +125,12 @@ class FakeGraph:
     def messages_to(self, to: str) -> list[dict]:
         return [m for m in list(self.sent) if m.get("to") == to]
 
-    # ---- lifecycle ---------------------------------------------------------------
-
-    def start(self) -> str:
-        if self._server is not None:
-            return self.base_url
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose
-        # proto says TCP; without it every response pays Nagle + delayed ACK (~40 ms).
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        sock.listen(2048)
-        self.port = sock.getsockname()[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        self._server = uvicorn.Server(_config(self, self.host, self.port))
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-graph", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("fake graph server did not start")
-            time.sleep(0.005)
-        return self.base_url
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is None:
-            return
-        server.should_exit = True
-        if thread is not None:
-            thread.join(timeout=10)
-
-    def __enter__(self) -> FakeGraph:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # ---- ASGI app (server thread) ----------------------------------------------------
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
+        body = await read_body(receive)
         status, payload, headers = await self._handle(scope, body)
         data = json.dumps(payload, separators=(",", ":")).encode()
         await send(
@@ -331,22 +285,6 @@ def _error_body(message: str, code: int, *, subcode: int | None = None) -> dict:
     return {"error": error}
 
 
-def _config(app: FakeGraph, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        http="h11",
-        loop="asyncio",
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        backlog=2048,
-        timeout_keep_alive=30,
-        timeout_graceful_shutdown=1,
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake WhatsApp Cloud (Graph) API server")
     parser.add_argument("--host", default="127.0.0.1")
@@ -372,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
         f"numbers: {', '.join(graph.phone_numbers) or '(none)'}",
         flush=True,
     )
-    uvicorn.Server(_config(graph, args.host, args.port)).run()
+    graph.serve_forever(args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -22,19 +22,20 @@ import asyncio
 import hashlib
 import json
 import re
-import socket
 import threading
 import time
 from typing import Any
 
-import uvicorn
+from ylada_app.testing.asgi_server import ThreadedAsgiServer, read_body
 
 _JSON = [(b"content-type", b"application/json")]
 DONT_KNOW = ("Não tenho essa informação aqui. Quer que eu chame um atendente humano para "
              "te ajudar?")
 
 
-class FakeOpenAI:
+class FakeOpenAI(ThreadedAsgiServer):
+    thread_name = "fake-openai"
+
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host, self.port = host, port
         self.base_url = ""
@@ -45,8 +46,6 @@ class FakeOpenAI:
         self._answers: list[str] = []
         self._failures: list[int] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     # ---- control (test thread) -------------------------------------------------------
 
@@ -71,52 +70,12 @@ class FakeOpenAI:
     def chat_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if "messages" in r]
 
-    def start(self) -> str:
-        if self._server is not None:
-            return self.base_url
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        sock.listen(256)
-        self.port = sock.getsockname()[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        self._server = uvicorn.Server(_config(self, self.host, self.port))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="fake-openai", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("fake openai server did not start")
-            time.sleep(0.005)
-        return self.base_url
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is not None:
-            server.should_exit = True
-            if thread is not None:
-                thread.join(timeout=10)
-
-    def __enter__(self) -> FakeOpenAI:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # ---- ASGI app (server thread) ----------------------------------------------------
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
+        body = await read_body(receive)
         status, payload = await self._handle(scope, body)
         data = json.dumps(payload).encode()
         await send({"type": "http.response.start", "status": status,
@@ -202,12 +161,6 @@ def _embeddings(doc: dict) -> dict:
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 
 
-def _config(app: FakeOpenAI, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, http="h11", loop="asyncio",
-                          lifespan="off", access_log=False, log_level="warning",
-                          timeout_graceful_shutdown=1)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake OpenAI-compatible API server")
     parser.add_argument("--host", default="127.0.0.1")
@@ -216,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     fake = FakeOpenAI(host=args.host, port=args.port)
     fake.base_url = f"http://{args.host}:{args.port}"
     print(f"fake openai on {fake.base_url}/v1", flush=True)
-    uvicorn.Server(_config(fake, args.host, args.port)).run()
+    fake.serve_forever(args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ylada_app.api import exports, health, webhooks_billing, webhooks_whatsapp
+from ylada_app.api.fast_lane import WhatsAppFastLane
 from ylada_app.services.errors import ServiceError
 
 
@@ -16,6 +17,8 @@ def create_app() -> FastAPI:
     api.include_router(webhooks_whatsapp.router)
     api.include_router(webhooks_billing.router)
     api.include_router(exports.router)
+    # POST /webhooks/whatsapp/{key} is answered here, before routing (see fast_lane).
+    api.add_middleware(WhatsAppFastLane)
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

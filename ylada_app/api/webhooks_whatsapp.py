@@ -13,11 +13,11 @@ import dataclasses
 import logging
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 
 from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook, verify_signature
 from ylada_app.core.db import session_scope
-from ylada_app.core.db_async import get_async_engine
+from ylada_app.core.db_async import get_async_pool
 from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
@@ -94,42 +94,43 @@ def _error_text(errors: list[dict]) -> str:
     return f"{first.get('code', '')} {first.get('title') or first.get('message') or ''}".strip()
 
 
-@router.post("/webhooks/whatsapp/{key}")
-async def whatsapp_webhook(key: str, request: Request) -> JSONResponse:
-    raw = await request.body()
+async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple[int, dict]:
+    """POST /webhooks/whatsapp/{key}, framework-free: (HTTP status, JSON body). Served by
+    `ylada_app.api.fast_lane`, which calls it straight from the ASGI server."""
     if len(raw) > MAX_BODY:
-        return JSONResponse({"error": "payload_too_large"}, status_code=413)
+        return 413, {"error": "payload_too_large"}
     found, target = webhook_keys.cached(key)
     if not found:
         target = await asyncio.to_thread(webhook_keys.lookup, key)
     if target is None:
-        return JSONResponse({"error": "unknown_webhook"}, status_code=404)
-    signature = request.headers.get("x-hub-signature-256")
+        return 404, {"error": "unknown_webhook"}
     if not target.app_secret or not verify_signature(raw, signature, target.app_secret):
-        return JSONResponse({"error": "invalid_signature"}, status_code=401)
+        return 401, {"error": "invalid_signature"}
     parsed = parse_webhook(raw)  # never raises, whatever the body holds
     try:
         if await _fast_path(target, parsed):
-            return JSONResponse({"ok": True})
+            return 200, {"ok": True}
         await asyncio.to_thread(_store_and_schedule, target, parsed)
     except Exception:
         # Our fault (database or Redis down), not the content's: 503 makes Meta retry later.
         log.exception("webhook store failed for instance %s", target.instance_id)
-        return JSONResponse({"error": "temporarily_unavailable"}, status_code=503)
-    return JSONResponse({"ok": True})
+        return 503, {"error": "temporarily_unavailable"}
+    return 200, {"ok": True}
 
 
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Known contacts' new messages, nothing else in the POST, PostgreSQL + Redis: store
     and mark dirty without leaving the event loop. False means "take the general path"."""
-    engine = get_async_engine()
-    if (engine is None or not get_settings().redis_url or not parsed.messages
-            or parsed.statuses or parsed.errors or parsed.unsupported):
+    if (not get_settings().redis_url or not parsed.messages or parsed.statuses
+            or parsed.errors or parsed.unsupported):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):
         return False
-    touched = await store_known(engine, inbox.InstanceRef(target.instance_id, target.tenant_id),
+    pool = await get_async_pool()
+    if pool is None:
+        return False
+    touched = await store_known(pool, inbox.InstanceRef(target.instance_id, target.tenant_id),
                                 [_to_inbound(m) for m in parsed.messages])
     if touched is None:
         return False

@@ -135,21 +135,23 @@ def mark_dirty(conversation_ids: list[int]) -> None:
         enqueue(DRAIN_JOB)
 
 
-def drain_started() -> None:
-    """Called by a drain job as it starts: later marks queue a further drain job."""
+def drain_started() -> str | None:
+    """Called by a drain job as it starts: later marks queue a further drain job. Returns
+    the Redis URL of the mode it started in (None: in-process); the job pops with it until
+    it ends, so a settings change mid-run cannot send it to another backend's set."""
     global _local_drain_flag
-    settings = get_settings()
-    if settings.redis_url:
-        redis_connection(settings.redis_url).delete(DRAIN_FLAG)
+    redis_url = get_settings().redis_url
+    if redis_url:
+        redis_connection(redis_url).delete(DRAIN_FLAG)
     else:
         with _local_lock:
             _local_drain_flag = False
+    return redis_url or None
 
 
-def pop_dirty(count: int) -> list[int]:
-    settings = get_settings()
-    if settings.redis_url:
-        return [int(x) for x in redis_connection(settings.redis_url).spop(DIRTY_KEY, count) or []]
+def pop_dirty(count: int, redis_url: str | None) -> list[int]:
+    if redis_url:
+        return [int(x) for x in redis_connection(redis_url).spop(DIRTY_KEY, count) or []]
     with _local_lock:
         out = []
         while _local_dirty and len(out) < count:

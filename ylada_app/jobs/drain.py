@@ -37,11 +37,11 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
           linger_s: float = LINGER_S) -> dict[str, int]:
     """Process dirty conversations until none has arrived for `linger_s`: under steady
     traffic one job keeps a worker busy instead of paying the queue's cost per message."""
-    drain_started()
+    redis_url = drain_started()
     totals = {"batches": 0, "conversations": 0, "deferred": 0}
     idle_since = None
     for _ in range(max_rounds):
-        ids = pop_dirty(batch)
+        ids = pop_dirty(batch, redis_url)
         if not ids:
             now = time.monotonic()
             idle_since = idle_since or now
@@ -58,7 +58,7 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
             mark_dirty(deferred)
             if not done:
                 time.sleep(0.01)  # everything is busy elsewhere: let the holders finish
-    mark_dirty(pop_dirty(batch))  # hand what is left to a fresh job
+    mark_dirty(pop_dirty(batch, redis_url))  # hand what is left to a fresh job
     return totals
 
 

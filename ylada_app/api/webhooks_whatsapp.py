@@ -17,12 +17,12 @@ from fastapi.responses import PlainTextResponse
 
 from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook, verify_signature
 from ylada_app.core.db import session_scope
-from ylada_app.core.db_async import get_async_pool
+from ylada_app.core.db_async import get_async_engine
 from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
 from ylada_app.services import inbox, webhook_keys
-from ylada_app.services.inbox_fast import store_known
+from ylada_app.services.inbox_fast import store_async
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -74,11 +74,8 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
                                 detail=inbox.clean_json({"wamid": m.wamid, "type": m.type}))
         touched = inbox.store_inbound(session, instance=instance,
                                       items=[_to_inbound(m) for m in ours])
-        inbox.apply_statuses(session, instance_id=instance.id, changes=[
-            inbox.StatusChange(inbox.clean_text(s.wamid, 160) or "", s.status, s.timestamp,
-                               _error_text(s.errors) if s.errors else None)
-            for s in parsed.statuses
-        ])
+        inbox.apply_statuses(session, instance_id=instance.id,
+                             changes=_status_changes(parsed))
         for err in parsed.errors:
             inbox.log_event(session, instance=instance, kind="error",
                             detail=inbox.clean_json({"code": err.code, "title": err.title,
@@ -119,23 +116,29 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
 
 
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
-    """Known contacts' new messages, nothing else in the POST, PostgreSQL + Redis: store
-    and mark dirty without leaving the event loop. False means "take the general path"."""
-    if (not get_settings().redis_url or not parsed.messages or parsed.statuses
-            or parsed.errors or parsed.unsupported):
+    """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
+    store and mark dirty without leaving the event loop. False means "take the general
+    path" (errors, unsupported content, other numbers, SQLite, in-process jobs)."""
+    if (not get_settings().redis_url or parsed.errors or parsed.unsupported
+            or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):
         return False
-    pool = await get_async_pool()
-    if pool is None:
+    engine = get_async_engine()
+    if engine is None:
         return False
-    touched = await store_known(pool, inbox.InstanceRef(target.instance_id, target.tenant_id),
-                                [_to_inbound(m) for m in parsed.messages])
-    if touched is None:
-        return False
+    touched = await store_async(engine, inbox.InstanceRef(target.instance_id, target.tenant_id),
+                                [_to_inbound(m) for m in parsed.messages],
+                                _status_changes(parsed))
     await mark_dirty_async(touched)
     return True
+
+
+def _status_changes(parsed) -> list[inbox.StatusChange]:
+    return [inbox.StatusChange(inbox.clean_text(s.wamid, 160) or "", s.status, s.timestamp,
+                               _error_text(s.errors) if s.errors else None)
+            for s in parsed.statuses]
 
 
 def _store_and_schedule(target: webhook_keys.WebhookTarget, parsed) -> None:

@@ -2,35 +2,51 @@
 
 Under many concurrent webhooks, handing each INSERT to a thread makes the threads fight the
 event loop for the GIL; an async connection keeps the loop doing the waiting. The hot path
-speaks plain SQL to psycopg through a psycopg_pool pool: SQLAlchemy's async layer (statement
-compilation plus a greenlet hop per call) cost more CPU than the database did. SQLite (the
-embedded default) keeps the thread path.
+speaks plain SQL straight to the psycopg connection: SQLAlchemy's async statement layer
+(compilation plus a greenlet hop per call) cost more CPU than the database did, so the
+engine is only used for its pool, which needs no background tasks (a loop can close at any
+time: the test client opens one per request). SQLite (the embedded default) keeps the
+thread path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from psycopg_pool import AsyncConnectionPool
+from psycopg import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from ylada_app.core.db import normalize_url
 from ylada_app.core.settings import get_settings
 
-# Async connections belong to the event loop that opened them: one pool per loop (a server
-# has one loop; tests open several).
-_pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Async connections belong to the event loop that opened them: one engine per loop (a
+# server has one loop; tests open several).
+_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-async def get_async_pool() -> AsyncConnectionPool | None:
+def get_async_engine() -> AsyncEngine | None:
     url = normalize_url(get_settings().database_url)
     if not url.startswith("postgresql+psycopg://"):
         return None
-    per_loop = _pools.setdefault(asyncio.get_running_loop(), {})
-    pool = per_loop.get(url)
-    if pool is None:
-        pool = per_loop[url] = AsyncConnectionPool(
-            url.replace("postgresql+psycopg://", "postgresql://", 1), min_size=2, max_size=20,
-            max_lifetime=1800, open=False)
-        await pool.open()
-    return pool
+    per_loop = _engines.setdefault(asyncio.get_running_loop(), {})
+    engine = per_loop.get(url)
+    if engine is None:
+        engine = per_loop[url] = create_async_engine(url, pool_size=20, max_overflow=20,
+                                                     pool_recycle=1800)
+    return engine
+
+
+@asynccontextmanager
+async def pg_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled psycopg connection in a transaction, committed when the block ends."""
+    async with engine.connect() as conn:
+        pg: AsyncConnection = (await conn.get_raw_connection()).driver_connection
+        try:
+            yield pg
+        except BaseException:
+            await pg.rollback()
+            raise
+        await pg.commit()

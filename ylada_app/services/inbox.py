@@ -21,7 +21,7 @@ from ylada_app.models.upsert import insert_ignore
 MAX_TEXT = 16_384
 
 # Statuses only move forward; a late "failed" never undoes delivered/read.
-_RANK = {"queued": 0, "sending": 1, "sent": 10, "failed": 15, "delivered": 20, "read": 30,
+STATUS_RANK = {"queued": 0, "sending": 1, "sent": 10, "failed": 15, "delivered": 20, "read": 30,
          "played": 40}
 
 
@@ -55,7 +55,7 @@ class StatusChange:
     error: str | None = None
 
 
-def _ts(value: int) -> datetime | None:
+def wa_time(value: int) -> datetime | None:
     if not value or value < 0 or value > 32503680000:
         return None
     return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
@@ -74,6 +74,15 @@ def known_conversation(instance_id: int, wa_id: str) -> int | None:
     return hit[1] if hit else None
 
 
+def remember_conversation(instance_id: int, wa_id: str, contact_id: int,
+                          conversation_id: int) -> None:
+    """Cache ids once they are committed (a rolled-back id must never be cached)."""
+    with _ids_lock:
+        _ids[(instance_id, wa_id)] = (contact_id, conversation_id)
+        if len(_ids) > _IDS_MAX:
+            _ids.popitem(last=False)
+
+
 def forget_contact(instance_id: int, wa_id: str) -> None:
     with _ids_lock:
         _ids.pop((instance_id, wa_id), None)
@@ -87,10 +96,7 @@ def _conversation_ids(session: Session, *, instance: Instance | InstanceRef, wa_
     if hit is not None:
         return hit
     contact, conv = contact_and_conversation(session, instance=instance, wa_id=wa_id, name=name)
-    with _ids_lock:
-        _ids[key] = (contact.id, conv.id)
-        if len(_ids) > _IDS_MAX:
-            _ids.popitem(last=False)
+    remember_conversation(instance.id, wa_id, contact.id, conv.id)
     return contact.id, conv.id
 
 
@@ -166,7 +172,7 @@ def inbound_row(instance: Instance | InstanceRef, conversation_id: int, item: In
         "text": clean_text(item.text or None, MAX_TEXT),
         "payload": clean_json({"payload": item.payload, **item.data}),
         "wamid": clean_text(item.wamid, 160), "status": "pending", "attempts": 0,
-        "wa_timestamp": _ts(item.timestamp) or now, "created_at": now,
+        "wa_timestamp": wa_time(item.timestamp) or now, "created_at": now,
     }
 
 
@@ -203,9 +209,9 @@ def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusCh
                                   Message.instance_id == instance_id,
                                   Message.direction == "out")
         ).first()
-        if msg is None or _RANK.get(change.status, -1) <= _RANK.get(msg.status, -1):
+        if msg is None or STATUS_RANK.get(change.status, -1) <= STATUS_RANK.get(msg.status, -1):
             continue
-        when = _ts(change.timestamp) or utcnow()
+        when = wa_time(change.timestamp) or utcnow()
         msg.status = change.status
         if change.status == "delivered":
             msg.delivered_at = when

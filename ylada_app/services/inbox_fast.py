@@ -1,25 +1,60 @@
-"""The common webhook — new messages from contacts we have seen — stored with one async
-multi-row INSERT in plain SQL. Anything else (new contacts, statuses, errors) takes the
-general path in `inbox`. Returns None when the fast path does not apply."""
+"""The webhook's common content — inbound messages and delivery statuses — stored in plain
+SQL on an async psycopg connection, in one transaction per POST.
+
+`inbox` holds the rules (what a row looks like, that statuses only move forward, how a
+first message creates its contact and conversation); this module is their PostgreSQL-only
+fast form for the event loop. Anything else in a POST (errors, unsupported content, unknown
+numbers) and the SQLite default take the general path in `inbox`.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
+from psycopg import AsyncConnection
 from psycopg.types.json import Json
-from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ylada_app.core.db_async import pg_transaction
 from ylada_app.models import utcnow
 from ylada_app.services.inbox import (
+    STATUS_RANK,
     Inbound,
     InstanceRef,
+    StatusChange,
     clean_text,
     inbound_row,
     known_conversation,
+    remember_conversation,
+    wa_time,
 )
 
 _COLUMNS = ("tenant_id", "instance_id", "conversation_id", "direction", "type", "text",
             "payload", "wamid", "status", "attempts", "wa_timestamp", "created_at")
+
+_FIND = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
+         "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = %s")
+_NEW_CONTACT = ("INSERT INTO contact (tenant_id, instance_id, wa_id, name, tags, fields, "
+                "opted_out, created_at, updated_at) VALUES (%s, %s, %s, %s, '[]', '{}', false, "
+                "%s, %s) ON CONFLICT (instance_id, wa_id) DO NOTHING")
+_NAME = "UPDATE contact SET name = %s WHERE id = %s AND name = ''"
+_NEW_CONVERSATION = ("INSERT INTO conversation (tenant_id, instance_id, contact_id, status, "
+                     "session, created_at, updated_at) VALUES (%s, %s, %s, 'bot', '{}', %s, %s) "
+                     "ON CONFLICT (contact_id) DO NOTHING")
+
+# The rank of the row's current status, as in inbox.STATUS_RANK (unknown statuses rank -1).
+_RANK_SQL = "CASE status " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in STATUS_RANK.items()) + \
+    " ELSE -1 END"
+_STATUS = (
+    "UPDATE message SET status = %(status)s, "
+    "delivered_at = CASE WHEN %(delivered)s THEN %(when)s "
+    "  WHEN %(read)s THEN COALESCE(delivered_at, %(when)s) ELSE delivered_at END, "
+    "read_at = CASE WHEN %(read)s THEN %(when)s ELSE read_at END, "
+    "error = CASE WHEN %(failed)s THEN %(error)s ELSE error END "
+    "WHERE wamid = %(wamid)s AND instance_id = %(instance_id)s AND direction = 'out' "
+    f"AND {_RANK_SQL} < %(rank)s"
+)
 
 
 @lru_cache(maxsize=16)
@@ -31,20 +66,60 @@ def _insert_sql(n_rows: int) -> str:
             + " ON CONFLICT (wamid) DO NOTHING RETURNING conversation_id")
 
 
-async def store_known(pool: AsyncConnectionPool, instance: InstanceRef,
-                      items: list[Inbound]) -> list[int] | None:
-    params: list = []
+async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[Inbound],
+                      statuses: list[StatusChange]) -> list[int]:
+    """Store new inbound messages (as pending) and apply statuses; returns the
+    conversations that got new messages (to mark dirty)."""
     now = utcnow()
-    for item in items:
-        conv_id = known_conversation(instance.id, clean_text(item.wa_id, 32) or "?")
-        if conv_id is None or not clean_text(item.wamid, 160):
-            return None
-        row = inbound_row(instance, conv_id, item, now)
-        row["payload"] = Json(row["payload"])
-        params += [row[c] for c in _COLUMNS]
-    if not items:
-        return []
-    async with pool.connection() as conn:  # commits on leaving
-        cur = await conn.execute(_insert_sql(len(items)), params)
-        touched = [r[0] for r in await cur.fetchall()]
+    items = [i for i in items if clean_text(i.wamid, 160) and clean_text(i.wa_id, 32)]
+    new_ids: list[tuple[str, int, int]] = []
+    async with pg_transaction(engine) as conn:
+        params: list = []
+        for item in items:
+            conv_id = await _conversation_id(conn, instance, item, now, new_ids)
+            row = inbound_row(instance, conv_id, item, now)
+            row["payload"] = Json(row["payload"])
+            params += [row[c] for c in _COLUMNS]
+        touched: list[int] = []
+        if items:
+            cur = await conn.execute(_insert_sql(len(items)), params)
+            touched = [r[0] for r in await cur.fetchall()]
+        changes = [{"status": s.status, "rank": STATUS_RANK[s.status],
+                    "delivered": s.status == "delivered", "read": s.status == "read",
+                    "failed": s.status == "failed",
+                    "when": wa_time(s.timestamp) or now, "error": (s.error or "failed")[:300],
+                    "wamid": s.wamid[:160], "instance_id": instance.id}
+                   for s in statuses if s.status in STATUS_RANK and s.wamid]
+        if changes:
+            async with conn.cursor() as cur:
+                await cur.executemany(_STATUS, changes)
+    for wa_id, contact_id, conv_id in new_ids:
+        remember_conversation(instance.id, wa_id, contact_id, conv_id)
     return list(dict.fromkeys(touched))
+
+
+async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, item: Inbound,
+                           now: datetime, new_ids: list[tuple[str, int, int]]) -> int:
+    """The contact's conversation, created with its contact on a first message (mirrors
+    inbox.contact_and_conversation). Ids learnt here are cached after the commit."""
+    wa_id = clean_text(item.wa_id, 32) or "?"
+    conv_id = known_conversation(instance.id, wa_id)
+    if conv_id is None:
+        conv_id = next((c for w, _, c in new_ids if w == wa_id), None)
+    if conv_id is not None:
+        return conv_id
+    name = (clean_text(item.contact_name, 120) or "")[:120]
+    found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
+    if found is None:
+        await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name, now, now))
+        found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
+    elif name and not found[1]:
+        await conn.execute(_NAME, (name, found[0]))
+    contact_id, conv_id = found[0], found[2]
+    if conv_id is None:
+        await conn.execute(_NEW_CONVERSATION, (instance.tenant_id, instance.id, contact_id,
+                                               now, now))
+        found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
+        conv_id = found[2]
+    new_ids.append((wa_id, contact_id, conv_id))
+    return conv_id

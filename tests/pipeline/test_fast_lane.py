@@ -1,0 +1,161 @@
+"""The webhook's event-loop path (PostgreSQL + Redis): messages from new and known contacts
+and delivery statuses stored in plain SQL, with the same rules as the general path."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlmodel import select
+
+from tests.pipeline.conftest import SECRET
+from tests.pipeline.test_webhook_pipeline import post
+from ylada_app.channels.whatsapp_cloud import samples
+from ylada_app.core.queue import DIRTY_KEY, DRAIN_FLAG, get_queue, redis_connection
+from ylada_app.core.settings import get_settings, reset_settings_cache
+from ylada_app.models import Contact, Conversation, Message, WebhookLog, utcnow
+from ylada_app.services import inbox
+
+
+@pytest.fixture
+def lane(redis_url, database_url, monkeypatch):
+    """Redis mode with no worker: what the webhook stores stays pending for inspection."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the event-loop path is PostgreSQL only")
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    reset_settings_cache()
+    yield redis_connection(redis_url)
+    conn = redis_connection(get_settings().redis_url)
+    conn.delete(DIRTY_KEY, DRAIN_FLAG)
+    get_queue().empty()
+    monkeypatch.delenv("REDIS_URL")
+    reset_settings_cache()
+
+
+def _pending(db, bot, wa_id):
+    db.expire_all()
+    return db.exec(select(Message).join(Conversation)
+                   .join(Contact, Contact.id == Conversation.contact_id)
+                   .where(Contact.instance_id == bot.instance_id, Contact.wa_id == wa_id)
+                   .order_by(Message.id)).all()
+
+
+def test_first_message_creates_contact_and_conversation_then_the_cache_serves(
+        lane, client, bot, db):
+    wa = "5511976540001"
+    body = samples.inbound_webhook(bot.phone_number_id, [samples.text_message(wa, "oi")],
+                                   names={wa: "Ana Souza"})
+    raw, headers = samples.signed(body, SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+    contact = db.exec(select(Contact).where(Contact.instance_id == bot.instance_id,
+                                            Contact.wa_id == wa)).one()
+    assert contact.name == "Ana Souza" and contact.tenant_id == bot.tenant_id
+    conv = db.exec(select(Conversation).where(Conversation.contact_id == contact.id)).one()
+    assert inbox.known_conversation(bot.instance_id, wa) == conv.id
+    assert post(client, bot, [samples.text_message(wa, "menu")]).status_code == 200
+    rows = _pending(db, bot, wa)
+    assert [(m.text, m.status, m.direction) for m in rows] == [("oi", "pending", "in"),
+                                                               ("menu", "pending", "in")]
+    assert str(conv.id).encode() in lane.smembers(DIRTY_KEY)
+    assert get_queue().count >= 1  # a drain job waits for a worker
+
+
+def test_duplicates_in_and_across_posts_are_stored_once(lane, client, bot, db):
+    wa = "5511976540002"
+    msg = samples.text_message(wa, "oi")
+    assert post(client, bot, [msg, msg]).status_code == 200
+    assert post(client, bot, [msg]).status_code == 200
+    assert len(db.exec(select(Message).where(Message.wamid == msg["id"])).all()) == 1
+
+
+def test_concurrent_first_messages_of_one_contact_make_one_contact(lane, client, bot, db):
+    wa = "5511976540003"
+    msgs = [samples.text_message(wa, f"m{i}") for i in range(8)]
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda m=m: codes.append(post(client, bot, [m])
+                                                                .status_code)) for m in msgs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [200] * 8
+    assert len(db.exec(select(Contact).where(Contact.instance_id == bot.instance_id,
+                                             Contact.wa_id == wa)).all()) == 1
+    assert sorted(m.text for m in _pending(db, bot, wa)) == sorted(f"m{i}" for i in range(8))
+
+
+def _outbound(db, tenant_id, instance_id, wa, wamid):
+    """A sent reply to `wa` on the instance, as delivery leaves it."""
+    contact = Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=wa)
+    db.add(contact)
+    db.flush()
+    conv = Conversation(tenant_id=tenant_id, instance_id=instance_id, contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    msg = Message(tenant_id=tenant_id, instance_id=instance_id, conversation_id=conv.id,
+                  direction="out", type="text", payload={}, wamid=wamid, status="sent",
+                  sent_at=utcnow())
+    db.add(msg)
+    db.commit()
+    return msg.id
+
+
+def test_statuses_only_move_forward_whatever_their_order(lane, client, bot, db):
+    wa, wamid = "5511976540004", f"wamid.out.{time.time_ns()}"
+    mid = _outbound(db, bot.tenant_id, bot.instance_id, wa, wamid)
+    t0 = int(time.time())
+    for st, ts in (("read", t0 + 20), ("delivered", t0 + 10), ("sent", t0),
+                   ("failed", t0 + 30)):
+        assert post(client, bot, statuses=[samples.status(wamid, st, wa, ts=ts)]
+                    ).status_code == 200
+    db.expire_all()
+    row = db.get(Message, mid)
+    assert row.status == "read" and row.error is None
+    assert row.read_at is not None and row.delivered_at is not None
+    assert row.delivered_at <= row.read_at  # read first: delivered_at taken from read
+
+
+def test_several_statuses_in_one_post_apply_in_order_and_failed_keeps_its_error(
+        lane, client, bot, db):
+    wa = "5511976540005"
+    ok, bad = f"wamid.ok.{time.time_ns()}", f"wamid.bad.{time.time_ns()}"
+    ok_id = _outbound(db, bot.tenant_id, bot.instance_id, wa, ok)
+    bad_id = _outbound(db, bot.tenant_id, bot.instance_id, wa + "9", bad)
+    statuses = [samples.status(ok, "delivered", wa), samples.status(ok, "read", wa),
+                samples.status(bad, "failed", wa,
+                               errors=[{"code": 131047, "title": "Re-engagement message"}]),
+                samples.status("wamid.unknown", "read", wa),
+                samples.status(ok, "no-such-status", wa)]
+    assert post(client, bot, statuses=statuses).status_code == 200
+    db.expire_all()
+    assert db.get(Message, ok_id).status == "read"
+    failed = db.get(Message, bad_id)
+    assert failed.status == "failed" and failed.error == "131047 Re-engagement message"
+
+
+def test_statuses_never_touch_another_instances_messages(lane, client, bot, db, graph_url,
+                                                         unique):
+    from tests.factories import make_instance, make_owner
+
+    other = make_owner(db)
+    inst = make_instance(db, other.tenant_id, channel="whatsapp_cloud")
+    wamid = f"wamid.other.{unique}"
+    mid = _outbound(db, other.tenant_id, inst.id, "5511976540006", wamid)
+    assert post(client, bot, statuses=[samples.status(wamid, "read", "5511976540006")]
+                ).status_code == 200
+    db.expire_all()
+    assert db.get(Message, mid).status == "sent"
+
+
+def test_errors_in_a_post_take_the_general_path_and_are_logged(lane, client, bot, db):
+    wa = "5511976540007"
+    body = samples.inbound_webhook(bot.phone_number_id, [samples.text_message(wa, "oi")])
+    body["entry"][0]["changes"][0]["value"]["errors"] = [
+        {"code": 131051, "title": "Unsupported message type", "message": "x"}]
+    raw, headers = samples.signed(body, SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+    assert [m.text for m in _pending(db, bot, wa)] == ["oi"]
+    logs = db.exec(select(WebhookLog).where(WebhookLog.instance_id == bot.instance_id,
+                                            WebhookLog.kind == "error")).all()
+    assert logs and logs[0].detail["code"] == 131051

@@ -28,6 +28,7 @@ from ylada_app.models import (
     UsageCounter,
     utcnow,
 )
+from ylada_app.models.bulk import insert_rows
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
@@ -216,8 +217,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         ids = list(conn.execute(
             insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
         ).scalars())
-    if analytics:
-        conn.execute(insert(AnalyticsEvent.__table__), analytics)
+    insert_rows(conn, AnalyticsEvent.__table__, analytics)
     if timers:
         conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():

@@ -10,7 +10,6 @@ numbers) and the SQLite default take the general path in `inbox`.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from psycopg import AsyncConnection
 from psycopg.types.json import Json
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.core.db_async import pg_transaction
 from ylada_app.models import utcnow
+from ylada_app.models.bulk import values_sql
 from ylada_app.services.inbox import (
     STATUS_RANK,
     Inbound,
@@ -33,6 +33,8 @@ from ylada_app.services.inbox import (
 _COLUMNS = ("tenant_id", "instance_id", "conversation_id", "direction", "type", "text",
             "payload", "wamid", "status", "attempts", "wa_timestamp", "created_at")
 
+# Meta's retries and duplicates of a wamid are no-ops.
+_ON_DUPLICATE = "ON CONFLICT (wamid) DO NOTHING RETURNING conversation_id"
 _FIND = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
          "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = %s")
 _NEW_CONTACT = ("INSERT INTO contact (tenant_id, instance_id, wa_id, name, tags, fields, "
@@ -57,15 +59,6 @@ _STATUS = (
 )
 
 
-@lru_cache(maxsize=16)
-def _insert_sql(n_rows: int) -> str:
-    """INSERT of n rows; the same text for the same n, so psycopg prepares it once."""
-    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    return (f"INSERT INTO message ({', '.join(_COLUMNS)}) VALUES "
-            + ", ".join([row] * n_rows)
-            + " ON CONFLICT (wamid) DO NOTHING RETURNING conversation_id")
-
-
 async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[Inbound],
                       statuses: list[StatusChange]) -> list[int]:
     """Store new inbound messages (as pending) and apply statuses; returns the
@@ -82,7 +75,8 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
             params += [row[c] for c in _COLUMNS]
         touched: list[int] = []
         if items:
-            cur = await conn.execute(_insert_sql(len(items)), params)
+            sql = values_sql("message", _COLUMNS, len(items), _ON_DUPLICATE)
+            cur = await conn.execute(sql, params)
             touched = [r[0] for r in await cur.fetchall()]
         changes = [{"status": s.status, "rank": STATUS_RANK[s.status],
                     "delivered": s.status == "delivered", "read": s.status == "read",

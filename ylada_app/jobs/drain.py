@@ -47,7 +47,7 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
             idle_since = idle_since or now
             if now - idle_since >= linger_s:
                 return totals
-            time.sleep(0.003)
+            time.sleep(0.015)
             continue
         idle_since = None
         done, deferred = process_batch(ids)

@@ -1,9 +1,11 @@
-"""Many rows in ONE `INSERT … VALUES (…), (…)` on PostgreSQL.
+"""Many rows in ONE `INSERT … SELECT * FROM unnest(…)` on PostgreSQL.
 
 SQLAlchemy sends an executemany as one statement per row (pipelined, but PostgreSQL still
-parses and plans each), and `insert().values(list)` is recompiled on every call; the hot
-path writes several rows per message, so it uses this plain, cached SQL instead. Other
-dialects (the embedded SQLite) keep SQLAlchemy's executemany, which is cheap there.
+parses and plans each), and `insert().values(list)` is recompiled on every call, as is a
+long `VALUES (…), (…)` text by psycopg. With one array parameter per column the statement
+text is the same whatever the number of rows, so it is built once and prepared once per
+connection. Other dialects (the embedded SQLite) keep SQLAlchemy's executemany, which is
+cheap there.
 """
 
 from __future__ import annotations
@@ -13,16 +15,30 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+_PG = postgresql.dialect()
 
-@lru_cache(maxsize=256)
-def values_sql(table: str, columns: tuple[str, ...], n_rows: int, suffix: str = "") -> str:
-    """The statement text for n rows (%s placeholders); the same text for the same shape,
-    so psycopg prepares it once per connection."""
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-            + ", ".join([row] * n_rows) + (f" {suffix}" if suffix else ""))
+
+@lru_cache(maxsize=64)
+def unnest_sql(table: Table, columns: tuple[str, ...], suffix: str = "") -> str:
+    """INSERT of `columns` from one array parameter (%s) each, then `suffix`."""
+    arrays = ", ".join(f"%s::{table.c[c].type.compile(dialect=_PG)}[]" for c in columns)
+    return (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+            + (f" {suffix}" if suffix else ""))
+
+
+def column_arrays(table: Table, columns: tuple[str, ...],
+                  rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The parameters of `unnest_sql`: one list per column (JSON columns as JSON text)."""
+    out = []
+    for c in columns:
+        values = [row[c] for row in rows]
+        if isinstance(table.c[c].type, JSON):
+            values = [json.dumps(v) for v in values]
+        out.append(values)
+    return out
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -33,6 +49,4 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
         return
     columns = tuple(rows[0])
-    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    params = [json.dumps(row[c]) if c in as_json else row[c] for row in rows for c in columns]
-    conn.exec_driver_sql(values_sql(table.name, columns, len(rows)), tuple(params))
+    conn.exec_driver_sql(unnest_sql(table, columns), tuple(column_arrays(table, columns, rows)))

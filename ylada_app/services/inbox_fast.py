@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from psycopg import AsyncConnection
-from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.core.db_async import pg_transaction
-from ylada_app.models import utcnow
-from ylada_app.models.bulk import values_sql
+from ylada_app.models import Message, utcnow
+from ylada_app.models.bulk import column_arrays, unnest_sql
 from ylada_app.services.inbox import (
     STATUS_RANK,
     Inbound,
@@ -67,16 +66,13 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     items = [i for i in items if clean_text(i.wamid, 160) and clean_text(i.wa_id, 32)]
     new_ids: list[tuple[str, int, int]] = []
     async with pg_transaction(engine) as conn:
-        params: list = []
-        for item in items:
-            conv_id = await _conversation_id(conn, instance, item, now, new_ids)
-            row = inbound_row(instance, conv_id, item, now)
-            row["payload"] = Json(row["payload"])
-            params += [row[c] for c in _COLUMNS]
+        rows = [inbound_row(instance, await _conversation_id(conn, instance, item, now, new_ids),
+                            item, now) for item in items]
         touched: list[int] = []
-        if items:
-            sql = values_sql("message", _COLUMNS, len(items), _ON_DUPLICATE)
-            cur = await conn.execute(sql, params)
+        if rows:
+            table = Message.__table__
+            cur = await conn.execute(unnest_sql(table, _COLUMNS, _ON_DUPLICATE),
+                                     column_arrays(table, _COLUMNS, rows))
             touched = [r[0] for r in await cur.fetchall()]
         changes = [{"status": s.status, "rank": STATUS_RANK[s.status],
                     "delivered": s.status == "delivered", "read": s.status == "read",

@@ -333,7 +333,7 @@ def stop_processes(procs) -> None:
 
 def main() -> int:
     seconds = float(os.environ.get("BENCH_SECONDS", "20"))
-    warmup = float(os.environ.get("BENCH_WARMUP_S", "3"))
+    warmup = float(os.environ.get("BENCH_WARMUP_S", "5"))
     n_contacts = int(os.environ.get("BENCH_CONTACTS", "200"))
     workers = int(os.environ.get("BENCH_WORKERS", "3"))
     api_workers = int(os.environ.get("BENCH_API_WORKERS", "1"))

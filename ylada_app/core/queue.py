@@ -108,11 +108,40 @@ def clear_coalesced(key: str) -> None:
 # Webhooks mark conversations "dirty"; drain jobs pop them in batches and process many per job,
 # so the per-job overhead of the queue is paid once per batch instead of once per message. A
 # flag makes sure one drain job is queued whenever there is dirty work nobody has picked up.
-DIRTY_KEY = "ylada:dirty"
+# In Redis the set is a sorted set scored by when each conversation became dirty (Redis's
+# clock): drains take the oldest first, and only once the oldest has waited `gather_ms`, so
+# at moderate load the conversations of a few milliseconds leave together in one batch (a
+# batch's fixed cost is several times a conversation's).
+DIRTY_KEY = "ylada:dirty:z"
 DRAIN_FLAG = "ylada:drain:flag"
 DRAIN_JOB = "ylada_app.jobs.drain.drain"
 _local_dirty: set[int] = set()
 _local_drain_flag = False
+
+_NOW_MS = ("local t = redis.call('TIME') "
+           "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) ")
+# KEYS: dirty set, drain flag. ARGV: flag TTL, ids... Returns 1 if a drain job must be queued.
+_MARK_LUA = _NOW_MS + """
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'NX', now, ARGV[i]) end
+if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[1]) then return 1 end
+return 0"""
+# KEYS: dirty set. ARGV: minimum age of the oldest (ms), how many. Returns the popped ids.
+_POP_LUA = _NOW_MS + """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 or now - tonumber(first[2]) < tonumber(ARGV[1]) then return {} end
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('ZREM', KEYS[1], unpack(ids))
+return ids"""
+
+
+@lru_cache(maxsize=4)
+def _scripts(url: str):
+    conn = redis_connection(url)
+    return conn.register_script(_MARK_LUA), conn.register_script(_POP_LUA)
+
+
+def _enqueue_drain() -> None:
+    get_queue().enqueue(DRAIN_JOB, job_timeout=600, result_ttl=0, failure_ttl=3600)
 
 
 def mark_dirty(conversation_ids: list[int]) -> None:
@@ -121,11 +150,9 @@ def mark_dirty(conversation_ids: list[int]) -> None:
         return
     settings = get_settings()
     if settings.redis_url:
-        pipe = redis_connection(settings.redis_url).pipeline(transaction=False)
-        pipe.sadd(DIRTY_KEY, *conversation_ids)
-        pipe.set(DRAIN_FLAG, 1, nx=True, ex=COALESCE_TTL_S)
-        if pipe.execute()[1]:
-            get_queue().enqueue(DRAIN_JOB, job_timeout=600, result_ttl=0, failure_ttl=3600)
+        mark, _ = _scripts(settings.redis_url)
+        if mark(keys=[DIRTY_KEY, DRAIN_FLAG], args=[COALESCE_TTL_S, *conversation_ids]):
+            _enqueue_drain()
         return
     with _local_lock:
         _local_dirty.update(conversation_ids)
@@ -149,9 +176,12 @@ def drain_started() -> str | None:
     return redis_url or None
 
 
-def pop_dirty(count: int, redis_url: str | None) -> list[int]:
+def pop_dirty(count: int, redis_url: str | None, gather_ms: int = 0) -> list[int]:
+    """Up to `count` dirty conversations, oldest first; in Redis none until the oldest has
+    been dirty for `gather_ms`."""
     if redis_url:
-        return [int(x) for x in redis_connection(redis_url).spop(DIRTY_KEY, count) or []]
+        _, pop = _scripts(redis_url)
+        return [int(x) for x in pop(keys=[DIRTY_KEY], args=[gather_ms, count]) or []]
     with _local_lock:
         out = []
         while _local_dirty and len(out) < count:
@@ -164,30 +194,27 @@ async def mark_dirty_async(conversation_ids: list[int]) -> bool:
     settings = get_settings()
     if not settings.redis_url or not conversation_ids:
         return False
-    conn = _async_redis(settings.redis_url)
-    async with conn.pipeline(transaction=False) as pipe:
-        pipe.sadd(DIRTY_KEY, *conversation_ids)
-        pipe.set(DRAIN_FLAG, 1, nx=True, ex=COALESCE_TTL_S)
-        _, flagged = await pipe.execute()
+    mark = _async_mark_script(settings.redis_url)
+    flagged = await mark(keys=[DIRTY_KEY, DRAIN_FLAG], args=[COALESCE_TTL_S, *conversation_ids])
     if flagged:
         import asyncio
 
-        await asyncio.to_thread(get_queue().enqueue, DRAIN_JOB, job_timeout=600, result_ttl=0,
-                                failure_ttl=3600)
+        await asyncio.to_thread(_enqueue_drain)
     return True
 
 
 _async_conns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _async_redis(url: str):
-    """One async client per event loop (its connections belong to that loop)."""
+def _async_mark_script(url: str):
+    """The marking script on one async client per event loop (its connections belong to
+    that loop)."""
     import asyncio
 
     from redis.asyncio import Redis as AsyncRedis
 
     per_loop = _async_conns.setdefault(asyncio.get_running_loop(), {})
-    conn = per_loop.get(url)
-    if conn is None:
-        conn = per_loop[url] = AsyncRedis.from_url(url)
-    return conn
+    script = per_loop.get(url)
+    if script is None:
+        script = per_loop[url] = AsyncRedis.from_url(url).register_script(_MARK_LUA)
+    return script

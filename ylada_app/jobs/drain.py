@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 BATCH = 100
 MAX_ROUNDS = 20_000
 LINGER_S = 0.25
+# Conversations wait this long for company before a batch leaves (see core.queue); under
+# load the backlog is older than this anyway, so it only shapes light traffic.
+GATHER_MS = 20
+POLL_S = 0.005
 
 
 def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
@@ -41,13 +45,13 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
     totals = {"batches": 0, "conversations": 0, "deferred": 0}
     idle_since = None
     for _ in range(max_rounds):
-        ids = pop_dirty(batch, redis_url)
+        ids = pop_dirty(batch, redis_url, GATHER_MS)
         if not ids:
             now = time.monotonic()
             idle_since = idle_since or now
             if now - idle_since >= linger_s:
                 return totals
-            time.sleep(0.015)
+            time.sleep(POLL_S)
             continue
         idle_since = None
         done, deferred = process_batch(ids)

@@ -34,19 +34,17 @@ def get_async_engine() -> AsyncEngine | None:
     per_loop = _engines.setdefault(asyncio.get_running_loop(), {})
     engine = per_loop.get(url)
     if engine is None:
+        # Autocommit: a lone INSERT is one round trip instead of BEGIN, INSERT, COMMIT;
+        # several statements go inside `conn.transaction()`.
         engine = per_loop[url] = create_async_engine(url, pool_size=20, max_overflow=20,
-                                                     pool_recycle=1800)
+                                                     pool_recycle=1800,
+                                                     isolation_level="AUTOCOMMIT")
     return engine
 
 
 @asynccontextmanager
-async def pg_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A pooled psycopg connection in a transaction, committed when the block ends."""
+async def pg_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled psycopg connection in autocommit mode (wrap several statements in
+    `conn.transaction()`)."""
     async with engine.connect() as conn:
-        pg: AsyncConnection = (await conn.get_raw_connection()).driver_connection
-        try:
-            yield pg
-        except BaseException:
-            await pg.rollback()
-            raise
-        await pg.commit()
+        yield (await conn.get_raw_connection()).driver_connection

@@ -9,12 +9,13 @@ numbers) and the SQLite default take the general path in `inbox`.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from psycopg import AsyncConnection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ylada_app.core.db_async import pg_transaction
+from ylada_app.core.db_async import pg_connection
 from ylada_app.models import Message, utcnow
 from ylada_app.models.bulk import column_arrays, unnest_sql
 from ylada_app.services.inbox import (
@@ -65,7 +66,11 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     now = utcnow()
     items = [i for i in items if clean_text(i.wamid, 160) and clean_text(i.wa_id, 32)]
     new_ids: list[tuple[str, int, int]] = []
-    async with pg_transaction(engine) as conn:
+    # The common POST — new messages of known contacts — is one statement: no transaction.
+    alone = not statuses and all(
+        known_conversation(instance.id, clean_text(i.wa_id, 32) or "?") for i in items)
+    async with pg_connection(engine) as conn, \
+            (contextlib.nullcontext() if alone else conn.transaction()):
         rows = [inbound_row(instance, await _conversation_id(conn, instance, item, now, new_ids),
                             item, now) for item in items]
         touched: list[int] = []

@@ -35,8 +35,10 @@ def get_async_engine() -> AsyncEngine | None:
     engine = per_loop.get(url)
     if engine is None:
         # Autocommit: a lone INSERT is one round trip instead of BEGIN, INSERT, COMMIT;
-        # several statements go inside `conn.transaction()`.
-        engine = per_loop[url] = create_async_engine(url, pool_size=20, max_overflow=20,
+        # several statements go inside `conn.transaction()`. No overflow: a burst waits a
+        # few milliseconds for a connection instead of opening new ones (each costs the
+        # database a process start), which used to turn a short hiccup into a long stall.
+        engine = per_loop[url] = create_async_engine(url, pool_size=10, max_overflow=0,
                                                      pool_recycle=1800,
                                                      isolation_level="AUTOCOMMIT")
     return engine

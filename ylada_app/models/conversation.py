@@ -12,10 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
+
+# Inbound waiting for the worker, outbound waiting for delivery.
+OPEN_STATUSES_SQL = "status IN ('pending', 'queued', 'sending')"
 
 
 class Contact(SQLModel, table=True):
@@ -55,6 +58,10 @@ class Message(SQLModel, table=True):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_conv_dir_status", "conversation_id", "direction", "status"),
+        # Only the rows still in flight: the sweeper looks for stuck ones every second, and
+        # a scan of the whole table would grow with every message ever stored.
+        Index("ix_message_open", "direction", "created_at",
+              postgresql_where=text(OPEN_STATUSES_SQL), sqlite_where=text(OPEN_STATUSES_SQL)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -110,8 +110,8 @@ def clear_coalesced(key: str) -> None:
 # flag makes sure one drain job is queued whenever there is dirty work nobody has picked up.
 # In Redis the set is a sorted set scored by when each conversation became dirty (Redis's
 # clock): drains take the oldest first, and only once the oldest has waited `gather_ms`, so
-# at moderate load the conversations of a few milliseconds leave together in one batch (a
-# batch's fixed cost is several times a conversation's).
+# at moderate load a few dozen milliseconds of conversations leave together in one batch
+# (a batch's fixed cost is several times a conversation's).
 DIRTY_KEY = "ylada:dirty:z"
 DRAIN_FLAG = "ylada:drain:flag"
 DRAIN_JOB = "ylada_app.jobs.drain.drain"

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.factories import make_instance, make_owner
 from ylada_app.api import app
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+from ylada_app.core.db_async import dispose_loop_engines
 from ylada_app.services import flows, instances, webhook_keys
 
 MENU = json.loads((Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json")
@@ -50,7 +51,11 @@ def bot(db, graph_url, unique) -> Bot:
 
 @pytest.fixture
 def client(database_url):
-    return TestClient(app)
+    """One event loop for the whole test, as a server has (the webhook's async connections
+    belong to their loop: a loop per request would leave connections behind each time)."""
+    with TestClient(app) as client:
+        yield client
+        client.portal.call(dispose_loop_engines)
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):

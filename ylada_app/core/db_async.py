@@ -50,3 +50,10 @@ async def pg_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     `conn.transaction()`)."""
     async with engine.connect() as conn:
         yield (await conn.get_raw_connection()).driver_connection
+
+
+async def dispose_loop_engines() -> None:
+    """Close this event loop's pooled connections (a server shutting down, a test client
+    leaving)."""
+    for engine in _engines.pop(asyncio.get_running_loop(), {}).values():
+        await engine.dispose()

@@ -19,6 +19,8 @@ from ylada_app.core.queue import WORKER_QUEUES, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.jobs import sweeper
 
+BURST_REDIS_TRIES = 30  # a burst worker gives up after ~30 s without Redis
+
 
 def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
     settings = get_settings()
@@ -27,26 +29,29 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
               file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    worker = SimpleWorker(
-        queues or list(WORKER_QUEUES), connection=redis_connection(settings.redis_url)
-    )
     stop = None
     if not burst:
         # Delays, stuck inbound and stuck outbox are swept by whichever worker holds the
         # sweeper lock at the moment (see ylada_app.jobs.sweeper).
         stop = sweeper.start_in_thread(interval_s=1.0)
     try:
+        failures = 0
         while True:
             try:
+                # Built inside the loop: registering the worker talks to Redis too, and a
+                # worker started while Redis restarts must wait for it, not exit.
+                worker = SimpleWorker(queues or list(WORKER_QUEUES),
+                                      connection=redis_connection(settings.redis_url))
                 worker.work(burst=burst, with_scheduler=not burst)
                 return 0
             except RedisConnectionError:
                 # Redis restarted or is unreachable: wait and start working again, as a
                 # process supervisor would; pending work is recovered by the sweeper.
+                failures += 1
+                if burst and failures >= BURST_REDIS_TRIES:
+                    return 1
                 logging.getLogger(__name__).warning("Redis unavailable; retrying in 1 s")
                 time.sleep(1)
-                worker = SimpleWorker(queues or list(WORKER_QUEUES),
-                                      connection=redis_connection(settings.redis_url))
     finally:
         if stop is not None:
             stop.set()

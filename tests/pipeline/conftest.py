@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import REDIS_URL
 from tests.factories import make_instance, make_owner
 from ylada_app.api import app
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.core.db_async import dispose_loop_engines
+from ylada_app.core.queue import redis_connection
 from ylada_app.services import flows, instances, webhook_keys
 
 MENU = json.loads((Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json")
@@ -47,6 +49,15 @@ def bot(db, graph_url, unique) -> Bot:
     webhook_keys.forget()
     return Bot(owner.tenant_id, inst.id, inst.webhook_key, pnid,
                f"/webhooks/whatsapp/{inst.webhook_key}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis():
+    """Each pipeline test starts with an empty test Redis: a drain flag or a queued job left
+    by an earlier test (its workers killed mid-run) would otherwise hide this test's work
+    from a burst worker, which has no sweeper to notice."""
+    if REDIS_URL:
+        redis_connection(REDIS_URL).flushdb()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import time
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker
 
+from ylada_app.core.gc_tuning import freeze_startup_heap
 from ylada_app.core.queue import WORKER_QUEUES, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.jobs import sweeper
@@ -29,6 +30,9 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
               file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    import ylada_app.jobs.drain  # noqa: F401 - the hot job's imports, before freezing
+
+    freeze_startup_heap()
     stop = None
     if not burst:
         # Delays, stuck inbound and stuck outbox are swept by whichever worker holds the

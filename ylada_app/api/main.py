@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from ylada_app.api import exports, health, webhooks_billing, webhooks_whatsapp
 from ylada_app.api.fast_lane import WhatsAppFastLane
+from ylada_app.core.gc_tuning import freeze_startup_heap
 from ylada_app.services.errors import ServiceError
 
 
@@ -39,3 +40,4 @@ def create_app() -> FastAPI:
 
 
 app = create_app()
+freeze_startup_heap()

@@ -34,7 +34,7 @@ LINGER_S = 0.25
 # Conversations wait this long for company before a batch leaves (see core.queue); under
 # load the backlog is older than this anyway, so it only shapes light traffic.
 GATHER_MS = 40
-POLL_S = 0.005
+POLL_S = 0.01
 
 
 def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,

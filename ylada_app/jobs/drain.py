@@ -33,7 +33,7 @@ MAX_ROUNDS = 20_000
 LINGER_S = 0.25
 # Conversations wait this long for company before a batch leaves (see core.queue); under
 # load the backlog is older than this anyway, so it only shapes light traffic.
-GATHER_MS = 40
+GATHER_MS = 20
 POLL_S = 0.01
 
 

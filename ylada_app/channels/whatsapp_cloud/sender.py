@@ -396,16 +396,32 @@ class ThreadedGraphSender:
         self._limit_lock = threading.Lock()
         self._sleep = sleep
         self._rng = rng
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=max_connections,
-                                max_keepalive_connections=max_connections,
-                                keepalive_expiry=30.0),
-            headers={"User-Agent": "ylada-whatsapp/1"},
-        )
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self._max_connections = max_connections
+        # One client (and keep-alive pool) per sending thread: a single shared pool's lock
+        # was contended by every sending thread on each request.
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+
+    def _client(self) -> httpx.Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = httpx.Client(
+                timeout=self._timeout,
+                limits=httpx.Limits(max_connections=self._max_connections,
+                                    max_keepalive_connections=self._max_connections,
+                                    keepalive_expiry=30.0),
+                headers={"User-Agent": "ylada-whatsapp/1"},
+            )
+            with self._limit_lock:
+                self._clients.append(client)
+        return client
 
     def close(self) -> None:
-        self._client.close()
+        with self._limit_lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
     def send(self, phone_number_id: str, token: str, to: str, message: dict) -> SendResult:
         try:
@@ -433,7 +449,7 @@ class ThreadedGraphSender:
                 self._sleep(wait)
             try:
                 result, retry_now, retry_after = _interpret(
-                    self._client.post(url, json=payload, headers=headers))
+                    self._client().post(url, json=payload, headers=headers))
             except httpx.HTTPError as exc:
                 result, retry_now, retry_after = _failure(exc)
             delay = None

@@ -134,6 +134,16 @@ def test_several_statuses_in_one_post_apply_in_order_and_failed_keeps_its_error(
     assert failed.status == "failed" and failed.error == "131047 Re-engagement message"
 
 
+def test_a_nul_in_a_failed_status_error_is_stored_cleaned(lane, client, bot, db):
+    wa, wamid = "5511976540008", f"wamid.nul.{time.time_ns()}"
+    mid = _outbound(db, bot.tenant_id, bot.instance_id, wa, wamid)
+    status = samples.status(wamid, "failed", wa, errors=[{"code": 1, "title": "bad\x00title"}])
+    assert post(client, bot, statuses=[status]).status_code == 200
+    db.expire_all()
+    row = db.get(Message, mid)
+    assert row.status == "failed" and row.error == "1 badtitle"
+
+
 def test_statuses_never_touch_another_instances_messages(lane, client, bot, db, graph_url,
                                                          unique):
     from tests.factories import make_instance, make_owner

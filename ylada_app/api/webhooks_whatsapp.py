@@ -136,8 +136,10 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
 
 
 def _status_changes(parsed) -> list[inbox.StatusChange]:
+    # Cleaned like every other text from the payload: a NUL in an error title must not make
+    # the database refuse the row (a 503 Meta would retry forever).
     return [inbox.StatusChange(inbox.clean_text(s.wamid, 160) or "", s.status, s.timestamp,
-                               _error_text(s.errors) if s.errors else None)
+                               inbox.clean_text(_error_text(s.errors), 300) if s.errors else None)
             for s in parsed.statuses]
 
 

@@ -64,15 +64,17 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     """Store new inbound messages (as pending) and apply statuses; returns the
     conversations that got new messages (to mark dirty)."""
     now = utcnow()
-    items = [i for i in items if clean_text(i.wamid, 160) and clean_text(i.wa_id, 32)]
+    # (wa_id as stored, cached conversation id or None, message) for the storable messages.
+    keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
+             if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, 32))]
     new_ids: list[tuple[str, int, int]] = []
     # The common POST — new messages of known contacts — is one statement: no transaction.
-    alone = not statuses and all(
-        known_conversation(instance.id, clean_text(i.wa_id, 32) or "?") for i in items)
+    alone = not statuses and all(conv_id for _, conv_id, _ in keyed)
     async with pg_connection(engine) as conn, \
             (contextlib.nullcontext() if alone else conn.transaction()):
-        rows = [inbound_row(instance, await _conversation_id(conn, instance, item, now, new_ids),
-                            item, now) for item in items]
+        rows = [inbound_row(instance, conv_id or await _conversation_id(
+                    conn, instance, wa_id, item, now, new_ids), item, now)
+                for wa_id, conv_id, item in keyed]
         touched: list[int] = []
         if rows:
             table = Message.__table__
@@ -93,16 +95,14 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     return list(dict.fromkeys(touched))
 
 
-async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, item: Inbound,
-                           now: datetime, new_ids: list[tuple[str, int, int]]) -> int:
+async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: str,
+                           item: Inbound, now: datetime,
+                           new_ids: list[tuple[str, int, int]]) -> int:
     """The contact's conversation, created with its contact on a first message (mirrors
     inbox.contact_and_conversation). Ids learnt here are cached after the commit."""
-    wa_id = clean_text(item.wa_id, 32) or "?"
-    conv_id = known_conversation(instance.id, wa_id)
-    if conv_id is None:
-        conv_id = next((c for w, _, c in new_ids if w == wa_id), None)
+    conv_id = next((c for w, _, c in new_ids if w == wa_id), None)
     if conv_id is not None:
-        return conv_id
+        return conv_id  # an earlier message of this POST created it
     name = (clean_text(item.contact_name, 120) or "")[:120]
     found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
     if found is None:

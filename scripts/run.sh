@@ -23,6 +23,10 @@ if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; the
   trap 'kill $STRIPE_PID 2>/dev/null || true' EXIT
   PAYMENTS="pagamentos de teste locais (nada é cobrado)"
 fi
+MAILS="SMTP (SMTP_URL)"
+if [ -z "${SMTP_URL:-}" ]; then
+  MAILS="nenhum sai desta máquina: leia em http://localhost:$PORT/dev/emails"
+fi
 cat <<BANNER
 
   ylada está subindo (first start compiles the frontend, ~30 s)
@@ -31,6 +35,7 @@ cat <<BANNER
 $(printf '%s\n' "$LOGINS" | sed 's/^/    /')
     Banco:          SQLite em .data/ylada.db (jobs em processo, sem Redis)
     Pagamentos:     $PAYMENTS
+    E-mails:        $MAILS
 
 BANNER
 reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"

@@ -140,3 +140,35 @@ def fake_openai(fake_openai_server, monkeypatch):
     yield fake_openai_server
     fake_openai_server.reset()
     reset_settings_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Login throttling counts in memory without Redis: every test starts from zero."""
+    from ylada_app.core import ratelimit
+
+    ratelimit.reset_memory()
+    yield
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what arrives."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, monkeypatch):
+    """SMTP_URL pointed at the loopback server, emptied for the test."""
+    from ylada_app.core.settings import reset_settings_cache
+
+    smtp_server.reset()
+    monkeypatch.setenv("SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("MAIL_FROM", "ylada <nao-responda@ylada.test>")
+    reset_settings_cache()
+    yield smtp_server
+    reset_settings_cache()

@@ -26,11 +26,12 @@ class Owner:
         return ctx
 
 
-def make_owner(db: Session, *, tenant_name: str = "Loja Teste", niche: str = "ecommerce") -> Owner:
+def make_owner(db: Session, *, tenant_name: str = "Loja Teste", niche: str = "ecommerce",
+               verified: bool = True) -> Owner:
     email = f"dono-{uuid.uuid4().hex[:10]}@exemplo.com.br"
     user, tenant = auth.signup(
         db, name="Dona Teste", email=email, password=PASSWORD, tenant_name=tenant_name,
-        niche=niche,
+        niche=niche, email_verified=verified,
     )
     token = auth.open_session(db, user)
     db.commit()

@@ -14,7 +14,7 @@ from tests.conftest import PG_ADMIN_URL, new_database_url, new_sqlite_url
 from ylada_app.cli import _alembic_config
 from ylada_app.core.db import normalize_url
 
-EXPECTED_TABLES = {"tenant", "user_account", "membership", "auth_session", "login_attempt",
+EXPECTED_TABLES = {"tenant", "user_account", "membership", "auth_session", "account_token",
                    "invitation", "instance", "plan", "subscription"}
 
 

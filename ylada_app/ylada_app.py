@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ylada_app.api import app as api_app
+from ylada_app.pages.account import AccountState, account_page
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
+from ylada_app.pages.admin_audit import AdminAuditState, admin_audit_page
 from ylada_app.pages.admin_dashboard import AdminDashState, admin_dashboard_page
 from ylada_app.pages.admin_templates import (
     AdminTemplateEditState,
@@ -19,6 +21,7 @@ from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
+from ylada_app.pages.dev_mailbox import MailboxState, mailbox_page
 from ylada_app.pages.flow_editor import FlowEditorState, flow_editor_page
 from ylada_app.pages.flows import FlowsState, flows_page
 from ylada_app.pages.index import IndexState, index_page
@@ -30,9 +33,11 @@ from ylada_app.pages.instances import (
     instances_page,
     new_instance_page,
 )
+from ylada_app.pages.invite import InviteState, invite_page
 from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
 from ylada_app.pages.marketplace_template import TemplateState, template_page
+from ylada_app.pages.password_reset import ForgotState, ResetState, forgot_page, reset_page
 from ylada_app.pages.plans import PlansState, plans_page
 from ylada_app.pages.revenue import RevenueState, revenue_page
 from ylada_app.pages.signup import SignupState, signup_page
@@ -40,6 +45,7 @@ from ylada_app.pages.simulator import SimulatorState, simulator_page
 from ylada_app.pages.team import TeamState, team_page
 from ylada_app.pages.tenants import NewTenantState, new_tenant_page
 from ylada_app.pages.usage import UsageState, usage_page
+from ylada_app.pages.verify_email import VerifyEmailState, verify_email_page
 
 app = rx.App(
     api_transformer=api_app,
@@ -50,6 +56,20 @@ app.add_page(index_page, route="/", title="ylada", on_load=IndexState.load)
 app.add_page(login_page, route="/login", title="Entrar · ylada", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title="Criar conta · ylada",
              on_load=SignupState.on_load)
+app.add_page(verify_email_page, route="/verify-email", title="Confirmar e-mail · ylada",
+             on_load=VerifyEmailState.load)
+app.add_page(forgot_page, route="/forgot", title="Esqueci minha senha · ylada",
+             on_load=ForgotState.load)
+app.add_page(reset_page, route="/reset-password", title="Nova senha · ylada",
+             on_load=ResetState.load)
+app.add_page(invite_page, route="/invite/[token]", title="Convite · ylada",
+             on_load=InviteState.load)
+app.add_page(account_page, route="/account", title="Minha conta · ylada",
+             on_load=AccountState.load)
+app.add_page(mailbox_page, route="/dev/emails", title="E-mails locais · ylada",
+             on_load=MailboxState.load)
+app.add_page(admin_audit_page, route="/admin/audit", title="Auditoria · ylada",
+             on_load=AdminAuditState.load)
 app.add_page(dashboard_page, route="/dashboard", title="Painel · ylada",
              on_load=DashboardState.load)
 app.add_page(instances_page, route="/instances", title="Instâncias · ylada",

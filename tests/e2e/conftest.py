@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import _TMP, new_database_url
+from tests.e2e import helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
@@ -53,7 +54,7 @@ def e2e_stripe():
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph, e2e_stripe, fake_openai_server):
+def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server):
     """Start the whole app once per session; yields its base URL."""
     from ylada_app.cli import migrate
 
@@ -71,13 +72,15 @@ def app_server(fake_graph, e2e_stripe, fake_openai_server):
         "AI_API_KEY": "sk-e2e-platform",
         "PUBLIC_BASE_URL": base,
         "REFLEX_API_URL": base,
-        "LOGIN_MAX_FAILURES": "50",
+        "SMTP_URL": smtp_server.url,
+        "MAIL_FROM": "ylada <nao-responda@ylada.test>",
         "STRIPE_SECRET_KEY": "sk_test_e2e",
         "STRIPE_WEBHOOK_SECRET": e2e_stripe.webhook_secret,
         "STRIPE_API_BASE": e2e_stripe.base_url,
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
+    helpers.MAILBOX = smtp_server
     subprocess.run([sys.executable, "-m", "ylada_app.cli", "seed", "--demo"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     log = open(_TMP / "e2e-app.log", "w")  # noqa: SIM115 - closed at teardown

@@ -8,9 +8,17 @@ import uuid
 from playwright.sync_api import Page, expect
 
 PASSWORD = "Senha-forte-123"
+# The SMTP server on loopback the e2e app sends through (set by tests/e2e/conftest.py).
+MAILBOX = None
+# A full page load (after the session cookie is set) lands on "/dashboard/".
+DASHBOARD = re.compile(r".*/dashboard/?(\?.*)?$")
+LOGIN = re.compile(r".*/login/?(\?.*)?$")
+ADMIN = re.compile(r".*/admin/?$")
 
 
-def signup(page: Page, base: str, *, tenant: str, name: str = "Maria Teste") -> str:
+def signup(page: Page, base: str, *, tenant: str, name: str = "Maria Teste",
+           verify: bool = True) -> str:
+    """Sign up through the form; with `verify`, follow the e-mailed link (which logs in)."""
     email = f"e2e-{uuid.uuid4().hex[:8]}@exemplo.com.br"
     page.goto(f"{base}/signup")
     page.fill("#field-name", name)
@@ -18,9 +26,18 @@ def signup(page: Page, base: str, *, tenant: str, name: str = "Maria Teste") -> 
     page.fill("#field-password", PASSWORD)
     page.fill("#field-tenant_name", tenant)
     page.click("#signup-submit")
-    page.wait_for_url("**/dashboard", timeout=30_000)
-    expect(page.locator("#dashboard-tenant")).to_have_text(tenant, timeout=15_000)
+    expect(page.locator("#check-email")).to_be_visible(timeout=30_000)
+    expect(page.locator("#sent-to")).to_have_text(email)
+    if verify:
+        page.goto(mail_link(email, "Confirme"))
+        page.wait_for_url(DASHBOARD, timeout=30_000)
+        expect(page.locator("#dashboard-tenant")).to_have_text(tenant, timeout=15_000)
     return email
+
+
+def mail_link(email: str, subject: str, count: int = 1) -> str:
+    assert MAILBOX is not None, "the e2e app's SMTP server is not running"
+    return MAILBOX.wait_for(email, subject=subject, count=count).links()[0]
 
 
 def login(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
@@ -28,12 +45,12 @@ def login(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.fill("#field-email", email)
     page.fill("#field-password", password)
     page.click("#login-submit")
-    page.wait_for_url("**/dashboard", timeout=30_000)
+    page.wait_for_url(DASHBOARD, timeout=30_000)
 
 
 def logout(page: Page) -> None:
     page.click("#logout")
-    page.wait_for_url("**/login", timeout=15_000)
+    page.wait_for_url(LOGIN, timeout=15_000)
 
 
 def create_instance(page: Page, base: str, name: str, channel: str = "simulator") -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import create_instance, signup
+from tests.e2e.helpers import ADMIN, create_instance, signup
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -117,7 +117,7 @@ def test_admin_dashboard(page: Page, app_server, shot):
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")
-    page.wait_for_url("**/admin", timeout=30_000)
+    page.wait_for_url(ADMIN, timeout=30_000)
     page.goto(f"{app_server}/admin/dashboard")
     expect(page.locator("#dash-tenants")).not_to_have_text("", timeout=20_000)
     expect(page.locator("#dash-mrr")).to_contain_text("R$")

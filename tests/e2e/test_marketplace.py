@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import ADMIN, LOGIN, login
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -120,7 +120,7 @@ def _admin_login(page: Page, base: str) -> None:
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")
-    page.wait_for_url("**/admin", timeout=30_000)
+    page.wait_for_url(ADMIN, timeout=30_000)
 
 
 def test_admin_lists_templates_with_stats_and_opens_the_editor(page: Page, app_server, shot):
@@ -158,7 +158,7 @@ def test_admin_publishes_a_new_version_and_the_tenant_upgrades(page: Page, app_s
     expect(page.get_by_text("v2 · ")).to_be_visible(timeout=20_000)
     shot("admin-template-published")
     page.click("#logout")
-    page.wait_for_url("**/login")
+    page.wait_for_url(LOGIN)
     login(page, app_server, DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(f"{app_server}/marketplace")
     install = page.locator(".install-row", has_text="Delivery")

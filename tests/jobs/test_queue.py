@@ -24,7 +24,8 @@ def _connected_instance(db, graph):
     graph.add_number("77001234", TOKEN)
     owner = make_owner(db)
     inst = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
-    instances.connect_whatsapp(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+    instances.connect_whatsapp(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                               instance_id=inst.id,
                                phone_number_id="77001234", waba_id=None, access_token=TOKEN,
                                app_secret="ab" * 16, check=check_phone_number)
     db.commit()

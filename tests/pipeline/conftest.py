@@ -39,7 +39,8 @@ def bot(db, graph_url, unique) -> Bot:
     graph_url.add_number(pnid, TOKEN)
     owner = make_owner(db)
     inst = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
-    instances.connect_whatsapp(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+    instances.connect_whatsapp(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                               instance_id=inst.id,
                                phone_number_id=pnid, waba_id=None, access_token=TOKEN,
                                app_secret=SECRET, check=check_phone_number)
     flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name="Menu",

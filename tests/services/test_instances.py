@@ -52,7 +52,8 @@ def test_rename_disable_enable(db):
 def _connect(db, owner, inst, **overrides):
     data = {"phone_number_id": "1098765432", "waba_id": "2001002003", "access_token": TOKEN,
             "app_secret": SECRET, **overrides}
-    return instances.connect_whatsapp(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+    return instances.connect_whatsapp(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                                      instance_id=inst.id,
                                       check=check_phone_number, **data)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from tests.factories import make_instance, make_owner
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
-from ylada_app.services import auth, instances, tenants
+from ylada_app.services import auth, instances
+from ylada_app.services import team as tenants
 from ylada_app.services.errors import Forbidden, NotFound
 
 
@@ -36,8 +37,8 @@ def test_other_tenants_instance_is_not_found_for_every_operation(db, two_tenants
         "disable": lambda: instances.set_instance_enabled(db, tenant_id=b.tenant_id,
                                                           instance_id=inst_a.id, enabled=False),
         "connect": lambda: instances.connect_whatsapp(
-            db, tenant_id=b.tenant_id, instance_id=inst_a.id, phone_number_id="123456",
-            waba_id=None, access_token="EAAG" + "c" * 40,
+            db, tenant_id=b.tenant_id, user_id=b.user_id, instance_id=inst_a.id,
+            phone_number_id="123456", waba_id=None, access_token="EAAG" + "c" * 40,
             app_secret="0123456789abcdef0123456789abcdef", check=check_phone_number),
         "select": lambda: auth.select_instance(db, token=b.token, tenant_id=b.tenant_id,
                                                instance_id=inst_a.id),

@@ -10,6 +10,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import select
 
@@ -21,10 +22,14 @@ from ylada_app.pages.instances import InstanceDetailState
 from ylada_app.pages.team import TeamState
 
 
-def _state(cls, token: str):
+def _state(cls, token: str, *, client_ip: str = "127.0.0.1"):
+    """A page state as a socket whose handshake carried the session cookie would have it."""
     root = State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split(".")[1:])
-    state.token = token
+    state.router = RouterData.from_router_data({
+        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={token}"},
+        "ip": client_ip, "pathname": "/",
+    })
     return state
 
 
@@ -92,3 +97,31 @@ def test_logged_out_state_cannot_act(db, setup):
     state = _state(TeamState, "forged-token")
     out = _run(TeamState.invite, state, {"email": "x@exemplo.com.br", "role": "owner"})
     assert out and "login" in str(out[0])
+
+
+def test_the_session_token_never_reaches_the_browser(db, setup):
+    """The state reads the HttpOnly cookie from the socket's headers; nothing it sends to the
+    page (its whole serialised state, router data included) carries the token."""
+    from reflex_base.utils.format import json_dumps  # how Reflex serialises for the wire
+
+    from ylada_app.state.session import SessionState
+
+    a, b, inst_a = setup
+    state = _state(DashboardState, a.token)
+    _run(DashboardState.load, state)
+    assert state.tenant_name == "Empresa A"  # the cookie header was read …
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    sent = json_dumps(root.dict())
+    assert "rx_router_headers" in sent  # the headers are serialised for the page …
+    assert a.token not in sent and "ylada_session" not in sent  # … without the cookie
+    assert "token" not in SessionState.get_fields()
+
+
+def test_a_state_without_the_cookie_is_logged_out_whatever_it_was_before(db, setup):
+    a, b, inst_a = setup
+    state = _state(DashboardState, "")
+    out = _run(DashboardState.load, state)
+    assert "login" in str(out)
+    assert not state.authed and state.tenant_name == ""

@@ -11,12 +11,12 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
+from ylada_app.api.auth_session import SESSION_COOKIE
 from ylada_app.core.db import session_scope
 from ylada_app.services import analytics_export, auth
 from ylada_app.services.errors import ServiceError
 
 router = APIRouter()
-SESSION_COOKIE = "ylada_session"
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

@@ -92,17 +92,25 @@ def sidebar() -> rx.Component:
             rx.cond(SessionState.is_admin, rx.fragment(
                 _nav_item("chart-pie", "nav.admin_dashboard", "/admin/dashboard"),
                 _nav_item("shield", "nav.admin", "/admin",
-                          not_under=("/admin/templates", "/admin/dashboard")),
+                          not_under=("/admin/templates", "/admin/dashboard", "/admin/audit")),
                 _nav_item("layout-template", "nav.admin_templates", "/admin/templates"),
                 _nav_item("chart-line", "nav.admin_billing", "/revenue"),
+                _nav_item("scroll-text", "nav.admin_audit", "/admin/audit"),
             )),
             spacing="1",
             width="100%",
         ),
         rx.spacer(),
         rx.vstack(
-            rx.text(SessionState.user_name, size="2", weight="medium"),
-            rx.text(SessionState.user_email, size="1", color_scheme="gray"),
+            rx.link(
+                rx.vstack(
+                    rx.text(SessionState.user_name, size="2", weight="medium"),
+                    rx.text(SessionState.user_email, size="1", color_scheme="gray"),
+                    spacing="0",
+                ),
+                href="/account", underline="none", color=rx.color("gray", 12), id="nav-account",
+                title=t("nav.account"),
+            ),
             rx.hstack(
                 rx.button(
                     rx.icon("languages", size=14), t("nav.language"), variant="soft",
@@ -155,9 +163,26 @@ def billing_banner() -> rx.Component:
     )
 
 
+def verify_banner() -> rx.Component:
+    """Until the e-mail is confirmed: what is locked, and a way to get the link again."""
+    return rx.cond(
+        ~SessionState.email_verified,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail-warning", size=16)),
+            rx.callout.text(
+                t("verify.banner"), " ",
+                rx.link(t("verify.resend"), on_click=SessionState.resend_verification,
+                        weight="bold", id="resend-verification", cursor="pointer"),
+            ),
+            color_scheme="amber", variant="surface", margin_bottom="20px", id="verify-banner",
+        ),
+    )
+
+
 def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Component:
     """A protected page: nothing of it renders until the session check has passed."""
     body = rx.box(
+        rx.cond(SessionState.authed, verify_banner()),
         rx.cond(SessionState.authed, billing_banner()),
         rx.cond(ready if ready is not None else SessionState.authed, rx.fragment(*content),
                 loading_block()),

@@ -24,8 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.password_common": ("Esta senha é muito comum. Escolha outra.", "This password is too common. Choose another."),
     "error.login_invalid": ("E-mail ou senha incorretos.", "Wrong e-mail or password."),
     "error.login_rate_limited": (
-        "Muitas tentativas. Aguarde {minutes} minutos e tente de novo.",
-        "Too many attempts. Wait {minutes} minutes and try again.",
+        "Muitas tentativas daqui. Aguarde {seconds} segundos e tente de novo.",
+        "Too many attempts from here. Wait {seconds} seconds and try again.",
     ),
     "error.niche_invalid": ("Escolha um segmento da lista.", "Choose a niche from the list."),
     "error.not_found": ("Não encontrado.", "Not found."),

@@ -127,12 +127,12 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "team.invite": ("Convidar", "Invite"),
     "team.invite_title": ("Convidar pessoa", "Invite someone"),
     "team.invite_help": (
-        "Quem já tem conta entra na hora; quem não tem entra ao se cadastrar com este e-mail.",
-        "Existing accounts join at once; others join when they sign up with this e-mail.",
+        "Enviamos um link para o e-mail; a pessoa entra na empresa ao abrir o link (vale por 7 dias).",
+        "We e-mail a link; the person joins the business by opening it (valid for 7 days).",
     ),
     "team.role": ("Papel", "Role"),
     "team.pending": ("Convite pendente", "Pending invitation"),
-    "team.invited": ("Convite registrado para {email}.", "Invitation recorded for {email}."),
+    "team.invited": ("Convite enviado para {email}.", "Invitation sent to {email}."),
     "team.owner_only": ("Somente o proprietário pode convidar pessoas.", "Only the owner can invite people."),
     # blocked
     "blocked.title": ("Acesso suspenso", "Access suspended"),

@@ -37,9 +37,29 @@ class Settings(BaseSettings):
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0
     public_base_url: str = "http://localhost:3000"
+    # Sessions: absolute lifetime and idle timeout.
     session_days: int = 30
-    login_max_failures: int = 5
-    login_window_minutes: int = 15
+    session_idle_days: int = 7
+    # Login throttling (`limits` notation; several windows give growing delays). Failures per
+    # (account, address) and per address refuse further tries from there for a while; the
+    # account ceiling (all addresses) only slows new devices and tells the owner by e-mail.
+    # A known device has its own budget and is never refused for other people's failures.
+    login_limit_pair: str = "5/minute;10/15 minutes;30/day"
+    login_limit_ip: str = "30/minute;100/hour;500/day"
+    login_limit_device: str = "10/15 minutes;50/day"
+    login_account_ceiling: int = 20  # failures in 15 minutes, all addresses together
+    # Links sent by e-mail.
+    verify_email_hours: int = 48
+    reset_password_minutes: int = 60
+    invite_days: int = 7
+    # E-mail. Without SMTP_URL nothing leaves the machine: mails are kept for the local
+    # mailbox page (/dev/emails) and printed to the log. smtp://user:pass@host:587
+    # (STARTTLS when the server offers it) or smtps://…:465.
+    smtp_url: str = ""
+    mail_from: str = "ylada <nao-responda@ylada.com.br>"
+    smtp_timeout_s: float = 15.0
+    # Platform admins must use two-factor authentication (default: in production).
+    require_admin_2fa: bool | None = None
     sql_echo: bool = False
     # Billing. Without a Stripe key the billing page shows plans but cannot take payments.
     stripe_secret_key: str = ""
@@ -72,6 +92,15 @@ class Settings(BaseSettings):
         elif len(self.secret_key) < 32:
             raise SettingsError("SECRET_KEY must have at least 32 characters.")
         return self
+
+    @property
+    def admin_2fa_required(self) -> bool:
+        return self.is_production if self.require_admin_2fa is None else self.require_admin_2fa
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry `Secure` whenever the app is served over https."""
+        return self.public_base_url.lower().startswith("https://")
 
     @property
     def is_production(self) -> bool:

@@ -2,9 +2,10 @@
 
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
-fires due delay timers, (once a minute) settles trials that ended, and keeps the analytics
-rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and
-delivery are idempotent under the conversation lock, so a duplicate job finds nothing to do.
+fires due delay timers, re-queues e-mails due for a (re)try, (once a minute) settles trials
+that ended, (once an hour) purges expired sessions and tokens, and keeps the analytics
+rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and delivery are
+idempotent under the conversation lock, so a duplicate job finds nothing to do.
 """
 
 from __future__ import annotations
@@ -44,6 +45,23 @@ def settle_billing() -> int:
         return settle_trials(session)
 
 
+_PURGE_EVERY_S = 3600.0
+_last_purge = [0.0]
+
+
+def purge_auth() -> int:
+    """Sessions past their lifetime and spent login/e-mail tokens go (at most once an hour)."""
+    import time
+
+    from ylada_app.services.auth import purge_expired
+
+    if time.monotonic() - _last_purge[0] < _PURGE_EVERY_S:
+        return 0
+    _last_purge[0] = time.monotonic()
+    with session_scope() as session:
+        return purge_expired(session)
+
+
 def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     cutoff = utcnow() - timedelta(seconds=stale_s)
     with session_scope() as session:
@@ -76,6 +94,15 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     for tid in timers:
         enqueue_coalesced(f"timer:{tid}", TIMER_JOB, tid)
     try:
+        mails = _requeue_emails()
+    except Exception:  # e-mail bookkeeping must never stop the message sweeper
+        log.exception("re-queueing e-mails failed")
+        mails = 0
+    try:
+        purge_auth()
+    except Exception:  # housekeeping must never stop the message sweeper
+        log.exception("purging expired sessions failed")
+    try:
         settled = settle_billing()
     except Exception:  # never let billing bookkeeping stop the message sweeper
         log.exception("settling trials failed")
@@ -87,7 +114,18 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # analytics must never stop the message sweeper
         log.exception("analytics rollup failed")
     return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers),
-            "trials": settled}
+            "trials": settled, "emails": mails}
+
+
+def _requeue_emails() -> int:
+    """E-mails whose retry time came, or whose send job was lost, get a job again."""
+    from ylada_app.services import emails
+
+    with session_scope() as session:
+        due = emails.due_for_sending(session)
+    for email_id in due:
+        enqueue_coalesced(f"email:{email_id}", emails.SEND_JOB, email_id)
+    return len(due)
 
 
 def run_forever(interval_s: float = 2.0, stop: threading.Event | None = None) -> None:

@@ -8,7 +8,15 @@ from ylada_app.models.analytics import (
     AnalyticsRollup,
     PlatformDaily,
 )
-from ylada_app.models.auth import AuthSession, Invitation, LoginAttempt
+from ylada_app.models.auth import (
+    AccountToken,
+    AuditLog,
+    AuthSession,
+    EmailMessage,
+    Invitation,
+    KnownDevice,
+    RecoveryCode,
+)
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
 from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
@@ -51,7 +59,11 @@ __all__ = [
     "AuthSession",
     "Instance",
     "Invitation",
-    "LoginAttempt",
+    "AccountToken",
+    "AuditLog",
+    "EmailMessage",
+    "KnownDevice",
+    "RecoveryCode",
     "Membership",
     "Plan",
     "Subscription",

@@ -1,16 +1,19 @@
-"""Login sessions, login attempts (rate limiting) and tenant invitations."""
+"""Login sessions, known devices, one-time account tokens, two-factor recovery codes,
+tenant invitations, the e-mail outbox and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
 
 
 class AuthSession(SQLModel, table=True):
-    """A browser login. Only the SHA-256 of the token is stored."""
+    """A browser login. Only the SHA-256 of the token is stored; the token itself lives in an
+    HttpOnly cookie set by `POST /auth/session`."""
 
     __tablename__ = "auth_session"
 
@@ -23,22 +26,60 @@ class AuthSession(SQLModel, table=True):
     )
     current_instance_id: int | None = Field(default=None)
     created_at: datetime = time_field(default_now=True)
+    # Absolute lifetime: created_at + SESSION_DAYS. Idle timeout: last_seen_at + idle days.
     expires_at: datetime = time_field()
+    last_seen_at: datetime = time_field(default_now=True)
+    user_agent: str = Field(default="", max_length=300)
+    client_ip: str = Field(default="", max_length=64)
 
 
-class LoginAttempt(SQLModel, table=True):
-    """Failed logins per e-mail and per client address, for rate limiting."""
+class KnownDevice(SQLModel, table=True):
+    """A browser (its `ylada_device` cookie, hashed) that logged in to an account before:
+    other people's failed attempts never refuse a correct password from it."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "known_device"
+    __table_args__ = (UniqueConstraint("user_id", "device_hash", name="uq_known_device"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)
-    client_ip: str = Field(default="", max_length=64, index=True)
-    created_at: datetime = time_field(default_now=True, index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    device_hash: str = Field(max_length=64)
+    created_at: datetime = time_field(default_now=True)
+    last_login_at: datetime = time_field(default_now=True)
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use, expiring secret: an e-mail link (verify the address, reset the password)
+    or a login grant the browser exchanges for its session cookie. Only the SHA-256 is
+    stored; `used_at` makes it single-use."""
+
+    __tablename__ = "account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=20)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = time_field(default_now=True)
+    expires_at: datetime = time_field()
+    used_at: datetime | None = time_field(nullable=True)
+    # Where a login grant lands ("/dashboard"); the tenant to open.
+    next_path: str = Field(default="", max_length=200)
+    tenant_id: int | None = Field(default=None)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A two-factor recovery code (hashed), usable once instead of an authenticator code."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = time_field(nullable=True)
 
 
 class Invitation(SQLModel, table=True):
-    """An owner invited an e-mail to a tenant; accepted when that e-mail signs up or logs in."""
+    """An owner invited an e-mail address to a tenant. Accepted only through the link sent to
+    that address (token hashed, expiring, single use, revocable)."""
 
     __tablename__ = "invitation"
 
@@ -51,3 +92,46 @@ class Invitation(SQLModel, table=True):
     )
     created_at: datetime = time_field(default_now=True)
     accepted_at: datetime | None = time_field(nullable=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    expires_at: datetime | None = time_field(nullable=True)
+    revoked_at: datetime | None = time_field(nullable=True)
+    sent_at: datetime | None = time_field(nullable=True)
+
+
+class EmailMessage(SQLModel, table=True):
+    """An e-mail written in the transaction of the change it tells about, then sent by a job
+    (retried with backoff). Without SMTP it is kept as `caught` for the local mailbox."""
+
+    __tablename__ = "email_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_email: str = Field(max_length=254, index=True)
+    kind: str = Field(max_length=40)
+    subject: str = Field(max_length=200)
+    text_body: str
+    html_body: str
+    # queued → sending → sent | failed (gave up) | caught (no SMTP configured)
+    status: str = Field(default="queued", max_length=12, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = time_field(default_now=True)
+    last_error: str = Field(default="", max_length=500)
+    user_id: int | None = Field(default=None, index=True)
+    tenant_id: int | None = Field(default=None, index=True)
+    created_at: datetime = time_field(default_now=True, index=True)
+    sent_at: datetime | None = time_field(nullable=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, from where: security events and platform-admin actions."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_user_id: int | None = Field(default=None, index=True)
+    actor_email: str = Field(default="", max_length=254)
+    tenant_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=60, index=True)
+    target: str = Field(default="", max_length=200)
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    client_ip: str = Field(default="", max_length=64)
+    created_at: datetime = time_field(default_now=True, index=True)

@@ -48,6 +48,12 @@ class User(SQLModel, table=True):
     is_platform_admin: bool = Field(default=False)
     locale: str = Field(default="pt-BR", max_length=10)
     created_at: datetime = time_field(default_now=True)
+    # Until the address is confirmed the account explores with the simulator only.
+    email_verified_at: datetime | None = time_field(nullable=True)
+    # Two-factor (TOTP): the secret encrypted at rest; enabled once a code confirmed it.
+    totp_secret_enc: str | None = Field(default=None, max_length=300)
+    totp_enabled_at: datetime | None = time_field(nullable=True)
+    password_changed_at: datetime | None = time_field(nullable=True)
 
 
 class Membership(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ylada_app.components.badges import status_badge
+from ylada_app.components.confirm import confirm_button
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
@@ -80,6 +81,7 @@ class AdminTenantState(SessionState):
     missing: bool = False
     loaded: bool = False
     errors: dict[str, str] = {}
+    reason: str = ""
 
     def _tenant_key(self) -> str:
         return path_segment(self.router.url.path, 2)
@@ -108,17 +110,23 @@ class AdminTenantState(SessionState):
         self.loaded = True
 
     @rx.event
-    async def set_status(self, form: dict):
+    def set_reason(self, value: str):
+        self.reason = value[:300]
+
+    @rx.event
+    async def set_status(self, status: str):
+        """Called from the confirmation dialog (suspending or reactivating)."""
         ctx, redirect = await self._guard(admin=True)
         if redirect:
             return redirect
         try:
             await call(admin.set_tenant_status, actor=ctx, tenant_id=self._tenant_key(),
-                       status=form.get("status") or "", reason=form.get("reason") or "")
+                       status=status, reason=self.reason if status == "suspended" else "")
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             return
         self.errors = {}
+        self.reason = ""
         await self._refresh(ctx)
         return rx.toast.success(self._t("admin.status_changed"))
 
@@ -183,30 +191,35 @@ def _info(label_key: str, value) -> rx.Component:
 
 def admin_tenant_page() -> rx.Component:
     s = AdminTenantState
-    status_form = rx.form(
-        rx.vstack(
-            rx.cond(
-                s.tenant["status"] == "suspended",
-                rx.fragment(
-                    rx.el.input(type="hidden", name="status", value="active"),
-                    rx.button(t("admin.reactivate"), type="submit", size="3",
-                              color_scheme="green", id="reactivate-tenant"),
-                ),
-                rx.fragment(
-                    rx.el.input(type="hidden", name="status", value="suspended"),
-                    rx.text(t("admin.reason"), size="2", weight="medium"),
-                    rx.text_area(name="reason", max_length=300, width="100%", id="field-reason"),
-                    rx.button(t("admin.suspend"), type="submit", size="3", color_scheme="red",
+    status_form = rx.vstack(
+        rx.cond(
+            s.tenant["status"] == "suspended",
+            confirm_button(
+                rx.button(t("admin.reactivate"), size="3", color_scheme="green",
+                          id="reactivate-tenant"),
+                title_key="admin.confirm_reactivate_title",
+                body=rx.text(t("admin.confirm_reactivate_body"), " ",
+                             rx.text.strong(s.tenant["name"]), "."),
+                confirm_key="admin.reactivate", color_scheme="green",
+                on_confirm=s.set_status("active"), confirm_id="confirm-reactivate"),
+            rx.fragment(
+                rx.text(t("admin.reason"), size="2", weight="medium"),
+                rx.text_area(value=s.reason, on_change=s.set_reason, max_length=300,
+                             width="100%", id="field-reason"),
+                confirm_button(
+                    rx.button(t("admin.suspend"), size="3", color_scheme="red",
                               id="suspend-tenant"),
-                ),
+                    title_key="admin.confirm_suspend_title",
+                    body=rx.text(t("admin.confirm_suspend_body"), " ",
+                                 rx.text.strong(s.tenant["name"]), "."),
+                    confirm_key="admin.suspend", on_confirm=s.set_status("suspended"),
+                    confirm_id="confirm-suspend"),
             ),
-            rx.cond(s.errors.contains("reason"),
-                    rx.text(s.errors["reason"], color_scheme="red", size="1")),
-            spacing="2",
-            width="100%",
         ),
-        on_submit=s.set_status,
-        key=s.tenant["status"],
+        rx.cond(s.errors.contains("reason"),
+                rx.text(s.errors["reason"], color_scheme="red", size="1")),
+        spacing="2",
+        width="100%",
     )
     return app_shell(
         rx.cond(

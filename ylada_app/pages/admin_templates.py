@@ -8,6 +8,7 @@ import json
 
 import reflex as rx
 
+from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import field_error, form_error, text_field
 from ylada_app.components.layout import app_shell, card, not_found_block, page_header
 from ylada_app.components.texts import t
@@ -79,8 +80,15 @@ def _row(r: rx.Var) -> rx.Component:
             rx.link(rx.button(t("adm_tpl.edit"), size="1", variant="outline"),
                     href="/admin/templates/" + r["id"]),
             rx.cond(r["active"] == "1",
-                    rx.button(t("adm_tpl.deactivate"), size="1", variant="soft",
-                              color_scheme="gray", on_click=s.set_active(r["id"], False)),
+                    confirm_button(
+                        rx.button(t("adm_tpl.deactivate"), size="1", variant="soft",
+                                  color_scheme="gray", class_name="deactivate-template"),
+                        title_key="adm_tpl.confirm_deactivate_title",
+                        body=rx.text(rx.text.strong(r["name"]), " ",
+                                     t("adm_tpl.confirm_deactivate_body")),
+                        confirm_key="adm_tpl.deactivate",
+                        on_confirm=s.set_active(r["id"], False),
+                        confirm_id="confirm-deactivate"),
                     rx.button(t("adm_tpl.activate"), size="1", variant="soft",
                               on_click=s.set_active(r["id"], True))),
             spacing="2")),

@@ -71,6 +71,7 @@ class ConnectState(SessionState):
             inst = await call(
                 instances.connect_whatsapp,
                 tenant_id=ctx.tenant_id,
+                user_id=ctx.user_id,
                 instance_id=self._instance_key(),
                 phone_number_id=form.get("phone_number_id"),
                 waba_id=form.get("waba_id"),

@@ -63,7 +63,8 @@ class DashboardState(SessionState):
         if redirect:
             return redirect
         try:
-            await call(auth.select_instance, token=self.token, tenant_id=ctx.tenant_id,
+            await call(auth.select_instance, token=self._session_token(),
+                       tenant_id=ctx.tenant_id,
                        instance_id=int(instance_key))
         except (ServiceError, ValueError):
             return rx.toast.error(self._t("error.not_found"))

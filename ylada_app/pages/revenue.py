@@ -52,6 +52,9 @@ class RevenueState(SessionState):
     editing: dict[str, str] = {}
     errors: dict[str, str] = {}
     loaded: bool = False
+    # A plan edit is confirmed before it is saved: what changes, old → new.
+    pending_changes: list[dict[str, str]] = []
+    _pending_form: dict = {}
 
     async def _refresh(self, ctx) -> None:
         data = await call(_page_data, actor=ctx)
@@ -78,15 +81,54 @@ class RevenueState(SessionState):
     @rx.event
     def close(self, _open: bool = False):
         self.editing, self.errors = {}, {}
+        self.pending_changes, self._pending_form = [], {}
 
     @rx.event
-    async def save(self, form: dict):
+    def review(self, form: dict):
+        """First step of saving: check the values, list what would change, ask to confirm."""
+        data = {**form, "premium_templates": bool(form.get("premium_templates")),
+                "is_active": bool(form.get("is_active"))}
+        try:
+            billing_admin.check_plan_data(data)
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.errors = {}
+        changes = []
+        for key in ("name", "price", "interval", *PLAN_FIELDS, "stripe_price_id",
+                    "premium_templates", "is_active"):
+            old = self.editing.get(key, "")
+            new = str(form.get(key) or "").strip()
+            if key in ("premium_templates", "is_active"):
+                old, new = ("1" if old else ""), ("1" if new else "")
+            if old != new:
+                changes.append({"field": key, "old": self._shown(key, old),
+                                "new": self._shown(key, new)})
+        if not changes:
+            self.close()
+            return rx.toast.info(self._t("revenue.no_changes"))
+        self.pending_changes, self._pending_form = changes, dict(form)
+        return None
+
+    def _shown(self, key: str, value: str) -> str:
+        if key in ("premium_templates", "is_active"):
+            return self._t("common.yes") if value else self._t("common.no")
+        return value or "—"
+
+    @rx.event
+    def back_to_form(self):
+        self.pending_changes, self._pending_form = [], {}
+
+    @rx.event
+    async def save(self):
         ctx, redirect = await self._guard(admin=True)
         if redirect:
             return redirect
+        form = self._pending_form
         data = dict(form)
         data["premium_templates"] = bool(form.get("premium_templates"))
         data["is_active"] = bool(form.get("is_active"))
+        self.pending_changes, self._pending_form = [], {}
         try:
             await call(billing_admin.update_plan, actor=ctx,
                        plan_id=self.editing.get("id", ""), data=data)
@@ -113,6 +155,26 @@ def _num_input(label_key: str, name: str) -> rx.Component:
         rx.input(name=name, default_value=RevenueState.editing[name], id=f"field-{name}",
                  width="100%"),
         field_error(RevenueState.errors, name), spacing="1", width="100%")
+
+
+def _confirm_changes() -> rx.Component:
+    return rx.vstack(
+        rx.text(t("revenue.confirm_help"), size="2"),
+        rx.table.root(
+            rx.table.body(rx.foreach(RevenueState.pending_changes, lambda c: rx.table.row(
+                rx.table.cell(SessionState.tr["field." + c["field"]], weight="medium"),
+                rx.table.cell(c["old"]), rx.table.cell("→"),
+                rx.table.cell(c["new"], weight="bold")))),
+            width="100%", id="plan-changes",
+        ),
+        rx.hstack(
+            rx.button(t("common.back"), variant="soft", color_scheme="gray",
+                      on_click=RevenueState.back_to_form),
+            rx.button(t("revenue.confirm_save"), color_scheme="red", on_click=RevenueState.save,
+                      id="confirm-plan"),
+            justify="end", width="100%"),
+        spacing="3", width="100%",
+    )
 
 
 def _edit_dialog() -> rx.Component:
@@ -148,8 +210,10 @@ def _edit_dialog() -> rx.Component:
                         rx.button(t("common.save"), type="submit", id="save-plan"),
                         justify="end", width="100%"),
                     spacing="3", width="100%"),
-                on_submit=RevenueState.save, reset_on_submit=False,
+                on_submit=RevenueState.review, reset_on_submit=False,
+                display=rx.cond(RevenueState.pending_changes.length() > 0, "none", "block"),
             ),
+            rx.cond(RevenueState.pending_changes.length() > 0, _confirm_changes()),
             max_width="560px",
         ),
         open=RevenueState.editing.contains("id"),

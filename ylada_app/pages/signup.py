@@ -1,4 +1,8 @@
-"""/signup: creates a user and their first tenant (as owner) on a trial."""
+"""/signup: creates a user and their first tenant (as owner) on a trial.
+
+The answer never tells whether the address already has an account: both cases say "check
+your e-mail" (services/accounts.register); the account is confirmed from the link.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from ylada_app.components.forms import form_error, select_field, submit_button, 
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.models.tenant import NICHES
-from ylada_app.services import auth
+from ylada_app.services import accounts, emails
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -16,45 +20,68 @@ from ylada_app.state.session import SessionState
 NICHE_OPTIONS = [(n, f"niche.{n}") for n in NICHES]
 
 
-def _signup_and_login(session, **form):
-    user, _tenant = auth.signup(session, **form)
-    return auth.open_session(session, user)
-
-
 class SignupState(SessionState):
     errors: dict[str, str] = {}
     busy: bool = False
+    sent_to: str = ""
+    local_mailbox: bool = False
 
     @rx.event
     async def on_load(self):
         self.errors = {}
+        self.sent_to = ""
+        self.local_mailbox = emails.local_mailbox_enabled()
         self._sync_lang()
 
     @rx.event
     async def submit(self, form: dict):
         self.busy = True
         yield
+        email = (form.get("email") or "").strip()
         try:
-            token = await call(
-                _signup_and_login,
+            await call(
+                accounts.register,
                 name=form.get("name"),
-                email=form.get("email"),
+                email=email,
                 password=form.get("password"),
                 tenant_name=form.get("tenant_name"),
                 niche=form.get("niche") or "outro",
+                lang=self.lang,
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             self.busy = False
             return
-        self.token = token
         self.errors = {}
         self.busy = False
-        yield rx.redirect("/dashboard")
+        self.sent_to = email[:254]
+
+
+def check_your_email(sent_to: rx.Var, local_mailbox: rx.Var) -> rx.Component:
+    """The same answer whether or not the address already had an account."""
+    return rx.vstack(
+        rx.center(rx.icon("mail-check", size=36, color=rx.color("jade", 10)), width="100%"),
+        rx.heading(t("signup.check_title"), size="6", text_align="center", width="100%"),
+        rx.text(t("signup.check_body_1"), " ", rx.text.strong(sent_to, id="sent-to"), ". ",
+                t("signup.check_body_2"), size="3"),
+        rx.text(t("signup.check_spam"), size="2", color_scheme="gray"),
+        rx.cond(local_mailbox, rx.callout.root(
+            rx.callout.icon(rx.icon("inbox", size=16)),
+            rx.callout.text(t("mailbox.local_hint"), " ",
+                            rx.link(t("mailbox.open"), href="/dev/emails", weight="bold",
+                                    id="open-mailbox")),
+            color_scheme="amber", variant="surface", width="100%")),
+        rx.link(t("signup.login_link"), href="/login", size="2"),
+        spacing="4",
+        width="100%",
+        id="check-email",
+    )
 
 
 def signup_page() -> rx.Component:
-    return public_shell(
+    return public_shell(rx.cond(
+        SignupState.sent_to != "",
+        check_your_email(SignupState.sent_to, SignupState.local_mailbox),
         rx.form(
             rx.vstack(
                 rx.heading(t("signup.title"), size="6"),
@@ -82,5 +109,5 @@ def signup_page() -> rx.Component:
             ),
             on_submit=SignupState.submit,
             width="100%",
-        )
-    )
+        ),
+    ))

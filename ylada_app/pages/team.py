@@ -1,13 +1,15 @@
-"""/team: members of the current tenant; the owner invites people."""
+"""/team: members of the current tenant; the owner invites people by e-mail and manages the
+pending invitations (re-send with a new link, revoke)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import form_error, submit_button, text_field
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.services import tenants
+from ylada_app.services import team
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -16,8 +18,9 @@ from ylada_app.state.session import SessionState
 def _member_rows(session, *, tenant_id: int) -> list[dict[str, str]]:
     return [
         {"name": m.name or "—", "email": m.email, "role": m.role,
-         "pending": "1" if m.pending else ""}
-        for m in tenants.list_members(session, tenant_id=tenant_id)
+         "pending": "1" if m.pending else "", "expired": "1" if m.expired else "",
+         "invitation": str(m.invitation_id or "")}
+        for m in team.list_members(session, tenant_id=tenant_id)
     ]
 
 
@@ -50,8 +53,9 @@ class TeamState(SessionState):
         yield
         try:
             row = await call(
-                tenants.invite_member, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
+                team.invite_member, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
                 email=form.get("email"), role=form.get("role") or "member",
+                client_ip=self._client_ip(),
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
@@ -63,16 +67,56 @@ class TeamState(SessionState):
         self.form_key += 1
         yield rx.toast.success(self._t("team.invited", email=row.email))
 
+    async def _invitation_action(self, fn, invitation_id: str, done_key: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(fn, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
+                       invitation_id=int(invitation_id))
+        except (ServiceError, ValueError) as exc:
+            text = self._error_text(exc) if isinstance(exc, ServiceError) else ""
+            return rx.toast.error(text or self._t("error.not_found"))
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        return rx.toast.success(self._t(done_key))
+
+    @rx.event
+    async def resend(self, invitation_id: str):
+        return await self._invitation_action(team.resend_invitation, invitation_id,
+                                             "team.resent")
+
+    @rx.event
+    async def revoke(self, invitation_id: str):
+        return await self._invitation_action(team.revoke_invitation, invitation_id,
+                                             "team.revoked")
+
 
 def _member(m: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(m["name"]),
         rx.table.cell(m["email"]),
         rx.table.cell(rx.cond(m["role"] == "owner", t("role.owner"), t("role.member"))),
-        rx.table.cell(rx.cond(m["pending"] != "",
-                              rx.badge(t("team.pending"), color_scheme="orange", variant="soft"),
-                              rx.badge(t("status.active"), color_scheme="green",
-                                       variant="soft"))),
+        rx.table.cell(rx.cond(
+            m["pending"] != "",
+            rx.cond(m["expired"] != "",
+                    rx.badge(t("team.expired"), color_scheme="gray", variant="soft"),
+                    rx.badge(t("team.pending"), color_scheme="orange", variant="soft")),
+            rx.badge(t("status.active"), color_scheme="green", variant="soft"))),
+        rx.table.cell(rx.cond(
+            (m["pending"] != "") & (SessionState.tenant_role == "owner"),
+            rx.hstack(
+                rx.button(t("team.resend"), size="1", variant="soft",
+                          on_click=TeamState.resend(m["invitation"]), class_name="resend-invite"),
+                confirm_button(
+                    rx.button(t("team.revoke"), size="1", variant="soft", color_scheme="red",
+                              class_name="revoke-invite"),
+                    title_key="team.confirm_revoke_title",
+                    body=rx.text(t("team.confirm_revoke_body"), " ", rx.text.strong(m["email"]),
+                                 "."),
+                    confirm_key="team.revoke", on_confirm=TeamState.revoke(m["invitation"]),
+                    confirm_id="confirm-revoke"),
+                spacing="2"),
+        )),
         class_name="member-row",
     )
 
@@ -121,6 +165,7 @@ def team_page() -> rx.Component:
                         rx.table.column_header_cell(t("login.email")),
                         rx.table.column_header_cell(t("team.role")),
                         rx.table.column_header_cell(t("common.status")),
+                        rx.table.column_header_cell(""),
                     )),
                     rx.table.body(rx.foreach(s.members, _member)),
                     width="100%",

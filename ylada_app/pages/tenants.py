@@ -38,7 +38,7 @@ class NewTenantState(SessionState):
         yield
         try:
             new_ctx = await call(
-                _create_and_switch, token=self.token, user_id=ctx.user_id,
+                _create_and_switch, token=self._session_token(), user_id=ctx.user_id,
                 name=form.get("tenant_name") or "", niche=form.get("niche") or "outro",
             )
         except ServiceError as exc:

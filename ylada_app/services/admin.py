@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 
 from ylada_app.models import Instance, Membership, Plan, Subscription, Tenant, User
 from ylada_app.models.tenant import Role, TenantStatus
+from ylada_app.services import audit
 from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import NotFound
 from ylada_app.services.instances import list_instances
-from ylada_app.services.tenants import MemberRow, list_members
+from ylada_app.services.team import MemberRow, list_members
 from ylada_app.services.validation import Validator
 
 
@@ -118,9 +119,15 @@ def set_tenant_status(
     if len(reason or "") > 300:
         v.fail("reason", "error.too_long", max=300)
     v.raise_if_any()
+    previous = tenant.status
     tenant.status = clean
     tenant.suspended_reason = (reason or "").strip() or None if clean == "suspended" else None
     session.add(tenant)
+    if previous != clean:
+        verb = "suspended" if clean == "suspended" else "reactivated"
+        audit.record(session, action=f"admin.tenant_{verb}",
+                     actor_user_id=actor.user_id, tenant_id=tenant.id,
+                     target=tenant.name, reason=tenant.suspended_reason or "")
     session.flush()
     return tenant
 

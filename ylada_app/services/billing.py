@@ -97,6 +97,9 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
     (prorated) on the existing one, which returns None (the webhook confirms it)."""
     if role != "owner":
         raise Forbidden("error.owner_only")
+    from ylada_app.services.auth import require_verified
+
+    require_verified(session, user_id=user_id)
     plan = _plan_by_code(session, plan_code)
     sub = entitlements.current_subscription(session, tenant_id=tenant_id)
     if plan.price_cents <= 0:

@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ylada_app.core.money import format_brl
 from ylada_app.models import Invoice, Plan, Subscription, Tenant, utcnow
+from ylada_app.services import audit
 from ylada_app.services.context import AuthContext
 from ylada_app.services.entitlements import billing_state
 from ylada_app.services.errors import Forbidden, NotFound
@@ -55,15 +57,9 @@ def parse_price(raw: object) -> int | None:
     return value if 0 <= value <= 100_000_000 else None
 
 
-def update_plan(session: Session, actor: AuthContext, *, plan_id: int | str,
-                data: dict[str, object]) -> Plan:
-    _admin(actor)
-    try:
-        plan = session.get(Plan, int(plan_id))
-    except (TypeError, ValueError):
-        plan = None
-    if plan is None:
-        raise NotFound("error.not_found")
+def check_plan_data(data: dict[str, object]) -> dict[str, object]:
+    """The plan form's values, cleaned; FieldErrors (every field at once) if any is wrong.
+    Pure: pages call it to review an edit before asking to confirm it."""
     v = Validator()
     name = v.name("name", data.get("name"), max_len=60, min_len=2)
     price = parse_price(data.get("price"))
@@ -79,17 +75,44 @@ def update_plan(session: Session, actor: AuthContext, *, plan_id: int | str,
     if price_id and (len(price_id) > 100 or not price_id.startswith("price_")):
         v.fail("stripe_price_id", "error.stripe_price_invalid")
     v.raise_if_any()
-    plan.name = name
-    plan.price_cents = price or 0
-    plan.interval = interval
-    for field, value in nums.items():
+    return {"name": name, "price_cents": price or 0, "interval": interval, **nums,
+            "premium_templates": bool(data.get("premium_templates")),
+            "is_active": bool(data.get("is_active", True)),
+            "stripe_price_id": price_id or None}
+
+
+def update_plan(session: Session, actor: AuthContext, *, plan_id: int | str,
+                data: dict[str, object]) -> Plan:
+    _admin(actor)
+    try:
+        plan = session.get(Plan, int(plan_id))
+    except (TypeError, ValueError):
+        plan = None
+    if plan is None:
+        raise NotFound("error.not_found")
+    clean = check_plan_data(data)
+    before = _plan_snapshot(plan)
+    for field, value in clean.items():
         setattr(plan, field, value)
-    plan.premium_templates = bool(data.get("premium_templates"))
-    plan.is_active = bool(data.get("is_active", True))
-    plan.stripe_price_id = price_id or None
     session.add(plan)
+    after = _plan_snapshot(plan)
+    changes = {k: f"{before[k]} → {after[k]}" for k in after if before[k] != after[k]}
+    if changes:
+        audit.record(session, action="admin.plan_updated", actor_user_id=actor.user_id,
+                     target=plan.name, **changes)
     session.flush()
     return plan
+
+
+def _plan_snapshot(plan: Plan) -> dict[str, object]:
+    """The plan's editable values as the audit trail shows them (money in reais)."""
+    shown: dict[str, object] = {"name": plan.name, "price": format_brl(plan.price_cents)}
+    for f in ("interval", "max_instances", "max_active_flows", "max_messages_month",
+              "max_ai_tokens_month", "trial_days", "stripe_price_id"):
+        shown[f] = getattr(plan, f) or "—"
+    for f in ("premium_templates", "is_active"):
+        shown[f] = "sim" if getattr(plan, f) else "não"
+    return shown
 
 
 @dataclass(frozen=True)

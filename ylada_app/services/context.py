@@ -27,6 +27,9 @@ class AuthContext:
     role: str
     instance_id: int | None
     tenants: tuple[TenantRef, ...] = field(default_factory=tuple)
+    email_verified: bool = True
+    two_factor: bool = False
+    session_id: int | None = None
 
     @property
     def is_owner(self) -> bool:
@@ -46,6 +49,10 @@ class AuthContext:
         if not self.is_owner:
             raise Forbidden("error.owner_only")
         return tenant_id
+
+    def require_verified(self) -> None:
+        if not self.email_verified:
+            raise Forbidden("error.email_unverified")
 
     def require_admin(self) -> None:
         if not self.is_platform_admin:

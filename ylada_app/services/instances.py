@@ -145,6 +145,7 @@ def connect_whatsapp(
     session: Session,
     *,
     tenant_id: int,
+    user_id: int,
     instance_id: int | str,
     phone_number_id: str | None,
     waba_id: str | None,
@@ -152,8 +153,12 @@ def connect_whatsapp(
     app_secret: str | None,
     check: PhoneChecker,
 ) -> Instance:
-    """Validate, ask the Graph API, and only then store the (encrypted) credentials."""
+    """Validate, ask the Graph API, and only then store the (encrypted) credentials. The
+    connecting user must have confirmed their e-mail."""
+    from ylada_app.services.auth import require_verified
+
     inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    require_verified(session, user_id=user_id)
     if inst.channel != ChannelKind.WHATSAPP_CLOUD:
         raise ServiceError("error.not_whatsapp")
     if inst.status == InstanceStatus.DISABLED:

@@ -31,6 +31,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
+from ylada_app.services import audit
 from ylada_app.services import flows as flows_service
 from ylada_app.services.context import AuthContext
 from ylada_app.services.entitlements import premium_templates_allowed
@@ -560,7 +561,10 @@ def admin_publish(session: Session, actor: AuthContext, *, template_id: int | st
     note = " ".join((changelog or "").split())
     if len(note) > 500:
         raise FieldErrors({"changelog": "error.too_long"}, {"changelog": {"max": 500}})
-    return _publish(session, template, note)
+    version = _publish(session, template, note)
+    audit.record(session, action="admin.template_published", actor_user_id=actor.user_id,
+                 target=template.name, version=version.version)
+    return version
 
 
 def _publish(session: Session, template: AutomationTemplate, note: str
@@ -585,6 +589,10 @@ def admin_set_active(session: Session, actor: AuthContext, *, template_id: int |
     flows already installed keep running (they are the tenants' own copies)."""
     actor.require_admin()
     template = admin_get_template(session, actor, template_id=template_id)
+    if template.is_active != bool(active):
+        audit.record(session, action="admin.template_" + ("activated" if active else
+                                                          "deactivated"),
+                     actor_user_id=actor.user_id, target=template.name)
     template.is_active = bool(active)
     template.updated_at = utcnow()
     session.add(template)

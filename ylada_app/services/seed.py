@@ -70,7 +70,7 @@ def seed_demo(session: Session) -> DemoLogins:
     if session.exec(select(User).where(User.email == DEMO_OWNER_EMAIL)).first() is None:
         _, tenant = auth.signup(
             session, name="Dona Demo", email=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD,
-            tenant_name=DEMO_TENANT, niche="distribuidores",
+            tenant_name=DEMO_TENANT, niche="distribuidores", email_verified=True,
         )
     else:
         tenant = session.exec(select(Tenant).where(Tenant.name == DEMO_TENANT)).first()

@@ -1,19 +1,17 @@
-"""Tenants, memberships and invitations."""
+"""Tenants and memberships (invitations: services/team.py)."""
 
 from __future__ import annotations
 
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ylada_app.models import Invitation, Membership, Plan, Subscription, Tenant, User, utcnow
+from ylada_app.models import Membership, Plan, Subscription, Tenant, User, utcnow
 from ylada_app.models.tenant import NICHES, Role
-from ylada_app.services.errors import Conflict, Forbidden
+from ylada_app.services.errors import Forbidden
 from ylada_app.services.validation import Validator
 
 DEFAULT_PLAN_CODE = "gratis"
@@ -76,82 +74,3 @@ def membership_of(session: Session, *, user_id: int, tenant_id: int) -> Membersh
     return session.exec(
         select(Membership).where(Membership.user_id == user_id, Membership.tenant_id == tenant_id)
     ).first()
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    user_id: int | None
-    name: str
-    email: str
-    role: str
-    pending: bool
-    since: datetime
-
-
-def list_members(session: Session, *, tenant_id: int) -> list[MemberRow]:
-    rows = session.exec(
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.tenant_id == tenant_id)
-        .order_by(Membership.created_at)
-    ).all()
-    members = [MemberRow(u.id, u.name, u.email, m.role, False, m.created_at) for m, u in rows]
-    invites = session.exec(
-        select(Invitation)
-        .where(Invitation.tenant_id == tenant_id, Invitation.accepted_at.is_(None))
-        .order_by(Invitation.created_at)
-    ).all()
-    members += [MemberRow(None, "", i.email, i.role, True, i.created_at) for i in invites]
-    return members
-
-
-def invite_member(
-    session: Session, *, tenant_id: int, actor_user_id: int, email: str | None, role: str | None
-) -> MemberRow:
-    """Owner-only. An existing account joins at once; otherwise the invitation waits for the
-    e-mail to sign up (or log in)."""
-    actor = membership_of(session, user_id=actor_user_id, tenant_id=tenant_id)
-    if actor is None or actor.role != Role.OWNER:
-        raise Forbidden("error.owner_only")
-    v = Validator()
-    clean_email = v.email("email", email)
-    clean_role = v.choice("role", role or "member", (Role.OWNER, Role.MEMBER), "error.role_invalid")
-    v.raise_if_any()
-    user = session.exec(select(User).where(User.email == clean_email)).first()
-    if user is not None:
-        if membership_of(session, user_id=user.id, tenant_id=tenant_id) is not None:
-            raise Conflict("error.already_member", field="email")
-        m = Membership(user_id=user.id, tenant_id=tenant_id, role=clean_role)
-        session.add(m)
-        session.flush()
-        return MemberRow(user.id, user.name, user.email, clean_role, False, m.created_at)
-    pending = session.exec(
-        select(func.count(Invitation.id)).where(
-            Invitation.tenant_id == tenant_id,
-            Invitation.email == clean_email,
-            Invitation.accepted_at.is_(None),
-        )
-    ).one()
-    if pending:
-        raise Conflict("error.already_invited", field="email")
-    inv = Invitation(
-        tenant_id=tenant_id, email=clean_email, role=clean_role, invited_by_user_id=actor_user_id
-    )
-    session.add(inv)
-    session.flush()
-    return MemberRow(None, "", clean_email, clean_role, True, inv.created_at)
-
-
-def accept_pending_invitations(session: Session, user: User) -> int:
-    invites = session.exec(
-        select(Invitation).where(Invitation.email == user.email, Invitation.accepted_at.is_(None))
-    ).all()
-    joined = 0
-    for inv in invites:
-        if membership_of(session, user_id=user.id, tenant_id=inv.tenant_id) is None:
-            session.add(Membership(user_id=user.id, tenant_id=inv.tenant_id, role=inv.role))
-            joined += 1
-        inv.accepted_at = utcnow()
-        session.add(inv)
-    session.flush()
-    return joined

@@ -1,8 +1,11 @@
 """SessionState: the root of every page state.
 
-The browser holds only an opaque session token (cookie). Who the user is, which tenant
-they work in and their role are re-read from the database on each page load and before
-each data-changing handler: nothing a client sends can pick another tenant.
+The browser holds only an opaque session token, in an HttpOnly cookie that the server sets
+(`POST /auth/session`, see api/auth_session.py): scripts in the page cannot read it, and the
+state reads it from the cookie header of its own socket — never from a value the page sends.
+Who the user is, which tenant they work in and their role are re-read from the database on
+each page load and before each data-changing handler: nothing a client sends can pick another
+tenant, and a session ended elsewhere stops working on the next event of an open page.
 """
 
 from __future__ import annotations
@@ -12,18 +15,22 @@ import time
 import reflex as rx
 
 from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
+from ylada_app.core.settings import get_settings
 from ylada_app.services import auth
 from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import ServiceError
+from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
 
 SESSION_COOKIE = "ylada_session"
+DEVICE_COOKIE = "ylada_device"
 BANNER_TTL_S = 20.0
+# Pages a platform admin without two-factor may still open where it is required.
+TWO_FACTOR_SETUP_PATH = "/account"
 _PT = catalog(DEFAULT_LANG)
 
 
 class SessionState(rx.State):
-    token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=30 * 86400, same_site="lax")
     lang: str = rx.Cookie(DEFAULT_LANG, name="ylada_lang", max_age=365 * 86400)
     # "1" once the visitor picked a language in this browser: that choice then wins over
     # the locale stored on the account at login.
@@ -38,6 +45,7 @@ class SessionState(rx.State):
     tenant_key: str = ""
     tenant_status: str = ""
     tenants: list[dict[str, str]] = []
+    email_verified: bool = True
     flash: str = ""
     banner_text: str = ""
     banner_level: str = ""
@@ -47,6 +55,16 @@ class SessionState(rx.State):
     _banner_at: float = 0.0
 
     # --- helpers for substates -------------------------------------------------------
+    def _session_token(self) -> str:
+        """The session token from the socket's cookie header (HttpOnly: not from JS)."""
+        return request_cookie(self.router.headers.cookie, SESSION_COOKIE)
+
+    def _device_token(self) -> str:
+        return request_cookie(self.router.headers.cookie, DEVICE_COOKIE)
+
+    def _client_ip(self) -> str:
+        return self.router.session.client_ip or ""
+
     def _t(self, key: str, **params: object) -> str:
         return translate(key, self.lang, **params)
 
@@ -62,6 +80,7 @@ class SessionState(rx.State):
             self.user_name = self.user_email = self.tenant_name = self.tenant_role = ""
             self.tenant_key = self.tenant_status = ""
             self.is_admin = False
+            self.email_verified = True
             self.tenants = []
             return
         self.user_name = ctx.name
@@ -72,9 +91,10 @@ class SessionState(rx.State):
         self.tenant_status = ctx.tenant_status
         self.tenant_key = str(ctx.tenant_id or "")
         self.tenants = [{"id": str(t.id), "name": t.name} for t in ctx.tenants]
+        self.email_verified = ctx.email_verified
 
     async def _context(self) -> AuthContext | None:
-        ctx = await call(auth.resolve_session, token=self.token)
+        ctx = await call(auth.resolve_session, token=self._session_token())
         self._apply(ctx)
         return ctx
 
@@ -83,6 +103,10 @@ class SessionState(rx.State):
         ctx = await self._context()
         if ctx is None:
             return None, rx.redirect("/login")
+        if ctx.is_platform_admin and not ctx.two_factor and \
+                get_settings().admin_2fa_required and \
+                self.router.url.path != TWO_FACTOR_SETUP_PATH:
+            return None, rx.redirect(TWO_FACTOR_SETUP_PATH)
         if admin:
             if not ctx.is_platform_admin:
                 return None, rx.redirect("/dashboard")
@@ -111,6 +135,13 @@ class SessionState(rx.State):
     def _field_errors(self, exc: ServiceError) -> dict[str, str]:
         return exc.messages(self.lang)
 
+    async def _rotated_session(self, ctx: AuthContext, next_path: str):
+        """After a privilege change: a new session token replaces this one (the server sets
+        the cookie, so the browser takes a short POST round trip and lands on `next_path`)."""
+        grant = await call(auth.issue_grant, user_id=ctx.user_id, next_path=next_path,
+                           tenant_id=ctx.tenant_id)
+        return post_navigation("/auth/session", {"grant": grant})
+
     async def _adopt_locale(self, ctx: AuthContext) -> None:
         """After login: the browser's explicit choice wins, else the account's locale."""
         if self.lang_chosen == "1":
@@ -130,7 +161,8 @@ class SessionState(rx.State):
     @rx.event
     async def switch_tenant(self, tenant_key: str):
         try:
-            ctx = await call(auth.switch_tenant, token=self.token, tenant_id=int(tenant_key))
+            ctx = await call(auth.switch_tenant, token=self._session_token(),
+                             tenant_id=int(tenant_key))
         except (ServiceError, ValueError):
             return rx.toast.error(self._t("error.not_member"))
         self._apply(ctx)
@@ -141,13 +173,26 @@ class SessionState(rx.State):
         self.lang = "en" if self.lang == DEFAULT_LANG else DEFAULT_LANG
         self.lang_chosen = "1"
         self.tr = catalog(self.lang)
-        ctx = await call(auth.resolve_session, token=self.token)
+        ctx = await call(auth.resolve_session, token=self._session_token())
         if ctx is not None:
             await call(auth.set_locale, user_id=ctx.user_id, locale=self.lang)
 
     @rx.event
     async def logout(self):
-        await call(auth.logout, token=self.token)
-        self.token = ""
+        """End the session here, then let the server clear the cookie (it is HttpOnly)."""
+        await call(auth.logout, token=self._session_token())
         self._apply(None)
-        return rx.redirect("/login")
+        return post_navigation("/auth/logout", {"next": "/login"})
+
+    @rx.event
+    async def resend_verification(self):
+        from ylada_app.services import accounts
+
+        ctx = await self._context()
+        if ctx is None or ctx.email_verified:
+            return
+        try:
+            await call(accounts.resend_verification, user_id=ctx.user_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        return rx.toast.success(self._t("verify.resent", email=ctx.email))

@@ -85,8 +85,9 @@ def prepare_database(graph_url: str) -> tuple[str, str]:
 
     with session_scope() as s:
         seed.seed_plans(s)
-        _, tenant = auth.signup(s, name="Bench", email="bench@exemplo.com.br",
-                                password="bench-12345", tenant_name="Loja Bench")
+        user, tenant = auth.signup(s, name="Bench", email="bench@exemplo.com.br",
+                                   password="bench-12345", tenant_name="Loja Bench",
+                                   email_verified=True)
         # A paying tenant whose monthly quota the benchmark cannot exhaust.
         business = s.exec(select(Plan).where(Plan.code == "business")).one()
         business.max_messages_month = 100_000_000
@@ -94,8 +95,9 @@ def prepare_database(graph_url: str) -> tuple[str, str]:
         s.flush()
         inst = instances.create_instance(s, tenant_id=tenant.id, name="Bench",
                                          channel="whatsapp_cloud")
-        instances.connect_whatsapp(s, tenant_id=tenant.id, instance_id=inst.id,
-                                   phone_number_id=PNID, waba_id=None, access_token=TOKEN,
+        instances.connect_whatsapp(s, tenant_id=tenant.id, user_id=user.id,
+                                   instance_id=inst.id, phone_number_id=PNID, waba_id=None,
+                                   access_token=TOKEN,
                                    app_secret=SECRET, check=check_phone_number)
         menu = json.loads((ROOT / "ylada_app/engine/examples/menu.json").read_text())
         flow = flows.create_flow(s, tenant_id=tenant.id, instance_id=inst.id, name="Menu",

@@ -1,0 +1,48 @@
+"""Send one queued e-mail through SMTP (or keep it for the local mailbox without SMTP).
+
+Claiming flips the row from queued to sending in one UPDATE, so two runs never send the same
+message; a failure puts it back with a later retry time (see services/emails.BACKOFF_S).
+The SMTP conversation happens outside any transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+
+from ylada_app.core.db import get_engine
+from ylada_app.core.queue import clear_coalesced
+from ylada_app.core.settings import get_settings
+from ylada_app.integrations import smtp
+from ylada_app.services import emails
+
+log = logging.getLogger(__name__)
+
+
+def send_email(email_id: int) -> str:
+    clear_coalesced(f"email:{email_id}")
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        row = emails.claim(session, email_id)
+        if row is None:
+            return "skipped"
+        if not settings.smtp_url:
+            emails.mark_sent(session, row, caught=True)
+            links = emails.local_mailbox(session, limit=1)
+            first = next((i.links[0] for i in links if i.id == row.id and i.links), "")
+            log.warning("e-mail kept locally (no SMTP_URL) for %s: %s %s", row.to_email,
+                        row.subject, first)
+            return "caught"
+        msg = smtp.build_message(sender=settings.mail_from, to=row.to_email,
+                                 subject=row.subject, text=row.text_body, html=row.html_body)
+        try:
+            smtp.send(settings.smtp_url, msg, timeout=settings.smtp_timeout_s)
+        except (smtp.SmtpSendError, smtp.SmtpConfigError) as exc:
+            permanent = isinstance(exc, smtp.SmtpSendError) and exc.permanent
+            log.warning("e-mail %s to %s failed (attempt %s): %s", row.id, row.to_email,
+                        row.attempts, exc)
+            emails.mark_failed(session, row, str(exc), permanent=permanent)
+            return "failed" if row.status == "failed" else "retry"
+        emails.mark_sent(session, row)
+        return "sent"

@@ -73,6 +73,7 @@ def upgrade() -> None:
     sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('next_path', sa.String(length=200), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=True),
+    sa.Column('browser_hash', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -131,6 +132,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('email_verified_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('totp_secret_enc', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(), nullable=True))
     # Accounts that existed before verification was required keep working as they did.
     op.execute(sa.text("UPDATE user_account SET email_verified_at = created_at"))
@@ -139,6 +141,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('password_changed_at')
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_enabled_at')
         batch_op.drop_column('totp_secret_enc')
         batch_op.drop_column('email_verified_at')

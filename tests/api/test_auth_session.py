@@ -53,7 +53,10 @@ def test_secure_flag_whenever_the_public_url_is_https(client, db, monkeypatch):
     res = client.post("/auth/session", data={"grant": _grant(db, owner.email)},
                       headers={"Origin": "https://app.ylada.com.br"}, follow_redirects=False)
     assert res.status_code == 303
-    assert "secure" in _cookie_header(res, "ylada_session").lower()
+    header = _cookie_header(res, "__Host-ylada_session").lower()  # host-only, never shadowed
+    assert "secure" in header and "httponly" in header and "path=/" in header
+    assert "domain=" not in header
+    assert "secure" in _cookie_header(res, "ylada_device").lower()
     reset_settings_cache()
 
 

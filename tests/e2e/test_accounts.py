@@ -210,6 +210,7 @@ def test_password_change_ends_the_other_sessions(browser: Browser, app_server):
 def test_two_step_verification_setup_and_login(page: Page, app_server, shot):
     email = signup(page, app_server, tenant="Loja Duas Etapas")
     page.goto(f"{app_server}/account")
+    page.fill("#field-password", PASSWORD)
     page.click("#totp-start")
     expect(page.locator("#totp-qr")).to_be_visible(timeout=15_000)
     secret = page.locator("#totp-secret").inner_text().strip()

@@ -24,7 +24,8 @@ def _token_of(link: str) -> str:
 
 def _register(db, email: str, **kw):
     data = {"name": "Bia", "email": email, "password": "abc12345xyz",
-            "tenant_name": "Loja da Bia", "niche": "outro", **kw}
+            "tenant_name": "Loja da Bia", "niche": "outro"}
+    data.update(kw)
     result = accounts.register(db, **data)
     db.commit()
     return result
@@ -51,9 +52,10 @@ def test_signup_form_errors_are_still_reported(db, unique):
     assert exc.value.errors == {"password": "error.password_weak"}
 
 
-def test_verification_link_confirms_once_and_unlocks_paying(db, smtp, unique):
+def test_the_link_logs_in_only_the_browser_that_signed_up_and_unlocks_paying(db, smtp,
+                                                                             unique):
     email = f"verif.{unique}@exemplo.com.br"
-    _register(db, email)
+    _register(db, email, browser_nonce="nonce-da-ana")
     user = db.exec(select(User).where(User.email == email)).one()
     assert user.email_verified_at is None
     grant = auth.login(db, email=email, password="abc12345xyz").grant  # may log in already
@@ -65,22 +67,89 @@ def test_verification_link_confirms_once_and_unlocks_paying(db, smtp, unique):
         billing.choose_plan(db, tenant_id=ctx.tenant_id, user_id=ctx.user_id, role="owner",
                             plan_code="starter", base_url="http://x")
     assert exc.value.code == "error.email_unverified"
-    link = smtp.wait_for(email, subject="Confirme").links()[0]
-    assert accounts.verify_email(db, token=_token_of(link)) == user.id
+    link = _token_of(smtp.wait_for(email, subject="Confirme").links()[0])
+    # Another browser (no cookie, or someone else's): nothing happens without a new password.
+    for nonce in ("", "nonce-de-outra-pessoa"):
+        assert accounts.open_verification(db, token=link, browser_nonce=nonce).outcome == \
+            "set_password"
+    assert not db.get(User, user.id).email_verified_at
+    # The browser that signed up: confirmed and logged in.
+    found = accounts.open_verification(db, token=link, browser_nonce="nonce-da-ana")
+    assert found.outcome == "grant" and auth.exchange_grant(db, grant=found.grant)
     db.commit()
     assert auth.resolve_session(db, token).email_verified
-    with pytest.raises(Forbidden):  # single use
-        accounts.verify_email(db, token=_token_of(link))
+    assert accounts.open_verification(db, token=link,
+                                      browser_nonce="nonce-da-ana").outcome == "invalid"
+
+
+def test_a_logged_in_owner_opening_the_link_just_confirms(db, smtp, unique):
+    email = f"logado.{unique}@exemplo.com.br"
+    _register(db, email)
+    user = db.exec(select(User).where(User.email == email)).one()
+    link = _token_of(smtp.wait_for(email, subject="Confirme").links()[0])
+    assert accounts.open_verification(db, token=link, current_user_id=user.id).outcome == "done"
+    db.commit()
+    assert db.get(User, user.id).email_verified_at is not None
+
+
+def test_someone_who_registered_another_persons_address_loses_access_when_it_is_confirmed(
+        db, smtp, unique):
+    """Pre-registration: the attacker signs up victim@ with a password of their own and waits
+    for the victim to click the link. The click asks the victim for a new password first."""
+    victim = f"vitima.{unique}@exemplo.com.br"
+    _register(db, victim, password="senha-do-atacante-1", browser_nonce="atacante")
+    attacker = auth.exchange_grant(
+        db, grant=auth.login(db, email=victim, password="senha-do-atacante-1").grant).token
+    db.commit()
+    link = _token_of(smtp.wait_for(victim, subject="Confirme").links()[0])
+    found = accounts.open_verification(db, token=link, browser_nonce="")  # victim's browser
+    assert found.outcome == "set_password" and found.email == victim
+    with pytest.raises(FieldErrors):
+        accounts.verify_with_password(db, token=link, password="curta")
+    db.rollback()
+    accounts.verify_with_password(db, token=link, password="Da-Vitima-2026")
+    db.commit()
+    assert auth.resolve_session(db, attacker) is None  # the attacker's session ended
+    with pytest.raises(FieldErrors):
+        auth.login(db, email=victim, password="senha-do-atacante-1")
+    assert auth.login(db, email=victim, password="Da-Vitima-2026").grant
+    assert db.exec(select(User).where(User.email == victim)).one().email_verified_at
+
+
+def test_a_link_someone_else_sends_does_not_log_the_victim_in(db, smtp, unique):
+    """Login CSRF: the attacker mails their own verification link to a victim."""
+    evil = f"evil.{unique}@exemplo.com.br"
+    _register(db, evil, browser_nonce="nonce-do-atacante")
+    link = _token_of(smtp.wait_for(evil, subject="Confirme").links()[0])
+    victim = make_owner(db)
+    found = accounts.open_verification(db, token=link, browser_nonce="",
+                                       current_user_id=victim.user_id)
+    assert found.outcome == "set_password" and not found.grant
+    assert auth.resolve_session(db, victim.token) is not None
 
 
 def test_verification_link_expires(db, smtp, unique, monkeypatch):
     email = f"exp.{unique}@exemplo.com.br"
-    _register(db, email)
+    _register(db, email, browser_nonce="n")
     link = smtp.wait_for(email, subject="Confirme").links()[0]
     later = utcnow() + timedelta(hours=49)
     monkeypatch.setattr("ylada_app.services.account_tokens.utcnow", lambda: later)
-    with pytest.raises(Forbidden):
-        accounts.verify_email(db, token=_token_of(link))
+    assert accounts.open_verification(db, token=_token_of(link),
+                                      browser_nonce="n").outcome == "invalid"
+
+
+def test_two_sign_ups_racing_for_one_address_give_one_account_and_no_error(db, smtp, unique):
+    """The second sign-up checked before the first committed: its insert hits the unique
+    e-mail, and it answers like any sign-up for a taken address."""
+    from unittest import mock
+
+    email = f"corrida.{unique}@exemplo.com.br"
+    _register(db, email)
+    with mock.patch("ylada_app.services.accounts.user_by_email", return_value=None), \
+            mock.patch("ylada_app.services.auth.user_by_email", return_value=None):
+        assert _register(db, email, name="Dois", tenant_name="Loja Dois") is None
+    assert len(db.exec(select(User).where(User.email == email)).all()) == 1
+    assert not db.exec(select(Tenant).where(Tenant.name == "Loja Dois")).all()
 
 
 def test_resending_verification_is_rate_limited(db, smtp, unique):
@@ -150,3 +219,17 @@ def test_changing_the_password_ends_the_other_sessions(db, smtp):
     actions = db.exec(select(AuditLog.action).where(AuditLog.actor_user_id == owner.user_id)).all()
     assert "auth.password_changed" in actions
     smtp.wait_for(owner.email, subject="foi alterada")
+
+
+def test_a_reset_forgets_the_devices_that_knew_the_old_password(db, smtp):
+    owner = make_owner(db)
+    device = auth.exchange_grant(
+        db, grant=auth.login(db, email=owner.email, password=PASSWORD).grant).device
+    db.commit()
+    assert auth.is_known_device(db, user_id=owner.user_id, device=device)
+    accounts.request_password_reset(db, email=owner.email)
+    db.commit()
+    link = _token_of(smtp.wait_for(owner.email, subject="Redefinir").links()[0])
+    accounts.reset_password(db, token=link, password="Nova-senha-456")
+    db.commit()
+    assert not auth.is_known_device(db, user_id=owner.user_id, device=device)

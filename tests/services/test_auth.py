@@ -217,3 +217,24 @@ def test_field_messages_are_translated_with_their_limits(db, unique):
                     password="abc12345xyz", tenant_name="Y")
     assert exc.value.messages()["name"] == "Use no máximo 80 caracteres."
     assert exc.value.messages("en")["tenant_name"] == "Use at least 2 characters."
+
+
+@pytest.mark.parametrize("value", [["lista"], {"a": 1}, 12345, None, "x" * 100_000])
+def test_forged_event_values_get_field_errors_not_crashes(db, value):
+    """A rewritten WebSocket event can send anything where a form sends strings."""
+    from ylada_app.services import accounts
+
+    with pytest.raises(FieldErrors):
+        auth.login(db, email=value, password=value, client_ip="10.9.9.9")
+    with pytest.raises(FieldErrors):
+        accounts.register(db, name=value, email=value, password=value, tenant_name=value)
+    with pytest.raises(FieldErrors):
+        accounts.request_password_reset(db, email=value)
+    db.rollback()
+
+
+@pytest.mark.parametrize("session_id", ["9" * 40, "-1", "1e3", "١٢", "", ["1"], 2**70])
+def test_hostile_session_ids_end_nothing(db, session_id):
+    owner = make_owner(db)
+    assert auth.end_session(db, user_id=owner.user_id, session_id=session_id) is False
+    assert auth.resolve_session(db, owner.token) is not None

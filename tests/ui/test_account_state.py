@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyotp
 
-from tests.factories import make_admin, make_owner
+from tests.factories import PASSWORD, make_admin, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import AuthSession
@@ -34,7 +34,7 @@ def test_admins_without_two_factor_are_sent_to_set_it_up_when_required(db, monke
          "asPath": "/account"})
     _run(AccountState.load, account)
     assert account.loaded and account.admin_must_enable and not account.can_disable
-    setup = two_factor.begin_setup(db, user_id=user_id)
+    setup = two_factor.begin_setup(db, user_id=user_id, password=PASSWORD)
     two_factor.confirm_setup(db, user_id=user_id, code=pyotp.TOTP(setup.secret).now())
     db.commit()
     out = _run(AdminState.load, _state(AdminState, token))

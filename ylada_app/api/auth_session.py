@@ -10,18 +10,18 @@ session cookie (HttpOnly, SameSite=Lax, Secure behind https) and a redirect. `PO
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from ylada_app.core.cookies import DEVICE_COOKIE, session_cookie_name
 from ylada_app.core.db import session_scope
+from ylada_app.core.net import client_address
 from ylada_app.core.settings import get_settings
 from ylada_app.services import auth
 
 router = APIRouter()
-SESSION_COOKIE = "ylada_session"
-DEVICE_COOKIE = "ylada_device"
 DEVICE_DAYS = 400  # the longest a browser keeps a cookie
 MAX_FORM_BYTES = 4096
 
@@ -43,27 +43,30 @@ def same_site_post(request: Request) -> bool:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return client_address(request.client.host if request.client else "",
+                          request.headers.get("x-forwarded-for", ""))
 
 
 def set_session_cookie(response: Response, token: str) -> None:
     settings = get_settings()
-    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400,
+    response.set_cookie(session_cookie_name(), token, max_age=settings.session_days * 86400,
                         path="/", httponly=True, secure=settings.secure_cookies, samesite="lax")
 
 
 def clear_session_cookie(response: Response) -> None:
     settings = get_settings()
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True,
+    response.delete_cookie(session_cookie_name(), path="/", httponly=True,
                            secure=settings.secure_cookies, samesite="lax")
 
 
 async def _form(request: Request) -> dict[str, str]:
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        return {}
-    from urllib.parse import parse_qs
-
+    """The posted form's fields; {} for anything but a small url-encoded form (read at most
+    MAX_FORM_BYTES: a client that lies about its Origin still cannot make us buffer more)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return {}
     try:
         parsed = parse_qs(body.decode("utf-8"), max_num_fields=10)
     except (UnicodeDecodeError, ValueError):
@@ -88,7 +91,7 @@ async def open_browser_session(request: Request) -> Response:
         return _refused()
     form = await _form(request)
     done = await asyncio.to_thread(
-        _exchange, form.get("grant", ""), request.cookies.get(SESSION_COOKIE, ""),
+        _exchange, form.get("grant", ""), request.cookies.get(session_cookie_name(), ""),
         request.cookies.get(DEVICE_COOKIE, ""), request.headers.get("user-agent", ""),
         client_ip(request))
     if done is None:
@@ -112,7 +115,7 @@ async def close_browser_session(request: Request) -> Response:
     if not same_site_post(request):
         return _refused()
     form = await _form(request)
-    token = request.cookies.get(SESSION_COOKIE, "")
+    token = request.cookies.get(session_cookie_name(), "")
     if token:
         await asyncio.to_thread(_logout, token)
     response = RedirectResponse(auth.safe_next_path(form.get("next"), "/login"),

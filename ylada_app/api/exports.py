@@ -11,7 +11,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from ylada_app.api.auth_session import SESSION_COOKIE
+from ylada_app.core.cookies import session_cookie_name
 from ylada_app.core.db import session_scope
 from ylada_app.services import analytics_export, auth
 from ylada_app.services.errors import ServiceError
@@ -33,7 +33,7 @@ def _lookup(token: str, export_id: str, file_token: str):
 @router.get("/exports/{export_id}/{file_token}")
 async def download_export(export_id: str, file_token: str, request: Request):
     try:
-        found = await asyncio.to_thread(_lookup, request.cookies.get(SESSION_COOKIE, ""),
+        found = await asyncio.to_thread(_lookup, request.cookies.get(session_cookie_name(), ""),
                                         export_id, file_token)
     except ServiceError as exc:
         return JSONResponse(status_code=exc.status,

@@ -90,12 +90,26 @@ def clear(spec: str, *key: str) -> None:
         log.warning("rate limit clear failed", exc_info=True)
 
 
-def once_per(window: str, *key: str) -> bool:
-    """True the first time in `window` (e.g. "1/6 hours") for this key, then False."""
+def acquire(spec: str, *key: str) -> float:
+    """Count one event now if it fits every window of `spec` (0 returned), else record
+    nothing and return the seconds to wait. Counting before the work (a password check)
+    means parallel attempts cannot all slip through before any of them is counted."""
+    wait = retry_after(spec, *key)
+    if wait > 0:
+        return wait
     try:
-        return _limiter().hit(_items(window)[0], *key)
+        limiter = _limiter()
+        ok = [limiter.hit(item, *key) for item in _items(spec)]
     except Exception:  # noqa: BLE001
-        return False
+        log.warning("rate limit hit failed; letting the request through", exc_info=True)
+        return 0.0
+    return 0.0 if all(ok) else 1.0
+
+
+def once_per(window: str, *key: str) -> bool:
+    """True when one more event fits every window of `window` (e.g. "1/minute;5/hour") for
+    this key — and it is counted — else False."""
+    return acquire(window, *key) == 0
 
 
 def reset_memory() -> None:

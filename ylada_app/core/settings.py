@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0
     public_base_url: str = "http://localhost:3000"
+    # Reverse proxies / load balancers in front of the app that append to X-Forwarded-For.
+    # 0: the socket's peer is the client. Set it to the real number behind a proxy, or every
+    # client looks like the proxy to login throttling.
+    trusted_proxy_hops: int = 0
     # Sessions: absolute lifetime and idle timeout.
     session_days: int = 30
     session_idle_days: int = 7

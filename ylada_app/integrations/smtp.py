@@ -1,7 +1,8 @@
 """A thin SMTP client for the e-mail job: one message per connection, from SMTP_URL.
 
-`smtp://user:pass@host:587` (STARTTLS when the server offers it), `smtps://…:465` (TLS from
-the start), `smtp://host:25` without login. User and password are URL-encoded.
+`smtp://user:pass@host:587` (STARTTLS, required whenever there is a login), `smtps://…:465`
+(TLS from the start), `smtp://host:25` without login (a local relay; STARTTLS when offered).
+User and password are URL-encoded.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ def send(url: str, msg: EmailMessage, *, timeout: float = 15.0) -> None:
             if not target.tls and client.has_extn("starttls"):
                 client.starttls(context=ssl.create_default_context())
                 client.ehlo()
+            elif not target.tls and target.username:
+                # Never send the password (nor the links) in clear: a server that offers no
+                # STARTTLS here may be an attacker who stripped it.
+                raise SmtpSendError("the server offered no STARTTLS; not logging in in clear")
             if target.username:
                 client.login(target.username, target.password)
             client.send_message(msg)

@@ -34,15 +34,27 @@ def send_email(email_id: int) -> str:
             log.warning("e-mail kept locally (no SMTP_URL) for %s: %s %s", row.to_email,
                         row.subject, first)
             return "caught"
-        msg = smtp.build_message(sender=settings.mail_from, to=row.to_email,
-                                 subject=row.subject, text=row.text_body, html=row.html_body)
         try:
+            msg = smtp.build_message(sender=settings.mail_from, to=row.to_email,
+                                     subject=row.subject, text=row.text_body,
+                                     html=row.html_body)
             smtp.send(settings.smtp_url, msg, timeout=settings.smtp_timeout_s)
-        except (smtp.SmtpSendError, smtp.SmtpConfigError) as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure is retried or given up
             permanent = isinstance(exc, smtp.SmtpSendError) and exc.permanent
             log.warning("e-mail %s to %s failed (attempt %s): %s", row.id, row.to_email,
                         row.attempts, exc)
-            emails.mark_failed(session, row, str(exc), permanent=permanent)
+            emails.mark_failed(session, row, f"{type(exc).__name__}: {exc}",
+                               permanent=permanent)
             return "failed" if row.status == "failed" else "retry"
         emails.mark_sent(session, row)
         return "sent"
+
+
+def password_reset_requested(email: str, client_ip: str = "") -> None:
+    """The work behind "esqueci minha senha", off the request: the page answers in the same
+    time whether or not the address has an account."""
+    from ylada_app.core.db import session_scope
+    from ylada_app.services import accounts
+
+    with session_scope() as session:
+        accounts.send_password_reset(session, email=email, client_ip=client_ip)

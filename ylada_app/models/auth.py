@@ -64,6 +64,9 @@ class AccountToken(SQLModel, table=True):
     # Where a login grant lands ("/dashboard"); the tenant to open.
     next_path: str = Field(default="", max_length=200)
     tenant_id: int | None = Field(default=None)
+    # A verification link logs in only the browser that signed up (its `ylada_signup`
+    # cookie, hashed); anywhere else it asks for a new password first.
+    browser_hash: str | None = Field(default=None, max_length=64)
 
 
 class RecoveryCode(SQLModel, table=True):

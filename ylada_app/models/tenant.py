@@ -53,6 +53,8 @@ class User(SQLModel, table=True):
     # Two-factor (TOTP): the secret encrypted at rest; enabled once a code confirmed it.
     totp_secret_enc: str | None = Field(default=None, max_length=300)
     totp_enabled_at: datetime | None = time_field(nullable=True)
+    # The last 30-second step whose code was accepted: a code is never accepted twice.
+    totp_last_step: int | None = Field(default=None)
     password_changed_at: datetime | None = time_field(nullable=True)
 
 

@@ -60,7 +60,7 @@ class AccountState(SessionState):
         self.setup_qr = self.setup_secret = ""
         self.recovery_codes = []
         yield
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             yield redirect
             return
@@ -73,7 +73,7 @@ class AccountState(SessionState):
     # --- password -----------------------------------------------------------------------------
     @rx.event
     async def change_password(self, form: dict):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             yield redirect
             return
@@ -86,7 +86,7 @@ class AccountState(SessionState):
             ended = await call(accounts.change_password, user_id=ctx.user_id,
                                current=form.get("current_password"),
                                new=form.get("new_password"), keep_token=self._session_token(),
-                               client_ip=self._client_ip())
+                               keep_device=self._device_token(), client_ip=self._client_ip())
         except ServiceError as exc:
             self.pw_errors = self._field_errors(exc)
             self.busy = False
@@ -99,20 +99,17 @@ class AccountState(SessionState):
     # --- sessions -----------------------------------------------------------------------------
     @rx.event
     async def end_session(self, session_id: str):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             return redirect
-        try:
-            await call(auth.end_session, user_id=ctx.user_id, session_id=int(session_id),
-                       client_ip=self._client_ip())
-        except ValueError:
-            return
+        await call(auth.end_session, user_id=ctx.user_id, session_id=session_id,
+                   client_ip=self._client_ip())
         await self._refresh(ctx)
         return rx.toast.success(self._t("account.session_ended"))
 
     @rx.event
     async def end_other_sessions(self):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             return redirect
         count = await call(auth.end_other_sessions, user_id=ctx.user_id,
@@ -122,20 +119,23 @@ class AccountState(SessionState):
 
     # --- two-step verification ----------------------------------------------------------------
     @rx.event
-    async def start_two_factor(self):
-        ctx, redirect = await self._guard(need_tenant=False)
+    async def start_two_factor(self, form: dict):
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             return redirect
         try:
-            setup = await call(two_factor.begin_setup, user_id=ctx.user_id)
+            setup = await call(two_factor.begin_setup, user_id=ctx.user_id,
+                               password=form.get("password"))
         except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+            self.tf_errors = self._field_errors(exc)
+            return None
         self.setup_qr, self.setup_secret = setup.qr_svg, setup.secret
         self.tf_errors = {}
+        return None
 
     @rx.event
     async def confirm_two_factor(self, form: dict):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             yield redirect
             return
@@ -154,7 +154,7 @@ class AccountState(SessionState):
 
     @rx.event
     async def disable_two_factor(self, form: dict):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             yield redirect
             return
@@ -172,7 +172,7 @@ class AccountState(SessionState):
 
     @rx.event
     async def new_recovery_codes(self, form: dict):
-        ctx, redirect = await self._guard(need_tenant=False)
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             yield redirect
             return
@@ -258,8 +258,17 @@ def _two_factor_card() -> rx.Component:
             ),
             on_submit=s.confirm_two_factor, width="100%",
         ),
-        rx.button(rx.icon("shield-check", size=16), t("account.2fa_enable"),
-                  on_click=s.start_two_factor, id="totp-start"),
+        rx.form(
+            rx.vstack(
+                form_error(s.tf_errors),
+                text_field("account.2fa_password", "password", s.tf_errors, type="password",
+                           autocomplete="current-password"),
+                rx.button(rx.icon("shield-check", size=16), t("account.2fa_enable"),
+                          type="submit", id="totp-start"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.start_two_factor, width="100%",
+        ),
     )
     on = rx.vstack(
         rx.text(t("account.codes_left"), " ", rx.text.strong(s.codes_left), size="2"),

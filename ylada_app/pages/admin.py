@@ -111,7 +111,7 @@ class AdminTenantState(SessionState):
 
     @rx.event
     def set_reason(self, value: str):
-        self.reason = value[:300]
+        self.reason = str(value)[:300]
 
     @rx.event
     async def set_status(self, status: str):

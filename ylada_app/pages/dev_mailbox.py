@@ -1,4 +1,5 @@
-"""/dev/emails: the local mailbox of `make run` (no SMTP configured, never in production).
+"""/dev/emails: the local mailbox of `make run` (no SMTP configured, never in production, only
+to a browser on the same machine).
 
 Every e-mail the app would have sent — verification, invitations, password resets — is
 listed here with its links, so a newcomer can follow them without a mail server.
@@ -16,11 +17,11 @@ from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 
-def _items(session, *, to: str) -> list[dict]:
+def _items(session, *, to: str, client_ip: str) -> list[dict]:
     return [
         {"id": str(m.id), "to": m.to, "subject": m.subject, "text": m.text,
          "links": list(m.links), "when": local_text(m.created_at, "%d/%m %H:%M:%S")}
-        for m in emails.local_mailbox(session, to=to)
+        for m in emails.local_mailbox(session, to=to, client_ip=client_ip)
     ]
 
 
@@ -32,16 +33,17 @@ class MailboxState(SessionState):
 
     @rx.event
     async def load(self):
-        self.enabled = emails.local_mailbox_enabled()
+        self.enabled = emails.local_mailbox_enabled(self._client_ip())
         self._sync_lang()
         self.to = (self.router.url.query_parameters.get("to") or "")[:254]
-        self.items = await call(_items, to=self.to) if self.enabled else []
+        self.items = await call(_items, to=self.to, client_ip=self._client_ip()) \
+            if self.enabled else []
         self.loaded = True
 
     @rx.event
     async def refresh(self):
         if self.enabled:
-            self.items = await call(_items, to=self.to)
+            self.items = await call(_items, to=self.to, client_ip=self._client_ip())
 
 
 def _mail(item: rx.Var) -> rx.Component:

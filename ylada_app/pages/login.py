@@ -70,7 +70,7 @@ class LoginState(SessionState):
             return
         if result.needs_second_factor:
             self._second_user_id = result.user_id
-            self._second_until = time.monotonic() + SECOND_STEP_S
+            self._second_until = time.time() + SECOND_STEP_S
             self.step = "code"
             self.busy = False
             return
@@ -78,7 +78,7 @@ class LoginState(SessionState):
 
     @rx.event
     async def submit_code(self, form: dict):
-        if not self._second_user_id or time.monotonic() > self._second_until:
+        if not self._second_user_id or time.time() > self._second_until:
             self._second_user_id = 0
             self.step = "password"
             self.errors = {"_": self._t("login.code_expired")}
@@ -88,7 +88,7 @@ class LoginState(SessionState):
         try:
             result = await call(auth.complete_second_factor, user_id=self._second_user_id,
                                 code=form.get("code"), client_ip=self._client_ip(),
-                                next_path=self._next_path())
+                                device=self._device_token(), next_path=self._next_path())
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             self.busy = False

@@ -28,7 +28,7 @@ class ForgotState(SessionState):
     def load(self):
         self.errors = {}
         self.sent = False
-        self.local_mailbox = emails.local_mailbox_enabled()
+        self.local_mailbox = emails.local_mailbox_enabled(self._client_ip())
         self._sync_lang()
 
     @rx.event

@@ -11,6 +11,7 @@ import reflex as rx
 from ylada_app.components.forms import form_error, select_field, submit_button, text_field
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
+from ylada_app.core.security import new_token
 from ylada_app.models.tenant import NICHES
 from ylada_app.services import accounts, emails
 from ylada_app.services.errors import ServiceError
@@ -30,14 +31,16 @@ class SignupState(SessionState):
     async def on_load(self):
         self.errors = {}
         self.sent_to = ""
-        self.local_mailbox = emails.local_mailbox_enabled()
+        self.local_mailbox = emails.local_mailbox_enabled(self._client_ip())
         self._sync_lang()
 
     @rx.event
     async def submit(self, form: dict):
         self.busy = True
         yield
-        email = (form.get("email") or "").strip()
+        email = str(form.get("email") or "").strip()
+        # This browser's proof that it signed up: the link logs in here and nowhere else.
+        self.signup_nonce = new_token(16)
         try:
             await call(
                 accounts.register,
@@ -47,6 +50,7 @@ class SignupState(SessionState):
                 tenant_name=form.get("tenant_name"),
                 niche=form.get("niche") or "outro",
                 lang=self.lang,
+                browser_nonce=self.signup_nonce,
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)

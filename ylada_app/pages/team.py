@@ -73,10 +73,9 @@ class TeamState(SessionState):
             return redirect
         try:
             await call(fn, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
-                       invitation_id=int(invitation_id))
-        except (ServiceError, ValueError) as exc:
-            text = self._error_text(exc) if isinstance(exc, ServiceError) else ""
-            return rx.toast.error(text or self._t("error.not_found"))
+                       invitation_id=invitation_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
         self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
         return rx.toast.success(self._t(done_key))
 

@@ -1,58 +1,98 @@
 """/verify-email?token=…: the link of the verification e-mail.
 
 The address is confirmed when the page's socket asks for it (a mail scanner that only fetches
-the link confirms nothing). Then the browser is logged in to that account — unless it already
-is, or two-step verification is on (the login page asks for the code).
+the link confirms nothing). The browser that signed up (its `ylada_signup` cookie matches the
+link) is then logged in; a browser already logged in to that account just goes on. Opened
+anywhere else, the link first asks for a new password: whoever registered the address, only
+the person who reads its mailbox keeps access (and nobody is logged in by a link someone
+else sent them).
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
+from ylada_app.components.forms import form_error, submit_button, text_field
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
-from ylada_app.services import accounts, auth
+from ylada_app.core.cookies import SIGNUP_COOKIE
+from ylada_app.services import accounts
 from ylada_app.services.errors import ServiceError
-from ylada_app.state.browser import post_navigation
+from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 
-def _verify_and_grant(session, *, token: str, current_user_id: int | None) -> str:
-    """'' when nothing more is needed, a grant to log in, or 'login' (two-step is on)."""
-    from ylada_app.models import User
-
-    user_id = accounts.verify_email(session, token=token)
-    if user_id == current_user_id:
-        return ""
-    user = session.get(User, user_id)
-    if user is not None and user.totp_enabled_at is not None:
-        return "login"
-    return auth.issue_grant(session, user_id=user_id, next_path="/dashboard")
-
-
 class VerifyEmailState(SessionState):
-    outcome: str = ""  # "" while checking, "ok" or "invalid"
+    outcome: str = ""  # "" while checking | ok | set_password | invalid
+    email: str = ""
+    errors: dict[str, str] = {}
+    busy: bool = False
+
+    def _token(self) -> str:
+        return self.router.url.query_parameters.get("token", "")
 
     @rx.event
     async def load(self):
         self.outcome = ""
+        self.errors = {}
         yield
         ctx = await self._context()
-        token = self.router.url.query_parameters.get("token", "")
-        try:
-            next_step = await call(_verify_and_grant, token=token,
-                                   current_user_id=ctx.user_id if ctx else None)
-        except ServiceError:
-            self.outcome = "invalid"
+        found = await call(accounts.open_verification, token=self._token(),
+                           browser_nonce=request_cookie(self.router.headers.cookie,
+                                                        SIGNUP_COOKIE),
+                           current_user_id=ctx.user_id if ctx else None)
+        self.email = found.email
+        if found.outcome in ("invalid", "set_password"):
+            self.outcome = found.outcome
             return
         self.outcome = "ok"
-        if next_step == "":
+        if found.outcome == "done":
             yield rx.redirect("/dashboard")
-        elif next_step == "login":
+        elif found.outcome == "login":
             yield rx.redirect("/login?verified=1")
         else:
-            yield post_navigation("/auth/session", {"grant": next_step})
+            yield post_navigation("/auth/session", {"grant": found.grant})
+
+    @rx.event
+    async def set_password(self, form: dict):
+        if (form.get("password") or "") != (form.get("password_again") or ""):
+            self.errors = {"password_again": self._t("reset.mismatch")}
+            return
+        self.busy = True
+        yield
+        try:
+            await call(accounts.verify_with_password, token=self._token(),
+                       password=form.get("password"), client_ip=self._client_ip())
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            self.busy = False
+            if exc.code == "error.link_invalid":
+                self.outcome = "invalid"
+            return
+        self.busy = False
+        yield rx.redirect("/login?verified=1")
+
+
+def _set_password_form() -> rx.Component:
+    s = VerifyEmailState
+    return rx.form(
+        rx.vstack(
+            rx.heading(t("verify.password_title"), size="6"),
+            rx.text(t("verify.password_help"), " ", rx.text.strong(s.email, id="verify-email"),
+                    ".", size="2"),
+            rx.text(t("verify.password_why"), size="2", color_scheme="gray"),
+            form_error(s.errors),
+            text_field("reset.password", "password", s.errors, type="password",
+                       hint_key="signup.password_hint", autocomplete="new-password"),
+            text_field("reset.password_again", "password_again", s.errors, type="password",
+                       autocomplete="new-password"),
+            submit_button("verify.password_submit", loading=s.busy, width="100%",
+                          id="verify-submit"),
+            spacing="4", width="100%",
+        ),
+        on_submit=s.set_password, width="100%",
+    )
 
 
 def verify_email_page() -> rx.Component:
@@ -64,6 +104,7 @@ def verify_email_page() -> rx.Component:
             rx.text(t("verify.invalid_body"), color_scheme="gray"),
             rx.link(t("signup.login_link"), href="/login"),
             spacing="3", id="verify-invalid")),
+        ("set_password", _set_password_form()),
         ("ok", rx.vstack(rx.heading(t("verify.ok_title"), size="6"), rx.spinner(),
                          spacing="3", align="center", id="verify-ok")),
         rx.center(rx.spinner(size="3"), padding="24px", width="100%"),

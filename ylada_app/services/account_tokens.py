@@ -29,6 +29,7 @@ def issue(
     next_path: str = "",
     tenant_id: int | None = None,
     replace: bool = False,
+    browser_hash: str | None = None,
 ) -> str:
     """A new token for `purpose`. `replace` voids the user's earlier unused ones (so only the
     newest reset link works)."""
@@ -43,7 +44,7 @@ def issue(
     raw = new_token()
     session.add(AccountToken(user_id=user_id, purpose=purpose, token_hash=hash_token(raw),
                              expires_at=now + ttl, next_path=next_path[:200],
-                             tenant_id=tenant_id))
+                             tenant_id=tenant_id, browser_hash=browser_hash))
     session.flush()
     return raw
 

@@ -26,13 +26,13 @@ from ylada_app.services import account_tokens, audit, login_throttle
 from ylada_app.services.context import AuthContext, TenantRef
 from ylada_app.services.errors import FieldErrors, Forbidden, RateLimited
 from ylada_app.services.tenants import create_tenant_row, membership_of, validate_tenant_fields
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, as_text, parse_id
 
 GRANT_TTL = timedelta(minutes=2)
 # last_seen_at is written at most this often (not on every event of a busy page).
 SEEN_EVERY = timedelta(minutes=5)
 SECOND_FACTOR_TTL = timedelta(minutes=5)
-SECOND_FACTOR_TRIES = "5/5 minutes"
+SECOND_FACTOR_TRIES = "5/5 minutes;20/hour;50/day"
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def is_known_device(session: Session, *, user_id: int, device: str) -> bool:
 def login_check(session: Session, *, email: str | None, client_ip: str = "",
                 device: str = "") -> login_throttle.Verdict:
     """Before the password is checked: refuse (RateLimited) or say how long to wait first."""
-    clean_email = (email or "").strip().lower()[:254]
+    clean_email = as_text(email).strip().lower()[:254]
     user = user_by_email(session, clean_email) if clean_email else None
     known = user is not None and is_known_device(session, user_id=user.id, device=device)
     return login_throttle.check(email=clean_email, client_ip=client_ip, device=device,
@@ -148,16 +148,14 @@ def login(
 ) -> LoginResult:
     """Check the password. Throttled (see login_throttle); the same answer for an unknown
     e-mail and a wrong password, in about the same time."""
-    clean_email = (email or "").strip().lower()[:254]
+    clean_email = as_text(email).strip().lower()[:254]
     user = user_by_email(session, clean_email) if clean_email else None
     known = user is not None and is_known_device(session, user_id=user.id, device=device)
-    login_throttle.check(email=clean_email, client_ip=client_ip, device=device,
-                         known_device=known)
-    ok = verify_password(user.password_hash if user else None, password or "")
+    login_throttle.begin_attempt(email=clean_email, client_ip=client_ip, device=device,
+                                 known_device=known)
+    ok = verify_password(user.password_hash if user else None, as_text(password)[:1024])
     if not ok or user is None:
-        alert = login_throttle.record_failure(email=clean_email, client_ip=client_ip,
-                                              device=device, known_device=known)
-        if alert and user is not None:
+        if login_throttle.record_failure(email=clean_email, known_device=known) and user:
             _queue_login_alert(session, user)
             session.commit()  # the caller's transaction ends in the error below
         raise FieldErrors({"password": "error.login_invalid"})
@@ -171,19 +169,31 @@ def login(
 
 def complete_second_factor(
     session: Session, *, user_id: int, code: str | None, client_ip: str = "",
-    next_path: str = "/dashboard",
+    device: str = "", next_path: str = "/dashboard",
 ) -> LoginResult:
     """The second step of a login whose password was right: an authenticator or recovery
-    code. The caller keeps `user_id` server-side between the steps (never from the client)."""
+    code. The caller keeps `user_id` server-side between the steps (never from the client).
+    Tries are counted per account (a known device has its own count, so someone who knows
+    the password cannot lock the owner's browser out), and failures tell the owner."""
     from ylada_app.core import ratelimit
     from ylada_app.services import two_factor
 
-    wait = ratelimit.retry_after(SECOND_FACTOR_TRIES, "2fa", str(user_id))
+    known = is_known_device(session, user_id=user_id, device=device)
+    key = ("2fa", str(user_id), device) if known else ("2fa", str(user_id))
+    wait = ratelimit.acquire(SECOND_FACTOR_TRIES, *key)
     if wait > 0:
         raise RateLimited("error.login_rate_limited", field="code", seconds=int(wait + 0.999))
     if not two_factor.verify(session, user_id=user_id, code=code):
-        ratelimit.hit(SECOND_FACTOR_TRIES, "2fa", str(user_id))
+        user = session.get(User, user_id)
+        if user is not None and ratelimit.once_per(login_throttle.ALERT_EVERY, "alert2fa",
+                                                   str(user_id)):
+            from ylada_app.services.emails import queue_email
+
+            queue_email(session, to=user.email, kind="second_factor_failed", lang=user.locale,
+                        link_path="/account", user_id=user.id, name=user.name)
+            session.commit()
         raise FieldErrors({"code": "error.totp_invalid"})
+    ratelimit.clear(SECOND_FACTOR_TRIES, *key)
     audit.record(session, action="auth.login", actor_user_id=user_id, client_ip=client_ip,
                  second_factor=True)
     return LoginResult(user_id=user_id, grant=issue_grant(session, user_id=user_id,
@@ -433,9 +443,13 @@ def describe_device(user_agent: str) -> str:
     return " · ".join(p for p in (browser, system) if p) or "—"
 
 
-def end_session(session: Session, *, user_id: int, session_id: int, client_ip: str = "") -> bool:
+def end_session(session: Session, *, user_id: int, session_id: object,
+                client_ip: str = "") -> bool:
     """End one of the user's own sessions (another user's id changes nothing)."""
-    res = session.exec(delete(AuthSession).where(AuthSession.id == session_id,
+    sid = parse_id(session_id)
+    if sid is None:
+        return False
+    res = session.exec(delete(AuthSession).where(AuthSession.id == sid,
                                                  AuthSession.user_id == user_id))
     if res.rowcount:
         audit.record(session, action="auth.session_ended", actor_user_id=user_id,

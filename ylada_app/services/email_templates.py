@@ -94,6 +94,21 @@ TEXTS: dict[str, dict[str, object]] = {
         "note": ("Enviamos este aviso no máximo uma vez a cada 6 horas.",
                  "We send this notice at most once every 6 hours."),
     },
+    "second_factor_failed": {
+        "subject": ("Senha certa, código errado: foi você?",
+                    "Right password, wrong code: was it you?"),
+        "paragraphs": [
+            ("Olá, {name}. Alguém entrou com a senha certa da sua conta, mas errou o código da "
+             "verificação em duas etapas.",
+             "Hi {name}. Someone used your account's correct password but got the two-step "
+             "verification code wrong."),
+            ("Se não foi você, sua senha é conhecida por outra pessoa: troque-a agora.",
+             "If it was not you, someone else knows your password: change it now."),
+        ],
+        "button": ("Trocar a senha", "Change password"),
+        "note": ("Enviamos este aviso no máximo uma vez a cada 6 horas.",
+                 "We send this notice at most once every 6 hours."),
+    },
     "password_changed": {
         "subject": ("Sua senha do ylada foi alterada", "Your ylada password was changed"),
         "paragraphs": [

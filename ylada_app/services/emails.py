@@ -80,17 +80,24 @@ def enqueue_send(email_id: int) -> None:
 
 # --- delivery (called by the job) ------------------------------------------------------------
 def claim(session: Session, email_id: int) -> EmailMessage | None:
-    """Take a queued message whose time has come; None if another run has it or it is done."""
+    """Take a queued message whose time has come; None if another run has it or it is done.
+    The claim time is kept in `next_attempt_at` (a lease): the sweeper takes a message back
+    only when a send has held it for STUCK_SENDING."""
+    now = utcnow()
     res = session.exec(
         update(EmailMessage)
         .where(EmailMessage.id == email_id, EmailMessage.status == "queued",
-               EmailMessage.next_attempt_at <= utcnow())
-        .values(status="sending", attempts=EmailMessage.attempts + 1)
+               EmailMessage.next_attempt_at <= now)
+        .values(status="sending", attempts=EmailMessage.attempts + 1, next_attempt_at=now)
     )
     session.commit()
     if not res.rowcount:
         return None
-    return session.get(EmailMessage, email_id)
+    row = session.get(EmailMessage, email_id)
+    if row is not None and row.attempts > len(BACKOFF_S) + 1:  # a send that kept dying
+        mark_failed(session, row, row.last_error or "gave up", permanent=True)
+        return None
+    return row
 
 
 def mark_sent(session: Session, row: EmailMessage, *, caught: bool = False) -> None:
@@ -145,14 +152,28 @@ class MailboxItem:
     created_at: datetime
 
 
-def local_mailbox_enabled() -> bool:
+def local_mailbox_enabled(client_ip: str | None = None) -> bool:
+    """Only without SMTP, never in production, and (for a page) only to a browser on this
+    machine: the mailbox holds every link the app sent, log-in and reset links among them."""
     settings = get_settings()
-    return not settings.smtp_url and not settings.is_production
+    if settings.smtp_url or settings.is_production:
+        return False
+    return client_ip is None or _is_loopback(client_ip)
 
 
-def local_mailbox(session: Session, *, to: str = "", limit: int = 50) -> list[MailboxItem]:
-    """The latest e-mails kept on this machine (only without SMTP, never in production)."""
-    if not local_mailbox_enabled():
+def _is_loopback(address: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def local_mailbox(session: Session, *, to: str = "", limit: int = 50,
+                  client_ip: str | None = None) -> list[MailboxItem]:
+    """The latest e-mails kept on this machine (see local_mailbox_enabled)."""
+    if not local_mailbox_enabled(client_ip):
         return []
     query = select(EmailMessage).order_by(col(EmailMessage.id).desc()).limit(limit)
     if to.strip():

@@ -15,16 +15,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from ylada_app.core import ratelimit
 from ylada_app.core.security import hash_password, hash_token, new_token
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Invitation, Membership, Tenant, User, utcnow
 from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.emails import queue_email
-from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound
+from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound, RateLimited
 from ylada_app.services.tenants import membership_of
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, parse_id
 
+# Invitations carry the business's and inviter's names to any address: limited, so nobody
+# uses them to send mail in bulk.
+INVITES_PER_TENANT = "20/hour;100/day"
+RESENDS_PER_INVITATION = "1/minute;5/day"
 _ROLE_NAMES = {"owner": ("proprietário(a)", "owner"), "member": ("membro da equipe", "member")}
 
 
@@ -93,6 +98,7 @@ def invite_member(
         raise Conflict("error.already_member", field="email")
     if any(i.email == clean_email for i in _pending(session, tenant_id)):
         raise Conflict("error.already_invited", field="email")
+    _within(INVITES_PER_TENANT, "invite", str(tenant_id))
     inv = Invitation(tenant_id=tenant_id, email=clean_email, role=clean_role,
                      invited_by_user_id=actor_user_id)
     session.add(inv)
@@ -101,6 +107,12 @@ def invite_member(
     audit.record(session, action="team.invited", actor_user_id=actor_user_id,
                  tenant_id=tenant_id, target=clean_email, client_ip=client_ip, role=clean_role)
     return MemberRow(None, "", clean_email, clean_role, True, inv.created_at, inv.id)
+
+
+def _within(spec: str, *key: str) -> None:
+    wait = ratelimit.acquire(spec, *key)
+    if wait > 0:
+        raise RateLimited("error.invite_wait", field="_", minutes=max(1, int(wait // 60)))
 
 
 def _send(session: Session, inv: Invitation, actor: User) -> None:
@@ -121,8 +133,9 @@ def _send(session: Session, inv: Invitation, actor: User) -> None:
                 inviter=actor.name, tenant=tenant.name if tenant else "", role=role, days=days)
 
 
-def _own_invitation(session: Session, *, tenant_id: int, invitation_id: int) -> Invitation:
-    inv = session.get(Invitation, invitation_id)
+def _own_invitation(session: Session, *, tenant_id: int, invitation_id: object) -> Invitation:
+    iid = parse_id(invitation_id)
+    inv = session.get(Invitation, iid) if iid is not None else None
     if inv is None or inv.tenant_id != tenant_id or inv.accepted_at is not None \
             or inv.revoked_at is not None:
         raise NotFound("error.not_found")
@@ -130,16 +143,17 @@ def _own_invitation(session: Session, *, tenant_id: int, invitation_id: int) -> 
 
 
 def resend_invitation(session: Session, *, tenant_id: int, actor_user_id: int,
-                      invitation_id: int) -> None:
+                      invitation_id: object) -> None:
     actor = _require_owner(session, tenant_id=tenant_id, user_id=actor_user_id)
     inv = _own_invitation(session, tenant_id=tenant_id, invitation_id=invitation_id)
+    _within(RESENDS_PER_INVITATION, "resend", str(inv.id))
     _send(session, inv, actor)
     audit.record(session, action="team.invite_resent", actor_user_id=actor_user_id,
                  tenant_id=tenant_id, target=inv.email)
 
 
 def revoke_invitation(session: Session, *, tenant_id: int, actor_user_id: int,
-                      invitation_id: int) -> None:
+                      invitation_id: object) -> None:
     _require_owner(session, tenant_id=tenant_id, user_id=actor_user_id)
     inv = _own_invitation(session, tenant_id=tenant_id, invitation_id=invitation_id)
     inv.revoked_at = utcnow()

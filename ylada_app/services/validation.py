@@ -13,7 +13,20 @@ _COMMON_PASSWORDS = {
     "qwerty123", "abc12345", "abcd1234", "11111111", "iloveyou1", "admin123", "brasil123",
 }
 _DIGITS = re.compile(r"^\d{5,20}$")
+_ID = re.compile(r"^[0-9]{1,18}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def as_text(value: object) -> str:
+    """Form values are strings; anything else a forged event sends counts as empty."""
+    return value if isinstance(value, str) else ""
+
+
+def parse_id(value: object) -> int | None:
+    """A row id from the client (`"42"`), or None for anything else — words, signs, other
+    scripts' digits, or numbers too big for the database's integer columns."""
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return int(text) if _ID.match(text) and int(text) < 2**31 else None
 
 
 class Validator:
@@ -34,7 +47,7 @@ class Validator:
             raise FieldErrors(self.errors, self.params)
 
     def name(self, field: str, value: str | None, *, max_len: int, min_len: int = 1) -> str:
-        cleaned = " ".join(_CONTROL.sub(" ", value or "").split())
+        cleaned = " ".join(_CONTROL.sub(" ", as_text(value)).split())
         if not cleaned:
             self.fail(field, "error.required")
         elif len(cleaned) > max_len:
@@ -44,7 +57,7 @@ class Validator:
         return cleaned
 
     def email(self, field: str, value: str | None) -> str:
-        raw = (value or "").strip()
+        raw = as_text(value).strip()
         if not raw:
             self.fail(field, "error.required")
             return ""
@@ -59,7 +72,7 @@ class Validator:
         return info.normalized.lower()
 
     def password(self, field: str, value: str | None) -> str:
-        pw = value or ""
+        pw = as_text(value)
         if len(pw) < 8 or len(pw) > 256 or not re.search(r"[A-Za-z]", pw) or not re.search(
             r"\d", pw
         ):

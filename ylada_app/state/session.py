@@ -14,7 +14,10 @@ import time
 
 import reflex as rx
 
+from ylada_app.core.cookies import DEVICE_COOKIE, SIGNUP_COOKIE, session_cookie_name
 from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
+from ylada_app.core.net import client_address
+from ylada_app.core.security import new_token
 from ylada_app.core.settings import get_settings
 from ylada_app.services import auth
 from ylada_app.services.context import AuthContext
@@ -22,10 +25,8 @@ from ylada_app.services.errors import ServiceError
 from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
 
-SESSION_COOKIE = "ylada_session"
-DEVICE_COOKIE = "ylada_device"
 BANNER_TTL_S = 20.0
-# Pages a platform admin without two-factor may still open where it is required.
+# Where a platform admin without two-step verification is sent when it is required.
 TWO_FACTOR_SETUP_PATH = "/account"
 _PT = catalog(DEFAULT_LANG)
 
@@ -35,6 +36,7 @@ class SessionState(rx.State):
     # "1" once the visitor picked a language in this browser: that choice then wins over
     # the locale stored on the account at login.
     lang_chosen: str = rx.Cookie("", name="ylada_lang_chosen", max_age=365 * 86400)
+    signup_nonce: str = rx.Cookie("", name=SIGNUP_COOKIE, max_age=3 * 86400, same_site="lax")
     tr: dict[str, str] = _PT
     authed: bool = False
     user_name: str = ""
@@ -57,13 +59,15 @@ class SessionState(rx.State):
     # --- helpers for substates -------------------------------------------------------
     def _session_token(self) -> str:
         """The session token from the socket's cookie header (HttpOnly: not from JS)."""
-        return request_cookie(self.router.headers.cookie, SESSION_COOKIE)
+        return request_cookie(self.router.headers.cookie, session_cookie_name())
 
     def _device_token(self) -> str:
         return request_cookie(self.router.headers.cookie, DEVICE_COOKIE)
 
     def _client_ip(self) -> str:
-        return self.router.session.client_ip or ""
+        headers = self.router.headers.raw_headers
+        return client_address(self.router.session.client_ip or "",
+                              headers.get("x-forwarded-for", ""))
 
     def _t(self, key: str, **params: object) -> str:
         return translate(key, self.lang, **params)
@@ -98,14 +102,16 @@ class SessionState(rx.State):
         self._apply(ctx)
         return ctx
 
-    async def _guard(self, *, need_tenant: bool = True, admin: bool = False):
-        """Returns (ctx, redirect). A redirect is returned when the page may not be shown."""
+    async def _guard(self, *, need_tenant: bool = True, admin: bool = False,
+                     two_factor_setup: bool = False):
+        """Returns (ctx, redirect). A redirect is returned when the page may not be shown.
+        Where two-step verification is required of platform admins, only the page that sets
+        it up (`two_factor_setup`) works until it is on."""
         ctx = await self._context()
         if ctx is None:
             return None, rx.redirect("/login")
-        if ctx.is_platform_admin and not ctx.two_factor and \
-                get_settings().admin_2fa_required and \
-                self.router.url.path != TWO_FACTOR_SETUP_PATH:
+        if ctx.is_platform_admin and not ctx.two_factor and not two_factor_setup and \
+                get_settings().admin_2fa_required:
             return None, rx.redirect(TWO_FACTOR_SETUP_PATH)
         if admin:
             if not ctx.is_platform_admin:
@@ -117,7 +123,7 @@ class SessionState(rx.State):
             if ctx.tenant_blocked:
                 return None, rx.redirect("/blocked")
             if ctx.tenant_id != self._banner_tenant or \
-                    time.monotonic() - self._banner_at > BANNER_TTL_S:
+                    time.time() - self._banner_at > BANNER_TTL_S:
                 await self._load_banner(ctx.tenant_id)
         return ctx, None
 
@@ -125,7 +131,7 @@ class SessionState(rx.State):
         from ylada_app.services.billing import banner
 
         notice = await call(banner, tenant_id=tenant_id)
-        self._banner_tenant, self._banner_at = tenant_id, time.monotonic()
+        self._banner_tenant, self._banner_at = tenant_id, time.time()
         self.banner_text = self._t(notice.key, **(notice.params or {})) if notice.key else ""
         self.banner_level = notice.level
 
@@ -191,8 +197,10 @@ class SessionState(rx.State):
         ctx = await self._context()
         if ctx is None or ctx.email_verified:
             return
+        self.signup_nonce = new_token(16)
         try:
-            await call(accounts.resend_verification, user_id=ctx.user_id)
+            await call(accounts.resend_verification, user_id=ctx.user_id,
+                       browser_nonce=self.signup_nonce)
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
         return rx.toast.success(self._t("verify.resent", email=ctx.email))

@@ -1,0 +1,33 @@
+"""Who is asking: the client's address behind a known number of reverse proxies, and the key
+that limits count it under (an IPv6 client controls a whole /64, so that is one key)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ylada_app.core.settings import get_settings
+
+
+def client_address(peer: str, forwarded_for: str = "") -> str:
+    """The address of the client. Behind TRUSTED_PROXY_HOPS proxies (each appending to
+    X-Forwarded-For) it is the entry that many hops from the right; the rest of the header is
+    client-controlled and never trusted. With no proxies configured, the socket's peer."""
+    hops = get_settings().trusted_proxy_hops
+    if hops > 0:
+        chain = [p.strip() for p in (forwarded_for or "").split(",") if p.strip()]
+        if len(chain) >= hops:
+            return chain[-hops][:64]
+    return (peer or "")[:64]
+
+
+def limit_key(address: str) -> str:
+    """IPv4 as is; IPv6 by its /64 (one subscriber's share); anything else trimmed."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip().strip("[]"))
+    except ValueError:
+        return (address or "")[:64]
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:  # ::ffff:1.2.3.4 is the IPv4 client 1.2.3.4
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -66,6 +66,30 @@ def test_unverified_account_explores_but_cannot_connect_whatsapp(page: Page, app
     expect(page.locator("#verify-banner")).to_have_count(0)
 
 
+def test_the_verification_link_in_another_browser_asks_for_a_new_password(
+        browser: Browser, app_server, shot):
+    signer = _new_page(browser)
+    email = signup(signer, app_server, tenant="Loja Outro Navegador", verify=False)
+    other = _new_page(browser)  # e.g. the phone where the mail was read
+    other.goto(mail_link(email, "Confirme"))
+    expect(other.locator("#verify-email")).to_have_text(email, timeout=15_000)
+    shot_path = "screenshots/verify-other-browser.png"
+    other.screenshot(path=shot_path, full_page=True)
+    assert "ylada_session" not in {c["name"] for c in other.context.cookies()}
+    other.fill("#field-password", "Nova-senha-2026")
+    other.fill("#field-password_again", "Outra-coisa-2026")
+    other.click("#verify-submit")
+    expect(other.locator("#error-password_again")).to_be_visible()
+    other.fill("#field-password_again", "Nova-senha-2026")
+    other.click("#verify-submit")
+    other.wait_for_url(LOGIN, timeout=15_000)
+    expect(other.locator("#login-notice")).to_contain_text("E-mail confirmado")
+    login(other, app_server, email, "Nova-senha-2026")
+    expect(other.locator("#verify-banner")).to_have_count(0)
+    for p in (signer, other):
+        p.context.close()
+
+
 def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Browser, app_server,
                                                                   shot):
     owner = _new_page(browser)

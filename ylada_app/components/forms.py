@@ -85,5 +85,15 @@ def form_error(errors: rx.Var) -> rx.Component:
     )
 
 
+def new_password_fields(errors: rx.Var) -> rx.Component:
+    """New password + repeat (the reset link, the verification link in another browser)."""
+    return rx.fragment(
+        text_field("reset.password", "password", errors, type="password",
+                   hint_key="signup.password_hint", autocomplete="new-password"),
+        text_field("reset.password_again", "password_again", errors, type="password",
+                   autocomplete="new-password"),
+    )
+
+
 def submit_button(label_key: str, *, loading: rx.Var | bool = False, **props) -> rx.Component:
     return rx.button(t(label_key), type="submit", size="3", loading=loading, **props)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ylada_app.components.forms import form_error, submit_button, text_field
+from ylada_app.components.forms import (
+    form_error,
+    new_password_fields,
+    submit_button,
+    text_field,
+)
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.services import accounts, emails
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.new_password import NewPasswordState
 from ylada_app.state.session import SessionState
 
 
@@ -76,41 +82,22 @@ def forgot_page() -> rx.Component:
     ))
 
 
-class ResetState(SessionState):
-    errors: dict[str, str] = {}
-    busy: bool = False
-    valid: bool = False
+class ResetState(NewPasswordState):
     checked: bool = False
-
-    def _token(self) -> str:
-        return self.router.url.query_parameters.get("token", "")
 
     @rx.event
     async def load(self):
         self.errors = {}
         self.checked = False
         yield
-        self.valid = await call(accounts.reset_link_valid, token=self._token())
+        self.link_ok = await call(accounts.reset_link_valid, token=self._token())
         self.checked = True
 
     @rx.event
     async def submit(self, form: dict):
-        if (form.get("password") or "") != (form.get("password_again") or ""):
-            self.errors = {"password_again": self._t("reset.mismatch")}
-            return
-        self.busy = True
-        yield
-        try:
-            await call(accounts.reset_password, token=self._token(),
-                       password=form.get("password"), client_ip=self._client_ip())
-        except ServiceError as exc:
-            self.errors = self._field_errors(exc)
-            self.busy = False
-            if exc.code == "error.link_invalid":
-                self.valid = False
-            return
-        self.busy = False
-        yield rx.redirect("/login?reset=1")
+        async for update in self._save_new_password(form, accounts.reset_password,
+                                                    "/login?reset=1"):
+            yield update
 
 
 def reset_page() -> rx.Component:
@@ -119,16 +106,13 @@ def reset_page() -> rx.Component:
         ~s.checked,
         rx.center(rx.spinner(size="3"), padding="24px", width="100%"),
         rx.cond(
-            s.valid,
+            s.link_ok,
             rx.form(
                 rx.vstack(
                     rx.heading(t("reset.title"), size="6"),
                     rx.text(t("reset.help"), size="2", color_scheme="gray"),
                     form_error(s.errors),
-                    text_field("reset.password", "password", s.errors, type="password",
-                               hint_key="signup.password_hint", autocomplete="new-password"),
-                    text_field("reset.password_again", "password_again", s.errors,
-                               type="password", autocomplete="new-password"),
+                    new_password_fields(s.errors),
                     submit_button("reset.submit", loading=s.busy, width="100%",
                                   id="reset-submit"),
                     spacing="4", width="100%",

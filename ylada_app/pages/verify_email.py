@@ -12,36 +12,31 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ylada_app.components.forms import form_error, submit_button, text_field
+from ylada_app.components.forms import form_error, new_password_fields, submit_button
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.core.cookies import SIGNUP_COOKIE
 from ylada_app.services import accounts
-from ylada_app.services.errors import ServiceError
 from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
-from ylada_app.state.session import SessionState
+from ylada_app.state.new_password import NewPasswordState
 
 
-class VerifyEmailState(SessionState):
+class VerifyEmailState(NewPasswordState):
     outcome: str = ""  # "" while checking | ok | set_password | invalid
     email: str = ""
-    errors: dict[str, str] = {}
-    busy: bool = False
-
-    def _token(self) -> str:
-        return self.router.url.query_parameters.get("token", "")
 
     @rx.event
     async def load(self):
         self.outcome = ""
         self.errors = {}
+        self.link_ok = True
         yield
         ctx = await self._context()
+        # The tab that signed up has it in its state; a new page load reads the cookie.
+        nonce = self.signup_nonce or request_cookie(self.router.headers.cookie, SIGNUP_COOKIE)
         found = await call(accounts.open_verification, token=self._token(),
-                           browser_nonce=request_cookie(self.router.headers.cookie,
-                                                        SIGNUP_COOKIE),
-                           current_user_id=ctx.user_id if ctx else None)
+                           browser_nonce=nonce, current_user_id=ctx.user_id if ctx else None)
         self.email = found.email
         if found.outcome in ("invalid", "set_password"):
             self.outcome = found.outcome
@@ -56,22 +51,9 @@ class VerifyEmailState(SessionState):
 
     @rx.event
     async def set_password(self, form: dict):
-        if (form.get("password") or "") != (form.get("password_again") or ""):
-            self.errors = {"password_again": self._t("reset.mismatch")}
-            return
-        self.busy = True
-        yield
-        try:
-            await call(accounts.verify_with_password, token=self._token(),
-                       password=form.get("password"), client_ip=self._client_ip())
-        except ServiceError as exc:
-            self.errors = self._field_errors(exc)
-            self.busy = False
-            if exc.code == "error.link_invalid":
-                self.outcome = "invalid"
-            return
-        self.busy = False
-        yield rx.redirect("/login?verified=1")
+        async for update in self._save_new_password(form, accounts.verify_with_password,
+                                                    "/login?verified=1"):
+            yield update
 
 
 def _set_password_form() -> rx.Component:
@@ -83,10 +65,7 @@ def _set_password_form() -> rx.Component:
                     ".", size="2"),
             rx.text(t("verify.password_why"), size="2", color_scheme="gray"),
             form_error(s.errors),
-            text_field("reset.password", "password", s.errors, type="password",
-                       hint_key="signup.password_hint", autocomplete="new-password"),
-            text_field("reset.password_again", "password_again", s.errors, type="password",
-                       autocomplete="new-password"),
+            new_password_fields(s.errors),
             submit_button("verify.password_submit", loading=s.busy, width="100%",
                           id="verify-submit"),
             spacing="4", width="100%",
@@ -98,7 +77,7 @@ def _set_password_form() -> rx.Component:
 def verify_email_page() -> rx.Component:
     s = VerifyEmailState
     return public_shell(rx.match(
-        s.outcome,
+        rx.cond(s.link_ok, s.outcome, "invalid"),
         ("invalid", rx.vstack(
             rx.heading(t("verify.invalid_title"), size="6"),
             rx.text(t("verify.invalid_body"), color_scheme="gray"),

@@ -65,5 +65,7 @@ if [ $WANT_TEST = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   command -v chromium >/dev/null 2>&1 || apt_install chromium
+  # Customers write emoji: screenshots must show them as their phones do.
+  apt_install fonts-noto-color-emoji
   # psql, the packages' default clusters and services are not used: tests start their own.
 fi

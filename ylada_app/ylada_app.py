@@ -24,6 +24,7 @@ from ylada_app.pages.dashboard import DashboardState, dashboard_page
 from ylada_app.pages.dev_mailbox import MailboxState, mailbox_page
 from ylada_app.pages.flow_editor import FlowEditorState, flow_editor_page
 from ylada_app.pages.flows import FlowsState, flows_page
+from ylada_app.pages.inbox import InboxState, inbox_page
 from ylada_app.pages.index import IndexState, index_page
 from ylada_app.pages.instances import (
     InstanceDetailState,
@@ -64,6 +65,7 @@ app.add_page(reset_page, route="/reset-password", title="Nova senha · ylada",
              on_load=ResetState.load)
 app.add_page(invite_page, route="/invite/[token]", title="Convite · ylada",
              on_load=InviteState.load)
+app.add_page(inbox_page, route="/inbox", title="Atendimento · ylada", on_load=InboxState.load)
 app.add_page(account_page, route="/account", title="Minha conta · ylada",
              on_load=AccountState.load)
 app.add_page(mailbox_page, route="/dev/emails", title="E-mails locais · ylada",

@@ -54,12 +54,30 @@ def e2e_stripe():
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server):
-    """Start the whole app once per session; yields its base URL."""
+def e2e_database_url() -> str:
+    """The e2e app's own database (tests may prepare data in it through the services)."""
     from ylada_app.cli import migrate
 
     url = new_database_url("ylada_e2e")
     migrate(url)
+    return url
+
+
+@pytest.fixture
+def e2e_db(e2e_database_url):
+    """A session on the e2e app's database."""
+    from sqlmodel import Session
+
+    from ylada_app.core.db import get_engine
+
+    with Session(get_engine(e2e_database_url), expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_database_url):
+    """Start the whole app once per session; yields its base URL."""
+    url = e2e_database_url
     port = _free_port()
     base = f"http://localhost:{port}"
     e2e_stripe.webhook_url = f"{base}/webhooks/stripe"

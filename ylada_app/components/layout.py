@@ -78,6 +78,7 @@ def sidebar() -> rx.Component:
                 SessionState.tenant_key != "",
                 rx.fragment(
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
+                    _nav_item("messages-square", "nav.inbox", "/inbox"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),
@@ -218,15 +219,10 @@ def page_header(title_key: str, subtitle_key: str | None = None, *actions) -> rx
 
 
 def card(*children, **props) -> rx.Component:
-    return rx.box(
-        *children,
-        background="white",
-        border=f"1px solid {rx.color('gray', 4)}",
-        border_radius="12px",
-        padding="20px",
-        width="100%",
-        **props,
-    )
+    """A white panel; any style given overrides the defaults."""
+    style = {"background": "white", "border": f"1px solid {rx.color('gray', 4)}",
+             "border_radius": "12px", "padding": "20px", "width": "100%"}
+    return rx.box(*children, **{**style, **props})
 
 
 def not_found_block() -> rx.Component:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -72,3 +73,28 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_AFTER_COMMIT = "ylada_after_commit"
+
+
+def after_commit(session: Session, fn: Callable[[], object]) -> None:
+    """Run `fn` once the session's current transaction commits — never if it rolls back.
+    For what must not happen unless the change is saved: queuing the job that sends an
+    e-mail, delivers an outbox row or acts on a request recorded in the same transaction."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+    if not event.contains(session, "after_commit", _run_after_commit):
+        event.listen(session, "after_commit", _run_after_commit)
+        event.listen(session, "after_rollback", _drop_after_commit)
+
+
+def _run_after_commit(session: Session) -> None:
+    for fn in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            fn()
+        except Exception:  # the change is committed; sweepers pick up what this missed
+            logging.getLogger(__name__).warning("after-commit step failed", exc_info=True)
+
+
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)

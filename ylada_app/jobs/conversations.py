@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from ylada_app.core import live, locks
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import clear_coalesced
 from ylada_app.engine import FlowSet, handle
 from ylada_app.integrations import http_request
-from ylada_app.jobs import locks
 from ylada_app.jobs.delivery import deliver, deliver_plans
 from ylada_app.models import Timer, utcnow
 from ylada_app.services import ai as ai_svc
@@ -160,5 +160,6 @@ def fire_timer(timer_id: int) -> dict[str, Any]:
                 state = run_event(flowset_for(work.flows), state,
                                   {"kind": "timer", "token": token}, work, sink)
             plans = conv_svc.finish_batch(session, [(work, sink, state or {})], [])
+        live.bump([work.conversation.tenant_id])
         deliver_plans(plans)
     return {"fired": True}

@@ -51,7 +51,13 @@ def deliver(conversation_id: int) -> dict[str, int]:
 def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
     """Send every plan — conversations concurrently, each one's messages in order — then
     record all outcomes in one transaction. Never raises on send errors; a retryable failure
-    stops that conversation so its later messages keep their order."""
+    stops that conversation so its later messages keep their order. A plan with older
+    messages still waiting in its outbox (an agent's reply, a retry) sends those first."""
+    with session_scope() as session:
+        behind = conv_svc.behind_older_messages(session, plans)
+        if behind:
+            plans = [conv_svc.queued_for(session, p.conversation_id) or p
+                     if p.conversation_id in behind else p for p in plans]
     sent: list[tuple[int, str]] = []
     failed: list[tuple[int, str]] = []
     retry: list[tuple[int, str]] = []

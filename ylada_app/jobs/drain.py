@@ -20,11 +20,12 @@ from __future__ import annotations
 import logging
 import time
 
+from ylada_app.core import live
 from ylada_app.core.db import session_scope
+from ylada_app.core.locks import acquire_many
 from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
 from ylada_app.jobs.conversations import DeferAi, flowset_with_ai, run_event
 from ylada_app.jobs.delivery import deliver_plans
-from ylada_app.jobs.locks import acquire_many
 from ylada_app.services import conversations as conv_svc
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def _process_locked(locked: list[int], *,
         done, ignored = [], []
         for work in works:
             if (work.tenant_status != "active" or work.instance.status == "disabled"
-                    or work.conversation.status == "human"):
+                    or work.conversation.status in ("human", "snoozed")):
                 ignored.append(work)
                 continue
             sink = conv_svc.StepSink()
@@ -155,4 +156,5 @@ def _process_locked(locked: list[int], *,
                 continue
             done.append((work, sink, state or {}))
         plans = conv_svc.finish_batch(session, done, ignored)
+    live.bump({w.conversation.tenant_id for w in works})  # open inbox pages refresh
     return len(works) - len(slow), plans, slow

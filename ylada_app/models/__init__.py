@@ -19,7 +19,14 @@ from ylada_app.models.auth import (
 )
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
-from ylada_app.models.conversation import Contact, Conversation, Message, Timer, WebhookLog
+from ylada_app.models.conversation import (
+    Contact,
+    Conversation,
+    ConversationLog,
+    Message,
+    Timer,
+    WebhookLog,
+)
 from ylada_app.models.flow import Flow, FlowVersion
 from ylada_app.models.instance import Instance
 from ylada_app.models.marketplace import (
@@ -50,6 +57,7 @@ __all__ = [
     "TenantTemplate",
     "Contact",
     "Conversation",
+    "ConversationLog",
     "Flow",
     "FlowVersion",
     "Message",

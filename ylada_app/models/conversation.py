@@ -38,20 +38,38 @@ class Contact(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """One per contact and instance; holds the engine's session state."""
+    """One per contact and instance; holds the engine's session state and, for the team's
+    inbox, who handles it and what happened last (kept current by the pipeline's batch write
+    and by the agents' actions, so listing never reads `message`)."""
 
     __tablename__ = "conversation"
+    __table_args__ = (
+        Index("ix_conversation_inbox", "tenant_id", "status", "last_message_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="contact.id", unique=True, ondelete="CASCADE")
-    status: str = Field(default="bot", max_length=10)  # bot | human | closed
+    # bot: the flows answer · human: waiting for / handled by a person · snoozed: a person's,
+    # hidden until `snoozed_until` or the customer's next message · closed: resolved (the next
+    # customer message goes to the bot again)
+    status: str = Field(default="bot", max_length=10)
     session: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     last_inbound_at: datetime | None = time_field(nullable=True)
     last_outbound_at: datetime | None = time_field(nullable=True)
     created_at: datetime = time_field(default_now=True)
     updated_at: datetime = time_field(default_now=True)
+    assignee_user_id: int | None = Field(default=None, foreign_key="user_account.id",
+                                         index=True, ondelete="SET NULL")
+    snoozed_until: datetime | None = time_field(nullable=True)
+    human_since: datetime | None = time_field(nullable=True)
+    # Since when the customer waits for a person's answer (None: nobody is waiting).
+    waiting_since: datetime | None = time_field(nullable=True)
+    unread: int = Field(default=0)  # customer messages since a person last opened it
+    last_message_at: datetime | None = time_field(nullable=True)
+    last_message_preview: str = Field(default="", max_length=160)
+    last_message_from: str = Field(default="", max_length=10)  # customer | bot | agent
 
 
 class Message(SQLModel, table=True):
@@ -80,6 +98,26 @@ class Message(SQLModel, table=True):
     delivered_at: datetime | None = time_field(nullable=True)
     read_at: datetime | None = time_field(nullable=True)
     wa_timestamp: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
+    # The team member who wrote an outbound message (None: the bot).
+    author_user_id: int | None = Field(default=None)
+
+
+class ConversationLog(SQLModel, table=True):
+    """What happened around a conversation that is not a message: private notes of the team
+    and system lines (handed to a person, assigned, resolved, snoozed, returned to the bot).
+    Never sent to the customer; shown in the inbox between the messages."""
+
+    __tablename__ = "conversation_log"
+    __table_args__ = (Index("ix_conversation_log_conv", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # note | handoff | assigned | resolved | reopened | …
+    text: str = Field(default="")
+    author_user_id: int | None = Field(default=None)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = time_field(default_now=True)
 
 

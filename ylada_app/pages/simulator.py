@@ -8,12 +8,14 @@ responsive). Buttons render as buttons, lists as lists, media as previews.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import time
 
 import reflex as rx
 
+from ylada_app.components.chat import Bubble, bubble_body, bubble_from
 from ylada_app.components.layout import app_shell, not_found_block
 from ylada_app.components.texts import t
+from ylada_app.core import live
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import simulator
 from ylada_app.services.errors import NotFound, ServiceError
@@ -23,56 +25,14 @@ from ylada_app.state.session import SessionState
 
 POLL_S = 0.3
 POLL_FOR_S = 12.0
-
-
-@dataclasses.dataclass
-class Bubble:
-    id: int
-    direction: str
-    type: str
-    text: str
-    header: str
-    footer: str
-    media_kind: str
-    media_url: str
-    media_name: str
-    button_label: str
-    buttons: list[dict[str, str]]
-    rows: list[dict[str, str]]
-    status: str
-
-
-def _safe_url(value: object) -> str:
-    """Only http(s) links reach an href/src (a rendered placeholder could hold anything)."""
-    url = str(value or "").strip()
-    return url if url.lower().startswith(("https://", "http://")) else ""
+# After the bot's answer: the team may write from the inbox; the page listens for changes of
+# its business (core.live) for this long, re-reading only when something changed.
+LISTEN_EVERY_S = 0.5
+LISTEN_FOR_S = 30 * 60
 
 
 def _bubble_data(m: simulator.SimMessage) -> Bubble:
-    p = m.payload or {}
-    options = []
-    if p.get("type") == "buttons":
-        options = [{"id": str(b.get("id")), "title": str(b.get("title"))}
-                   for b in p.get("buttons") or []]
-    rows = []
-    if p.get("type") == "list":
-        rows = [{"id": str(r.get("id")), "title": str(r.get("title")),
-                 "description": str(r.get("description") or "")}
-                for s in p.get("sections") or [] for r in s.get("rows") or []]
-    return Bubble(
-        id=m.id, direction=m.direction, type=str(p.get("type") or m.type),
-        text=m.text or str(p.get("caption") or ""),
-        header=str(p.get("header") or ""), footer=str(p.get("footer") or ""),
-        media_kind=str(p.get("kind") or ""), media_url=_safe_url(p.get("url")),
-        media_name=str(p.get("filename") or "").strip() or _file_name(str(p.get("url") or "")),
-        button_label=str(p.get("button_label") or "Opções"),
-        buttons=options, rows=rows, status=m.status,
-    )
-
-
-def _file_name(url: str) -> str:
-    tail = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return tail[:80] or "arquivo"
+    return bubble_from(m.id, m.direction, m.type, m.text, m.payload, m.status)
 
 
 def _instance_name(session, *, tenant_id: int, instance_id: str) -> str:
@@ -89,6 +49,7 @@ class SimulatorState(SessionState):
     draft_key: int = 0
     _last_id: int = 0
     _poll_gen: int = 0
+    _listen_gen: int = 0
 
     def _instance_key(self) -> str:
         return path_segment(self.router.url.path, 1)
@@ -114,6 +75,7 @@ class SimulatorState(SessionState):
         self.messages = [_bubble_data(m) for m in rows]
         self._last_id = rows[-1].id if rows else 0
         self.loaded = True
+        yield SimulatorState.listen
 
     async def _send(self, **kwargs):
         ctx, redirect = await self._guard()
@@ -183,6 +145,38 @@ class SimulatorState(SessionState):
             if self._poll_gen == gen:
                 self.waiting = False
 
+    @rx.event(background=True)
+    async def listen(self):
+        """While the page stays open, replies written by others (the team, from the inbox)
+        appear without a reload: it wakes when its business changed, not on a timer."""
+        async with self:
+            ctx = await self._context()
+            if ctx is None:
+                return
+            self._listen_gen += 1
+            gen, key = self._listen_gen, self._instance_key()
+        seen = live.version(ctx.tenant_id)
+        deadline = time.monotonic() + LISTEN_FOR_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(LISTEN_EVERY_S)
+            current = live.version(ctx.tenant_id)
+            if current == seen:
+                continue
+            seen = current
+            async with self:
+                if self._listen_gen != gen or self._instance_key() != key:
+                    return
+                last = self._last_id
+            rows = await call(simulator.history, tenant_id=ctx.tenant_id, instance_id=key,
+                              user_id=ctx.user_id, after_id=last)
+            async with self:
+                if self._listen_gen != gen:
+                    return
+                fresh = [m for m in rows if m.id > self._last_id]
+                if fresh:
+                    self.messages = self.messages + [_bubble_data(m) for m in fresh]
+                    self._last_id = fresh[-1].id
+
     @rx.event
     async def restart(self):
         ctx, redirect = await self._guard()
@@ -213,41 +207,7 @@ def _list_row(row: rx.Var) -> rx.Component:
 
 def _bubble(m: rx.Var) -> rx.Component:
     mine = m.direction == "in"
-    body = rx.vstack(
-        rx.cond(m.header != "", rx.text(m.header, weight="bold", size="2")),
-        rx.cond(
-            m.type == "media",
-            rx.match(
-                m.media_kind,
-                ("image", rx.image(src=m.media_url, max_width="220px", border_radius="8px",
-                                   class_name="sim-media-image")),
-                ("video", rx.el.video(src=m.media_url, controls=True, preload="metadata",
-                                      style={"max_width": "240px", "border_radius": "8px"},
-                                      class_name="sim-media-video")),
-                ("audio", rx.el.audio(src=m.media_url, controls=True, preload="none",
-                                      style={"max_width": "240px"},
-                                      class_name="sim-media-audio")),
-                rx.link(
-                    rx.hstack(
-                        rx.center(rx.icon("file-text", size=18, color="white"),
-                                  background="#e55353", border_radius="6px", padding="6px"),
-                        rx.text(m.media_name, size="2", weight="medium", max_width="180px",
-                                overflow="hidden", text_overflow="ellipsis",
-                                white_space="nowrap"),
-                        rx.icon("download", size=14),
-                        align="center", spacing="2", padding="6px",
-                        background=rx.color("gray", 3), border_radius="8px",
-                    ),
-                    href=m.media_url, is_external=True, underline="none",
-                    class_name="sim-media-document",
-                ),
-            ),
-        ),
-        rx.cond(m.text != "", rx.text(m.text, size="2", white_space="pre-wrap")),
-        rx.cond(m.footer != "", rx.text(m.footer, size="1", color_scheme="gray")),
-        spacing="1",
-        align="start",
-    )
+    body = bubble_body(m)
     bubble = rx.box(
         body,
         background=rx.cond(mine, "#d9fdd3", "white"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, update
@@ -21,6 +21,7 @@ from ylada_app.models import (
     AnalyticsEvent,
     Contact,
     Conversation,
+    ConversationLog,
     Instance,
     Message,
     Tenant,
@@ -32,8 +33,7 @@ from ylada_app.models.bulk import insert_rows
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
-
-WINDOW = timedelta(hours=24)
+from ylada_app.services.outbound_rules import window_open
 
 
 @dataclass
@@ -140,9 +140,11 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     analytics: list[dict[str, Any]] = []
     timers: list[dict[str, Any]] = []
     usage: dict[int, list[int]] = {}
+    logs: list[dict[str, Any]] = []
     for work in ignored:
         ignored_ids += [m.id for m in work.pending]
         _seen_inbound(work.conversation, work.pending)
+        _touch_inbox(work.conversation, work.pending, [], now)
         if _billable(work):
             usage.setdefault(work.conversation.tenant_id, [0, 0])[0] += len(work.pending)
     # The plan's monthly quota: replies beyond it are kept (status "blocked") but not sent.
@@ -160,7 +162,13 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         conv.session = clean_json(state)
         conv.updated_at = now
         if state.get("status") == "human":
+            if conv.status != "human":  # handed to a person in this run
+                conv.human_since = now
+                logs.append({"tenant_id": conv.tenant_id, "conversation_id": conv.id,
+                             "kind": "handoff", "text": "", "data": {}, "created_at": now})
             conv.status = "human"
+        elif conv.status == "closed":  # a resolved conversation: the bot answers again
+            conv.status = "bot"
         billable = _billable(work)
         queued = 0
         for out in sink.outbound:
@@ -183,6 +191,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             if allowed:
                 queued += 1
                 conv.last_outbound_at = now
+        _touch_inbox(conv, work.pending, sink.outbound, now)
         analytics += [{
             "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
             "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
@@ -218,6 +227,8 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
         ).scalars())
     insert_rows(conn, AnalyticsEvent.__table__, analytics)
+    if logs:
+        conn.execute(insert(ConversationLog.__table__), logs)
     if timers:
         conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():
@@ -239,6 +250,44 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
 def _billable(work: Work) -> bool:
     """Simulator chats are the tenant testing its own bot: not charged against the plan."""
     return work.instance.channel != "simulator"
+
+
+def _touch_inbox(conv: Conversation, inbound: list[Message], outbound: list[dict[str, Any]],
+                 now: datetime) -> None:
+    """Keep what the team's inbox lists current (last message, who waits, unread)."""
+    if conv.status == "snoozed" and inbound:
+        conv.status = "human"  # the customer wrote: back to the open conversations
+        conv.snoozed_until = None
+    with_person = conv.status == "human"
+    if inbound:
+        if with_person:
+            conv.unread += len(inbound)
+            conv.waiting_since = conv.waiting_since or (inbound[0].wa_timestamp or now)
+        last = inbound[-1]
+        conv.last_message_at = now
+        conv.last_message_preview = message_preview(last.type, last.text)
+        conv.last_message_from = "customer"
+    if outbound:
+        conv.last_message_at = now
+        conv.last_message_preview = message_preview(str(outbound[-1].get("type") or "text"),
+                                                    _preview(outbound[-1]))
+        conv.last_message_from = "bot"
+    if with_person and conv.waiting_since is None and conv.human_since == now:
+        conv.waiting_since = now  # just handed over: the customer waits from now
+
+
+MEDIA_LABELS = {"image": "📷 Imagem", "video": "🎥 Vídeo", "audio": "🎤 Áudio",
+                "document": "📄 Documento", "sticker": "Figurinha", "location": "📍 Localização",
+                "contacts": "👤 Contato", "buttons": "Mensagem com botões",
+                "list": "Mensagem com lista", "template": "Modelo de mensagem"}
+
+
+def message_preview(mtype: str, text: str | None) -> str:
+    """One line for the inbox list: the text, or what kind of message it was."""
+    line = " ".join((text or "").split())
+    if line:
+        return line[:160]
+    return MEDIA_LABELS.get(mtype, "Mensagem")
 
 
 def _seen_inbound(conv: Conversation, messages: list[Message]) -> None:
@@ -275,7 +324,7 @@ class StepSink:
 
 
 def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
-    contact, conv = work.contact, work.conversation
+    contact = work.contact
     tags = list(contact.tags or [])
     fields = dict(contact.fields or {})
     for action in actions:
@@ -288,8 +337,6 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
             contact.opted_out = True
         elif kind == "opt_in":
             contact.opted_out = False
-        elif kind == "handoff":
-            conv.status = "human"
         elif kind == "set_field" and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
     if tags != list(contact.tags or []) or fields != dict(contact.fields or {}):
@@ -353,15 +400,15 @@ class Delivery:
     instance: Instance
     items: list[Outgoing]
     window_open: bool
+    conversation_id: int = 0
 
 
 def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> Delivery:
     """The delivery of what `finish` just wrote, without reading it back."""
     conv = work.conversation
-    window_open = bool(conv.last_inbound_at and utcnow() - conv.last_inbound_at < WINDOW)
     return Delivery(work.instance, [Outgoing(mid, p, work.contact.wa_id)
                                     for mid, p in zip(message_ids, payloads, strict=True)],
-                    window_open)
+                    window_open(conv), conv.id)
 
 
 def queued_for(session: Session, conversation_id: int) -> Delivery | None:
@@ -378,9 +425,24 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
         return None
     contact = session.get(Contact, conv.contact_id)
     instance = session.get(Instance, conv.instance_id)
-    window_open = bool(conv.last_inbound_at and utcnow() - conv.last_inbound_at < WINDOW)
     return Delivery(instance, [Outgoing(r.id, r.payload, contact.wa_id) for r in rows],
-                    window_open)
+                    window_open(conv), conversation_id)
+
+
+def behind_older_messages(session: Session, plans: list[Delivery]) -> set[int]:
+    """Conversations whose outbox holds an older message than the plan's first (an agent's
+    reply still waiting for its job, a retry): those deliver their whole outbox, in order."""
+    firsts = {p.conversation_id: min(i.message_id for i in p.items)
+              for p in plans if p.items and p.conversation_id}
+    if not firsts:
+        return set()
+    rows = session.exec(
+        select(Message.conversation_id, Message.id)
+        .where(Message.conversation_id.in_(list(firsts)), Message.direction == "out",
+               Message.status.in_(("queued", "sending")),
+               Message.id < max(firsts.values()))
+    ).all()
+    return {cid for cid, mid in rows if mid < firsts[cid]}
 
 
 def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:

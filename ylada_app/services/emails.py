@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from ylada_app.core.db import after_commit
 from ylada_app.core.settings import get_settings
 from ylada_app.models import EmailMessage, utcnow
 from ylada_app.services.email_templates import render
@@ -29,7 +30,6 @@ BACKOFF_S = (30, 120, 600, 1800, 7200)
 STUCK_SENDING = timedelta(minutes=5)
 # A message queued this recently still has the job queued at commit: the sweeper leaves it.
 SWEEP_GRACE = timedelta(seconds=10)
-_PENDING_KEY = "ylada_pending_emails"
 
 
 def public_link(path: str) -> str:
@@ -53,20 +53,9 @@ def queue_email(
                        html_body=mail.html, user_id=user_id, tenant_id=tenant_id)
     session.add(row)
     session.flush()
-    session.info.setdefault(_PENDING_KEY, []).append(row.id)
-    if not event.contains(session, "after_commit", _after_commit):
-        event.listen(session, "after_commit", _after_commit)
-        event.listen(session, "after_rollback", _after_rollback)
+    email_id = row.id
+    after_commit(session, lambda: enqueue_send(email_id))
     return row
-
-
-def _after_commit(session: Session) -> None:
-    for email_id in session.info.pop(_PENDING_KEY, []):
-        enqueue_send(email_id)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 def enqueue_send(email_id: int) -> None:

@@ -1,0 +1,100 @@
+"""The team's inbox in two browsers: a customer (the simulator) asks for a person, an agent
+sees it live, answers through the pipeline, and hands the conversation back to the bot."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+from sqlmodel import select
+
+from tests.e2e.helpers import PASSWORD, create_instance, login, signup
+from ylada_app.models import Membership, User
+from ylada_app.models.tenant import Role
+from ylada_app.services import auth, flows
+
+pytestmark = pytest.mark.e2e
+MENU = (Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json").read_text()
+
+
+def _new_page(browser: Browser, width: int = 1280):
+    return browser.new_context(viewport={"width": width, "height": 860},
+                               locale="pt-BR").new_page()
+
+
+def _prepare(e2e_db, owner_email: str, instance_id: str) -> str:
+    """The menu flow on the instance, and a second member (the agent). Returns its e-mail."""
+    owner = e2e_db.exec(select(User).where(User.email == owner_email)).one()
+    tenant_id = e2e_db.exec(select(Membership.tenant_id)
+                            .where(Membership.user_id == owner.id)).first()
+    flows.import_flow(e2e_db, tenant_id=tenant_id, instance_id=instance_id, name="Menu",
+                      raw_json=MENU, activate=True)
+    agent_email = f"agente-{uuid.uuid4().hex[:8]}@exemplo.com.br"
+    agent = auth.create_user(e2e_db, email=agent_email, name="Ana Atendente",
+                             password=PASSWORD)
+    e2e_db.add(Membership(user_id=agent.id, tenant_id=tenant_id, role=Role.MEMBER))
+    e2e_db.commit()
+    return agent_email
+
+
+def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser, app_server,
+                                                               e2e_db):
+    customer = _new_page(browser)
+    owner_email = signup(customer, app_server, tenant="Loja Atendimento")
+    iid = create_instance(customer, app_server, "Simulador Loja")
+    agent_email = _prepare(e2e_db, owner_email, iid)
+
+    agent = _new_page(browser, width=1440)
+    login(agent, app_server, agent_email)
+    agent.goto(f"{app_server}/inbox")
+    expect(agent.locator("#inbox-empty")).to_be_visible(timeout=15_000)
+
+    customer.goto(f"{app_server}/instances/{iid}/simulator")
+    customer.fill("#sim-input", "oi")
+    customer.click("#sim-send")
+    customer.locator(".sim-option", has_text="Falar com atendente").last.click(timeout=20_000)
+    expect(customer.locator(".sim-out").last).to_contain_text("equipe", timeout=20_000)
+    handed_at = time.monotonic()
+    # without a reload, within 2 seconds
+    row = agent.locator(".inbox-row").first
+    expect(row).to_be_visible(timeout=2_000)
+    assert time.monotonic() - handed_at <= 2.5
+    expect(agent.locator("#tab-open .tab-count")).to_have_text("1")
+    row.click()
+    expect(agent.locator("#conv-timeline")).to_contain_text("Falar com atendente")
+    expect(agent.locator(".inbox-system").first).to_contain_text("atendimento humano")
+    agent.fill("#composer", "Oi! Aqui é a Ana 😊 Como posso ajudar?")
+    agent.click("#send")
+    expect(agent.locator(".msg-agent").last).to_contain_text("Aqui é a Ana")
+    expect(agent.locator(".msg-agent .tick-sent").last).to_be_visible(timeout=10_000)
+    # the customer sees the reply without doing anything
+    expect(customer.locator(".sim-out").last).to_contain_text("Aqui é a Ana", timeout=10_000)
+    customer.fill("#sim-input", "quero trocar um produto")
+    customer.click("#sim-send")
+    expect(agent.locator("#conv-timeline")).to_contain_text("trocar um produto",
+                                                            timeout=5_000)
+    agent.click("#mode-note")
+    agent.fill("#composer", "Cliente pediu troca — ver política")
+    agent.click("#send")
+    expect(agent.locator(".inbox-note")).to_contain_text("ver política")
+    agent.screenshot(path="screenshots/inbox-conversation.png", full_page=True)
+    # a note never reaches the customer
+    customer.wait_for_timeout(800)
+    expect(customer.locator("#sim-messages")).not_to_contain_text("ver política")
+
+    agent.click("#to-bot")
+    agent.click("#to-bot-resume")
+    expect(agent.locator(".inbox-system").last).to_contain_text("Devolvida ao bot",
+                                                                timeout=10_000)
+    customer.fill("#sim-input", "oi")
+    customer.click("#sim-send")
+    expect(customer.locator(".sim-option", has_text="Ver catálogo").last).to_be_visible(
+        timeout=20_000)
+    agent.click("#tab-bot")
+    expect(agent.locator(".inbox-row")).to_have_count(1, timeout=10_000)
+    agent.screenshot(path="screenshots/inbox-bot-tab.png", full_page=True)
+    for p in (customer, agent):
+        p.context.close()

@@ -1,0 +1,563 @@
+"""/inbox ("Atendimento"): the team answers its customers.
+
+A list of conversations (tabs by status, filters, search) beside the selected conversation:
+its whole timeline — customer, bot and team messages, private notes and system lines — and a
+composer whose replies go through the pipeline's outbox (services/agent_inbox.py). The page
+listens for changes of its business (core.live): the list and the open conversation reload
+when something changed, keeping the selection; nothing is read while nothing happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import reflex as rx
+
+from ylada_app.components.chat import Bubble, bubble_body, bubble_from
+from ylada_app.components.layout import app_shell, card
+from ylada_app.components.texts import t
+from ylada_app.core import live
+from ylada_app.core.dates import local_text
+from ylada_app.models import utcnow
+from ylada_app.services import agent_inbox, flows, team
+from ylada_app.services.errors import ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+LISTEN_EVERY_S = 0.5
+LISTEN_FOR_S = 60 * 60
+SNOOZE_CHOICES = (("60", "inbox.snooze_1h"), ("240", "inbox.snooze_4h"),
+                  ("1440", "inbox.snooze_1d"), ("", "inbox.snooze_reply"))
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    today = local_text(utcnow(), "%d/%m/%Y")
+    day = local_text(value, "%d/%m/%Y")
+    return local_text(value, "%H:%M") if day == today else local_text(value, "%d/%m")
+
+
+def _row_data(r: agent_inbox.InboxRow) -> dict[str, str]:
+    return {
+        "id": str(r.id), "name": r.contact_name, "phone": r.phone, "instance": r.instance_name,
+        "preview": r.preview, "from": r.last_from, "when": _when(r.last_at),
+        "waiting": _when(r.waiting_since) if r.status == "human" else "",
+        "unread": str(r.unread) if r.unread else "", "assignee": r.assignee_name,
+        "initials": "".join(w[0] for w in r.contact_name.split()[:2]).upper() or "?",
+    }
+
+
+def _page_options(session, *, tenant_id: int) -> dict:
+    members = [{"id": str(m.user_id), "name": m.name or m.email}
+               for m in team.list_members(session, tenant_id=tenant_id) if not m.pending]
+    return {"members": members}
+
+
+def _flows_of(session, *, tenant_id: int, conversation_id: str) -> list[dict[str, str]]:
+    view_instance = agent_inbox.conversation_instance(session, tenant_id=tenant_id,
+                                                      conversation_id=conversation_id)
+    return [{"id": str(f.id), "name": f.name}
+            for f in flows.list_flows(session, tenant_id=tenant_id, instance_id=view_instance)
+            if f.status == "active"]
+
+
+class InboxState(SessionState):
+    loaded: bool = False
+    tab: str = "open"
+    assignee: str = "anyone"
+    search: str = ""
+    rows: list[dict[str, str]] = []
+    counts: dict[str, int] = {"open": 0, "snoozed": 0}
+    members: list[dict[str, str]] = []
+    # the open conversation
+    selected: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    instance_name: str = ""
+    status: str = ""
+    assignee_id: str = ""
+    tags: list[str] = []
+    can_send: bool = True
+    send_reason: str = ""
+    window_text: str = ""
+    items: list[Bubble] = []
+    older: bool = False
+    flow_options: list[dict[str, str]] = []
+    mode: str = "reply"  # reply | note
+    composer_key: int = 0
+    error: str = ""
+    busy: bool = False
+    _seen: int = -1
+    _listen_gen: int = 0
+
+    # --- loading ------------------------------------------------------------------------------
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.error = ""
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.selected = self.router.url.query_parameters.get("c", "") or self.selected
+        options = await call(_page_options, tenant_id=ctx.tenant_id)
+        self.members = options["members"]
+        await self._refresh(ctx)
+        self.loaded = True
+        yield InboxState.listen
+
+    async def _refresh(self, ctx) -> None:
+        self._seen = live.version(ctx.tenant_id)
+        if self.selected:  # open on screen: what arrives there is being read
+            await self._open(ctx, self.selected, mark_read=True)
+        rows = await call(agent_inbox.list_conversations, tenant_id=ctx.tenant_id,
+                          user_id=ctx.user_id, tab=self.tab, assignee=self.assignee,
+                          search=self.search)
+        self.rows = [_row_data(r) for r in rows]
+        self.counts = await call(agent_inbox.tab_counts, tenant_id=ctx.tenant_id)
+
+    async def _open(self, ctx, conversation_id: str, *, mark_read: bool) -> None:
+        try:
+            view = await call(agent_inbox.conversation_view, tenant_id=ctx.tenant_id,
+                              conversation_id=conversation_id)
+        except ServiceError:
+            self.selected, self.items = "", []
+            return
+        if mark_read:
+            await call(agent_inbox.mark_read, tenant_id=ctx.tenant_id,
+                       conversation_id=conversation_id)
+        self.selected = str(view.id)
+        self.contact_name, self.phone, self.instance_name = (view.contact_name, view.phone,
+                                                             view.instance_name)
+        self.status, self.tags = view.status, view.tags
+        self.assignee_id = str(view.assignee_id or "")
+        self.can_send = view.send.allowed
+        self.send_reason = self._t(view.send.reason) if view.send.reason else ""
+        self.window_text = (self._t("inbox.window_until", when=local_text(view.send.closes_at))
+                            if view.send.closes_at else "")
+        self.older = view.older
+        self.items = [_bubble(i) for i in view.items]
+
+    @rx.event(background=True)
+    async def listen(self):
+        """While the page is open: reload when the business changed (core.live)."""
+        async with self:
+            ctx = await self._context()
+            if ctx is None:
+                return
+            self._listen_gen += 1
+            gen = self._listen_gen
+        deadline = time.monotonic() + LISTEN_FOR_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(LISTEN_EVERY_S)
+            current = live.version(ctx.tenant_id)
+            async with self:
+                if self._listen_gen != gen or self.router.url.path.rstrip("/") != "/inbox":
+                    return
+                if current == self._seen:
+                    continue
+                fresh = await self._context()
+                if fresh is None or fresh.tenant_id != ctx.tenant_id:
+                    return
+                await self._refresh(fresh)
+
+    # --- list controls --------------------------------------------------------------------------
+    async def _relist(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        await self._refresh(ctx)
+        return None
+
+    @rx.event
+    async def set_tab(self, tab: str):
+        self.tab = tab if tab in agent_inbox.TABS else "open"
+        return await self._relist()
+
+    @rx.event
+    async def set_assignee_filter(self, value: str):
+        self.assignee = value if value in agent_inbox.ASSIGNEE_FILTERS else "anyone"
+        return await self._relist()
+
+    @rx.event
+    async def do_search(self, form: dict):
+        self.search = str(form.get("q") or "")[:100]
+        return await self._relist()
+
+    @rx.event
+    async def select(self, conversation_id: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        self.error = ""
+        self.mode = "reply"
+        await self._open(ctx, conversation_id, mark_read=True)
+        self.flow_options = await call(_flows_of, tenant_id=ctx.tenant_id,
+                                       conversation_id=self.selected) if self.selected else []
+        for row in self.rows:
+            if row["id"] == self.selected:
+                row["unread"] = ""
+        self.rows = list(self.rows)
+        return None
+
+    # --- the conversation ------------------------------------------------------------------------
+    @rx.event
+    def set_mode(self, mode: str):
+        self.mode = "note" if mode == "note" else "reply"
+
+    @rx.event
+    async def send(self, form: dict):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.busy = True
+        yield
+        try:
+            if self.mode == "note":
+                await call(agent_inbox.add_note, tenant_id=ctx.tenant_id,
+                           conversation_id=self.selected, user_id=ctx.user_id,
+                           text=form.get("text"))
+                live.bump([ctx.tenant_id])
+            else:
+                await asyncio.to_thread(agent_inbox.send_agent_message,
+                                        tenant_id=ctx.tenant_id, conversation_id=self.selected,
+                                        user_id=ctx.user_id, text=form.get("text"))
+        except ServiceError as exc:
+            self.error = next(iter(self._field_errors(exc).values()), "")
+            self.busy = False
+            return
+        self.error = ""
+        self.busy = False
+        self.composer_key += 1
+        await self._refresh(ctx)
+
+    async def _act(self, fn, **kwargs):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(fn, tenant_id=ctx.tenant_id, conversation_id=self.selected,
+                       user_id=ctx.user_id, **kwargs)
+        except ServiceError as exc:
+            return rx.toast.error(next(iter(self._field_errors(exc).values()),
+                                       self._error_text(exc)))
+        live.bump([ctx.tenant_id])
+        await self._refresh(ctx)
+        return None
+
+    @rx.event
+    async def assign_to(self, assignee_id: str):
+        return await self._act(agent_inbox.assign, assignee_id=assignee_id)
+
+    @rx.event
+    async def resolve(self):
+        return await self._act(agent_inbox.set_status, action="resolve")
+
+    @rx.event
+    async def reopen(self):
+        return await self._act(agent_inbox.set_status, action="reopen")
+
+    @rx.event
+    async def snooze(self, minutes: str):
+        return await self._act(agent_inbox.set_status, action="snooze", snooze_minutes=minutes)
+
+    @rx.event
+    async def back_to_bot(self, flow_id: str):
+        result = await self._act(agent_inbox.return_to_bot, flow_id=flow_id)
+        if result is None:
+            return rx.toast.success(self._t("inbox.returned"))
+        return result
+
+
+def _bubble(item: agent_inbox.TimelineItem) -> Bubble:
+    return bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
+                       item.text, item.payload, item.status, kind=item.kind,
+                       author=item.author, at=local_text(item.at, "%d/%m %H:%M"),
+                       error=item.error)
+
+
+# --- components ----------------------------------------------------------------------------------
+def _tab(key: str, label_key: str) -> rx.Component:
+    s = InboxState
+    badge = rx.cond(s.counts[key] > 0, rx.badge(s.counts[key], variant="solid", radius="full",
+                                                 size="1", class_name="tab-count")) \
+        if key in ("open", "snoozed") else rx.fragment()
+    return rx.button(t(label_key), badge, variant=rx.cond(s.tab == key, "solid", "soft"),
+                     size="1", on_click=s.set_tab(key), id=f"tab-{key}")
+
+
+def _row(r: rx.Var) -> rx.Component:
+    s = InboxState
+    active = s.selected == r["id"]
+    return rx.hstack(
+        rx.center(rx.text(r["initials"], size="2", weight="bold", color="white"),
+                  background=rx.color("jade", 9), border_radius="50%", min_width="38px",
+                  height="38px"),
+        rx.vstack(
+            rx.hstack(rx.text(r["name"], weight="bold", size="2", trim="both",
+                              overflow="hidden", text_overflow="ellipsis", white_space="nowrap",
+                              max_width="170px"),
+                      rx.spacer(),
+                      rx.text(r["when"], size="1", color_scheme="gray"), width="100%"),
+            rx.hstack(
+                rx.text(rx.match(r["from"], ("agent", t("inbox.from_agent")),
+                                 ("bot", t("inbox.from_bot")), ""),
+                        r["preview"], size="1", color_scheme="gray", overflow="hidden",
+                        text_overflow="ellipsis", white_space="nowrap", max_width="200px"),
+                rx.spacer(),
+                rx.cond(r["unread"] != "", rx.badge(r["unread"], variant="solid",
+                                                     color_scheme="green", radius="full",
+                                                     class_name="unread")),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.cond(r["waiting"] != "", rx.text(t("inbox.waiting_since"), " ", r["waiting"],
+                                                    size="1", color_scheme="amber")),
+                rx.spacer(),
+                rx.cond(r["assignee"] != "", rx.text(r["assignee"], size="1",
+                                                      color_scheme="gray")),
+                width="100%",
+            ),
+            spacing="0", width="100%",
+        ),
+        on_click=s.select(r["id"]), cursor="pointer", padding="10px", width="100%",
+        background=rx.cond(active, rx.color("jade", 3), "transparent"),
+        _hover={"background": rx.color("jade", 2)}, border_radius="8px", align="center",
+        class_name="inbox-row", custom_attrs={"data-id": r["id"]},
+    )
+
+
+def _list_panel() -> rx.Component:
+    s = InboxState
+    return card(
+        rx.vstack(
+            rx.hstack(_tab("open", "inbox.tab_open"), _tab("bot", "inbox.tab_bot"),
+                      _tab("resolved", "inbox.tab_resolved"),
+                      _tab("snoozed", "inbox.tab_snoozed"), spacing="1", wrap="wrap"),
+            rx.hstack(
+                rx.select.root(
+                    rx.select.trigger(width="130px", id="filter-assignee"),
+                    rx.select.content(
+                        rx.select.item(t("inbox.filter_anyone"), value="anyone"),
+                        rx.select.item(t("inbox.filter_me"), value="me"),
+                        rx.select.item(t("inbox.filter_unassigned"), value="unassigned"),
+                    ),
+                    value=s.assignee, on_change=s.set_assignee_filter, size="1",
+                ),
+                rx.form(
+                    rx.input(name="q", placeholder=t("inbox.search"), size="1",
+                             default_value=s.search, id="inbox-search"),
+                    on_submit=s.do_search, flex="1",
+                ),
+                width="100%", spacing="2",
+            ),
+            rx.cond(s.rows.length() == 0,
+                    rx.center(rx.text(t("inbox.empty"), size="2", color_scheme="gray"),
+                              padding="24px", id="inbox-empty")),
+            rx.vstack(rx.foreach(s.rows, _row), spacing="1", width="100%", id="inbox-list",
+                      overflow_y="auto", max_height="70vh"),
+            spacing="3", width="100%",
+        ),
+        width="360px", min_width="300px", padding="12px",
+    )
+
+
+_SYSTEM_KEYS = ("handoff", "assigned", "unassigned", "resolved", "reopened", "snoozed",
+                "returned_to_bot", "taken_over")
+
+
+def _tick(m: rx.Var) -> rx.Component:
+    return rx.match(
+        m.status,
+        ("read", rx.icon("check-check", size=14, color="#34B7F1", class_name="tick-read")),
+        ("delivered", rx.icon("check-check", size=14, color=rx.color("gray", 9),
+                              class_name="tick-delivered")),
+        ("sent", rx.icon("check", size=14, color=rx.color("gray", 9), class_name="tick-sent")),
+        ("failed", rx.tooltip(rx.icon("circle-alert", size=14, color=rx.color("red", 9),
+                                      class_name="tick-failed"), content=m.error)),
+        ("blocked", rx.tooltip(rx.icon("ban", size=14, color=rx.color("red", 9)),
+                               content=t("inbox.blocked_quota"))),
+        rx.icon("clock", size=12, color=rx.color("gray", 8), class_name="tick-pending"),
+    )
+
+
+def _message(m: rx.Var) -> rx.Component:
+    customer = m.kind == "customer"
+    bubble = rx.box(
+        rx.cond(m.kind == "agent",
+                rx.text(m.author, size="1", weight="bold", color=rx.color("jade", 11))),
+        rx.cond(m.kind == "bot", rx.text(t("inbox.bot"), size="1", weight="bold",
+                                         color=rx.color("gray", 10))),
+        bubble_body(m),
+        rx.cond(m.buttons.length() > 0, rx.hstack(
+            rx.foreach(m.buttons, lambda b: rx.badge(b["title"], variant="outline",
+                                                     color_scheme="gray")),
+            wrap="wrap", spacing="1", margin_top="4px")),
+        rx.cond(m.rows.length() > 0, rx.badge(rx.icon("list", size=12), m.button_label,
+                                              variant="outline", color_scheme="gray",
+                                              margin_top="4px")),
+        rx.hstack(rx.text(m.at, size="1", color_scheme="gray"),
+                  rx.cond(~customer, _tick(m)), spacing="1", justify="end", width="100%"),
+        rx.cond(m.status == "failed", rx.text(m.error, size="1", color_scheme="red",
+                                               class_name="msg-error")),
+        background=rx.cond(customer, "white", rx.cond(m.kind == "agent", "#d9fdd3", "#eef2f1")),
+        padding="8px 12px", border_radius="10px", box_shadow="0 1px 1px rgba(0,0,0,0.08)",
+        max_width="72%", class_name="inbox-msg msg-" + m.kind,
+    )
+    return rx.hstack(rx.cond(~customer, rx.spacer()), bubble, width="100%")
+
+
+def _note(m: rx.Var) -> rx.Component:
+    return rx.center(rx.box(
+        rx.hstack(rx.icon("lock", size=12), rx.text(t("inbox.note_by"), " ", m.author, " · ",
+                                                    m.at, size="1", weight="medium"),
+                  spacing="1", align="center"),
+        rx.text(m.text, size="2", white_space="pre-wrap"),
+        background="#fff6d6", border="1px solid #f2dc8d", padding="8px 12px",
+        border_radius="8px", max_width="80%", class_name="inbox-note",
+    ), width="100%")
+
+
+def _system(m: rx.Var) -> rx.Component:
+    return rx.center(rx.text(
+        SessionState.tr["inbox.sys." + m.type], rx.cond(m.text != "", " " + m.text, ""),
+        rx.cond(m.author != "", " · " + m.author, ""), " · ", m.at, size="1",
+        color_scheme="gray", class_name="inbox-system", background=rx.color("gray", 3),
+        padding="2px 10px", border_radius="10px"), width="100%")
+
+
+def _item(m: rx.Var) -> rx.Component:
+    return rx.match(m.kind, ("note", _note(m)), ("system", _system(m)), _message(m))
+
+
+def _actions() -> rx.Component:
+    s = InboxState
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(placeholder=t("inbox.assign"), width="150px", id="assign"),
+            rx.select.content(
+                rx.select.item(t("inbox.nobody"), value="none"),
+                rx.foreach(s.members, lambda m: rx.select.item(m["name"], value=m["id"])),
+            ),
+            value=rx.cond(s.assignee_id != "", s.assignee_id, "none"),
+            on_change=s.assign_to, size="1",
+        ),
+        rx.cond(
+            (s.status == "closed") | (s.status == "snoozed"),
+            rx.button(rx.icon("rotate-ccw", size=14), t("inbox.reopen"), size="1",
+                      variant="soft", on_click=s.reopen, id="reopen"),
+            rx.button(rx.icon("check", size=14), t("inbox.resolve"), size="1",
+                      variant="soft", color_scheme="green", on_click=s.resolve, id="resolve"),
+        ),
+        rx.menu.root(
+            rx.menu.trigger(rx.button(rx.icon("alarm-clock", size=14), t("inbox.snooze"),
+                                      size="1", variant="soft", color_scheme="gray",
+                                      id="snooze")),
+            rx.menu.content(*[rx.menu.item(t(label), on_click=s.snooze(value))
+                              for value, label in SNOOZE_CHOICES]),
+        ),
+        rx.menu.root(
+            rx.menu.trigger(rx.button(rx.icon("bot", size=14), t("inbox.to_bot"), size="1",
+                                      variant="soft", color_scheme="gray", id="to-bot")),
+            rx.menu.content(
+                rx.menu.item(t("inbox.to_bot_resume"), on_click=s.back_to_bot(""),
+                             id="to-bot-resume"),
+                rx.cond(s.flow_options.length() > 0, rx.menu.separator()),
+                rx.foreach(s.flow_options, lambda f: rx.menu.item(
+                    t("inbox.to_bot_flow"), " ", f["name"], on_click=s.back_to_bot(f["id"]))),
+            ),
+        ),
+        spacing="2", wrap="wrap",
+    )
+
+
+def _composer() -> rx.Component:
+    s = InboxState
+    return rx.vstack(
+        rx.hstack(
+            rx.button(t("inbox.reply"), size="1", on_click=s.set_mode("reply"),
+                      variant=rx.cond(s.mode == "reply", "solid", "ghost"), id="mode-reply"),
+            rx.button(rx.icon("lock", size=12), t("inbox.note"), size="1",
+                      on_click=s.set_mode("note"), color_scheme="amber",
+                      variant=rx.cond(s.mode == "note", "solid", "ghost"), id="mode-note"),
+            rx.spacer(),
+            rx.text(s.window_text, size="1", color_scheme="gray"),
+            width="100%", align="center",
+        ),
+        rx.cond(
+            (s.mode == "reply") & ~s.can_send,
+            rx.callout.root(rx.callout.icon(rx.icon("info", size=16)),
+                            rx.callout.text(s.send_reason), color_scheme="amber", size="1",
+                            width="100%", id="send-blocked"),
+        ),
+        rx.form(
+            rx.hstack(
+                rx.text_area(name="text", placeholder=rx.cond(s.mode == "note",
+                                                              t("inbox.note_placeholder"),
+                                                              t("inbox.reply_placeholder")),
+                             rows="2", width="100%", max_length=4096, key=s.composer_key,
+                             id="composer", auto_focus=True,
+                             disabled=(s.mode == "reply") & ~s.can_send,
+                             enter_key_submit=True),
+                rx.button(rx.icon("send", size=16), type="submit", loading=s.busy,
+                          disabled=(s.mode == "reply") & ~s.can_send, id="send"),
+                width="100%", align="end",
+            ),
+            on_submit=s.send, reset_on_submit=True, width="100%",
+        ),
+        rx.cond(s.error != "", rx.text(s.error, size="1", color_scheme="red",
+                                       id="composer-error")),
+        spacing="2", width="100%", padding="10px",
+        background=rx.cond(s.mode == "note", "#fffbea", rx.color("gray", 2)),
+    )
+
+
+def _conversation_panel() -> rx.Component:
+    s = InboxState
+    return card(
+        rx.cond(
+            s.selected == "",
+            rx.center(rx.vstack(rx.icon("messages-square", size=40, color=rx.color("gray", 8)),
+                                rx.text(t("inbox.pick"), color_scheme="gray"), align="center"),
+                      height="60vh"),
+            rx.vstack(
+                rx.hstack(
+                    rx.vstack(
+                        rx.text(s.contact_name, weight="bold", size="4", id="conv-name"),
+                        rx.text(s.phone, " · ", s.instance_name, size="1", color_scheme="gray"),
+                        spacing="0",
+                    ),
+                    rx.spacer(),
+                    _actions(),
+                    width="100%", align="center", padding="10px",
+                    border_bottom=f"1px solid {rx.color('gray', 4)}",
+                ),
+                rx.cond(s.tags.length() > 0, rx.hstack(
+                    rx.foreach(s.tags, lambda tag: rx.badge(tag, variant="soft")),
+                    padding_x="10px", wrap="wrap")),
+                rx.box(
+                    rx.vstack(rx.foreach(s.items, _item), spacing="2", width="100%"),
+                    display="flex", flex_direction="column-reverse", overflow_y="auto",
+                    padding="14px", width="100%", height="56vh", background="#efeae2",
+                    id="conv-timeline",
+                ),
+                _composer(),
+                spacing="0", width="100%",
+            ),
+        ),
+        flex="1", padding="0", overflow="hidden", min_width="0",
+    )
+
+
+def inbox_page() -> rx.Component:
+    return app_shell(
+        rx.hstack(rx.heading(t("inbox.title"), size="7"), rx.spacer(), width="100%",
+                  margin_bottom="16px"),
+        rx.hstack(_list_panel(), _conversation_panel(), spacing="4", width="100%",
+                  align="start"),
+        ready=InboxState.loaded,
+    )

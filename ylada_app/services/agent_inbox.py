@@ -1,0 +1,438 @@
+"""The team's inbox: conversations to answer, their timeline, and what a person does there.
+
+Invariant: a person's reply goes through the same outbox as the bot's. It is written as an
+outbound `message` row under the conversation's lock (the same lock the pipeline holds while
+it writes and delivers the bot's replies), counted against the plan's monthly quota in that
+transaction, and delivered afterwards by the pipeline's delivery job — rate-limited, retried,
+in order with the bot's messages, exactly once. Pages never call a channel.
+
+Every function takes `tenant_id` from the session and refuses another business's ids as
+"not found".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Session, col, select
+
+from ylada_app.core import live, locks
+from ylada_app.core.db import after_commit, session_scope
+from ylada_app.core.queue import enqueue, enqueue_coalesced
+from ylada_app.models import (
+    Contact,
+    Conversation,
+    ConversationLog,
+    Instance,
+    Membership,
+    Message,
+    User,
+    utcnow,
+)
+from ylada_app.models.instance import ChannelKind
+from ylada_app.services.conversations import count_usage, message_preview
+from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.limits import count_blocked, reserve_outbound
+from ylada_app.services.outbound_rules import SendCheck, free_form_check
+from ylada_app.services.validation import as_text, parse_id
+
+TABS = {"open": ("human",), "bot": ("bot",), "resolved": ("closed",), "snoozed": ("snoozed",)}
+ASSIGNEE_FILTERS = ("anyone", "me", "unassigned")
+TEXT_MAX = 4096  # WhatsApp's limit for a text message
+NOTE_MAX = 4000
+PAGE = 50
+TIMELINE = 300
+DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
+RETURN_JOB = "ylada_app.jobs.inbox.return_to_bot"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- the list -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    contact_name: str
+    phone: str
+    instance_name: str
+    status: str
+    preview: str
+    last_from: str
+    last_at: datetime | None
+    waiting_since: datetime | None
+    unread: int
+    assignee_id: int | None
+    assignee_name: str
+
+
+def _tag_filter(session: Session, tag: str):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.cast(Contact.tags, JSONB).contains([tag])
+    return exists(select(1).select_from(func.json_each(Contact.tags).table_valued("value"))
+                  .where(func.json_each(Contact.tags).table_valued("value").c.value == tag))
+
+
+def list_conversations(
+    session: Session,
+    *,
+    tenant_id: int,
+    user_id: int,
+    tab: str = "open",
+    assignee: str = "anyone",
+    instance_id: object = None,
+    tag: str = "",
+    search: str = "",
+    limit: int = PAGE,
+) -> list[InboxRow]:
+    """Newest activity first. `open` includes snoozed conversations whose time has come."""
+    now = utcnow()
+    statuses = TABS.get(tab, TABS["open"])
+    status_filter = Conversation.status.in_(statuses)
+    if tab == "open":
+        status_filter = or_(status_filter, and_(Conversation.status == "snoozed",
+                                                Conversation.snoozed_until <= now))
+    elif tab == "snoozed":
+        status_filter = and_(status_filter, or_(Conversation.snoozed_until.is_(None),
+                                                Conversation.snoozed_until > now))
+    query = (
+        select(Conversation, Contact, Instance.name, User.name)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Instance, Instance.id == Conversation.instance_id)
+        .join(User, User.id == Conversation.assignee_user_id, isouter=True)
+        .where(Conversation.tenant_id == tenant_id, status_filter)
+    )
+    if assignee == "me":
+        query = query.where(Conversation.assignee_user_id == user_id)
+    elif assignee == "unassigned":
+        query = query.where(Conversation.assignee_user_id.is_(None))
+    iid = parse_id(instance_id) if instance_id not in (None, "", "all") else None
+    if iid is not None:
+        query = query.where(Conversation.instance_id == iid)
+    tag = as_text(tag).strip()[:50]
+    if tag:
+        query = query.where(_tag_filter(session, tag))
+    text = " ".join(as_text(search).split())[:100]
+    if text:
+        like = f"%{_escape_like(text)}%"
+        digits = re.sub(r"\D", "", text)
+        matches = [col(Contact.name).ilike(like, escape="\\")]
+        if len(digits) >= 4:
+            matches.append(col(Contact.wa_id).contains(digits))
+        if len(text) >= 3:
+            matches.append(exists(select(1).where(
+                Message.conversation_id == Conversation.id, Message.tenant_id == tenant_id,
+                col(Message.text).ilike(like, escape="\\"))))
+        query = query.where(or_(*matches))
+    query = query.order_by(col(Conversation.last_message_at).desc().nullslast(),
+                           col(Conversation.id).desc()).limit(max(1, min(limit, 200)))
+    return [
+        InboxRow(c.id, contact.name or _phone(contact.wa_id), _phone(contact.wa_id),
+                 instance_name, c.status, c.last_message_preview, c.last_message_from,
+                 c.last_message_at, c.waiting_since, c.unread, c.assignee_user_id,
+                 assignee_name or "")
+        for c, contact, instance_name, assignee_name in session.exec(query).all()
+    ]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _phone(wa_id: str) -> str:
+    if wa_id.startswith("sim-"):
+        return "Simulador"
+    return f"+{wa_id}" if wa_id.isdigit() else wa_id
+
+
+def tab_counts(session: Session, *, tenant_id: int) -> dict[str, int]:
+    """How many conversations wait for a person (and are snoozed), for the tabs' badges."""
+    now = utcnow()
+    rows = session.exec(
+        select(Conversation.status, func.count())
+        .where(Conversation.tenant_id == tenant_id,
+               Conversation.status.in_(("human", "snoozed")),
+               or_(Conversation.status == "human", Conversation.snoozed_until.is_(None),
+                   Conversation.snoozed_until > now))
+        .group_by(Conversation.status)
+    ).all()
+    counts = dict(rows)
+    return {"open": counts.get("human", 0), "snoozed": counts.get("snoozed", 0)}
+
+
+# --- one conversation ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineItem:
+    key: str
+    kind: str  # customer | bot | agent | note | system
+    type: str
+    text: str
+    payload: dict[str, Any]
+    status: str
+    error: str
+    at: datetime
+    author: str
+
+
+@dataclass
+class ConversationView:
+    id: int
+    contact_id: int
+    contact_name: str
+    phone: str
+    instance_name: str
+    status: str
+    assignee_id: int | None
+    snoozed_until: datetime | None
+    tags: list[str]
+    send: SendCheck
+    items: list[TimelineItem] = field(default_factory=list)
+    older: bool = False  # more history before the first item
+
+
+def _own(session: Session, tenant_id: int, conversation_id: object
+         ) -> tuple[Conversation, Contact, Instance]:
+    cid = parse_id(conversation_id)
+    row = session.exec(
+        select(Conversation, Contact, Instance)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Instance, Instance.id == Conversation.instance_id)
+        .where(Conversation.id == cid, Conversation.tenant_id == tenant_id)
+    ).first() if cid is not None else None
+    if row is None:
+        raise NotFound("error.not_found")
+    return row
+
+
+def conversation_view(session: Session, *, tenant_id: int, conversation_id: object,
+                      limit: int = TIMELINE) -> ConversationView:
+    """The latest `limit` messages and log lines, oldest first."""
+    conv, contact, instance = _own(session, tenant_id, conversation_id)
+    messages = list(session.exec(
+        select(Message).where(Message.conversation_id == conv.id)
+        .order_by(col(Message.id).desc()).limit(limit + 1)).all())
+    older = len(messages) > limit
+    messages = messages[:limit]
+    since = messages[-1].created_at if older and messages else None
+    log_query = select(ConversationLog).where(ConversationLog.conversation_id == conv.id)
+    if since is not None:
+        log_query = log_query.where(ConversationLog.created_at >= since)
+    logs = list(session.exec(log_query.order_by(col(ConversationLog.id).desc())
+                             .limit(limit)).all())
+    authors = _names(session, {m.author_user_id for m in messages} |
+                     {lg.author_user_id for lg in logs})
+    items = [_message_item(m, authors) for m in messages] + [_log_item(lg, authors)
+                                                              for lg in logs]
+    items.sort(key=lambda i: (i.at, i.key))
+    return ConversationView(
+        conv.id, contact.id, contact.name or _phone(contact.wa_id), _phone(contact.wa_id),
+        instance.name, _effective_status(conv), conv.assignee_user_id, conv.snoozed_until,
+        list(contact.tags or []), free_form_check(conv, contact, instance), items, older)
+
+
+def _effective_status(conv: Conversation) -> str:
+    if conv.status == "snoozed" and conv.snoozed_until and conv.snoozed_until <= utcnow():
+        return "human"
+    return conv.status
+
+
+def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _message_item(m: Message, authors: dict[int, str]) -> TimelineItem:
+    kind = "customer" if m.direction == "in" else "agent" if m.author_user_id else "bot"
+    # Stored time, not the phone's: one clock orders messages and log lines together.
+    return TimelineItem(f"m{m.id:012d}", kind, m.type, m.text or "", m.payload or {},
+                        m.status, m.error or "", m.created_at,
+                        authors.get(m.author_user_id or 0, ""))
+
+
+def _log_item(lg: ConversationLog, authors: dict[int, str]) -> TimelineItem:
+    author = authors.get(lg.author_user_id or 0, "")
+    if lg.kind == "assigned" and lg.text == author:
+        author = ""  # "Atribuída a Ana" is enough when Ana took it herself
+    return TimelineItem(f"l{lg.id:012d}", "note" if lg.kind == "note" else "system", lg.kind,
+                        lg.text, dict(lg.data or {}), "", "", lg.created_at, author)
+
+
+def conversation_instance(session: Session, *, tenant_id: int, conversation_id: object) -> int:
+    return _own(session, tenant_id, conversation_id)[0].instance_id
+
+
+def mark_read(session: Session, *, tenant_id: int, conversation_id: object) -> None:
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    if conv.unread:
+        conv.unread = 0
+        session.add(conv)
+        session.flush()
+
+
+# --- writing --------------------------------------------------------------------------------------
+def _require_member(session: Session, tenant_id: int, user_id: int) -> None:
+    if session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id,
+                                                Membership.user_id == user_id)).first() is None:
+        raise NotFound("error.not_found")
+
+
+def clean_text(value: object, *, max_len: int, field_name: str = "text") -> str:
+    text = _CONTROL.sub("", as_text(value)).strip()
+    if not text:
+        raise FieldErrors({field_name: "error.required"})
+    if len(text) > max_len:
+        raise FieldErrors({field_name: "error.too_long"}, {field_name: {"max": max_len}})
+    return text
+
+
+def _log(session: Session, conv: Conversation, kind: str, user_id: int | None,
+         text: str = "", at: datetime | None = None, **data: Any) -> None:
+    session.add(ConversationLog(tenant_id=conv.tenant_id, conversation_id=conv.id, kind=kind,
+                                text=text, author_user_id=user_id, data=data,
+                                created_at=at or utcnow()))
+
+
+def _take_over(session: Session, conv: Conversation, user_id: int, now: datetime) -> None:
+    """A person writes in a conversation the bot was handling: the bot steps aside."""
+    if conv.status != "human":
+        if conv.status == "bot":
+            _log(session, conv, "taken_over", user_id, at=now)
+        conv.status = "human"
+        conv.human_since = now
+        conv.snoozed_until = None
+    if conv.assignee_user_id is None:
+        conv.assignee_user_id = user_id
+        _log(session, conv, "assigned", user_id, _names(session, {user_id}).get(user_id, ""),
+             at=now, assignee_id=user_id)
+
+
+def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
+                       text: object) -> int:
+    """A person's reply, into the outbox (see the module's invariant). Returns its id.
+
+    Manages its own transaction: the conversation's lock must be held until the row is
+    committed, so the pipeline cannot slip a bot reply between writing and ordering it."""
+    clean = clean_text(text, max_len=TEXT_MAX)
+    with session_scope() as session:  # refuse other businesses' ids before locking anything
+        conv, _, _ = _own(session, tenant_id, conversation_id)
+        _require_member(session, tenant_id, user_id)
+        cid = conv.id
+    with locks.hold(cid), session_scope() as session:
+        conv = session.exec(select(Conversation).where(Conversation.id == cid)
+                            .with_for_update(key_share=True)).one()
+        contact = session.get(Contact, conv.contact_id)
+        instance = session.get(Instance, conv.instance_id)
+        check = free_form_check(conv, contact, instance)
+        if not check.allowed:
+            raise ServiceError(check.reason, field="text")
+        billable = instance.channel != ChannelKind.SIMULATOR
+        if billable and reserve_outbound(session, {tenant_id: 1}).get(tenant_id, 0) < 1:
+            count_blocked(session, tenant_id=tenant_id, n=1)
+            raise ServiceError("inbox.quota_over", field="text")
+        now = utcnow()
+        msg = Message(tenant_id=tenant_id, instance_id=conv.instance_id, conversation_id=cid,
+                      direction="out", type="text", text=clean,
+                      payload={"type": "text", "text": clean}, status="queued",
+                      author_user_id=user_id, created_at=now)
+        session.add(msg)
+        if billable:
+            count_usage(session, tenant_id=tenant_id, messages_out=1)
+        _take_over(session, conv, user_id, now)
+        conv.last_outbound_at = conv.last_message_at = now
+        conv.last_message_preview = message_preview("text", clean)
+        conv.last_message_from = "agent"
+        conv.waiting_since = None
+        conv.unread = 0
+        conv.updated_at = now
+        session.add(conv)
+        session.flush()
+        message_id = msg.id
+    enqueue_coalesced(f"out:{cid}", DELIVER_JOB, cid)
+    live.bump([tenant_id])
+    return message_id
+
+
+def add_note(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+             text: object) -> None:
+    """A private note for the team; never sent to the customer."""
+    clean = clean_text(text, max_len=NOTE_MAX)
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    _require_member(session, tenant_id, user_id)
+    _log(session, conv, "note", user_id, clean)
+    session.flush()
+
+
+def assign(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+           assignee_id: object) -> None:
+    """To a member of the business, or nobody (None / "")."""
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    _require_member(session, tenant_id, user_id)
+    target = parse_id(assignee_id) if assignee_id not in (None, "", "none") else None
+    if assignee_id not in (None, "", "none"):
+        if target is None:
+            raise FieldErrors({"assignee": "inbox.assignee_invalid"})
+        try:
+            _require_member(session, tenant_id, target)
+        except NotFound:
+            raise FieldErrors({"assignee": "inbox.assignee_invalid"}) from None
+    if conv.assignee_user_id != target:
+        conv.assignee_user_id = target
+        _log(session, conv, "assigned" if target else "unassigned", user_id,
+             _names(session, {target}).get(target or 0, ""), assignee_id=target)
+        session.add(conv)
+        session.flush()
+
+
+def set_status(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+               action: str, snooze_minutes: object = None) -> None:
+    """resolve | reopen | snooze (for some minutes, or until the customer writes)."""
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    _require_member(session, tenant_id, user_id)
+    now = utcnow()
+    if action == "resolve":
+        conv.status, conv.waiting_since, conv.snoozed_until = "closed", None, None
+        conv.unread = 0
+        _log(session, conv, "resolved", user_id)
+    elif action == "reopen":
+        conv.status, conv.snoozed_until = "human", None
+        conv.human_since = conv.human_since or now
+        _log(session, conv, "reopened", user_id)
+    elif action == "snooze":
+        minutes = parse_id(snooze_minutes) if snooze_minutes not in (None, "", "0") else None
+        if snooze_minutes not in (None, "", "0") and (minutes is None or minutes > 60 * 24 * 30):
+            raise FieldErrors({"snooze": "inbox.snooze_invalid"})
+        conv.status = "snoozed"
+        conv.snoozed_until = now + timedelta(minutes=minutes) if minutes else None
+        _log(session, conv, "snoozed", user_id, minutes=minutes)
+    else:
+        raise FieldErrors({"action": "error.status_invalid"})
+    conv.updated_at = now
+    session.add(conv)
+    session.flush()
+
+
+def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+                  flow_id: object = None) -> None:
+    """Hand the conversation back to the flows: the bot resumes after the hand-off step (or
+    starts the chosen flow of the same number right away). The job does it under the
+    conversation's lock; the request is recorded now."""
+    from ylada_app.services.flows import active_definitions
+
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    _require_member(session, tenant_id, user_id)
+    flow_key = None
+    if flow_id not in (None, "", "none"):
+        fid = parse_id(flow_id)
+        if fid is None or str(fid) not in active_definitions(session,
+                                                             instance_id=conv.instance_id):
+            raise FieldErrors({"flow": "inbox.flow_invalid"})
+        flow_key = str(fid)
+    _log(session, conv, "returned_to_bot", user_id, flow_id=flow_key)
+    session.flush()
+    conv_id = conv.id
+    after_commit(session, lambda: enqueue(RETURN_JOB, conv_id, flow_key))

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlmodel import select
 
+from tests.e2e import helpers
 from tests.e2e.helpers import PASSWORD, create_instance, login, signup
 from ylada_app.models import Membership, User
 from ylada_app.models.tenant import Role
@@ -63,6 +64,9 @@ def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser,
     expect(row).to_be_visible(timeout=2_000)
     assert time.monotonic() - handed_at <= 2.5
     expect(agent.locator("#tab-open .tab-count")).to_have_text("1")
+    expect(agent.locator("#bell-count")).to_have_text("1", timeout=2_000)  # the bell, live
+    mail = helpers.MAILBOX.wait_for(agent_email, subject="pediu atendimento humano")
+    assert "/inbox?c=" in mail.links()[0]  # and an e-mail to the agent
     row.click()
     expect(agent.locator("#conv-timeline")).to_contain_text("Falar com atendente")
     expect(agent.locator(".inbox-system").first).to_contain_text("atendimento humano")
@@ -85,6 +89,12 @@ def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser,
     customer.wait_for_timeout(800)
     expect(customer.locator("#sim-messages")).not_to_contain_text("ver política")
 
+    agent.click("#bell")
+    expect(agent.locator(".bell-item").first).to_contain_text("pediu atendimento humano")
+    agent.wait_for_timeout(400)  # the popover fades in
+    agent.screenshot(path="screenshots/inbox-bell.png")
+    agent.locator(".bell-item").first.click()
+    expect(agent.locator("#bell-count")).to_have_count(0, timeout=10_000)
     agent.click("#to-bot")
     agent.click("#to-bot-resume")
     expect(agent.locator(".inbox-system").last).to_contain_text("Devolvida ao bot",

@@ -69,9 +69,56 @@ def tenant_switcher() -> rx.Component:
     )
 
 
+def _notification(n: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(n["read"] == "", rx.box(width="8px", height="8px", border_radius="50%",
+                                            background=rx.color("jade", 9), min_width="8px",
+                                            margin_top="6px")),
+            rx.vstack(rx.text(n["title"], size="2", weight="medium"),
+                      rx.text(n["body"], size="1", color_scheme="gray"),
+                      rx.text(n["when"], size="1", color_scheme="gray"), spacing="0"),
+            spacing="2", align="start",
+        ),
+        on_click=SessionState.open_notification(n["id"], n["conversation"]),
+        cursor="pointer", padding="8px", border_radius="8px", width="100%",
+        _hover={"background": rx.color("jade", 2)}, class_name="bell-item",
+    )
+
+
+def bell() -> rx.Component:
+    """Team notifications: unread count, live; the latest few in a popover."""
+    return rx.popover.root(
+        rx.popover.trigger(rx.box(
+            rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray",
+                           size="2", id="bell", aria_label=t("bell.title")),
+            rx.cond(SessionState.bell_count > 0, rx.badge(
+                SessionState.bell_count, variant="solid", color_scheme="red", radius="full",
+                size="1", position="absolute", top="-4px", right="-6px", id="bell-count",
+                pointer_events="none")),
+            position="relative",
+            on_mount=SessionState.watch_bell,
+        )),
+        rx.popover.content(
+            rx.vstack(
+                rx.hstack(rx.text(t("bell.title"), weight="bold"), rx.spacer(),
+                          rx.cond(SessionState.bell_count > 0, rx.link(
+                              t("bell.read_all"), size="1", cursor="pointer",
+                              on_click=SessionState.read_all_notifications)),
+                          width="100%"),
+                rx.cond(SessionState.bell_items.length() == 0,
+                        rx.text(t("bell.empty"), size="2", color_scheme="gray")),
+                rx.foreach(SessionState.bell_items, _notification),
+                spacing="1", width="300px",
+            ),
+        ),
+    )
+
+
 def sidebar() -> rx.Component:
     return rx.vstack(
-        logo(),
+        rx.hstack(logo(), rx.spacer(), rx.cond(SessionState.tenant_key != "", bell()),
+                  width="100%", align="center"),
         rx.cond(SessionState.tenants.length() > 0, tenant_switcher()),
         rx.vstack(
             rx.cond(

@@ -3,9 +3,10 @@
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
 fires due delay timers, re-queues e-mails due for a (re)try, (once a minute) settles trials
-that ended, (once an hour) purges expired sessions and tokens, and keeps the analytics
-rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and delivery are
-idempotent under the conversation lock, so a duplicate job finds nothing to do.
+that ended, (every 15 s) tells teams about customers waiting too long, (once an hour)
+purges expired sessions and tokens, and keeps the analytics rollups current (a job queued
+every 10 s; see jobs/analytics.py). Processing and delivery are idempotent under the
+conversation lock, so a duplicate job finds nothing to do.
 """
 
 from __future__ import annotations
@@ -43,6 +44,26 @@ def settle_billing() -> int:
     _last_settle[0] = time.monotonic()
     with session_scope() as session:
         return settle_trials(session)
+
+
+_WAITING_EVERY_S = 15.0
+_last_waiting = [0.0]
+
+
+def check_waiting() -> int:
+    """Customers waiting too long for a person: the team is told (every 15 s at most)."""
+    import time
+
+    from ylada_app.core import live
+    from ylada_app.services.notifications import notify_waiting
+
+    if time.monotonic() - _last_waiting[0] < _WAITING_EVERY_S:
+        return 0
+    _last_waiting[0] = time.monotonic()
+    with session_scope() as session:
+        told = notify_waiting(session)
+    live.bump(told)
+    return len(told)
 
 
 _PURGE_EVERY_S = 3600.0
@@ -98,6 +119,10 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # e-mail bookkeeping must never stop the message sweeper
         log.exception("re-queueing e-mails failed")
         mails = 0
+    try:
+        check_waiting()
+    except Exception:  # notifications must never stop the message sweeper
+        log.exception("checking waiting conversations failed")
     try:
         purge_auth()
     except Exception:  # housekeeping must never stop the message sweeper

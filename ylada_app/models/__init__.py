@@ -15,6 +15,7 @@ from ylada_app.models.auth import (
     EmailMessage,
     Invitation,
     KnownDevice,
+    Notification,
     RecoveryCode,
 )
 from ylada_app.models.base import utcnow
@@ -71,6 +72,7 @@ __all__ = [
     "AuditLog",
     "EmailMessage",
     "KnownDevice",
+    "Notification",
     "RecoveryCode",
     "Membership",
     "Plan",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -122,6 +122,24 @@ class EmailMessage(SQLModel, table=True):
     tenant_id: int | None = Field(default=None, index=True)
     created_at: datetime = time_field(default_now=True, index=True)
     sent_at: datetime | None = time_field(nullable=True)
+
+
+class Notification(SQLModel, table=True):
+    """Something a member of the team should know about (a customer asked for a person, a
+    lead came in, a customer waits too long). One row per member: each reads their own."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user", "user_id", "tenant_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # handoff | lead | waiting
+    conversation_id: int | None = Field(default=None)
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=300)
+    read_at: datetime | None = time_field(nullable=True)
+    created_at: datetime = time_field(default_now=True)
 
 
 class AuditLog(SQLModel, table=True):

@@ -19,6 +19,8 @@ from ylada_app.models.base import time_field
 
 # Inbound waiting for the worker, outbound waiting for delivery.
 OPEN_STATUSES_SQL = "status IN ('pending', 'queued', 'sending')"
+# Conversations where a customer waits for a person and the team was not told yet.
+WAITING_SQL = "status = 'human' AND waiting_since IS NOT NULL AND waiting_notified_at IS NULL"
 
 
 class Contact(SQLModel, table=True):
@@ -45,6 +47,9 @@ class Conversation(SQLModel, table=True):
     __tablename__ = "conversation"
     __table_args__ = (
         Index("ix_conversation_inbox", "tenant_id", "status", "last_message_at"),
+        # The sweeper's "waited too long" check only ever looks at these few rows.
+        Index("ix_conversation_waiting", "waiting_since",
+              postgresql_where=text(WAITING_SQL), sqlite_where=text(WAITING_SQL)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +71,7 @@ class Conversation(SQLModel, table=True):
     human_since: datetime | None = time_field(nullable=True)
     # Since when the customer waits for a person's answer (None: nobody is waiting).
     waiting_since: datetime | None = time_field(nullable=True)
+    waiting_notified_at: datetime | None = time_field(nullable=True)
     unread: int = Field(default=0)  # customer messages since a person last opened it
     last_message_at: datetime | None = time_field(nullable=True)
     last_message_preview: str = Field(default="", max_length=160)

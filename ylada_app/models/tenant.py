@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -35,6 +35,8 @@ class Tenant(SQLModel, table=True):
     suspended_reason: str | None = Field(default=None, max_length=300)
     timezone: str = Field(default="America/Sao_Paulo", max_length=60)
     created_at: datetime = time_field(default_now=True)
+    # After this long waiting for a person, the team is told (inbox).
+    inbox_wait_minutes: int = Field(default=5)
 
 
 class User(SQLModel, table=True):
@@ -67,3 +69,7 @@ class Membership(SQLModel, table=True):
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     role: str = Field(default=Role.MEMBER, max_length=20)
     created_at: datetime = time_field(default_now=True)
+    # Which team notifications this member also wants by e-mail ({kind: bool}); missing
+    # kinds take the defaults in services/notifications.py.
+    email_notifications: dict = Field(default_factory=dict,
+                                      sa_column=Column(JSON, nullable=False))

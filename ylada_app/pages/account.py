@@ -13,7 +13,7 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
 from ylada_app.core.settings import get_settings
-from ylada_app.services import accounts, auth, two_factor
+from ylada_app.services import accounts, auth, notifications, two_factor
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -42,6 +42,7 @@ class AccountState(SessionState):
     tf_errors: dict[str, str] = {}
     pw_key: int = 0
     busy: bool = False
+    email_prefs: dict[str, bool] = {}
 
     async def _refresh(self, ctx) -> None:
         token = self._session_token()
@@ -49,6 +50,8 @@ class AccountState(SessionState):
         self.two_factor_on = ctx.two_factor
         self.codes_left = await call(two_factor.recovery_codes_left, user_id=ctx.user_id) \
             if ctx.two_factor else 0
+        self.email_prefs = await call(notifications.email_preferences, tenant_id=ctx.tenant_id,
+                                      user_id=ctx.user_id) if ctx.tenant_id else {}
         required = ctx.is_platform_admin and get_settings().admin_2fa_required
         self.admin_must_enable = required and not ctx.two_factor
         self.can_disable = not required
@@ -186,6 +189,18 @@ class AccountState(SessionState):
         await self._refresh(ctx)
 
     @rx.event
+    async def set_email_pref(self, kind: str, value: bool):
+        ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
+        if redirect:
+            return redirect
+        if ctx.tenant_id is None or kind not in notifications.KINDS:
+            return None
+        self.email_prefs = await call(notifications.set_email_preferences,
+                                      tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                                      prefs={**self.email_prefs, kind: bool(value)})
+        return rx.toast.success(self._t("common.saved"))
+
+    @rx.event
     def hide_recovery_codes(self):
         self.recovery_codes = []
 
@@ -321,6 +336,29 @@ def _two_factor_card() -> rx.Component:
     )
 
 
+def _notifications_card() -> rx.Component:
+    s = AccountState
+
+    def switch(kind: str) -> rx.Component:
+        return rx.hstack(
+            rx.switch(checked=s.email_prefs[kind], on_change=lambda v: s.set_email_pref(kind, v),
+                      id=f"pref-{kind}"),
+            rx.text(t(f"account.email_{kind}"), size="2"),
+            spacing="2", align="center",
+        )
+
+    return card(
+        rx.vstack(
+            rx.heading(t("account.email_title"), size="4"),
+            rx.text(t("account.email_help"), " ", rx.text.strong(SessionState.tenant_name), ".",
+                    size="2", color_scheme="gray"),
+            switch("handoff"), switch("waiting"), switch("lead"),
+            spacing="3", width="100%",
+        ),
+        id="notifications-card",
+    )
+
+
 def _session_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.hstack(rx.text(row["device"]),
@@ -395,6 +433,7 @@ def account_page() -> rx.Component:
             )),
             rx.flex(_password_card(), _two_factor_card(), spacing="4", width="100%",
                     direction=rx.breakpoints(initial="column", md="row"), align="start"),
+            rx.cond(SessionState.tenant_key != "", _notifications_card()),
             _sessions_card(),
             spacing="4", width="100%",
         ),

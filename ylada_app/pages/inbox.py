@@ -106,6 +106,9 @@ class InboxState(SessionState):
         options = await call(_page_options, tenant_id=ctx.tenant_id)
         self.members = options["members"]
         await self._refresh(ctx)
+        if self.selected:
+            self.flow_options = await call(_flows_of, tenant_id=ctx.tenant_id,
+                                           conversation_id=self.selected)
         self.loaded = True
         yield InboxState.listen
 

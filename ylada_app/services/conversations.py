@@ -30,6 +30,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.bulk import insert_rows
+from ylada_app.services import notifications
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
@@ -141,6 +142,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     timers: list[dict[str, Any]] = []
     usage: dict[int, list[int]] = {}
     logs: list[dict[str, Any]] = []
+    tell: list[tuple[Work, str, str]] = []  # the team is told: hand-offs and leads
     for work in ignored:
         ignored_ids += [m.id for m in work.pending]
         _seen_inbound(work.conversation, work.pending)
@@ -166,9 +168,12 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
                 conv.human_since = now
                 logs.append({"tenant_id": conv.tenant_id, "conversation_id": conv.id,
                              "kind": "handoff", "text": "", "data": {}, "created_at": now})
+                tell.append((work, "handoff", ""))
             conv.status = "human"
         elif conv.status == "closed":  # a resolved conversation: the bot answers again
             conv.status = "bot"
+        tell += [(work, "lead", str(ev.get("name") or "")) for ev in sink.analytics
+                 if ev.get("type") == "goal_reached"]
         billable = _billable(work)
         queued = 0
         for out in sink.outbound:
@@ -229,6 +234,11 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     insert_rows(conn, AnalyticsEvent.__table__, analytics)
     if logs:
         conn.execute(insert(ConversationLog.__table__), logs)
+    for work, kind, goal in tell:
+        if kind == "handoff":
+            notifications.on_handoff(session, work.conversation, work.contact, work.instance)
+        else:
+            notifications.on_lead(session, work.conversation, work.contact, work.instance, goal)
     if timers:
         conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():

@@ -94,6 +94,17 @@ TEXTS: dict[str, dict[str, object]] = {
         "note": ("Enviamos este aviso no máximo uma vez a cada 6 horas.",
                  "We send this notice at most once every 6 hours."),
     },
+    "team_notice": {
+        "subject": ("{title}", "{title}"),
+        "paragraphs": [
+            ("Olá, {name}. {title}.", "Hi {name}. {title}."),
+            ("{body}", "{body}"),
+        ],
+        "button": ("Abrir o atendimento", "Open the inbox"),
+        "note": ("Você recebe estes avisos por ser da equipe. Escolha quais quer por e-mail em "
+                 "Minha conta.", "You get these notices as a member of the team. Choose which "
+                 "ones you want by e-mail in My account."),
+    },
     "second_factor_failed": {
         "subject": ("Senha certa, código errado: foi você?",
                     "Right password, wrong code: was it you?"),

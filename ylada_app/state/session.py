@@ -10,11 +10,14 @@ tenant, and a session ended elsewhere stops working on the next event of an open
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import reflex as rx
 
+from ylada_app.core import live
 from ylada_app.core.cookies import DEVICE_COOKIE, SIGNUP_COOKIE, session_cookie_name
+from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
 from ylada_app.core.net import client_address
 from ylada_app.core.security import new_token
@@ -26,6 +29,7 @@ from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
 
 BANNER_TTL_S = 20.0
+BELL_WATCH_S = 60 * 60
 # Where a platform admin without two-step verification is sent when it is required.
 TWO_FACTOR_SETUP_PATH = "/account"
 _PT = catalog(DEFAULT_LANG)
@@ -51,6 +55,10 @@ class SessionState(rx.State):
     flash: str = ""
     banner_text: str = ""
     banner_level: str = ""
+    # The bell: unread team notifications of this member in this business.
+    bell_count: int = 0
+    bell_items: list[dict[str, str]] = []
+    _bell_gen: int = 0
     # Which tenant the banner was read for and when: handlers call _guard on every event,
     # the banner only needs re-reading now and then.
     _banner_tenant: int = 0
@@ -125,7 +133,23 @@ class SessionState(rx.State):
             if ctx.tenant_id != self._banner_tenant or \
                     time.time() - self._banner_at > BANNER_TTL_S:
                 await self._load_banner(ctx.tenant_id)
+                await self._load_bell(ctx)
         return ctx, None
+
+    async def _load_bell(self, ctx: AuthContext) -> None:
+        from ylada_app.services import notifications
+
+        if ctx.tenant_id is None:
+            self.bell_count, self.bell_items = 0, []
+            return
+        self.bell_count = await call(notifications.unread_count, tenant_id=ctx.tenant_id,
+                                     user_id=ctx.user_id)
+        items = await call(notifications.latest, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                           limit=8)
+        self.bell_items = [{"id": str(n.id), "title": n.title, "body": n.body,
+                            "conversation": str(n.conversation_id or ""),
+                            "read": "1" if n.read else "", "kind": n.kind,
+                            "when": local_text(n.created_at, "%d/%m %H:%M")} for n in items]
 
     async def _load_banner(self, tenant_id: int) -> None:
         from ylada_app.services.billing import banner
@@ -189,6 +213,54 @@ class SessionState(rx.State):
         await call(auth.logout, token=self._session_token())
         self._apply(None)
         return post_navigation("/auth/logout", {"next": "/login"})
+
+    @rx.event(background=True)
+    async def watch_bell(self):
+        """While a page is open: the bell follows its business's changes (core.live)."""
+        async with self:
+            ctx = await self._context()
+            if ctx is None or ctx.tenant_id is None:
+                return
+            self._bell_gen += 1
+            gen = self._bell_gen
+        seen = live.version(ctx.tenant_id)
+        deadline = time.monotonic() + BELL_WATCH_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            current = live.version(ctx.tenant_id)
+            if current == seen:
+                continue
+            seen = current
+            async with self:
+                if self._bell_gen != gen:
+                    return
+                fresh = await self._context()
+                if fresh is None or fresh.tenant_id != ctx.tenant_id:
+                    return
+                await self._load_bell(fresh)
+
+    @rx.event
+    async def open_notification(self, notification_id: str, conversation_id: str):
+        from ylada_app.services import notifications
+
+        ctx = await self._context()
+        if ctx is None or ctx.tenant_id is None:
+            return rx.redirect("/login")
+        await call(notifications.mark_read, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                   notification_id=notification_id)
+        await self._load_bell(ctx)
+        return rx.redirect(f"/inbox?c={conversation_id}" if conversation_id.isdigit()
+                           else "/inbox")
+
+    @rx.event
+    async def read_all_notifications(self):
+        from ylada_app.services import notifications
+
+        ctx = await self._context()
+        if ctx is None or ctx.tenant_id is None:
+            return
+        await call(notifications.mark_read, tenant_id=ctx.tenant_id, user_id=ctx.user_id)
+        await self._load_bell(ctx)
 
     @rx.event
     async def resend_verification(self):

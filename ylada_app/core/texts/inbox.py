@@ -4,6 +4,14 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.inbox": ("Atendimento", "Inbox"),
+    "account.email_title": ("Avisos por e-mail", "E-mail notices"),
+    "account.email_help": ("Além do sino, receba por e-mail quando, em", "Besides the bell, get an e-mail when, in"),
+    "account.email_handoff": ("um cliente pede atendimento humano", "a customer asks for a person"),
+    "account.email_waiting": ("um cliente espera demais por uma resposta", "a customer waits too long for an answer"),
+    "account.email_lead": ("um novo lead chega", "a new lead comes in"),
+    "bell.title": ("Notificações", "Notifications"),
+    "bell.read_all": ("Marcar todas como lidas", "Mark all as read"),
+    "bell.empty": ("Nada novo por aqui.", "Nothing new here."),
     "inbox.title": ("Atendimento", "Inbox"),
     "inbox.tab_open": ("Abertas", "Open"),
     "inbox.tab_bot": ("Com o bot", "With the bot"),

@@ -20,6 +20,7 @@ from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
+from ylada_app.pages.contacts import ContactsState, ContactState, contact_page, contacts_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
 from ylada_app.pages.dev_mailbox import MailboxState, mailbox_page
 from ylada_app.pages.flow_editor import FlowEditorState, flow_editor_page
@@ -66,6 +67,10 @@ app.add_page(reset_page, route="/reset-password", title="Nova senha · ylada",
 app.add_page(invite_page, route="/invite/[token]", title="Convite · ylada",
              on_load=InviteState.load)
 app.add_page(inbox_page, route="/inbox", title="Atendimento · ylada", on_load=InboxState.load)
+app.add_page(contacts_page, route="/contacts", title="Contatos · ylada",
+             on_load=ContactsState.load)
+app.add_page(contact_page, route="/contacts/[cid]", title="Contato · ylada",
+             on_load=ContactState.load)
 app.add_page(account_page, route="/account", title="Minha conta · ylada",
              on_load=AccountState.load)
 app.add_page(mailbox_page, route="/dev/emails", title="E-mails locais · ylada",

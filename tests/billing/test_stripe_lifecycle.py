@@ -90,7 +90,7 @@ def test_members_cannot_pay_and_free_plan_is_not_bought(db, stripe_env):
     owner = make_owner(db)
     with pytest.raises(Forbidden):
         billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
-                            role="member", plan_code="pro", base_url="http://x")
+                            role="agent", plan_code="pro", base_url="http://x")
     with pytest.raises(FieldErrors):
         billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
                             role="owner", plan_code="gratis", base_url="http://x")

@@ -36,7 +36,7 @@ def _prepare(e2e_db, owner_email: str, instance_id: str) -> str:
     agent_email = f"agente-{uuid.uuid4().hex[:8]}@exemplo.com.br"
     agent = auth.create_user(e2e_db, email=agent_email, name="Ana Atendente",
                              password=PASSWORD)
-    e2e_db.add(Membership(user_id=agent.id, tenant_id=tenant_id, role=Role.MEMBER))
+    e2e_db.add(Membership(user_id=agent.id, tenant_id=tenant_id, role=Role.AGENT))
     e2e_db.commit()
     return agent_email
 

@@ -25,7 +25,7 @@ def _add_member(db, tenant_id: int, *, email_prefs: dict | None = None) -> User:
 
     user = auth.create_user(db, email=f"equipe-{uuid.uuid4().hex[:8]}@exemplo.com.br",
                             name="Bruno", password=PASSWORD)
-    db.add(Membership(user_id=user.id, tenant_id=tenant_id, role=Role.MEMBER,
+    db.add(Membership(user_id=user.id, tenant_id=tenant_id, role=Role.AGENT,
                       email_notifications=email_prefs or {}))
     db.commit()
     return user

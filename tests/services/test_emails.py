@@ -110,5 +110,5 @@ def test_html_escapes_recipient_data_and_text_keeps_it_plain():
     assert "<script>" not in mail.html and "&lt;script&gt;" in mail.html
     assert "Pão &amp; Cia" in mail.html and "Pão & Cia" in mail.text
     assert "\n" not in mail.subject
-    en = render("invite", "en", link="http://x", inviter="Ana", tenant="T", role="member", days=7)
+    en = render("invite", "en", link="http://x", inviter="Ana", tenant="T", role="agent", days=7)
     assert en.subject == "Ana invited you to T on ylada"

@@ -28,7 +28,7 @@ def test_signing_up_with_an_invited_address_grants_nothing(db, smtp, unique):
     owner = make_owner(db, tenant_name="Loja da Dona")
     carla = f"carla.{unique}@exemplo.com.br"
     team.invite_member(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
-                       email=carla, role="member")
+                       email=carla, role="agent")
     db.commit()
     accounts.register(db, name="Impostora", email=carla, password="abc12345xyz",
                       tenant_name="Qualquer")
@@ -46,7 +46,7 @@ def test_the_link_lets_the_invited_account_join_once(db, smtp, unique):
     owner = make_owner(db, tenant_name="Loja <b>Boa</b>")
     invited = make_owner(db, tenant_name="Outra")
     team.invite_member(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
-                       email=invited.email, role="member")
+                       email=invited.email, role="agent")
     db.commit()
     assert invited.user_id not in _members(db, owner.tenant_id)  # not at once any more
     mail = smtp.wait_for(invited.email, subject="convidou")
@@ -83,7 +83,7 @@ def test_creating_the_account_from_the_link_joins_and_confirms_the_address(db, s
     owner = make_owner(db)
     invited = f"nova.{unique}@exemplo.com.br"
     team.invite_member(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
-                       email=invited, role="member")
+                       email=invited, role="agent")
     db.commit()
     token = _link_token(smtp, invited)
     with pytest.raises(FieldErrors):
@@ -102,12 +102,12 @@ def test_expired_revoked_and_resent_links(db, smtp, unique, monkeypatch):
     owner = make_owner(db)
     email = f"conv.{unique}@exemplo.com.br"
     row = team.invite_member(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
-                             email=email, role="member")
+                             email=email, role="agent")
     db.commit()
     first = _link_token(smtp, email)
     with pytest.raises(Conflict):  # one pending invitation per address
         team.invite_member(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
-                           email=email, role="member")
+                           email=email, role="agent")
     db.rollback()
     team.resend_invitation(db, tenant_id=owner.tenant_id, actor_user_id=owner.user_id,
                            invitation_id=row.invitation_id)
@@ -135,10 +135,10 @@ def test_only_a_verified_owner_of_the_business_manages_invitations(db, smtp, uni
     with pytest.raises(Forbidden) as exc:
         team.invite_member(db, tenant_id=unverified.tenant_id,
                            actor_user_id=unverified.user_id,
-                           email=f"x.{unique}@exemplo.com.br", role="member")
+                           email=f"x.{unique}@exemplo.com.br", role="agent")
     assert exc.value.code == "error.email_unverified"
     row = team.invite_member(db, tenant_id=a.tenant_id, actor_user_id=a.user_id,
-                             email=f"y.{unique}@exemplo.com.br", role="member")
+                             email=f"y.{unique}@exemplo.com.br", role="agent")
     db.commit()
     with pytest.raises(Forbidden):  # B is no owner of A
         team.revoke_invitation(db, tenant_id=a.tenant_id, actor_user_id=b.user_id,

@@ -122,10 +122,16 @@ def sidebar() -> rx.Component:
         rx.cond(SessionState.tenants.length() > 0, tenant_switcher()),
         rx.vstack(
             rx.cond(
-                SessionState.tenant_key != "",
+                SessionState.tenant_role == "agent",
+                rx.fragment(_nav_item("messages-square", "nav.inbox", "/inbox"),
+                            _nav_item("contact", "nav.contacts", "/contacts")),
+            ),
+            rx.cond(
+                (SessionState.tenant_key != "") & (SessionState.tenant_role != "agent"),
                 rx.fragment(
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
                     _nav_item("messages-square", "nav.inbox", "/inbox"),
+                    _nav_item("contact", "nav.contacts", "/contacts"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),

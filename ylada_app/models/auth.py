@@ -89,7 +89,7 @@ class Invitation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     email: str = Field(max_length=254, index=True)
-    role: str = Field(default="member", max_length=20)
+    role: str = Field(default="admin", max_length=20)
     invited_by_user_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )

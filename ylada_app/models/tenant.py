@@ -17,8 +17,12 @@ class TenantStatus(StrEnum):
 
 
 class Role(StrEnum):
+    """owner: everything, billing and the team included · admin: runs the business's bots
+    (numbers, flows, AI, reports, inbox) · agent: the inbox, contacts and their own notices."""
+
     OWNER = "owner"
-    MEMBER = "member"
+    ADMIN = "admin"
+    AGENT = "agent"
 
 
 NICHES = ("distribuidores", "ecommerce", "servicos", "educacao", "delivery", "outro")
@@ -67,7 +71,7 @@ class Membership(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
-    role: str = Field(default=Role.MEMBER, max_length=20)
+    role: str = Field(default=Role.ADMIN, max_length=20)
     created_at: datetime = time_field(default_now=True)
     # Which team notifications this member also wants by e-mail ({kind: bool}); missing
     # kinds take the defaults in services/notifications.py.

@@ -98,7 +98,7 @@ class InboxState(SessionState):
         self.loaded = False
         self.error = ""
         yield
-        ctx, redirect = await self._guard()
+        ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             yield redirect
             return
@@ -169,7 +169,7 @@ class InboxState(SessionState):
 
     # --- list controls --------------------------------------------------------------------------
     async def _relist(self):
-        ctx, redirect = await self._guard()
+        ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
         await self._refresh(ctx)
@@ -192,7 +192,7 @@ class InboxState(SessionState):
 
     @rx.event
     async def select(self, conversation_id: str):
-        ctx, redirect = await self._guard()
+        ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
         self.error = ""
@@ -213,7 +213,7 @@ class InboxState(SessionState):
 
     @rx.event
     async def send(self, form: dict):
-        ctx, redirect = await self._guard()
+        ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             yield redirect
             return
@@ -239,7 +239,7 @@ class InboxState(SessionState):
         await self._refresh(ctx)
 
     async def _act(self, fn, **kwargs):
-        ctx, redirect = await self._guard()
+        ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
         try:

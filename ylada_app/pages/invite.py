@@ -93,7 +93,7 @@ def _summary() -> rx.Component:
         rx.heading(t("invite.title"), size="6"),
         rx.text(rx.text.strong(s.inviter), " ", t("invite.invited_you"), " ",
                 rx.text.strong(s.tenant, id="invite-tenant"), " (",
-                rx.cond(s.role == "owner", t("role.owner"), t("role.member")), ").", size="3"),
+                SessionState.tr["role." + s.role], ").", size="3"),
         rx.text(t("invite.for_address"), " ", rx.text.strong(s.email, id="invite-email"),
                 size="2", color_scheme="gray"),
         spacing="2", width="100%",

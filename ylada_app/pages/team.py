@@ -54,7 +54,7 @@ class TeamState(SessionState):
         try:
             row = await call(
                 team.invite_member, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
-                email=form.get("email"), role=form.get("role") or "member",
+                email=form.get("email"), role=form.get("role") or "agent",
                 client_ip=self._client_ip(),
             )
         except ServiceError as exc:
@@ -94,7 +94,7 @@ def _member(m: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(m["name"]),
         rx.table.cell(m["email"]),
-        rx.table.cell(rx.cond(m["role"] == "owner", t("role.owner"), t("role.member"))),
+        rx.table.cell(SessionState.tr["role." + m["role"]]),
         rx.table.cell(rx.cond(
             m["pending"] != "",
             rx.cond(m["expired"] != "",
@@ -136,11 +136,13 @@ def team_page() -> rx.Component:
                         rx.select.root(
                             rx.select.trigger(width="100%"),
                             rx.select.content(
-                                rx.select.item(t("role.member"), value="member"),
+                                rx.select.item(t("role.agent"), value="agent"),
+                                rx.select.item(t("role.admin"), value="admin"),
                                 rx.select.item(t("role.owner"), value="owner"),
                             ),
-                            name="role", default_value="member", size="3",
+                            name="role", default_value="agent", size="3",
                         ),
+                        rx.text(t("team.roles_help"), size="1", color_scheme="gray"),
                         spacing="1", width="100%",
                     ),
                     submit_button("team.invite", loading=s.busy, id="invite-submit"),

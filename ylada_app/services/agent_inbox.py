@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, select
 
 from ylada_app.core import live, locks
@@ -35,6 +34,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.instance import ChannelKind
+from ylada_app.services.contacts import tag_filter
 from ylada_app.services.conversations import count_usage, message_preview
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.limits import count_blocked, reserve_outbound
@@ -52,7 +52,7 @@ RETURN_JOB = "ylada_app.jobs.inbox.return_to_bot"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-# --- the list -----------------------------------------------------------------------------------
+# --- the list ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InboxRow:
     id: int
@@ -67,13 +67,6 @@ class InboxRow:
     unread: int
     assignee_id: int | None
     assignee_name: str
-
-
-def _tag_filter(session: Session, tag: str):
-    if session.get_bind().dialect.name == "postgresql":
-        return func.cast(Contact.tags, JSONB).contains([tag])
-    return exists(select(1).select_from(func.json_each(Contact.tags).table_valued("value"))
-                  .where(func.json_each(Contact.tags).table_valued("value").c.value == tag))
 
 
 def list_conversations(
@@ -103,7 +96,8 @@ def list_conversations(
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Instance, Instance.id == Conversation.instance_id)
         .join(User, User.id == Conversation.assignee_user_id, isouter=True)
-        .where(Conversation.tenant_id == tenant_id, status_filter)
+        .where(Conversation.tenant_id == tenant_id, status_filter,
+               Conversation.last_message_at.is_not(None))
     )
     if assignee == "me":
         query = query.where(Conversation.assignee_user_id == user_id)
@@ -114,7 +108,7 @@ def list_conversations(
         query = query.where(Conversation.instance_id == iid)
     tag = as_text(tag).strip()[:50]
     if tag:
-        query = query.where(_tag_filter(session, tag))
+        query = query.where(tag_filter(session, tag))
     text = " ".join(as_text(search).split())[:100]
     if text:
         like = f"%{_escape_like(text)}%"
@@ -163,7 +157,7 @@ def tab_counts(session: Session, *, tenant_id: int) -> dict[str, int]:
     return {"open": counts.get("human", 0), "snoozed": counts.get("snoozed", 0)}
 
 
-# --- one conversation ---------------------------------------------------------------------------
+# --- one conversation -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TimelineItem:
     key: str
@@ -274,7 +268,7 @@ def mark_read(session: Session, *, tenant_id: int, conversation_id: object) -> N
         session.flush()
 
 
-# --- writing --------------------------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------------------------
 def _require_member(session: Session, tenant_id: int, user_id: int) -> None:
     if session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id,
                                                 Membership.user_id == user_id)).first() is None:

@@ -9,20 +9,18 @@ then a small field-aware re-rank (title hits weigh most) orders them the same wa
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
 from ylada_app.models import Instance, KnowledgeItem, utcnow
 from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.tables import ImportRejected, check_size, decode_bytes, read_table
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -58,13 +56,8 @@ precos valor valores oi ola bom dia boa tarde noite obrigado obrigada favor pf p
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
-class KnowledgeImportError(Exception):
-    """The upload was rejected as a whole; `message` and `row_errors` are pt-BR."""
-
-    def __init__(self, message: str, row_errors: list[str] | None = None) -> None:
-        self.message = message
-        self.row_errors = row_errors or []
-        super().__init__(message)
+# The upload was rejected as a whole; `message` and `row_errors` are pt-BR.
+KnowledgeImportError = ImportRejected
 
 
 # --- text helpers ------------------------------------------------------------------------
@@ -106,95 +99,7 @@ def _search_text(item: KnowledgeItem) -> str:
     return fold(" ".join(parts))
 
 
-# --- decoding and parsing ----------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252/Latin-1; binary junk is refused."""
-    if not data or not data.strip():
-        raise KnowledgeImportError("O arquivo está vazio.")
-    try:
-        decoded = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            decoded = data.decode("cp1252")
-        except UnicodeDecodeError:
-            decoded = data.decode("latin-1")
-    bad = len(_CONTROL.findall(decoded))
-    if bad and bad > max(2, len(decoded) // 200):
-        raise KnowledgeImportError(
-            "Não foi possível ler o texto do arquivo: a codificação não é reconhecida "
-            "(salve como CSV UTF-8 ou Windows-1252) ou o arquivo não é de texto.")
-    return _CONTROL.sub(" ", decoded)
-
-
-def _check_size(data: bytes) -> None:
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise KnowledgeImportError(
-            f"O arquivo tem {len(data) / 1024 / 1024:.1f} MB; o limite é "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
-    if not data or not data.strip():
-        raise KnowledgeImportError("O arquivo está vazio.")
-
-
-def _rows_from_csv(data: bytes) -> list[list[str]]:
-    content = decode_bytes(data)
-    sample = content[:4096]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    # strict: an unclosed quote is an error, not a silently merged row
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter, strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        why = ("aspas abertas que não fecham" if "end of data" in str(exc)
-               else "aspas fora do lugar")
-        raise KnowledgeImportError(
-            f"CSV malformado perto da linha {reader.line_num}: {why}. Verifique as aspas e "
-            "o separador e envie de novo.") from exc
-    return [r for r in rows if any(c.strip() for c in r)]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}" if not value.is_integer() else str(int(value))
-    return str(value)
-
-
-def _rows_from_xlsx(data: bytes) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise KnowledgeImportError(
-            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
-    except Exception as exc:  # openpyxl raises many kinds on junk
-        raise KnowledgeImportError(
-            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
-    try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            raise KnowledgeImportError("A planilha não tem nenhuma aba.")
-        rows = []
-        for raw in ws.iter_rows(values_only=True):
-            row = [_cell(v).strip() for v in raw]
-            if any(row):
-                rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        wb.close()
-
+# --- parsing (reading the file: services/tables.py) --------------------------------------
 
 def _map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
     mapping: dict[str, int] = {}
@@ -331,14 +236,11 @@ def _parse_text(content: str, kind: str) -> list[ParsedItem]:
 def parse_upload(filename: str, data: bytes, *, kind: str = "product",
                  progress: Progress | None = None) -> list[ParsedItem]:
     """Parse an upload; raises KnowledgeImportError (pt-BR) and never returns partial data."""
-    _check_size(data)
+    check_size(data, MAX_UPLOAD_BYTES)
     name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        items = _parse_table(_rows_from_xlsx(data), kind, progress)
-    elif name.endswith(".xls"):
-        raise KnowledgeImportError("Formato .xls antigo não suportado: salve como .xlsx ou CSV.")
-    elif name.endswith((".csv", ".tsv")):
-        items = _parse_table(_rows_from_csv(data), kind, progress)
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".csv", ".tsv")):
+        items = _parse_table(read_table(filename, data, max_bytes=MAX_UPLOAD_BYTES,
+                                        max_rows=MAX_ROWS), kind, progress)
     elif name.endswith((".txt", ".md", ".markdown")):
         items = _parse_text(decode_bytes(data), kind)
     else:

@@ -30,7 +30,8 @@ from ylada_app.services.validation import Validator, parse_id
 # uses them to send mail in bulk.
 INVITES_PER_TENANT = "20/hour;100/day"
 RESENDS_PER_INVITATION = "1/minute;5/day"
-_ROLE_NAMES = {"owner": ("proprietário(a)", "owner"), "member": ("membro da equipe", "member")}
+_ROLE_NAMES = {"owner": ("proprietário(a)", "owner"), "admin": ("administrador(a)", "admin"),
+               "agent": ("atendente", "agent")}
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def invite_member(
     actor = _require_owner(session, tenant_id=tenant_id, user_id=actor_user_id)
     v = Validator()
     clean_email = v.email("email", email)
-    clean_role = v.choice("role", role or "member", (Role.OWNER, Role.MEMBER),
+    clean_role = v.choice("role", role or Role.AGENT, tuple(Role),
                           "error.role_invalid")
     v.raise_if_any()
     user = session.exec(select(User).where(User.email == clean_email)).first()
@@ -127,7 +128,7 @@ def _send(session: Session, inv: Invitation, actor: User) -> None:
     session.flush()
     tenant = session.get(Tenant, inv.tenant_id)
     lang = actor.locale
-    role = _ROLE_NAMES.get(inv.role, _ROLE_NAMES["member"])[1 if lang == "en" else 0]
+    role = _ROLE_NAMES.get(inv.role, _ROLE_NAMES["agent"])[1 if lang == "en" else 0]
     queue_email(session, to=inv.email, kind="invite", lang=lang,
                 link_path=f"/invite/{token}", tenant_id=inv.tenant_id,
                 inviter=actor.name, tenant=tenant.name if tenant else "", role=role, days=days)

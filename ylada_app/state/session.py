@@ -22,6 +22,7 @@ from ylada_app.core.i18n import DEFAULT_LANG, LANGS, catalog, translate
 from ylada_app.core.net import client_address
 from ylada_app.core.security import new_token
 from ylada_app.core.settings import get_settings
+from ylada_app.models.tenant import Role
 from ylada_app.services import auth
 from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import ServiceError
@@ -30,6 +31,7 @@ from ylada_app.state.calls import call
 
 BANNER_TTL_S = 20.0
 BELL_WATCH_S = 60 * 60
+AGENT_HOME = "/inbox"
 # Where a platform admin without two-step verification is sent when it is required.
 TWO_FACTOR_SETUP_PATH = "/account"
 _PT = catalog(DEFAULT_LANG)
@@ -111,10 +113,11 @@ class SessionState(rx.State):
         return ctx
 
     async def _guard(self, *, need_tenant: bool = True, admin: bool = False,
-                     two_factor_setup: bool = False):
+                     two_factor_setup: bool = False, agent_ok: bool = False):
         """Returns (ctx, redirect). A redirect is returned when the page may not be shown.
         Where two-step verification is required of platform admins, only the page that sets
-        it up (`two_factor_setup`) works until it is on."""
+        it up (`two_factor_setup`) works until it is on. An agent (role) works only where
+        `agent_ok` (the inbox, contacts): every other page and its events send them there."""
         ctx = await self._context()
         if ctx is None:
             return None, rx.redirect("/login")
@@ -130,6 +133,8 @@ class SessionState(rx.State):
                 return None, rx.redirect("/admin" if ctx.is_platform_admin else "/tenants/new")
             if ctx.tenant_blocked:
                 return None, rx.redirect("/blocked")
+            if ctx.role == Role.AGENT and not agent_ok:
+                return None, rx.redirect(AGENT_HOME)
             if ctx.tenant_id != self._banner_tenant or \
                     time.time() - self._banner_at > BANNER_TTL_S:
                 await self._load_banner(ctx.tenant_id)

@@ -1,0 +1,607 @@
+"""/contacts ("Contatos") and /contacts/[cid]: the business's contacts and leads.
+
+The list filters by text, tag, a captured field, opted-out and "only leads"; imports a
+CSV/XLSX into a number (all or nothing, every bad row listed) and exports CSV/XLSX through the
+background export. A contact's page edits name, tags and fields, keeps the team's notes and
+shows the goals reached, with a link to the conversation in the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ylada_app.components.forms import form_error
+from ylada_app.components.layout import app_shell, card, not_found_block, page_header
+from ylada_app.components.texts import t
+from ylada_app.core import live
+from ylada_app.core.dates import local_text
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import agent_inbox, analytics_export, contacts, instances
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.tables import ImportRejected
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+EXPORT_POLL_S = 1.0
+
+
+def _row(c: contacts.ContactRow) -> dict[str, str]:
+    return {
+        "id": str(c.id), "name": c.name or "—", "phone": c.phone, "instance": c.instance,
+        "tags": ", ".join(c.tags), "first": local_text(c.first_at, "%d/%m/%Y"),
+        "last": local_text(c.last_at, "%d/%m/%Y %H:%M") if c.last_at else "—",
+        "fields": "; ".join(f"{k}: {v}" for k, v in list(c.fields.items())[:4]),
+        "opted_out": "1" if c.opted_out else "", "goal": c.goal, "goal_flow": c.goal_flow,
+        "goal_at": local_text(c.goal_at, "%d/%m/%Y %H:%M") if c.goal_at else "",
+    }
+
+
+def _options(session, *, tenant_id: int) -> dict:
+    return {"tags": contacts.tags_in_use(session, tenant_id=tenant_id),
+            "instances": [{"id": str(i.id), "name": i.name}
+                          for i in instances.list_instances(session, tenant_id=tenant_id)]}
+
+
+class ContactsState(SessionState):
+    loaded: bool = False
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    search: str = ""
+    tag: str = ""
+    field_name: str = ""
+    field_value: str = ""
+    opted_out: str = "any"
+    leads: bool = False
+    limit: int = 50
+    tag_options: list[str] = []
+    instance_options: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    # import
+    import_open: bool = False
+    import_instance: str = ""
+    import_busy: bool = False
+    import_message: str = ""
+    import_errors: list[str] = []
+    # export
+    export_id: str = ""
+    export_status: str = ""
+    export_url: str = ""
+    _upload_name: str = ""
+    _upload_data: bytes = b""
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.errors = {}
+        self.export_id = self.export_status = self.export_url = ""
+        self.leads = self.router.url.query_parameters.get("leads") == "1" or self.leads
+        yield
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            yield redirect
+            return
+        options = await call(_options, tenant_id=ctx.tenant_id)
+        self.tag_options, self.instance_options = options["tags"], options["instances"]
+        if self.import_instance not in {i["id"] for i in self.instance_options}:
+            self.import_instance = self.instance_options[0]["id"] if self.instance_options \
+                else ""
+        await self._refresh(ctx)
+        self.loaded = True
+
+    async def _refresh(self, ctx) -> None:
+        try:
+            found, self.total = await call(
+                contacts.list_contacts, tenant_id=ctx.tenant_id, search=self.search,
+                tag=self.tag, field_name=self.field_name, field_value=self.field_value,
+                opted_out=self.opted_out, leads=self.leads, limit=self.limit)
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return
+        self.errors = {}
+        self.rows = [_row(c) for c in found]
+
+    async def _requery(self):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        self.limit = 50
+        await self._refresh(ctx)
+        return None
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        self.search = str(form.get("q") or "")[:100]
+        self.field_name = str(form.get("field_name") or "").strip()[:50]
+        self.field_value = str(form.get("field_value") or "").strip()[:200]
+        return await self._requery()
+
+    @rx.event
+    async def set_tag(self, tag: str):
+        self.tag = "" if tag == "__all__" else str(tag)[:50]
+        return await self._requery()
+
+    @rx.event
+    async def set_opted_out(self, value: str):
+        self.opted_out = value if value in ("any", "yes", "no") else "any"
+        return await self._requery()
+
+    @rx.event
+    async def set_leads(self, value: bool):
+        self.leads = bool(value)
+        return await self._requery()
+
+    @rx.event
+    async def more(self):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        self.limit = min(self.limit + 50, 1000)
+        await self._refresh(ctx)
+        return None
+
+    # --- import -------------------------------------------------------------------------------
+    @rx.event
+    def open_import(self, value: bool = True):
+        self.import_open = bool(value)
+        self.import_message, self.import_errors = "", []
+
+    @rx.event
+    def set_import_instance(self, value: str):
+        self.import_instance = str(value)
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        if not files:
+            return None
+        upload = files[0]
+        # a byte more than the limit is enough to refuse a file that is too big
+        self._upload_data = await upload.read(contacts.MAX_IMPORT_BYTES + 1)
+        self._upload_name = upload.name or upload.filename or "contatos.csv"
+        self.import_busy = True
+        self.import_message, self.import_errors = "", []
+        return ContactsState.process_upload
+
+    @rx.event
+    async def process_upload(self):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            self.import_busy = False
+            yield redirect
+            return
+        data, name = self._upload_data, self._upload_name
+        self._upload_data = b""
+        yield
+        try:
+            result = await call(contacts.import_contacts, tenant_id=ctx.tenant_id,
+                                instance_id=self.import_instance, filename=name, data=data)
+        except ImportRejected as exc:
+            self.import_busy = False
+            self.import_message, self.import_errors = exc.message, exc.row_errors[:100]
+            return
+        except ServiceError as exc:
+            self.import_busy = False
+            self.import_message = self._error_text(exc)
+            return
+        self.import_busy = False
+        self.import_message = self._t("contacts.imported", created=result.created,
+                                      updated=result.updated)
+        live.bump([ctx.tenant_id])
+        await self._refresh(ctx)
+        options = await call(_options, tenant_id=ctx.tenant_id)
+        self.tag_options = options["tags"]
+        yield rx.toast.success(self.import_message)
+
+    # --- export ---------------------------------------------------------------------------------
+    @rx.event
+    async def export(self, fmt: str):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            yield redirect
+            return
+        try:
+            export_id = await call(analytics_export.request_export, tenant_id=ctx.tenant_id,
+                                   user_id=ctx.user_id, kind="leads", fmt=fmt, period="90d",
+                                   include_simulator=True, lang=self.lang)
+        except ServiceError as exc:
+            yield rx.toast.error(self._error_text(exc))
+            return
+        await asyncio.to_thread(analytics_export.start, export_id)
+        self.export_id, self.export_status, self.export_url = str(export_id), "queued", ""
+        yield ContactsState.poll_export
+
+    @rx.event(background=True)
+    async def poll_export(self):
+        for _ in range(600):
+            await asyncio.sleep(EXPORT_POLL_S)
+            async with self:
+                ctx = await self._context()
+                if ctx is None or not self.export_id:
+                    return
+                try:
+                    status = await call(analytics_export.export_status,
+                                        tenant_id=ctx.tenant_id, export_id=self.export_id)
+                except ServiceError:
+                    self.export_status = "failed"
+                    return
+                self.export_status = status["status"]
+                if status["status"] == "done":
+                    self.export_url = f"/exports/{status['id']}/{status['token']}"
+                    return
+                if status["status"] == "failed":
+                    return
+
+
+def _contact_row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(r["name"], href="/contacts/" + r["id"], weight="medium")),
+        rx.table.cell(r["phone"], white_space="nowrap"),
+        rx.table.cell(r["instance"]),
+        rx.table.cell(r["tags"]),
+        rx.table.cell(rx.cond(ContactsState.leads,
+                              rx.vstack(rx.text(r["goal"], size="2"),
+                                        rx.text(r["goal_flow"], " ", r["goal_at"], size="1",
+                                                color_scheme="gray"), spacing="0"),
+                              rx.text(r["fields"], size="1", color_scheme="gray"))),
+        rx.table.cell(r["first"], white_space="nowrap"),
+        rx.table.cell(r["last"], white_space="nowrap"),
+        rx.table.cell(rx.cond(r["opted_out"] != "",
+                              rx.badge(t("contacts.opted_out"), color_scheme="red"))),
+        class_name="contact-row",
+    )
+
+
+def _import_dialog() -> rx.Component:
+    s = ContactsState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(t("contacts.import_title")),
+            rx.vstack(
+                rx.text(t("contacts.import_help"), size="2", color_scheme="gray"),
+                rx.text(t("contacts.import_into"), size="2", weight="medium"),
+                rx.select.root(
+                    rx.select.trigger(width="100%", id="import-instance"),
+                    rx.select.content(rx.foreach(
+                        s.instance_options,
+                        lambda i: rx.select.item(i["name"], value=i["id"]))),
+                    value=s.import_instance, on_change=s.set_import_instance,
+                ),
+                rx.upload(
+                    rx.vstack(rx.icon("upload", size=22, color=rx.color("jade", 9)),
+                              rx.text(t("contacts.drop"), size="2"), align="center",
+                              spacing="2"),
+                    id="contacts-upload", multiple=False, max_files=1,
+                    accept={"text/csv": [".csv", ".tsv", ".txt"],
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml"
+                            ".sheet": [".xlsx"]},
+                    on_drop=s.handle_upload(rx.upload_files(upload_id="contacts-upload")),
+                    border=f"2px dashed {rx.color('jade', 6)}", padding="24px",
+                    border_radius="12px", width="100%", cursor="pointer",
+                ),
+                rx.cond(s.import_busy, rx.hstack(rx.spinner(), rx.text(t("contacts.importing"),
+                                                                         size="2"))),
+                rx.cond(s.import_message != "", rx.callout.root(
+                    rx.callout.text(s.import_message),
+                    color_scheme=rx.cond(s.import_errors.length() > 0, "red", "green"),
+                    width="100%", id="import-message")),
+                rx.cond(s.import_errors.length() > 0, rx.box(
+                    rx.foreach(s.import_errors, lambda e: rx.text(e, size="1")),
+                    max_height="200px", overflow_y="auto", width="100%",
+                    id="import-errors")),
+                rx.hstack(rx.dialog.close(rx.button(t("common.close"), variant="soft",
+                                                    color_scheme="gray")),
+                          justify="end", width="100%"),
+                spacing="3", width="100%",
+            ),
+            max_width="560px",
+        ),
+        open=s.import_open, on_open_change=s.open_import,
+    )
+
+
+def contacts_page() -> rx.Component:
+    s = ContactsState
+    filters = card(
+        rx.hstack(
+            rx.form(
+                rx.hstack(
+                    rx.input(name="q", placeholder=t("contacts.search"),
+                             default_value=s.search, width="220px", id="contacts-search"),
+                    rx.input(name="field_name", placeholder=t("contacts.field_name"),
+                             default_value=s.field_name, width="150px", id="filter-field"),
+                    rx.input(name="field_value", placeholder=t("contacts.field_value"),
+                             default_value=s.field_value, width="120px", id="filter-value"),
+                    rx.button(rx.icon("search", size=14), t("common.search"), type="submit",
+                              id="contacts-apply"),
+                    spacing="2", align="center",
+                ),
+                on_submit=s.apply_filters,
+            ),
+            rx.select.root(
+                rx.select.trigger(placeholder=t("contacts.any_tag"), width="160px",
+                                  id="filter-tag"),
+                rx.select.content(
+                    rx.select.item(t("contacts.any_tag"), value="__all__"),
+                    rx.foreach(s.tag_options, lambda tag: rx.select.item(tag, value=tag))),
+                value=rx.cond(s.tag != "", s.tag, "__all__"), on_change=s.set_tag,
+            ),
+            rx.select.root(
+                rx.select.trigger(width="160px", id="filter-opted"),
+                rx.select.content(
+                    rx.select.item(t("contacts.opted_any"), value="any"),
+                    rx.select.item(t("contacts.opted_no"), value="no"),
+                    rx.select.item(t("contacts.opted_yes"), value="yes")),
+                value=s.opted_out, on_change=s.set_opted_out,
+            ),
+            rx.hstack(rx.switch(checked=s.leads, on_change=s.set_leads, id="only-leads"),
+                      rx.text(t("contacts.only_leads"), size="2"), align="center"),
+            spacing="3", wrap="wrap", align="center",
+        ),
+        form_error(s.errors),
+        rx.cond(s.errors.contains("field"), rx.text(s.errors["field"], color_scheme="red",
+                                                     size="1", id="error-field")),
+        margin_bottom="16px",
+    )
+    export = rx.hstack(
+        rx.button(rx.icon("upload", size=14), t("contacts.import"), variant="soft",
+                  on_click=s.open_import(True), id="open-import"),
+        rx.menu.root(
+            rx.menu.trigger(rx.button(rx.icon("download", size=14), t("contacts.export"),
+                                      variant="soft", id="export")),
+            rx.menu.content(rx.menu.item("CSV", on_click=s.export("csv")),
+                            rx.menu.item("XLSX", on_click=s.export("xlsx"))),
+        ),
+        rx.cond(s.export_url != "", rx.link(rx.button(rx.icon("file-down", size=14),
+                                                      t("contacts.download")),
+                                            href=s.export_url, is_external=True,
+                                            id="export-download")),
+        rx.cond((s.export_id != "") & (s.export_url == "") & (s.export_status != "failed"),
+                rx.hstack(rx.spinner(size="1"), rx.text(t("contacts.exporting"), size="2"))),
+        spacing="2", align="center",
+    )
+    return app_shell(
+        page_header("contacts.title", "contacts.subtitle", export),
+        filters,
+        card(
+            rx.text(s.total, " ", t("contacts.found"), size="2", color_scheme="gray",
+                    id="contacts-total"),
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("common.name")),
+                    rx.table.column_header_cell(t("contacts.phone")),
+                    rx.table.column_header_cell(t("contacts.instance")),
+                    rx.table.column_header_cell(t("contacts.tags")),
+                    rx.table.column_header_cell(rx.cond(s.leads, t("contacts.goal"),
+                                                        t("contacts.fields"))),
+                    rx.table.column_header_cell(t("contacts.first")),
+                    rx.table.column_header_cell(t("contacts.last")),
+                    rx.table.column_header_cell(""),
+                )),
+                rx.table.body(rx.foreach(s.rows, _contact_row)),
+                width="100%", id="contacts-table",
+            ),
+            rx.cond(s.rows.length() < s.total,
+                    rx.center(rx.button(t("contacts.more"), variant="soft", on_click=s.more,
+                                        id="contacts-more"), padding="12px")),
+        ),
+        _import_dialog(),
+        ready=s.loaded,
+    )
+
+
+# --- one contact -----------------------------------------------------------------------------
+class ContactState(SessionState):
+    loaded: bool = False
+    missing: bool = False
+    contact_id: str = ""
+    title: str = ""
+    name: str = ""
+    phone: str = ""
+    instance: str = ""
+    tags: str = ""
+    field_rows: list[dict[str, str]] = []
+    opted_out: bool = False
+    first: str = ""
+    last: str = ""
+    conversation_id: str = ""
+    notes: list[dict[str, str]] = []
+    goals: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    note_key: int = 0
+
+    def _cid(self) -> str:
+        return path_segment(self.router.url.path, 1)
+
+    async def _fill(self, ctx) -> None:
+        try:
+            d = await call(contacts.contact_detail, tenant_id=ctx.tenant_id,
+                           contact_id=self._cid())
+        except NotFound:
+            self.missing = True
+            return
+        self.missing = False
+        self.contact_id, self.name, self.phone, self.instance = (str(d.id), d.name, d.phone,
+                                                                 d.instance)
+        self.title = d.name or d.phone
+        self.tags = ", ".join(d.tags)
+        self.field_rows = [{"key": k, "value": str(v)} for k, v in d.fields.items()]
+        self.opted_out = d.opted_out
+        self.first = local_text(d.first_at)
+        self.last = local_text(d.last_at) if d.last_at else "—"
+        self.conversation_id = str(d.conversation_id or "")
+        self.notes = [{"text": text, "by": by, "at": local_text(at)} for text, by, at in d.notes]
+        self.goals = [{"goal": g, "flow": f, "at": local_text(at)} for g, f, at in d.goals]
+        self.form_key += 1
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        self.errors = {}
+        yield
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            yield redirect
+            return
+        await self._fill(ctx)
+        self.loaded = True
+
+    @rx.event
+    def add_field_row(self):
+        self.field_rows = [*self.field_rows, {"key": "", "value": ""}]
+
+    @rx.event
+    def remove_field_row(self, index: int):
+        rows = list(self.field_rows)
+        if 0 <= int(index) < len(rows):
+            rows.pop(int(index))
+        self.field_rows = rows
+
+    @rx.event
+    async def save(self, form: dict):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        fields = {}
+        for i in range(len(self.field_rows)):
+            key = str(form.get(f"key_{i}") or "").strip()
+            if key:
+                fields[key] = str(form.get(f"value_{i}") or "")
+        try:
+            await call(contacts.update_contact, tenant_id=ctx.tenant_id,
+                       contact_id=self.contact_id, name=form.get("name"),
+                       tags=form.get("tags"), fields=fields)
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.errors = {}
+        await self._fill(ctx)
+        return rx.toast.success(self._t("common.saved"))
+
+    @rx.event
+    async def toggle_opted_out(self, value: bool):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        await call(contacts.set_opted_out, tenant_id=ctx.tenant_id,
+                   contact_id=self.contact_id, opted_out=bool(value))
+        self.opted_out = bool(value)
+        return None
+
+    @rx.event
+    async def add_note(self, form: dict):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        try:
+            conversation_id = await call(contacts.note_conversation, tenant_id=ctx.tenant_id,
+                                         contact_id=self.contact_id)
+            await call(agent_inbox.add_note, tenant_id=ctx.tenant_id,
+                       conversation_id=conversation_id, user_id=ctx.user_id,
+                       text=form.get("note"))
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.errors = {}
+        self.note_key += 1
+        await self._fill(ctx)
+        return None
+
+
+def _field_row(row: rx.Var, index: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.input(name="key_" + index.to_string(), default_value=row["key"],
+                 placeholder=t("contacts.field_name"), width="160px"),
+        rx.input(name="value_" + index.to_string(), default_value=row["value"],
+                 placeholder=t("contacts.field_value"), flex="1"),
+        rx.icon_button(rx.icon("x", size=14), variant="ghost", color_scheme="gray",
+                       type="button", on_click=ContactState.remove_field_row(index)),
+        width="100%",
+    )
+
+
+def contact_page() -> rx.Component:
+    s = ContactState
+    edit = card(
+        rx.form(
+            rx.vstack(
+                rx.text(t("common.name"), size="2", weight="medium"),
+                rx.input(name="name", default_value=s.name, max_length=120, id="field-name",
+                         width="100%"),
+                rx.text(t("contacts.tags"), size="2", weight="medium"),
+                rx.input(name="tags", default_value=s.tags, id="field-tags", width="100%",
+                         placeholder=t("contacts.tags_hint")),
+                rx.cond(s.errors.contains("tags"), rx.text(s.errors["tags"], size="1",
+                                                           color_scheme="red")),
+                rx.text(t("contacts.fields"), size="2", weight="medium"),
+                rx.foreach(s.field_rows, _field_row),
+                rx.button(rx.icon("plus", size=14), t("contacts.add_field"), type="button",
+                          variant="ghost", size="1", on_click=s.add_field_row),
+                rx.cond(s.errors.contains("fields"), rx.text(s.errors["fields"], size="1",
+                                                             color_scheme="red",
+                                                             id="error-fields")),
+                form_error(s.errors),
+                rx.button(t("common.save"), type="submit", id="save-contact"),
+                spacing="2", width="100%",
+            ),
+            on_submit=s.save, key=s.form_key, reset_on_submit=False,
+        ),
+        flex="2",
+    )
+    side = rx.vstack(
+        card(
+            rx.vstack(
+                rx.text(t("contacts.phone"), ": ", s.phone, size="2"),
+                rx.text(t("contacts.instance"), ": ", s.instance, size="2"),
+                rx.text(t("contacts.first"), ": ", s.first, size="2"),
+                rx.text(t("contacts.last"), ": ", s.last, size="2"),
+                rx.hstack(rx.switch(checked=s.opted_out, on_change=s.toggle_opted_out,
+                                    id="opted-out"),
+                          rx.text(t("contacts.opted_out_label"), size="2"), align="center"),
+                rx.cond(s.conversation_id != "", rx.link(
+                    rx.button(rx.icon("messages-square", size=14), t("contacts.open_chat"),
+                              variant="soft"),
+                    href="/inbox?c=" + s.conversation_id)),
+                spacing="2",
+            ),
+        ),
+        card(
+            rx.heading(t("contacts.goals"), size="3", margin_bottom="8px"),
+            rx.cond(s.goals.length() == 0, rx.text(t("contacts.no_goals"), size="2",
+                                                   color_scheme="gray")),
+            rx.foreach(s.goals, lambda g: rx.text(g["goal"], " · ", g["flow"], " · ", g["at"],
+                                                  size="2")),
+        ),
+        card(
+            rx.heading(t("contacts.notes"), size="3", margin_bottom="8px"),
+            rx.form(
+                rx.hstack(rx.input(name="note", placeholder=t("inbox.note_placeholder"),
+                                   flex="1", max_length=4000, id="note-input"),
+                          rx.button(t("contacts.add_note"), type="submit", id="add-note"),
+                          width="100%"),
+                on_submit=s.add_note, key=s.note_key, reset_on_submit=True,
+            ),
+            rx.foreach(s.notes, lambda n: rx.box(
+                rx.text(n["text"], size="2", white_space="pre-wrap"),
+                rx.text(n["by"], " · ", n["at"], size="1", color_scheme="gray"),
+                background="#fff6d6", padding="8px", border_radius="8px", margin_top="8px",
+                class_name="contact-note")),
+        ),
+        flex="1", spacing="4", width="100%",
+    )
+    return app_shell(
+        rx.cond(
+            s.missing,
+            not_found_block(),
+            rx.vstack(
+                rx.hstack(rx.link(rx.icon("arrow-left", size=18), href="/contacts"),
+                          rx.heading(s.title, size="7", id="contact-name"), align="center",
+                          spacing="3"),
+                rx.flex(edit, side, spacing="4", width="100%", align="start",
+                        direction=rx.breakpoints(initial="column", md="row")),
+                spacing="4", width="100%",
+            ),
+        ),
+        ready=s.loaded,
+    )

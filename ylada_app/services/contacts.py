@@ -1,0 +1,423 @@
+"""Contacts and leads of a business: search and filters, a contact's page, edits, and the
+CSV/XLSX import (all-or-nothing; phone numbers normalised to what WhatsApp uses).
+
+A *lead* is a contact who reached a flow goal or gave the bot data it asked for (a captured
+field). Every function takes `tenant_id` and refuses another business's ids as not found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, or_
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Session, col, select
+
+from ylada_app.models import (
+    AnalyticsEvent,
+    Contact,
+    Conversation,
+    ConversationLog,
+    Flow,
+    Instance,
+    User,
+    utcnow,
+)
+from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.instances import get_instance
+from ylada_app.services.phones import br_variants, display_phone, normalize_phone
+from ylada_app.services.tables import ImportRejected, read_table
+from ylada_app.services.validation import as_text, parse_id
+
+PAGE = 50
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+MAX_TAGS = 30
+MAX_FIELDS = 50
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,49}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HEADERS = {
+    "phone": ("telefone", "celular", "whatsapp", "numero", "número", "fone", "phone", "mobile",
+              "wa_id"),
+    "name": ("nome", "name", "cliente", "contato"),
+    "tags": ("tags", "etiquetas", "etiqueta", "tag"),
+}
+
+
+# --- JSON filters that work on both databases -------------------------------------------------
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def tag_filter(session: Session, tag: str):
+    """The contact has this tag."""
+    if _pg(session):
+        return func.cast(Contact.tags, JSONB).contains([tag])
+    each = func.json_each(Contact.tags).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == tag))
+
+
+def field_filter(session: Session, name: str, value: str = ""):
+    """The contact has this field (equal to `value`, when one is given)."""
+    if _pg(session):
+        as_json = func.cast(Contact.fields, JSONB)
+        if value:
+            return as_json[name].astext == value
+        return as_json.has_key(name)
+    extracted = func.json_extract(Contact.fields, f'$."{name}"')
+    return extracted == value if value else extracted.is_not(None)
+
+
+def _has_fields(session: Session):
+    if _pg(session):
+        return func.cast(Contact.fields, JSONB) != func.cast("{}", JSONB)
+    return func.json(Contact.fields) != "{}"
+
+
+# --- listing ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    name: str
+    phone: str
+    instance: str
+    tags: list[str]
+    fields: dict[str, Any]
+    opted_out: bool
+    first_at: datetime
+    last_at: datetime | None
+    goal: str = ""
+    goal_flow: str = ""
+    goal_at: datetime | None = None
+
+
+def list_contacts(
+    session: Session,
+    *,
+    tenant_id: int,
+    search: str = "",
+    tag: str = "",
+    field_name: str = "",
+    field_value: str = "",
+    opted_out: str = "any",
+    leads: bool = False,
+    instance_id: object = None,
+    limit: int = PAGE,
+    offset: int = 0,
+) -> tuple[list[ContactRow], int]:
+    """A page of contacts (newest first; leads: latest goal first) and how many match."""
+    goal_seen = (select(func.max(AnalyticsEvent.created_at))
+                 .where(AnalyticsEvent.conversation_id == Conversation.id,
+                        AnalyticsEvent.type == "goal_reached")
+                 .correlate(Conversation).scalar_subquery())
+    query = (select(Contact, Instance.name, Conversation.last_message_at, Conversation.id)
+             .join(Instance, Instance.id == Contact.instance_id)
+             .join(Conversation, Conversation.contact_id == Contact.id, isouter=True)
+             .where(Contact.tenant_id == tenant_id))
+    text = " ".join(as_text(search).split())[:100]
+    if text:
+        digits = re.sub(r"\D", "", text)
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matches = [col(Contact.name).ilike(like, escape="\\")]
+        if len(digits) >= 4:
+            matches.append(col(Contact.wa_id).contains(digits))
+        query = query.where(or_(*matches))
+    tag = as_text(tag).strip()[:50]
+    if tag:
+        query = query.where(tag_filter(session, tag))
+    name = as_text(field_name).strip()
+    if name:
+        if not FIELD_NAME.match(name):
+            raise FieldErrors({"field": "contacts.error.field_name"})
+        query = query.where(field_filter(session, name, as_text(field_value).strip()[:200]))
+    if opted_out in ("yes", "no"):
+        query = query.where(Contact.opted_out == (opted_out == "yes"))
+    iid = parse_id(instance_id) if instance_id not in (None, "", "all") else None
+    if iid is not None:
+        query = query.where(Contact.instance_id == iid)
+    if leads:
+        query = query.where(or_(goal_seen.is_not(None), _has_fields(session)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    order = (col(Contact.updated_at).desc(),) if not leads else (
+        func.coalesce(goal_seen, Contact.updated_at).desc(),)
+    rows = session.exec(query.order_by(*order, col(Contact.id).desc())
+                        .offset(max(0, offset)).limit(max(1, min(limit, 200)))).all()
+    goals = _latest_goals(session, [cid for *_, cid in rows if cid])
+    out = []
+    for contact, instance_name, last_at, conversation_id in rows:
+        goal, goal_flow, goal_at = goals.get(conversation_id or 0, ("", "", None))
+        out.append(ContactRow(contact.id, contact.name, display_phone(contact.wa_id),
+                              instance_name, list(contact.tags or []),
+                              dict(contact.fields or {}), contact.opted_out, contact.created_at,
+                              last_at, goal, goal_flow, goal_at))
+    return out, total
+
+
+def _latest_goals(session: Session, conversation_ids: list[int]
+                  ) -> dict[int, tuple[str, str, datetime]]:
+    if not conversation_ids:
+        return {}
+    events = session.exec(
+        select(AnalyticsEvent.conversation_id, AnalyticsEvent.flow_id, AnalyticsEvent.data,
+               AnalyticsEvent.created_at)
+        .where(AnalyticsEvent.conversation_id.in_(conversation_ids),
+               AnalyticsEvent.type == "goal_reached")
+        .order_by(col(AnalyticsEvent.id).desc())
+    ).all()
+    flow_ids = {parse_id(f) for _, f, _, _ in events} - {None}
+    names = dict(session.exec(select(Flow.id, Flow.name).where(Flow.id.in_(flow_ids))).all()) \
+        if flow_ids else {}
+    latest: dict[int, tuple[str, str, datetime]] = {}
+    for cid, flow_id, data, at in events:
+        if cid not in latest:
+            goal = str((data or {}).get("name") or "").replace("_", " ")
+            latest[cid] = (goal, names.get(parse_id(flow_id) or 0, ""), at)
+    return latest
+
+
+def tags_in_use(session: Session, *, tenant_id: int, limit: int = 200) -> list[str]:
+    """The tags the business's contacts carry (for filters), most used first."""
+    counts: dict[str, int] = {}
+    for tags in session.exec(select(Contact.tags).where(Contact.tenant_id == tenant_id)
+                             .order_by(col(Contact.updated_at).desc()).limit(5000)).all():
+        for tag in tags or []:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts, key=lambda t: (-counts[t], t))[:limit]
+
+
+# --- one contact ------------------------------------------------------------------------------
+@dataclass
+class ContactDetail:
+    id: int
+    name: str
+    phone: str
+    wa_id: str
+    instance: str
+    tags: list[str]
+    fields: dict[str, Any]
+    opted_out: bool
+    first_at: datetime
+    last_at: datetime | None
+    conversation_id: int | None
+    notes: list[tuple[str, str, datetime]] = field(default_factory=list)  # (text, by, at)
+    goals: list[tuple[str, str, datetime]] = field(default_factory=list)  # (goal, flow, at)
+
+
+def _own(session: Session, tenant_id: int, contact_id: object) -> Contact:
+    cid = parse_id(contact_id)
+    contact = session.get(Contact, cid) if cid is not None else None
+    if contact is None or contact.tenant_id != tenant_id:
+        raise NotFound("error.not_found")
+    return contact
+
+
+def contact_detail(session: Session, *, tenant_id: int, contact_id: object) -> ContactDetail:
+    contact = _own(session, tenant_id, contact_id)
+    instance = session.get(Instance, contact.instance_id)
+    conv = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)
+                        ).first()
+    detail = ContactDetail(contact.id, contact.name, display_phone(contact.wa_id),
+                           contact.wa_id, instance.name if instance else "",
+                           list(contact.tags or []), dict(contact.fields or {}),
+                           contact.opted_out, contact.created_at,
+                           conv.last_message_at if conv else None, conv.id if conv else None)
+    if conv is not None:
+        notes = session.exec(
+            select(ConversationLog.text, User.name, ConversationLog.created_at)
+            .join(User, User.id == ConversationLog.author_user_id, isouter=True)
+            .where(ConversationLog.conversation_id == conv.id, ConversationLog.kind == "note")
+            .order_by(col(ConversationLog.id).desc()).limit(100)).all()
+        detail.notes = [(text, name or "", at) for text, name, at in notes]
+        goals = session.exec(
+            select(AnalyticsEvent.data, AnalyticsEvent.flow_id, AnalyticsEvent.created_at)
+            .where(AnalyticsEvent.conversation_id == conv.id,
+                   AnalyticsEvent.type == "goal_reached")
+            .order_by(col(AnalyticsEvent.id).desc()).limit(50)).all()
+        flow_ids = {parse_id(f) for _, f, _ in goals} - {None}
+        names = dict(session.exec(select(Flow.id, Flow.name).where(Flow.id.in_(flow_ids)))
+                     .all()) if flow_ids else {}
+        detail.goals = [(str((d or {}).get("name") or "").replace("_", " "),
+                         names.get(parse_id(f) or 0, ""), at) for d, f, at in goals]
+    return detail
+
+
+def clean_tags(raw: object) -> list[str]:
+    """"vip, atacado; sp" → ["vip", "atacado", "sp"] (unique, trimmed, ≤ 50 characters)."""
+    parts = re.split(r"[,;|]", as_text(raw)) if not isinstance(raw, list) else \
+        [as_text(p) for p in raw]
+    tags: list[str] = []
+    for part in parts:
+        tag = " ".join(_CONTROL.sub(" ", part).split())
+        if not tag:
+            continue
+        if len(tag) > 50:
+            raise FieldErrors({"tags": "contacts.error.tag_long"})
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise FieldErrors({"tags": "contacts.error.too_many_tags"}, {"tags": {"max": MAX_TAGS}})
+    return tags
+
+
+def clean_fields(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise FieldErrors({"fields": "contacts.error.fields"})
+    fields: dict[str, str] = {}
+    for key, value in raw.items():
+        name = as_text(key).strip()
+        if not name:
+            continue
+        if not FIELD_NAME.match(name):
+            raise FieldErrors({"fields": "contacts.error.field_name"})
+        text = _CONTROL.sub(" ", as_text(value) if not isinstance(value, int | float)
+                            else str(value)).strip()
+        if len(text) > 500:
+            raise FieldErrors({"fields": "contacts.error.field_long"})
+        fields[name] = text
+    if len(fields) > MAX_FIELDS:
+        raise FieldErrors({"fields": "contacts.error.too_many_fields"},
+                          {"fields": {"max": MAX_FIELDS}})
+    return fields
+
+
+def update_contact(session: Session, *, tenant_id: int, contact_id: object, name: object,
+                   tags: object, fields: object) -> Contact:
+    contact = _own(session, tenant_id, contact_id)
+    clean_name = " ".join(_CONTROL.sub(" ", as_text(name)).split())
+    if len(clean_name) > 120:
+        raise FieldErrors({"name": "error.too_long"}, {"name": {"max": 120}})
+    contact.name = clean_name
+    contact.tags = clean_tags(tags)
+    contact.fields = clean_fields(fields)
+    contact.updated_at = utcnow()
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
+                  opted_out: bool) -> None:
+    contact = _own(session, tenant_id, contact_id)
+    contact.opted_out = bool(opted_out)
+    contact.updated_at = utcnow()
+    session.add(contact)
+    session.flush()
+
+
+def note_conversation(session: Session, *, tenant_id: int, contact_id: object) -> int:
+    """The contact's conversation (created, quiet, for one imported and never talked to),
+    where the team's notes about them live."""
+    contact = _own(session, tenant_id, contact_id)
+    conv = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)
+                        ).first()
+    if conv is None:
+        conv = Conversation(tenant_id=tenant_id, instance_id=contact.instance_id,
+                            contact_id=contact.id)
+        session.add(conv)
+        session.flush()
+    return conv.id
+
+
+# --- import -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def import_contacts(session: Session, *, tenant_id: int, instance_id: object, filename: str,
+                    data: bytes) -> ImportResult:
+    """A CSV/XLSX of contacts into a number: a `telefone` column (any usual spelling) and
+    optionally `nome`, `tags` (separated by , ; or |) and other columns, kept as fields.
+    All or nothing: any bad row rejects the file (ImportRejected lists every problem)."""
+    instance = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    rows = read_table(filename, data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
+    if len(rows) < 2:
+        raise ImportRejected("A planilha não tem contatos: a primeira linha deve ser o "
+                             "cabeçalho (telefone, nome, tags…) e as seguintes, os contatos.")
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise ImportRejected(f"O arquivo tem mais de {MAX_IMPORT_ROWS} contatos.")
+    header = [" ".join(h.strip().lower().split()) for h in rows[0]]
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        for key, aliases in _HEADERS.items():
+            if name in aliases and key not in index:
+                index[key] = i
+    if "phone" not in index:
+        raise ImportRejected("Não encontrei a coluna de telefone: o cabeçalho precisa ter "
+                             "uma coluna chamada telefone, celular ou whatsapp.")
+    extra = {i: name for i, name in enumerate(header) if i not in index.values() and name}
+    field_names = {}
+    for i, name in extra.items():
+        key = re.sub(r"[^a-z0-9_]", "_", _fold(name)).strip("_")[:50] or f"coluna_{i + 1}"
+        field_names[i] = key if FIELD_NAME.match(key) else f"campo_{key}"[:50]
+    errors: list[str] = []
+    parsed: dict[str, tuple[str, list[str], dict[str, str]]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        cells = row + [""] * (len(header) - len(row))
+        raw_phone = cells[index["phone"]].strip()
+        phone = normalize_phone(raw_phone)
+        problems = []
+        if not raw_phone:
+            problems.append("telefone vazio")
+        elif phone is None:
+            problems.append(f"telefone inválido ({raw_phone[:30]})")
+        name = " ".join(_CONTROL.sub(" ", cells[index["name"]]).split()) \
+            if "name" in index else ""
+        if len(name) > 120:
+            problems.append("nome com mais de 120 caracteres")
+        try:
+            tags = clean_tags(cells[index["tags"]]) if "tags" in index else []
+        except FieldErrors:
+            tags = []
+            problems.append("tags inválidas (até 30, cada uma com até 50 caracteres)")
+        fields = {field_names[i]: cells[i].strip()[:500] for i in extra if cells[i].strip()}
+        if phone and phone in parsed:
+            problems.append("telefone repetido no arquivo")
+        if problems:
+            errors.append(f"Linha {line}: " + "; ".join(problems))
+            continue
+        parsed[phone] = (name, tags, fields)
+    if errors:
+        raise ImportRejected(f"Nada foi importado: {len(errors)} linha(s) com problema.",
+                             errors[:200])
+    return _upsert(session, tenant_id, instance.id, parsed)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _upsert(session: Session, tenant_id: int, instance_id: int,
+            parsed: dict[str, tuple[str, list[str], dict[str, str]]]) -> ImportResult:
+    variants = {v: phone for phone in parsed for v in br_variants(phone)}
+    existing: dict[str, Contact] = {}
+    keys = list(variants)
+    for start in range(0, len(keys), 500):
+        for contact in session.exec(select(Contact).where(
+                Contact.instance_id == instance_id,
+                Contact.wa_id.in_(keys[start:start + 500]))).all():
+            existing[variants[contact.wa_id]] = contact
+    now = utcnow()
+    created = updated = 0
+    for phone, (name, tags, fields) in parsed.items():
+        contact = existing.get(phone)
+        if contact is None:
+            session.add(Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=phone,
+                                name=name, tags=tags, fields=fields, created_at=now,
+                                updated_at=now))
+            created += 1
+            continue
+        contact.name = name or contact.name
+        contact.tags = list(dict.fromkeys([*(contact.tags or []), *tags]))[:MAX_TAGS]
+        contact.fields = {**(contact.fields or {}), **fields}
+        contact.updated_at = now
+        session.add(contact)
+        updated += 1
+    session.flush()
+    return ImportResult(created, updated)

@@ -1,0 +1,121 @@
+"""Reading spreadsheets people upload (CSV in any of the usual dialects and encodings, or
+XLSX) into rows of text — all or nothing: a file that cannot be read is refused as a whole with
+a pt-BR reason. Used by the AI's knowledge import and the contacts import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+
+class ImportRejected(Exception):
+    """The upload was rejected as a whole; `message` and `row_errors` are pt-BR."""
+
+    def __init__(self, message: str, row_errors: list[str] | None = None) -> None:
+        self.message = message
+        self.row_errors = row_errors or []
+        super().__init__(message)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252/Latin-1; binary junk is refused."""
+    if not data or not data.strip():
+        raise ImportRejected("O arquivo está vazio.")
+    try:
+        decoded = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            decoded = data.decode("cp1252")
+        except UnicodeDecodeError:
+            decoded = data.decode("latin-1")
+    bad = len(_CONTROL.findall(decoded))
+    if bad and bad > max(2, len(decoded) // 200):
+        raise ImportRejected(
+            "Não foi possível ler o texto do arquivo: a codificação não é reconhecida "
+            "(salve como CSV UTF-8 ou Windows-1252) ou o arquivo não é de texto.")
+    return _CONTROL.sub(" ", decoded)
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise ImportRejected(
+            f"O arquivo tem {len(data) / 1024 / 1024:.1f} MB; o limite é "
+            f"{max_bytes // 1024 // 1024} MB.")
+    if not data or not data.strip():
+        raise ImportRejected("O arquivo está vazio.")
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]]:
+    content = decode_bytes(data)
+    sample = content[:4096]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # strict: an unclosed quote is an error, not a silently merged row
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        why = ("aspas abertas que não fecham" if "end of data" in str(exc)
+               else "aspas fora do lugar")
+        raise ImportRejected(
+            f"CSV malformado perto da linha {reader.line_num}: {why}. Verifique as aspas e "
+            "o separador e envie de novo.") from exc
+    return [r for r in rows if any(c.strip() for c in r)]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}" if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ImportRejected(
+            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
+    except Exception as exc:  # openpyxl raises many kinds on junk
+        raise ImportRejected(
+            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            raise ImportRejected("A planilha não tem nenhuma aba.")
+        rows = []
+        for raw in ws.iter_rows(values_only=True):
+            row = [_cell(v).strip() for v in raw]
+            if any(row):
+                rows.append(row)
+            if len(rows) > max_rows + 1:
+                break
+        return rows
+    finally:
+        wb.close()
+
+
+def read_table(filename: str, data: bytes, *, max_bytes: int, max_rows: int
+               ) -> list[list[str]]:
+    """The non-empty rows (header first) of a CSV/TSV or XLSX file."""
+    check_size(data, max_bytes)
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return _rows_from_xlsx(data, max_rows)
+    if name.endswith(".xls"):
+        raise ImportRejected("Formato .xls antigo não suportado: salve como .xlsx ou CSV.")
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return _rows_from_csv(data)
+    raise ImportRejected("Tipo de arquivo não suportado: envie CSV ou XLSX.")

@@ -26,6 +26,7 @@ from tests.e2e.helpers import (
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
+AGENT_HOME = re.compile(r".*/inbox/?$")
 
 
 def _new_page(browser: Browser) -> Page:
@@ -142,8 +143,9 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
     login(real, app_server, carla, "Da-Carla-2026")
     real.goto(invite)
     real.click("#invite-accept")
-    real.wait_for_url(DASHBOARD, timeout=15_000)
-    expect(real.locator("#dashboard-tenant")).to_have_text("Loja da Dona", timeout=15_000)
+    # invited as an agent (the default role): the inbox of the business is home
+    real.wait_for_url(AGENT_HOME, timeout=15_000)
+    expect(real.locator("#tenant-switcher")).to_contain_text("Loja da Dona", timeout=15_000)
     owner.goto(f"{app_server}/team")
     expect(owner.locator(".member-row", has_text=carla)).to_contain_text("Ativa",
                                                                          timeout=15_000)
@@ -168,8 +170,9 @@ def test_a_new_person_creates_the_account_from_the_invitation(browser: Browser, 
     guest.fill("#field-name", "Nina")
     guest.fill("#field-password", "abc12345xyz")
     guest.click("#invite-create")
-    guest.wait_for_url(DASHBOARD, timeout=30_000)
-    expect(guest.locator("#dashboard-tenant")).to_have_text("Padaria Convida", timeout=15_000)
+    guest.wait_for_url(AGENT_HOME, timeout=30_000)
+    expect(guest.locator("#tenant-switcher")).to_contain_text("Padaria Convida",
+                                                             timeout=15_000)
     expect(guest.locator("#verify-banner")).to_have_count(0)  # the link confirmed the address
     # a revoked invitation's link stops working
     other = f"outro-{uuid.uuid4().hex[:8]}@exemplo.com.br"

@@ -93,8 +93,9 @@ def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser,
     expect(agent.locator(".bell-item").first).to_contain_text("pediu atendimento humano")
     agent.wait_for_timeout(400)  # the popover fades in
     agent.screenshot(path="screenshots/inbox-bell.png")
-    agent.locator(".bell-item").first.click()
+    agent.locator(".bell-item").first.click()  # opens the conversation it is about
     expect(agent.locator("#bell-count")).to_have_count(0, timeout=10_000)
+    expect(agent.locator("#conv-name")).to_have_text("Maria", timeout=15_000)
     agent.click("#to-bot")
     agent.click("#to-bot-resume")
     expect(agent.locator(".inbox-system").last).to_contain_text("Devolvida ao bot",
@@ -106,5 +107,53 @@ def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser,
     agent.click("#tab-bot")
     expect(agent.locator(".inbox-row")).to_have_count(1, timeout=10_000)
     agent.screenshot(path="screenshots/inbox-bot-tab.png", full_page=True)
+    for p in (customer, agent):
+        p.context.close()
+
+
+def test_quick_replies_files_by_link_and_tags(browser: Browser, app_server, e2e_db):
+    customer = _new_page(browser)
+    owner_email = signup(customer, app_server, tenant="Loja Respostas")
+    iid = create_instance(customer, app_server, "Simulador Respostas")
+    agent_email = _prepare(e2e_db, owner_email, iid)
+    customer.goto(f"{app_server}/instances/{iid}/simulator")
+    customer.fill("#sim-input", "oi")
+    customer.click("#sim-send")
+    customer.locator(".sim-option", has_text="Falar com atendente").last.click(timeout=20_000)
+    agent = _new_page(browser, width=1440)
+    login(agent, app_server, agent_email)
+    agent.goto(f"{app_server}/inbox")
+    agent.locator(".inbox-row").first.click(timeout=15_000)
+    # a saved answer, used with /shortcut
+    agent.click("#open-quick")
+    agent.fill("#quick-shortcut", "Horário Comercial")  # refused: spaces and capitals
+    agent.fill("#quick-text", "Abrimos de segunda a sábado, das 8h às 18h.")
+    agent.click("#quick-save")
+    expect(agent.get_by_text("Atalho: até 30 letras minúsculas")).to_be_visible()
+    agent.fill("#quick-shortcut", "horario")
+    agent.fill("#quick-text", "Abrimos de segunda a sábado, das 8h às 18h.")
+    agent.click("#quick-save")
+    expect(agent.locator(".quick-row")).to_have_count(1, timeout=10_000)
+    agent.keyboard.press("Escape")
+    agent.fill("#composer", "/hor")
+    agent.locator(".quick-suggestion").first.click(timeout=10_000)
+    expect(agent.locator("#composer")).to_have_value("Abrimos de segunda a sábado, das 8h às 18h.")
+    agent.click("#send")
+    expect(customer.locator(".sim-out").last).to_contain_text("das 8h às 18h", timeout=10_000)
+    # a file by its link
+    agent.click("#attach")
+    agent.fill("#attach-url", "http://inseguro.exemplo/catalogo.pdf")
+    agent.click("#attach-send")
+    expect(agent.locator("#composer-error")).to_contain_text("https")
+    agent.click("#attach")
+    agent.fill("#attach-url", "https://loja.exemplo.com.br/catalogo.pdf")
+    agent.click("#attach-send")
+    expect(customer.locator(".sim-media-document").last).to_contain_text("catalogo.pdf",
+                                                                         timeout=10_000)
+    # tags of the contact, from the conversation
+    agent.fill("#add-tag", "troca")
+    agent.keyboard.press("Enter")
+    expect(agent.locator(".conv-tag")).to_contain_text("troca", timeout=10_000)
+    agent.screenshot(path="screenshots/inbox-quick-replies.png", full_page=True)
     for p in (customer, agent):
         p.context.close()

@@ -218,3 +218,58 @@ def _body(payload: dict) -> str:
     if payload.get("type") == "buttons":
         return payload.get("text", "")
     return str(payload.get("text", payload.get("type")))
+
+
+def test_a_file_by_link_goes_as_media_and_bad_links_are_refused(client, bot, graph_url, db):
+    from ylada_app.services.errors import FieldErrors
+
+    wa = "5511955550007"
+    agent = _owner_of(db, bot)
+    cid = _hand_off(client, bot, graph_url, wa)
+    for url in ("", "http://x.com/a.pdf", "javascript:alert(1)", "https://a b.com/x.pdf",
+                "https://" + "a" * 2000):
+        with pytest.raises(FieldErrors):
+            agent_inbox.media_message(url, "document")
+    media = agent_inbox.media_message("https://loja.exemplo/catalogo.pdf?v=2", "document",
+                                      "Nosso catálogo")
+    agent_inbox.send_agent_message(tenant_id=bot.tenant_id, conversation_id=cid, user_id=agent,
+                                   media=media)
+    sent = wait_for(lambda: [m for m in replies_to(graph_url, wa) if m["type"] == "document"])
+    assert sent[0]["document"]["link"] == "https://loja.exemplo/catalogo.pdf?v=2"
+    assert sent[0]["document"]["filename"] == "catalogo.pdf"
+    assert sent[0]["document"]["caption"] == "Nosso catálogo"
+    row = agent_inbox.list_conversations(db, tenant_id=bot.tenant_id, user_id=agent)
+    assert next(r for r in row if r.id == cid).preview == "Nosso catálogo"
+
+
+def test_quick_replies_and_tags_belong_to_their_business(client, bot, graph_url, db):
+    from ylada_app.services.errors import FieldErrors
+
+    agent = _owner_of(db, bot)
+    other = make_owner(db)
+    cid = _hand_off(client, bot, graph_url, "5511955550008")
+    for bad in ("", "com espaço", "Maiúscula", "x" * 31):
+        with pytest.raises(FieldErrors):
+            agent_inbox.save_quick_reply(db, tenant_id=bot.tenant_id, shortcut=bad, text="oi")
+    row = agent_inbox.save_quick_reply(db, tenant_id=bot.tenant_id, shortcut="/horario",
+                                       text="Das 8h às 18h")
+    agent_inbox.save_quick_reply(db, tenant_id=bot.tenant_id, shortcut="horario",
+                                 text="Das 9h às 18h")  # same shortcut: updated
+    db.commit()
+    assert [(q.shortcut, q.text) for q in agent_inbox.quick_replies(
+        db, tenant_id=bot.tenant_id)] == [("horario", "Das 9h às 18h")]
+    assert agent_inbox.quick_replies(db, tenant_id=other.tenant_id) == []
+    with pytest.raises(NotFound):
+        agent_inbox.delete_quick_reply(db, tenant_id=other.tenant_id, reply_id=row.id)
+    assert agent_inbox.set_tags(db, tenant_id=bot.tenant_id, conversation_id=cid,
+                                user_id=agent, add="vip, troca") == ["vip", "troca"]
+    assert agent_inbox.set_tags(db, tenant_id=bot.tenant_id, conversation_id=cid,
+                                user_id=agent, remove="vip") == ["troca"]
+    db.commit()
+    with pytest.raises(NotFound):
+        agent_inbox.set_tags(db, tenant_id=other.tenant_id, conversation_id=cid,
+                             user_id=other.user_id, add="intruso")
+    db.rollback()
+    rows = agent_inbox.list_conversations(db, tenant_id=bot.tenant_id, user_id=agent,
+                                          tag="troca")
+    assert [r.id for r in rows] == [cid]

@@ -480,8 +480,9 @@ class _Step:
     def ai_result(self, flow: Flow, node: Any, result: Mapping[str, Any]) -> None:
         text = result.get("text")
         if isinstance(text, str) and text.strip() and not result.get("error"):
-            # The model's words are sent as they are: never rendered as a template.
-            self.send_text(text[: lim.TEXT_MAX])
+            # The model's words are sent as they are: never rendered as a template. Marked
+            # as the AI's, so the team's inbox can tell them from the flow's own texts.
+            self.messages.append({"type": "text", "text": text[: lim.TEXT_MAX], "source": "ai"})
             self.continue_from(flow, node, OUT)
         else:
             self.emit("ai_error", flow_id=self.state["flow_id"], node_id=node.id)

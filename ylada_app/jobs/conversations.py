@@ -80,7 +80,7 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
             outcome = perform_effect(effect, work)
             text = outcome.get("text") or outcome.get("fallback_text")
             if isinstance(text, str) and text.strip():
-                sink.outbound.append({"type": "text", "text": text[:4096]})
+                sink.outbound.append({"type": "text", "text": text[:4096], "source": "ai"})
             sink.analytics.append({"type": "ai_answer" if outcome.get("text") else "ai_error",
                                    "fallback": True, "error": outcome.get("error")})
             return state

@@ -25,6 +25,7 @@ from ylada_app.models.conversation import (
     Conversation,
     ConversationLog,
     Message,
+    QuickReply,
     Timer,
     WebhookLog,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "Flow",
     "FlowVersion",
     "Message",
+    "QuickReply",
     "Timer",
     "UsageCounter",
     "WebhookLog",

@@ -127,6 +127,19 @@ class ConversationLog(SQLModel, table=True):
     created_at: datetime = time_field(default_now=True)
 
 
+class QuickReply(SQLModel, table=True):
+    """A saved answer of the business, typed in the inbox as /shortcut."""
+
+    __tablename__ = "quick_reply"
+    __table_args__ = (UniqueConstraint("tenant_id", "shortcut", name="uq_quick_reply"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    shortcut: str = Field(max_length=30)
+    text: str
+    created_at: datetime = time_field(default_now=True)
+
+
 class Timer(SQLModel, table=True):
     """A pending `delay` of a conversation; fired by the scheduler at `wake_at`."""
 

@@ -20,7 +20,7 @@ from ylada_app.components.texts import t
 from ylada_app.core import live
 from ylada_app.core.dates import local_text
 from ylada_app.models import utcnow
-from ylada_app.services import agent_inbox, flows, team
+from ylada_app.services import agent_inbox, contacts, flows, instances, team
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -52,7 +52,12 @@ def _row_data(r: agent_inbox.InboxRow) -> dict[str, str]:
 def _page_options(session, *, tenant_id: int) -> dict:
     members = [{"id": str(m.user_id), "name": m.name or m.email}
                for m in team.list_members(session, tenant_id=tenant_id) if not m.pending]
-    return {"members": members}
+    return {"members": members,
+            "instances": [{"id": str(i.id), "name": i.name}
+                          for i in instances.list_instances(session, tenant_id=tenant_id)],
+            "tags": contacts.tags_in_use(session, tenant_id=tenant_id, limit=100),
+            "quick": [{"id": str(q.id), "shortcut": q.shortcut, "text": q.text}
+                      for q in agent_inbox.quick_replies(session, tenant_id=tenant_id)]}
 
 
 def _flows_of(session, *, tenant_id: int, conversation_id: str) -> list[dict[str, str]]:
@@ -67,7 +72,16 @@ class InboxState(SessionState):
     loaded: bool = False
     tab: str = "open"
     assignee: str = "anyone"
+    instance_filter: str = "all"
+    tag_filter: str = "all"
     search: str = ""
+    instance_options: list[dict[str, str]] = []
+    tag_options: list[str] = []
+    quick: list[dict[str, str]] = []
+    draft: str = ""
+    quick_open: bool = False
+    attach_open: bool = False
+    quick_errors: dict[str, str] = {}
     rows: list[dict[str, str]] = []
     counts: dict[str, int] = {"open": 0, "snoozed": 0}
     members: list[dict[str, str]] = []
@@ -103,8 +117,7 @@ class InboxState(SessionState):
             yield redirect
             return
         self.selected = self.router.url.query_parameters.get("c", "") or self.selected
-        options = await call(_page_options, tenant_id=ctx.tenant_id)
-        self.members = options["members"]
+        await self._load_options(ctx)
         await self._refresh(ctx)
         if self.selected:
             self.flow_options = await call(_flows_of, tenant_id=ctx.tenant_id,
@@ -112,12 +125,19 @@ class InboxState(SessionState):
         self.loaded = True
         yield InboxState.listen
 
+    async def _load_options(self, ctx) -> None:
+        options = await call(_page_options, tenant_id=ctx.tenant_id)
+        self.members, self.quick = options["members"], options["quick"]
+        self.instance_options, self.tag_options = options["instances"], options["tags"]
+
     async def _refresh(self, ctx) -> None:
         self._seen = live.version(ctx.tenant_id)
         if self.selected:  # open on screen: what arrives there is being read
             await self._open(ctx, self.selected, mark_read=True)
         rows = await call(agent_inbox.list_conversations, tenant_id=ctx.tenant_id,
                           user_id=ctx.user_id, tab=self.tab, assignee=self.assignee,
+                          instance_id=self.instance_filter,
+                          tag="" if self.tag_filter == "all" else self.tag_filter,
                           search=self.search)
         self.rows = [_row_data(r) for r in rows]
         self.counts = await call(agent_inbox.tab_counts, tenant_id=ctx.tenant_id)
@@ -186,6 +206,16 @@ class InboxState(SessionState):
         return await self._relist()
 
     @rx.event
+    async def set_instance_filter(self, value: str):
+        self.instance_filter = str(value)[:20] or "all"
+        return await self._relist()
+
+    @rx.event
+    async def set_tag_filter(self, value: str):
+        self.tag_filter = str(value)[:50] or "all"
+        return await self._relist()
+
+    @rx.event
     async def do_search(self, form: dict):
         self.search = str(form.get("q") or "")[:100]
         return await self._relist()
@@ -197,6 +227,7 @@ class InboxState(SessionState):
             return redirect
         self.error = ""
         self.mode = "reply"
+        self.draft = ""
         await self._open(ctx, conversation_id, mark_read=True)
         self.flow_options = await call(_flows_of, tenant_id=ctx.tenant_id,
                                        conversation_id=self.selected) if self.selected else []
@@ -212,31 +243,117 @@ class InboxState(SessionState):
         self.mode = "note" if mode == "note" else "reply"
 
     @rx.event
+    def set_draft(self, value: str):
+        self.draft = str(value)[:4096]
+
+    @rx.event
+    def use_quick(self, reply_id: str):
+        reply = next((q for q in self.quick if q["id"] == reply_id), None)
+        if reply is not None:
+            self.draft = reply["text"]
+            self.mode = "reply"
+
+    @rx.var
+    def suggestions(self) -> list[dict[str, str]]:
+        """Quick replies matching a draft that starts with "/"."""
+        if not self.draft.startswith("/") or " " in self.draft.strip():
+            return []
+        key = self.draft[1:].strip().lower()
+        return [q for q in self.quick if q["shortcut"].startswith(key)][:8]
+
+    @rx.event
     async def send(self, form: dict):
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             yield redirect
             return
+        text = str(form.get("text") if form.get("text") is not None else self.draft)
         self.busy = True
         yield
         try:
             if self.mode == "note":
                 await call(agent_inbox.add_note, tenant_id=ctx.tenant_id,
-                           conversation_id=self.selected, user_id=ctx.user_id,
-                           text=form.get("text"))
+                           conversation_id=self.selected, user_id=ctx.user_id, text=text)
                 live.bump([ctx.tenant_id])
             else:
                 await asyncio.to_thread(agent_inbox.send_agent_message,
                                         tenant_id=ctx.tenant_id, conversation_id=self.selected,
-                                        user_id=ctx.user_id, text=form.get("text"))
+                                        user_id=ctx.user_id, text=text)
         except ServiceError as exc:
             self.error = next(iter(self._field_errors(exc).values()), "")
             self.busy = False
             return
         self.error = ""
         self.busy = False
+        self.draft = ""
         self.composer_key += 1
         await self._refresh(ctx)
+
+    @rx.event
+    def set_attach_open(self, value: bool):
+        self.attach_open = bool(value)
+
+    @rx.event
+    async def send_media(self, form: dict):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        try:
+            media = agent_inbox.media_message(form.get("url"), form.get("kind"),
+                                              form.get("caption"))
+            await asyncio.to_thread(agent_inbox.send_agent_message, tenant_id=ctx.tenant_id,
+                                    conversation_id=self.selected, user_id=ctx.user_id,
+                                    media=media)
+        except ServiceError as exc:
+            self.error = next(iter(self._field_errors(exc).values()), "")
+            self.attach_open = False
+            return None
+        self.error = ""
+        self.attach_open = False
+        await self._refresh(ctx)
+        return None
+
+    @rx.event
+    async def add_tag(self, form: dict):
+        return await self._act(agent_inbox.set_tags, add=form.get("tag"))
+
+    @rx.event
+    async def remove_tag(self, tag: str):
+        return await self._act(agent_inbox.set_tags, remove=tag)
+
+    # --- quick replies ---------------------------------------------------------------------------
+    @rx.event
+    def open_quick(self, value: bool = True):
+        self.quick_open = bool(value)
+        self.quick_errors = {}
+
+    @rx.event
+    async def save_quick(self, form: dict):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        try:
+            await call(agent_inbox.save_quick_reply, tenant_id=ctx.tenant_id,
+                       shortcut=form.get("shortcut"), text=form.get("text"))
+        except ServiceError as exc:
+            self.quick_errors = self._field_errors(exc)
+            return None
+        self.quick_errors = {}
+        await self._load_options(ctx)
+        return rx.toast.success(self._t("common.saved"))
+
+    @rx.event
+    async def delete_quick(self, reply_id: str):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        try:
+            await call(agent_inbox.delete_quick_reply, tenant_id=ctx.tenant_id,
+                       reply_id=reply_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        await self._load_options(ctx)
+        return None
 
     async def _act(self, fn, **kwargs):
         ctx, redirect = await self._guard(agent_ok=True)
@@ -358,6 +475,24 @@ def _list_panel() -> rx.Component:
                 ),
                 width="100%", spacing="2",
             ),
+            rx.hstack(
+                rx.select.root(
+                    rx.select.trigger(width="150px", id="filter-instance"),
+                    rx.select.content(
+                        rx.select.item(t("inbox.all_numbers"), value="all"),
+                        rx.foreach(s.instance_options,
+                                   lambda i: rx.select.item(i["name"], value=i["id"]))),
+                    value=s.instance_filter, on_change=s.set_instance_filter, size="1",
+                ),
+                rx.select.root(
+                    rx.select.trigger(width="150px", id="filter-tag"),
+                    rx.select.content(
+                        rx.select.item(t("contacts.any_tag"), value="all"),
+                        rx.foreach(s.tag_options, lambda tag: rx.select.item(tag, value=tag))),
+                    value=s.tag_filter, on_change=s.set_tag_filter, size="1",
+                ),
+                width="100%", spacing="2",
+            ),
             rx.cond(s.rows.length() == 0,
                     rx.center(rx.text(t("inbox.empty"), size="2", color_scheme="gray"),
                               padding="24px", id="inbox-empty")),
@@ -395,6 +530,9 @@ def _message(m: rx.Var) -> rx.Component:
                 rx.text(m.author, size="1", weight="bold", color=rx.color("jade", 11))),
         rx.cond(m.kind == "bot", rx.text(t("inbox.bot"), size="1", weight="bold",
                                          color=rx.color("gray", 10))),
+        rx.cond(m.kind == "ai", rx.hstack(rx.icon("sparkles", size=12),
+                                          rx.text(t("inbox.ai"), size="1", weight="bold"),
+                                          spacing="1", color=rx.color("violet", 10))),
         bubble_body(m),
         rx.cond(m.buttons.length() > 0, rx.hstack(
             rx.foreach(m.buttons, lambda b: rx.badge(b["title"], variant="outline",
@@ -407,7 +545,8 @@ def _message(m: rx.Var) -> rx.Component:
                   rx.cond(~customer, _tick(m)), spacing="1", justify="end", width="100%"),
         rx.cond(m.status == "failed", rx.text(m.error, size="1", color_scheme="red",
                                                class_name="msg-error")),
-        background=rx.cond(customer, "white", rx.cond(m.kind == "agent", "#d9fdd3", "#eef2f1")),
+        background=rx.cond(customer, "white", rx.match(m.kind, ("agent", "#d9fdd3"),
+                                                       ("ai", "#f1ecfd"), "#eef2f1")),
         padding="8px 12px", border_radius="10px", box_shadow="0 1px 1px rgba(0,0,0,0.08)",
         max_width="72%", class_name="inbox-msg msg-" + m.kind,
     )
@@ -478,8 +617,75 @@ def _actions() -> rx.Component:
     )
 
 
+def _attach() -> rx.Component:
+    s = InboxState
+    return rx.popover.root(
+        rx.popover.trigger(rx.icon_button(rx.icon("paperclip", size=16), variant="ghost",
+                                          type="button", id="attach",
+                                          aria_label=t("inbox.attach"))),
+        rx.popover.content(rx.form(
+            rx.vstack(
+                rx.text(t("inbox.attach_help"), size="1", color_scheme="gray"),
+                rx.input(name="url", placeholder="https://…", width="100%", id="attach-url"),
+                rx.select.root(
+                    rx.select.trigger(width="100%"),
+                    rx.select.content(*[rx.select.item(t(f"inbox.media_{k}"), value=k)
+                                        for k in agent_inbox.MEDIA_KINDS]),
+                    name="kind", default_value="document",
+                ),
+                rx.input(name="caption", placeholder=t("inbox.caption"), width="100%"),
+                rx.button(t("inbox.attach_send"), type="submit", id="attach-send"),
+                spacing="2", width="280px",
+            ),
+            on_submit=s.send_media, reset_on_submit=True,
+        )),
+        open=s.attach_open, on_open_change=s.set_attach_open,
+    )
+
+
+def _quick_dialog() -> rx.Component:
+    s = InboxState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(t("inbox.quick_title")),
+            rx.text(t("inbox.quick_help"), size="2", color_scheme="gray"),
+            rx.vstack(
+                rx.foreach(s.quick, lambda q: rx.hstack(
+                    rx.code("/" + q["shortcut"]),
+                    rx.text(q["text"], size="2", flex="1", overflow="hidden",
+                            text_overflow="ellipsis", white_space="nowrap"),
+                    rx.icon_button(rx.icon("trash-2", size=14), variant="ghost",
+                                   color_scheme="red", on_click=s.delete_quick(q["id"])),
+                    width="100%", align="center", class_name="quick-row")),
+                max_height="240px", overflow_y="auto", width="100%", margin_y="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.input(name="shortcut", placeholder=t("inbox.quick_shortcut"),
+                             width="100%", id="quick-shortcut"),
+                    rx.cond(s.quick_errors.contains("shortcut"),
+                            rx.text(s.quick_errors["shortcut"], size="1", color_scheme="red")),
+                    rx.text_area(name="text", placeholder=t("inbox.quick_text"), rows="3",
+                                 width="100%", id="quick-text"),
+                    rx.cond(s.quick_errors.contains("text"),
+                            rx.text(s.quick_errors["text"], size="1", color_scheme="red")),
+                    rx.hstack(rx.dialog.close(rx.button(t("common.close"), variant="soft",
+                                                        color_scheme="gray", type="button")),
+                              rx.button(t("common.save"), type="submit", id="quick-save"),
+                              justify="end", width="100%"),
+                    spacing="2", width="100%",
+                ),
+                on_submit=s.save_quick, reset_on_submit=True,
+            ),
+            max_width="520px",
+        ),
+        open=s.quick_open, on_open_change=s.open_quick,
+    )
+
+
 def _composer() -> rx.Component:
     s = InboxState
+    blocked = (s.mode == "reply") & ~s.can_send
     return rx.vstack(
         rx.hstack(
             rx.button(t("inbox.reply"), size="1", on_click=s.set_mode("reply"),
@@ -487,33 +693,45 @@ def _composer() -> rx.Component:
             rx.button(rx.icon("lock", size=12), t("inbox.note"), size="1",
                       on_click=s.set_mode("note"), color_scheme="amber",
                       variant=rx.cond(s.mode == "note", "solid", "ghost"), id="mode-note"),
+            rx.button(rx.icon("zap", size=12), t("inbox.quick"), size="1", variant="ghost",
+                      color_scheme="gray", on_click=s.open_quick(True), id="open-quick"),
+            # outside the composer's form: a form inside a form (even in a popover's portal)
+            # would submit the outer one too
+            rx.cond(s.mode == "reply", _attach()),
             rx.spacer(),
             rx.text(s.window_text, size="1", color_scheme="gray"),
             width="100%", align="center",
         ),
-        rx.cond(
-            (s.mode == "reply") & ~s.can_send,
-            rx.callout.root(rx.callout.icon(rx.icon("info", size=16)),
-                            rx.callout.text(s.send_reason), color_scheme="amber", size="1",
-                            width="100%", id="send-blocked"),
-        ),
+        rx.cond(blocked, rx.callout.root(
+            rx.callout.icon(rx.icon("info", size=16)), rx.callout.text(s.send_reason),
+            color_scheme="amber", size="1", width="100%", id="send-blocked")),
+        rx.cond(s.suggestions.length() > 0, rx.vstack(
+            rx.foreach(s.suggestions, lambda q: rx.hstack(
+                rx.code("/" + q["shortcut"]),
+                rx.text(q["text"], size="1", overflow="hidden", text_overflow="ellipsis",
+                        white_space="nowrap", max_width="480px"),
+                on_click=s.use_quick(q["id"]), cursor="pointer", padding="4px 8px",
+                border_radius="6px", _hover={"background": rx.color("jade", 3)},
+                class_name="quick-suggestion")),
+            spacing="0", width="100%", background="white", border_radius="8px",
+            border=f"1px solid {rx.color('gray', 5)}", padding="4px")),
         rx.form(
             rx.hstack(
                 rx.text_area(name="text", placeholder=rx.cond(s.mode == "note",
                                                               t("inbox.note_placeholder"),
                                                               t("inbox.reply_placeholder")),
-                             rows="2", width="100%", max_length=4096, key=s.composer_key,
-                             id="composer", auto_focus=True,
-                             disabled=(s.mode == "reply") & ~s.can_send,
-                             enter_key_submit=True),
+                             rows="2", width="100%", max_length=4096, value=s.draft,
+                             on_change=s.set_draft, debounce_timeout=200, id="composer",
+                             auto_focus=True, disabled=blocked, enter_key_submit=True),
                 rx.button(rx.icon("send", size=16), type="submit", loading=s.busy,
-                          disabled=(s.mode == "reply") & ~s.can_send, id="send"),
+                          disabled=blocked, id="send"),
                 width="100%", align="end",
             ),
-            on_submit=s.send, reset_on_submit=True, width="100%",
+            on_submit=s.send, reset_on_submit=False, width="100%",
         ),
         rx.cond(s.error != "", rx.text(s.error, size="1", color_scheme="red",
                                        id="composer-error")),
+        _quick_dialog(),
         spacing="2", width="100%", padding="10px",
         background=rx.cond(s.mode == "note", "#fffbea", rx.color("gray", 2)),
     )
@@ -539,9 +757,17 @@ def _conversation_panel() -> rx.Component:
                     width="100%", align="center", padding="10px",
                     border_bottom=f"1px solid {rx.color('gray', 4)}",
                 ),
-                rx.cond(s.tags.length() > 0, rx.hstack(
-                    rx.foreach(s.tags, lambda tag: rx.badge(tag, variant="soft")),
-                    padding_x="10px", wrap="wrap")),
+                rx.hstack(
+                    rx.foreach(s.tags, lambda tag: rx.badge(
+                        tag, rx.icon("x", size=10, cursor="pointer",
+                                     on_click=s.remove_tag(tag)),
+                        variant="soft", class_name="conv-tag")),
+                    rx.form(rx.input(name="tag", placeholder=t("inbox.add_tag"), size="1",
+                                     width="120px", id="add-tag"),
+                            on_submit=s.add_tag, reset_on_submit=True),
+                    padding_x="10px", padding_y="6px", wrap="wrap", align="center",
+                    spacing="2",
+                ),
                 rx.box(
                     rx.vstack(rx.foreach(s.items, _item), spacing="2", width="100%"),
                     display="flex", flex_direction="column-reverse", overflow_y="auto",

@@ -30,6 +30,7 @@ from ylada_app.models import (
     Instance,
     Membership,
     Message,
+    QuickReply,
     User,
     utcnow,
 )
@@ -241,7 +242,8 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def _message_item(m: Message, authors: dict[int, str]) -> TimelineItem:
-    kind = "customer" if m.direction == "in" else "agent" if m.author_user_id else "bot"
+    kind = ("customer" if m.direction == "in" else "agent" if m.author_user_id
+            else "ai" if (m.payload or {}).get("source") == "ai" else "bot")
     # Stored time, not the phone's: one clock orders messages and log lines together.
     return TimelineItem(f"m{m.id:012d}", kind, m.type, m.text or "", m.payload or {},
                         m.status, m.error or "", m.created_at,
@@ -305,13 +307,38 @@ def _take_over(session: Session, conv: Conversation, user_id: int, now: datetime
              at=now, assignee_id=user_id)
 
 
+MEDIA_KINDS = ("image", "document", "video", "audio")
+
+
+def media_message(url: object, kind: object, caption: object = "") -> dict[str, Any]:
+    """A file sent by its link: WhatsApp fetches it from there (https only)."""
+    link = as_text(url).strip()
+    if not link:
+        raise FieldErrors({"url": "error.required"})
+    if len(link) > 2000 or not link.lower().startswith("https://") or any(
+            ch.isspace() for ch in link):
+        raise FieldErrors({"url": "inbox.url_invalid"})
+    media_kind = as_text(kind) if as_text(kind) in MEDIA_KINDS else "document"
+    text = _CONTROL.sub("", as_text(caption)).strip()
+    if len(text) > 1024:
+        raise FieldErrors({"caption": "error.too_long"}, {"caption": {"max": 1024}})
+    message: dict[str, Any] = {"type": "media", "kind": media_kind, "url": link}
+    if text and media_kind != "audio":
+        message["caption"] = text
+    if media_kind == "document":
+        message["filename"] = link.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1][:80]
+    return message
+
+
 def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
-                       text: object) -> int:
-    """A person's reply, into the outbox (see the module's invariant). Returns its id.
+                       text: object = None, media: dict[str, Any] | None = None) -> int:
+    """A person's reply — text, or a file by link (`media_message`) — into the outbox (see
+    the module's invariant). Returns its id.
 
     Manages its own transaction: the conversation's lock must be held until the row is
     committed, so the pipeline cannot slip a bot reply between writing and ordering it."""
-    clean = clean_text(text, max_len=TEXT_MAX)
+    payload = media or {"type": "text", "text": clean_text(text, max_len=TEXT_MAX)}
+    preview_text = payload.get("text") or payload.get("caption")
     with session_scope() as session:  # refuse other businesses' ids before locking anything
         conv, _, _ = _own(session, tenant_id, conversation_id)
         _require_member(session, tenant_id, user_id)
@@ -330,15 +357,17 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
             raise ServiceError("inbox.quota_over", field="text")
         now = utcnow()
         msg = Message(tenant_id=tenant_id, instance_id=conv.instance_id, conversation_id=cid,
-                      direction="out", type="text", text=clean,
-                      payload={"type": "text", "text": clean}, status="queued",
-                      author_user_id=user_id, created_at=now)
+                      direction="out", type=payload["type"], text=preview_text,
+                      payload=payload, status="queued", author_user_id=user_id,
+                      created_at=now)
         session.add(msg)
         if billable:
             count_usage(session, tenant_id=tenant_id, messages_out=1)
         _take_over(session, conv, user_id, now)
         conv.last_outbound_at = conv.last_message_at = now
-        conv.last_message_preview = message_preview("text", clean)
+        conv.last_message_preview = message_preview(
+            payload.get("kind") if payload["type"] == "media" else payload["type"],
+            preview_text)
         conv.last_message_from = "agent"
         conv.waiting_since = None
         conv.unread = 0
@@ -349,6 +378,70 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
     enqueue_coalesced(f"out:{cid}", DELIVER_JOB, cid)
     live.bump([tenant_id])
     return message_id
+
+
+def set_tags(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+             add: object = None, remove: object = None) -> list[str]:
+    """Add or remove a tag of the conversation's contact."""
+    from ylada_app.services.contacts import clean_tags
+
+    conv, contact, _ = _own(session, tenant_id, conversation_id)
+    _require_member(session, tenant_id, user_id)
+    tags = list(contact.tags or [])
+    for tag in clean_tags(add) if add else []:
+        if tag not in tags:
+            tags.append(tag)
+    if remove:
+        tags = [t for t in tags if t != as_text(remove)]
+    contact.tags = clean_tags(tags)
+    contact.updated_at = utcnow()
+    session.add(contact)
+    session.flush()
+    return list(contact.tags)
+
+
+# --- quick replies ---------------------------------------------------------------------------
+SHORTCUT = re.compile(r"^[a-z0-9_-]{1,30}$")
+
+
+@dataclass(frozen=True)
+class QuickReplyRow:
+    id: int
+    shortcut: str
+    text: str
+
+
+def quick_replies(session: Session, *, tenant_id: int) -> list[QuickReplyRow]:
+    return [QuickReplyRow(q.id, q.shortcut, q.text) for q in session.exec(
+        select(QuickReply).where(QuickReply.tenant_id == tenant_id)
+        .order_by(QuickReply.shortcut)).all()]
+
+
+def save_quick_reply(session: Session, *, tenant_id: int, shortcut: object,
+                     text: object) -> QuickReplyRow:
+    key = as_text(shortcut).strip().lstrip("/").lower()
+    if not SHORTCUT.match(key):
+        raise FieldErrors({"shortcut": "inbox.shortcut_invalid"})
+    body = clean_text(text, max_len=TEXT_MAX)
+    row = session.exec(select(QuickReply).where(QuickReply.tenant_id == tenant_id,
+                                                QuickReply.shortcut == key)).first()
+    if row is None:
+        if len(quick_replies(session, tenant_id=tenant_id)) >= 200:
+            raise FieldErrors({"shortcut": "inbox.too_many_replies"})
+        row = QuickReply(tenant_id=tenant_id, shortcut=key, text=body)
+    row.text = body
+    session.add(row)
+    session.flush()
+    return QuickReplyRow(row.id, row.shortcut, row.text)
+
+
+def delete_quick_reply(session: Session, *, tenant_id: int, reply_id: object) -> None:
+    rid = parse_id(reply_id)
+    row = session.get(QuickReply, rid) if rid is not None else None
+    if row is None or row.tenant_id != tenant_id:
+        raise NotFound("error.not_found")
+    session.delete(row)
+    session.flush()
 
 
 def add_note(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,

@@ -72,8 +72,8 @@ def field_filter(session: Session, name: str, value: str = ""):
 
 
 def _has_fields(session: Session):
-    if _pg(session):
-        return func.cast(Contact.fields, JSONB) != func.cast("{}", JSONB)
+    if _pg(session):  # (a literal '{}' would be bound as the JSON string "{}")
+        return func.cast(Contact.fields, JSONB) != func.jsonb_build_object()
     return func.json(Contact.fields) != "{}"
 
 

@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench bench-analytics
+.PHONY: run test lint setup migrate seed worker bench bench-analytics bench-inbox
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -27,3 +27,6 @@ bench:          ## throughput/latency benchmark of the message pipeline (prints 
 
 bench-analytics: ## 1M messages over 90 days on PostgreSQL: rollup time and dashboard query time
 	./scripts/analytics_bench.sh
+
+bench-inbox:    ## 100k conversations, 2M messages on PostgreSQL: the inbox's server time
+	./scripts/inbox_bench.sh

@@ -24,7 +24,7 @@ def _not_full_text(name, type_, _parent_names):
     if type_ == "table":
         return not (name or "").startswith("knowledge_fts")
     if type_ == "index":
-        return name != "ix_knowledge_item_fts"
+        return name not in ("ix_knowledge_item_fts", "ix_message_search")
     return True
 
 

@@ -273,3 +273,20 @@ def test_quick_replies_and_tags_belong_to_their_business(client, bot, graph_url,
     rows = agent_inbox.list_conversations(db, tenant_id=bot.tenant_id, user_id=agent,
                                           tag="troca")
     assert [r.id for r in rows] == [cid]
+
+
+def test_search_finds_name_phone_and_words_of_messages(client, bot, graph_url, db):
+    agent = _owner_of(db, bot)
+    wa = "5511955550009"
+    cid = _hand_off(client, bot, graph_url, wa)
+    post(client, bot, [samples.text_message(wa, "Não recebi o código de rastreio")])
+    wait_for(lambda: agent_inbox.list_conversations(
+        db, tenant_id=bot.tenant_id, user_id=agent)[0].unread >= 1)
+
+    def found(text: str) -> bool:
+        return any(r.id == cid for r in agent_inbox.list_conversations(
+            db, tenant_id=bot.tenant_id, user_id=agent, search=text))
+
+    assert found("rastreio") and found("nao recebi") and found("RASTR")  # words, prefixes
+    assert found("55550009")  # phone digits
+    assert not found("boleto") and not found("%") and not found("'; drop table")

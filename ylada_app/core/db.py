@@ -12,6 +12,14 @@ from sqlmodel import Session, create_engine
 
 from ylada_app.core.settings import get_settings
 
+FOLD_FROM, FOLD_TO = "áàâãäéèêëíìîïóòôõöúùûüçñ", "aaaaaeeeeiiiiooooouuuucn"
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold_text(value: str | None) -> str:
+    """Lower case without accents ("Não" → "nao"), for search."""
+    return (value or "").lower().translate(_FOLD)
+
 
 def normalize_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
@@ -44,6 +52,8 @@ def _build_engine(url: str, echo: bool) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            # Search folds case and accents the way PostgreSQL's index expression does.
+            dbapi_conn.create_function("ylada_fold", 1, fold_text, deterministic=True)
 
         return engine
     # No pre-ping (it costs a round trip per checkout on the hot path); recycle instead, and

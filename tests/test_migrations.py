@@ -24,7 +24,9 @@ def _not_full_text(name, type_, _parent_names):
     if type_ == "table":
         return not (name or "").startswith("knowledge_fts")
     if type_ == "index":
-        return name not in ("ix_knowledge_item_fts", "ix_message_search")
+        return name not in ("ix_knowledge_item_fts", "ix_conversation_search")
+    if type_ == "column":
+        return name != "search_words"
     return True
 
 

@@ -107,6 +107,15 @@ def test_customer_asks_for_a_person_and_the_agent_answers_live(browser: Browser,
     agent.click("#tab-bot")
     expect(agent.locator(".inbox-row")).to_have_count(1, timeout=10_000)
     agent.screenshot(path="screenshots/inbox-bot-tab.png", full_page=True)
+    # the contact's page shows the same conversation, notes apart
+    agent.goto(f"{app_server}/contacts")
+    agent.get_by_role("link", name="Maria").first.click()
+    expect(agent.locator("#contact-name")).to_have_text("Maria", timeout=15_000)
+    timeline = agent.locator("#contact-timeline")
+    expect(timeline).to_contain_text("Aqui é a Ana", timeout=10_000)
+    expect(timeline.locator(".inbox-note")).to_contain_text("ver política")
+    expect(timeline.locator(".inbox-system").first).to_contain_text("atendimento humano")
+    agent.screenshot(path="screenshots/contact-timeline.png", full_page=True)
     for p in (customer, agent):
         p.context.close()
 

@@ -78,3 +78,46 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+class MetaStatuses:
+    """What Meta does after accepting a send: a signed "sent" status webhook carrying the
+    message's wamid and the `biz_opaque_callback_data` it was sent with, a moment later.
+    A thread posting them for one number between start() and stop()."""
+
+    def __init__(self, client, bot, graph, every_s: float = 0.2) -> None:
+        import threading
+
+        self.client, self.bot, self.graph, self.every_s = client, bot, graph, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._done = 0
+
+    def start(self) -> MetaStatuses:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        from ylada_app.channels.whatsapp_cloud import samples
+
+        waiting: list[dict] = []
+        while not self._stop.wait(self.every_s):
+            fresh = self.graph.sent[self._done:]
+            self._done += len(fresh)
+            waiting += [samples.status(m["wamid"], "sent", m["to"],
+                                       callback_data=m.get("biz_opaque_callback_data"))
+                        for m in fresh if m.get("phone_number_id") == self.bot.phone_number_id]
+            if not waiting:
+                continue
+            raw, headers = samples.signed(
+                samples.status_webhook(self.bot.phone_number_id, waiting), SECRET)
+            try:
+                answered = self.client.post(self.bot.url, content=raw, headers=headers)
+            except Exception:  # noqa: BLE001 - Meta retries a webhook that failed
+                continue
+            if answered.status_code == 200:
+                waiting = []

@@ -280,8 +280,10 @@ def test_search_finds_name_phone_and_words_of_messages(client, bot, graph_url, d
     wa = "5511955550009"
     cid = _hand_off(client, bot, graph_url, wa)
     post(client, bot, [samples.text_message(wa, "Não recebi o código de rastreio")])
+    # listed (unread) as soon as stored; its words are searchable once the pipeline ran
     wait_for(lambda: agent_inbox.list_conversations(
         db, tenant_id=bot.tenant_id, user_id=agent)[0].unread >= 1)
+    wait_for(lambda: _no_pending(cid))
 
     def found(text: str) -> bool:
         return any(r.id == cid for r in agent_inbox.list_conversations(
@@ -289,4 +291,16 @@ def test_search_finds_name_phone_and_words_of_messages(client, bot, graph_url, d
 
     assert found("rastreio") and found("nao recebi") and found("RASTR")  # words, prefixes
     assert found("55550009")  # phone digits
+    agent_inbox.send_agent_message(tenant_id=bot.tenant_id, conversation_id=cid,
+                                   user_id=agent, text="Seu pedido 48213 já saiu")
+    assert found("48213") and found("pedido 482")  # what the team wrote
+    assert not found("ajudar")  # the bot's greeting is the same for everyone: not searched
     assert not found("boleto") and not found("%") and not found("'; drop table")
+
+
+def _no_pending(conversation_id: int) -> bool:
+    from ylada_app.core.db import session_scope
+
+    with session_scope() as s:
+        return s.exec(select(Message.id).where(Message.conversation_id == conversation_id,
+                                               Message.status == "pending")).first() is None

@@ -93,6 +93,75 @@ def test_statuses_move_forward_only_even_out_of_order(client, bot, graph_url, db
     assert row.status == "read" and row.read_at is not None
 
 
+def test_a_send_accepted_but_never_recorded_is_known_by_its_status_and_not_sent_again(
+        client, bot, graph_url, db):
+    """The worker died after Graph accepted the reply and before writing it down: the row
+    is still "sending", without a wamid. Meta's "sent" status carries the reference the
+    send had (biz_opaque_callback_data): the row is recorded, and the sweeper's retry of
+    stuck rows has nothing left to send."""
+    from sqlmodel import update
+
+    from ylada_app.jobs.conversations import redeliver
+    from ylada_app.services.inbox import message_reference
+
+    wa = "5511987650077"
+    post(client, bot, [samples.text_message(wa, "oi")])
+    accepted = wait_for(lambda: replies_to(graph_url, wa))[0]
+    out = wait_for(lambda: db.exec(select(Message).where(
+        Message.instance_id == bot.instance_id, Message.direction == "out",
+        Message.status == "sent")).first())
+    assert accepted["biz_opaque_callback_data"] == message_reference(out.id)
+    db.exec(update(Message).where(Message.id == out.id)
+            .values(status="sending", wamid=None, sent_at=None))  # the lost write
+    db.commit()
+    # a reference to another business's message, in this number's webhook, changes nothing
+    from tests.factories import make_instance, make_owner
+    from ylada_app.models import Contact
+
+    stranger = make_owner(db, tenant_name="Outra")
+    inst = make_instance(db, stranger.tenant_id)
+    contact = Contact(tenant_id=stranger.tenant_id, instance_id=inst.id, wa_id="5511900000001")
+    db.add(contact)
+    db.flush()
+    conv = Conversation(tenant_id=stranger.tenant_id, instance_id=inst.id,
+                        contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    theirs = Message(tenant_id=stranger.tenant_id, instance_id=inst.id,
+                     conversation_id=conv.id, direction="out", type="text", text="deles",
+                     payload={"type": "text", "text": "deles"}, status="sending")
+    db.add(theirs)
+    db.commit()
+    post(client, bot, statuses=[samples.status("wamid.OTHER1", "read", wa,
+                                               callback_data=message_reference(theirs.id))])
+    db.expire_all()
+    assert (db.get(Message, theirs.id).status, db.get(Message, theirs.id).wamid) == (
+        "sending", None)
+    post(client, bot, statuses=[samples.status(accepted["wamid"], "delivered", wa,
+                                               callback_data=accepted[
+                                                   "biz_opaque_callback_data"])])
+    db.expire_all()
+    row = db.get(Message, out.id)
+    assert (row.status, row.wamid) == ("delivered", accepted["wamid"])
+    assert row.sent_at is not None and row.delivered_at is not None
+    redeliver(row.conversation_id)
+    assert len(replies_to(graph_url, wa)) == 1  # not sent again
+    # a reference to a row without wamid, with a wamid another row (of another business)
+    # has: no error, and neither row changes
+    db.exec(update(Message).where(Message.id == out.id).values(status="sending", wamid=None))
+    db.exec(update(Message).where(Message.id == theirs.id).values(wamid="wamid.TAKEN1"))
+    db.commit()
+    assert post(client, bot, statuses=[samples.status(
+        "wamid.TAKEN1", "read", wa, callback_data=message_reference(out.id))]).status_code == 200
+    db.expire_all()
+    assert db.get(Message, theirs.id).status == "sending"
+    assert (db.get(Message, out.id).status, db.get(Message, out.id).wamid) == ("sending", None)
+    # junk in the reference is ignored, never an error
+    for junk in ("ylada:m", "ylada:mabc", "x" * 600, "ylada:m" + "9" * 40):
+        assert post(client, bot, statuses=[samples.status(
+            "wamid.JUNK", "sent", wa, callback_data=junk)]).status_code == 200
+
+
 def test_outside_the_24h_window_only_templates_are_sent(client, bot, graph_url, db):
     from ylada_app.jobs.delivery import deliver
 

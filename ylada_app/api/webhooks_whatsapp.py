@@ -138,7 +138,8 @@ def _status_changes(parsed) -> list[inbox.StatusChange]:
     # Cleaned like every other text from the payload: a NUL in an error title must not make
     # the database refuse the row (a 503 Meta would retry forever).
     return [inbox.StatusChange(inbox.clean_text(s.wamid, 160) or "", s.status, s.timestamp,
-                               inbox.clean_text(_error_text(s.errors), 300) if s.errors else None)
+                               inbox.clean_text(_error_text(s.errors), 300) if s.errors else None,
+                               inbox.referenced_message(s.biz_opaque_callback_data))
             for s in parsed.statuses]
 
 

@@ -16,6 +16,7 @@ from ylada_app.core.db import session_scope
 from ylada_app.core.settings import get_settings
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services import conversations as conv_svc
+from ylada_app.services import inbox
 from ylada_app.services.instances import instance_access_token
 from ylada_app.services.simulator import SIMULATED_PREFIX
 
@@ -98,7 +99,8 @@ def _send_conversation(graph: ThreadedGraphSender, plan: conv_svc.Delivery, toke
     """One conversation's messages, in order (conversations run side by side)."""
     out: list[tuple[str, int, str]] = []
     for item in items:
-        result = graph.send(plan.instance.phone_number_id, token, item.to, item.payload)
+        result = graph.send(plan.instance.phone_number_id, token, item.to, item.payload,
+                            reference=inbox.message_reference(item.message_id))
         if result.ok and result.wamid:
             out.append(("sent", item.message_id, result.wamid))
         elif result.retryable:

@@ -46,7 +46,8 @@ class Conversation(SQLModel, table=True):
 
     __tablename__ = "conversation"
     __table_args__ = (
-        Index("ix_conversation_inbox", "tenant_id", "status", "last_message_at"),
+        # a tab of the inbox, newest first, read straight from the index
+        Index("ix_conversation_inbox", "tenant_id", "status", "last_message_at", "id"),
         # The sweeper's "waited too long" check only ever looks at these few rows.
         Index("ix_conversation_waiting", "waiting_since",
               postgresql_where=text(WAITING_SQL), sqlite_where=text(WAITING_SQL)),
@@ -82,6 +83,8 @@ class Message(SQLModel, table=True):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_conv_dir_status", "conversation_id", "direction", "status"),
+        # a conversation's latest messages (the inbox timeline), whatever its length
+        Index("ix_message_conversation", "conversation_id", "id"),
         # Only the rows still in flight: the sweeper looks for stuck ones every second, and
         # a scan of the whole table would grow with every message ever stored.
         Index("ix_message_open", "direction", "created_at",

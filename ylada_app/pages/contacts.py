@@ -12,9 +12,11 @@ import asyncio
 
 import reflex as rx
 
+from ylada_app.components.chat import Bubble
 from ylada_app.components.forms import form_error
 from ylada_app.components.layout import app_shell, card, not_found_block, page_header
 from ylada_app.components.texts import t
+from ylada_app.components.timeline import timeline_bubble, timeline_item
 from ylada_app.core import live
 from ylada_app.core.dates import local_text
 from ylada_app.pages.instances import path_segment
@@ -25,6 +27,7 @@ from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 EXPORT_POLL_S = 1.0
+TIMELINE = 50  # messages on a contact's page; the inbox pages through all of them
 
 
 def _row(c: contacts.ContactRow) -> dict[str, str]:
@@ -407,6 +410,8 @@ class ContactState(SessionState):
     conversation_id: str = ""
     notes: list[dict[str, str]] = []
     goals: list[dict[str, str]] = []
+    items: list[Bubble] = []
+    older: bool = False
     errors: dict[str, str] = {}
     form_key: int = 0
     note_key: int = 0
@@ -433,6 +438,12 @@ class ContactState(SessionState):
         self.conversation_id = str(d.conversation_id or "")
         self.notes = [{"text": text, "by": by, "at": local_text(at)} for text, by, at in d.notes]
         self.goals = [{"goal": g, "flow": f, "at": local_text(at)} for g, f, at in d.goals]
+        self.items, self.older = [], False
+        if d.conversation_id:
+            view = await call(agent_inbox.conversation_view, tenant_id=ctx.tenant_id,
+                              conversation_id=d.conversation_id, limit=TIMELINE)
+            self.items = [timeline_bubble(i) for i in view.items]
+            self.older = view.older
         self.form_key += 1
 
     @rx.event
@@ -484,8 +495,11 @@ class ContactState(SessionState):
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
-        await call(contacts.set_opted_out, tenant_id=ctx.tenant_id,
-                   contact_id=self.contact_id, opted_out=bool(value))
+        try:
+            await call(contacts.set_opted_out, tenant_id=ctx.tenant_id,
+                       contact_id=self.contact_id, opted_out=bool(value))
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
         self.opted_out = bool(value)
         return None
 
@@ -517,6 +531,33 @@ def _field_row(row: rx.Var, index: rx.Var) -> rx.Component:
                  placeholder=t("contacts.field_value"), flex="1"),
         rx.icon_button(rx.icon("x", size=14), variant="ghost", color_scheme="gray",
                        type="button", on_click=ContactState.remove_field_row(index)),
+        width="100%",
+    )
+
+
+def _timeline() -> rx.Component:
+    """The latest messages of the contact's conversation (the whole history is in /inbox)."""
+    s = ContactState
+    return card(
+        rx.hstack(
+            rx.heading(t("contacts.timeline"), size="3"),
+            rx.spacer(),
+            rx.cond(s.conversation_id != "", rx.link(
+                rx.button(rx.icon("messages-square", size=14), t("contacts.open_chat"),
+                          variant="soft", size="1"),
+                href="/inbox?c=" + s.conversation_id)),
+            width="100%", align="center", margin_bottom="8px",
+        ),
+        rx.cond(s.older, rx.center(rx.link(t("contacts.older_in_inbox"), size="1",
+                                           href="/inbox?c=" + s.conversation_id),
+                                   width="100%", margin_bottom="8px")),
+        rx.cond(s.items.length() == 0,
+                rx.text(t("contacts.no_messages"), size="2", color_scheme="gray")),
+        # column-reverse: opens scrolled to the latest message, as a chat does
+        rx.box(rx.vstack(rx.foreach(s.items, timeline_item), spacing="2", width="100%"),
+               id="contact-timeline", display="flex", flex_direction="column-reverse",
+               max_height="520px", overflow_y="auto", background="#efeae2",
+               border_radius="8px", padding=rx.cond(s.items.length() > 0, "12px", "0")),
         width="100%",
     )
 
@@ -559,10 +600,6 @@ def contact_page() -> rx.Component:
                 rx.hstack(rx.switch(checked=s.opted_out, on_change=s.toggle_opted_out,
                                     id="opted-out"),
                           rx.text(t("contacts.opted_out_label"), size="2"), align="center"),
-                rx.cond(s.conversation_id != "", rx.link(
-                    rx.button(rx.icon("messages-square", size=14), t("contacts.open_chat"),
-                              variant="soft"),
-                    href="/inbox?c=" + s.conversation_id)),
                 spacing="2",
             ),
         ),
@@ -600,6 +637,7 @@ def contact_page() -> rx.Component:
                           spacing="3"),
                 rx.flex(edit, side, spacing="4", width="100%", align="start",
                         direction=rx.breakpoints(initial="column", md="row")),
+                _timeline(),
                 spacing="4", width="100%",
             ),
         ),

@@ -14,9 +14,10 @@ import time
 
 import reflex as rx
 
-from ylada_app.components.chat import Bubble, bubble_body, bubble_from
+from ylada_app.components.chat import Bubble
 from ylada_app.components.layout import app_shell, card
 from ylada_app.components.texts import t
+from ylada_app.components.timeline import timeline_bubble, timeline_item
 from ylada_app.core import live
 from ylada_app.core.dates import local_text
 from ylada_app.models import utcnow
@@ -105,6 +106,7 @@ class InboxState(SessionState):
     busy: bool = False
     _seen: int = -1
     _listen_gen: int = 0
+    _limit: int = agent_inbox.TIMELINE  # messages of the open conversation on screen
 
     # --- loading ------------------------------------------------------------------------------
     @rx.event
@@ -145,7 +147,7 @@ class InboxState(SessionState):
     async def _open(self, ctx, conversation_id: str, *, mark_read: bool) -> None:
         try:
             view = await call(agent_inbox.conversation_view, tenant_id=ctx.tenant_id,
-                              conversation_id=conversation_id)
+                              conversation_id=conversation_id, limit=self._limit)
         except ServiceError:
             self.selected, self.items = "", []
             return
@@ -162,7 +164,7 @@ class InboxState(SessionState):
         self.window_text = (self._t("inbox.window_until", when=local_text(view.send.closes_at))
                             if view.send.closes_at else "")
         self.older = view.older
-        self.items = [_bubble(i) for i in view.items]
+        self.items = [timeline_bubble(i) for i in view.items]
 
     @rx.event(background=True)
     async def listen(self):
@@ -228,6 +230,7 @@ class InboxState(SessionState):
         self.error = ""
         self.mode = "reply"
         self.draft = ""
+        self._limit = agent_inbox.TIMELINE
         await self._open(ctx, conversation_id, mark_read=True)
         self.flow_options = await call(_flows_of, tenant_id=ctx.tenant_id,
                                        conversation_id=self.selected) if self.selected else []
@@ -238,6 +241,16 @@ class InboxState(SessionState):
         return None
 
     # --- the conversation ------------------------------------------------------------------------
+    @rx.event
+    async def load_older(self):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        if self.selected:
+            self._limit = min(self._limit + agent_inbox.TIMELINE, agent_inbox.TIMELINE_MAX)
+            await self._open(ctx, self.selected, mark_read=False)
+        return None
+
     @rx.event
     def set_mode(self, mode: str):
         self.mode = "note" if mode == "note" else "reply"
@@ -393,13 +406,6 @@ class InboxState(SessionState):
         return result
 
 
-def _bubble(item: agent_inbox.TimelineItem) -> Bubble:
-    return bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
-                       item.text, item.payload, item.status, kind=item.kind,
-                       author=item.author, at=local_text(item.at, "%d/%m %H:%M"),
-                       error=item.error)
-
-
 # --- components ----------------------------------------------------------------------------------
 def _tab(key: str, label_key: str) -> rx.Component:
     s = InboxState
@@ -502,78 +508,6 @@ def _list_panel() -> rx.Component:
         ),
         width="360px", min_width="300px", padding="12px",
     )
-
-
-_SYSTEM_KEYS = ("handoff", "assigned", "unassigned", "resolved", "reopened", "snoozed",
-                "returned_to_bot", "taken_over")
-
-
-def _tick(m: rx.Var) -> rx.Component:
-    return rx.match(
-        m.status,
-        ("read", rx.icon("check-check", size=14, color="#34B7F1", class_name="tick-read")),
-        ("delivered", rx.icon("check-check", size=14, color=rx.color("gray", 9),
-                              class_name="tick-delivered")),
-        ("sent", rx.icon("check", size=14, color=rx.color("gray", 9), class_name="tick-sent")),
-        ("failed", rx.tooltip(rx.icon("circle-alert", size=14, color=rx.color("red", 9),
-                                      class_name="tick-failed"), content=m.error)),
-        ("blocked", rx.tooltip(rx.icon("ban", size=14, color=rx.color("red", 9)),
-                               content=t("inbox.blocked_quota"))),
-        rx.icon("clock", size=12, color=rx.color("gray", 8), class_name="tick-pending"),
-    )
-
-
-def _message(m: rx.Var) -> rx.Component:
-    customer = m.kind == "customer"
-    bubble = rx.box(
-        rx.cond(m.kind == "agent",
-                rx.text(m.author, size="1", weight="bold", color=rx.color("jade", 11))),
-        rx.cond(m.kind == "bot", rx.text(t("inbox.bot"), size="1", weight="bold",
-                                         color=rx.color("gray", 10))),
-        rx.cond(m.kind == "ai", rx.hstack(rx.icon("sparkles", size=12),
-                                          rx.text(t("inbox.ai"), size="1", weight="bold"),
-                                          spacing="1", color=rx.color("violet", 10))),
-        bubble_body(m),
-        rx.cond(m.buttons.length() > 0, rx.hstack(
-            rx.foreach(m.buttons, lambda b: rx.badge(b["title"], variant="outline",
-                                                     color_scheme="gray")),
-            wrap="wrap", spacing="1", margin_top="4px")),
-        rx.cond(m.rows.length() > 0, rx.badge(rx.icon("list", size=12), m.button_label,
-                                              variant="outline", color_scheme="gray",
-                                              margin_top="4px")),
-        rx.hstack(rx.text(m.at, size="1", color_scheme="gray"),
-                  rx.cond(~customer, _tick(m)), spacing="1", justify="end", width="100%"),
-        rx.cond(m.status == "failed", rx.text(m.error, size="1", color_scheme="red",
-                                               class_name="msg-error")),
-        background=rx.cond(customer, "white", rx.match(m.kind, ("agent", "#d9fdd3"),
-                                                       ("ai", "#f1ecfd"), "#eef2f1")),
-        padding="8px 12px", border_radius="10px", box_shadow="0 1px 1px rgba(0,0,0,0.08)",
-        max_width="72%", class_name="inbox-msg msg-" + m.kind,
-    )
-    return rx.hstack(rx.cond(~customer, rx.spacer()), bubble, width="100%")
-
-
-def _note(m: rx.Var) -> rx.Component:
-    return rx.center(rx.box(
-        rx.hstack(rx.icon("lock", size=12), rx.text(t("inbox.note_by"), " ", m.author, " · ",
-                                                    m.at, size="1", weight="medium"),
-                  spacing="1", align="center"),
-        rx.text(m.text, size="2", white_space="pre-wrap"),
-        background="#fff6d6", border="1px solid #f2dc8d", padding="8px 12px",
-        border_radius="8px", max_width="80%", class_name="inbox-note",
-    ), width="100%")
-
-
-def _system(m: rx.Var) -> rx.Component:
-    return rx.center(rx.text(
-        SessionState.tr["inbox.sys." + m.type], rx.cond(m.text != "", " " + m.text, ""),
-        rx.cond(m.author != "", " · " + m.author, ""), " · ", m.at, size="1",
-        color_scheme="gray", class_name="inbox-system", background=rx.color("gray", 3),
-        padding="2px 10px", border_radius="10px"), width="100%")
-
-
-def _item(m: rx.Var) -> rx.Component:
-    return rx.match(m.kind, ("note", _note(m)), ("system", _system(m)), _message(m))
 
 
 def _actions() -> rx.Component:
@@ -769,7 +703,12 @@ def _conversation_panel() -> rx.Component:
                     spacing="2",
                 ),
                 rx.box(
-                    rx.vstack(rx.foreach(s.items, _item), spacing="2", width="100%"),
+                    rx.vstack(
+                        rx.cond(s.older, rx.center(rx.button(
+                            rx.icon("arrow-up", size=14), t("inbox.load_older"), size="1",
+                            variant="soft", color_scheme="gray", on_click=s.load_older,
+                            id="load-older"), width="100%")),
+                        rx.foreach(s.items, timeline_item), spacing="2", width="100%"),
                     display="flex", flex_direction="column-reverse", overflow_y="auto",
                     padding="14px", width="100%", height="56vh", background="#efeae2",
                     id="conv-timeline",

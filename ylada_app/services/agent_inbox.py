@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from ylada_app.core import live, locks
-from ylada_app.core.db import FOLD_FROM, FOLD_TO, after_commit, fold_text, session_scope
+from ylada_app.core.db import after_commit, session_scope
 from ylada_app.core.queue import enqueue, enqueue_coalesced
 from ylada_app.models import (
     Contact,
@@ -35,11 +35,13 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.instance import ChannelKind
+from ylada_app.services import inbox_search
 from ylada_app.services.contacts import tag_filter
 from ylada_app.services.conversations import count_usage, message_preview
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.limits import count_blocked, reserve_outbound
 from ylada_app.services.outbound_rules import SendCheck, free_form_check
+from ylada_app.services.phones import display_phone
 from ylada_app.services.validation import as_text, parse_id
 
 TABS = {"open": ("human",), "bot": ("bot",), "resolved": ("closed",), "snoozed": ("snoozed",)}
@@ -48,6 +50,7 @@ TEXT_MAX = 4096  # WhatsApp's limit for a text message
 NOTE_MAX = 4000
 PAGE = 50
 TIMELINE = 300
+TIMELINE_MAX = 6000  # "load older" grows the view up to this many messages
 DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 RETURN_JOB = "ylada_app.jobs.inbox.return_to_bot"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -92,14 +95,10 @@ def list_conversations(
     elif tab == "snoozed":
         status_filter = and_(status_filter, or_(Conversation.snoozed_until.is_(None),
                                                 Conversation.snoozed_until > now))
-    query = (
-        select(Conversation, Contact, Instance.name, User.name)
-        .join(Contact, Contact.id == Conversation.contact_id)
-        .join(Instance, Instance.id == Conversation.instance_id)
-        .join(User, User.id == Conversation.assignee_user_id, isouter=True)
-        .where(Conversation.tenant_id == tenant_id, status_filter,
-               Conversation.last_message_at.is_not(None))
-    )
+    # The page's ids first, from `conversation` alone (its index is in this order), then
+    # their contacts and names: joining before the LIMIT would join every match.
+    query = select(Conversation.id).where(Conversation.tenant_id == tenant_id, status_filter,
+                                          Conversation.last_message_at.is_not(None))
     if assignee == "me":
         query = query.where(Conversation.assignee_user_id == user_id)
     elif assignee == "unassigned":
@@ -109,60 +108,36 @@ def list_conversations(
         query = query.where(Conversation.instance_id == iid)
     tag = as_text(tag).strip()[:50]
     if tag:
-        query = query.where(tag_filter(session, tag))
+        query = query.join(Contact, Contact.id == Conversation.contact_id).where(
+            tag_filter(session, tag))
     text = " ".join(as_text(search).split())[:100]
     if text:
-        like = f"%{_escape_like(text)}%"
-        digits = re.sub(r"\D", "", text)
-        matches = [col(Contact.name).ilike(like, escape="\\")]
-        if len(digits) >= 4:
-            matches.append(col(Contact.wa_id).contains(digits))
+        matches = [inbox_search.contact_matches(session, tenant_id=tenant_id, text=text)]
         if len(text) >= 3:
-            matches.append(Conversation.id.in_(_message_matches(session, tenant_id, text)))
+            matches.append(inbox_search.has_words(session, tenant_id=tenant_id, text=text))
         query = query.where(or_(*matches))
-    query = query.order_by(col(Conversation.last_message_at).desc().nullslast(),
-                           col(Conversation.id).desc()).limit(max(1, min(limit, 200)))
+    newest = (col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+    ids = session.exec(query.order_by(*newest).limit(max(1, min(limit, 200)))).all()
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Conversation, Contact, Instance.name, User.name)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Instance, Instance.id == Conversation.instance_id)
+        .join(User, User.id == Conversation.assignee_user_id, isouter=True)
+        .where(col(Conversation.id).in_(ids)).order_by(*newest)
+    ).all()
     return [
         InboxRow(c.id, contact.name or _phone(contact.wa_id), _phone(contact.wa_id),
                  instance_name, c.status, c.last_message_preview, c.last_message_from,
                  c.last_message_at, c.waiting_since, c.unread, c.assignee_user_id,
                  assignee_name or "")
-        for c, contact, instance_name, assignee_name in session.exec(query).all()
+        for c, contact, instance_name, assignee_name in rows
     ]
 
 
-_WORD = re.compile(r"[0-9a-z]+")
-
-
-def _message_matches(session: Session, tenant_id: int, text: str):
-    """The business's conversations with a message containing `text`, without regard to
-    case or accents: on PostgreSQL every word as a prefix, through the full-text index
-    ix_message_search (migration 0014: the same expression); on SQLite a scan of the folded
-    text (the embedded mode's data is small)."""
-    folded = fold_text(text)
-    if session.get_bind().dialect.name != "postgresql":
-        return select(Message.conversation_id).where(
-            Message.tenant_id == tenant_id,
-            func.ylada_fold(Message.text).like(f"%{_escape_like(folded)}%", escape="\\"))
-    words = _WORD.findall(folded)[:6]
-    if not words:
-        return select(Message.conversation_id).where(False)
-    document = func.to_tsvector(literal_column("'simple'::regconfig"), func.translate(
-        func.lower(func.coalesce(Message.text, "")), FOLD_FROM, FOLD_TO))
-    query = func.to_tsquery(literal_column("'simple'::regconfig"),
-                            " & ".join(f"{w}:*" for w in words))
-    return select(Message.conversation_id).where(Message.tenant_id == tenant_id,
-                                                 document.bool_op("@@")(query))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _phone(wa_id: str) -> str:
-    if wa_id.startswith("sim-"):
-        return "Simulador"
-    return f"+{wa_id}" if wa_id.isdigit() else wa_id
+    return display_phone(wa_id)
 
 
 def tab_counts(session: Session, *, tenant_id: int) -> dict[str, int]:
@@ -228,6 +203,7 @@ def conversation_view(session: Session, *, tenant_id: int, conversation_id: obje
                       limit: int = TIMELINE) -> ConversationView:
     """The latest `limit` messages and log lines, oldest first."""
     conv, contact, instance = _own(session, tenant_id, conversation_id)
+    limit = max(1, min(int(limit), TIMELINE_MAX))
     messages = list(session.exec(
         select(Message).where(Message.conversation_id == conv.id)
         .order_by(col(Message.id).desc()).limit(limit + 1)).all())
@@ -383,6 +359,7 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
                       payload=payload, status="queued", author_user_id=user_id,
                       created_at=now)
         session.add(msg)
+        inbox_search.remember(session.connection(), {cid: [preview_text or ""]})
         if billable:
             count_usage(session, tenant_id=tenant_id, messages_out=1)
         _take_over(session, conv, user_id, now)

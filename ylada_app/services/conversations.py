@@ -30,7 +30,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.bulk import insert_rows
-from ylada_app.services import notifications
+from ylada_app.services import inbox_search, notifications
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
@@ -232,6 +232,9 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
         ).scalars())
     insert_rows(conn, AnalyticsEvent.__table__, analytics)
+    # what customers wrote, for the inbox search (the bot's replies are not searched)
+    inbox_search.remember(conn, {w.conversation.id: [m.text or "" for m in w.pending]
+                                 for w in [*ignored, *(d[0] for d in done)] if w.pending})
     if logs:
         conn.execute(insert(ConversationLog.__table__), logs)
     for work, kind, goal in tell:

@@ -7,6 +7,7 @@ This is the synchronous part of the hot path: it must stay a handful of indexed 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -53,6 +54,23 @@ class StatusChange:
     status: str
     timestamp: int = 0
     error: str | None = None
+    # our outbound message's id, from the reference sent with it (message_reference): finds
+    # a message whose send was accepted by Graph but never recorded (no wamid yet)
+    message_id: int | None = None
+
+
+_REFERENCE = re.compile(r"ylada:m([0-9]{1,18})")
+
+
+def message_reference(message_id: int) -> str:
+    """What an outbound message carries to Graph and gets back in its status webhooks."""
+    return f"ylada:m{message_id}"
+
+
+def referenced_message(value: object) -> int | None:
+    """The message id in a status webhook's `biz_opaque_callback_data`, if it is ours."""
+    match = _REFERENCE.fullmatch(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else None
 
 
 def wa_time(value: int) -> datetime | None:
@@ -204,14 +222,20 @@ def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusCh
     """Move outbound messages forward (sent → delivered → read; failed). Returns updates."""
     applied = 0
     for change in changes:
-        msg = session.exec(
-            select(Message).where(Message.wamid == change.wamid[:160],
-                                  Message.instance_id == instance_id,
-                                  Message.direction == "out")
-        ).first()
+        ours = (Message.instance_id == instance_id, Message.direction == "out")
+        msg = session.exec(select(Message).where(Message.wamid == change.wamid[:160], *ours)
+                           ).first()
+        if msg is None and change.message_id is not None and session.exec(
+                select(Message.id).where(Message.wamid == change.wamid[:160])).first() is None:
+            # accepted by Graph, never recorded: known by the reference it was sent with
+            msg = session.exec(select(Message).where(Message.id == change.message_id,
+                                                     Message.wamid.is_(None), *ours)).first()
         if msg is None or STATUS_RANK.get(change.status, -1) <= STATUS_RANK.get(msg.status, -1):
             continue
         when = wa_time(change.timestamp) or utcnow()
+        msg.wamid = msg.wamid or change.wamid[:160]
+        if change.status in ("sent", "delivered", "read", "played"):
+            msg.sent_at = msg.sent_at or when
         msg.status = change.status
         if change.status == "delivered":
             msg.delivered_at = when

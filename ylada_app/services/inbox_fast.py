@@ -48,13 +48,18 @@ _NEW_CONVERSATION = ("INSERT INTO conversation (tenant_id, instance_id, contact_
 # The rank of the row's current status, as in inbox.STATUS_RANK (unknown statuses rank -1).
 _RANK_SQL = "CASE status " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in STATUS_RANK.items()) + \
     " ELSE -1 END"
+# By wamid; or, for a send Graph accepted but we never recorded (no wamid), by the message
+# id its reference carries (inbox.referenced_message).
 _STATUS = (
-    "UPDATE message SET status = %(status)s, "
+    "UPDATE message SET status = %(status)s, wamid = COALESCE(wamid, %(wamid)s), "
+    "sent_at = CASE WHEN %(failed)s THEN sent_at ELSE COALESCE(sent_at, %(when)s) END, "
     "delivered_at = CASE WHEN %(delivered)s THEN %(when)s "
     "  WHEN %(read)s THEN COALESCE(delivered_at, %(when)s) ELSE delivered_at END, "
     "read_at = CASE WHEN %(read)s THEN %(when)s ELSE read_at END, "
     "error = CASE WHEN %(failed)s THEN %(error)s ELSE error END "
-    "WHERE wamid = %(wamid)s AND instance_id = %(instance_id)s AND direction = 'out' "
+    "WHERE (wamid = %(wamid)s OR (id = %(message_id)s AND wamid IS NULL"
+    "       AND NOT EXISTS (SELECT 1 FROM message WHERE wamid = %(wamid)s))) "
+    "AND instance_id = %(instance_id)s AND direction = 'out' "
     f"AND {_RANK_SQL} < %(rank)s"
 )
 
@@ -85,7 +90,8 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
                     "delivered": s.status == "delivered", "read": s.status == "read",
                     "failed": s.status == "failed",
                     "when": wa_time(s.timestamp) or now, "error": (s.error or "failed")[:300],
-                    "wamid": s.wamid[:160], "instance_id": instance.id}
+                    "wamid": s.wamid[:160], "instance_id": instance.id,
+                    "message_id": s.message_id}
                    for s in statuses if s.status in STATUS_RANK and s.wamid]
         if changes:
             async with conn.cursor() as cur:

@@ -47,7 +47,10 @@ def br_variants(wa_id: str) -> list[str]:
 
 
 def display_phone(wa_id: str) -> str:
-    """+55 11 98765-4321 for people; the raw value when it is no phone number."""
+    """+55 11 98765-4321 for people; "Simulador" for a simulator chat (its id is internal);
+    the raw value when it is no phone number."""
+    if wa_id.startswith("sim-"):
+        return "Simulador"
     if not wa_id.isdigit():
         return wa_id
     try:

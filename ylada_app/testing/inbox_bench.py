@@ -9,7 +9,9 @@ Prints one line:
 `inbox-bench: conversations=… messages=… seed_s=… list_ms=p50/max conversation_ms=p50/max
 search_ms=p50/max` — list: the open tab and the bot tab, each page of 50; conversation: a
 conversation with 5,000 messages opened (its latest 300, with the log lines among them);
-search: by name, by phone and by a word of the messages.
+search: by name, by phone, by common words of the messages and by rare ones (an order
+number). Inbound texts draw from a small vocabulary, so every common word is in most
+conversations — the hard case for a search that must return the newest ones.
 """
 
 from __future__ import annotations
@@ -91,6 +93,18 @@ def seed(url: str, *, conversations: int, messages: int, big: int,
                 cp.write_row((cid, tenant_id, inst, f"55119{cid:08d}", f"Cliente {i}", tags,
                               json.dumps({"cidade": rng.choice(["SP", "RJ", "BH"])}), False,
                               created, created))
+        # conversations first (the messages point at them); their "last message" after
+        with conn.cursor().copy(
+                "COPY conversation (id, tenant_id, instance_id, contact_id, status, session,"
+                " created_at, updated_at, unread, assignee_user_id, human_since)"
+                " FROM STDIN") as cp:
+            for i, (conv_id, inst, created, cid) in enumerate(convs):
+                status = STATUSES[i % len(STATUSES)] if i else "human"
+                human = status == "human"
+                cp.write_row((conv_id, tenant_id, inst, cid, status, "{}", created, created,
+                              rng.randint(0, 3) if human else 0,
+                              user_id if human and i % 3 == 0 else None,
+                              created if human else None))
         last_at = {}
         with conn.cursor().copy(
                 "COPY message (id, tenant_id, instance_id, conversation_id, direction, type,"
@@ -103,24 +117,30 @@ def seed(url: str, *, conversations: int, messages: int, big: int,
                     mid += 1
                     inbound = k % 2 == 0
                     text = " ".join(rng.choices(WORDS, k=rng.randint(3, 12)))
+                    if inbound and rng.random() < 0.1:  # rare words too: order numbers
+                        text += f" pedido {rng.randint(100_000, 999_999)}"
                     cp.write_row((mid, tenant_id, inst, conv_id, "in" if inbound else "out",
                                   "text", text, json.dumps({"type": "text", "text": text}),
                                   "processed" if inbound else "read", 0 if inbound else 1, t))
                 last_at[conv_id] = (t, text)
-        with conn.cursor().copy(
-                "COPY conversation (id, tenant_id, instance_id, contact_id, status, session,"
-                " created_at, updated_at, last_inbound_at, last_message_at,"
-                " last_message_preview, last_message_from, waiting_since, unread,"
-                " assignee_user_id, human_since) FROM STDIN") as cp:
-            for i, (conv_id, inst, created, cid) in enumerate(convs):
-                status = STATUSES[i % len(STATUSES)] if i else "human"
-                at, text = last_at[conv_id]
-                human = status == "human"
-                cp.write_row((conv_id, tenant_id, inst, cid, status, "{}", created, at, at, at,
-                              text[:160], "customer", at if human else None,
-                              rng.randint(0, 3) if human else 0,
-                              user_id if human and i % 3 == 0 else None,
-                              at if human else None))
+        conn.execute("CREATE TEMP TABLE bench_last (id int, at timestamp, text text)")
+        with conn.cursor().copy("COPY bench_last (id, at, text) FROM STDIN") as cp:
+            for conv_id, (at, text) in last_at.items():
+                cp.write_row((conv_id, at, text[:160]))
+        conn.execute(
+            "UPDATE conversation c SET last_message_at = b.at, last_inbound_at = b.at,"
+            " updated_at = b.at, last_message_preview = b.text,"
+            " last_message_from = 'customer',"
+            " waiting_since = CASE WHEN c.status = 'human' THEN b.at END"
+            " FROM bench_last b WHERE b.id = c.id")
+        # what the pipeline keeps for the inbox search (services/inbox_search.remember)
+        conn.execute(
+            "UPDATE conversation c SET search_words = ('~t' || c.tenant_id::text)::tsvector"
+            " || strip(to_tsvector('simple'::regconfig, translate(lower(s.body),"
+            " 'áàâãäéèêëíìîïóòôõöúùûüçñ', 'aaaaaeeeeiiiiooooouuuucn')))"
+            " FROM (SELECT conversation_id, string_agg(text, ' ') AS body FROM message"
+            "       WHERE direction = 'in' GROUP BY conversation_id) s"
+            " WHERE s.conversation_id = c.id")
         with conn.cursor().copy(
                 "COPY conversation_log (id, tenant_id, conversation_id, kind, text, data,"
                 " created_at) FROM STDIN") as cp:
@@ -167,7 +187,7 @@ def measure(seeded: dict, runs: int) -> dict[str, list[float]]:
             assert len(view.items) >= 300 and view.older
 
     queries = iter(["Cliente 4242", "1900042", "rastreio", "nota fiscal", "Cliente 99",
-                    "boleto", "900012", "cancelar"] * runs)
+                    "boleto", "900012", "cancelar", "pedido 4829", "482913"] * runs)
 
     def searching() -> None:
         with session_scope() as s:

@@ -204,6 +204,7 @@ def status(
     *,
     ts: int | None = None,
     errors: list[dict] | None = None,
+    callback_data: str | None = None,
 ) -> dict:
     out: dict[str, Any] = {
         "id": wamid,
@@ -211,6 +212,8 @@ def status(
         "timestamp": str(ts if ts is not None else int(time.time())),
         "recipient_id": recipient_id,
     }
+    if callback_data is not None:  # echoed from the send (biz_opaque_callback_data)
+        out["biz_opaque_callback_data"] = callback_data
     if status_ in ("sent", "delivered", "read"):
         out["pricing"] = {
             "billable": False,

@@ -96,6 +96,15 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, seconds)
 
 
+def with_reference(payload: dict, reference: str | None) -> dict:
+    """Graph echoes `biz_opaque_callback_data` in every status webhook of the message: a
+    send whose outcome was lost (the worker died after Graph accepted it) is still
+    recognised by its first status, so it is recorded instead of sent again."""
+    if reference:
+        payload["biz_opaque_callback_data"] = reference[:512]
+    return payload
+
+
 class GraphSender:
     """Async Cloud API sender; create one per process/event loop and reuse it."""
 
@@ -156,10 +165,12 @@ class GraphSender:
     def messages_url(self, phone_number_id: str) -> str:
         return f"{self.graph_url}/{self.version}/{phone_number_id}/messages"
 
-    async def send(self, phone_number_id: str, token: str, to: str, message: dict) -> SendResult:
-        """Send one engine outbound message (see payloads.build_payload)."""
+    async def send(self, phone_number_id: str, token: str, to: str, message: dict,
+                   reference: str | None = None) -> SendResult:
+        """Send one engine outbound message (see payloads.build_payload). `reference` comes
+        back in the message's status webhooks (see with_reference)."""
         try:
-            payload = build_payload(to, message)
+            payload = with_reference(build_payload(to, message), reference)
         except PayloadError as exc:
             return SendResult(ok=False, error_kind="invalid_payload", error_message=str(exc))
         return await self.send_payload(phone_number_id, token, payload)
@@ -338,8 +349,9 @@ class SyncGraphSender:
         loop, sender = self._ensure()
         return asyncio.run_coroutine_threadsafe(coro_fn(sender), loop).result()
 
-    def send(self, phone_number_id: str, token: str, to: str, message: dict) -> SendResult:
-        return self._run(lambda s: s.send(phone_number_id, token, to, message))
+    def send(self, phone_number_id: str, token: str, to: str, message: dict,
+             reference: str | None = None) -> SendResult:
+        return self._run(lambda s: s.send(phone_number_id, token, to, message, reference))
 
     def send_payload(self, phone_number_id: str, token: str, payload: dict) -> SendResult:
         return self._run(lambda s: s.send_payload(phone_number_id, token, payload))
@@ -423,9 +435,10 @@ class ThreadedGraphSender:
         for client in clients:
             client.close()
 
-    def send(self, phone_number_id: str, token: str, to: str, message: dict) -> SendResult:
+    def send(self, phone_number_id: str, token: str, to: str, message: dict,
+             reference: str | None = None) -> SendResult:
         try:
-            payload = build_payload(to, message)
+            payload = with_reference(build_payload(to, message), reference)
         except PayloadError as exc:
             return SendResult(ok=False, error_kind="invalid_payload", error_message=str(exc))
         return self.send_payload(phone_number_id, token, payload)

@@ -1,0 +1,90 @@
+"""A conversation as the team sees it (the inbox, a contact's page): customer, bot, AI and
+team messages told apart, with delivery ticks and the Graph error of a failed send, private
+notes shown apart, and system lines (hand-off, assigned, resolved, returned to the bot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from ylada_app.components.chat import Bubble, bubble_body, bubble_from
+from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
+from ylada_app.state.session import SessionState
+
+
+def timeline_bubble(item: Any) -> Bubble:
+    """A timeline item of services.agent_inbox as a bubble."""
+    return bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
+                       item.text, item.payload, item.status, kind=item.kind,
+                       author=item.author, at=local_text(item.at, "%d/%m %H:%M"),
+                       error=item.error)
+
+
+def _tick(m: rx.Var) -> rx.Component:
+    return rx.match(
+        m.status,
+        ("read", rx.icon("check-check", size=14, color="#34B7F1", class_name="tick-read")),
+        ("delivered", rx.icon("check-check", size=14, color=rx.color("gray", 9),
+                              class_name="tick-delivered")),
+        ("sent", rx.icon("check", size=14, color=rx.color("gray", 9), class_name="tick-sent")),
+        ("failed", rx.tooltip(rx.icon("circle-alert", size=14, color=rx.color("red", 9),
+                                      class_name="tick-failed"), content=m.error)),
+        ("blocked", rx.tooltip(rx.icon("ban", size=14, color=rx.color("red", 9)),
+                               content=t("inbox.blocked_quota"))),
+        rx.icon("clock", size=12, color=rx.color("gray", 8), class_name="tick-pending"),
+    )
+
+
+def _message(m: rx.Var) -> rx.Component:
+    customer = m.kind == "customer"
+    bubble = rx.box(
+        rx.cond(m.kind == "agent",
+                rx.text(m.author, size="1", weight="bold", color=rx.color("jade", 11))),
+        rx.cond(m.kind == "bot", rx.text(t("inbox.bot"), size="1", weight="bold",
+                                         color=rx.color("gray", 10))),
+        rx.cond(m.kind == "ai", rx.hstack(rx.icon("sparkles", size=12),
+                                          rx.text(t("inbox.ai"), size="1", weight="bold"),
+                                          spacing="1", color=rx.color("violet", 10))),
+        bubble_body(m),
+        rx.cond(m.buttons.length() > 0, rx.hstack(
+            rx.foreach(m.buttons, lambda b: rx.badge(b["title"], variant="outline",
+                                                     color_scheme="gray")),
+            wrap="wrap", spacing="1", margin_top="4px")),
+        rx.cond(m.rows.length() > 0, rx.badge(rx.icon("list", size=12), m.button_label,
+                                              variant="outline", color_scheme="gray",
+                                              margin_top="4px")),
+        rx.hstack(rx.text(m.at, size="1", color_scheme="gray"),
+                  rx.cond(~customer, _tick(m)), spacing="1", justify="end", width="100%"),
+        rx.cond(m.status == "failed", rx.text(m.error, size="1", color_scheme="red",
+                                               class_name="msg-error")),
+        background=rx.cond(customer, "white", rx.match(m.kind, ("agent", "#d9fdd3"),
+                                                       ("ai", "#f1ecfd"), "#eef2f1")),
+        padding="8px 12px", border_radius="10px", box_shadow="0 1px 1px rgba(0,0,0,0.08)",
+        max_width="72%", class_name="inbox-msg msg-" + m.kind,
+    )
+    return rx.hstack(rx.cond(~customer, rx.spacer()), bubble, width="100%")
+
+
+def _note(m: rx.Var) -> rx.Component:
+    return rx.center(rx.box(
+        rx.hstack(rx.icon("lock", size=12), rx.text(t("inbox.note_by"), " ", m.author, " · ",
+                                                    m.at, size="1", weight="medium"),
+                  spacing="1", align="center"),
+        rx.text(m.text, size="2", white_space="pre-wrap"),
+        background="#fff6d6", border="1px solid #f2dc8d", padding="8px 12px",
+        border_radius="8px", max_width="80%", class_name="inbox-note",
+    ), width="100%")
+
+
+def _system(m: rx.Var) -> rx.Component:
+    return rx.center(rx.text(
+        SessionState.tr["inbox.sys." + m.type], rx.cond(m.text != "", " " + m.text, ""),
+        rx.cond(m.author != "", " · " + m.author, ""), " · ", m.at, size="1",
+        color_scheme="gray", class_name="inbox-system", background=rx.color("gray", 3),
+        padding="2px 10px", border_radius="10px"), width="100%")
+
+
+def timeline_item(m: rx.Var) -> rx.Component:
+    return rx.match(m.kind, ("note", _note(m)), ("system", _system(m)), _message(m))

@@ -66,3 +66,29 @@ def test_flow_validate_accepts_template_files():
     out = io.StringIO()
     assert validate_files(sorted(str(p) for p in root.glob("*.json")), out) == 0
     assert "erro" not in out.getvalue()
+
+
+def test_api_key_create_list_revoke(db, capsys):
+    from tests.factories import make_owner
+    from ylada_app.models import Tenant
+    from ylada_app.services import api_keys
+
+    owner = make_owner(db, tenant_name="Loja da Linha de Comando")
+    slug = db.get(Tenant, owner.tenant_id).slug
+    assert main(["api-key", "create", "--tenant", slug, "--name", "ERP",
+                 "--scopes", "read,write"]) == 0
+    raw = capsys.readouterr().out.strip().splitlines()[-1]
+    db.expire_all()
+    caller = api_keys.authenticate(db, raw)
+    assert caller.tenant_id == owner.tenant_id and caller.scopes == {"read", "write"}
+    db.commit()  # (its last use was written)
+    assert main(["api-key", "list", "--tenant", slug]) == 0
+    listing = capsys.readouterr().out
+    assert raw[:12] in listing and raw not in listing and "active" in listing
+    key_id = listing.split("\t")[0]
+    assert main(["api-key", "revoke", "--tenant", slug, key_id]) == 0
+    db.expire_all()
+    assert api_keys.authenticate(db, raw) is None
+    assert main(["api-key", "create", "--tenant", slug, "--name", "x", "--scopes", "tudo"]) == 1
+    assert "escopos" in capsys.readouterr().err
+    assert main(["api-key", "list", "--tenant", "nao-existe"]) == 1

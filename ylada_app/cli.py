@@ -97,6 +97,37 @@ def cmd_flow_validate(args: argparse.Namespace) -> int:
     return validate_files(args.files)
 
 
+def cmd_api_key(args: argparse.Namespace) -> int:
+    """Keys of the public API for scripts and operations (the page does the same)."""
+    from ylada_app.core.db import session_scope
+    from ylada_app.services import api_keys
+    from ylada_app.services.errors import ServiceError
+
+    try:
+        with session_scope() as session:
+            tenant = api_keys.tenant_by_slug(session, args.tenant)
+            if args.key_command == "create":
+                key, raw = api_keys.create_key(session, tenant_id=tenant.id, name=args.name,
+                                               scopes=args.scopes)
+                print(f"key {key.id} ({key.scopes}) for {tenant.slug} — shown only now:")
+                print(raw)
+            elif args.key_command == "list":
+                for row in api_keys.list_keys(session, tenant_id=tenant.id):
+                    state = "revoked" if row.revoked else "active"
+                    used = row.last_used_at.isoformat(timespec="seconds") \
+                        if row.last_used_at else "never used"
+                    print(f"{row.id}\t{row.prefix}…\t{','.join(row.scopes)}\t{state}\t"
+                          f"{used}\t{row.name}")
+            else:
+                api_keys.revoke_key(session, tenant_id=tenant.id, key_id=args.id)
+                print(f"key {args.id} revoked")
+    except ServiceError as exc:
+        for field, message in exc.messages().items():
+            print(f"{field}: {message}" if field != "_" else message, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ylada", description="ylada operations")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
     v = flow_sub.add_parser("validate", help="validate flow JSON files (exit 1 on errors)")
     v.add_argument("files", nargs="+")
     v.set_defaults(func=cmd_flow_validate)
+    p = sub.add_parser("api-key", help="keys of the public API (/api/v1)")
+    key_sub = p.add_subparsers(dest="key_command", required=True)
+    k = key_sub.add_parser("create", help="create a key and print it (shown only once)")
+    k.add_argument("--tenant", required=True, metavar="SLUG", help="the business's slug")
+    k.add_argument("--name", required=True)
+    k.add_argument("--scopes", default="read", help="read, or read,write (default: read)")
+    k.set_defaults(func=cmd_api_key)
+    k = key_sub.add_parser("list", help="a business's keys (prefix, scopes, last use)")
+    k.add_argument("--tenant", required=True, metavar="SLUG")
+    k.set_defaults(func=cmd_api_key)
+    k = key_sub.add_parser("revoke", help="revoke a key (it stops working at once)")
+    k.add_argument("--tenant", required=True, metavar="SLUG")
+    k.add_argument("id")
+    k.set_defaults(func=cmd_api_key)
     return parser
 
 

@@ -17,6 +17,7 @@ from ylada_app.pages.admin_templates import (
 )
 from ylada_app.pages.ai import AiState, ai_page
 from ylada_app.pages.analytics import AnalyticsState, analytics_page
+from ylada_app.pages.api_keys import ApiKeysState, api_keys_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.connect import ConnectState, connect_page
@@ -96,6 +97,8 @@ app.add_page(ai_page, route="/ai", title="Treinar IA · ylada", on_load=AiState.
 app.add_page(flow_editor_page, route="/flows/[fid]/edit", title="Editor de fluxo · ylada",
              on_load=FlowEditorState.load)
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
+app.add_page(api_keys_page, route="/settings/api", title="API · ylada",
+             on_load=ApiKeysState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
              on_load=BlockedState.load)
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)

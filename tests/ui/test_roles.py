@@ -13,6 +13,7 @@ from ylada_app.models import Membership
 from ylada_app.models.tenant import Role
 from ylada_app.pages.ai import AiState
 from ylada_app.pages.analytics import AnalyticsState
+from ylada_app.pages.api_keys import ApiKeysState
 from ylada_app.pages.billing import PlanBillingState
 from ylada_app.pages.dashboard import DashboardState
 from ylada_app.pages.flows import FlowsState
@@ -40,7 +41,7 @@ def agent(db):
 
 @pytest.mark.parametrize("state_cls", [
     DashboardState, FlowsState, InstancesState, NewInstanceState, AiState, AnalyticsState,
-    TeamState, PlanBillingState, UsageState, MarketplaceState,
+    TeamState, PlanBillingState, UsageState, MarketplaceState, ApiKeysState,
 ])
 def test_an_agent_is_sent_to_the_inbox_from_every_other_page(db, agent, state_cls):
     _owner, _user, token = agent

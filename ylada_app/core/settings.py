@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # account ceiling (all addresses) only slows new devices and tells the owner by e-mail.
     # A known device has its own budget and is never refused for other people's failures.
     login_limit_pair: str = "5/minute;10/15 minutes;30/day"
+    # requests per API key (the `limits` library's notation), shared by every app process
+    api_rate_limit: str = "600/minute;20000/hour"
     login_limit_ip: str = "30/minute;100/hour;500/day"
     login_limit_device: str = "10/15 minutes;50/day"
     login_account_ceiling: int = 20  # failures in 15 minutes, all addresses together

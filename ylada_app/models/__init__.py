@@ -8,6 +8,7 @@ from ylada_app.models.analytics import (
     AnalyticsRollup,
     PlatformDaily,
 )
+from ylada_app.models.api import ApiKey
 from ylada_app.models.auth import (
     AccountToken,
     AuditLog,
@@ -44,6 +45,7 @@ __all__ = [
     "AiConfig",
     "AiLog",
     "KnowledgeItem",
+    "ApiKey",
     "AnalyticsCursor",
     "AnalyticsExport",
     "AnalyticsReach",

@@ -52,6 +52,20 @@ def _pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _tag_and_field(session: Session, query, tag: object, field_name: object,
+                   field_value: object):
+    """`query` narrowed to contacts with the tag and the field (any value, or this one)."""
+    tag = as_text(tag).strip()[:50]
+    if tag:
+        query = query.where(tag_filter(session, tag))
+    name = as_text(field_name).strip()
+    if name:
+        if not FIELD_NAME.match(name):
+            raise FieldErrors({"field": "contacts.error.field_name"})
+        query = query.where(field_filter(session, name, as_text(field_value).strip()[:200]))
+    return query
+
+
 def tag_filter(session: Session, tag: str):
     """The contact has this tag."""
     if _pg(session):
@@ -125,14 +139,7 @@ def list_contacts(
         if len(digits) >= 4:
             matches.append(col(Contact.wa_id).contains(digits))
         query = query.where(or_(*matches))
-    tag = as_text(tag).strip()[:50]
-    if tag:
-        query = query.where(tag_filter(session, tag))
-    name = as_text(field_name).strip()
-    if name:
-        if not FIELD_NAME.match(name):
-            raise FieldErrors({"field": "contacts.error.field_name"})
-        query = query.where(field_filter(session, name, as_text(field_value).strip()[:200]))
+    query = _tag_and_field(session, query, tag, field_name, field_value)
     if opted_out in ("yes", "no"):
         query = query.where(Contact.opted_out == (opted_out == "yes"))
     iid = parse_id(instance_id) if instance_id not in (None, "", "all") else None
@@ -421,3 +428,113 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
         updated += 1
     session.flush()
     return ImportResult(created, updated)
+
+
+# --- the public API's view: pages by id, upsert by phone, partial edits, delete -------------
+def page_after(session: Session, *, tenant_id: int, after_id: int = 0, limit: int = PAGE,
+               tag: str = "", field_name: str = "", field_value: str = "",
+               opted_out: bool | None = None, updated_since: datetime | None = None,
+               instance_id: object = None) -> list[Contact]:
+    """Contacts with an id above `after_id`, oldest first (a cursor that never skips or
+    repeats while contacts are added)."""
+    query = select(Contact).where(Contact.tenant_id == tenant_id, Contact.id > after_id)
+    query = _tag_and_field(session, query, tag, field_name, field_value)
+    if opted_out is not None:
+        query = query.where(Contact.opted_out == opted_out)
+    if updated_since is not None:
+        query = query.where(Contact.updated_at >= updated_since)
+    iid = parse_id(instance_id) if instance_id not in (None, "") else None
+    if instance_id not in (None, "") and iid is None:
+        raise FieldErrors({"instance_id": "error.not_found"})
+    if iid is not None:
+        query = query.where(Contact.instance_id == iid)
+    return list(session.exec(query.order_by(col(Contact.id)).limit(max(1, min(limit, 200)))))
+
+
+def get_contact(session: Session, *, tenant_id: int, contact_id: object) -> Contact:
+    return _own(session, tenant_id, contact_id)
+
+
+def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, phone: object,
+                   name: object = None, tags: object = None, fields: object = None,
+                   opted_out: bool | None = None) -> tuple[Contact, bool]:
+    """The number's contact with this phone (the Brazilian 9th digit either way), created if
+    new; what is given is set (fields are merged: a null value removes one). Returns
+    (contact, created)."""
+    instance = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    wa_id = normalize_phone(phone)
+    if wa_id is None:
+        raise FieldErrors({"phone": "api.error.phone"})
+    contact = session.exec(select(Contact).where(
+        Contact.instance_id == instance.id, col(Contact.wa_id).in_(br_variants(wa_id)))).first()
+    created = contact is None
+    if created:
+        contact = Contact(tenant_id=tenant_id, instance_id=instance.id, wa_id=wa_id, name="")
+    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
+    session.add(contact)
+    session.flush()
+    return contact, created
+
+
+def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name: object = None,
+                  tags: object = None, fields: object = None,
+                  opted_out: bool | None = None) -> Contact:
+    contact = _own(session, tenant_id, contact_id)
+    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def _apply(contact: Contact, *, name: object, tags: object, fields: object,
+           opted_out: bool | None) -> None:
+    """Validate everything first, then change: a refused edit leaves the contact as it was."""
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, object]] = {}
+    new_name = new_tags = new_fields = None
+    if name is not None:
+        new_name = " ".join(_CONTROL.sub(" ", as_text(name)).split())
+        if len(new_name) > 120:
+            errors["name"], params["name"] = "error.too_long", {"max": 120}
+    try:
+        new_tags = clean_tags(tags) if tags is not None else None
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+        params.update(exc.field_params)
+    if fields is not None:
+        if not isinstance(fields, dict):
+            errors["fields"] = "contacts.error.fields"
+        else:
+            try:
+                kept = clean_fields({k: v for k, v in fields.items() if v is not None})
+                new_fields = {**(contact.fields or {}), **kept}
+                for key in (k for k, v in fields.items() if v is None):
+                    new_fields.pop(as_text(key).strip(), None)
+                if len(new_fields) > MAX_FIELDS:
+                    errors["fields"] = "contacts.error.too_many_fields"
+                    params["fields"] = {"max": MAX_FIELDS}
+            except FieldErrors as exc:
+                errors.update(exc.errors)
+                params.update(exc.field_params)
+    if errors:
+        raise FieldErrors(errors, params)
+    if new_name is not None:
+        contact.name = new_name
+    if new_tags is not None:
+        contact.tags = new_tags
+    if new_fields is not None:
+        contact.fields = new_fields
+    if opted_out is not None:
+        contact.opted_out = bool(opted_out)
+    contact.updated_at = utcnow()
+
+
+def delete_contact(session: Session, *, tenant_id: int, contact_id: object) -> None:
+    """The contact, its conversation, messages and notes (the database cascades; the
+    analytics counts keep what happened)."""
+    from ylada_app.services.inbox import forget_contact
+
+    contact = _own(session, tenant_id, contact_id)
+    session.delete(contact)
+    session.flush()
+    forget_contact(contact.instance_id, contact.wa_id)

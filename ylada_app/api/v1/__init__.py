@@ -1,0 +1,23 @@
+"""The public REST API, mounted at /api/v1: its own FastAPI app, so that its OpenAPI
+document (/api/v1/openapi.json), Swagger UI (/api/v1/docs) and problem+json errors cover
+exactly the public routes. Every route takes the business from the caller's key."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ylada_app.api.v1 import contacts, instances, problems
+
+DESCRIPTION = """API pública do ylada. Autenticação: `Authorization: Bearer <chave>` (crie a
+chave em Configurações → API, ou com `ylada api-key create`). Erros em
+`application/problem+json` com um `code` estável; listas paginadas por cursor
+(`limit`, `cursor`, `next_cursor`); limite de requisições por chave (429 + `Retry-After`)."""
+
+
+def create_v1() -> FastAPI:
+    app = FastAPI(title="ylada API", version="1.0.0", description=DESCRIPTION,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.include_router(instances.router)
+    app.include_router(contacts.router)
+    problems.install(app)
+    return app

@@ -1,0 +1,62 @@
+"""What every route of the public API needs: the caller (its key's business and scopes),
+counted against the key's rate limit, and a cursor codec."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from typing import Annotated
+
+from fastapi import Path, Request
+
+from ylada_app.api.v1.problems import ApiProblem
+from ylada_app.core import ratelimit
+from ylada_app.core.db import session_scope
+from ylada_app.core.settings import get_settings
+from ylada_app.services import api_keys
+from ylada_app.services.api_keys import ApiCaller
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+# ids in paths: what the database's integer columns hold (a bigger one is a 422, not a 500)
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def caller(request: Request) -> ApiCaller:
+    """The key in `Authorization: Bearer …`: 401 without a valid one, 403 when a read-only
+    key writes, 429 (with Retry-After) past the key's rate limit."""
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    found = None
+    if scheme.lower() == "bearer" and raw.strip():
+        with session_scope() as session:
+            found = api_keys.authenticate(session, raw.strip())
+    if found is None:
+        raise ApiProblem(401, "api.error.unauthorized",
+                         headers={"WWW-Authenticate": 'Bearer realm="ylada"'})
+    if request.method not in READ_METHODS and "write" not in found.scopes:
+        raise ApiProblem(403, "api.error.scope_write")
+    wait = ratelimit.acquire(get_settings().api_rate_limit, "api", str(found.key_id))
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise ApiProblem(429, "api.error.rate_limited", headers={"Retry-After": str(seconds)},
+                         seconds=seconds)
+    request.state.tenant_id = found.tenant_id
+    return found
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        if kind == "id" and value.isdigit() and len(value) < 19:
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise ApiProblem(400, "api.error.cursor", field="cursor")

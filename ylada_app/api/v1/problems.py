@@ -1,0 +1,108 @@
+"""Errors of the public API as RFC 9457 problem details (application/problem+json).
+
+Every error has a stable `code` (the message catalog's key), a pt-BR `detail` (English with
+`Accept-Language: en`), the request's id, and for validation the message of each field
+(`errors`). Nothing of a 500 reaches the caller beyond its request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ylada_app.core.i18n import translate
+from ylada_app.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "https://ylada.com.br/docs/api/erros#"
+TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+          405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Content",
+          429: "Too Many Requests", 500: "Internal Server Error"}
+
+
+def lang_of(request: Request) -> str:
+    accept = request.headers.get("accept-language", "").lower()
+    return "en" if accept.startswith("en") else "pt-BR"
+
+
+def request_id(request: Request) -> str:
+    rid = getattr(request.state, "request_id", None)
+    if rid is None:
+        given = request.headers.get("x-request-id", "")
+        rid = given if 8 <= len(given) <= 64 and given.replace("-", "").isalnum() \
+            else uuid.uuid4().hex
+        request.state.request_id = rid
+    return rid
+
+
+def problem(request: Request, status: int, code: str, *, errors: dict[str, str] | None = None,
+            headers: dict[str, str] | None = None, **params: object) -> JSONResponse:
+    body: dict[str, object] = {
+        "type": TYPE_BASE + code, "title": TITLES.get(status, "Error"), "status": status,
+        "code": code, "detail": translate(code, lang_of(request), **params),
+        "request_id": request_id(request),
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE,
+                        headers={"X-Request-Id": request_id(request), **(headers or {})})
+
+
+class ApiProblem(Exception):
+    """Raised by the API's own checks (authentication, scopes, rate limits, cursors)."""
+
+    def __init__(self, status: int, code: str, *, headers: dict[str, str] | None = None,
+                 field: str | None = None, **params: object) -> None:
+        super().__init__(code)
+        self.status, self.code, self.headers = status, code, headers
+        self.field, self.params = field, params
+
+
+def install(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _request_id(request: Request, call_next):
+        rid = request_id(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # the handlers below answer; this only guarantees a body
+            log.exception("api error, request %s", rid)
+            return problem(request, 500, "api.error.internal")
+        response.headers["X-Request-Id"] = rid
+        return response
+
+    @app.exception_handler(ApiProblem)
+    async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
+        errors = {exc.field: translate(exc.code, lang_of(request), **exc.params)} \
+            if exc.field else None
+        return problem(request, exc.status, exc.code, errors=errors, headers=exc.headers,
+                       **exc.params)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        lang = lang_of(request)
+        errors = exc.messages(lang) if exc.status == 422 or exc.field else None
+        return problem(request, exc.status, exc.code, errors=errors, **exc.params)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = {}
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+            errors[".".join(loc) or "_"] = str(err.get("msg", ""))[:200]
+        return problem(request, 422, "error.invalid_fields", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "api.error.not_found_route" if exc.status_code == 404 else "error.invalid_fields"
+        return problem(request, exc.status_code, code)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("api error, request %s", request_id(request), exc_info=exc)
+        return problem(request, 500, "api.error.internal")

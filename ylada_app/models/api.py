@@ -1,0 +1,29 @@
+"""Keys of the public REST API (/api/v1): a business's scripts and integrations.
+
+Only a SHA-256 of the key is stored (keys are 32 random bytes: a slow hash adds nothing,
+and every request checks one), with its first characters for people to tell keys apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from ylada_app.models.base import time_field
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=16)  # shown: "ylk_AbC12345…"
+    key_hash: str = Field(max_length=64, unique=True)
+    scopes: str = Field(default="read", max_length=40)  # "read" | "read,write"
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id",
+                                           ondelete="SET NULL")
+    created_at: datetime = time_field(default_now=True)
+    last_used_at: datetime | None = time_field(nullable=True)
+    revoked_at: datetime | None = time_field(nullable=True)

@@ -225,3 +225,29 @@ def test_keys_are_stored_hashed_and_only_owners_or_admins_create_them(db, shop):
     with pytest.raises(FieldErrors):
         api_keys.create_key(db, tenant_id=owner.tenant_id, name="", scopes="admin")
     db.rollback()
+
+
+def test_idempotency_keys_expire_after_a_day(db, shop):
+    from datetime import timedelta
+
+    from ylada_app.models import ApiIdempotency, utcnow
+    from ylada_app.services import idempotency
+    from ylada_app.services.errors import Conflict
+
+    tid = shop["a"]["owner"].tenant_id
+    idempotency.record(db, tenant_id=tid, key="k1", digest="d1", status_code=202,
+                       response={"id": 1})
+    assert idempotency.replay(db, tenant_id=tid, key="k1", digest="d1") == (202, {"id": 1})
+    with pytest.raises(Conflict):
+        idempotency.replay(db, tenant_id=tid, key="k1", digest="other")
+    assert idempotency.replay(db, tenant_id=shop["b"]["owner"].tenant_id, key="k1",
+                              digest="d1") is None  # keys are per business
+    row = db.exec(select(ApiIdempotency).where(ApiIdempotency.key == "k1")).one()
+    row.created_at = utcnow() - timedelta(hours=25)
+    db.add(row)
+    db.flush()
+    assert idempotency.replay(db, tenant_id=tid, key="k1", digest="other") is None
+    idempotency.record(db, tenant_id=tid, key="k1", digest="d2", status_code=202,
+                       response={"id": 2})  # the expired one made room
+    assert idempotency.purge(db) == 0
+    db.rollback()

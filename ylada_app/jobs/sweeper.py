@@ -71,16 +71,19 @@ _last_purge = [0.0]
 
 
 def purge_auth() -> int:
-    """Sessions past their lifetime and spent login/e-mail tokens go (at most once an hour)."""
+    """Sessions past their lifetime, spent login/e-mail tokens and day-old API idempotency
+    keys go (at most once an hour)."""
     import time
 
+    from ylada_app.services import idempotency
     from ylada_app.services.auth import purge_expired
 
     if time.monotonic() - _last_purge[0] < _PURGE_EVERY_S:
         return 0
     _last_purge[0] = time.monotonic()
     with session_scope() as session:
-        return purge_expired(session)
+        # and the public API's idempotency keys older than a day
+        return purge_expired(session) + idempotency.purge(session)
 
 
 def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:

@@ -8,7 +8,7 @@ from ylada_app.models.analytics import (
     AnalyticsRollup,
     PlatformDaily,
 )
-from ylada_app.models.api import ApiKey
+from ylada_app.models.api import ApiIdempotency, ApiKey
 from ylada_app.models.auth import (
     AccountToken,
     AuditLog,
@@ -46,6 +46,7 @@ __all__ = [
     "AiLog",
     "KnowledgeItem",
     "ApiKey",
+    "ApiIdempotency",
     "AnalyticsCursor",
     "AnalyticsExport",
     "AnalyticsReach",

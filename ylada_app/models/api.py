@@ -7,7 +7,9 @@ and every request checks one), with its first characters for people to tell keys
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -27,3 +29,19 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = time_field(default_now=True)
     last_used_at: datetime | None = time_field(nullable=True)
     revoked_at: datetime | None = time_field(nullable=True)
+
+
+class ApiIdempotency(SQLModel, table=True):
+    """The answer given to a POST with an `Idempotency-Key`: a retry with the same key gets
+    it again instead of doing the work twice (kept 24 hours)."""
+
+    __tablename__ = "api_idempotency"
+    __table_args__ = (UniqueConstraint("tenant_id", "key", name="uq_api_idempotency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = time_field(default_now=True, index=True)

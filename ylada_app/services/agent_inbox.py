@@ -20,9 +20,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
-from ylada_app.core import live, locks
 from ylada_app.core.db import after_commit, session_scope
-from ylada_app.core.queue import enqueue, enqueue_coalesced
+from ylada_app.core.queue import enqueue
 from ylada_app.models import (
     Contact,
     Conversation,
@@ -34,12 +33,9 @@ from ylada_app.models import (
     User,
     utcnow,
 )
-from ylada_app.models.instance import ChannelKind
-from ylada_app.services import inbox_search
+from ylada_app.services import inbox_search, outbox
 from ylada_app.services.contacts import tag_filter
-from ylada_app.services.conversations import count_usage, message_preview
-from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
-from ylada_app.services.limits import count_blocked, reserve_outbound
+from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.outbound_rules import SendCheck, free_form_check
 from ylada_app.services.phones import display_phone
 from ylada_app.services.validation import as_text, parse_id
@@ -51,7 +47,6 @@ NOTE_MAX = 4000
 PAGE = 50
 TIMELINE = 300
 TIMELINE_MAX = 6000  # "load older" grows the view up to this many messages
-DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 RETURN_JOB = "ylada_app.jobs.inbox.return_to_bot"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -159,7 +154,7 @@ def tab_counts(session: Session, *, tenant_id: int) -> dict[str, int]:
 @dataclass(frozen=True)
 class TimelineItem:
     key: str
-    kind: str  # customer | bot | agent | note | system
+    kind: str  # customer | bot | ai | api | agent | note | system
     type: str
     text: str
     payload: dict[str, Any]
@@ -240,8 +235,9 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def _message_item(m: Message, authors: dict[int, str]) -> TimelineItem:
+    source = (m.payload or {}).get("source")
     kind = ("customer" if m.direction == "in" else "agent" if m.author_user_id
-            else "ai" if (m.payload or {}).get("source") == "ai" else "bot")
+            else source if source in ("ai", "api") else "bot")
     # Stored time, not the phone's: one clock orders messages and log lines together.
     return TimelineItem(f"m{m.id:012d}", kind, m.type, m.text or "", m.payload or {},
                         m.status, m.error or "", m.created_at,
@@ -336,47 +332,18 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
     Manages its own transaction: the conversation's lock must be held until the row is
     committed, so the pipeline cannot slip a bot reply between writing and ordering it."""
     payload = media or {"type": "text", "text": clean_text(text, max_len=TEXT_MAX)}
-    preview_text = payload.get("text") or payload.get("caption")
     with session_scope() as session:  # refuse other businesses' ids before locking anything
         conv, _, _ = _own(session, tenant_id, conversation_id)
         _require_member(session, tenant_id, user_id)
         cid = conv.id
-    with locks.hold(cid), session_scope() as session:
-        conv = session.exec(select(Conversation).where(Conversation.id == cid)
-                            .with_for_update(key_share=True)).one()
-        contact = session.get(Contact, conv.contact_id)
-        instance = session.get(Instance, conv.instance_id)
-        check = free_form_check(conv, contact, instance)
-        if not check.allowed:
-            raise ServiceError(check.reason, field="text")
-        billable = instance.channel != ChannelKind.SIMULATOR
-        if billable and reserve_outbound(session, {tenant_id: 1}).get(tenant_id, 0) < 1:
-            count_blocked(session, tenant_id=tenant_id, n=1)
-            raise ServiceError("inbox.quota_over", field="text")
-        now = utcnow()
-        msg = Message(tenant_id=tenant_id, instance_id=conv.instance_id, conversation_id=cid,
-                      direction="out", type=payload["type"], text=preview_text,
-                      payload=payload, status="queued", author_user_id=user_id,
-                      created_at=now)
-        session.add(msg)
-        inbox_search.remember(session.connection(), {cid: [preview_text or ""]})
-        if billable:
-            count_usage(session, tenant_id=tenant_id, messages_out=1)
-        _take_over(session, conv, user_id, now)
-        conv.last_outbound_at = conv.last_message_at = now
-        conv.last_message_preview = message_preview(
-            payload.get("kind") if payload["type"] == "media" else payload["type"],
-            preview_text)
-        conv.last_message_from = "agent"
-        conv.waiting_since = None
-        conv.unread = 0
-        conv.updated_at = now
-        session.add(conv)
-        session.flush()
-        message_id = msg.id
-    enqueue_coalesced(f"out:{cid}", DELIVER_JOB, cid)
-    live.bump([tenant_id])
-    return message_id
+
+    def person_answers(locked: outbox.Locked) -> None:
+        _take_over(locked.session, locked.conversation, user_id, locked.now)
+        locked.conversation.waiting_since = None
+        locked.conversation.unread = 0
+
+    return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,
+                                author_user_id=user_id, sender="agent", also=person_answers)
 
 
 def set_tags(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,3 +74,56 @@ class ContactPatch(BaseModel):
     tags: list[str] | None = Field(default=None, max_length=100)
     fields: dict[str, str | int | float | None] | None = None
     opted_out: bool | None = None
+
+
+class Button(BaseModel):
+    id: str = Field(min_length=1, max_length=256, examples=["sim"])
+    title: str = Field(min_length=1, max_length=20, examples=["Sim, confirmo"])
+
+
+class Row(BaseModel):
+    id: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=24)
+    description: str | None = Field(default=None, max_length=72)
+
+
+class Section(BaseModel):
+    title: str | None = Field(default=None, max_length=24)
+    rows: list[Row] = Field(min_length=1, max_length=10)
+
+
+class Media(BaseModel):
+    kind: Literal["image", "document", "video", "audio"]
+    url: str = Field(max_length=2000, pattern=r"^https://\S+$",
+                     description="WhatsApp downloads the file from this https link")
+    caption: str | None = Field(default=None, max_length=1024)
+    filename: str | None = Field(default=None, max_length=240)
+
+
+class MessageIn(BaseModel):
+    """One message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu
+    of up to 10 rows); or `media` by link. Free-form messages reach a contact within 24
+    hours of their last message (WhatsApp's rule); opted-out contacts get nothing."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"contact_id": 4821, "type": "text", "text": "Seu pedido saiu para entrega 🚚"},
+        {"contact_id": 4821, "type": "buttons", "text": "Confirma a entrega amanhã?",
+         "buttons": [{"id": "sim", "title": "Sim"}, {"id": "nao", "title": "Não"}]}]})
+
+    contact_id: int = Field(ge=1, le=2_147_483_647)
+    type: Literal["text", "buttons", "list", "media"]
+    text: str | None = Field(default=None, max_length=4096,
+                             description="the message (text), or the body (buttons, list)")
+    header: str | None = Field(default=None, max_length=60)
+    footer: str | None = Field(default=None, max_length=60)
+    buttons: list[Button] | None = Field(default=None, max_length=3)
+    button_label: str | None = Field(default=None, max_length=20,
+                                     description="list: the button that opens it")
+    sections: list[Section] | None = Field(default=None, max_length=10)
+    media: Media | None = None
+
+
+class MessageQueued(BaseModel):
+    id: int = Field(description="the message's id", examples=[99120])
+    conversation_id: int = Field(examples=[377])
+    status: Literal["queued"] = "queued"

@@ -53,4 +53,11 @@ TEXTS = {
     "apikeys.confirm_body": ("Integrações que usam esta chave param de funcionar na hora:",
                              "Integrations using this key stop working at once:"),
     "apikeys.docs_hint": ("Documentação e testes da API:", "API reference and try-it-out:"),
+    "api.error.message_shape": ("A mensagem não pode ser enviada assim: {why}",
+                                "The message cannot be sent like this: {why}"),
+    "api.error.idempotency_key": ("Idempotency-Key inválida: de 1 a 200 caracteres visíveis.",
+                                  "Invalid Idempotency-Key: 1 to 200 printable characters."),
+    "api.error.idempotency_reused": ("Esta Idempotency-Key já foi usada com outra requisição.",
+                                     "This Idempotency-Key was used with another request."),
+    "inbox.api": ("Integração (API)", "Integration (API)"),
 }

@@ -76,6 +76,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.pick": ("Escolha uma conversa à esquerda.", "Pick a conversation on the left."),
     "inbox.from_agent": ("Você: ", "You: "),
     "inbox.from_bot": ("Bot: ", "Bot: "),
+    "inbox.from_api": ("API: ", "API: "),
     "inbox.waiting_since": ("Esperando desde", "Waiting since"),
     "inbox.bot": ("Bot", "Bot"),
     "inbox.ai": ("Assistente de IA", "AI assistant"),

@@ -162,3 +162,54 @@ def test_refusals_write_nothing(client, bot, graph_url, db, unique):
     assert _outbound(db, cid) == before
     assert client.post("/api/v1/messages", json={"contact_id": cid, "type": "text",
                                                   "text": "oi"}).status_code == 401
+
+
+def test_conversations_read_and_act_like_the_inbox(client, bot, graph_url, db):
+    from tests.pipeline.test_agent_inbox import _owner_of
+    from ylada_app.models import ConversationLog, Notification
+
+    auth = _key(db, bot.tenant_id)
+    wa = "5511944440005"
+    contact_id = _contact_that_wrote(client, bot, graph_url, db, wa)
+    listed = client.get("/api/v1/conversations?status=bot", headers=auth).json()["data"]
+    conv = next(c for c in listed if c["contact_id"] == contact_id)
+    cid = conv["id"]
+    msgs = client.get(f"/api/v1/conversations/{cid}/messages?limit=1", headers=auth).json()
+    assert msgs["data"][0]["author"] == "customer" and msgs["next_cursor"]
+    rest = client.get(f"/api/v1/conversations/{cid}/messages",
+                      params={"cursor": msgs["next_cursor"]}, headers=auth).json()
+    assert rest["data"][0]["author"] == "bot" and rest["data"][0]["id"] > msgs["data"][0]["id"]
+    # hand to a person: the bot goes quiet and the team is told
+    handed = client.post(f"/api/v1/conversations/{cid}/handoff", headers=auth)
+    assert handed.status_code == 200 and handed.json()["status"] == "human"
+    db.expire_all()
+    assert db.exec(select(Notification).where(Notification.tenant_id == bot.tenant_id,
+                                              Notification.conversation_id == cid)).first()
+    post(client, bot, [samples.text_message(wa, "quero falar com alguém")])
+    wait_for(lambda: client.get(f"/api/v1/conversations/{cid}", headers=auth
+                                ).json()["unread"] >= 1)
+    owner = _owner_of(db, bot)
+    assigned = client.post(f"/api/v1/conversations/{cid}/assign", headers=auth,
+                           json={"assignee_user_id": owner})
+    assert assigned.json()["assignee_user_id"] == owner
+    stranger = make_owner(db, tenant_name="Estranha")
+    bad = client.post(f"/api/v1/conversations/{cid}/assign", headers=auth,
+                      json={"assignee_user_id": stranger.user_id})
+    assert bad.status_code == 422 and "assignee" in bad.json()["errors"]
+    assert client.post(f"/api/v1/conversations/{cid}/resolve", headers=auth
+                       ).json()["status"] == "closed"
+    assert client.post(f"/api/v1/conversations/{cid}/return-to-bot", headers=auth,
+                       json={}).status_code == 200
+    db.expire_all()
+    kinds = [lg.kind for lg in db.exec(select(ConversationLog).where(
+        ConversationLog.conversation_id == cid).order_by(ConversationLog.id)).all()]
+    assert kinds[:4] == ["handoff", "assigned", "resolved", "returned_to_bot"]
+    # another business's key sees none of it
+    other = make_owner(db, tenant_name="Vizinha")
+    theirs = _key(db, other.tenant_id)
+    for method, path in (("GET", f"/api/v1/conversations/{cid}"),
+                         ("GET", f"/api/v1/conversations/{cid}/messages"),
+                         ("POST", f"/api/v1/conversations/{cid}/resolve"),
+                         ("POST", f"/api/v1/conversations/{cid}/handoff")):
+        assert client.request(method, path, headers=theirs).status_code == 404, path
+    assert client.get("/api/v1/conversations", headers=theirs).json()["data"] == []

@@ -33,7 +33,7 @@ from ylada_app.models import (
     User,
     utcnow,
 )
-from ylada_app.services import inbox_search, outbox
+from ylada_app.services import inbox_search, notifications, outbox
 from ylada_app.services.contacts import tag_filter
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.outbound_rules import SendCheck, free_form_check
@@ -235,9 +235,7 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def _message_item(m: Message, authors: dict[int, str]) -> TimelineItem:
-    source = (m.payload or {}).get("source")
-    kind = ("customer" if m.direction == "in" else "agent" if m.author_user_id
-            else source if source in ("ai", "api") else "bot")
+    kind = message_author(m)
     # Stored time, not the phone's: one clock orders messages and log lines together.
     return TimelineItem(f"m{m.id:012d}", kind, m.type, m.text or "", m.payload or {},
                         m.status, m.error or "", m.created_at,
@@ -265,7 +263,11 @@ def mark_read(session: Session, *, tenant_id: int, conversation_id: object) -> N
 
 
 # --- writing ----------------------------------------------------------------------------------
-def _require_member(session: Session, tenant_id: int, user_id: int) -> None:
+def _require_member(session: Session, tenant_id: int, user_id: int | None) -> None:
+    """`user_id` None is the business's own program through the public API (its key, of
+    this business, was checked by the caller); anyone else must be a member."""
+    if user_id is None:
+        return
     if session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id,
                                                 Membership.user_id == user_id)).first() is None:
         raise NotFound("error.not_found")
@@ -420,7 +422,7 @@ def add_note(session: Session, *, tenant_id: int, conversation_id: object, user_
     session.flush()
 
 
-def assign(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+def assign(session: Session, *, tenant_id: int, conversation_id: object, user_id: int | None,
            assignee_id: object) -> None:
     """To a member of the business, or nobody (None / "")."""
     conv, _, _ = _own(session, tenant_id, conversation_id)
@@ -441,13 +443,20 @@ def assign(session: Session, *, tenant_id: int, conversation_id: object, user_id
         session.flush()
 
 
-def set_status(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+def set_status(session: Session, *, tenant_id: int, conversation_id: object, user_id: int | None,
                action: str, snooze_minutes: object = None) -> None:
-    """resolve | reopen | snooze (for some minutes, or until the customer writes)."""
-    conv, _, _ = _own(session, tenant_id, conversation_id)
+    """resolve | reopen | snooze (for some minutes, or until the customer writes) |
+    handoff (from the bot to a person, who is told, as when a flow hands it over)."""
+    conv, contact, instance = _own(session, tenant_id, conversation_id)
     _require_member(session, tenant_id, user_id)
     now = utcnow()
-    if action == "resolve":
+    if action == "handoff":
+        if conv.status != "human":
+            conv.status, conv.snoozed_until = "human", None
+            conv.human_since = conv.waiting_since = now
+            _log(session, conv, "handoff", user_id)
+            notifications.on_handoff(session, conv, contact, instance)
+    elif action == "resolve":
         conv.status, conv.waiting_since, conv.snoozed_until = "closed", None, None
         conv.unread = 0
         _log(session, conv, "resolved", user_id)
@@ -469,7 +478,7 @@ def set_status(session: Session, *, tenant_id: int, conversation_id: object, use
     session.flush()
 
 
-def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
+def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, user_id: int | None,
                   flow_id: object = None) -> None:
     """Hand the conversation back to the flows: the bot resumes after the hand-off step (or
     starts the chosen flow of the same number right away). The job does it under the
@@ -489,3 +498,40 @@ def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, 
     session.flush()
     conv_id = conv.id
     after_commit(session, lambda: enqueue(RETURN_JOB, conv_id, flow_key))
+
+
+# --- the public API's view: pages by id ------------------------------------------------------
+def conversations_after(session: Session, *, tenant_id: int, after_id: int = 0,
+                        limit: int = PAGE, tab: str | None = None,
+                        instance_id: int | None = None) -> list[tuple[Conversation, Contact]]:
+    """Conversations with an id above `after_id`, oldest first, optionally of one tab."""
+    query = (select(Conversation, Contact).join(Contact, Contact.id == Conversation.contact_id)
+             .where(Conversation.tenant_id == tenant_id, Conversation.id > after_id))
+    if tab is not None:
+        query = query.where(col(Conversation.status).in_(TABS[tab]))
+    if instance_id is not None:
+        query = query.where(Conversation.instance_id == instance_id)
+    return list(session.exec(query.order_by(col(Conversation.id))
+                             .limit(max(1, min(limit, 200)))).all())
+
+
+def get_conversation(session: Session, *, tenant_id: int, conversation_id: object
+                     ) -> tuple[Conversation, Contact]:
+    conv, contact, _ = _own(session, tenant_id, conversation_id)
+    return conv, contact
+
+
+def messages_after(session: Session, *, tenant_id: int, conversation_id: object,
+                   after_id: int = 0, limit: int = PAGE) -> list[Message]:
+    """A conversation's messages with an id above `after_id`, oldest first."""
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    return list(session.exec(select(Message).where(Message.conversation_id == conv.id,
+                                                   Message.id > after_id)
+                             .order_by(col(Message.id)).limit(max(1, min(limit, 200)))).all())
+
+
+def message_author(m: Message) -> str:
+    """customer | bot | ai | api | agent, as the timeline tells them apart."""
+    source = (m.payload or {}).get("source")
+    return ("customer" if m.direction == "in" else "agent" if m.author_user_id
+            else source if source in ("ai", "api") else "bot")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from ylada_app.api.v1 import contacts, instances, messages, problems
+from ylada_app.api.v1 import contacts, conversations, instances, messages, problems
 
 DESCRIPTION = """API pública do ylada. Autenticação: `Authorization: Bearer <chave>` (crie a
 chave em Configurações → API, ou com `ylada api-key create`). Erros em
@@ -19,6 +19,7 @@ def create_v1() -> FastAPI:
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
     app.include_router(instances.router)
     app.include_router(contacts.router)
+    app.include_router(conversations.router)
     app.include_router(messages.router)
     problems.install(app)
     return app

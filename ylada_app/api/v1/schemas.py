@@ -127,3 +127,56 @@ class MessageQueued(BaseModel):
     id: int = Field(description="the message's id", examples=[99120])
     conversation_id: int = Field(examples=[377])
     status: Literal["queued"] = "queued"
+
+
+class Conversation(BaseModel):
+    id: int = Field(examples=[377])
+    instance_id: int
+    contact_id: int
+    contact_name: str
+    phone: str
+    status: str = Field(description="bot | human (waiting for or with a person) | snoozed | "
+                                    "closed (resolved)", examples=["human"])
+    assignee_user_id: int | None = None
+    unread: int = Field(description="customer messages since a person last read it")
+    waiting_since: datetime | None = Field(
+        default=None, description="since when the customer waits for a person")
+    last_message_at: datetime | None = None
+    last_message_preview: str = ""
+    created_at: datetime
+
+
+class ConversationPage(BaseModel):
+    data: list[Conversation]
+    next_cursor: str | None
+
+
+class MessageOut(BaseModel):
+    id: int
+    direction: Literal["in", "out"]
+    author: str = Field(description="customer | bot | ai | api | agent")
+    type: str = Field(examples=["text"])
+    text: str | None = None
+    payload: dict[str, Any] = Field(description="the message as stored (buttons, media…)")
+    status: str = Field(description="in: pending | processed | ignored; out: queued | "
+                                    "sending | sent | delivered | read | failed | blocked")
+    error: str | None = None
+    created_at: datetime
+
+
+class MessagePage(BaseModel):
+    data: list[MessageOut]
+    next_cursor: str | None
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    assignee_user_id: int | None = Field(description="a member of the business, or null",
+                                         ge=1, le=2_147_483_647)
+
+
+class ReturnToBotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    flow_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
+                                description="start this active flow; without it the bot "
+                                            "resumes after the hand-off")

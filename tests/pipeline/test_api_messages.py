@@ -213,3 +213,30 @@ def test_conversations_read_and_act_like_the_inbox(client, bot, graph_url, db):
                          ("POST", f"/api/v1/conversations/{cid}/handoff")):
         assert client.request(method, path, headers=theirs).status_code == 404, path
     assert client.get("/api/v1/conversations", headers=theirs).json()["data"] == []
+
+
+def test_starting_a_flow_for_a_contact(client, bot, graph_url, db):
+    from ylada_app.models import Flow
+
+    auth = _key(db, bot.tenant_id)
+    flow_id = db.exec(select(Flow.id).where(Flow.instance_id == bot.instance_id)).first()
+    wa = "5511944440006"
+    contact_id = _contact_that_wrote(client, bot, graph_url, db, wa)
+    before = len(replies_to(graph_url, wa))
+    started = client.post(f"/api/v1/flows/{flow_id}/start", headers=auth,
+                          json={"contact_id": contact_id})
+    assert started.status_code == 202, started.text
+    wait_for(lambda: len(replies_to(graph_url, wa)) > before)  # the menu again
+    assert replies_to(graph_url, wa)[-1]["type"] == "interactive"
+    # a flow of no number of this business, or a contact who cannot receive: refused
+    bad = client.post("/api/v1/flows/999999/start", headers=auth, json={"contact_id": contact_id})
+    assert bad.status_code == 422 and "flow_id" in bad.json()["errors"]
+    quiet, _ = contacts.upsert_contact(db, tenant_id=bot.tenant_id, instance_id=bot.instance_id,
+                                       phone="11933334444")
+    db.commit()
+    closed = client.post(f"/api/v1/flows/{flow_id}/start", headers=auth,
+                         json={"contact_id": quiet.id})
+    assert closed.status_code == 400 and closed.json()["code"] == "outbound.window_closed"
+    other = make_owner(db, tenant_name="Terceira")
+    assert client.post(f"/api/v1/flows/{flow_id}/start", headers=_key(db, other.tenant_id),
+                       json={"contact_id": contact_id}).status_code == 404

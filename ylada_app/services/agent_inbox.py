@@ -35,7 +35,7 @@ from ylada_app.models import (
 )
 from ylada_app.services import inbox_search, notifications, outbox
 from ylada_app.services.contacts import tag_filter
-from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.outbound_rules import SendCheck, free_form_check
 from ylada_app.services.phones import display_phone
 from ylada_app.services.validation import as_text, parse_id
@@ -498,6 +498,31 @@ def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, 
     session.flush()
     conv_id = conv.id
     after_commit(session, lambda: enqueue(RETURN_JOB, conv_id, flow_key))
+
+
+def start_flow(session: Session, *, tenant_id: int, contact_id: object, flow_id: object,
+               user_id: int | None = None) -> int:
+    """Start an active flow of the contact's number for them now (the bot takes the
+    conversation); its messages go like any bot reply. Refused, with nothing done, when the
+    contact could not receive them (24-hour window, opt-out). Returns the conversation id."""
+    from ylada_app.services.contacts import get_contact, note_conversation
+    from ylada_app.services.flows import active_definitions
+
+    contact = get_contact(session, tenant_id=tenant_id, contact_id=contact_id)
+    _require_member(session, tenant_id, user_id)
+    fid = parse_id(flow_id)
+    if fid is None or str(fid) not in active_definitions(session,
+                                                         instance_id=contact.instance_id):
+        raise FieldErrors({"flow_id": "inbox.flow_invalid"})
+    conv_id = note_conversation(session, tenant_id=tenant_id, contact_id=contact.id)
+    conv, _, instance = _own(session, tenant_id, conv_id)
+    check = free_form_check(conv, contact, instance)
+    if not check.allowed:
+        raise ServiceError(check.reason, field="contact_id")
+    _log(session, conv, "flow_started", user_id, flow_id=str(fid))
+    session.flush()
+    after_commit(session, lambda: enqueue(RETURN_JOB, conv_id, str(fid)))
+    return conv_id
 
 
 # --- the public API's view: pages by id ------------------------------------------------------

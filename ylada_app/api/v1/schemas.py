@@ -180,3 +180,13 @@ class ReturnToBotIn(BaseModel):
     flow_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
                                 description="start this active flow; without it the bot "
                                             "resumes after the hand-off")
+
+
+class StartFlowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    contact_id: int = Field(ge=1, le=2_147_483_647)
+
+
+class FlowStarted(BaseModel):
+    conversation_id: int
+    status: Literal["starting"] = "starting"

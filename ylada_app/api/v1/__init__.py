@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from ylada_app.api.v1 import contacts, conversations, flows, instances, messages, problems
+from ylada_app.api.v1 import (
+    contacts,
+    conversations,
+    flows,
+    instances,
+    messages,
+    problems,
+    workspace,
+)
 
 DESCRIPTION = """API pública do ylada. Autenticação: `Authorization: Bearer <chave>` (crie a
 chave em Configurações → API, ou com `ylada api-key create`). Erros em
@@ -22,5 +30,6 @@ def create_v1() -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(messages.router)
     app.include_router(flows.router)
+    app.include_router(workspace.router)
     problems.install(app)
     return app

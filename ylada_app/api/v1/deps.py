@@ -24,7 +24,16 @@ Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 def caller(request: Request) -> ApiCaller:
     """The key in `Authorization: Bearer …`: 401 without a valid one, 403 when a read-only
-    key writes, 429 (with Retry-After) past the key's rate limit."""
+    key writes (anything but GET), 429 (with Retry-After) past the key's rate limit."""
+    return _caller(request, writes=request.method not in READ_METHODS)
+
+
+def reader(request: Request) -> ApiCaller:
+    """As `caller`, for a POST that changes nothing (validating a flow)."""
+    return _caller(request, writes=False)
+
+
+def _caller(request: Request, *, writes: bool) -> ApiCaller:
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
     found = None
@@ -34,7 +43,7 @@ def caller(request: Request) -> ApiCaller:
     if found is None:
         raise ApiProblem(401, "api.error.unauthorized",
                          headers={"WWW-Authenticate": 'Bearer realm="ylada"'})
-    if request.method not in READ_METHODS and "write" not in found.scopes:
+    if writes and "write" not in found.scopes:
         raise ApiProblem(403, "api.error.scope_write")
     wait = ratelimit.acquire(get_settings().api_rate_limit, "api", str(found.key_id))
     if wait > 0:

@@ -190,3 +190,66 @@ class StartFlowIn(BaseModel):
 class FlowStarted(BaseModel):
     conversation_id: int
     status: Literal["starting"] = "starting"
+
+
+class FlowSummary(BaseModel):
+    id: int
+    instance_id: int
+    name: str
+    status: str = Field(description="draft | active | inactive")
+    updated_at: datetime
+
+
+class FlowList(BaseModel):
+    data: list[FlowSummary]
+
+
+class FlowDetail(FlowSummary):
+    definition: dict[str, Any] = Field(description="the flow's JSON (its draft)")
+
+
+class FlowIssue(BaseModel):
+    code: str
+    message: str
+    node_id: str | None = None
+    field: str | None = None
+
+
+class FlowValidation(BaseModel):
+    ok: bool
+    errors: list[FlowIssue]
+    warnings: list[FlowIssue]
+
+
+class InstalledTemplate(BaseModel):
+    id: int
+    template_slug: str
+    template_name: str
+    instance_id: int
+    flow_id: int | None
+    version: int
+    latest_version: int
+    update_available: bool
+    installed_at: datetime
+
+
+class InstalledTemplateList(BaseModel):
+    data: list[InstalledTemplate]
+
+
+class Usage(BaseModel):
+    month: str = Field(examples=["2026-12"])
+    plan: str = Field(examples=["pro"])
+    messages_in: int
+    messages_out: int
+    messages_blocked: int = Field(description="replies withheld: the monthly quota was used up")
+    messages_limit: int
+    ai_tokens: int
+    ai_tokens_limit: int
+
+
+class AnalyticsSummary(BaseModel):
+    period: dict[str, str] = Field(examples=[{"key": "7d", "start": "2026-11-25",
+                                              "end": "2026-12-01", "tz": "America/Sao_Paulo"}])
+    totals: dict[str, int]
+    days: list[dict[str, Any]]

@@ -1,0 +1,90 @@
+"""Read-only views of the business for integrations: flows (and validating one), installed
+marketplace templates, this month's usage, and the analytics summary of a period."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from ylada_app.api.v1 import schemas
+from ylada_app.api.v1.deps import Id, caller, reader
+from ylada_app.core.db import session_scope
+from ylada_app.engine.validate import validate_flow
+from ylada_app.services import analytics, entitlements, flows, marketplace
+from ylada_app.services.api_keys import ApiCaller
+
+router = APIRouter(tags=["workspace"])
+
+
+def _flow(f) -> dict[str, Any]:
+    return {"id": f.id, "instance_id": f.instance_id, "name": f.name, "status": f.status,
+            "updated_at": f.updated_at}
+
+
+@router.get("/flows", response_model=schemas.FlowList, summary="List flows")
+def list_flows(who: ApiCaller = Depends(caller),
+               instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
+               ) -> schemas.FlowList:
+    with session_scope() as session:
+        rows = flows.list_flows(session, tenant_id=who.tenant_id, instance_id=instance_id)
+        return schemas.FlowList(data=[schemas.FlowSummary(**_flow(f)) for f in rows])
+
+
+@router.get("/flows/{flow_id}", response_model=schemas.FlowDetail, summary="A flow's JSON")
+def get_flow(flow_id: Id, who: ApiCaller = Depends(caller)) -> schemas.FlowDetail:
+    with session_scope() as session:
+        f = flows.get_flow(session, tenant_id=who.tenant_id, flow_id=flow_id)
+        return schemas.FlowDetail(**_flow(f), definition=dict(f.draft or {}))
+
+
+@router.post("/flows/validate", response_model=schemas.FlowValidation,
+             summary="Validate a flow's JSON",
+             description="Checks a flow (format v1) without saving it: errors and warnings in "
+                         "pt-BR, with the node they are about.")
+def validate(definition: Annotated[dict[str, Any], Body()],
+             who: ApiCaller = Depends(reader)) -> schemas.FlowValidation:
+    del who  # any valid key may validate, a read-only one too
+    report = validate_flow(definition)
+    return schemas.FlowValidation(
+        ok=report.ok, errors=[schemas.FlowIssue(**i.to_dict()) for i in report.errors],
+        warnings=[schemas.FlowIssue(**i.to_dict()) for i in report.warnings])
+
+
+@router.get("/templates/installed", response_model=schemas.InstalledTemplateList,
+            summary="Marketplace templates installed")
+def installed(who: ApiCaller = Depends(caller)) -> schemas.InstalledTemplateList:
+    with session_scope() as session:
+        rows = marketplace.list_installs(session, tenant_id=who.tenant_id)
+        return schemas.InstalledTemplateList(data=[schemas.InstalledTemplate(
+            id=r.id, template_slug=r.template_slug, template_name=r.template_name,
+            instance_id=r.instance_id, flow_id=r.flow_id, version=r.version,
+            latest_version=r.latest_version, update_available=r.update_available,
+            installed_at=r.installed_at) for r in rows])
+
+
+@router.get("/usage", response_model=schemas.Usage, summary="This month's usage")
+def usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
+    with session_scope() as session:
+        row = entitlements.month_usage(session, tenant_id=who.tenant_id)
+        limits = entitlements.limits_for(session, tenant_id=who.tenant_id)
+        return schemas.Usage(month=row.month, plan=limits.plan_code,
+                             messages_in=row.messages_in, messages_out=row.messages_out,
+                             messages_blocked=row.messages_blocked,
+                             messages_limit=limits.max_messages_month, ai_tokens=row.ai_tokens,
+                             ai_tokens_limit=limits.max_ai_tokens_month)
+
+
+@router.get("/analytics/summary", response_model=schemas.AnalyticsSummary,
+            summary="Figures of a period",
+            description="Totals and per-day figures in the business's time zone, as on the "
+                        "Relatórios page.")
+def analytics_summary(who: ApiCaller = Depends(caller),
+                      period: Literal["today", "7d", "30d", "90d"] = "7d",
+                      instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
+                      ) -> schemas.AnalyticsSummary:
+    with session_scope() as session:
+        data = analytics.dashboard(session, tenant_id=who.tenant_id, period=period,
+                                   instance_id=instance_id)
+        return schemas.AnalyticsSummary(period=data["period"], totals=data["totals"],
+                                        days=data["days"])

@@ -124,7 +124,9 @@ def test_refusals_write_nothing(client, bot, graph_url, db, unique):
             assert field in answer.json()["errors"], answer.json()
 
     # shapes WhatsApp would refuse, found before anything is written
-    refused({"contact_id": cid, "type": "text"}, 422, "error.invalid_fields", "message")
+    refused({"contact_id": cid, "type": "text"}, 422, "error.invalid_fields", "text")
+    refused({"contact_id": cid, "type": "text", "text": "oi", "extra": 1}, 422,
+            "error.invalid_fields", "extra")
     refused({"contact_id": cid, "type": "buttons", "text": "x",
              "buttons": [{"id": "a", "title": "Sim"}, {"id": "b", "title": "Sim"}]}, 422,
             "error.invalid_fields", "message")

@@ -13,6 +13,7 @@ from ylada_app.api.v1 import (
     instances,
     messages,
     problems,
+    schemas,
     workspace,
 )
 
@@ -22,9 +23,29 @@ chave em Configurações → API, ou com `ylada api-key create`). Erros em
 (`limit`, `cursor`, `next_cursor`); limite de requisições por chave (429 + `Retry-After`)."""
 
 
+def _problem(description: str) -> dict:
+    return {"description": description, "model": schemas.Problem,
+            "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+# What any route may answer besides its success (documented, so clients and schemathesis
+# know every status the API gives).
+COMMON = {
+    400: _problem("refused: the reason is in `code`"),
+    401: _problem("missing, invalid or revoked key"),
+    403: _problem("a read-only key tried to write"),
+    404: _problem("not found (or not of this business)"),
+    409: _problem("conflict (an Idempotency-Key reused with another request)"),
+    422: _problem("invalid input: `errors` has each field's message"),
+    429: _problem("too many requests with this key: see Retry-After"),
+}
+
+
 def create_v1() -> FastAPI:
     app = FastAPI(title="ylada API", version="1.0.0", description=DESCRIPTION,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
+                  responses=COMMON)
     app.include_router(instances.router)
     app.include_router(contacts.router)
     app.include_router(conversations.router)

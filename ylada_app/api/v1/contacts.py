@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from ylada_app.api.v1 import schemas
-from ylada_app.api.v1.deps import Id, caller, decode_cursor, encode_cursor
+from ylada_app.api.v1.deps import Cursor, Id, caller, decode_cursor, encode_cursor
 from ylada_app.api.v1.problems import ApiProblem
 from ylada_app.core.db import session_scope
 from ylada_app.services import contacts
@@ -42,7 +42,7 @@ def _since(value: str | None) -> datetime | None:
 def list_contacts(
     who: ApiCaller = Depends(caller),
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Cursor = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     field: Annotated[str | None, Query(max_length=50, description="a field's name")] = None,
     value: Annotated[str | None, Query(max_length=200,

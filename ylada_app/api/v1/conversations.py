@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from ylada_app.api.v1 import schemas
-from ylada_app.api.v1.deps import Id, caller, decode_cursor, encode_cursor
+from ylada_app.api.v1.deps import Cursor, Id, caller, decode_cursor, encode_cursor
 from ylada_app.core import live
 from ylada_app.core.db import session_scope
 from ylada_app.services import agent_inbox
@@ -33,7 +33,7 @@ def _out(conv, contact) -> schemas.Conversation:
 def list_conversations(
     who: ApiCaller = Depends(caller),
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Cursor = None,
     status: Literal["bot", "human", "snoozed", "closed"] | None = None,
     instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> schemas.ConversationPage:
@@ -60,7 +60,7 @@ def get_conversation(conversation_id: Id, who: ApiCaller = Depends(caller)
             summary="A conversation's messages", description="Oldest first, in pages.")
 def list_messages(conversation_id: Id, who: ApiCaller = Depends(caller),
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                  cursor: Annotated[str | None, Query(max_length=40)] = None
+                  cursor: Cursor = None
                   ) -> schemas.MessagePage:
     with session_scope() as session:
         rows = agent_inbox.messages_after(session, tenant_id=who.tenant_id,

@@ -3,12 +3,10 @@ counted against the key's rate limit, and a cursor codec."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Path, Query, Request
 
 from ylada_app.api.v1.problems import ApiProblem
 from ylada_app.core import ratelimit
@@ -54,18 +52,19 @@ def _caller(request: Request, *, writes: bool) -> ApiCaller:
     return found
 
 
+# A page's cursor is the id of its last item: items come in id order, so a cursor never
+# skips or repeats one while new ones are added.
+Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,10}$", examples=["4821"],
+                                     description="`next_cursor` of the previous page")]
+
+
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+    return str(last_id)
 
 
 def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = text.partition(":")
-        if kind == "id" and value.isdigit() and len(value) < 19:
-            return int(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    if cursor.isdigit() and len(cursor) <= 10:
+        return int(cursor)
     raise ApiProblem(400, "api.error.cursor", field="cursor")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from ylada_app.api.v1 import schemas
 from ylada_app.api.v1.deps import caller
@@ -16,18 +17,11 @@ from ylada_app.services.api_keys import ApiCaller
 router = APIRouter(prefix="/messages", tags=["messages"])
 
 
-def _payload(body: schemas.MessageIn) -> dict:
-    out: dict = {"type": body.type}
-    for name in ("text", "header", "footer", "button_label"):
-        value = getattr(body, name)
-        if value is not None:
-            out[name] = value
-    if body.buttons is not None:
-        out["buttons"] = [b.model_dump() for b in body.buttons]
-    if body.sections is not None:
-        out["sections"] = [s.model_dump(exclude_none=True) for s in body.sections]
-    if body.media is not None:
-        out.update({k: v for k, v in body.media.model_dump().items() if v is not None})
+def _payload(body: BaseModel) -> dict:
+    out = body.model_dump(exclude_none=True, exclude={"contact_id", "media"})
+    media = getattr(body, "media", None)
+    if media is not None:
+        out.update(media.model_dump(exclude_none=True))
     return out
 
 
@@ -36,7 +30,14 @@ def _payload(body: schemas.MessageIn) -> dict:
              responses={409: {"description": "Idempotency-Key reused with another request"},
                         400: {"description": "outside the 24-hour window, opted out, or "
                                              "over the plan's monthly quota"}})
-def send_message(body: schemas.MessageIn, who: ApiCaller = Depends(caller),
+def send_message(body: Annotated[schemas.MessageIn, Body(openapi_examples={
+                     "text": {"value": {"contact_id": 4821, "type": "text",
+                                        "text": "Seu pedido saiu para entrega 🚚"}},
+                     "buttons": {"value": {"contact_id": 4821, "type": "buttons",
+                                           "text": "Confirma a entrega amanhã?",
+                                           "buttons": [{"id": "sim", "title": "Sim"},
+                                                       {"id": "nao", "title": "Não"}]}}})],
+                 who: ApiCaller = Depends(caller),
                  idempotency_key: Annotated[str | None, Header(max_length=200)] = None
                  ) -> JSONResponse:
     key = idempotency.clean_key(idempotency_key)

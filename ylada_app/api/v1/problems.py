@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ylada_app.core.i18n import translate
 from ylada_app.services.errors import ServiceError
@@ -91,18 +92,75 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = {}
+        lang = lang_of(request)
+        body = exc.body if isinstance(getattr(exc, "body", None), dict) else {}
+        errors: dict[str, str] = {}
         for err in exc.errors():
-            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-            errors[".".join(loc) or "_"] = str(err.get("msg", ""))[:200]
+            loc = list(err.get("loc", ()))
+            if loc[:1] == ["body"] and len(loc) > 2 and loc[1] == body.get("type"):
+                del loc[1]  # the message kind pydantic picked; the caller wrote `type`
+            name = ".".join(str(p) for p in loc if p not in ("body", "query", "path",
+                                                              "header")) or "_"
+            if name == "_" and err.get("type", "").startswith("union_tag"):
+                name = "type"  # the kind of message is what is wrong
+            errors.setdefault(name, field_message(err, lang))
         return problem(request, 422, "error.invalid_fields", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "api.error.not_found_route" if exc.status_code == 404 else "error.invalid_fields"
-        return problem(request, exc.status_code, code)
+        code = {404: "api.error.not_found_route", 405: "api.error.method"}.get(
+            exc.status_code, "error.invalid_fields")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only its first route's
+            headers["Allow"] = ", ".join(_methods_of(request))
+        return problem(request, exc.status_code, code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("api error, request %s", request_id(request), exc_info=exc)
         return problem(request, 500, "api.error.internal")
+
+
+def _methods_of(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+_PT = {
+    "missing": "é obrigatório",
+    "extra_forbidden": "não existe nesta requisição",
+    "string_type": "deve ser um texto", "int_type": "deve ser um número inteiro",
+    "int_parsing": "deve ser um número inteiro", "bool_type": "deve ser true ou false",
+    "bool_parsing": "deve ser true ou false", "float_parsing": "deve ser um número",
+    "list_type": "deve ser uma lista", "dict_type": "deve ser um objeto",
+    "model_type": "deve ser um objeto", "json_invalid": "JSON inválido",
+    "string_pattern_mismatch": "está num formato inválido",
+    "union_tag_not_found": 'precisa do campo "type"',
+}
+
+
+def field_message(err: dict, lang: str) -> str:
+    """A request validation error of pydantic, for people: pt-BR (English: pydantic's)."""
+    if lang == "en":
+        return str(err.get("msg", ""))[:200]
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind in _PT:
+        return _PT[kind]
+    bounds = {"string_too_short": "deve ter pelo menos {min_length} caractere(s)",
+              "string_too_long": "deve ter no máximo {max_length} caracteres",
+              "too_short": "deve ter pelo menos {min_length} item(ns)",
+              "too_long": "deve ter no máximo {max_length} itens",
+              "greater_than_equal": "deve ser no mínimo {ge}",
+              "less_than_equal": "deve ser no máximo {le}",
+              "literal_error": "use um destes: {expected}",
+              "union_tag_invalid": "tipo desconhecido; use um destes: {expected_tags}"}
+    if kind in bounds:
+        try:
+            return bounds[kind].format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    return "tem um valor inválido"

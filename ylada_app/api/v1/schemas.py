@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# Stored naive in UTC; the API says so (RFC 3339 with the offset).
+Instant = Annotated[datetime, AfterValidator(_utc)]
+# ids the database's integer columns can hold
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class Instance(BaseModel):
@@ -16,15 +26,15 @@ class Instance(BaseModel):
                         examples=["connected"])
     display_number: str | None = Field(default=None, examples=["+55 11 98765-4321"])
     verified_name: str | None = Field(default=None, examples=["Loja Centro"])
-    last_checked_at: datetime | None = None
-    created_at: datetime
+    last_checked_at: Instant | None = None
+    created_at: Instant
 
 
 class InstanceHealth(BaseModel):
     id: int
     status: str
     detail: str | None = Field(default=None, description="why, when not connected")
-    last_checked_at: datetime | None = None
+    last_checked_at: Instant | None = None
 
 
 class InstanceList(BaseModel):
@@ -40,14 +50,15 @@ class Contact(BaseModel):
     tags: list[str] = Field(examples=[["vip", "atacado"]])
     fields: dict[str, Any] = Field(examples=[{"cidade": "São Paulo"}])
     opted_out: bool = Field(description="asked not to receive messages", examples=[False])
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class ContactPage(BaseModel):
     data: list[Contact]
     next_cursor: str | None = Field(
-        description="pass as `cursor` for the next page; null on the last one")
+        description="pass as `cursor` for the next page; null on the last one",
+        examples=["4821"])
 
 
 class ContactUpsert(BaseModel):
@@ -55,7 +66,7 @@ class ContactUpsert(BaseModel):
         "instance_id": 12, "phone": "+55 (11) 98765-4321", "name": "Ana Souza",
         "tags": ["vip"], "fields": {"cidade": "São Paulo"}}]})
 
-    instance_id: int = Field(description="the WhatsApp number the contact belongs to")
+    instance_id: DbId = Field(description="the WhatsApp number the contact belongs to")
     phone: str = Field(min_length=1, max_length=40,
                        description="any usual format; Brazilian numbers with or without the 9")
     name: str | None = Field(default=None, max_length=200)
@@ -63,7 +74,7 @@ class ContactUpsert(BaseModel):
                                    description="replaces the contact's tags")
     fields: dict[str, str | int | float | None] | None = Field(
         default=None, description="merged into the contact's fields; null removes one")
-    opted_out: bool | None = None
+    opted_out: StrictBool | None = None
 
 
 class ContactPatch(BaseModel):
@@ -73,7 +84,7 @@ class ContactPatch(BaseModel):
     name: str | None = Field(default=None, max_length=200)
     tags: list[str] | None = Field(default=None, max_length=100)
     fields: dict[str, str | int | float | None] | None = None
-    opted_out: bool | None = None
+    opted_out: StrictBool | None = None
 
 
 class Button(BaseModel):
@@ -100,27 +111,48 @@ class Media(BaseModel):
     filename: str | None = Field(default=None, max_length=240)
 
 
-class MessageIn(BaseModel):
-    """One message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu
-    of up to 10 rows); or `media` by link. Free-form messages reach a contact within 24
-    hours of their last message (WhatsApp's rule); opted-out contacts get nothing."""
+class _MessageBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    contact_id: DbId
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"contact_id": 4821, "type": "text", "text": "Seu pedido saiu para entrega 🚚"},
-        {"contact_id": 4821, "type": "buttons", "text": "Confirma a entrega amanhã?",
-         "buttons": [{"id": "sim", "title": "Sim"}, {"id": "nao", "title": "Não"}]}]})
 
-    contact_id: int = Field(ge=1, le=2_147_483_647)
-    type: Literal["text", "buttons", "list", "media"]
-    text: str | None = Field(default=None, max_length=4096,
-                             description="the message (text), or the body (buttons, list)")
+class TextMessage(_MessageBase):
+    type: Literal["text"]
+    text: str = Field(min_length=1, max_length=4096, pattern=r"\S")
+
+
+class ButtonsMessage(_MessageBase):
+    type: Literal["buttons"]
+    text: str = Field(min_length=1, max_length=1024, pattern=r"\S",
+                      description="the message above the buttons")
+    buttons: list[Button] = Field(min_length=1, max_length=3,
+                                  description="ids and titles must be unique")
     header: str | None = Field(default=None, max_length=60)
     footer: str | None = Field(default=None, max_length=60)
-    buttons: list[Button] | None = Field(default=None, max_length=3)
+
+
+class ListMessage(_MessageBase):
+    type: Literal["list"]
+    text: str = Field(min_length=1, max_length=1024, pattern=r"\S")
     button_label: str | None = Field(default=None, max_length=20,
-                                     description="list: the button that opens it")
-    sections: list[Section] | None = Field(default=None, max_length=10)
-    media: Media | None = None
+                                     description="the button that opens the list")
+    sections: list[Section] = Field(min_length=1, max_length=10,
+                                    description="up to 10 rows in all; ids unique")
+    header: str | None = Field(default=None, max_length=60)
+    footer: str | None = Field(default=None, max_length=60)
+
+
+class MediaMessage(_MessageBase):
+    type: Literal["media"]
+    media: Media
+
+
+MessageIn = Annotated[TextMessage | ButtonsMessage | ListMessage | MediaMessage,
+                      Field(discriminator="type", description=(
+                          "One message to a contact: `text`; `buttons` (up to 3 reply "
+                          "buttons); `list` (a menu of up to 10 rows); or `media` by link. "
+                          "Free-form messages reach a contact within 24 hours of their last "
+                          "message (WhatsApp's rule); opted-out contacts get nothing."))]
 
 
 class MessageQueued(BaseModel):
@@ -139,11 +171,11 @@ class Conversation(BaseModel):
                                     "closed (resolved)", examples=["human"])
     assignee_user_id: int | None = None
     unread: int = Field(description="customer messages since a person last read it")
-    waiting_since: datetime | None = Field(
+    waiting_since: Instant | None = Field(
         default=None, description="since when the customer waits for a person")
-    last_message_at: datetime | None = None
+    last_message_at: Instant | None = None
     last_message_preview: str = ""
-    created_at: datetime
+    created_at: Instant
 
 
 class ConversationPage(BaseModel):
@@ -161,7 +193,7 @@ class MessageOut(BaseModel):
     status: str = Field(description="in: pending | processed | ignored; out: queued | "
                                     "sending | sent | delivered | read | failed | blocked")
     error: str | None = None
-    created_at: datetime
+    created_at: Instant
 
 
 class MessagePage(BaseModel):
@@ -197,7 +229,7 @@ class FlowSummary(BaseModel):
     instance_id: int
     name: str
     status: str = Field(description="draft | active | inactive")
-    updated_at: datetime
+    updated_at: Instant
 
 
 class FlowList(BaseModel):
@@ -230,7 +262,7 @@ class InstalledTemplate(BaseModel):
     version: int
     latest_version: int
     update_available: bool
-    installed_at: datetime
+    installed_at: Instant
 
 
 class InstalledTemplateList(BaseModel):
@@ -253,3 +285,16 @@ class AnalyticsSummary(BaseModel):
                                               "end": "2026-12-01", "tz": "America/Sao_Paulo"}])
     totals: dict[str, int]
     days: list[dict[str, Any]]
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457)."""
+
+    type: str = Field(examples=["https://ylada.com.br/docs/api/erros#error.not_found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    code: str = Field(description="stable: program against this", examples=["error.not_found"])
+    detail: str = Field(examples=["Não encontrado."])
+    request_id: str
+    errors: dict[str, str] | None = Field(default=None,
+                                          description="422: the message of each field")

@@ -31,7 +31,7 @@ def list_flows(who: ApiCaller = Depends(caller),
         return schemas.FlowList(data=[schemas.FlowSummary(**_flow(f)) for f in rows])
 
 
-@router.get("/flows/{flow_id}", response_model=schemas.FlowDetail, summary="A flow's JSON")
+@router.get("/flows/{flow_id:int}", response_model=schemas.FlowDetail, summary="A flow's JSON")
 def get_flow(flow_id: Id, who: ApiCaller = Depends(caller)) -> schemas.FlowDetail:
     with session_scope() as session:
         f = flows.get_flow(session, tenant_id=who.tenant_id, flow_id=flow_id)

@@ -23,6 +23,8 @@ TEXTS = {
                        "2026-12-01T10:00:00Z.",
                        "Invalid date: use ISO 8601, for example 2026-12-01T10:00:00Z."),
     "api.error.not_found_route": ("Rota não encontrada.", "Route not found."),
+    "api.error.method": ("Método não aceito nesta rota (veja o cabeçalho Allow).",
+                         "Method not allowed on this route (see the Allow header)."),
     "api.error.internal": ("Erro interno; tente de novo. O request_id ajuda o suporte.",
                            "Internal error; try again. The request_id helps support."),
     "nav.api": ("API", "API"),

@@ -184,6 +184,8 @@ def sidebar() -> rx.Component:
         width="250px",
         min_width="250px",
         height="100vh",
+        # on a short screen the menu scrolls, so the account and "Sair" stay reachable
+        overflow_y="auto",
         position="sticky",
         top="0",
         padding="20px",

@@ -18,7 +18,7 @@ from ylada_app.api.v1 import (
 )
 
 DESCRIPTION = """API pública do ylada. Autenticação: `Authorization: Bearer <chave>` (crie a
-chave em Configurações → API, ou com `ylada api-key create`). Erros em
+chave no menu API do ylada, ou com `ylada api-key create`). Erros em
 `application/problem+json` com um `code` estável; listas paginadas por cursor
 (`limit`, `cursor`, `next_cursor`); limite de requisições por chave (429 + `Retry-After`)."""
 

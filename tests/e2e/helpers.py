@@ -20,7 +20,7 @@ def signup(page: Page, base: str, *, tenant: str, name: str = "Maria Teste",
            verify: bool = True) -> str:
     """Sign up through the form; with `verify`, follow the e-mailed link (which logs in)."""
     email = f"e2e-{uuid.uuid4().hex[:8]}@exemplo.com.br"
-    page.goto(f"{base}/signup")
+    open_public(page, f"{base}/signup")
     page.fill("#field-name", name)
     page.fill("#field-email", email)
     page.fill("#field-password", PASSWORD)
@@ -40,8 +40,15 @@ def mail_link(email: str, subject: str, count: int = 1) -> str:
     return MAILBOX.wait_for(email, subject=subject, count=count).links()[0]
 
 
+def open_public(page: Page, url: str) -> None:
+    """A login/sign-up page, once its on_load ran: filled earlier, a field can be re-drawn
+    empty (the form of a tab that signed up before is swapped out and back)."""
+    page.goto(url)
+    page.locator("#page-ready").wait_for(state="attached", timeout=30_000)
+
+
 def login(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/login")
+    open_public(page, f"{base}/login")
     page.fill("#field-email", email)
     page.fill("#field-password", password)
     page.click("#login-submit")

@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     login,
     logout,
     mail_link,
+    open_public,
     signup,
 )
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
@@ -106,7 +107,7 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
 
     # An impostor signs up with carla's address: an account, but no access to the business.
     impostor = _new_page(browser)
-    impostor.goto(f"{app_server}/signup")
+    open_public(impostor, f"{app_server}/signup")
     impostor.fill("#field-name", "Impostora")
     impostor.fill("#field-email", carla)
     impostor.fill("#field-password", PASSWORD)
@@ -127,7 +128,7 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
     expect(real.locator("#invite-tenant")).to_have_text("Loja da Dona", timeout=15_000)
     real.click("#invite-login")
     real.wait_for_url(re.compile(r".*/login\?next=/invite/.*"))
-    real.goto(f"{app_server}/forgot")
+    open_public(real, f"{app_server}/forgot")
     real.fill("#field-email", carla)
     real.click("#forgot-submit")
     expect(real.locator("#forgot-sent")).to_be_visible(timeout=15_000)
@@ -253,7 +254,7 @@ def test_two_step_verification_setup_and_login(page: Page, app_server, shot):
     shot("account-2fa-codes")
     page.click("#codes-saved")
     logout(page)
-    page.goto(f"{app_server}/login")
+    open_public(page, f"{app_server}/login")
     page.fill("#field-email", email)
     page.fill("#field-password", PASSWORD)
     page.click("#login-submit")
@@ -274,7 +275,7 @@ def test_lockout_attempt_does_not_keep_the_owner_out(browser: Browser, app_serve
     email = signup(owner, app_server, tenant="Loja Alvo")  # this browser is now known
     logout(owner)
     attacker = _new_page(browser)
-    attacker.goto(f"{app_server}/login")
+    open_public(attacker, f"{app_server}/login")
     for _ in range(7):
         attacker.fill("#field-email", email)
         attacker.fill("#field-password", "chute-errado-1")
@@ -289,7 +290,7 @@ def test_lockout_attempt_does_not_keep_the_owner_out(browser: Browser, app_serve
 
 
 def test_admin_actions_ask_first_and_land_in_the_audit_trail(page: Page, app_server, shot):
-    page.goto(f"{app_server}/login")
+    open_public(page, f"{app_server}/login")
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")

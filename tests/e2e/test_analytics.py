@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import ADMIN, create_instance, signup
+from tests.e2e.helpers import ADMIN, create_instance, open_public, signup
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -113,7 +113,7 @@ def test_tenant_reports_match_the_conversations_and_the_csv(page: Page, app_serv
 
 
 def test_admin_dashboard(page: Page, app_server, shot):
-    page.goto(f"{app_server}/login")
+    open_public(page, f"{app_server}/login")
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")

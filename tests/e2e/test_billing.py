@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import create_instance, signup
+from tests.e2e.helpers import create_instance, open_public, signup
 
 
 def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, shot):
@@ -51,7 +51,7 @@ def test_public_plans_and_admin_revenue(page, app_server, shot):
     expect(page.locator(".plan-card")).to_have_count(4, timeout=15_000)
     expect(page.locator("#plan-starter")).to_contain_text("R$ 97,00")
     shot("plans-public")
-    page.goto(f"{app_server}/login")
+    open_public(page, f"{app_server}/login")
     page.fill("#field-email", "admin@ylada.com.br")
     page.fill("#field-password", "ylada-demo-2026")
     page.click("#login-submit")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import LOGIN, PASSWORD, create_instance, login, logout, signup
+from tests.e2e.helpers import LOGIN, PASSWORD, create_instance, login, logout, open_public, signup
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,7 @@ def test_admin_suspends_tenant_and_its_user_sees_blocked_page(browser, app_serve
     owner_page = browser.new_page()
     email = signup(owner_page, app_server, tenant="Loja Suspensa")
     admin = browser.new_page(viewport={"width": 1280, "height": 800})
-    admin.goto(f"{app_server}/login")
+    open_public(admin, f"{app_server}/login")
     admin.fill("#field-email", DEMO_ADMIN_EMAIL)
     admin.fill("#field-password", DEMO_PASSWORD)
     admin.click("#login-submit")
@@ -121,7 +121,7 @@ def test_connect_whatsapp_shows_field_errors_then_connects(page: Page, app_serve
 def test_signup_errors_login_errors_and_language_switch(page: Page, app_server, shot):
     email = signup(page, app_server, tenant="Loja Idioma")
     logout(page)
-    page.goto(f"{app_server}/signup")
+    open_public(page, f"{app_server}/signup")
     page.fill("#field-name", "Outra")
     page.fill("#field-email", email.upper())
     page.fill("#field-password", "fraca")
@@ -131,7 +131,7 @@ def test_signup_errors_login_errors_and_language_switch(page: Page, app_server, 
     expect(page.locator("#error-tenant_name")).to_contain_text("pelo menos 2")
     expect(page.locator("#error-email")).to_have_count(0)  # never "this e-mail has an account"
     shot("signup-errors")
-    page.goto(f"{app_server}/login")
+    open_public(page, f"{app_server}/login")
     page.fill("#field-email", email)
     page.fill("#field-password", "errada123")
     page.click("#login-submit")

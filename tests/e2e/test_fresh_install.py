@@ -31,6 +31,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ROOT, SHOTS, _free_port
+from tests.e2e.helpers import open_public
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -202,7 +203,7 @@ def test_plain_install_migrates_seeds_and_serves_the_api(make_run, tmp_path):
 
 def test_demo_owner_logs_in_and_sees_the_dashboard(make_run, page: Page):
     base, _copy, _log, _proc = make_run
-    page.goto(f"{base}/login")
+    open_public(page, f"{base}/login")
     page.fill("#field-email", "demo@ylada.com.br")
     page.fill("#field-password", "ylada-demo-2026")
     page.click("#login-submit")
@@ -217,7 +218,7 @@ def test_a_newcomer_signs_up_and_follows_the_link_in_the_local_mailbox(make_run,
     """Without SMTP, `make run` keeps e-mails on a local page: the verification link works."""
     base, _copy, log, _proc = make_run
     assert "/dev/emails" in log.read_text()
-    page.goto(f"{base}/signup")
+    open_public(page, f"{base}/signup")
     page.fill("#field-name", "Nova Pessoa")
     page.fill("#field-email", "nova@exemplo.com.br")
     page.fill("#field-password", "Senha-forte-123")

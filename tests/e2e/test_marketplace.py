@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import ADMIN, LOGIN, login
+from tests.e2e.helpers import ADMIN, LOGIN, login, open_public
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -116,7 +116,7 @@ def test_premium_template_is_locked_for_the_demo_plan(page: Page, app_server, sh
 
 
 def _admin_login(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
+    open_public(page, f"{base}/login")
     page.fill("#field-email", DEMO_ADMIN_EMAIL)
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("#login-submit")

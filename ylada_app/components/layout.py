@@ -299,6 +299,8 @@ def not_found_block() -> rx.Component:
 def public_shell(*content: rx.Component) -> rx.Component:
     """Login / sign-up: a centred card on a soft background."""
     return rx.center(
+        # present once the page's on_load ran: a form filled before that may be re-drawn
+        rx.cond(rx.State.is_hydrated, rx.el.span(id="page-ready", hidden=True)),
         rx.vstack(
             logo("7"),
             rx.text(t("app.tagline"), color_scheme="gray", size="3"),

@@ -141,6 +141,9 @@ def test_refusals_write_nothing(client, bot, graph_url, db, unique):
     db.commit()
     refused({"contact_id": quiet.id, "type": "text", "text": "oi"}, 400,
             "outbound.window_closed", "message")
+    from ylada_app.models import Conversation
+    assert db.exec(select(Conversation).where(Conversation.contact_id == quiet.id)
+                   ).first() is None  # nothing created for the refusal
     # opted out
     contacts.set_opted_out(db, tenant_id=bot.tenant_id, contact_id=cid, opted_out=True)
     db.commit()

@@ -17,7 +17,7 @@ from ylada_app.channels.whatsapp_cloud.payloads import PayloadError, build_paylo
 from ylada_app.core.db import session_scope
 from ylada_app.models import Conversation
 from ylada_app.services import contacts, idempotency, outbox
-from ylada_app.services.errors import FieldErrors
+from ylada_app.services.errors import FieldErrors, ServiceError
 
 
 def check_shape(payload: dict[str, Any]) -> dict[str, Any]:
@@ -43,9 +43,9 @@ def send(*, tenant_id: int, contact_id: int, payload: dict[str, Any],
         contact = contacts.get_contact(session, tenant_id=tenant_id, contact_id=contact_id)
         conv_id = session.exec(select(Conversation.id).where(
             Conversation.contact_id == contact.id)).first()
-        if conv_id is None:  # never wrote: no window open (queue_message says so)
-            conv_id = contacts.note_conversation(session, tenant_id=tenant_id,
-                                                 contact_id=contact.id)
+        if conv_id is None:  # never wrote: no window is open (and nothing is created)
+            raise ServiceError("outbound.opted_out" if contact.opted_out
+                               else "outbound.window_closed", field="message")
 
     def remember(locked: outbox.Locked) -> None:
         if key is not None:

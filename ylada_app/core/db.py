@@ -16,6 +16,11 @@ FOLD_FROM, FOLD_TO = "áàâãäéèêëíìîïóòôõöúùûüçñ", "aaaaae
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
 
+def escape_like(value: str) -> str:
+    """`value` taken literally inside a LIKE pattern (escape character: backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def fold_text(value: str | None) -> str:
     """Lower case without accents ("Não" → "nao"), for search."""
     return (value or "").lower().translate(_FOLD)

@@ -22,10 +22,10 @@ from ylada_app.core.db import session_scope
 from ylada_app.core.queue import drain_started, enqueue_coalesced, mark_dirty, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Message, Timer, utcnow
+from ylada_app.services.outbox import DELIVER_JOB
 
 log = logging.getLogger(__name__)
 STALE_S = 5
-DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 TIMER_JOB = "ylada_app.jobs.conversations.fire_timer"
 
 

@@ -123,16 +123,12 @@ def list_conversations(
         .where(col(Conversation.id).in_(ids)).order_by(*newest)
     ).all()
     return [
-        InboxRow(c.id, contact.name or _phone(contact.wa_id), _phone(contact.wa_id),
+        InboxRow(c.id, contact.name or display_phone(contact.wa_id), display_phone(contact.wa_id),
                  instance_name, c.status, c.last_message_preview, c.last_message_from,
                  c.last_message_at, c.waiting_since, c.unread, c.assignee_user_id,
                  assignee_name or "")
         for c, contact, instance_name, assignee_name in rows
     ]
-
-
-def _phone(wa_id: str) -> str:
-    return display_phone(wa_id)
 
 
 def tab_counts(session: Session, *, tenant_id: int) -> dict[str, int]:
@@ -215,8 +211,9 @@ def conversation_view(session: Session, *, tenant_id: int, conversation_id: obje
     items = [_message_item(m, authors) for m in messages] + [_log_item(lg, authors)
                                                               for lg in logs]
     items.sort(key=lambda i: (i.at, i.key))
+    phone = display_phone(contact.wa_id)
     return ConversationView(
-        conv.id, contact.id, contact.name or _phone(contact.wa_id), _phone(contact.wa_id),
+        conv.id, contact.id, contact.name or phone, phone,
         instance.name, _effective_status(conv), conv.assignee_user_id, conv.snoozed_until,
         list(contact.tags or []), free_form_check(conv, contact, instance), items, older)
 

@@ -16,6 +16,7 @@ from sqlalchemy import exists, func, or_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, select
 
+from ylada_app.core.db import escape_like
 from ylada_app.models import (
     AnalyticsEvent,
     Contact,
@@ -64,6 +65,16 @@ def _tag_and_field(session: Session, query, tag: object, field_name: object,
             raise FieldErrors({"field": "contacts.error.field_name"})
         query = query.where(field_filter(session, name, as_text(field_value).strip()[:200]))
     return query
+
+
+def name_or_phone(text: str):
+    """Contacts whose name has `text` (any case), or whose number has its digits (4 or
+    more)."""
+    matches = [col(Contact.name).ilike(f"%{escape_like(text)}%", escape="\\")]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 4:
+        matches.append(col(Contact.wa_id).contains(digits))
+    return or_(*matches)
 
 
 def tag_filter(session: Session, tag: str):
@@ -133,12 +144,7 @@ def list_contacts(
              .where(Contact.tenant_id == tenant_id))
     text = " ".join(as_text(search).split())[:100]
     if text:
-        digits = re.sub(r"\D", "", text)
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        matches = [col(Contact.name).ilike(like, escape="\\")]
-        if len(digits) >= 4:
-            matches.append(col(Contact.wa_id).contains(digits))
-        query = query.where(or_(*matches))
+        query = query.where(name_or_phone(text))
     query = _tag_and_field(session, query, tag, field_name, field_value)
     if opted_out in ("yes", "no"):
         query = query.where(Contact.opted_out == (opted_out == "yes"))

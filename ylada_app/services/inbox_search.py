@@ -19,8 +19,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from ylada_app.core.db import fold_text
+from ylada_app.core.db import escape_like, fold_text
 from ylada_app.models import Contact, Conversation, Message
+from ylada_app.services.contacts import name_or_phone
 
 MAX_WORDS = 6
 CONTACTS_MAX = 5_000  # contacts matched by name/number passed to the list as ids
@@ -52,11 +53,7 @@ def contact_matches(session: Session, *, tenant_id: int, text: str) -> ColumnEle
     """A condition on `conversation`: its contact's name has `text`, or its number has the
     digits of `text` (4 or more). The contacts are found first — one pass over the
     business's contacts — so that the list then reads only their conversations."""
-    conditions = [col(Contact.name).ilike(f"%{escape_like(text)}%", escape="\\")]
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4:
-        conditions.append(col(Contact.wa_id).contains(digits))
-    found = select(Contact.id).where(Contact.tenant_id == tenant_id, or_(*conditions))
+    found = select(Contact.id).where(Contact.tenant_id == tenant_id, name_or_phone(text))
     ids = session.exec(found.limit(CONTACTS_MAX + 1)).all()
     if len(ids) > CONTACTS_MAX:  # a very common name: let the database join instead
         return col(Conversation.contact_id).in_(found)
@@ -75,7 +72,3 @@ def remember(conn: Connection, texts: dict[int, list[str]]) -> None:
     if rows:
         conn.execute(_REMEMBER, rows)
 
-
-def escape_like(value: str) -> str:
-    """`value` taken literally inside a LIKE pattern (escape character: backslash)."""
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from ylada_app.api.v1 import schemas
-from ylada_app.api.v1.deps import Cursor, Id, caller, decode_cursor, encode_cursor
+from ylada_app.api.v1.deps import Cursor, Id, InstanceFilter, caller, decode_cursor, page_of
 from ylada_app.api.v1.problems import ApiProblem
 from ylada_app.core.db import session_scope
 from ylada_app.services import contacts
@@ -50,7 +50,7 @@ def list_contacts(
     opted_out: bool | None = None,
     updated_since: Annotated[str | None, Query(max_length=40,
                                                examples=["2026-12-01T10:00:00Z"])] = None,
-    instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    instance_id: InstanceFilter = None,
 ) -> schemas.ContactPage:
     after = decode_cursor(cursor)
     since = _since(updated_since)
@@ -59,10 +59,8 @@ def list_contacts(
                                    limit=limit + 1, tag=tag or "", field_name=field or "",
                                    field_value=value or "", opted_out=opted_out,
                                    updated_since=since, instance_id=instance_id)
-        page = rows[:limit]
-        more = len(rows) > limit
-        return schemas.ContactPage(data=[_out(c) for c in page],
-                                   next_cursor=encode_cursor(page[-1].id) if more else None)
+        page, next_cursor = page_of(rows, limit, lambda c: c.id)
+        return schemas.ContactPage(data=[_out(c) for c in page], next_cursor=next_cursor)
 
 
 @router.get("/{contact_id}", response_model=schemas.Contact, summary="One contact")

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from ylada_app.api.v1 import schemas
-from ylada_app.api.v1.deps import Cursor, Id, caller, decode_cursor, encode_cursor
+from ylada_app.api.v1.deps import Cursor, Id, InstanceFilter, caller, decode_cursor, page_of
 from ylada_app.core import live
 from ylada_app.core.db import session_scope
 from ylada_app.services import agent_inbox
@@ -35,16 +35,15 @@ def list_conversations(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Cursor = None,
     status: Literal["bot", "human", "snoozed", "closed"] | None = None,
-    instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    instance_id: InstanceFilter = None,
 ) -> schemas.ConversationPage:
     with session_scope() as session:
         rows = agent_inbox.conversations_after(
             session, tenant_id=who.tenant_id, after_id=decode_cursor(cursor), limit=limit + 1,
             tab=TAB_OF[status] if status else None, instance_id=instance_id)
-        page = rows[:limit]
-        return schemas.ConversationPage(
-            data=[_out(c, k) for c, k in page],
-            next_cursor=encode_cursor(page[-1][0].id) if len(rows) > limit else None)
+        page, next_cursor = page_of(rows, limit, lambda row: row[0].id)
+        return schemas.ConversationPage(data=[_out(c, k) for c, k in page],
+                                        next_cursor=next_cursor)
 
 
 @router.get("/{conversation_id}", response_model=schemas.Conversation,
@@ -66,13 +65,13 @@ def list_messages(conversation_id: Id, who: ApiCaller = Depends(caller),
         rows = agent_inbox.messages_after(session, tenant_id=who.tenant_id,
                                           conversation_id=conversation_id,
                                           after_id=decode_cursor(cursor), limit=limit + 1)
-        page = rows[:limit]
+        page, next_cursor = page_of(rows, limit, lambda m: m.id)
         return schemas.MessagePage(
             data=[schemas.MessageOut(
                 id=m.id, direction=m.direction, author=agent_inbox.message_author(m),
                 type=m.type, text=m.text, payload=dict(m.payload or {}), status=m.status,
                 error=m.error, created_at=m.created_at) for m in page],
-            next_cursor=encode_cursor(page[-1].id) if len(rows) > limit else None)
+            next_cursor=next_cursor)
 
 
 def _act(who: ApiCaller, conversation_id: int, fn, **kwargs) -> schemas.Conversation:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Path, Query, Request
 
 from ylada_app.api.v1.problems import ApiProblem
+from ylada_app.api.v1.schemas import MAX_ID
 from ylada_app.core import ratelimit
 from ylada_app.core.db import session_scope
 from ylada_app.core.settings import get_settings
@@ -16,8 +17,9 @@ from ylada_app.services import api_keys
 from ylada_app.services.api_keys import ApiCaller
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-# ids in paths: what the database's integer columns hold (a bigger one is a 422, not a 500)
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+InstanceFilter = Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                             description="only this WhatsApp number")]
 
 
 def caller(request: Request) -> ApiCaller:
@@ -68,3 +70,9 @@ def decode_cursor(cursor: str | None) -> int:
     if cursor.isdigit() and len(cursor) <= 10:
         return int(cursor)
     raise ApiProblem(400, "api.error.cursor", field="cursor")
+
+
+def page_of(rows: list, limit: int, last_id) -> tuple[list, str | None]:
+    """`rows` fetched with limit + 1: the page, and the cursor of the next one (or None)."""
+    page = rows[:limit]
+    return page, encode_cursor(last_id(page[-1])) if len(rows) > limit else None

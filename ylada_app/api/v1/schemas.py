@@ -14,8 +14,9 @@ def _utc(value: datetime) -> datetime:
 
 # Stored naive in UTC; the API says so (RFC 3339 with the offset).
 Instant = Annotated[datetime, AfterValidator(_utc)]
-# ids the database's integer columns can hold
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# ids the database's integer columns can hold (a bigger one is a 422, not a 500)
+MAX_ID = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Instance(BaseModel):
@@ -203,20 +204,18 @@ class MessagePage(BaseModel):
 
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    assignee_user_id: int | None = Field(description="a member of the business, or null",
-                                         ge=1, le=2_147_483_647)
+    assignee_user_id: DbId | None = Field(description="a member of the business, or null")
 
 
 class ReturnToBotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    flow_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
-                                description="start this active flow; without it the bot "
-                                            "resumes after the hand-off")
+    flow_id: DbId | None = Field(default=None, description="start this active flow; without "
+                                 "it the bot resumes after the hand-off")
 
 
 class StartFlowIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    contact_id: int = Field(ge=1, le=2_147_483_647)
+    contact_id: DbId
 
 
 class FlowStarted(BaseModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends
 
 from ylada_app.api.v1 import schemas
-from ylada_app.api.v1.deps import Id, caller, reader
+from ylada_app.api.v1.deps import Id, InstanceFilter, caller, reader
 from ylada_app.core.db import session_scope
 from ylada_app.engine.validate import validate_flow
 from ylada_app.services import analytics, entitlements, flows, marketplace
@@ -24,7 +24,7 @@ def _flow(f) -> dict[str, Any]:
 
 @router.get("/flows", response_model=schemas.FlowList, summary="List flows")
 def list_flows(who: ApiCaller = Depends(caller),
-               instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
+               instance_id: InstanceFilter = None
                ) -> schemas.FlowList:
     with session_scope() as session:
         rows = flows.list_flows(session, tenant_id=who.tenant_id, instance_id=instance_id)
@@ -81,7 +81,7 @@ def usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
                         "Relatórios page.")
 def analytics_summary(who: ApiCaller = Depends(caller),
                       period: Literal["today", "7d", "30d", "90d"] = "7d",
-                      instance_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None
+                      instance_id: InstanceFilter = None
                       ) -> schemas.AnalyticsSummary:
     with session_scope() as session:
         data = analytics.dashboard(session, tenant_id=who.tenant_id, period=period,

@@ -253,3 +253,9 @@ def test_idempotency_keys_expire_after_a_day(db, shop):
                        response={"id": 2})  # the expired one made room
     assert idempotency.purge(db) == 0
     db.rollback()
+
+
+def test_a_cursor_past_every_id_is_an_empty_page(api, shop):
+    for path in ("/api/v1/contacts", "/api/v1/conversations"):
+        answer = api.get(path, params={"cursor": "9999999999"}, headers=shop["a"]["read"])
+        assert answer.status_code == 200 and answer.json() == {"data": [], "next_cursor": None}

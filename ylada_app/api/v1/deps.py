@@ -68,7 +68,9 @@ def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     if cursor.isdigit() and len(cursor) <= 10:
-        return int(cursor)
+        # past the largest id there is nothing left (and the database's integer would
+        # overflow on the comparison)
+        return min(int(cursor), MAX_ID)
     raise ApiProblem(400, "api.error.cursor", field="cursor")
 
 

@@ -49,6 +49,7 @@ from ylada_app.pages.team import TeamState, team_page
 from ylada_app.pages.tenants import NewTenantState, new_tenant_page
 from ylada_app.pages.usage import UsageState, usage_page
 from ylada_app.pages.verify_email import VerifyEmailState, verify_email_page
+from ylada_app.pages.webhooks import WebhooksState, webhooks_page
 
 app = rx.App(
     api_transformer=api_app,
@@ -99,6 +100,8 @@ app.add_page(flow_editor_page, route="/flows/[fid]/edit", title="Editor de fluxo
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
 app.add_page(api_keys_page, route="/settings/api", title="API · ylada",
              on_load=ApiKeysState.load)
+app.add_page(webhooks_page, route="/settings/webhooks", title="Webhooks · ylada",
+             on_load=WebhooksState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
              on_load=BlockedState.load)
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)

@@ -169,3 +169,33 @@ def test_errors_in_a_post_take_the_general_path_and_are_logged(lane, client, bot
     logs = db.exec(select(WebhookLog).where(WebhookLog.instance_id == bot.instance_id,
                                             WebhookLog.kind == "error")).all()
     assert logs and logs[0].detail["code"] == 131051
+
+
+def test_new_contacts_and_statuses_become_webhook_events_in_the_same_transaction(
+        lane, client, bot, db):
+    from ylada_app.models import WebhookDelivery, WebhookEvent
+    from ylada_app.services import webhooks_out
+
+    endpoint, _ = webhooks_out.create_endpoint(
+        db, tenant_id=bot.tenant_id, url="http://127.0.0.1:9/hooks",
+        events=["contact.created", "message.status"])
+    db.commit()
+    webhooks_out.forget()
+    wa, wamid = "5511976540099", f"wamid.out.{time.time_ns()}"
+    assert post(client, bot, [samples.text_message(wa, "oi")]).status_code == 200
+    mid = _outbound(db, bot.tenant_id, bot.instance_id, "5511976540098", wamid)
+    assert post(client, bot, statuses=[samples.status(wamid, "read", "5511976540098")]
+                ).status_code == 200
+    assert post(client, bot, statuses=[samples.status(wamid, "delivered", "5511976540098")]
+                ).status_code == 200  # a late "delivered" moves nothing: no event
+    db.expire_all()
+    events = db.exec(select(WebhookEvent).where(WebhookEvent.tenant_id == bot.tenant_id)
+                     .order_by(WebhookEvent.id)).all()
+    assert [e.type for e in events] == ["contact.created", "message.status"]
+    assert events[0].data["contact"]["phone"] == wa
+    assert events[1].data["message"]["id"] == mid
+    assert events[1].data["message"]["status"] == "read"
+    deliveries = db.exec(select(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint.id)).all()
+    assert len(deliveries) == 2 and {d.status for d in deliveries} == {"pending"}
+    assert any(j.func_name == webhooks_out.DELIVER_JOB for j in get_queue().jobs)

@@ -139,6 +139,7 @@ def sidebar() -> rx.Component:
                     _nav_item("chart-column", "nav.analytics", "/analytics"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("key-round", "nav.api", "/settings/api"),
+                    _nav_item("webhook", "nav.webhooks", "/settings/webhooks"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
                 ),

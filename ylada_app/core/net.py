@@ -1,9 +1,12 @@
 """Who is asking: the client's address behind a known number of reverse proxies, and the key
-that limits count it under (an IPv6 client controls a whole /64, so that is one key)."""
+that limits count it under (an IPv6 client controls a whole /64, so that is one key). And
+where we may call: the guard that keeps tenants' URLs (HTTP blocks, outgoing webhooks) off
+our own network."""
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 from ylada_app.core.settings import get_settings
 
@@ -31,3 +34,21 @@ def limit_key(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def internal_host(host: str) -> bool:
+    """True when `host` resolves to an address a tenant's URL must never reach: loopback,
+    private, link-local (cloud metadata), reserved, multicast or unspecified — or does not
+    resolve at all. Any one such address among several answers counts."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return True
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0])
+        if getattr(addr, "ipv4_mapped", None) is not None:
+            addr = addr.ipv4_mapped
+        if (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+                or addr.is_multicast or addr.is_unspecified):
+            return True
+    return False

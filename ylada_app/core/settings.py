@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     login_limit_pair: str = "5/minute;10/15 minutes;30/day"
     # requests per API key (the `limits` library's notation), shared by every app process
     api_rate_limit: str = "600/minute;20000/hour"
+    # Outgoing webhooks: requests in flight per receiver, seconds per request, and a factor
+    # on the retry schedule (services/webhooks_out.RETRY_S; tests and staging shorten it).
+    webhook_concurrency: int = 4
+    webhook_timeout_s: float = 10.0
+    webhook_retry_scale: float = 1.0
     login_limit_ip: str = "30/minute;100/hour;500/day"
     login_limit_device: str = "10/15 minutes;50/day"
     login_account_ceiling: int = 20  # failures in 15 minutes, all addresses together

@@ -6,14 +6,13 @@ to loopback, private or link-local addresses, so a tenant's flow cannot probe ou
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from ylada_app.core.net import internal_host
 from ylada_app.core.settings import get_settings
 
 MAX_RESPONSE = 256 * 1024
@@ -28,18 +27,6 @@ def _http() -> httpx.Client:
     return _client
 
 
-def _blocked_host(host: str) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return True
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
-            return True
-    return False
-
-
 def perform(effect: dict[str, Any]) -> dict[str, Any]:
     """Returns {"ok", "status", "json", "text", "error"} — never raises."""
     url = str(effect.get("url") or "")
@@ -48,7 +35,7 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return {"ok": False, "status": 0, "error": "invalid_url"}
     settings = get_settings()
-    if settings.is_production and _blocked_host(parts.hostname):
+    if settings.is_production and internal_host(parts.hostname):
         return {"ok": False, "status": 0, "error": "blocked_address"}
     timeout = min(max(float(effect.get("timeout_s") or 10), 1.0), 30.0)
     headers = {str(k)[:100]: str(v)[:2000] for k, v in (effect.get("headers") or {}).items()}

@@ -16,7 +16,7 @@ from ylada_app.core.db import session_scope
 from ylada_app.core.settings import get_settings
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services import conversations as conv_svc
-from ylada_app.services import inbox
+from ylada_app.services import inbox, webhooks_out
 from ylada_app.services.instances import instance_access_token
 from ylada_app.services.simulator import SIMULATED_PREFIX
 
@@ -87,6 +87,7 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
                     (message_id, detail))
     with session_scope() as session:
         conv_svc.mark_sent_many(session, sent)
+        webhooks_out.emit(session, conv_svc.sent_events(plans, sent))
         for message_id, error in failed:
             conv_svc.mark_failed(session, message_id, error)
         for message_id, error in retry:

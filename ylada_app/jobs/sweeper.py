@@ -71,11 +71,11 @@ _last_purge = [0.0]
 
 
 def purge_auth() -> int:
-    """Sessions past their lifetime, spent login/e-mail tokens and day-old API idempotency
-    keys go (at most once an hour)."""
+    """Sessions past their lifetime, spent login/e-mail tokens, day-old API idempotency
+    keys and month-old webhook events go (at most once an hour)."""
     import time
 
-    from ylada_app.services import idempotency
+    from ylada_app.services import idempotency, webhooks_out
     from ylada_app.services.auth import purge_expired
 
     if time.monotonic() - _last_purge[0] < _PURGE_EVERY_S:
@@ -83,7 +83,18 @@ def purge_auth() -> int:
     _last_purge[0] = time.monotonic()
     with session_scope() as session:
         # and the public API's idempotency keys older than a day
-        return purge_expired(session) + idempotency.purge(session)
+        return (purge_expired(session) + idempotency.purge(session)
+                + webhooks_out.purge(session))
+
+
+def kick_webhooks() -> int:
+    """Webhook deliveries whose retry time came, or that a dead run left, get a run."""
+    from ylada_app.services import webhooks_out
+
+    with session_scope() as session:
+        due = webhooks_out.due_endpoints(session)
+    webhooks_out.kick(due)
+    return len(due)
 
 
 def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
@@ -126,6 +137,10 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
         check_waiting()
     except Exception:  # notifications must never stop the message sweeper
         log.exception("checking waiting conversations failed")
+    try:
+        kick_webhooks()
+    except Exception:  # outgoing webhooks must never stop the message sweeper
+        log.exception("queueing webhook deliveries failed")
     try:
         purge_auth()
     except Exception:  # housekeeping must never stop the message sweeper

@@ -40,8 +40,12 @@ from ylada_app.models.marketplace import (
 )
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
+from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "AiConfig",
     "AiLog",
     "KnowledgeItem",

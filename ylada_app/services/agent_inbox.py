@@ -33,7 +33,7 @@ from ylada_app.models import (
     User,
     utcnow,
 )
-from ylada_app.services import inbox_search, notifications, outbox
+from ylada_app.services import inbox_search, notifications, outbox, webhooks_out
 from ylada_app.services.contacts import tag_filter
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.outbound_rules import SendCheck, free_form_check
@@ -446,7 +446,7 @@ def set_status(session: Session, *, tenant_id: int, conversation_id: object, use
     handoff (from the bot to a person, who is told, as when a flow hands it over)."""
     conv, contact, instance = _own(session, tenant_id, conversation_id)
     _require_member(session, tenant_id, user_id)
-    now = utcnow()
+    now, before = utcnow(), conv.status
     if action == "handoff":
         if conv.status != "human":
             conv.status, conv.snoozed_until = "human", None
@@ -473,6 +473,11 @@ def set_status(session: Session, *, tenant_id: int, conversation_id: object, use
     conv.updated_at = now
     session.add(conv)
     session.flush()
+    kind = {"handoff": "conversation.handoff", "resolve": "conversation.resolved"}.get(action)
+    if kind and conv.status != before:  # a change, not a repeat
+        webhooks_out.emit(session, [webhooks_out.Event(
+            tenant_id, kind, {**webhooks_out.conversation_data(conv, contact),
+                              "by": "api" if user_id is None else "agent"}, f"c{conv.id}")])
 
 
 def return_to_bot(session: Session, *, tenant_id: int, conversation_id: object, user_id: int | None,

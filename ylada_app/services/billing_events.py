@@ -26,7 +26,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.upsert import insert_ignore
-from ylada_app.services import entitlements
+from ylada_app.services import entitlements, webhooks_out
 
 # Stripe's subscription statuses in ours. "incomplete" (first payment not done yet) keeps
 # whatever the tenant had: checkout only counts once paid.
@@ -132,7 +132,19 @@ def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
     session.flush()
     if tenant_id is not None:
         entitlements.forget_limits(tenant_id)
+        if outcome == "applied" and webhooks_out.wants(tenant_id, "subscription.updated"):
+            webhooks_out.emit(session, [webhooks_out.Event(
+                tenant_id, "subscription.updated", _subscription_data(session, tenant_id))])
     return outcome, tenant_id
+
+
+def _subscription_data(session: Session, tenant_id: int) -> dict[str, Any]:
+    state = entitlements.billing_state(session, tenant_id=tenant_id)
+    return {"subscription": {"status": state.status, "plan": state.plan_code,
+                             "plan_name": state.plan_name,
+                             "current_period_end": webhooks_out.iso(state.current_period_end),
+                             "cancel_at_period_end": state.cancel_at_period_end,
+                             "provider": state.provider}}
 
 
 def _subscription_row(session: Session, tenant_id: int) -> Subscription:

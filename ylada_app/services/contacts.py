@@ -27,6 +27,7 @@ from ylada_app.models import (
     User,
     utcnow,
 )
+from ylada_app.services import webhooks_out
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.instances import get_instance
 from ylada_app.services.phones import br_variants, display_phone, normalize_phone
@@ -308,6 +309,7 @@ def update_contact(session: Session, *, tenant_id: int, contact_id: object, name
     contact.updated_at = utcnow()
     session.add(contact)
     session.flush()
+    tell_webhooks(session, [contact], "contact.updated")
     return contact
 
 
@@ -318,6 +320,7 @@ def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
     contact.updated_at = utcnow()
     session.add(contact)
     session.flush()
+    tell_webhooks(session, [contact], "contact.updated")
 
 
 def note_conversation(session: Session, *, tenant_id: int, contact_id: object) -> int:
@@ -418,12 +421,14 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
             existing[variants[contact.wa_id]] = contact
     now = utcnow()
     created = updated = 0
+    new: list[Contact] = []
     for phone, (name, tags, fields) in parsed.items():
         contact = existing.get(phone)
         if contact is None:
-            session.add(Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=phone,
-                                name=name, tags=tags, fields=fields, created_at=now,
-                                updated_at=now))
+            new.append(Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=phone,
+                               name=name, tags=tags, fields=fields, created_at=now,
+                               updated_at=now))
+            session.add(new[-1])
             created += 1
             continue
         contact.name = name or contact.name
@@ -433,7 +438,17 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
         session.add(contact)
         updated += 1
     session.flush()
+    tell_webhooks(session, new, "contact.created")
+    tell_webhooks(session, list(existing.values()), "contact.updated")
     return ImportResult(created, updated)
+
+
+def tell_webhooks(session: Session, contacts: list[Contact], kind: str) -> None:
+    """contact.created / contact.updated for the business's webhooks, if it has any."""
+    if contacts and webhooks_out.wants(contacts[0].tenant_id, kind):
+        webhooks_out.emit(session, [webhooks_out.Event(
+            c.tenant_id, kind, {"contact": webhooks_out.contact_data(c)}, f"k{c.id}")
+            for c in contacts])
 
 
 # --- the public API's view: pages by id, upsert by phone, partial edits, delete -------------
@@ -479,6 +494,7 @@ def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, pho
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
     session.add(contact)
     session.flush()
+    tell_webhooks(session, [contact], "contact.created" if created else "contact.updated")
     return contact, created
 
 
@@ -489,6 +505,7 @@ def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name:
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
     session.add(contact)
     session.flush()
+    tell_webhooks(session, [contact], "contact.updated")
     return contact
 
 

@@ -30,7 +30,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.bulk import insert_rows
-from ylada_app.services import inbox_search, notifications
+from ylada_app.services import inbox_search, notifications, webhooks_out
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
@@ -45,6 +45,8 @@ class Work:
     tenant_status: str
     pending: list[Message]
     flows: dict[str, dict]
+    contact_changed: bool = False  # the bot changed tags, fields or consent (a webhook event)
+    captured: bool = False  # the bot stored data the customer gave (a lead)
 
 
 _FLOWS_TTL_S = 2.0
@@ -248,6 +250,8 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
     for tenant_id, n in blocked.items():
         count_blocked(session, tenant_id=tenant_id, n=n)
+    webhooks_out.emit(session, _webhook_events(
+        [*((w, None) for w in ignored), *((w, sink) for w, sink, _ in done)], tell))
     session.flush()  # conversations and contacts changed as ORM objects
     plans: dict[int, Delivery] = {}
     for work, mid, row in zip(owners, ids, outbound, strict=True):
@@ -258,6 +262,46 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             plan = plans[work.conversation.id] = delivery_from(work, [], [])
         plan.items.append(Outgoing(mid, row["payload"], work.contact.wa_id))
     return list(plans.values())
+
+
+def _webhook_events(works: list[tuple[Work, StepSink | None]],
+                    tell: list[tuple[Work, str, str]]) -> list[webhooks_out.Event]:
+    """What the batch tells the business's webhooks (nothing is built for a business
+    without them)."""
+    events: list[webhooks_out.Event] = []
+    for work, sink in works:
+        conv, tid = work.conversation, work.conversation.tenant_id
+        key = f"c{conv.id}"
+
+        def add(kind: str, data: dict[str, Any], tid: int = tid, key: str = key) -> None:
+            if webhooks_out.wants(tid, kind):
+                events.append(webhooks_out.Event(tid, kind, data, key))
+
+        if webhooks_out.wants(tid, "message.received"):
+            contact = webhooks_out.contact_data(work.contact)
+            for msg in work.pending:
+                add("message.received", {"message": webhooks_out.message_data(msg),
+                                         "contact": contact})
+        if work.contact_changed:
+            add("contact.updated", {"contact": webhooks_out.contact_data(work.contact)})
+        goals = [ev for ev in (sink.analytics if sink else []) if ev.get("type") == "goal_reached"]
+        for goal in goals:
+            add("flow.goal_reached", {"goal": str(goal.get("name") or ""),
+                                      "flow_id": _s(goal.get("flow_id"), 40),
+                                      "conversation_id": conv.id,
+                                      "contact": webhooks_out.contact_data(work.contact)})
+        if goals or work.captured:
+            add("lead.captured", {"goal": str(goals[0].get("name") or "") if goals else None,
+                                  "conversation_id": conv.id,
+                                  "contact": webhooks_out.contact_data(work.contact)})
+    for work, kind, _ in tell:
+        tid = work.conversation.tenant_id
+        if kind == "handoff" and webhooks_out.wants(tid, "conversation.handoff"):
+            events.append(webhooks_out.Event(
+                tid, "conversation.handoff",
+                {**webhooks_out.conversation_data(work.conversation, work.contact), "by": "bot"},
+                f"c{work.conversation.id}"))
+    return events
 
 
 def _billable(work: Work) -> bool:
@@ -346,16 +390,19 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
             tags.append(str(action["tag"])[:50])
         elif kind == "remove_tag" and action.get("tag") in tags:
             tags.remove(action["tag"])
-        elif kind == "opt_out":
-            contact.opted_out = True
-        elif kind == "opt_in":
-            contact.opted_out = False
+        elif kind in ("opt_out", "opt_in") and contact.opted_out != (kind == "opt_out"):
+            contact.opted_out = kind == "opt_out"
+            contact.updated_at = utcnow()
+            work.contact_changed = True
         elif kind == "set_field" and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
+    if fields != dict(contact.fields or {}):
+        work.captured = True
     if tags != list(contact.tags or []) or fields != dict(contact.fields or {}):
         contact.tags = tags
         contact.fields = fields
         contact.updated_at = utcnow()
+        work.contact_changed = True
 
 
 def _s(value: Any, n: int) -> str | None:
@@ -472,6 +519,30 @@ def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
         .values(status="sent", wamid=bindparam("w"), sent_at=now),
         [{"mid": mid, "w": wamid[:160]} for mid, wamid in sent],
     )
+
+
+def sent_events(plans: list[Delivery], sent: list[tuple[int, str]]) -> list[webhooks_out.Event]:
+    """`message.sent` for what was just sent, for the businesses that asked for it."""
+    if not sent:
+        return []
+    wanted = {id(p): p for p in plans
+              if webhooks_out.wants(p.instance.tenant_id, "message.sent")}
+    if not wanted:
+        return []
+    by_id = {item.message_id: (plan, item) for plan in wanted.values() for item in plan.items}
+    events = []
+    for message_id, wamid in sent:
+        found = by_id.get(message_id)
+        if found is None:
+            continue
+        plan, item = found
+        events.append(webhooks_out.Event(plan.instance.tenant_id, "message.sent", {
+            "message": {"id": message_id, "conversation_id": plan.conversation_id,
+                        "instance_id": plan.instance.id, "direction": "out",
+                        "type": str(item.payload.get("type") or "text"),
+                        "text": _preview(item.payload), "wamid": wamid},
+            "phone": item.to}, f"c{plan.conversation_id}"))
+    return events
 
 
 def mark_failed(session: Session, message_id: int, error: str) -> None:

@@ -94,6 +94,23 @@ TEXTS: dict[str, dict[str, object]] = {
         "note": ("Enviamos este aviso no máximo uma vez a cada 6 horas.",
                  "We send this notice at most once every 6 hours."),
     },
+    "webhook_disabled": {
+        "subject": ("Webhook desativado em {tenant}: o endpoint falha há 3 dias",
+                    "Webhook turned off in {tenant}: the endpoint has failed for 3 days"),
+        "paragraphs": [
+            ("Olá, {name}. O endpoint {url} não aceita os eventos do ylada há 3 dias, então "
+             "paramos de enviar para ele.",
+             "Hi {name}. The endpoint {url} has not accepted ylada's events for 3 days, so we "
+             "stopped sending to it."),
+            ("Confira o registro de entregas para ver o que ele respondeu, corrija o receptor e "
+             "reative o endpoint. Os eventos que não chegaram podem ser reenviados de lá.",
+             "Check the delivery log to see what it answered, fix the receiver and turn the "
+             "endpoint back on. Events that did not arrive can be resent from there."),
+        ],
+        "button": ("Abrir os webhooks", "Open webhooks"),
+        "note": ("Você recebe este aviso por ser proprietário ou administrador de {tenant}.",
+                 "You get this notice as an owner or admin of {tenant}."),
+    },
     "team_notice": {
         "subject": ("{title}", "{title}"),
         "paragraphs": [

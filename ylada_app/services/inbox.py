@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from ylada_app.models import Contact, Conversation, Instance, Message, WebhookLog, utcnow
 from ylada_app.models.upsert import insert_ignore
+from ylada_app.services import webhooks_out
 
 MAX_TEXT = 16_384
 
@@ -126,8 +127,9 @@ def contact_and_conversation(session: Session, *, instance: Instance | InstanceR
         .where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
     ).first()
     contact, conv = row if row is not None else (None, None)
+    created = None
     if contact is None:
-        insert_ignore(session, Contact, {
+        created = insert_ignore(session, Contact, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id, "wa_id": wa_id,
             "name": (name or "")[:120], "tags": [], "fields": {}, "opted_out": False,
             "created_at": utcnow(), "updated_at": utcnow(),
@@ -147,6 +149,10 @@ def contact_and_conversation(session: Session, *, instance: Instance | InstanceR
         conv = session.exec(
             select(Conversation).where(Conversation.contact_id == contact.id)
         ).one()
+    if created is not None:
+        webhooks_out.emit(session, [webhooks_out.Event(
+            instance.tenant_id, "contact.created",
+            {"contact": webhooks_out.contact_data(contact)}, f"c{conv.id}")])
     return contact, conv
 
 
@@ -221,6 +227,7 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
 def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusChange]) -> int:
     """Move outbound messages forward (sent → delivered → read; failed). Returns updates."""
     applied = 0
+    events: list[webhooks_out.Event] = []
     for change in changes:
         ours = (Message.instance_id == instance_id, Message.direction == "out")
         msg = session.exec(select(Message).where(Message.wamid == change.wamid[:160], *ours)
@@ -246,7 +253,14 @@ def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusCh
             msg.error = (change.error or "failed")[:300]
         session.add(msg)
         applied += 1
+        if webhooks_out.wants(msg.tenant_id, "message.status"):
+            events.append(webhooks_out.Event(
+                msg.tenant_id, "message.status",
+                webhooks_out.status_data(msg.id, msg.conversation_id, msg.status, msg.wamid,
+                                         msg.error, instance_id),
+                f"c{msg.conversation_id}"))
     session.flush()
+    webhooks_out.emit(session, events)
     return applied
 
 

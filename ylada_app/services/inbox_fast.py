@@ -9,15 +9,18 @@ numbers) and the SQLite default take the general path in `inbox`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime
 
 from psycopg import AsyncConnection
+from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.core.db_async import pg_connection
 from ylada_app.models import Message, utcnow
 from ylada_app.models.bulk import column_arrays, unnest_sql
+from ylada_app.services import webhooks_out
 from ylada_app.services.inbox import (
     STATUS_RANK,
     Inbound,
@@ -62,23 +65,27 @@ _STATUS = (
     "AND instance_id = %(instance_id)s AND direction = 'out' "
     f"AND {_RANK_SQL} < %(rank)s"
 )
+_STATUS_RETURNING = " RETURNING id, conversation_id, status, wamid, error"
 
 
 async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[Inbound],
                       statuses: list[StatusChange]) -> list[int]:
     """Store new inbound messages (as pending) and apply statuses; returns the
     conversations that got new messages (to mark dirty)."""
+    if not webhooks_out.cache_fresh():
+        await asyncio.to_thread(webhooks_out.refresh)
     now = utcnow()
     # (wa_id as stored, cached conversation id or None, message) for the storable messages.
     keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
              if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, 32))]
     new_ids: list[tuple[str, int, int]] = []
+    events: list[webhooks_out.Event] = []  # for the business's webhooks, if it has any
     # The common POST — new messages of known contacts — is one statement: no transaction.
     alone = not statuses and all(conv_id for _, conv_id, _ in keyed)
     async with pg_connection(engine) as conn, \
             (contextlib.nullcontext() if alone else conn.transaction()):
         rows = [inbound_row(instance, conv_id or await _conversation_id(
-                    conn, instance, wa_id, item, now, new_ids), item, now)
+                    conn, instance, wa_id, item, now, new_ids, events), item, now)
                 for wa_id, conv_id, item in keyed]
         touched: list[int] = []
         if rows:
@@ -93,17 +100,27 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
                     "wamid": s.wamid[:160], "instance_id": instance.id,
                     "message_id": s.message_id}
                    for s in statuses if s.status in STATUS_RANK and s.wamid]
-        if changes:
+        if changes and webhooks_out.wants(instance.tenant_id, "message.status"):
+            for change in changes:  # one by one: each moved message becomes an event
+                cur = await conn.execute(_STATUS + _STATUS_RETURNING, change)
+                events += [webhooks_out.Event(instance.tenant_id, "message.status",
+                                              webhooks_out.status_data(*r, instance.id),
+                                              f"c{r[1]}")
+                           for r in await cur.fetchall()]
+        elif changes:
             async with conn.cursor() as cur:
                 await cur.executemany(_STATUS, changes)
+        endpoints = await _emit(conn, events, now) if events else set()
     for wa_id, contact_id, conv_id in new_ids:
         remember_conversation(instance.id, wa_id, contact_id, conv_id)
+    if endpoints:
+        await asyncio.to_thread(webhooks_out.kick, endpoints)
     return list(dict.fromkeys(touched))
 
 
 async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: str,
-                           item: Inbound, now: datetime,
-                           new_ids: list[tuple[str, int, int]]) -> int:
+                           item: Inbound, now: datetime, new_ids: list[tuple[str, int, int]],
+                           events: list[webhooks_out.Event]) -> int:
     """The contact's conversation, created with its contact on a first message (mirrors
     inbox.contact_and_conversation). Ids learnt here are cached after the commit."""
     conv_id = next((c for w, _, c in new_ids if w == wa_id), None)
@@ -111,8 +128,11 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
         return conv_id  # an earlier message of this POST created it
     name = (clean_text(item.contact_name, 120) or "")[:120]
     found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
+    created = False
     if found is None:
-        await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name, now, now))
+        cur = await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name,
+                                                now, now))
+        created = cur.rowcount == 1
         found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
     elif name and not found[1]:
         await conn.execute(_NAME, (name, found[0]))
@@ -123,4 +143,30 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
         found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
         conv_id = found[2]
     new_ids.append((wa_id, contact_id, conv_id))
+    if created and webhooks_out.wants(instance.tenant_id, "contact.created"):
+        contact = {"id": contact_id, "instance_id": instance.id, "phone": wa_id, "name": name,
+                   "tags": [], "fields": {}, "opted_out": False,
+                   "created_at": webhooks_out.iso(now), "updated_at": webhooks_out.iso(now)}
+        events.append(webhooks_out.Event(instance.tenant_id, "contact.created",
+                                         {"contact": contact}, f"c{conv_id}"))
     return conv_id
+
+
+_EVENT = ("INSERT INTO webhook_event (tenant_id, type, data, created_at) "
+          "VALUES (%s, %s, %s, %s) RETURNING id")
+_DELIVERY = ("INSERT INTO webhook_delivery (tenant_id, endpoint_id, event_id, order_key, "
+             "status, attempts, next_attempt_at, last_error, response_excerpt, created_at) "
+             "VALUES (%s, %s, %s, %s, 'pending', 0, %s, '', '', %s)")
+
+
+async def _emit(conn: AsyncConnection, events: list[webhooks_out.Event],
+                now: datetime) -> set[int]:
+    """webhooks_out.emit on this connection; returns the endpoints to kick after commit."""
+    endpoints: set[int] = set()
+    for row, targets, key in webhooks_out.event_rows(events, now):
+        cur = await conn.execute(_EVENT, (row["tenant_id"], row["type"], Json(row["data"]), now))
+        event_id = (await cur.fetchone())[0]
+        for endpoint_id in targets:
+            await conn.execute(_DELIVERY, (row["tenant_id"], endpoint_id, event_id, key, now, now))
+        endpoints.update(targets)
+    return endpoints

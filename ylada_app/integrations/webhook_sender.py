@@ -1,0 +1,90 @@
+"""Sends one event to a business's receiver: signed per the Standard Webhooks specification
+(`webhook-id`, `webhook-timestamp`, `webhook-signature`, via the `standardwebhooks`
+package), a hard timeout, no redirects, only the first bytes of the answer read, and — in
+production — never to loopback, private or link-local addresses (as the flows' HTTP block).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from standardwebhooks import Webhook
+
+from ylada_app.core.net import internal_host
+from ylada_app.core.settings import get_settings
+
+EXCERPT_BYTES = 1024
+_client: httpx.Client | None = None
+
+
+def _http() -> httpx.Client:
+    global _client
+    if _client is None:
+        _client = httpx.Client(follow_redirects=False, headers={"user-agent": "ylada-webhooks/1"},
+                               limits=httpx.Limits(max_connections=500,
+                                                   max_keepalive_connections=100))
+    return _client
+
+
+def body(event_id: int, event_type: str, created_at: datetime, data: dict[str, Any]) -> str:
+    return json.dumps({"id": message_id(event_id), "type": event_type,
+                       "timestamp": created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data},
+                      ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def message_id(event_id: int) -> str:
+    """The same for every attempt and resend of one event: receivers deduplicate by it."""
+    return f"evt_{event_id}"
+
+
+def signed_headers(secrets: list[str], msg_id: str, payload: str,
+                   now: datetime | None = None) -> dict[str, str]:
+    """The three Standard Webhooks headers; during a secret rotation one signature per
+    secret, space-separated (a receiver accepts the message if any one matches)."""
+    now = now or datetime.now(UTC)
+    signature = " ".join(Webhook(s).sign(msg_id, now, payload) for s in secrets)
+    return {"webhook-id": msg_id, "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signature, "content-type": "application/json"}
+
+
+@dataclass(frozen=True)
+class Sent:
+    ok: bool
+    status: int | None
+    excerpt: str
+    error: str
+    duration_ms: int
+
+
+def post(url: str, payload: str, headers: dict[str, str]) -> Sent:
+    """One attempt; never raises. Success is any 2xx answer."""
+    settings = get_settings()
+    started = time.monotonic()
+
+    def took() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    host = urlsplit(url).hostname or ""
+    if settings.is_production and internal_host(host):
+        return Sent(False, None, "", "blocked_address", 0)
+    try:
+        with _http().stream("POST", url, content=payload.encode(), headers=headers,
+                            timeout=settings.webhook_timeout_s) as resp:
+            got = b""
+            for chunk in resp.iter_bytes():
+                got += chunk
+                if len(got) >= EXCERPT_BYTES:
+                    break
+        excerpt = got[:EXCERPT_BYTES].decode("utf-8", "replace")
+    except httpx.TimeoutException:
+        return Sent(False, None, "", "timeout", took())
+    except httpx.HTTPError as exc:
+        return Sent(False, None, "", type(exc).__name__, took())
+    ok = 200 <= resp.status_code < 300
+    return Sent(ok, resp.status_code, excerpt, "" if ok else f"http_{resp.status_code}", took())

@@ -1,0 +1,114 @@
+"""Delivers one endpoint's due webhook events (services/webhooks_out holds the rules).
+
+One run per endpoint at a time (a lock per endpoint), sending at most WEBHOOK_CONCURRENCY
+requests at once: a slow or dead receiver holds that many threads of one worker, never the
+pipeline. Events with the same order key (one conversation's) go one after the other; a
+failure stops that key for this run and its later events wait with the failed one's retry.
+No database transaction is open while a receiver is being called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from ylada_app.core.db import session_scope
+from ylada_app.core.queue import clear_coalesced, redis_connection
+from ylada_app.core.settings import get_settings
+from ylada_app.integrations import webhook_sender
+from ylada_app.services import webhooks_out
+from ylada_app.services.webhooks_out import Due, Outcome, Target
+
+RUN_BUDGET_S = 50.0
+_LOCK_MS = int((RUN_BUDGET_S + 60) * 1000)  # a run that died frees its endpoint after this
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+_local_locks: dict[int, threading.Lock] = {}
+_local_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _exclusive(endpoint_id: int) -> Iterator[bool]:
+    url = get_settings().redis_url
+    if url:
+        conn, key, token = redis_connection(url), f"ylada:wh:run:{endpoint_id}", \
+            secrets.token_hex(8)
+        mine = bool(conn.set(key, token, nx=True, px=_LOCK_MS))
+        try:
+            yield mine
+        finally:
+            if mine:
+                conn.eval(_RELEASE, 1, key, token)
+        return
+    with _local_guard:
+        lock = _local_locks.setdefault(endpoint_id, threading.Lock())
+    mine = lock.acquire(blocking=False)
+    try:
+        yield mine
+    finally:
+        if mine:
+            lock.release()
+
+
+def deliver_endpoint(endpoint_id: int, budget_s: float = RUN_BUDGET_S) -> dict[str, int]:
+    """Send what is due for the endpoint, batch after batch, until nothing is due or the
+    run's time is up (what is left is due at once: the sweeper queues the next run)."""
+    clear_coalesced(f"wh:{endpoint_id}")
+    totals = {"delivered": 0, "failed": 0, "runs": 0}
+    with _exclusive(endpoint_id) as mine:
+        if not mine:
+            return totals  # another run has this endpoint and will see the new deliveries
+        deadline = time.monotonic() + budget_s
+        while time.monotonic() < deadline:
+            with session_scope() as session:
+                target = webhooks_out.target(session, endpoint_id)
+                due = webhooks_out.claim_due(session, endpoint_id) if target else []
+            if target is None or not due:
+                break
+            outcomes = send_all(target, due, deadline)
+            with session_scope() as session:
+                webhooks_out.record(session, endpoint_id, outcomes)
+            totals["runs"] += 1
+            totals["delivered"] += sum(1 for o in outcomes if o.ok)
+            totals["failed"] += sum(1 for o in outcomes if o.ok is False)
+            if any(o.ok is False for o in outcomes) and not any(o.ok for o in outcomes):
+                break  # the receiver is down: wait for the retry times, do not spin
+    return totals
+
+
+def send_all(target: Target, due: list[Due], deadline: float) -> list[Outcome]:
+    groups: dict[str, list[Due]] = {}
+    for item in due:
+        groups.setdefault(item.order_key or f"#{item.delivery_id}", []).append(item)
+    workers = max(1, get_settings().webhook_concurrency)
+    if len(groups) == 1 or workers == 1:
+        return [o for g in groups.values() for o in _send_group(target, g, deadline)]
+    with ThreadPoolExecutor(max_workers=min(workers, len(groups)),
+                            thread_name_prefix="ylada-webhook") as pool:
+        results = pool.map(lambda g: _send_group(target, g, deadline), groups.values())
+        return [o for group in results for o in group]
+
+
+def _send_group(target: Target, items: list[Due], deadline: float) -> list[Outcome]:
+    out: list[Outcome] = []
+    for i, item in enumerate(items):
+        if time.monotonic() > deadline:
+            out += [Outcome(d.delivery_id, None, attempts=d.attempts) for d in items[i:]]
+            break
+        payload = webhook_sender.body(item.event_id, item.event_type, item.created_at,
+                                      item.data)
+        msg_id = webhook_sender.message_id(item.event_id)
+        sent = webhook_sender.post(target.url, payload,
+                                   webhook_sender.signed_headers(target.secrets, msg_id, payload))
+        out.append(Outcome(item.delivery_id, sent.ok, sent.status, sent.error, sent.excerpt,
+                           sent.duration_ms, item.attempts))
+        if not sent.ok:
+            # the rest of this conversation's events wait for the failed one's retry
+            retry_at = webhooks_out.next_retry_at(out, item.delivery_id)
+            out += [Outcome(d.delivery_id, None, attempts=d.attempts, retry_at=retry_at)
+                    for d in items[i + 1:]]
+            break
+    return out

@@ -259,3 +259,32 @@ def test_a_cursor_past_every_id_is_an_empty_page(api, shop):
     for path in ("/api/v1/contacts", "/api/v1/conversations"):
         answer = api.get(path, params={"cursor": "9999999999"}, headers=shop["a"]["read"])
         assert answer.status_code == 200 and answer.json() == {"data": [], "next_cursor": None}
+
+
+def test_a_plan_without_the_api_is_refused_and_webhooks_cannot_be_added(api, shop, db):
+    from ylada_app.models import Plan
+    from ylada_app.services import entitlements, webhooks_out
+    from ylada_app.services.errors import FieldErrors
+
+    tenant_id = shop["a"]["owner"].tenant_id
+    code = entitlements.billing_state(db, tenant_id=tenant_id).plan_code
+    plan = db.exec(select(Plan).where(Plan.code == code)).one()
+    assert plan.api_access  # every plan includes it until the platform admin says no
+    plan.api_access = False
+    db.add(plan)
+    db.commit()
+    entitlements.forget_limits()
+    try:
+        body = _problem(api.get("/api/v1/contacts", headers=shop["a"]["read"]), 403,
+                        "api.error.plan")
+        assert "/billing" in body["detail"]
+        with pytest.raises(FieldErrors) as err:
+            webhooks_out.create_endpoint(db, tenant_id=tenant_id, url="https://x.com.br/h",
+                                         events=["contact.created"])
+        assert err.value.errors == {"_": "api.error.plan"}
+    finally:
+        plan.api_access = True
+        db.add(plan)
+        db.commit()
+        entitlements.forget_limits()
+    assert api.get("/api/v1/contacts", headers=shop["a"]["read"]).status_code == 200

@@ -36,8 +36,7 @@ def _page_data(session, *, actor) -> dict:
             **{f: str(getattr(p, f)) for f in PLAN_FIELDS},
             "messages_label": format_int(p.max_messages_month),
             "stripe_price_id": p.stripe_price_id or "",
-            "premium_templates": "1" if p.premium_templates else "",
-            "is_active": "1" if p.is_active else "",
+            **{f: "1" if getattr(p, f) else "" for f in billing_admin.PLAN_FLAGS},
         } for p in plans],
     }
 
@@ -86,8 +85,7 @@ class RevenueState(SessionState):
     @rx.event
     def review(self, form: dict):
         """First step of saving: check the values, list what would change, ask to confirm."""
-        data = {**form, "premium_templates": bool(form.get("premium_templates")),
-                "is_active": bool(form.get("is_active"))}
+        data = {**form, **{f: bool(form.get(f)) for f in billing_admin.PLAN_FLAGS}}
         try:
             billing_admin.check_plan_data(data)
         except ServiceError as exc:
@@ -96,10 +94,10 @@ class RevenueState(SessionState):
         self.errors = {}
         changes = []
         for key in ("name", "price", "interval", *PLAN_FIELDS, "stripe_price_id",
-                    "premium_templates", "is_active"):
+                    *billing_admin.PLAN_FLAGS):
             old = self.editing.get(key, "")
             new = str(form.get(key) or "").strip()
-            if key in ("premium_templates", "is_active"):
+            if key in billing_admin.PLAN_FLAGS:
                 old, new = ("1" if old else ""), ("1" if new else "")
             if old != new:
                 changes.append({"field": key, "old": self._shown(key, old),
@@ -111,7 +109,7 @@ class RevenueState(SessionState):
         return None
 
     def _shown(self, key: str, value: str) -> str:
-        if key in ("premium_templates", "is_active"):
+        if key in billing_admin.PLAN_FLAGS:
             return self._t("common.yes") if value else self._t("common.no")
         return value or "—"
 
@@ -126,8 +124,7 @@ class RevenueState(SessionState):
             return redirect
         form = self._pending_form
         data = dict(form)
-        data["premium_templates"] = bool(form.get("premium_templates"))
-        data["is_active"] = bool(form.get("is_active"))
+        data.update({f: bool(form.get(f)) for f in billing_admin.PLAN_FLAGS})
         self.pending_changes, self._pending_form = [], {}
         try:
             await call(billing_admin.update_plan, actor=ctx,
@@ -200,10 +197,9 @@ def _edit_dialog() -> rx.Component:
                         _num_input("field.stripe_price_id", "stripe_price_id"),
                         columns="2", spacing="3", width="100%",
                     ),
-                    rx.checkbox(t("field.premium_templates"), name="premium_templates",
-                                default_checked=RevenueState.editing["premium_templates"] == "1"),
-                    rx.checkbox(t("field.is_active"), name="is_active",
-                                default_checked=RevenueState.editing["is_active"] == "1"),
+                    *[rx.checkbox(t(f"field.{f}"), name=f,
+                                  default_checked=RevenueState.editing[f] == "1")
+                      for f in billing_admin.PLAN_FLAGS],
                     rx.hstack(
                         rx.dialog.close(rx.button(t("common.cancel"), variant="soft",
                                                   color_scheme="gray", type="button")),

@@ -197,6 +197,9 @@ class WebhooksState(SessionState):
     async def refresh_log(self):
         if self.log_for:
             await self._open_log(self.log_for)
+            ctx, redirect = await self._guard()
+            if not redirect:
+                self.endpoints = await call(_endpoint_rows, tenant_id=ctx.tenant_id)
 
     @rx.event
     def close_log(self):

@@ -20,6 +20,8 @@ from ylada_app.services.validation import Validator
 PAYING = ("active", "past_due")
 STATUSES = ("trialing", "active", "past_due", "canceled", "expired")
 INTERVALS = ("month", "year")
+# A plan's yes/no entitlements, as the admin edits them.
+PLAN_FLAGS = ("premium_templates", "api_access", "is_active")
 
 
 def _admin(actor: AuthContext) -> None:
@@ -77,6 +79,7 @@ def check_plan_data(data: dict[str, object]) -> dict[str, object]:
     v.raise_if_any()
     return {"name": name, "price_cents": price or 0, "interval": interval, **nums,
             "premium_templates": bool(data.get("premium_templates")),
+            "api_access": bool(data.get("api_access", True)),
             "is_active": bool(data.get("is_active", True)),
             "stripe_price_id": price_id or None}
 
@@ -110,7 +113,7 @@ def _plan_snapshot(plan: Plan) -> dict[str, object]:
     for f in ("interval", "max_instances", "max_active_flows", "max_messages_month",
               "max_ai_tokens_month", "trial_days", "stripe_price_id"):
         shown[f] = getattr(plan, f) or "—"
-    for f in ("premium_templates", "is_active"):
+    for f in PLAN_FLAGS:
         shown[f] = "sim" if getattr(plan, f) else "não"
     return shown
 

@@ -30,10 +30,11 @@ class Limits:
     max_messages_month: int
     max_ai_tokens_month: int
     premium_templates: bool
+    api_access: bool = True
 
 
 FREE_DEFAULTS = Limits(FREE_PLAN_CODE, "Grátis", 1, 2, 1_000, 20_000, False)
-BLOCKED = Limits("blocked", "Bloqueado", 0, 0, 0, 0, False)
+BLOCKED = Limits("blocked", "Bloqueado", 0, 0, 0, 0, False, False)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class BillingState:
 
 def _limits(plan: Plan) -> Limits:
     return Limits(plan.code, plan.name, plan.max_instances, plan.max_active_flows,
-                  plan.max_messages_month, plan.max_ai_tokens_month, plan.premium_templates)
+                  plan.max_messages_month, plan.max_ai_tokens_month, plan.premium_templates,
+                  plan.api_access)
 
 
 def current_subscription(session: Session, *, tenant_id: int,

@@ -260,6 +260,10 @@ def _own(session: Session, tenant_id: int, endpoint_id: object) -> WebhookEndpoi
 def create_endpoint(session: Session, *, tenant_id: int, url: object, events: object,
                     description: object = "") -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (also readable later by the business)."""
+    from ylada_app.services.entitlements import limits_for
+
+    if not limits_for(session, tenant_id=tenant_id).api_access:
+        raise FieldErrors({"_": "api.error.plan"})
     clean_url = check_url(url)
     chosen = check_events(events)
     count = len(session.exec(select(WebhookEndpoint.id)
@@ -443,9 +447,11 @@ class Target:
 
 def target(session: Session, endpoint_id: int) -> Target | None:
     """The endpoint as the sender needs it; None when it is gone or turned off."""
+    from ylada_app.services.entitlements import cached_limits
+
     row = session.get(WebhookEndpoint, endpoint_id)
-    if row is None or not row.active:
-        return None
+    if row is None or not row.active or not cached_limits(session, row.tenant_id).api_access:
+        return None  # (deliveries wait while the plan leaves the API out)
     keys = [decrypt_secret(row.secret_enc)]
     if row.old_secret_enc and row.old_secret_until and row.old_secret_until > utcnow():
         keys.append(decrypt_secret(row.old_secret_enc))

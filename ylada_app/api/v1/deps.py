@@ -13,7 +13,7 @@ from ylada_app.api.v1.schemas import MAX_ID
 from ylada_app.core import ratelimit
 from ylada_app.core.db import session_scope
 from ylada_app.core.settings import get_settings
-from ylada_app.services import api_keys
+from ylada_app.services import api_keys, entitlements
 from ylada_app.services.api_keys import ApiCaller
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -45,6 +45,10 @@ def _caller(request: Request, *, writes: bool) -> ApiCaller:
                          headers={"WWW-Authenticate": 'Bearer realm="ylada"'})
     if writes and "write" not in found.scopes:
         raise ApiProblem(403, "api.error.scope_write")
+    with session_scope() as session:
+        allowed = entitlements.cached_limits(session, found.tenant_id).api_access
+    if not allowed:
+        raise ApiProblem(403, "api.error.plan")
     wait = ratelimit.acquire(get_settings().api_rate_limit, "api", str(found.key_id))
     if wait > 0:
         seconds = max(1, math.ceil(wait))

@@ -9,6 +9,8 @@ TEXTS = {
                                "Authorization: Bearer <chave>.",
                                "Missing, invalid or revoked API key. Send the header "
                                "Authorization: Bearer <key>."),
+    "api.error.plan": ("O plano desta empresa não inclui a API. Veja os planos em /billing.",
+                       "This business's plan does not include the API. See plans at /billing."),
     "api.error.scope_write": ("Esta chave só pode ler (escopo read).",
                               "This key can only read (read scope)."),
     "api.error.rate_limited": ("Muitas requisições com esta chave: tente de novo em {seconds} s.",

@@ -113,6 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.trial_days": ("Dias de teste", "Trial days"),
     "field.stripe_price_id": ("ID do preço no Stripe", "Stripe price id"),
     "field.premium_templates": ("Inclui templates premium", "Includes premium templates"),
+    "field.api_access": ("Inclui a API e os webhooks", "Includes the API and webhooks"),
     "field.is_active": ("Plano disponível", "Plan available"),
     "interval.month": ("Mensal", "Monthly"),
     "interval.year": ("Anual", "Yearly"),

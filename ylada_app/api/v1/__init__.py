@@ -34,7 +34,7 @@ def _problem(description: str) -> dict:
 COMMON = {
     400: _problem("refused: the reason is in `code`"),
     401: _problem("missing, invalid or revoked key"),
-    403: _problem("a read-only key tried to write"),
+    403: _problem("a read-only key tried to write, or the plan leaves the API out"),
     404: _problem("not found (or not of this business)"),
     409: _problem("conflict (an Idempotency-Key reused with another request)"),
     422: _problem("invalid input: `errors` has each field's message"),
@@ -45,12 +45,28 @@ COMMON = {
 def create_v1() -> FastAPI:
     app = FastAPI(title="ylada API", version="1.0.0", description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
-                  responses=COMMON)
+                  responses=COMMON,
+                  # operationId = the route function's name (list_contacts, send_message):
+                  # the SDKs' method names come from it
+                  generate_unique_id_function=lambda route: route.name)
     app.include_router(instances.router)
     app.include_router(contacts.router)
     app.include_router(conversations.router)
     app.include_router(messages.router)
     app.include_router(flows.router)
     app.include_router(workspace.router)
+    _document_webhooks(app)
     problems.install(app)
     return app
+
+
+def _document_webhooks(app: FastAPI) -> None:
+    """The outgoing webhooks' events, in the document's `webhooks` section (OpenAPI 3.1)."""
+    from ylada_app.services.webhooks_out import EVENT_TYPES, TEST_EVENT
+
+    for kind in (*EVENT_TYPES, TEST_EVENT):
+        def receiver(body: schemas.WebhookEvent) -> None:
+            """Answer any 2xx within 10 s; otherwise it is retried for about 24 hours."""
+
+        app.webhooks.post(kind, summary=kind, operation_id=f"on_{kind.replace('.', '_')}",
+                          status_code=204)(receiver)

@@ -86,27 +86,29 @@ def _act(who: ApiCaller, conversation_id: int, fn, **kwargs) -> schemas.Conversa
 
 @router.post("/{conversation_id}/assign", response_model=schemas.Conversation,
              summary="Assign to a member (or nobody)")
-def assign(conversation_id: Id, body: schemas.AssignIn,
+def assign_conversation(conversation_id: Id, body: schemas.AssignIn,
            who: ApiCaller = Depends(caller)) -> schemas.Conversation:
     return _act(who, conversation_id, agent_inbox.assign, assignee_id=body.assignee_user_id)
 
 
 @router.post("/{conversation_id}/resolve", response_model=schemas.Conversation,
              summary="Mark resolved")
-def resolve(conversation_id: Id, who: ApiCaller = Depends(caller)) -> schemas.Conversation:
+def resolve_conversation(conversation_id: Id,
+                         who: ApiCaller = Depends(caller)) -> schemas.Conversation:
     return _act(who, conversation_id, agent_inbox.set_status, action="resolve")
 
 
 @router.post("/{conversation_id}/handoff", response_model=schemas.Conversation,
              summary="Hand to a person",
              description="The bot goes quiet and the team is told, as when a flow hands over.")
-def handoff(conversation_id: Id, who: ApiCaller = Depends(caller)) -> schemas.Conversation:
+def hand_off_conversation(conversation_id: Id,
+                          who: ApiCaller = Depends(caller)) -> schemas.Conversation:
     return _act(who, conversation_id, agent_inbox.set_status, action="handoff")
 
 
 @router.post("/{conversation_id}/return-to-bot", response_model=schemas.Conversation,
              summary="Return to the bot")
-def return_to_bot(conversation_id: Id, body: schemas.ReturnToBotIn | None = None,
+def return_conversation_to_bot(conversation_id: Id, body: schemas.ReturnToBotIn | None = None,
                   who: ApiCaller = Depends(caller)) -> schemas.Conversation:
     return _act(who, conversation_id, agent_inbox.return_to_bot,
                 flow_id=body.flow_id if body else None)

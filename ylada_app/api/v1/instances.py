@@ -36,7 +36,7 @@ def get_instance(instance_id: Id, who: ApiCaller = Depends(caller)) -> schemas.I
 
 @router.get("/{instance_id}/health", response_model=schemas.InstanceHealth,
             summary="Is the number connected")
-def instance_health(instance_id: Id, who: ApiCaller = Depends(caller)
+def get_instance_health(instance_id: Id, who: ApiCaller = Depends(caller)
                     ) -> schemas.InstanceHealth:
     with session_scope() as session:
         inst = instances.get_instance(session, tenant_id=who.tenant_id, instance_id=instance_id)

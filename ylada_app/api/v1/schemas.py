@@ -297,3 +297,22 @@ class Problem(BaseModel):
     request_id: str
     errors: dict[str, str] | None = Field(default=None,
                                           description="422: the message of each field")
+
+
+class WebhookEvent(BaseModel):
+    """What an outgoing webhook POSTs (signed per Standard Webhooks: `webhook-id` = `id`,
+    `webhook-timestamp`, `webhook-signature`)."""
+
+    id: str = Field(description="the same for every attempt: deduplicate by it",
+                    examples=["evt_981"])
+    type: str = Field(examples=["message.received"])
+    timestamp: str = Field(description="when it happened (UTC, ISO 8601)",
+                           examples=["2026-12-01T14:03:22Z"])
+    data: dict[str, Any] = Field(examples=[{
+        "message": {"id": 5521, "conversation_id": 377, "instance_id": 12, "direction": "in",
+                    "type": "text", "text": "oi", "wamid": "wamid.HBg…",
+                    "created_at": "2026-12-01T14:03:22Z"},
+        "contact": {"id": 42, "instance_id": 12, "phone": "5511987654321", "name": "Ana",
+                    "tags": [], "fields": {}, "opted_out": False,
+                    "created_at": "2026-12-01T14:03:22Z",
+                    "updated_at": "2026-12-01T14:03:22Z"}}])

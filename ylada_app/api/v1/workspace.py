@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends
 from ylada_app.api.v1 import schemas
 from ylada_app.api.v1.deps import Id, InstanceFilter, caller, reader
 from ylada_app.core.db import session_scope
-from ylada_app.engine.validate import validate_flow
+from ylada_app.engine import validate as engine_validate
 from ylada_app.services import analytics, entitlements, flows, marketplace
 from ylada_app.services.api_keys import ApiCaller
 
@@ -42,10 +42,10 @@ def get_flow(flow_id: Id, who: ApiCaller = Depends(caller)) -> schemas.FlowDetai
              summary="Validate a flow's JSON",
              description="Checks a flow (format v1) without saving it: errors and warnings in "
                          "pt-BR, with the node they are about.")
-def validate(definition: Annotated[dict[str, Any], Body()],
+def validate_flow(definition: Annotated[dict[str, Any], Body()],
              who: ApiCaller = Depends(reader)) -> schemas.FlowValidation:
     del who  # any valid key may validate, a read-only one too
-    report = validate_flow(definition)
+    report = engine_validate.validate_flow(definition)
     return schemas.FlowValidation(
         ok=report.ok, errors=[schemas.FlowIssue(**i.to_dict()) for i in report.errors],
         warnings=[schemas.FlowIssue(**i.to_dict()) for i in report.warnings])
@@ -53,7 +53,7 @@ def validate(definition: Annotated[dict[str, Any], Body()],
 
 @router.get("/templates/installed", response_model=schemas.InstalledTemplateList,
             summary="Marketplace templates installed")
-def installed(who: ApiCaller = Depends(caller)) -> schemas.InstalledTemplateList:
+def list_installed_templates(who: ApiCaller = Depends(caller)) -> schemas.InstalledTemplateList:
     with session_scope() as session:
         rows = marketplace.list_installs(session, tenant_id=who.tenant_id)
         return schemas.InstalledTemplateList(data=[schemas.InstalledTemplate(
@@ -64,7 +64,7 @@ def installed(who: ApiCaller = Depends(caller)) -> schemas.InstalledTemplateList
 
 
 @router.get("/usage", response_model=schemas.Usage, summary="This month's usage")
-def usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
+def get_usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
     with session_scope() as session:
         row = entitlements.month_usage(session, tenant_id=who.tenant_id)
         limits = entitlements.limits_for(session, tenant_id=who.tenant_id)
@@ -79,7 +79,7 @@ def usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
             summary="Figures of a period",
             description="Totals and per-day figures in the business's time zone, as on the "
                         "Relatórios page.")
-def analytics_summary(who: ApiCaller = Depends(caller),
+def get_analytics_summary(who: ApiCaller = Depends(caller),
                       period: Literal["today", "7d", "30d", "90d"] = "7d",
                       instance_id: InstanceFilter = None
                       ) -> schemas.AnalyticsSummary:

@@ -1,0 +1,267 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.conversation_page import ConversationPage
+from ...models.list_conversations_status_type_0 import ListConversationsStatusType0
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListConversationsStatusType0 | None | Unset = UNSET,
+    instance_id: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListConversationsStatusType0):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_instance_id: int | None | Unset
+    if isinstance(instance_id, Unset):
+        json_instance_id = UNSET
+    else:
+        json_instance_id = instance_id
+    params["instance_id"] = json_instance_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/conversations",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ConversationPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = ConversationPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ConversationPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListConversationsStatusType0 | None | Unset = UNSET,
+    instance_id: int | None | Unset = UNSET,
+) -> Response[ConversationPage | Problem]:
+    """List conversations
+
+     Oldest first, in pages: pass `next_cursor` as `cursor`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        status (ListConversationsStatusType0 | None | Unset):
+        instance_id (int | None | Unset): only this WhatsApp number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConversationPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        instance_id=instance_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListConversationsStatusType0 | None | Unset = UNSET,
+    instance_id: int | None | Unset = UNSET,
+) -> ConversationPage | Problem | None:
+    """List conversations
+
+     Oldest first, in pages: pass `next_cursor` as `cursor`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        status (ListConversationsStatusType0 | None | Unset):
+        instance_id (int | None | Unset): only this WhatsApp number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConversationPage | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        instance_id=instance_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListConversationsStatusType0 | None | Unset = UNSET,
+    instance_id: int | None | Unset = UNSET,
+) -> Response[ConversationPage | Problem]:
+    """List conversations
+
+     Oldest first, in pages: pass `next_cursor` as `cursor`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        status (ListConversationsStatusType0 | None | Unset):
+        instance_id (int | None | Unset): only this WhatsApp number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConversationPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        instance_id=instance_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListConversationsStatusType0 | None | Unset = UNSET,
+    instance_id: int | None | Unset = UNSET,
+) -> ConversationPage | Problem | None:
+    """List conversations
+
+     Oldest first, in pages: pass `next_cursor` as `cursor`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page
+        status (ListConversationsStatusType0 | None | Unset):
+        instance_id (int | None | Unset): only this WhatsApp number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConversationPage | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            instance_id=instance_id,
+        )
+    ).parsed

@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.flow_started import FlowStarted
+from ...models.problem import Problem
+from ...models.start_flow_in import StartFlowIn
+from ...types import Response
+
+
+def _get_kwargs(
+    flow_id: int,
+    *,
+    body: StartFlowIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/flows/{flow_id}/start".format(
+            flow_id=quote(str(flow_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FlowStarted | Problem | None:
+    if response.status_code == 202:
+        response_202 = FlowStarted.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FlowStarted | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    flow_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: StartFlowIn,
+) -> Response[FlowStarted | Problem]:
+    """Start a flow for a contact
+
+     The flow must be active on the contact's number; the contact must be able to receive messages
+    (24-hour window, not opted out). The bot takes the conversation and the flow's messages follow.
+
+    Args:
+        flow_id (int):
+        body (StartFlowIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FlowStarted | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    flow_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: StartFlowIn,
+) -> FlowStarted | Problem | None:
+    """Start a flow for a contact
+
+     The flow must be active on the contact's number; the contact must be able to receive messages
+    (24-hour window, not opted out). The bot takes the conversation and the flow's messages follow.
+
+    Args:
+        flow_id (int):
+        body (StartFlowIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FlowStarted | Problem
+    """
+
+    return sync_detailed(
+        flow_id=flow_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    flow_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: StartFlowIn,
+) -> Response[FlowStarted | Problem]:
+    """Start a flow for a contact
+
+     The flow must be active on the contact's number; the contact must be able to receive messages
+    (24-hour window, not opted out). The bot takes the conversation and the flow's messages follow.
+
+    Args:
+        flow_id (int):
+        body (StartFlowIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FlowStarted | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        flow_id=flow_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    flow_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: StartFlowIn,
+) -> FlowStarted | Problem | None:
+    """Start a flow for a contact
+
+     The flow must be active on the contact's number; the contact must be able to receive messages
+    (24-hour window, not opted out). The bot takes the conversation and the flow's messages follow.
+
+    Args:
+        flow_id (int):
+        body (StartFlowIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FlowStarted | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            flow_id=flow_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

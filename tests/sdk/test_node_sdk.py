@@ -1,0 +1,69 @@
+"""The Node SDK (`sdks/node`, TypeScript) against the live API: its own `bun test` suite,
+given a business, keys and a real signed webhook delivery; and its sources typecheck."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from tests.sdk.conftest import ROOT
+from ylada_app.services import contacts, webhooks_out
+from ylada_app.testing.webhook_receiver import WebhookReceiver
+
+NODE = ROOT / "sdks" / "node"
+
+
+def _bun() -> str:
+    found = shutil.which("bun") or str(ROOT / ".tools" / "bin" / "bun")
+    if not os.path.exists(found):
+        pytest.skip("bun is not installed (make setup installs it)")
+    return found
+
+
+def _sample_delivery(db, shop) -> tuple[str, dict]:
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        _, secret = webhooks_out.create_endpoint(db, tenant_id=shop.tenant_id,
+                                                 url=receiver.url, events=["contact.created"])
+        db.commit()
+        contacts.upsert_contact(db, tenant_id=shop.tenant_id, instance_id=shop.instance_id,
+                                phone="11955553333", name="Carla")
+        db.commit()
+        deadline = time.time() + 15
+        while not receiver.requests and time.time() < deadline:
+            time.sleep(0.05)
+        req = receiver.requests[0]
+        return secret, {"body": req["body"], "headers": {
+            k: v for k, v in req["headers"].items() if k.startswith("webhook-")}}
+    finally:
+        receiver.stop()
+
+
+def test_the_node_sdk_suite_passes_against_the_live_api(live_api, shop, db):
+    bun = _bun()
+    secret, sample = _sample_delivery(db, shop)
+    env = {**os.environ, "YLADA_BASE_URL": live_api, "YLADA_API_KEY": shop.write_key,
+           "YLADA_READ_KEY": shop.read_key, "YLADA_INSTANCE_ID": str(shop.instance_id),
+           "YLADA_CONTACT_ID": str(shop.contact_id), "YLADA_WEBHOOK_SECRET": secret,
+           "YLADA_WEBHOOK_SAMPLE": json.dumps(sample)}
+    done = subprocess.run([bun, "test"], cwd=NODE, env=env, capture_output=True, text=True,
+                          timeout=300)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert " 0 fail" in out and " 6 pass" in out, out
+
+
+def test_the_node_sdk_typechecks():
+    bun = _bun()
+    if not (NODE / "node_modules" / ".bin" / "tsc").exists():
+        subprocess.run([bun, "install", "--frozen-lockfile"], cwd=NODE, check=True,
+                       capture_output=True, timeout=300)
+    done = subprocess.run([str(NODE / "node_modules" / ".bin" / "tsc"), "--noEmit", "-p", "."],
+                          cwd=NODE, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,131 @@
+"""The Python SDK (`sdks/python`, package `ylada`) against the live API: typed answers,
+iteration over every page, errors as YladaError with the API's code and field messages,
+429s retried after Retry-After, the async client, and the webhook verify helper on a
+real delivery. The generated core must match the API's current OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.sdk.conftest import ROOT
+from ylada_app.core.settings import reset_settings_cache
+from ylada_app.services import webhooks_out
+from ylada_app.testing.webhook_receiver import WebhookReceiver
+
+
+def test_the_committed_sdks_match_the_api():
+    """`make sdk` regenerates them; this fails when someone changed the API and did not."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_sdks.py"), "--check"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_contacts_round_trip_and_every_page(live_api, shop):
+    from ylada import Ylada
+
+    with Ylada(shop.write_key, base_url=live_api) as api:
+        [inst] = api.instances.list().data
+        assert inst.name == "Vendas" and inst.id == shop.instance_id
+        created = api.contacts.upsert(instance_id=shop.instance_id, phone="(11) 91234-5678",
+                                      name="Bruno", tags=["vip"], fields={"cidade": "SP"})
+        assert created.phone == "5511912345678" and created.tags == ["vip"]
+        assert created.fields.additional_properties == {"cidade": "SP"}
+        changed = api.contacts.update(created.id, fields={"cidade": None, "plano": "anual"})
+        assert changed.fields.additional_properties == {"plano": "anual"}
+        for i in range(120):
+            api.contacts.upsert(instance_id=shop.instance_id, phone=f"1197000{i:04d}",
+                                tags=["lote"])
+        seen = [c.id for c in api.contacts.iter(tag="lote")]
+        assert len(seen) == 120 == len(set(seen)) and seen == sorted(seen)
+        assert api.contacts.list(tag="lote", limit=200).next_cursor is None
+        usage = api.usage()
+        assert usage.messages_limit > 0 and usage.messages_out == 0
+        report = api.flows.validate({"version": 1, "nodes": [], "edges": []})
+        assert report.ok is False and report.errors and report.errors[0].message
+        api.contacts.delete(created.id)
+
+
+def test_errors_carry_the_code_the_fields_and_the_request_id(live_api, shop):
+    from ylada import Ylada, YladaError
+
+    api = Ylada(shop.write_key, base_url=live_api)
+    with pytest.raises(YladaError) as err:
+        api.contacts.get(99_999_999)
+    assert err.value.status == 404 and err.value.request_id
+    with pytest.raises(YladaError) as err:
+        api.contacts.upsert(instance_id=shop.instance_id, phone="12")
+    assert err.value.status == 400 or err.value.status == 422
+    assert "phone" in err.value.errors
+    with pytest.raises(YladaError) as err:
+        api.messages.send(shop.contact_id, "Olá")  # never wrote: outside the 24-hour window
+    assert err.value.status == 400 and err.value.code.startswith("outbound.")
+    reader = Ylada(shop.read_key, base_url=live_api, language="en")
+    with pytest.raises(YladaError) as err:
+        reader.contacts.update(shop.contact_id, name="X")
+    assert err.value.code == "api.error.scope_write" and "read scope" in err.value.detail
+    with pytest.raises(YladaError) as err:
+        Ylada("ylk_nao-existe", base_url=live_api).instances.list()
+    assert err.value.status == 401
+
+
+def test_rate_limited_calls_are_retried_after_retry_after(live_api, shop, monkeypatch):
+    from ylada import Ylada
+
+    monkeypatch.setenv("API_RATE_LIMIT", "4/second")
+    reset_settings_cache()
+    try:
+        api = Ylada(shop.read_key, base_url=live_api, max_retries=5)
+        started = time.monotonic()
+        for _ in range(10):
+            assert api.instances.list().data  # never a 429 to the caller
+        assert time.monotonic() - started >= 1.0  # it did wait for the window
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+
+
+def test_the_async_client(live_api, shop):
+    from ylada import AsyncYlada
+
+    async def run():
+        async with AsyncYlada(shop.write_key, base_url=live_api) as api:
+            contact = await api.contacts.get(shop.contact_id)
+            assert contact.name == "Ana"
+            for i in range(60):
+                await api.contacts.upsert(instance_id=shop.instance_id,
+                                          phone=f"1196000{i:04d}", tags=["assinc"])
+            return [c.phone async for c in api.contacts.iter(tag="assinc")]
+
+    phones = asyncio.run(run())
+    assert len(phones) == 60 and len(set(phones)) == 60
+
+
+def test_the_webhook_helper_accepts_ylada_events_and_refuses_forgeries(live_api, shop, db):
+    from ylada import WebhookVerificationError, Ylada, verify_webhook
+
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        _, secret = webhooks_out.create_endpoint(db, tenant_id=shop.tenant_id,
+                                                 url=receiver.url, events=["contact.created"])
+        db.commit()
+        Ylada(shop.write_key, base_url=live_api).contacts.upsert(
+            instance_id=shop.instance_id, phone="11955554444", name="Carla")
+        deadline = time.time() + 15
+        while not receiver.requests and time.time() < deadline:
+            time.sleep(0.05)
+        [req] = receiver.requests
+        event = verify_webhook(secret, req["body"], req["headers"])
+        assert event["type"] == "contact.created"
+        assert event["data"]["contact"]["name"] == "Carla"
+        with pytest.raises(WebhookVerificationError):
+            verify_webhook(secret, req["body"].replace("Carla", "Mallory"), req["headers"])
+        with pytest.raises(WebhookVerificationError):
+            verify_webhook(webhooks_out.new_secret(), req["body"], req["headers"])
+    finally:
+        receiver.stop()

@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench bench-analytics bench-inbox sdk
+.PHONY: run test lint setup migrate seed worker bench bench-analytics bench-inbox bench-api sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -30,6 +30,9 @@ bench-analytics: ## 1M messages over 90 days on PostgreSQL: rollup time and dash
 
 bench-inbox:    ## 100k conversations, 2M messages on PostgreSQL: the inbox's server time
 	./scripts/inbox_bench.sh
+
+bench-api:      ## the public API under open-loop load, and the webhook fan-out (one line)
+	./scripts/api_bench.sh
 
 sdk:            ## regenerate the SDKs' generated parts from the API (sdks/, see its README)
 	. scripts/env.sh && .venv/bin/python scripts/gen_sdks.py

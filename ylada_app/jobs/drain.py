@@ -11,6 +11,9 @@ A conversation whose run reaches an AI answer (ai_reply effect) is taken out of 
 before the model is called and redone alone after the batch is committed and delivered: a
 slow model delays only its own conversation. Its messages stay pending until then.
 
+Conversations marked for their outbox only (the inbox's and the API's sends, written by
+services/outbox) are delivered in the same batches, under the same locks.
+
 Crash safety is the same as for single jobs: before the commit the inbound messages stay
 pending, after it the outbox rows stay "sending"; the sweeper recovers both.
 """
@@ -156,5 +159,10 @@ def _process_locked(locked: list[int], *,
                 continue
             done.append((work, sink, state or {}))
         plans = conv_svc.finish_batch(session, done, ignored)
+        # Outboxes the bot did not add to in this run (a reply from the inbox or the API,
+        # a conversation with a person): delivered in this batch too, so every sender
+        # shares the pipeline's batching and locks.
+        planned = {p.conversation_id for p in plans} | set(slow)
+        plans += conv_svc.queued_plans(session, [c for c in locked if c not in planned])
     live.bump({w.conversation.tenant_id for w in works})  # open inbox pages refresh
     return len(works) - len(slow), plans, slow

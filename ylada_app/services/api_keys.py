@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from ylada_app.models import ApiKey, Membership, Tenant, utcnow
@@ -118,20 +119,20 @@ def authenticate(session: Session, raw: str | None) -> ApiCaller | None:
     business that was suspended)."""
     if not raw or not raw.startswith(KEY_PREFIX) or len(raw) > 100:
         return None
-    row = session.exec(select(ApiKey, Tenant.status)
+    # Columns, not ORM objects: every API request runs this.
+    row = session.exec(select(ApiKey.id, ApiKey.tenant_id, ApiKey.scopes, ApiKey.revoked_at,
+                              ApiKey.last_used_at, Tenant.status)
                        .join(Tenant, Tenant.id == ApiKey.tenant_id)
                        .where(ApiKey.key_hash == _hash(raw))).first()
     if row is None:
         return None
-    key, tenant_status = row
-    if key.revoked_at is not None or tenant_status != "active":
+    key_id, tenant_id, scopes, revoked_at, last_used_at, tenant_status = row
+    if revoked_at is not None or tenant_status != "active":
         return None
     now = utcnow()
-    if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
-        key.last_used_at = now
-        session.add(key)
-        session.flush()
-    return ApiCaller(key.id, key.tenant_id, frozenset(key.scopes.split(",")))
+    if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
+        session.exec(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+    return ApiCaller(key_id, tenant_id, frozenset(scopes.split(",")))
 
 
 def tenant_by_slug(session: Session, slug: str) -> Tenant:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ylada_app.models import (
     AnalyticsEvent,
@@ -487,6 +487,33 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
     instance = session.get(Instance, conv.instance_id)
     return Delivery(instance, [Outgoing(r.id, r.payload, contact.wa_id) for r in rows],
                     window_open(conv), conversation_id)
+
+
+def queued_plans(session: Session, conversation_ids: list[int]) -> list[Delivery]:
+    """The outboxes of these conversations (messages the inbox or the API queued), as
+    delivery plans — one query for the lot; conversations with nothing queued give none."""
+    if not conversation_ids:
+        return []
+    rows = session.exec(
+        select(Message.conversation_id, Message.id, Message.payload)
+        .where(col(Message.conversation_id).in_(conversation_ids), Message.direction == "out",
+               col(Message.status).in_(("queued", "sending")))
+        .order_by(Message.conversation_id, Message.id)).all()
+    if not rows:
+        return []
+    waiting: dict[int, list[tuple[int, dict]]] = {}
+    for cid, mid, payload in rows:
+        waiting.setdefault(cid, []).append((mid, payload))
+    plans = []
+    for conv, contact, instance in session.exec(
+            select(Conversation, Contact, Instance)
+            .join(Contact, Contact.id == Conversation.contact_id)
+            .join(Instance, Instance.id == Conversation.instance_id)
+            .where(col(Conversation.id).in_(list(waiting)))).all():
+        plans.append(Delivery(instance, [Outgoing(mid, payload, contact.wa_id)
+                                         for mid, payload in waiting[conv.id]],
+                              window_open(conv), conv.id))
+    return plans
 
 
 def behind_older_messages(session: Session, plans: list[Delivery]) -> set[int]:

@@ -1,6 +1,7 @@
 """Every sender, one path: a message from a person (the inbox) or a program (the API) is an
-outbound row written to the conversation's outbox, then delivered by the pipeline's
-delivery job — exactly once, in order with the bot's replies, rate-limited, retried.
+outbound row written to the conversation's outbox, then delivered by the pipeline's next
+batch (the conversation is marked dirty, as a webhook marks it) — exactly once, in order
+with the bot's replies, rate-limited, retried.
 
 Invariant: the row is written under the conversation's lock (the lock the pipeline holds
 while it writes and delivers the bot's replies), after the one rule for free-form messages
@@ -20,7 +21,7 @@ from sqlmodel import Session, select
 
 from ylada_app.core import live, locks
 from ylada_app.core.db import session_scope
-from ylada_app.core.queue import enqueue_coalesced
+from ylada_app.core.queue import mark_dirty
 from ylada_app.models import Contact, Conversation, Instance, Message, utcnow
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services import inbox_search
@@ -60,9 +61,6 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
         if not check.allowed:
             raise ServiceError(check.reason, field=field)
         billable = instance.channel != ChannelKind.SIMULATOR
-        if billable and reserve_outbound(session, {tenant_id: 1}).get(tenant_id, 0) < 1:
-            count_blocked(session, tenant_id=tenant_id, n=1)
-            raise ServiceError("inbox.quota_over", field=field)
         now = utcnow()
         msg = Message(tenant_id=tenant_id, instance_id=conv.instance_id,
                       conversation_id=conversation_id, direction="out", type=payload["type"],
@@ -71,8 +69,6 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
         session.add(msg)
         if author_user_id is not None:  # what the team writes is searched in the inbox
             inbox_search.remember(session.connection(), {conversation_id: [preview_text or ""]})
-        if billable:
-            count_usage(session, tenant_id=tenant_id, messages_out=1)
         conv.last_outbound_at = conv.last_message_at = now
         conv.last_message_preview = message_preview(
             payload.get("kind") if payload["type"] == "media" else payload["type"],
@@ -84,7 +80,14 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
             also(Locked(session, conv, contact, msg, now))
         session.add(conv)
         session.flush()
+        # The quota last: the business's usage row is locked from here to the commit, and
+        # every send of the business waits for it — hold it for the commit only.
+        if billable:
+            if reserve_outbound(session, {tenant_id: 1}).get(tenant_id, 0) < 1:
+                count_blocked(session, tenant_id=tenant_id, n=1)
+                raise ServiceError("inbox.quota_over", field=field)
+            count_usage(session, tenant_id=tenant_id, messages_out=1)
         message_id = msg.id
-    enqueue_coalesced(f"out:{conversation_id}", DELIVER_JOB, conversation_id)
+    mark_dirty([conversation_id])  # delivered by the pipeline's next batch (jobs/drain)
     live.bump([tenant_id])
     return message_id

@@ -36,17 +36,17 @@ def reader(request: Request) -> ApiCaller:
 def _caller(request: Request, *, writes: bool) -> ApiCaller:
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
-    found = None
+    found, allowed = None, False
     if scheme.lower() == "bearer" and raw.strip():
         with session_scope() as session:
             found = api_keys.authenticate(session, raw.strip())
+            if found is not None:
+                allowed = entitlements.cached_limits(session, found.tenant_id).api_access
     if found is None:
         raise ApiProblem(401, "api.error.unauthorized",
                          headers={"WWW-Authenticate": 'Bearer realm="ylada"'})
     if writes and "write" not in found.scopes:
         raise ApiProblem(403, "api.error.scope_write")
-    with session_scope() as session:
-        allowed = entitlements.cached_limits(session, found.tenant_id).api_access
     if not allowed:
         raise ApiProblem(403, "api.error.plan")
     wait = ratelimit.acquire(get_settings().api_rate_limit, "api", str(found.key_id))

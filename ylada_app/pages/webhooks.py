@@ -29,14 +29,30 @@ def _endpoint_rows(session, *, tenant_id: int) -> list[dict]:
             for e in webhooks_out.list_endpoints(session, tenant_id=tenant_id)]
 
 
-def _log_rows(session, *, tenant_id: int, endpoint_id: str) -> list[dict[str, str]]:
+# Why an attempt got no HTTP answer, for people (the sender's error kinds).
+_NO_ANSWER = {"timeout": "webhooks.err.timeout", "blocked_address": "webhooks.err.blocked",
+              "endpoint_disabled": "webhooks.err.disabled"}
+
+
+def _code_text(status: int | None, error: str, lang: str) -> str:
+    from ylada_app.core.i18n import translate
+
+    if status:
+        return str(status)
+    if not error:
+        return "—"
+    return translate(_NO_ANSWER.get(error, "webhooks.err.connect"), lang)
+
+
+def _log_rows(session, *, tenant_id: int, endpoint_id: str,
+              lang: str = "pt-BR") -> list[dict[str, str]]:
     return [{"id": str(d.id), "event": d.event_type, "status": d.status,
-             "code": str(d.last_status) if d.last_status else (d.last_error or "—"),
+             "code": _code_text(d.last_status, d.last_error, lang),
              "attempts": str(d.attempts),
              "when": local_text(d.last_attempt_at or d.created_at),
              "next": local_text(d.next_attempt_at) if d.status == "pending" and d.attempts
              else "",
-             "excerpt": (d.response_excerpt or d.last_error or "")[:160]}
+             "excerpt": d.response_excerpt[:160]}
             for d in webhooks_out.deliveries(session, tenant_id=tenant_id,
                                              endpoint_id=endpoint_id)]
 
@@ -75,7 +91,8 @@ class WebhooksState(SessionState):
     async def _reload(self, tenant_id: int) -> None:
         self.endpoints = await call(_endpoint_rows, tenant_id=tenant_id)
         if self.log_for:
-            self.log = await call(_log_rows, tenant_id=tenant_id, endpoint_id=self.log_for)
+            self.log = await call(_log_rows, tenant_id=tenant_id, endpoint_id=self.log_for,
+                                  lang=self.lang)
 
     @rx.event
     async def save(self, form: dict):
@@ -185,7 +202,8 @@ class WebhooksState(SessionState):
         row = next((e for e in self.endpoints if e["id"] == endpoint_id), None)
         self.log_for, self.log_url = endpoint_id, row["url"] if row else ""
         try:
-            self.log = await call(_log_rows, tenant_id=ctx.tenant_id, endpoint_id=endpoint_id)
+            self.log = await call(_log_rows, tenant_id=ctx.tenant_id, endpoint_id=endpoint_id,
+                                  lang=self.lang)
         except ServiceError:
             self.log_for, self.log = "", []
 
@@ -289,9 +307,11 @@ def _endpoint_card(e: rx.Var) -> rx.Component:
                     t("webhooks.stat_delivered"), " · ", rx.text.strong(e["failed"]), " ",
                     t("webhooks.stat_failed"), " · ", rx.text.strong(e["pending"]), " ",
                     t("webhooks.stat_pending"), size="1", color_scheme="gray"),
-            rx.cond(e["failing"] != "", rx.text(rx.icon("triangle-alert", size=12), " ",
-                                                t("webhooks.failing_since"), " ",
-                                                e["failing"], size="1", color_scheme="red")),
+            rx.cond(e["failing"] != "", rx.hstack(
+                rx.icon("triangle-alert", size=14, color=rx.color("red", 10)),
+                rx.text(t("webhooks.failing_since"), " ", e["failing"], size="1",
+                        color_scheme="red"),
+                spacing="1", align="center")),
             _secret_box(e["id"]),
             actions,
             spacing="2", width="100%",
@@ -316,7 +336,7 @@ def _log_row(d: rx.Var) -> rx.Component:
         rx.table.cell(_status_badge(d["status"]),
                       rx.cond(d["next"] != "", rx.text(t("webhooks.next_try"), " ", d["next"],
                                                        size="1", color_scheme="gray"))),
-        rx.table.cell(rx.code(d["code"], size="1")),
+        rx.table.cell(rx.text(d["code"], size="1")),
         rx.table.cell(d["attempts"]),
         rx.table.cell(d["when"], white_space="nowrap"),
         rx.table.cell(rx.text(d["excerpt"], size="1", color_scheme="gray", max_width="260px",

@@ -74,6 +74,10 @@ TEXTS = {
     "webhooks.st_failed": ("Falhou", "Failed"),
     "webhooks.st_pending": ("Na fila", "Queued"),
     "webhooks.st_sending": ("Enviando", "Sending"),
+    "webhooks.err.timeout": ("sem resposta em 10 s", "no answer in 10 s"),
+    "webhooks.err.connect": ("não conectou", "could not connect"),
+    "webhooks.err.blocked": ("endereço bloqueado", "address blocked"),
+    "webhooks.err.disabled": ("endpoint desativado", "endpoint turned off"),
     "webhooks.next_try": ("próxima tentativa", "next attempt"),
     "webhooks.how": ("Como funciona: cada evento é enviado por POST em JSON; responda com 2xx em "
                      "até 10 s. Se falhar, tentamos de novo por cerca de 24 horas; um endpoint "

@@ -21,7 +21,7 @@ from ylada_app.core.db_async import get_async_engine
 from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
-from ylada_app.services import inbox, webhook_keys
+from ylada_app.services import inbox, message_templates, webhook_keys
 from ylada_app.services.inbox_fast import store_async
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,12 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
         for u in parsed.unsupported:
             inbox.log_event(session, instance=instance, kind="unsupported",
                             detail=inbox.clean_json({"reason": u.reason, "field": u.field}))
+        for t in parsed.template_updates:  # Meta reviewed one of the business's templates
+            message_templates.apply_status_update(
+                session, tenant_id=target.tenant_id, waba_id=t.waba_id,
+                update={"event": t.event, "message_template_id": t.template_id,
+                        "message_template_name": t.name,
+                        "message_template_language": t.language, "reason": t.reason})
         return touched
 
 

@@ -38,11 +38,13 @@ from ylada_app.models.marketplace import (
     TemplatePurchase,
     TenantTemplate,
 )
+from ylada_app.models.templates import MessageTemplate
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "MessageTemplate",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

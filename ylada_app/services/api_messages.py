@@ -3,7 +3,8 @@
 The API is one more sender on the outbox (services/outbox.py): the same 24-hour window,
 opt-out and quota rule as the inbox, the same delivery. A message's shape is checked by the
 channel's own builder before anything is written, so a malformed one is a 422, never a
-failed send later. Template messages arrive with the message templates (issue 19).
+failed send later. An approved template (services/message_templates) may also go outside
+the 24-hour window, and to a contact who never wrote (its conversation is opened for it).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from sqlmodel import select
 
 from ylada_app.channels.whatsapp_cloud.payloads import PayloadError, build_payload
 from ylada_app.core.db import session_scope
-from ylada_app.models import Conversation
-from ylada_app.services import contacts, idempotency, outbox
+from ylada_app.models import Conversation, Instance
+from ylada_app.services import contacts, idempotency, inbox, message_templates, outbox
 from ylada_app.services.errors import FieldErrors, ServiceError
 
 
@@ -34,16 +35,29 @@ def send(*, tenant_id: int, contact_id: int, payload: dict[str, Any],
          key: str | None = None, digest: str = "") -> tuple[int, dict[str, Any]]:
     """Queue `payload` for the contact; returns (HTTP status, body). With an idempotency
     `key`, a repeated call returns the first answer and sends nothing."""
-    message = check_shape(payload)
+    template = payload.get("type") == "template"
+    message = payload if template else check_shape(payload)
     with session_scope() as session:
         if key is not None:
             earlier = idempotency.replay(session, tenant_id=tenant_id, key=key, digest=digest)
             if earlier is not None:
                 return earlier
         contact = contacts.get_contact(session, tenant_id=tenant_id, contact_id=contact_id)
+        if template:
+            filled, _ = message_templates.template_payload(
+                session, tenant_id=tenant_id, instance_id=contact.instance_id,
+                name=payload.get("template", ""), language=payload.get("language", "pt_BR"),
+                variables=payload.get("variables"),
+                header_variables=payload.get("header_variables"), field="message")
+            message = check_shape(filled)
         conv_id = session.exec(select(Conversation.id).where(
             Conversation.contact_id == contact.id)).first()
-        if conv_id is None:  # never wrote: no window is open (and nothing is created)
+        if conv_id is None and template and not contact.opted_out:
+            # a template may open the conversation with someone who never wrote
+            conv_id = inbox.contact_and_conversation(
+                session, instance=session.get(Instance, contact.instance_id),
+                wa_id=contact.wa_id, name=None)[1].id
+        elif conv_id is None:  # never wrote: no window is open (and nothing is created)
             raise ServiceError("outbound.opted_out" if contact.opted_out
                                else "outbound.window_closed", field="message")
 
@@ -55,7 +69,7 @@ def send(*, tenant_id: int, contact_id: int, payload: dict[str, Any],
     try:
         message_id = outbox.queue_message(tenant_id=tenant_id, conversation_id=conv_id,
                                           payload=message, sender="api", field="message",
-                                          also=remember)
+                                          also=remember, template=template)
     except IntegrityError:  # the same key, at the same moment, won elsewhere
         with session_scope() as session:
             earlier = idempotency.replay(session, tenant_id=tenant_id, key=key or "",

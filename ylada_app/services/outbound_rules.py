@@ -1,4 +1,4 @@
-"""May a free-form message go to this contact now? One answer for every sender.
+"""May a message go to this contact now? One answer for every sender.
 
 The team's inbox, and later the API and broadcasts, ask here before writing to the outbox;
 the delivery job applies the same window when it sends. WhatsApp allows free-form messages
@@ -45,3 +45,18 @@ def free_form_check(conv: Conversation, contact: Contact, instance: Instance,
     if not window_open(conv, now):
         return SendCheck(False, "outbound.window_closed", template_only=True)
     return SendCheck(True, closes_at=conv.last_inbound_at + WINDOW)
+
+
+def send_check(conv: Conversation, contact: Contact, instance: Instance, *,
+               template: bool = False, now: datetime | None = None) -> SendCheck:
+    """Free-form messages need the 24-hour window; an approved template does not (that is
+    what templates are for) — but nothing goes to a contact who opted out, or from a
+    disabled number. Whether the template is approved is the caller's check
+    (services/message_templates)."""
+    if not template:
+        return free_form_check(conv, contact, instance, now)
+    if instance.status == InstanceStatus.DISABLED:
+        return SendCheck(False, "error.instance_disabled")
+    if contact.opted_out:
+        return SendCheck(False, "outbound.opted_out")
+    return SendCheck(True)

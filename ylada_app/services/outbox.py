@@ -4,10 +4,11 @@ batch (the conversation is marked dirty, as a webhook marks it) — exactly once
 with the bot's replies, rate-limited, retried.
 
 Invariant: the row is written under the conversation's lock (the lock the pipeline holds
-while it writes and delivers the bot's replies), after the one rule for free-form messages
-(`outbound_rules.free_form_check`: the 24-hour window, opt-outs, a disabled number) and the
-plan's monthly quota, in one transaction with the usage count and the inbox's "last
-message" fields. A sender adds its own changes in that transaction through `also`.
+while it writes and delivers the bot's replies), after the one rule for every sender
+(`outbound_rules.send_check`: the 24-hour window unless it is an approved template,
+opt-outs, a disabled number) and the plan's monthly quota, in one transaction with the
+usage count and the inbox's "last message" fields. A sender adds its own changes in that
+transaction through `also`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ylada_app.services import inbox_search
 from ylada_app.services.conversations import count_usage, message_preview
 from ylada_app.services.errors import ServiceError
 from ylada_app.services.limits import count_blocked, reserve_outbound
-from ylada_app.services.outbound_rules import free_form_check
+from ylada_app.services.outbound_rules import send_check
 
 DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 
@@ -46,7 +47,8 @@ class Locked:
 
 def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, Any],
                   author_user_id: int | None = None, sender: str = "agent",
-                  field: str = "text", also: Callable[[Locked], None] | None = None) -> int:
+                  field: str = "text", also: Callable[[Locked], None] | None = None,
+                  template: bool = False) -> int:
     """Write `payload` (an engine outbound message) to the conversation's outbox and have it
     delivered; returns the message id. `conversation_id` must already be known to belong to
     `tenant_id`. Refusals are ServiceErrors on `field` and write nothing."""
@@ -57,7 +59,8 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
             .with_for_update(key_share=True)).one()
         contact = session.get(Contact, conv.contact_id)
         instance = session.get(Instance, conv.instance_id)
-        check = free_form_check(conv, contact, instance)
+        # (a template's approval was checked by message_templates.template_payload)
+        check = send_check(conv, contact, instance, template=template)
         if not check.allowed:
             raise ServiceError(check.reason, field=field)
         billable = instance.channel != ChannelKind.SIMULATOR

@@ -70,6 +70,7 @@ class FakeGraph(ThreadedAsgiServer):
         self.phone_numbers: dict[str, dict] = {}
         self.requests: list[dict] = []
         self.sent: list[dict] = []
+        self.templates: dict[str, dict] = {}  # message templates by id
         self.delay_s: float = 0.0
         self.down: bool = False
         self.record_requests: bool = True  # turn off for very long benchmarks (memory)
@@ -117,6 +118,7 @@ class FakeGraph(ThreadedAsgiServer):
             self.phone_numbers.clear()
             self.requests.clear()
             self.sent.clear()
+            self.templates.clear()
             self._failures.clear()
             self.delay_s = 0.0
             self.down = False
@@ -171,6 +173,59 @@ class FakeGraph(ThreadedAsgiServer):
             return self._get_number(pnid, headers)
         if method == "POST" and len(parts) == 3 and parts[2] == "messages":
             return await self._post_message(pnid, headers, doc)
+        if len(parts) == 3 and parts[2] == "message_templates":
+            query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode(
+                "latin-1").split("&") if "=" in p)
+            return self._templates(method, pnid, headers, doc, query)
+        return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
+
+    # ---- message templates (per WhatsApp Business Account id) --------------------------
+    # Submitted templates start PENDING; `set_template_status` is Meta's review, on command.
+
+    def set_template_status(self, name: str, status: str, reason: str = "NONE") -> dict:
+        """Review a submitted template; returns the `message_template_status_update`
+        webhook value Meta would send."""
+        with self._lock:
+            tpl = next(t for t in self.templates.values() if t["name"] == name)
+            tpl["status"], tpl["rejected_reason"] = status, reason
+            return {"event": status, "message_template_id": tpl["id"],
+                    "message_template_name": tpl["name"],
+                    "message_template_language": tpl["language"], "reason": reason}
+
+    def _templates(self, method: str, waba: str, headers: dict, doc: Any,
+                   query: dict) -> tuple[int, dict, list]:
+        auth = headers.get("authorization", "")
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        if not token or all(n.get("token") != token for n in dict(self.phone_numbers).values()):
+            return 401, _error_body("Error validating access token.", 190), _JSON_HEADERS
+        if method == "GET":
+            with self._lock:
+                data = [dict(t) for t in self.templates.values() if t["waba"] == waba]
+            return 200, {"data": data}, _JSON_HEADERS
+        if method == "DELETE":
+            with self._lock:
+                gone = [k for k, t in self.templates.items()
+                        if t["waba"] == waba and t["name"] == query.get("name")]
+                for k in gone:
+                    del self.templates[k]
+            if not gone:
+                return 400, _error_body("Template not found", 100), _JSON_HEADERS
+            return 200, {"success": True}, _JSON_HEADERS
+        if method == "POST" and isinstance(doc, dict):
+            name, lang = str(doc.get("name") or ""), str(doc.get("language") or "")
+            with self._lock:
+                if any(t["waba"] == waba and t["name"] == name and t["language"] == lang
+                       for t in self.templates.values()):
+                    return 400, _error_body(
+                        "Message template already exists with this name and language", 100,
+                        subcode=2388024), _JSON_HEADERS
+                tid = str(10**15 + next(self._counter))
+                self.templates[tid] = {"id": tid, "waba": waba, "name": name,
+                                       "language": lang, "category": doc.get("category"),
+                                       "components": doc.get("components"),
+                                       "status": "PENDING", "rejected_reason": "NONE"}
+            return 200, {"id": tid, "status": "PENDING", "category": doc.get("category")}, \
+                _JSON_HEADERS
         return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
 
     def _auth(self, pnid: str, headers: dict) -> tuple[int, dict] | None:

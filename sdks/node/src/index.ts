@@ -24,7 +24,12 @@ export type Conversation = S["Conversation"];
 export type ConversationPage = S["ConversationPage"];
 export type Instance = S["Instance"];
 export type MessageOut = S["MessageOut"];
-export type MessageIn = S["TextMessage"] | S["ButtonsMessage"] | S["ListMessage"] | S["MediaMessage"];
+export type MessageIn =
+  | S["TextMessage"]
+  | S["ButtonsMessage"]
+  | S["ListMessage"]
+  | S["MediaMessage"]
+  | S["TemplateMessage"];
 export type Problem = S["Problem"];
 export type WebhookEvent = S["WebhookEvent"];
 

@@ -52,6 +52,7 @@ from ylada._core.models import (
     MediaMessage,
     ReturnToBotIn,
     StartFlowIn,
+    TemplateMessage,
     TextMessage,
     ValidateFlowDefinition,
 )
@@ -92,7 +93,7 @@ def _drop_none(**values: Any) -> dict[str, Any]:
 
 
 _MESSAGE_TYPES = {"text": TextMessage, "buttons": ButtonsMessage, "list": ListMessage,
-                  "media": MediaMessage}
+                  "media": MediaMessage, "template": TemplateMessage}
 
 
 class _Base:
@@ -316,7 +317,9 @@ class Messages(_Resource):
              idempotency_key: str | None = None, **content: Any) -> Any:
         """Send a message through ylada's outbox: `send(42, "Olá!")`, or with
         `type="buttons", text=…, buttons=[{"id", "title"}]`, `type="list", text=…,
-        sections=[…]`, `type="media", media={"kind", "url"}`. A retry with the same
+        sections=[…]`, `type="media", media={"kind", "url"}`, or an approved template:
+        `type="template", template="pedido_enviado", variables=["Ana", "#1234"]` (also
+        outside the 24-hour window). A retry with the same
         `idempotency_key` (one is made if not given) sends once."""
         kind = type or ("text" if "media" not in content else "media")
         if kind not in _MESSAGE_TYPES:

@@ -43,10 +43,11 @@ def request_id(request: Request) -> str:
 
 
 def problem(request: Request, status: int, code: str, *, errors: dict[str, str] | None = None,
-            headers: dict[str, str] | None = None, **params: object) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            params: dict[str, object] | None = None) -> JSONResponse:
     body: dict[str, object] = {
         "type": TYPE_BASE + code, "title": TITLES.get(status, "Error"), "status": status,
-        "code": code, "detail": translate(code, lang_of(request), **params),
+        "code": code, "detail": translate(code, lang_of(request), **(params or {})),
         "request_id": request_id(request),
     }
     if errors:
@@ -107,13 +108,13 @@ def install(app: FastAPI) -> None:
         errors = {exc.field: translate(exc.code, lang_of(request), **exc.params)} \
             if exc.field else None
         return problem(request, exc.status, exc.code, errors=errors, headers=exc.headers,
-                       **exc.params)
+                       params=exc.params)
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
         lang = lang_of(request)
         errors = exc.messages(lang) if exc.status == 422 or exc.field else None
-        return problem(request, exc.status, exc.code, errors=errors, **exc.params)
+        return problem(request, exc.status, exc.code, errors=errors, params=exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -148,12 +148,30 @@ class MediaMessage(_MessageBase):
     media: Media
 
 
-MessageIn = Annotated[TextMessage | ButtonsMessage | ListMessage | MediaMessage,
+class TemplateMessage(_MessageBase):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "contact_id": 4821, "type": "template", "template": "pedido_enviado",
+        "language": "pt_BR", "variables": ["Ana", "#1234"]}]})
+
+    type: Literal["template"]
+    template: str = Field(min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$",
+                          description="an APPROVED template of the contact's number")
+    language: str = Field(default="pt_BR", max_length=10, pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    variables: list[str] = Field(default_factory=list, max_length=100,
+                                 description="the body's {{1}}, {{2}}, … in order")
+    header_variables: list[str] = Field(default_factory=list, max_length=1,
+                                        description="the header's {{1}}, if it has one")
+
+
+MessageIn = Annotated[TextMessage | ButtonsMessage | ListMessage | MediaMessage |
+                      TemplateMessage,
                       Field(discriminator="type", description=(
                           "One message to a contact: `text`; `buttons` (up to 3 reply "
-                          "buttons); `list` (a menu of up to 10 rows); or `media` by link. "
-                          "Free-form messages reach a contact within 24 hours of their last "
-                          "message (WhatsApp's rule); opted-out contacts get nothing."))]
+                          "buttons); `list` (a menu of up to 10 rows); `media` by link; or "
+                          "an approved `template`. Free-form messages reach a contact within "
+                          "24 hours of their last message (WhatsApp's rule); a template "
+                          "also outside it, and to a contact who never wrote. Opted-out "
+                          "contacts get nothing."))]
 
 
 class MessageQueued(BaseModel):

@@ -124,16 +124,31 @@ class UnsupportedEvent:
 
 
 @dataclass(slots=True)
+class TemplateStatusUpdate:
+    """Meta reviewed a message template (`message_template_status_update`): APPROVED,
+    REJECTED (with a reason), PAUSED, DISABLED…"""
+
+    waba_id: str | None
+    event: str
+    template_id: str
+    name: str
+    language: str
+    reason: str
+
+
+@dataclass(slots=True)
 class ParsedWebhook:
     object: str | None = None
     messages: list[InboundMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
     errors: list[WebhookError] = field(default_factory=list)
     unsupported: list[UnsupportedEvent] = field(default_factory=list)
+    template_updates: list[TemplateStatusUpdate] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.messages or self.statuses or self.errors or self.unsupported)
+        return not (self.messages or self.statuses or self.errors or self.unsupported
+                    or self.template_updates)
 
     @property
     def phone_number_ids(self) -> set[str]:

@@ -86,6 +86,11 @@ def status_webhook(
     return envelope([("messages", value(phone_number_id, statuses=statuses))], waba_id=waba_id)
 
 
+def template_status_webhook(update: dict, *, waba_id: str = DEFAULT_WABA_ID) -> dict:
+    """Meta's review of a message template (`message_template_status_update`)."""
+    return envelope([("message_template_status_update", update)], waba_id=waba_id)
+
+
 def _message(from_: str, mtype: str, body: Any, wamid: str | None, ts: int | None) -> dict:
     msg: dict[str, Any] = {
         "from": from_,

@@ -22,6 +22,7 @@ from .events import (
     ParsedWebhook,
     Reaction,
     StatusUpdate,
+    TemplateStatusUpdate,
     UnsupportedEvent,
     WebhookError,
     should_apply_status,
@@ -141,8 +142,16 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
     field = as_str(change.get("field"), 128)
     metadata = as_dict(value.get("metadata"))
     phone_number_id = as_id(metadata.get("phone_number_id"))
+    if field == "message_template_status_update" and as_str(value.get("event"), 40):
+        result.template_updates.append(TemplateStatusUpdate(
+            waba_id=waba_id, event=as_str(value.get("event"), 40) or "",
+            template_id=as_id(value.get("message_template_id")) or "",
+            name=as_str(value.get("message_template_name"), 512) or "",
+            language=as_str(value.get("message_template_language"), 10) or "",
+            reason=as_str(value.get("reason"), 300) or ""))
+        return
     if field != "messages":
-        # account_update, message_template_status_update, calls, ... : not ours (yet).
+        # account_update, calls, ... : not ours (yet).
         result.unsupported.append(
             UnsupportedEvent(
                 reason=f"field:{field}",

@@ -1,4 +1,4 @@
-# openapi-sha256: d01a2e930999646aaf25b5559dbb2b4a36cc2aba30112477bec7d61b1ec53c7f
+# openapi-sha256: b3e599e095df5b5bc3a3bdbb6a34a1fb8af079aca1622d0c32284b8b7e1d9505
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

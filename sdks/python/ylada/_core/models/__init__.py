@@ -46,6 +46,7 @@ from .return_to_bot_in import ReturnToBotIn
 from .row import Row
 from .section import Section
 from .start_flow_in import StartFlowIn
+from .template_message import TemplateMessage
 from .text_message import TextMessage
 from .usage import Usage
 from .validate_flow_definition import ValidateFlowDefinition
@@ -101,6 +102,7 @@ __all__ = (
     "Row",
     "Section",
     "StartFlowIn",
+    "TemplateMessage",
     "TextMessage",
     "Usage",
     "ValidateFlowDefinition",

@@ -10,13 +10,14 @@ from ...models.list_message import ListMessage
 from ...models.media_message import MediaMessage
 from ...models.message_queued import MessageQueued
 from ...models.problem import Problem
+from ...models.template_message import TemplateMessage
 from ...models.text_message import TextMessage
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: ButtonsMessage | ListMessage | MediaMessage | TextMessage,
+    body: ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -32,6 +33,7 @@ def _get_kwargs(
         isinstance(body, TextMessage)
         or isinstance(body, ButtonsMessage)
         or isinstance(body, ListMessage)
+        or isinstance(body, MediaMessage)
     ):
         _kwargs["json"] = body.to_dict()
     else:
@@ -104,17 +106,18 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ButtonsMessage | ListMessage | MediaMessage | TextMessage,
+    body: ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | MessageQueued | Problem]:
     """Send a message to a contact
 
     Args:
         idempotency_key (None | str | Unset):
-        body (ButtonsMessage | ListMessage | MediaMessage | TextMessage): One message to a
-            contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to 10 rows); or
-            `media` by link. Free-form messages reach a contact within 24 hours of their last message
-            (WhatsApp's rule); opted-out contacts get nothing.
+        body (ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage): One
+            message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to
+            10 rows); `media` by link; or an approved `template`. Free-form messages reach a contact
+            within 24 hours of their last message (WhatsApp's rule); a template also outside it, and
+            to a contact who never wrote. Opted-out contacts get nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,17 +142,18 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ButtonsMessage | ListMessage | MediaMessage | TextMessage,
+    body: ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Any | MessageQueued | Problem | None:
     """Send a message to a contact
 
     Args:
         idempotency_key (None | str | Unset):
-        body (ButtonsMessage | ListMessage | MediaMessage | TextMessage): One message to a
-            contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to 10 rows); or
-            `media` by link. Free-form messages reach a contact within 24 hours of their last message
-            (WhatsApp's rule); opted-out contacts get nothing.
+        body (ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage): One
+            message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to
+            10 rows); `media` by link; or an approved `template`. Free-form messages reach a contact
+            within 24 hours of their last message (WhatsApp's rule); a template also outside it, and
+            to a contact who never wrote. Opted-out contacts get nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,17 +173,18 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ButtonsMessage | ListMessage | MediaMessage | TextMessage,
+    body: ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | MessageQueued | Problem]:
     """Send a message to a contact
 
     Args:
         idempotency_key (None | str | Unset):
-        body (ButtonsMessage | ListMessage | MediaMessage | TextMessage): One message to a
-            contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to 10 rows); or
-            `media` by link. Free-form messages reach a contact within 24 hours of their last message
-            (WhatsApp's rule); opted-out contacts get nothing.
+        body (ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage): One
+            message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to
+            10 rows); `media` by link; or an approved `template`. Free-form messages reach a contact
+            within 24 hours of their last message (WhatsApp's rule); a template also outside it, and
+            to a contact who never wrote. Opted-out contacts get nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,17 +207,18 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ButtonsMessage | ListMessage | MediaMessage | TextMessage,
+    body: ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Any | MessageQueued | Problem | None:
     """Send a message to a contact
 
     Args:
         idempotency_key (None | str | Unset):
-        body (ButtonsMessage | ListMessage | MediaMessage | TextMessage): One message to a
-            contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to 10 rows); or
-            `media` by link. Free-form messages reach a contact within 24 hours of their last message
-            (WhatsApp's rule); opted-out contacts get nothing.
+        body (ButtonsMessage | ListMessage | MediaMessage | TemplateMessage | TextMessage): One
+            message to a contact: `text`; `buttons` (up to 3 reply buttons); `list` (a menu of up to
+            10 rows); `media` by link; or an approved `template`. Free-form messages reach a contact
+            within 24 hours of their last message (WhatsApp's rule); a template also outside it, and
+            to a contact who never wrote. Opted-out contacts get nothing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,344 @@
+"""WhatsApp message templates of a business's numbers: checked against Meta's rules (with
+pt-BR messages) before anything is submitted, submitted to the Graph API, their status kept
+in sync (on demand, and from Meta's `message_template_status_update` webhook), and turned
+into a send payload only when APPROVED and given exactly the variables they declare.
+
+Invariant: a template message reaches the outbox only through `template_payload`, so a
+template Meta has not approved — or one with a missing variable — is refused before any
+Graph call. Simulator numbers have no Meta behind them: their templates are approved at
+once, so a business can try the whole path locally. Every function takes `tenant_id`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ylada_app.channels.whatsapp_cloud import templates_api
+from ylada_app.models import Instance, MessageTemplate, utcnow
+from ylada_app.models.instance import ChannelKind
+from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.instances import get_instance, instance_access_token
+from ylada_app.services.validation import parse_id
+
+LANGUAGES = ("pt_BR", "en_US", "es")
+CATEGORIES = ("MARKETING", "UTILITY")  # AUTHENTICATION has Meta's own fixed format
+STATUSES = ("PENDING", "APPROVED", "REJECTED", "PAUSED", "DISABLED")
+NAME_RE = re.compile(r"^[a-z0-9_]{1,512}$")
+VAR_RE = re.compile(r"{{\s*(\w+)\s*}}")
+BODY_MAX, HEADER_MAX, FOOTER_MAX, BUTTON_TEXT_MAX = 1024, 60, 60, 25
+MAX_BUTTONS, MAX_URL_BUTTONS, MAX_PHONE_BUTTONS = 10, 2, 1
+PARAM_MAX = 1024  # a variable's value when sending
+
+
+@dataclass
+class Draft:
+    """What the business fills in (the page's form, the API)."""
+
+    name: str
+    language: str
+    category: str
+    body: str
+    body_examples: list[str]
+    header: str = ""
+    header_example: str = ""
+    footer: str = ""
+    buttons: list[dict[str, str]] | None = None  # {"type": quick_reply|url|phone, "text", …}
+
+
+def _variables(text: str, field: str, errors: dict[str, str],
+               params: dict[str, dict[str, object]]) -> int:
+    """How many {{n}} the text declares; they must be {{1}}, {{2}}, … in order."""
+    found = VAR_RE.findall(text)
+    if any(not v.isdigit() for v in found):
+        errors[field] = "templates.error.var_named"
+        return 0
+    numbers = [int(v) for v in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        errors[field] = "templates.error.var_order"
+        params[field] = {"expected": ", ".join(f"{{{{{i}}}}}" for i in
+                                               range(1, len(numbers) + 1)) or "—"}
+        return 0
+    return len(numbers)
+
+
+def check(draft: Draft) -> tuple[list[dict[str, Any]], int, int]:
+    """Meta's components for the draft, and its (body, header) variable counts; every
+    problem at once as FieldErrors (nothing is submitted)."""
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, object]] = {}
+    name = (draft.name or "").strip()
+    if not NAME_RE.match(name):
+        errors["name"] = "templates.error.name"
+    if draft.language not in LANGUAGES:
+        errors["language"] = "templates.error.language"
+    if draft.category not in CATEGORIES:
+        errors["category"] = "templates.error.category"
+    body = (draft.body or "").strip()
+    n_body = 0
+    if not body:
+        errors["body"] = "error.required"
+    elif len(body) > BODY_MAX:
+        errors["body"] = "error.too_long"
+        params["body"] = {"max": BODY_MAX}
+    else:
+        n_body = _variables(body, "body", errors, params)
+        if "body" not in errors and n_body and (VAR_RE.match(body) or
+                                                re.search(r"{{\s*\d+\s*}}\s*$", body)):
+            errors["body"] = "templates.error.var_edge"
+    examples = [str(e).strip() for e in (draft.body_examples or [])]
+    if "body" not in errors and (len(examples) < n_body or not all(examples[:n_body])):
+        errors["body_examples"] = "templates.error.examples"
+        params["body_examples"] = {"count": n_body}
+    header = (draft.header or "").strip()
+    n_header = 0
+    if len(header) > HEADER_MAX:
+        errors["header"] = "error.too_long"
+        params["header"] = {"max": HEADER_MAX}
+    elif header:
+        n_header = _variables(header, "header", errors, params)
+        if n_header > 1:
+            errors["header"] = "templates.error.header_vars"
+        elif n_header and not (draft.header_example or "").strip():
+            errors["header_example"] = "templates.error.examples"
+            params["header_example"] = {"count": 1}
+    footer = (draft.footer or "").strip()
+    if len(footer) > FOOTER_MAX:
+        errors["footer"] = "error.too_long"
+        params["footer"] = {"max": FOOTER_MAX}
+    elif VAR_RE.search(footer):
+        errors["footer"] = "templates.error.footer_vars"
+    buttons = _buttons(draft.buttons or [], errors)
+    if errors:
+        raise FieldErrors(errors, params)
+    components: list[dict[str, Any]] = []
+    if header:
+        h: dict[str, Any] = {"type": "HEADER", "format": "TEXT", "text": header}
+        if n_header:
+            h["example"] = {"header_text": [draft.header_example.strip()]}
+        components.append(h)
+    b: dict[str, Any] = {"type": "BODY", "text": body}
+    if n_body:
+        b["example"] = {"body_text": [examples[:n_body]]}
+    components.append(b)
+    if footer:
+        components.append({"type": "FOOTER", "text": footer})
+    if buttons:
+        components.append({"type": "BUTTONS", "buttons": buttons})
+    return components, n_body, n_header
+
+
+def _buttons(items: list[dict[str, str]], errors: dict[str, str]) -> list[dict[str, Any]]:
+    quick, calls = [], []
+    for item in items:
+        kind = str(item.get("type") or "").lower()
+        text = str(item.get("text") or "").strip()
+        if not text or len(text) > BUTTON_TEXT_MAX or VAR_RE.search(text):
+            errors["buttons"] = "templates.error.button_text"
+            continue
+        if kind == "quick_reply":
+            quick.append({"type": "QUICK_REPLY", "text": text})
+        elif kind == "url":
+            url = str(item.get("url") or "").strip()
+            if not url.startswith("https://") or len(url) > 2000 or " " in url:
+                errors["buttons"] = "templates.error.button_url"
+                continue
+            calls.append({"type": "URL", "text": text, "url": url})
+        elif kind == "phone":
+            phone = re.sub(r"[^\d+]", "", str(item.get("phone") or ""))
+            if not re.fullmatch(r"\+?\d{8,20}", phone):
+                errors["buttons"] = "templates.error.button_phone"
+                continue
+            calls.append({"type": "PHONE_NUMBER", "text": text,
+                          "phone_number": phone if phone.startswith("+") else "+" + phone})
+        else:
+            errors["buttons"] = "templates.error.button_type"
+    if len(quick) + len(calls) > MAX_BUTTONS or \
+            sum(b["type"] == "URL" for b in calls) > MAX_URL_BUTTONS or \
+            sum(b["type"] == "PHONE_NUMBER" for b in calls) > MAX_PHONE_BUTTONS:
+        errors["buttons"] = "templates.error.button_count"
+    return quick + calls  # Meta wants quick replies grouped apart from the others
+
+
+def _own(session: Session, tenant_id: int, template_id: object) -> MessageTemplate:
+    tid = parse_id(template_id)
+    row = session.get(MessageTemplate, tid) if tid is not None else None
+    if row is None or row.tenant_id != tenant_id:
+        raise NotFound("templates.error.not_found")
+    return row
+
+
+def _graph_target(inst: Instance) -> tuple[str, str] | None:
+    """(WABA id, token) of a connected WhatsApp number; None for the simulator."""
+    if inst.channel != ChannelKind.WHATSAPP_CLOUD:
+        return None
+    token = instance_access_token(inst)
+    if not inst.waba_id or not token:
+        raise ServiceError("templates.error.no_waba")
+    return inst.waba_id, token
+
+
+def create(session: Session, *, tenant_id: int, instance_id: object,
+           draft: Draft) -> MessageTemplate:
+    """Check, submit to Meta (PENDING until Meta answers by webhook or a sync), save."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    components, n_body, n_header = check(draft)
+    name = draft.name.strip()
+    taken = session.exec(select(MessageTemplate.id).where(
+        MessageTemplate.instance_id == inst.id, MessageTemplate.name == name,
+        MessageTemplate.language == draft.language)).first()
+    if taken is not None:
+        raise FieldErrors({"name": "templates.error.name_taken"})
+    row = MessageTemplate(tenant_id=tenant_id, instance_id=inst.id, name=name,
+                          language=draft.language, category=draft.category,
+                          components=components, body_variables=n_body,
+                          header_variables=n_header)
+    target = _graph_target(inst)
+    if target is None:
+        row.status = "APPROVED"  # the simulator: nobody to ask
+    else:
+        answer = templates_api.submit(*target, {"name": name, "language": draft.language,
+                                                "category": draft.category,
+                                                "components": components})
+        if not answer.ok:
+            raise ServiceError("templates.error.meta", field="name", why=answer.error)
+        row.meta_id = str(answer.data.get("id") or "")[:64] or None
+        row.status = _status(answer.data.get("status")) or "PENDING"
+        row.category = str(answer.data.get("category") or row.category)[:20]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _status(value: object) -> str | None:
+    text = str(value or "").upper()
+    return text if text in STATUSES else None
+
+
+def list_templates(session: Session, *, tenant_id: int,
+                   instance_id: object = None) -> list[MessageTemplate]:
+    query = select(MessageTemplate).where(MessageTemplate.tenant_id == tenant_id)
+    if instance_id not in (None, ""):
+        inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+        query = query.where(MessageTemplate.instance_id == inst.id)
+    return list(session.exec(query.order_by(col(MessageTemplate.name),
+                                            col(MessageTemplate.language))).all())
+
+
+def sync(session: Session, *, tenant_id: int, instance_id: object) -> int:
+    """Ask Meta for the number's templates and take their statuses. Returns changes."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    target = _graph_target(inst)
+    if target is None:
+        return 0
+    answer = templates_api.list_all(*target)
+    if not answer.ok:
+        raise ServiceError("templates.error.meta", why=answer.error)
+    remote = {(str(t.get("name")), str(t.get("language"))): t for t in answer.data["data"]}
+    changed = 0
+    for row in list_templates(session, tenant_id=tenant_id, instance_id=inst.id):
+        found = remote.get((row.name, row.language))
+        if found is None:
+            continue
+        changed += _apply(row, _status(found.get("status")), found.get("rejected_reason"),
+                          found.get("id"))
+    session.flush()
+    return changed
+
+
+def _apply(row: MessageTemplate, status: str | None, reason: object, meta_id: object) -> int:
+    if status is None:
+        return 0
+    reason_text = "" if status == "APPROVED" or str(reason or "") in ("", "NONE") \
+        else str(reason)[:300]
+    if (row.status, row.reason) == (status, reason_text) and (row.meta_id or not meta_id):
+        return 0
+    row.status, row.reason = status, reason_text
+    row.meta_id = row.meta_id or (str(meta_id)[:64] if meta_id else None)
+    row.updated_at = utcnow()
+    return 1
+
+
+def apply_status_update(session: Session, *, tenant_id: int, waba_id: str | None,
+                        update: dict) -> int:
+    """Meta's `message_template_status_update` webhook value: {event, message_template_id,
+    message_template_name, message_template_language, reason}, received on one of the
+    business's numbers: only that business's templates on that WhatsApp Business Account
+    are touched."""
+    status = _status(update.get("event"))
+    meta_id = str(update.get("message_template_id") or "")[:64]
+    if status is None or not waba_id:
+        return 0
+    query = (select(MessageTemplate).join(Instance, Instance.id == MessageTemplate.instance_id)
+             .where(Instance.waba_id == waba_id, MessageTemplate.tenant_id == tenant_id))
+    if meta_id:
+        query = query.where(MessageTemplate.meta_id == meta_id)
+    else:
+        query = query.where(
+            MessageTemplate.name == str(update.get("message_template_name") or ""),
+            MessageTemplate.language == str(update.get("message_template_language") or ""))
+    changed = sum(_apply(row, status, update.get("reason"), meta_id or None)
+                  for row in session.exec(query).all())
+    session.flush()
+    return changed
+
+
+def delete(session: Session, *, tenant_id: int, template_id: object) -> None:
+    row = _own(session, tenant_id, template_id)
+    inst = session.get(Instance, row.instance_id)
+    target = _graph_target(inst) if inst is not None else None
+    if target is not None:
+        answer = templates_api.delete(*target, row.name, row.meta_id)
+        if not answer.ok and answer.code != 100:  # 100: Meta no longer has it
+            raise ServiceError("templates.error.meta", why=answer.error)
+    session.delete(row)
+    session.flush()
+
+
+# --- sending --------------------------------------------------------------------------------
+
+def template_payload(session: Session, *, tenant_id: int, instance_id: int, name: str,
+                     language: str = "pt_BR", variables: list[object] | None = None,
+                     header_variables: list[object] | None = None,
+                     field: str = "template") -> tuple[dict[str, Any], MessageTemplate]:
+    """The outbox payload of an APPROVED template of this number, filled in; refused with
+    a pt-BR reason otherwise (not found, not approved, wrong number of variables)."""
+    row = session.exec(select(MessageTemplate).where(
+        MessageTemplate.tenant_id == tenant_id, MessageTemplate.instance_id == instance_id,
+        MessageTemplate.name == str(name or ""),
+        MessageTemplate.language == str(language or ""))).first()
+    if row is None:
+        raise ServiceError("templates.error.unknown", field=field, name=str(name)[:80])
+    if row.status != "APPROVED":
+        raise ServiceError("templates.error.not_approved", field=field, name=row.name,
+                           status=row.status)
+    body_values = [str(v) for v in (variables or [])]
+    header_values = [str(v) for v in (header_variables or [])]
+    if len(body_values) != row.body_variables or len(header_values) != row.header_variables:
+        raise ServiceError("templates.error.var_count", field=field,
+                           body=row.body_variables, header=row.header_variables)
+    if any(not v.strip() or len(v) > PARAM_MAX for v in [*body_values, *header_values]):
+        raise ServiceError("templates.error.var_value", field=field, max=PARAM_MAX)
+    components: list[dict[str, Any]] = []
+    if header_values:
+        components.append({"type": "header", "parameters": [
+            {"type": "text", "text": v} for v in header_values]})
+    if body_values:
+        components.append({"type": "body", "parameters": [
+            {"type": "text", "text": v} for v in body_values]})
+    payload: dict[str, Any] = {"type": "template", "name": row.name,
+                               "language": row.language, "text": preview(row, body_values)}
+    if components:
+        payload["components"] = components
+    return payload, row
+
+
+def preview(row: MessageTemplate, values: list[str]) -> str:
+    """The body as the customer reads it (for the inbox and the logs)."""
+    body = next((c.get("text", "") for c in row.components if c.get("type") == "BODY"), "")
+    return VAR_RE.sub(lambda m: values[int(m.group(1)) - 1]
+                      if m.group(1).isdigit() and int(m.group(1)) <= len(values)
+                      else m.group(0), body)[:4096]

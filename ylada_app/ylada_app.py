@@ -40,6 +40,7 @@ from ylada_app.pages.invite import InviteState, invite_page
 from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
 from ylada_app.pages.marketplace_template import TemplateState, template_page
+from ylada_app.pages.message_templates import TemplatesState, templates_page
 from ylada_app.pages.password_reset import ForgotState, ResetState, forgot_page, reset_page
 from ylada_app.pages.plans import PlansState, plans_page
 from ylada_app.pages.revenue import RevenueState, revenue_page
@@ -89,6 +90,8 @@ app.add_page(instance_detail_page, route="/instances/[iid]", title="Instância �
              on_load=InstanceDetailState.load)
 app.add_page(connect_page, route="/instances/[iid]/connect", title="Conectar WhatsApp · ylada",
              on_load=ConnectState.load)
+app.add_page(templates_page, route="/instances/[iid]/templates",
+             title="Modelos de mensagem · ylada", on_load=TemplatesState.load)
 app.add_page(simulator_page, route="/instances/[iid]/simulator", title="Simulador · ylada",
              on_load=SimulatorState.load)
 app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada",

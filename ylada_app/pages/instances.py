@@ -279,6 +279,9 @@ def instance_detail_page() -> rx.Component:
                                       t("instances.simulator"), size="3", variant="soft",
                                       id="simulator-link"),
                             href="/instances/" + s.inst["id"] + "/simulator"),
+                    rx.link(rx.button(rx.icon("file-text", size=16), t("templates.open"),
+                                      size="3", variant="soft", id="templates-link"),
+                            href="/instances/" + s.inst["id"] + "/templates"),
                     rx.cond(
                         s.inst["channel"] == "whatsapp_cloud",
                         rx.link(rx.button(rx.icon("plug", size=16), t("instances.connect"),

@@ -58,4 +58,72 @@ TEXTS = {
                                   "the header."),
     "templates.error.var_value": ("Cada variável precisa de um valor (até {max} caracteres).",
                                   "Each variable needs a value (up to {max} characters)."),
+    "templates.title": ("Modelos de mensagem", "Message templates"),
+    "templates.subtitle": ("Mensagens aprovadas pelo WhatsApp para falar com quem não escreveu "
+                           "nas últimas 24 horas: avisos de pedido, lembretes, campanhas.",
+                           "Messages WhatsApp approved for reaching people who have not written "
+                           "in the last 24 hours: order updates, reminders, campaigns."),
+    "templates.open": ("Modelos de mensagem", "Message templates"),
+    "templates.new": ("Novo modelo", "New template"),
+    "templates.name": ("Nome do modelo", "Template name"),
+    "templates.name_hint": ("Letras minúsculas, números e _ — o WhatsApp não deixa mudar depois.",
+                            "Lowercase letters, digits and _ — WhatsApp does not allow changing "
+                            "it later."),
+    "templates.language": ("Idioma", "Language"),
+    "templates.lang.pt_BR": ("Português (Brasil)", "Portuguese (Brazil)"),
+    "templates.lang.en_US": ("Inglês (EUA)", "English (US)"),
+    "templates.lang.es": ("Espanhol", "Spanish"),
+    "templates.category": ("Categoria", "Category"),
+    "templates.cat.UTILITY": ("Utilidade (pedidos, lembretes)", "Utility (orders, reminders)"),
+    "templates.cat.MARKETING": ("Marketing (ofertas, campanhas)",
+                                "Marketing (offers, campaigns)"),
+    "templates.header": ("Cabeçalho (opcional)", "Header (optional)"),
+    "templates.body": ("Texto", "Text"),
+    "templates.body_hint": ("Use {{1}}, {{2}}… onde entram os dados de cada cliente. Ex.: Olá "
+                            "{{1}}, seu pedido {{2}} saiu para entrega.",
+                            "Use {{1}}, {{2}}… where each customer's data goes. E.g. Hi {{1}}, "
+                            "your order {{2}} is on its way."),
+    "templates.examples": ("Exemplos das variáveis", "Variable examples"),
+    "templates.examples_hint": ("Um por linha, na ordem: {{1}}, {{2}}… (o WhatsApp usa para "
+                                "aprovar).", "One per line, in order: {{1}}, {{2}}… (WhatsApp "
+                                "uses them to approve)."),
+    "templates.footer": ("Rodapé (opcional)", "Footer (optional)"),
+    "templates.quick": ("Botões de resposta rápida (opcional)", "Quick reply buttons (optional)"),
+    "templates.quick_hint": ("Um por linha, até 25 caracteres cada.",
+                             "One per line, up to 25 characters each."),
+    "templates.link_text": ("Botão de link: texto", "Link button: text"),
+    "templates.link_url": ("Botão de link: endereço", "Link button: address"),
+    "templates.submit": ("Enviar para aprovação", "Submit for approval"),
+    "templates.created": ("Modelo enviado ao WhatsApp: a aprovação costuma levar minutos.",
+                          "Template sent to WhatsApp: approval usually takes minutes."),
+    "templates.created_approved": ("Modelo criado e pronto para uso no simulador.",
+                                   "Template created and ready to use in the simulator."),
+    "templates.sync": ("Atualizar situação", "Refresh status"),
+    "templates.synced": ("Situação atualizada ({count} mudança(s)).",
+                         "Status refreshed ({count} change(s))."),
+    "templates.none": ("Nenhum modelo ainda. Crie o primeiro ao lado.",
+                       "No templates yet. Create the first one alongside."),
+    "templates.how": ("O WhatsApp analisa cada modelo; a situação muda aqui sozinha quando ele "
+                      "responde. O WhatsApp cobra por mensagem de modelo entregue, conforme a "
+                      "categoria.",
+                      "WhatsApp reviews each template; the status changes here by itself when "
+                      "it answers. WhatsApp charges per delivered template message, by "
+                      "category."),
+    "templates.how_simulator": ("No simulador os modelos são aprovados na hora, para você "
+                                "testar.", "In the simulator templates are approved at once, "
+                                "for you to try."),
+    "templates.reason": ("Motivo informado pelo WhatsApp:", "Reason given by WhatsApp:"),
+    "templates.updated": ("Atualizado em", "Updated"),
+    "templates.delete": ("Excluir", "Delete"),
+    "templates.delete_title": ("Excluir este modelo?", "Delete this template?"),
+    "templates.delete_body": ("Ele é excluído também no WhatsApp; o nome só pode ser reusado "
+                              "depois de 30 dias.",
+                              "It is deleted at WhatsApp too; the name can only be reused after "
+                              "30 days."),
+    "templates.deleted": ("Modelo excluído.", "Template deleted."),
+    "templates.st.APPROVED": ("Aprovado", "Approved"),
+    "templates.st.PENDING": ("Em análise", "Under review"),
+    "templates.st.REJECTED": ("Rejeitado", "Rejected"),
+    "templates.st.PAUSED": ("Pausado", "Paused"),
+    "templates.st.DISABLED": ("Desativado", "Disabled"),
 }

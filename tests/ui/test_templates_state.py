@@ -1,0 +1,46 @@
+"""The message templates page's state: Meta's rules show as field messages with nothing
+saved; a simulator number's template is ready at once; another business's number is
+"not found" and its templates never show."""
+
+from __future__ import annotations
+
+from reflex.istate.data import RouterData
+
+from tests.factories import make_instance, make_owner
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.pages.message_templates import TemplatesState
+from ylada_app.services import message_templates
+
+
+def _page(token: str, instance_id: int):
+    state = _state(TemplatesState, token)
+    state.router = RouterData.from_router_data({
+        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={token}"}, "ip": "127.0.0.1",
+        "pathname": f"/instances/{instance_id}/templates",
+        "asPath": f"/instances/{instance_id}/templates"})
+    return state
+
+
+def test_create_on_the_simulator_and_other_businesses_numbers(db):
+    a = make_owner(db, tenant_name="Empresa A")
+    b = make_owner(db, tenant_name="Empresa B")
+    inst = make_instance(db, a.tenant_id, name="Vendas")
+    state = _page(a.token, inst.id)
+    _run(TemplatesState.load, state)
+    assert state.loaded and not state.missing and state.rows == []
+    _run(TemplatesState.create, state, {"name": "Pedido", "body": "Olá {{1}}"})
+    assert set(state.errors) >= {"name", "body"}
+    assert "minúsculas" in state.errors["name"]
+    _run(TemplatesState.create, state, {"name": "pedido", "body": "Olá {{1}}, tudo certo?"})
+    assert "examples" in state.errors and state.rows == []
+    _run(TemplatesState.create, state, {
+        "name": "pedido", "language": "pt_BR", "category": "UTILITY",
+        "body": "Olá {{1}}, seu pedido saiu.", "examples": "Ana", "quick": "Rastrear\nAjuda"})
+    assert state.errors == {}
+    [row] = state.rows
+    assert row["status"] == "APPROVED" and row["body"] == "Olá {{1}}, seu pedido saiu."
+    other = _page(b.token, inst.id)
+    _run(TemplatesState.load, other)
+    assert other.missing and other.rows == []
+    _run(TemplatesState.delete, other, row["id"])
+    assert len(message_templates.list_templates(db, tenant_id=a.tenant_id)) == 1

@@ -1,0 +1,267 @@
+"""/instances/[iid]/templates ("Modelos de mensagem"): the number's WhatsApp templates —
+create one (checked against Meta's rules with field messages, then sent for approval),
+see its status (em análise, aprovado, rejeitado with Meta's reason), ask Meta again,
+delete. Owners and admins."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.confirm import confirm_button
+from ylada_app.components.forms import field_error, form_error, submit_button, text_field
+from ylada_app.components.layout import app_shell, card, not_found_block
+from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import instances, message_templates
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.message_templates import Draft
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+_STATUS_COLORS = {"APPROVED": "jade", "PENDING": "amber", "REJECTED": "red",
+                  "PAUSED": "orange", "DISABLED": "gray"}
+
+
+def _rows(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
+    out = []
+    for row in message_templates.list_templates(session, tenant_id=tenant_id,
+                                                instance_id=instance_id):
+        body = next((c.get("text", "") for c in row.components if c.get("type") == "BODY"), "")
+        out.append({"id": str(row.id), "name": row.name, "language": row.language,
+                    "category": row.category, "status": row.status, "reason": row.reason,
+                    "body": body, "updated": local_text(row.updated_at)})
+    return out
+
+
+def _lines(value: object) -> list[str]:
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+def draft_from_form(form: dict) -> Draft:
+    buttons = [{"type": "quick_reply", "text": text} for text in _lines(form.get("quick"))]
+    if str(form.get("link_text") or "").strip() or str(form.get("link_url") or "").strip():
+        buttons.append({"type": "url", "text": str(form.get("link_text") or ""),
+                        "url": str(form.get("link_url") or "")})
+    return Draft(name=str(form.get("name") or "").strip(),
+                 language=str(form.get("language") or "pt_BR"),
+                 category=str(form.get("category") or "UTILITY"),
+                 body=str(form.get("body") or ""), body_examples=_lines(form.get("examples")),
+                 header=str(form.get("header") or ""),
+                 header_example=str(form.get("header_example") or ""),
+                 footer=str(form.get("footer") or ""), buttons=buttons)
+
+
+class TemplatesState(SessionState):
+    loaded: bool = False
+    missing: bool = False
+    inst_id: str = ""
+    inst_name: str = ""
+    whatsapp: bool = False
+    rows: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    busy: bool = False
+    form_key: int = 0
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.errors = False, {}
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            inst = await call(instances.get_instance, tenant_id=ctx.tenant_id,
+                              instance_id=path_segment(self.router.url.path, 1))
+        except NotFound:
+            self.missing, self.loaded = True, True
+            return
+        self.missing = False
+        self.inst_id, self.inst_name = str(inst.id), inst.name
+        self.whatsapp = inst.channel == "whatsapp_cloud"
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
+        self.loaded = True
+
+    @rx.event
+    async def create(self, form: dict):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.busy = True
+        yield
+        try:
+            row = await call(message_templates.create, tenant_id=ctx.tenant_id,
+                             instance_id=self.inst_id, draft=draft_from_form(form))
+        except ServiceError as exc:
+            # the service's names for what this form calls examples / header
+            renamed = {"body_examples": "examples", "header_example": "header"}
+            self.errors = {renamed.get(k, k): v for k, v in self._field_errors(exc).items()}
+            self.busy = False
+            if not self.errors:
+                self.errors = {"_": self._error_text(exc)}
+            return
+        self.errors, self.busy = {}, False
+        self.form_key += 1
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
+        yield rx.toast.success(self._t("templates.created_approved" if row.status == "APPROVED"
+                                       else "templates.created"))
+
+    @rx.event
+    async def sync(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            changed = await call(message_templates.sync, tenant_id=ctx.tenant_id,
+                                 instance_id=self.inst_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
+        return rx.toast.success(self._t("templates.synced", count=changed))
+
+    @rx.event
+    async def delete(self, template_id: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(message_templates.delete, tenant_id=ctx.tenant_id,
+                       template_id=template_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
+        return rx.toast.success(self._t("templates.deleted"))
+
+
+def _status(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        *[(key, rx.badge(t(f"templates.st.{key}"), color_scheme=color))
+          for key, color in _STATUS_COLORS.items()],
+        rx.badge(status),
+    )
+
+
+def _row(r: rx.Var) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.hstack(rx.text(r["name"], weight="bold"), rx.badge(r["language"], variant="soft",
+                                                                  color_scheme="gray"),
+                      rx.badge(rx.cond(r["category"] == "MARKETING", t("templates.cat.MARKETING"),
+                                       t("templates.cat.UTILITY")), variant="outline"),
+                      rx.spacer(), _status(r["status"]), width="100%", align="center"),
+            rx.text(r["body"], size="2", white_space="pre-wrap", color_scheme="gray"),
+            rx.cond(r["reason"] != "", rx.text(t("templates.reason"), " ", r["reason"],
+                                               size="1", color_scheme="red")),
+            rx.hstack(rx.text(t("templates.updated"), " ", r["updated"], size="1",
+                              color_scheme="gray"),
+                      rx.spacer(),
+                      confirm_button(
+                          rx.button(t("templates.delete"), size="1", variant="soft",
+                                    color_scheme="red", class_name="delete-template"),
+                          title_key="templates.delete_title", body=t("templates.delete_body"),
+                          confirm_key="templates.delete",
+                          on_confirm=TemplatesState.delete(r["id"]),
+                          confirm_id="confirm-delete-template"),
+                      width="100%", align="center"),
+            spacing="2", width="100%",
+        ),
+        width="100%", class_name="template-row",
+    )
+
+
+def _textarea(label: str, name: str, hint: str, rows: int = 3) -> rx.Component:
+    s = TemplatesState
+    return rx.vstack(
+        rx.text(t(label), as_="label", size="2", weight="medium", html_for=f"field-{name}"),
+        rx.text_area(name=name, id=f"field-{name}", rows=str(rows), width="100%",
+                     color_scheme=rx.cond(s.errors.contains(name), "red", "jade")),
+        rx.text(t(hint), size="1", color_scheme="gray"),
+        field_error(s.errors, name),
+        spacing="1", width="100%",
+    )
+
+
+def _select(label: str, name: str, options: list[tuple[str, str]], default: str):
+    return rx.vstack(
+        rx.text(t(label), size="2", weight="medium"),
+        rx.select.root(rx.select.trigger(width="100%", id=f"field-{name}"),
+                       rx.select.content(*[rx.select.item(t(k), value=v) for v, k in options]),
+                       name=name, default_value=default, size="3"),
+        field_error(TemplatesState.errors, name),
+        spacing="1", width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    s = TemplatesState
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("templates.new"), size="4"),
+                form_error(s.errors),
+                text_field("templates.name", "name", s.errors, max_length=512,
+                           placeholder="pedido_enviado", hint_key="templates.name_hint"),
+                rx.hstack(
+                    _select("templates.language", "language",
+                            [("pt_BR", "templates.lang.pt_BR"), ("en_US", "templates.lang.en_US"),
+                             ("es", "templates.lang.es")], "pt_BR"),
+                    _select("templates.category", "category",
+                            [("UTILITY", "templates.cat.UTILITY"),
+                             ("MARKETING", "templates.cat.MARKETING")], "UTILITY"),
+                    width="100%", spacing="3"),
+                text_field("templates.header", "header", s.errors, max_length=60),
+                _textarea("templates.body", "body", "templates.body_hint", rows=4),
+                _textarea("templates.examples", "examples", "templates.examples_hint", rows=2),
+                text_field("templates.footer", "footer", s.errors, max_length=60),
+                _textarea("templates.quick", "quick", "templates.quick_hint", rows=2),
+                rx.hstack(text_field("templates.link_text", "link_text", s.errors,
+                                     max_length=25),
+                          text_field("templates.link_url", "link_url", s.errors,
+                                     placeholder="https://"),
+                          width="100%", spacing="3"),
+                field_error(s.errors, "buttons"),
+                submit_button("templates.submit", loading=s.busy, id="create-template"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.create, key=s.form_key,
+        ),
+        max_width="460px", width="100%",
+    )
+
+
+def templates_page() -> rx.Component:
+    s = TemplatesState
+    listing = rx.vstack(
+        rx.hstack(
+            rx.link(rx.hstack(rx.icon("arrow-left", size=14), s.inst_name, align="center"),
+                    href="/instances/" + s.inst_id, size="2"),
+            rx.spacer(),
+            rx.cond(s.whatsapp, rx.button(rx.icon("refresh-cw", size=14), t("templates.sync"),
+                                          size="2", variant="soft", on_click=s.sync,
+                                          id="sync-templates")),
+            width="100%", align="center"),
+        rx.cond(s.rows.length() == 0,
+                card(rx.text(t("templates.none"), color_scheme="gray", id="no-templates"),
+                     width="100%"),
+                rx.foreach(s.rows, _row)),
+        rx.text(rx.cond(s.whatsapp, t("templates.how"), t("templates.how_simulator")),
+                size="1", color_scheme="gray"),
+        spacing="3", width="100%", flex="2",
+    )
+    return app_shell(
+        rx.cond(
+            s.missing,
+            not_found_block(),
+            rx.vstack(
+                rx.heading(t("templates.title"), size="7"),
+                rx.text(t("templates.subtitle"), color_scheme="gray"),
+                rx.flex(listing, _form(), spacing="4", width="100%", align="start",
+                        direction=rx.breakpoints(initial="column", md="row")),
+                spacing="4", width="100%",
+            ),
+        ),
+        ready=s.loaded,
+    )

@@ -190,3 +190,46 @@ def test_a_simulator_number_has_its_templates_approved_at_once(db):
         db, tenant_id=owner.tenant_id, instance_id=inst.id, name="lembrete",
         variables=["Ana", "#9"])
     assert payload["text"] == "Olá Ana, seu pedido #9 saiu para entrega."
+
+
+def test_the_inbox_reopens_a_closed_window_with_an_approved_template(db, number, graph_url):
+    from datetime import timedelta
+
+    from ylada_app.models import Instance, utcnow
+    from ylada_app.services import agent_inbox, inbox
+
+    owner, inst, _ = number
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft())
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft(name="ainda_pendente"))
+    graph_url.set_template_status("pedido_enviado", "APPROVED")
+    message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
+    contact, conv = inbox.contact_and_conversation(
+        db, instance=db.get(Instance, inst.id), wa_id="5511987650077", name="Bruno")
+    conv.last_inbound_at = utcnow() - timedelta(days=2)
+    db.add(conv)
+    db.commit()
+    view = agent_inbox.conversation_view(db, tenant_id=owner.tenant_id,
+                                         conversation_id=conv.id)
+    assert not view.send.allowed and view.send.template_only
+    choices = agent_inbox.template_choices(db, tenant_id=owner.tenant_id,
+                                           conversation_id=conv.id)
+    assert [(c.name, c.variables) for c in choices] == [("pedido_enviado", 2)]
+    with pytest.raises(ServiceError):
+        agent_inbox.send_agent_message(tenant_id=owner.tenant_id, conversation_id=conv.id,
+                                       user_id=owner.user_id, text="oi")
+    with pytest.raises(ServiceError) as err:
+        agent_inbox.send_agent_template(tenant_id=owner.tenant_id, conversation_id=conv.id,
+                                        user_id=owner.user_id, name="ainda_pendente",
+                                        variables=["Bruno", "#7"])
+    assert err.value.code == "templates.error.not_approved"
+    agent_inbox.send_agent_template(tenant_id=owner.tenant_id, conversation_id=conv.id,
+                                    user_id=owner.user_id, name="pedido_enviado",
+                                    variables=["Bruno", "#7"])
+    [out] = wait_for(lambda: graph_url.messages_to("5511987650077"))
+    assert out["type"] == "template" and out["template"]["name"] == "pedido_enviado"
+    db.expire_all()
+    assert db.exec(select(Message).where(Message.conversation_id == conv.id,
+                                         Message.direction == "out")).one().author_user_id \
+        == owner.user_id

@@ -97,6 +97,10 @@ class InboxState(SessionState):
     can_send: bool = True
     send_reason: str = ""
     window_text: str = ""
+    # the window closed: an approved template may reopen the conversation
+    template_only: bool = False
+    templates: list[dict[str, str]] = []  # key "name|language", label, body, vars
+    tpl_key: str = ""
     items: list[Bubble] = []
     older: bool = False
     flow_options: list[dict[str, str]] = []
@@ -163,6 +167,17 @@ class InboxState(SessionState):
         self.send_reason = self._t(view.send.reason) if view.send.reason else ""
         self.window_text = (self._t("inbox.window_until", when=local_text(view.send.closes_at))
                             if view.send.closes_at else "")
+        self.template_only = view.send.template_only
+        if self.template_only:
+            choices = await call(agent_inbox.template_choices, tenant_id=ctx.tenant_id,
+                                 conversation_id=view.id)
+            self.templates = [{"key": f"{c.name}|{c.language}",
+                               "label": f"{c.name} ({c.language})", "body": c.body,
+                               "vars": str(c.variables)} for c in choices]
+            if self.tpl_key not in {t["key"] for t in self.templates}:
+                self.tpl_key = self.templates[0]["key"] if self.templates else ""
+        else:
+            self.templates, self.tpl_key = [], ""
         self.older = view.older
         self.items = [timeline_bubble(i) for i in view.items]
 
@@ -299,6 +314,41 @@ class InboxState(SessionState):
         self.error = ""
         self.busy = False
         self.draft = ""
+        self.composer_key += 1
+        await self._refresh(ctx)
+
+    @rx.var
+    def tpl_body(self) -> str:
+        return next((t["body"] for t in self.templates if t["key"] == self.tpl_key), "")
+
+    @rx.var
+    def tpl_inputs(self) -> list[str]:
+        count = next((int(t["vars"]) for t in self.templates if t["key"] == self.tpl_key), 0)
+        return [str(i) for i in range(1, count + 1)]
+
+    @rx.event
+    def set_tpl_key(self, value: str):
+        self.tpl_key = str(value)
+
+    @rx.event
+    async def send_template(self, form: dict):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            yield redirect
+            return
+        name, _, language = self.tpl_key.partition("|")
+        variables = [str(form.get(f"var_{i}") or "") for i in self.tpl_inputs]
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(agent_inbox.send_agent_template, tenant_id=ctx.tenant_id,
+                                    conversation_id=self.selected, user_id=ctx.user_id,
+                                    name=name, language=language, variables=variables)
+        except ServiceError as exc:
+            self.error = self._error_text(exc)
+            self.busy = False
+            return
+        self.error, self.busy = "", False
         self.composer_key += 1
         await self._refresh(ctx)
 
@@ -618,6 +668,39 @@ def _quick_dialog() -> rx.Component:
     )
 
 
+def _template_sender() -> rx.Component:
+    """Outside the 24-hour window: pick an approved template, fill its variables, send."""
+    s = InboxState
+    return rx.cond(
+        s.templates.length() == 0,
+        rx.text(t("inbox.no_templates"), " ",
+                rx.link(t("templates.open"), href="/instances"), size="1",
+                color_scheme="gray", id="no-templates-hint"),
+        rx.form(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(t("inbox.send_template"), size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(id="template-choice", min_width="220px"),
+                        rx.select.content(rx.foreach(
+                            s.templates, lambda tp: rx.select.item(tp["label"],
+                                                                   value=tp["key"]))),
+                        value=s.tpl_key, on_change=s.set_tpl_key, size="2"),
+                    align="center", spacing="2", wrap="wrap"),
+                rx.text(s.tpl_body, size="1", color_scheme="gray", white_space="pre-wrap"),
+                rx.flex(rx.foreach(s.tpl_inputs, lambda i: rx.input(
+                    name="var_" + i, placeholder="{{" + i + "}}", size="2",
+                    class_name="template-var", width="180px")), spacing="2", wrap="wrap"),
+                rx.button(rx.icon("send", size=14), t("inbox.send_template_button"), size="2",
+                          type="submit", loading=s.busy, id="send-template"),
+                spacing="2", width="100%",
+            ),
+            on_submit=s.send_template, reset_on_submit=True, key=s.composer_key,
+            width="100%",
+        ),
+    )
+
+
 def _composer() -> rx.Component:
     s = InboxState
     blocked = (s.mode == "reply") & ~s.can_send
@@ -640,6 +723,7 @@ def _composer() -> rx.Component:
         rx.cond(blocked, rx.callout.root(
             rx.callout.icon(rx.icon("info", size=16)), rx.callout.text(s.send_reason),
             color_scheme="amber", size="1", width="100%", id="send-blocked")),
+        rx.cond(blocked & s.template_only, _template_sender()),
         rx.cond(s.suggestions.length() > 0, rx.vstack(
             rx.foreach(s.suggestions, lambda q: rx.hstack(
                 rx.code("/" + q["shortcut"]),

@@ -345,6 +345,53 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
                                 author_user_id=user_id, sender="agent", also=person_answers)
 
 
+@dataclass(frozen=True)
+class TemplateChoice:
+    name: str
+    language: str
+    variables: int  # the body's {{1}}…{{n}} (templates with a header variable are left out)
+    body: str
+
+
+def template_choices(session: Session, *, tenant_id: int,
+                     conversation_id: object) -> list[TemplateChoice]:
+    """The approved templates of the conversation's number — what may reopen a
+    conversation whose 24-hour window closed."""
+    from ylada_app.services import message_templates
+
+    conv, _, _ = _own(session, tenant_id, conversation_id)
+    return [TemplateChoice(t.name, t.language, t.body_variables,
+                           message_templates.preview(t, []))
+            for t in message_templates.list_templates(session, tenant_id=tenant_id,
+                                                      instance_id=conv.instance_id)
+            if t.status == "APPROVED" and not t.header_variables]
+
+
+def send_agent_template(*, tenant_id: int, conversation_id: object, user_id: int,
+                        name: object, language: object = "pt_BR",
+                        variables: list[object] | None = None) -> int:
+    """A person sends an approved template (also outside the 24-hour window): checked by
+    message_templates, then the same outbox as every other reply."""
+    from ylada_app.services import message_templates
+
+    with session_scope() as session:
+        conv, _, _ = _own(session, tenant_id, conversation_id)
+        _require_member(session, tenant_id, user_id)
+        payload, _ = message_templates.template_payload(
+            session, tenant_id=tenant_id, instance_id=conv.instance_id, name=str(name or ""),
+            language=str(language or "pt_BR"), variables=variables, field="template")
+        cid = conv.id
+
+    def person_answers(locked: outbox.Locked) -> None:
+        _take_over(locked.session, locked.conversation, user_id, locked.now)
+        locked.conversation.waiting_since = None
+        locked.conversation.unread = 0
+
+    return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,
+                                author_user_id=user_id, sender="agent", also=person_answers,
+                                field="template", template=True)
+
+
 def set_tags(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,
              add: object = None, remove: object = None) -> list[str]:
     """Add or remove a tag of the conversation's contact."""

@@ -131,6 +131,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.sys.snoozed": ("Conversa adiada", "Conversation snoozed"),
     "inbox.sys.flow_started": ("Fluxo iniciado", "Flow started"),
     "inbox.sys.returned_to_bot": ("Devolvida ao bot", "Handed back to the bot"),
-    "outbound.window_closed": ("Passaram mais de 24 horas desde a última mensagem do cliente: o WhatsApp só permite mensagens livres dentro dessa janela. Para falar com ele agora, é preciso um modelo de mensagem aprovado (em breve aqui).", "More than 24 hours passed since the customer's last message: WhatsApp only allows free-form messages within that window. To reach them now, an approved message template is needed (coming here soon)."),
+    "outbound.window_closed": ("Passaram mais de 24 horas desde a última mensagem do cliente: o WhatsApp só permite mensagens livres dentro dessa janela. Para falar com ele agora, envie um modelo de mensagem aprovado.", "More than 24 hours passed since the customer's last message: WhatsApp only allows free-form messages within that window. To reach them now, send an approved message template."),
     "outbound.opted_out": ("Este contato pediu para não receber mensagens.", "This contact asked not to receive messages."),
 }

@@ -126,4 +126,9 @@ TEXTS = {
     "templates.st.REJECTED": ("Rejeitado", "Rejected"),
     "templates.st.PAUSED": ("Pausado", "Paused"),
     "templates.st.DISABLED": ("Desativado", "Disabled"),
+    "inbox.send_template": ("Enviar um modelo aprovado:", "Send an approved template:"),
+    "inbox.send_template_button": ("Enviar modelo", "Send template"),
+    "inbox.no_templates": ("Este número ainda não tem modelos aprovados para reabrir a conversa.",
+                           "This number has no approved templates to reopen the "
+                           "conversation yet."),
 }

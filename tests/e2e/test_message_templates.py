@@ -1,0 +1,35 @@
+"""Message templates in the browser: a wrong name shows Meta's rule in pt-BR, a valid
+template on a simulator number is approved at once and listed with its text."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import create_instance, signup
+
+pytestmark = pytest.mark.e2e
+
+
+def test_create_a_template(page: Page, app_server, shot):
+    signup(page, app_server, tenant="Loja dos Modelos")
+    iid = create_instance(page, app_server, "Vendas")
+    page.click("#templates-link")
+    page.wait_for_url(f"**/instances/{iid}/templates**", timeout=15_000)
+    expect(page.locator("#no-templates")).to_be_visible(timeout=15_000)
+    page.fill("#field-name", "Pedido Enviado")
+    page.fill("#field-body", "Olá {{1}}, seu pedido {{2}} saiu para entrega.")
+    page.click("#create-template")
+    expect(page.get_by_text("Use só letras minúsculas")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Dê um exemplo para cada variável (2)")).to_be_visible()
+    page.fill("#field-name", "pedido_enviado")
+    page.fill("#field-examples", "Ana\n#1234")
+    page.fill("#field-footer", "Loja dos Modelos")
+    page.fill("#field-quick", "Rastrear pedido")
+    page.click("#create-template")
+    row = page.locator(".template-row")
+    expect(row).to_have_count(1, timeout=10_000)
+    expect(row).to_contain_text("pedido_enviado")
+    expect(row).to_contain_text("Aprovado")
+    expect(row).to_contain_text("seu pedido {{2}} saiu")
+    shot("message-templates")

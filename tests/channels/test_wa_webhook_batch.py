@@ -120,12 +120,22 @@ def test_error_webhook():
     assert parsed.messages == [] and parsed.statuses == []
 
 
-def test_other_fields_are_recorded_as_unsupported():
+def test_a_template_review_is_parsed():
     parsed = parse_webhook(raw(ex.template_status_webhook()))
+    assert parsed.unsupported == [] and not parsed.is_empty
+    [t] = parsed.template_updates
+    assert (t.waba_id, t.event, t.template_id, t.name, t.language) == (
+        ex.WABA_ID, "APPROVED", "1689556908129832", "order_confirmation", "pt_BR")
+
+
+def test_other_fields_are_recorded_as_unsupported():
+    body = ex.template_status_webhook()
+    body["entry"][0]["changes"][0]["field"] = "account_update"
+    parsed = parse_webhook(raw(body))
     [u] = parsed.unsupported
-    assert u.reason == "field:message_template_status_update"
-    assert u.field == "message_template_status_update" and u.waba_id == ex.WABA_ID
-    assert u.raw["event"] == "APPROVED"
+    assert u.reason == "field:account_update"
+    assert u.field == "account_update" and u.waba_id == ex.WABA_ID
+    assert parsed.template_updates == []
 
 
 def test_other_object_is_not_parsed():

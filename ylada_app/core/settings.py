@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Outgoing webhooks: requests in flight per receiver, seconds per request, and a factor
     # on the retry schedule (services/webhooks_out.RETRY_S; tests and staging shorten it).
     webhook_concurrency: int = 4
+    # Requests the public API serves at once per process; more get 503 + Retry-After at
+    # once instead of queueing (api/v1/admission.py).
+    api_max_in_flight: int = 16
     webhook_timeout_s: float = 10.0
     webhook_retry_scale: float = 1.0
     login_limit_ip: str = "30/minute;100/hour;500/day"

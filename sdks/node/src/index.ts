@@ -96,8 +96,9 @@ export class Ylada {
     const headers: Record<string, string> = { ...this.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
-    const mayRetry = (status: number | null) =>
-      method === "GET" || Boolean(opts.idempotencyKey) || status === 429;
+    // POSTs only when refused before any work: 429, or 503 with Retry-After (at capacity)
+    const mayRetry = (status: number | null, refused = false) =>
+      method === "GET" || Boolean(opts.idempotencyKey) || status === 429 || refused;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -112,7 +113,8 @@ export class Ylada {
         await sleep(this.backoff(attempt, null));
         continue;
       }
-      if (RETRY_STATUS.has(response.status) && attempt < this.maxRetries && mayRetry(response.status)) {
+      const refused = response.status === 503 && response.headers.has("retry-after");
+      if (RETRY_STATUS.has(response.status) && attempt < this.maxRetries && mayRetry(response.status, refused)) {
         await response.body?.cancel();
         await sleep(this.backoff(attempt, response));
         continue;

@@ -1,7 +1,8 @@
-"""Retries at the transport: 429 (after its Retry-After), 502/503/504 and connection
+"""Retries at the transport: 429 and 503 (after their Retry-After), 502/504 and connection
 failures, with exponential backoff and jitter. A request that may have changed something
-(POST/PATCH/DELETE) is retried only on 429 — refused before any work — or when it carries
-an Idempotency-Key (the server then answers a repeat with the first answer)."""
+(POST/PATCH/DELETE) is retried only when refused before any work (429 rate limit, 503 with
+Retry-After: the API at capacity) or when it carries an Idempotency-Key (the server then
+answers a repeat with the first answer)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_WAIT_S = 30.0
 
 
-def _may_retry(request: httpx.Request, status: int | None) -> bool:
+def _may_retry(request: httpx.Request, status: int | None,
+               response: httpx.Response | None = None) -> bool:
     if request.method in SAFE_METHODS or "idempotency-key" in request.headers:
         return True
-    return status == 429
+    return status == 429 or (status == 503 and response is not None
+                             and "retry-after" in response.headers)
 
 
 def _wait(attempt: int, response: httpx.Response | None) -> float:
@@ -46,7 +49,7 @@ class RetryTransport(httpx.BaseTransport):
                 attempt += 1
                 continue
             if (response.status_code not in RETRY_STATUS or attempt >= self._max
-                    or not _may_retry(request, response.status_code)):
+                    or not _may_retry(request, response.status_code, response)):
                 return response
             response.read()
             response.close()
@@ -73,7 +76,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 attempt += 1
                 continue
             if (response.status_code not in RETRY_STATUS or attempt >= self._max
-                    or not _may_retry(request, response.status_code)):
+                    or not _may_retry(request, response.status_code, response)):
                 return response
             await response.aread()
             await response.aclose()

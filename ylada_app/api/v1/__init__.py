@@ -39,6 +39,7 @@ COMMON = {
     409: _problem("conflict (an Idempotency-Key reused with another request)"),
     422: _problem("invalid input: `errors` has each field's message"),
     429: _problem("too many requests with this key: see Retry-After"),
+    503: _problem("the API is at capacity right now: retry after Retry-After"),
 }
 
 

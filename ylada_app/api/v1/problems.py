@@ -24,7 +24,7 @@ MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://ylada.com.br/docs/api/erros#"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error"}
+          429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def lang_of(request: Request) -> str:
@@ -101,6 +101,9 @@ class RequestIdMiddleware:
 
 
 def install(app: FastAPI) -> None:
+    from ylada_app.api.v1.admission import AdmissionLimit
+
+    app.add_middleware(AdmissionLimit)  # inside: its 503 carries the request id too
     app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(ApiProblem)

@@ -27,6 +27,8 @@ TEXTS = {
     "api.error.not_found_route": ("Rota não encontrada.", "Route not found."),
     "api.error.method": ("Método não aceito nesta rota (veja o cabeçalho Allow).",
                          "Method not allowed on this route (see the Allow header)."),
+    "api.error.busy": ("A API está no limite agora: tente de novo em 1 s.",
+                       "The API is at capacity right now: try again in 1 s."),
     "api.error.internal": ("Erro interno; tente de novo. O request_id ajuda o suporte.",
                            "Internal error; try again. The request_id helps support."),
     "nav.api": ("API", "API"),

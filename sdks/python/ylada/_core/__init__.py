@@ -1,4 +1,4 @@
-# openapi-sha256: b3e599e095df5b5bc3a3bdbb6a34a1fb8af079aca1622d0c32284b8b7e1d9505
+# openapi-sha256: e13c54ccda2863e3f8068cb3a3b430560e5fa7fabaeb8c57745506ec47de8dfe
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

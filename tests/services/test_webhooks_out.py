@@ -15,6 +15,7 @@ from sqlmodel import select
 from standardwebhooks import Webhook
 
 from tests.factories import make_instance, make_owner
+from tests.pipeline.conftest import wait_for as _wait
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.jobs import sweeper
 from ylada_app.jobs.webhooks import deliver_endpoint
@@ -53,16 +54,6 @@ def _new_contacts(db, tenant_id, instance_id, n, start=0):
         contacts.upsert_contact(db, tenant_id=tenant_id, instance_id=instance_id,
                                 phone=f"55119{start + i:08d}", name=f"Cliente {i}")
     db.commit()
-
-
-def _wait(predicate, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_urls_and_event_types_are_checked_with_nothing_written(db):

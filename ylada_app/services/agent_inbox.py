@@ -336,13 +336,19 @@ def send_agent_message(*, tenant_id: int, conversation_id: object, user_id: int,
         _require_member(session, tenant_id, user_id)
         cid = conv.id
 
-    def person_answers(locked: outbox.Locked) -> None:
+    return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,
+                                author_user_id=user_id, sender="agent",
+                                also=_person_answers(user_id))
+
+
+def _person_answers(user_id: int):
+    """What a person's reply changes in the outbox's transaction: they take the
+    conversation, and it no longer waits or counts as unread."""
+    def apply(locked: outbox.Locked) -> None:
         _take_over(locked.session, locked.conversation, user_id, locked.now)
         locked.conversation.waiting_since = None
         locked.conversation.unread = 0
-
-    return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,
-                                author_user_id=user_id, sender="agent", also=person_answers)
+    return apply
 
 
 @dataclass(frozen=True)
@@ -382,14 +388,10 @@ def send_agent_template(*, tenant_id: int, conversation_id: object, user_id: int
             language=str(language or "pt_BR"), variables=variables, field="template")
         cid = conv.id
 
-    def person_answers(locked: outbox.Locked) -> None:
-        _take_over(locked.session, locked.conversation, user_id, locked.now)
-        locked.conversation.waiting_since = None
-        locked.conversation.unread = 0
-
     return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,
-                                author_user_id=user_id, sender="agent", also=person_answers,
-                                field="template", template=True)
+                                author_user_id=user_id, sender="agent",
+                                also=_person_answers(user_id), field="template",
+                                template=True)
 
 
 def set_tags(session: Session, *, tenant_id: int, conversation_id: object, user_id: int,

@@ -173,8 +173,14 @@ def test_a_receiver_failing_five_times_then_recovering_gets_every_event_once(db,
     assert sorted(accepted) == sorted(event_ids)  # each one exactly once
     failed = [r for r in receiver.requests if r["status"] == 500]
     assert len(failed) == 5
-    db.expire_all()
-    rows = db.exec(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == eid)).all()
+
+
+    def recorded():  # the receiver answered; the run writes its results right after
+        db.expire_all()
+        rows = db.exec(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == eid)).all()
+        return rows if all(r.status != "sending" for r in rows) else None
+
+    rows = _wait(recorded)
     assert {r.status for r in rows} == {"delivered"}
     assert sum(r.attempts for r in rows) == 25
     assert db.get(WebhookEndpoint, eid).failing_since is None

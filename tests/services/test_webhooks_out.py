@@ -199,6 +199,37 @@ def test_a_slow_receiver_never_has_more_than_the_cap_in_flight(db, receiver, mon
     assert 2 <= receiver.max_in_flight <= 3
 
 
+def test_a_kick_while_another_run_finishes_is_not_lost(monkeypatch):
+    """A run that finds the endpoint busy leaves a mark; the busy run, having already found
+    nothing due, sees the mark after releasing the endpoint and queues one more run (CI once
+    lost a conversation.resolved event in exactly this gap)."""
+    import threading
+
+    from ylada_app.jobs import webhooks as job
+
+    kicked: list[list[int]] = []
+    monkeypatch.setattr(webhooks_out, "kick", lambda ids: kicked.append(list(ids)))
+    in_last_claim, go_on = threading.Event(), threading.Event()
+
+    def holder_finding_nothing(endpoint_id, budget_s):
+        in_last_claim.set()
+        go_on.wait(5)
+        return {"delivered": 0, "failed": 0, "runs": 0}
+
+    endpoint_id = 987_654
+    monkeypatch.setattr(job, "_deliver_while_due", holder_finding_nothing)
+    holder = threading.Thread(target=job.deliver_endpoint, args=(endpoint_id,))
+    holder.start()
+    assert in_last_claim.wait(5)
+    assert job.deliver_endpoint(endpoint_id) == {"delivered": 0, "failed": 0, "runs": 0}
+    assert kicked == []  # the busy run is told, not a second copy
+    go_on.set()
+    holder.join(5)
+    assert kicked == [[endpoint_id]]
+    job.deliver_endpoint(endpoint_id)  # a run with nobody else around leaves no mark behind
+    assert kicked == [[endpoint_id]]
+
+
 def test_three_days_of_failures_turn_the_endpoint_off_and_tell_the_owner(db, receiver):
     owner = make_owner(db)
     inst = make_instance(db, owner.tenant_id)

@@ -28,6 +28,7 @@ _LOCK_MS = int((RUN_BUDGET_S + 60) * 1000)  # a run that died frees its endpoint
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
 _local_locks: dict[int, threading.Lock] = {}
 _local_guard = threading.Lock()
+_local_wanted: set[int] = set()
 
 
 @contextlib.contextmanager
@@ -53,29 +54,62 @@ def _exclusive(endpoint_id: int) -> Iterator[bool]:
             lock.release()
 
 
+def _want(endpoint_id: int) -> None:
+    """Say a run is wanted: set before trying the lock, so either this run gets the lock or
+    the run holding it sees the mark after releasing it and queues another."""
+    url = get_settings().redis_url
+    if url:
+        redis_connection(url).set(f"ylada:wh:want:{endpoint_id}", 1, ex=int(_LOCK_MS / 1000))
+    else:
+        with _local_guard:
+            _local_wanted.add(endpoint_id)
+
+
+def _take_want(endpoint_id: int) -> bool:
+    url = get_settings().redis_url
+    if url:
+        return bool(redis_connection(url).delete(f"ylada:wh:want:{endpoint_id}"))
+    with _local_guard:
+        had = endpoint_id in _local_wanted
+        _local_wanted.discard(endpoint_id)
+        return had
+
+
 def deliver_endpoint(endpoint_id: int, budget_s: float = RUN_BUDGET_S) -> dict[str, int]:
     """Send what is due for the endpoint, batch after batch, until nothing is due or the
     run's time is up (what is left is due at once: the sweeper queues the next run)."""
     clear_coalesced(f"wh:{endpoint_id}")
     totals = {"delivered": 0, "failed": 0, "runs": 0}
+    _want(endpoint_id)
     with _exclusive(endpoint_id) as mine:
         if not mine:
-            return totals  # another run has this endpoint and will see the new deliveries
-        deadline = time.monotonic() + budget_s
-        while time.monotonic() < deadline:
-            with session_scope() as session:
-                target = webhooks_out.target(session, endpoint_id)
-                due = webhooks_out.claim_due(session, endpoint_id) if target else []
-            if target is None or not due:
-                break
-            outcomes = send_all(target, due, deadline)
-            with session_scope() as session:
-                webhooks_out.record(session, endpoint_id, outcomes)
-            totals["runs"] += 1
-            totals["delivered"] += sum(1 for o in outcomes if o.ok)
-            totals["failed"] += sum(1 for o in outcomes if o.ok is False)
-            if any(o.ok is False for o in outcomes) and not any(o.ok for o in outcomes):
-                break  # the receiver is down: wait for the retry times, do not spin
+            # The run holding the endpoint may already have found nothing due; it looks at
+            # the mark after releasing and queues one more run (a kick is never lost).
+            return totals
+        _take_want(endpoint_id)
+        totals.update(_deliver_while_due(endpoint_id, budget_s))
+    if _take_want(endpoint_id):
+        webhooks_out.kick([endpoint_id])
+    return totals
+
+
+def _deliver_while_due(endpoint_id: int, budget_s: float) -> dict[str, int]:
+    totals = {"delivered": 0, "failed": 0, "runs": 0}
+    deadline = time.monotonic() + budget_s
+    while time.monotonic() < deadline:
+        with session_scope() as session:
+            target = webhooks_out.target(session, endpoint_id)
+            due = webhooks_out.claim_due(session, endpoint_id) if target else []
+        if target is None or not due:
+            break
+        outcomes = send_all(target, due, deadline)
+        with session_scope() as session:
+            webhooks_out.record(session, endpoint_id, outcomes)
+        totals["runs"] += 1
+        totals["delivered"] += sum(1 for o in outcomes if o.ok)
+        totals["failed"] += sum(1 for o in outcomes if o.ok is False)
+        if any(o.ok is False for o in outcomes) and not any(o.ok for o in outcomes):
+            break  # the receiver is down: wait for the retry times, do not spin
     return totals
 
 

@@ -20,9 +20,20 @@ if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; the
     --webhook-url "http://localhost:$PORT/webhooks/stripe" \
     --webhook-secret "$STRIPE_WEBHOOK_SECRET" >/dev/null 2>&1 &
   STRIPE_PID=$!
-  trap 'kill $STRIPE_PID 2>/dev/null || true' EXIT
   PAYMENTS="pagamentos de teste locais (nada é cobrado)"
 fi
+AI="AI_BASE_URL (${AI_MODEL:-gpt-4o-mini})"
+if [ -z "${AI_BASE_URL:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
+  # No AI endpoint configured: the project's demonstration server stands in for it (answers
+  # quote the knowledge items the search found; no language model), so "Treinar IA" and the
+  # AI fallback work out of the box. The AI page labels it. YLADA_DEMO_AI=0 turns it off.
+  AI_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  export AI_BASE_URL="http://127.0.0.1:$AI_PORT/v1" AI_API_KEY="sk-demo" AI_DEMO=1
+  python -m ylada_app.testing.fake_openai --port "$AI_PORT" >/dev/null 2>&1 &
+  AI_PID=$!
+  AI="IA de demonstração (respostas a partir do conhecimento, sem modelo)"
+fi
+trap 'kill ${STRIPE_PID:-} ${AI_PID:-} 2>/dev/null || true' EXIT
 MAILS="SMTP (SMTP_URL)"
 if [ -z "${SMTP_URL:-}" ]; then
   MAILS="nenhum sai desta máquina: leia em http://localhost:$PORT/dev/emails"
@@ -36,6 +47,7 @@ $(printf '%s\n' "$LOGINS" | sed 's/^/    /')
     Banco:          SQLite em .data/ylada.db (jobs em processo, sem Redis)
     Pagamentos:     $PAYMENTS
     E-mails:        $MAILS
+    IA:             $AI
 
 BANNER
 reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"

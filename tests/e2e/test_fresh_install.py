@@ -214,6 +214,33 @@ def test_demo_owner_logs_in_and_sees_the_dashboard(make_run, page: Page):
     page.screenshot(path=str(SHOTS / "fresh-install-dashboard.png"), full_page=True)
 
 
+def test_the_ai_page_answers_out_of_the_box_with_the_labelled_demo(make_run, page: Page):
+    """No AI key on a fresh machine: `make run` starts the demonstration endpoint, the AI
+    page says so, the console answers from the catalog, and search forgives typos."""
+    base, _copy, log, _proc = make_run
+    assert "IA de demonstração" in log.read_text()
+    open_public(page, f"{base}/login")
+    page.fill("#field-email", "demo@ylada.com.br")
+    page.fill("#field-password", "ylada-demo-2026")
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r".*/dashboard/?$"), timeout=60_000)
+    page.goto(f"{base}/ai")
+    expect(page.locator("#ai-demo-note")).to_be_visible(timeout=30_000)
+    page.fill("#kb-search", "fejao")  # no accent, a letter missing
+    page.click("#kb-search-go")
+    expect(page.locator(".knowledge-row").first).to_contain_text("Feijão")
+    page.fill("#kb-search", "xilofone")
+    page.click("#kb-search-go")
+    expect(page.locator("#kb-empty")).to_contain_text("Nenhum item encontrado")
+    page.click("#tab-console")
+    page.fill("#console-question", "quanto custa o arroz camil 5kg?")
+    page.click("#console-ask")
+    expect(page.locator("#console-answer")).to_contain_text("27,90", timeout=30_000)
+    expect(page.locator("#console-items .used-item").first).to_contain_text("Arroz")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "fresh-install-ai-demo.png"), full_page=True)
+
+
 def test_a_newcomer_signs_up_and_follows_the_link_in_the_local_mailbox(make_run, page: Page):
     """Without SMTP, `make run` keeps e-mails on a local page: the verification link works."""
     base, _copy, log, _proc = make_run

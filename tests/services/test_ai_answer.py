@@ -177,3 +177,20 @@ def test_a_price_that_is_not_in_the_knowledge_never_reaches_the_contact(db, shop
 def test_amounts_are_normalised():
     assert ai.amounts("R$ 1.299,9 e R$5 e R$ 27,90") == {"1299,90", "5,00", "27,90"}
     assert ai.amounts("preço 27,90 e 1.299,90", bare=True) == {"27,90", "1299,90"}
+
+
+def test_without_a_model_the_console_still_shows_what_retrieval_found(db, shop, monkeypatch):
+    from ylada_app.core.settings import reset_settings_cache
+
+    monkeypatch.setenv("AI_BASE_URL", "")
+    reset_settings_cache()
+    try:
+        knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                           title="Pizza Calabresa", price="45,00")
+        db.commit()
+        res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="tem calabresa?",
+                        source="console")
+    finally:
+        reset_settings_cache()
+    assert not res.ok and "Nenhum endpoint" in res.error
+    assert [i["title"] for i in res.items] == ["Pizza Calabresa"]

@@ -147,3 +147,23 @@ def test_tenant_b_never_sees_or_retrieves_tenant_a_knowledge(db, shop):
     with pytest.raises(ServiceError):
         knowledge.import_upload(db, tenant_id=b.tenant_id, instance_id=shop[1],
                                 filename="x.csv", data=b"nome\nx\n")
+
+
+def test_page_search_forgives_typos_but_not_unrelated_words(db, shop):
+    data = ("nome;preço\nPizza Calabresa;45,00\nPizza Margherita;42,00\n"
+            "Refrigerante Guaraná 2L;9,00\n").encode()
+    _import(db, shop, "menu.csv", data)
+
+    def titles(query):
+        return [i.title for i in knowledge.list_items(db, tenant_id=shop[0],
+                                                      instance_id=shop[1], query=query)]
+
+    assert titles("calabreza") == ["Pizza Calabresa"]
+    assert titles("pitza margerita") == ["Pizza Margherita"]
+    assert titles("guarana") == ["Refrigerante Guaraná 2L"]  # accents never matter
+    assert titles("xilofone") == []
+    assert titles("pizza xilofone") != titles("xilofone")  # a real word still finds items
+    stranger = make_owner(db)
+    other = make_instance(db, stranger.tenant_id)
+    assert knowledge.list_items(db, tenant_id=stranger.tenant_id, instance_id=other.id,
+                                query="calabreza") == []

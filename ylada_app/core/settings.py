@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     ai_embedding_model: str = ""  # empty: no embedding re-rank
     ai_timeout_s: float = 20.0
     ai_max_retries: int = 1
+    # `make run` without an AI key: the platform endpoint is the project's demonstration
+    # server (answers quote the items retrieval found; no language model), and pages say so.
+    ai_demo: bool = False
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

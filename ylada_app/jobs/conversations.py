@@ -111,21 +111,24 @@ def perform_effect(effect: dict[str, Any], work: conv_svc.Work | None = None) ->
     return {"ok": False, "error": f"unsupported_effect:{kind}"}
 
 
-def flowset_with_ai(session: Any, work: conv_svc.Work) -> FlowSet:
-    """The instance's flow set, with the AI fallback switched on if its settings say so."""
+def bot_flowset(session: Any, work: conv_svc.Work) -> FlowSet:
+    """The instance's flow set as its bot runs it: with the number's default reply, and
+    with the AI fallback switched on if its settings say so."""
     flows = flowset_for(work.flows)
-    if not ai_svc.fallback_enabled(session, work.conversation.instance_id):
+    ai = ai_svc.fallback_enabled(session, work.conversation.instance_id)
+    reply = (work.instance.default_reply or "").strip() or None
+    if not ai and reply is None:
         return flows
-    key = id(flows)
-    hit = _with_fallback.get(key)
+    key = (id(flows), ai, reply)
+    hit = _configured.get(key)
     if hit is None or hit[0] is not flows:
-        if len(_with_fallback) > 512:
-            _with_fallback.clear()
-        hit = _with_fallback[key] = (flows, replace(flows, ai_fallback=True))
+        if len(_configured) > 512:
+            _configured.clear()
+        hit = _configured[key] = (flows, replace(flows, ai_fallback=ai, default_reply=reply))
     return hit[1]
 
 
-_with_fallback: dict[int, tuple[FlowSet, FlowSet]] = {}
+_configured: dict[tuple[int, bool, str | None], tuple[FlowSet, FlowSet]] = {}
 
 
 def redeliver(conversation_id: int) -> dict[str, int]:

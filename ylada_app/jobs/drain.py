@@ -27,7 +27,7 @@ from ylada_app.core import live
 from ylada_app.core.db import session_scope
 from ylada_app.core.locks import acquire_many
 from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
-from ylada_app.jobs.conversations import DeferAi, flowset_with_ai, run_event
+from ylada_app.jobs.conversations import DeferAi, bot_flowset, run_event
 from ylada_app.jobs.delivery import deliver_plans
 from ylada_app.services import conversations as conv_svc
 
@@ -146,7 +146,7 @@ def _process_locked(locked: list[int], *,
                 continue
             sink = conv_svc.StepSink()
             state = dict(work.conversation.session or {}) or None
-            flows = flowset_with_ai(session, work)
+            flows = bot_flowset(session, work)
             try:
                 for msg in work.pending:
                     state = run_event(flows, state, conv_svc.engine_event(msg), work, sink,

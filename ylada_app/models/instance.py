@@ -40,6 +40,8 @@ class Instance(SQLModel, table=True):
     webhook_key: str = Field(max_length=64, unique=True, index=True)
     status: str = Field(default=InstanceStatus.DRAFT, max_length=20)
     status_detail: str | None = Field(default=None, max_length=300)
+    # Sent when no flow (and no AI assistant) answers a message; empty = stay silent.
+    default_reply: str | None = Field(default=None, max_length=1000)
     last_checked_at: datetime | None = time_field(nullable=True)
     created_at: datetime = time_field(default_now=True)
     updated_at: datetime = time_field(default_now=True)

@@ -13,6 +13,7 @@ import reflex as rx
 from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
 from ylada_app.services import ai, instances, knowledge
 from ylada_app.services.ai_templates import TONES, template_for
@@ -45,6 +46,7 @@ def _settings_data(session, *, tenant_id: int, instance_id: int) -> dict:
     cfg = ai.get_config(session, tenant_id=tenant_id, instance_id=instance_id)
     view = ai.config_view(cfg)
     view = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in view.items()}
+    view["demo"] = "1" if get_settings().ai_demo and not cfg.base_url else ""
     usage = ai.usage_view(session, tenant_id=tenant_id)
     logs = [{"when": row.created_at.strftime("%d/%m %H:%M"), "source": row.source,
              "question": row.question[:200], "answer": (row.answer or "")[:300],
@@ -533,7 +535,9 @@ def _knowledge_tab() -> rx.Component:
                         rx.table.body(rx.foreach(s.items, _item_row)),
                         width="100%", size="1",
                     ), max_height="560px", overflow_y="auto", width="100%"),
-                    rx.text(t("ai.empty"), color_scheme="gray", id="kb-empty"),
+                    rx.cond(s.query != "",
+                            rx.text(t("ai.none_found"), color_scheme="gray", id="kb-empty"),
+                            rx.text(t("ai.empty"), color_scheme="gray", id="kb-empty")),
                 ),
             ),
             flex="2", width="100%",
@@ -732,6 +736,9 @@ def ai_page() -> rx.Component:
                 ),
                 align="center", spacing="2")),
         ),
+        rx.cond(s.cfg["demo"] == "1", rx.callout(
+            t("ai.demo_note"), icon="flask-conical", color_scheme="violet", width="100%",
+            margin_bottom="12px", id="ai-demo-note")),
         rx.cond(
             s.instance_key != "",
             rx.tabs.root(

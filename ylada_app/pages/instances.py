@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ylada_app.components.badges import status_badge
-from ylada_app.components.forms import form_error, submit_button, text_field
+from ylada_app.components.forms import field_error, form_error, submit_button, text_field
 from ylada_app.components.layout import app_shell, card, not_found_block, page_header
 from ylada_app.components.texts import t
 from ylada_app.models import Instance
@@ -29,6 +29,7 @@ def instance_view(inst: Instance) -> dict[str, str]:
         "webhook_key": inst.webhook_key,
         "verify_token": inst.verify_token,
         "status_detail": inst.status_detail or "",
+        "default_reply": inst.default_reply or "",
     }
 
 
@@ -140,6 +141,23 @@ class InstanceDetailState(SessionState):
             inst = await call(
                 instances.rename_instance, tenant_id=ctx.tenant_id,
                 instance_id=self._instance_key(), name=form.get("name"),
+            )
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return
+        self.inst = instance_view(inst)
+        self.errors = {}
+        return rx.toast.success(self._t("common.saved"))
+
+    @rx.event
+    async def save_default_reply(self, form: dict):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            inst = await call(
+                instances.set_default_reply, tenant_id=ctx.tenant_id,
+                instance_id=self._instance_key(), text=form.get("default_reply"),
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
@@ -328,9 +346,38 @@ def instance_detail_page() -> rx.Component:
                     ),
                     max_width="640px",
                 ),
+                _default_reply_card(),
                 spacing="4",
                 width="100%",
             ),
         ),
         ready=s.loaded,
+    )
+
+
+def _default_reply_card() -> rx.Component:
+    s = InstanceDetailState
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("default_reply.title"), size="4"),
+                rx.text(t("default_reply.hint"), size="2", color_scheme="gray"),
+                rx.text(t("default_reply.label"), as_="label", size="2", weight="medium",
+                        html_for="field-default_reply"),
+                rx.text_area(name="default_reply", id="field-default_reply",
+                             default_value=s.inst["default_reply"],
+                             max_length=instances.DEFAULT_REPLY_MAX, rows="4", width="100%",
+                             size="3"),
+                field_error(s.errors, "default_reply"),
+                rx.cond(s.inst["default_reply"] == "",
+                        rx.text(t("default_reply.off"), size="1", color_scheme="amber")),
+                submit_button("common.save", id="save-default-reply"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=s.save_default_reply,
+            key=s.inst["id"] + "-reply-" + s.inst["default_reply"],
+        ),
+        max_width="640px",
+        id="default-reply",
     )

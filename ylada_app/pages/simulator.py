@@ -47,6 +47,12 @@ class SimulatorState(SessionState):
     waiting: bool = False
     error: str = ""
     draft_key: int = 0
+    # Why the last message got no real answer (empty: it did): lines for people, and links.
+    why: str = ""
+    why_more: str = ""
+    why_link: str = ""
+    why_link_label: str = ""
+    reply_href: str = ""  # the number's page, where its default reply is edited
     _last_id: int = 0
     _poll_gen: int = 0
     _listen_gen: int = 0
@@ -74,8 +80,28 @@ class SimulatorState(SessionState):
                           instance_id=self._instance_key(), user_id=ctx.user_id)
         self.messages = [_bubble_data(m) for m in rows]
         self._last_id = rows[-1].id if rows else 0
+        await self._explain(ctx)
         self.loaded = True
         yield SimulatorState.listen
+
+    async def _explain(self, ctx) -> None:
+        silence = await call(simulator.why_silent, tenant_id=ctx.tenant_id,
+                             instance_id=self._instance_key(), user_id=ctx.user_id)
+        self.why = self.why_more = self.why_link = self.why_link_label = ""
+        self.reply_href = ""
+        if silence is None:
+            return
+        if silence.reason in ("human", "opted_out"):
+            self.why = self._t(f"sim.why.{silence.reason}")
+            return
+        self.why = self._t(f"sim.why.{silence.reason}", text=silence.text)
+        self.why_more = self._t("sim.why.default_sent" if silence.default_sent
+                                else "sim.why.silent")
+        self.reply_href = f"/instances/{self._instance_key()}#default-reply"
+        if silence.has_flows:
+            self.why_link, self.why_link_label = "/flows", self._t("sim.why.activate")
+        else:
+            self.why_link, self.why_link_label = "/marketplace", self._t("sim.why.install")
 
     async def _send(self, **kwargs):
         ctx, redirect = await self._guard()
@@ -136,6 +162,7 @@ class SimulatorState(SessionState):
                     quiet_after_reply = 0.0
                 if not pending and quiet_after_reply is not None and quiet_after_reply >= 0.6:
                     self.waiting = False
+                    await self._explain(ctx)
                     return
             await asyncio.sleep(POLL_S)
             waited += POLL_S
@@ -144,6 +171,7 @@ class SimulatorState(SessionState):
         async with self:
             if self._poll_gen == gen:
                 self.waiting = False
+                await self._explain(ctx)
 
     @rx.event(background=True)
     async def listen(self):
@@ -186,6 +214,7 @@ class SimulatorState(SessionState):
                    user_id=ctx.user_id)
         self.messages = []
         self._last_id = 0
+        self.why = ""
 
 
 def _option_button(opt: rx.Var) -> rx.Component:
@@ -239,6 +268,27 @@ def _bubble(m: rx.Var) -> rx.Component:
     )
 
 
+def _why_note() -> rx.Component:
+    s = SimulatorState
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("info", size=16)),
+        rx.vstack(
+            rx.text(s.why, weight="medium", size="2"),
+            rx.cond(s.why_more != "", rx.text(s.why_more, size="2")),
+            rx.hstack(
+                rx.cond(s.why_link != "", rx.link(s.why_link_label, href=s.why_link, size="2",
+                                                  id="sim-why-link")),
+                rx.cond(s.reply_href != "",
+                        rx.link(t("sim.why.edit_reply"), href=s.reply_href, size="2",
+                                id="sim-why-reply")),
+                spacing="4", wrap="wrap",
+            ),
+            spacing="1",
+        ),
+        color_scheme="amber", size="1", width="100%", id="sim-why",
+    )
+
+
 def simulator_page() -> rx.Component:
     s = SimulatorState
     chat = rx.vstack(
@@ -266,6 +316,7 @@ def simulator_page() -> rx.Component:
             background="#efeae2", min_height="420px", max_height="60vh",
         ),
         rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", size="1", width="100%")),
+        rx.cond(s.why != "", _why_note()),
         rx.form(
             rx.hstack(
                 rx.input(name="text", placeholder=t("sim.placeholder"), size="3",

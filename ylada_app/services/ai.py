@@ -268,21 +268,29 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
             use_knowledge: bool = True) -> Prepared | AiAnswer:
     """Everything before the model call; an AiAnswer when the model must not be called."""
     cfg = get_config(session, tenant_id=tenant_id, instance_id=instance_id)
-    if not cfg.enabled:
-        return AiAnswer(POLITE_FALLBACK, False, "Assistente de IA desativado nesta instância.")
-    if entitlements.ai_tokens_remaining(session, tenant_id=tenant_id) <= 0:
-        return AiAnswer(POLITE_FALLBACK, False, LIMIT_ERROR)
     endpoint = _endpoint(cfg)
-    if not endpoint.base_url:
-        return AiAnswer(POLITE_FALLBACK, False, "Nenhum endpoint de IA configurado.")
-    items: list[KnowledgeItem] = []
+
+    def found(similarity: knowledge.Similarity | None = None) -> list[KnowledgeItem]:
+        if not use_knowledge:
+            return []
+        return [h.item for h in knowledge.search(session, tenant_id=tenant_id,
+                                                 instance_id=instance_id, question=question,
+                                                 k=TOP_K, similarity=similarity)]
+
+    # When the model will not be called the answer still carries what retrieval found: the
+    # test console shows it, so a business can check its catalog without a working model.
+    refusal = None
+    if not cfg.enabled:
+        refusal = "Assistente de IA desativado nesta instância."
+    elif entitlements.ai_tokens_remaining(session, tenant_id=tenant_id) <= 0:
+        refusal = LIMIT_ERROR
+    elif not endpoint.base_url:
+        refusal = "Nenhum endpoint de IA configurado."
+    if refusal is not None:
+        return AiAnswer(POLITE_FALLBACK, False, refusal,
+                        items=[item_view(i) for i in found()])
     spent: list[int] = []
-    if use_knowledge:
-        similarity = _embedding_similarity(session, endpoint, spent)
-        items = [h.item for h in knowledge.search(session, tenant_id=tenant_id,
-                                                  instance_id=instance_id,
-                                                  question=question, k=TOP_K,
-                                                  similarity=similarity)]
+    items = found(_embedding_similarity(session, endpoint, spent) if use_knowledge else None)
     tenant = session.get(Tenant, tenant_id)
     messages = [{"role": "system",
                  "content": system_prompt(cfg, tenant.niche if tenant else None, items,

@@ -21,6 +21,11 @@ from ylada_app.services.limits import check_instance_slot
 from ylada_app.services.validation import Validator
 
 _APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
+DEFAULT_REPLY_MAX = 1000
+# What a new number answers when no flow or assistant does, so a first "oi" never meets
+# silence; the business edits it (or clears it) on the number's page.
+NEW_NUMBER_DEFAULT_REPLY = ("Olá! 👋 Recebemos sua mensagem e já vamos te responder. "
+                            "Enquanto isso, fique à vontade para contar como podemos ajudar.")
 
 
 def list_instances(session: Session, *, tenant_id: int) -> list[Instance]:
@@ -65,6 +70,7 @@ def create_instance(
         status=InstanceStatus.CONNECTED
         if clean_channel == ChannelKind.SIMULATOR
         else InstanceStatus.DRAFT,
+        default_reply=NEW_NUMBER_DEFAULT_REPLY,
     )
     session.add(inst)
     session.flush()
@@ -78,6 +84,21 @@ def rename_instance(
     v = Validator()
     inst.name = v.name("name", name, max_len=60, min_len=2)
     v.raise_if_any()
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def set_default_reply(session: Session, *, tenant_id: int, instance_id: int | str,
+                      text: str | None) -> Instance:
+    """The reply sent when nothing else answers; blank turns it off."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    clean = (text or "").strip()
+    if len(clean) > DEFAULT_REPLY_MAX:
+        raise FieldErrors({"default_reply": "error.too_long"},
+                          {"default_reply": {"max": DEFAULT_REPLY_MAX}})
+    inst.default_reply = clean or None
     inst.updated_at = utcnow()
     session.add(inst)
     session.flush()

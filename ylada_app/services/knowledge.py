@@ -402,15 +402,53 @@ def clear(session: Session, *, tenant_id: int, instance_id: int) -> int:
 
 def list_items(session: Session, *, tenant_id: int, instance_id: int, query: str = "",
                kind: str = "", limit: int = 200, offset: int = 0) -> list[KnowledgeItem]:
+    """The items of an instance, or those matching `query` (accents ignored; when the word
+    search finds nothing, names written with a typo — "calabreza", "pitza" — still match)."""
     if query.strip():
-        return [hit.item for hit in search(session, tenant_id=tenant_id,
-                                           instance_id=instance_id, question=query, k=limit)
-                if not kind or hit.item.kind == kind]
+        found = [hit.item for hit in search(session, tenant_id=tenant_id,
+                                            instance_id=instance_id, question=query, k=limit)]
+        if not found:
+            found = _typo_tolerant(session, tenant_id, instance_id, query, limit)
+        return [item for item in found if not kind or item.kind == kind]
     stmt = select(KnowledgeItem).where(KnowledgeItem.tenant_id == tenant_id,
                                        KnowledgeItem.instance_id == instance_id)
     if kind:
         stmt = stmt.where(KnowledgeItem.kind == kind)
     return list(session.exec(stmt.order_by(col(KnowledgeItem.id)).offset(offset).limit(limit)))
+
+
+FUZZY_SCAN_MAX = 5000
+
+
+def _typo_tolerant(session: Session, tenant_id: int, instance_id: int, query: str,
+                   limit: int) -> list[KnowledgeItem]:
+    """Items whose name, category or code has a close spelling of every word asked for."""
+    from rapidfuzz import fuzz, process
+
+    words = [w for w in fold(query).split() if w not in STOPWORDS and len(w) >= 3][:8]
+    if not words:
+        return []
+    rows = session.exec(select(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id)
+        .order_by(col(KnowledgeItem.id)).limit(FUZZY_SCAN_MAX)).all()
+    scored: list[tuple[float, int, KnowledgeItem]] = []
+    for item in rows:
+        vocabulary = set(fold(" ".join((item.title, item.category or "",
+                                        item.sku or ""))).split())
+        if not vocabulary:
+            continue
+        total = 0.0
+        for word in words:
+            # short words must be spelled right; longer ones may have a letter or two off
+            cutoff = 100 if len(word) <= 3 else 75
+            best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is None:
+                break
+            total += best[1]
+        else:
+            scored.append((total, -(item.id or 0), item))
+    scored.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    return [item for _, _, item in scored[:limit]]
 
 
 def count_items(session: Session, *, tenant_id: int, instance_id: int) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ylada_app.core.queue import mark_dirty
-from ylada_app.models import Contact, Conversation, Message, Timer
+from ylada_app.models import AnalyticsEvent, Contact, Conversation, Flow, Message, Timer
 from ylada_app.services import inbox
 from ylada_app.services.errors import FieldErrors, ServiceError
 from ylada_app.services.instances import get_instance
@@ -86,6 +86,53 @@ def history(session: Session, *, tenant_id: int, instance_id: int | str, user_id
                         .order_by(Message.id).limit(500)).all()
     return [SimMessage(r.id, r.direction, r.type, r.text or "", r.payload or {}, r.status)
             for r in rows]
+
+
+@dataclass(frozen=True)
+class Silence:
+    """Why the bot did not really answer the last message (the simulator explains it)."""
+    reason: str  # no_flows | no_match | human | opted_out
+    text: str  # what the customer wrote
+    default_sent: bool  # the number's default reply went out instead
+    has_flows: bool  # the number has flows (maybe inactive) — "activate one" vs "install one"
+
+
+def why_silent(session: Session, *, tenant_id: int, instance_id: int | str,
+               user_id: int) -> Silence | None:
+    """None when the last message was answered by a flow or the assistant (or is still
+    being handled); otherwise the reason, read from what the engine recorded."""
+    conv = conversation_of(session, tenant_id=tenant_id, instance_id=instance_id,
+                           user_id=user_id)
+    if conv is None:
+        return None
+    last_in = session.exec(select(Message).where(
+        Message.conversation_id == conv.id, Message.direction == "in")
+        .order_by(Message.id.desc()).limit(1)).first()
+    if last_in is None or last_in.status == "pending":
+        return None
+    events = session.exec(select(AnalyticsEvent.type, AnalyticsEvent.data).where(
+        AnalyticsEvent.tenant_id == tenant_id, AnalyticsEvent.conversation_id == conv.id,
+        AnalyticsEvent.created_at >= last_in.created_at)).all()
+    kinds = {kind for kind, _ in events}
+    replied = session.exec(select(Message.id).where(
+        Message.conversation_id == conv.id, Message.direction == "out",
+        Message.id > last_in.id).limit(1)).first() is not None
+    text = (last_in.text or "")[:80]
+    has_flows = session.exec(select(Flow.id).where(
+        Flow.instance_id == conv.instance_id, Flow.tenant_id == tenant_id)
+        .limit(1)).first() is not None
+    if "fallback" in kinds:
+        active = session.exec(select(Flow.id).where(
+            Flow.instance_id == conv.instance_id, Flow.tenant_id == tenant_id,
+            Flow.status == "active").limit(1)).first() is not None
+        return Silence("no_match" if active else "no_flows", text, replied, has_flows)
+    if any(kind == "message_ignored" and (data or {}).get("reason") == "human"
+           for kind, data in events):
+        return Silence("human", text, False, has_flows)
+    contact = session.get(Contact, conv.contact_id)
+    if contact is not None and contact.opted_out and not replied and not kinds - {"optout"}:
+        return Silence("opted_out", text, False, has_flows)
+    return None
 
 
 def has_pending(session: Session, *, tenant_id: int, instance_id: int | str,

@@ -33,6 +33,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.search": ("Buscar no conhecimento", "Search the knowledge"),
     "ai.search_button": ("Buscar", "Search"),
     "ai.clear_search": ("Limpar", "Clear"),
+    "ai.none_found": ("Nenhum item encontrado para essa busca.",
+                      "No item found for this search."),
+    "ai.demo_note": (
+        "IA de demonstração: sem uma chave de IA configurada, as respostas são montadas a "
+        "partir dos itens que a busca encontra no seu conhecimento, sem um modelo de linguagem. "
+        "Informe o endereço e a chave de um provedor na aba Configurações para respostas reais.",
+        "Demonstration AI: with no AI key configured, answers are built from the items the "
+        "search finds in your knowledge, without a language model. Enter a provider's address "
+        "and key in the Settings tab for real answers."),
     "ai.empty": ("Nenhum item ainda. Envie seu catálogo ou FAQ.",
                  "No items yet. Upload your catalog or FAQ."),
     "ai.col_title": ("Nome / pergunta", "Name / question"),

@@ -32,3 +32,30 @@ def test_chat_with_the_demo_menu_in_the_simulator(page: Page, app_server, shot):
     page.click("#sim-send")
     expect(page.locator(".sim-option")).to_have_count(6, timeout=20_000)
     shot("simulator")
+
+
+def test_a_new_number_is_never_silent_and_the_simulator_says_why(page: Page, app_server,
+                                                                 shot):
+    from tests.e2e.helpers import create_instance, signup
+
+    signup(page, app_server, tenant="Padaria Primeira Hora")
+    iid = create_instance(page, app_server, "Número de teste")
+    expect(page.locator("#field-default_reply")).to_have_value(
+        "Olá! 👋 Recebemos sua mensagem e já vamos te responder. Enquanto isso, fique à "
+        "vontade para contar como podemos ajudar.")
+    page.fill("#field-default_reply", "Oi! Ainda estamos montando o nosso atendimento.")
+    page.click("#save-default-reply")
+    expect(page.locator("#field-default_reply")).to_have_value(
+        "Oi! Ainda estamos montando o nosso atendimento.")
+    shot("instance-default-reply")
+    page.goto(f"{app_server}/instances/{iid}/simulator")
+    page.fill("#sim-input", "oi")
+    page.click("#sim-send")
+    expect(page.locator(".sim-out").first).to_contain_text("montando o nosso atendimento",
+                                                           timeout=20_000)
+    expect(page.locator("#sim-why")).to_contain_text("respondeu a “oi”", timeout=20_000)
+    expect(page.locator("#sim-why-link")).to_have_attribute("href", "/marketplace")
+    shot("simulator-why-silent")
+    page.click("#sim-why-reply")
+    page.wait_for_url(f"**/instances/{iid}**")
+    expect(page.locator("#field-default_reply")).to_be_visible()

@@ -31,3 +31,13 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
 def test_redis_url_switches_jobs_out_of_process(tmp_path):
     s = Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:6379/0")
     assert not s.jobs_in_process
+
+
+def test_texts_with_a_count_read_as_plain_portuguese_and_english():
+    from ylada_app.core.i18n import translate
+
+    assert translate("banner.trial", days=1) == "Seu teste grátis termina em 1 dia."
+    assert translate("banner.trial", days=14) == "Seu teste grátis termina em 14 dias."
+    assert translate("banner.trial", "en", days=1) == "Your free trial ends in 1 day."
+    assert "1 número de WhatsApp" in translate("error.limit_instances", plan="Grátis", limit=1)
+    assert "3 números de WhatsApp" in translate("error.limit_instances", plan="Pro", limit=3)

@@ -13,7 +13,7 @@ from tests.e2e.helpers import create_instance, open_public, signup
 
 def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, shot):
     signup(page, app_server, tenant="Loja Limite")
-    expect(page.locator("#billing-banner")).to_contain_text("14 dia(s)", timeout=15_000)
+    expect(page.locator("#billing-banner")).to_contain_text("14 dias", timeout=15_000)
     create_instance(page, app_server, "Número principal", channel="whatsapp_cloud")
 
     page.goto(f"{app_server}/instances/new")

@@ -37,7 +37,7 @@ def test_import_filter_and_edit_contacts(page: Page, app_server, shot):
     page.keyboard.press("Escape")
     expect(page.locator(".contact-row")).to_have_count(0)
     _upload(page, "contatos.csv", GOOD)
-    expect(page.locator("#import-message")).to_contain_text("3 novo(s)", timeout=15_000)
+    expect(page.locator("#import-message")).to_contain_text("3 novos", timeout=15_000)
     page.keyboard.press("Escape")
     expect(page.locator(".contact-row")).to_have_count(3)
     expect(page.locator("#contacts-table")).to_contain_text("+55 11 98765-4321")

@@ -165,7 +165,7 @@ def test_admin_publishes_a_new_version_and_the_tenant_upgrades(page: Page, app_s
     expect(install.locator(".update-badge")).to_contain_text("atualização disponível",
                                                              timeout=20_000)
     expect(install).to_contain_text("Nova saudação no menu")
-    expect(install.locator(".update-changes")).to_have_text("1 etapa(s) alterada(s)")
+    expect(install.locator(".update-changes")).to_have_text("1 etapa alterada")
     shot("marketplace-update-available")
     install.locator(".upgrade-button").click()
     expect(install.locator(".update-badge")).to_have_count(0, timeout=20_000)

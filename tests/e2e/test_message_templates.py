@@ -14,8 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_create_a_template(page: Page, app_server, shot):
     signup(page, app_server, tenant="Loja dos Modelos")
     iid = create_instance(page, app_server, "Vendas")
-    page.click("#templates-link")
-    page.wait_for_url(f"**/instances/{iid}/templates**", timeout=15_000)
+    page.goto(f"{app_server}/instances/{iid}/templates")
     expect(page.locator("#no-templates")).to_be_visible(timeout=15_000)
     page.fill("#field-name", "Pedido Enviado")
     page.fill("#field-body", "Olá {{1}}, seu pedido {{2}} saiu para entrega.")

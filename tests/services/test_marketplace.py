@@ -250,7 +250,7 @@ def test_upgrade_keeps_values_and_warns_about_edits(db):
     row = marketplace.list_installs(db, tenant_id=owner.tenant_id)[0]
     assert row.update_available and row.version == 1 and row.latest_version == 2
     assert row.changelog == "Mensagem nova com horário" and not row.edited
-    assert row.changes == "1 etapa(s) alterada(s)"
+    assert row.changes == "1 etapa alterada"
     # the tenant edits the installed flow: upgrading warns first
     flow = db.get(Flow, tt.flow_id)
     edited = json.loads(json.dumps(flow.draft))

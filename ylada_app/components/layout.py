@@ -192,7 +192,6 @@ def sidebar() -> rx.Component:
         padding="20px",
         spacing="5",
         background="white",
-        border_right=f"1px solid {rx.color('gray', 4)}",
     )
 
 
@@ -250,7 +249,11 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
         width="100%",
     )
     return rx.hstack(
-        rx.cond(SessionState.authed, sidebar()),
+        # The column stretches to the page's full height with the menu's background, so a long
+        # page never shows the menu's colour stopping half-way; the menu itself stays sticky.
+        rx.cond(SessionState.authed, rx.box(
+            sidebar(), align_self="stretch", background="white", min_width="250px",
+            border_right=f"1px solid {rx.color('gray', 4)}", class_name="sidebar-column")),
         body,
         spacing="0",
         align="start",

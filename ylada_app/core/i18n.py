@@ -5,6 +5,8 @@ Keys are stable identifiers used by services (error codes) and by the UI (labels
 
 from __future__ import annotations
 
+import re
+
 DEFAULT_LANG = "pt-BR"
 LANGS = ("pt-BR", "en")
 
@@ -66,8 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.flow_invalid": ("O fluxo tem erros; corrija-os antes de publicar.", "The flow has errors; fix them before publishing."),
     "error.flow_json": ("Não consegui ler este JSON de fluxo (formato v1).", "Could not read this flow JSON (format v1)."),
     "error.flow_too_big": ("Arquivo grande demais (máximo 2 MB).", "File too large (2 MB at most)."),
-    "error.limit_instances": ("Seu plano {plan} permite {limit} número(s) de WhatsApp. Faça upgrade para conectar mais.", "Your {plan} plan allows {limit} WhatsApp number(s). Upgrade to connect more."),
-    "error.limit_flows": ("Seu plano {plan} permite {limit} fluxo(s) ativo(s). Desative um fluxo ou faça upgrade.", "Your {plan} plan allows {limit} active flow(s). Deactivate one or upgrade."),
+    "error.limit_instances": ("Seu plano {plan} permite {limit} {limit|número|números} de WhatsApp. Faça upgrade para conectar mais.", "Your {plan} plan allows {limit} WhatsApp {limit|number|numbers}. Upgrade to connect more."),
+    "error.limit_flows": ("Seu plano {plan} permite {limit} {limit|fluxo ativo|fluxos ativos}. Desative um fluxo ou faça upgrade.", "Your {plan} plan allows {limit} active {limit|flow|flows}. Deactivate one or upgrade."),
     "error.plan_unknown": ("Escolha um plano válido.", "Choose a valid plan."),
     "error.plan_free_choose": ("O plano Grátis não precisa de pagamento: cancele a assinatura para voltar a ele no fim do período.", "The free plan needs no payment: cancel the subscription to return to it at the end of the period."),
     "error.plan_same": ("Você já está neste plano.", "You are already on this plan."),
@@ -89,6 +91,18 @@ def _all() -> dict[str, tuple[str, str]]:
     return {**MESSAGES, **UI_TEXTS}
 
 
+# "{days|dia|dias}": the singular when the parameter is 1 (or -1), else the plural — so a
+# sentence reads "1 dia" / "3 dias", never "dia(s)".
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _one(value: object) -> bool:
+    try:
+        return abs(int(str(value))) == 1
+    except ValueError:
+        return False
+
+
 def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     pair = MESSAGES.get(key)
     if pair is None:
@@ -98,7 +112,11 @@ def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    text = _PLURAL.sub(lambda m: m.group(2) if _one(params.get(m.group(1), 0))
+                       else m.group(3), text)
+    return text.format(**params)
 
 
 def catalog(lang: str) -> dict[str, str]:

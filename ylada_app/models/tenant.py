@@ -41,6 +41,8 @@ class Tenant(SQLModel, table=True):
     created_at: datetime = time_field(default_now=True)
     # After this long waiting for a person, the team is told (inbox).
     inbox_wait_minutes: int = Field(default=5)
+    # The business skipped the first-hour guide (its checklist leaves the dashboard).
+    onboarding_dismissed: bool = Field(default=False)
 
 
 class User(SQLModel, table=True):

@@ -7,7 +7,7 @@ import reflex as rx
 from ylada_app.components.badges import status_badge
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.services import auth, entitlements, instances
+from ylada_app.services import auth, entitlements, instances, onboarding
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -28,10 +28,14 @@ def instance_rows(session, *, tenant_id: int) -> list[dict[str, str]]:
 
 def _dashboard_data(session, *, tenant_id: int) -> dict:
     state = entitlements.billing_state(session, tenant_id=tenant_id)
+    guide = onboarding.progress(session, tenant_id=tenant_id)
     return {
         "instances": instance_rows(session, tenant_id=tenant_id),
         "plan": state.plan_name,
         "plan_status": state.status,
+        # the checklist stays until every step is done or the business skips it
+        "guide": None if guide.dismissed or guide.finished else {
+            "done": guide.done_count, "total": len(guide.steps), "next": guide.next_step},
     }
 
 
@@ -40,6 +44,10 @@ class DashboardState(SessionState):
     current_instance: str = ""
     plan_name: str = ""
     plan_status: str = ""
+    guide_open: bool = False
+    guide_done: int = 0
+    guide_label: str = ""
+    guide_next: str = ""
     loaded: bool = False
 
     @rx.event
@@ -55,7 +63,22 @@ class DashboardState(SessionState):
         self.plan_name = data["plan"]
         self.plan_status = data["plan_status"]
         self.current_instance = str(ctx.instance_id or "")
+        guide = data["guide"]
+        self.guide_open = guide is not None
+        if guide is not None:
+            self.guide_done = guide["done"]
+            self.guide_label = self._t("onboarding.progress", done=guide["done"],
+                                       total=guide["total"])
+            self.guide_next = self._t(f"onboarding.{guide['next']}.title")
         self.loaded = True
+
+    @rx.event
+    async def dismiss_guide(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        await call(onboarding.dismiss, tenant_id=ctx.tenant_id)
+        self.guide_open = False
 
     @rx.event
     async def use_instance(self, instance_key: str):
@@ -131,6 +154,34 @@ def _instance_card(item: rx.Var) -> rx.Component:
     )
 
 
+def _guide_card() -> rx.Component:
+    s = DashboardState
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("rocket", size=20, color=rx.color("jade", 11)),
+                rx.heading(t("onboarding.card_title"), size="4"),
+                rx.spacer(),
+                rx.button(t("onboarding.dismiss"), size="1", variant="ghost", color_scheme="gray",
+                          on_click=s.dismiss_guide, id="guide-dismiss"),
+                width="100%", align="center",
+            ),
+            rx.text(s.guide_label, size="2", weight="medium", id="guide-progress"),
+            rx.progress(value=s.guide_done * 20, width="100%"),
+            rx.hstack(
+                rx.text(t("onboarding.now"), ": ", s.guide_next, size="2"),
+                rx.spacer(),
+                rx.link(rx.button(t("onboarding.continue"), rx.icon("arrow-right", size=16),
+                                  size="2", id="guide-continue"), href="/onboarding"),
+                width="100%", align="center", wrap="wrap",
+            ),
+            spacing="3", width="100%",
+        ),
+        margin_bottom="24px", id="guide-card",
+        border=f"2px solid {rx.color('jade', 7)}",
+    )
+
+
 def dashboard_page() -> rx.Component:
     return app_shell(
         page_header(
@@ -141,6 +192,7 @@ def dashboard_page() -> rx.Component:
         ),
         rx.text(SessionState.tenant_name, size="5", weight="medium", margin_bottom="16px",
                 id="dashboard-tenant"),
+        rx.cond(DashboardState.guide_open, _guide_card()),
         rx.grid(
             _stat("dashboard.count_instances", DashboardState.items.length(), "smartphone"),
             _stat("dashboard.count_connected", DashboardState.connected_count, "wifi"),

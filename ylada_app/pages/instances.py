@@ -62,6 +62,9 @@ class NewInstanceState(SessionState):
     @rx.event
     async def load(self):
         self.errors = {}
+        # the guide's "connect your number" opens this page with the WhatsApp channel chosen
+        wanted = self.router.url.query_parameters.get("channel", "")
+        self.channel = wanted if wanted in ("simulator", "whatsapp_cloud") else "simulator"
         _, redirect = await self._guard()
         return redirect
 
@@ -297,14 +300,19 @@ def instance_detail_page() -> rx.Component:
                                       t("instances.simulator"), size="3", variant="soft",
                                       id="simulator-link"),
                             href="/instances/" + s.inst["id"] + "/simulator"),
-                    rx.link(rx.button(rx.icon("file-text", size=16), t("templates.open"),
-                                      size="3", variant="soft", id="templates-link"),
-                            href="/instances/" + s.inst["id"] + "/templates"),
                     rx.cond(
                         s.inst["channel"] == "whatsapp_cloud",
-                        rx.link(rx.button(rx.icon("plug", size=16), t("instances.connect"),
-                                          size="3", id="connect-link"),
-                                href="/instances/" + s.inst["id"] + "/connect"),
+                        rx.hstack(
+                            # message templates are Meta's: a simulator has none
+                            rx.link(rx.button(rx.icon("file-text", size=16),
+                                              t("templates.open"), size="3", variant="soft",
+                                              id="templates-link"),
+                                    href="/instances/" + s.inst["id"] + "/templates"),
+                            rx.link(rx.button(rx.icon("plug", size=16), t("instances.connect"),
+                                              size="3", id="connect-link"),
+                                    href="/instances/" + s.inst["id"] + "/connect"),
+                            spacing="3",
+                        ),
                     ),
                     align="center",
                     spacing="3",

@@ -169,8 +169,12 @@ def version_changes(old: dict | None, new: dict | None) -> str:
     added = len(set(b) - set(a))
     removed = len(set(a) - set(b))
     changed = sum(1 for nid in set(a) & set(b) if a[nid] != b[nid])
-    parts = [f"{changed} etapa(s) alterada(s)" if changed else "",
-             f"{added} nova(s)" if added else "", f"{removed} removida(s)" if removed else ""]
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    parts = [n(changed, "etapa alterada", "etapas alteradas") if changed else "",
+             n(added, "nova", "novas") if added else "",
+             n(removed, "removida", "removidas") if removed else ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -232,6 +236,14 @@ def template_detail(session: Session, *, tenant_id: int, slug: str) -> TemplateD
                                                        default_values(version.parameters)))
                  if line["kind"] != "set_variable"],
         installs=installs)
+
+
+def published_parameters(session: Session, *, slug: str) -> list[dict]:
+    """The parameters (with their sample defaults) of the template's published version."""
+    version = _published(session, _by_slug(session, slug))
+    if version is None:
+        raise NotFound("error.not_found")
+    return list(version.parameters or [])
 
 
 def personalized_flow(session: Session, *, slug: str, values: dict[str, Any] | None = None,

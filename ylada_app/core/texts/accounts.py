@@ -17,7 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.totp_required_admin": ("Administradores da plataforma precisam manter a verificação em duas etapas.", "Platform administrators must keep two-step verification on."),
     "error.invite_invalid": ("Este convite não vale mais: expirou, foi revogado ou já foi aceito.", "This invitation no longer works: it expired, was revoked or was already accepted."),
     "error.invite_other_account": ("Este convite é para {email}. Entre com essa conta para aceitá-lo.", "This invitation is for {email}. Log in with that account to accept it."),
-    "error.invite_wait": ("Muitos convites enviados agora. Tente de novo em {minutes} minuto(s).", "Too many invitations right now. Try again in {minutes} minute(s)."),
+    "error.invite_wait": ("Muitos convites enviados agora. Tente de novo em {minutes} {minutes|minuto|minutos}.", "Too many invitations right now. Try again in {minutes} {minutes|minute|minutes}."),
     "error.invite_login_instead": ("Já existe uma conta com este e-mail: entre para aceitar o convite.", "An account with this e-mail exists: log in to accept the invitation."),
     # login
     "login.forgot": ("Esqueci minha senha", "I forgot my password"),

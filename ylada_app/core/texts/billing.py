@@ -7,8 +7,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.billing": ("Plano e cobrança", "Plan & billing"),
     "nav.admin_billing": ("Receita e planos", "Revenue & plans"),
     "banner.action": ("Ver planos", "See plans"),
-    "banner.trial": ("Seu teste grátis termina em {days} dia(s).",
-                     "Your free trial ends in {days} day(s)."),
+    "banner.trial": ("Seu teste grátis termina em {days} {days|dia|dias}.",
+                     "Your free trial ends in {days} {days|day|days}."),
     "banner.trial_ended_free": ("Seu teste terminou: você está no plano Grátis.",
                                 "Your trial ended: you are on the free plan."),
     "banner.blocked": ("Seu teste terminou e o bot está pausado. Assine um plano para voltar a "

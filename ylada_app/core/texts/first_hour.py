@@ -34,3 +34,65 @@ TEXTS = {
                           "This contact asked not to receive messages (STOP). Send “VOLTAR” to "
                           "receive them again."),
 }
+
+TEXTS |= {
+    "nav.onboarding": ("Primeiros passos", "Getting started"),
+    "onboarding.title": ("Primeiros passos", "Getting started"),
+    "onboarding.subtitle": ("Do cadastro ao seu bot respondendo no WhatsApp, em cinco passos.",
+                            "From sign-up to your bot answering on WhatsApp, in five steps."),
+    "onboarding.skip": ("Pular por agora", "Skip for now"),
+    "onboarding.progress": ("{done} de {total} passos concluídos",
+                            "{done} of {total} steps done"),
+    "onboarding.done": ("Feito", "Done"),
+    "onboarding.now": ("Próximo passo", "Next step"),
+    "onboarding.later": ("Depois", "Later"),
+    "onboarding.template.title": ("Comece por um modelo pronto", "Start from a ready template"),
+    "onboarding.template.text": (
+        "Sugerimos um fluxo para o seu segmento, já com o nome da sua empresa. Ele é instalado "
+        "num número de teste (simulador): nada vai para clientes ainda.",
+        "We suggest a flow for your niche, already with your business's name. It is installed "
+        "on a test number (simulator): nothing reaches customers yet."),
+    "onboarding.niche": ("Seu segmento", "Your niche"),
+    "onboarding.suggested": ("Modelo sugerido", "Suggested template"),
+    "onboarding.install": ("Instalar no simulador", "Install on the simulator"),
+    "onboarding.installed": ("Modelo instalado no simulador.", "Template installed on the simulator."),
+    "onboarding.browse": ("Ver outros modelos", "See other templates"),
+    "onboarding.simulator.title": ("Converse com o seu bot", "Chat with your bot"),
+    "onboarding.simulator.text": (
+        "Abra o simulador e mande um “oi”, como um cliente faria no WhatsApp.",
+        "Open the simulator and say “oi”, as a customer would on WhatsApp."),
+    "onboarding.simulator.first": ("Instale um modelo primeiro (passo 1).",
+                                   "Install a template first (step 1)."),
+    "onboarding.open_simulator": ("Abrir o simulador", "Open the simulator"),
+    "onboarding.ai.title": ("Treine a IA com o seu catálogo", "Train the AI with your catalog"),
+    "onboarding.ai.text": (
+        "O assistente responde dúvidas com base nos seus produtos e perguntas frequentes. "
+        "Comece com um catálogo de exemplo do seu segmento e troque pelo seu quando quiser.",
+        "The assistant answers questions from your products and FAQ. Start with a sample "
+        "catalog of your niche and swap in your own whenever you like."),
+    "onboarding.sample_catalog": ("Usar catálogo de exemplo", "Use a sample catalog"),
+    "onboarding.catalog_loaded": ("{count} itens de exemplo adicionados.",
+                                  "{count} sample items added."),
+    "onboarding.open_ai": ("Abrir Treinar IA", "Open Train AI"),
+    "onboarding.connect.title": ("Conecte o seu número de WhatsApp",
+                                 "Connect your WhatsApp number"),
+    "onboarding.connect.text": (
+        "Ligue o número da empresa pela API oficial do WhatsApp (Meta).",
+        "Link the business's number through the official WhatsApp API (Meta)."),
+    "onboarding.connect_button": ("Conectar número", "Connect number"),
+    "onboarding.live.title": ("Coloque no ar", "Go live"),
+    "onboarding.live.text": (
+        "Instale o mesmo modelo no número conectado: a partir daí, seus clientes são "
+        "atendidos pelo bot.",
+        "Install the same template on the connected number: from then on, your customers are "
+        "answered by the bot."),
+    "onboarding.go_live": ("Colocar no ar", "Go live"),
+    "onboarding.live": ("Seu bot está no ar!", "Your bot is live!"),
+    "onboarding.error.not_connected": ("Conecte um número de WhatsApp antes (passo 4).",
+                                       "Connect a WhatsApp number first (step 4)."),
+    "onboarding.all_done": ("Tudo pronto: seu bot está atendendo no WhatsApp.",
+                            "All set: your bot is answering on WhatsApp."),
+    "onboarding.card_title": ("Configure o seu bot", "Set up your bot"),
+    "onboarding.continue": ("Continuar", "Continue"),
+    "onboarding.dismiss": ("Dispensar", "Dismiss"),
+}

@@ -40,7 +40,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contacts.import_into": ("Para o número", "Into the number"),
     "contacts.drop": ("Arraste o arquivo aqui ou clique para escolher (até 5 MB)", "Drop the file here or click to choose (up to 5 MB)"),
     "contacts.importing": ("Importando…", "Importing…"),
-    "contacts.imported": ("Importação concluída: {created} novo(s), {updated} atualizado(s).", "Import done: {created} new, {updated} updated."),
+    "contacts.imported": ("Importação concluída: {created} {created|novo|novos}, {updated} {updated|atualizado|atualizados}.", "Import done: {created} new, {updated} updated."),
     "contacts.export": ("Exportar", "Export"),
     "contacts.exporting": ("Preparando o arquivo…", "Preparing the file…"),
     "contacts.download": ("Baixar arquivo", "Download file"),

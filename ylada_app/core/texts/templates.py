@@ -52,10 +52,10 @@ TEXTS = {
                                      "(situação: {status}).",
                                      "Template {name} is not approved by WhatsApp yet "
                                      "(status: {status})."),
-    "templates.error.var_count": ("Este modelo pede {body} variável(is) no texto e {header} no "
-                                  "cabeçalho.",
-                                  "This template takes {body} body variable(s) and {header} in "
-                                  "the header."),
+    "templates.error.var_count": ("Este modelo pede {body} {body|variável|variáveis} no "
+                                  "texto e {header} no cabeçalho.",
+                                  "This template takes {body} body {body|variable|variables} "
+                                  "and {header} in the header."),
     "templates.error.var_value": ("Cada variável precisa de um valor (até {max} caracteres).",
                                   "Each variable needs a value (up to {max} characters)."),
     "templates.title": ("Modelos de mensagem", "Message templates"),
@@ -99,8 +99,8 @@ TEXTS = {
     "templates.created_approved": ("Modelo criado e pronto para uso no simulador.",
                                    "Template created and ready to use in the simulator."),
     "templates.sync": ("Atualizar situação", "Refresh status"),
-    "templates.synced": ("Situação atualizada ({count} mudança(s)).",
-                         "Status refreshed ({count} change(s))."),
+    "templates.synced": ("Situação atualizada ({count} {count|mudança|mudanças}).",
+                         "Status refreshed ({count} {count|change|changes})."),
     "templates.none": ("Nenhum modelo ainda. Crie o primeiro ao lado.",
                        "No templates yet. Create the first one alongside."),
     "templates.how": ("O WhatsApp analisa cada modelo; a situação muda aqui sozinha quando ele "

@@ -14,6 +14,9 @@ from tests.e2e.helpers import create_instance, open_public, signup
 def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, shot):
     signup(page, app_server, tenant="Loja Limite")
     expect(page.locator("#billing-banner")).to_contain_text("14 dias", timeout=15_000)
+    page.goto(f"{app_server}/plans")  # signed in: the header offers the dashboard
+    expect(page.locator("#plans-dashboard")).to_be_visible(timeout=15_000)
+    expect(page.locator("#plans-login")).to_have_count(0)
     create_instance(page, app_server, "Número principal", channel="whatsapp_cloud")
 
     page.goto(f"{app_server}/instances/new")
@@ -25,6 +28,8 @@ def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, s
     page.click("#upgrade-link")
     page.wait_for_url("**/billing", timeout=15_000)
     expect(page.locator("#current-plan")).to_have_text("Grátis", timeout=15_000)
+    expect(page.locator("#trial-left")).to_have_text("14 dias de teste restantes")
+    expect(page.locator("#period-end")).not_to_contain_text("Renova")
     shot("billing-before")
 
     page.click("#choose-pro")

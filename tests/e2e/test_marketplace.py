@@ -3,6 +3,8 @@ on the demo simulator instance, and the installed flow answers in the simulator.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -143,8 +145,10 @@ def test_admin_publishes_a_new_version_and_the_tenant_upgrades(page: Page, app_s
     _admin_login(page, app_server)
     page.goto(f"{app_server}/admin/templates")
     row = page.locator(".admin-template-row", has_text="delivery-cardapio")
-    expect(row.locator(".stat-installs")).to_have_text("1", timeout=20_000)
-    expect(row.locator(".stat-active")).to_have_text("1")
+    # installed at least by the marketplace test (other tests of the same app may add more)
+    expect(row.locator(".stat-installs")).to_have_text(re.compile(r"^[1-9]\d*$"),
+                                                       timeout=20_000)
+    expect(row.locator(".stat-active")).to_have_text(re.compile(r"^[1-9]\d*$"))
     row.get_by_role("button", name="Editar").click()
     expect(page.locator("#field-slug")).to_have_value("delivery-cardapio", timeout=20_000)
     flow = page.locator("#field-flow").input_value()

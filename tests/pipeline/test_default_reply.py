@@ -104,3 +104,19 @@ def test_an_opted_out_contact_is_explained(db):
     stranger = make_owner(db)
     with pytest.raises(NotFound):
         simulator.why_silent(db, tenant_id=stranger.tenant_id, instance_id=inst.id, user_id=1)
+
+
+def test_restarting_the_simulator_leaves_nothing_and_warns_nothing(db):
+    import warnings
+
+    owner = make_owner(db)
+    inst = instances.create_instance(db, tenant_id=owner.tenant_id, name="Loja", channel=None)
+    db.commit()
+    conv = _say(db, owner, inst, "oi")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the SAWarning "expected to delete 1 row(s)" fails
+        simulator.reset(db, tenant_id=owner.tenant_id, instance_id=inst.id, user_id=1)
+        db.commit()
+    assert _replies(conv) == []
+    assert simulator.history(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             user_id=1) == []

@@ -60,6 +60,7 @@ class PlanBillingState(SessionState):
     notice: str = ""
     notice_level: str = "info"
     payments_enabled: bool = False
+    trial_label: str = ""  # "3 dias de teste restantes" (a count reads as a sentence)
     busy: str = ""
     loaded: bool = False
     _event_at: int = 0
@@ -70,6 +71,8 @@ class PlanBillingState(SessionState):
                     "cancel_at_period_end", "paid", "plans", "invoices"):
             setattr(self, key, data[key])
         self._event_at = data["provider_event_at"]
+        self.trial_label = (self._t("billing.trial_left", days=data["trial_left"])
+                            if data["trial_left"] != "" else "")
 
     @rx.var
     def is_owner(self) -> bool:
@@ -188,12 +191,15 @@ def _summary() -> rx.Component:
                 rx.text(t("billing.current"), size="2", color_scheme="gray"),
                 rx.hstack(rx.heading(PlanBillingState.plan_name, size="6", id="current-plan"),
                           status_badge(PlanBillingState.status), align="center", spacing="3"),
-                rx.cond(PlanBillingState.trial_left != "",
-                        rx.text(PlanBillingState.trial_left, " ", t("plans.trial_left_suffix"),
-                                size="2", color_scheme="blue")),
+                rx.cond(PlanBillingState.trial_label != "",
+                        rx.text(PlanBillingState.trial_label, size="2", color_scheme="blue",
+                                id="trial-left")),
                 rx.cond(PlanBillingState.period_end != "",
-                        rx.text(rx.cond(PlanBillingState.cancel_at_period_end,
-                                        t("billing.ends"), t("billing.renews")), ": ",
+                        # a trial does not renew: it ends (and the plan starts when paid)
+                        rx.text(rx.cond(PlanBillingState.status == "trialing",
+                                        t("billing.trial_ends"),
+                                        rx.cond(PlanBillingState.cancel_at_period_end,
+                                                t("billing.ends"), t("billing.renews"))), ": ",
                                 PlanBillingState.period_end, size="2", color_scheme="gray",
                                 id="period-end")),
                 spacing="1", align="start",

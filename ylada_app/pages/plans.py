@@ -22,6 +22,7 @@ class PlansState(SessionState):
     @rx.event
     async def load(self):
         self._sync_lang()
+        await self._context()  # signed in? then the header offers the dashboard, not a login
         self.plans = await call(_plans)
 
 
@@ -31,7 +32,10 @@ def plans_page() -> rx.Component:
     return rx.box(
         rx.vstack(
             rx.hstack(logo(), rx.spacer(),
-                      rx.link(t("plans.login"), href="/login"),
+                      rx.cond(SessionState.authed,
+                              rx.link(t("plans.to_dashboard"), href="/dashboard",
+                                      id="plans-dashboard"),
+                              rx.link(t("plans.login"), href="/login", id="plans-login")),
                       rx.button(rx.icon("languages", size=14), t("nav.language"),
                                 variant="ghost", size="1", on_click=SessionState.toggle_lang),
                       width="100%", align="center", spacing="4"),

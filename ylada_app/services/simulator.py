@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ylada_app.core.queue import mark_dirty
@@ -156,10 +157,12 @@ def reset(session: Session, *, tenant_id: int, instance_id: int | str, user_id: 
     contact = session.get(Contact, conv.contact_id)
     if contact is not None:
         inbox.forget_contact(contact.instance_id, contact.wa_id)
+    # Statement deletes, not ORM ones: rows the database removes by cascade are never
+    # "expected" by the ORM (which warned "DELETE … expected to delete 1 row(s)").
     for model in (Message, Timer):
-        for row in session.exec(select(model).where(model.conversation_id == conv.id)).all():
-            session.delete(row)
-    session.delete(conv)
+        session.exec(delete(model).where(model.conversation_id == conv.id))
+    session.exec(delete(Conversation).where(Conversation.id == conv.id))
     if contact is not None:
-        session.delete(contact)
+        session.exec(delete(Contact).where(Contact.id == contact.id))
+    session.expunge_all()
     session.flush()

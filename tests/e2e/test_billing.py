@@ -10,19 +10,36 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import create_instance, open_public, signup
 
+TOKEN = "EAAG" + "b" * 60
+SECRET = "feedfacefeedfacefeedfacefeedface"
 
-def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, shot):
+
+def _connect(page, pnid: str) -> None:
+    page.wait_for_url("**/connect", timeout=15_000)
+    page.fill("#field-phone_number_id", pnid)
+    page.fill("#field-access_token", TOKEN)
+    page.fill("#field-app_secret", SECRET)
+    page.click("#connect-submit")
+
+
+def test_over_the_limit_upgrade_through_checkout_then_connect(page, app_server, fake_graph,
+                                                              shot):
+    """A number takes the plan's slot when it connects: the free plan's second number can be
+    set up, but connecting it asks for an upgrade; after checkout it connects."""
+    fake_graph.down = False
+    fake_graph.add_number("5511000000001", TOKEN, display_phone_number="+55 11 90000-0001")
+    fake_graph.add_number("5511000000002", TOKEN, display_phone_number="+55 11 90000-0002")
     signup(page, app_server, tenant="Loja Limite")
     expect(page.locator("#billing-banner")).to_contain_text("14 dias", timeout=15_000)
     page.goto(f"{app_server}/plans")  # signed in: the header offers the dashboard
     expect(page.locator("#plans-dashboard")).to_be_visible(timeout=15_000)
     expect(page.locator("#plans-login")).to_have_count(0)
     create_instance(page, app_server, "Número principal", channel="whatsapp_cloud")
+    _connect(page, "5511000000001")
+    expect(page.locator("#connect-success")).to_contain_text("90000-0001", timeout=15_000)
 
-    page.goto(f"{app_server}/instances/new")
-    page.fill("#field-name", "Número extra")
-    page.click("#channel-whatsapp_cloud")
-    page.click("#create-instance")
+    extra = create_instance(page, app_server, "Número extra", channel="whatsapp_cloud")
+    _connect(page, "5511000000002")
     expect(page.locator("#form-error")).to_contain_text("permite 1", timeout=15_000)
     shot("billing-limit-reached")
     page.click("#upgrade-link")
@@ -43,7 +60,9 @@ def test_over_the_limit_upgrade_through_checkout_then_create(page, app_server, s
     expect(page.locator("#billing-banner")).to_have_count(0)
     shot("billing-after-checkout")
 
-    create_instance(page, app_server, "Número extra", channel="whatsapp_cloud")
+    page.goto(f"{app_server}/instances/{extra}/connect")
+    _connect(page, "5511000000002")
+    expect(page.locator("#connect-success")).to_contain_text("90000-0002", timeout=15_000)
 
     page.goto(f"{app_server}/usage")
     expect(page.locator("#meter-instances")).to_contain_text("2", timeout=15_000)

@@ -44,6 +44,8 @@ def test_from_sign_up_to_a_first_answered_message(page: Page, app_server, shot):
     expect(page.locator(".sim-out").first).to_contain_text("Pizzaria Primeira Hora",
                                                            timeout=20_000)
     expect(page.locator("#sim-why")).to_have_count(0)
+    # the template writes *{{business name}}*: WhatsApp shows it bold, so does the simulator
+    expect(page.locator(".sim-out .wa-bold").first).to_have_text("Pizzaria Primeira Hora")
     shot("onboarding-4-first-answer")
     assert clicks < 10, clicks
 

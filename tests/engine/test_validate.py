@@ -66,7 +66,7 @@ def test_button_title_too_long_message_names_node_and_field():
         "Ver catálogo", "Status do pedido e entrega")))
     issue = only_error(validate_flow(data), "button_title_too_long")
     assert issue.message == (
-        'Nó "boas-vindas" (message): o título do botão 2 tem 26 caracteres; '
+        'Mensagem “Oi”: o título do botão 2 tem 26 caracteres; '
         "o WhatsApp aceita no máximo 20."
     )
     assert issue.node_id == "boas-vindas"
@@ -77,7 +77,7 @@ def test_label_is_named_in_the_message():
     data = with_node(node("n1", "message", label="Boas-vindas", text="Oi",
                           buttons=buttons("x" * 21)))
     issue = only_error(validate_flow(data), "button_title_too_long")
-    assert issue.message.startswith('Nó "n1" (message, rótulo "Boas-vindas"): ')
+    assert issue.message.startswith('Mensagem “Boas-vindas”: ')
 
 
 def test_too_many_buttons():
@@ -121,7 +121,7 @@ def rows(n: int, **extra) -> list[dict]:
 def test_too_many_list_rows():
     issue = only_error(validate_flow(with_node(list_node(rows(11)))), "too_many_rows")
     assert issue.message == (
-        'Nó "lista" (message): a lista tem 11 opções; o WhatsApp aceita no máximo 10.'
+        'Mensagem “Escolha”: a lista tem 11 opções; o WhatsApp aceita no máximo 10.'
     )
     assert issue.field == "data.sections"
 
@@ -177,7 +177,8 @@ def test_text_limit():
     issue = only_error(validate_flow(with_node(node("t", "message", text="x" * 4097))),
                        "text_too_long")
     assert issue.message == (
-        'Nó "t" (message): o texto tem 4097 caracteres; o WhatsApp aceita no máximo 4096.'
+        'Mensagem “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…”: o texto tem 4097 '
+        'caracteres; o WhatsApp aceita no máximo 4096.'
     )
     assert validate_flow(with_node(node("t", "message", text="x" * 4096))).ok
 
@@ -405,7 +406,7 @@ def test_unreachable_node_warning():
     report = validate_flow(data)
     assert report.ok
     warning = next(w for w in report.warnings if w.code == "unreachable")
-    assert warning.node_id == "ilha" and 'Nó "ilha"' in warning.message
+    assert warning.node_id == "ilha" and warning.message.startswith("Fim (bloco 3)")
 
 
 def test_unconnected_branch_warning():
@@ -446,7 +447,7 @@ def test_garbage_is_reported_not_raised(garbage):
 def test_pydantic_errors_are_translated_to_portuguese():
     data = with_node(node("m", "message", text=5))
     issue = validate_flow(data).errors[0]
-    assert issue.message == 'Nó "m" (message): o campo "data.text" deve ser um texto.'
+    assert issue.message == 'Mensagem (bloco 2): o campo "data.text" deve ser um texto.'
     assert issue.field == "data.text"
 
 
@@ -491,6 +492,6 @@ def test_every_whatsapp_limit_names_node_field_and_limit(code, data, field, what
     report = validate_flow(with_node(node("promo", "message", label="Promoção", **data)))
     issue = only_error(report, code)
     assert issue.node_id == "promo" and issue.field == field
-    assert issue.message.startswith('Nó "promo" (message, rótulo "Promoção"): ')
+    assert issue.message.startswith('Mensagem “Promoção”: ')
     assert what in issue.message
     assert f"o WhatsApp aceita no máximo {limit}." in issue.message

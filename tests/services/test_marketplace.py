@@ -106,6 +106,20 @@ def test_detail_has_parameters_and_a_readable_outline(db):
         marketplace.template_detail(db, tenant_id=owner.tenant_id, slug="nao-existe")
 
 
+@pytest.mark.parametrize("name", [t["slug"] for t in marketplace.packaged_templates()])
+def test_every_outline_speaks_in_sentences_not_engine_terms(name):
+    """What a business owner reads before installing: no variables, operators or kinds."""
+    from ylada_app.services.template_params import apply_params, default_values
+    from ylada_app.services.template_preview import outline
+
+    data = next(t for t in marketplace.packaged_templates() if t["slug"] == name)
+    lines = outline(apply_params(data["flow"], default_values(data["parameters"])))
+    text = "\n".join(f"{line['label']} {line['text']}" for line in lines)
+    for jargon in ("vars.", "contact.", "{{", "is_set", "regex", "equals", "set_variable",
+                   "http_request", "GET ", "POST ", " = "):
+        assert jargon not in text, (jargon, text[:2000])
+
+
 # --- install ----------------------------------------------------------------------------------
 
 

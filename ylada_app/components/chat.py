@@ -8,6 +8,8 @@ from typing import Any
 
 import reflex as rx
 
+from ylada_app.core.wa_format import as_rows
+
 
 @dataclasses.dataclass
 class Bubble:
@@ -29,6 +31,8 @@ class Bubble:
     author: str = ""
     at: str = ""
     error: str = ""
+    # the text as WhatsApp shows it: *negrito*, _itálico_, ~riscado~, ```mono``` styled
+    parts: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
 
 def safe_url(value: object) -> str:
@@ -54,15 +58,34 @@ def bubble_from(key: object, direction: str, mtype: str, text: str | None,
         rows = [{"id": str(r.get("id")), "title": str(r.get("title")),
                  "description": str(r.get("description") or "")}
                 for s in p.get("sections") or [] for r in s.get("rows") or []]
+    body = text or str(p.get("caption") or "")
     return Bubble(
         id=str(key), direction=direction, type=str(p.get("type") or mtype),
-        text=text or str(p.get("caption") or ""),
+        text=body, parts=as_rows(body),
         header=str(p.get("header") or ""), footer=str(p.get("footer") or ""),
         media_kind=str(p.get("kind") or ""), media_url=safe_url(p.get("url")),
         media_name=str(p.get("filename") or "").strip() or _file_name(str(p.get("url") or "")),
         button_label=str(p.get("button_label") or "Opções"),
         buttons=options, rows=rows, status=status, **extra,
     )
+
+
+def _piece(p: rx.Var) -> rx.Component:
+    return rx.text.span(
+        p["text"],
+        font_weight=rx.cond(p["b"] == "1", "bold", "inherit"),
+        font_style=rx.cond(p["i"] == "1", "italic", "inherit"),
+        text_decoration=rx.cond(p["s"] == "1", "line-through", "inherit"),
+        font_family=rx.cond(p["m"] == "1", "ui-monospace, monospace", "inherit"),
+        class_name=rx.cond(p["b"] == "1", "wa-bold", "") + rx.cond(p["i"] == "1", " wa-italic",
+                                                                   ""),
+    )
+
+
+def formatted_text(parts: rx.Var, **props) -> rx.Component:
+    """A message text with WhatsApp's formatting applied (pieces from core.wa_format)."""
+    return rx.text(rx.foreach(parts, _piece), size=props.pop("size", "2"),
+                   white_space="pre-wrap", **props)
 
 
 def bubble_body(m: rx.Var) -> rx.Component:
@@ -97,7 +120,7 @@ def bubble_body(m: rx.Var) -> rx.Component:
                 ),
             ),
         ),
-        rx.cond(m.text != "", rx.text(m.text, size="2", white_space="pre-wrap")),
+        rx.cond(m.text != "", formatted_text(m.parts)),
         rx.cond(m.footer != "", rx.text(m.footer, size="1", color_scheme="gray")),
         spacing="1",
         align="start",

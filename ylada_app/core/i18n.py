@@ -69,6 +69,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.flow_json": ("Não consegui ler este JSON de fluxo (formato v1).", "Could not read this flow JSON (format v1)."),
     "error.flow_too_big": ("Arquivo grande demais (máximo 2 MB).", "File too large (2 MB at most)."),
     "error.limit_instances": ("Seu plano {plan} permite {limit} {limit|número|números} de WhatsApp. Faça upgrade para conectar mais.", "Your {plan} plan allows {limit} WhatsApp {limit|number|numbers}. Upgrade to connect more."),
+    "error.too_many_unconnected": ("Você já tem {limit} números esperando conexão. Conecte ou exclua algum antes de criar outro.", "You already have {limit} numbers waiting to be connected. Connect or delete one before creating another."),
     "error.limit_flows": ("Seu plano {plan} permite {limit} {limit|fluxo ativo|fluxos ativos}. Desative um fluxo ou faça upgrade.", "Your {plan} plan allows {limit} active {limit|flow|flows}. Deactivate one or upgrade."),
     "error.plan_unknown": ("Escolha um plano válido.", "Choose a valid plan."),
     "error.plan_free_choose": ("O plano Grátis não precisa de pagamento: cancele a assinatura para voltar a ele no fim do período.", "The free plan needs no payment: cancel the subscription to return to it at the end of the period."),

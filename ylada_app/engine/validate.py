@@ -192,7 +192,7 @@ class _Checker:
         self.report.warnings.append(Issue(code, message, node_id, field))
 
     def ref(self, node_id: str) -> str:
-        return self.refs.get(node_id, f'Nó "{node_id}"')
+        return self.refs.get(node_id, f'Bloco "{node_id[:40]}"')
 
     def node_error(self, node_id: str, code: str, text: str, field: str | None) -> None:
         self.error(code, f"{self.ref(node_id)}: {text}", node_id, field)
@@ -343,12 +343,7 @@ class _Checker:
                        f'{self.ref(node_id)}: o id "{node_id}" é usado por mais de um nó.',
                        node_id, f"{where}.id")
             return
-        label = data.get("label") if isinstance(data, dict) else None
-        kind_text = kind if isinstance(kind, str) else "?"
-        if isinstance(label, str) and label.strip():
-            self.refs[node_id] = f'Nó "{node_id}" ({kind_text}, rótulo "{label.strip()[:60]}")'
-        else:
-            self.refs[node_id] = f'Nó "{node_id}" ({kind_text})'
+        self.refs[node_id] = node_ref(kind, data, index)
         if not isinstance(kind, str) or kind not in NODE_KINDS:
             self.kinds[node_id] = "?"
             self.node_error(
@@ -815,3 +810,25 @@ class _Checker:
             if node_id not in seen:
                 self.node_warn(node_id, "unreachable", "este nó não pode ser alcançado a partir "
                                "do início.", None)
+
+
+# How a problem names a block to a business owner: by the name given to it or what it says,
+# never by its id or kind ("Pergunta “Qual é o seu e-mail?”"); one with neither by its place.
+KIND_NAMES = {
+    "start": "Início", "message": "Mensagem", "question": "Pergunta", "condition": "Condição",
+    "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração (HTTP)",
+    "ai_reply": "Resposta da IA", "handoff": "Atendente humano", "delay": "Espera",
+    "goto_flow": "Ir para outro fluxo", "goal": "Meta", "end": "Fim",
+}
+
+
+def node_ref(kind: Any, data: Any, index: int) -> str:
+    name = KIND_NAMES.get(kind, "Bloco") if isinstance(kind, str) else "Bloco"
+    data = data if isinstance(data, dict) else {}
+    for key in ("label", "text", "prompt", "name", "tag", "url"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            said = " ".join(value.split())
+            said = said if len(said) <= 50 else said[:49].rstrip() + "…"
+            return f"{name} “{said}”"
+    return f"{name} (bloco {index + 1})"

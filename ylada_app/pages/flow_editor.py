@@ -17,9 +17,11 @@ from typing import Any
 import reflex as rx
 
 from ylada_app.components.badges import status_badge
+from ylada_app.components.chat import formatted_text
 from ylada_app.components.flow_canvas import flow_canvas, palette_item
 from ylada_app.components.layout import BRAND, loading_block, not_found_block
 from ylada_app.components.texts import t
+from ylada_app.core.wa_format import as_rows
 from ylada_app.engine import validate_flow
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import flow_editor as fe
@@ -63,7 +65,7 @@ def _chat_bubbles(messages: list[dict]) -> list[dict[str, Any]]:
         if m.get("type") == "media":
             text = f"[{m.get('kind')}] {m.get('url')}" + (f"\n{text}" if text else "")
         out.append({"who": "bot", "text": text, "options": options,
-                    "footer": str(m.get("footer") or "")})
+                    "footer": str(m.get("footer") or ""), "parts": as_rows(text)})
     return out
 
 
@@ -476,7 +478,8 @@ class FlowEditorState(SessionState):
         await self._chat(str(title)[:100])
 
     async def _chat(self, text: str) -> None:
-        self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": ""}]
+        self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": "",
+                                  "parts": as_rows(text)}]
         turn = await asyncio.to_thread(sandbox_say, self._read(), self._sim or None, text)
         self.chat_problems = turn.problems[:10]
         self._sim = turn.snapshot
@@ -769,7 +772,7 @@ def _problems() -> rx.Component:
 def _bubble(m: rx.Var) -> rx.Component:
     mine = m["who"] == "me"
     return rx.box(
-        rx.text(m["text"], size="2", white_space="pre-wrap"),
+        formatted_text(m["parts"].to(list[dict[str, str]])),
         rx.cond(m["footer"] != "", rx.text(m["footer"], size="1", color_scheme="gray")),
         rx.flex(
             rx.foreach(m["options"].to(list[str]), lambda o: rx.button(

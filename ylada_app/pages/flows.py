@@ -18,14 +18,25 @@ from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 
+def instance_options(session, *, tenant_id: int) -> list[dict[str, str]]:
+    """Where a new flow or install may go: ready numbers first (the first is the default);
+    a number not connected yet is marked, and is never the default."""
+    return [{"id": str(i.id), "name": i.name, "ready": "1" if ready else ""}
+            for i, ready in instances.target_choices(session, tenant_id=tenant_id)]
+
+
+def option_label(option: rx.Var) -> rx.Var:
+    return option["name"] + rx.cond(option["ready"] == "1", "",
+                                    " (" + t("instances.not_connected") + ")")
+
+
 def _page_data(session, *, tenant_id: int) -> dict:
     return {
         "flows": [{"id": str(r.id), "name": r.name, "instance": r.instance_name,
                    "instance_id": str(r.instance_id), "status": r.status,
                    "version": str(r.version or "—")}
                   for r in flows.flow_rows(session, tenant_id=tenant_id)],
-        "instances": [{"id": str(i.id), "name": i.name}
-                      for i in instances.list_instances(session, tenant_id=tenant_id)],
+        "instances": instance_options(session, tenant_id=tenant_id),
     }
 
 
@@ -144,7 +155,8 @@ def _row(r: rx.Var) -> rx.Component:
 
 def _instance_select(s, field_id: str) -> rx.Component:
     return rx.el.select(
-        rx.foreach(s.instance_options, lambda i: rx.el.option(i["name"], value=i["id"])),
+        rx.foreach(s.instance_options,
+                   lambda i: rx.el.option(option_label(i), value=i["id"])),
         name="instance_id", id=field_id,
         style={"width": "100%", "padding": "8px", "border_radius": "8px",
                "border": f"1px solid {rx.color('gray', 6)}"},

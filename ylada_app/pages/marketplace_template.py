@@ -8,9 +8,12 @@ import dataclasses
 
 import reflex as rx
 
+from ylada_app.components.chat import formatted_text
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, not_found_block
 from ylada_app.components.texts import t
+from ylada_app.core.wa_format import as_rows
+from ylada_app.pages.flows import instance_options, option_label
 from ylada_app.pages.instances import path_segment
 from ylada_app.pages.marketplace import (
     install_rows,
@@ -18,7 +21,7 @@ from ylada_app.pages.marketplace import (
     template_badges,
     upgrade_install,
 )
-from ylada_app.services import instances, marketplace
+from ylada_app.services import marketplace
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.sandbox_chat import preview_reply
 from ylada_app.state.calls import call
@@ -32,6 +35,11 @@ class ChatLine:
     mine: bool
     text: str
     options: list[str]
+    parts: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts = as_rows(self.text)
 
 
 def _detail(session, *, tenant_id: int, slug: str) -> dict:
@@ -50,8 +58,7 @@ def _detail(session, *, tenant_id: int, slug: str) -> dict:
                    for p in d.parameters],
         "outline": d.outline,
         "definition": marketplace.personalized_flow(session, slug=slug, defaults=True),
-        "instances": [{"id": str(i.id), "name": i.name}
-                      for i in instances.list_instances(session, tenant_id=tenant_id)],
+        "instances": instance_options(session, tenant_id=tenant_id),
         "installs": install_rows(session, tenant_id=tenant_id, slug=slug),
     }
 
@@ -259,7 +266,7 @@ class TemplateState(SessionState):
 
 def _chat_line(line: rx.Var) -> rx.Component:
     bubble = rx.box(
-        rx.text(line.text, size="2", white_space="pre-wrap"),
+        formatted_text(line.parts),
         background=rx.cond(line.mine, "#d9fdd3", "white"),
         padding="8px 12px", border_radius="10px", max_width="85%",
         box_shadow="0 1px 1px rgba(0,0,0,0.08)",
@@ -389,7 +396,7 @@ def _wizard() -> rx.Component:
                 rx.text(t("mkt.instance"), size="2", weight="medium"),
                 rx.el.select(
                     rx.foreach(s.instance_options,
-                               lambda i: rx.el.option(i["name"], value=i["id"])),
+                               lambda i: rx.el.option(option_label(i), value=i["id"])),
                     name="instance_id", id="wizard-instance", default_value=s.instance_id,
                     style={"width": "100%", "padding": "8px", "border_radius": "8px",
                            "border": f"1px solid {rx.color('gray', 6)}"}),

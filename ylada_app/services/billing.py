@@ -29,7 +29,7 @@ from ylada_app.models import (
 )
 from ylada_app.services import entitlements
 from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound, ServiceError
-from ylada_app.services.limits import WARN_RATIO
+from ylada_app.services.limits import SLOT_STATUSES, WARN_RATIO
 
 
 class PaymentsUnavailable(ServiceError):
@@ -189,7 +189,8 @@ def usage_report(session: Session, *, tenant_id: int, months: int = 6) -> UsageR
     limits = entitlements.limits_for(session, tenant_id=tenant_id)
     usage = entitlements.month_usage(session, tenant_id=tenant_id)
     instances = session.exec(select(func.count()).select_from(Instance).where(
-        Instance.tenant_id == tenant_id, Instance.channel != "simulator")).one()
+        Instance.tenant_id == tenant_id, Instance.channel != "simulator",
+        Instance.status.in_(SLOT_STATUSES))).one()  # type: ignore[attr-defined]
     flows = session.exec(select(func.count()).select_from(Flow).where(
         Flow.tenant_id == tenant_id, Flow.status == "active")).one()
     meters = [

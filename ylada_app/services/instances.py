@@ -17,7 +17,8 @@ from ylada_app.core.security import new_token
 from ylada_app.models import Instance, utcnow
 from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
-from ylada_app.services.limits import check_instance_slot
+from ylada_app.services.limits import SLOT_STATUSES as _SLOT_STATUSES
+from ylada_app.services.limits import check_draft_cap, check_instance_slot
 from ylada_app.services.validation import Validator
 
 _APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
@@ -34,6 +35,15 @@ def list_instances(session: Session, *, tenant_id: int) -> list[Instance]:
             select(Instance).where(Instance.tenant_id == tenant_id).order_by(Instance.id)
         ).all()
     )
+
+
+def target_choices(session: Session, *, tenant_id: int) -> list[tuple[Instance, bool]]:
+    """Numbers a new flow or install may go to, as (number, ready): ready ones (connected,
+    simulators included) first — the first is the default — then numbers not connected yet,
+    which are never the default."""
+    rows = list_instances(session, tenant_id=tenant_id)
+    ready = [i for i in rows if i.status == InstanceStatus.CONNECTED]
+    return [(i, True) for i in ready] + [(i, False) for i in rows if i not in ready]
 
 
 def get_instance(session: Session, *, tenant_id: int, instance_id: int | str | None) -> Instance:
@@ -58,8 +68,10 @@ def create_instance(
         "channel", channel or ChannelKind.SIMULATOR, tuple(ChannelKind), "error.channel_invalid"
     )
     v.raise_if_any()
+    # A WhatsApp number takes a plan slot when it connects (connect_whatsapp), not here: a
+    # number being set up costs nothing. Unconnected ones are capped against abuse.
     if clean_channel != ChannelKind.SIMULATOR:
-        check_instance_slot(session, tenant_id=tenant_id)
+        check_draft_cap(session, tenant_id=tenant_id)
     inst = Instance(
         tenant_id=tenant_id,
         name=clean_name,
@@ -111,6 +123,9 @@ def set_instance_enabled(
     inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
     if enabled:
         connected = inst.channel == ChannelKind.SIMULATOR or inst.access_token_enc
+        if (connected and inst.channel != ChannelKind.SIMULATOR
+                and inst.status not in _SLOT_STATUSES):
+            check_instance_slot(session, tenant_id=tenant_id, instance_id=inst.id)
         inst.status = InstanceStatus.CONNECTED if connected else InstanceStatus.DRAFT
     else:
         inst.status = InstanceStatus.DISABLED
@@ -184,6 +199,8 @@ def connect_whatsapp(
         raise ServiceError("error.not_whatsapp")
     if inst.status == InstanceStatus.DISABLED:
         raise ServiceError("error.instance_disabled")
+    if inst.status not in _SLOT_STATUSES:
+        check_instance_slot(session, tenant_id=tenant_id, instance_id=inst.id)
     creds = validate_credentials(
         phone_number_id=phone_number_id, waba_id=waba_id, access_token=access_token,
         app_secret=app_secret,

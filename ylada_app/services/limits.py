@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ylada_app.models import Flow, Instance, UsageCounter
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import entitlements
-from ylada_app.services.errors import ServiceError
+from ylada_app.services.errors import Conflict, ServiceError
 
 WARN_RATIO = 0.8
 
@@ -35,15 +35,34 @@ def _lock(session: Session, tenant_id: int) -> entitlements.Limits:
     return entitlements.limits_for(session, tenant_id=tenant_id)
 
 
-def check_instance_slot(session: Session, *, tenant_id: int) -> None:
-    """A new WhatsApp number must fit in the plan (simulators are free: they send nothing)."""
+# A WhatsApp number takes one of the plan's slots while it is connected (or connected and
+# failing); a number still being set up, or switched off, takes none. Simulators never do.
+SLOT_STATUSES = ("connected", "error")
+MAX_UNCONNECTED_NUMBERS = 20
+
+
+def check_instance_slot(session: Session, *, tenant_id: int,
+                        instance_id: int | None = None) -> None:
+    """Connecting (or switching on) WhatsApp number `instance_id` must fit in the plan."""
     limits = _lock(session, tenant_id)
     used = session.exec(select(func.count()).select_from(Instance)
                         .where(Instance.tenant_id == tenant_id,
-                               Instance.channel != "simulator")).one()
+                               Instance.channel != "simulator",
+                               Instance.status.in_(SLOT_STATUSES),  # type: ignore[attr-defined]
+                               Instance.id != (instance_id or 0))).one()
     if used >= limits.max_instances:
         raise LimitReached("error.limit_instances", limit=limits.max_instances,
                            plan=limits.plan_name)
+
+
+def check_draft_cap(session: Session, *, tenant_id: int) -> None:
+    """Numbers not connected take no slot, but a business cannot pile up endless ones."""
+    waiting = session.exec(select(func.count()).select_from(Instance)
+                           .where(Instance.tenant_id == tenant_id,
+                                  Instance.channel != "simulator",
+                                  Instance.status.not_in(SLOT_STATUSES))).one()  # type: ignore[attr-defined]
+    if waiting >= MAX_UNCONNECTED_NUMBERS:
+        raise Conflict("error.too_many_unconnected", limit=MAX_UNCONNECTED_NUMBERS)
 
 
 def check_flow_slot(session: Session, *, tenant_id: int, flow_id: int) -> None:

@@ -3,16 +3,43 @@ order a conversation meets them, each as one short pt-BR line."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
+from urllib.parse import urlsplit
 
 KIND_LABELS = {
     "start": "Início", "message": "Mensagem", "question": "Pergunta", "condition": "Condição",
-    "set_variable": "Variável", "tag": "Etiqueta", "http_request": "Consulta HTTP",
+    "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração",
     "ai_reply": "Resposta com IA", "handoff": "Atendimento humano", "delay": "Espera",
     "goto_flow": "Outro fluxo", "goal": "Meta", "end": "Fim",
 }
-_UNITS = {"seconds": "s", "minutes": "min", "hours": "h", "days": "dia(s)"}
+_UNITS = {"seconds": ("segundo", "segundos"), "minutes": ("minuto", "minutos"),
+          "hours": ("hora", "horas"), "days": ("dia", "dias")}
+_ASKS = {"email": " (precisa ser um e-mail)", "number": " (precisa ser um número)",
+         "phone": " (precisa ser um telefone)", "date": " (precisa ser uma data)",
+         "choice": " (uma das opções)"}
+_FIELDS = {"contact.name": "o nome do cliente", "contact.phone": "o telefone do cliente",
+           "tags": "as etiquetas do cliente", "last_input": "a última mensagem do cliente"}
+_PLACEHOLDER = re.compile(r"\{\{\s*([^}|]+?)\s*(?:\|[^}]*)?\}\}")
+
+
+def _name(path: Any) -> str:
+    """A variable or field as words: "vars.numero_pedido" → "numero pedido"."""
+    text = str(path or "").strip()
+    if text in _FIELDS:
+        return _FIELDS[text]
+    for prefix in ("vars.", "contact.fields.", "contact."):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text.replace("_", " ").replace(".", " ").strip() or "—"
+
+
+def _words(text: Any, n: int = 140) -> str:
+    """Text with its placeholders as words in brackets ({{vars.carrinho}} → [carrinho])."""
+    said = _PLACEHOLDER.sub(lambda m: "[" + _name(m.group(1)).removeprefix("o ") + "]",
+                            str(text or ""))
+    return _cut(said, n)
 
 
 def _cut(text: Any, n: int = 140) -> str:
@@ -20,39 +47,73 @@ def _cut(text: Any, n: int = 140) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _condition(rule: dict) -> str:
+    left, op, right = rule.get("left"), rule.get("op"), _words(rule.get("right"), 40)
+    who = _name(left)
+    sentences = {
+        "equals": f"{who} é “{right}”", "not_equals": f"{who} não é “{right}”",
+        "contains": f"{who} contém “{right}”", "gt": f"{who} é maior que {right}",
+        "lt": f"{who} é menor que {right}", "gte": f"{who} é pelo menos {right}",
+        "lte": f"{who} é no máximo {right}", "is_set": f"{who} foi preenchido",
+        "is_not_set": f"{who} ainda não foi preenchido",
+        "regex": f"{who} está no formato esperado",
+        "has_tag": f"o cliente tem a etiqueta “{right}”",
+        "not_has_tag": f"o cliente não tem a etiqueta “{right}”",
+    }
+    return sentences.get(str(op), f"{who} atende à regra")
+
+
 def _summary(kind: str, data: dict) -> str:
     if kind == "start":
         words = [k for t in data.get("triggers") or [] if isinstance(t, dict)
                  for k in t.get("keywords") or []]
-        return "gatilhos: " + ", ".join(words[:8]) if words else "qualquer mensagem"
+        return ("Começa quando o cliente escreve: " + ", ".join(words[:8])) if words \
+            else "Começa com qualquer mensagem"
     if kind == "message":
-        text = _cut(data.get("text") or (data.get("media") or {}).get("caption") or "")
+        text = "Envia: “" + _words(data.get("text") or (data.get("media") or {}).get("caption")
+                                  or "") + "”"
         if data.get("buttons"):
-            text += " → botões: " + " | ".join(b.get("title", "") for b in data["buttons"])
+            text += " — com os botões " + " | ".join(b.get("title", "") for b in data["buttons"])
         elif data.get("sections"):
             rows = [r.get("title", "") for s in data["sections"] for r in s.get("rows") or []]
-            text += " → lista: " + " | ".join(rows)
+            text += " — com a lista " + " | ".join(rows)
         return text
     if kind == "question":
-        return f"{_cut(data.get('text'))} (resposta em {data.get('variable') or '—'}, " \
-               f"validação: {data.get('validator') or 'text'})"
+        return (f"Pergunta: “{_words(data.get('text'))}” e guarda a resposta como "
+                f"“{_name(data.get('variable'))}”{_ASKS.get(data.get('validator'), '')}")
     if kind == "condition":
-        rules = [f"{r.get('left') or 'tags'} {r.get('op')} {r.get('right') or ''}".strip()
-                 for r in data.get("rules") or []]
-        return f" {data.get('logic', 'and').upper()} ".join(rules)
+        rules = [_condition(r) for r in data.get("rules") or [] if isinstance(r, dict)]
+        joiner = " ou " if data.get("logic") == "or" else " e "
+        return "Segue por um caminho se " + joiner.join(rules) if rules else "Escolhe um caminho"
     if kind == "set_variable":
-        return f"{data.get('variable')} = {_cut(data.get('value'), 60)}"
+        if str(data.get("value") or "").strip() == "":
+            return f"Limpa “{_name(data.get('variable'))}”"
+        return f"Guarda “{_words(data.get('value'), 60)}” como “{_name(data.get('variable'))}”"
     if kind == "tag":
-        return ", ".join([f"+{t}" for t in data.get("add") or []]
-                         + [f"-{t}" for t in data.get("remove") or []])
+        parts = [f"adiciona a etiqueta “{t}”" for t in data.get("add") or []]
+        parts += [f"remove a etiqueta “{t}”" for t in data.get("remove") or []]
+        return ", ".join(parts).capitalize()
     if kind == "http_request":
-        return f"{data.get('method', 'GET')} {_cut(data.get('url'), 80)}"
+        host = urlsplit(str(data.get("url") or "")).hostname or "um sistema externo"
+        return f"Consulta um sistema externo ({host})"
+    if kind == "ai_reply":
+        return "Responde com o assistente de IA, usando o seu catálogo"
     if kind == "handoff":
-        return _cut(data.get("text") or data.get("note") or "")
+        said = _words(data.get("text") or data.get("note") or "")
+        return "Passa a conversa para a equipe" + (f": “{said}”" if said else "")
     if kind == "delay":
-        return f"{data.get('amount')} {_UNITS.get(data.get('unit'), '')}"
+        try:
+            amount = int(data.get("amount") or 0)
+        except (TypeError, ValueError):
+            amount = 0
+        one, many = _UNITS.get(data.get("unit"), ("", ""))
+        return f"Espera {amount} {one if amount == 1 else many}".strip()
     if kind == "goal":
-        return str(data.get("name") or "")
+        return f"Conta como meta alcançada: “{_name(data.get('name'))}”"
+    if kind == "goto_flow":
+        return "Continua em outro fluxo"
+    if kind == "end":
+        return "Encerra a conversa"
     return ""
 
 

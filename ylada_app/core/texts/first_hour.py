@@ -36,6 +36,7 @@ TEXTS = {
 }
 
 TEXTS |= {
+    "instances.not_connected": ("não conectado", "not connected"),
     "nav.onboarding": ("Primeiros passos", "Getting started"),
     "onboarding.title": ("Primeiros passos", "Getting started"),
     "onboarding.subtitle": ("Do cadastro ao seu bot respondendo no WhatsApp, em cinco passos.",

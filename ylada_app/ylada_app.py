@@ -41,6 +41,7 @@ from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
 from ylada_app.pages.marketplace_template import TemplateState, template_page
 from ylada_app.pages.message_templates import TemplatesState, templates_page
+from ylada_app.pages.number_health import NumberHealthState, number_health_page
 from ylada_app.pages.onboarding import OnboardingState, onboarding_page
 from ylada_app.pages.password_reset import ForgotState, ResetState, forgot_page, reset_page
 from ylada_app.pages.plans import PlansState, plans_page
@@ -83,6 +84,8 @@ app.add_page(admin_audit_page, route="/admin/audit", title="Auditoria · ylada",
              on_load=AdminAuditState.load)
 app.add_page(dashboard_page, route="/dashboard", title="Painel · ylada",
              on_load=DashboardState.load)
+app.add_page(number_health_page, route="/instances/[iid]/health",
+             title="Saúde do número · ylada", on_load=NumberHealthState.load)
 app.add_page(onboarding_page, route="/onboarding", title="Primeiros passos · ylada",
              on_load=OnboardingState.load)
 app.add_page(instances_page, route="/instances", title="Instâncias · ylada",

@@ -81,11 +81,15 @@ def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_data
     port = _free_port()
     base = f"http://localhost:{port}"
     e2e_stripe.webhook_url = f"{base}/webhooks/stripe"
+    fake_graph.app_id, fake_graph.app_secret = "e2e-meta-app", "e2e-meta-app-secret"
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DATA_DIR": str(_TMP / "e2e"),
         "WHATSAPP_GRAPH_URL": fake_graph.base_url,
+        "META_APP_ID": "e2e-meta-app",
+        "META_APP_SECRET": "e2e-meta-app-secret",
+        "META_ES_CONFIG_ID": "e2e-config",
         "AI_BASE_URL": fake_openai_server.base_url + "/v1",
         "AI_API_KEY": "sk-e2e-platform",
         "PUBLIC_BASE_URL": base,

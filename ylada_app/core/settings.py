@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     whatsapp_graph_url: str = "https://graph.facebook.com"
     whatsapp_graph_version: str = "v21.0"
     whatsapp_graph_timeout_s: float = 10.0
+    # Meta's Embedded Signup ("Continuar com o Facebook"): the platform's Meta app and its
+    # Embedded Signup configuration. Without them the connect page offers the manual form only.
+    meta_app_id: str = ""
+    meta_app_secret: str = ""
+    meta_es_config_id: str = ""
+    meta_sdk_url: str = "https://connect.facebook.net/en_US/sdk.js"
     # Messages per second per phone number (Meta: 80 by default, up to 1,000 on higher
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0

@@ -142,6 +142,12 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # outgoing webhooks must never stop the message sweeper
         log.exception("queueing webhook deliveries failed")
     try:
+        from ylada_app.jobs.instances import kick_health_checks
+
+        kick_health_checks()
+    except Exception:  # a number's health check must never stop the message sweeper
+        log.exception("queueing number health checks failed")
+    try:
         purge_auth()
     except Exception:  # housekeeping must never stop the message sweeper
         log.exception("purging expired sessions failed")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -42,6 +44,10 @@ class Instance(SQLModel, table=True):
     status_detail: str | None = Field(default=None, max_length=300)
     # Sent when no flow (and no AI assistant) answers a message; empty = stay silent.
     default_reply: str | None = Field(default=None, max_length=1000)
+    # The number as Meta last saw it (quality, messaging tier, webhook subscription…), kept
+    # by the periodic health check; shown on the number's health page.
+    health: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False,
+                                                                           server_default="{}"))
     last_checked_at: datetime | None = time_field(nullable=True)
     created_at: datetime = time_field(default_now=True)
     updated_at: datetime = time_field(default_now=True)

@@ -1,15 +1,14 @@
-"""/instances/[iid]/connect: WhatsApp Cloud API credentials, checked against the Graph API.
-
-Departure from the layer rule (ui → services only): this page hands the Graph API checker
-from `channels/` to the service, because the check must run before anything is saved and
-its outcome must land on the form's fields.
+"""/instances/[iid]/connect: connecting a WhatsApp number — "Continuar com o Facebook"
+(Meta's Embedded Signup popup, each server step shown as it went) as the main path, and the
+manual form (token and app secret, checked against the Graph API) as the fallback.
 """
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
-from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.components.badges import status_badge
 from ylada_app.components.forms import form_error, submit_button, text_field
 from ylada_app.components.layout import app_shell, card, not_found_block
@@ -30,6 +29,12 @@ class ConnectState(SessionState):
     busy: bool = False
     success: str = ""
     callback_url: str = ""
+    # Embedded Signup
+    es_enabled: bool = False
+    es_busy: bool = False
+    es_steps: list[dict[str, str]] = []
+    es_error: str = ""
+    es_pin: str = ""
 
     def _instance_key(self) -> str:
         return path_segment(self.router.url.path, 1)
@@ -53,9 +58,56 @@ class ConnectState(SessionState):
             return
         self.missing = False
         self.inst = instance_view(inst)
-        base = get_settings().public_base_url.rstrip("/")
+        settings = get_settings()
+        base = settings.public_base_url.rstrip("/")
         self.callback_url = f"{base}/webhooks/whatsapp/{inst.webhook_key}"
+        self.es_enabled = bool(settings.meta_app_id and settings.meta_app_secret)
+        self.es_steps, self.es_error, self.es_pin = [], "", ""
         self.loaded = True
+
+    @rx.event
+    def start_signup(self):
+        """Open Meta's popup (the JS SDK); its outcome comes back to `finish_signup`."""
+        settings = get_settings()
+        if not self.es_enabled:
+            return None
+        self.es_busy, self.es_error, self.es_steps, self.es_pin = True, "", [], ""
+        return rx.call_script(signup_script(settings.meta_app_id, settings.meta_es_config_id,
+                                            settings.whatsapp_graph_version,
+                                            settings.meta_sdk_url),
+                              callback=ConnectState.finish_signup)
+
+    @rx.event
+    async def finish_signup(self, outcome: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            self.es_busy = False
+            return redirect
+        try:
+            data = json.loads(outcome or "{}")
+        except ValueError:
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        try:
+            result = await call(
+                instances.connect_embedded, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                instance_id=self._instance_key(), code=data.get("code"),
+                waba_id=data.get("waba_id"), phone_number_id=data.get("phone_number_id"))
+        except ServiceError as exc:
+            self.es_busy, self.es_error = False, self._error_text(exc)
+            return None
+        self.es_busy = False
+        self.es_steps = [{"label": self._t(f"connect.es.step.{step.key}"),
+                          "ok": "1" if step.ok else "", "detail": step.detail}
+                         for step in result.steps]
+        if result.instance is None:
+            self.es_error = self._t("connect.es.failed")
+            return None
+        self.inst = instance_view(result.instance)
+        self.es_pin = result.pin
+        number = result.instance.display_number or result.instance.phone_number_id
+        self.success = self._t("connect.success", number=number)
+        return None
 
     @rx.event
     async def submit(self, form: dict):
@@ -77,7 +129,6 @@ class ConnectState(SessionState):
                 waba_id=form.get("waba_id"),
                 access_token=form.get("access_token"),
                 app_secret=form.get("app_secret"),
-                check=check_phone_number,
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
@@ -87,6 +138,98 @@ class ConnectState(SessionState):
         number = inst.display_number or inst.phone_number_id
         self.success = self._t("connect.success", number=number)
         self.busy = False
+
+
+def signup_script(app_id: str, config_id: str, version: str, sdk_url: str) -> str:
+    """The browser side of Embedded Signup, as one expression whose Promise resolves to a
+    JSON string: the one-time code from FB.login, and the account and number from the popup's
+    WA_EMBEDDED_SIGNUP message (accepted only from a facebook.com origin)."""
+    cfg = json.dumps({"appId": app_id, "configId": config_id, "version": version,
+                      "sdk": sdk_url})
+    return _SIGNUP_JS.replace("__CONFIG__", cfg)
+
+
+_SIGNUP_JS = """(async () => {
+  const cfg = __CONFIG__;
+  const session = {};
+  const listener = (event) => {
+    let host = "";
+    try { host = new URL(event.origin).hostname; } catch (e) { return; }
+    if (host !== "facebook.com" && !host.endsWith(".facebook.com")) return;
+    try {
+      const d = typeof event.data === "string" ? JSON.parse(event.data) : event.data;
+      if (d && d.type === "WA_EMBEDDED_SIGNUP") {
+        session.event = d.event || "";
+        Object.assign(session, d.data || {});
+      }
+    } catch (e) {}
+  };
+  window.addEventListener("message", listener);
+  try {
+    if (!window.FB) {
+      await new Promise((resolve, reject) => {
+        window.fbAsyncInit = () => {
+          FB.init({appId: cfg.appId, autoLogAppEvents: true, xfbml: false,
+                   version: cfg.version});
+          resolve();
+        };
+        const s = document.createElement("script");
+        s.src = cfg.sdk; s.async = true; s.crossOrigin = "anonymous";
+        s.onerror = () => reject(new Error("sdk"));
+        document.body.appendChild(s);
+      });
+    }
+    const code = await new Promise((resolve) => FB.login(
+      (r) => resolve(r && r.authResponse ? (r.authResponse.code || "") : ""),
+      {config_id: cfg.configId, response_type: "code", override_default_response_type: true,
+       extras: {setup: {}, sessionInfoVersion: "3"}}));
+    await new Promise((r) => setTimeout(r, 400));  // the popup's message may trail the login
+    return JSON.stringify({code: code, waba_id: session.waba_id || "",
+                           phone_number_id: session.phone_number_id || "",
+                           event: session.event || ""});
+  } catch (e) {
+    return JSON.stringify({error: String(e)});
+  } finally {
+    window.removeEventListener("message", listener);
+  }
+})()"""
+
+
+def _step_row(step: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon(rx.cond(step["ok"] == "1", "circle-check", "circle-x"), size=16,
+                color=rx.cond(step["ok"] == "1", rx.color("jade", 10), rx.color("red", 10)),
+                flex_shrink="0", margin_top="2px"),
+        rx.vstack(rx.text(step["label"], size="2", weight="medium"),
+                  rx.cond(step["detail"] != "", rx.text(step["detail"], size="1",
+                                                        color_scheme="gray")),
+                  spacing="0"),
+        align="start", spacing="2", class_name=rx.cond(step["ok"] == "1", "es-step es-ok",
+                                                         "es-step es-failed"),
+    )
+
+
+def _signup_card() -> rx.Component:
+    s = ConnectState
+    return card(
+        rx.vstack(
+            rx.heading(t("connect.es.title"), size="4"),
+            rx.text(t("connect.es.intro"), size="2", color_scheme="gray"),
+            rx.button(rx.icon("facebook", size=16), t("connect.es.button"), size="3",
+                      on_click=s.start_signup, loading=s.es_busy, id="es-start",
+                      style={"background": "#1877F2"}),
+            rx.cond(s.es_steps.length() > 0,
+                    rx.vstack(rx.foreach(s.es_steps, _step_row), spacing="2", id="es-steps")),
+            rx.cond(s.es_error != "", rx.callout(s.es_error, icon="triangle-alert",
+                                                 color_scheme="red", width="100%",
+                                                 id="es-error")),
+            rx.cond(s.es_pin != "", rx.callout(t("connect.es.pin_note"), " ", rx.code(s.es_pin),
+                                               icon="key-round", color_scheme="jade",
+                                               width="100%", id="es-pin")),
+            spacing="3", width="100%",
+        ),
+        id="es-card",
+    )
 
 
 def _copy_row(label_key: str, value: rx.Var, elem_id: str) -> rx.Component:
@@ -149,9 +292,16 @@ def connect_page() -> rx.Component:
                     rx.heading(t("connect.title"), size="7"),
                     rx.text("· ", s.inst["name"], size="5", color_scheme="gray"),
                     status_badge(s.inst["status"]),
+                    rx.spacer(),
+                    rx.link(t("health.open"), href="/instances/" + s.inst["id"] + "/health",
+                            id="health-link", size="2"),
                     align="center",
                     spacing="3",
+                    width="100%",
                 ),
+                rx.cond(s.es_enabled, _signup_card()),
+                rx.cond(s.es_enabled, rx.heading(t("connect.es.manual"), size="4",
+                                                 margin_top="8px")),
                 rx.grid(
                     card(form),
                     webhook,

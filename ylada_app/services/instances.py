@@ -6,6 +6,7 @@ Every query filters on `tenant_id`: an id from another tenant behaves as "not fo
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -187,7 +188,7 @@ def connect_whatsapp(
     waba_id: str | None,
     access_token: str | None,
     app_secret: str | None,
-    check: PhoneChecker,
+    check: PhoneChecker | None = None,
 ) -> Instance:
     """Validate, ask the Graph API, and only then store the (encrypted) credentials. The
     connecting user must have confirmed their e-mail."""
@@ -205,6 +206,8 @@ def connect_whatsapp(
         phone_number_id=phone_number_id, waba_id=waba_id, access_token=access_token,
         app_secret=app_secret,
     )
+    if check is None:
+        from ylada_app.channels.whatsapp_cloud.graph import check_phone_number as check
     result = check(creds.phone_number_id, creds.access_token)
     if not result.ok:
         field, code = _CHECK_ERRORS.get(result.error or "", ("_", "error.graph_unavailable"))
@@ -219,6 +222,126 @@ def connect_whatsapp(
     inst.status_detail = None
     inst.last_checked_at = utcnow()
     inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    steps: list[Any]  # channels.whatsapp_cloud.embedded_signup.Step, in the order tried
+    instance: Instance | None  # set when every step passed
+    pin: str = ""  # the two-step PIN the number was registered with (shown once)
+
+
+def connect_embedded(session: Session, *, tenant_id: int, user_id: int,
+                     instance_id: int | str, code: str | None, waba_id: str | None,
+                     phone_number_id: str | None, signup: Any = None) -> SignupResult:
+    """Finish Meta's Embedded Signup for a number: exchange the popup's code for the
+    business's token, check the token reaches the chosen number, subscribe the platform app
+    to the account's webhooks, register the number with a fresh two-step PIN — and only then
+    store the (encrypted) token. Stops at the first failed step; nothing is stored then."""
+    from ylada_app.core.settings import get_settings
+    from ylada_app.services.auth import require_verified
+
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    require_verified(session, user_id=user_id)
+    if inst.channel != ChannelKind.WHATSAPP_CLOUD:
+        raise ServiceError("error.not_whatsapp")
+    if inst.status == InstanceStatus.DISABLED:
+        raise ServiceError("error.instance_disabled")
+    settings = get_settings()
+    if not (settings.meta_app_id and settings.meta_app_secret):
+        raise ServiceError("connect.es.not_configured")
+    if signup is None:
+        from ylada_app.channels.whatsapp_cloud import embedded_signup as signup
+    clean_code = str(code or "").strip()
+    waba, pnid = str(waba_id or "").strip(), str(phone_number_id or "").strip()
+    if not clean_code or len(clean_code) > 2048:
+        raise ServiceError("connect.es.cancelled")
+    if not (waba.isdigit() and pnid.isdigit() and len(waba) <= 32 and len(pnid) <= 32):
+        raise ServiceError("connect.es.no_number")
+    if inst.status not in _SLOT_STATUSES:
+        check_instance_slot(session, tenant_id=tenant_id, instance_id=inst.id)
+    steps: list[Any] = []
+    step, token = signup.exchange_code(clean_code)
+    steps.append(step)
+    if not step.ok:
+        return SignupResult(steps, None)
+    found = check_phone_number_with(signup, pnid, waba, token)
+    steps.append(found[0])
+    if not found[0].ok:
+        return SignupResult(steps, None)
+    step = signup.subscribe_app(waba, token)
+    steps.append(step)
+    if not step.ok:
+        return SignupResult(steps, None)
+    pin = f"{secrets.randbelow(10**6):06d}"
+    step = signup.register_number(pnid, token, pin)
+    steps.append(step)
+    if not step.ok:
+        return SignupResult(steps, None)
+    health = found[1]
+    inst.phone_number_id, inst.waba_id = pnid, waba
+    inst.access_token_enc = encrypt_secret(token)
+    # Webhooks of an Embedded Signup number are signed with the platform app's secret.
+    inst.app_secret_enc = encrypt_secret(settings.meta_app_secret)
+    inst.display_number = health.display_number[:32] or None
+    inst.verified_name = health.verified_name[:120] or None
+    inst.status, inst.status_detail = InstanceStatus.CONNECTED, None
+    inst.health = health_view(health, webhook_subscribed=True)
+    inst.last_checked_at = inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return SignupResult(steps, inst, pin)
+
+
+def check_phone_number_with(signup: Any, pnid: str, waba: str, token: str
+                            ) -> tuple[Any, Any]:
+    """The "number" step: the token must see the number the popup reported."""
+    health = signup.health(pnid, None, token)
+    ok = health.number_found
+    return signup.Step("number", ok, "" if ok else health.error), health
+
+
+def health_view(health: Any, *, webhook_subscribed: bool | None = None) -> dict[str, Any]:
+    """What is kept of a health check on the number (JSON on the row)."""
+    subscribed = health.webhook_subscribed if webhook_subscribed is None else webhook_subscribed
+    return {"token_ok": health.token_ok, "number_found": health.number_found,
+            "quality_rating": health.quality_rating, "messaging_tier": health.messaging_tier,
+            "name_status": health.name_status, "webhook_subscribed": subscribed,
+            "error": health.error[:300], "checked_at": utcnow().isoformat(timespec="seconds")}
+
+
+def check_health_now(session: Session, *, tenant_id: int, instance_id: int | str,
+                     probe: Any = None) -> Instance:
+    """The health page's "verificar agora": the business's own number, checked at once."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    if inst.channel != ChannelKind.WHATSAPP_CLOUD:
+        raise ServiceError("health.not_whatsapp")
+    if not inst.phone_number_id or not inst.access_token_enc:
+        raise ServiceError("health.not_connected")
+    if probe is None:
+        from ylada_app.channels.whatsapp_cloud.embedded_signup import health as probe
+    health = probe(inst.phone_number_id, inst.waba_id, instance_access_token(inst) or "")
+    return record_health(session, instance_id=inst.id, health=health) or inst
+
+
+def record_health(session: Session, *, instance_id: int, health: Any) -> Instance | None:
+    """Store a health check (the job and the page's "verificar agora"); a lost token or a
+    vanished number marks the number as failing, a good check as connected again."""
+    inst = session.get(Instance, instance_id)
+    if inst is None or inst.status == InstanceStatus.DISABLED:
+        return inst
+    inst.health = health_view(health)
+    inst.last_checked_at = utcnow()
+    if health.number_found:
+        inst.status, inst.status_detail = InstanceStatus.CONNECTED, None
+        inst.display_number = health.display_number[:32] or inst.display_number
+    elif not health.token_ok:
+        inst.status, inst.status_detail = InstanceStatus.ERROR, "error.graph_auth"
+    elif health.reachable:
+        inst.status, inst.status_detail = InstanceStatus.ERROR, "error.graph_not_found"
     session.add(inst)
     session.flush()
     return inst

@@ -71,6 +71,13 @@ class FakeGraph(ThreadedAsgiServer):
         self.requests: list[dict] = []
         self.sent: list[dict] = []
         self.templates: dict[str, dict] = {}  # message templates by id
+        # Embedded Signup: one-time codes → (token, waba, number); the platform app's
+        # credentials the code exchange must present; what was subscribed / registered.
+        self.app_id, self.app_secret = "", ""
+        self.signup_codes: dict[str, dict] = {}
+        self.subscribed: set[str] = set()
+        self.registered: dict[str, str] = {}  # phone number id → PIN
+        self.quality: dict[str, str] = {}  # phone number id → quality rating (default GREEN)
         self.delay_s: float = 0.0
         self.down: bool = False
         self.record_requests: bool = True  # turn off for very long benchmarks (memory)
@@ -96,6 +103,16 @@ class FakeGraph(ThreadedAsgiServer):
                 "verified_name": verified_name,
             }
 
+    def add_signup(self, code: str, *, waba_id: str, phone_number_id: str, token: str,
+                   display_phone_number: str = "+55 11 98888-0000",
+                   verified_name: str = "Loja Demo") -> None:
+        """What Meta's popup produced: a code that exchanges for `token`, which sees the
+        number (of account `waba_id`)."""
+        self.add_number(phone_number_id, token, display_phone_number, verified_name)
+        with self._lock:
+            self.signup_codes[code] = {"token": token, "waba": waba_id,
+                                       "number": phone_number_id}
+
     def fail_next(
         self,
         status: int,
@@ -119,6 +136,10 @@ class FakeGraph(ThreadedAsgiServer):
             self.requests.clear()
             self.sent.clear()
             self.templates.clear()
+            self.signup_codes.clear()
+            self.subscribed.clear()
+            self.registered.clear()
+            self.quality.clear()
             self._failures.clear()
             self.delay_s = 0.0
             self.down = False
@@ -169,13 +190,19 @@ class FakeGraph(ThreadedAsgiServer):
             )
         if not parts or parts[0] != self.version or pnid is None:
             return 400, _error_body(f"Unknown path components: {path}", 2500), _JSON_HEADERS
+        query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode(
+            "latin-1").split("&") if "=" in p)
+        if method == "GET" and parts[1:] == ["oauth", "access_token"]:
+            return self._exchange(query)
+        if len(parts) == 3 and parts[2] == "subscribed_apps":
+            return self._subscribed_apps(method, pnid, headers)
+        if method == "POST" and len(parts) == 3 and parts[2] == "register":
+            return self._register(pnid, headers, doc)
         if method == "GET" and len(parts) == 2:
             return self._get_number(pnid, headers)
         if method == "POST" and len(parts) == 3 and parts[2] == "messages":
             return await self._post_message(pnid, headers, doc)
         if len(parts) == 3 and parts[2] == "message_templates":
-            query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode(
-                "latin-1").split("&") if "=" in p)
             return self._templates(method, pnid, headers, doc, query)
         return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
 
@@ -228,6 +255,49 @@ class FakeGraph(ThreadedAsgiServer):
                 _JSON_HEADERS
         return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
 
+    # ---- Embedded Signup -------------------------------------------------------------
+
+    def _exchange(self, query: dict) -> tuple[int, dict, list]:
+        from urllib.parse import unquote
+
+        code = unquote(query.get("code", ""))
+        if (unquote(query.get("client_id", "")) != self.app_id
+                or unquote(query.get("client_secret", "")) != self.app_secret):
+            return 400, _error_body("Error validating client secret.", 1), _JSON_HEADERS
+        with self._lock:
+            grant = self.signup_codes.pop(code, None)  # a code works once
+        if grant is None:
+            return 400, _error_body("This authorization code has expired or was used.", 100,
+                                    subcode=36007), _JSON_HEADERS
+        return 200, {"access_token": grant["token"], "token_type": "bearer"}, _JSON_HEADERS
+
+    def _token_of(self, headers: dict) -> str:
+        auth = headers.get("authorization", "")
+        return auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+
+    def _subscribed_apps(self, method: str, waba: str, headers: dict) -> tuple[int, dict, list]:
+        token = self._token_of(headers)
+        if not token or all(n.get("token") != token for n in dict(self.phone_numbers).values()):
+            return 401, _error_body("Error validating access token.", 190), _JSON_HEADERS
+        if method == "POST":
+            with self._lock:
+                self.subscribed.add(waba)
+            return 200, {"success": True}, _JSON_HEADERS
+        data = ([{"whatsapp_business_api_data": {"id": self.app_id, "name": "ylada"}}]
+                if waba in self.subscribed else [])
+        return 200, {"data": data}, _JSON_HEADERS
+
+    def _register(self, pnid: str, headers: dict, doc: Any) -> tuple[int, dict, list]:
+        denied = self._auth(pnid, headers)
+        if denied:
+            return denied[0], denied[1], _JSON_HEADERS
+        pin = str((doc or {}).get("pin") or "")
+        if not (pin.isdigit() and len(pin) == 6):
+            return 400, _error_body("(#100) Param pin must be 6 digits.", 100), _JSON_HEADERS
+        with self._lock:
+            self.registered[pnid] = pin
+        return 200, {"success": True}, _JSON_HEADERS
+
     def _auth(self, pnid: str, headers: dict) -> tuple[int, dict] | None:
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
@@ -259,7 +329,9 @@ class FakeGraph(ThreadedAsgiServer):
                 "id": pnid,
                 "display_phone_number": number.get("display_phone_number"),
                 "verified_name": number.get("verified_name"),
-                "quality_rating": "GREEN",
+                "quality_rating": self.quality.get(pnid, "GREEN"),
+                "messaging_limit_tier": "TIER_1K",
+                "name_status": "APPROVED",
             },
             _JSON_HEADERS,
         )

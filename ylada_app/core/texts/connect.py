@@ -1,0 +1,63 @@
+"""Texts of connecting a WhatsApp number (Embedded Signup) and of a number's health page."""
+
+TEXTS = {
+    "connect.es.title": ("Conectar com a sua conta da Meta", "Connect with your Meta account"),
+    "connect.es.intro": (
+        "O jeito mais rápido: entre com o Facebook, escolha (ou crie) a conta do WhatsApp "
+        "Business e o número, e nós cuidamos do resto — token, webhooks e registro do número.",
+        "The quickest way: sign in with Facebook, pick (or create) the WhatsApp Business "
+        "account and number, and we do the rest — token, webhooks and number registration."),
+    "connect.es.button": ("Continuar com o Facebook", "Continue with Facebook"),
+    "connect.es.manual": ("Ou conecte manualmente", "Or connect manually"),
+    "connect.es.step.exchange": ("Autorização da Meta recebida", "Meta authorization received"),
+    "connect.es.step.number": ("Número encontrado com essa autorização",
+                               "Number found with this authorization"),
+    "connect.es.step.subscribe": ("Mensagens do número chegando ao ylada (webhooks)",
+                                  "The number's messages reaching ylada (webhooks)"),
+    "connect.es.step.register": ("Número registrado na API do WhatsApp",
+                                 "Number registered on the WhatsApp API"),
+    "connect.es.failed": ("A conexão parou no passo marcado. Tente de novo ou use o formulário "
+                          "manual.",
+                          "Connecting stopped at the marked step. Try again or use the manual "
+                          "form."),
+    "connect.es.pin_note": ("Número conectado. PIN de confirmação em duas etapas do número "
+                            "(guarde-o):",
+                            "Number connected. The number's two-step verification PIN (keep "
+                            "it):"),
+    "connect.es.not_configured": ("A conexão pelo Facebook não está configurada nesta "
+                                  "instalação. Use o formulário manual.",
+                                  "Connecting through Facebook is not set up on this "
+                                  "installation. Use the manual form."),
+    "connect.es.cancelled": ("A janela da Meta foi fechada antes de terminar. Tente de novo.",
+                             "Meta's window was closed before finishing. Try again."),
+    "connect.es.no_number": ("A Meta não informou a conta e o número escolhidos. Tente de novo "
+                             "e conclua todas as etapas da janela.",
+                             "Meta did not report the chosen account and number. Try again "
+                             "and finish every step of the window."),
+    # health page
+    "health.open": ("Saúde do número", "Number health"),
+    "health.title": ("Saúde do número", "Number health"),
+    "health.subtitle": ("Como a Meta vê este número agora. Verificamos sozinhos a cada 6 horas.",
+                        "How Meta sees this number now. We check on our own every 6 hours."),
+    "health.check_now": ("Verificar agora", "Check now"),
+    "health.never": ("Ainda não verificado.", "Not checked yet."),
+    "health.checked_at": ("Última verificação", "Last check"),
+    "health.token": ("Acesso à conta (token)", "Account access (token)"),
+    "health.number": ("Número encontrado na Meta", "Number found at Meta"),
+    "health.webhooks": ("Mensagens chegando ao ylada (webhooks)",
+                        "Messages reaching ylada (webhooks)"),
+    "health.quality": ("Qualidade do número", "Number quality"),
+    "health.tier": ("Limite de conversas iniciadas por dia", "Business-initiated conversations per day"),
+    "health.name": ("Nome de exibição", "Display name"),
+    "health.yes": ("OK", "OK"),
+    "health.no": ("Com problema", "Failing"),
+    "health.unknown": ("Não informado", "Unknown"),
+    "health.q.GREEN": ("Alta (verde)", "High (green)"),
+    "health.q.YELLOW": ("Média (amarela): cuidado com bloqueios", "Medium (yellow): watch blocks"),
+    "health.q.RED": ("Baixa (vermelha): envios podem ser limitados",
+                     "Low (red): sending may be limited"),
+    "health.not_whatsapp": ("Este número é um simulador: não há nada para verificar na Meta.",
+                            "This number is a simulator: there is nothing to check at Meta."),
+    "health.not_connected": ("Conecte o número primeiro.", "Connect the number first."),
+}
+

@@ -1,0 +1,155 @@
+"""/instances/[iid]/health: a WhatsApp number as Meta sees it — token, number, webhooks,
+quality rating, messaging tier, display name — as last checked (every 6 h by a job), with
+"verificar agora"."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ylada_app.components.layout import app_shell, card, not_found_block
+from ylada_app.components.texts import t
+from ylada_app.pages.instances import path_segment
+from ylada_app.services import instances
+from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+TIERS = {"TIER_250": "250", "TIER_1K": "1.000", "TIER_10K": "10.000", "TIER_100K": "100.000",
+         "TIER_UNLIMITED": "∞"}
+
+
+def health_rows(inst, lang_t) -> list[dict[str, str]]:
+    """The page's rows: label, value and a level (ok | warn | bad | none) for the badge."""
+    h = inst.health or {}
+    if not h:
+        return []
+
+    def yes_no(value) -> tuple[str, str]:
+        if value is None:
+            return lang_t("health.unknown"), "none"
+        return (lang_t("health.yes"), "ok") if value else (lang_t("health.no"), "bad")
+
+    quality = str(h.get("quality_rating") or "")
+    q_level = {"GREEN": "ok", "YELLOW": "warn", "RED": "bad"}.get(quality, "none")
+    q_text = lang_t(f"health.q.{quality}") if q_level != "none" else lang_t("health.unknown")
+    rows = [("health.token", *yes_no(h.get("token_ok"))),
+            ("health.number", *yes_no(h.get("number_found"))),
+            ("health.webhooks", *yes_no(h.get("webhook_subscribed"))),
+            ("health.quality", q_text, q_level),
+            ("health.tier", TIERS.get(str(h.get("messaging_tier") or ""),
+                                      lang_t("health.unknown")), "none"),
+            ("health.name", str(h.get("name_status") or lang_t("health.unknown")), "none")]
+    return [{"label": lang_t(key), "value": value, "level": level}
+            for key, value, level in rows]
+
+
+class NumberHealthState(SessionState):
+    name: str = ""
+    channel: str = ""
+    rows: list[dict[str, str]] = []
+    checked_at: str = ""
+    problem: str = ""
+    error: str = ""
+    busy: bool = False
+    back_href: str = ""
+    missing: bool = False
+    loaded: bool = False
+
+    def _key(self) -> str:
+        return path_segment(self.router.url.path, 1)
+
+    def _show(self, inst) -> None:
+        self.name, self.channel = inst.name, inst.channel
+        self.back_href = f"/instances/{inst.id}"
+        self.rows = health_rows(inst, self._t)
+        self.checked_at = inst.last_checked_at.strftime("%d/%m/%Y %H:%M") \
+            if inst.last_checked_at and inst.health else ""
+        self.problem = self._t(inst.status_detail) if inst.status_detail else ""
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            inst = await call(instances.get_instance, tenant_id=ctx.tenant_id,
+                              instance_id=self._key())
+        except NotFound:
+            self.missing, self.loaded = True, True
+            return
+        self.missing, self.error = False, ""
+        self._show(inst)
+        self.loaded = True
+
+    @rx.event
+    async def check_now(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.busy, self.error = True, ""
+        yield
+        try:
+            inst = await call(instances.check_health_now, tenant_id=ctx.tenant_id,
+                              instance_id=self._key())
+        except ServiceError as exc:
+            self.busy, self.error = False, self._error_text(exc)
+            return
+        self._show(inst)
+        self.busy = False
+
+
+def _row(row: rx.Var) -> rx.Component:
+    color = rx.match(row["level"], ("ok", "jade"), ("warn", "amber"), ("bad", "red"), "gray")
+    return rx.table.row(
+        rx.table.cell(rx.text(row["label"], size="2")),
+        rx.table.cell(rx.badge(row["value"], color_scheme=color, variant="soft",
+                               class_name="health-value")),
+        class_name="health-row",
+    )
+
+
+def number_health_page() -> rx.Component:
+    s = NumberHealthState
+    return app_shell(
+        rx.cond(
+            s.missing,
+            not_found_block(),
+            rx.vstack(
+                rx.hstack(
+                    rx.link(rx.icon("arrow-left", size=18), href=s.back_href),
+                    rx.heading(t("health.title"), size="7"),
+                    rx.text("· ", s.name, size="5", color_scheme="gray"),
+                    rx.spacer(),
+                    rx.button(rx.icon("refresh-cw", size=16), t("health.check_now"),
+                              on_click=s.check_now, loading=s.busy, id="health-check"),
+                    align="center", spacing="3", width="100%",
+                ),
+                rx.text(t("health.subtitle"), color_scheme="gray"),
+                rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", width="100%",
+                                                  id="health-error")),
+                rx.cond(s.problem != "", rx.callout(s.problem, icon="triangle-alert",
+                                                    color_scheme="orange", width="100%",
+                                                    id="health-problem")),
+                card(
+                    rx.cond(
+                        s.rows.length() > 0,
+                        rx.vstack(
+                            rx.table.root(rx.table.body(rx.foreach(s.rows, _row)),
+                                          width="100%", size="2"),
+                            rx.text(t("health.checked_at"), ": ", s.checked_at, size="1",
+                                    color_scheme="gray", id="health-checked-at"),
+                            width="100%",
+                        ),
+                        rx.text(t("health.never"), color_scheme="gray", id="health-never"),
+                    ),
+                    max_width="720px",
+                ),
+                spacing="4", width="100%",
+            ),
+        ),
+        ready=s.loaded,
+    )

@@ -58,6 +58,8 @@ def test_trial_checkout_upgrade_past_due_paid_canceled(db, stripe_env, api_url):
     assert params["proration_behavior"] == "create_prorations"
     invoices = billing.list_invoices(db, tenant_id=owner.tenant_id)
     assert sorted(i.amount_cents for i in invoices) == [9_700, 24_700 - 9_700]
+    # numbered per customer, as Stripe does: a business's first invoice is its 0001
+    assert sorted(i.number[-4:] for i in invoices) == ["0001", "0002"]
 
     sub_id = db.exec(select(Subscription.provider_subscription_id)
                      .where(Subscription.tenant_id == owner.tenant_id)).one()

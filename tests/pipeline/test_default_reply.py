@@ -120,3 +120,37 @@ def test_restarting_the_simulator_leaves_nothing_and_warns_nothing(db):
     assert _replies(conv) == []
     assert simulator.history(db, tenant_id=owner.tenant_id, instance_id=inst.id,
                              user_id=1) == []
+
+
+def test_what_the_customer_answers_is_kept_on_the_contact_and_in_the_leads_export(db):
+    """The delivery bot asked for the address and the payment: both land on the contact (they
+    used to live only in the conversation's session, so the leads export lacked them)."""
+    from zoneinfo import ZoneInfo
+
+    from tests.engine.builders import edge, kw, node, start
+    from tests.engine.builders import flow as make_flow
+    from ylada_app.models import Contact
+    from ylada_app.services import analytics_export
+
+    owner = make_owner(db)
+    inst = instances.create_instance(db, tenant_id=owner.tenant_id, name="Loja", channel=None)
+    definition = make_flow(
+        [start(kw("pedido")),
+         node("onde", "question", text="Qual o endereço de entrega?", variable="endereco",
+              validator="text"),
+         node("como", "question", text="Pix, Cartão ou Dinheiro?", variable="pagamento",
+              validator="choice", choices=["Pix", "Cartão", "Dinheiro"]),
+         node("fim", "end")],
+        [edge("start", "onde"), edge("onde", "como", "ok"), edge("como", "fim", "ok")])
+    flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             name="Pedido", definition=definition)
+    flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+    for text in ("pedido", "Rua das Palmeiras, 45", "pix"):
+        _say(db, owner, inst, text)
+    db.expire_all()
+    contact = db.exec(select(Contact).where(Contact.instance_id == inst.id)).one()
+    assert contact.fields == {"endereco": "Rua das Palmeiras, 45", "pagamento": "Pix"}
+    row = analytics_export.lead_row(contact, {inst.id: "Loja"}, ZoneInfo("America/Sao_Paulo"),
+                                    ["endereco", "pagamento"], "pt-BR")
+    assert row[-2:] == ["Rua das Palmeiras, 45", "Pix"]

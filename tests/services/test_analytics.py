@@ -358,6 +358,14 @@ def test_admin_dashboard_figures_and_guard(db):
     d = analytics_admin.admin_dashboard(db, admin)
     assert d["messages"][-1]["in"] >= before + 1
     assert d["tenants"] >= 1 and d["mrr_trend"][-1]["mrr_cents"] == d["mrr_cents"]
+    # today's snapshot is stale (taken before a payment): the trend's today is the live MRR
+    from ylada_app.models import PlatformDaily
+
+    today = db.get(PlatformDaily, utcnow().strftime("%Y-%m-%d"))
+    today.mrr_cents = d["mrr_cents"] + 12_345
+    db.commit()
+    again = analytics_admin.admin_dashboard(db, admin)
+    assert again["mrr_trend"][-1]["mrr_cents"] == again["mrr_cents"] == d["mrr_cents"]
     assert set(d["by_status"]) >= {"active", "trialing", "canceled", "suspended"}
     near = [t for t in d["near_limits"] if t["tenant_id"] == w.tenant_id]
     assert near and near[0]["pct"] == 85

@@ -51,7 +51,8 @@ Effects out (the engine pauses on each; at most one per call)::
 Actions out: ``{"type": "set_var", "name", "value"}``, ``{"type": "add_tag", "tag"}``,
 ``{"type": "remove_tag", "tag"}``, ``{"type": "opt_out"}``, ``{"type": "opt_in"}``,
 ``{"type": "handoff", "flow_id", "node_id", "note"}``, ``{"type": "end", "flow_id",
-"node_id", "reason"}``.
+"node_id", "reason"}``, ``{"type": "answer", "name", "value"}`` (a question answered: the
+caller keeps it on the contact).
 
 Behaviour worth knowing:
 
@@ -410,6 +411,11 @@ class _Step:
         answer = validate_answer(data.validator, user_text or None, data.choices)
         if answer.ok:
             self.set_var(data.variable, answer.value)
+            if data.variable:
+                # What the customer told the bot is theirs to keep on the contact (leads export,
+                # contact page, webhooks), not only in this conversation's session.
+                self.actions.append({"type": "answer", "name": data.variable,
+                                     "value": storable(answer.value)})
             self.continue_from(flow, node, "ok")
             return
         retries = self.state["retries"] + 1

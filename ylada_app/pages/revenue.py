@@ -25,7 +25,7 @@ def _page_data(session, *, actor) -> dict:
     return {
         "mrr": format_brl(figures.mrr_cents),
         "paid": format_brl(figures.paid_this_month_cents),
-        "tenants": format_int(figures.tenants),
+        "tenant_count": format_int(figures.tenants),
         "by_status": [{"status": k, "count": str(v)} for k, v in figures.by_status.items()],
         "by_plan": [{"name": p.name, "mrr": p.mrr_cents / 100, "subscribers": p.subscribers,
                      "label": format_brl(p.mrr_cents)} for p in figures.by_plan],
@@ -44,7 +44,7 @@ def _page_data(session, *, actor) -> dict:
 class RevenueState(SessionState):
     mrr: str = ""
     paid: str = ""
-    tenants: str = ""
+    tenant_count: str = ""  # (not `tenants`: the session's list of the user's businesses)
     by_status: list[dict[str, str]] = []
     by_plan: list[dict[str, str | int | float]] = []
     plans: list[dict[str, str]] = []
@@ -57,7 +57,7 @@ class RevenueState(SessionState):
 
     async def _refresh(self, ctx) -> None:
         data = await call(_page_data, actor=ctx)
-        for key in ("mrr", "paid", "tenants", "by_status", "by_plan", "plans"):
+        for key in ("mrr", "paid", "tenant_count", "by_status", "by_plan", "plans"):
             setattr(self, key, data[key])
 
     @rx.event
@@ -237,7 +237,7 @@ def revenue_page() -> rx.Component:
         rx.grid(
             _stat("revenue.mrr", RevenueState.mrr, "trending-up", "mrr"),
             _stat("revenue.paid_month", RevenueState.paid, "wallet", "paid-month"),
-            _stat("revenue.tenants", RevenueState.tenants, "building-2", "tenant-count"),
+            _stat("revenue.tenants", RevenueState.tenant_count, "building-2", "tenant-count"),
             columns=rx.breakpoints(initial="1", sm="3"), spacing="4", width="100%",
             margin_bottom="20px"),
         rx.grid(

@@ -133,10 +133,11 @@ def admin_dashboard(session: Session, actor: AuthContext, *,
     days = [(now - timedelta(days=i)).strftime("%Y-%m-%d") for i in range(TREND_DAYS - 1, -1, -1)]
     messages = [{"day": d, "in": daily[d].messages_in if d in daily else 0,
                  "out": daily[d].messages_out if d in daily else 0} for d in days]
-    trend = [{"day": d, "mrr_cents": daily[d].mrr_cents} for d in days
+    # Past days from their snapshots; today from the live figure (today's snapshot may be up
+    # to ten minutes old — it showed R$ 0 right after a first payment).
+    trend = [{"day": d, "mrr_cents": daily[d].mrr_cents} for d in days[:-1]
              if d in daily and daily[d].mrr_cents is not None]
-    if not trend or trend[-1]["day"] != days[-1]:
-        trend.append({"day": days[-1], "mrr_cents": mrr})
+    trend.append({"day": days[-1], "mrr_cents": mrr})
     week0 = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0,
                                                           microsecond=0)
     first = week0 - timedelta(weeks=WEEKS - 1)

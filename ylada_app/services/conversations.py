@@ -394,7 +394,7 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
             contact.opted_out = kind == "opt_out"
             contact.updated_at = utcnow()
             work.contact_changed = True
-        elif kind == "set_field" and action.get("name"):
+        elif kind in ("set_field", "answer") and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
     if fields != dict(contact.fields or {}):
         work.captured = True

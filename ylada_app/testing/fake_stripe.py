@@ -177,6 +177,12 @@ class FakeStripe:
             self.prices[price_id] = price
         return price
 
+    def _invoice_number(self, customer: str) -> str:
+        """Stripe numbers invoices per customer: a prefix of the customer, then 0001, 0002…"""
+        count = 1 + sum(1 for inv in self.invoices.values() if inv["customer"] == customer)
+        prefix = hashlib.sha1(customer.encode()).hexdigest()[:8].upper()
+        return f"{prefix}-{count:04d}"
+
     def _invoice(self, sub: dict, status: str, amount: int, *, reason: str) -> dict:
         now = self._now()
         inv_id = self._id("in")
@@ -185,7 +191,7 @@ class FakeStripe:
             "id": inv_id, "object": "invoice", "customer": sub["customer"],
             "subscription": sub["id"], "status": status, "billing_reason": reason,
             "amount_due": amount, "amount_paid": amount if status == "paid" else 0,
-            "total": amount, "currency": "brl", "number": f"YLD-{next(self._ids):04d}",
+            "total": amount, "currency": "brl", "number": self._invoice_number(sub["customer"]),
             "hosted_invoice_url": f"{self.base_url}/invoices/{inv_id}",
             "invoice_pdf": f"{self.base_url}/invoices/{inv_id}.pdf",
             "period_start": item["current_period_start"],

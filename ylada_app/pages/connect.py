@@ -215,7 +215,7 @@ def _signup_card() -> rx.Component:
         rx.vstack(
             rx.heading(t("connect.es.title"), size="4"),
             rx.text(t("connect.es.intro"), size="2", color_scheme="gray"),
-            rx.button(rx.icon("facebook", size=16), t("connect.es.button"), size="3",
+            rx.button(rx.icon("log-in", size=16), t("connect.es.button"), size="3",
                       on_click=s.start_signup, loading=s.es_busy, id="es-start",
                       style={"background": "#1877F2"}),
             rx.cond(s.es_steps.length() > 0,
@@ -223,9 +223,10 @@ def _signup_card() -> rx.Component:
             rx.cond(s.es_error != "", rx.callout(s.es_error, icon="triangle-alert",
                                                  color_scheme="red", width="100%",
                                                  id="es-error")),
-            rx.cond(s.es_pin != "", rx.callout(t("connect.es.pin_note"), " ", rx.code(s.es_pin),
-                                               icon="key-round", color_scheme="jade",
-                                               width="100%", id="es-pin")),
+            rx.cond(s.es_pin != "", rx.callout.root(
+                rx.callout.icon(rx.icon("key-round", size=16)),
+                rx.callout.text(t("connect.es.pin_note"), " ", rx.code(s.es_pin)),
+                color_scheme="jade", width="100%", id="es-pin")),
             spacing="3", width="100%",
         ),
         id="es-card",

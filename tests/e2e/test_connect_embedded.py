@@ -52,7 +52,7 @@ def test_continue_with_facebook_connects_and_shows_each_step(page: Page, app_ser
     expect(page.locator("#es-pin")).to_be_visible()
     expect(page.locator("#connect-success")).to_contain_text("+55 11 97777-0001")
     assert page.evaluate("window.__fbLoginOptions.config_id") == "e2e-config"
-    assert fake_graph.subscribed == {"910001"} and "810001" in fake_graph.registered
+    assert "910001" in fake_graph.subscribed and "810001" in fake_graph.registered
     shot("connect-embedded-done")
 
     page.click("#health-link")
@@ -76,4 +76,4 @@ def test_a_popup_message_from_another_origin_is_ignored(page: Page, app_server, 
     create_instance(page, app_server, "WhatsApp", channel="whatsapp_cloud")
     page.click("#es-start")
     expect(page.locator("#es-error")).to_contain_text("não informou a conta", timeout=20_000)
-    assert fake_graph.subscribed == set()
+    assert "910002" not in fake_graph.subscribed

@@ -107,7 +107,9 @@ class AnalyticsState(SessionState):
 
     @rx.var
     def funnel(self) -> list[dict[str, str | int]]:
-        return self.funnels.get(self.flow_pick, [])
+        steps = self.funnels.get(self.flow_pick, [])
+        top = max((int(x["count"]) for x in steps), default=0) or 1
+        return [{**x, "pct": f"{max(2, round(100 * int(x['count']) / top))}%"} for x in steps]
 
     def _params(self) -> dict:
         return {"period": self.period, "start": self.start, "end": self.end,
@@ -249,6 +251,18 @@ class _Redirect(Exception):
         self.redirect = redirect
 
 
+def _funnel_row(step: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.text(step["label"], size="1", style={"overflow_wrap": "anywhere"}),
+                  rx.spacer(), rx.text(step["count"], size="1", weight="bold"),
+                  width="100%", align="start", spacing="2"),
+        rx.box(rx.box(width=step["pct"], height="10px", background="#128C7E",
+                      border_radius="4px"),
+               width="100%", background=rx.color("gray", 3), border_radius="4px"),
+        spacing="1", width="100%", class_name="funnel-row",
+    )
+
+
 def _api_base() -> str:
     return str(rx.config.get_config().api_url or "").rstrip("/")
 
@@ -366,14 +380,10 @@ def _flows() -> rx.Component:
                     width="100%", id="flows-table"),
                 rx.vstack(
                     rx.text(t("analytics.funnel"), weight="medium"),
-                    rx.recharts.bar_chart(
-                        rx.recharts.x_axis(type_="number", allow_decimals=False),
-                        rx.recharts.y_axis(data_key="label", type_="category", width=150),
-                        rx.recharts.tooltip(),
-                        rx.recharts.bar(data_key="count", name=t("analytics.col.conversations"),
-                                        fill="#128C7E", is_animation_active=False),
-                        data=AnalyticsState.funnel, layout="vertical", width="100%",
-                        height=240),
+                    # Rows, not a chart: a block's name wraps on its own line above its bar,
+                    # so long names never overlap (a chart's axis labels did).
+                    rx.vstack(rx.foreach(AnalyticsState.funnel, _funnel_row), spacing="2",
+                              width="100%", id="funnel-rows"),
                     rx.text(t("analytics.funnel_note"), size="1", color_scheme="gray"),
                     width="100%", id="funnel"),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Date, DateTime, and_, cast, extract, func, or_, select, type_coerce
 from sqlmodel import Session
 
+from ylada_app.engine.validate import node_ref
 from ylada_app.models import AnalyticsRollup, Flow, FlowVersion, Instance, Tenant
 from ylada_app.services.analytics_rollup import AI_ANSWERS
 from ylada_app.services.errors import FieldErrors, NotFound
@@ -302,16 +303,10 @@ def _node_labels(session: Session, flow: Flow) -> dict[str, str]:
         if version is not None and version.tenant_id == flow.tenant_id:
             definition = version.definition or definition
     labels = {}
-    for node in definition.get("nodes") or []:
+    for index, node in enumerate(definition.get("nodes") or []):
         if not isinstance(node, dict) or "id" not in node:
             continue
-        data = node.get("data") or {}
-        text = ""
-        for key in ("label", "title", "text", "question", "name"):
-            if isinstance(data.get(key), str) and data[key].strip():
-                text = data[key].strip()
-                break
-        kind = str(node.get("type") or "")
-        labels[str(node["id"])] = f"{kind} · {text[:40]}" if text else f"{kind} · {node['id']}"
+        # named as the editor's problems name blocks: by what they say, never by id or kind
+        labels[str(node["id"])] = node_ref(node.get("type"), node.get("data"), index)
     return labels
 

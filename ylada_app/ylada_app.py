@@ -26,6 +26,7 @@ from ylada_app.pages.dashboard import DashboardState, dashboard_page
 from ylada_app.pages.dev_mailbox import MailboxState, mailbox_page
 from ylada_app.pages.flow_editor import FlowEditorState, flow_editor_page
 from ylada_app.pages.flows import FlowsState, flows_page
+from ylada_app.pages.help import HelpState, help_page
 from ylada_app.pages.inbox import InboxState, inbox_page
 from ylada_app.pages.index import IndexState, index_page
 from ylada_app.pages.instances import (
@@ -86,6 +87,8 @@ app.add_page(dashboard_page, route="/dashboard", title="Painel · ylada",
              on_load=DashboardState.load)
 app.add_page(number_health_page, route="/instances/[iid]/health",
              title="Saúde do número · ylada", on_load=NumberHealthState.load)
+app.add_page(help_page, route="/help", title="Ajuda · ylada", on_load=HelpState.load)
+app.add_page(help_page, route="/help/[topic]", title="Ajuda · ylada", on_load=HelpState.load)
 app.add_page(onboarding_page, route="/onboarding", title="Primeiros passos · ylada",
              on_load=OnboardingState.load)
 app.add_page(instances_page, route="/instances", title="Instâncias · ylada",

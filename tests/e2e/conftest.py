@@ -139,13 +139,25 @@ def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_data
         log.close()
 
 
+# Screens the user guide (ylada_app/help/*.md) shows: each run of the browser tests takes
+# them again into assets/help/, so the guide never shows an older screen than the app's.
+HELP_SHOTS = {"onboarding-1-dashboard-checklist", "onboarding-4-first-answer", "editor-built",
+              "marketplace-grid", "ai-knowledge", "connect-embedded-done", "number-health",
+              "billing-after-checkout"}
+HELP_PICTURES = ROOT / "assets" / "help"
+
+
 @pytest.fixture
 def shot(page):
-    """`shot("name")` saves a full-page screenshot under screenshots/ for a human to look at."""
+    """`shot("name")` saves a full-page screenshot under screenshots/ for a human to look at
+    (and, for the guide's screens, the visible part as a small JPEG under assets/help/)."""
     SHOTS.mkdir(exist_ok=True)
 
     def take(name: str) -> None:
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        if name in HELP_SHOTS:
+            HELP_PICTURES.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(HELP_PICTURES / f"{name}.jpg"), type="jpeg", quality=70)
 
     return take

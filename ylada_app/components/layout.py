@@ -263,10 +263,29 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
     )
 
 
+# Which guide page explains which screen (the "?" next to a page's title).
+HELP_TOPICS = {
+    "dashboard.title": "primeiros-passos", "onboarding.title": "primeiros-passos",
+    "flows.title": "fluxos", "editor.title": "fluxos", "mkt.title": "marketplace",
+    "ai.title": "ia", "instances.title": "whatsapp", "templates.title": "whatsapp",
+    "connect.title": "whatsapp", "health.title": "whatsapp", "billing.title": "cobranca",
+    "usage.title": "cobranca", "contacts.title": "lgpd", "account.title": "lgpd",
+}
+
+
+def help_link(topic: str) -> rx.Component:
+    return rx.link(rx.icon("circle-help", size=20), href=f"/help/{topic}",
+                   title=t("help.open"), aria_label=t("help.open"), color_scheme="gray",
+                   class_name="help-link")
+
+
 def page_header(title_key: str, subtitle_key: str | None = None, *actions) -> rx.Component:
+    topic = HELP_TOPICS.get(title_key)
     return rx.hstack(
         rx.vstack(
-            rx.heading(t(title_key), size="7", weight="bold"),
+            rx.hstack(rx.heading(t(title_key), size="7", weight="bold"),
+                      help_link(topic) if topic else rx.fragment(), align="center",
+                      spacing="2"),
             rx.text(t(subtitle_key), color_scheme="gray", size="3") if subtitle_key else None,
             spacing="1",
         ),

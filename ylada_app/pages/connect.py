@@ -11,7 +11,7 @@ import reflex as rx
 
 from ylada_app.components.badges import status_badge
 from ylada_app.components.forms import form_error, submit_button, text_field
-from ylada_app.components.layout import app_shell, card, not_found_block
+from ylada_app.components.layout import app_shell, card, help_link, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core.settings import get_settings
 from ylada_app.pages.instances import instance_view, path_segment
@@ -291,6 +291,7 @@ def connect_page() -> rx.Component:
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), href="/instances/" + s.inst["id"]),
                     rx.heading(t("connect.title"), size="7"),
+                    help_link("whatsapp"),
                     rx.text("· ", s.inst["name"], size="5", color_scheme="gray"),
                     status_badge(s.inst["status"]),
                     rx.spacer(),

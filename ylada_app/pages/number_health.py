@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ylada_app.components.layout import app_shell, card, not_found_block
+from ylada_app.components.layout import app_shell, card, help_link, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import instances
@@ -38,9 +38,17 @@ def health_rows(inst, lang_t) -> list[dict[str, str]]:
             ("health.quality", q_text, q_level),
             ("health.tier", TIERS.get(str(h.get("messaging_tier") or ""),
                                       lang_t("health.unknown")), "none"),
-            ("health.name", str(h.get("name_status") or lang_t("health.unknown")), "none")]
+            ("health.name", *_name_status(str(h.get("name_status") or ""), lang_t))]
     return [{"label": lang_t(key), "value": value, "level": level}
             for key, value, level in rows]
+
+
+def _name_status(status: str, lang_t) -> tuple[str, str]:
+    level = {"APPROVED": "ok", "AVAILABLE_WITHOUT_REVIEW": "ok", "PENDING_REVIEW": "warn",
+             "DECLINED": "bad", "EXPIRED": "bad"}.get(status)
+    if level is None:
+        return lang_t("health.unknown"), "none"
+    return lang_t(f"health.name.{status}"), level
 
 
 class NumberHealthState(SessionState):
@@ -122,6 +130,7 @@ def number_health_page() -> rx.Component:
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), href=s.back_href),
                     rx.heading(t("health.title"), size="7"),
+                    help_link("whatsapp"),
                     rx.text("· ", s.name, size="5", color_scheme="gray"),
                     rx.spacer(),
                     rx.button(rx.icon("refresh-cw", size=16), t("health.check_now"),

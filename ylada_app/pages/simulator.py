@@ -13,7 +13,7 @@ import time
 import reflex as rx
 
 from ylada_app.components.chat import Bubble, bubble_body, bubble_from
-from ylada_app.components.layout import app_shell, not_found_block
+from ylada_app.components.layout import app_shell, help_link, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core import live
 from ylada_app.pages.instances import path_segment
@@ -338,6 +338,7 @@ def simulator_page() -> rx.Component:
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), href="/instances"),
                     rx.heading(t("sim.title"), size="7"),
+                    help_link("primeiros-passos"),
                     align="center", spacing="3",
                 ),
                 rx.text(t("sim.subtitle"), color_scheme="gray"),

@@ -1,0 +1,79 @@
+"""/help and /help/[topic]: the user guide, in pt-BR, inside the app. The texts live in
+`ylada_app/help/*.md`; their pictures are screenshots the browser tests take (so they never
+show an older screen), served from assets/help/."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import reflex as rx
+
+from ylada_app.components.layout import app_shell, card, page_header
+from ylada_app.components.texts import t
+from ylada_app.pages.instances import path_segment
+from ylada_app.state.session import SessionState
+
+HELP_DIR = Path(__file__).resolve().parents[1] / "help"
+TOPICS = (("primeiros-passos", "Primeiros passos"), ("fluxos", "Fluxos e blocos"),
+          ("marketplace", "Marketplace de modelos"), ("ia", "Treinar IA"),
+          ("whatsapp", "WhatsApp: conexão e modelos"), ("cobranca", "Planos e cobrança"),
+          ("lgpd", "LGPD e privacidade"))
+
+
+@lru_cache(maxsize=16)
+def topic_text(slug: str) -> str:
+    if slug not in dict(TOPICS):
+        return ""
+    return (HELP_DIR / f"{slug}.md").read_text(encoding="utf-8")
+
+
+class HelpState(SessionState):
+    topic: str = ""
+    text: str = ""
+    missing: bool = False
+    loaded: bool = False
+
+    @rx.event
+    async def load(self):
+        self.loaded = False
+        yield
+        _, redirect = await self._guard(need_tenant=False, agent_ok=True)
+        if redirect:
+            yield redirect
+            return
+        self.topic = path_segment(self.router.url.path, 1)
+        self.text = topic_text(self.topic) if self.topic else ""
+        self.missing = bool(self.topic) and not self.text
+        self.loaded = True
+
+
+def _topic_link(slug: str, title: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("book-open", size=16), rx.text(title, size="3"), align="center",
+                  spacing="2"),
+        href=f"/help/{slug}", class_name="help-topic",
+        weight=rx.cond(HelpState.topic == slug, "bold", "regular"),
+    )
+
+
+def help_page() -> rx.Component:
+    s = HelpState
+    return app_shell(
+        page_header("help.title", "help.subtitle"),
+        rx.flex(
+            card(rx.vstack(*[_topic_link(slug, title) for slug, title in TOPICS], spacing="3"),
+                 width="260px", flex_shrink="0", id="help-topics"),
+            rx.cond(
+                s.text != "",
+                card(rx.markdown(s.text, class_name="help-text"), id="help-text",
+                     max_width="760px"),
+                rx.cond(s.missing,
+                        card(rx.text(t("help.missing"), color_scheme="gray")),
+                        card(rx.text(t("help.pick"), color_scheme="gray"))),
+            ),
+            spacing="4", align="start", width="100%",
+            direction=rx.breakpoints(initial="column", md="row"),
+        ),
+        ready=s.loaded,
+    )

@@ -109,6 +109,8 @@ app.add_page(flows_page, route="/flows", title="Fluxos · ylada", on_load=FlowsS
 app.add_page(ai_page, route="/ai", title="Treinar IA · ylada", on_load=AiState.load)
 app.add_page(flow_editor_page, route="/flows/[fid]/edit", title="Editor de fluxo · ylada",
              on_load=FlowEditorState.load)
+app.add_page(flow_editor_page, route="/admin/templates/[tid]/flow",
+             title="Fluxo do modelo · ylada", on_load=FlowEditorState.load)
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
 app.add_page(api_keys_page, route="/settings/api", title="API · ylada",
              on_load=ApiKeysState.load)

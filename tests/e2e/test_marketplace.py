@@ -151,12 +151,21 @@ def test_admin_publishes_a_new_version_and_the_tenant_upgrades(page: Page, app_s
     expect(row.locator(".stat-active")).to_have_text(re.compile(r"^[1-9]\d*$"))
     row.get_by_role("button", name="Editar").click()
     expect(page.locator("#field-slug")).to_have_value("delivery-cardapio", timeout=20_000)
-    flow = page.locator("#field-flow").input_value()
-    assert "O que vai ser hoje?" in flow
-    page.fill("#field-flow", flow.replace("O que vai ser hoje?", "Qual é a fome de hoje?"))
-    page.click("#save-template")
-    expect(page.locator("#template-issues")).to_have_count(0)
-    page.wait_for_timeout(1000)
+    # the flow is edited in the visual editor, not as JSON
+    page.click("#edit-flow-visual")
+    page.wait_for_url(re.compile(r".*/admin/templates/\d+/flow$"), timeout=20_000)
+    page.locator(".react-flow__node[data-id='menu']").click(timeout=30_000)
+    text = page.locator("#insp-text")
+    expect(text).to_have_value(re.compile("O que vai ser hoje"), timeout=10_000)
+    text.fill(text.input_value().replace("O que vai ser hoje?", "Qual é a fome de hoje?"))
+    text.press("Tab")
+    expect(page.locator("#save-status")).to_have_attribute("data-status", "saved",
+                                                           timeout=10_000)
+    expect(page.locator(".ylada-node-error")).to_have_count(0)  # {{param.x}} are no problem
+    shot("admin-template-visual-editor")
+    page.click("#publish-flow")  # "Salvar e voltar ao modelo"
+    page.wait_for_url(re.compile(r".*/admin/templates/\d+$"), timeout=20_000)
+    expect(page.locator("#field-slug")).to_have_value("delivery-cardapio", timeout=20_000)
     page.fill("#field-changelog", "Nova saudação no menu")
     page.click("#publish-template")
     expect(page.get_by_text("v2 · ")).to_be_visible(timeout=20_000)

@@ -20,7 +20,7 @@ from ylada_app.models import (
     Subscription,
     TenantTemplate,
 )
-from ylada_app.services import flows, marketplace
+from ylada_app.services import auth, flows, marketplace
 from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound
 from ylada_app.services.template_params import apply_params, flow_hash, parse_money
 
@@ -412,3 +412,34 @@ def test_replace_active_deactivates_the_instances_other_flows(db):
     db.refresh(elsewhere)
     assert menu.status == "inactive" and elsewhere.status == "active"
     assert list(flows.active_definitions(db, instance_id=inst.id)) == [str(tt.flow_id)]
+
+
+def test_the_visual_editor_saves_a_templates_working_flow_and_publish_checks_it(db):
+    admin = make_admin(db)
+    tpl = _admin_template(db, admin)
+    draft = marketplace.admin_template_flow(db, admin, template_id=tpl.id)
+    assert draft.flow["nodes"][1]["data"]["text"] == "Olá de {{param.loja}}!"
+    unfinished = _minimal_flow("Oi de {{param.loja}}")
+    unfinished["nodes"].append({"id": "solto", "type": "message", "data": {}})  # no text yet
+    marketplace.admin_autosave_template_flow(db, admin, template_id=tpl.id,
+                                             definition=unfinished)
+    db.commit()
+    # the template's own form, saved without a flow, keeps what the editor saved
+    marketplace.admin_save_template(
+        db, admin, template_id=tpl.id, slug=tpl.slug, name="Novo nome", description="d",
+        category="vendas", niche="ecommerce", price="0", flow=None,
+        parameters=json.dumps(tpl.parameters))
+    db.commit()
+    assert marketplace.admin_template_flow(db, admin, template_id=tpl.id).flow == unfinished
+    with pytest.raises(marketplace.TemplateInvalid):  # an unfinished flow is not published
+        marketplace.admin_publish(db, admin, template_id=tpl.id, changelog="x")
+    db.rollback()
+    with pytest.raises(FieldErrors):
+        marketplace.admin_autosave_template_flow(db, admin, template_id=tpl.id,
+                                                 definition=["not", "a", "flow"])
+    business = auth.resolve_session(db, make_owner(db).token)
+    with pytest.raises(Forbidden):  # a business owner never edits the platform's templates
+        marketplace.admin_template_flow(db, business, template_id=tpl.id)
+    with pytest.raises(Forbidden):
+        marketplace.admin_autosave_template_flow(db, business, template_id=tpl.id,
+                                                 definition=_minimal_flow())

@@ -284,7 +284,22 @@ def admin_template_edit_page() -> rx.Component:
                     rx.table.cell(p["required"])))),
                 size="1", width="100%", id="param-table"), overflow_x="auto", width="100%")),
             _json_area("adm_tpl.parameters", "parameters", "8", "adm_tpl.parameters_hint"),
-            _json_area("adm_tpl.flow", "flow", "16"),
+            # The flow is edited in the visual editor; pasting JSON stays as an advanced
+            # import, folded away.
+            rx.cond(
+                s.fields["id"] != "",
+                rx.link(rx.button(rx.icon("workflow", size=16), t("adm_tpl.edit_visual"),
+                                  type="button", size="3", variant="soft",
+                                  id="edit-flow-visual"),
+                        href="/admin/templates/" + s.fields["id"] + "/flow"),
+                rx.text(t("adm_tpl.visual_after_save"), size="2", color_scheme="gray"),
+            ),
+            rx.accordion.root(
+                rx.accordion.item(header=t("adm_tpl.flow_json_advanced"),
+                                  content=_json_area("adm_tpl.flow", "flow", "16"),
+                                  value="json"),
+                collapsible=True, type="single", variant="ghost", width="100%",
+                id="flow-json-advanced"),
             rx.cond(s.issues.length() > 0, rx.callout.root(
                 rx.callout.text(t("adm_tpl.problems"), weight="bold"),
                 rx.foreach(s.issues, lambda m: rx.callout.text("• ", m, size="1")),

@@ -25,9 +25,10 @@ from ylada_app.core.wa_format import as_rows
 from ylada_app.engine import validate_flow
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import flow_editor as fe
-from ylada_app.services import flows
+from ylada_app.services import flows, marketplace
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.sandbox_chat import sandbox_say
+from ylada_app.services.template_params import apply_params, default_values
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -104,6 +105,9 @@ class FlowEditorState(SessionState):
     import_mode: str = "merge"
     import_open: bool = False
     tab: str = "inspector"
+    # Editing a marketplace template's flow (platform admin) instead of a business's flow.
+    template_mode: bool = False
+    back_href: str = ""
     # Test chat.
     chat: list[dict[str, Any]] = []
     chat_problems: list[str] = []
@@ -116,10 +120,23 @@ class FlowEditorState(SessionState):
     _rev: int = 0
     _seq: int = 0
     _sim: dict[str, Any] = {}
+    _params: list[dict[str, Any]] = []  # template mode: its parameters (sample values)
 
     # --- helpers ---------------------------------------------------------------------
     def _flow_key(self) -> str:
         return path_segment(self.router.url.path, 1)
+
+    def _template_key(self) -> str:
+        """/admin/templates/{id}/flow: the template whose flow is being edited ("" if none)."""
+        path = self.router.url.path or ""
+        return path_segment(path, 2) if path.startswith("/admin/templates/") else ""
+
+    def _checked(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """What validation and the test chat see: a template's flow with its sample values
+        (its {{param.x}} are filled in when a business installs it)."""
+        if not self.template_mode:
+            return doc
+        return apply_params(doc, default_values(self._params))
 
     def _read(self) -> dict[str, Any]:
         return json.loads(self._doc_json) if self._doc_json else {}
@@ -149,7 +166,7 @@ class FlowEditorState(SessionState):
                       "removeEdges": removed_edges or []}
 
     def _validate(self, doc: dict[str, Any]) -> None:
-        report = validate_flow(doc)
+        report = validate_flow(self._checked(doc))
         marks: dict[str, str] = {}
         for issue in report.warnings:
             if issue.node_id:
@@ -199,6 +216,8 @@ class FlowEditorState(SessionState):
     async def _flow_call(self, fn, **kwargs) -> tuple[Any, Any]:
         """(result, None) of a service call on this flow in the session's tenant, or
         (None, event to return) when the session is gone or the service refused."""
+        if self.template_mode:  # versions of a template are published on its own page
+            return None, rx.toast.error(self._t("editor.template_versions"))
         ctx, redirect = await self._guard()
         if redirect:
             return None, redirect
@@ -207,11 +226,24 @@ class FlowEditorState(SessionState):
         except ServiceError as exc:
             return None, rx.toast.error(self._error_text(exc))
 
+    async def _template_call(self, fn, **kwargs) -> tuple[Any, Any]:
+        ctx, redirect = await self._guard(need_tenant=False, admin=True)
+        if redirect:
+            return None, redirect
+        try:
+            return await call(fn, actor=ctx, template_id=self.flow_id, **kwargs), None
+        except ServiceError as exc:
+            return None, rx.toast.error(self._error_text(exc))
+
     async def _save(self):
-        when, problem = await self._flow_call(fe.autosave, definition=self._read())
+        if self.template_mode:
+            when, problem = await self._template_call(marketplace.admin_autosave_template_flow,
+                                                      definition=self._read())
+        else:
+            when, problem = await self._flow_call(fe.autosave, definition=self._read())
         if problem is not None:
             self.save_status = "error"
-            if self._too_big():
+            if self._too_big() and not self.template_mode:
                 # The draft outgrew what may be stored: go back to the stored draft, so the
                 # canvas shows what a reload would.
                 data, _ = await self._flow_call(fe.load_editor)
@@ -234,10 +266,43 @@ class FlowEditorState(SessionState):
                          for v in rows]
 
     # --- page load -------------------------------------------------------------------
+    async def _load_template(self):
+        ctx, redirect = await self._guard(need_tenant=False, admin=True)
+        if redirect:
+            return redirect
+        key = self._template_key()
+        try:
+            data = await call(marketplace.admin_template_flow, actor=ctx, template_id=key)
+        except ServiceError:
+            self._doc_json, self.graph, self.flow_id, self.flow_name = "", {}, "", ""
+            self.missing, self.loaded = True, True
+            return None
+        self.template_mode, self.back_href = True, f"/admin/templates/{data.template_id}"
+        self._params = data.parameters
+        self.flow_id, self.flow_name = str(data.template_id), data.name
+        self.instance_name, self.status = self._t("editor.template_flow"), "draft"
+        self.saved_at = data.updated_at.strftime("%H:%M:%S")
+        self.save_status = "saved"
+        self._write(data.flow)
+        self._push_graph(data.flow)
+        self._select(data.flow, "")
+        self._validate(data.flow)
+        self.chat, self.chat_problems, self.active_node, self._sim = [], [], "", {}
+        self.import_errors, self.import_open = [], False
+        self.goto_options, self.versions = [], []
+        self.loaded = True
+        return None
+
     @rx.event
     async def load(self):
         self.loaded, self.missing = False, False
         yield
+        if self._template_key():
+            redirect = await self._load_template()
+            if redirect:
+                yield redirect
+            return
+        self.template_mode, self.back_href, self._params = False, "/flows", []
         ctx, redirect = await self._guard()
         if redirect:
             yield redirect
@@ -379,6 +444,13 @@ class FlowEditorState(SessionState):
     # --- publish, versions -----------------------------------------------------------
     @rx.event
     async def publish(self):
+        if self.template_mode:
+            saved = await self._save()
+            if saved is not None:
+                yield saved
+                return
+            yield rx.redirect(self.back_href)
+            return
         ctx, redirect = await self._guard()
         if redirect:
             yield redirect
@@ -480,7 +552,8 @@ class FlowEditorState(SessionState):
     async def _chat(self, text: str) -> None:
         self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": "",
                                   "parts": as_rows(text)}]
-        turn = await asyncio.to_thread(sandbox_say, self._read(), self._sim or None, text)
+        turn = await asyncio.to_thread(sandbox_say, self._checked(self._read()),
+                                       self._sim or None, text)
         self.chat_problems = turn.problems[:10]
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""
@@ -938,7 +1011,7 @@ def _import_dialog() -> rx.Component:
 def _top_bar() -> rx.Component:
     return rx.hstack(
         rx.link(rx.hstack(rx.icon("arrow-left", size=16), rx.text(t("editor.back")),
-                          align="center", spacing="1"), href="/flows", underline="none"),
+                          align="center", spacing="1"), href=S.back_href, underline="none"),
         rx.divider(orientation="vertical", size="2"),
         rx.icon("workflow", color=BRAND, size=18),
         rx.heading(S.flow_name, size="4", id="flow-name"),
@@ -958,8 +1031,9 @@ def _top_bar() -> rx.Component:
         _import_dialog(),
         rx.button(rx.icon("download", size=14), t("editor.export"), size="2", variant="soft",
                   color_scheme="gray", on_click=S.export, id="export-flow"),
-        rx.button(rx.icon("rocket", size=14), t("editor.publish"), size="2", on_click=S.publish,
-                  id="publish-flow"),
+        rx.button(rx.icon("rocket", size=14),
+                  rx.cond(S.template_mode, t("editor.template_done"), t("editor.publish")),
+                  size="2", on_click=S.publish, id="publish-flow"),
         width="100%", height="56px", padding_x="16px", align="center", spacing="3",
         background="white", border_bottom=f"1px solid {rx.color('gray', 4)}",
     )

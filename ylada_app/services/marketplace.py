@@ -535,13 +535,24 @@ def admin_save_template(session: Session, actor: AuthContext, *,
     cents = parse_money(str(price or "0"))
     if cents is None:
         v.fail("price", "error.param_money")
-    flow_value = _parse_json(flow, dict)
+    if flow is None:
+        # Not sent (the form keeps the flow folded away: it is edited in the visual editor):
+        # the stored flow stays; a new template starts empty.
+        flow_value = dict(template.flow) if template is not None else {
+            "version": 1, "nodes": [], "edges": []}
+    else:
+        flow_value = _parse_json(flow, dict)
     if flow_value is None:
         v.fail("flow", "error.flow_json")
     params_value = _parse_json(parameters if parameters not in (None, "") else "[]", list)
     if params_value is None:
         v.fail("parameters", "error.template_params_json")
-    issues = [] if v.errors else check_template(flow_value, params_value)
+    if v.errors:
+        issues = []
+    elif flow is None:  # the flow is the visual editor's (checked when publishing)
+        issues = check_declarations(params_value)
+    else:
+        issues = check_template(flow_value, params_value)
     if issues:
         bad_params = bool(check_declarations(params_value))
         v.fail("parameters" if bad_params else "flow",
@@ -559,6 +570,39 @@ def admin_save_template(session: Session, actor: AuthContext, *,
     session.add(template)
     session.flush()
     return template
+
+
+@dataclass(frozen=True)
+class TemplateFlowDraft:
+    template_id: int
+    name: str
+    flow: dict
+    parameters: list[dict]
+    updated_at: datetime
+
+
+def admin_template_flow(session: Session, actor: AuthContext, *, template_id: int | str
+                        ) -> TemplateFlowDraft:
+    """A template's working flow, for the visual editor."""
+    template = admin_get_template(session, actor, template_id=template_id)
+    return TemplateFlowDraft(template.id, template.name, dict(template.flow or {}),
+                             list(template.parameters or []), template.updated_at)
+
+
+def admin_autosave_template_flow(session: Session, actor: AuthContext, *,
+                                 template_id: int | str, definition: Any) -> datetime:
+    """The visual editor's autosave of a template's working copy. Like a business's draft it
+    may be unfinished (publishing checks it); only its shape and size are refused here."""
+    template = admin_get_template(session, actor, template_id=template_id)
+    if not isinstance(definition, dict):
+        raise FieldErrors({"flow": "error.flow_json"})
+    if len(json.dumps(definition).encode()) > flows_service.MAX_FLOW_BYTES:
+        raise FieldErrors({"flow": "error.flow_too_big"})
+    template.flow = definition
+    template.updated_at = utcnow()
+    session.add(template)
+    session.flush()
+    return template.updated_at
 
 
 def admin_publish(session: Session, actor: AuthContext, *, template_id: int | str,

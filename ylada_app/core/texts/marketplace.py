@@ -129,6 +129,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_tpl.price": ("Preço avulso (R$)", "One-off price (R$)"),
     "adm_tpl.premium": ("Premium (planos Pro/Business ou compra)", "Premium (Pro/Business plans or purchase)"),
     "adm_tpl.flow": ("Fluxo (JSON v1, use {{param.chave}})", "Flow (JSON v1, use {{param.key}})"),
+    "adm_tpl.edit_visual": ("Editar o fluxo no editor visual", "Edit the flow in the visual editor"),
+    "adm_tpl.visual_after_save": ("Salve o modelo para editar o fluxo no editor visual.",
+                                  "Save the template to edit its flow in the visual editor."),
+    "adm_tpl.flow_json_advanced": ("Avançado: colar o fluxo em JSON",
+                                   "Advanced: paste the flow as JSON"),
     "adm_tpl.parameters": ("Parâmetros (JSON)", "Parameters (JSON)"),
     "adm_tpl.parameters_hint": (
         'Lista de {"key", "type" (text, long_text, url, money, phone, choice, number), "label", "default", "required", "choices"}.',

@@ -41,6 +41,8 @@ def _check(page: Page, base: str, path: str, axe: Axe) -> list[str]:
     page.wait_for_timeout(800)
     page.remove_listener("response", on_response)
     problems = [f"{path}: 404 {url}" for url in missing]
+    if not page.url.split("?")[0].rstrip("/").endswith(path.rstrip("/")):
+        problems.append(f"{path}: sent to {page.url}")
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > 1366:
         problems.append(f"{path}: {width}px wide")
@@ -54,12 +56,11 @@ def _check(page: Page, base: str, path: str, axe: Axe) -> list[str]:
 
 def _project_pages(page: Page, base: str) -> list[str]:
     page.goto(f"{base}/instances")
-    page.locator("#page-ready").wait_for(state="attached", timeout=30_000)
-    link = page.locator(".instance-row a").first.get_attribute("href") or ""
+    link = page.locator(".instance-row a").first.get_attribute("href", timeout=30_000) or ""
     iid = re.sub(r"\D", "", link.split("/instances/")[-1].split("/")[0])
     page.goto(f"{base}/flows")
-    page.locator("#page-ready").wait_for(state="attached", timeout=30_000)
-    flow = page.locator("a[href^='/flows/']").first.get_attribute("href") or "/flows"
+    flow = page.locator("a[href*='/edit']").first.get_attribute("href", timeout=30_000) \
+        or "/flows"
     return [f"/instances/{iid}", f"/instances/{iid}/simulator", f"/instances/{iid}/templates",
             f"/instances/{iid}/health", flow]
 

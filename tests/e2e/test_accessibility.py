@@ -37,7 +37,7 @@ def _check(page: Page, base: str, path: str, axe: Axe) -> list[str]:
     page.goto(f"{base}{path}")
     # protected and form pages mark when they are ready; the others just settle
     with contextlib.suppress(PlaywrightTimeout):
-        page.locator("#page-ready").wait_for(state="attached", timeout=15_000)
+        page.locator("#page-ready").wait_for(state="attached", timeout=5_000)
     page.wait_for_timeout(800)
     page.remove_listener("response", on_response)
     problems = [f"{path}: 404 {url}" for url in missing]
@@ -74,6 +74,7 @@ def test_every_page_is_accessible_complete_and_fits_the_screen(page: Page, app_s
     login(page, app_server, DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     for path in OWNER_PAGES + _project_pages(page, app_server):
         problems += _check(page, app_server, path, axe)
+    page.goto(f"{app_server}/dashboard")
     logout(page)
     login_admin = re.compile(r".*/admin/?$")
     page.goto(f"{app_server}/login")
@@ -83,4 +84,5 @@ def test_every_page_is_accessible_complete_and_fits_the_screen(page: Page, app_s
     page.wait_for_url(login_admin, timeout=30_000)
     for path in ADMIN_PAGES:
         problems += _check(page, app_server, path, axe)
+    print("\n".join(problems))
     assert problems == [], "\n".join(problems)

@@ -534,15 +534,19 @@ def _knowledge_tab() -> rx.Component:
                         )),
                         rx.table.body(rx.foreach(s.items, _item_row)),
                         width="100%", size="1",
-                    ), max_height="560px", overflow_y="auto", width="100%"),
+                    ), max_height="560px", overflow_y="auto", overflow_x="auto",
+                        width="100%"),
                     rx.cond(s.query != "",
                             rx.text(t("ai.none_found"), color_scheme="gray", id="kb-empty"),
                             rx.text(t("ai.empty"), color_scheme="gray", id="kb-empty")),
                 ),
             ),
-            flex="2", width="100%",
+            # min_width 0: a wide table scrolls inside its card instead of pushing the page
+            # wider than a 1366 px screen
+            flex="2", width="100%", min_width="0",
         ),
-        rx.vstack(_upload_card(), _add_text_card(), flex="1", width="100%", spacing="4"),
+        rx.vstack(_upload_card(), _add_text_card(), flex="1", width="100%", spacing="4",
+                  min_width="0"),
         spacing="4", width="100%", align="start",
         direction=rx.breakpoints(initial="column", lg="row"),
     )
@@ -615,7 +619,7 @@ def _settings_tab() -> rx.Component:
                     spacing="3", width="100%"),
                 on_submit=s.save_settings, key=s.cfg_form_key,
             ),
-            flex="2",
+            flex="2", min_width="0",
         ),
         _status_card(),
         spacing="4", width="100%", align="start",
@@ -635,7 +639,7 @@ def _status_card() -> rx.Component:
                           rx.text(s.cfg["last_error_at"], size="1"), spacing="1"),
                 icon="triangle-alert", color_scheme="orange", id="ai-last-error")),
             spacing="2", width="100%"),
-        flex="1",
+        flex="1", min_width="0",
     )
 
 
@@ -712,9 +716,10 @@ def _console_tab() -> rx.Component:
                         id="console-error")),
                     spacing="2", width="100%")),
                 spacing="3", width="100%"),
-            flex="2",
+            flex="2", min_width="0",
         ),
-        rx.vstack(_status_card(), _logs_card(), flex="1", width="100%", spacing="4"),
+        rx.vstack(_status_card(), _logs_card(), flex="1", width="100%", spacing="4",
+                  min_width="0"),
         spacing="4", width="100%", align="start",
         direction=rx.breakpoints(initial="column", lg="row"),
     )

@@ -367,8 +367,9 @@ def contacts_page() -> rx.Component:
         page_header("contacts.title", "contacts.subtitle", export),
         filters,
         card(
-            rx.text(s.total, " ", t("contacts.found"), size="2", color_scheme="gray",
-                    id="contacts-total"),
+            rx.text(s.total, " ", rx.cond(s.total == 1, t("contacts.found_one"),
+                                          t("contacts.found")),
+                    size="2", color_scheme="gray", id="contacts-total"),
             rx.table.root(
                 rx.table.header(rx.table.row(
                     rx.table.column_header_cell(t("common.name")),

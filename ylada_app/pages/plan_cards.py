@@ -14,6 +14,9 @@ def plan_row(plan: Plan, current_code: str = "") -> dict[str, str]:
         "code": plan.code, "name": plan.name, "price": format_brl(plan.price_cents),
         "per": "plans.per_year" if plan.interval == "year" else "plans.per_month",
         "instances": format_int(plan.max_instances), "flows": format_int(plan.max_active_flows),
+        # "1 número" / "3 números": the label follows the count
+        "instances_one": "1" if plan.max_instances == 1 else "",
+        "flows_one": "1" if plan.max_active_flows == 1 else "",
         "messages": format_int(plan.max_messages_month),
         "ai": format_int(plan.max_ai_tokens_month),
         "premium": "1" if plan.premium_templates else "",
@@ -22,9 +25,11 @@ def plan_row(plan: Plan, current_code: str = "") -> dict[str, str]:
     }
 
 
-def _feature(icon: str, value: rx.Var | str, label_key: str) -> rx.Component:
+def _feature(icon: str, value: rx.Var | str, label_key: str,
+             one: tuple[rx.Var, str] | None = None) -> rx.Component:
+    label = rx.cond(one[0] == "1", t(one[1]), t(label_key)) if one else t(label_key)
     return rx.hstack(rx.icon(icon, size=16, color=rx.color("jade", 10)),
-                     rx.text(value, " ", t(label_key), size="2"), align="center", spacing="2")
+                     rx.text(value, " ", label, size="2"), align="center", spacing="2")
 
 
 def plan_card(plan: rx.Var, action: rx.Component) -> rx.Component:
@@ -48,8 +53,10 @@ def plan_card(plan: rx.Var, action: rx.Component) -> rx.Component:
                     rx.badge(rx.icon("gift", size=12), plan["trial"], " ",
                              t("plans.trial_short"), color_scheme="blue", variant="soft")),
             rx.divider(),
-            _feature("smartphone", plan["instances"], "plans.instances"),
-            _feature("workflow", plan["flows"], "plans.flows"),
+            _feature("smartphone", plan["instances"], "plans.instances",
+                     (plan["instances_one"], "plans.instance_one")),
+            _feature("workflow", plan["flows"], "plans.flows",
+                     (plan["flows_one"], "plans.flow_one")),
             _feature("message-circle", plan["messages"], "plans.messages"),
             _feature("sparkles", plan["ai"], "plans.ai_tokens"),
             rx.hstack(

@@ -35,6 +35,8 @@ def test_get_phone_number(graph):
         "display_phone_number": "+55 11 99999-0000",
         "verified_name": "Loja Demo",
         "quality_rating": "GREEN",
+        "messaging_limit_tier": "TIER_1K",
+        "name_status": "APPROVED",
     }
     assert graph.requests[0]["query"].startswith("fields=")
 

@@ -12,7 +12,7 @@ from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import utcnow
 from ylada_app.services import billing, entitlements, instances
 from ylada_app.services.billing_admin import settle_trials
-from ylada_app.services.limits import LimitReached
+from ylada_app.services.limits import LimitReached, check_instance_slot
 
 
 def test_trial_counts_down_and_ends_on_the_free_plan(db):
@@ -51,9 +51,10 @@ def test_blocked_mode_stops_everything_until_a_plan_is_paid(db, blocked_mode):
     db.commit()
     state = entitlements.billing_state(db, tenant_id=owner.tenant_id)
     assert state.status == "canceled" and state.blocked
-    with pytest.raises(LimitReached):
-        instances.create_instance(db, tenant_id=owner.tenant_id, name="Número",
-                                  channel="whatsapp_cloud")
+    number = instances.create_instance(db, tenant_id=owner.tenant_id, name="Número",
+                                       channel="whatsapp_cloud")  # set up: takes no slot
+    with pytest.raises(LimitReached):  # connecting it would
+        check_instance_slot(db, tenant_id=owner.tenant_id, instance_id=number.id)
     db.rollback()
     report = billing.usage_report(db, tenant_id=owner.tenant_id)
     assert {m.key: m.limit for m in report.meters}["messages"] == 0

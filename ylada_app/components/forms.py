@@ -26,7 +26,10 @@ def text_field(
     max_length: int | None = None,
     autocomplete: str | None = None,
 ) -> rx.Component:
-    props: dict = {"name": name, "id": f"field-{name}", "type": type, "size": "3", "width": "100%"}
+    # aria-label as well as the <label>: the input inside Radix's text field is what a screen
+    # reader lands on, and it must carry the field's name itself.
+    props: dict = {"name": name, "id": f"field-{name}", "type": type, "size": "3", "width": "100%",
+                   "aria_label": t(label_key)}
     if placeholder:
         props["placeholder"] = placeholder
     if default_value is not None:
@@ -54,7 +57,7 @@ def select_field(
     return rx.vstack(
         rx.text(t(label_key), as_="label", size="2", weight="medium"),
         rx.select.root(
-            rx.select.trigger(width="100%", id=f"field-{name}"),
+            rx.select.trigger(width="100%", id=f"field-{name}", aria_label=t(label_key)),
             rx.select.content(
                 *[rx.select.item(t(label), value=value) for value, label in options]
             ),

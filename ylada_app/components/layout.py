@@ -53,7 +53,7 @@ def tenant_switcher() -> rx.Component:
     return rx.vstack(
         rx.text(t("nav.tenant"), size="1", color_scheme="gray", weight="medium"),
         rx.select.root(
-            rx.select.trigger(width="100%", id="tenant-switcher"),
+            rx.select.trigger(width="100%", id="tenant-switcher", aria_label=t("nav.tenant")),
             rx.select.content(
                 rx.foreach(
                     SessionState.tenants,
@@ -87,31 +87,33 @@ def _notification(n: rx.Var) -> rx.Component:
 
 
 def bell() -> rx.Component:
-    """Team notifications: unread count, live; the latest few in a popover."""
-    return rx.popover.root(
-        rx.popover.trigger(rx.box(
-            rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray",
-                           size="2", id="bell", aria_label=t("bell.title")),
-            rx.cond(SessionState.bell_count > 0, rx.badge(
-                SessionState.bell_count, variant="solid", color_scheme="red", radius="full",
-                size="1", position="absolute", top="-4px", right="-6px", id="bell-count",
-                pointer_events="none")),
-            position="relative",
-            on_mount=SessionState.watch_bell,
-        )),
-        rx.popover.content(
-            rx.vstack(
-                rx.hstack(rx.text(t("bell.title"), weight="bold"), rx.spacer(),
-                          rx.cond(SessionState.bell_count > 0, rx.link(
-                              t("bell.read_all"), size="1", cursor="pointer",
-                              on_click=SessionState.read_all_notifications)),
-                          width="100%"),
-                rx.cond(SessionState.bell_items.length() == 0,
-                        rx.text(t("bell.empty"), size="2", color_scheme="gray")),
-                rx.foreach(SessionState.bell_items, _notification),
-                spacing="1", width="300px",
+    """Team notifications: unread count, live; the latest few in a popover. The popover's
+    trigger is the button itself (a wrapping box got aria-expanded, which a box may not have)."""
+    return rx.box(
+        rx.popover.root(
+            rx.popover.trigger(
+                rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray",
+                               size="2", id="bell", aria_label=t("bell.title"))),
+            rx.popover.content(
+                rx.vstack(
+                    rx.hstack(rx.text(t("bell.title"), weight="bold"), rx.spacer(),
+                              rx.cond(SessionState.bell_count > 0, rx.link(
+                                  t("bell.read_all"), size="1", cursor="pointer",
+                                  on_click=SessionState.read_all_notifications)),
+                              width="100%"),
+                    rx.cond(SessionState.bell_items.length() == 0,
+                            rx.text(t("bell.empty"), size="2", color_scheme="gray")),
+                    rx.foreach(SessionState.bell_items, _notification),
+                    spacing="1", width="300px",
+                ),
             ),
         ),
+        rx.cond(SessionState.bell_count > 0, rx.badge(
+            SessionState.bell_count, variant="solid", color_scheme="red", radius="full",
+            size="1", position="absolute", top="-4px", right="-6px", id="bell-count",
+            pointer_events="none")),
+        position="relative",
+        on_mount=SessionState.watch_bell,
     )
 
 
@@ -247,6 +249,9 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
         padding=["16px", "24px", "32px 40px"],
         max_width="1200px",
         width="100%",
+        # a flex item may shrink below its content's width: a wide table then scrolls in its
+        # card instead of pushing the page past the screen's edge (1366 px laptops)
+        min_width="0",
     )
     return rx.hstack(
         # The column stretches to the page's full height with the menu's background, so a long

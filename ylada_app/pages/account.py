@@ -342,7 +342,7 @@ def _notifications_card() -> rx.Component:
     def switch(kind: str) -> rx.Component:
         return rx.hstack(
             rx.switch(checked=s.email_prefs[kind], on_change=lambda v: s.set_email_pref(kind, v),
-                      id=f"pref-{kind}"),
+                      id=f"pref-{kind}", aria_label=t(f"account.email_{kind}")),
             rx.text(t(f"account.email_{kind}"), size="2"),
             spacing="2", align="center",
         )

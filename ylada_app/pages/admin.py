@@ -227,7 +227,8 @@ def admin_tenant_page() -> rx.Component:
             card(rx.text(t("common.not_found_title")), id="not-found"),
             rx.vstack(
                 rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), href="/admin"),
+                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
+                            href="/admin"),
                     rx.heading(s.tenant["name"], size="7", id="admin-tenant-name"),
                     status_badge(s.tenant["status"]),
                     align="center", spacing="3",

@@ -231,6 +231,7 @@ def _select(label_key: str, name: str, options: list[tuple[str, str]]) -> rx.Com
         rx.text(t(label_key), size="2", weight="medium"),
         rx.el.select(*[rx.el.option(t(label), value=value) for value, label in options],
                      name=name, id=f"field-{name}", default_value=s.fields[name],
+                     aria_label=t(label_key),
                      style={"width": "100%", "padding": "8px", "border_radius": "8px",
                             "border": f"1px solid {rx.color('gray', 6)}"}),
         field_error(s.errors, name),

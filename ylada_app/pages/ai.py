@@ -383,7 +383,8 @@ def _item_row(item: rx.Var) -> rx.Component:
 def _input(label: str, name: str, errors: rx.Var, value: rx.Var | str = "", **props):
     return rx.vstack(
         rx.text(t(label), size="2", weight="medium"),
-        rx.input(name=name, default_value=value, id=f"ai-{name}", width="100%", **props),
+        rx.input(name=name, default_value=value, id=f"ai-{name}", width="100%",
+                 aria_label=t(label), **props),
         field_error(errors, name),
         spacing="1", width="100%",
     )
@@ -393,7 +394,7 @@ def _textarea(label: str, name: str, value: rx.Var | str = "", rows: str = "3"):
     return rx.vstack(
         rx.text(t(label), size="2", weight="medium"),
         rx.text_area(name=name, default_value=value, id=f"ai-{name}", width="100%",
-                     rows=rows),
+                     rows=rows, aria_label=t(label)),
         spacing="1", width="100%",
     )
 
@@ -433,7 +434,7 @@ def _upload_card() -> rx.Component:
             rx.heading(t("ai.upload_title"), size="4"),
             rx.text(t("ai.upload_help"), size="2", color_scheme="gray"),
             rx.select.root(
-                rx.select.trigger(width="100%", id="import-kind"),
+                rx.select.trigger(width="100%", id="import-kind", aria_label=t("a11y.import_kind")),
                 rx.select.content(
                     rx.select.item(t("ai.kind_product"), value="product"),
                     rx.select.item(t("ai.kind_faq"), value="faq"),
@@ -441,13 +442,15 @@ def _upload_card() -> rx.Component:
                 ),
                 value=s.import_kind, on_change=s.set_import_kind,
             ),
-            rx.upload(
+            # Inside a <label>: the file input then carries the drop zone's words as its name
+            # (it cannot be given one directly); the label opens the file chooser on click.
+            rx.el.label(rx.upload(
                 rx.vstack(
                     rx.icon("upload", size=22, color=rx.color("jade", 9)),
                     rx.text(t("ai.drop"), size="2"),
                     align="center", spacing="2",
                 ),
-                id="kb-upload",
+                id="kb-upload", no_click=True,
                 multiple=False,
                 max_files=1,
                 accept={"text/csv": [".csv", ".tsv"], "text/plain": [".txt", ".md"],
@@ -456,7 +459,7 @@ def _upload_card() -> rx.Component:
                 on_drop=s.handle_upload(rx.upload_files(upload_id="kb-upload")),
                 border=f"2px dashed {rx.color('jade', 6)}",
                 padding="24px", border_radius="12px", width="100%", cursor="pointer",
-            ),
+            ), style={"display": "block", "width": "100%"}),
             rx.cond(s.import_busy, rx.vstack(
                 rx.text(t("ai.importing"), size="2"),
                 rx.progress(value=s.import_progress, width="100%", id="import-progress"),
@@ -480,7 +483,7 @@ def _add_text_card() -> rx.Component:
             rx.vstack(
                 rx.heading(t("ai.add_text_title"), size="4"),
                 rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label=t("a11y.item_kind")),
                     rx.select.content(
                         rx.select.item(t("ai.kind_text"), value="text"),
                         rx.select.item(t("ai.kind_faq"), value="faq"),
@@ -591,7 +594,7 @@ def _settings_tab() -> rx.Component:
                         rx.vstack(
                             rx.text(t("ai.tone"), size="2", weight="medium"),
                             rx.select.root(
-                                rx.select.trigger(width="100%"),
+                                rx.select.trigger(width="100%", aria_label=t("ai.tone")),
                                 rx.select.content(*[
                                     rx.select.item(t(f"ai.tone_{code}"), value=code)
                                     for code in TONES]),
@@ -733,7 +736,7 @@ def ai_page() -> rx.Component:
             rx.cond(s.instance_options.length() > 0, rx.hstack(
                 rx.text(t("ai.instance"), size="2", weight="medium"),
                 rx.select.root(
-                    rx.select.trigger(id="ai-instance"),
+                    rx.select.trigger(id="ai-instance", aria_label=t("ai.instance")),
                     rx.select.content(rx.foreach(
                         s.instance_options,
                         lambda o: rx.select.item(o["name"], value=o["id"]))),

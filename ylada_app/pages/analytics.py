@@ -295,7 +295,8 @@ def _filters() -> rx.Component:
                 rx.vstack(
                     rx.text(t("analytics.instance"), size="1", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(id="instance-select", min_width="200px"),
+                        rx.select.trigger(id="instance-select", min_width="200px",
+                                          aria_label=t("a11y.filter_instance")),
                         rx.select.content(
                             rx.select.item(t("analytics.all_instances"), value="all"),
                             rx.foreach(AnalyticsState.instances,
@@ -306,7 +307,8 @@ def _filters() -> rx.Component:
                 rx.vstack(
                     rx.text(t("analytics.include_simulator"), size="1", weight="medium"),
                     rx.switch(checked=AnalyticsState.include_sim,
-                              on_change=AnalyticsState.toggle_sim, id="include-sim"),
+                              on_change=AnalyticsState.toggle_sim, id="include-sim",
+                              aria_label=t("analytics.include_simulator")),
                     spacing="2"),
                 rx.cond(AnalyticsState.busy, rx.spinner(size="2")),
                 spacing="5", align="end", wrap="wrap", width="100%"),

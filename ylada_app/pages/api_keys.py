@@ -129,7 +129,8 @@ def api_keys_page() -> rx.Component:
                 rx.vstack(
                     rx.text(t("apikeys.scopes"), size="2", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(width="100%", id="field-scopes"),
+                        rx.select.trigger(width="100%", id="field-scopes",
+                                          aria_label=t("a11y.scopes")),
                         rx.select.content(
                             rx.select.item(t("apikeys.scope_read"), value="read"),
                             rx.select.item(t("apikeys.scope_write"), value="read,write"),

@@ -46,7 +46,7 @@ def blocked_page() -> rx.Component:
                 rx.vstack(
                     rx.text(t("blocked.switch"), size="2", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(width="100%"),
+                        rx.select.trigger(width="100%", aria_label=t("blocked.switch")),
                         rx.select.content(rx.foreach(
                             SessionState.tenants,
                             lambda ten: rx.select.item(ten["name"], value=ten["id"]),

@@ -289,7 +289,8 @@ def connect_page() -> rx.Component:
             not_found_block(),
             rx.vstack(
                 rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), href="/instances/" + s.inst["id"]),
+                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
+                            href="/instances/" + s.inst["id"]),
                     rx.heading(t("connect.title"), size="7"),
                     help_link("whatsapp"),
                     rx.text("· ", s.inst["name"], size="5", color_scheme="gray"),

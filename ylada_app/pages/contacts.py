@@ -264,24 +264,25 @@ def _import_dialog() -> rx.Component:
                 rx.text(t("contacts.import_help"), size="2", color_scheme="gray"),
                 rx.text(t("contacts.import_into"), size="2", weight="medium"),
                 rx.select.root(
-                    rx.select.trigger(width="100%", id="import-instance"),
+                    rx.select.trigger(width="100%", id="import-instance",
+                                      aria_label=t("a11y.filter_instance")),
                     rx.select.content(rx.foreach(
                         s.instance_options,
                         lambda i: rx.select.item(i["name"], value=i["id"]))),
                     value=s.import_instance, on_change=s.set_import_instance,
                 ),
-                rx.upload(
+                rx.el.label(rx.upload(  # the label names the file input (see pages/ai.py)
                     rx.vstack(rx.icon("upload", size=22, color=rx.color("jade", 9)),
                               rx.text(t("contacts.drop"), size="2"), align="center",
                               spacing="2"),
-                    id="contacts-upload", multiple=False, max_files=1,
+                    id="contacts-upload", multiple=False, max_files=1, no_click=True,
                     accept={"text/csv": [".csv", ".tsv", ".txt"],
                             "application/vnd.openxmlformats-officedocument.spreadsheetml"
                             ".sheet": [".xlsx"]},
                     on_drop=s.handle_upload(rx.upload_files(upload_id="contacts-upload")),
                     border=f"2px dashed {rx.color('jade', 6)}", padding="24px",
                     border_radius="12px", width="100%", cursor="pointer",
-                ),
+                ), style={"display": "block", "width": "100%"}),
                 rx.cond(s.import_busy, rx.hstack(rx.spinner(), rx.text(t("contacts.importing"),
                                                                          size="2"))),
                 rx.cond(s.import_message != "", rx.callout.root(
@@ -323,6 +324,7 @@ def contacts_page() -> rx.Component:
             ),
             rx.select.root(
                 rx.select.trigger(placeholder=t("contacts.any_tag"), width="160px",
+                                  aria_label=t("a11y.filter_tag"),
                                   id="filter-tag"),
                 rx.select.content(
                     rx.select.item(t("contacts.any_tag"), value="__all__"),
@@ -330,7 +332,8 @@ def contacts_page() -> rx.Component:
                 value=rx.cond(s.tag != "", s.tag, "__all__"), on_change=s.set_tag,
             ),
             rx.select.root(
-                rx.select.trigger(width="160px", id="filter-opted"),
+                rx.select.trigger(width="160px", id="filter-opted",
+                                  aria_label=t("a11y.filter_opted")),
                 rx.select.content(
                     rx.select.item(t("contacts.opted_any"), value="any"),
                     rx.select.item(t("contacts.opted_no"), value="no"),
@@ -633,7 +636,8 @@ def contact_page() -> rx.Component:
             s.missing,
             not_found_block(),
             rx.vstack(
-                rx.hstack(rx.link(rx.icon("arrow-left", size=18), href="/contacts"),
+                rx.hstack(rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
+                                  href="/contacts"),
                           rx.heading(s.title, size="7", id="contact-name"), align="center",
                           spacing="3"),
                 rx.flex(edit, side, spacing="4", width="100%", align="start",

@@ -167,7 +167,7 @@ def _guide_card() -> rx.Component:
                 width="100%", align="center",
             ),
             rx.text(s.guide_label, size="2", weight="medium", id="guide-progress"),
-            rx.progress(value=s.guide_done * 20, width="100%"),
+            rx.progress(value=s.guide_done * 20, width="100%", aria_label=t("a11y.progress")),
             rx.hstack(
                 rx.text(t("onboarding.now"), ": ", s.guide_next, size="2"),
                 rx.spacer(),

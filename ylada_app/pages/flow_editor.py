@@ -606,17 +606,20 @@ def _label(key: str) -> rx.Component:
     return rx.text(t(key), size="1", weight="medium", color_scheme="gray")
 
 
-def _input(field: str, *, area: bool = False, rows: str = "3") -> rx.Component:
+def _input(field: str, *, area: bool = False, rows: str = "3",
+           label_key: str | None = None) -> rx.Component:
     common = {"default_value": S.sel.get(field, ""), "on_blur": S.set_field(field),
               "id": f"insp-{field}", "width": "100%", "size": "2"}
+    if label_key:
+        common["aria_label"] = t(label_key)
     if area:
         return rx.text_area(rows=rows, **common)
     return rx.input(**common)
 
 
 def _field(key: str, field: str, *, area: bool = False, rows: str = "3") -> rx.Component:
-    return rx.vstack(_label(key), _input(field, area=area, rows=rows), spacing="1",
-                     width="100%")
+    return rx.vstack(_label(key), _input(field, area=area, rows=rows, label_key=key),
+                     spacing="1", width="100%")
 
 
 def _select(key: str, field: str, options: list[tuple[str, rx.Var | str]]) -> rx.Component:
@@ -626,7 +629,7 @@ def _select(key: str, field: str, options: list[tuple[str, rx.Var | str]]) -> rx
             *[rx.el.option(label, value=value) for value, label in options],
             default_value=S.sel.get(field, options[0][0]),
             on_change=S.set_field(field),
-            id=f"insp-{field}",
+            id=f"insp-{field}", aria_label=t(key),
             style={"width": "100%", "padding": "6px", "border_radius": "6px",
                    "border": f"1px solid {rx.color('gray', 6)}", "background": "white"},
         ),
@@ -720,7 +723,7 @@ def _rules_editor() -> rx.Component:
                 rx.input(default_value=rule["left"], on_blur=lambda v: S.set_rule(i, "left", v),
                          size="1", flex="1", placeholder="vars.x"),
                 rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
-                             default_value=rule["op"],
+                             default_value=rule["op"], aria_label=t("editor.f.rules"),
                              on_change=lambda v: S.set_rule(i, "op", v)),
                 rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
                                color_scheme="gray", on_click=S.set_rule(i, "remove", "")),
@@ -793,7 +796,8 @@ def _kind_fields() -> rx.Component:
                 rx.el.option("—", value=""),
                 rx.foreach(S.goto_options, lambda f: rx.el.option(f["name"], value=f["id"])),
                 default_value=S.sel.get("flow_id", ""), on_change=S.set_field("flow_id"),
-                id="insp-flow_id", style={"width": "100%", "padding": "6px"}),
+                id="insp-flow_id", aria_label=t("editor.f.flow_id"),
+                style={"width": "100%", "padding": "6px"}),
             spacing="1", width="100%")),
         ("goal", _field("editor.f.name", "name")),
         rx.fragment(),

@@ -157,7 +157,7 @@ def _instance_select(s, field_id: str) -> rx.Component:
     return rx.el.select(
         rx.foreach(s.instance_options,
                    lambda i: rx.el.option(option_label(i), value=i["id"])),
-        name="instance_id", id=field_id,
+        name="instance_id", id=field_id, aria_label=t("a11y.filter_instance"),
         style={"width": "100%", "padding": "8px", "border_radius": "8px",
                "border": f"1px solid {rx.color('gray', 6)}"},
     )
@@ -207,7 +207,8 @@ def flows_page() -> rx.Component:
                     field_error(s.errors, "definition"),
                     spacing="1", width="100%",
                 ),
-                rx.hstack(rx.checkbox(name="activate", default_checked=True, id="field-activate"),
+                rx.hstack(rx.checkbox(name="activate", default_checked=True, id="field-activate",
+                                      aria_label=t("flows.activate_now")),
                           rx.text(t("flows.activate_now"), size="2"), align="center"),
                 rx.cond(
                     s.issues.length() > 0,

@@ -517,7 +517,8 @@ def _list_panel() -> rx.Component:
                       _tab("snoozed", "inbox.tab_snoozed"), spacing="1", wrap="wrap"),
             rx.hstack(
                 rx.select.root(
-                    rx.select.trigger(width="130px", id="filter-assignee"),
+                    rx.select.trigger(width="130px", id="filter-assignee",
+                                      aria_label=t("a11y.filter_assignee")),
                     rx.select.content(
                         rx.select.item(t("inbox.filter_anyone"), value="anyone"),
                         rx.select.item(t("inbox.filter_me"), value="me"),
@@ -534,7 +535,8 @@ def _list_panel() -> rx.Component:
             ),
             rx.hstack(
                 rx.select.root(
-                    rx.select.trigger(width="150px", id="filter-instance"),
+                    rx.select.trigger(width="150px", id="filter-instance",
+                                      aria_label=t("a11y.filter_instance")),
                     rx.select.content(
                         rx.select.item(t("inbox.all_numbers"), value="all"),
                         rx.foreach(s.instance_options,
@@ -542,7 +544,8 @@ def _list_panel() -> rx.Component:
                     value=s.instance_filter, on_change=s.set_instance_filter, size="1",
                 ),
                 rx.select.root(
-                    rx.select.trigger(width="150px", id="filter-tag"),
+                    rx.select.trigger(width="150px", id="filter-tag",
+                                      aria_label=t("a11y.filter_tag")),
                     rx.select.content(
                         rx.select.item(t("contacts.any_tag"), value="all"),
                         rx.foreach(s.tag_options, lambda tag: rx.select.item(tag, value=tag))),
@@ -565,7 +568,8 @@ def _actions() -> rx.Component:
     s = InboxState
     return rx.hstack(
         rx.select.root(
-            rx.select.trigger(placeholder=t("inbox.assign"), width="150px", id="assign"),
+            rx.select.trigger(placeholder=t("inbox.assign"), width="150px", id="assign",
+                                  aria_label=t("inbox.assign")),
             rx.select.content(
                 rx.select.item(t("inbox.nobody"), value="none"),
                 rx.foreach(s.members, lambda m: rx.select.item(m["name"], value=m["id"])),
@@ -611,9 +615,10 @@ def _attach() -> rx.Component:
         rx.popover.content(rx.form(
             rx.vstack(
                 rx.text(t("inbox.attach_help"), size="1", color_scheme="gray"),
-                rx.input(name="url", placeholder="https://…", width="100%", id="attach-url"),
+                rx.input(name="url", placeholder="https://…", width="100%", id="attach-url",
+                         aria_label=t("inbox.attach")),
                 rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label=t("a11y.media_kind")),
                     rx.select.content(*[rx.select.item(t(f"inbox.media_{k}"), value=k)
                                         for k in agent_inbox.MEDIA_KINDS]),
                     name="kind", default_value="document",
@@ -681,7 +686,8 @@ def _template_sender() -> rx.Component:
                 rx.hstack(
                     rx.text(t("inbox.send_template"), size="2", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(id="template-choice", min_width="220px"),
+                        rx.select.trigger(id="template-choice", min_width="220px",
+                                          aria_label=t("templates.title")),
                         rx.select.content(rx.foreach(
                             s.templates, lambda tp: rx.select.item(tp["label"],
                                                                    value=tp["key"]))),

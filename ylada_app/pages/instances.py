@@ -373,6 +373,7 @@ def _default_reply_card() -> rx.Component:
                 rx.text(t("default_reply.label"), as_="label", size="2", weight="medium",
                         html_for="field-default_reply"),
                 rx.text_area(name="default_reply", id="field-default_reply",
+                             aria_label=t("default_reply.label"),
                              default_value=s.inst["default_reply"],
                              max_length=instances.DEFAULT_REPLY_MAX, rows="4", width="100%",
                              size="3"),

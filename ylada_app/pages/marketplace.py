@@ -159,7 +159,7 @@ def _card(c: rx.Var) -> rx.Component:
 def _select(value: rx.Var, on_change, all_key: str, options: list[tuple[str, str]],
             id_: str) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(id=id_, min_width="180px"),
+        rx.select.trigger(id=id_, min_width="180px", aria_label=t(all_key)),
         rx.select.content(
             rx.select.item(t(all_key), value=ALL),
             *[rx.select.item(t(label), value=value_, id=f"{id_}-{value_}")

@@ -301,14 +301,15 @@ def chat_box(title_key: str, hint_key: str) -> rx.Component:
             rx.vstack(rx.foreach(s.chat, _chat_line), spacing="2", width="100%"),
             id="try-messages", display="flex", flex_direction="column-reverse",
             overflow_y="auto", padding="12px", width="100%", background="#efeae2",
-            min_height="320px", max_height="55vh",
+            min_height="320px", max_height="55vh", tab_index=0,
         ),
         rx.form(
             rx.hstack(
                 rx.input(name="text", placeholder=t("mkt.chat_placeholder"), size="2",
                          width="100%", id="try-input", auto_complete="off", max_length=4096,
                          key=s.chat_key),
-                rx.button(rx.icon("send", size=14), type="submit", size="2", id="try-send"),
+                rx.button(rx.icon("send", size=14), type="submit", size="2", id="try-send",
+                          aria_label=t("a11y.send")),
                 width="100%", padding="8px", background="#f0f2f5",
             ),
             on_submit=s.send, width="100%",
@@ -398,6 +399,7 @@ def _wizard() -> rx.Component:
                     rx.foreach(s.instance_options,
                                lambda i: rx.el.option(option_label(i), value=i["id"])),
                     name="instance_id", id="wizard-instance", default_value=s.instance_id,
+                    aria_label=t("mkt.instance"),
                     style={"width": "100%", "padding": "8px", "border_radius": "8px",
                            "border": f"1px solid {rx.color('gray', 6)}"}),
                 field_error(s.errors, "instance_id"),
@@ -474,7 +476,7 @@ def template_page() -> rx.Component:
     outline = card(
         rx.vstack(rx.heading(t("mkt.preview_title"), size="4"),
                   rx.vstack(rx.foreach(s.outline, _outline_line), spacing="2", width="100%",
-                            max_height="520px", overflow_y="auto"),
+                            max_height="520px", overflow_y="auto", tab_index=0),
                   spacing="3", width="100%"),
         flex="3", id="flow-outline",
     )

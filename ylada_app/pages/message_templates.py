@@ -180,6 +180,7 @@ def _textarea(label: str, name: str, hint: str, rows: int = 3) -> rx.Component:
     return rx.vstack(
         rx.text(t(label), as_="label", size="2", weight="medium", html_for=f"field-{name}"),
         rx.text_area(name=name, id=f"field-{name}", rows=str(rows), width="100%",
+                     aria_label=t(label),
                      color_scheme=rx.cond(s.errors.contains(name), "red", "jade")),
         rx.text(t(hint), size="1", color_scheme="gray"),
         field_error(s.errors, name),
@@ -190,7 +191,7 @@ def _textarea(label: str, name: str, hint: str, rows: int = 3) -> rx.Component:
 def _select(label: str, name: str, options: list[tuple[str, str]], default: str):
     return rx.vstack(
         rx.text(t(label), size="2", weight="medium"),
-        rx.select.root(rx.select.trigger(width="100%", id=f"field-{name}"),
+        rx.select.root(rx.select.trigger(width="100%", id=f"field-{name}", aria_label=t(label)),
                        rx.select.content(*[rx.select.item(t(k), value=v) for v, k in options]),
                        name=name, default_value=default, size="3"),
         field_error(TemplatesState.errors, name),

@@ -128,7 +128,8 @@ def number_health_page() -> rx.Component:
             not_found_block(),
             rx.vstack(
                 rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), href=s.back_href),
+                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
+                            href=s.back_href),
                     rx.heading(t("health.title"), size="7"),
                     help_link("whatsapp"),
                     rx.text("· ", s.name, size="5", color_scheme="gray"),

@@ -169,7 +169,7 @@ def _template_body() -> rx.Component:
             rx.text(t("onboarding.niche"), as_="label", size="2", weight="medium",
                     html_for="onboarding-niche"),
             rx.select.root(
-                rx.select.trigger(id="onboarding-niche"),
+                rx.select.trigger(id="onboarding-niche", aria_label=t("onboarding.niche")),
                 rx.select.content(*[rx.select.item(t(f"niche.{n}"), value=n) for n in NICHES]),
                 value=s.niche, on_change=s.pick_niche,
             ),
@@ -248,7 +248,8 @@ def onboarding_page() -> rx.Component:
         ),
         rx.vstack(
             rx.text(s.progress_label, size="2", weight="medium", id="onboarding-progress"),
-            rx.progress(value=s.done_count * 20, width="100%", max_width="720px"),
+            rx.progress(value=s.done_count * 20, width="100%", max_width="720px",
+                        aria_label=t("a11y.progress")),
             rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", width="100%")),
             _step(1, "template", _template_body()),
             _step(2, "simulator", _simulator_body()),

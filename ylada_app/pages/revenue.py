@@ -187,7 +187,8 @@ def _edit_dialog() -> rx.Component:
                         rx.vstack(
                             rx.text(t("field.interval"), size="2", weight="medium"),
                             rx.select.root(
-                                rx.select.trigger(width="100%"),
+                                rx.select.trigger(width="100%",
+                                                  aria_label=t("field.interval")),
                                 rx.select.content(
                                     rx.select.item(t("interval.month"), value="month"),
                                     rx.select.item(t("interval.year"), value="year")),

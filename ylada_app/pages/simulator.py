@@ -309,7 +309,7 @@ def simulator_page() -> rx.Component:
                     rx.center(rx.text(t("sim.empty"), size="2", color_scheme="gray"),
                               padding="40px")),
             rx.vstack(rx.foreach(s.messages, _bubble), spacing="2", width="100%"),
-            id="sim-messages",
+            id="sim-messages", tab_index=0,
             # column-reverse keeps the newest message in view without any scrolling code
             display="flex", flex_direction="column-reverse",
             flex="1", overflow_y="auto", padding="14px", width="100%",
@@ -322,7 +322,8 @@ def simulator_page() -> rx.Component:
                 rx.input(name="text", placeholder=t("sim.placeholder"), size="3",
                          width="100%", id="sim-input", auto_complete="off", max_length=4096,
                          key=s.draft_key, auto_focus=True),
-                rx.button(rx.icon("send", size=16), type="submit", size="3", id="sim-send"),
+                rx.button(rx.icon("send", size=16), type="submit", size="3", id="sim-send",
+                          aria_label=t("a11y.send")),
                 width="100%", padding="8px", background="#f0f2f5",
             ),
             on_submit=s.send_text, width="100%",
@@ -336,7 +337,8 @@ def simulator_page() -> rx.Component:
             not_found_block(),
             rx.vstack(
                 rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), href="/instances"),
+                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
+                            href="/instances"),
                     rx.heading(t("sim.title"), size="7"),
                     help_link("primeiros-passos"),
                     align="center", spacing="3",

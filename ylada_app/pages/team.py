@@ -134,7 +134,7 @@ def team_page() -> rx.Component:
                     rx.vstack(
                         rx.text(t("team.role"), size="2", weight="medium"),
                         rx.select.root(
-                            rx.select.trigger(width="100%"),
+                            rx.select.trigger(width="100%", aria_label=t("team.role")),
                             rx.select.content(
                                 rx.select.item(t("role.agent"), value="agent"),
                                 rx.select.item(t("role.admin"), value="admin"),

@@ -389,7 +389,7 @@ def _event_option(ev: str) -> rx.Component:
     s = WebhooksState
     return rx.hstack(
         rx.checkbox(name=f"ev:{ev}", default_checked=s.edit_events.contains(ev),
-                    id=f"ev-{ev.replace('.', '-')}"),
+                    id=f"ev-{ev.replace('.', '-')}", aria_label=t(f"webhooks.ev.{ev}")),
         rx.vstack(
             rx.text(t(f"webhooks.ev.{ev}"), size="2", weight="medium", as_="label",
                     html_for=f"ev-{ev.replace('.', '-')}"),

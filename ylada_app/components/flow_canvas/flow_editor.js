@@ -12,19 +12,20 @@
 //   active nodeId               the node the test chat is parked on
 //   focus  {seq, id}            centre the view on a node and select it
 
+// Header colours dark enough for white text (WCAG AA, 4.5:1).
 const YLADA_KINDS = {
-  start: { color: "#16a34a", icon: Play },
-  message: { color: "#0284c7", icon: MessageSquare },
-  question: { color: "#7c3aed", icon: CircleHelp },
-  condition: { color: "#d97706", icon: GitBranch },
-  set_variable: { color: "#0891b2", icon: Variable },
-  tag: { color: "#db2777", icon: Tag },
+  start: { color: "#15803d", icon: Play },
+  message: { color: "#0369a1", icon: MessageSquare },
+  question: { color: "#6d28d9", icon: CircleHelp },
+  condition: { color: "#a14a06", icon: GitBranch },
+  set_variable: { color: "#0e7490", icon: Variable },
+  tag: { color: "#be185d", icon: Tag },
   http_request: { color: "#4f46e5", icon: Globe },
-  ai_reply: { color: "#9333ea", icon: Bot },
-  handoff: { color: "#ea580c", icon: Headphones },
-  delay: { color: "#64748b", icon: Clock },
+  ai_reply: { color: "#7e22ce", icon: Bot },
+  handoff: { color: "#c2410c", icon: Headphones },
+  delay: { color: "#475569", icon: Clock },
   goto_flow: { color: "#0f766e", icon: CornerDownRight },
-  goal: { color: "#ca8a04", icon: Target },
+  goal: { color: "#8a5a00", icon: Target },
   end: { color: "#475569", icon: CircleStop },
 };
 

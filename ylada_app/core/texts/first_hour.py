@@ -105,3 +105,18 @@ TEXTS |= {
     "help.missing": ("Este assunto não existe.", "This topic does not exist."),
     "help.open": ("Ajuda sobre esta página", "Help about this page"),
 }
+
+# Names for controls that show no text of their own (screen readers read these).
+TEXTS |= {
+    "a11y.import_kind": ("Tipo do arquivo", "File kind"),
+    "a11y.item_kind": ("Tipo do item", "Item kind"),
+    "a11y.filter_assignee": ("Filtrar por responsável", "Filter by assignee"),
+    "a11y.filter_instance": ("Número de WhatsApp", "WhatsApp number"),
+    "a11y.filter_tag": ("Filtrar por etiqueta", "Filter by tag"),
+    "a11y.filter_opted": ("Filtrar por recebimento de mensagens", "Filter by opt-in"),
+    "a11y.media_kind": ("Tipo de mídia", "Media kind"),
+    "a11y.scopes": ("Permissões da chave", "Key permissions"),
+    "a11y.back": ("Voltar", "Back"),
+    "a11y.send": ("Enviar", "Send"),
+    "a11y.progress": ("Progresso dos primeiros passos", "Getting-started progress"),
+}

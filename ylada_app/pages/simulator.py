@@ -300,7 +300,7 @@ def simulator_page() -> rx.Component:
                               color="#d1f4ee"), spacing="0"),
             rx.spacer(),
             rx.button(rx.icon("rotate-ccw", size=14), t("sim.restart"), size="1",
-                      variant="soft", color_scheme="gray", on_click=s.restart,
+                      variant="solid", color_scheme="gray", high_contrast=True, on_click=s.restart,
                       id="sim-restart"),
             width="100%", padding="10px 14px", background="#075E54", align="center",
         ),

@@ -348,3 +348,24 @@ def test_edit_made_while_offline_is_saved_after_reconnect(page: Page, app_server
     _saved(page)
     page.reload()
     expect(page.locator(".react-flow__node")).to_have_count(2, timeout=20_000)
+
+
+def test_blocks_can_be_added_and_edited_without_a_mouse(page: Page, app_server):
+    """The palette's entries are buttons: Tab to one and Enter adds the block next to the
+    selected one, selected, so its fields in the inspector are the next stops for Tab."""
+    signup(page, app_server, tenant="Loja Teclado")
+    create_instance(page, app_server, "Principal")
+    _new_flow(page, app_server, "Só teclado")
+    page.focus("#palette-message")
+    page.keyboard.press("Enter")
+    expect(page.locator(".react-flow__node")).to_have_count(2, timeout=15_000)
+    text = page.locator("#insp-text")
+    expect(text).to_have_value("Olá! 👋", timeout=10_000)
+    assert text.get_attribute("aria-label")  # the field says what it is
+    text.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Bem-vindo à loja!")
+    page.keyboard.press("Tab")
+    expect(page.locator("#save-status")).to_have_attribute("data-status", "saved",
+                                                           timeout=10_000)
+    expect(page.locator(".react-flow__node", has_text="Bem-vindo à loja!")).to_have_count(1)

@@ -369,6 +369,24 @@ class FlowEditorState(SessionState):
             yield event
 
     @rx.event
+    async def add_block(self, kind: str):
+        """The palette without a mouse: click or Enter adds the block next to the selected
+        one and selects it, so the inspector (reachable by Tab) edits it at once."""
+        if not self.flow_id:
+            return
+        doc = self._read()
+        node = fe.block_after(doc, str(kind), self.sel_id)
+        if node is None or not fe.apply_action(doc, {"kind": "add", "nodes": [node]}):
+            return
+        self._write(doc)
+        self._push_graph(doc)
+        self._select(doc, node["id"])
+        self.tab = "inspector"
+        self._validate(doc)
+        async for event in self._saved():
+            yield event
+
+    @rx.event
     def select_node(self, node_id: str):
         """From the problems list: select the node and bring it into view."""
         self._select(self._read(), node_id)
@@ -589,7 +607,8 @@ def _palette() -> rx.Component:
     return rx.vstack(
         rx.text(t("editor.palette"), weight="bold", size="2"),
         rx.text(t("editor.palette_hint"), size="1", color_scheme="gray"),
-        *[palette_item(kind, t(f"editor.kind.{kind}"), icon, color)
+        *[palette_item(kind, t(f"editor.kind.{kind}"), icon, color,
+                       on_add=S.add_block(kind))
           for kind, icon, color in KINDS],
         spacing="2",
         width="200px",

@@ -80,6 +80,21 @@ def _clean_id(value: Any) -> str | None:
     return value if isinstance(value, str) and _ID.match(value) else None
 
 
+def block_after(doc: dict[str, Any], kind: str, after: str = "") -> dict[str, Any] | None:
+    """A new block of `kind` (with its default content) placed to the right of block `after`
+    (or of the right-most block): the palette's click / Enter, for those who do not drag."""
+    if kind not in NODE_DEFAULTS:
+        return None
+    nodes = [n for n in doc.get("nodes") or [] if isinstance(n, dict)]
+    anchor = next((n for n in nodes if n.get("id") == after), None)
+    if anchor is None and nodes:
+        anchor = max(nodes, key=lambda n: _position(n.get("position"))["x"])
+    base = _position(anchor.get("position")) if anchor else {"x": 0.0, "y": 0.0}
+    return {"id": new_id(kind), "type": kind,
+            "position": {"x": base["x"] + 300, "y": base["y"]},
+            "data": copy.deepcopy(NODE_DEFAULTS[kind])}
+
+
 def clean_node(raw: Any) -> dict[str, Any] | None:
     """A node as the flow format stores it (React Flow's extra keys dropped), or None."""
     if not isinstance(raw, dict):

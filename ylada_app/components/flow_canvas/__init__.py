@@ -57,25 +57,29 @@ class FlowCanvas(rx.Component):
 flow_canvas = FlowCanvas.create
 
 
-def palette_item(kind: str, label: rx.Var | str, icon: str, color: str) -> rx.Component:
-    """A palette entry dragged onto the canvas with real HTML5 drag and drop."""
-    return rx.hstack(
-        rx.center(rx.icon(icon, size=14, color="white"), background=color, border_radius="6px",
-                  width="24px", height="24px", flex_shrink="0"),
-        rx.text(label, size="2"),
+def palette_item(kind: str, label: rx.Var | str, icon: str, color: str,
+                 on_add: Any = None) -> rx.Component:
+    """A palette entry dragged onto the canvas with real HTML5 drag and drop — and a real
+    button, so a click or the keyboard (Tab to it, Enter/Space) adds it next to the selected
+    block."""
+    extra = {"on_click": on_add} if on_add is not None else {}
+    return rx.el.button(
+        rx.hstack(
+            rx.center(rx.icon(icon, size=14, color="white"), background=color,
+                      border_radius="6px", width="24px", height="24px", flex_shrink="0"),
+            rx.text(label, size="2"),
+            align="center", spacing="2",
+        ),
+        type="button",
         draggable=True,
         custom_attrs={"onDragStart": FunctionStringVar.create(
             f"(e) => {{ e.dataTransfer.setData('{DRAG_MIME}', '{kind}'); "
             "e.dataTransfer.effectAllowed = 'move'; }")},
         id=f"palette-{kind}",
         class_name="palette-item",
-        align="center",
-        spacing="2",
-        padding="6px 8px",
-        border_radius="8px",
-        border=f"1px solid {rx.color('gray', 5)}",
-        background="white",
-        cursor="grab",
-        width="100%",
+        style={"padding": "6px 8px", "border_radius": "8px", "text_align": "left",
+               "border": f"1px solid {rx.color('gray', 5)}", "background": "white",
+               "cursor": "grab", "width": "100%", "color": "inherit", "font": "inherit"},
         _hover={"background": rx.color("jade", 2)},
+        **extra,
     )

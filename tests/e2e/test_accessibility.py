@@ -38,7 +38,7 @@ def _check(page: Page, base: str, path: str, axe: Axe) -> list[str]:
     # protected and form pages mark when they are ready; the others just settle
     with contextlib.suppress(PlaywrightTimeout):
         page.locator("#page-ready").wait_for(state="attached", timeout=5_000)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(300)
     page.remove_listener("response", on_response)
     problems = [f"{path}: 404 {url}" for url in missing]
     if not page.url.split("?")[0].rstrip("/").endswith(path.rstrip("/")):

@@ -49,3 +49,44 @@ def test_handshake_echoes_challenge_only_with_the_right_token(client, db):
     assert client.get(url).status_code == 403
     assert client.get("/webhooks/whatsapp/unknown-key",
                       params={"hub.verify_token": "x"}).status_code == 404
+
+
+def test_a_stale_pooled_connection_is_retried_and_a_dead_database_is_a_503(client, db,
+                                                                            monkeypatch):
+    """After a database restart the pool still holds closed connections: the key lookup
+    retries once on a fresh one; if the database is really down, Meta gets a 503 (which it
+    retries), never a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from ylada_app.services import webhook_keys
+
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
+    real = webhook_keys.find_by_webhook_key
+    calls = []
+
+    def stale_once(session, key):
+        calls.append(key)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection"),
+                                   connection_invalidated=True)
+        return real(session, key)
+
+    webhook_keys.forget()
+    monkeypatch.setattr(webhook_keys, "find_by_webhook_key", stale_once)
+    assert webhook_keys.lookup(inst.webhook_key).instance_id == inst.id
+    assert len(calls) == 2
+
+    def down(session, key):
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    webhook_keys.forget()
+    monkeypatch.setattr(webhook_keys, "find_by_webhook_key", down)
+    res = client.post(f"/webhooks/whatsapp/{inst.webhook_key}", content=b"{}",
+                      headers={"X-Hub-Signature-256": "sha256=00"})
+    assert res.status_code == 503
+    res = client.get(f"/webhooks/whatsapp/{inst.webhook_key}",
+                     params={"hub.mode": "subscribe", "hub.verify_token": "x",
+                             "hub.challenge": "1"})
+    assert res.status_code == 503
+    webhook_keys.forget()

@@ -33,7 +33,11 @@ MAX_BODY = 3 * 1024 * 1024
 async def whatsapp_handshake(key: str, request: Request) -> PlainTextResponse:
     q = request.query_params
     mode, token, challenge = q.get("hub.mode"), q.get("hub.verify_token"), q.get("hub.challenge")
-    target = await asyncio.to_thread(webhook_keys.lookup, key)
+    try:
+        target = await asyncio.to_thread(webhook_keys.lookup, key)
+    except Exception:
+        log.exception("webhook key lookup failed")
+        return PlainTextResponse("temporarily unavailable", status_code=503)
     if target is None:
         return PlainTextResponse("unknown webhook", status_code=404)
     if mode != "subscribe" or not token or not constant_time_equals(token, target.verify_token):
@@ -103,7 +107,12 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
     itself to a body over MAX_BODY, without reading the rest)."""
     found, target = webhook_keys.cached(key)
     if not found:
-        target = await asyncio.to_thread(webhook_keys.lookup, key)
+        try:
+            target = await asyncio.to_thread(webhook_keys.lookup, key)
+        except Exception:
+            # The database is down (or restarting): Meta retries a 503, never a 500.
+            log.exception("webhook key lookup failed")
+            return 503, {"error": "temporarily_unavailable"}
     if target is None:
         return 404, {"error": "unknown_webhook"}
     if not target.app_secret or not verify_signature(raw, signature, target.app_secret):

@@ -10,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from ylada_app.core.db import session_scope
 from ylada_app.services.instances import find_by_webhook_key, instance_app_secret
 
@@ -39,21 +41,34 @@ def cached(key: str) -> tuple[bool, WebhookTarget | None]:
     return False, None
 
 
+def _read(key: str) -> WebhookTarget | None:
+    with session_scope() as session:
+        inst = find_by_webhook_key(session, key)
+        if inst is None:
+            return None
+        try:
+            secret = instance_app_secret(inst)
+        except ValueError:
+            secret = None
+        return WebhookTarget(inst.id, inst.tenant_id, inst.phone_number_id, secret,
+                             inst.verify_token, inst.status)
+
+
 def lookup(key: str) -> WebhookTarget | None:
+    """Raises only when the database is really unavailable (callers answer 503)."""
     now = time.monotonic()
     found, target = cached(key)
     if found:
         return target
-    with session_scope() as session:
-        inst = find_by_webhook_key(session, key)
-        target = None
-        if inst is not None:
-            try:
-                secret = instance_app_secret(inst)
-            except ValueError:
-                secret = None
-            target = WebhookTarget(inst.id, inst.tenant_id, inst.phone_number_id, secret,
-                                   inst.verify_token, inst.status)
+    try:
+        target = _read(key)
+    except DBAPIError as exc:
+        # A pooled connection the database closed (it restarted) fails once and is dropped
+        # by the pool; a second try gets a fresh connection. (No pre-ping: it would cost a
+        # round trip on every request to save one after a restart.)
+        if not exc.connection_invalidated:
+            raise
+        target = _read(key)
     with _lock:
         if len(_cache) > 10_000:
             _cache.clear()

@@ -135,39 +135,28 @@ class InstanceDetailState(SessionState):
         if redirect:
             yield redirect
 
-    @rx.event
-    async def rename(self, form: dict):
+    async def _save(self, fn, **values):
+        """A settings form of this number: the service call, field errors or "saved"."""
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
         try:
-            inst = await call(
-                instances.rename_instance, tenant_id=ctx.tenant_id,
-                instance_id=self._instance_key(), name=form.get("name"),
-            )
+            inst = await call(fn, tenant_id=ctx.tenant_id, instance_id=self._instance_key(),
+                              **values)
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
-            return
+            return None
         self.inst = instance_view(inst)
         self.errors = {}
         return rx.toast.success(self._t("common.saved"))
 
     @rx.event
+    async def rename(self, form: dict):
+        return await self._save(instances.rename_instance, name=form.get("name"))
+
+    @rx.event
     async def save_default_reply(self, form: dict):
-        ctx, redirect = await self._guard()
-        if redirect:
-            return redirect
-        try:
-            inst = await call(
-                instances.set_default_reply, tenant_id=ctx.tenant_id,
-                instance_id=self._instance_key(), text=form.get("default_reply"),
-            )
-        except ServiceError as exc:
-            self.errors = self._field_errors(exc)
-            return
-        self.inst = instance_view(inst)
-        self.errors = {}
-        return rx.toast.success(self._t("common.saved"))
+        return await self._save(instances.set_default_reply, text=form.get("default_reply"))
 
     @rx.event
     async def set_enabled(self, enabled: bool):

@@ -268,7 +268,7 @@ def connect_embedded(session: Session, *, tenant_id: int, user_id: int,
     steps.append(step)
     if not step.ok:
         return SignupResult(steps, None)
-    found = check_phone_number_with(signup, pnid, waba, token)
+    found = _number_step(signup, pnid, token)
     steps.append(found[0])
     if not found[0].ok:
         return SignupResult(steps, None)
@@ -296,8 +296,7 @@ def connect_embedded(session: Session, *, tenant_id: int, user_id: int,
     return SignupResult(steps, inst, pin)
 
 
-def check_phone_number_with(signup: Any, pnid: str, waba: str, token: str
-                            ) -> tuple[Any, Any]:
+def _number_step(signup: Any, pnid: str, token: str) -> tuple[Any, Any]:
     """The "number" step: the token must see the number the popup reported."""
     health = signup.health(pnid, None, token)
     ok = health.number_found

@@ -82,19 +82,55 @@ def test_sweeper_recovers_lost_jobs_exactly_once(bot, graph_url, db):
     assert len([m for m in graph_url.sent if m.get("to") == wa]) == 1
 
 
-def test_sweeper_delivers_a_stuck_outbox(bot, graph_url, db):
-    wa = "5511987651003"
-    conv_id = _store_only(bot, [samples.text_message(wa, "oi")])[0]
-    # The worker committed its reply, then died before delivering it.
+def _commit_reply_then_die(conv_id, text="resposta"):
+    """The worker committed its reply (rows "sending") and died: sent or not, nobody knows."""
     from ylada_app.core.db import session_scope
 
     with session_scope() as session:
         work = conv_svc.load_work(session, conv_id)
-        sink = conv_svc.StepSink(outbound=[{"type": "text", "text": "resposta"}])
-        conv_svc.finish_batch(session, [(work, sink, {})], [])
+        sink = conv_svc.StepSink(outbound=[{"type": "text", "text": text}])
+        return conv_svc.finish_batch(session, [(work, sink, {})], [])
+
+
+def test_sweeper_delivers_a_stuck_outbox_once_its_outcome_had_time_to_show(
+        bot, graph_url, db, monkeypatch):
+    wa = "5511987651003"
+    conv_id = _store_only(bot, [samples.text_message(wa, "oi")])[0]
+    _commit_reply_then_die(conv_id)
     assert _texts(graph_url, wa) == []
-    assert sweeper.sweep_once(stale_s=0)["outbox"] == 1
+    # In doubt: no status webhook yet, but it is too early to send again.
+    sweeper.sweep_once(stale_s=0)
+    time.sleep(0.3)
+    assert _texts(graph_url, wa) == []
+    monkeypatch.setattr(conv_svc, "UNKNOWN_OUTCOME_GRACE_S", 0)  # ... time passed
+    assert sweeper.sweep_once(stale_s=0)["outbox"] >= 1
     wait_for(lambda: _texts(graph_url, wa) == ["resposta"])
+
+
+def test_a_send_graph_accepted_but_nobody_recorded_is_settled_by_its_status(
+        client, bot, graph_url, db, monkeypatch):
+    """The worker died after Graph accepted the reply: its status webhook names the row by
+    the reference it was sent with, and the sweeper never sends it a second time."""
+    from ylada_app.jobs.delivery import sender
+    from ylada_app.services.inbox import message_reference
+
+    wa = "5511987651004"
+    conv_id = _store_only(bot, [samples.text_message(wa, "oi")])[0]
+    plan = _commit_reply_then_die(conv_id, "só uma vez")[0]
+    item = plan.items[0]
+    result = sender().send(bot.phone_number_id, "EAAG" + "p" * 60, wa, item.payload,
+                           reference=message_reference(item.message_id))
+    assert result.ok  # ... and here the worker was killed
+    raw, headers = samples.signed(samples.status_webhook(bot.phone_number_id, [samples.status(
+        result.wamid, "sent", wa, callback_data=message_reference(item.message_id))]), SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+    db.expire_all()
+    row = db.get(Message, item.message_id)
+    assert (row.status, row.wamid) == ("sent", result.wamid)
+    monkeypatch.setattr(conv_svc, "UNKNOWN_OUTCOME_GRACE_S", 0)
+    sweeper.sweep_once(stale_s=0)
+    time.sleep(0.5)
+    assert _texts(graph_url, wa) == ["só uma vez"]
 
 
 def test_a_poisoned_conversation_does_not_block_the_others(bot, graph_url, db, monkeypatch):

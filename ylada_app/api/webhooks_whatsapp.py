@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import weakref
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
@@ -105,20 +106,21 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
     """POST /webhooks/whatsapp/{key}, framework-free: (HTTP status, JSON body). Served by
     `ylada_app.api.fast_lane`, which calls it straight from the ASGI server (and answers 413
     itself to a body over MAX_BODY, without reading the rest)."""
-    found, target = webhook_keys.cached(key)
-    if not found:
-        try:
-            target = await asyncio.to_thread(webhook_keys.lookup, key)
-        except Exception:
-            # The database is down (or restarting): Meta retries a 503, never a 500.
-            log.exception("webhook key lookup failed")
-            return 503, {"error": "temporarily_unavailable"}
+    try:
+        target = await _target(key)
+    except Exception:
+        # The database is down (or restarting): Meta retries a 503, never a 500.
+        log.exception("webhook key lookup failed")
+        return 503, {"error": "temporarily_unavailable"}
     if target is None:
         return 404, {"error": "unknown_webhook"}
     if not target.app_secret or not verify_signature(raw, signature, target.app_secret):
         return 401, {"error": "invalid_signature"}
     parsed = parse_webhook(raw)  # never raises, whatever the body holds
+    # Taken before any wait: a contact's next message is stored after this one.
+    turn = _arrivals().take({(target.instance_id, m.from_wa_id) for m in parsed.messages})
     try:
+        await turn.wait()
         if await _fast_path(target, parsed):
             return 200, {"ok": True}
         await asyncio.to_thread(_store_and_schedule, target, parsed)
@@ -126,7 +128,87 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
         # Our fault (database or Redis down), not the content's: 503 makes Meta retry later.
         log.exception("webhook store failed for instance %s", target.instance_id)
         return 503, {"error": "temporarily_unavailable"}
+    finally:
+        turn.done()
     return 200, {"ok": True}
+
+
+class _Turn:
+    """One POST's place in the queues of the contacts it carries messages from."""
+
+    __slots__ = ("before", "mine", "keys", "queues")
+
+    def __init__(self, queues: dict, keys: set, mine: asyncio.Future | None,
+                 before: list[asyncio.Future]) -> None:
+        self.queues, self.keys, self.mine, self.before = queues, keys, mine, before
+
+    async def wait(self) -> None:
+        if self.before:
+            await asyncio.wait(self.before)  # (never cancels them)
+
+    def done(self) -> None:
+        if self.mine is None:
+            return
+        self.mine.set_result(None)
+        for key in self.keys:
+            if self.queues.get(key) is self.mine:
+                del self.queues[key]
+
+
+class _Arrivals:
+    """Per-contact arrival order. Under overload, POSTs wait for a database connection and
+    the pool serves them in no particular order, so two messages of one contact that reached
+    the server in order could be stored — and answered — the other way round. Each POST
+    takes its turn behind the previous in-flight POST of the same contacts, synchronously,
+    on arrival; its store waits only for those (other contacts are not held up)."""
+
+    def __init__(self) -> None:
+        self.queues: dict[tuple[int, str], asyncio.Future] = {}
+
+    def take(self, keys: set[tuple[int, str]]) -> _Turn:
+        if not keys:
+            return _Turn(self.queues, keys, None, [])
+        mine = asyncio.get_running_loop().create_future()
+        before = []
+        for key in keys:
+            prev = self.queues.get(key)
+            if prev is not None and not prev.done():
+                before.append(prev)
+            self.queues[key] = mine
+        return _Turn(self.queues, keys, mine, before)
+
+
+_per_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _arrivals() -> _Arrivals:
+    loop = asyncio.get_running_loop()
+    found = _per_loop.get(loop)
+    if found is None:
+        found = _per_loop[loop] = _Arrivals()
+    return found
+
+
+_lookups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _target(key: str) -> webhook_keys.WebhookTarget | None:
+    """The key's target without waiting when it is cached — even stale: it is then re-read
+    in the background. An unknown key is read once however many POSTs ask at the same time
+    (they resume in arrival order)."""
+    found, target, fresh = webhook_keys.peek(key)
+    if found and fresh:
+        return target
+    reading = _lookups.setdefault(asyncio.get_running_loop(), {})
+    task = reading.get(key)
+    if task is None:
+        task = reading[key] = asyncio.ensure_future(asyncio.to_thread(webhook_keys.refresh, key))
+        task.add_done_callback(lambda _t: reading.pop(key, None))
+        if found:  # a stale entry: answer with it; a failed re-read is tried next time
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+    if found:
+        return target
+    return await asyncio.shield(task)
 
 
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:

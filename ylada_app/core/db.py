@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from ylada_app.core.settings import get_settings
@@ -61,9 +63,36 @@ def _build_engine(url: str, echo: bool) -> Engine:
             dbapi_conn.create_function("ylada_fold", 1, fold_text, deterministic=True)
 
         return engine
-    # No pre-ping (it costs a round trip per checkout on the hot path); recycle instead, and
-    # a dropped connection fails one transaction, which the pipeline retries.
-    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20)
+    ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_S = 1.0
+
+
+def ping_when_idle(engine: Engine, idle_s: float | None = None) -> None:
+    """Pre-ping, but only connections that sat in the pool longer than `idle_s`.
+
+    A database restart leaves idle pooled connections dead; the first request to use one
+    would fail (the webhook's 500 after a restart). A ping on every checkout costs a round
+    trip on the hot path, where connections go back into use within milliseconds; those
+    need none — a connection that breaks while in use makes SQLAlchemy drop the whole pool.
+    Raising DisconnectionError makes the pool retry with a fresh connection."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):  # pragma: no cover - trivial
+        record.info["ylada_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        since = record.info.get("ylada_idle_since")
+        if since is None or time.monotonic() - since < (idle_s or IDLE_PING_S):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("idle connection is gone") from exc
 
 
 def get_engine(url: str | None = None) -> Engine:

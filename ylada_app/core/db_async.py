@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from psycopg import AsyncConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from ylada_app.core.db import normalize_url
+from ylada_app.core.db import normalize_url, ping_when_idle
 from ylada_app.core.settings import get_settings
 
 # Async connections belong to the event loop that opened them: one engine per loop (a
@@ -41,6 +41,7 @@ def get_async_engine() -> AsyncEngine | None:
         engine = per_loop[url] = create_async_engine(url, pool_size=10, max_overflow=0,
                                                      pool_recycle=1800,
                                                      isolation_level="AUTOCOMMIT")
+        ping_when_idle(engine.sync_engine)
     return engine
 
 

@@ -4,11 +4,18 @@
 one Lua compare-and-delete); a conversation whose lock is taken is left for a later batch.
 `hold` waits for one conversation (timers, redelivery). Embedded mode: thread locks from the
 same registry, so drains and timers exclude each other there too.
+
+Redis locks live LOCK_TTL_MS (3 s) and a heartbeat thread renews every lock its process holds
+once a second: a worker killed mid-batch frees its conversations within ~3 s, while a live
+one keeps them however long a batch takes (a slow model, Graph retries, a database that is
+restarting). The heartbeat also re-takes a lock Redis forgot (a Redis restart) if nobody
+else took it meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 import threading
 import time
@@ -17,7 +24,19 @@ from collections.abc import Callable, Iterator
 from ylada_app.core.queue import redis_connection
 from ylada_app.core.settings import get_settings
 
-LOCK_TTL_MS = 20_000
+log = logging.getLogger(__name__)
+LOCK_TTL_MS = 3_000
+HEARTBEAT_S = 1.0
+# KEYS: the locks of one holder. ARGV: its token, the TTL. Keeps what is still ours, takes
+# back what Redis lost; a lock someone else took meanwhile is left alone.
+_RENEW = """
+for i, key in ipairs(KEYS) do
+  local v = redis.call('get', key)
+  if v == ARGV[1] then redis.call('pexpire', key, ARGV[2])
+  elseif not v then redis.call('set', key, ARGV[1], 'PX', ARGV[2]) end
+end
+return 1
+"""
 _RELEASE = """
 for i, key in ipairs(KEYS) do
   if redis.call('get', key) == ARGV[1] then redis.call('del', key) end
@@ -26,6 +45,41 @@ return 1
 """
 _local: dict[int, threading.Lock] = {}
 _local_guard = threading.Lock()
+# token -> (Redis URL, lock keys) of every Redis lock this process holds, for the heartbeat.
+_held: dict[str, tuple[str, list[str]]] = {}
+_heartbeat: threading.Thread | None = None
+
+
+def _beat() -> None:
+    while True:
+        time.sleep(HEARTBEAT_S)
+        renew_held()
+
+
+def renew_held() -> None:
+    """Extend every Redis lock this process holds (the heartbeat's step)."""
+    with _local_guard:
+        held = list(_held.items())
+    for token, (url, keys) in held:
+        try:
+            redis_connection(url).eval(_RENEW, len(keys), *keys, token, LOCK_TTL_MS)
+        except Exception:  # noqa: BLE001 - Redis away: the next beat tries again
+            log.warning("could not renew %d conversation locks", len(keys), exc_info=True)
+
+
+def _track(token: str, url: str, keys: list[str]) -> None:
+    global _heartbeat
+    with _local_guard:
+        _held[token] = (url, keys)
+        if _heartbeat is None or not _heartbeat.is_alive():
+            _heartbeat = threading.Thread(target=_beat, name="ylada-lock-heartbeat",
+                                          daemon=True)
+            _heartbeat.start()
+
+
+def _untrack(token: str) -> None:
+    with _local_guard:
+        _held.pop(token, None)
 
 
 def _key(conversation_id: int) -> str:
@@ -47,8 +101,11 @@ def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
         for cid in ids:
             pipe.set(_key(cid), token, nx=True, px=LOCK_TTL_MS)
         got = [cid for cid, ok in zip(ids, pipe.execute(), strict=True) if ok]
+        if got:
+            _track(token, settings.redis_url, [_key(c) for c in got])
 
         def release() -> None:
+            _untrack(token)
             # If Redis is gone the locks expire on their own.
             if got:
                 with contextlib.suppress(Exception):
@@ -71,7 +128,7 @@ def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
 
 
 @contextlib.contextmanager
-def hold(conversation_id: int, timeout_s: float = LOCK_TTL_MS / 1000 + 5) -> Iterator[None]:
+def hold(conversation_id: int, timeout_s: float = 30.0) -> Iterator[None]:
     """Wait (up to `timeout_s`) for one conversation's lock and hold it for the block."""
     deadline = time.monotonic() + timeout_s
     while True:

@@ -37,7 +37,7 @@ def resolve(dotted: str):
 def redis_connection(url: str):
     from redis import Redis
 
-    return Redis.from_url(url)
+    return Redis.from_url(url, health_check_interval=10)
 
 
 def get_queue(name: str = DEFAULT_QUEUE):
@@ -216,5 +216,6 @@ def _async_mark_script(url: str):
     per_loop = _async_conns.setdefault(asyncio.get_running_loop(), {})
     script = per_loop.get(url)
     if script is None:
-        script = per_loop[url] = AsyncRedis.from_url(url).register_script(_MARK_LUA)
+        script = per_loop[url] = AsyncRedis.from_url(
+            url, health_check_interval=10).register_script(_MARK_LUA)
     return script

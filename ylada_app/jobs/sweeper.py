@@ -15,13 +15,14 @@ import logging
 import threading
 from datetime import timedelta
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, or_
+from sqlmodel import col, select
 
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import drain_started, enqueue_coalesced, mark_dirty, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Message, Timer, utcnow
+from ylada_app.services import conversations as conv_svc
 from ylada_app.services.outbox import DELIVER_JOB
 
 log = logging.getLogger(__name__)
@@ -107,10 +108,16 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
             .having(func.min(Message.created_at) < cutoff)
             .limit(1000)
         ).all()
+        # "sending" means the outcome is unknown: only once its status webhook had time to
+        # settle it (services.conversations.UNKNOWN_OUTCOME_GRACE_S) is it sent again.
+        in_doubt_until = utcnow() - timedelta(seconds=conv_svc.UNKNOWN_OUTCOME_GRACE_S)
         outbox = session.exec(
             select(Message.conversation_id)
-            .where(Message.direction == "out", Message.status.in_(("queued", "sending")),
-                   Message.created_at < cutoff)
+            .where(Message.direction == "out", col(Message.status).in_(("queued", "sending")),
+                   Message.created_at < cutoff,
+                   or_(Message.status == "queued",
+                       func.coalesce(Message.attempted_at, Message.created_at)
+                       < in_doubt_until))
             .group_by(Message.conversation_id)
             .limit(1000)
         ).all()

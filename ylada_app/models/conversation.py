@@ -104,6 +104,9 @@ class Message(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=300)
     attempts: int = Field(default=0)
     sent_at: datetime | None = time_field(nullable=True)
+    # When the last send attempt started (status "sending"): until its outcome is known —
+    # the worker records it, or the status webhook names it — nobody sends it again.
+    attempted_at: datetime | None = time_field(nullable=True)
     delivered_at: datetime | None = time_field(nullable=True)
     read_at: datetime | None = time_field(nullable=True)
     wa_timestamp: datetime | None = time_field(nullable=True)

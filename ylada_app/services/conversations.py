@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, update
@@ -193,6 +193,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
                 "payload": clean_json(out), "status": "sending" if allowed else "blocked",
                 "error": None if allowed else "quota_exceeded",
                 "attempts": 1 if allowed else 0, "created_at": now,
+                "attempted_at": now if allowed else None,
             })
             owners.append(work if allowed else None)
             if allowed:
@@ -461,6 +462,25 @@ class Delivery:
     items: list[Outgoing]
     window_open: bool
     conversation_id: int = 0
+    # True when the rows are already "sending" for this run (the bot's fresh replies);
+    # otherwise the delivery claims them before the first send.
+    claimed: bool = False
+
+
+# A row left "sending" has an unknown outcome: another worker is sending it, or one died
+# after Graph may have accepted it. Its status webhook (which names it through the reference
+# it was sent with) normally settles it within a second or two; until this long after the
+# attempt nobody sends it — or anything after it in the same conversation — again.
+UNKNOWN_OUTCOME_GRACE_S = 15.0
+_OPEN = ("queued", "sending")
+
+
+def _in_doubt_since() -> datetime:
+    return utcnow() - timedelta(seconds=UNKNOWN_OUTCOME_GRACE_S)
+
+
+def _in_doubt(row_status: str, attempted_at: datetime | None, since: datetime) -> bool:
+    return row_status == "sending" and attempted_at is not None and attempted_at >= since
 
 
 def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> Delivery:
@@ -468,20 +488,23 @@ def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> D
     conv = work.conversation
     return Delivery(work.instance, [Outgoing(mid, p, work.contact.wa_id)
                                     for mid, p in zip(message_ids, payloads, strict=True)],
-                    window_open(conv), conv.id)
+                    window_open(conv), conv.id, claimed=True)
 
 
 def queued_for(session: Session, conversation_id: int) -> Delivery | None:
+    """The conversation's whole outbox, in order — None when it is empty or when a send of
+    it is in doubt (see UNKNOWN_OUTCOME_GRACE_S)."""
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         return None
     rows = session.exec(
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.direction == "out",
-               Message.status.in_(("queued", "sending")))
+               col(Message.status).in_(_OPEN))
         .order_by(Message.id)
     ).all()
-    if not rows:
+    since = _in_doubt_since()
+    if not rows or any(_in_doubt(r.status, r.attempted_at, since) for r in rows):
         return None
     contact = session.get(Contact, conv.contact_id)
     instance = session.get(Instance, conv.instance_id)
@@ -491,19 +514,29 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
 
 def queued_plans(session: Session, conversation_ids: list[int]) -> list[Delivery]:
     """The outboxes of these conversations (messages the inbox or the API queued), as
-    delivery plans — one query for the lot; conversations with nothing queued give none."""
+    delivery plans — one query for the lot; conversations with nothing queued, or with a
+    send in doubt, give none."""
     if not conversation_ids:
         return []
     rows = session.exec(
-        select(Message.conversation_id, Message.id, Message.payload)
+        select(Message.conversation_id, Message.id, Message.payload, Message.status,
+               Message.attempted_at)
         .where(col(Message.conversation_id).in_(conversation_ids), Message.direction == "out",
-               col(Message.status).in_(("queued", "sending")))
+               col(Message.status).in_(_OPEN))
         .order_by(Message.conversation_id, Message.id)).all()
     if not rows:
         return []
+    since = _in_doubt_since()
     waiting: dict[int, list[tuple[int, dict]]] = {}
-    for cid, mid, payload in rows:
+    doubtful: set[int] = set()
+    for cid, mid, payload, status, attempted_at in rows:
         waiting.setdefault(cid, []).append((mid, payload))
+        if _in_doubt(status, attempted_at, since):
+            doubtful.add(cid)
+    for cid in doubtful:
+        del waiting[cid]
+    if not waiting:
+        return []
     plans = []
     for conv, contact, instance in session.exec(
             select(Conversation, Contact, Instance)
@@ -516,20 +549,45 @@ def queued_plans(session: Session, conversation_ids: list[int]) -> list[Delivery
     return plans
 
 
-def behind_older_messages(session: Session, plans: list[Delivery]) -> set[int]:
-    """Conversations whose outbox holds an older message than the plan's first (an agent's
-    reply still waiting for its job, a retry): those deliver their whole outbox, in order."""
+def behind_older_messages(session: Session, plans: list[Delivery]) -> tuple[set[int], set[int]]:
+    """(behind, held): conversations whose outbox holds an older message than the plan's
+    first — an agent's reply still waiting for its job, a retry — deliver their whole outbox
+    in order; those whose older message is a send in doubt wait (`hold_back`)."""
     firsts = {p.conversation_id: min(i.message_id for i in p.items)
               for p in plans if p.items and p.conversation_id}
     if not firsts:
-        return set()
+        return set(), set()
     rows = session.exec(
-        select(Message.conversation_id, Message.id)
-        .where(Message.conversation_id.in_(list(firsts)), Message.direction == "out",
-               Message.status.in_(("queued", "sending")),
+        select(Message.conversation_id, Message.id, Message.status, Message.attempted_at)
+        .where(col(Message.conversation_id).in_(list(firsts)), Message.direction == "out",
+               col(Message.status).in_(_OPEN),
                Message.id < max(firsts.values()))
     ).all()
-    return {cid for cid, mid in rows if mid < firsts[cid]}
+    since = _in_doubt_since()
+    older = [(cid, status, at) for cid, mid, status, at in rows if mid < firsts[cid]]
+    held = {cid for cid, status, at in older if _in_doubt(status, at, since)}
+    return {cid for cid, _, _ in older} - held, held
+
+
+def hold_back(session: Session, plans: list[Delivery]) -> None:
+    """These plans are not sent now (an older send is in doubt): their rows go back to
+    "queued", known unsent, for the sweeper's next pass."""
+    ids = [i.message_id for p in plans for i in p.items]
+    if ids:
+        session.exec(update(Message).where(col(Message.id).in_(ids), Message.status == "sending")
+                     .values(status="queued"))
+
+
+def claim(session: Session, plans: list[Delivery]) -> None:
+    """Mark the rows of plans read from the outbox "sending" (with the attempt's time) before
+    the first send, so a crash from here on leaves them in doubt, not ready to re-send."""
+    ids = [i.message_id for p in plans if not p.claimed for i in p.items]
+    if ids:
+        session.exec(update(Message).where(col(Message.id).in_(ids), col(Message.status).in_(_OPEN))
+                     .values(status="sending", attempted_at=utcnow(),
+                             attempts=Message.attempts + 1))
+    for p in plans:
+        p.claimed = True
 
 
 def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
@@ -577,6 +635,8 @@ def mark_failed(session: Session, message_id: int, error: str) -> None:
                  .values(status="failed", error=error[:300]))
 
 
-def mark_retry(session: Session, message_id: int, error: str) -> None:
-    session.exec(update(Message).where(Message.id == message_id)
-                 .values(status="queued", error=error[:300]))
+def mark_retry(session: Session, message_id: int, error: str | None) -> None:
+    """Known not accepted (refused for now, or never tried): "queued" for a later pass."""
+    session.exec(update(Message).where(Message.id == message_id,
+                                       col(Message.status).in_(_OPEN))
+                 .values(status="queued", error=error[:300] if error else None))

@@ -34,11 +34,19 @@ _lock = threading.Lock()
 
 def cached(key: str) -> tuple[bool, WebhookTarget | None]:
     """(found, target) from the cache only — cheap enough to call on the event loop."""
+    found, target, fresh = peek(key)
+    return (True, target) if found and fresh else (False, None)
+
+
+def peek(key: str) -> tuple[bool, WebhookTarget | None, bool]:
+    """(found, target, fresh): what the cache holds, even past its TTL — the webhook answers
+    with a stale entry while it is re-read in the background, so no request waits on it.
+    `forget` (a number changed) removes the entry, so the next request reads it afresh."""
     with _lock:
         hit = _cache.get(key)
-    if hit and hit[0] > time.monotonic():
-        return True, hit[1]
-    return False, None
+    if hit is None:
+        return False, None, False
+    return True, hit[1], hit[0] > time.monotonic()
 
 
 def _read(key: str) -> WebhookTarget | None:
@@ -56,16 +64,19 @@ def _read(key: str) -> WebhookTarget | None:
 
 def lookup(key: str) -> WebhookTarget | None:
     """Raises only when the database is really unavailable (callers answer 503)."""
-    now = time.monotonic()
     found, target = cached(key)
-    if found:
-        return target
+    return target if found else refresh(key)
+
+
+def refresh(key: str) -> WebhookTarget | None:
+    """Read the key's target from the database and cache it (raises like `lookup`)."""
+    now = time.monotonic()
     try:
         target = _read(key)
     except DBAPIError as exc:
         # A pooled connection the database closed (it restarted) fails once and is dropped
-        # by the pool; a second try gets a fresh connection. (No pre-ping: it would cost a
-        # round trip on every request to save one after a restart.)
+        # by the pool; a second try gets a fresh connection. (The pool pings only
+        # connections idle for a while; one can still die between the ping and the query.)
         if not exc.connection_invalidated:
             raise
         target = _read(key)

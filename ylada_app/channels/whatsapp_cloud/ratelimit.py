@@ -5,15 +5,20 @@ and then sleeps until that token would have been refilled. There is no lock and 
 between reading and updating the bucket, so within one event loop callers are served in
 FIFO order without a thundering herd. A cancelled waiter gives its token back.
 
-Scope: one process / one event loop. Several worker processes each get the full rate, so
-give each a share (rate / workers) or move to a shared limiter (e.g. Redis) when scaling.
+Scope: one process / one event loop. Several worker processes share a number's rate through
+`SharedRateLimiter` (GCRA in Redis), which the delivery job uses whenever Redis is configured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RATE = 80.0  # messages per second per phone number (Meta's default throughput)
 _EPS = 1e-9  # float slack: 100.1 - 100.0 is 0.0999…, which must still buy a token at 10/s
@@ -104,3 +109,92 @@ class PerNumberRateLimiter:
 
     async def acquire(self, key: str) -> float:
         return await self.bucket(key).acquire()
+
+
+# GCRA ("generic cell rate algorithm") in one Lua call, on Redis's clock. KEYS: the number's
+# theoretical arrival time, its pause-until mark. ARGV: ms between sends, burst tolerance
+# (ms). A reservation always succeeds; the answer is how long to wait before sending (ms).
+_GCRA_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tat < now then tat = now end
+if tat < pause then tat = pause end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+local new_tat = tat + interval
+redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX',
+           math.ceil(new_tat - now + tolerance) + 1000)
+return string.format('%.3f', wait)
+"""
+# KEYS: pause-until mark. ARGV: seconds. Pushes the mark out, never pulls it back.
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local untl = now + tonumber(ARGV[1]) * 1000
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untl > cur then
+  redis.call('SET', KEYS[1], string.format('%.3f', untl), 'PX', math.ceil(untl - now) + 1000)
+end
+return 1
+"""
+
+
+class SharedRateLimiter:
+    """One send rate per phone number across every process, kept in Redis.
+
+    Meta counts a number's throughput over all senders, so N workers with a local bucket
+    each would send N times the rate. `reserve(number)` books the next free slot and returns
+    the seconds to wait for it (like TokenBucket.reserve); `pause(number, s)` keeps every
+    worker from sending for that number for a while (Graph said it is throttled). The burst
+    tolerance is small on purpose: no one-second window sees much more than the rate. If
+    Redis cannot be reached, the process falls back to its local bucket (logged once per
+    minute) rather than stop sending.
+    """
+
+    def __init__(self, redis: Any, rate: float = DEFAULT_RATE, *, burst: float | None = None,
+                 prefix: str = "ylada:wa:rate") -> None:
+        if rate <= 0:
+            raise ValueError("rate must be > 0")
+        self.rate = float(rate)
+        self.interval_ms = 1000.0 / self.rate
+        # burst = how many sends may go back to back after an idle spell
+        burst = burst or max(1.0, rate * 0.04)
+        self.tolerance_ms = self.interval_ms * max(0.0, burst - 1)
+        self.prefix = prefix
+        self._reserve = redis.register_script(_GCRA_RESERVE)
+        self._pause = redis.register_script(_PAUSE)
+        self._local = PerNumberRateLimiter(rate, burst)
+        self._local_lock = threading.Lock()
+        self._down_until = 0.0  # after a failure, Redis is not asked again for a second
+        self._warned_at = 0.0
+
+    def _keys(self, number: str) -> list[str]:
+        return [f"{self.prefix}:{number}", f"{self.prefix}:pause:{number}"]
+
+    def reserve(self, number: str) -> float:
+        if time.monotonic() >= self._down_until:
+            try:
+                return float(self._reserve(keys=self._keys(number),
+                                           args=[self.interval_ms, self.tolerance_ms])) / 1000
+            except Exception:  # noqa: BLE001 - Redis away: keep sending at the local rate
+                self._warn()
+        with self._local_lock:
+            return self._local.bucket(number).reserve()
+
+    def pause(self, number: str, seconds: float) -> None:
+        if time.monotonic() < self._down_until:
+            return
+        try:
+            self._pause(keys=self._keys(number)[1:], args=[max(0.0, seconds)])
+        except Exception:  # noqa: BLE001
+            self._warn()
+
+    def _warn(self) -> None:
+        self._down_until = time.monotonic() + 1.0
+        if time.monotonic() - self._warned_at > 60:
+            self._warned_at = time.monotonic()
+            log.warning("shared send rate limiter unreachable; using this process's own",
+                        exc_info=True)

@@ -13,8 +13,10 @@ throttles each phone number with its own token bucket and retries what can succe
   only a template may be sent), auth errors (190 expired token).
 
 A timeout after the request was written can still have been delivered by Meta (there is
-no idempotency key), so a retried timeout may rarely duplicate a message; that is the
-documented trade-off of "retry on timeout".
+no idempotency key). `GraphSender` retries it (a rare duplicate, the trade-off of "retry on
+timeout"); `ThreadedGraphSender`, which the outbox uses, does not: it reports the send as
+`in_doubt`, and the outbox waits for the message's status webhook (which names it through
+`biz_opaque_callback_data`) before it would send it again — exactly once.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import httpx
 from ylada_app.core.settings import get_settings
 
 from .payloads import PayloadError, build_payload, mark_read_payload
-from .ratelimit import DEFAULT_RATE, PerNumberRateLimiter
+from .ratelimit import DEFAULT_RATE, PerNumberRateLimiter, SharedRateLimiter
 
 THROTTLE_CODES = frozenset({4, 80007, 130429})
 TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
@@ -59,6 +61,9 @@ class SendResult:
     error_subcode: int | None = None
     retry_after_s: float | None = None  # server-requested wait, when larger than our cap
     elapsed_s: float = 0.0
+    # The request may have reached Graph (a read timeout, a dropped connection after it was
+    # written): Graph may have accepted it, so it must not be repeated blindly.
+    in_doubt: bool = False
 
 
 def classify(status_code: int, error_code: int | None) -> tuple[bool, bool, str]:
@@ -249,6 +254,11 @@ def _fail(kind: str, message: str, *, retryable: bool) -> SendResult:
     return SendResult(ok=False, error_kind=kind, error_message=message, retryable=retryable)
 
 
+# Failures after the request may have been written: Graph may have accepted the message.
+_IN_DOUBT_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError,
+                    httpx.RemoteProtocolError)
+
+
 def _interpret(resp: httpx.Response) -> tuple[SendResult, bool, float | None]:
     try:
         body: Any = resp.json()
@@ -393,10 +403,13 @@ class ThreadedGraphSender:
         rate_per_s: float = DEFAULT_RATE,
         burst: float | None = None,
         max_connections: int = 64,
+        shared_limiter: SharedRateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
         settings = get_settings()
+        # With several processes the number's rate is shared (Redis); alone, a local bucket.
+        self.shared = shared_limiter
         self.graph_url = (graph_url or settings.whatsapp_graph_url).rstrip("/")
         self.version = version or settings.whatsapp_graph_version
         timeout = timeout_s if timeout_s is not None else settings.whatsapp_graph_timeout_s
@@ -456,13 +469,16 @@ class ThreadedGraphSender:
         attempt = 0
         while True:
             attempt += 1
-            with self._limit_lock:
-                wait = self.limiter.bucket(phone_number_id).reserve()
+            wait = self._reserve(phone_number_id)
             if wait:
                 self._sleep(wait)
             try:
                 result, retry_now, retry_after = _interpret(
                     self._client().post(url, json=payload, headers=headers))
+            except _IN_DOUBT_ERRORS as exc:
+                result, _, _ = _failure(exc)
+                return replace(result, in_doubt=True, attempts=attempt,
+                               elapsed_s=time.monotonic() - started)
             except httpx.HTTPError as exc:
                 result, retry_now, retry_after = _failure(exc)
             delay = None
@@ -470,6 +486,19 @@ class ThreadedGraphSender:
                 delay = backoff_delay(self, attempt, retry_after)
                 if delay is None:
                     result = replace(result, retry_after_s=retry_after)
+            if result.error_kind == "rate_limited" and retry_now:
+                # Meta throttles the number, not this request: every worker holds off.
+                self._pause(phone_number_id, delay or retry_after or self.max_delay_s)
             if delay is None:
                 return replace(result, attempts=attempt, elapsed_s=time.monotonic() - started)
             self._sleep(delay)
+
+    def _reserve(self, phone_number_id: str) -> float:
+        if self.shared is not None:
+            return self.shared.reserve(phone_number_id)
+        with self._limit_lock:
+            return self.limiter.bucket(phone_number_id).reserve()
+
+    def _pause(self, phone_number_id: str, seconds: float) -> None:
+        if self.shared is not None:
+            self.shared.pause(phone_number_id, seconds)

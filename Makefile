@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench bench-analytics bench-inbox bench-api sdk
+.PHONY: run test lint setup migrate seed worker bench fault bench-analytics bench-inbox bench-api sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -24,6 +24,9 @@ worker:         ## an RQ worker (needs REDIS_URL)
 
 bench:          ## throughput/latency benchmark of the message pipeline (prints one line)
 	./scripts/bench.sh
+
+fault:          ## worker kills, Redis/PostgreSQL restarts, Graph errors: lost/duplicated/out of order
+	./scripts/fault.sh
 
 bench-analytics: ## 1M messages over 90 days on PostgreSQL: rollup time and dashboard query time
 	./scripts/analytics_bench.sh

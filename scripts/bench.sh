@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh --test
 source scripts/env.sh
 source scripts/services.sh
+export YLADA_PG_DURABLE="${YLADA_PG_DURABLE:-1}"  # the production setting: fsync and synchronous commit on
 WORK="$(mktemp -d /tmp/ylada-bench.XXXXXX)"
 trap stop_services EXIT INT TERM
 start_services >&2

@@ -46,6 +46,9 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
                 # worker started while Redis restarts must wait for it, not exit.
                 worker = SimpleWorker(queues or list(WORKER_QUEUES),
                                       connection=redis_connection(settings.redis_url))
+                # RQ waits up to a minute between tries while Redis is away (doubling from
+                # 1 s); messages would wait that long after a Redis restart.
+                worker.max_connection_wait_time = 1.0
                 worker.work(burst=burst, with_scheduler=not burst)
                 return 0
             except RedisConnectionError:

@@ -107,6 +107,22 @@ def test_sweeper_delivers_a_stuck_outbox_once_its_outcome_had_time_to_show(
     wait_for(lambda: _texts(graph_url, wa) == ["resposta"])
 
 
+def test_a_new_reply_goes_after_an_older_one_graph_refused_for_now(bot, graph_url, db):
+    """An older reply is back in the outbox ("queued": Graph said 429); the next reply's
+    delivery sends the whole outbox, oldest first."""
+    from ylada_app.core.db import session_scope
+    from ylada_app.jobs.delivery import deliver_plans
+
+    wa = "5511987651005"
+    conv_id = _store_only(bot, [samples.text_message(wa, "oi")])[0]
+    first = _commit_reply_then_die(conv_id, "primeira")[0].items[0].message_id
+    with session_scope() as session:
+        conv_svc.mark_retry(session, first, "rate_limited")
+    second = _commit_reply_then_die(conv_id, "segunda")
+    deliver_plans(second)
+    assert _texts(graph_url, wa) == ["primeira", "segunda"]
+
+
 def test_a_send_graph_accepted_but_nobody_recorded_is_settled_by_its_status(
         client, bot, graph_url, db, monkeypatch):
     """The worker died after Graph accepted the reply: its status webhook names the row by

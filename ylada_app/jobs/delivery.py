@@ -84,7 +84,9 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
             conv_svc.hold_back(session, [p for p in plans if p.conversation_id in held])
             plans = [p for p in plans if p.conversation_id not in held]
         if behind:
-            plans = [conv_svc.queued_for(session, p.conversation_id) or p
+            # the whole outbox, in order; the plan's own rows are this run's, not in doubt
+            plans = [conv_svc.queued_for(session, p.conversation_id,
+                                         frozenset(i.message_id for i in p.items)) or p
                      if p.conversation_id in behind else p for p in plans]
         conv_svc.claim(session, plans)
     outcomes: dict[str, list[tuple[int, str]]] = {k: [] for k in OUTCOMES}

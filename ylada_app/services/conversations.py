@@ -491,9 +491,11 @@ def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> D
                     window_open(conv), conv.id, claimed=True)
 
 
-def queued_for(session: Session, conversation_id: int) -> Delivery | None:
+def queued_for(session: Session, conversation_id: int,
+               own: frozenset[int] = frozenset()) -> Delivery | None:
     """The conversation's whole outbox, in order — None when it is empty or when a send of
-    it is in doubt (see UNKNOWN_OUTCOME_GRACE_S)."""
+    it is in doubt (see UNKNOWN_OUTCOME_GRACE_S); rows in `own` are the caller's, just
+    claimed, so never in doubt to it."""
     conv = session.get(Conversation, conversation_id)
     if conv is None:
         return None
@@ -504,7 +506,8 @@ def queued_for(session: Session, conversation_id: int) -> Delivery | None:
         .order_by(Message.id)
     ).all()
     since = _in_doubt_since()
-    if not rows or any(_in_doubt(r.status, r.attempted_at, since) for r in rows):
+    if not rows or any(_in_doubt(r.status, r.attempted_at, since) and r.id not in own
+                       for r in rows):
         return None
     contact = session.get(Contact, conv.contact_id)
     instance = session.get(Instance, conv.instance_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from datetime import datetime
 
 from psycopg import AsyncConnection
@@ -75,6 +76,11 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     if not webhooks_out.cache_fresh():
         await asyncio.to_thread(webhooks_out.refresh)
     now = utcnow()
+    if not items and statuses and not webhooks_out.wants(instance.tenant_id, "message.status"):
+        # The most common POST of all (three per reply): committed together with the
+        # other status POSTs in flight.
+        await _status_batcher(engine).apply(_status_params(instance, statuses, now))
+        return []
     # (wa_id as stored, cached conversation id or None, message) for the storable messages.
     keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
              if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, 32))]
@@ -93,13 +99,7 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
             cur = await conn.execute(unnest_sql(table, _COLUMNS, _ON_DUPLICATE),
                                      column_arrays(table, _COLUMNS, rows))
             touched = [r[0] for r in await cur.fetchall()]
-        changes = [{"status": s.status, "rank": STATUS_RANK[s.status],
-                    "delivered": s.status == "delivered", "read": s.status == "read",
-                    "failed": s.status == "failed",
-                    "when": wa_time(s.timestamp) or now, "error": (s.error or "failed")[:300],
-                    "wamid": s.wamid[:160], "instance_id": instance.id,
-                    "message_id": s.message_id}
-                   for s in statuses if s.status in STATUS_RANK and s.wamid]
+        changes = _status_params(instance, statuses, now)
         if changes and webhooks_out.wants(instance.tenant_id, "message.status"):
             for change in changes:  # one by one: each moved message becomes an event
                 cur = await conn.execute(_STATUS + _STATUS_RETURNING, change)
@@ -116,6 +116,71 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     if endpoints:
         await asyncio.to_thread(webhooks_out.kick, endpoints)
     return list(dict.fromkeys(touched))
+
+
+def _status_params(instance: InstanceRef, statuses: list[StatusChange],
+                   now: datetime) -> list[dict]:
+    return [{"status": s.status, "rank": STATUS_RANK[s.status],
+             "delivered": s.status == "delivered", "read": s.status == "read",
+             "failed": s.status == "failed",
+             "when": wa_time(s.timestamp) or now, "error": (s.error or "failed")[:300],
+             "wamid": s.wamid[:160], "instance_id": instance.id, "message_id": s.message_id}
+            for s in statuses if s.status in STATUS_RANK and s.wamid]
+
+
+class StatusBatcher:
+    """Group commit for delivery statuses. Meta posts sent, delivered and read for every
+    reply, each on its own: one transaction (and one disk flush) each made statuses cost
+    the database more than the messages themselves. Statuses that arrive while a commit is
+    in flight wait for the next one, which takes them all in one pipelined round trip; each
+    POST is answered once its statuses are committed (a failure fails the whole group, and
+    Meta retries each). Statuses only move forward (rank), so their order does not matter."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.waiting: list[tuple[list[dict], asyncio.Future]] = []
+        self.running = False
+
+    async def apply(self, changes: list[dict]) -> None:
+        if not changes:
+            return
+        done = asyncio.get_running_loop().create_future()
+        self.waiting.append((changes, done))
+        if not self.running:
+            self.running = True
+            asyncio.ensure_future(self._commit_all())
+        await asyncio.shield(done)
+
+    async def _commit_all(self) -> None:
+        try:
+            while self.waiting:
+                group, self.waiting = self.waiting, []
+                try:
+                    async with pg_connection(self.engine) as conn, conn.transaction(), \
+                            conn.cursor() as cur:
+                        await cur.executemany(_STATUS, [c for changes, _ in group
+                                                        for c in changes])
+                except Exception as exc:  # noqa: BLE001 - each POST answers 503
+                    for _, done in group:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _, done in group:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self.running = False
+
+
+_batchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _status_batcher(engine: AsyncEngine) -> StatusBatcher:
+    per_loop = _batchers.setdefault(asyncio.get_running_loop(), {})
+    batcher = per_loop.get(id(engine))
+    if batcher is None or batcher.engine is not engine:
+        batcher = per_loop[id(engine)] = StatusBatcher(engine)
+    return batcher
 
 
 async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: str,

@@ -34,11 +34,11 @@ import httpx
 from ylada_app.testing.bench import (
     PNID,
     TOKEN,
-    _pct,
     prepare_database,
     start_processes,
     stop_processes,
 )
+from ylada_app.testing.loadgen import pct
 
 
 def _seed_contacts(n: int) -> tuple[str, int, int, list[int]]:
@@ -184,12 +184,12 @@ def main() -> int:
     send, lst = result["send"], result["list"]
     print(f"# {len(send) + len(lst) + result['errors']} requests offered at {rate:.0f}/s for "
           f"{seconds:.0f} s (Poisson, open loop), {workers} workers, 1 API process; "
-          f"send p50/p99 {_pct(send, 50):.0f}/{_pct(send, 99):.0f} ms, list p50/p99 "
-          f"{_pct(lst, 50):.0f}/{_pct(lst, 99):.0f} ms; fan-out: {receiver.received} of "
+          f"send p50/p99 {pct(send, 50):.0f}/{pct(send, 99):.0f} ms, list p50/p99 "
+          f"{pct(lst, 50):.0f}/{pct(lst, 99):.0f} ms; fan-out: {receiver.received} of "
           f"{expected} deliveries ({n_events} events x {n_endpoints} endpoints) in "
           f"{fan_s:.1f} s; errors {result['why'] or 'none'}", file=sys.stderr)
-    print(f"api-bench: send_p50_ms={_pct(send, 50):.0f} send_p99_ms={_pct(send, 99):.0f} "
-          f"list_contacts_p99_ms={_pct(lst, 99):.0f} at {rate:.0f} req/s "
+    print(f"api-bench: send_p50_ms={pct(send, 50):.0f} send_p99_ms={pct(send, 99):.0f} "
+          f"list_contacts_p99_ms={pct(lst, 99):.0f} at {rate:.0f} req/s "
           f"errors={result['errors']} sends_delivered={delivered}/{result['accepted']} "
           f"webhook_events_per_s={receiver.received / fan_s:.0f} "
           f"webhooks_delivered={receiver.received}/{expected}")

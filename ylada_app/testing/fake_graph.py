@@ -7,7 +7,9 @@
 Endpoints:
   GET  /{version}/{phone_number_id}           -> number info (401 bad token, 400 unknown id)
   POST /{version}/{phone_number_id}/messages  -> {"messages": [{"id": "wamid..."}]}
-Failure injection: `fail_next(status, count)`, `delay_s` (slow mode), `down` (503).
+Failure injection: `fail_next(status, count)`, `delay_s` (slow mode), `down` (503),
+`stall_after_accepting(count, seconds)` (the message is taken — it reaches the customer —
+but the answer comes too late: the sender's timeout, an outcome in doubt).
 
 The app is a bare ASGI callable served by uvicorn in a background thread: no framework
 routing and no per-request logging, so it sustains thousands of requests per second.
@@ -86,6 +88,7 @@ class FakeGraph(ThreadedAsgiServer):
         self._prefix = secrets.token_hex(4).upper()
         self._counter = itertools.count(1)
         self._generation = 0  # bumped by reset(): late answers of a previous test are dropped
+        self._stalls: list[float] = []
 
     # ---- control (test thread) -------------------------------------------------------
 
@@ -129,6 +132,12 @@ class FakeGraph(ThreadedAsgiServer):
             for _ in range(count):
                 self._failures.append((status, body, retry_after))
 
+    def stall_after_accepting(self, count: int, seconds: float) -> None:
+        """The next `count` messages are accepted (recorded in `sent`) and answered only
+        after `seconds`."""
+        with self._lock:
+            self._stalls.extend([seconds] * count)
+
     def reset(self) -> None:
         with self._lock:
             self._generation += 1
@@ -139,6 +148,7 @@ class FakeGraph(ThreadedAsgiServer):
             self.signup_codes.clear()
             self.subscribed.clear()
             self.registered.clear()
+            self._stalls.clear()
             self.quality.clear()
             self._failures.clear()
             self.delay_s = 0.0
@@ -362,6 +372,10 @@ class FakeGraph(ThreadedAsgiServer):
             return 200, {"success": True}, _JSON_HEADERS
         wamid = f"wamid.FAKE{self._prefix}{next(self._counter):010d}"
         self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid})
+        with self._lock:
+            stall = self._stalls.pop(0) if self._stalls else 0.0
+        if stall:
+            await asyncio.sleep(stall)
         return (
             200,
             {

@@ -173,10 +173,8 @@ def main() -> int:
         inversions = sim.stored_inversions(stored)
         if os.environ.get("BENCH_DEBUG"):
             for customer, seq in inversions[:5]:
-                c = sim.customers[customer]
-                print(f"# c{customer} seq {seq}: stored {stored[customer]} accepted "
-                      f"{c.accepted} sent {[round(c.sent_at[i] % 100, 2) for i in range(len(c.expected))]}",
-                      file=sys.stderr)
+                print(f"# c{customer} seq {seq}: stored {stored[customer]} refused "
+                      f"{sorted(sim.customers[customer].refused)}", file=sys.stderr)
     finally:
         stop_processes(procs)
         graph.stop()

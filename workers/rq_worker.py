@@ -16,6 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker
 
 from ylada_app.core.gc_tuning import freeze_startup_heap
+from ylada_app.core.logs import configure as configure_logging
 from ylada_app.core.queue import WORKER_QUEUES, redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.jobs import sweeper
@@ -29,7 +30,7 @@ def main(queues: list[str] | None = None, *, burst: bool = False) -> int:
         print("REDIS_URL is not set: jobs run inside the app process, no worker needed.",
               file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging()
     import ylada_app.jobs.drain  # noqa: F401 - the hot job's imports, before freezing
 
     freeze_startup_heap()

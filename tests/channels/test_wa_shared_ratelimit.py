@@ -67,7 +67,7 @@ def test_redis_away_falls_back_to_the_local_rate():
     limiter = SharedRateLimiter(_limiter_redis("redis://127.0.0.1:1/0"), 10)
     started = time.monotonic()
     waits = [limiter.reserve(PHONE_ID) for _ in range(12)]
-    assert waits[0] == 0.0 and waits[-1] > 0.5  # still limited, by this process alone
+    assert waits[0] == 0.0 and waits[-1] > 2  # still limited (a share of the rate, alone)
     assert time.monotonic() - started < 5  # and Redis is not waited for on every send
 
 

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from ylada_app.api.webhooks_whatsapp import MAX_BODY, receive_whatsapp
+from ylada_app.core.logs import new_request_id
 
 PREFIX = "/webhooks/whatsapp/"
 _JSON_HEADERS = [(b"content-type", b"application/json")]
@@ -28,18 +29,21 @@ class WhatsAppFastLane:
             await self.app(scope, receive, send)
             return
         raw, too_big = await _read_body(receive)
-        signature = None
+        signature = given_id = None
         for name, value in scope.get("headers", ()):
             if name == b"x-hub-signature-256":
                 signature = value.decode("latin-1")
-                break
+            elif name == b"x-request-id":
+                given_id = value.decode("latin-1")
+        rid = new_request_id(given_id)
         if too_big:
             status, doc = 413, {"error": "payload_too_large"}
         else:
             status, doc = await receive_whatsapp(key, raw, signature)
         body = json.dumps(doc).encode()
         await send({"type": "http.response.start", "status": status,
-                    "headers": [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]})
+                    "headers": [*_JSON_HEADERS, (b"content-length", str(len(body)).encode()),
+                                (b"x-request-id", rid.encode())]})
         await send({"type": "http.response.body", "body": body})
 
 

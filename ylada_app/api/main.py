@@ -10,6 +10,7 @@ from ylada_app.api import auth_session, exports, health, webhooks_billing, webho
 from ylada_app.api.fast_lane import WhatsAppFastLane
 from ylada_app.api.v1 import create_v1
 from ylada_app.core.gc_tuning import freeze_startup_heap
+from ylada_app.core.logs import configure as configure_logging
 from ylada_app.services.errors import ServiceError
 
 
@@ -42,5 +43,6 @@ def create_app() -> FastAPI:
     return api
 
 
+configure_logging()
 app = create_app()
 freeze_startup_heap()

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     ylada_env: str = Field(default="development", description="development | test | production")
+    # "json": one JSON object per line (log shippers); "text"; "auto": JSON in production
+    log_format: str = "auto"
+    log_level: str = "INFO"
     data_dir: Path = PROJECT_ROOT / ".data"
     database_url: str = ""
     redis_url: str = ""

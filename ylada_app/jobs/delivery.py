@@ -47,13 +47,14 @@ def sender() -> ThreadedGraphSender:
 
 
 def _limiter_redis(url: str):
-    """Redis for the send-rate limiter: no retries and short timeouts — while Redis restarts,
-    sends go on at the process's own rate instead of waiting for it."""
+    """Redis for the send-rate limiter: no retries — while Redis restarts (refused at once),
+    sends go on at a share of the rate instead of waiting for it. The timeout is not short:
+    a busy host answering late is not a Redis outage."""
     from redis import Redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    return Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
+    return Redis.from_url(url, socket_timeout=3.0, socket_connect_timeout=1.0,
                           retry=Retry(NoBackoff(), 0))
 
 

@@ -77,10 +77,12 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
     conversation cannot hold the others back; one that fails alone too has its pending
     messages set aside as "error" (logged) instead of failing forever.
     """
+    started = time.monotonic()
     locked, release = acquire_many(ids)
     deferred = [cid for cid in ids if cid not in set(locked)]
     if not locked:
         return 0, deferred
+    done = 0
     try:
         plans: list = []
         slow: list[int] = []
@@ -110,6 +112,8 @@ def process_batch(ids: list[int]) -> tuple[int, list[int]]:
         return done, deferred
     finally:
         release()
+        log.info("batch: %d conversations processed, %d busy elsewhere, %.0f ms", done,
+                 len(deferred), (time.monotonic() - started) * 1000)
 
 
 def _alone(conversation_id: int) -> tuple[int, list]:

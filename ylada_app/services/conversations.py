@@ -605,7 +605,8 @@ def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
                or_(Message.__table__.c.status == "queued",
                    Message.__table__.c.status == "sending"))
         .values(status="sent", wamid=bindparam("w"), sent_at=now),
-        [{"mid": mid, "w": wamid[:160]} for mid, wamid in sent],
+        # in id order, as the webhook applies statuses (no deadlock between the two)
+        [{"mid": mid, "w": wamid[:160]} for mid, wamid in sorted(sent)],
     )
 
 

@@ -158,8 +158,12 @@ class StatusBatcher:
                 try:
                     async with pg_connection(self.engine) as conn, conn.transaction(), \
                             conn.cursor() as cur:
-                        await cur.executemany(_STATUS, [c for changes, _ in group
-                                                        for c in changes])
+                        # In message-id order, as the workers record sends: two
+                        # transactions locking the same rows in opposite orders deadlock.
+                        await cur.executemany(_STATUS, sorted(
+                            (c for changes, _ in group for c in changes),
+                            key=lambda c: (c["message_id"] is None, c["message_id"] or 0,
+                                           c["wamid"])))
                 except Exception as exc:  # noqa: BLE001 - each POST answers 503
                     for _, done in group:
                         if not done.done():

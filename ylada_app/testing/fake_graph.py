@@ -371,7 +371,8 @@ class FakeGraph(ThreadedAsgiServer):
         if doc.get("status") == "read":  # mark as read
             return 200, {"success": True}, _JSON_HEADERS
         wamid = f"wamid.FAKE{self._prefix}{next(self._counter):010d}"
-        self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid})
+        self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid,
+                          "received_at": time.time()})
         with self._lock:
             stall = self._stalls.pop(0) if self._stalls else 0.0
         if stall:

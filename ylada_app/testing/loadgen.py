@@ -72,13 +72,16 @@ class RawHttp:
             raise
 
     async def _post(self, path: str, body: bytes, headers: dict[str, str], written) -> int:
-        if self.writer is None:
+        fresh = self.writer is None
+        if fresh:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self.writer.write(
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
             f"{head}\r\n".encode() + body)
-        if written is not None:
+        if written is not None and not fresh:
+            # (on a new connection the server may read it after an older one's next request:
+            # the caller then keeps its order until the answer instead)
             written()
         status_line = await self.reader.readline()
         length = 0
@@ -155,6 +158,7 @@ class Customer:
     sent_at: dict[int, float] = field(default_factory=dict)  # seq -> first POST
     reply_at: list[float] = field(default_factory=list)
     backlog: deque = field(default_factory=deque)  # meta_retries: waiting behind a retry
+    last_offer: float = 0.0
     retrying: bool = False
     # A customer's POSTs go on the wire in the order they were sent (one may need a new
     # connection while the next finds an idle one); they may be in flight together.
@@ -179,11 +183,13 @@ class MetaSimulator:
     def __init__(self, api: str, path: str, secret: str, pnid: str, graph, *,
                  contacts: int = 200, rate: float = 350.0, statuses: bool = True,
                  meta_retries: bool = False, triplicate: float = 0.0, seed: int = 7,
-                 connections: int = 256) -> None:
+                 connections: int = 256, min_gap_s: float = 0.0) -> None:
         host, port = api.removeprefix("http://").split(":")
         self.pool = Pool(host, int(port), connections)
         self.path, self.secret, self.pnid, self.graph = path, secret, pnid, graph
         self.rate, self.statuses = rate, statuses
+        # a customer's next message no sooner than this after the previous (0: any time)
+        self.min_gap_s = min_gap_s
         self.meta_retries, self.triplicate = meta_retries, triplicate
         self.rng = random.Random(seed)
         self.customers = [Customer(i, f"55119{7000000 + i:08d}") for i in range(contacts)]
@@ -297,8 +303,17 @@ class MetaSimulator:
             delay = at - time.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self._offer(self.rng.choice(self.customers))
+            self._offer(self._pick())
         return t_measure
+
+    def _pick(self) -> Customer:
+        c = self.rng.choice(self.customers)
+        for _ in range(20):  # someone who has not just written
+            if time.time() - c.last_offer >= self.min_gap_s:
+                break
+            c = self.rng.choice(self.customers)
+        c.last_offer = time.time()
+        return c
 
     # --- replies and statuses --------------------------------------------------------------
     async def watch_graph(self) -> None:
@@ -314,7 +329,7 @@ class MetaSimulator:
                     continue
                 c.replies.append(m.get("type", ""))
                 c.reply_at.append(now)
-                self.sends_at.append(now)
+                self.sends_at.append(m.get("received_at", now))  # Graph's own clock
                 if self.statuses and m.get("wamid"):
                     self._schedule_statuses(m, c, now)
             await asyncio.sleep(0.002)

@@ -8,7 +8,6 @@ Every error has a stable `code` (the message catalog's key), a pt-BR `detail` (E
 from __future__ import annotations
 
 import logging
-import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ylada_app.core.i18n import translate
+from ylada_app.core.logs import new_request_id
 from ylada_app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,7 @@ def lang_of(request: Request) -> str:
 def request_id(request: Request) -> str:
     rid = getattr(request.state, "request_id", None)
     if rid is None:
-        given = request.headers.get("x-request-id", "")
-        rid = given if 8 <= len(given) <= 64 and given.replace("-", "").isalnum() \
-            else uuid.uuid4().hex
-        request.state.request_id = rid
+        rid = request.state.request_id = new_request_id(request.headers.get("x-request-id"))
     return rid
 
 

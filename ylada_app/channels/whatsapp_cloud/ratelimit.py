@@ -150,12 +150,13 @@ class SharedRateLimiter:
     the seconds to wait for it (like TokenBucket.reserve); `pause(number, s)` keeps every
     worker from sending for that number for a while (Graph said it is throttled). The burst
     tolerance is small on purpose: no one-second window sees much more than the rate. If
-    Redis cannot be reached, the process falls back to its local bucket (logged once per
-    minute) rather than stop sending.
+    Redis cannot be reached, the process falls back to a local bucket at `fallback_share`
+    of the rate (logged once per minute) rather than stop sending: a few workers doing so
+    at once stay near the number's rate.
     """
 
     def __init__(self, redis: Any, rate: float = DEFAULT_RATE, *, burst: float | None = None,
-                 prefix: str = "ylada:wa:rate") -> None:
+                 prefix: str = "ylada:wa:rate", fallback_share: float = 0.25) -> None:
         if rate <= 0:
             raise ValueError("rate must be > 0")
         self.rate = float(rate)
@@ -166,7 +167,7 @@ class SharedRateLimiter:
         self.prefix = prefix
         self._reserve = redis.register_script(_GCRA_RESERVE)
         self._pause = redis.register_script(_PAUSE)
-        self._local = PerNumberRateLimiter(rate, burst)
+        self._local = PerNumberRateLimiter(max(1.0, rate * fallback_share), 1)
         self._local_lock = threading.Lock()
         self._down_until = 0.0  # after a failure, Redis is not asked again for a second
         self._warned_at = 0.0

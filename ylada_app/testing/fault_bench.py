@@ -15,7 +15,7 @@ replies, HTTP 500s, and per fault how long replies took to flow again. One line:
 
 fault: messages=… lost=… duplicated=… out_of_order=… http_500=… recovery_s=…
 
-FAULT_RATE (default 100 msg/s) × FAULT_SECONDS (default 100) messages; FAULT_CONTACTS.
+FAULT_RATE (default 60 msg/s) × FAULT_SECONDS (default 170) messages; FAULT_CONTACTS (300).
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ def _attribute(sim: MetaSimulator, faults: list[tuple[str, float]],
 
 
 def main() -> int:
-    rate = float(os.environ.get("FAULT_RATE", "100"))
-    seconds = float(os.environ.get("FAULT_SECONDS", "100"))
+    rate = float(os.environ.get("FAULT_RATE", "60"))
+    seconds = float(os.environ.get("FAULT_SECONDS", "170"))
     contacts = int(os.environ.get("FAULT_CONTACTS", "300"))
     if seconds < 85:
         print("FAULT_SECONDS must be ≥ 85 (the fault schedule runs to 80 s)", file=sys.stderr)

@@ -199,3 +199,36 @@ def test_new_contacts_and_statuses_become_webhook_events_in_the_same_transaction
         WebhookDelivery.endpoint_id == endpoint.id)).all()
     assert len(deliveries) == 2 and {d.status for d in deliveries} == {"pending"}
     assert any(j.func_name == webhooks_out.DELIVER_JOB for j in get_queue().jobs)
+
+
+def test_a_status_names_an_unrecorded_send_by_its_reference(lane, client, bot, db):
+    """Graph accepted a send nobody recorded (the worker died): its status, carrying the
+    reference the send had, settles the row — statuses of other sends in the same group
+    commit are applied too."""
+    from ylada_app.services.inbox import message_reference
+
+    wa = "5511976540011"
+    other = f"wamid.known.{time.time_ns()}"
+    other_id = _outbound(db, bot.tenant_id, bot.instance_id, wa + "1", other)
+    mid = _outbound(db, bot.tenant_id, bot.instance_id, wa, f"placeholder.{time.time_ns()}")
+    row = db.get(Message, mid)
+    row.wamid, row.status, row.sent_at = None, "sending", None
+    db.commit()
+    accepted = f"wamid.accepted.{time.time_ns()}"
+    out = []
+    threads = [threading.Thread(target=lambda st=st: out.append(post(client, bot, statuses=[st])
+                                                                .status_code))
+               for st in (samples.status(accepted, "sent", wa,
+                                         callback_data=message_reference(mid)),
+                          samples.status(other, "delivered", wa + "1"),
+                          samples.status(other, "read", wa + "1"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert out == [200, 200, 200]
+    db.expire_all()
+    settled = db.get(Message, mid)
+    assert (settled.status, settled.wamid) == ("sent", accepted)
+    assert settled.sent_at is not None
+    assert db.get(Message, other_id).status == "read"

@@ -67,6 +67,37 @@ _STATUS = (
     f"AND {_RANK_SQL} < %(rank)s"
 )
 _STATUS_RETURNING = " RETURNING id, conversation_id, status, wamid, error"
+# The same for a whole group of statuses in ONE statement (see StatusBatcher).
+_GROUP_COLUMNS = ("status", "rank", "delivered", "read", "failed", "when", "error", "wamid",
+                  "instance_id", "message_id")
+_GROUP_TYPES = ("text", "int", "bool", "bool", "bool", "timestamp", "text", "text", "int",
+                "int")
+_STATUS_GROUP = (
+    "UPDATE message AS m SET status = v.status, wamid = COALESCE(m.wamid, v.wamid), "
+    "sent_at = CASE WHEN v.failed THEN m.sent_at ELSE COALESCE(m.sent_at, v.at) END, "
+    "delivered_at = CASE WHEN v.delivered THEN v.at "
+    "  WHEN v.read THEN COALESCE(m.delivered_at, v.at) ELSE m.delivered_at END, "
+    "read_at = CASE WHEN v.read THEN v.at ELSE m.read_at END, "
+    "error = CASE WHEN v.failed THEN v.error ELSE m.error END "
+    "FROM unnest(" + ", ".join(f"%s::{t}[]" for t in _GROUP_TYPES) + ") AS "
+    "v(status, rank, delivered, read, failed, at, error, wamid, instance_id, message_id) "
+    "WHERE (m.wamid = v.wamid OR (m.id = v.message_id AND m.wamid IS NULL"
+    "       AND NOT EXISTS (SELECT 1 FROM message x WHERE x.wamid = v.wamid))) "
+    "AND m.instance_id = v.instance_id AND m.direction = 'out' "
+    f"AND {_RANK_SQL.replace('CASE status', 'CASE m.status')} < v.rank"
+)
+
+
+def _group_arrays(changes: list[dict]) -> list[list]:
+    """One change per message — the furthest (a statement updates a row once) — in
+    message-id order, as the workers record sends (no deadlock between the two)."""
+    best: dict[str, dict] = {}
+    for c in changes:
+        if c["wamid"] not in best or c["rank"] > best[c["wamid"]]["rank"]:
+            best[c["wamid"]] = c
+    ordered = sorted(best.values(), key=lambda c: (c["message_id"] is None,
+                                                   c["message_id"] or 0, c["wamid"]))
+    return [[c[name] for c in ordered] for name in _GROUP_COLUMNS]
 
 
 async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[Inbound],
@@ -156,14 +187,9 @@ class StatusBatcher:
             while self.waiting:
                 group, self.waiting = self.waiting, []
                 try:
-                    async with pg_connection(self.engine) as conn, conn.transaction(), \
-                            conn.cursor() as cur:
-                        # In message-id order, as the workers record sends: two
-                        # transactions locking the same rows in opposite orders deadlock.
-                        await cur.executemany(_STATUS, sorted(
-                            (c for changes, _ in group for c in changes),
-                            key=lambda c: (c["message_id"] is None, c["message_id"] or 0,
-                                           c["wamid"])))
+                    async with pg_connection(self.engine) as conn:
+                        await conn.execute(_STATUS_GROUP, _group_arrays(
+                            [c for changes, _ in group for c in changes]))
                 except Exception as exc:  # noqa: BLE001 - each POST answers 503
                     for _, done in group:
                         if not done.done():

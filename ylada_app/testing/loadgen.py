@@ -246,6 +246,8 @@ class MetaSimulator:
         if answer == 200:
             c.accepted.append(seq)
             self.totals.accepted += 1
+        else:  # whatever happens next, it reaches the server after what was sent behind it
+            c.refused.add(seq)
         if self.triplicate and self.rng.random() < self.triplicate:
             # Meta delivers the same webhook again (it missed our answer): twice more
             for again in await asyncio.gather(self._post(raw, headers),
@@ -257,7 +259,6 @@ class MetaSimulator:
                     self.totals.accepted += 1
         if answer == 200:
             return
-        c.refused.add(seq)
         self.totals.refused += 1
         now = time.time()
         self.totals.first_refused = self.totals.first_refused or now

@@ -7,6 +7,7 @@ Without TEST_PG_ADMIN_URL (a quick local run) the suite falls back to a SQLite f
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import tempfile
@@ -172,3 +173,12 @@ def smtp(smtp_server, monkeypatch):
     reset_settings_cache()
     yield smtp_server
     reset_settings_cache()
+
+
+def run_async(coro):
+    """`asyncio.run(coro)` in a thread of its own: after the browser tests, Playwright's sync
+    API leaves an event loop running in the main thread, where asyncio.run refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

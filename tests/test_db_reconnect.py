@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import run_async
 from ylada_app.core import db as core_db
 from ylada_app.core.db_async import dispose_loop_engines, get_async_engine, pg_connection
 
@@ -71,6 +72,6 @@ def test_async_pool_replaces_connections_a_restart_killed(pg_only, monkeypatch):
         return out
 
     try:
-        assert asyncio.run(scenario()) == [7, 7]
+        assert run_async(scenario()) == [7, 7]
     finally:
         reset_settings_cache()

@@ -70,3 +70,15 @@ def test_a_lock_redis_forgot_is_taken_back_by_its_holder(redis_mode):
         assert locks.acquire_many([910004])[0] == []
     finally:
         release()
+
+
+def test_a_named_run_is_exclusive_and_renewed(redis_mode):
+    with locks.exclusive("webhook-endpoint:42") as first:
+        assert first
+        time.sleep(locks.LOCK_TTL_MS / 1000 + 1.5)  # outlives the TTL: renewed
+        with locks.exclusive("webhook-endpoint:42") as second:
+            assert not second
+        with locks.exclusive("webhook-endpoint:43") as other:
+            assert other
+    with locks.exclusive("webhook-endpoint:42") as again:
+        assert again

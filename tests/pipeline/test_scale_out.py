@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from tests.conftest import run_async
 from ylada_app.core.db import dispose_engines
 from ylada_app.core.settings import reset_settings_cache
 
@@ -60,7 +61,7 @@ def test_two_api_processes_and_four_workers_reply_once_and_in_order(isolated_env
             statuses.cancel()
             sim.close()
 
-        asyncio.run(go())
+        run_async(go())
         stored = stored_order(db_url)
     finally:
         stop_processes(procs)

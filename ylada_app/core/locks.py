@@ -2,8 +2,9 @@
 
 `acquire_many` takes a whole batch at once (with Redis: one pipelined SET NX PX, released by
 one Lua compare-and-delete); a conversation whose lock is taken is left for a later batch.
-`hold` waits for one conversation (timers, redelivery). Embedded mode: thread locks from the
-same registry, so drains and timers exclude each other there too.
+`hold` waits for one conversation (timers, redelivery); `exclusive` tries once for any named
+run (one webhook endpoint's deliveries). Embedded mode: thread locks from the same registry,
+so drains and timers exclude each other there too.
 
 Redis locks live LOCK_TTL_MS (3 s) and a heartbeat thread renews every lock its process holds
 once a second: a worker killed mid-batch frees its conversations within ~3 s, while a live
@@ -43,7 +44,7 @@ for i, key in ipairs(KEYS) do
 end
 return 1
 """
-_local: dict[int, threading.Lock] = {}
+_local: dict[int | str, threading.Lock] = {}
 _local_guard = threading.Lock()
 # token -> (Redis URL, lock keys) of every Redis lock this process holds, for the heartbeat.
 _held: dict[str, tuple[str, list[str]]] = {}
@@ -86,9 +87,9 @@ def _key(conversation_id: int) -> str:
     return f"ylada:lock:conv:{conversation_id}"
 
 
-def _local_lock(conversation_id: int) -> threading.Lock:
+def _local_lock(key: int | str) -> threading.Lock:
     with _local_guard:
-        return _local.setdefault(conversation_id, threading.Lock())
+        return _local.setdefault(key, threading.Lock())
 
 
 def acquire_many(ids: list[int]) -> tuple[list[int], Callable[[], None]]:
@@ -142,3 +143,32 @@ def hold(conversation_id: int, timeout_s: float = 30.0) -> Iterator[None]:
         yield
     finally:
         release()
+
+
+@contextlib.contextmanager
+def exclusive(name: str) -> Iterator[bool]:
+    """Try once to hold the lock `name` for the block, without waiting; yields whether this
+    run got it. Same TTL and heartbeat as the conversation locks: a run that died frees it
+    within seconds, a live one keeps it however long it takes."""
+    settings = get_settings()
+    if settings.redis_url:
+        conn, key, token = redis_connection(settings.redis_url), f"ylada:lock:{name}", \
+            secrets.token_hex(8)
+        mine = bool(conn.set(key, token, nx=True, px=LOCK_TTL_MS))
+        if mine:
+            _track(token, settings.redis_url, [key])
+        try:
+            yield mine
+        finally:
+            if mine:
+                _untrack(token)
+                with contextlib.suppress(Exception):
+                    conn.eval(_RELEASE, 1, key, token)
+        return
+    lock = _local_lock(name)
+    mine = lock.acquire(blocking=False)
+    try:
+        yield mine
+    finally:
+        if mine:
+            lock.release()

@@ -9,13 +9,11 @@ No database transaction is open while a receiver is being called.
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from ylada_app.core import locks
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import clear_coalesced, redis_connection
 from ylada_app.core.settings import get_settings
@@ -24,34 +22,9 @@ from ylada_app.services import webhooks_out
 from ylada_app.services.webhooks_out import Due, Outcome, Target
 
 RUN_BUDGET_S = 50.0
-_LOCK_MS = int((RUN_BUDGET_S + 60) * 1000)  # a run that died frees its endpoint after this
-_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
-_local_locks: dict[int, threading.Lock] = {}
+_WANT_TTL_S = int(RUN_BUDGET_S + 60)  # a "run wanted" mark outlives any run
 _local_guard = threading.Lock()
 _local_wanted: set[int] = set()
-
-
-@contextlib.contextmanager
-def _exclusive(endpoint_id: int) -> Iterator[bool]:
-    url = get_settings().redis_url
-    if url:
-        conn, key, token = redis_connection(url), f"ylada:wh:run:{endpoint_id}", \
-            secrets.token_hex(8)
-        mine = bool(conn.set(key, token, nx=True, px=_LOCK_MS))
-        try:
-            yield mine
-        finally:
-            if mine:
-                conn.eval(_RELEASE, 1, key, token)
-        return
-    with _local_guard:
-        lock = _local_locks.setdefault(endpoint_id, threading.Lock())
-    mine = lock.acquire(blocking=False)
-    try:
-        yield mine
-    finally:
-        if mine:
-            lock.release()
 
 
 def _want(endpoint_id: int) -> None:
@@ -59,7 +32,7 @@ def _want(endpoint_id: int) -> None:
     the run holding it sees the mark after releasing it and queues another."""
     url = get_settings().redis_url
     if url:
-        redis_connection(url).set(f"ylada:wh:want:{endpoint_id}", 1, ex=int(_LOCK_MS / 1000))
+        redis_connection(url).set(f"ylada:wh:want:{endpoint_id}", 1, ex=_WANT_TTL_S)
     else:
         with _local_guard:
             _local_wanted.add(endpoint_id)
@@ -81,7 +54,7 @@ def deliver_endpoint(endpoint_id: int, budget_s: float = RUN_BUDGET_S) -> dict[s
     clear_coalesced(f"wh:{endpoint_id}")
     totals = {"delivered": 0, "failed": 0, "runs": 0}
     _want(endpoint_id)
-    with _exclusive(endpoint_id) as mine:
+    with locks.exclusive(f"webhook-endpoint:{endpoint_id}") as mine:
         if not mine:
             # The run holding the endpoint may already have found nothing due; it looks at
             # the mark after releasing and queues one more run (a kick is never lost).

@@ -72,6 +72,7 @@ class FakeGraph(ThreadedAsgiServer):
         self.phone_numbers: dict[str, dict] = {}
         self.requests: list[dict] = []
         self.sent: list[dict] = []
+        self.sent_at: list[float] = []  # when each of `sent` arrived (this clock)
         self.templates: dict[str, dict] = {}  # message templates by id
         # Embedded Signup: one-time codes → (token, waba, number); the platform app's
         # credentials the code exchange must present; what was subscribed / registered.
@@ -144,6 +145,7 @@ class FakeGraph(ThreadedAsgiServer):
             self.phone_numbers.clear()
             self.requests.clear()
             self.sent.clear()
+            self.sent_at.clear()
             self.templates.clear()
             self.signup_codes.clear()
             self.subscribed.clear()
@@ -371,8 +373,8 @@ class FakeGraph(ThreadedAsgiServer):
         if doc.get("status") == "read":  # mark as read
             return 200, {"success": True}, _JSON_HEADERS
         wamid = f"wamid.FAKE{self._prefix}{next(self._counter):010d}"
-        self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid,
-                          "received_at": time.time()})
+        self.sent_at.append(time.time())  # (first: a reader of `sent` finds its time)
+        self.sent.append({**doc, "wamid": wamid, "phone_number_id": pnid})
         with self._lock:
             stall = self._stalls.pop(0) if self._stalls else 0.0
         if stall:

@@ -320,17 +320,18 @@ class MetaSimulator:
     async def watch_graph(self) -> None:
         seen = 0
         while True:
-            sent = self.graph.sent
+            sent, sent_at = self.graph.sent, self.graph.sent_at
             now = time.time()
             while seen < len(sent):
                 m = sent[seen]
+                at = sent_at[seen] if seen < len(sent_at) else now
                 seen += 1
                 c = self.by_wa.get(m.get("to"))
                 if c is None:
                     continue
                 c.replies.append(m.get("type", ""))
                 c.reply_at.append(now)
-                self.sends_at.append(m.get("received_at", now))  # Graph's own clock
+                self.sends_at.append(at)  # Graph's own clock
                 if self.statuses and m.get("wamid"):
                     self._schedule_statuses(m, c, now)
             await asyncio.sleep(0.002)

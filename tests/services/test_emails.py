@@ -53,7 +53,8 @@ def test_a_temporary_refusal_is_retried_with_backoff_then_delivered(db, smtp, un
     row_id = row.id
     row = _wait(db, row_id, lambda r: r.attempts >= 1 and r.status == "queued")
     assert row.status == "queued" and "451" in row.last_error
-    assert timedelta(seconds=25) < row.next_attempt_at - utcnow() <= timedelta(seconds=30)
+    # ~30 s after the attempt (a loaded machine may take a few seconds to get here)
+    assert timedelta(seconds=10) < row.next_attempt_at - utcnow() <= timedelta(seconds=30)
     smtp.refuse_with = ""
     assert send_email(row_id) == "skipped"  # not before its time
     row.next_attempt_at = utcnow() - timedelta(seconds=30)

@@ -240,11 +240,11 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
                                  for w in [*ignored, *(d[0] for d in done)] if w.pending})
     if logs:
         conn.execute(insert(ConversationLog.__table__), logs)
-    for work, kind, goal in tell:
-        if kind == "handoff":
-            notifications.on_handoff(session, work.conversation, work.contact, work.instance)
-        else:
-            notifications.on_lead(session, work.conversation, work.contact, work.instance, goal)
+    notifications.notify_many(session, [
+        notifications.handoff_event(work.conversation, work.contact, work.instance)
+        if kind == "handoff" else
+        notifications.lead_event(work.conversation, work.contact, work.instance, goal)
+        for work, kind, goal in tell])
     if timers:
         conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():

@@ -49,46 +49,80 @@ def wants_email(prefs: dict | None, kind: str) -> bool:
     return EMAIL_DEFAULTS.get(kind, False) if value is None else bool(value)
 
 
+@dataclass(frozen=True)
+class TeamEvent:
+    """Something the team of a business is told about."""
+
+    tenant_id: int
+    kind: str  # one of KINDS
+    conversation_id: int | None
+    contact: str
+    instance: str
+    minutes: int = 0
+    detail: str = ""
+
+
+def handoff_event(conv: Conversation, contact: Contact, instance: Instance) -> TeamEvent:
+    return TeamEvent(conv.tenant_id, "handoff", conv.id, contact.name or contact.wa_id,
+                     instance.name)
+
+
+def lead_event(conv: Conversation, contact: Contact, instance: Instance,
+               goal: str) -> TeamEvent:
+    return TeamEvent(conv.tenant_id, "lead", conv.id, contact.name or contact.wa_id,
+                     instance.name, detail=goal.replace("_", " ")[:80])
+
+
+def notify_many(session: Session, events: list[TeamEvent]) -> int:
+    """One notification per member of each event's business (+ e-mails), for a whole batch
+    of events with one query for the members and one insert: the pipeline tells about
+    dozens of leads per batch. Returns how many notifications."""
+    if not events:
+        return 0
+    members: dict[int, list[tuple]] = {}
+    for tenant_id, *member in session.exec(
+            select(Membership.tenant_id, Membership.user_id, Membership.email_notifications,
+                   User.email, User.locale, User.name)
+            .join(User, User.id == Membership.user_id)
+            .where(col(Membership.tenant_id).in_(sorted({e.tenant_id for e in events})))
+    ).all():
+        members.setdefault(tenant_id, []).append(tuple(member))
+    now = utcnow()
+    rows: list[dict] = []
+    mails: list[tuple[TeamEvent, tuple, dict]] = []
+    for event in events:
+        params = {"contact": event.contact or "Cliente", "instance": event.instance,
+                  "minutes": event.minutes, "detail": event.detail}
+        for member in members.get(event.tenant_id, []):
+            uid, prefs, _email, locale, _name = member
+            row = {"tenant_id": event.tenant_id, "user_id": uid, "kind": event.kind,
+                   "conversation_id": event.conversation_id,
+                   "title": _TITLES[event.kind][1 if locale == "en" else 0].format(**params)[:200],
+                   "body": _BODIES[event.kind][1 if locale == "en" else 0].format(**params)[:300],
+                   "read_at": None, "created_at": now}
+            rows.append(row)
+            if wants_email(prefs, event.kind):
+                mails.append((event, member, row))
+    if rows:
+        session.connection().execute(insert(Notification.__table__), rows)
+    for event, (uid, _prefs, email, locale, name), row in mails:
+        link = f"/inbox?c={event.conversation_id}" if event.conversation_id else "/inbox"
+        queue_email(session, to=email, kind="team_notice", lang=locale, link_path=link,
+                    user_id=uid, tenant_id=event.tenant_id, name=name, title=row["title"],
+                    body=row["body"])
+    return len(rows)
+
+
 def notify_team(session: Session, *, tenant_id: int, kind: str, conversation_id: int | None,
                 contact: str, instance: str, minutes: int = 0, detail: str = "") -> int:
     """One notification per member of the business (+ e-mails). Returns how many."""
-    now = utcnow()
-    members = session.exec(
-        select(Membership.user_id, Membership.email_notifications, User.email, User.locale,
-               User.name)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.tenant_id == tenant_id)
-    ).all()
-    params = {"contact": contact or "Cliente", "instance": instance, "minutes": minutes,
-              "detail": detail}
-    rows = [{"tenant_id": tenant_id, "user_id": uid, "kind": kind,
-             "conversation_id": conversation_id,
-             "title": _TITLES[kind][1 if locale == "en" else 0].format(**params)[:200],
-             "body": _BODIES[kind][1 if locale == "en" else 0].format(**params)[:300],
-             "read_at": None, "created_at": now}
-            for uid, _prefs, _email, locale, _name in members]
-    if rows:
-        session.connection().execute(insert(Notification.__table__), rows)
-    link = f"/inbox?c={conversation_id}" if conversation_id else "/inbox"
-    for (uid, prefs, email, locale, name), row in zip(members, rows, strict=True):
-        if wants_email(prefs, kind):
-            queue_email(session, to=email, kind="team_notice", lang=locale, link_path=link,
-                        user_id=uid, tenant_id=tenant_id, name=name, title=row["title"],
-                        body=row["body"])
-    return len(rows)
+    return notify_many(session, [TeamEvent(tenant_id, kind, conversation_id, contact,
+                                           instance, minutes, detail)])
 
 
 def on_handoff(session: Session, conv: Conversation, contact: Contact,
                instance: Instance) -> None:
-    notify_team(session, tenant_id=conv.tenant_id, kind="handoff", conversation_id=conv.id,
-                contact=contact.name or contact.wa_id, instance=instance.name)
-
-
-def on_lead(session: Session, conv: Conversation, contact: Contact, instance: Instance,
-            goal: str) -> None:
-    notify_team(session, tenant_id=conv.tenant_id, kind="lead", conversation_id=conv.id,
-                contact=contact.name or contact.wa_id, instance=instance.name,
-                detail=goal.replace("_", " ")[:80])
+    notify_many(session, [handoff_event(conv, contact, instance)])
 
 
 def notify_waiting(session: Session, *, now: datetime | None = None,

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from .coerce import as_dict, as_id, as_list, as_str, as_timestamp
@@ -61,8 +62,14 @@ _SIG_PREFIX = "sha256="
 
 def sign_body(raw_body: bytes, app_secret: str) -> str:
     """The `X-Hub-Signature-256` header value Meta would send for this body."""
-    digest = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-    return _SIG_PREFIX + digest
+    mac = _keyed(app_secret).copy()  # the key schedule once per secret, not per request
+    mac.update(raw_body)
+    return _SIG_PREFIX + mac.hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _keyed(app_secret: str) -> hmac.HMAC:
+    return hmac.new(app_secret.encode(), digestmod=hashlib.sha256)
 
 
 def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bool:

@@ -18,6 +18,7 @@ from tests.pipeline.test_agent_inbox import _body as body_text
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import Message
+from ylada_app.testing.fault_bench import restart_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -41,19 +42,6 @@ def _stop(workers, graph, monkeypatch) -> None:
     reset_settings_cache()
 
 
-def _restart_redis() -> None:
-    port, folder = os.environ["TEST_REDIS_PORT"], os.environ["TEST_REDIS_DIR"]
-    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
-    time.sleep(0.5)
-    subprocess.run(["redis-server", "--bind", "127.0.0.1", "--port", port, "--save", "",
-                    "--appendonly", "no", "--daemonize", "yes", "--pidfile",
-                    f"{folder}/redis.pid", "--dir", folder, "--logfile", f"{folder}/redis.log"],
-                   check=True)
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-p", port, "ping"],
-                          capture_output=True).returncode == 0:
-            return
-        time.sleep(0.1)
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_PORT"), reason="needs make test's Redis")
@@ -80,7 +68,7 @@ def test_kill_worker_and_restart_redis_loses_nothing(client, bot, graph_url, red
                 workers[0].wait()
                 workers[0] = _worker(env)
             if step == 1:
-                _restart_redis()  # queued jobs and coalescing flags are gone
+                restart_redis()  # queued jobs and coalescing flags are gone
         expected = len(contacts) * len(script)
 
         def replies():

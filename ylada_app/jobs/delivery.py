@@ -63,7 +63,7 @@ def deliver(conversation_id: int) -> dict[str, int]:
     with session_scope() as session:
         batch = conv_svc.queued_for(session, conversation_id)
     if batch is None:
-        return {"sent": 0, "failed": 0, "retry": 0}
+        return dict.fromkeys(OUTCOMES, 0)
     return deliver_plans([batch])
 
 

@@ -16,7 +16,6 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.money import format_brl
 from ylada_app.core.settings import get_settings
-from ylada_app.integrations.payments import registry
 from ylada_app.pages.plan_cards import plan_card, plan_row
 from ylada_app.services import billing, entitlements
 from ylada_app.services.errors import ServiceError
@@ -87,7 +86,7 @@ class PlanBillingState(SessionState):
         if redirect:
             yield redirect
             return
-        self.payments_enabled = registry.configured()
+        self.payments_enabled = billing.payments_enabled()
         await self._refresh(ctx.tenant_id)
         await self._load_banner(ctx.tenant_id)  # the plan may have just changed
         self.loaded = True

@@ -53,6 +53,11 @@ def _ref(plan: Plan) -> PlanRef:
                    plan.stripe_price_id)
 
 
+def payments_enabled() -> bool:
+    """Whether a payment gateway is configured (pages offer checkout only then)."""
+    return registry.configured()
+
+
 def _gateway():
     try:
         return registry.gateway()

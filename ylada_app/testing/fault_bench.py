@@ -46,6 +46,8 @@ GRAPH_TIMEOUT_S = 2.0  # the workers' Graph timeout here (10 s in production)
 
 
 def restart_redis() -> None:
+    """Stop the test Redis (losing everything in it) and start it again; returns once it
+    answers."""
     port, folder = os.environ["TEST_REDIS_PORT"], os.environ["TEST_REDIS_DIR"]
     subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
     time.sleep(0.5)
@@ -53,6 +55,11 @@ def restart_redis() -> None:
                     "--appendonly", "no", "--daemonize", "yes", "--pidfile",
                     f"{folder}/redis.pid", "--dir", folder, "--logfile", f"{folder}/redis.log"],
                    check=True)
+    for _ in range(50):
+        if subprocess.run(["redis-cli", "-p", port, "ping"],
+                          capture_output=True).returncode == 0:
+            return
+        time.sleep(0.1)
 
 
 def restart_postgres() -> None:

@@ -175,8 +175,12 @@ def test_an_approved_template_reaches_a_contact_who_never_wrote(db, number, grap
     assert out["template"]["language"] == {"code": "pt_BR"}
     assert out["template"]["components"] == [{"type": "body", "parameters": [
         {"type": "text", "text": "Ana"}, {"type": "text", "text": "#1234"}]}]
-    db.expire_all()
-    row = db.get(Message, sent.json()["id"])
+
+    def recorded():  # Graph has it before the worker writes down the outcome
+        db.expire_all()
+        row = db.get(Message, sent.json()["id"])
+        return row if row.status != "sending" else None
+    row = wait_for(recorded)
     assert row.text == "Olá Ana, seu pedido #1234 saiu para entrega." and row.status == "sent"
 
 

@@ -412,9 +412,10 @@ class MetaSimulator:
         return [(r - c.sent_at[i]) * 1000 for c in self.customers
                 for i, r in enumerate(c.reply_at) if i in c.sent_at and c.sent_at[i] >= since]
 
-    def busiest_second(self) -> int:
-        """The most replies the fake Graph took within any one second (per-number rate)."""
-        times = sorted(self.sends_at)
+    def busiest_second(self, since: float = 0.0) -> int:
+        """The most replies the fake Graph took within any one second from `since` on
+        (per-number rate)."""
+        times = sorted(t for t in self.sends_at if t >= since)
         best, j = 0, 0
         for i, t in enumerate(times):
             while times[j] < t - 1.0:

@@ -20,6 +20,7 @@ from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.api_keys import ApiKeysState, api_keys_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
+from ylada_app.pages.broadcasts import BroadcastsState, broadcasts_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.contacts import ContactsState, ContactState, contact_page, contacts_page
 from ylada_app.pages.dashboard import DashboardState, dashboard_page
@@ -106,6 +107,8 @@ app.add_page(simulator_page, route="/instances/[iid]/simulator", title="Simulado
              on_load=SimulatorState.load)
 app.add_page(new_tenant_page, route="/tenants/new", title="Nova empresa · ylada",
              on_load=NewTenantState.load)
+app.add_page(broadcasts_page, route="/broadcasts", title="Transmissões · ylada",
+            on_load=BroadcastsState.load)
 app.add_page(flows_page, route="/flows", title="Fluxos · ylada", on_load=FlowsState.load)
 app.add_page(ai_page, route="/ai", title="Treinar IA · ylada", on_load=AiState.load)
 app.add_page(flow_editor_page, route="/flows/[fid]/edit", title="Editor de fluxo · ylada",

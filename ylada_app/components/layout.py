@@ -137,6 +137,7 @@ def sidebar() -> rx.Component:
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),
+                    _nav_item("megaphone", "nav.broadcasts", "/broadcasts"),
                     _nav_item("sparkles", "nav.ai", "/ai"),
                     _nav_item("chart-column", "nav.analytics", "/analytics"),
                     _nav_item("users", "nav.team", "/team"),

@@ -47,6 +47,9 @@ def _message(m: rx.Var) -> rx.Component:
         rx.cond(m.kind == "api", rx.hstack(rx.icon("plug", size=12),
                                            rx.text(t("inbox.api"), size="1", weight="bold"),
                                            spacing="1", color=rx.color("blue", 10))),
+        rx.cond(m.kind == "broadcast", rx.hstack(
+            rx.icon("megaphone", size=12), rx.text(t("inbox.broadcast"), size="1", weight="bold"),
+            spacing="1", color=rx.color("orange", 10))),
         rx.cond(m.kind == "ai", rx.hstack(rx.icon("sparkles", size=12),
                                           rx.text(t("inbox.ai"), size="1", weight="bold"),
                                           spacing="1", color=rx.color("violet", 10))),

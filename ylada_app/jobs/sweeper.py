@@ -149,6 +149,12 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # outgoing webhooks must never stop the message sweeper
         log.exception("queueing webhook deliveries failed")
     try:
+        from ylada_app.jobs.broadcasts import kick as kick_broadcasts
+
+        kick_broadcasts()
+    except Exception:  # a broadcast must never stop the message sweeper
+        log.exception("queueing broadcasts failed")
+    try:
         from ylada_app.jobs.instances import kick_health_checks
 
         kick_health_checks()

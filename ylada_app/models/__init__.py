@@ -21,6 +21,7 @@ from ylada_app.models.auth import (
 )
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
+from ylada_app.models.broadcast import Broadcast, BroadcastRecipient
 from ylada_app.models.conversation import (
     Contact,
     Conversation,
@@ -44,6 +45,8 @@ from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "Broadcast",
+    "BroadcastRecipient",
     "MessageTemplate",
     "WebhookDelivery",
     "WebhookEndpoint",

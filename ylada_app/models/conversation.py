@@ -35,6 +35,11 @@ class Contact(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     opted_out: bool = Field(default=False)
+    # Consent to marketing messages (broadcasts reach only these): when, and where it was
+    # given — flow (a step of a flow), api, import (with a declared legal basis), manual.
+    opted_in_at: datetime | None = time_field(nullable=True)
+    opt_in_source: str = Field(default="", max_length=40,
+                               sa_column_kwargs={"server_default": ""})
     created_at: datetime = time_field(default_now=True)
     updated_at: datetime = time_field(default_now=True)
 

@@ -64,6 +64,7 @@ class ContactsState(SessionState):
     # import
     import_open: bool = False
     import_instance: str = ""
+    import_consent: bool = False
     import_busy: bool = False
     import_message: str = ""
     import_errors: list[str] = []
@@ -155,6 +156,10 @@ class ContactsState(SessionState):
         self.import_instance = str(value)
 
     @rx.event
+    def set_import_consent(self, value: bool):
+        self.import_consent = bool(value)
+
+    @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         if not files:
             return None
@@ -178,7 +183,8 @@ class ContactsState(SessionState):
         yield
         try:
             result = await call(contacts.import_contacts, tenant_id=ctx.tenant_id,
-                                instance_id=self.import_instance, filename=name, data=data)
+                                instance_id=self.import_instance, filename=name, data=data,
+                                consent=self.import_consent)
         except ImportRejected as exc:
             self.import_busy = False
             self.import_message, self.import_errors = exc.message, exc.row_errors[:100]
@@ -271,6 +277,9 @@ def _import_dialog() -> rx.Component:
                         lambda i: rx.select.item(i["name"], value=i["id"]))),
                     value=s.import_instance, on_change=s.set_import_instance,
                 ),
+                rx.hstack(rx.checkbox(checked=s.import_consent, on_change=s.set_import_consent,
+                                      id="import-consent"),
+                          rx.text(t("contacts.import_consent"), size="2"), align="start"),
                 rx.el.label(rx.upload(  # the label names the file input (see pages/ai.py)
                     rx.vstack(rx.icon("upload", size=22, color=rx.color("jade", 9)),
                               rx.text(t("contacts.drop"), size="2"), align="center",
@@ -410,6 +419,8 @@ class ContactState(SessionState):
     tags: str = ""
     field_rows: list[dict[str, str]] = []
     opted_out: bool = False
+    opted_in: bool = False
+    consent: str = ""  # when and where consent was given, as people read it
     first: str = ""
     last: str = ""
     conversation_id: str = ""
@@ -438,6 +449,11 @@ class ContactState(SessionState):
         self.tags = ", ".join(d.tags)
         self.field_rows = [{"key": k, "value": str(v)} for k, v in d.fields.items()]
         self.opted_out = d.opted_out
+        self.opted_in = d.opted_in_at is not None and not d.opted_out
+        self.consent = self._t("contacts.consent_when", at=local_text(d.opted_in_at),
+                               source=self._t(f"contacts.consent_src.{d.opt_in_source}"
+                                              if d.opt_in_source else "contacts.consent_src.")
+                               ) if d.opted_in_at else ""
         self.first = local_text(d.first_at)
         self.last = local_text(d.last_at) if d.last_at else "—"
         self.conversation_id = str(d.conversation_id or "")
@@ -506,6 +522,20 @@ class ContactState(SessionState):
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
         self.opted_out = bool(value)
+        await self._fill(ctx)
+        return None
+
+    @rx.event
+    async def toggle_opted_in(self, value: bool):
+        ctx, redirect = await self._guard(agent_ok=True)
+        if redirect:
+            return redirect
+        try:
+            await call(contacts.set_opted_in, tenant_id=ctx.tenant_id,
+                       contact_id=self.contact_id, opted_in=bool(value))
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        await self._fill(ctx)
         return None
 
     @rx.event
@@ -605,6 +635,11 @@ def contact_page() -> rx.Component:
                 rx.hstack(rx.switch(checked=s.opted_out, on_change=s.toggle_opted_out,
                                     id="opted-out"),
                           rx.text(t("contacts.opted_out_label"), size="2"), align="center"),
+                rx.hstack(rx.switch(checked=s.opted_in, on_change=s.toggle_opted_in,
+                                    id="opted-in"),
+                          rx.text(t("contacts.opted_in_label"), size="2"), align="center"),
+                rx.cond(s.consent != "", rx.text(s.consent, size="1", color_scheme="gray",
+                                                 id="consent-record")),
                 spacing="2",
             ),
         ),

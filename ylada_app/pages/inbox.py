@@ -482,7 +482,8 @@ def _row(r: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.text(rx.match(r["from"], ("agent", t("inbox.from_agent")),
                                  ("bot", t("inbox.from_bot")),
-                                 ("api", t("inbox.from_api")), ""),
+                                 ("api", t("inbox.from_api")),
+                                 ("broadcast", t("inbox.from_broadcast")), ""),
                         r["preview"], size="1", color_scheme="gray", overflow="hidden",
                         text_overflow="ellipsis", white_space="nowrap", max_width="200px"),
                 rx.spacer(),

@@ -610,4 +610,4 @@ def message_author(m: Message) -> str:
     """customer | bot | ai | api | agent, as the timeline tells them apart."""
     source = (m.payload or {}).get("source")
     return ("customer" if m.direction == "in" else "agent" if m.author_user_id
-            else source if source in ("ai", "api") else "bot")
+            else source if source in ("ai", "api", "broadcast") else "bot")

@@ -216,6 +216,8 @@ class ContactDetail:
     first_at: datetime
     last_at: datetime | None
     conversation_id: int | None
+    opted_in_at: datetime | None = None
+    opt_in_source: str = ""
     notes: list[tuple[str, str, datetime]] = field(default_factory=list)  # (text, by, at)
     goals: list[tuple[str, str, datetime]] = field(default_factory=list)  # (goal, flow, at)
 
@@ -237,7 +239,8 @@ def contact_detail(session: Session, *, tenant_id: int, contact_id: object) -> C
                            contact.wa_id, instance.name if instance else "",
                            list(contact.tags or []), dict(contact.fields or {}),
                            contact.opted_out, contact.created_at,
-                           conv.last_message_at if conv else None, conv.id if conv else None)
+                           conv.last_message_at if conv else None, conv.id if conv else None,
+                           contact.opted_in_at, contact.opt_in_source)
     if conv is not None:
         notes = session.exec(
             select(ConversationLog.text, User.name, ConversationLog.created_at)
@@ -345,10 +348,12 @@ class ImportResult:
 
 
 def import_contacts(session: Session, *, tenant_id: int, instance_id: object, filename: str,
-                    data: bytes) -> ImportResult:
+                    data: bytes, consent: bool = False) -> ImportResult:
     """A CSV/XLSX of contacts into a number: a `telefone` column (any usual spelling) and
     optionally `nome`, `tags` (separated by , ; or |) and other columns, kept as fields.
-    All or nothing: any bad row rejects the file (ImportRejected lists every problem)."""
+    All or nothing: any bad row rejects the file (ImportRejected lists every problem).
+    `consent`: the business declares these people agreed to receive its messages (recorded
+    as an import's consent — never over a contact's own opt-out)."""
     instance = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
     rows = read_table(filename, data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
     if len(rows) < 2:
@@ -400,7 +405,7 @@ def import_contacts(session: Session, *, tenant_id: int, instance_id: object, fi
     if errors:
         raise ImportRejected(f"Nada foi importado: {len(errors)} linha(s) com problema.",
                              errors[:200])
-    return _upsert(session, tenant_id, instance.id, parsed)
+    return _upsert(session, tenant_id, instance.id, parsed, consent)
 
 
 def _fold(text: str) -> str:
@@ -410,7 +415,8 @@ def _fold(text: str) -> str:
 
 
 def _upsert(session: Session, tenant_id: int, instance_id: int,
-            parsed: dict[str, tuple[str, list[str], dict[str, str]]]) -> ImportResult:
+            parsed: dict[str, tuple[str, list[str], dict[str, str]]],
+            consent: bool = False) -> ImportResult:
     variants = {v: phone for phone in parsed for v in br_variants(phone)}
     existing: dict[str, Contact] = {}
     keys = list(variants)
@@ -428,12 +434,16 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
             new.append(Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=phone,
                                name=name, tags=tags, fields=fields, created_at=now,
                                updated_at=now))
+            if consent:
+                record_consent(new[-1], True, "import")
             session.add(new[-1])
             created += 1
             continue
         contact.name = name or contact.name
         contact.tags = list(dict.fromkeys([*(contact.tags or []), *tags]))[:MAX_TAGS]
         contact.fields = {**(contact.fields or {}), **fields}
+        if consent and not contact.opted_out:
+            record_consent(contact, True, "import")
         contact.updated_at = now
         session.add(contact)
         updated += 1
@@ -478,7 +488,8 @@ def get_contact(session: Session, *, tenant_id: int, contact_id: object) -> Cont
 
 def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, phone: object,
                    name: object = None, tags: object = None, fields: object = None,
-                   opted_out: bool | None = None) -> tuple[Contact, bool]:
+                   opted_out: bool | None = None,
+                   opted_in: bool | None = None) -> tuple[Contact, bool]:
     """The number's contact with this phone (the Brazilian 9th digit either way), created if
     new; what is given is set (fields are merged: a null value removes one). Returns
     (contact, created)."""
@@ -491,7 +502,8 @@ def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, pho
     created = contact is None
     if created:
         contact = Contact(tenant_id=tenant_id, instance_id=instance.id, wa_id=wa_id, name="")
-    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
+    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
+           opted_in=opted_in)
     session.add(contact)
     session.flush()
     tell_webhooks(session, [contact], "contact.created" if created else "contact.updated")
@@ -500,9 +512,10 @@ def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, pho
 
 def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name: object = None,
                   tags: object = None, fields: object = None,
-                  opted_out: bool | None = None) -> Contact:
+                  opted_out: bool | None = None, opted_in: bool | None = None) -> Contact:
     contact = _own(session, tenant_id, contact_id)
-    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out)
+    _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
+           opted_in=opted_in)
     session.add(contact)
     session.flush()
     tell_webhooks(session, [contact], "contact.updated")
@@ -510,7 +523,8 @@ def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name:
 
 
 def _apply(contact: Contact, *, name: object, tags: object, fields: object,
-           opted_out: bool | None) -> None:
+           opted_out: bool | None, opted_in: bool | None = None,
+           source: str = "api") -> None:
     """Validate everything first, then change: a refused edit leaves the contact as it was."""
     errors: dict[str, str] = {}
     params: dict[str, dict[str, object]] = {}
@@ -549,7 +563,31 @@ def _apply(contact: Contact, *, name: object, tags: object, fields: object,
         contact.fields = new_fields
     if opted_out is not None:
         contact.opted_out = bool(opted_out)
+    if opted_in is not None:
+        record_consent(contact, bool(opted_in), source)
     contact.updated_at = utcnow()
+
+
+def record_consent(contact: Contact, given: bool, source: str) -> None:
+    """Consent to marketing given (when and where: flow, api, import, manual) or taken back.
+    Giving it again also undoes an opt-out; an earlier consent keeps its first date."""
+    if given:
+        contact.opted_out = False
+        if contact.opted_in_at is None:
+            contact.opted_in_at, contact.opt_in_source = utcnow(), source[:40]
+    else:
+        contact.opted_in_at, contact.opt_in_source = None, ""
+
+
+def set_opted_in(session: Session, *, tenant_id: int, contact_id: object,
+                 opted_in: bool) -> None:
+    """A person of the business records (or withdraws) the contact's consent by hand."""
+    contact = _own(session, tenant_id, contact_id)
+    record_consent(contact, bool(opted_in), "manual")
+    contact.updated_at = utcnow()
+    session.add(contact)
+    session.flush()
+    tell_webhooks(session, [contact], "contact.updated")
 
 
 def delete_contact(session: Session, *, tenant_id: int, contact_id: object) -> None:

@@ -392,6 +392,8 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
         elif kind == "remove_tag" and action.get("tag") in tags:
             tags.remove(action["tag"])
         elif kind in ("opt_out", "opt_in") and contact.opted_out != (kind == "opt_out"):
+            # (coming back with VOLTAR undoes the opt-out; consent to marketing given before
+            # it, `opted_in_at`, counts again — none is invented)
             contact.opted_out = kind == "opt_out"
             contact.updated_at = utcnow()
             work.contact_changed = True

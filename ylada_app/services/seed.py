@@ -86,6 +86,7 @@ def seed_demo(session: Session) -> DemoLogins:
                                  name="Menu da loja", definition=menu)
         flows.publish(session, tenant_id=tenant.id, flow_id=flow.id)
         _seed_demo_knowledge(session, tenant.id, inst.id)
+        _seed_demo_audience(session, tenant.id, inst.id)
     return DemoLogins(DEMO_ADMIN_EMAIL, DEMO_OWNER_EMAIL, DEMO_PASSWORD)
 
 
@@ -97,3 +98,30 @@ def _seed_demo_knowledge(session: Session, tenant_id: int, instance_id: int) -> 
     for name, kind in (("catalogo.csv", "product"), ("faq.csv", "faq")):
         knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
                                 filename=name, data=(examples / name).read_bytes(), kind=kind)
+
+
+DEMO_CUSTOMERS = ("Ana Souza", "Bruno Lima", "Carla Dias", "Diego Alves", "Elisa Rocha",
+                  "Fábio Nunes", "Gabriela Reis", "Heitor Costa", "Isabela Melo", "João Pires")
+
+
+def _seed_demo_audience(session: Session, tenant_id: int, instance_id: int) -> None:
+    """Contacts who agreed to receive offers (an imported list) and an approved template,
+    so "Transmissões" can be tried at once."""
+    from ylada_app.services import contacts, message_templates
+
+    for i, name in enumerate(DEMO_CUSTOMERS):
+        contact, _ = contacts.upsert_contact(
+            session, tenant_id=tenant_id, instance_id=instance_id,
+            phone=f"55119{87650100 + i:08d}", name=name,
+            tags=["clientes", "vip"] if i % 3 == 0 else ["clientes"])
+        if i < 8:  # two never agreed: they stay out of every broadcast
+            contacts.record_consent(contact, True, "import")
+        session.add(contact)
+    message_templates.create(session, tenant_id=tenant_id, instance_id=instance_id,
+                             draft=message_templates.Draft(
+                                 name="oferta_da_semana", language="pt_BR",
+                                 category="MARKETING",
+                                 body="Olá {{1}}! Oferta da semana: {{2}}. Responda SAIR para "
+                                      "não receber mais ofertas.",
+                                 body_examples=["Ana", "arroz 5 kg por R$ 24,90"],
+                                 footer="Distribuidora Demo"))

@@ -21,7 +21,8 @@ router = APIRouter(prefix="/contacts", tags=["contacts"])
 def _out(c) -> schemas.Contact:
     return schemas.Contact(id=c.id, instance_id=c.instance_id, phone=c.wa_id, name=c.name,
                            tags=list(c.tags or []), fields=dict(c.fields or {}),
-                           opted_out=c.opted_out, created_at=c.created_at,
+                           opted_out=c.opted_out, opted_in_at=c.opted_in_at,
+                           created_at=c.created_at,
                            updated_at=c.updated_at)
 
 
@@ -79,7 +80,8 @@ def upsert_contact(body: schemas.ContactUpsert, response: Response,
     with session_scope() as session:
         contact, created = contacts.upsert_contact(
             session, tenant_id=who.tenant_id, instance_id=body.instance_id, phone=body.phone,
-            name=body.name, tags=body.tags, fields=body.fields, opted_out=body.opted_out)
+            name=body.name, tags=body.tags, fields=body.fields, opted_out=body.opted_out,
+            opted_in=body.opted_in)
         response.status_code = 201 if created else 200
         return _out(contact)
 
@@ -90,7 +92,8 @@ def patch_contact(contact_id: Id, body: schemas.ContactPatch,
     with session_scope() as session:
         return _out(contacts.patch_contact(
             session, tenant_id=who.tenant_id, contact_id=contact_id, name=body.name,
-            tags=body.tags, fields=body.fields, opted_out=body.opted_out))
+            tags=body.tags, fields=body.fields, opted_out=body.opted_out,
+            opted_in=body.opted_in))
 
 
 @router.delete("/{contact_id}", status_code=204, response_class=Response,

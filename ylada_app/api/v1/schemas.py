@@ -51,6 +51,9 @@ class Contact(BaseModel):
     tags: list[str] = Field(examples=[["vip", "atacado"]])
     fields: dict[str, Any] = Field(examples=[{"cidade": "São Paulo"}])
     opted_out: bool = Field(description="asked not to receive messages", examples=[False])
+    opted_in_at: Instant | None = Field(
+        default=None, description="when the contact agreed to marketing messages "
+        "(broadcasts reach only these); null: no consent recorded")
     created_at: Instant
     updated_at: Instant
 
@@ -76,6 +79,9 @@ class ContactUpsert(BaseModel):
     fields: dict[str, str | int | float | None] | None = Field(
         default=None, description="merged into the contact's fields; null removes one")
     opted_out: StrictBool | None = None
+    opted_in: StrictBool | None = Field(
+        default=None, description="true records the contact's consent to marketing messages "
+        "(source: api); false withdraws it")
 
 
 class ContactPatch(BaseModel):
@@ -86,6 +92,7 @@ class ContactPatch(BaseModel):
     tags: list[str] | None = Field(default=None, max_length=100)
     fields: dict[str, str | int | float | None] | None = None
     opted_out: StrictBool | None = None
+    opted_in: StrictBool | None = None
 
 
 class Button(BaseModel):

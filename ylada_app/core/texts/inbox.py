@@ -78,6 +78,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.from_agent": ("Você: ", "You: "),
     "inbox.from_bot": ("Bot: ", "Bot: "),
     "inbox.from_api": ("API: ", "API: "),
+    "inbox.from_broadcast": ("Transmissão: ", "Broadcast: "),
+    "inbox.broadcast": ("Transmissão", "Broadcast"),
     "inbox.waiting_since": ("Esperando desde", "Waiting since"),
     "inbox.bot": ("Bot", "Bot"),
     "inbox.ai": ("Assistente de IA", "AI assistant"),

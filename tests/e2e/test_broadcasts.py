@@ -1,0 +1,59 @@
+"""Broadcasts in the browser: an approved template of a number, the audience counted (only
+contacts who agreed to receive messages, with the tag), a blank left empty refused next to
+it, then the broadcast sent and its progress followed live to 100 %."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from tests.e2e.helpers import create_instance, signup
+
+pytestmark = pytest.mark.e2e
+
+
+def _audience(e2e_db, email: str, instance_id: str) -> None:
+    from ylada_app.models import Membership, User
+    from ylada_app.services import contacts, message_templates
+
+    owner = e2e_db.exec(select(User).where(User.email == email)).one()
+    tenant_id = e2e_db.exec(select(Membership.tenant_id)
+                            .where(Membership.user_id == owner.id)).one()
+    message_templates.create(e2e_db, tenant_id=tenant_id, instance_id=instance_id,
+                             draft=message_templates.Draft(
+                                 name="oferta_natal", language="pt_BR", category="MARKETING",
+                                 body="Olá {{1}}! No Natal: {{2}}.",
+                                 body_examples=["Ana", "panetone por R$ 19,90"]))
+    for i in range(5):
+        contacts.upsert_contact(e2e_db, tenant_id=tenant_id, instance_id=instance_id,
+                                phone=f"5511976540{i:03d}", name=f"Cliente {i}",
+                                tags=["natal"] if i < 4 else [], opted_in=i != 3)
+    e2e_db.commit()
+
+
+def test_send_a_broadcast_and_watch_it_finish(page: Page, app_server, e2e_db, shot):
+    email = signup(page, app_server, tenant="Loja das Transmissões")
+    iid = create_instance(page, app_server, "Vendas")
+    _audience(e2e_db, email, iid)
+    page.goto(f"{app_server}/broadcasts")
+    expect(page.locator("#no-broadcasts")).to_be_visible(timeout=15_000)
+    page.fill("#field-name", "Natal 2026")
+    page.fill("#field-tags", "natal")
+    page.click("#calculate-audience")
+    # 4 with the tag, one of whom never agreed: 3 people
+    expect(page.locator("#audience-estimate")).to_contain_text("Pessoas: 3", timeout=10_000)
+    page.locator(".var-source").nth(1).click()
+    page.get_by_role("option", name="Texto fixo").click()
+    page.click("#create-broadcast")
+    expect(page.get_by_text("Preencha esta lacuna")).to_be_visible(timeout=10_000)
+    page.locator(".var-value").fill("panetone por R$ 19,90")
+    shot("broadcast-form")
+    page.click("#create-broadcast")
+    row = page.locator(".broadcast-row")
+    expect(row).to_have_count(1, timeout=10_000)
+    expect(row).to_contain_text("Natal 2026")
+    expect(row).to_contain_text("Concluída", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.broadcast-progress > div')"
+                           ".style.width === '100%'", timeout=30_000)
+    shot("broadcast-done")

@@ -1,0 +1,196 @@
+"""Broadcasts against the fake Graph API: only contacts who consented and did not opt out are
+in the audience; each recipient gets the approved template exactly once (a second run of the
+job, as after a crash, queues nothing more); an opt-out mid-way is respected; a cancel
+withdraws what still waits; the plan's quota is honoured; another business sees nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import make_owner
+from tests.pipeline import test_message_templates as templates_test
+from tests.pipeline.conftest import wait_for
+from ylada_app.models import Broadcast, BroadcastRecipient, Message
+from ylada_app.services import broadcasts, contacts, message_templates
+from ylada_app.services.broadcasts import Audience, Draft
+from ylada_app.services.errors import FieldErrors, NotFound
+
+number = templates_test.number  # a connected number on a WhatsApp Business Account
+_draft = templates_test._draft
+
+
+def _approved(db, graph_url, owner, inst, name="promo_semana", category="MARKETING"):
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft(name=name, category=category, buttons=[]))
+    db.commit()
+    graph_url.set_template_status(name, "APPROVED")
+    message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
+    db.commit()
+
+
+def _contacts(db, owner, inst, n, *, opted_in=True, tags=(), start=0):
+    out = []
+    for i in range(start, start + n):
+        c, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                       phone=f"1198{i:07d}", name=f"Cliente {i}",
+                                       tags=list(tags), opted_in=opted_in or None)
+        out.append(c)
+    db.commit()
+    return out
+
+
+def _plan(db, owner, inst, **over):
+    base = dict(instance_id=inst.id, name="Promoção da semana", template="promo_semana|pt_BR",
+                variables=[{"source": "name", "value": ""}, {"source": "text", "value": "#10"}],
+                audience=Audience())
+    base.update(over)
+    b = broadcasts.create(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                          draft=Draft(**base))
+    db.commit()
+    return b
+
+
+def test_the_audience_is_who_consented_and_each_gets_the_template_once(db, number, graph_url):
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    yes = _contacts(db, owner, inst, 6, tags=["vip"])
+    other = _contacts(db, owner, inst, 2, start=50)  # consented, without the tag
+    never = _contacts(db, owner, inst, 3, opted_in=False, tags=["vip"], start=100)
+    gone = yes[0]
+    contacts.set_opted_out(db, tenant_id=owner.tenant_id, contact_id=gone.id, opted_out=True)
+    db.commit()
+    est = broadcasts.estimate(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                              template="promo_semana|pt_BR", audience=Audience(("vip",)))
+    assert est.recipients == 5 and est.category == "MARKETING"
+    assert est.cost_brl == broadcasts.PRICES_BRL["MARKETING"] * 5
+    b = _plan(db, owner, inst, audience=Audience(("vip",)))
+    assert b.planned == 5 and b.status == "scheduled"
+
+    first = broadcasts.advance(b.id, run_s=5)
+    again = broadcasts.advance(b.id, run_s=5)  # as after a crash: nothing queued twice
+    assert first == {"queued": 5, "skipped": 0} and again == {"queued": 0, "skipped": 0}
+    for c in yes[1:]:
+        [out] = wait_for(lambda c=c: graph_url.messages_to(c.wa_id))
+        assert out["type"] == "template" and out["template"]["name"] == "promo_semana"
+        assert out["template"]["components"][0]["parameters"][0]["text"] == c.name
+    for c in [gone, *other, *never]:
+        assert graph_url.messages_to(c.wa_id) == []
+    db.expire_all()
+    b = db.get(Broadcast, b.id)
+    assert (b.status, b.queued, b.skipped) == ("done", 5, 0)
+    progress = wait_for(lambda: (p := broadcasts.progress(db, b))["queued"] == 0 and p)
+    assert progress["sent"] == 5 and progress["total"] == 5
+
+
+def test_an_opt_out_mid_way_and_a_cancel_are_respected(db, number, graph_url):
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    people = _contacts(db, owner, inst, 8)
+    b = _plan(db, owner, inst)
+    # SAIR from the third contact before the job reaches them: no longer in the audience
+    contacts.set_opted_out(db, tenant_id=owner.tenant_id, contact_id=people[2].id,
+                           opted_out=True)
+    db.commit()
+    broadcasts.advance(b.id, window=3, run_s=0.01)  # 3 queued, then the number is "busy"
+    db.expire_all()
+    assert db.get(Broadcast, b.id).queued == 3  # people 0, 1 and 3
+    withdrawn = broadcasts.cancel(db, tenant_id=owner.tenant_id, broadcast_id=b.id)
+    db.commit()
+    assert withdrawn <= 3
+    assert broadcasts.advance(b.id, run_s=1) == {"queued": 0, "skipped": 0}
+    rows = broadcasts.recipients(db, tenant_id=owner.tenant_id, broadcast_id=b.id)
+    assert sorted(r["contact_id"] for r in rows) == sorted(
+        c.id for c in (people[0], people[1], people[3]))
+    assert {r["status"] for r in rows} <= {"sent", "failed", "queued", "delivered"}
+    assert all(r["reason"] in ("", "broadcast_cancelled") for r in rows)
+    for c in [people[2], *people[4:]]:
+        assert graph_url.messages_to(c.wa_id) == []
+    assert db.get(Broadcast, b.id).status == "cancelled"
+
+
+def test_the_plans_quota_is_checked_before_and_while_sending(db, number, graph_url):
+    from ylada_app.models import UsageCounter
+    from ylada_app.services import entitlements
+
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    _contacts(db, owner, inst, 4)
+    limit = entitlements.limits_for(db, tenant_id=owner.tenant_id).max_messages_month
+    db.add(UsageCounter(tenant_id=owner.tenant_id, month=entitlements.month_key(),
+                        messages_in=0, messages_out=limit - 2, ai_tokens=0,
+                        messages_blocked=0))
+    db.commit()
+    with pytest.raises(FieldErrors) as refused:
+        _plan(db, owner, inst)
+    assert refused.value.errors == {"audience": "broadcasts.error.quota"}
+    b = broadcasts.create(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                          draft=Draft(inst.id, "Até o limite", "promo_semana|pt_BR",
+                                      [{"source": "name", "value": ""},
+                                       {"source": "text", "value": "#1"}], Audience()),
+                          up_to_quota=True)  # "send up to the limit"
+    db.commit()
+    assert broadcasts.advance(b.id, run_s=5)["queued"] == 2
+    db.expire_all()
+    assert db.get(Broadcast, b.id).status == "stopped"
+
+
+def test_bad_drafts_are_refused_per_field_and_other_businesses_see_nothing(
+        db, number, graph_url):
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    _contacts(db, owner, inst, 2)
+    cases = [
+        (dict(name=" "), "name"),
+        (dict(template="nao_existe|pt_BR"), "template"),
+        (dict(variables=[{"source": "name", "value": ""}]), "variables"),
+        (dict(variables=[{"source": "name", "value": ""}, {"source": "text", "value": ""}]),
+         "var2"),
+        (dict(audience=Audience(("ninguem-tem",))), "audience"),
+    ]
+    for over, field in cases:
+        with pytest.raises(FieldErrors) as refused:
+            _plan(db, owner, inst, **over)
+        assert field in refused.value.errors, (over, refused.value.errors)
+        db.rollback()
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft(name="ainda_em_analise"))
+    db.commit()
+    with pytest.raises(FieldErrors) as pending:
+        _plan(db, owner, inst, template="ainda_em_analise|pt_BR")
+    assert pending.value.errors == {"template": "templates.error.not_approved"}
+    db.rollback()
+    assert db.exec(select(Broadcast).where(Broadcast.tenant_id == owner.tenant_id)).all() == []
+
+    b = _plan(db, owner, inst)
+    intruder = make_owner(db, tenant_name="Outra Loja")
+    with pytest.raises(NotFound):
+        broadcasts.cancel(db, tenant_id=intruder.tenant_id, broadcast_id=b.id)
+    with pytest.raises(NotFound):
+        broadcasts.recipients(db, tenant_id=intruder.tenant_id, broadcast_id=b.id)
+    with pytest.raises(FieldErrors):  # the other business's number is not theirs to use
+        broadcasts.estimate(db, tenant_id=intruder.tenant_id, instance_id=inst.id,
+                            template="promo_semana|pt_BR", audience=Audience())
+    assert broadcasts.list_broadcasts(db, tenant_id=intruder.tenant_id) == []
+    assert db.exec(select(BroadcastRecipient).where(
+        BroadcastRecipient.broadcast_id == b.id)).all() == []  # nothing sent: not started
+    assert db.exec(select(Message).where(Message.tenant_id == intruder.tenant_id)).all() == []
+
+
+def test_a_contact_gets_at_most_two_marketing_broadcasts_a_week(db, number, graph_url):
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    _approved(db, graph_url, owner, inst, name="aviso_pedido", category="UTILITY")
+    [ana] = _contacts(db, owner, inst, 1)
+    for name in ("Oferta 1", "Oferta 2", "Oferta 3"):
+        b = _plan(db, owner, inst, name=name)
+        broadcasts.advance(b.id, run_s=5)
+    utility = _plan(db, owner, inst, name="Aviso", template="aviso_pedido|pt_BR")
+    assert broadcasts.advance(utility.id, run_s=5) == {"queued": 1, "skipped": 0}
+    rows = broadcasts.recipients(db, tenant_id=owner.tenant_id, broadcast_id=b.id)
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("skipped", "broadcasts.skip.frequency")]
+    sent = wait_for(lambda: len(graph_url.messages_to(ana.wa_id)) == 3
+                    and graph_url.messages_to(ana.wa_id))
+    assert [m["template"]["name"] for m in sent] == ["promo_semana", "promo_semana",
+                                                     "aviso_pedido"]

@@ -1,0 +1,455 @@
+"""/broadcasts ("Transmissões"): send an approved template to the contacts of a number who
+agreed to receive messages — pick the number, the template and what fills each of its
+blanks, narrow the audience by tags and recent conversation, see how many people and the
+estimated cost, send now or at a time; then follow each broadcast's progress live and cancel
+one mid-way. Owners and admins."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from ylada_app.components.confirm import confirm_button
+from ylada_app.components.forms import field_error, form_error
+from ylada_app.components.layout import app_shell, card
+from ylada_app.components.texts import t
+from ylada_app.core.dates import DEFAULT_ZONE, local_text
+from ylada_app.services import broadcasts, instances
+from ylada_app.services.broadcasts import Draft
+from ylada_app.services.errors import ServiceError
+from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
+
+POLL_S = 2.0
+_STATUS_COLORS = {"scheduled": "blue", "sending": "amber", "done": "jade",
+                  "cancelled": "gray", "stopped": "orange"}
+
+
+def _brl(value) -> str:
+    return f"R$ {value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _rows(session, *, tenant_id: int) -> list[dict[str, str]]:
+    names = {i.id: i.name for i in instances.list_instances(session, tenant_id=tenant_id)}
+    out = []
+    for b, p in broadcasts.list_broadcasts(session, tenant_id=tenant_id):
+        done = p["sent"] + p["delivered"] + p["read"] + p["failed"] + p["skipped"]
+        total = max(p["total"], 1)
+        out.append({
+            "id": str(b.id), "name": b.name, "number": names.get(b.instance_id, ""),
+            "template": b.template_name, "status": b.status,
+            "open": "1" if b.status in broadcasts.OPEN else "",
+            "when": local_text(b.send_at), "pct": f"{min(100, round(100 * done / total))}%",
+            "total": str(p["total"]), "queued": str(p["queued"]),
+            "sent": str(p["sent"] + p["delivered"] + p["read"]),
+            "delivered": str(p["delivered"] + p["read"]), "read": str(p["read"]),
+            "failed": str(p["failed"] + p["skipped"]), "replied": str(p["replied"]),
+            "cost": _brl(b.price_cents * (p["total"]) / 100) if b.price_cents else "",
+        })
+    return out
+
+
+def _numbers(session, *, tenant_id: int) -> list[dict[str, str]]:
+    return [{"id": str(i.id), "name": i.name}
+            for i in instances.list_instances(session, tenant_id=tenant_id)]
+
+
+def _templates(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
+    return [{"value": f"{r.name}|{r.language}", "label": f"{r.name} ({r.language})",
+             "vars": str(r.body_variables)}
+            for r in broadcasts.approved_templates(session, tenant_id=tenant_id,
+                                                   instance_id=instance_id)]
+
+
+def _estimate(session, *, tenant_id: int, instance_id: str, template: str,
+              tags: str, active_days: str) -> dict[str, str]:
+    audience = broadcasts.clean_audience(tags, active_days)
+    est = broadcasts.estimate(session, tenant_id=tenant_id, instance_id=instance_id,
+                              template=template, audience=audience)
+    return {"count": str(est.recipients), "cost": _brl(est.cost_brl),
+            "quota": str(est.quota_left),
+            "over": "1" if est.recipients > est.quota_left else ""}
+
+
+def _local_to_utc(value: str, zone: str) -> datetime | None:
+    """"2026-12-24T09:00" typed in the business's timezone → naive UTC (None: not a time)."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    aware = local.replace(tzinfo=ZoneInfo(zone))
+    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+class BroadcastsState(SessionState):
+    loaded: bool = False
+    rows: list[dict[str, str]] = []
+    numbers: list[dict[str, str]] = []
+    templates: list[dict[str, str]] = []
+    number: str = ""
+    template: str = ""
+    name: str = ""
+    tags: str = ""
+    active_days: str = "any"
+    when: str = "now"
+    send_at: str = ""
+    up_to_quota: bool = False
+    var_rows: list[dict[str, str]] = []  # {"n", "source", "value"} per blank of the template
+    estimate: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    busy: bool = False
+    _polling: bool = False
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.errors, self.estimate = False, {}, {}
+        yield
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        self.numbers = await call(_numbers, tenant_id=ctx.tenant_id)
+        if self.numbers and self.number not in [n["id"] for n in self.numbers]:
+            self.number = self.numbers[0]["id"]
+        await self._load_templates(ctx.tenant_id)
+        self.loaded = True
+        if any(r["open"] for r in self.rows):
+            yield BroadcastsState.poll
+
+    async def _load_templates(self, tenant_id: int) -> None:
+        self.templates = await call(_templates, tenant_id=tenant_id,
+                                    instance_id=self.number) if self.number else []
+        values = [tpl["value"] for tpl in self.templates]
+        if self.template not in values:
+            self.template = values[0] if values else ""
+        self._blanks()
+
+    def _blanks(self) -> None:
+        count = next((int(tpl["vars"]) for tpl in self.templates
+                      if tpl["value"] == self.template), 0)
+        old = {r["n"]: r for r in self.var_rows}
+        self.var_rows = [old.get(str(i), {"n": str(i), "source": "name" if i == 1 else "text",
+                                          "value": ""}) for i in range(1, count + 1)]
+
+    @rx.event
+    async def pick_number(self, value: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        self.number, self.estimate = value, {}
+        await self._load_templates(ctx.tenant_id)
+
+    @rx.event
+    def pick_template(self, value: str):
+        self.template, self.estimate = value, {}
+        self._blanks()
+
+    @rx.event
+    def set_name(self, value: str):
+        self.name = value
+
+    @rx.event
+    def set_tags(self, value: str):
+        self.tags, self.estimate = value, {}
+
+    @rx.event
+    def set_active_days(self, value: str):
+        self.active_days, self.estimate = value, {}
+
+    @rx.event
+    def set_when(self, value: str):
+        self.when = value
+
+    @rx.event
+    def set_send_at(self, value: str):
+        self.send_at = value
+
+    @rx.event
+    def set_up_to_quota(self, value: bool):
+        self.up_to_quota = bool(value)
+
+    @rx.event
+    def set_var_source(self, n: str, value: str):
+        self.var_rows = [{**r, "source": value} if r["n"] == n else r for r in self.var_rows]
+
+    @rx.event
+    def set_var_value(self, n: str, value: str):
+        self.var_rows = [{**r, "value": value} if r["n"] == n else r for r in self.var_rows]
+
+    @rx.event
+    async def calculate(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            self.estimate = await call(_estimate, tenant_id=ctx.tenant_id,
+                                       instance_id=self.number, template=self.template,
+                                       tags=self.tags, active_days=self.active_days)
+            self.errors = {}
+        except ServiceError as exc:
+            self.estimate, self.errors = {}, self._field_errors(exc)
+
+    @rx.event
+    async def create(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        send_at = None
+        if self.when == "later":
+            send_at = _local_to_utc(self.send_at, DEFAULT_ZONE)
+            if send_at is None:
+                self.errors = {"send_at": self._t("broadcasts.error.send_at")}
+                return
+        self.busy = True
+        yield
+        try:
+            audience = broadcasts.clean_audience(self.tags, self.active_days)
+            draft = Draft(instance_id=self.number, name=self.name, template=self.template,
+                          variables=[{"source": r["source"], "value": r["value"]}
+                                     for r in self.var_rows],
+                          audience=audience, send_at=send_at)
+            await call(broadcasts.create, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                       draft=draft, up_to_quota=self.up_to_quota)
+        except ServiceError as exc:
+            self.errors, self.busy = self._field_errors(exc), False
+            return
+        await asyncio.to_thread(_kick)
+        self.errors, self.busy, self.estimate, self.name = {}, False, {}, ""
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        yield rx.toast.success(self._t("broadcasts.created"))
+        yield BroadcastsState.poll
+
+    @rx.event
+    async def cancel(self, broadcast_id: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            await call(broadcasts.cancel, tenant_id=ctx.tenant_id, broadcast_id=broadcast_id)
+        except ServiceError as exc:
+            yield rx.toast.error(self._error_text(exc))
+            return
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        yield rx.toast.success(self._t("broadcasts.cancelled"))
+
+    @rx.event(background=True)
+    async def poll(self):
+        async with self:
+            if self._polling:
+                return
+            self._polling = True
+        try:
+            for _ in range(int(3600 / POLL_S)):
+                await asyncio.sleep(POLL_S)
+                async with self:
+                    ctx = await self._context()
+                    if ctx is None or ctx.tenant_id is None:
+                        return
+                    tenant_id = ctx.tenant_id
+                rows = await call(_rows, tenant_id=tenant_id)
+                async with self:
+                    self.rows = rows
+                if not any(r["open"] for r in rows):
+                    return
+        finally:
+            async with self:
+                self._polling = False
+
+
+def _kick() -> None:
+    """Start at once rather than at the sweeper's next round."""
+    from ylada_app.jobs.broadcasts import kick
+
+    kick()
+
+
+# --- view -----------------------------------------------------------------------------------
+
+def _status(status: rx.Var) -> rx.Component:
+    return rx.match(status, *[(k, rx.badge(t(f"broadcasts.st.{k}"), color_scheme=c))
+                              for k, c in _STATUS_COLORS.items()], rx.badge(status))
+
+
+def _count(label: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(rx.text(value, weight="bold", size="3"),
+                     rx.text(t(label), size="1", color_scheme="gray"),
+                     spacing="0", align="center", min_width="64px")
+
+
+def _row(r: rx.Var) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.hstack(rx.text(r["name"], weight="bold"), rx.spacer(), _status(r["status"]),
+                      width="100%", align="center"),
+            rx.text(r["number"], " · ", r["template"], " · ", r["when"], size="1",
+                    color_scheme="gray"),
+            rx.box(rx.box(width=r["pct"], height="8px", background="#128C7E",
+                          border_radius="4px", transition="width 0.5s"),
+                   width="100%", background=rx.color("gray", 3), border_radius="4px",
+                   class_name="broadcast-progress"),
+            rx.hstack(_count("broadcasts.total", r["total"]),
+                      _count("broadcasts.queued", r["queued"]),
+                      _count("broadcasts.sent", r["sent"]),
+                      _count("broadcasts.delivered", r["delivered"]),
+                      _count("broadcasts.read", r["read"]),
+                      _count("broadcasts.failed", r["failed"]),
+                      _count("broadcasts.replied", r["replied"]),
+                      wrap="wrap", spacing="2", width="100%", justify="between"),
+            rx.hstack(
+                rx.cond(r["cost"] != "", rx.text(t("broadcasts.cost_est"), " ", r["cost"],
+                                                 size="1", color_scheme="gray")),
+                rx.spacer(),
+                rx.cond(r["open"] != "", confirm_button(
+                    rx.button(t("broadcasts.cancel"), size="1", variant="soft",
+                              color_scheme="red", class_name="cancel-broadcast"),
+                    title_key="broadcasts.cancel_title", body=t("broadcasts.cancel_body"),
+                    confirm_key="broadcasts.cancel", on_confirm=BroadcastsState.cancel(r["id"]),
+                    confirm_id="confirm-cancel-broadcast")),
+                width="100%", align="center"),
+            spacing="2", width="100%",
+        ),
+        width="100%", class_name="broadcast-row",
+    )
+
+
+def _label(key: str, html_for: str = "") -> rx.Component:
+    return rx.text(t(key), as_="label", size="2", weight="medium", html_for=html_for)
+
+
+def _select(items, value, on_change, id_: str, label: str) -> rx.Component:
+    return rx.select.root(rx.select.trigger(width="100%", id=id_, aria_label=t(label)),
+                          rx.select.content(*items), value=value, on_change=on_change,
+                          size="3")
+
+
+def _blank(r: rx.Var) -> rx.Component:
+    s = BroadcastsState
+    return rx.vstack(
+        rx.hstack(
+            rx.badge("{{", r["n"], "}}", variant="soft", color_scheme="gray"),
+            rx.select.root(
+                rx.select.trigger(width="170px", class_name="var-source",
+                                  aria_label=t("broadcasts.var_source")),
+                rx.select.content(
+                    rx.select.item(t("broadcasts.src.name"), value="name"),
+                    rx.select.item(t("broadcasts.src.phone"), value="phone"),
+                    rx.select.item(t("broadcasts.src.field"), value="field"),
+                    rx.select.item(t("broadcasts.src.text"), value="text")),
+                value=r["source"], on_change=lambda v: s.set_var_source(r["n"], v)),
+            rx.cond((r["source"] == "text") | (r["source"] == "field"),
+                    rx.input(value=r["value"], on_change=lambda v: s.set_var_value(r["n"], v),
+                             placeholder=rx.cond(r["source"] == "field",
+                                                 t("broadcasts.field_ph"),
+                                                 t("broadcasts.text_ph")),
+                             class_name="var-value", flex="1", size="2")),
+            width="100%", align="center"),
+        field_error(s.errors, "var" + r["n"]),
+        spacing="1", width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    s = BroadcastsState
+    return card(
+        rx.vstack(
+            rx.heading(t("broadcasts.new"), size="4"),
+            form_error(s.errors),
+            _label("broadcasts.name", "field-name"),
+            rx.input(value=s.name, on_change=s.set_name, id="field-name", max_length=120,
+                     placeholder=t("broadcasts.name_ph"), size="3", width="100%"),
+            field_error(s.errors, "name"),
+            _label("broadcasts.number"),
+            _select([rx.foreach(s.numbers,
+                                lambda n: rx.select.item(n["name"], value=n["id"]))],
+                    s.number, s.pick_number, "field-number", "broadcasts.number"),
+            field_error(s.errors, "instance_id"),
+            _label("broadcasts.template"),
+            rx.cond(s.templates.length() == 0,
+                    rx.text(t("broadcasts.no_templates"), size="2", color_scheme="orange",
+                            id="no-approved-templates"),
+                    _select([rx.foreach(s.templates, lambda tpl: rx.select.item(
+                        tpl["label"], value=tpl["value"]))], s.template, s.pick_template,
+                        "field-template", "broadcasts.template")),
+            field_error(s.errors, "template"),
+            rx.cond(s.var_rows.length() > 0, rx.vstack(
+                _label("broadcasts.vars"),
+                rx.foreach(s.var_rows, _blank),
+                field_error(s.errors, "variables"),
+                spacing="2", width="100%")),
+            rx.separator(size="4"),
+            _label("broadcasts.audience"),
+            rx.text(t("broadcasts.audience_hint"), size="1", color_scheme="gray"),
+            rx.input(value=s.tags, on_change=s.set_tags, id="field-tags",
+                     placeholder=t("broadcasts.tags_ph"), size="3", width="100%"),
+            field_error(s.errors, "tags"),
+            _select([rx.select.item(t("broadcasts.days.any"), value="any"),
+                     *[rx.select.item(t(f"broadcasts.days.{d}"), value=str(d))
+                       for d in broadcasts.ACTIVE_DAYS]],
+                    s.active_days, s.set_active_days, "field-active-days",
+                    "broadcasts.active_days"),
+            field_error(s.errors, "active_days"),
+            rx.button(rx.icon("users", size=14), t("broadcasts.calculate"), variant="soft",
+                      on_click=s.calculate, id="calculate-audience", width="100%"),
+            rx.cond(s.estimate.contains("count"), rx.box(
+                rx.text(t("broadcasts.reach"), " ", rx.text.strong(s.estimate["count"]), " · ",
+                        t("broadcasts.cost_est"), " ", rx.text.strong(s.estimate["cost"]),
+                        size="2", id="audience-estimate"),
+                rx.text(t("broadcasts.quota_left"), " ", s.estimate["quota"], size="1",
+                        color_scheme=rx.cond(s.estimate["over"] != "", "red", "gray")),
+                background=rx.color("jade", 3), padding="8px 12px", border_radius="8px",
+                width="100%")),
+            field_error(s.errors, "audience"),
+            rx.separator(size="4"),
+            _label("broadcasts.when"),
+            rx.radio_group.root(
+                rx.hstack(rx.radio_group.item(value="now", id="when-now"),
+                          rx.text(t("broadcasts.now"), size="2"),
+                          rx.radio_group.item(value="later", id="when-later"),
+                          rx.text(t("broadcasts.later"), size="2"), align="center"),
+                value=s.when, on_change=s.set_when),
+            rx.cond(s.when == "later",
+                    rx.input(type="datetime-local", value=s.send_at, on_change=s.set_send_at,
+                             id="field-send-at", size="3", width="100%")),
+            field_error(s.errors, "send_at"),
+            rx.hstack(rx.checkbox(checked=s.up_to_quota, on_change=s.set_up_to_quota,
+                                  id="field-up-to-quota"),
+                      rx.text(t("broadcasts.up_to_quota"), size="2"), align="center"),
+            rx.button(rx.icon("send", size=14), t("broadcasts.submit"), size="3",
+                      width="100%", loading=s.busy, on_click=s.create, id="create-broadcast",
+                      disabled=s.templates.length() == 0),
+            rx.text(t("broadcasts.consent_note"), size="1", color_scheme="gray"),
+            spacing="2", width="100%",
+        ),
+        max_width="460px", width="100%",
+    )
+
+
+def broadcasts_page() -> rx.Component:
+    s = BroadcastsState
+    listing = rx.vstack(
+        rx.cond(s.rows.length() == 0,
+                card(rx.vstack(rx.icon("megaphone", size=28, color=rx.color("gray", 8)),
+                               rx.text(t("broadcasts.none"), color_scheme="gray"),
+                               align="center", spacing="2", width="100%"),
+                     id="no-broadcasts"),
+                rx.foreach(s.rows, _row)),
+        spacing="3", width="100%", flex="2",
+    )
+    return app_shell(
+        rx.vstack(
+            rx.heading(t("broadcasts.title"), size="7"),
+            rx.text(t("broadcasts.subtitle"), color_scheme="gray"),
+            rx.flex(listing, _form(), spacing="4", width="100%", align="start",
+                    direction=rx.breakpoints(initial="column", md="row")),
+            spacing="4", width="100%",
+        ),
+        ready=s.loaded,
+    )

@@ -1,0 +1,468 @@
+"""Broadcasts: an approved template sent to an audience of one number's contacts.
+
+Invariants:
+- The audience is contacts of the number who consented to marketing (`opted_in_at`) and have
+  not opted out — checked when the broadcast is planned, and again by the outbox for each
+  recipient as it is queued (someone who writes SAIR mid-way gets nothing more).
+- Every recipient goes through the one outbox path (`outbox.queue_message`: opt-out, quota,
+  the conversation's lock and order), and its `BroadcastRecipient` row is written in that
+  same transaction. (broadcast, contact) is unique, so a recipient is queued at most once
+  whatever crashes; a re-run after a crash resumes past the last contact it recorded.
+- Queuing is paced by what the number can send: no more than `window` of this broadcast's
+  messages wait in the outbox at once, so a cancel stops it within seconds and the bot's own
+  replies never queue behind thousands of campaign messages.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from ylada_app.core.db import session_scope
+from ylada_app.core.settings import get_settings
+from ylada_app.models import (
+    Broadcast,
+    BroadcastRecipient,
+    Contact,
+    Conversation,
+    Instance,
+    Message,
+    MessageTemplate,
+    utcnow,
+)
+from ylada_app.models.instance import ChannelKind, InstanceStatus
+from ylada_app.services import contacts as contacts_svc
+from ylada_app.services import entitlements, inbox, message_templates, outbox
+from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.validation import parse_id
+
+# Meta's per-message prices for Brazil (BRL, approximate; July 2025 table at ~R$ 5.50/USD).
+# Only an estimate shown before sending: Meta bills the number's account, not ylada.
+PRICES_BRL = {"MARKETING": Decimal("0.35"), "UTILITY": Decimal("0.04"),
+              "AUTHENTICATION": Decimal("0.04")}
+SOURCES = ("name", "phone", "field", "text")
+ACTIVE_DAYS = (1, 7, 30, 90, 365)
+MAX_TAGS = 10
+OPEN = ("scheduled", "sending")
+CHUNK = 100  # recipients queued per database round
+# A contact gets at most this many marketing broadcasts in any 7 days (Meta also limits how
+# many marketing templates one person receives; past it they are not delivered, and billed).
+MARKETING_PER_WEEK = 2
+RUN_S = 20.0  # one job run queues for at most this long, then lets the sweeper re-kick it
+
+
+@dataclass(frozen=True)
+class Audience:
+    tags: tuple[str, ...] = ()  # any of these tags (none: everyone who consented)
+    active_days: int | None = None  # wrote within the last N days
+
+    def as_json(self) -> dict[str, Any]:
+        return {"tags": list(self.tags), "active_days": self.active_days}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Audience:
+        data = data or {}
+        days = data.get("active_days")
+        return cls(tuple(str(t) for t in data.get("tags") or []),
+                   int(days) if days else None)
+
+
+@dataclass(frozen=True)
+class Draft:
+    instance_id: object
+    name: str
+    template: str  # "name|language" as the page's select sends it, or a bare name (pt_BR)
+    variables: list[dict[str, str]]
+    audience: Audience
+    send_at: datetime | None = None  # None: now
+
+
+@dataclass(frozen=True)
+class Estimate:
+    recipients: int
+    category: str
+    cost_brl: Decimal
+    quota_left: int  # messages the plan still allows this month
+
+
+def clean_audience(tags: object, active_days: object) -> Audience:
+    raw = tags if isinstance(tags, list | tuple) else str(tags or "").split(",")
+    clean = contacts_svc.clean_tags([str(t) for t in raw if str(t).strip()])
+    if len(clean) > MAX_TAGS:
+        raise FieldErrors({"tags": "broadcasts.error.tags"}, {"tags": {"max": MAX_TAGS}})
+    days = None
+    if active_days not in (None, "", "any", 0, "0"):
+        try:
+            days = int(str(active_days))
+        except ValueError:
+            days = -1
+        if days not in ACTIVE_DAYS:
+            raise FieldErrors({"active_days": "broadcasts.error.active_days"})
+    return Audience(tuple(clean), days)
+
+
+def _audience_filter(session: Session, query, tenant_id: int, instance_id: int,
+                     audience: Audience):
+    query = query.where(Contact.tenant_id == tenant_id, Contact.instance_id == instance_id,
+                        col(Contact.opted_in_at).is_not(None), Contact.opted_out.is_(False))
+    if audience.tags:
+        query = query.where(or_(*[contacts_svc.tag_filter(session, t) for t in audience.tags]))
+    if audience.active_days:
+        since = utcnow() - timedelta(days=audience.active_days)
+        query = query.where(select(Conversation.id).where(
+            Conversation.contact_id == Contact.id, Conversation.last_inbound_at >= since)
+            .exists())
+    return query
+
+
+def _own_instance(session: Session, tenant_id: int, instance_id: object) -> Instance:
+    iid = parse_id(instance_id)
+    inst = session.get(Instance, iid) if iid is not None else None
+    if inst is None or inst.tenant_id != tenant_id:
+        raise FieldErrors({"instance_id": "broadcasts.error.instance"})
+    return inst
+
+
+def _template(session: Session, tenant_id: int, instance_id: int,
+              value: str) -> MessageTemplate:
+    name, _, language = str(value or "").partition("|")
+    row = session.exec(select(MessageTemplate).where(
+        MessageTemplate.tenant_id == tenant_id, MessageTemplate.instance_id == instance_id,
+        MessageTemplate.name == name, MessageTemplate.language == (language or "pt_BR"))).first()
+    if row is None:
+        raise FieldErrors({"template": "broadcasts.error.template"})
+    if row.status != "APPROVED":
+        raise FieldErrors({"template": "templates.error.not_approved"},
+                          {"template": {"name": row.name, "status": row.status}})
+    return row
+
+
+def approved_templates(session: Session, *, tenant_id: int,
+                       instance_id: object) -> list[MessageTemplate]:
+    inst = _own_instance(session, tenant_id, instance_id)
+    return list(session.exec(select(MessageTemplate).where(
+        MessageTemplate.tenant_id == tenant_id, MessageTemplate.instance_id == inst.id,
+        MessageTemplate.status == "APPROVED").order_by(MessageTemplate.name)).all())
+
+
+def count_audience(session: Session, *, tenant_id: int, instance_id: int,
+                   audience: Audience) -> int:
+    query = _audience_filter(session, select(func.count(Contact.id)), tenant_id, instance_id,
+                             audience)
+    return int(session.exec(query).one())
+
+
+def quota_left(session: Session, tenant_id: int) -> int:
+    from ylada_app.models import UsageCounter
+
+    limit = entitlements.limits_for(session, tenant_id=tenant_id).max_messages_month
+    used = session.exec(select(UsageCounter.messages_out).where(
+        UsageCounter.tenant_id == tenant_id,
+        UsageCounter.month == entitlements.month_key())).first() or 0
+    return max(0, limit - used)
+
+
+def estimate(session: Session, *, tenant_id: int, instance_id: object, template: str,
+             audience: Audience) -> Estimate:
+    inst = _own_instance(session, tenant_id, instance_id)
+    row = _template(session, tenant_id, inst.id, template)
+    n = count_audience(session, tenant_id=tenant_id, instance_id=inst.id, audience=audience)
+    price = PRICES_BRL.get(row.category, PRICES_BRL["MARKETING"])
+    simulator = inst.channel != ChannelKind.WHATSAPP_CLOUD
+    return Estimate(n, row.category, Decimal(0) if simulator else price * n,
+                    quota_left(session, tenant_id))
+
+
+def _check_variables(row: MessageTemplate, variables: list[dict[str, str]]) -> list[dict]:
+    if len(variables) != row.body_variables:
+        raise FieldErrors({"variables": "templates.error.var_count"},
+                          {"variables": {"body": row.body_variables, "header": 0}})
+    out, errors = [], {}
+    for i, v in enumerate(variables, start=1):
+        source, value = str(v.get("source") or "text"), str(v.get("value") or "").strip()
+        if source not in SOURCES or (source in ("field", "text") and not value):
+            errors[f"var{i}"] = "broadcasts.error.variable"
+        elif len(value) > message_templates.PARAM_MAX:
+            errors[f"var{i}"] = "templates.error.var_value"
+        out.append({"source": source, "value": value})
+    if errors:
+        raise FieldErrors(errors, {k: {"max": message_templates.PARAM_MAX} for k in errors})
+    return out
+
+
+def create(session: Session, *, tenant_id: int, user_id: int | None, draft: Draft,
+           up_to_quota: bool = False) -> Broadcast:
+    """Plan a broadcast (it starts at `send_at`, or at once). Refused when the audience is
+    empty, or bigger than what the plan allows this month (unless `up_to_quota`)."""
+    name = " ".join(str(draft.name or "").split())
+    if not name or len(name) > 120:
+        raise FieldErrors({"name": "broadcasts.error.name"})
+    inst = _own_instance(session, tenant_id, draft.instance_id)
+    if inst.status == InstanceStatus.DISABLED:
+        raise FieldErrors({"instance_id": "error.instance_disabled"})
+    row = _template(session, tenant_id, inst.id, draft.template)
+    variables = _check_variables(row, draft.variables)
+    n = count_audience(session, tenant_id=tenant_id, instance_id=inst.id,
+                       audience=draft.audience)
+    if n == 0:
+        raise FieldErrors({"audience": "broadcasts.error.empty"})
+    left = quota_left(session, tenant_id)
+    if n > left and not up_to_quota:
+        raise FieldErrors({"audience": "broadcasts.error.quota"},
+                          {"audience": {"count": n, "left": left}})
+    now = utcnow()
+    send_at = draft.send_at or now
+    if send_at < now - timedelta(minutes=5):
+        raise FieldErrors({"send_at": "broadcasts.error.past"})
+    price = PRICES_BRL.get(row.category, PRICES_BRL["MARKETING"])
+    b = Broadcast(tenant_id=tenant_id, instance_id=inst.id, name=name,
+                  template_name=row.name, language=row.language, category=row.category,
+                  variables=variables, audience=draft.audience.as_json(), status="scheduled",
+                  send_at=max(send_at, now), planned=n, created_by=user_id,
+                  price_cents=float(price * 100)
+                  if inst.channel == ChannelKind.WHATSAPP_CLOUD else 0.0)
+    session.add(b)
+    session.flush()
+    return b
+
+
+def _own(session: Session, tenant_id: int, broadcast_id: object) -> Broadcast:
+    bid = parse_id(broadcast_id)
+    b = session.get(Broadcast, bid) if bid is not None else None
+    if b is None or b.tenant_id != tenant_id:
+        raise NotFound("broadcasts.error.not_found")
+    return b
+
+
+def cancel(session: Session, *, tenant_id: int, broadcast_id: object) -> int:
+    """Stop a broadcast: nothing more is queued, and what still waits in the outbox is not
+    sent. Returns how many queued messages were withdrawn."""
+    b = session.exec(select(Broadcast).where(Broadcast.id == parse_id(broadcast_id),
+                                             Broadcast.tenant_id == tenant_id)
+                     .with_for_update()).first()
+    if b is None:
+        raise NotFound("broadcasts.error.not_found")
+    if b.status not in OPEN:
+        raise ServiceError("broadcasts.error.not_open")
+    b.status, b.finished_at = "cancelled", utcnow()
+    session.add(b)
+    waiting = select(BroadcastRecipient.message_id).where(
+        BroadcastRecipient.broadcast_id == b.id, col(BroadcastRecipient.message_id).is_not(None))
+    # Only rows still waiting: one being sent right now ("sending") has gone to Meta.
+    result = session.exec(update(Message).where(col(Message.id).in_(waiting),
+                                                Message.status == "queued")
+                          .values(status="failed", error="broadcast_cancelled"))
+    return int(result.rowcount or 0)
+
+
+# --- progress -------------------------------------------------------------------------------
+
+def progress(session: Session, b: Broadcast) -> dict[str, int]:
+    """How many recipients are at each stage (queued/sent/delivered/read/failed), how many
+    were left out, and how many answered after the message."""
+    rows = session.exec(
+        select(Message.status, func.count())
+        .join(BroadcastRecipient, BroadcastRecipient.message_id == Message.id)
+        .where(BroadcastRecipient.broadcast_id == b.id).group_by(Message.status)).all()
+    by = {status: int(n) for status, n in rows}
+    replied = session.exec(
+        select(func.count()).select_from(BroadcastRecipient)
+        .join(Message, Message.id == BroadcastRecipient.message_id)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(BroadcastRecipient.broadcast_id == b.id,
+               Conversation.last_inbound_at > Message.created_at)).one()
+    return {"queued": by.get("queued", 0) + by.get("sending", 0), "sent": by.get("sent", 0),
+            "delivered": by.get("delivered", 0), "read": by.get("read", 0),
+            "failed": by.get("failed", 0), "skipped": b.skipped, "replied": int(replied),
+            "total": max(b.planned, b.queued + b.skipped)}
+
+
+def list_broadcasts(session: Session, *, tenant_id: int,
+                    limit: int = 50) -> list[tuple[Broadcast, dict[str, int]]]:
+    rows = session.exec(select(Broadcast).where(Broadcast.tenant_id == tenant_id)
+                        .order_by(col(Broadcast.created_at).desc(), col(Broadcast.id).desc())
+                        .limit(limit)).all()
+    return [(b, progress(session, b)) for b in rows]
+
+
+def get(session: Session, *, tenant_id: int, broadcast_id: object) -> Broadcast:
+    return _own(session, tenant_id, broadcast_id)
+
+
+def recipients(session: Session, *, tenant_id: int, broadcast_id: object,
+               limit: int = 100) -> list[dict[str, Any]]:
+    """The latest recipients with their message's status (and why it failed)."""
+    b = _own(session, tenant_id, broadcast_id)
+    rows = session.exec(
+        select(BroadcastRecipient, Contact.name, Contact.wa_id, Message.status, Message.error)
+        .join(Contact, Contact.id == BroadcastRecipient.contact_id)
+        .join(Message, Message.id == BroadcastRecipient.message_id, isouter=True)
+        .where(BroadcastRecipient.broadcast_id == b.id)
+        .order_by(col(BroadcastRecipient.id).desc()).limit(limit)).all()
+    return [{"contact_id": r.contact_id, "name": name, "wa_id": wa_id,
+             "status": ("skipped" if r.message_id is None else
+                        "queued" if status == "sending" else status or "queued"),
+             "reason": r.skipped_reason or error or ""}
+            for r, name, wa_id, status, error in rows]
+
+
+# --- sending (the job) ----------------------------------------------------------------------
+
+def due(session: Session, now: datetime | None = None) -> list[int]:
+    """Broadcasts that should be queuing now (started, or whose time came)."""
+    now = now or utcnow()
+    return list(session.exec(select(Broadcast.id).where(
+        or_(Broadcast.status == "sending",
+            (Broadcast.status == "scheduled") & (Broadcast.send_at <= now)))
+        .limit(200)).all())
+
+
+def _value(spec: dict[str, str], contact: Contact) -> str:
+    source, value = spec.get("source"), spec.get("value", "")
+    if source == "name":
+        return (contact.name or "").strip() or value or "cliente"
+    if source == "phone":
+        return contact.wa_id
+    if source == "field":
+        found = (contact.fields or {}).get(value)
+        return str(found).strip() if found not in (None, "") else "-"
+    return value
+
+
+def _waiting(session: Session, broadcast_id: int) -> int:
+    return int(session.exec(
+        select(func.count()).select_from(BroadcastRecipient)
+        .join(Message, Message.id == BroadcastRecipient.message_id)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id,
+               col(Message.status).in_(("queued", "sending")))).one())
+
+
+def advance(broadcast_id: int, *, window: int | None = None,
+            run_s: float = RUN_S) -> dict[str, int]:
+    """Queue the next recipients of a broadcast (called by its job, again and again until it
+    is done). Returns counts of this run."""
+    queued = skipped = 0
+    started = time.monotonic()
+    while time.monotonic() - started < run_s:
+        with session_scope() as session:
+            b = session.get(Broadcast, broadcast_id)
+            if b is None or b.status not in OPEN or b.send_at > utcnow():
+                break
+            if b.status == "scheduled":
+                b.status, b.started_at = "sending", utcnow()
+                session.add(b)
+            inst = session.get(Instance, b.instance_id)
+            limit = window or _window()
+            room = limit - _waiting(session, b.id)
+            if room <= 0:
+                break  # the number is busy with what is queued: the sweeper comes back
+            query = _audience_filter(session, select(Contact), b.tenant_id, b.instance_id,
+                                     Audience.from_json(b.audience))
+            batch = list(session.exec(query.where(Contact.id > b.cursor_contact_id)
+                                      .order_by(Contact.id).limit(min(CHUNK, room))).all())
+            if not batch:
+                b.status, b.finished_at = "done", utcnow()
+                session.add(b)
+                break
+            done = set(session.exec(select(BroadcastRecipient.contact_id).where(
+                BroadcastRecipient.broadcast_id == b.id,
+                col(BroadcastRecipient.contact_id).in_([c.id for c in batch]))).all())
+            spec = {"tenant_id": b.tenant_id, "instance": inst, "name": b.template_name,
+                    "language": b.language, "variables": b.variables,
+                    "category": b.category}
+            session.expunge_all()
+        stop = False
+        for contact in batch:
+            if contact.id in done:
+                continue
+            outcome = _queue_one(broadcast_id, contact, spec)
+            if outcome == "queued":
+                queued += 1
+            elif outcome == "quota":
+                stop = True
+                break
+            else:
+                skipped += 1
+        with session_scope() as session:
+            b = session.exec(select(Broadcast).where(Broadcast.id == broadcast_id)
+                             .with_for_update()).one()
+            counts = dict(session.exec(
+                select(col(BroadcastRecipient.message_id).is_(None), func.count())
+                .where(BroadcastRecipient.broadcast_id == broadcast_id)
+                .group_by(col(BroadcastRecipient.message_id).is_(None))).all())
+            b.queued, b.skipped = counts.get(False, 0), counts.get(True, 0)
+            if not stop:
+                b.cursor_contact_id = max(b.cursor_contact_id, batch[-1].id)
+            elif b.status in OPEN:
+                b.status, b.finished_at = "stopped", utcnow()
+            session.add(b)
+        if stop:
+            break
+    return {"queued": queued, "skipped": skipped}
+
+
+def _window() -> int:
+    rate = get_settings().whatsapp_rate_per_s
+    return max(50, int(rate * 10))  # ~10 s of sending
+
+
+def _recent_marketing(session: Session, contact_id: int, broadcast_id: int) -> int:
+    since = utcnow() - timedelta(days=7)
+    return int(session.exec(
+        select(func.count()).select_from(BroadcastRecipient)
+        .join(Broadcast, Broadcast.id == BroadcastRecipient.broadcast_id)
+        .where(BroadcastRecipient.contact_id == contact_id,
+               col(BroadcastRecipient.message_id).is_not(None),
+               BroadcastRecipient.broadcast_id != broadcast_id,
+               Broadcast.category == "MARKETING",
+               BroadcastRecipient.created_at >= since)).one())
+
+
+def _queue_one(broadcast_id: int, contact: Contact, spec: dict[str, Any]) -> str:
+    """Queue the template for one recipient, exactly once: "queued", "skipped" (recorded
+    with the reason) or "quota" (the plan's messages ran out; nothing written)."""
+    tenant_id, inst = spec["tenant_id"], spec["instance"]
+    try:
+        with session_scope() as session:
+            if spec.get("category") == "MARKETING" and _recent_marketing(
+                    session, contact.id, broadcast_id) >= MARKETING_PER_WEEK:
+                raise ServiceError("broadcasts.skip.frequency")
+            payload, _ = message_templates.template_payload(
+                session, tenant_id=tenant_id, instance_id=inst.id, name=spec["name"],
+                language=spec["language"],
+                variables=[_value(v, contact) for v in spec["variables"]])
+            _, conv = inbox.contact_and_conversation(session, instance=inst,
+                                                     wa_id=contact.wa_id, name=None)
+            conv_id = conv.id
+        payload["source"] = "broadcast"
+
+        def record(locked: outbox.Locked) -> None:
+            locked.session.add(BroadcastRecipient(broadcast_id=broadcast_id,
+                                                  contact_id=contact.id,
+                                                  message_id=locked.message.id))
+            locked.session.flush()  # a second run for this contact fails here, sends nothing
+
+        outbox.queue_message(tenant_id=tenant_id, conversation_id=conv_id, payload=payload,
+                             sender="broadcast", field="broadcast", also=record,
+                             template=True)
+        return "queued"
+    except IntegrityError:
+        return "queued"  # another run queued this contact (recorded there)
+    except ServiceError as exc:
+        if exc.code == "inbox.quota_over":
+            return "quota"
+        reason = exc.code
+    try:
+        with session_scope() as session:
+            session.add(BroadcastRecipient(broadcast_id=broadcast_id, contact_id=contact.id,
+                                           skipped_reason=reason[:40]))
+    except IntegrityError:
+        pass
+    return "skipped"

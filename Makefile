@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench fault bench-analytics bench-inbox bench-api sdk
+.PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -27,6 +27,9 @@ bench:          ## throughput/latency benchmark of the message pipeline (prints 
 
 fault:          ## worker kills, Redis/PostgreSQL restarts, Graph errors: lost/duplicated/out of order
 	./scripts/fault.sh
+
+bench-broadcast: ## 50,000-recipient broadcast, 5 % Graph throttling, a worker killed (one line)
+	./scripts/broadcast_bench.sh
 
 bench-analytics: ## 1M messages over 90 days on PostgreSQL: rollup time and dashboard query time
 	./scripts/analytics_bench.sh

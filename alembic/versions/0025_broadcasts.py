@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column('planned', sa.Integer(), nullable=False),
         sa.Column('queued', sa.Integer(), nullable=False),
         sa.Column('skipped', sa.Integer(), nullable=False),
+        sa.Column('stop_reason', sa.String(length=40), nullable=False),
         sa.Column('cursor_contact_id', sa.Integer(), nullable=False),
         sa.Column('price_cents', sa.Float(), nullable=False),
         sa.Column('created_by', sa.Integer(), nullable=True),
@@ -71,6 +72,8 @@ def upgrade() -> None:
     op.create_index('ix_broadcast_recipient_broadcast_id', 'broadcast_recipient',
                     ['broadcast_id'])
     op.create_index('ix_broadcast_recipient_message_id', 'broadcast_recipient', ['message_id'])
+    op.create_index('ix_broadcast_recipient_contact', 'broadcast_recipient',
+                    ['contact_id', 'created_at'])
 
 
 def downgrade() -> None:

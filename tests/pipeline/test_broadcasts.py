@@ -194,3 +194,33 @@ def test_a_contact_gets_at_most_two_marketing_broadcasts_a_week(db, number, grap
                     and graph_url.messages_to(ana.wa_id))
     assert [m["template"]["name"] for m in sent] == ["promo_semana", "promo_semana",
                                                      "aviso_pedido"]
+
+
+def test_a_contact_chatting_right_now_is_taken_in_a_later_round(db, number, graph_url):
+    from ylada_app.core import locks
+    from ylada_app.models import Conversation
+
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    people = _contacts(db, owner, inst, 4)
+    b = _plan(db, owner, inst)
+    # the second contact's conversation is held (the bot is answering them)
+    broadcasts._conversations(db, b, people)
+    db.commit()
+    conv_id = db.exec(select(Conversation.id).where(
+        Conversation.contact_id == people[1].id)).one()
+    got, release = locks.acquire_many([conv_id])
+    assert got == [conv_id]
+    try:
+        broadcasts.advance(b.id, run_s=0.01)
+        db.expire_all()
+        held = db.get(Broadcast, b.id)
+        assert held.queued == 3 and held.cursor_contact_id < people[1].id  # taken again
+        assert graph_url.messages_to(people[1].wa_id) == []
+    finally:
+        release()
+    broadcasts.advance(b.id, run_s=5)
+    db.expire_all()
+    assert (db.get(Broadcast, b.id).queued, db.get(Broadcast, b.id).status) == (4, "done")
+    for c in people:
+        assert len(wait_for(lambda c=c: graph_url.messages_to(c.wa_id))) == 1

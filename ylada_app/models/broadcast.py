@@ -39,6 +39,7 @@ class Broadcast(SQLModel, table=True):
     planned: int = 0  # the audience's size when it was created
     queued: int = 0  # recipients written to the outbox
     skipped: int = 0  # recipients left out while sending (opted out since, quota)
+    stop_reason: str = Field(default="", max_length=40)  # a message key, when stopped
     cursor_contact_id: int = 0  # the last contact considered (contacts go in id order)
     price_cents: float = 0.0  # estimated cost per message when created (BRL cents)
     created_by: int | None = Field(default=None, foreign_key="user_account.id",
@@ -51,7 +52,9 @@ class Broadcast(SQLModel, table=True):
 class BroadcastRecipient(SQLModel, table=True):
     __tablename__ = "broadcast_recipient"
     __table_args__ = (UniqueConstraint("broadcast_id", "contact_id",
-                                       name="uq_broadcast_recipient"),)
+                                       name="uq_broadcast_recipient"),
+                      # a contact's recent broadcasts (the weekly marketing cap)
+                      Index("ix_broadcast_recipient_contact", "contact_id", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     broadcast_id: int = Field(foreign_key="broadcast.id", index=True, ondelete="CASCADE")

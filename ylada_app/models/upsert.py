@@ -20,3 +20,14 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any],
         .returning(model.__table__.c.id)
     )
     return session.execute(stmt).scalar_one_or_none()
+
+
+def insert_ignore_many(session: Session, model: Any, rows: list[dict[str, Any]],
+                       conflict: list[str]) -> None:
+    """Insert the rows that do not conflict on `conflict` (one statement)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    mod = postgresql if dialect == "postgresql" else sqlite
+    session.execute(mod.insert(model.__table__).values(rows)
+                    .on_conflict_do_nothing(index_elements=conflict))

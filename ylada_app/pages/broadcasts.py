@@ -48,8 +48,16 @@ def _rows(session, *, tenant_id: int) -> list[dict[str, str]]:
             "delivered": str(p["delivered"] + p["read"]), "read": str(p["read"]),
             "failed": str(p["failed"] + p["skipped"]), "replied": str(p["replied"]),
             "cost": _brl(b.price_cents * (p["total"]) / 100) if b.price_cents else "",
+            "stop_reason": b.stop_reason,
         })
     return out
+
+
+def _recipients(session, *, tenant_id: int, broadcast_id: str) -> list[dict[str, str]]:
+    return [{"name": r["name"] or r["wa_id"], "phone": r["wa_id"], "status": r["status"],
+             "reason": r["reason"]}
+            for r in broadcasts.recipients(session, tenant_id=tenant_id,
+                                           broadcast_id=broadcast_id)]
 
 
 def _numbers(session, *, tenant_id: int) -> list[dict[str, str]]:
@@ -101,6 +109,8 @@ class BroadcastsState(SessionState):
     estimate: dict[str, str] = {}
     errors: dict[str, str] = {}
     busy: bool = False
+    shown: str = ""  # the broadcast whose recipients are open
+    shown_rows: list[dict[str, str]] = []
     _polling: bool = False
 
     @rx.event
@@ -240,6 +250,25 @@ class BroadcastsState(SessionState):
         self.rows = await call(_rows, tenant_id=ctx.tenant_id)
         yield rx.toast.success(self._t("broadcasts.cancelled"))
 
+    @rx.event
+    async def show_recipients(self, broadcast_id: str):
+        ctx, redirect = await self._guard()
+        if redirect:
+            yield redirect
+            return
+        try:
+            rows = await call(_recipients, tenant_id=ctx.tenant_id, broadcast_id=broadcast_id)
+        except ServiceError as exc:
+            yield rx.toast.error(self._error_text(exc))
+            return
+        self.shown_rows = [{**r, "reason": self._t(r["reason"]) if r["reason"] else ""}
+                           for r in rows]
+        self.shown = broadcast_id
+
+    @rx.event
+    def hide_recipients(self, _open: bool = False):
+        self.shown, self.shown_rows = "", []
+
     @rx.event(background=True)
     async def poll(self):
         async with self:
@@ -303,10 +332,18 @@ def _row(r: rx.Var) -> rx.Component:
                       _count("broadcasts.failed", r["failed"]),
                       _count("broadcasts.replied", r["replied"]),
                       wrap="wrap", spacing="2", width="100%", justify="between"),
+            rx.cond(r["stop_reason"] != "", rx.text(
+                rx.match(r["stop_reason"],
+                         ("inbox.quota_over", t("broadcasts.stop.quota")),
+                         t("broadcasts.stop.template")),
+                size="1", color_scheme="orange")),
             rx.hstack(
                 rx.cond(r["cost"] != "", rx.text(t("broadcasts.cost_est"), " ", r["cost"],
                                                  size="1", color_scheme="gray")),
                 rx.spacer(),
+                rx.button(t("broadcasts.see_recipients"), size="1", variant="ghost",
+                          on_click=BroadcastsState.show_recipients(r["id"]),
+                          class_name="show-recipients"),
                 rx.cond(r["open"] != "", confirm_button(
                     rx.button(t("broadcasts.cancel"), size="1", variant="soft",
                               color_scheme="red", class_name="cancel-broadcast"),
@@ -317,6 +354,42 @@ def _row(r: rx.Var) -> rx.Component:
             spacing="2", width="100%",
         ),
         width="100%", class_name="broadcast-row",
+    )
+
+
+def _recipient(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r["name"]), rx.table.cell(r["phone"], white_space="nowrap"),
+        rx.table.cell(rx.match(r["status"],
+                               *[(k, rx.badge(t(f"broadcasts.rs.{k}"), color_scheme=c))
+                                 for k, c in (("queued", "gray"), ("sent", "blue"),
+                                              ("delivered", "jade"), ("read", "green"),
+                                              ("failed", "red"), ("skipped", "orange"))],
+                               rx.badge(r["status"]))),
+        rx.table.cell(rx.text(r["reason"], size="1", color_scheme="gray")),
+        class_name="recipient-row")
+
+
+def _recipients_dialog() -> rx.Component:
+    s = BroadcastsState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(t("broadcasts.recipients")),
+            rx.text(t("broadcasts.recipients_hint"), size="1", color_scheme="gray"),
+            rx.box(rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("broadcasts.col.name")),
+                    rx.table.column_header_cell(t("broadcasts.col.phone")),
+                    rx.table.column_header_cell(t("broadcasts.col.status")),
+                    rx.table.column_header_cell(t("broadcasts.col.reason")))),
+                rx.table.body(rx.foreach(s.shown_rows, _recipient)), size="1", width="100%"),
+                max_height="420px", overflow_y="auto", width="100%", margin_top="8px"),
+            rx.hstack(rx.dialog.close(rx.button(t("common.close"), variant="soft",
+                                                color_scheme="gray")),
+                      justify="end", width="100%", margin_top="12px"),
+            max_width="640px",
+        ),
+        open=s.shown != "", on_open_change=s.hide_recipients,
     )
 
 
@@ -449,6 +522,7 @@ def broadcasts_page() -> rx.Component:
             rx.text(t("broadcasts.subtitle"), color_scheme="gray"),
             rx.flex(listing, _form(), spacing="4", width="100%", align="start",
                     direction=rx.breakpoints(initial="column", md="row")),
+            _recipients_dialog(),
             spacing="4", width="100%",
         ),
         ready=s.loaded,

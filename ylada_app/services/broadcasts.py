@@ -38,8 +38,9 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.instance import ChannelKind, InstanceStatus
+from ylada_app.models.upsert import insert_ignore_many
 from ylada_app.services import contacts as contacts_svc
-from ylada_app.services import entitlements, inbox, message_templates, outbox
+from ylada_app.services import entitlements, message_templates, outbox
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.validation import parse_id
 
@@ -336,133 +337,177 @@ def _value(spec: dict[str, str], contact: Contact) -> str:
     return value
 
 
-def _waiting(session: Session, broadcast_id: int) -> int:
+def _waiting(session: Session, instance_id: int) -> int:
+    """Messages of the number still waiting to go (this broadcast's, others', the bot's):
+    read from the small partial index of in-flight messages."""
     return int(session.exec(
-        select(func.count()).select_from(BroadcastRecipient)
-        .join(Message, Message.id == BroadcastRecipient.message_id)
-        .where(BroadcastRecipient.broadcast_id == broadcast_id,
-               col(Message.status).in_(("queued", "sending")))).one())
+        select(func.count()).select_from(Message)
+        .where(Message.direction == "out", col(Message.status).in_(("queued", "sending")),
+               Message.instance_id == instance_id)).one())
+
+
+class _Closed(Exception):
+    """The broadcast was cancelled while a round was being written."""
 
 
 def advance(broadcast_id: int, *, window: int | None = None,
             run_s: float = RUN_S) -> dict[str, int]:
     """Queue the next recipients of a broadcast (called by its job, again and again until it
-    is done). Returns counts of this run."""
-    queued = skipped = 0
+    is done), a round of up to CHUNK at a time through `outbox.queue_batch`. Returns counts
+    of this run."""
+    totals = {"queued": 0, "skipped": 0}
     started = time.monotonic()
     while time.monotonic() - started < run_s:
-        with session_scope() as session:
-            b = session.get(Broadcast, broadcast_id)
-            if b is None or b.status not in OPEN or b.send_at > utcnow():
-                break
-            if b.status == "scheduled":
-                b.status, b.started_at = "sending", utcnow()
-                session.add(b)
-            inst = session.get(Instance, b.instance_id)
-            limit = window or _window()
-            room = limit - _waiting(session, b.id)
-            if room <= 0:
-                break  # the number is busy with what is queued: the sweeper comes back
-            query = _audience_filter(session, select(Contact), b.tenant_id, b.instance_id,
-                                     Audience.from_json(b.audience))
-            batch = list(session.exec(query.where(Contact.id > b.cursor_contact_id)
-                                      .order_by(Contact.id).limit(min(CHUNK, room))).all())
-            if not batch:
-                b.status, b.finished_at = "done", utcnow()
-                session.add(b)
-                break
-            done = set(session.exec(select(BroadcastRecipient.contact_id).where(
-                BroadcastRecipient.broadcast_id == b.id,
-                col(BroadcastRecipient.contact_id).in_([c.id for c in batch]))).all())
-            spec = {"tenant_id": b.tenant_id, "instance": inst, "name": b.template_name,
-                    "language": b.language, "variables": b.variables,
-                    "category": b.category}
-            session.expunge_all()
-        stop = False
-        for contact in batch:
-            if contact.id in done:
-                continue
-            outcome = _queue_one(broadcast_id, contact, spec)
-            if outcome == "queued":
-                queued += 1
-            elif outcome == "quota":
-                stop = True
-                break
-            else:
-                skipped += 1
-        with session_scope() as session:
-            b = session.exec(select(Broadcast).where(Broadcast.id == broadcast_id)
-                             .with_for_update()).one()
-            counts = dict(session.exec(
-                select(col(BroadcastRecipient.message_id).is_(None), func.count())
-                .where(BroadcastRecipient.broadcast_id == broadcast_id)
-                .group_by(col(BroadcastRecipient.message_id).is_(None))).all())
-            b.queued, b.skipped = counts.get(False, 0), counts.get(True, 0)
-            if not stop:
-                b.cursor_contact_id = max(b.cursor_contact_id, batch[-1].id)
-            elif b.status in OPEN:
-                b.status, b.finished_at = "stopped", utcnow()
-            session.add(b)
-        if stop:
+        round_ = _prepare_round(broadcast_id, window)
+        if round_ is None:
             break
-    return {"queued": queued, "skipped": skipped}
+        b_tenant, batch, payloads, skipped = round_
+        by_conv = {conv_id: contact_id for conv_id, (contact_id, _) in payloads.items()}
+
+        def record(written: list[outbox.Locked], by_conv: dict[int, int] = by_conv) -> None:
+            session = written[0].session
+            # A cancel (which locks the row) either finished first — nothing of this round
+            # is written — or waits for this round and withdraws it with the rest.
+            status = session.exec(select(Broadcast.status).where(Broadcast.id == broadcast_id)
+                                  .with_for_update(read=True)).one()
+            if status not in OPEN:
+                raise _Closed
+            for w in written:  # (broadcast, contact) is unique: a second run fails here
+                session.add(BroadcastRecipient(broadcast_id=broadcast_id,
+                                               contact_id=by_conv[w.conversation.id],
+                                               message_id=w.message.id, created_at=w.now))
+            session.flush()
+
+        try:
+            outcome = outbox.queue_batch(
+                tenant_id=b_tenant, items=[(cid, p) for cid, (_, p) in payloads.items()],
+                sender="broadcast", also=record, template=True)
+        except _Closed:
+            break
+        except IntegrityError:  # another run recorded some of these: the next round sees it
+            outcome = {}
+        busy = [by_conv[c] for c, v in outcome.items() if v == outbox.BUSY]
+        quota = any(v == "inbox.quota_over" for v in outcome.values())
+        refused = {by_conv[c]: v for c, v in outcome.items()
+                   if isinstance(v, str) and v not in (outbox.BUSY, "inbox.quota_over")}
+        totals["queued"] += sum(isinstance(v, int) for v in outcome.values())
+        totals["skipped"] += len(skipped) + len(refused)
+        _finish_round(broadcast_id, batch, refused, busy, quota)  # (skipped: recorded)
+        if quota:
+            break
+    return totals
+
+
+def _prepare_round(broadcast_id: int, window: int | None):
+    """The next contacts (in id order past the cursor) and their payloads; records at once
+    the ones left out here (the weekly cap, a variable that cannot be filled). None when
+    there is nothing to do now."""
+    with session_scope() as session:
+        b = session.exec(select(Broadcast).where(Broadcast.id == broadcast_id)
+                         .with_for_update()).first()
+        if b is None or b.status not in OPEN or b.send_at > utcnow():
+            return None
+        if b.status == "scheduled":
+            b.status, b.started_at = "sending", utcnow()
+            session.add(b)
+        room = (window or _window()) - _waiting(session, b.instance_id)
+        if room <= 0:
+            return None  # the number is busy with what is queued: the sweeper comes back
+        query = _audience_filter(session, select(Contact), b.tenant_id, b.instance_id,
+                                 Audience.from_json(b.audience))
+        batch = list(session.exec(query.where(Contact.id > b.cursor_contact_id)
+                                  .order_by(Contact.id).limit(min(CHUNK, room))).all())
+        if not batch:
+            b.status, b.finished_at = "done", utcnow()
+            session.add(b)
+            return None
+        try:
+            template = message_templates.approved(
+                session, tenant_id=b.tenant_id, instance_id=b.instance_id,
+                name=b.template_name, language=b.language)
+        except ServiceError as exc:  # Meta paused or disabled it meanwhile
+            b.status, b.finished_at, b.stop_reason = "stopped", utcnow(), exc.code[:40]
+            session.add(b)
+            return None
+        ids = [c.id for c in batch]
+        done = set(session.exec(select(BroadcastRecipient.contact_id).where(
+            BroadcastRecipient.broadcast_id == b.id,
+            col(BroadcastRecipient.contact_id).in_(ids))).all())
+        todo = [c for c in batch if c.id not in done]
+        capped = _capped(session, b, [c.id for c in todo])
+        skipped: dict[int, str] = dict.fromkeys(capped, "broadcasts.skip.frequency")
+        payloads: dict[int, tuple[int, dict[str, Any]]] = {}
+        conversations = _conversations(session, b, [c for c in todo if c.id not in capped])
+        for c in todo:
+            if c.id in capped:
+                continue
+            try:
+                payload = message_templates.fill(template, [_value(v, c) for v in b.variables])
+            except ServiceError as exc:
+                skipped[c.id] = exc.code
+                continue
+            payloads[conversations[c.id]] = (c.id, {**payload, "source": "broadcast"})
+        for contact_id, reason in skipped.items():
+            session.add(BroadcastRecipient(broadcast_id=b.id, contact_id=contact_id,
+                                           skipped_reason=reason[:40]))
+        return b.tenant_id, [c.id for c in batch], payloads, skipped
+
+
+def _capped(session: Session, b: Broadcast, contact_ids: list[int]) -> set[int]:
+    """Contacts who already got MARKETING_PER_WEEK marketing broadcasts in 7 days."""
+    if b.category != "MARKETING" or not contact_ids:
+        return set()
+    since = utcnow() - timedelta(days=7)
+    rows = session.exec(
+        select(BroadcastRecipient.contact_id)
+        .join(Broadcast, Broadcast.id == BroadcastRecipient.broadcast_id)
+        .where(col(BroadcastRecipient.contact_id).in_(contact_ids),
+               col(BroadcastRecipient.message_id).is_not(None),
+               BroadcastRecipient.broadcast_id != b.id, Broadcast.category == "MARKETING",
+               BroadcastRecipient.created_at >= since)
+        .group_by(BroadcastRecipient.contact_id)
+        .having(func.count() >= MARKETING_PER_WEEK)).all()
+    return set(rows)
+
+
+def _conversations(session: Session, b: Broadcast, people: list[Contact]) -> dict[int, int]:
+    """contact id → conversation id, opening one for whoever never wrote (quiet, like the
+    API's template to a new contact)."""
+    if not people:
+        return {}
+    now = utcnow()
+    missing = [{"tenant_id": b.tenant_id, "instance_id": b.instance_id, "contact_id": c.id,
+                "status": "bot", "session": {}, "created_at": now, "updated_at": now}
+               for c in people]
+    insert_ignore_many(session, Conversation, missing, ["contact_id"])
+    return dict(session.exec(select(Conversation.contact_id, Conversation.id).where(
+        col(Conversation.contact_id).in_([c.id for c in people]))).all())
+
+
+def _finish_round(broadcast_id: int, batch: list[int], refused: dict[int, str],
+                  busy: list[int], quota: bool) -> None:
+    with session_scope() as session:
+        b = session.exec(select(Broadcast).where(Broadcast.id == broadcast_id)
+                         .with_for_update()).one()
+        for contact_id, reason in refused.items():
+            if contact_id not in busy:
+                session.add(BroadcastRecipient(broadcast_id=broadcast_id,
+                                               contact_id=contact_id,
+                                               skipped_reason=reason[:40]))
+        session.flush()
+        counts = dict(session.exec(
+            select(col(BroadcastRecipient.message_id).is_(None), func.count())
+            .where(BroadcastRecipient.broadcast_id == broadcast_id)
+            .group_by(col(BroadcastRecipient.message_id).is_(None))).all())
+        b.queued, b.skipped = counts.get(False, 0), counts.get(True, 0)
+        if quota:
+            b.status, b.finished_at, b.stop_reason = "stopped", utcnow(), "inbox.quota_over"
+        else:  # a busy conversation (someone chatting) is taken again next round
+            b.cursor_contact_id = max(b.cursor_contact_id,
+                                      (min(busy) - 1) if busy else batch[-1])
+        session.add(b)
 
 
 def _window() -> int:
     rate = get_settings().whatsapp_rate_per_s
     return max(50, int(rate * 10))  # ~10 s of sending
-
-
-def _recent_marketing(session: Session, contact_id: int, broadcast_id: int) -> int:
-    since = utcnow() - timedelta(days=7)
-    return int(session.exec(
-        select(func.count()).select_from(BroadcastRecipient)
-        .join(Broadcast, Broadcast.id == BroadcastRecipient.broadcast_id)
-        .where(BroadcastRecipient.contact_id == contact_id,
-               col(BroadcastRecipient.message_id).is_not(None),
-               BroadcastRecipient.broadcast_id != broadcast_id,
-               Broadcast.category == "MARKETING",
-               BroadcastRecipient.created_at >= since)).one())
-
-
-def _queue_one(broadcast_id: int, contact: Contact, spec: dict[str, Any]) -> str:
-    """Queue the template for one recipient, exactly once: "queued", "skipped" (recorded
-    with the reason) or "quota" (the plan's messages ran out; nothing written)."""
-    tenant_id, inst = spec["tenant_id"], spec["instance"]
-    try:
-        with session_scope() as session:
-            if spec.get("category") == "MARKETING" and _recent_marketing(
-                    session, contact.id, broadcast_id) >= MARKETING_PER_WEEK:
-                raise ServiceError("broadcasts.skip.frequency")
-            payload, _ = message_templates.template_payload(
-                session, tenant_id=tenant_id, instance_id=inst.id, name=spec["name"],
-                language=spec["language"],
-                variables=[_value(v, contact) for v in spec["variables"]])
-            _, conv = inbox.contact_and_conversation(session, instance=inst,
-                                                     wa_id=contact.wa_id, name=None)
-            conv_id = conv.id
-        payload["source"] = "broadcast"
-
-        def record(locked: outbox.Locked) -> None:
-            locked.session.add(BroadcastRecipient(broadcast_id=broadcast_id,
-                                                  contact_id=contact.id,
-                                                  message_id=locked.message.id))
-            locked.session.flush()  # a second run for this contact fails here, sends nothing
-
-        outbox.queue_message(tenant_id=tenant_id, conversation_id=conv_id, payload=payload,
-                             sender="broadcast", field="broadcast", also=record,
-                             template=True)
-        return "queued"
-    except IntegrityError:
-        return "queued"  # another run queued this contact (recorded there)
-    except ServiceError as exc:
-        if exc.code == "inbox.quota_over":
-            return "quota"
-        reason = exc.code
-    try:
-        with session_scope() as session:
-            session.add(BroadcastRecipient(broadcast_id=broadcast_id, contact_id=contact.id,
-                                           skipped_reason=reason[:40]))
-    except IntegrityError:
-        pass
-    return "skipped"

@@ -306,6 +306,13 @@ def template_payload(session: Session, *, tenant_id: int, instance_id: int, name
                      field: str = "template") -> tuple[dict[str, Any], MessageTemplate]:
     """The outbox payload of an APPROVED template of this number, filled in; refused with
     a pt-BR reason otherwise (not found, not approved, wrong number of variables)."""
+    row = approved(session, tenant_id=tenant_id, instance_id=instance_id, name=name,
+                   language=language, field=field)
+    return fill(row, variables, header_variables, field=field), row
+
+
+def approved(session: Session, *, tenant_id: int, instance_id: int, name: str,
+             language: str = "pt_BR", field: str = "template") -> MessageTemplate:
     row = session.exec(select(MessageTemplate).where(
         MessageTemplate.tenant_id == tenant_id, MessageTemplate.instance_id == instance_id,
         MessageTemplate.name == str(name or ""),
@@ -315,6 +322,13 @@ def template_payload(session: Session, *, tenant_id: int, instance_id: int, name
     if row.status != "APPROVED":
         raise ServiceError("templates.error.not_approved", field=field, name=row.name,
                            status=row.status)
+    return row
+
+
+def fill(row: MessageTemplate, variables: list[object] | None,
+         header_variables: list[object] | None = None, *,
+         field: str = "template") -> dict[str, Any]:
+    """The template's payload with these values (checked: count, non-blank, length)."""
     body_values = [str(v) for v in (variables or [])]
     header_values = [str(v) for v in (header_variables or [])]
     if len(body_values) != row.body_variables or len(header_values) != row.header_variables:
@@ -333,7 +347,7 @@ def template_payload(session: Session, *, tenant_id: int, instance_id: int, name
                                "language": row.language, "text": preview(row, body_values)}
     if components:
         payload["components"] = components
-    return payload, row
+    return payload
 
 
 def preview(row: MessageTemplate, values: list[str]) -> str:

@@ -25,6 +25,7 @@ import asyncio
 import collections
 import itertools
 import json
+import random
 import secrets
 import threading
 import time
@@ -84,6 +85,9 @@ class FakeGraph(ThreadedAsgiServer):
         self.delay_s: float = 0.0
         self.down: bool = False
         self.record_requests: bool = True  # turn off for very long benchmarks (memory)
+        # this share of message POSTs is refused with 130429 (Meta's throughput limit)
+        self.throttle_share: float = 0.0
+        self._rng = random.Random(7)
         self._failures: collections.deque[tuple[int, dict, float | None]] = collections.deque()
         self._lock = threading.Lock()
         self._prefix = secrets.token_hex(4).upper()
@@ -357,6 +361,9 @@ class FakeGraph(ThreadedAsgiServer):
         if self.down:
             return 503, _error_body("(#2) Service temporarily unavailable", 2), _JSON_HEADERS
         failure = self._next_failure()
+        if failure is None and self.throttle_share and self._rng.random() < self.throttle_share:
+            code, message = _DEFAULT_FAILURES[429]
+            failure = (429, _error_body(message, code), None)
         if failure is not None:
             status, body, retry_after = failure
             extra = []

@@ -224,3 +224,36 @@ def test_a_contact_chatting_right_now_is_taken_in_a_later_round(db, number, grap
     assert (db.get(Broadcast, b.id).queued, db.get(Broadcast, b.id).status) == (4, "done")
     for c in people:
         assert len(wait_for(lambda c=c: graph_url.messages_to(c.wa_id))) == 1
+
+
+def test_a_broadcast_message_still_waiting_is_not_sent_after_an_opt_out(db, number, graph_url):
+    from ylada_app.models import Contact
+    from ylada_app.services import outbox
+
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    [ana] = _contacts(db, owner, inst, 1)
+    b = _plan(db, owner, inst)
+    conv_id = broadcasts._conversations(db, b, [ana])[ana.id]
+    db.commit()
+
+    def sair_arrives(written):  # SAIR is processed before the delivery job reaches it
+        contact = written[0].session.get(Contact, ana.id)
+        contact.opted_out = True
+        written[0].session.add(contact)
+
+    payload = {"type": "template", "name": "promo_semana", "language": "pt_BR",
+               "text": "Olá Ana", "source": "broadcast",
+               "components": [{"type": "body", "parameters": [
+                   {"type": "text", "text": "Ana"}, {"type": "text", "text": "#1"}]}]}
+    [(cid, message_id)] = outbox.queue_batch(tenant_id=owner.tenant_id,
+                                             items=[(conv_id, payload)], sender="broadcast",
+                                             also=sair_arrives, template=True).items()
+
+    def settled():
+        db.expire_all()
+        row = db.get(Message, message_id)
+        return row if row.status not in ("queued", "sending") else None
+    row = wait_for(settled)
+    assert (row.status, row.error) == ("failed", "outbound.opted_out")
+    assert graph_url.messages_to(ana.wa_id) == []

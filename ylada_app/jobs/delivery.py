@@ -98,7 +98,9 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
         token = instance_access_token(inst) if whatsapp else None
         todo: list[conv_svc.Outgoing] = []
         for item in plan.items:
-            if not whatsapp or item.to.startswith(SIMULATED_PREFIX):
+            if plan.opted_out and item.payload.get("source") == "broadcast":
+                outcomes["failed"].append((item.message_id, "outbound.opted_out"))
+            elif not whatsapp or item.to.startswith(SIMULATED_PREFIX):
                 outcomes["sent"].append((item.message_id, f"sim.{item.message_id}"))
             elif not plan.window_open and item.payload.get("type") != "template":
                 outcomes["failed"].append((item.message_id, "outside_24h_window"))

@@ -467,6 +467,9 @@ class Delivery:
     # True when the rows are already "sending" for this run (the bot's fresh replies);
     # otherwise the delivery claims them before the first send.
     claimed: bool = False
+    # The contact opted out since these were queued: a broadcast's message still waiting
+    # is not sent (the bot's confirmation of the opt-out is).
+    opted_out: bool = False
 
 
 # A row left "sending" has an unknown outcome: another worker is sending it, or one died
@@ -490,7 +493,8 @@ def delivery_from(work: Work, message_ids: list[int], payloads: list[dict]) -> D
     conv = work.conversation
     return Delivery(work.instance, [Outgoing(mid, p, work.contact.wa_id)
                                     for mid, p in zip(message_ids, payloads, strict=True)],
-                    window_open(conv), conv.id, claimed=True)
+                    window_open(conv), conv.id, claimed=True,
+                    opted_out=work.contact.opted_out)
 
 
 def queued_for(session: Session, conversation_id: int,
@@ -514,7 +518,7 @@ def queued_for(session: Session, conversation_id: int,
     contact = session.get(Contact, conv.contact_id)
     instance = session.get(Instance, conv.instance_id)
     return Delivery(instance, [Outgoing(r.id, r.payload, contact.wa_id) for r in rows],
-                    window_open(conv), conversation_id)
+                    window_open(conv), conversation_id, opted_out=contact.opted_out)
 
 
 def queued_plans(session: Session, conversation_ids: list[int]) -> list[Delivery]:
@@ -550,7 +554,7 @@ def queued_plans(session: Session, conversation_ids: list[int]) -> list[Delivery
             .where(col(Conversation.id).in_(list(waiting)))).all():
         plans.append(Delivery(instance, [Outgoing(mid, payload, contact.wa_id)
                                          for mid, payload in waiting[conv.id]],
-                              window_open(conv), conv.id))
+                              window_open(conv), conv.id, opted_out=contact.opted_out))
     return plans
 
 

@@ -1,5 +1,6 @@
-"""broadcasts: a template sent to an audience (recipients unique per broadcast), and each
-contact's consent to marketing (when and where it was given)
+"""broadcasts: a template sent to an audience (recipients unique per broadcast), each
+contact's consent to marketing (when and where it was given), and platform settings (the
+template price table the admin edits)
 
 Revision ID: 0025
 Revises: 0024
@@ -76,7 +77,17 @@ def upgrade() -> None:
                     ['contact_id', 'created_at'])
 
 
+    op.create_table(
+        'platform_setting',
+        sa.Column('key', sa.String(length=60), nullable=False),
+        sa.Column('value', sa.JSON(), nullable=True),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('key'),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('platform_setting')
     op.drop_table('broadcast_recipient')
     op.drop_table('broadcast')
     with op.batch_alter_table('contact', schema=None) as batch_op:

@@ -143,7 +143,7 @@ def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_data
 # them again into assets/help/, so the guide never shows an older screen than the app's.
 HELP_SHOTS = {"onboarding-1-dashboard-checklist", "onboarding-4-first-answer", "editor-built",
               "marketplace-grid", "ai-knowledge", "connect-embedded-done", "number-health",
-              "billing-after-checkout"}
+              "billing-after-checkout", "broadcast-done"}
 HELP_PICTURES = ROOT / "assets" / "help"
 
 

@@ -54,3 +54,29 @@ def test_consent_sources_and_the_audience(db):
     other = make_owner(db, tenant_name="Outra")
     assert broadcasts.count_audience(db, tenant_id=other.tenant_id, instance_id=inst.id,
                                      audience=Audience()) == 0
+
+
+def test_the_platform_admin_sets_the_price_table_used_by_estimates(db):
+    from decimal import Decimal
+
+    import pytest
+
+    from ylada_app.services.errors import FieldErrors
+
+    with pytest.raises(FieldErrors) as bad:
+        broadcasts.set_prices(db, {"MARKETING": "abc", "UTILITY": "-1",
+                                   "AUTHENTICATION": "11"})
+    assert set(bad.value.errors) == {"MARKETING", "UTILITY", "AUTHENTICATION"}
+    db.rollback()
+    broadcasts.set_prices(db, {"MARKETING": "R$ 0,42", "UTILITY": "0.05",
+                               "AUTHENTICATION": "0"})
+    db.commit()
+    try:
+        assert broadcasts.prices(db) == {"MARKETING": Decimal("0.42"),
+                                         "UTILITY": Decimal("0.05"),
+                                         "AUTHENTICATION": Decimal("0")}
+    finally:  # the table is the whole platform's: other tests expect the defaults
+        from ylada_app.models import PlatformSetting
+
+        db.delete(db.get(PlatformSetting, broadcasts.PRICES_KEY))
+        db.commit()

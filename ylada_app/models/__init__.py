@@ -39,6 +39,7 @@ from ylada_app.models.marketplace import (
     TemplatePurchase,
     TenantTemplate,
 )
+from ylada_app.models.platform import PlatformSetting
 from ylada_app.models.templates import MessageTemplate
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
@@ -46,6 +47,7 @@ from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookE
 
 __all__ = [
     "Broadcast",
+    "PlatformSetting",
     "BroadcastRecipient",
     "MessageTemplate",
     "WebhookDelivery",

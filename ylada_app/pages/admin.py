@@ -1,4 +1,5 @@
-"""/admin and /admin/tenants/[tid]: platform admins list tenants, suspend and reactivate."""
+"""/admin and /admin/tenants/[tid]: platform admins list tenants, suspend and reactivate,
+and keep the price table that broadcasts estimate their cost with."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import reflex as rx
 
 from ylada_app.components.badges import status_badge
 from ylada_app.components.confirm import confirm_button
+from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
-from ylada_app.services import admin
+from ylada_app.services import admin, broadcasts
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -27,10 +29,18 @@ def _tenant_rows(session, *, actor, search: str) -> list[dict[str, str]]:
     ]
 
 
+def _prices(session) -> dict[str, str]:
+    return {k: f"{v:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+            for k, v in broadcasts.prices(session).items()}
+
+
 class AdminState(SessionState):
     rows: list[dict[str, str]] = []
     search: str = ""
     loaded: bool = False
+    prices: dict[str, str] = {}
+    price_errors: dict[str, str] = {}
+    price_key: int = 0
 
     @rx.event
     async def load(self):
@@ -41,7 +51,24 @@ class AdminState(SessionState):
             yield redirect
             return
         self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
+        self.prices = await call(_prices)
         self.loaded = True
+
+    @rx.event
+    async def save_prices(self, form: dict):
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        try:
+            await call(broadcasts.set_prices, values=dict(form))
+        except ServiceError as exc:
+            self.price_errors = self._field_errors(exc)
+            return
+        self.price_errors = {}
+        self.prices = await call(_prices)
+        self.price_key += 1
+        yield rx.toast.success(self._t("common.saved"))
 
     @rx.event
     async def do_search(self, form: dict):
@@ -143,6 +170,29 @@ def _tenant_row(r: rx.Var) -> rx.Component:
     )
 
 
+def _price_field(category: str) -> rx.Component:
+    s = AdminState
+    return rx.vstack(
+        rx.text(t(f"templates.cat.{category}"), as_="label", size="2", weight="medium",
+                html_for=f"price-{category}"),
+        rx.input(name=category, id=f"price-{category}", default_value=s.prices[category],
+                 size="2", width="140px", aria_label=t(f"templates.cat.{category}")),
+        field_error(s.price_errors, category),
+        spacing="1")
+
+
+def _prices_card() -> rx.Component:
+    return card(
+        rx.heading(t("admin.prices"), size="4"),
+        rx.text(t("admin.prices_hint"), size="2", color_scheme="gray"),
+        rx.form(
+            rx.hstack(*[_price_field(c) for c in broadcasts.PRICES_BRL],
+                      rx.button(t("common.save"), size="2", type="submit", id="save-prices"),
+                      spacing="4", align="end", wrap="wrap", margin_top="8px"),
+            on_submit=AdminState.save_prices, key=AdminState.price_key),
+        margin_top="20px")
+
+
 def admin_page() -> rx.Component:
     s = AdminState
     return app_shell(
@@ -180,6 +230,7 @@ def admin_page() -> rx.Component:
                 id="tenants-table",
             ),
         ),
+        _prices_card(),
         ready=s.loaded,
     )
 

@@ -15,6 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ from ylada_app.models import (
     Instance,
     Message,
     MessageTemplate,
+    PlatformSetting,
     utcnow,
 )
 from ylada_app.models.instance import ChannelKind, InstanceStatus
@@ -44,10 +46,13 @@ from ylada_app.services import entitlements, message_templates, outbox
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.validation import parse_id
 
-# Meta's per-message prices for Brazil (BRL, approximate; July 2025 table at ~R$ 5.50/USD).
-# Only an estimate shown before sending: Meta bills the number's account, not ylada.
+# Meta's per-message prices for Brazil (BRL, approximate; July 2025 table at ~R$ 5.50/USD),
+# until the platform admin sets the current ones (`set_prices`). Only an estimate shown
+# before sending: Meta bills the number's account, not ylada.
 PRICES_BRL = {"MARKETING": Decimal("0.35"), "UTILITY": Decimal("0.04"),
               "AUTHENTICATION": Decimal("0.04")}
+PRICES_KEY = "template_prices_brl"
+MAX_PRICE = Decimal("10")
 SOURCES = ("name", "phone", "field", "text")
 ACTIVE_DAYS = (1, 7, 30, 90, 365)
 MAX_TAGS = 10
@@ -91,6 +96,40 @@ class Estimate:
     category: str
     cost_brl: Decimal
     quota_left: int  # messages the plan still allows this month
+
+
+def prices(session: Session) -> dict[str, Decimal]:
+    """The price per message by category the platform admin set (defaults otherwise)."""
+    row = session.get(PlatformSetting, PRICES_KEY)
+    saved = row.value if row is not None and isinstance(row.value, dict) else {}
+    out = dict(PRICES_BRL)
+    for category in out:
+        with contextlib.suppress(ArithmeticError, TypeError, ValueError):
+            out[category] = Decimal(str(saved[category])) if category in saved else out[category]
+    return out
+
+
+def set_prices(session: Session, values: dict[str, object]) -> dict[str, Decimal]:
+    """Platform admin only (the caller checks): "0,35" or "0.35" per category, 0 to 10."""
+    clean: dict[str, Decimal] = {}
+    errors: dict[str, str] = {}
+    for category in PRICES_BRL:
+        raw = str(values.get(category, "")).strip().replace("R$", "").replace(",", ".")
+        try:
+            price = Decimal(raw.strip())
+        except ArithmeticError:
+            price = Decimal(-1)
+        if not price.is_finite() or price < 0 or price > MAX_PRICE:
+            errors[category] = "broadcasts.error.price"
+        else:
+            clean[category] = price.quantize(Decimal("0.0001"))
+    if errors:
+        raise FieldErrors(errors, {k: {"max": str(MAX_PRICE)} for k in errors})
+    row = session.get(PlatformSetting, PRICES_KEY) or PlatformSetting(key=PRICES_KEY)
+    row.value, row.updated_at = {k: str(v) for k, v in clean.items()}, utcnow()
+    session.add(row)
+    session.flush()
+    return clean
 
 
 def clean_audience(tags: object, active_days: object) -> Audience:
@@ -175,7 +214,7 @@ def estimate(session: Session, *, tenant_id: int, instance_id: object, template:
     inst = _own_instance(session, tenant_id, instance_id)
     row = _template(session, tenant_id, inst.id, template)
     n = count_audience(session, tenant_id=tenant_id, instance_id=inst.id, audience=audience)
-    price = PRICES_BRL.get(row.category, PRICES_BRL["MARKETING"])
+    price = prices(session).get(row.category, PRICES_BRL["MARKETING"])
     simulator = inst.channel != ChannelKind.WHATSAPP_CLOUD
     return Estimate(n, row.category, Decimal(0) if simulator else price * n,
                     quota_left(session, tenant_id))
@@ -222,7 +261,7 @@ def create(session: Session, *, tenant_id: int, user_id: int | None, draft: Draf
     send_at = draft.send_at or now
     if send_at < now - timedelta(minutes=5):
         raise FieldErrors({"send_at": "broadcasts.error.past"})
-    price = PRICES_BRL.get(row.category, PRICES_BRL["MARKETING"])
+    price = prices(session).get(row.category, PRICES_BRL["MARKETING"])
     b = Broadcast(tenant_id=tenant_id, instance_id=inst.id, name=name,
                   template_name=row.name, language=row.language, category=row.category,
                   variables=variables, audience=draft.audience.as_json(), status="scheduled",

@@ -94,6 +94,13 @@ TEXTS = {
     "broadcasts.rs.skipped": ("Não enviada", "Not sent"),
     "broadcast_cancelled": ("Transmissão cancelada antes do envio",
                             "Broadcast cancelled before sending"),
+    "admin.prices": ("Preço por mensagem de modelo (R$)", "Price per template message (BRL)"),
+    "admin.prices_hint": (
+        "Tabela da Meta para o Brasil, usada na estimativa de custo das transmissões.",
+        "Meta's table for Brazil, used to estimate the cost of broadcasts."),
+    "broadcasts.error.price": ("Informe um valor entre 0 e {max}, ex.: 0,35.",
+                               "Enter a value from 0 to {max}, e.g. 0.35."),
+    "templates.cat.AUTHENTICATION": ("Autenticação", "Authentication"),
     "broadcasts.error.name": ("Dê um nome à transmissão (até 120 caracteres).",
                               "Name the broadcast (up to 120 characters)."),
     "broadcasts.error.instance": ("Escolha um número desta empresa.",

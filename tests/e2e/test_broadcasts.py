@@ -49,7 +49,7 @@ def test_send_a_broadcast_and_watch_it_finish(page: Page, app_server, e2e_db, sh
     page.get_by_role("option", name="Texto fixo").click()
     page.click("#create-broadcast")
     expect(page.get_by_text("Preencha esta lacuna")).to_be_visible(timeout=10_000)
-    page.locator(".var-value").fill("panetone por R$ 19,90")
+    page.locator(".var-value input").fill("panetone por R$ 19,90")
     shot("broadcast-form")
     page.click("#create-broadcast")
     row = page.locator(".broadcast-row")

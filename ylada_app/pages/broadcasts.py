@@ -17,6 +17,7 @@ from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card
 from ylada_app.components.texts import t
 from ylada_app.core.dates import DEFAULT_ZONE, local_text
+from ylada_app.core.money import format_int
 from ylada_app.services import broadcasts, instances
 from ylada_app.services.broadcasts import Draft
 from ylada_app.services.errors import ServiceError
@@ -43,10 +44,11 @@ def _rows(session, *, tenant_id: int) -> list[dict[str, str]]:
             "template": b.template_name, "status": b.status,
             "open": "1" if b.status in broadcasts.OPEN else "",
             "when": local_text(b.send_at), "pct": f"{min(100, round(100 * done / total))}%",
-            "total": str(p["total"]), "queued": str(p["queued"]),
-            "sent": str(p["sent"] + p["delivered"] + p["read"]),
-            "delivered": str(p["delivered"] + p["read"]), "read": str(p["read"]),
-            "failed": str(p["failed"] + p["skipped"]), "replied": str(p["replied"]),
+            "total": format_int(p["total"]), "queued": format_int(p["queued"]),
+            "sent": format_int(p["sent"] + p["delivered"] + p["read"]),
+            "delivered": format_int(p["delivered"] + p["read"]),
+            "read": format_int(p["read"]), "failed": format_int(p["failed"] + p["skipped"]),
+            "replied": format_int(p["replied"]),
             "cost": _brl(b.price_cents * (p["total"]) / 100) if b.price_cents else "",
             "stop_reason": b.stop_reason,
         })
@@ -77,8 +79,8 @@ def _estimate(session, *, tenant_id: int, instance_id: str, template: str,
     audience = broadcasts.clean_audience(tags, active_days)
     est = broadcasts.estimate(session, tenant_id=tenant_id, instance_id=instance_id,
                               template=template, audience=audience)
-    return {"count": str(est.recipients), "cost": _brl(est.cost_brl),
-            "quota": str(est.quota_left),
+    return {"count": format_int(est.recipients), "cost": _brl(est.cost_brl),
+            "quota": format_int(est.quota_left),
             "over": "1" if est.recipients > est.quota_left else ""}
 
 

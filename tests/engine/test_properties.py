@@ -56,7 +56,8 @@ RULE_PARTS = st.one_of(
 )
 
 KINDS = ["text", "media", "buttons", "list", "question", "condition", "set_variable", "tag",
-         "http_request", "ai_reply", "handoff", "delay", "goto_flow", "goal", "end"]
+         "http_request", "ai_reply", "handoff", "delay", "goto_flow", "goal", "randomizer",
+         "template", "end"]
 
 
 @st.composite
@@ -136,6 +137,14 @@ def node_spec(draw: Any, kind: str, flow_ids: list[str]) -> tuple[str, dict, lis
         return "goto_flow", {"flow_id": draw(st.sampled_from(flow_ids))}, []
     if kind == "goal":
         return "goal", {"name": "meta"}, ["out"]
+    if kind == "randomizer":
+        weights = draw(st.lists(st.integers(1, 100), min_size=2, max_size=6))
+        return "randomizer", {"branches": [{"id": f"p{i}", "weight": w}
+                                           for i, w in enumerate(weights)]}, [
+            f"p{i}" for i in range(len(weights))]
+    if kind == "template":
+        return "template", {"name": "lembrete", "variables": draw(st.lists(
+            st.sampled_from(["{{contact.name}}", "{{vars.a}}", "fixo"]), max_size=3))}, ["out"]
     return "end", {}, []
 
 
@@ -167,10 +176,14 @@ def flow_json(draw: Any, flow_ids: list[str]) -> dict:
     for position, (source, source_handles) in enumerate(handles.items()):
         following = ids[position + 1] if position + 1 < len(ids) else None
         ahead_first = ids[position + 1:] + ids[: position + 1]
+        # Every way out of an A/B split must lead somewhere (validation requires it).
+        required = nodes[position]["type"] == "randomizer"
         for handle in source_handles:
             # Mostly forward (so flows get somewhere), sometimes anywhere (cycles), or nowhere.
             target = draw(st.one_of(st.just(following), st.sampled_from(ahead_first),
                                     st.none()))
+            if required and target is None:
+                target = ahead_first[0]
             if target is not None:
                 edges.append({"id": f"{source}:{handle}", "source": source,
                               "sourceHandle": handle, "target": target})
@@ -247,6 +260,8 @@ def check_messages(messages: list[dict]) -> None:
             rows = [r for s in m["sections"] for r in s["rows"]]
             assert 1 <= len(rows) <= lim.LIST_ROWS_MAX
             assert all(len(r["title"]) <= lim.LIST_ROW_TITLE_MAX for r in rows)
+        elif m["type"] == "template":
+            assert m["name"] and all(len(v) <= lim.TEMPLATE_PARAM_MAX for v in m["variables"])
         else:
             assert m["type"] == "media" and m["url"] is not None
         for key, limit in (("header", lim.HEADER_MAX), ("footer", lim.FOOTER_MAX)):

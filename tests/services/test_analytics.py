@@ -83,10 +83,10 @@ class World:
         return m
 
     def event(self, conv: Conversation, when: datetime, type_: str, flow: str | None = "1",
-              node: str | None = None) -> None:
+              node: str | None = None, data: dict | None = None) -> None:
         self.db.add(AnalyticsEvent(tenant_id=self.tenant_id, instance_id=conv.instance_id,
                                    conversation_id=conv.id, type=type_, flow_id=flow,
-                                   node_id=node, data={}, created_at=when))
+                                   node_id=node, data=data or {}, created_at=when))
         self.db.flush()
 
     def random_traffic(self, rng: random.Random, n: int, start: datetime) -> None:
@@ -422,3 +422,57 @@ def test_flow_figures_over_several_days_read_daily_rows_exactly(db):
     assert d["totals"]["conversations"] == 4 and d["totals"]["contacts_new"] == 4
     wide = w.dash(start="2026-10-01", end="2026-10-05", today=date(2026, 10, 20))
     assert wide["flows"][0]["started"] == 6
+
+
+def test_ab_splits_count_contacts_per_branch_and_those_who_reached_a_goal_later(db):
+    from ylada_app.services import flows
+
+    w = World(db)
+    split = {"id": "teste-ab", "type": "randomizer", "position": {"x": 0, "y": 0},
+             "data": {"label": "Oferta de frete", "branches": [
+                 {"id": "a", "label": "Frete grátis", "weight": 50},
+                 {"id": "b", "label": "10% off", "weight": 50},
+                 {"id": "c", "label": "Nada", "weight": 1}]}}
+    flow = flows.create_flow(db, tenant_id=w.tenant_id, instance_id=w.cloud.id, name="Vendas",
+                             definition={"version": 1, "nodes": [split], "edges": []})
+    db.commit()
+    fid = str(flow.id)
+    c1, c2, c3, c4, c5 = (w.contact(w.cloud, BASE) for _ in range(5))
+
+    def went(conv, branch, minutes):
+        w.event(conv, BASE + timedelta(minutes=minutes), "randomizer", flow=fid,
+                node="teste-ab", data={"branch": branch})
+
+    def goal(conv, minutes, flow_id=fid):
+        w.event(conv, BASE + timedelta(minutes=minutes), "goal_reached", flow=flow_id)
+
+    goal(c1, 0)  # before the split: converts nothing
+    went(c1, "a", 1)
+    goal(c1, 2)
+    goal(c1, 3)  # a second goal: the contact already counted
+    went(c2, "a", 1)
+    went(c3, "b", 1)
+    goal(c3, 5, flow_id="999")  # a goal of another flow counts too
+    went(c4, "b", 1)
+    went(c4, "b", 9)  # passing again: still one contact
+    went(c5, "a", 1)
+    db.commit()
+    catch_up(db)
+    goal(c5, 60)  # converts in a later rollup run: the entry is found in the reach table
+    went(c2, "a", 61)
+    db.commit()
+    catch_up(db)
+    d = w.dash(start="2026-10-01", end="2026-10-01", today=date(2026, 10, 20))
+    [vendas] = [f for f in d["flows"] if f["flow_id"] == fid]
+    [ab] = vendas["splits"]
+    assert ab["label"] == "Teste A/B “Oferta de frete”"
+    assert [(b["label"], b["entered"], b["conversions"], b["rate"]) for b in ab["branches"]] \
+        == [("Frete grátis", 3, 2, 66.7), ("10% off", 2, 1, 50.0), ("Nada", 0, 0, None)]
+    assert vendas["funnel"] == []  # the split rows are no funnel steps
+    split_metrics = ("f:split", "d:split", "f:split_goal", "d:split_goal")
+
+    def only_splits(rows: dict) -> dict:
+        return {k: v for k, v in rows.items() if k[2] in split_metrics}
+
+    stored = only_splits(analytics_rollup.stored(db, tenant_id=w.tenant_id))
+    assert stored and stored == only_splits(analytics_rollup.recompute(db, tenant_id=w.tenant_id))

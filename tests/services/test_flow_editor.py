@@ -188,3 +188,110 @@ def test_sandbox_chat_runs_the_draft_and_reports_the_node():
     assert "e-mail" in turn.messages[0]["text"] and turn.node_id == "pergunta-email"
     broken = sandbox_say({"version": 1, "nodes": []}, None, "oi")
     assert broken.messages == [] and broken.problems
+
+
+def _split_doc() -> dict:
+    """start → A/B split (default branches a, b) → two ends, one per branch."""
+    doc = fe.empty_document()
+    split = fe.block_after(doc, "randomizer", "inicio")
+    split["id"] = "ab"
+    fe.apply_action(doc, {"kind": "add", "nodes": [
+        split, {"id": "fa", "type": "end", "data": {}}, {"id": "fb", "type": "end", "data": {}}]})
+    for eid, source, handle, target in (("e0", "inicio", "out", "ab"), ("e1", "ab", "a", "fa"),
+                                        ("e2", "ab", "b", "fb")):
+        fe.apply_action(doc, {"kind": "connect", "edge": {
+            "id": eid, "source": source, "sourceHandle": handle, "target": target}})
+    return doc
+
+
+def test_a_split_from_the_palette_is_valid_once_its_paths_are_connected():
+    doc = _split_doc()
+    assert validate_flow(doc).ok, validate_flow(doc).errors
+    dropped = fe.empty_document()
+    fe.apply_action(dropped, {"kind": "add", "nodes": [fe.block_after(dropped, "randomizer")]})
+    assert [i.code for i in validate_flow(dropped).errors] == ["randomizer_unconnected"] * 2
+
+
+def test_split_branches_are_edited_added_and_removed_with_their_edges():
+    doc = _split_doc()
+    node = next(n for n in doc["nodes"] if n["id"] == "ab")
+    data = fe.edit_branch(node["data"], 0, "weight", "80")
+    data = fe.edit_branch(data, 1, "label", " Sem frete ")
+    assert data["branches"][0]["weight"] == 80 and data["branches"][1]["label"] == "Sem frete"
+    data = fe.add_branch(data)
+    assert [b["id"] for b in data["branches"]] == ["a", "b", "c"]
+    for _ in range(5):
+        data = fe.add_branch(data)
+    assert len(data["branches"]) == 6  # the most a split takes
+    fe.set_node_data(doc, "ab", data)
+    rows = fe.inspector_branches(node)
+    assert [r["label"] for r in rows] == ["A", "Sem frete", "C", "D", "E", "F"]
+    assert rows[0]["share"] == f"{round(100 * 80 / 330)}%"
+    removed = fe.set_node_data(doc, "ab", fe.remove_branch(node["data"], 1))
+    assert removed == ["e2"] and all(e["id"] != "e2" for e in doc["edges"])
+    assert fe.handles_of({"type": "randomizer", "data": {"branches": [{"id": "x"}, {}]}}) == \
+        ("x",)
+    bad = fe.edit_branch(node["data"], 0, "weight", "muito")
+    [issue] = [i for i in validate_flow({**doc, "nodes": [
+        {**n, "data": bad} if n["id"] == "ab" else n for n in doc["nodes"]]}).errors
+        if i.code == "invalid_weight"]
+    assert "muito" in issue.message
+
+
+def test_template_block_picks_an_approved_template_and_keeps_typed_values():
+    data = fe.NODE_DEFAULTS["template"]
+    data = fe.pick_template(data, "lembrete_consulta|pt_BR", 2)
+    assert data == {"name": "lembrete_consulta", "language": "pt_BR", "variables": ["", ""]}
+    data = fe.edit_template_value(data, 0, "{{contact.name}}")
+    data = fe.edit_template_value(data, 5, "ignored")
+    assert data["variables"] == ["{{contact.name}}", ""]
+    assert fe.pick_template(data, "outro|en_US", 1)["variables"] == ["{{contact.name}}"]
+    node = {"id": "t", "type": "template", "data": data}
+    assert fe.inspector_fields(node)["template_ref"] == "lembrete_consulta|pt_BR"
+    assert fe.inspector_template_values(node) == [{"n": "1", "value": "{{contact.name}}"},
+                                                  {"n": "2", "value": ""}]
+    assert fe.inspector_fields({"id": "t", "type": "template",
+                                "data": fe.NODE_DEFAULTS["template"]})["template_ref"] == ""
+
+
+def test_approved_templates_of_the_number_for_the_template_block(db):
+    from ylada_app.services import message_templates
+    from ylada_app.services.message_templates import Draft
+
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id)  # the simulator: approved at once
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id, draft=Draft(
+        name="lembrete_consulta", language="pt_BR", category="UTILITY",
+        body="Olá {{1}}, sua consulta é às {{2}}.", body_examples=["Ana", "14h"]))
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id, draft=Draft(
+        name="com_cabecalho", language="pt_BR", category="UTILITY", body="Oi {{1}}.",
+        body_examples=["Ana"], header="Pedido {{1}}", header_example="#1"))
+    assert fe.approved_templates(db, tenant_id=owner.tenant_id, instance_id=inst.id) == [
+        {"value": "lembrete_consulta|pt_BR", "label": "lembrete_consulta (pt_BR)",
+         "variables": "2", "body": "Olá {{1}}, sua consulta é às {{2}}."}]
+
+
+def test_sandbox_chat_shows_templates_and_restarts_may_take_another_path():
+    draft = {"version": 1, "nodes": [
+        {"id": "inicio", "type": "start", "data": {"triggers": [{"type": "any_message"}]}},
+        {"id": "ab", "type": "randomizer", "data": fe.NODE_DEFAULTS["randomizer"]},
+        {"id": "ta", "type": "template", "data": {
+            "name": "lembrete_consulta", "variables": ["{{contact.name}}", "14h"]}},
+        {"id": "tb", "type": "message", "data": {"text": "Caminho B"}}],
+        "edges": [{"id": "e0", "source": "inicio", "target": "ab"},
+                  {"id": "e1", "source": "ab", "sourceHandle": "a", "target": "ta"},
+                  {"id": "e2", "source": "ab", "sourceHandle": "b", "target": "tb"}]}
+    bodies = {"lembrete_consulta|pt_BR": "Olá {{1}}, sua consulta é às {{2}}."}
+    seen = set()
+    for _ in range(30):  # a new test chat each time: a new seed
+        turn = sandbox_say(draft, None, "oi", template_bodies=bodies)
+        seen.add(turn.messages[0]["text"])
+        again = sandbox_say(draft, json.loads(json.dumps(turn.snapshot)), "oi",
+                            template_bodies=bodies)
+        assert again.messages[0]["text"] == turn.messages[0]["text"]  # same chat, same path
+    assert seen == {"Olá Cliente, sua consulta é às 14h.", "Caminho B"}
+    unknown = None
+    while unknown is None or unknown.messages[0]["type"] != "template":
+        unknown = sandbox_say(draft, None, "oi")
+    assert unknown.messages[0]["text"] == \
+        "📄 Modelo de mensagem “lembrete_consulta” (pt_BR)\nCliente · 14h"

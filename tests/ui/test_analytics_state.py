@@ -35,3 +35,26 @@ def test_bad_ranges_become_messages(db):
     assert set(state.errors) == {"start", "end"}
     _run(AnalyticsState.set_period, state, "7d")
     assert state.errors == {} and len(state.table) == 7
+
+
+def test_the_chosen_flows_ab_splits_are_listed_path_by_path():
+    from ylada_app.pages.analytics import view_model
+
+    split = {"node_id": "ab", "label": "Teste A/B “Frete”", "branches": [
+        {"id": "a", "label": "Grátis", "entered": 1200, "conversions": 300, "rate": 25.0},
+        {"id": "b", "label": "Pago", "entered": 0, "conversions": 0, "rate": None}]}
+    flow = {"flow_id": "7", "name": "Vendas", "started": 10, "conversions": 3, "rate": 30.0,
+            "funnel": [], "splits": [split]}
+    data = {"heatmap": [[0] * 24 for _ in range(7)], "flows": [flow], "totals": {
+        k: 0 for k in ("msg_in", "msg_out", "contacts_new", "conversations", "conversions",
+                       "handoffs", "ai_answers", "msg_blocked")}, "days": [], "instances": [],
+            "all_instances": [], "empty": False,
+            "period": {"key": "7d", "start": "2026-10-01", "end": "2026-10-07", "tz": "UTC"}}
+    rows = view_model(data)["splits"]["7"]
+    assert rows == [
+        {"test": "Teste A/B “Frete”", "path": "Grátis", "entered": "1.200", "goals": "300",
+         "rate": "25,0 %"},
+        {"test": "", "path": "Pago", "entered": "0", "goals": "0", "rate": "—"}]
+    state = AnalyticsState()
+    state.splits, state.flow_pick = {"7": rows}, "7"
+    assert state.split_rows == rows

@@ -86,3 +86,45 @@ def test_a_draft_too_big_to_store_goes_back_to_the_stored_one(db, setup, monkeyp
     assert json.loads(state._doc_json) == MENU and len(state.graph["nodes"]) == len(MENU["nodes"])
     db.expire_all()
     assert db.get(Flow, flow.id).draft == MENU
+
+
+def test_split_and_template_blocks_are_edited_from_the_inspector(db, setup, monkeypatch):
+    from ylada_app.models import Instance
+    from ylada_app.services import message_templates
+    from ylada_app.services.message_templates import Draft
+
+    a, _, flow, _ = setup
+    inst_id = db.get(Flow, flow.id).instance_id
+    assert db.get(Instance, inst_id).channel == "simulator"  # templates approved at once
+    message_templates.create(db, tenant_id=a.tenant_id, instance_id=inst_id, draft=Draft(
+        name="lembrete_consulta", language="pt_BR", category="UTILITY",
+        body="Olá {{1}}, sua consulta é às {{2}}.", body_examples=["Ana", "14h"]))
+    db.commit()
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, a.token)
+    _run(FlowEditorState.load, state)
+    assert [t["value"] for t in state.wa_templates] == ["lembrete_consulta|pt_BR"]
+    _run(FlowEditorState.add_block, state, "template")
+    assert state.sel_kind == "template"
+    assert any("escolha o modelo" in m for m in state.sel_issues)
+    _run(FlowEditorState.set_template, state, "nao_aprovado|pt_BR")  # not offered: ignored
+    assert state.sel["template_ref"] == ""
+    _run(FlowEditorState.set_template, state, "lembrete_consulta|pt_BR")
+    assert state.sel["template_ref"] == "lembrete_consulta|pt_BR"
+    assert [v["n"] for v in state.sel_values] == ["1", "2"]
+    _run(FlowEditorState.set_template_value, state, 0, "{{contact.name}}")
+    _run(FlowEditorState.set_template_value, state, 1, "14h")
+    assert not any("escolha o modelo" in m for m in state.sel_issues)
+    _run(FlowEditorState.add_block, state, "randomizer")
+    assert state.sel_kind == "randomizer" and len(state.sel_branches) == 2
+    _run(FlowEditorState.add_branch, state)
+    _run(FlowEditorState.set_branch, state, 2, "weight", "0")
+    assert any("o peso do caminho “C”" in m for m in state.sel_issues)
+    _run(FlowEditorState.remove_branch, state, 2)
+    assert [b["label"] for b in state.sel_branches] == ["A", "B"]
+    db.expire_all()
+    draft = db.get(Flow, flow.id).draft
+    [tpl] = [n for n in draft["nodes"] if n["type"] == "template"]
+    assert tpl["data"] == {"name": "lembrete_consulta", "language": "pt_BR",
+                           "variables": ["{{contact.name}}", "14h"]}
+    assert any(n["type"] == "randomizer" for n in draft["nodes"])

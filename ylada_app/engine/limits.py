@@ -55,6 +55,19 @@ JSON_PATH_DEPTH = 20
 DELAY_MIN_SECONDS = 1
 DELAY_MAX_SECONDS = 30 * 24 * 3600
 
+# randomizer node (an A/B split): 2..6 branches, integer weights.
+RANDOMIZER_BRANCHES_MIN = 2
+RANDOMIZER_BRANCHES_MAX = 6
+RANDOMIZER_WEIGHT_MIN = 1
+RANDOMIZER_WEIGHT_MAX = 100
+RANDOMIZER_BRANCH_ID_MAX = 40  # short: it is also an analytics key
+RANDOMIZER_LABEL_MAX = 40
+
+# template node: WhatsApp's rules for a template send (name format, one value per {{n}}).
+TEMPLATE_NAME_MAX = 512
+TEMPLATE_VARIABLES_MAX = 30
+TEMPLATE_PARAM_MAX = 1024
+
 # Regex conditions: Python's `re` has no timeout, so both sides are capped (see conditions.py).
 REGEX_PATTERN_MAX = 200
 REGEX_INPUT_MAX = 300

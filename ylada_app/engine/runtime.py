@@ -1,13 +1,19 @@
 """The flow interpreter: one pure function, `handle`, called once per event.
 
     handle(flows: FlowSet, state: dict | None, event: dict, contact: dict, now: datetime,
-           *, max_steps: int = 100) -> StepResult
+           *, max_steps: int = 100, seed: str | None = None) -> StepResult
 
 The caller (a worker) loads the conversation's `state`, calls `handle` for each pending
 event in order, stores `result.state`, delivers `result.messages`, applies
 `result.actions`, records `result.events`, and carries out `result.effects`, feeding
 their outcome back as another event. The engine does no I/O, reads no clock (`now`, naive
 UTC, is an argument), uses no randomness and never raises.
+
+`seed` is what a ``randomizer`` (A/B split) draws its branch from, instead of randomness: a
+string that stays the same for a contact (the worker passes its contact row's id). The
+branch is a hash of (seed, flow id, node id) spread over the weights, so a contact who
+passes the same split twice takes the same branch, and many contacts split by the weights.
+Without a seed the contact's ``wa_id`` is used.
 
 Events in::
 
@@ -34,6 +40,9 @@ Messages out::
     {"type": "buttons", "text", "buttons": [{"id", "title"}], "header"?, "footer"?}
     {"type": "list", "text", "button_label", "sections": [{"title"?, "rows":
         [{"id", "title", "description"?}]}], "header"?, "footer"?}
+    {"type": "template", "name", "language", "variables": [str]}
+        # an approved WhatsApp template, its {{n}} values rendered; the caller checks that
+        # the number has it approved and builds the real send payload
 
 Effects out (the engine pauses on each; at most one per call)::
 
@@ -99,6 +108,7 @@ from ylada_app.engine.state import clear_session, load_state
 from ylada_app.engine.text import fold_loose
 from ylada_app.engine.triggers import match_trigger
 from ylada_app.engine.types import FlowSet, StepResult
+from ylada_app.engine.validate import branch_weight
 from ylada_app.engine.validators import parse_number, retry_text, validate_answer
 
 DEFAULT_MAX_STEPS = 100
@@ -122,10 +132,11 @@ def handle(
     now: datetime,
     *,
     max_steps: int = DEFAULT_MAX_STEPS,
+    seed: str | None = None,
 ) -> StepResult:
     """Process one event; see the module docstring. Never raises."""
     try:
-        step = _Step(flows, state, contact, now, max_steps)
+        step = _Step(flows, state, contact, now, max_steps, seed)
         step.dispatch(event)
     except Exception as exc:  # the last line of defence: a bug must not kill the worker
         fallback = load_state(state)
@@ -172,7 +183,8 @@ def _is_word(text: str, words: Any) -> bool:
 class _Step:
     """One `handle` call: the working state plus everything collected for the result."""
 
-    def __init__(self, flows: Any, state: Any, contact: Any, now: Any, max_steps: Any) -> None:
+    def __init__(self, flows: Any, state: Any, contact: Any, now: Any, max_steps: Any,
+                 seed: Any = None) -> None:
         self.flowset = flows if isinstance(flows, FlowSet) else FlowSet(flows={})
         self.flows: dict[str, Flow] = (
             self.flowset.flows if isinstance(self.flowset.flows, dict) else {}
@@ -190,6 +202,7 @@ class _Step:
             if isinstance(max_steps, int) and not isinstance(max_steps, bool)
             else DEFAULT_MAX_STEPS
         )
+        self.seed = seed if isinstance(seed, str) and seed else self.contact["wa_id"]
         self.steps = 0
         self.messages: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
@@ -767,9 +780,59 @@ class _Step:
                   name=node.data.name)
         return "follow", OUT
 
+    def exec_randomizer(self, flow: Flow, node: Any) -> tuple[str, Any]:
+        branches = [(b.id, branch_weight(b.weight) or 0) for b in node.data.branches]
+        chosen = pick_branch(branches, f"{self.seed}|{self.state['flow_id']}|{node.id}")
+        if chosen is None:  # unreachable for a validated flow; never crash on one
+            self.finish("no_edge")
+            return "stop", None
+        self.emit("randomizer", flow_id=self.state["flow_id"], node_id=node.id, branch=chosen)
+        return "follow", chosen
+
+    def exec_template(self, flow: Flow, node: Any) -> tuple[str, Any]:
+        data = node.data
+        self.messages.append({
+            "type": "template", "name": (data.name or "").strip(), "language": data.language,
+            "variables": [self.render(v, lim.TEMPLATE_PARAM_MAX) for v in data.variables],
+        })
+        return "follow", OUT
+
     def exec_end(self, flow: Flow, node: Any) -> tuple[str, Any]:
         self.finish("end_node")
         return "stop", None
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def stable_hash(text: str) -> int:
+    """A 64-bit hash that is the same in every process and Python version (unlike `hash`):
+    FNV-1a over the UTF-8 bytes, then MurmurHash3's finaliser so that keys differing only in
+    their last characters still land far apart."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
+    return h ^ (h >> 33)
+
+
+def pick_branch(branches: list[tuple[str, int]], key: str) -> str | None:
+    """The id of the branch `key` falls in, each branch owning a share of the hash space
+    proportional to its weight; None when no branch has a positive weight."""
+    total = sum(weight for _, weight in branches if weight > 0)
+    if total <= 0:
+        return None
+    point = stable_hash(key) % total
+    for branch_id, weight in branches:
+        if weight <= 0:
+            continue
+        if point < weight:
+            return branch_id
+        point -= weight
+    return None
 
 
 def _parse_datetime(value: Any) -> datetime | None:

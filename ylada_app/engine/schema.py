@@ -46,6 +46,12 @@ a missing or null `sourceHandle` means `"out"`):
     handles: out
 ``goto_flow``        ``flow_id``.                                          no handles
 ``goal``             ``name``.                                             handles: out
+``randomizer``       ``branches: [{"id", "label"?, "weight" (integer 1..100)}]`` (2..6): an
+    A/B split; each contact follows one branch, picked by weight (runtime.py tells how).
+                                                           handles: each branch id
+``template``         ``name`` (an approved WhatsApp message template of the number),
+    ``language`` (default pt_BR), ``variables``: one template text per ``{{n}}`` of the
+    template's body, in order.                                             handles: out
 ``end``              (nothing).                                            no handles
 """
 
@@ -58,7 +64,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 NODE_KINDS = (
     "start", "message", "question", "condition", "set_variable", "tag", "http_request",
-    "ai_reply", "handoff", "delay", "goto_flow", "goal", "end",
+    "ai_reply", "handoff", "delay", "goto_flow", "goal", "randomizer", "template", "end",
 )
 OUT = "out"
 OTHER = "other"
@@ -253,6 +259,24 @@ class GoalData(NodeData):
     name: str | None = None
 
 
+class RandomizerBranch(_Model):
+    id: str
+    label: str | None = None
+    # Any, so that validation can say in words what is wrong with "abc" or 0.5; a flow
+    # that passed validation always holds an integer 1..100 here.
+    weight: Any = 50
+
+
+class RandomizerData(NodeData):
+    branches: list[RandomizerBranch] = []
+
+
+class TemplateData(NodeData):
+    name: str | None = None
+    language: str = "pt_BR"
+    variables: list[str] = []
+
+
 class EndData(NodeData):
     pass
 
@@ -270,6 +294,8 @@ DATA_MODELS: dict[str, type[NodeData]] = {
     "delay": DelayData,
     "goto_flow": GotoFlowData,
     "goal": GoalData,
+    "randomizer": RandomizerData,
+    "template": TemplateData,
     "end": EndData,
 }
 
@@ -342,6 +368,16 @@ class GoalNode(_NodeBase):
     data: GoalData
 
 
+class RandomizerNode(_NodeBase):
+    type: Literal["randomizer"]
+    data: RandomizerData
+
+
+class TemplateNode(_NodeBase):
+    type: Literal["template"]
+    data: TemplateData
+
+
 class EndNode(_NodeBase):
     type: Literal["end"]
     data: EndData = EndData()
@@ -350,7 +386,7 @@ class EndNode(_NodeBase):
 AnyNode = Annotated[
     StartNode | MessageNode | QuestionNode | ConditionNode | SetVariableNode | TagNode
     | HttpRequestNode | AiReplyNode | HandoffNode | DelayNode | GotoFlowNode | GoalNode
-    | EndNode,
+    | RandomizerNode | TemplateNode | EndNode,
     Field(discriminator="type"),
 ]
 
@@ -407,6 +443,8 @@ def node_handles(kind: str, data: NodeData) -> tuple[str, ...]:
         if data.variant in ("buttons", "list"):
             return (*(opt_id for opt_id, _ in data.options()), OTHER)
         return (OUT,)
+    if kind == "randomizer" and isinstance(data, RandomizerData):
+        return tuple(branch.id for branch in data.branches)
     fixed = {
         "question": ("ok", "invalid"),
         "condition": ("true", "false"),

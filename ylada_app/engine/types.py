@@ -68,7 +68,8 @@ class StepResult:
     actions          contact/conversation changes: set_var, add_tag, remove_tag, opt_out,
                      opt_in, handoff, end
     effects          I/O the caller performs: http_request, ai_reply, delay (at most one)
-    events           analytics: node_visited, flow_started, goal_reached, optout, ...
+    events           analytics: node_visited, flow_started, goal_reached, randomizer
+                     (``branch``: the way an A/B split sent the contact), optout, ...
     state            the new session state, to store as is
     contact_changes  summary of contact updates: add_tags, remove_tags, opted_out
     """

@@ -39,9 +39,11 @@ from ylada_app.engine.schema import (
     NodeData,
     Position,
     QuestionData,
+    RandomizerData,
     SetVariableData,
     StartData,
     TagData,
+    TemplateData,
     Variable,
     branch_handles,
     node_handles,
@@ -52,6 +54,10 @@ from ylada_app.engine.validators import parse_number
 VARIABLE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,49}")
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
 _TRIGGER_TYPES = {"keyword", "any_message", "button_payload", "referral"}
+# A branch id is a handle and an analytics key: plain and short (the editor uses a, b, c…).
+_BRANCH_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{lim.RANDOMIZER_BRANCH_ID_MAX}}}")
+_TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
+_TEMPLATE_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2,4})?")
 _UNIT_NAMES = {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "days": "dias"}
 
 
@@ -716,6 +722,59 @@ class _Checker:
             self.length(node_id, data.name, lim.GOAL_NAME_MAX, "o nome da meta",
                         "goal_name_too_long", "data.name", whatsapp=False)
 
+    def check_randomizer(self, node_id: str, data: RandomizerData) -> None:
+        branches = data.branches
+        if len(branches) < lim.RANDOMIZER_BRANCHES_MIN:
+            self.node_error(node_id, "randomizer_too_few", "um teste A/B precisa de pelo menos "
+                            f"{lim.RANDOMIZER_BRANCHES_MIN} caminhos.", "data.branches")
+        if len(branches) > lim.RANDOMIZER_BRANCHES_MAX:
+            self.node_error(node_id, "randomizer_too_many", f"há {len(branches)} caminhos; um "
+                            f"teste A/B aceita no máximo {lim.RANDOMIZER_BRANCHES_MAX}.",
+                            "data.branches")
+        seen: set[str] = set()
+        for i, branch in enumerate(branches):
+            path, what = f"data.branches[{i}]", branch_name(i, branch.label)
+            # The id is the branch's way out (its edge's sourceHandle), never shown: a bad one
+            # is fixed by deleting the branch and adding a new one in the editor.
+            if not _BRANCH_ID.fullmatch(branch.id):
+                self.node_error(node_id, "invalid_branch_id", f"{what} tem um identificador "
+                                "inválido; apague-o e adicione outro caminho.", f"{path}.id")
+            elif branch.id in seen:
+                self.node_error(node_id, "duplicate_branch_id", f"{what} repete o identificador "
+                                "de outro caminho; apague-o e adicione outro.", f"{path}.id")
+            seen.add(branch.id)
+            if branch_weight(branch.weight) is None:
+                self.node_error(
+                    node_id, "invalid_weight",
+                    f"o peso do {what[2:]} deve ser um número inteiro de "
+                    f"{lim.RANDOMIZER_WEIGHT_MIN} a {lim.RANDOMIZER_WEIGHT_MAX} (recebido: "
+                    f"{_said(branch.weight)}).", f"{path}.weight")
+            self.length(node_id, branch.label, lim.RANDOMIZER_LABEL_MAX, f"o nome do {what[2:]}",
+                        "branch_label_too_long", f"{path}.label", whatsapp=False)
+
+    def check_template(self, node_id: str, data: TemplateData) -> None:
+        name = (data.name or "").strip()
+        if not name:
+            self.node_error(node_id, "missing_template_name", "escolha o modelo de mensagem a "
+                            "enviar.", "data.name")
+        elif len(name) > lim.TEMPLATE_NAME_MAX or not _TEMPLATE_NAME.fullmatch(name):
+            self.node_error(node_id, "invalid_template_name", f'o nome do modelo "{name[:60]}" '
+                            "é inválido; use só letras minúsculas, números e _.", "data.name")
+        if not _TEMPLATE_LANGUAGE.fullmatch(data.language or ""):
+            self.node_error(node_id, "invalid_template_language", "o idioma do modelo é "
+                            "inválido (use, por exemplo, pt_BR).", "data.language")
+        if len(data.variables) > lim.TEMPLATE_VARIABLES_MAX:
+            self.node_error(node_id, "too_many_template_variables", f"há {len(data.variables)} "
+                            f"variáveis; o máximo é {lim.TEMPLATE_VARIABLES_MAX}.",
+                            "data.variables")
+        for i, value in enumerate(data.variables):
+            path, what = f"data.variables[{i}]", f"o valor de {{{{{i + 1}}}}}"
+            # WhatsApp refuses a template with a blank value.
+            if self.required_text(node_id, value, what, "empty_template_variable", path):
+                self.length(node_id, value, lim.TEMPLATE_PARAM_MAX, what,
+                            "template_variable_too_long", path)
+                self.template(node_id, value, path)
+
     def check_end(self, node_id: str, data: BaseModel) -> None:
         pass
 
@@ -787,6 +846,7 @@ class _Checker:
                 continue
             used[(source, handle)] = target
             graph.setdefault(source, []).append(target)
+        self.check_randomizer_edges(used)
         for node_id, data in self.parsed.items():
             for handle in dict.fromkeys(branch_handles(self.kinds[node_id], data)):
                 if (node_id, handle) not in used:
@@ -794,6 +854,19 @@ class _Checker:
                                    "está ligada a nenhum nó; quem for por ela encerra a conversa.",
                                    "sourceHandle")
         return graph
+
+    def check_randomizer_edges(self, used: dict[tuple[str, str], str]) -> None:
+        """Every branch of an A/B split must lead somewhere: a share of the contacts would
+        otherwise silently end there."""
+        for node_id, data in self.parsed.items():
+            if self.kinds[node_id] != "randomizer" or not isinstance(data, RandomizerData):
+                continue
+            for i, branch in enumerate(data.branches):
+                if branch.id.strip() and (node_id, branch.id) not in used:
+                    self.node_error(node_id, "randomizer_unconnected",
+                                    f"{branch_name(i, branch.label)} não está ligado a nenhum "
+                                    "bloco; ligue cada caminho do teste A/B.",
+                                    f"data.branches[{i}]")
 
     def check_reachability(self, graph: dict[str, list[str]]) -> None:
         starts = [nid for nid, kind in self.kinds.items() if kind == "start"]
@@ -818,7 +891,8 @@ KIND_NAMES = {
     "start": "Início", "message": "Mensagem", "question": "Pergunta", "condition": "Condição",
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração (HTTP)",
     "ai_reply": "Resposta da IA", "handoff": "Atendente humano", "delay": "Espera",
-    "goto_flow": "Ir para outro fluxo", "goal": "Meta", "end": "Fim",
+    "goto_flow": "Ir para outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
+    "template": "Modelo de mensagem", "end": "Fim",
 }
 
 
@@ -832,3 +906,28 @@ def node_ref(kind: Any, data: Any, index: int) -> str:
             said = said if len(said) <= 50 else said[:49].rstrip() + "…"
             return f"{name} “{said}”"
     return f"{name} (bloco {index + 1})"
+
+
+def branch_name(index: int, label: str | None) -> str:
+    """A randomizer branch as a business owner knows it: by its name, else its place."""
+    said = " ".join((label or "").split())
+    return f"o caminho “{said[:40]}”" if said else f"o caminho {index + 1}"
+
+
+def branch_weight(value: Any) -> int | None:
+    """The branch's weight as an int, or None when it is not a whole number in range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    weight = int(value)
+    return weight if lim.RANDOMIZER_WEIGHT_MIN <= weight <= lim.RANDOMIZER_WEIGHT_MAX else None
+
+
+def _said(value: Any) -> str:
+    """A value the owner typed, as a problem quotes it back."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "vazio"
+    if isinstance(value, bool):
+        return "sim" if value else "não"
+    return str(value)[:20]

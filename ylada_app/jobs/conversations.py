@@ -63,7 +63,9 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
     With `defer_ai`, an ai_reply effect raises DeferAi before the model is called."""
     for _ in range(MAX_EFFECTS_PER_MESSAGE):
         now = utcnow()
-        result = handle(flows, state, event, conv_svc.contact_view(work.contact), now)
+        # The contact row's id: an A/B split sends the same contact the same way every time.
+        result = handle(flows, state, event, conv_svc.contact_view(work.contact), now,
+                        seed=f"contact-{work.contact.id}")
         state = result.state
         sink.outbound.extend(result.messages)
         sink.analytics.extend(result.events)

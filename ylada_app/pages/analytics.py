@@ -44,6 +44,13 @@ def view_model(data: dict) -> dict:
              for f in data["flows"]]
     funnels = {f["flow_id"]: [{"label": s["label"], "count": s["count"]} for s in f["funnel"]]
                for f in data["flows"]}
+    # one row per branch of each A/B split of the flow: the split's name on its first row
+    splits = {f["flow_id"]: [{"test": sp["label"] if i == 0 else "", "path": b["label"],
+                              "entered": format_int(b["entered"]),
+                              "goals": format_int(b["conversions"]),
+                              "rate": pct(b["rate"])}
+                             for sp in f.get("splits", []) for i, b in enumerate(sp["branches"])]
+              for f in data["flows"]}
     return {
         "totals": {k: format_int(v) for k, v in data["totals"].items()},
         "rate": pct(analytics.rate(data["totals"]["conversions"],
@@ -54,6 +61,7 @@ def view_model(data: dict) -> dict:
                   for d in data["days"]],
         "flows": flows,
         "funnels": funnels,
+        "splits": splits,
         "heat": [[{"v": format_int(v) if v else "",
                    "bg": f"rgba(18, 140, 126, {0.08 + 0.82 * v / peak:.2f})" if v and peak
                    else "var(--gray-3)"} for v in row] for row in heat],
@@ -88,6 +96,7 @@ class AnalyticsState(SessionState):
     table: list[dict[str, str]] = []
     flows: list[dict[str, str]] = []
     funnels: dict[str, list[dict[str, str | int]]] = {}
+    splits: dict[str, list[dict[str, str]]] = {}
     flow_pick: str = ""
     heat: list[list[dict[str, str]]] = []
     compare: list[dict[str, str]] = []
@@ -111,6 +120,10 @@ class AnalyticsState(SessionState):
         top = max((int(x["count"]) for x in steps), default=0) or 1
         return [{**x, "pct": f"{max(2, round(100 * int(x['count']) / top))}%"} for x in steps]
 
+    @rx.var
+    def split_rows(self) -> list[dict[str, str]]:
+        return self.splits.get(self.flow_pick, [])
+
     def _params(self) -> dict:
         return {"period": self.period, "start": self.start, "end": self.end,
                 "instance_id": None if self.instance in ("", "all") else self.instance,
@@ -129,6 +142,7 @@ class AnalyticsState(SessionState):
         self.totals, self.rate = data["totals"], data["rate"]
         self.chart, self.table, self.flows = data["chart"], data["table"], data["flows"]
         self.funnels, self.heat = data["funnels"], data["heat"]
+        self.splits = data["splits"]
         self.compare, self.compare_chart = data["compare"], data["compare_chart"]
         self.instances, self.range_label = data["instances"], data["range"]
         self.tz, self.empty = data["tz"], data["empty"]
@@ -263,6 +277,29 @@ def _funnel_row(step: rx.Var) -> rx.Component:
     )
 
 
+def _ab_tests() -> rx.Component:
+    """Each A/B split of the chosen flow, its paths side by side."""
+    def row(r: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(rx.cond(r["test"] != "", rx.text(r["test"], size="1", weight="medium"),
+                                  rx.fragment()), rx.text(r["path"], size="1")),
+            rx.table.cell(r["entered"]), rx.table.cell(r["goals"]), rx.table.cell(r["rate"]),
+            class_name="ab-row")
+
+    return rx.vstack(
+        rx.text(t("analytics.ab_tests"), weight="medium", margin_top="8px"),
+        rx.table.root(
+            rx.table.header(rx.table.row(
+                rx.table.column_header_cell(t("analytics.ab_path")),
+                rx.table.column_header_cell(t("analytics.ab_entered")),
+                rx.table.column_header_cell(t("analytics.ab_goals")),
+                rx.table.column_header_cell(t("analytics.col.rate")))),
+            rx.table.body(rx.foreach(AnalyticsState.split_rows, row)),
+            size="1", width="100%"),
+        rx.text(t("analytics.ab_note"), size="1", color_scheme="gray"),
+        width="100%", spacing="1", id="ab-tests")
+
+
 def _api_base() -> str:
     return str(rx.config.get_config().api_url or "").rstrip("/")
 
@@ -387,6 +424,7 @@ def _flows() -> rx.Component:
                     rx.vstack(rx.foreach(AnalyticsState.funnel, _funnel_row), spacing="2",
                               width="100%", id="funnel-rows"),
                     rx.text(t("analytics.funnel_note"), size="1", color_scheme="gray"),
+                    rx.cond(AnalyticsState.split_rows.length() > 0, _ab_tests()),
                     width="100%", id="funnel"),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
             rx.text(t("analytics.no_flows"), color_scheme="gray"),

@@ -23,6 +23,7 @@ from ylada_app.components.layout import BRAND, loading_block, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core.wa_format import as_rows
 from ylada_app.engine import validate_flow
+from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import flow_editor as fe
 from ylada_app.services import flows, marketplace
@@ -38,8 +39,10 @@ MAX_CHAT = 60
 # kind → (lucide icon for the palette, colour); the canvas draws the same colours.
 KINDS: list[tuple[str, str, str]] = [
     ("message", "message-square", "#0284c7"),
+    ("template", "file-text", "#059669"),
     ("question", "circle-help", "#7c3aed"),
     ("condition", "git-branch", "#d97706"),
+    ("randomizer", "shuffle", "#2563eb"),
     ("set_variable", "variable", "#0891b2"),
     ("tag", "tag", "#db2777"),
     ("http_request", "globe", "#4f46e5"),
@@ -92,6 +95,10 @@ class FlowEditorState(SessionState):
     sel: dict[str, str] = {}
     sel_options: list[dict[str, str]] = []
     sel_rules: list[dict[str, str]] = []
+    sel_branches: list[dict[str, str]] = []
+    sel_values: list[dict[str, str]] = []
+    # The number's approved templates a template block may send (fe.approved_templates).
+    wa_templates: list[dict[str, str]] = []
     sel_issues: list[str] = []
     sel_key: int = 0
     variables: list[str] = []
@@ -201,11 +208,14 @@ class FlowEditorState(SessionState):
         if node is None:
             self.sel_id, self.sel_kind, self.sel = "", "", {}
             self.sel_options, self.sel_rules, self.sel_issues = [], [], []
+            self.sel_branches, self.sel_values = [], []
             return
         self.sel_id, self.sel_kind = node["id"], node["type"]
         self.sel = fe.inspector_fields(node)
         self.sel_options = fe.inspector_options(node)
         self.sel_rules = fe.inspector_rules(node)
+        self.sel_branches = fe.inspector_branches(node)
+        self.sel_values = fe.inspector_template_values(node)
         self._refresh_selected_issues()
         if remount:
             self.sel_key += 1
@@ -289,7 +299,7 @@ class FlowEditorState(SessionState):
         self._validate(data.flow)
         self.chat, self.chat_problems, self.active_node, self._sim = [], [], "", {}
         self.import_errors, self.import_open = [], False
-        self.goto_options, self.versions = [], []
+        self.goto_options, self.versions, self.wa_templates = [], [], []
         self.loaded = True
         return None
 
@@ -324,6 +334,8 @@ class FlowEditorState(SessionState):
         self.chat, self.chat_problems, self.active_node, self._sim = [], [], "", {}
         self.import_errors, self.import_open = [], False
         self.goto_options = await call(fe.flow_ids_of_instance, tenant_id=ctx.tenant_id,
+                                       instance_id=data.instance_id)
+        self.wa_templates = await call(fe.approved_templates, tenant_id=ctx.tenant_id,
                                        instance_id=data.instance_id)
         await self._load_versions(ctx.tenant_id)
         self.loaded = True
@@ -444,6 +456,57 @@ class FlowEditorState(SessionState):
                 lambda n: fe.edit_rule(n.get("data") or {}, int(index), key, str(value)),
                 remount=key in ("add", "remove")):
             yield event
+
+    @rx.event
+    async def set_branch(self, index: int, key: str, value: str):
+        async for event in self._edit(
+                lambda n: fe.edit_branch(n.get("data") or {}, int(index), key, str(value))):
+            yield event
+
+    @rx.event
+    async def add_branch(self):
+        async for event in self._edit(lambda n: fe.add_branch(n.get("data") or {}),
+                                      remount=True):
+            yield event
+
+    @rx.event
+    async def remove_branch(self, index: int):
+        async for event in self._edit(
+                lambda n: fe.remove_branch(n.get("data") or {}, int(index)), remount=True):
+            yield event
+
+    @rx.event
+    async def set_template(self, ref: str):
+        ref = str(ref or "")
+        known = next((t for t in self.wa_templates if t["value"] == ref), None)
+        if known is None and ref:
+            return  # only an approved template of this number can be chosen
+        count = int(known["variables"]) if known else 0
+        async for event in self._edit(
+                lambda n: fe.pick_template(n.get("data") or {}, ref, count), remount=True):
+            yield event
+
+    @rx.event
+    async def set_template_value(self, index: int, value: str):
+        async for event in self._edit(
+                lambda n: fe.edit_template_value(n.get("data") or {}, int(index), str(value))):
+            yield event
+
+    @rx.var
+    def template_options(self) -> list[dict[str, str]]:
+        """The approved templates, plus the block's current one when it is not (or no longer)
+        approved on this number, so the select shows what the block holds."""
+        ref = self.sel.get("template_ref", "")
+        options = [{"value": t["value"], "label": t["label"]} for t in self.wa_templates]
+        if ref and all(o["value"] != ref for o in options):
+            name, _, language = ref.partition("|")
+            options.append({"value": ref, "label": f"{name} ({language}) ⚠"})
+        return options
+
+    @rx.var
+    def template_body(self) -> str:
+        ref = self.sel.get("template_ref", "")
+        return next((t["body"] for t in self.wa_templates if t["value"] == ref), "")
 
     @rx.event
     async def insert_placeholder(self, placeholder: str):
@@ -570,8 +633,9 @@ class FlowEditorState(SessionState):
     async def _chat(self, text: str) -> None:
         self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": "",
                                   "parts": as_rows(text)}]
-        turn = await asyncio.to_thread(sandbox_say, self._checked(self._read()),
-                                       self._sim or None, text)
+        turn = await asyncio.to_thread(
+            sandbox_say, self._checked(self._read()), self._sim or None, text,
+            template_bodies={t["value"]: t["body"] for t in self.wa_templates})
         self.chat_problems = turn.problems[:10]
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""
@@ -765,6 +829,66 @@ def _rules_editor() -> rx.Component:
     )
 
 
+def _branches_editor() -> rx.Component:
+    def row(branch: rx.Var, i: rx.Var) -> rx.Component:
+        return rx.hstack(
+            rx.input(default_value=branch["label"], on_blur=lambda v: S.set_branch(i, "label", v),
+                     size="2", flex="1", aria_label=t("editor.f.branch_label"),
+                     class_name="insp-branch-label"),
+            rx.input(default_value=branch["weight"],
+                     on_blur=lambda v: S.set_branch(i, "weight", v), size="2", width="64px",
+                     aria_label=t("editor.f.weight"), class_name="insp-branch-weight"),
+            rx.text(branch["share"], size="1", color_scheme="gray", width="36px"),
+            rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
+                           color_scheme="gray", on_click=S.remove_branch(i),
+                           aria_label=t("editor.f.remove_branch"),
+                           class_name="insp-branch-remove"),
+            width="100%", align="center", spacing="1",
+        )
+
+    return rx.vstack(
+        _label("editor.f.branches"),
+        rx.text(t("editor.f.branches_hint"), size="1", color_scheme="gray"),
+        rx.foreach(S.sel_branches, row),
+        rx.cond(S.sel_branches.length() < RANDOMIZER_BRANCHES_MAX, rx.button(
+            rx.icon("plus", size=12), t("editor.f.add_branch"), size="1", variant="soft",
+            on_click=S.add_branch, id="insp-add-branch")),
+        spacing="1", width="100%", id="insp-branches",
+    )
+
+
+def _template_fields() -> rx.Component:
+    def value(v: rx.Var, i: rx.Var) -> rx.Component:
+        return rx.hstack(
+            rx.badge("{{" + v["n"] + "}}", size="1", variant="soft", color_scheme="gray"),
+            rx.input(default_value=v["value"], on_blur=lambda x: S.set_template_value(i, x),
+                     size="2", flex="1", aria_label=t("editor.f.template_values"),
+                     class_name="insp-template-value"),
+            width="100%", align="center", spacing="1",
+        )
+
+    return rx.vstack(
+        _label("editor.f.template"),
+        rx.el.select(
+            rx.el.option("—", value=""),
+            rx.foreach(S.template_options, lambda o: rx.el.option(o["label"], value=o["value"])),
+            default_value=S.sel.get("template_ref", ""), on_change=S.set_template,
+            id="insp-template", aria_label=t("editor.f.template"),
+            style={"width": "100%", "padding": "6px"}),
+        rx.cond(S.wa_templates.length() == 0,
+                rx.text(t("editor.f.template_none"), size="1", color_scheme="amber")),
+        rx.cond(S.template_body != "",
+                rx.text(S.template_body, size="1", color_scheme="gray", white_space="pre-wrap",
+                        id="insp-template-body")),
+        rx.cond(S.sel_values.length() > 0, rx.fragment(
+            _label("editor.f.template_values"),
+            rx.foreach(S.sel_values, value),
+            rx.text(t("editor.f.template_hint"), size="1", color_scheme="gray"),
+        )),
+        spacing="2", width="100%",
+    )
+
+
 def _kind_fields() -> rx.Component:
     units = [(u, t(f"editor.unit.{u}")) for u in ("seconds", "minutes", "hours", "days")]
     return rx.match(
@@ -819,6 +943,8 @@ def _kind_fields() -> rx.Component:
                 style={"width": "100%", "padding": "6px"}),
             spacing="1", width="100%")),
         ("goal", _field("editor.f.name", "name")),
+        ("randomizer", _branches_editor()),
+        ("template", _template_fields()),
         rx.fragment(),
     )
 

@@ -94,6 +94,11 @@ class SimulatorState(SessionState):
         if silence.reason in ("human", "opted_out"):
             self.why = self._t(f"sim.why.{silence.reason}")
             return
+        if silence.reason == "template_failed":
+            self.why = self._t("sim.why.template_failed", text=silence.text)
+            self.why_link = f"/instances/{self._instance_key()}/templates"
+            self.why_link_label = self._t("sim.why.templates")
+            return
         self.why = self._t(f"sim.why.{silence.reason}", text=silence.text)
         self.why_more = self._t("sim.why.default_sent" if silence.default_sent
                                 else "sim.why.silent")

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from ylada_app.engine.validate import node_ref
 from ylada_app.models import AnalyticsRollup, Flow, FlowVersion, Instance, Tenant
-from ylada_app.services.analytics_rollup import AI_ANSWERS
+from ylada_app.services.analytics_rollup import AI_ANSWERS, parse_split_key
 from ylada_app.services.errors import FieldErrors, NotFound
 
 DEFAULT_TZ = "America/Sao_Paulo"
@@ -188,7 +188,7 @@ def _figure(metric: str) -> str | None:
     return _METRIC_TO_FIGURE.get(metric)
 
 
-FLOW_METRICS = ("flow_started", "goal_reached", "reach")
+FLOW_METRICS = ("flow_started", "goal_reached", "reach", "split", "split_goal")
 
 
 def _flow_window(r, hour, lo: datetime, hi: datetime):
@@ -243,10 +243,13 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
                 select(r.flow_id, r.node_id, r.metric, func.sum(r.value))
                 .where(*scope, _flow_window(r, hour, lo, hi))
                 .group_by(r.flow_id, r.node_id, r.metric)).all():
-            f = flows.setdefault(flow_id, {"started": 0, "conversions": 0, "nodes": {}})
+            f = flows.setdefault(flow_id, {"started": 0, "conversions": 0, "nodes": {},
+                                           "splits": {}})
             metric = metric[2:]
             if metric == "reach":
                 f["nodes"][node_id] = f["nodes"].get(node_id, 0) + value
+            elif metric in ("split", "split_goal"):
+                _add_split(f["splits"], node_id, metric, value)
             elif metric == "flow_started":
                 f["started"] += value
             else:
@@ -271,6 +274,16 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
     }
 
 
+def _add_split(splits: dict, key: str, metric: str, value: int) -> None:
+    """splits[node][branch] = [contacts entered, of them reached a goal]."""
+    parsed = parse_split_key(key)
+    if parsed is None:
+        return
+    node_id, branch = parsed
+    counts = splits.setdefault(node_id, {}).setdefault(branch, [0, 0])
+    counts[0 if metric == "split" else 1] += value
+
+
 def rate(conversions: int, started: int) -> float | None:
     return None if not started else round(100.0 * conversions / started, 1)
 
@@ -284,24 +297,31 @@ def _flow_rows(session: Session, tenant_id: int, flows: dict[str, dict]) -> list
     out = []
     for flow_id, f in flows.items():
         flow = known.get(flow_id)
-        labels = _node_labels(session, flow) if flow else {}
+        definition = _definition(session, flow) if flow else {}
+        labels = _node_labels(definition)
         order = {n: i for i, n in enumerate(labels)}
         funnel = sorted(({"node_id": n, "label": labels.get(n, n), "count": c}
                          for n, c in f["nodes"].items()),
                         key=lambda x: (-x["count"], order.get(x["node_id"], 10**6), x["label"]))
         out.append({"flow_id": flow_id, "name": flow.name if flow else f"#{flow_id}",
                     "started": f["started"], "conversions": f["conversions"],
-                    "rate": rate(f["conversions"], f["started"]), "funnel": funnel})
+                    "rate": rate(f["conversions"], f["started"]), "funnel": funnel,
+                    "splits": _split_rows(definition, labels, f["splits"])})
     out.sort(key=lambda x: (-x["started"], x["name"]))
     return out
 
 
-def _node_labels(session: Session, flow: Flow) -> dict[str, str]:
+def _definition(session: Session, flow: Flow) -> dict:
+    """The flow as its contacts run it: the active version, else the draft."""
     definition = flow.draft or {}
     if flow.active_version_id:
         version = session.get(FlowVersion, flow.active_version_id)
         if version is not None and version.tenant_id == flow.tenant_id:
             definition = version.definition or definition
+    return definition if isinstance(definition, dict) else {}
+
+
+def _node_labels(definition: dict) -> dict[str, str]:
     labels = {}
     for index, node in enumerate(definition.get("nodes") or []):
         if not isinstance(node, dict) or "id" not in node:
@@ -310,3 +330,25 @@ def _node_labels(session: Session, flow: Flow) -> dict[str, str]:
         labels[str(node["id"])] = node_ref(node.get("type"), node.get("data"), index)
     return labels
 
+
+def _split_rows(definition: dict, labels: dict[str, str], splits: dict) -> list[dict]:
+    """Each A/B split of the flow that contacts went through: all its branches (in the
+    flow's order, then any removed since) with the contacts that entered, how many of them
+    reached a goal afterwards and that rate."""
+    nodes = {str(n.get("id")): n for n in definition.get("nodes") or [] if isinstance(n, dict)}
+    rows = []
+    for node_id, counts in splits.items():
+        data = (nodes.get(node_id) or {}).get("data")
+        named = {str(b.get("id")): str(b.get("label") or "").strip() for b in
+                 ((data or {}).get("branches") or []) if isinstance(b, dict)}
+        order = [*named, *sorted(b for b in counts if b not in named)]
+        branches = []
+        for b in order:
+            entered, converted = counts.get(b, (0, 0))
+            branches.append({"id": b, "label": named.get(b) or f"Caminho {b.upper()}",
+                             "entered": entered, "conversions": converted,
+                             "rate": rate(converted, entered)})
+        rows.append({"node_id": node_id, "label": labels.get(node_id, "Teste A/B"),
+                     "branches": branches})
+    rows.sort(key=lambda x: x["label"])
+    return rows

@@ -18,6 +18,12 @@ What is counted (each a `metric` of `analytics_rollup`, per tenant, instance, UT
                  for the FIRST time, counted once in the hour of that first visit (the
                  `analytics_reach` table remembers who already reached what), `node_id` set.
                  Each conversation counts at most once per node ever, so hours sum to periods.
+- `f:split`      A/B split (randomizer node): a conversation sent down a branch, counted once
+                 per conversation and branch (dedupe like `reach`), `node_id` =
+                 `split_key(branch, node)` ("ab>branch>node").
+- `f:split_goal` the same conversations reaching a goal (`goal_reached`, of any flow) after
+                 entering the branch, once each: `node_id` = "ab!branch>node". Conversion of
+                 a branch = split_goal / split.
 - `d:<type>`, `d:reach`  the per-flow rows again per UTC day (`hour` = 00:00 UTC): a period
                  reads whole UTC days from these and only its two partial edge days from the
                  hourly rows, so a 90-day funnel reads a few thousand rows, still exact.
@@ -36,6 +42,7 @@ the single writer serialises runs.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -62,6 +69,25 @@ BATCH = 20_000
 SETTLE_S = 5.0
 SERIES_FLOW = ""  # flow_id of the all-flows series rows
 AI_ANSWERS = "ai_answers"
+SPLIT_IN, SPLIT_GOAL = "ab>", "ab!"  # node_id prefixes of the A/B split rows
+_BRANCH = re.compile(r"[A-Za-z0-9_-]{1,40}")  # as the flow validation allows
+
+
+def split_key(branch: str, node_id: str, prefix: str = SPLIT_IN) -> str:
+    return f"{prefix}{branch}>{node_id}"[:80]
+
+
+def parse_split_key(key: str) -> tuple[str, str] | None:
+    """(node id, branch) of a split row's node_id, None for any other node_id."""
+    if not key.startswith((SPLIT_IN, SPLIT_GOAL)):
+        return None
+    branch, sep, node_id = key[len(SPLIT_IN):].partition(">")
+    return (node_id, branch) if sep and node_id else None
+
+
+def _branch(data: object) -> str | None:
+    branch = data.get("branch") if isinstance(data, dict) else None
+    return branch if isinstance(branch, str) and _BRANCH.fullmatch(branch) else None
 
 
 def is_ai_answer(event_type: str) -> bool:
@@ -170,42 +196,97 @@ def _events(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | No
         select(t.id, t.tenant_id, t.instance_id, t.conversation_id, t.type, t.flow_id,
                t.node_id, t.created_at)
         .where(t.id > last).order_by(t.id).limit(BATCH)).all(), cutoff)
+    # (conversation, flow, node key) → (tenant, instance, hour, metric): first reaches
     visits: dict[tuple[int, str, str], tuple] = {}
+    splits = _SplitTracker(_branches_of(session, [r.id for r in rows if r.type == "randomizer"]))
     for r in rows:
         hour = hour_of(r.created_at)
         flow = r.flow_id or ""
         if r.type == "node_visited":
             if r.conversation_id is not None and r.node_id:
                 visits.setdefault((r.conversation_id, flow, r.node_id),
-                                  (r.tenant_id, r.instance_id, hour))
+                                  (r.tenant_id, r.instance_id, hour, "reach"))
             continue
         acc.add(r.tenant_id, r.instance_id, hour, series_metric(r.type), SERIES_FLOW)
         if flow:
             acc.add_flow(r.tenant_id, r.instance_id, hour, r.type, flow)
-    if visits:
-        _first_reaches(session, acc, visits)
+        splits.see(r, flow, hour, visits)
+    if visits or splits.goals:
+        _first_reaches(session, acc, visits, splits)
     acc.rows["event"] += len(rows)
     return top
 
 
-def _first_reaches(session: Session, acc: Acc,
-                   visits: dict[tuple[int, str, str], tuple]) -> None:
-    keys = list(visits)
+def _branches_of(session: Session, event_ids: list[int]) -> dict[int, str]:
+    """The branch of each randomizer event (kept in its `data`, read only for these)."""
+    if not event_ids:
+        return {}
+    t = AnalyticsEvent.__table__.c
+    found = {}
+    for i in range(0, len(event_ids), 1000):
+        for event_id, data in session.execute(
+                select(t.id, t.data).where(t.id.in_(event_ids[i:i + 1000]))).all():
+            branch = _branch(data)
+            if branch:
+                found[event_id] = branch
+    return found
+
+
+@dataclass
+class _SplitTracker:
+    """A/B split entries and the goals that may convert them, in event order."""
+
+    branches: dict[int, str]
+    entered: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # (conversation, tenant, instance, hour, entries of this batch before the goal)
+    goals: list[tuple[int, int, int, datetime, int]] = field(default_factory=list)
+
+    def see(self, r, flow: str, hour: datetime, visits: dict) -> None:
+        if r.conversation_id is None:
+            return
+        branch = self.branches.get(r.id)
+        if r.type == "randomizer" and branch and flow and r.node_id:
+            key = split_key(branch, r.node_id)
+            visits.setdefault((r.conversation_id, flow, key),
+                              (r.tenant_id, r.instance_id, hour, "split"))
+            self.entered.setdefault(r.conversation_id, []).append((flow, key))
+        elif r.type == "goal_reached":
+            self.goals.append((r.conversation_id, r.tenant_id, r.instance_id, hour,
+                               len(self.entered.get(r.conversation_id, []))))
+
+    def credit(self, visits: dict, known: dict[int, list[tuple[str, str]]]) -> None:
+        """A goal converts every branch its conversation entered before it (earlier runs'
+        entries are `known`), once per conversation and branch (the reach dedupe)."""
+        for cid, tenant_id, instance_id, hour, n in self.goals:
+            for flow, key in [*known.get(cid, []), *self.entered.get(cid, [])[:n]]:
+                goal_key = SPLIT_GOAL + key[len(SPLIT_IN):]
+                visits.setdefault((cid, flow, goal_key), (tenant_id, instance_id, hour,
+                                                          "split_goal"))
+
+
+def _first_reaches(session: Session, acc: Acc, visits: dict[tuple[int, str, str], tuple],
+                   splits: _SplitTracker) -> None:
     seen: set[tuple[int, str, str]] = set()
     r = AnalyticsReach.__table__.c
-    conv_ids = sorted({k[0] for k in keys})
+    conv_ids = sorted({k[0] for k in visits} | {g[0] for g in splits.goals})
     for i in range(0, len(conv_ids), 1000):  # the unique index leads with conversation_id
         seen.update(tuple(row) for row in session.execute(
             select(r.conversation_id, r.flow_id, r.node_id)
             .where(r.conversation_id.in_(conv_ids[i:i + 1000]))).all())
-    new = [(k, visits[k]) for k in keys if k not in seen]
+    if splits.goals:
+        known: dict[int, list[tuple[str, str]]] = {}
+        for cid, flow, node in seen:
+            if node.startswith(SPLIT_IN):
+                known.setdefault(cid, []).append((flow, node))
+        splits.credit(visits, known)
+    new = [(k, visits[k]) for k in visits if k not in seen]
     if not new:
         return
     session.execute(AnalyticsReach.__table__.insert(), [
-        {"tenant_id": tenant_id, "conversation_id": cid, "flow_id": flow[:40],
-         "node_id": node[:80]} for (cid, flow, node), (tenant_id, _i, _h) in new])
-    for (_cid, flow, node), (tenant_id, instance_id, hour) in new:
-        acc.add_flow(tenant_id, instance_id, hour, "reach", flow, node)
+        {"tenant_id": v[0], "conversation_id": cid, "flow_id": flow[:40],
+         "node_id": node[:80]} for (cid, flow, node), v in new])
+    for (_cid, flow, node), (tenant_id, instance_id, hour, metric) in new:
+        acc.add_flow(tenant_id, instance_id, hour, metric, flow, node)
 
 
 def _write(session: Session, acc: Acc) -> None:
@@ -297,23 +378,35 @@ def recompute(session: Session, *, tenant_id: int) -> dict[tuple, int]:
         out[(hour_of(r.created_at), r.instance_id, "contacts_new", "", "")] += 1
     e = AnalyticsEvent.__table__.c
     first: dict[tuple, tuple] = {}
+    entered: dict[int, list[tuple[str, str]]] = {}
     for r in session.execute(select(e.id, e.instance_id, e.conversation_id, e.type, e.flow_id,
-                                    e.node_id, e.created_at)
+                                    e.node_id, e.created_at, e.data)
                              .where(e.tenant_id == tenant_id, e.id <= wm.get("event", 0))
                              .order_by(e.id)).all():
         hour = hour_of(r.created_at)
         if r.type == "node_visited":
             if r.conversation_id is not None and r.node_id:
                 first.setdefault((r.conversation_id, r.flow_id or "", r.node_id),
-                                 (r.instance_id, hour))
+                                 (r.instance_id, hour, "reach"))
             continue
         out[(hour, r.instance_id, series_metric(r.type), "", "")] += 1
         if r.flow_id:
             out[(hour, r.instance_id, "f:" + r.type, r.flow_id, "")] += 1
             out[(hour.replace(hour=0), r.instance_id, "d:" + r.type, r.flow_id, "")] += 1
-    for (_cid, flow, node), (instance_id, hour) in first.items():
-        out[(hour, instance_id, "f:reach", flow, node)] += 1
-        out[(hour.replace(hour=0), instance_id, "d:reach", flow, node)] += 1
+        if r.conversation_id is None:
+            continue
+        branch = _branch(r.data) if r.type == "randomizer" else None
+        if branch and r.flow_id and r.node_id:
+            key = split_key(branch, r.node_id)
+            first.setdefault((r.conversation_id, r.flow_id, key), (r.instance_id, hour, "split"))
+            entered.setdefault(r.conversation_id, []).append((r.flow_id, key))
+        elif r.type == "goal_reached":
+            for flow, key in entered.get(r.conversation_id, []):
+                first.setdefault((r.conversation_id, flow, SPLIT_GOAL + key[len(SPLIT_IN):]),
+                                 (r.instance_id, hour, "split_goal"))
+    for (_cid, flow, node), (instance_id, hour, metric) in first.items():
+        out[(hour, instance_id, "f:" + metric, flow, node[:80])] += 1
+        out[(hour.replace(hour=0), instance_id, "d:" + metric, flow, node[:80])] += 1
     return dict(out)
 
 

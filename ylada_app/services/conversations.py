@@ -24,13 +24,15 @@ from ylada_app.models import (
     ConversationLog,
     Instance,
     Message,
+    MessageTemplate,
     Tenant,
     Timer,
     UsageCounter,
     utcnow,
 )
 from ylada_app.models.bulk import insert_rows
-from ylada_app.services import inbox_search, notifications, webhooks_out
+from ylada_app.services import inbox_search, message_templates, notifications, webhooks_out
+from ylada_app.services.errors import ServiceError
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
@@ -143,7 +145,9 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     analytics: list[dict[str, Any]] = []
     timers: list[dict[str, Any]] = []
     usage: dict[int, list[int]] = {}
-    logs: list[dict[str, Any]] = []
+    # Before anything is counted or written: a flow's template becomes the real payload, or
+    # is dropped with a line in the conversation saying why.
+    logs: list[dict[str, Any]] = resolve_templates(session, done, now)
     tell: list[tuple[Work, str, str]] = []  # the team is told: hand-offs and leads
     for work in ignored:
         ignored_ids += [m.id for m in work.pending]
@@ -263,6 +267,64 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             plan = plans[work.conversation.id] = delivery_from(work, [], [])
         plan.items.append(Outgoing(mid, row["payload"], work.contact.wa_id))
     return list(plans.values())
+
+
+def resolve_templates(session: Session, done: list[tuple[Work, StepSink, dict[str, Any]]],
+                      now: datetime) -> list[dict[str, Any]]:
+    """Turn the engine's template messages (``{"type": "template", "name", "language",
+    "variables"}``) into the outbox payload of the number's APPROVED template, filled in.
+
+    A template that is unknown, not approved, or cannot be filled (wrong number of values, a
+    blank one) is never sent as it is: it is dropped, a `template_failed` event is recorded
+    and the returned conversation log rows (pt-BR) tell the team in the inbox. Each (number,
+    name, language) is looked up once per batch; a batch without templates pays only a type
+    check per message."""
+    found: dict[tuple[int, str, str], MessageTemplate | ServiceError] = {}
+    logs: list[dict[str, Any]] = []
+    for work, sink, _state in done:
+        if not any(out.get("type") == "template" for out in sink.outbound):
+            continue
+        conv, kept = work.conversation, []
+        for out in sink.outbound:
+            if out.get("type") != "template":
+                kept.append(out)
+                continue
+            payload, problem = _filled_template(session, conv, out, found)
+            if payload is not None:
+                kept.append(payload)
+                continue
+            name, language = str(out.get("name") or "")[:80], str(out.get("language") or "")[:20]
+            sink.analytics.append({"type": "template_failed", "name": name,
+                                   "language": language, "code": problem.code})
+            logs.append({"tenant_id": conv.tenant_id, "conversation_id": conv.id,
+                         "kind": "template_failed",
+                         "text": f"{name} ({language}): {problem.message('pt-BR')}"[:500],
+                         "data": {"name": name, "language": language, "code": problem.code},
+                         "created_at": now})
+        sink.outbound[:] = kept
+    return logs
+
+
+def _filled_template(session: Session, conv: Conversation, out: dict[str, Any],
+                     found: dict[tuple[int, str, str], MessageTemplate | ServiceError],
+                     ) -> tuple[dict[str, Any] | None, ServiceError | None]:
+    key = (conv.instance_id, str(out.get("name") or ""), str(out.get("language") or ""))
+    row = found.get(key)
+    if row is None:
+        try:
+            row = message_templates.approved(session, tenant_id=conv.tenant_id,
+                                             instance_id=conv.instance_id, name=key[1],
+                                             language=key[2])
+        except ServiceError as exc:
+            row = exc
+        found[key] = row
+    if isinstance(row, ServiceError):
+        return None, row
+    variables = out.get("variables")
+    try:
+        return message_templates.fill(row, variables if isinstance(variables, list) else []), None
+    except ServiceError as exc:
+        return None, exc
 
 
 def _webhook_events(works: list[tuple[Work, StepSink | None]],

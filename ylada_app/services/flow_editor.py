@@ -22,8 +22,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ylada_app.engine import validate_flow
+from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
 from ylada_app.engine.schema import DATA_MODELS, NODE_KINDS, node_handles
+from ylada_app.engine.validate import branch_weight
 from ylada_app.models import Flow, FlowVersion, Instance, utcnow
+from ylada_app.services import message_templates
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.flows import MAX_FLOW_BYTES, create_flow, get_flow, save_draft
 
@@ -46,6 +49,10 @@ NODE_DEFAULTS: dict[str, dict[str, Any]] = {
     "delay": {"amount": 5, "unit": "minutes"},
     "goto_flow": {"flow_id": ""},
     "goal": {"name": "conversao"},
+    "randomizer": {"branches": [{"id": "a", "label": "A", "weight": 50},
+                                {"id": "b", "label": "B", "weight": 50}]},
+    # No name yet: the owner picks one of the number's approved templates in the inspector.
+    "template": {"name": "", "language": "pt_BR", "variables": []},
     "end": {},
 }
 
@@ -206,6 +213,9 @@ def handles_of(node: dict[str, Any]) -> tuple[str, ...]:
             ids += [r.get("id") for s in raw.get("sections") or [] if isinstance(s, dict)
                     for r in s.get("rows") or [] if isinstance(r, dict)]
             return (*[i for i in ids if isinstance(i, str)], "other")
+        if node.get("type") == "randomizer":
+            ids = [b.get("id") for b in raw.get("branches") or [] if isinstance(b, dict)]
+            return tuple(i for i in ids if isinstance(i, str))
         return ("out",)
     return node_handles(node["type"], data)
 
@@ -611,6 +621,9 @@ def inspector_fields(node: dict[str, Any]) -> dict[str, str]:
         media = data.get("media") if isinstance(data.get("media"), dict) else {}
         for key in ("kind", "url", "caption", "filename"):
             out[f"media_{key}"] = str(media.get(key) or "")
+    if node.get("type") == "template":
+        name = str(data.get("name") or "").strip()
+        out["template_ref"] = f"{name}|{data.get('language') or 'pt_BR'}" if name else ""
     return out
 
 
@@ -625,3 +638,94 @@ def inspector_rules(node: dict[str, Any]) -> list[dict[str, str]]:
     return [{"left": str(r.get("left") or ""), "op": str(r.get("op") or "equals"),
              "right": "" if r.get("right") is None else str(r.get("right"))}
             for r in rules if isinstance(r, dict)]
+
+
+# --- randomizer branches and template values --------------------------------------------------
+
+def _branches_ref(data: dict[str, Any]) -> list[dict[str, Any]]:
+    branches = data.get("branches")
+    if not isinstance(branches, list):
+        branches = data["branches"] = []
+    return [b for b in branches if isinstance(b, dict)]
+
+
+def edit_branch(data: dict[str, Any], index: int, key: str, value: str) -> dict[str, Any]:
+    """Rename or re-weight the index-th branch of an A/B split (its id, the edge's handle,
+    never changes)."""
+    data = copy.deepcopy(data or {})
+    branches = _branches_ref(data)
+    if 0 <= index < len(branches) and key in ("label", "weight"):
+        branches[index][key] = _number(value) if key == "weight" else value.strip()
+    return data
+
+
+def add_branch(data: dict[str, Any]) -> dict[str, Any]:
+    """One more branch, named by the next free letter (weights are left for the owner)."""
+    data = copy.deepcopy(data or {})
+    branches = _branches_ref(data)
+    taken = {str(b.get("id")) for b in branches}
+    letter = next((c for c in "abcdefghijklmnopqrstuvwxyz" if c not in taken), None)
+    if letter is not None and len(branches) < RANDOMIZER_BRANCHES_MAX:
+        data["branches"].append({"id": letter, "label": letter.upper(), "weight": 50})
+    return data
+
+
+def remove_branch(data: dict[str, Any], index: int) -> dict[str, Any]:
+    data = copy.deepcopy(data or {})
+    branches = _branches_ref(data)
+    if 0 <= index < len(branches):
+        gone = branches[index]
+        data["branches"] = [b for b in data["branches"] if b is not gone]
+    return data
+
+
+def inspector_branches(node: dict[str, Any]) -> list[dict[str, str]]:
+    """The A/B split's branches as the inspector lists them, with each one's share."""
+    branches = [b for b in (node.get("data") or {}).get("branches") or [] if isinstance(b, dict)]
+    weights = [branch_weight(b.get("weight")) or 0 for b in branches]
+    total = sum(weights)
+    return [{"label": str(b.get("label") or ""), "weight": str(b.get("weight", "")),
+             "share": f"{round(100 * w / total)}%" if total and w else "—"}
+            for b, w in zip(branches, weights, strict=True)]
+
+
+def pick_template(data: dict[str, Any], ref: str, body_variables: int) -> dict[str, Any]:
+    """Point a template node at "name|language", one value per {{n}} of its body (values
+    already typed are kept)."""
+    data = copy.deepcopy(data or {})
+    name, _, language = (ref or "").partition("|")
+    data["name"], data["language"] = name.strip(), language.strip() or "pt_BR"
+    values = [str(v) for v in data.get("variables") or []][:max(0, body_variables)]
+    data["variables"] = values + [""] * (max(0, body_variables) - len(values))
+    return data
+
+
+def edit_template_value(data: dict[str, Any], index: int, value: str) -> dict[str, Any]:
+    data = copy.deepcopy(data or {})
+    values = [str(v) for v in data.get("variables") or []]
+    if 0 <= index < len(values):
+        values[index] = value
+        data["variables"] = values
+    return data
+
+
+def inspector_template_values(node: dict[str, Any]) -> list[dict[str, str]]:
+    values = (node.get("data") or {}).get("variables") or []
+    return [{"n": str(i), "value": str(v)} for i, v in enumerate(values, 1)]
+
+
+def approved_templates(session: Session, *, tenant_id: int,
+                       instance_id: int) -> list[dict[str, str]]:
+    """The number's APPROVED templates a template node may send: value "name|language", a
+    label, how many {{n}} values the body takes and the body (for the test chat). Templates
+    with a variable in their header are left out: a flow fills only the body."""
+    out = []
+    for row in message_templates.list_templates(session, tenant_id=tenant_id,
+                                                instance_id=instance_id):
+        if row.status != "APPROVED" or row.header_variables:
+            continue
+        out.append({"value": f"{row.name}|{row.language}",
+                    "label": f"{row.name} ({row.language})",
+                    "variables": str(row.body_variables),
+                    "body": message_templates.preview(row, [])})
+    return out

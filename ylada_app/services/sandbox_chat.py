@@ -4,13 +4,18 @@
 A reply button or list row can be picked by its title or number. Delays are skipped (the
 timer fires at once); HTTP requests go through `perform_http` (real by default) and AI
 answers through `ai` (an effect → result callable; without one the flow takes its error path).
+A flow's message template is shown as its approved text with the values filled in when the
+caller knows the texts (`template_bodies`), else by its name and values; an A/B split picks
+its branch from `seed` (a new one per test chat, so restarting may take the other way).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import secrets
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TextIO
@@ -20,6 +25,20 @@ from ylada_app.engine.text import fold_loose as _norm_text
 from ylada_app.models.base import utcnow
 
 DEFAULT_REPLY = "Desculpe, não entendi. Envie *menu* para ver as opções."
+_TEMPLATE_VAR = re.compile(r"{{\s*(\d+)\s*}}")
+
+
+def template_text(message: dict[str, Any], bodies: Mapping[str, str] | None = None) -> str:
+    """What a flow's template message says: the approved body (`bodies`, keyed
+    "name|language") with its {{n}} filled in, else its name and values."""
+    name, language = str(message.get("name") or ""), str(message.get("language") or "")
+    values = [str(v) for v in message.get("variables") or []]
+    body = (bodies or {}).get(f"{name}|{language}")
+    if body:
+        return _TEMPLATE_VAR.sub(lambda m: values[int(m.group(1)) - 1]
+                                 if 0 < int(m.group(1)) <= len(values) else m.group(0), body)
+    label = f"📄 Modelo de mensagem “{name}” ({language})"
+    return label + ("\n" + " · ".join(values) if values else "")
 
 
 def _options(message: dict) -> list[dict]:
@@ -40,7 +59,7 @@ def render(message: dict[str, Any]) -> str:
         if message.get("caption"):
             lines.append(str(message["caption"]))
     elif kind == "template":
-        lines.append(f"[template {message.get('name')}]")
+        lines.append(str(message.get("text") or template_text(message)))
     else:
         lines.append(str(message.get("text") or ""))
     opts = _options(message)
@@ -59,8 +78,11 @@ class TerminalChat:
     def __init__(self, flows: FlowSet, *, name: str = "Cliente", wa_id: str = "5511900000000",
                  out: TextIO = sys.stdout,
                  perform_http: Callable[[dict], dict] | None = None,
-                 ai: Callable[[dict], dict] | None = None) -> None:
+                 ai: Callable[[dict], dict] | None = None, seed: str | None = None,
+                 template_bodies: Mapping[str, str] | None = None) -> None:
         self.flows = flows
+        self.seed = seed
+        self.template_bodies = template_bodies
         self.ai = ai
         self.state: dict | None = None
         self.contact = {"wa_id": wa_id, "name": name, "tags": [], "fields": {},
@@ -85,9 +107,12 @@ class TerminalChat:
     def _run(self, event: dict) -> list[dict]:
         sent: list[dict] = []
         for _ in range(20):
-            result = handle(self.flows, self.state, event, self.contact, self.now)
+            result = handle(self.flows, self.state, event, self.contact, self.now,
+                            seed=self.seed)
             self.state = result.state
             for msg in result.messages:
+                if msg.get("type") == "template":
+                    msg = {**msg, "text": template_text(msg, self.template_bodies)}
                 sent.append(msg)
                 self.out.write("bot> " + render(msg).replace("\n", "\n     ") + "\n")
                 if _options(msg):
@@ -177,14 +202,18 @@ class SandboxTurn:
 
 
 def sandbox_say(definition: dict[str, Any], snapshot: dict[str, Any] | None, text: str, *,
-                perform_http: Callable[[dict], dict] | None = None) -> SandboxTurn:
+                perform_http: Callable[[dict], dict] | None = None,
+                template_bodies: Mapping[str, str] | None = None) -> SandboxTurn:
     """Send `text` to the DRAFT `definition`, in memory. `snapshot` (from the previous turn,
-    or None for a new conversation) carries the engine state, the contact and the options
-    last shown, so a page can keep it in its own state between turns."""
+    or None for a new conversation) carries the engine state, the contact, the options
+    last shown and the A/B seed, so a page can keep it in its own state between turns.
+    `template_bodies` ("name|language" → approved body) lets a template show its text."""
     flows = FlowSet.from_definitions({SANDBOX_FLOW_ID: definition}, default_reply=DEFAULT_REPLY)
     problems = flows.skipped.get(SANDBOX_FLOW_ID, [])
     snap = snapshot or {}
-    chat = TerminalChat(flows, out=io.StringIO(), perform_http=perform_http)
+    seed = snap.get("seed") if isinstance(snap.get("seed"), str) else secrets.token_hex(6)
+    chat = TerminalChat(flows, out=io.StringIO(), perform_http=perform_http, seed=seed,
+                        template_bodies=template_bodies)
     chat.state = snap.get("state")
     if isinstance(snap.get("contact"), dict):
         chat.contact = snap["contact"]
@@ -193,4 +222,4 @@ def sandbox_say(definition: dict[str, Any], snapshot: dict[str, Any] | None, tex
     state = chat.state or {}
     node_id = state.get("node_id") if state.get("flow_id") == SANDBOX_FLOW_ID else None
     return SandboxTurn(messages, {"state": chat.state, "contact": chat.contact,
-                                  "options": chat.options}, node_id, problems)
+                                  "options": chat.options, "seed": seed}, node_id, problems)

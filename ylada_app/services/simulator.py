@@ -92,8 +92,8 @@ def history(session: Session, *, tenant_id: int, instance_id: int | str, user_id
 @dataclass(frozen=True)
 class Silence:
     """Why the bot did not really answer the last message (the simulator explains it)."""
-    reason: str  # no_flows | no_match | human | opted_out
-    text: str  # what the customer wrote
+    reason: str  # no_flows | no_match | human | opted_out | template_failed
+    text: str  # what the customer wrote (template_failed: the template's name)
     default_sent: bool  # the number's default reply went out instead
     has_flows: bool  # the number has flows (maybe inactive) — "activate one" vs "install one"
 
@@ -130,6 +130,10 @@ def why_silent(session: Session, *, tenant_id: int, instance_id: int | str,
     if any(kind == "message_ignored" and (data or {}).get("reason") == "human"
            for kind, data in events):
         return Silence("human", text, False, has_flows)
+    failed = next(((data or {}) for kind, data in events if kind == "template_failed"), None)
+    if failed is not None:  # a flow's template was dropped (unknown, not approved, a blank)
+        return Silence("template_failed", str(failed.get("name") or "")[:80], replied,
+                       has_flows)
     contact = session.get(Contact, conv.contact_id)
     if contact is not None and contact.opted_out and not replied and not kinds - {"optout"}:
         return Silence("opted_out", text, False, has_flows)

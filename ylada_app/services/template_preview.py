@@ -12,7 +12,8 @@ KIND_LABELS = {
     "start": "Início", "message": "Mensagem", "question": "Pergunta", "condition": "Condição",
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração",
     "ai_reply": "Resposta com IA", "handoff": "Atendimento humano", "delay": "Espera",
-    "goto_flow": "Outro fluxo", "goal": "Meta", "end": "Fim",
+    "goto_flow": "Outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
+    "template": "Modelo de mensagem", "end": "Fim",
 }
 _UNITS = {"seconds": ("segundo", "segundos"), "minutes": ("minuto", "minutos"),
           "hours": ("hora", "horas"), "days": ("dia", "dias")}
@@ -63,6 +64,16 @@ def _condition(rule: dict) -> str:
     return sentences.get(str(op), f"{who} atende à regra")
 
 
+def _split(data: dict) -> str:
+    branches = [b for b in data.get("branches") or [] if isinstance(b, dict)]
+    weights = [max(0, b["weight"]) if isinstance(b.get("weight"), int) else 0 for b in branches]
+    total = sum(weights)
+    parts = [f"{_cut(b.get('label') or '?', 30)} ({round(100 * w / total) if total else 0}%)"
+             for b, w in zip(branches, weights, strict=True)]
+    return "Divide os clientes entre os caminhos " + ", ".join(parts) if parts else \
+        "Divide os clientes entre caminhos"
+
+
 def _summary(kind: str, data: dict) -> str:
     if kind == "start":
         words = [k for t in data.get("triggers") or [] if isinstance(t, dict)
@@ -110,6 +121,10 @@ def _summary(kind: str, data: dict) -> str:
         return f"Espera {amount} {one if amount == 1 else many}".strip()
     if kind == "goal":
         return f"Conta como meta alcançada: “{_name(data.get('name'))}”"
+    if kind == "randomizer":
+        return _split(data)
+    if kind == "template":
+        return f"Envia o modelo de mensagem aprovado “{_cut(data.get('name'), 60)}”"
     if kind == "goto_flow":
         return "Continua em outro fluxo"
     if kind == "end":

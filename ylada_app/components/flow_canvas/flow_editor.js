@@ -26,6 +26,8 @@ const YLADA_KINDS = {
   delay: { color: "#475569", icon: Clock },
   goto_flow: { color: "#0f766e", icon: CornerDownRight },
   goal: { color: "#8a5a00", icon: Target },
+  randomizer: { color: "#1d4ed8", icon: Shuffle },
+  template: { color: "#047857", icon: FileText },
   end: { color: "#475569", icon: CircleStop },
 };
 
@@ -51,6 +53,13 @@ function yladaHandles(type, data, labels) {
         .concat([["other", labels.h_other || "other"]]);
     }
     return [["out", ""]];
+  }
+  if (type === "randomizer") {
+    // One way out per branch, labelled with its name and share of the contacts.
+    const branches = (Array.isArray(d.branches) ? d.branches : []).filter((b) => b && typeof b.id === "string");
+    const weight = (b) => (Number.isInteger(b.weight) && b.weight > 0 ? b.weight : 0);
+    const total = branches.reduce((sum, b) => sum + weight(b), 0);
+    return branches.map((b) => [b.id, (b.label || "?") + (total ? " · " + Math.round((100 * weight(b)) / total) + "%" : "")]);
   }
   const fixed = {
     question: [["ok", labels.h_ok || "ok"], ["invalid", labels.h_invalid || "invalid"]],
@@ -96,6 +105,8 @@ function yladaPreview(type, d, labels) {
       return d.flow_id ? "#" + d.flow_id : "";
     case "goal":
       return d.name || "";
+    case "template":
+      return d.name ? d.name + " (" + (d.language || "pt_BR") + ")" : "";
     default:
       return "";
   }

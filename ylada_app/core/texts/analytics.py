@@ -53,6 +53,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "analytics.funnel_note": ("Cada conversa conta uma vez por etapa, na hora em que a alcançou "
                               "pela primeira vez.", "Each conversation counts once per step, in "
                               "the hour it first reached it."),
+    "analytics.ab_tests": ("Testes A/B", "A/B splits"),
+    "analytics.ab_path": ("Caminho", "Path"),
+    "analytics.ab_entered": ("Entraram", "Entered"),
+    "analytics.ab_goals": ("Chegaram a uma meta", "Reached a goal"),
+    "analytics.ab_note": ("Cada contato conta uma vez por caminho; a meta pode ser de qualquer "
+                          "fluxo, alcançada depois de passar pelo caminho.",
+                          "Each contact counts once per path; the goal may be in any flow, "
+                          "reached after going down the path."),
     "analytics.no_flows": ("Nenhum fluxo foi iniciado neste período.",
                            "No flow was started in this period."),
     "analytics.heatmap": ("Horários de pico (mensagens recebidas)",

@@ -22,6 +22,13 @@ TEXTS = {
                              "So the number's default reply was sent."),
     "sim.why.silent": ("O número não tem resposta padrão, então o cliente ficou sem resposta.",
                        "The number has no default reply, so the customer got no answer."),
+    "sim.why.template_failed": ("O fluxo tentou enviar o modelo de mensagem “{text}”, mas ele "
+                                "não está aprovado neste número ou faltou o valor de uma "
+                                "variável; nada foi enviado.",
+                                "The flow tried to send the message template “{text}”, but it "
+                                "is not approved on this number or a variable had no value; "
+                                "nothing was sent."),
+    "sim.why.templates": ("Ver os modelos de mensagem", "See the message templates"),
     "sim.why.activate": ("Ativar um fluxo", "Activate a flow"),
     "sim.why.install": ("Instalar um modelo pronto", "Install a ready-made template"),
     "sim.why.edit_reply": ("Editar a resposta padrão", "Edit the default reply"),

@@ -955,6 +955,7 @@ def _inspector() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.badge(SessionState.tr["editor.kind." + S.sel_kind], size="1", id="insp-kind"),
+                rx.text(S.sel_id, size="1", color_scheme="gray", font_family="monospace"),
                 spacing="2", align="center",
             ),
             rx.cond(S.sel_issues.length() > 0, rx.callout.root(

@@ -1,4 +1,4 @@
-# openapi-sha256: e13c54ccda2863e3f8068cb3a3b430560e5fa7fabaeb8c57745506ec47de8dfe
+# openapi-sha256: 3d610b5235fb8690548b688dfd03b8e0bb1242820c615685c0d665372e7af5e3
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

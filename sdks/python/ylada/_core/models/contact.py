@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.contact_fields import ContactFields
 
@@ -27,6 +29,8 @@ class Contact:
         phone (str): E.164 digits, as WhatsApp uses them
         tags (list[str]):
         updated_at (datetime.datetime):
+        opted_in_at (datetime.datetime | None | Unset): when the contact agreed to marketing messages (broadcasts reach
+            only these); null: no consent recorded
     """
 
     created_at: datetime.datetime
@@ -38,6 +42,7 @@ class Contact:
     phone: str
     tags: list[str]
     updated_at: datetime.datetime
+    opted_in_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +64,14 @@ class Contact:
 
         updated_at = self.updated_at.isoformat()
 
+        opted_in_at: None | str | Unset
+        if isinstance(self.opted_in_at, Unset):
+            opted_in_at = UNSET
+        elif isinstance(self.opted_in_at, datetime.datetime):
+            opted_in_at = self.opted_in_at.isoformat()
+        else:
+            opted_in_at = self.opted_in_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +87,8 @@ class Contact:
                 "updated_at": updated_at,
             }
         )
+        if opted_in_at is not UNSET:
+            field_dict["opted_in_at"] = opted_in_at
 
         return field_dict
 
@@ -100,6 +115,23 @@ class Contact:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_opted_in_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opted_in_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return opted_in_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        opted_in_at = _parse_opted_in_at(d.pop("opted_in_at", UNSET))
+
         contact = cls(
             created_at=created_at,
             fields=fields,
@@ -110,6 +142,7 @@ class Contact:
             phone=phone,
             tags=tags,
             updated_at=updated_at,
+            opted_in_at=opted_in_at,
         )
 
         contact.additional_properties = d

@@ -20,12 +20,14 @@ class ContactPatch:
     Attributes:
         fields (ContactPatchFieldsType0 | None | Unset):
         name (None | str | Unset):
+        opted_in (bool | None | Unset):
         opted_out (bool | None | Unset):
         tags (list[str] | None | Unset):
     """
 
     fields: ContactPatchFieldsType0 | None | Unset = UNSET
     name: None | str | Unset = UNSET
+    opted_in: bool | None | Unset = UNSET
     opted_out: bool | None | Unset = UNSET
     tags: list[str] | None | Unset = UNSET
 
@@ -45,6 +47,12 @@ class ContactPatch:
             name = UNSET
         else:
             name = self.name
+
+        opted_in: bool | None | Unset
+        if isinstance(self.opted_in, Unset):
+            opted_in = UNSET
+        else:
+            opted_in = self.opted_in
 
         opted_out: bool | None | Unset
         if isinstance(self.opted_out, Unset):
@@ -68,6 +76,8 @@ class ContactPatch:
             field_dict["fields"] = fields
         if name is not UNSET:
             field_dict["name"] = name
+        if opted_in is not UNSET:
+            field_dict["opted_in"] = opted_in
         if opted_out is not UNSET:
             field_dict["opted_out"] = opted_out
         if tags is not UNSET:
@@ -107,6 +117,15 @@ class ContactPatch:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_opted_in(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        opted_in = _parse_opted_in(d.pop("opted_in", UNSET))
+
         def _parse_opted_out(data: object) -> bool | None | Unset:
             if data is None:
                 return data
@@ -136,6 +155,7 @@ class ContactPatch:
         contact_patch = cls(
             fields=fields,
             name=name,
+            opted_in=opted_in,
             opted_out=opted_out,
             tags=tags,
         )

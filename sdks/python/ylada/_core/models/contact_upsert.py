@@ -22,6 +22,8 @@ class ContactUpsert:
         phone (str): any usual format; Brazilian numbers with or without the 9
         fields (ContactUpsertFieldsType0 | None | Unset): merged into the contact's fields; null removes one
         name (None | str | Unset):
+        opted_in (bool | None | Unset): true records the contact's consent to marketing messages (source: api); false
+            withdraws it
         opted_out (bool | None | Unset):
         tags (list[str] | None | Unset): replaces the contact's tags
     """
@@ -30,6 +32,7 @@ class ContactUpsert:
     phone: str
     fields: ContactUpsertFieldsType0 | None | Unset = UNSET
     name: None | str | Unset = UNSET
+    opted_in: bool | None | Unset = UNSET
     opted_out: bool | None | Unset = UNSET
     tags: list[str] | None | Unset = UNSET
 
@@ -53,6 +56,12 @@ class ContactUpsert:
             name = UNSET
         else:
             name = self.name
+
+        opted_in: bool | None | Unset
+        if isinstance(self.opted_in, Unset):
+            opted_in = UNSET
+        else:
+            opted_in = self.opted_in
 
         opted_out: bool | None | Unset
         if isinstance(self.opted_out, Unset):
@@ -81,6 +90,8 @@ class ContactUpsert:
             field_dict["fields"] = fields
         if name is not UNSET:
             field_dict["name"] = name
+        if opted_in is not UNSET:
+            field_dict["opted_in"] = opted_in
         if opted_out is not UNSET:
             field_dict["opted_out"] = opted_out
         if tags is not UNSET:
@@ -123,6 +134,15 @@ class ContactUpsert:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_opted_in(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        opted_in = _parse_opted_in(d.pop("opted_in", UNSET))
+
         def _parse_opted_out(data: object) -> bool | None | Unset:
             if data is None:
                 return data
@@ -154,6 +174,7 @@ class ContactUpsert:
             phone=phone,
             fields=fields,
             name=name,
+            opted_in=opted_in,
             opted_out=opted_out,
             tags=tags,
         )

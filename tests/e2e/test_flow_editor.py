@@ -36,7 +36,7 @@ def _drop(page: Page, kind: str, x: int, y: int) -> str:
     expect(page.locator(".react-flow__node")).to_have_count(len(before) + 1)
     after = page.locator(".react-flow__node").evaluate_all("els => els.map(e => e.dataset.id)")
     node_id = next(i for i in after if i not in before)
-    expect(page.locator("#inspector")).to_contain_text(node_id)  # the new node is selected
+    expect(page.locator("#inspector")).to_have_attribute("data-node", node_id)  # selected
     return node_id
 
 
@@ -102,7 +102,7 @@ def test_build_publish_chat_reload_import(page: Page, app_server, shot):
     page.click(".react-flow__pane", position={"x": 40, "y": 400})  # deselect everything
     page.locator(".problem-error").first.click()  # selects the node and centres it
     expect(page.locator(f".react-flow__node.selected[data-id='{ask}']")).to_have_count(1)
-    expect(page.locator("#inspector")).to_contain_text(ask)
+    expect(page.locator("#inspector")).to_have_attribute("data-node", ask)
     for count in (3, 2, 1):
         page.locator(".insp-option-remove").last.click()
         expect(page.locator(".insp-option-title")).to_have_count(count)
@@ -323,7 +323,7 @@ def test_edit_made_while_offline_is_saved_after_reconnect(page: Page, app_server
     create_instance(page, app_server, "Rede")
     _new_flow(page, app_server, "Sem rede")
     page.click(".react-flow__node[data-id='inicio']")
-    expect(page.locator("#inspector")).to_contain_text("inicio")
+    expect(page.locator("#inspector")).to_have_attribute("data-node", "inicio")
     page.context.set_offline(True)
     page.wait_for_timeout(1500)
     _blur_fill(page, "#insp-keywords", "promo, cupom")

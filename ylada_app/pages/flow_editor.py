@@ -955,7 +955,6 @@ def _inspector() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.badge(SessionState.tr["editor.kind." + S.sel_kind], size="1", id="insp-kind"),
-                rx.text(S.sel_id, size="1", color_scheme="gray", font_family="monospace"),
                 spacing="2", align="center",
             ),
             rx.cond(S.sel_issues.length() > 0, rx.callout.root(
@@ -967,6 +966,8 @@ def _inspector() -> rx.Component:
             _kind_fields(),
             spacing="3", width="100%", key=S.sel_key.to_string() + S.sel_id,
             id="inspector",
+            # which block is open, for tests and tools — never shown to the owner
+            custom_attrs={"data-node": S.sel_id},
         ),
         rx.text(t("editor.select_hint"), size="2", color_scheme="gray", id="inspector-empty"),
     )

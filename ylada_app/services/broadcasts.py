@@ -332,10 +332,6 @@ def list_broadcasts(session: Session, *, tenant_id: int,
     return [(b, progress(session, b)) for b in rows]
 
 
-def get(session: Session, *, tenant_id: int, broadcast_id: object) -> Broadcast:
-    return _own(session, tenant_id, broadcast_id)
-
-
 def recipients(session: Session, *, tenant_id: int, broadcast_id: object,
                limit: int = 100) -> list[dict[str, Any]]:
     """The latest recipients with their message's status (and why it failed)."""

@@ -212,7 +212,14 @@ def test_the_openapi_document_and_docs_are_served(api):
     spec = api.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert {"/contacts", "/contacts/{contact_id}", "/instances"} <= set(spec["paths"])
-    assert api.get("/api/v1/docs").status_code == 200
+    page = api.get("/api/v1/docs")
+    assert page.status_code == 200
+    # Swagger UI comes from this server, not a CDN (blank offline otherwise)
+    assert "cdn." not in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/api/v1/docs-assets/{asset}" in page.text
+        loaded = api.get(f"/api/v1/docs-assets/{asset}")
+        assert loaded.status_code == 200 and len(loaded.content) > 10_000
 
 
 def test_keys_are_stored_hashed_and_only_owners_or_admins_create_them(db, shop):

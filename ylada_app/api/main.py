@@ -15,7 +15,9 @@ from ylada_app.services.errors import ServiceError
 
 
 def create_app() -> FastAPI:
-    api = FastAPI(title="ylada API", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    # The internal routes (webhooks in, exports, session helpers) are not a public contract:
+    # no document or docs page for them; the public API documents itself under /api/v1.
+    api = FastAPI(title="ylada API", version="1", docs_url=None, redoc_url=None, openapi_url=None)
     api.include_router(health.router)
     api.include_router(webhooks_whatsapp.router)
     api.include_router(webhooks_billing.router)

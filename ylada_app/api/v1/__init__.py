@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from ylada_app.api.v1 import (
     contacts,
     conversations,
+    docs,
     flows,
     instances,
     messages,
@@ -45,7 +46,7 @@ COMMON = {
 
 def create_v1() -> FastAPI:
     app = FastAPI(title="ylada API", version="1.0.0", description=DESCRIPTION,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   responses=COMMON,
                   # operationId = the route function's name (list_contacts, send_message):
                   # the SDKs' method names come from it
@@ -56,6 +57,7 @@ def create_v1() -> FastAPI:
     app.include_router(messages.router)
     app.include_router(flows.router)
     app.include_router(workspace.router)
+    docs.install(app)
     _document_webhooks(app)
     problems.install(app)
     return app

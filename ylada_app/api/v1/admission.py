@@ -21,7 +21,8 @@ class AdmissionLimit:
         self.in_flight = 0
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").endswith(_FREE):
+        if scope["type"] != "http" or (
+                scope.get("path", "").endswith(_FREE) or "/docs-assets/" in scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         if self.in_flight >= get_settings().api_max_in_flight:

@@ -23,22 +23,22 @@ worker:         ## an RQ worker (needs REDIS_URL)
 	.venv/bin/ylada worker
 
 bench:          ## throughput/latency benchmark of the message pipeline (prints one line)
-	./scripts/bench.sh
+	DURABLE=1 ./scripts/with_services.sh bench
 
 fault:          ## worker kills, Redis/PostgreSQL restarts, Graph errors: lost/duplicated/out of order
-	./scripts/fault.sh
+	DURABLE=1 ./scripts/with_services.sh fault_bench
 
 bench-broadcast: ## 50,000-recipient broadcast, 5 % Graph throttling, a worker killed (one line)
-	./scripts/broadcast_bench.sh
+	DURABLE=1 ./scripts/with_services.sh broadcast_bench
 
 bench-analytics: ## 1M messages over 90 days on PostgreSQL: rollup time and dashboard query time
-	./scripts/analytics_bench.sh
+	./scripts/with_services.sh analytics_bench
 
 bench-inbox:    ## 100k conversations, 2M messages on PostgreSQL: the inbox's server time
-	./scripts/inbox_bench.sh
+	./scripts/with_services.sh inbox_bench
 
 bench-api:      ## the public API under open-loop load, and the webhook fan-out (one line)
-	./scripts/api_bench.sh
+	./scripts/with_services.sh api_bench
 
 sdk:            ## regenerate the SDKs' generated parts from the API (sdks/, see its README)
 	. scripts/env.sh && .venv/bin/python scripts/gen_sdks.py

@@ -1,4 +1,4 @@
-# Sourced by test.sh and bench.sh: start PostgreSQL and Redis on free loopback ports inside
+# Sourced by test.sh and with_services.sh (the benchmarks): start PostgreSQL and Redis on free loopback ports inside
 # $WORK, export their URLs, and stop them on exit (trap set by the caller via stop_services).
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -1,7 +1,7 @@
 """The public API and outgoing webhooks under load (`make bench-api`), on loopback.
 
 Starts the HTTP API (uvicorn) and `ylada worker` processes on the PostgreSQL and Redis that
-scripts/api_bench.sh started, a fake Graph API and a webhook receiver in this process, and
+scripts/with_services.sh started, a fake Graph API and a webhook receiver in this process, and
 a business with CONTACTS contacts whose 24-hour window is open.
 
 1. **API, open loop**: requests arrive on a Poisson schedule at RATE/s for SECONDS,

@@ -1,7 +1,7 @@
 """The pipeline benchmark (`make bench`): signed webhooks in, replies out, on loopback.
 
 Starts the HTTP API (uvicorn) and `ylada worker` processes against the PostgreSQL (fsync on)
-and Redis that scripts/bench.sh started, a fake Graph API in this process, and Meta played
+and Redis that scripts/with_services.sh started, a fake Graph API in this process, and Meta played
 by ylada_app.testing.loadgen: open loop — inbound messages at BENCH_RATE per second
 (Poisson arrivals, default 350) from BENCH_CONTACTS customers whatever the replies do, and
 the sent/delivered/read status webhooks for every reply (3 more POSTs per reply). Prints ONE

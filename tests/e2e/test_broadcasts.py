@@ -1,6 +1,7 @@
 """Broadcasts in the browser: an approved template of a number, the audience counted (only
-contacts who agreed to receive messages, with the tag), a blank left empty refused next to
-it, then the broadcast sent and its progress followed live to 100 %."""
+contacts who agreed to receive messages, with the tag, then also by a contact field), a
+blank left empty refused next to it, then the broadcast sent and its progress followed live
+to 100 %."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def _audience(e2e_db, email: str, instance_id: str) -> None:
     for i in range(5):  # (rows written directly: the services' caches follow the app's DB)
         e2e_db.add(Contact(tenant_id=tenant_id, instance_id=int(instance_id),
                            wa_id=f"5511976540{i:03d}", name=f"Cliente {i}",
-                           tags=["natal"] if i < 4 else [], fields={},
+                           tags=["natal"] if i < 4 else [],
+                           fields={"cidade": "Sorocaba" if i == 2 else "Campinas"},
                            opted_in_at=utcnow() if i != 3 else None,
                            opt_in_source="import" if i != 3 else ""))
     e2e_db.commit()
@@ -45,6 +47,11 @@ def test_send_a_broadcast_and_watch_it_finish(page: Page, app_server, e2e_db, sh
     page.click("#calculate-audience")
     # 4 with the tag, one of whom never agreed: 3 people
     expect(page.locator("#audience-estimate")).to_contain_text("Pessoas: 3", timeout=10_000)
+    # narrowed by a contact field: the one in Sorocaba is left out
+    page.fill("#field-filter-name", "cidade")
+    page.fill("#field-filter-value", "campinas")
+    page.click("#calculate-audience")
+    expect(page.locator("#audience-estimate")).to_contain_text("Pessoas: 2", timeout=10_000)
     page.locator(".var-source").nth(1).click()
     page.get_by_role("option", name="Texto fixo").click()
     page.click("#create-broadcast")

@@ -5,6 +5,8 @@ withdraws what still waits; the plan's quota is honoured; another business sees 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import select
 
@@ -257,3 +259,220 @@ def test_a_broadcast_message_still_waiting_is_not_sent_after_an_opt_out(db, numb
     row = wait_for(settled)
     assert (row.status, row.error) == ("failed", "outbound.opted_out")
     assert graph_url.messages_to(ana.wa_id) == []
+
+
+# --- audience by a contact field ------------------------------------------------------------
+
+def test_the_audience_can_be_narrowed_by_a_contact_field(db, number, graph_url):
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    cities = ["Campinas", "campinas", "Campo Grande", "São Paulo", None]
+    people = []
+    for i, city in enumerate(cities):
+        c, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                       phone=f"1197{i:07d}", name=f"P{i}", opted_in=True,
+                                       fields={"cidade": city} if city else {})
+        people.append(c)
+    db.commit()
+
+    def count(*rules, tags=()):
+        audience = broadcasts.clean_audience(list(tags), None, list(rules))
+        return broadcasts.count_audience(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                         audience=audience)
+
+    assert count() == 5
+    assert count({"name": "cidade", "op": "equals", "value": "CAMPINAS"}) == 2  # any case
+    assert count({"name": "cidade", "op": "contains", "value": "camp"}) == 3
+    assert count({"name": "cidade", "op": "contains", "value": "%"}) == 0  # not a wildcard
+    assert count({"name": "cidade", "op": "contains", "value": "camp"},
+                 {"name": "cidade", "op": "contains", "value": "grande"}) == 1  # all of them
+    assert count({"name": "", "op": "equals", "value": ""}) == 5  # the page's empty row
+    for rule, code in (({"name": "cidade natal", "value": "x"}, "broadcasts.error.field_name"),
+                       ({"name": "cidade", "op": "starts", "value": "x"},
+                        "broadcasts.error.field_op"),
+                       ({"name": "cidade", "value": " "}, "broadcasts.error.field_value")):
+        with pytest.raises(FieldErrors) as refused:
+            broadcasts.clean_audience([], None, [rule])
+        assert refused.value.errors == {"field": code}
+    # the filter is kept with the broadcast and applied while it sends
+    b = _plan(db, owner, inst, audience=broadcasts.clean_audience(
+        [], None, [{"name": "cidade", "op": "equals", "value": "campinas"}]))
+    assert b.planned == 2 and b.audience["fields"] == [
+        {"name": "cidade", "op": "equals", "value": "campinas"}]
+    assert broadcasts.advance(b.id, run_s=5) == {"queued": 2, "skipped": 0}
+    for c in people[:2]:
+        assert len(wait_for(lambda c=c: graph_url.messages_to(c.wa_id))) == 1
+    for c in people[2:]:
+        assert graph_url.messages_to(c.wa_id) == []
+
+
+# --- the number's messaging tier ------------------------------------------------------------
+
+def _tier(db, inst, tier: str | None) -> None:
+    from ylada_app.models import Instance
+
+    row = db.get(Instance, inst.id)
+    row.health = {**(row.health or {}), "messaging_tier": tier} if tier else {}
+    db.add(row)
+    db.commit()
+
+
+def test_the_limit_of_each_tier_and_a_conservative_default():
+    from ylada_app.models import Instance
+    from ylada_app.services import messaging_tier
+
+    def limit(health, channel="whatsapp_cloud"):
+        return messaging_tier.tier_limit(Instance(tenant_id=1, name="x", channel=channel,
+                                                  verify_token="t", webhook_key="k",
+                                                  health=health))
+
+    assert limit({"messaging_tier": "TIER_1K"}) == 1_000
+    assert limit({"messaging_tier": "TIER_100K"}) == 100_000
+    assert limit({"messaging_tier": "TIER_UNLIMITED"}) is None
+    assert limit({}) == limit({"messaging_tier": "TIER_NOVO"}) == 250  # unknown: the lowest
+    assert limit({"messaging_tier": "TIER_1K"}, channel="simulator") is None
+
+
+def test_a_broadcast_never_goes_past_the_numbers_tier_and_resumes_by_itself(
+        db, number, graph_url, monkeypatch):
+    from datetime import timedelta
+
+    from ylada_app.models import utcnow
+    from ylada_app.services import messaging_tier
+
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    monkeypatch.setitem(messaging_tier.TIERS, "TIER_1K", 3)  # a small tier keeps it short
+    _tier(db, inst, "TIER_1K")
+    people = _contacts(db, owner, inst, 5, tags=["vip"])
+    first = _plan(db, owner, inst)
+    assert broadcasts.advance(first.id, run_s=5) == {"queued": 3, "skipped": 0}
+    assert broadcasts.advance(first.id, run_s=5) == {"queued": 0, "skipped": 0}
+    db.expire_all()
+    b = db.get(Broadcast, first.id)
+    assert (b.status, b.queued, b.stop_reason) == ("sending", 3, broadcasts.TIER_CAP)
+    wait = broadcasts.tier_wait(db, b)
+    sent_at = db.exec(select(BroadcastRecipient.created_at).where(
+        BroadcastRecipient.broadcast_id == b.id).order_by(BroadcastRecipient.id)).first()
+    assert (wait.limit, wait.used, wait.frees_at) == (3, 3, sent_at + timedelta(hours=24))
+    # another broadcast of the same number shares the limit (a different template's people
+    # are the same people: nobody new may be reached)
+    second = _plan(db, owner, inst, name="Outra", audience=Audience(("vip",)))
+    assert broadcasts.advance(second.id, run_s=5) == {"queued": 0, "skipped": 0}
+    for c in people[3:]:
+        assert graph_url.messages_to(c.wa_id) == []
+    # what the page shows meanwhile
+    from ylada_app.pages.broadcasts import _rows
+
+    rows = {r["id"]: r for r in _rows(db, tenant_id=owner.tenant_id)}
+    note = rows[str(first.id)]["note"]
+    assert note.startswith("Limite diário do número atingido (3 conversas em 24 h) — "
+                           "continua às ") and note[-5:-2].endswith(":")
+    assert rows[str(first.id)]["stop_reason"] == "" and rows[str(first.id)]["status"] == \
+        "sending"
+    # a day later the first sends leave the window: the next run goes on, up to the limit
+    old = utcnow() - timedelta(hours=25)
+    for r in db.exec(select(BroadcastRecipient).where(
+            BroadcastRecipient.broadcast_id == first.id)).all():
+        r.created_at = old
+        db.add(r)
+    db.commit()
+    assert broadcasts.advance(first.id, run_s=5) == {"queued": 2, "skipped": 0}
+    db.expire_all()
+    b = db.get(Broadcast, first.id)
+    assert (b.status, b.queued, b.stop_reason) == ("done", 5, "")
+    assert broadcasts.tier_wait(db, b) is None
+    for c in people:
+        assert len(wait_for(lambda c=c: graph_url.messages_to(c.wa_id))) == 1
+    # the second broadcast: 1 place left in 24 h (2 used of 3)
+    assert broadcasts.advance(second.id, run_s=5) == {"queued": 1, "skipped": 0}
+
+
+def test_failed_sends_do_not_use_the_tier_and_another_run_waits_for_the_lock(
+        db, number, graph_url, monkeypatch):
+    from ylada_app.core import locks
+    from ylada_app.services import messaging_tier
+
+    owner, inst, _ = number
+    _approved(db, graph_url, owner, inst)
+    monkeypatch.setitem(messaging_tier.TIERS, "TIER_250", 2)
+    _tier(db, inst, None)  # never checked: the default tier (250, here 2)
+    _contacts(db, owner, inst, 3)
+    b = _plan(db, owner, inst)
+    with locks.exclusive(f"broadcast-tier:{inst.id}") as mine:  # another broadcast's run
+        assert mine
+        assert broadcasts.advance(b.id, run_s=5) == {"queued": 0, "skipped": 0}
+    assert broadcasts.advance(b.id, run_s=5)["queued"] == 2
+    wait_for(lambda: not db.exec(select(Message).where(
+        Message.instance_id == inst.id, Message.status.in_(("queued", "sending")))).all())
+    assert messaging_tier.used(db, inst.id)[0] == 2
+    msg = db.exec(select(Message).where(Message.instance_id == inst.id)).first()
+    msg.status = "failed"  # never delivered: Meta does not count it
+    db.add(msg)
+    db.commit()
+    assert messaging_tier.used(db, inst.id)[0] == 1
+    assert broadcasts.advance(b.id, run_s=5)["queued"] == 1
+
+
+# --- a recipient taps a quick-reply button --------------------------------------------------
+
+def _flow(db, owner, inst, name: str, trigger: dict, reply: str) -> None:
+    from ylada_app.services import flows
+
+    definition = {"version": 1, "nodes": [
+        {"id": "inicio", "type": "start", "position": {"x": 0, "y": 0},
+         "data": {"label": "Início", "triggers": [trigger]}},
+        {"id": "resposta", "type": "message", "position": {"x": 250, "y": 0},
+         "data": {"label": "Resposta", "text": reply}}],
+        "edges": [{"id": "e1", "source": "inicio", "sourceHandle": "out",
+                   "target": "resposta"}]}
+    flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name=name,
+                             definition=definition)
+    flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+
+
+def test_a_quick_reply_button_of_the_broadcast_starts_the_matching_flow(
+        db, number, graph_url, client):
+    from tests.pipeline.conftest import Bot
+    from tests.pipeline.test_webhook_pipeline import post
+    from ylada_app.channels.whatsapp_cloud import samples
+
+    owner, inst, pnid = number
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft(name="promo_semana", category="MARKETING", buttons=[
+                                 {"type": "quick_reply", "text": "Quero saber mais"},
+                                 {"type": "quick_reply", "text": "Agora não"}]))
+    db.commit()
+    graph_url.set_template_status("promo_semana", "APPROVED")
+    message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
+    db.commit()
+    # Meta sends a quick reply's text as its payload when the template set none (ours set
+    # none): a button-payload trigger with the button's text, or its exact keyword, matches
+    _flow(db, owner, inst, "Detalhes", {"type": "button_payload", "payload": "Quero saber mais"},
+          "Oba! A oferta vale até domingo.")
+    _flow(db, owner, inst, "Depois", {"type": "keyword", "match": "exact",
+                                      "keywords": ["agora não"]},
+          "Sem problemas, até a próxima!")
+    ana, bia = _contacts(db, owner, inst, 2)
+    b = _plan(db, owner, inst)
+    assert broadcasts.advance(b.id, run_s=5)["queued"] == 2
+    for c in (ana, bia):
+        wait_for(lambda c=c: graph_url.messages_to(c.wa_id))
+    bot = Bot(owner.tenant_id, inst.id, inst.webhook_key, pnid,
+              f"/webhooks/whatsapp/{inst.webhook_key}")
+    # WhatsApp stamps messages in whole seconds: a tap stamped in the very second the
+    # broadcast was queued could not be told to come after it (people take longer)
+    time.sleep(1.1)
+    post(client, bot, [samples.template_button(ana.wa_id, "Quero saber mais",
+                                               "Quero saber mais")])
+    post(client, bot, [samples.template_button(bia.wa_id, "Agora não", "Agora não")])
+
+    def texts(c):
+        return [m.get("text", {}).get("body") for m in graph_url.messages_to(c.wa_id)
+                if m.get("type") == "text"]
+    assert wait_for(lambda: texts(ana)) == ["Oba! A oferta vale até domingo."]
+    assert wait_for(lambda: texts(bia)) == ["Sem problemas, até a próxima!"]
+    # and the answer counts as a reply to the broadcast
+    db.expire_all()
+    assert wait_for(lambda: broadcasts.progress(db, db.get(Broadcast, b.id))["replied"] == 2)

@@ -1,6 +1,7 @@
 """/broadcasts ("Transmissões"): send an approved template to the contacts of a number who
 agreed to receive messages — pick the number, the template and what fills each of its
-blanks, narrow the audience by tags and recent conversation, see how many people and the
+blanks, narrow the audience by tags, a contact field and recent conversation, see how many
+people and the
 estimated cost, send now or at a time; then follow each broadcast's progress live and cancel
 one mid-way. Owners and admins."""
 
@@ -17,6 +18,7 @@ from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card
 from ylada_app.components.texts import t
 from ylada_app.core.dates import DEFAULT_ZONE, local_text
+from ylada_app.core.i18n import translate
 from ylada_app.core.money import format_int
 from ylada_app.services import broadcasts, instances
 from ylada_app.services.broadcasts import Draft
@@ -33,7 +35,18 @@ def _brl(value) -> str:
     return f"R$ {value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def _rows(session, *, tenant_id: int) -> list[dict[str, str]]:
+def _tier_note(session, b, lang: str) -> str:
+    """"Limite diário do número atingido (…) — continua às HH:MM" while it waits for it."""
+    wait = broadcasts.tier_wait(session, b)
+    if wait is None:
+        return ""
+    if wait.frees_at is None:
+        return translate("broadcasts.tier_cap_soon", lang, limit=format_int(wait.limit))
+    return translate("broadcasts.tier_cap", lang, limit=format_int(wait.limit),
+                     at=local_text(wait.frees_at, "%H:%M"))
+
+
+def _rows(session, *, tenant_id: int, lang: str = "pt-BR") -> list[dict[str, str]]:
     names = {i.id: i.name for i in instances.list_instances(session, tenant_id=tenant_id)}
     out = []
     for b, p in broadcasts.list_broadcasts(session, tenant_id=tenant_id):
@@ -50,7 +63,8 @@ def _rows(session, *, tenant_id: int) -> list[dict[str, str]]:
             "read": format_int(p["read"]), "failed": format_int(p["failed"] + p["skipped"]),
             "replied": format_int(p["replied"]),
             "cost": _brl(b.price_cents * (p["total"]) / 100) if b.price_cents else "",
-            "stop_reason": b.stop_reason,
+            "stop_reason": "" if b.stop_reason == broadcasts.TIER_CAP else b.stop_reason,
+            "note": _tier_note(session, b, lang),
         })
     return out
 
@@ -74,9 +88,13 @@ def _templates(session, *, tenant_id: int, instance_id: str) -> list[dict[str, s
                                                    instance_id=instance_id)]
 
 
+def _field_rules(name: str, op: str, value: str) -> list[dict[str, str]]:
+    return [{"name": name, "op": op, "value": value}]
+
+
 def _estimate(session, *, tenant_id: int, instance_id: str, template: str,
-              tags: str, active_days: str) -> dict[str, str]:
-    audience = broadcasts.clean_audience(tags, active_days)
+              tags: str, active_days: str, fields: list[dict[str, str]]) -> dict[str, str]:
+    audience = broadcasts.clean_audience(tags, active_days, fields)
     est = broadcasts.estimate(session, tenant_id=tenant_id, instance_id=instance_id,
                               template=template, audience=audience)
     return {"count": format_int(est.recipients), "cost": _brl(est.cost_brl),
@@ -104,6 +122,9 @@ class BroadcastsState(SessionState):
     name: str = ""
     tags: str = ""
     active_days: str = "any"
+    field_name: str = ""  # the audience's contact-field filter (optional)
+    field_op: str = "equals"
+    field_value: str = ""
     when: str = "now"
     send_at: str = ""
     up_to_quota: bool = False
@@ -123,7 +144,7 @@ class BroadcastsState(SessionState):
         if redirect:
             yield redirect
             return
-        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, lang=self.lang)
         self.numbers = await call(_numbers, tenant_id=ctx.tenant_id)
         if self.numbers and self.number not in [n["id"] for n in self.numbers]:
             self.number = self.numbers[0]["id"]
@@ -174,6 +195,18 @@ class BroadcastsState(SessionState):
         self.active_days, self.estimate = value, {}
 
     @rx.event
+    def set_field_name(self, value: str):
+        self.field_name, self.estimate = value, {}
+
+    @rx.event
+    def set_field_op(self, value: str):
+        self.field_op, self.estimate = value, {}
+
+    @rx.event
+    def set_field_value(self, value: str):
+        self.field_value, self.estimate = value, {}
+
+    @rx.event
     def set_when(self, value: str):
         self.when = value
 
@@ -202,7 +235,9 @@ class BroadcastsState(SessionState):
         try:
             self.estimate = await call(_estimate, tenant_id=ctx.tenant_id,
                                        instance_id=self.number, template=self.template,
-                                       tags=self.tags, active_days=self.active_days)
+                                       tags=self.tags, active_days=self.active_days,
+                                       fields=_field_rules(self.field_name, self.field_op,
+                                                           self.field_value))
             self.errors = {}
         except ServiceError as exc:
             self.estimate, self.errors = {}, self._field_errors(exc)
@@ -222,7 +257,9 @@ class BroadcastsState(SessionState):
         self.busy = True
         yield
         try:
-            audience = broadcasts.clean_audience(self.tags, self.active_days)
+            audience = broadcasts.clean_audience(
+                self.tags, self.active_days,
+                _field_rules(self.field_name, self.field_op, self.field_value))
             draft = Draft(instance_id=self.number, name=self.name, template=self.template,
                           variables=[{"source": r["source"], "value": r["value"]}
                                      for r in self.var_rows],
@@ -234,7 +271,7 @@ class BroadcastsState(SessionState):
             return
         await asyncio.to_thread(_kick)
         self.errors, self.busy, self.estimate, self.name = {}, False, {}, ""
-        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, lang=self.lang)
         yield rx.toast.success(self._t("broadcasts.created"))
         yield BroadcastsState.poll
 
@@ -249,7 +286,7 @@ class BroadcastsState(SessionState):
         except ServiceError as exc:
             yield rx.toast.error(self._error_text(exc))
             return
-        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id, lang=self.lang)
         yield rx.toast.success(self._t("broadcasts.cancelled"))
 
     @rx.event
@@ -284,8 +321,8 @@ class BroadcastsState(SessionState):
                     ctx = await self._context()
                     if ctx is None or ctx.tenant_id is None:
                         return
-                    tenant_id = ctx.tenant_id
-                rows = await call(_rows, tenant_id=tenant_id)
+                    tenant_id, lang = ctx.tenant_id, self.lang
+                rows = await call(_rows, tenant_id=tenant_id, lang=lang)
                 async with self:
                     self.rows = rows
                 if not any(r["open"] for r in rows):
@@ -339,6 +376,8 @@ def _row(r: rx.Var) -> rx.Component:
                          ("inbox.quota_over", t("broadcasts.stop.quota")),
                          t("broadcasts.stop.template")),
                 size="1", color_scheme="orange")),
+            rx.cond(r["note"] != "", rx.text(r["note"], size="1", color_scheme="amber",
+                                             class_name="tier-note")),
             rx.hstack(
                 rx.cond(r["cost"] != "", rx.text(t("broadcasts.cost_est"), " ", r["cost"],
                                                  size="1", color_scheme="gray")),
@@ -431,6 +470,31 @@ def _blank(r: rx.Var) -> rx.Component:
     )
 
 
+def _field_filter() -> rx.Component:
+    """One contact field: "cidade" é igual a / contém "Campinas" (empty: no filter)."""
+    s = BroadcastsState
+    return rx.vstack(
+        rx.text(t("broadcasts.field_filter"), size="1", color_scheme="gray"),
+        rx.hstack(
+            rx.input(value=s.field_name, on_change=s.set_field_name, id="field-filter-name",
+                     placeholder=t("broadcasts.field_name_ph"), size="2", flex="1",
+                     max_length=50),
+            rx.select.root(
+                rx.select.trigger(width="110px", id="field-filter-op",
+                                  aria_label=t("broadcasts.field_filter")),
+                rx.select.content(
+                    rx.select.item(t("broadcasts.op.equals"), value="equals"),
+                    rx.select.item(t("broadcasts.op.contains"), value="contains")),
+                value=s.field_op, on_change=s.set_field_op, size="2"),
+            rx.input(value=s.field_value, on_change=s.set_field_value,
+                     id="field-filter-value", placeholder=t("broadcasts.field_value_ph"),
+                     size="2", flex="1", max_length=broadcasts.FIELD_VALUE_MAX),
+            width="100%", align="center"),
+        field_error(s.errors, "field"),
+        spacing="1", width="100%",
+    )
+
+
 def _form() -> rx.Component:
     s = BroadcastsState
     return card(
@@ -465,6 +529,7 @@ def _form() -> rx.Component:
             rx.input(value=s.tags, on_change=s.set_tags, id="field-tags",
                      placeholder=t("broadcasts.tags_ph"), size="3", width="100%"),
             field_error(s.errors, "tags"),
+            _field_filter(),
             _select([rx.select.item(t("broadcasts.days.any"), value="any"),
                      *[rx.select.item(t(f"broadcasts.days.{d}"), value=str(d))
                        for d in broadcasts.ACTIVE_DAYS]],

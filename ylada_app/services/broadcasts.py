@@ -11,6 +11,9 @@ Invariants:
 - Queuing is paced by what the number can send: no more than `window` of this broadcast's
   messages wait in the outbox at once, so a cancel stops it within seconds and the bot's own
   replies never queue behind thousands of campaign messages.
+- And by the number's messaging tier (services/messaging_tier): never more people in 24 hours
+  than Meta allows the number. Past it the broadcast stays "sending", noted `TIER_CAP`, and
+  the sweeper's next runs go on once the oldest sends leave the 24-hour window.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ylada_app.core.db import session_scope
+from ylada_app.core import locks
+from ylada_app.core.db import escape_like, session_scope
 from ylada_app.core.settings import get_settings
 from ylada_app.models import (
     Broadcast,
@@ -42,7 +48,7 @@ from ylada_app.models import (
 from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.models.upsert import insert_ignore_many
 from ylada_app.services import contacts as contacts_svc
-from ylada_app.services import entitlements, message_templates, outbox
+from ylada_app.services import entitlements, message_templates, messaging_tier, outbox
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.validation import parse_id
 
@@ -56,7 +62,12 @@ MAX_PRICE = Decimal("10")
 SOURCES = ("name", "phone", "field", "text")
 ACTIVE_DAYS = (1, 7, 30, 90, 365)
 MAX_TAGS = 10
+FIELD_OPS = ("equals", "contains")
+MAX_FIELD_RULES = 3
+FIELD_VALUE_MAX = 200
 OPEN = ("scheduled", "sending")
+TIER_CAP = "broadcasts.tier_cap"  # stop_reason while waiting for the number's 24-hour limit
+RUN_JOB = "ylada_app.jobs.broadcasts.run"
 CHUNK = 100  # recipients queued per database round
 # A contact gets at most this many marketing broadcasts in any 7 days (Meta also limits how
 # many marketing templates one person receives; past it they are not delivered, and billed).
@@ -65,19 +76,36 @@ RUN_S = 20.0  # one job run queues for at most this long, then lets the sweeper 
 
 
 @dataclass(frozen=True)
+class FieldRule:
+    """A contact field's value: equal to `value` or containing it (case aside)."""
+
+    name: str
+    op: str  # equals | contains
+    value: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "op": self.op, "value": self.value}
+
+
+@dataclass(frozen=True)
 class Audience:
     tags: tuple[str, ...] = ()  # any of these tags (none: everyone who consented)
     active_days: int | None = None  # wrote within the last N days
+    fields: tuple[FieldRule, ...] = ()  # every one of these (AND)
 
     def as_json(self) -> dict[str, Any]:
-        return {"tags": list(self.tags), "active_days": self.active_days}
+        return {"tags": list(self.tags), "active_days": self.active_days,
+                "fields": [f.as_json() for f in self.fields]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Audience:
         data = data or {}
         days = data.get("active_days")
+        rules = tuple(FieldRule(str(f.get("name", "")), str(f.get("op", "equals")),
+                                str(f.get("value", "")))
+                      for f in data.get("fields") or [] if isinstance(f, dict))
         return cls(tuple(str(t) for t in data.get("tags") or []),
-                   int(days) if days else None)
+                   int(days) if days else None, rules)
 
 
 @dataclass(frozen=True)
@@ -132,7 +160,10 @@ def set_prices(session: Session, values: dict[str, object]) -> dict[str, Decimal
     return clean
 
 
-def clean_audience(tags: object, active_days: object) -> Audience:
+def clean_audience(tags: object, active_days: object, fields: object = None) -> Audience:
+    """The audience's filters, checked (FieldErrors on "tags", "active_days", "field").
+    `fields`: [{"name", "op": "equals" | "contains", "value"}] — a rule with neither a name
+    nor a value is ignored (the page's empty row)."""
     raw = tags if isinstance(tags, list | tuple) else str(tags or "").split(",")
     clean = contacts_svc.clean_tags([str(t) for t in raw if str(t).strip()])
     if len(clean) > MAX_TAGS:
@@ -145,7 +176,41 @@ def clean_audience(tags: object, active_days: object) -> Audience:
             days = -1
         if days not in ACTIVE_DAYS:
             raise FieldErrors({"active_days": "broadcasts.error.active_days"})
-    return Audience(tuple(clean), days)
+    return Audience(tuple(clean), days, _clean_fields(fields))
+
+
+def _clean_fields(fields: object) -> tuple[FieldRule, ...]:
+    rules: list[FieldRule] = []
+    for item in fields if isinstance(fields, list | tuple) else []:
+        item = item.as_json() if isinstance(item, FieldRule) else dict(item or {})
+        name = str(item.get("name") or "").strip()
+        op, value = str(item.get("op") or "equals"), str(item.get("value") or "").strip()
+        if not name and not value:
+            continue
+        if not contacts_svc.FIELD_NAME.match(name):
+            raise FieldErrors({"field": "broadcasts.error.field_name"})
+        if op not in FIELD_OPS:
+            raise FieldErrors({"field": "broadcasts.error.field_op"})
+        if not value or len(value) > FIELD_VALUE_MAX:
+            raise FieldErrors({"field": "broadcasts.error.field_value"},
+                              {"field": {"max": FIELD_VALUE_MAX}})
+        rules.append(FieldRule(name, op, value))
+    if len(rules) > MAX_FIELD_RULES:
+        raise FieldErrors({"field": "broadcasts.error.field_rules"},
+                          {"field": {"max": MAX_FIELD_RULES}})
+    return tuple(rules)
+
+
+def _field_rule(session: Session, rule: FieldRule):
+    """The contact's field `rule.name` (as text) equals / contains `rule.value`, any case.
+    (The name matches contacts.FIELD_NAME, so it is safe inside the JSON path.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        value = func.cast(Contact.fields, JSONB)[rule.name].astext
+    else:
+        value = func.json_extract(Contact.fields, f'$."{rule.name}"')
+    if rule.op == "contains":
+        return value.ilike(f"%{escape_like(rule.value)}%", escape="\\")
+    return func.lower(func.trim(value)) == rule.value.lower()
 
 
 def _audience_filter(session: Session, query, tenant_id: int, instance_id: int,
@@ -154,6 +219,8 @@ def _audience_filter(session: Session, query, tenant_id: int, instance_id: int,
                         col(Contact.opted_in_at).is_not(None), Contact.opted_out.is_(False))
     if audience.tags:
         query = query.where(or_(*[contacts_svc.tag_filter(session, t) for t in audience.tags]))
+    for rule in audience.fields:
+        query = query.where(_field_rule(session, rule))
     if audience.active_days:
         since = utcnow() - timedelta(days=audience.active_days)
         query = query.where(select(Conversation.id).where(
@@ -292,6 +359,8 @@ def cancel(session: Session, *, tenant_id: int, broadcast_id: object) -> int:
     if b.status not in OPEN:
         raise ServiceError("broadcasts.error.not_open")
     b.status, b.finished_at = "cancelled", utcnow()
+    if b.stop_reason == TIER_CAP:
+        b.stop_reason = ""
     session.add(b)
     waiting = select(BroadcastRecipient.message_id).where(
         BroadcastRecipient.broadcast_id == b.id, col(BroadcastRecipient.message_id).is_not(None))
@@ -336,17 +405,84 @@ def recipients(session: Session, *, tenant_id: int, broadcast_id: object,
                limit: int = 100) -> list[dict[str, Any]]:
     """The latest recipients with their message's status (and why it failed)."""
     b = _own(session, tenant_id, broadcast_id)
-    rows = session.exec(
-        select(BroadcastRecipient, Contact.name, Contact.wa_id, Message.status, Message.error)
-        .join(Contact, Contact.id == BroadcastRecipient.contact_id)
-        .join(Message, Message.id == BroadcastRecipient.message_id, isouter=True)
-        .where(BroadcastRecipient.broadcast_id == b.id)
-        .order_by(col(BroadcastRecipient.id).desc()).limit(limit)).all()
-    return [{"contact_id": r.contact_id, "name": name, "wa_id": wa_id,
+    return _recipient_rows(session, _recipients_query(b.id)
+                           .order_by(col(BroadcastRecipient.id).desc()).limit(limit))
+
+
+def recipients_after(session: Session, *, tenant_id: int, broadcast_id: object,
+                     after_id: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    """Every recipient in pages, in the order they were taken (`id` is the page cursor)."""
+    b = _own(session, tenant_id, broadcast_id)
+    return _recipient_rows(session, _recipients_query(b.id)
+                           .where(BroadcastRecipient.id > after_id)
+                           .order_by(col(BroadcastRecipient.id)).limit(limit))
+
+
+def _recipients_query(broadcast_id: int):
+    return (select(BroadcastRecipient, Contact.name, Contact.wa_id, Message.status,
+                   Message.error)
+            .join(Contact, Contact.id == BroadcastRecipient.contact_id)
+            .join(Message, Message.id == BroadcastRecipient.message_id, isouter=True)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id))
+
+
+def _recipient_rows(session: Session, query) -> list[dict[str, Any]]:
+    return [{"id": r.id, "contact_id": r.contact_id, "name": name, "wa_id": wa_id,
              "status": ("skipped" if r.message_id is None else
                         "queued" if status == "sending" else status or "queued"),
              "reason": r.skipped_reason or error or ""}
-            for r, name, wa_id, status, error in rows]
+            for r, name, wa_id, status, error in session.exec(query).all()]
+
+
+def get_broadcast(session: Session, *, tenant_id: int, broadcast_id: object) -> Broadcast:
+    return _own(session, tenant_id, broadcast_id)
+
+
+def page_before(session: Session, *, tenant_id: int, before_id: int = 0,
+                limit: int = 50) -> list[Broadcast]:
+    """Newest first, in pages: the ones older than `before_id` (0: from the newest)."""
+    query = select(Broadcast).where(Broadcast.tenant_id == tenant_id)
+    if before_id:
+        query = query.where(Broadcast.id < before_id)
+    return list(session.exec(query.order_by(col(Broadcast.id).desc()).limit(limit)).all())
+
+
+def tier_wait(session: Session, b: Broadcast) -> messaging_tier.Capacity | None:
+    """While a broadcast waits for its number's 24-hour limit: the limit, and when it goes
+    on (`frees_at`). None when it is not waiting for that."""
+    if b.status != "sending" or b.stop_reason != TIER_CAP:
+        return None
+    inst = session.get(Instance, b.instance_id)
+    return messaging_tier.capacity(session, inst) if inst is not None else None
+
+
+def parse_send_at(session: Session, *, tenant_id: int, value: object,
+                  field: str = "send_at") -> datetime | None:
+    """An ISO 8601 time → naive UTC. Without an offset it is the business's local time
+    (its timezone, Brasília unless set otherwise). Empty: None (send now)."""
+    from ylada_app.services.analytics import tenant_zone
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise FieldErrors({field: "broadcasts.error.send_at"}) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(tenant_zone(session, tenant_id)))
+    try:
+        return when.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError):  # year 1 or 9999 pushed past the calendar
+        raise FieldErrors({field: "broadcasts.error.send_at"}) from None
+
+
+def start_soon(broadcast_id: int) -> None:
+    """Have the job queue a broadcast that is due now, rather than at the sweeper's next
+    round (the job by its dotted name: services never import jobs)."""
+    from ylada_app.core.queue import enqueue_coalesced
+
+    enqueue_coalesced(f"broadcast:{broadcast_id}", RUN_JOB, broadcast_id)
 
 
 # --- sending (the job) ----------------------------------------------------------------------
@@ -388,12 +524,35 @@ class _Closed(Exception):
 def advance(broadcast_id: int, *, window: int | None = None,
             run_s: float = RUN_S) -> dict[str, int]:
     """Queue the next recipients of a broadcast (called by its job, again and again until it
-    is done), a round of up to CHUNK at a time through `outbox.queue_batch`. Returns counts
-    of this run."""
+    is done), a round of up to CHUNK at a time through `outbox.queue_batch`, never past the
+    number's messaging tier. Returns counts of this run."""
     totals = {"queued": 0, "skipped": 0}
+    with session_scope() as session:
+        b = session.get(Broadcast, broadcast_id)
+        inst = session.get(Instance, b.instance_id) if b is not None else None
+        if inst is None:
+            return totals
+        instance_id, limit = inst.id, messaging_tier.tier_limit(inst)
+    if limit is None:
+        _rounds(broadcast_id, window, run_s, None, totals)
+        return totals
+    # The limit is the number's, shared by its broadcasts: one of them queues at a time, so
+    # the room counted at the start of this run is not handed out twice. (Another one's run
+    # finds the lock taken and comes back at the next sweep.)
+    with locks.exclusive(f"broadcast-tier:{instance_id}") as mine:
+        if mine:
+            with session_scope() as session:
+                count, _ = messaging_tier.used(session, instance_id)
+            _rounds(broadcast_id, window, run_s, limit - count, totals)
+    return totals
+
+
+def _rounds(broadcast_id: int, window: int | None, run_s: float, left: int | None,
+            totals: dict[str, int]) -> None:
+    """`left`: how many more people the number may reach in this run (None: no limit)."""
     started = time.monotonic()
     while time.monotonic() - started < run_s:
-        round_ = _prepare_round(broadcast_id, window)
+        round_ = _prepare_round(broadcast_id, window, left)
         if round_ is None:
             break
         b_tenant, batch, payloads, skipped = round_
@@ -425,18 +584,21 @@ def advance(broadcast_id: int, *, window: int | None = None,
         quota = any(v == "inbox.quota_over" for v in outcome.values())
         refused = {by_conv[c]: v for c, v in outcome.items()
                    if isinstance(v, str) and v not in (outbox.BUSY, "inbox.quota_over")}
-        totals["queued"] += sum(isinstance(v, int) for v in outcome.values())
+        queued = sum(isinstance(v, int) for v in outcome.values())
+        totals["queued"] += queued
         totals["skipped"] += len(skipped) + len(refused)
+        if left is not None:  # (someone already reached today counts again: a few people
+            left -= queued    # fewer in a day, never one too many)
         _finish_round(broadcast_id, batch, refused, busy, quota)  # (skipped: recorded)
         if quota:
             break
-    return totals
 
 
-def _prepare_round(broadcast_id: int, window: int | None):
+def _prepare_round(broadcast_id: int, window: int | None, left: int | None = None):
     """The next contacts (in id order past the cursor) and their payloads; records at once
     the ones left out here (the weekly cap, a variable that cannot be filled). None when
-    there is nothing to do now."""
+    there is nothing to do now. `left`: people the number may still reach (None: no limit);
+    at 0 the broadcast is noted as waiting for its number's 24-hour limit."""
     with session_scope() as session:
         b = session.exec(select(Broadcast).where(Broadcast.id == broadcast_id)
                          .with_for_update()).first()
@@ -450,12 +612,22 @@ def _prepare_round(broadcast_id: int, window: int | None):
             return None  # the number is busy with what is queued: the sweeper comes back
         query = _audience_filter(session, select(Contact), b.tenant_id, b.instance_id,
                                  Audience.from_json(b.audience))
+        full = left is not None and left <= 0
+        take = 1 if full else min(CHUNK, room, CHUNK if left is None else left)
         batch = list(session.exec(query.where(Contact.id > b.cursor_contact_id)
-                                  .order_by(Contact.id).limit(min(CHUNK, room))).all())
+                                  .order_by(Contact.id).limit(take)).all())
         if not batch:
             b.status, b.finished_at = "done", utcnow()
+            b.stop_reason = "" if b.stop_reason == TIER_CAP else b.stop_reason
             session.add(b)
             return None
+        if full:  # someone is left, but the number reached its limit: wait, still sending
+            b.stop_reason = TIER_CAP
+            session.add(b)
+            return None
+        if b.stop_reason == TIER_CAP:
+            b.stop_reason = ""
+            session.add(b)
         try:
             template = message_templates.approved(
                 session, tenant_id=b.tenant_id, instance_id=b.instance_id,

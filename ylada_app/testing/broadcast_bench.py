@@ -52,6 +52,11 @@ def _audience(db_url: str, n: int) -> tuple[int, int]:
     with session_scope() as s:
         inst = s.exec(select(Instance).where(Instance.phone_number_id == PNID)).one()
         tenant_id, instance_id = inst.tenant_id, inst.id
+        # a tier that takes the whole audience in one day (broadcasts never go past the
+        # number's messaging tier)
+        tier = "TIER_100K" if n <= 100_000 else "TIER_UNLIMITED"
+        inst.health = {**(inst.health or {}), "messaging_tier": tier}
+        s.add(inst)
         s.add(MessageTemplate(tenant_id=tenant_id, instance_id=instance_id, name=TEMPLATE,
                               language="pt_BR", category="MARKETING", status="APPROVED",
                               body_variables=1, components=[

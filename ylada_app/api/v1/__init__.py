@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ylada_app.api.v1 import (
+    broadcasts,
     contacts,
     conversations,
     docs,
@@ -57,6 +58,7 @@ def create_v1() -> FastAPI:
     app.include_router(messages.router)
     app.include_router(flows.router)
     app.include_router(workspace.router)
+    app.include_router(broadcasts.router)
     docs.install(app)
     _document_webhooks(app)
     problems.install(app)

@@ -311,6 +311,144 @@ class AnalyticsSummary(BaseModel):
     days: list[dict[str, Any]]
 
 
+class BroadcastVariable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["name", "phone", "field", "text"] = Field(
+        description="what fills this {{n}}: `name` (the contact's name; \"cliente\" when "
+                    "unknown), `phone`, `field` (the contact field named in `value`; \"-\" "
+                    "when the contact has none) or `text` (`value` itself)",
+        examples=["name"])
+    value: str = Field(default="", max_length=1024,
+                       description="the field's name (`field`) or the text (`text`)")
+
+
+class BroadcastFieldFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=50, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,49}$",
+                      description="a contact field's name", examples=["cidade"])
+    op: Literal["equals", "contains"] = Field(
+        default="equals", description="equal to, or containing, `value` (any case)")
+    value: str = Field(min_length=1, max_length=200, pattern=r"\S", examples=["Campinas"])
+
+
+class BroadcastAudience(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tags: list[Annotated[str, Field(max_length=50)]] = Field(
+        default_factory=list, max_length=10,
+        description="contacts with any of these tags; empty: every contact who consented",
+        examples=[["vip"]])
+    active_days: Literal[1, 7, 30, 90, 365] | None = Field(
+        default=None, description="only contacts who wrote within the last N days")
+    fields: list[BroadcastFieldFilter] = Field(
+        default_factory=list, max_length=3, description="contact fields (all must match)")
+
+
+class BroadcastEstimateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "instance_id": 12, "template": "oferta_semana", "language": "pt_BR",
+        "audience": {"tags": ["vip"], "fields": [
+            {"name": "cidade", "op": "equals", "value": "Campinas"}]}}]})
+
+    instance_id: DbId = Field(description="the WhatsApp number that sends it")
+    template: str = Field(min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$",
+                          description="an APPROVED template of that number")
+    language: str = Field(default="pt_BR", max_length=10, pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    audience: BroadcastAudience = Field(default_factory=BroadcastAudience)
+
+
+class BroadcastIn(BroadcastEstimateIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "instance_id": 12, "name": "Oferta da semana", "template": "oferta_semana",
+        "language": "pt_BR",
+        "variables": [{"source": "name"}, {"source": "text", "value": "20% de desconto"}],
+        "audience": {"tags": ["vip"], "active_days": 90},
+        "scheduled_at": "2026-12-24T09:00:00", "up_to_quota": False}]})
+
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S",
+                      description="for you only (the contacts never see it)")
+    variables: list[BroadcastVariable] = Field(
+        default_factory=list, max_length=100,
+        description="one per {{n}} of the template's body, in order")
+    scheduled_at: str | None = Field(
+        default=None, max_length=40, examples=["2026-12-24T09:00:00-03:00"],
+        description="ISO 8601; without an offset it is the business's local time "
+                    "(Brasília unless set otherwise); omitted: send now")
+    up_to_quota: StrictBool = Field(
+        default=False, description="when the audience is bigger than the messages the plan "
+        "still allows this month, send up to the limit instead of refusing")
+
+
+class BroadcastEstimate(BaseModel):
+    recipients: int = Field(description="contacts in the audience now", examples=[1840])
+    category: str = Field(description="the template's category", examples=["MARKETING"])
+    cost_cents: int = Field(description="Meta's estimated cost, BRL centavos (0 on the "
+                                        "simulator)", examples=[64400])
+    messages_left: int = Field(description="messages the plan still allows this month",
+                               examples=[8200])
+
+
+class BroadcastProgress(BaseModel):
+    total: int = Field(description="the audience (or what was taken, when more)")
+    queued: int = Field(description="waiting to go out")
+    sent: int
+    delivered: int
+    read: int
+    failed: int
+    skipped: int = Field(description="left out while sending (opted out since, the weekly "
+                                     "marketing cap, the plan's quota)")
+    replied: int = Field(description="recipients who wrote after the message")
+
+
+class Broadcast(BaseModel):
+    id: int = Field(examples=[31])
+    instance_id: int
+    name: str
+    template: str
+    language: str
+    category: str
+    status: Literal["scheduled", "sending", "done", "cancelled", "stopped"] = Field(
+        description="scheduled → sending → done; or cancelled, or stopped (see stop_reason)")
+    stop_reason: str | None = Field(
+        default=None, description="why it stopped or waits: inbox.quota_over (the plan's "
+        "messages ran out), a template code (Meta paused or disabled it), "
+        "broadcasts.tier_cap (still sending: the number's 24-hour limit was reached)")
+    resumes_at: Instant | None = Field(
+        default=None, description="while waiting for the number's 24-hour limit: when it "
+                                  "goes on")
+    scheduled_at: Instant
+    variables: list[BroadcastVariable]
+    audience: BroadcastAudience
+    progress: BroadcastProgress
+    estimated_cost_cents: int = Field(description="Meta's estimated cost, BRL centavos")
+    created_at: Instant
+    started_at: Instant | None = None
+    finished_at: Instant | None = None
+
+
+class BroadcastPage(BaseModel):
+    data: list[Broadcast]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next (older) page; "
+                                                "null on the last one")
+
+
+class BroadcastRecipient(BaseModel):
+    contact_id: int
+    phone: str = Field(examples=["5511987654321"])
+    name: str
+    status: str = Field(description="queued | sent | delivered | read | failed | skipped",
+                        examples=["delivered"])
+    reason: str | None = Field(default=None, description="why it failed or was skipped "
+                               "(a stable code, or WhatsApp's error)")
+
+
+class BroadcastRecipientPage(BaseModel):
+    data: list[BroadcastRecipient]
+    next_cursor: str | None
+
+
 class Problem(BaseModel):
     """An error (RFC 9457)."""
 

@@ -144,4 +144,26 @@ TEXTS = {
     "contacts.consent_src.": ("origem não informada", "source not given"),
     "broadcasts.error.not_open": ("Esta transmissão já terminou.",
                                   "This broadcast has already finished."),
+    "broadcasts.field_filter": ("Campo do contato (opcional)", "Contact field (optional)"),
+    "broadcasts.field_name_ph": ("Campo, ex.: cidade", "Field, e.g. city"),
+    "broadcasts.field_value_ph": ("Valor, ex.: Campinas", "Value, e.g. Campinas"),
+    "broadcasts.op.equals": ("é igual a", "equals"),
+    "broadcasts.op.contains": ("contém", "contains"),
+    "broadcasts.error.field_name": (
+        "Informe o nome do campo (letras, números e _, ex.: cidade).",
+        "Enter the field's name (letters, digits and _, e.g. city)."),
+    "broadcasts.error.field_op": ("Escolha \"é igual a\" ou \"contém\".",
+                                  "Choose \"equals\" or \"contains\"."),
+    "broadcasts.error.field_value": ("Informe o valor do campo (até {max} caracteres).",
+                                     "Enter the field's value (up to {max} characters)."),
+    "broadcasts.error.field_rules": ("No máximo {max} filtros de campo.",
+                                     "At most {max} field filters."),
+    "broadcasts.tier_cap": (
+        "Limite diário do número atingido ({limit} conversas em 24 h) — continua às {at}",
+        "The number's daily limit was reached ({limit} conversations in 24 h) — it goes on "
+        "at {at}"),
+    "broadcasts.tier_cap_soon": (
+        "Limite diário do número atingido ({limit} conversas em 24 h) — continua em instantes",
+        "The number's daily limit was reached ({limit} conversations in 24 h) — it goes on "
+        "shortly"),
 }

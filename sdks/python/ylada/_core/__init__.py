@@ -1,4 +1,4 @@
-# openapi-sha256: 3d610b5235fb8690548b688dfd03b8e0bb1242820c615685c0d665372e7af5e3
+# openapi-sha256: 1fc84953e7c15fc176920aa8012d7a123f83e738580c31fd072a017ea1666e8e
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

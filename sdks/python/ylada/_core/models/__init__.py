@@ -5,6 +5,21 @@ from .analytics_summary_days_item import AnalyticsSummaryDaysItem
 from .analytics_summary_period import AnalyticsSummaryPeriod
 from .analytics_summary_totals import AnalyticsSummaryTotals
 from .assign_in import AssignIn
+from .broadcast import Broadcast
+from .broadcast_audience import BroadcastAudience
+from .broadcast_audience_active_days_type_0 import BroadcastAudienceActiveDaysType0
+from .broadcast_estimate import BroadcastEstimate
+from .broadcast_estimate_in import BroadcastEstimateIn
+from .broadcast_field_filter import BroadcastFieldFilter
+from .broadcast_field_filter_op import BroadcastFieldFilterOp
+from .broadcast_in import BroadcastIn
+from .broadcast_page import BroadcastPage
+from .broadcast_progress import BroadcastProgress
+from .broadcast_recipient import BroadcastRecipient
+from .broadcast_recipient_page import BroadcastRecipientPage
+from .broadcast_status import BroadcastStatus
+from .broadcast_variable import BroadcastVariable
+from .broadcast_variable_source import BroadcastVariableSource
 from .button import Button
 from .buttons_message import ButtonsMessage
 from .contact import Contact
@@ -61,6 +76,21 @@ __all__ = (
     "AnalyticsSummaryPeriod",
     "AnalyticsSummaryTotals",
     "AssignIn",
+    "Broadcast",
+    "BroadcastAudience",
+    "BroadcastAudienceActiveDaysType0",
+    "BroadcastEstimate",
+    "BroadcastEstimateIn",
+    "BroadcastFieldFilter",
+    "BroadcastFieldFilterOp",
+    "BroadcastIn",
+    "BroadcastPage",
+    "BroadcastProgress",
+    "BroadcastRecipient",
+    "BroadcastRecipientPage",
+    "BroadcastStatus",
+    "BroadcastVariable",
+    "BroadcastVariableSource",
     "Button",
     "ButtonsMessage",
     "Contact",

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_topics_pictures_and_links():
     slugs = {slug for slug, _ in TOPICS}
-    assert len(slugs) == 7
+    assert len(slugs) == 8
     for slug in slugs:
         text = topic_text(slug)
         assert text.startswith("# ") and len(text) > 600, slug

@@ -276,6 +276,7 @@ HELP_TOPICS = {
     "ai.title": "ia", "instances.title": "whatsapp", "templates.title": "whatsapp",
     "connect.title": "whatsapp", "health.title": "whatsapp", "billing.title": "cobranca",
     "usage.title": "cobranca", "contacts.title": "lgpd", "account.title": "lgpd",
+    "apikeys.title": "api", "webhooks.title": "api",
 }
 
 

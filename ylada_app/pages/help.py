@@ -18,7 +18,7 @@ HELP_DIR = Path(__file__).resolve().parents[1] / "help"
 TOPICS = (("primeiros-passos", "Primeiros passos"), ("fluxos", "Fluxos e blocos"),
           ("marketplace", "Marketplace de modelos"), ("ia", "Treinar IA"),
           ("whatsapp", "WhatsApp: conexão e modelos"), ("cobranca", "Planos e cobrança"),
-          ("lgpd", "LGPD e privacidade"))
+          ("api", "API e integrações"), ("lgpd", "LGPD e privacidade"))
 
 
 @lru_cache(maxsize=16)

@@ -57,7 +57,7 @@ RULE_PARTS = st.one_of(
 
 KINDS = ["text", "media", "buttons", "list", "question", "condition", "set_variable", "tag",
          "http_request", "ai_reply", "handoff", "delay", "goto_flow", "goal", "randomizer",
-         "template", "end"]
+         "template", "consent", "end"]
 
 
 @st.composite
@@ -145,6 +145,8 @@ def node_spec(draw: Any, kind: str, flow_ids: list[str]) -> tuple[str, dict, lis
     if kind == "template":
         return "template", {"name": "lembrete", "variables": draw(st.lists(
             st.sampled_from(["{{contact.name}}", "{{vars.a}}", "fixo"]), max_size=3))}, ["out"]
+    if kind == "consent":
+        return "consent", {}, ["out"]
     return "end", {}, []
 
 

@@ -6,7 +6,8 @@ so rendering is defensive in depth:
 * Jinja2's `ImmutableSandboxedEnvironment`, autoescape off (WhatsApp is plain text);
 * only *placeholders* are allowed: names `contact`/`vars`, attribute/index lookups with
   constant keys and a few harmless filters (`default`, `upper`, `lower`, `title`,
-  `capitalize`, `trim`, `urlencode` for URLs, `tojson` for JSON bodies). Any statement
+  `capitalize`, `trim`, `urlencode` for URLs, `tojson` for JSON bodies, `data` to show a
+  stored date the Brazilian way: `{{vars.data|data}}` → 10/12/2026). Any statement
   (`{% for %}`), call, operator or other name makes the whole template fall back to its
   raw text, so loops and `'a' * 10**9` never execute;
 * lookups only reach dict keys and list items, never Python attributes
@@ -33,7 +34,8 @@ from ylada_app.engine.limits import TEMPLATE_MAX, TEXT_MAX
 
 _ALLOWED_NAMES = frozenset({"contact", "vars"})
 _ALLOWED_FILTERS = frozenset(
-    {"default", "d", "upper", "lower", "title", "capitalize", "trim", "urlencode", "tojson"}
+    {"default", "d", "upper", "lower", "title", "capitalize", "trim", "urlencode", "tojson",
+     "data"}
 )
 _ALLOWED_NODES = (
     nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
@@ -78,6 +80,18 @@ class _PlaceholderEnvironment(ImmutableSandboxedEnvironment):
 
 
 _ENV = _PlaceholderEnvironment(autoescape=False, finalize=_finalize, undefined=Undefined)
+
+
+def _date_br(value: Any) -> Any:
+    """aaaa-mm-dd (how a date question stores its answer) as dd/mm/aaaa; anything else as is."""
+    text = str(value) if isinstance(value, str) else value
+    if isinstance(text, str) and len(text) == 10 and text[4] == text[7] == "-" \
+            and text.replace("-", "").isdigit():
+        return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
+    return value
+
+
+_ENV.filters["data"] = _date_br
 
 
 def _disallowed(tree: nodes.Node) -> str | None:

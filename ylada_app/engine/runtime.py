@@ -30,6 +30,8 @@ Events in::
                                                # error handle is not connected
     {"kind": "resume_bot"}                     # an agent hands the chat back to the bot
     {"kind": "start_flow", "flow_id": str}     # push the contact into a flow (API/broadcast)
+    {"kind": "reminder", "flow_id", "node_id"} # a reminder block's moment came: go on
+                                               # from its ``later`` handle
 
 contact: ``{"wa_id", "name", "tags": [...], "fields": {...}, "opted_out": bool}``.
 
@@ -59,6 +61,13 @@ Effects out (the engine pauses on each; at most one per call)::
 
 Actions out: ``{"type": "set_var", "name", "value"}``, ``{"type": "add_tag", "tag"}``,
 ``{"type": "remove_tag", "tag"}``, ``{"type": "opt_out"}``, ``{"type": "opt_in"}``,
+``{"type": "consent", "flow_id", "node_id"}`` (a consent block: the contact agrees to
+marketing messages; the caller records it, never over an opt-out),
+``{"type": "reminder", "flow_id", "node_id", "local_at", "before_s"}`` (a reminder
+block: ``local_at`` is the appointment's moment, ISO without a zone, in the business's
+timezone; the caller turns it and ``before_s`` into a timer that feeds back a ``reminder``
+event — one per block and contact: setting it again replaces it — and drops it when that
+moment is already past),
 ``{"type": "handoff", "flow_id", "node_id", "note"}``, ``{"type": "end", "flow_id",
 "node_id", "reason"}``, ``{"type": "answer", "name", "value"}`` (a question answered: the
 caller keeps it on the contact).
@@ -109,7 +118,7 @@ from ylada_app.engine.text import fold_loose
 from ylada_app.engine.triggers import match_trigger
 from ylada_app.engine.types import FlowSet, StepResult
 from ylada_app.engine.validate import branch_weight
-from ylada_app.engine.validators import parse_number, retry_text, validate_answer
+from ylada_app.engine.validators import local_moment, parse_number, retry_text, validate_answer
 
 DEFAULT_MAX_STEPS = 100
 _MAX_STEPS_CAP = 10_000
@@ -274,6 +283,8 @@ class _Step:
             self.on_resume_bot()
         elif kind == "start_flow":
             self.on_start_flow(event)
+        elif kind == "reminder":
+            self.on_reminder(event)
         else:
             self.emit("unknown_event", kind=str(kind)[:40] if kind is not None else None)
 
@@ -532,6 +543,31 @@ class _Step:
             self.start_flow(flow_id, "start_flow")
         else:
             self.emit("unknown_flow", flow_id=str(flow_id)[:200] if flow_id else None)
+
+    def on_reminder(self, event: Mapping[str, Any]) -> None:
+        """A reminder is due: whatever the contact is doing with the bot gives way (as a
+        flow started by a trigger would); a person attending the chat is never interrupted.
+        The flow goes on with the contact's variables as they are now, so a path after the
+        reminder can check that the appointment still stands."""
+        flow_id, node_id = event.get("flow_id"), event.get("node_id")
+        flow = self.flows.get(flow_id) if isinstance(flow_id, str) else None
+        node = flow.node(node_id) if flow is not None and isinstance(node_id, str) else None
+        target = flow.next(node.id, "later") if flow is not None and node is not None else None
+        if self.state["status"] == "human":
+            self.emit("reminder_ignored", reason="human", flow_id=flow_id, node_id=node_id)
+            return
+        if node is None or node.type != "reminder" or target is None:
+            self.emit("reminder_missing", flow_id=str(flow_id)[:200] if flow_id else None,
+                      node_id=str(node_id)[:200] if node_id else None)
+            return
+        st = self.state
+        if st["pending"]:
+            self.emit("pending_cancelled", id=st["pending"]["id"], kind=st["pending"]["kind"])
+        previous = st["flow_id"] if st["status"] == "bot" else None
+        clear_session(st)
+        self.enter_flow(flow_id, flow, "reminder", previous)
+        self.emit("reminder_fired", flow_id=flow_id, node_id=node.id)
+        self.run(flow_id, target)
 
     # --- running nodes ----------------------------------------------------------------------
 
@@ -795,6 +831,31 @@ class _Step:
             "type": "template", "name": (data.name or "").strip(), "language": data.language,
             "variables": [self.render(v, lim.TEMPLATE_PARAM_MAX) for v in data.variables],
         })
+        return "follow", OUT
+
+    def exec_consent(self, flow: Flow, node: Any) -> tuple[str, Any]:
+        # An opted-out contact never gets this far (only an opt-in word is heard); the
+        # guard keeps a consent from ever being recorded over an opt-out all the same.
+        if not self.opted_out:
+            flow_id = self.state["flow_id"]
+            self.actions.append({"type": "consent", "flow_id": flow_id, "node_id": node.id})
+            self.changes["consent"] = True
+            self.emit("consent_given", flow_id=flow_id, node_id=node.id)
+        return "follow", OUT
+
+    def exec_reminder(self, flow: Flow, node: Any) -> tuple[str, Any]:
+        data = node.data
+        moment = local_moment(self.render(data.date, 40),
+                              self.render(data.time, 20) if data.time.strip() else "")
+        flow_id = self.state["flow_id"]
+        if moment is None:
+            self.emit("reminder_invalid", flow_id=flow_id, node_id=node.id)
+        else:
+            self.actions.append({
+                "type": "reminder", "flow_id": flow_id, "node_id": node.id,
+                "local_at": moment.isoformat(),
+                "before_s": max(0, min(data.before_seconds, lim.DELAY_MAX_SECONDS)),
+            })
         return "follow", OUT
 
     def exec_end(self, flow: Flow, node: Any) -> tuple[str, Any]:

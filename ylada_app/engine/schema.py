@@ -52,6 +52,15 @@ a missing or null `sourceHandle` means `"out"`):
 ``template``         ``name`` (an approved WhatsApp message template of the number),
     ``language`` (default pt_BR), ``variables``: one template text per ``{{n}}`` of the
     template's body, in order.                                             handles: out
+``consent``          (nothing): the contact agrees to receive the business's marketing
+    messages (recorded on the contact as given "in a flow", with the time); never undoes an
+    opt-out.                                                               handles: out
+``reminder``         ``date`` (text with variables: dd/mm/aaaa or aaaa-mm-dd, e.g. a date
+    question's answer), ``time`` (HH:MM, empty = 09:00), ``before_amount`` + ``before_unit``
+    (minutes|hours|days): at that moment before the date, the contact's conversation
+    restarts from the ``later`` handle — independent of whatever the contact does meanwhile
+    (a reminder, ManyChat's "sequence"); passing the block again moves the reminder.
+                                                                    handles: out, later
 ``end``              (nothing).                                            no handles
 """
 
@@ -64,7 +73,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 NODE_KINDS = (
     "start", "message", "question", "condition", "set_variable", "tag", "http_request",
-    "ai_reply", "handoff", "delay", "goto_flow", "goal", "randomizer", "template", "end",
+    "ai_reply", "handoff", "delay", "goto_flow", "goal", "randomizer", "template", "consent",
+    "reminder", "end",
 )
 OUT = "out"
 OTHER = "other"
@@ -277,6 +287,24 @@ class TemplateData(NodeData):
     variables: list[str] = []
 
 
+class ConsentData(NodeData):
+    pass
+
+
+ReminderUnit = Literal["minutes", "hours", "days"]
+
+
+class ReminderData(NodeData):
+    date: str = ""
+    time: str = ""
+    before_amount: int = 1
+    before_unit: ReminderUnit = "days"
+
+    @property
+    def before_seconds(self) -> int:
+        return self.before_amount * DELAY_UNIT_SECONDS[self.before_unit]
+
+
 class EndData(NodeData):
     pass
 
@@ -296,6 +324,8 @@ DATA_MODELS: dict[str, type[NodeData]] = {
     "goal": GoalData,
     "randomizer": RandomizerData,
     "template": TemplateData,
+    "consent": ConsentData,
+    "reminder": ReminderData,
     "end": EndData,
 }
 
@@ -378,6 +408,16 @@ class TemplateNode(_NodeBase):
     data: TemplateData
 
 
+class ConsentNode(_NodeBase):
+    type: Literal["consent"]
+    data: ConsentData = ConsentData()
+
+
+class ReminderNode(_NodeBase):
+    type: Literal["reminder"]
+    data: ReminderData
+
+
 class EndNode(_NodeBase):
     type: Literal["end"]
     data: EndData = EndData()
@@ -386,7 +426,7 @@ class EndNode(_NodeBase):
 AnyNode = Annotated[
     StartNode | MessageNode | QuestionNode | ConditionNode | SetVariableNode | TagNode
     | HttpRequestNode | AiReplyNode | HandoffNode | DelayNode | GotoFlowNode | GoalNode
-    | RandomizerNode | TemplateNode | EndNode,
+    | RandomizerNode | TemplateNode | ConsentNode | ReminderNode | EndNode,
     Field(discriminator="type"),
 ]
 
@@ -450,6 +490,7 @@ def node_handles(kind: str, data: NodeData) -> tuple[str, ...]:
         "condition": ("true", "false"),
         "http_request": ("ok", "error"),
         "ai_reply": (OUT, "error"),
+        "reminder": (OUT, "later"),
         "goto_flow": (),
         "end": (),
     }
@@ -464,4 +505,5 @@ def branch_handles(kind: str, data: NodeData) -> tuple[str, ...]:
         "question": ("ok",),
         "condition": ("true", "false"),
         "http_request": ("ok", "error"),
+        "reminder": ("later",),
     }.get(kind, ())

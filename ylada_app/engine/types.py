@@ -10,10 +10,12 @@ from ylada_app.engine.schema import Flow
 from ylada_app.engine.validate import FlowValidationError, validate_flow
 
 DEFAULT_OPTOUT_WORDS = ("PARAR", "SAIR", "STOP", "CANCELAR")
-DEFAULT_OPTOUT_REPLY = (
-    "Pronto! Você não receberá mais mensagens nossas. Para voltar, envie VOLTAR."
-)
 DEFAULT_OPTIN_WORDS = ("VOLTAR",)
+# The confirmation names the word that brings the contact back (a number may choose its own).
+OPTOUT_REPLY_TEMPLATE = (
+    "Pronto! Você não receberá mais mensagens nossas. Para voltar, envie {word}."
+)
+DEFAULT_OPTOUT_REPLY = OPTOUT_REPLY_TEMPLATE.format(word=DEFAULT_OPTIN_WORDS[0])
 DEFAULT_OPTIN_REPLY = "Que bom ter você de volta! Você voltará a receber nossas mensagens."
 
 
@@ -66,12 +68,13 @@ class StepResult:
 
     messages         outbound messages, in order (shapes in runtime.py)
     actions          contact/conversation changes: set_var, add_tag, remove_tag, opt_out,
-                     opt_in, handoff, end
+                     opt_in, consent, handoff, end
     effects          I/O the caller performs: http_request, ai_reply, delay (at most one)
     events           analytics: node_visited, flow_started, goal_reached, randomizer
-                     (``branch``: the way an A/B split sent the contact), optout, ...
+                     (``branch``: the way an A/B split sent the contact), optout,
+                     consent_given, ...
     state            the new session state, to store as is
-    contact_changes  summary of contact updates: add_tags, remove_tags, opted_out
+    contact_changes  summary of contact updates: add_tags, remove_tags, opted_out, consent
     """
 
     state: dict[str, Any]

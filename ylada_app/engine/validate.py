@@ -40,6 +40,7 @@ from ylada_app.engine.schema import (
     Position,
     QuestionData,
     RandomizerData,
+    ReminderData,
     SetVariableData,
     StartData,
     TagData,
@@ -49,7 +50,7 @@ from ylada_app.engine.schema import (
     node_handles,
 )
 from ylada_app.engine.text import fold_loose
-from ylada_app.engine.validators import parse_number
+from ylada_app.engine.validators import local_moment, parse_number
 
 VARIABLE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,49}")
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
@@ -58,6 +59,19 @@ _TRIGGER_TYPES = {"keyword", "any_message", "button_payload", "referral"}
 _BRANCH_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{lim.RANDOMIZER_BRANCH_ID_MAX}}}")
 _TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 _TEMPLATE_LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2,4})?")
+# How the editor labels a block's ways out (the owner never sees the internal handle ids).
+_HANDLE_NAMES = {"ok": "válida / sucesso", "invalid": "inválida", "true": "sim",
+                 "false": "não", "error": "erro", "later": "no horário do lembrete"}
+
+
+def _handle_name(data: BaseModel, handle: str) -> str:
+    if isinstance(data, MessageData):
+        titles = dict(data.options())
+        if handle in titles:
+            return str(titles[handle])
+    return _HANDLE_NAMES.get(handle, handle)
+
+
 _UNIT_NAMES = {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "days": "dias"}
 
 
@@ -775,6 +789,27 @@ class _Checker:
                             "template_variable_too_long", path)
                 self.template(node_id, value, path)
 
+    def check_consent(self, node_id: str, data: BaseModel) -> None:
+        pass  # nothing to fill in: the block only records the contact's "yes"
+
+    def check_reminder(self, node_id: str, data: ReminderData) -> None:
+        if self.required_text(node_id, data.date, "a data do compromisso", "missing_date",
+                              "data.date"):
+            self.template(node_id, data.date, "data.date")
+            if "{{" not in data.date and local_moment(data.date) is None:
+                self.node_error(node_id, "invalid_date", "a data deve ser dd/mm/aaaa ou vir "
+                                "de uma pergunta de data.", "data.date")
+        if data.time.strip():
+            self.template(node_id, data.time, "data.time")
+            if "{{" not in data.time and local_moment("2000-01-01", data.time) is None:
+                self.node_error(node_id, "invalid_time", "o horário deve ser HH:MM, por "
+                                "exemplo 14:30.", "data.time")
+        if not 0 <= data.before_seconds <= lim.DELAY_MAX_SECONDS:
+            unit = _UNIT_NAMES.get(data.before_unit, data.before_unit)
+            self.node_error(node_id, "invalid_reminder_offset", "a antecedência deve ficar "
+                            f"entre 0 e 30 dias (recebido: {data.before_amount} {unit}).",
+                            "data.before_amount")
+
     def check_end(self, node_id: str, data: BaseModel) -> None:
         pass
 
@@ -850,7 +885,8 @@ class _Checker:
         for node_id, data in self.parsed.items():
             for handle in dict.fromkeys(branch_handles(self.kinds[node_id], data)):
                 if (node_id, handle) not in used:
-                    self.node_warn(node_id, "unconnected_branch", f'a saída "{handle[:60]}" não '
+                    name = _handle_name(data, handle)
+                    self.node_warn(node_id, "unconnected_branch", f'a saída "{name[:60]}" não '
                                    "está ligada a nenhum nó; quem for por ela encerra a conversa.",
                                    "sourceHandle")
         return graph
@@ -892,7 +928,8 @@ KIND_NAMES = {
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração (HTTP)",
     "ai_reply": "Resposta da IA", "handoff": "Atendente humano", "delay": "Espera",
     "goto_flow": "Ir para outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
-    "template": "Modelo de mensagem", "end": "Fim",
+    "template": "Modelo de mensagem", "consent": "Registrar consentimento",
+    "reminder": "Lembrete", "end": "Fim",
 }
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from datetime import time as day_time  # (not the clock: a time of day)
 from typing import Any
 
 from ylada_app.engine.text import fold_loose
@@ -163,6 +164,29 @@ def validate_date(raw: str) -> Answer:
         return Answer(True, date(year, month, day).isoformat())
     except ValueError:
         return _INVALID
+
+
+_TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*(?:h|hs|horas?)?", re.IGNORECASE)
+DEFAULT_REMINDER_TIME = day_time(9, 0)
+
+
+def local_moment(date_text: str, time_text: str = "") -> datetime | None:
+    """A date (dd/mm/aaaa or aaaa-mm-dd, as a date question stores it) and a time of day
+    ("14:30", "14h30", "9h", "9"; empty = 09:00) as one naive local datetime; None when
+    either cannot be read."""
+    day = validate_date(date_text)
+    if not day.ok:
+        return None
+    at = DEFAULT_REMINDER_TIME
+    if time_text.strip():
+        match = _TIME.fullmatch(time_text.strip())
+        if match is None:
+            return None
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 23 or minute > 59:
+            return None
+        at = day_time(hour, minute)
+    return datetime.combine(date.fromisoformat(str(day.value)), at)
 
 
 def validate_choice(raw: str, choices: list[str] | tuple[str, ...]) -> Answer:

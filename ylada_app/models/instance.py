@@ -44,6 +44,13 @@ class Instance(SQLModel, table=True):
     status_detail: str | None = Field(default=None, max_length=300)
     # Sent when no flow (and no AI assistant) answers a message; empty = stay silent.
     default_reply: str | None = Field(default=None, max_length=1000)
+    # The number's own words that opt a contact out of (and back into) its messages, and the
+    # replies confirming it; NULL = the platform's defaults (services.instances.optout_settings).
+    optout_words: list[str] | None = Field(default=None,
+                                           sa_column=Column(JSON, nullable=True))
+    optout_reply: str | None = Field(default=None, max_length=1024)
+    optin_words: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    optin_reply: str | None = Field(default=None, max_length=1024)
     # The number as Meta last saw it (quality, messaging tier, webhook subscription…), kept
     # by the periodic health check; shown on the number's health page.
     health: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False,

@@ -450,10 +450,12 @@ class ContactState(SessionState):
         self.field_rows = [{"key": k, "value": str(v)} for k, v in d.fields.items()]
         self.opted_out = d.opted_out
         self.opted_in = d.opted_in_at is not None and not d.opted_out
+        if d.opt_in_source == "flow" and d.consent_flow:
+            source = self._t("contacts.consent_src.flow_named", flow=d.consent_flow)
+        else:
+            source = self._t(f"contacts.consent_src.{d.opt_in_source}")
         self.consent = self._t("contacts.consent_when", at=local_text(d.opted_in_at),
-                               source=self._t(f"contacts.consent_src.{d.opt_in_source}"
-                                              if d.opt_in_source else "contacts.consent_src.")
-                               ) if d.opted_in_at else ""
+                               source=source) if d.opted_in_at else ""
         self.first = local_text(d.first_at)
         self.last = local_text(d.last_at) if d.last_at else "—"
         self.conversation_id = str(d.conversation_id or "")
@@ -511,32 +513,26 @@ class ContactState(SessionState):
         await self._fill(ctx)
         return rx.toast.success(self._t("common.saved"))
 
-    @rx.event
-    async def toggle_opted_out(self, value: bool):
+    async def _switch(self, fn, **value: bool):
+        """One of the contact's switches (opted out, consent): the service call, then the
+        page read again — the service decides what else changes with it."""
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
         try:
-            await call(contacts.set_opted_out, tenant_id=ctx.tenant_id,
-                       contact_id=self.contact_id, opted_out=bool(value))
+            await call(fn, tenant_id=ctx.tenant_id, contact_id=self.contact_id, **value)
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
-        self.opted_out = bool(value)
         await self._fill(ctx)
         return None
 
     @rx.event
+    async def toggle_opted_out(self, value: bool):
+        return await self._switch(contacts.set_opted_out, opted_out=bool(value))
+
+    @rx.event
     async def toggle_opted_in(self, value: bool):
-        ctx, redirect = await self._guard(agent_ok=True)
-        if redirect:
-            return redirect
-        try:
-            await call(contacts.set_opted_in, tenant_id=ctx.tenant_id,
-                       contact_id=self.contact_id, opted_in=bool(value))
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
-        await self._fill(ctx)
-        return None
+        return await self._switch(contacts.set_opted_in, opted_in=bool(value))
 
     @rx.event
     async def add_note(self, form: dict):

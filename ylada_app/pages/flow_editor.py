@@ -26,7 +26,7 @@ from ylada_app.engine import validate_flow
 from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import flow_editor as fe
-from ylada_app.services import flows, marketplace
+from ylada_app.services import flows, instances, marketplace
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.sandbox_chat import sandbox_say
 from ylada_app.services.template_params import apply_params, default_values
@@ -45,10 +45,12 @@ KINDS: list[tuple[str, str, str]] = [
     ("randomizer", "shuffle", "#2563eb"),
     ("set_variable", "variable", "#0891b2"),
     ("tag", "tag", "#db2777"),
+    ("consent", "shield-check", "#65a30d"),
     ("http_request", "globe", "#4f46e5"),
     ("ai_reply", "bot", "#9333ea"),
     ("handoff", "headphones", "#ea580c"),
     ("delay", "clock", "#64748b"),
+    ("reminder", "alarm-clock", "#0e7490"),
     ("goto_flow", "corner-down-right", "#0f766e"),
     ("goal", "target", "#ca8a04"),
     ("end", "circle-stop", "#475569"),
@@ -128,6 +130,7 @@ class FlowEditorState(SessionState):
     _seq: int = 0
     _sim: dict[str, Any] = {}
     _params: list[dict[str, Any]] = []  # template mode: its parameters (sample values)
+    _words: dict[str, Any] = {}  # the number's opt-out / opt-in words, for the test chat
 
     # --- helpers ---------------------------------------------------------------------
     def _flow_key(self) -> str:
@@ -300,6 +303,7 @@ class FlowEditorState(SessionState):
         self.chat, self.chat_problems, self.active_node, self._sim = [], [], "", {}
         self.import_errors, self.import_open = [], False
         self.goto_options, self.versions, self.wa_templates = [], [], []
+        self._words = {}
         self.loaded = True
         return None
 
@@ -337,6 +341,8 @@ class FlowEditorState(SessionState):
                                        instance_id=data.instance_id)
         self.wa_templates = await call(fe.approved_templates, tenant_id=ctx.tenant_id,
                                        instance_id=data.instance_id)
+        self._words = await call(instances.optout_fields, tenant_id=ctx.tenant_id,
+                                 instance_id=data.instance_id)
         await self._load_versions(ctx.tenant_id)
         self.loaded = True
 
@@ -635,7 +641,8 @@ class FlowEditorState(SessionState):
                                   "parts": as_rows(text)}]
         turn = await asyncio.to_thread(
             sandbox_say, self._checked(self._read()), self._sim or None, text,
-            template_bodies={t["value"]: t["body"] for t in self.wa_templates})
+            template_bodies={t["value"]: t["body"] for t in self.wa_templates},
+            words=self._words)
         self.chat_problems = turn.problems[:10]
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""
@@ -659,7 +666,8 @@ S = FlowEditorState
 def _canvas_labels() -> dict[str, Any]:
     labels: dict[str, Any] = {f"kind_{k}": t(f"editor.kind.{k}") for k, _, _ in KINDS}
     labels.update({f"h_{h}": t(f"editor.h.{h}")
-                   for h in ("other", "ok", "invalid", "true", "false", "error")})
+                   for h in ("other", "ok", "invalid", "true", "false", "error", "now",
+                             "later")})
     labels.update({f"unit_{u}": t(f"editor.unit.{u}")
                    for u in ("seconds", "minutes", "hours", "days")})
     labels.update({k: t(f"editor.{k}") for k in ("any_message", "has_errors", "has_warnings",
@@ -942,9 +950,21 @@ def _kind_fields() -> rx.Component:
                 id="insp-flow_id", aria_label=t("editor.f.flow_id"),
                 style={"width": "100%", "padding": "6px"}),
             spacing="1", width="100%")),
+        ("reminder", rx.fragment(
+            rx.text(t("editor.f.reminder_hint"), size="1", color_scheme="gray",
+                    id="insp-reminder-hint"),
+            _field("editor.f.reminder_date", "date"),
+            _field("editor.f.reminder_time", "time"),
+            _placeholders(),
+            _field("editor.f.reminder_before", "before_amount"),
+            _select("editor.f.unit", "before_unit",
+                    [(u, t(f"editor.unit.{u}")) for u in ("days", "hours", "minutes")]),
+        )),
         ("goal", _field("editor.f.name", "name")),
         ("randomizer", _branches_editor()),
         ("template", _template_fields()),
+        ("consent", rx.text(t("editor.f.consent_hint"), size="1", color_scheme="gray",
+                            id="insp-consent-hint")),
         rx.fragment(),
     )
 

@@ -17,6 +17,7 @@ from ylada_app.state.session import SessionState
 
 
 def instance_view(inst: Instance) -> dict[str, str]:
+    words = instances.optout_settings(inst)
     return {
         "id": str(inst.id),
         "name": inst.name,
@@ -30,6 +31,12 @@ def instance_view(inst: Instance) -> dict[str, str]:
         "verify_token": inst.verify_token,
         "status_detail": inst.status_detail or "",
         "default_reply": inst.default_reply or "",
+        # the words and replies the bot uses now (the platform's when the number has none)
+        "optout_words": ", ".join(words.optout_words),
+        "optout_reply": words.optout_reply,
+        "optin_words": ", ".join(words.optin_words),
+        "optin_reply": words.optin_reply,
+        "optout_default": "1" if words == instances.DEFAULT_OPTOUT else "",
     }
 
 
@@ -135,8 +142,8 @@ class InstanceDetailState(SessionState):
         if redirect:
             yield redirect
 
-    async def _save(self, fn, **values):
-        """A settings form of this number: the service call, field errors or "saved"."""
+    async def _save(self, fn, *, done: str = "common.saved", **values):
+        """A settings form of this number: the service call, field errors or `done`."""
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
@@ -148,7 +155,7 @@ class InstanceDetailState(SessionState):
             return None
         self.inst = instance_view(inst)
         self.errors = {}
-        return rx.toast.success(self._t("common.saved"))
+        return rx.toast.success(self._t(done))
 
     @rx.event
     async def rename(self, form: dict):
@@ -157,6 +164,17 @@ class InstanceDetailState(SessionState):
     @rx.event
     async def save_default_reply(self, form: dict):
         return await self._save(instances.set_default_reply, text=form.get("default_reply"))
+
+    @rx.event
+    async def save_optout(self, form: dict):
+        return await self._save(
+            instances.set_optout_settings, optout_words=form.get("optout_words"),
+            optout_reply=form.get("optout_reply"), optin_words=form.get("optin_words"),
+            optin_reply=form.get("optin_reply"))
+
+    @rx.event
+    async def restore_optout(self):
+        return await self._save(instances.restore_optout_defaults, done="optout.restored")
 
     @rx.event
     async def set_enabled(self, enabled: bool):
@@ -344,6 +362,7 @@ def instance_detail_page() -> rx.Component:
                     max_width="640px",
                 ),
                 _default_reply_card(),
+                _optout_card(),
                 spacing="4",
                 width="100%",
             ),
@@ -378,4 +397,60 @@ def _default_reply_card() -> rx.Component:
         ),
         max_width="640px",
         id="default-reply",
+    )
+
+
+def _area(label_key: str, name: str, rows: str = "3") -> rx.Component:
+    s = InstanceDetailState
+    return rx.vstack(
+        rx.text(t(label_key), as_="label", size="2", weight="medium", html_for=f"field-{name}"),
+        rx.text_area(name=name, id=f"field-{name}", aria_label=t(label_key),
+                     default_value=s.inst[name], max_length=instances.OPTOUT_REPLY_MAX,
+                     rows=rows, width="100%", size="3",
+                     color_scheme=rx.cond(s.errors.contains(name), "red", "jade")),
+        field_error(s.errors, name),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _optout_card() -> rx.Component:
+    """The words that stop (and restart) the number's messages, and the replies to them."""
+    s = InstanceDetailState
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("optout.title"), size="4"),
+                rx.text(t("optout.hint"), size="2", color_scheme="gray"),
+                text_field("optout.words", "optout_words", s.errors,
+                           default_value=s.inst["optout_words"]),
+                _area("optout.reply", "optout_reply"),
+                rx.text(t("optout.reply_hint"), size="1", color_scheme="gray"),
+                text_field("optin.words", "optin_words", s.errors,
+                           default_value=s.inst["optin_words"]),
+                _area("optin.reply", "optin_reply", rows="2"),
+                rx.hstack(
+                    submit_button("common.save", id="save-optout"),
+                    rx.spacer(),
+                    rx.cond(
+                        s.inst["optout_default"] == "1",
+                        rx.text(t("optout.is_default"), size="1", color_scheme="gray",
+                                id="optout-is-default"),
+                        # a link's look, a button's behaviour (no navigation, keyboard-ready)
+                        rx.button(t("optout.restore"), type="button", variant="ghost",
+                                  size="2", on_click=s.restore_optout, id="restore-optout"),
+                    ),
+                    align="center",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=s.save_optout,
+            key=(s.inst["id"] + "-optout-" + s.inst["optout_words"] + "|"
+                 + s.inst["optin_words"] + "|" + s.inst["optout_reply"] + "|"
+                 + s.inst["optin_reply"]),
+        ),
+        max_width="640px",
+        id="optout-words",
     )

@@ -92,7 +92,7 @@ class SimulatorState(SessionState):
         if silence is None:
             return
         if silence.reason in ("human", "opted_out"):
-            self.why = self._t(f"sim.why.{silence.reason}")
+            self.why = self._t(f"sim.why.{silence.reason}", word=silence.text)
             return
         if silence.reason == "template_failed":
             self.why = self._t("sim.why.template_failed", text=silence.text)

@@ -218,6 +218,7 @@ class ContactDetail:
     conversation_id: int | None
     opted_in_at: datetime | None = None
     opt_in_source: str = ""
+    consent_flow: str = ""  # the flow's name, for a consent given in a flow (when known)
     notes: list[tuple[str, str, datetime]] = field(default_factory=list)  # (text, by, at)
     goals: list[tuple[str, str, datetime]] = field(default_factory=list)  # (goal, flow, at)
 
@@ -258,7 +259,28 @@ def contact_detail(session: Session, *, tenant_id: int, contact_id: object) -> C
                      .all()) if flow_ids else {}
         detail.goals = [(str((d or {}).get("name") or "").replace("_", " "),
                          names.get(parse_id(f) or 0, ""), at) for d, f, at in goals]
+        if contact.opt_in_source == "flow" and contact.opted_in_at is not None:
+            detail.consent_flow = _consent_flow(session, tenant_id, conv.id,
+                                                contact.opted_in_at)
     return detail
+
+
+def _consent_flow(session: Session, tenant_id: int, conversation_id: int,
+                  given_at: datetime) -> str:
+    """The name of the flow whose consent block recorded the consent given at `given_at`:
+    its `consent_given` event is written with the same batch, just after (later passes
+    through a consent block, if any, come later still)."""
+    flow_id = session.exec(
+        select(AnalyticsEvent.flow_id)
+        .where(AnalyticsEvent.conversation_id == conversation_id,
+               AnalyticsEvent.tenant_id == tenant_id,
+               AnalyticsEvent.type == "consent_given", AnalyticsEvent.created_at >= given_at)
+        .order_by(col(AnalyticsEvent.id)).limit(1)).first()
+    fid = parse_id(flow_id)
+    if fid is None:
+        return ""
+    return session.exec(select(Flow.name).where(Flow.id == fid, Flow.tenant_id == tenant_id)
+                        ).first() or ""
 
 
 def clean_tags(raw: object) -> list[str]:

@@ -53,6 +53,9 @@ NODE_DEFAULTS: dict[str, dict[str, Any]] = {
                                 {"id": "b", "label": "B", "weight": 50}]},
     # No name yet: the owner picks one of the number's approved templates in the inspector.
     "template": {"name": "", "language": "pt_BR", "variables": []},
+    "consent": {},
+    "reminder": {"date": "{{vars.data}}", "time": "{{vars.horario}}", "before_amount": 1,
+                 "before_unit": "days"},
     "end": {},
 }
 
@@ -447,9 +450,9 @@ def flow_ids_of_instance(session: Session, *, tenant_id: int, instance_id: int) 
 _OPTIONAL_TEXT = {"label", "footer", "header", "retry_text", "prompt", "note", "body",
                   "button_label"}
 _PLAIN_TEXT = {"text", "url", "name", "value", "variable", "flow_id", "validator", "method",
-               "unit", "mode", "logic"}
+               "unit", "mode", "logic", "date", "time", "before_unit"}
 _COMMA_LISTS = {"choices", "add", "remove"}
-_NUMBERS = {"amount", "max_retries", "timeout_s"}
+_NUMBERS = {"amount", "max_retries", "timeout_s", "before_amount"}
 
 
 def _number(value: str) -> Any:

@@ -15,12 +15,20 @@ from sqlmodel import Session, select
 
 from ylada_app.core.crypto import decrypt_secret, encrypt_secret
 from ylada_app.core.security import new_token
+from ylada_app.engine.text import fold_loose
+from ylada_app.engine.types import (
+    DEFAULT_OPTIN_REPLY,
+    DEFAULT_OPTIN_WORDS,
+    DEFAULT_OPTOUT_REPLY,
+    DEFAULT_OPTOUT_WORDS,
+    OPTOUT_REPLY_TEMPLATE,
+)
 from ylada_app.models import Instance, utcnow
 from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.limits import SLOT_STATUSES as _SLOT_STATUSES
 from ylada_app.services.limits import check_draft_cap, check_instance_slot
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, as_text
 
 _APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
 DEFAULT_REPLY_MAX = 1000
@@ -112,6 +120,146 @@ def set_default_reply(session: Session, *, tenant_id: int, instance_id: int | st
         raise FieldErrors({"default_reply": "error.too_long"},
                           {"default_reply": {"max": DEFAULT_REPLY_MAX}})
     inst.default_reply = clean or None
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+# --- opt-out / opt-in words -----------------------------------------------------------------
+OPTOUT_WORDS_MAX = 10  # per list
+OPTOUT_WORD_MAX = 30
+OPTOUT_REPLY_MAX = 1024
+_WORD_SEPARATORS = re.compile(r"[,;\n]")
+
+
+@dataclass(frozen=True)
+class OptoutSettings:
+    """What a number's bot does with opt-out / opt-in words: the engine's FlowSet fields of
+    the same names. Hashable, so the worker can key its cache of configured flow sets on it."""
+
+    optout_words: tuple[str, ...]
+    optout_reply: str
+    optin_words: tuple[str, ...]
+    optin_reply: str
+
+    def flowset_fields(self) -> dict[str, Any]:
+        return {"optout_words": self.optout_words, "optout_reply": self.optout_reply,
+                "optin_words": self.optin_words, "optin_reply": self.optin_reply}
+
+
+DEFAULT_OPTOUT = OptoutSettings(DEFAULT_OPTOUT_WORDS, DEFAULT_OPTOUT_REPLY, DEFAULT_OPTIN_WORDS,
+                                DEFAULT_OPTIN_REPLY)
+
+
+def _stored_words(value: Any) -> tuple[str, ...]:
+    return tuple(w for w in value if isinstance(w, str) and w.strip()) \
+        if isinstance(value, list) else ()
+
+
+def optout_settings(inst: Instance) -> OptoutSettings:
+    """The number's words and replies, each one falling back to the platform's default when
+    not set (NULL). The default confirmation names the number's first opt-in word."""
+    if (inst.optout_words is None and inst.optout_reply is None and inst.optin_words is None
+            and inst.optin_reply is None):
+        return DEFAULT_OPTOUT  # the hot path: most numbers keep the defaults
+    # An empty or broken stored list never leaves a contact without a way out (or back).
+    optout = _stored_words(inst.optout_words) or DEFAULT_OPTOUT_WORDS
+    optin = _stored_words(inst.optin_words) or DEFAULT_OPTIN_WORDS
+    return OptoutSettings(optout,
+                          inst.optout_reply or OPTOUT_REPLY_TEMPLATE.format(word=optin[0]),
+                          optin, inst.optin_reply or DEFAULT_OPTIN_REPLY)
+
+
+def optout_fields(session: Session, *, tenant_id: int, instance_id: int | str) -> dict[str, Any]:
+    """The number's words and replies as the engine's FlowSet fields (the flow editor's test
+    chat runs a draft with them)."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    return optout_settings(inst).flowset_fields()
+
+
+def _clean_words(v: Validator, field: str, raw: object) -> tuple[str, ...]:
+    """"Parar, descadastrar" (or a list) → ("PARAR", "DESCADASTRAR"): trimmed, upper case,
+    repeats (any case or accent) dropped; problems recorded on `field` in pt-BR."""
+    parts = raw if isinstance(raw, list) else _WORD_SEPARATORS.split(as_text(raw))
+    words: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        word = " ".join(as_text(part).split()).upper()
+        if not word:
+            continue
+        if len(word) > OPTOUT_WORD_MAX:
+            v.fail(field, "optout.error.word_long", word=word[:40], max=OPTOUT_WORD_MAX)
+        elif not all(ch.isalnum() or ch == " " for ch in word):
+            v.fail(field, "optout.error.word_chars", word=word)
+        elif not any(ch.isalpha() for ch in word):
+            # "1" or "2" would swallow the answers to every numbered menu
+            v.fail(field, "optout.error.word_letter", word=word)
+        elif fold_loose(word) not in seen:
+            seen.add(fold_loose(word))
+            words.append(word)
+    if len(words) > OPTOUT_WORDS_MAX:
+        v.fail(field, "optout.error.too_many", max=OPTOUT_WORDS_MAX)
+    return tuple(words)
+
+
+def _clean_reply(v: Validator, field: str, raw: object) -> str:
+    text = as_text(raw).strip()
+    if not text:
+        v.fail(field, "error.required")
+    elif len(text) > OPTOUT_REPLY_MAX:
+        v.fail(field, "error.too_long", max=OPTOUT_REPLY_MAX)
+    return text
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return [fold_loose(w) for w in a] == [fold_loose(w) for w in b]
+
+
+def set_optout_settings(session: Session, *, tenant_id: int, instance_id: int | str,
+                        optout_words: object, optout_reply: object, optin_words: object,
+                        optin_reply: object) -> Instance:
+    """The number's opt-out / opt-in words (comma-separated text or a list; letters, digits
+    and spaces, any case) and the replies confirming them. The opt-out list can never be
+    empty — a contact must always be able to stop (Meta's policy, LGPD) — nor the opt-in
+    one, so they can always come back; no word may be in both. What equals the platform's
+    default is stored as NULL, so the number keeps following it."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    v = Validator()
+    out_words = _clean_words(v, "optout_words", optout_words)
+    in_words = _clean_words(v, "optin_words", optin_words)
+    if not out_words:
+        v.fail("optout_words", "optout.error.optout_empty")
+    if not in_words:
+        v.fail("optin_words", "optout.error.optin_empty")
+    leaving = {fold_loose(w) for w in out_words}
+    both = [w for w in in_words if fold_loose(w) in leaving]
+    if both:
+        v.fail("optin_words", "optout.error.in_both", word=both[0])
+    out_reply = _clean_reply(v, "optout_reply", optout_reply)
+    in_reply = _clean_reply(v, "optin_reply", optin_reply)
+    v.raise_if_any()
+    before = optout_settings(inst)
+    inst.optout_words = None if _same_words(out_words, DEFAULT_OPTOUT_WORDS) else list(out_words)
+    inst.optin_words = None if _same_words(in_words, DEFAULT_OPTIN_WORDS) else list(in_words)
+    # The default confirmation follows the first opt-in word: the text the form showed for
+    # the old word (left untouched) must not pin the old word once the words change.
+    defaults = {OPTOUT_REPLY_TEMPLATE.format(word=in_words[0])}
+    if inst.optout_reply is None:
+        defaults.add(before.optout_reply)
+    inst.optout_reply = None if out_reply in defaults else out_reply
+    inst.optin_reply = None if in_reply == DEFAULT_OPTIN_REPLY else in_reply
+    inst.updated_at = utcnow()
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def restore_optout_defaults(session: Session, *, tenant_id: int,
+                            instance_id: int | str) -> Instance:
+    """Back to the platform's words and replies."""
+    inst = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
+    inst.optout_words = inst.optout_reply = inst.optin_words = inst.optin_reply = None
     inst.updated_at = utcnow()
     session.add(inst)
     session.flush()

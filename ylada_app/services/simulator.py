@@ -13,10 +13,18 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ylada_app.core.queue import mark_dirty
-from ylada_app.models import AnalyticsEvent, Contact, Conversation, Flow, Message, Timer
+from ylada_app.models import (
+    AnalyticsEvent,
+    Contact,
+    Conversation,
+    Flow,
+    Instance,
+    Message,
+    Timer,
+)
 from ylada_app.services import inbox
 from ylada_app.services.errors import FieldErrors, ServiceError
-from ylada_app.services.instances import get_instance
+from ylada_app.services.instances import get_instance, optout_settings
 
 SIMULATED_PREFIX = "sim-"
 MAX_TEXT = 4096
@@ -93,7 +101,9 @@ def history(session: Session, *, tenant_id: int, instance_id: int | str, user_id
 class Silence:
     """Why the bot did not really answer the last message (the simulator explains it)."""
     reason: str  # no_flows | no_match | human | opted_out | template_failed
-    text: str  # what the customer wrote (template_failed: the template's name)
+    # what the customer wrote (template_failed: the template's name; opted_out: the number's
+    # first word for coming back)
+    text: str
     default_sent: bool  # the number's default reply went out instead
     has_flows: bool  # the number has flows (maybe inactive) — "activate one" vs "install one"
 
@@ -136,7 +146,9 @@ def why_silent(session: Session, *, tenant_id: int, instance_id: int | str,
                        has_flows)
     contact = session.get(Contact, conv.contact_id)
     if contact is not None and contact.opted_out and not replied and not kinds - {"optout"}:
-        return Silence("opted_out", text, False, has_flows)
+        inst = session.get(Instance, conv.instance_id)
+        word = optout_settings(inst).optin_words[0] if inst is not None else ""
+        return Silence("opted_out", word, False, has_flows)
     return None
 
 

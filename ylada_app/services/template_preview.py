@@ -13,7 +13,7 @@ KIND_LABELS = {
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração",
     "ai_reply": "Resposta com IA", "handoff": "Atendimento humano", "delay": "Espera",
     "goto_flow": "Outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
-    "template": "Modelo de mensagem", "end": "Fim",
+    "template": "Modelo de mensagem", "consent": "Consentimento", "end": "Fim",
 }
 _UNITS = {"seconds": ("segundo", "segundos"), "minutes": ("minuto", "minutos"),
           "hours": ("hora", "horas"), "days": ("dia", "dias")}
@@ -125,6 +125,8 @@ def _summary(kind: str, data: dict) -> str:
         return _split(data)
     if kind == "template":
         return f"Envia o modelo de mensagem aprovado “{_cut(data.get('name'), 60)}”"
+    if kind == "consent":
+        return "Registra que o cliente aceitou receber ofertas pelo WhatsApp"
     if kind == "goto_flow":
         return "Continua em outro fluxo"
     if kind == "end":

@@ -19,7 +19,7 @@ XYFLOW_VERSION = "12.12.1"
 _JS = Path(__file__).with_name("flow_editor.js")
 _ICONS = ["Play", "MessageSquare", "CircleHelp", "GitBranch", "Variable", "Tag", "Globe",
           "Bot", "Headphones", "Clock", "CornerDownRight", "Target", "CircleStop", "Shuffle",
-          "FileText", "Undo2", "Redo2", "Copy", "Trash2"]
+          "FileText", "ShieldCheck", "AlarmClock", "Undo2", "Redo2", "Copy", "Trash2"]
 _FLOW_EXPORTS = ["ReactFlow", "ReactFlowProvider", "Handle", "Position", "useReactFlow",
                  "useUpdateNodeInternals", "useNodesInitialized", "useNodesState",
                  "useEdgesState", "Background", "Controls", "MiniMap", "Panel", "MarkerType"]

@@ -28,6 +28,8 @@ const YLADA_KINDS = {
   goal: { color: "#8a5a00", icon: Target },
   randomizer: { color: "#1d4ed8", icon: Shuffle },
   template: { color: "#047857", icon: FileText },
+  consent: { color: "#3f6212", icon: ShieldCheck },
+  reminder: { color: "#0e7490", icon: AlarmClock },
   end: { color: "#475569", icon: CircleStop },
 };
 
@@ -66,6 +68,7 @@ function yladaHandles(type, data, labels) {
     condition: [["true", labels.h_true || "true"], ["false", labels.h_false || "false"]],
     http_request: [["ok", labels.h_ok || "ok"], ["error", labels.h_error || "error"]],
     ai_reply: [["out", ""], ["error", labels.h_error || "error"]],
+    reminder: [["out", labels.h_now || "now"], ["later", labels.h_later || "later"]],
     goto_flow: [],
     end: [],
   };
@@ -107,6 +110,8 @@ function yladaPreview(type, d, labels) {
       return d.name || "";
     case "template":
       return d.name ? d.name + " (" + (d.language || "pt_BR") + ")" : "";
+    case "reminder":
+      return (d.before_amount ?? "?") + " " + ((labels["unit_" + d.before_unit]) || d.before_unit || "") + " · " + (d.date || "?") + (d.time ? " " + d.time : "");
     default:
       return "";
   }

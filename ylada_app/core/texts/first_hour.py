@@ -36,9 +36,9 @@ TEXTS = {
                       "para o bot (na Caixa de entrada).",
                       "This conversation is with a person: the bot does not answer until it "
                       "goes back to the bot (in the Inbox)."),
-    "sim.why.opted_out": ("Este contato pediu para não receber mensagens (PARAR). Envie "
-                          "“VOLTAR” para receber de novo.",
-                          "This contact asked not to receive messages (STOP). Send “VOLTAR” to "
+    "sim.why.opted_out": ("Este contato pediu para não receber mensagens. Envie “{word}” "
+                          "para receber de novo.",
+                          "This contact asked not to receive messages. Send “{word}” to "
                           "receive them again."),
 }
 

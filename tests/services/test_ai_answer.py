@@ -174,9 +174,128 @@ def test_a_price_that_is_not_in_the_knowledge_never_reaches_the_contact(db, shop
     assert db.get(AiLog, bad.log_id).error == bad.error
 
 
-def test_amounts_are_normalised():
-    assert ai.amounts("R$ 1.299,9 e R$5 e R$ 27,90") == {"1299,90", "5,00", "27,90"}
-    assert ai.amounts("preço 27,90 e 1.299,90", bare=True) == {"27,90", "1299,90"}
+def _pizzeria(db, shop):
+    for title, price in (("Pizza Calabresa Grande", "59,90"),
+                         ("Pizza Margherita Grande", "49,90")):
+        knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                           title=title, price=price)
+    ai.save_config(db, tenant_id=shop[0], instance_id=shop[1],
+                   data={"policies": "Taxa de entrega: R$ 7,00. Pagando no Pix você ganha "
+                                     "10% de desconto."})
+    db.commit()
+
+
+@pytest.mark.parametrize(("answer", "amount"), [
+    ("A pizza calabresa sai por 55,00.", "R$ 55,00"),
+    ("A calabresa fica 55 reais 🙂", "R$ 55,00"),
+    ("Hoje a calabresa está R$ 55,00!", "R$ 55,00"),
+    ("Com a entrega fica R$ 69,90.", "R$ 69,90"),  # the fee is 7,00, not 10,00
+])
+def test_the_price_guard_blocks_amounts_the_business_never_wrote(db, shop, fake_openai,
+                                                                 answer, amount):
+    _pizzeria(db, shop)
+    fake_openai.script(answer)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1],
+                    question="quanto custa a pizza calabresa?", source="console")
+    assert res.text == ai.PRICE_GUARD and res.handoff is None  # no conversation, no team
+    assert res.error == f"Resposta bloqueada: valor {amount} não está no catálogo."
+    row = db.get(AiLog, res.log_id)
+    assert row.error == res.error and row.answer == ai.PRICE_GUARD
+    db.expire_all()
+    assert ai.get_config(db, tenant_id=shop[0], instance_id=shop[1]).last_error == res.error
+
+
+@pytest.mark.parametrize("answer", [
+    "A calabresa sai por R$ 59.90.",
+    "Duas calabresas ficam R$ 119,80.",
+    "Uma calabresa e uma margherita: R$ 109,80 no total.",
+    "Com a entrega, a calabresa fica R$ 66,90.",
+    "Pagando no Pix a calabresa sai por R$ 53,91.",
+])
+def test_the_price_guard_lets_true_prices_and_totals_through(db, shop, fake_openai, answer):
+    _pizzeria(db, shop)
+    fake_openai.script(answer)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], source="console",
+                    question="quanto custam a pizza calabresa e a pizza margherita?")
+    assert {i["title"] for i in res.items} >= {"Pizza Calabresa Grande",
+                                               "Pizza Margherita Grande"}
+    assert res.text == answer and res.error is None and res.handoff is None
+
+
+def test_a_discount_the_business_never_declared_is_blocked(db, shop, fake_openai):
+    knowledge.add_item(db, tenant_id=shop[0], instance_id=shop[1], kind="product",
+                       title="Pizza Calabresa Grande", price="59,90")
+    db.commit()
+    fake_openai.script("Pagando no Pix a calabresa sai por R$ 53,91.")
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="calabresa no pix?")
+    assert res.text == ai.PRICE_GUARD and "R$ 53,91" in res.error
+
+
+def _conversation(db, tenant_id, instance_id, wa_id="5511900001111"):
+    from ylada_app.models import Contact, Conversation
+
+    contact = Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=wa_id, name="Bia")
+    db.add(contact)
+    db.commit()
+    conv = Conversation(tenant_id=tenant_id, instance_id=instance_id, contact_id=contact.id)
+    db.add(conv)
+    db.commit()
+    return conv.id
+
+
+@pytest.mark.parametrize("reply", [
+    ai.NO_ANSWER_MARK, "[sem_resposta]",
+    "Não tenho essa informação aqui. Quer que eu chame um atendente humano?",
+    "Infelizmente não sei te informar isso.",
+    "Não encontrei nenhuma informação sobre bicicletas no nosso catálogo.",
+    "Hmm, isso eu não sei.",
+])
+def test_not_knowing_goes_to_the_team_in_a_conversation(db, shop, fake_openai, reply):
+    conv_id = _conversation(db, *shop)
+    fake_openai.script(reply, reply)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="vocês vendem bicicleta?",
+                    conversation_id=conv_id)
+    assert res.handoff == "unknown" and res.text == ai.HANDOFF_UNKNOWN and res.unknown
+    assert db.get(AiLog, res.log_id).error == ai.UNKNOWN_NOTE_TEAM
+    # in the console (no conversation) the contact-facing text stays a polite answer
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="vocês vendem bicicleta?",
+                    source="console")
+    assert res.handoff is None and "[" not in res.text and "atendente" in res.text
+    assert res.error == ai.UNKNOWN_NOTE
+    db.expire_all()
+    # not knowing is no fault of the settings: "last error" stays empty
+    assert not ai.get_config(db, tenant_id=shop[0], instance_id=shop[1]).last_error
+
+
+@pytest.mark.parametrize("reply", [
+    "Não sei se você prefere a grande ou a média: qual delas?",
+    "A calabresa sai por R$ 59,90.",
+    "Fiquei sem resposta do fornecedor, mas a calabresa sai por R$ 59,90.",
+])
+def test_a_real_answer_is_not_taken_for_not_knowing(db, shop, fake_openai, reply):
+    _pizzeria(db, shop)
+    conv_id = _conversation(db, *shop)
+    fake_openai.script(reply)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="calabresa?",
+                    conversation_id=conv_id)
+    assert res.text == reply and res.handoff is None and res.error is None
+
+
+def test_another_business_conversation_gets_no_handoff(db, shop, fake_openai):
+    other = make_owner(db)
+    other_inst = make_instance(db, other.tenant_id)
+    theirs = _conversation(db, other.tenant_id, other_inst.id)
+    fake_openai.script(ai.NO_ANSWER_MARK)
+    res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="bicicleta?",
+                    conversation_id=theirs)
+    assert res.handoff is None and res.text == ai.NO_ANSWER
+    assert ai.team_can_answer(db, tenant_id=other.tenant_id, conversation_id=theirs)
+    assert not ai.team_can_answer(db, tenant_id=shop[0], conversation_id=theirs)
+
+
+def test_the_prompt_asks_for_the_mark_when_the_answer_is_not_known(db, shop, fake_openai):
+    ai.answer(tenant_id=shop[0], instance_id=shop[1], question="oi")
+    assert ai.NO_ANSWER_MARK in fake_openai.chat_requests[-1]["messages"][0]["content"]
 
 
 def test_without_a_model_the_console_still_shows_what_retrieval_found(db, shop, monkeypatch):

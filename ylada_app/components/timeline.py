@@ -1,6 +1,7 @@
 """A conversation as the team sees it (the inbox, a contact's page): customer, bot, AI and
 team messages told apart, with delivery ticks and the Graph error of a failed send, private
-notes shown apart, and system lines (hand-off, assigned, resolved, returned to the bot)."""
+notes shown apart, and system lines (hand-off, assigned, resolved, returned to the bot; the
+AI assistant's hand-off highlighted, with the question it could not answer)."""
 
 from __future__ import annotations
 
@@ -84,7 +85,25 @@ def _note(m: rx.Var) -> rx.Component:
     ), width="100%")
 
 
+def _ai_handoff(m: rx.Var) -> rx.Component:
+    """The assistant handed over: highlighted, with the customer's question to answer."""
+    return rx.center(rx.box(
+        rx.hstack(rx.icon("bot", size=14), rx.text(SessionState.tr["inbox.sys." + m.type],
+                                                   size="1", weight="medium"),
+                  spacing="1", align="center"),
+        rx.text("“", m.text, "”", size="2", weight="bold", white_space="pre-wrap"),
+        rx.text(m.at, size="1", color_scheme="gray"),
+        background="#fff1e6", border="1px solid #f5c9a3", padding="8px 12px",
+        border_radius="8px", max_width="80%", class_name="inbox-ai-handoff",
+    ), width="100%")
+
+
 def _system(m: rx.Var) -> rx.Component:
+    return rx.cond((m.type == "ai_unknown") | (m.type == "ai_price"), _ai_handoff(m),
+                   _plain_system(m))
+
+
+def _plain_system(m: rx.Var) -> rx.Component:
     return rx.center(rx.text(
         SessionState.tr["inbox.sys." + m.type], rx.cond(m.text != "", " " + m.text, ""),
         rx.cond(m.author != "", " · " + m.author, ""), " · ", m.at, size="1",

@@ -24,6 +24,7 @@ from ylada_app.jobs.delivery import deliver, deliver_plans
 from ylada_app.models import Timer, utcnow
 from ylada_app.services import ai as ai_svc
 from ylada_app.services import conversations as conv_svc
+from ylada_app.services import instances as instances_svc
 
 log = logging.getLogger(__name__)
 MAX_EFFECTS_PER_MESSAGE = 8
@@ -61,6 +62,7 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
     """Feed one event to the engine and carry out its effects until it waits for input.
 
     With `defer_ai`, an ai_reply effect raises DeferAi before the model is called."""
+    handoff: dict | None = None  # the assistant could not answer: see _to_the_team
     for _ in range(MAX_EFFECTS_PER_MESSAGE):
         now = utcnow()
         # The contact row's id: an A/B split sends the same contact the same way every time.
@@ -70,6 +72,9 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
         sink.outbound.extend(result.messages)
         sink.analytics.extend(result.events)
         conv_svc.apply_actions(work, result.actions)
+        sink.reminders.extend(a for a in result.actions if a.get("type") == "reminder")
+        if handoff is not None:  # the engine took the assistant's answer; now the team
+            state, handoff = _to_the_team(state, handoff, sink), None
         effect = next((e for e in result.effects if e.get("kind") != "delay"), None)
         for delay in (e for e in result.effects if e.get("kind") == "delay"):
             sink.timers.append((str(delay.get("id") or uuid.uuid4().hex), _wake_at(delay, now)))
@@ -85,11 +90,34 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
                 sink.outbound.append({"type": "text", "text": text[:4096], "source": "ai"})
             sink.analytics.append({"type": "ai_answer" if outcome.get("text") else "ai_error",
                                    "fallback": True, "error": outcome.get("error")})
+            if isinstance(outcome.get("handoff"), dict):
+                state = _to_the_team(state, outcome["handoff"], sink)
             return state
-        event = {"kind": "effect_result", "effect_id": effect.get("id"),
-                 "result": perform_effect(effect, work)}
+        outcome = perform_effect(effect, work)
+        handoff = outcome.get("handoff") if isinstance(outcome.get("handoff"), dict) else None
+        event = {"kind": "effect_result", "effect_id": effect.get("id"), "result": outcome}
     log.warning("conversation %s: effect chain cut at %s", work.conversation.id,
                 MAX_EFFECTS_PER_MESSAGE)
+    return state
+
+
+def _to_the_team(state: dict | None, handoff: dict[str, Any],
+                 sink: conv_svc.StepSink) -> dict | None:
+    """The assistant did not know (or stated a price nobody vouches for) and its answer
+    ended the bot's turn: the conversation goes to the team's inbox, as a flow's handoff
+    block does — the engine then ignores the customer until the team hands it back — and
+    the hand-off line the team sees carries the question. A flow whose own error path
+    goes on (another question, its own handoff block) keeps it: only the line is added
+    when that path handed over."""
+    if state is None:
+        return state
+    if state.get("status") == "ended":
+        state = {**state, "status": "human", "waiting": "human", "pending": None,
+                 "retries": 0}
+        sink.analytics.append({"type": "handoff", "by": "ai",
+                               "reason": str(handoff.get("reason") or "")[:20]})
+    if state.get("status") == "human":
+        sink.handoff_note = conv_svc.ai_handoff_note(handoff)
     return state
 
 
@@ -114,23 +142,28 @@ def perform_effect(effect: dict[str, Any], work: conv_svc.Work | None = None) ->
 
 
 def bot_flowset(session: Any, work: conv_svc.Work) -> FlowSet:
-    """The instance's flow set as its bot runs it: with the number's default reply, and
-    with the AI fallback switched on if its settings say so."""
+    """The instance's flow set as its bot runs it: with the number's default reply, its own
+    opt-out / opt-in words and replies, and the AI fallback switched on if its settings say
+    so. The settings are read from the instance row loaded with the batch and are part of
+    the cache key, so an edit reaches the bot with the next batch."""
     flows = flowset_for(work.flows)
     ai = ai_svc.fallback_enabled(session, work.conversation.instance_id)
     reply = (work.instance.default_reply or "").strip() or None
-    if not ai and reply is None:
+    words = instances_svc.optout_settings(work.instance)
+    if not ai and reply is None and words == instances_svc.DEFAULT_OPTOUT:
         return flows
-    key = (id(flows), ai, reply)
+    key = (id(flows), ai, reply, words)
     hit = _configured.get(key)
     if hit is None or hit[0] is not flows:
         if len(_configured) > 512:
             _configured.clear()
-        hit = _configured[key] = (flows, replace(flows, ai_fallback=ai, default_reply=reply))
+        hit = _configured[key] = (flows, replace(flows, ai_fallback=ai, default_reply=reply,
+                                                 **words.flowset_fields()))
     return hit[1]
 
 
-_configured: dict[tuple[int, bool, str | None], tuple[FlowSet, FlowSet]] = {}
+_configured: dict[tuple[int, bool, str | None, instances_svc.OptoutSettings],
+                  tuple[FlowSet, FlowSet]] = {}
 
 
 def redeliver(conversation_id: int) -> dict[str, int]:
@@ -140,6 +173,15 @@ def redeliver(conversation_id: int) -> dict[str, int]:
         return deliver(conversation_id)
 
 
+def _timer_event(timer: Timer) -> dict[str, Any]:
+    """What the engine is fed when a timer is due: a delay's token, or a reminder's block."""
+    reminder = (timer.payload or {}).get("reminder") if isinstance(timer.payload, dict) else None
+    if isinstance(reminder, dict):
+        return {"kind": "reminder", "flow_id": reminder.get("flow_id"),
+                "node_id": reminder.get("node_id")}
+    return {"kind": "timer", "token": timer.token}
+
+
 def fire_timer(timer_id: int) -> dict[str, Any]:
     """A delay is due: feed the engine a timer event in the conversation's lock."""
     clear_coalesced(f"timer:{timer_id}")
@@ -147,7 +189,8 @@ def fire_timer(timer_id: int) -> dict[str, Any]:
         timer = session.get(Timer, timer_id)
         if timer is None or timer.status != "pending":
             return {"fired": False}
-        conversation_id, token = timer.conversation_id, timer.token
+        conversation_id = timer.conversation_id
+        event = _timer_event(timer)
     with locks.hold(conversation_id):
         with session_scope() as session:
             timer = session.get(Timer, timer_id)
@@ -162,8 +205,7 @@ def fire_timer(timer_id: int) -> dict[str, Any]:
             sink = conv_svc.StepSink()
             state = dict(work.conversation.session or {}) or None
             if work.tenant_status == "active" and work.conversation.status != "human":
-                state = run_event(flowset_for(work.flows), state,
-                                  {"kind": "timer", "token": token}, work, sink)
+                state = run_event(flowset_for(work.flows), state, event, work, sink)
             plans = conv_svc.finish_batch(session, [(work, sink, state or {})], [])
         live.bump([work.conversation.tenant_id])
         deliver_plans(plans)

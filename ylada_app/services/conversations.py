@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
+from ylada_app.core import dates
 from ylada_app.models import (
     AnalyticsEvent,
     Contact,
@@ -31,7 +32,13 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.bulk import insert_rows
-from ylada_app.services import inbox_search, message_templates, notifications, webhooks_out
+from ylada_app.services import (
+    contacts,
+    inbox_search,
+    message_templates,
+    notifications,
+    webhooks_out,
+)
 from ylada_app.services.errors import ServiceError
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
@@ -172,9 +179,13 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         if state.get("status") == "human":
             if conv.status != "human":  # handed to a person in this run
                 conv.human_since = now
+                # (the assistant's hand-off says why, with the customer's question)
+                note = sink.handoff_note or {}
                 logs.append({"tenant_id": conv.tenant_id, "conversation_id": conv.id,
-                             "kind": "handoff", "text": "", "data": {}, "created_at": now})
-                tell.append((work, "handoff", ""))
+                             "kind": note.get("kind") or "handoff",
+                             "text": note.get("text") or "", "data": note.get("data") or {},
+                             "created_at": now})
+                tell.append((work, "handoff", note.get("text") or ""))
             conv.status = "human"
         elif conv.status == "closed":  # a resolved conversation: the bot answers again
             conv.status = "bot"
@@ -213,8 +224,11 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             "created_at": now,
         } for ev in sink.analytics]
         timers += [{"tenant_id": conv.tenant_id, "conversation_id": conv.id, "token": token,
-                    "wake_at": wake_at, "status": "pending", "created_at": now}
+                    "wake_at": wake_at, "status": "pending", "created_at": now,
+                    "payload": None}
                    for token, wake_at in sink.timers]
+        if sink.reminders:
+            timers += _reminder_timers(session, conv, sink.reminders, now, analytics)
         if sink.cancel_timers:
             session.exec(update(Timer).where(Timer.conversation_id == conv.id,
                                              Timer.status == "pending")
@@ -245,7 +259,8 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     if logs:
         conn.execute(insert(ConversationLog.__table__), logs)
     notifications.notify_many(session, [
-        notifications.handoff_event(work.conversation, work.contact, work.instance)
+        notifications.handoff_event(work.conversation, work.contact, work.instance,
+                                    question=goal)
         if kind == "handoff" else
         notifications.lead_event(work.conversation, work.contact, work.instance, goal)
         for work, kind, goal in tell])
@@ -440,7 +455,63 @@ class StepSink:
     outbound: list[dict[str, Any]] = field(default_factory=list)
     analytics: list[dict[str, Any]] = field(default_factory=list)
     timers: list[tuple[str, datetime]] = field(default_factory=list)
+    reminders: list[dict[str, Any]] = field(default_factory=list)  # reminder actions
     cancel_timers: bool = False
+    # The line the team sees when this run hands the conversation over, if not the plain
+    # "the customer asked for a person" ({"kind", "text", "data"}; see ai_handoff_note).
+    handoff_note: dict[str, Any] | None = None
+
+
+AI_HANDOFF_KINDS = {"unknown": "ai_unknown", "price": "ai_price"}
+
+
+def ai_handoff_note(handoff: dict[str, Any]) -> dict[str, Any]:
+    """The inbox line of the assistant's hand-off: the customer's question as its text
+    (the label — "A IA não soube responder:" — comes from the inbox's texts), and the
+    amounts the price guard blocked."""
+    kind = AI_HANDOFF_KINDS.get(str(handoff.get("reason")), "ai_unknown")
+    amounts = [str(a)[:30] for a in (handoff.get("amounts") or [])][:5]
+    return {"kind": kind, "text": " ".join(str(handoff.get("question") or "").split())[:500],
+            "data": {"amounts": amounts} if amounts else {}}
+
+
+REMINDER_HORIZON = timedelta(days=400)
+
+
+def _reminder_timers(session: Session, conv: Conversation, reminders: list[dict[str, Any]],
+                     now: datetime, analytics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Timers for a run's reminder blocks. The engine gives the appointment's local moment;
+    the business's timezone turns it into UTC here. One reminder per block and contact:
+    passing the block again (a new date) replaces the pending one. A moment already past (or
+    absurdly far) sets nothing and says so in the flow's analytics."""
+    tenant = session.get(Tenant, conv.tenant_id)
+    zone = dates.zone(tenant.timezone if tenant else None)
+    rows: dict[str, dict[str, Any]] = {}
+    for action in reminders:
+        try:
+            local = datetime.fromisoformat(str(action.get("local_at")))
+            before = timedelta(seconds=int(action.get("before_s") or 0))
+        except (TypeError, ValueError):
+            continue
+        flow_id, node_id = _s(action.get("flow_id"), 40), _s(action.get("node_id"), 80)
+        token = f"reminder:{flow_id}:{node_id}"[:64]
+        session.exec(update(Timer).where(Timer.conversation_id == conv.id,
+                                         Timer.token == token, Timer.status == "pending")
+                     .values(status="replaced"))
+        rows.pop(token, None)
+        wake_at = (local.replace(tzinfo=zone) - before).astimezone(UTC).replace(tzinfo=None)
+        outcome = ("reminder_past" if wake_at <= now else
+                   "reminder_too_far" if wake_at > now + REMINDER_HORIZON else "reminder_set")
+        analytics.append({
+            "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+            "conversation_id": conv.id, "type": outcome, "flow_id": flow_id,
+            "node_id": node_id, "data": {"at": wake_at.isoformat()}, "created_at": now})
+        if outcome == "reminder_set":
+            rows[token] = {"tenant_id": conv.tenant_id, "conversation_id": conv.id,
+                           "token": token, "wake_at": wake_at, "status": "pending",
+                           "created_at": now,
+                           "payload": {"reminder": {"flow_id": flow_id, "node_id": node_id}}}
+    return list(rows.values())
 
 
 def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
@@ -461,6 +532,12 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
             work.contact_changed = True
         elif kind in ("set_field", "answer") and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
+        elif kind == "consent" and not contact.opted_out and contact.opted_in_at is None:
+            # A flow's "yes" to marketing: recorded once (its first date counts), and never
+            # over an opt-out — the contact stays out until they send an opt-in word.
+            contacts.record_consent(contact, True, "flow")
+            contact.updated_at = utcnow()
+            work.contact_changed = True
     if fields != dict(contact.fields or {}):
         work.captured = True
     if tags != list(contact.tags or []) or fields != dict(contact.fields or {}):

@@ -34,6 +34,8 @@ _TITLES = {
     "handoff": ("{contact} pediu atendimento humano", "{contact} asked for a person"),
     "waiting": ("{contact} espera há {minutes} min", "{contact} has waited {minutes} min"),
     "lead": ("Novo lead: {contact}", "New lead: {contact}"),
+    # a hand-off by the AI assistant (kind "handoff", with the question as its detail)
+    "ai_handoff": ("A IA não soube responder a {contact}", "The AI could not answer {contact}"),
 }
 _BODIES = {
     "handoff": ("Em {instance}. Abra o atendimento para responder.",
@@ -41,6 +43,9 @@ _BODIES = {
     "waiting": ("Em {instance}, ainda sem resposta da equipe.",
                 "On {instance}, still without an answer from the team."),
     "lead": ("Em {instance}: {detail}.", "On {instance}: {detail}."),
+    "ai_handoff": ("Em {instance}, a pergunta foi: “{detail}”. Abra o atendimento para "
+                   "responder.",
+                   "On {instance}, the question was: “{detail}”. Open the inbox to answer."),
 }
 
 
@@ -62,9 +67,11 @@ class TeamEvent:
     detail: str = ""
 
 
-def handoff_event(conv: Conversation, contact: Contact, instance: Instance) -> TeamEvent:
+def handoff_event(conv: Conversation, contact: Contact, instance: Instance,
+                  question: str = "") -> TeamEvent:
+    """`question`: the assistant handed over because it could not answer this."""
     return TeamEvent(conv.tenant_id, "handoff", conv.id, contact.name or contact.wa_id,
-                     instance.name)
+                     instance.name, detail=question[:160])
 
 
 def lead_event(conv: Conversation, contact: Contact, instance: Instance,
@@ -93,12 +100,14 @@ def notify_many(session: Session, events: list[TeamEvent]) -> int:
     for event in events:
         params = {"contact": event.contact or "Cliente", "instance": event.instance,
                   "minutes": event.minutes, "detail": event.detail}
+        # (the same kind, for the member's preferences; its own words)
+        words = "ai_handoff" if event.kind == "handoff" and event.detail else event.kind
         for member in members.get(event.tenant_id, []):
             uid, prefs, _email, locale, _name = member
             row = {"tenant_id": event.tenant_id, "user_id": uid, "kind": event.kind,
                    "conversation_id": event.conversation_id,
-                   "title": _TITLES[event.kind][1 if locale == "en" else 0].format(**params)[:200],
-                   "body": _BODIES[event.kind][1 if locale == "en" else 0].format(**params)[:300],
+                   "title": _TITLES[words][1 if locale == "en" else 0].format(**params)[:200],
+                   "body": _BODIES[words][1 if locale == "en" else 0].format(**params)[:300],
                    "read_at": None, "created_at": now}
             rows.append(row)
             if wants_email(prefs, event.kind):

@@ -107,6 +107,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.bad_base_url": ("Informe uma URL http(s) válida.", "Enter a valid http(s) URL."),
     "ai.bad_temperature": ("A temperatura vai de 0 a 2.", "Temperature goes from 0 to 2."),
     "ai.bad_tone": ("Tom desconhecido.", "Unknown tone."),
+    # The inbox line of the assistant's hand-off (the customer's question follows it).
+    "inbox.sys.ai_unknown": ("A IA não soube responder e passou a conversa para a equipe. "
+                             "Pergunta do cliente:",
+                             "The AI could not answer and handed the conversation to the "
+                             "team. The customer asked:"),
+    "inbox.sys.ai_price": ("A IA não confirmou um valor no catálogo e passou a conversa para "
+                           "a equipe. Pergunta do cliente:",
+                           "The AI could not confirm a price in the catalog and handed the "
+                           "conversation to the team. The customer asked:"),
     "knowledge.title_required": ("Informe o nome ou a pergunta.", "Enter the name or question."),
     "knowledge.bad_price": ("Preço inválido (ex.: 12,90).", "Invalid price (e.g. 12.90)."),
 }

@@ -416,7 +416,9 @@ def test_unconnected_branch_warning():
     report = validate_flow(data)
     assert report.ok
     warned = [w for w in report.warnings if w.code == "unconnected_branch"]
-    assert [w.node_id for w in warned] == ["m"] and '"b2"' in warned[0].message
+    # the button is named as the owner wrote it, not by its internal id
+    assert [w.node_id for w in warned] == ["m"] and '"Não"' in warned[0].message
+    assert '"b2"' not in warned[0].message
 
 
 def test_template_warning_and_no_trigger_warning():

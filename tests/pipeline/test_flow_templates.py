@@ -132,3 +132,95 @@ def test_an_unapproved_or_unfillable_template_is_not_sent_and_the_team_is_told(
     assert sorted(e["name"] for e in events) == ["confirmacao", "lembrete_consulta"]
     assert db.exec(select(Message).where(Message.instance_id == inst.id,
                                          Message.type == "template")).all() == []
+
+
+def _publish_booking(db, owner, inst, day: str) -> None:
+    """agendar → data/horário → a reminder one day before → "Agendado!"; at reminder time
+    the approved template with the contact's name and the time."""
+    nodes = [
+        {"id": "inicio", "type": "start",
+         "data": {"triggers": [{"type": "keyword", "keywords": ["agendar"]}]}},
+        {"id": "dia", "type": "set_variable", "data": {"variable": "data", "value": day}},
+        {"id": "hora", "type": "set_variable", "data": {"variable": "horario", "value": "14:00"}},
+        {"id": "lembrete", "type": "reminder",
+         "data": {"date": "{{vars.data}}", "time": "{{vars.horario}}", "before_amount": 1,
+                  "before_unit": "days"}},
+        {"id": "ok", "type": "message", "data": {"text": "Agendado!"}},
+        {"id": "aviso", "type": "template",
+         "data": {"name": "lembrete_consulta",
+                  "variables": ["{{contact.first_name}}", "{{vars.horario}}"]}},
+    ]
+    edges = [{"id": "e1", "source": "inicio", "target": "dia"},
+             {"id": "e2", "source": "dia", "target": "hora"},
+             {"id": "e3", "source": "hora", "target": "lembrete"},
+             {"id": "e4", "source": "lembrete", "target": "ok"},
+             {"id": "e5", "source": "lembrete", "sourceHandle": "later", "target": "aviso"}]
+    flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             name="Agenda", definition={"version": 1, "nodes": nodes,
+                                                        "edges": edges})
+    flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+
+
+def _timers(db, inst):
+    from ylada_app.models import Conversation, Timer
+
+    db.expire_all()
+    return db.exec(select(Timer).join(Conversation, Conversation.id == Timer.conversation_id)
+                   .where(Conversation.instance_id == inst.id)).all()
+
+
+def test_a_reminder_block_sends_the_template_a_day_before_in_the_business_timezone(
+        db, number, graph_url, client):
+    """The serviços reminder: set when the customer books, kept whatever they say meanwhile,
+    due one day before 14:00 Brasília (17:00 UTC), then the approved template goes out."""
+    from datetime import date, datetime, timedelta
+
+    from ylada_app.jobs.conversations import fire_timer
+
+    owner, inst, pnid = number
+    graph_url.set_template_status("lembrete_consulta", "APPROVED")
+    message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
+    day = date.today() + timedelta(days=5)
+    _publish_booking(db, owner, inst, day.strftime("%d/%m/%Y"))
+    wa = "5511987653003"
+    _say(client, inst, pnid, wa, "agendar")
+    [confirm] = wait_for(lambda: graph_url.messages_to(wa))
+    assert confirm["text"]["body"] == "Agendado!"
+    [timer] = wait_for(lambda: _timers(db, inst))
+    assert timer.status == "pending"
+    assert timer.wake_at == datetime.combine(day - timedelta(days=1), datetime.min.time()) \
+        + timedelta(hours=17)
+    assert timer.payload == {"reminder": {"flow_id": timer.payload["reminder"]["flow_id"],
+                                          "node_id": "lembrete"}}
+    _say(client, inst, pnid, wa, "oi, tudo bem?")  # talks meanwhile: the reminder stays
+    time.sleep(0.5)
+    assert [t.status for t in _timers(db, inst)] == ["pending"]
+    _say(client, inst, pnid, wa, "agendar")  # books again: the reminder moves, never doubles
+    wait_for(lambda: len(_timers(db, inst)) == 2)
+    replaced, timer = sorted(_timers(db, inst), key=lambda t: t.id)
+    assert (replaced.status, timer.status) == ("replaced", "pending")
+
+    assert fire_timer(timer.id) == {"fired": True}
+    template = wait_for(lambda: next((m for m in graph_url.messages_to(wa)
+                                      if m["type"] == "template"), None))
+    assert template["template"]["name"] == "lembrete_consulta"
+    assert template["template"]["components"][0]["parameters"][1] == {"type": "text",
+                                                                      "text": "14:00"}
+    assert fire_timer(timer.id) == {"fired": False}  # once
+
+
+def test_a_reminder_for_a_moment_already_past_sets_nothing(db, number, graph_url, client):
+    owner, inst, pnid = number
+    _publish_booking(db, owner, inst, "01/01/2020")
+    wa = "5511987653004"
+    _say(client, inst, pnid, wa, "agendar")
+    wait_for(lambda: graph_url.messages_to(wa))
+
+    def said_past():
+        db.expire_all()
+        return db.exec(select(AnalyticsEvent).where(
+            AnalyticsEvent.tenant_id == owner.tenant_id,
+            AnalyticsEvent.type == "reminder_past")).first()
+    assert wait_for(said_past) is not None
+    assert _timers(db, inst) == []

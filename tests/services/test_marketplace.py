@@ -443,3 +443,36 @@ def test_the_visual_editor_saves_a_templates_working_flow_and_publish_checks_it(
     with pytest.raises(Forbidden):
         marketplace.admin_autosave_template_flow(db, business, template_id=tpl.id,
                                                  definition=_minimal_flow())
+
+
+def test_installing_the_servicos_template_creates_its_reminder_message_template(db):
+    """The reminder goes out as an approved template (a day before, the 24-hour window is
+    usually closed): the install creates it on the number — approved at once on the
+    simulator, submitted to Meta on a connected number — once, and only there."""
+    from ylada_app.models import MessageTemplate
+
+    owner, other = make_owner(db), make_owner(db)
+    inst = make_instance(db, owner.tenant_id)
+    foreign = make_instance(db, other.tenant_id)
+    marketplace.install_template(db, tenant_id=owner.tenant_id, slug="servicos-agendamento",
+                                 instance_id=inst.id, values={})
+    db.commit()
+    rows = db.exec(select(MessageTemplate).where(MessageTemplate.instance_id == inst.id)).all()
+    assert [(r.name, r.status, r.category, r.tenant_id) for r in rows] == [
+        ("lembrete_agendamento", "APPROVED", "UTILITY", owner.tenant_id)]
+    assert rows[0].body_variables == 4
+    assert db.exec(select(MessageTemplate).where(
+        MessageTemplate.instance_id == foreign.id)).all() == []
+    # already there: not created twice (a second install on the same number is refused
+    # anyway; the helper alone must not duplicate it either)
+    assert marketplace.submit_message_templates(
+        db, tenant_id=owner.tenant_id, instance_id=inst.id, slug="servicos-agendamento") == []
+    # a connected number without its business account id: the install still succeeds
+    broken = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
+    tt = marketplace.install_template(db, tenant_id=owner.tenant_id,
+                                      slug="servicos-agendamento", instance_id=broken.id,
+                                      values={})
+    db.commit()
+    assert tt.flow_id is not None
+    assert db.exec(select(MessageTemplate).where(
+        MessageTemplate.instance_id == broken.id)).all() == []

@@ -4,9 +4,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "America/Sao_Paulo"
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The business's timezone; Brasília when it is unset or unknown."""
+    try:
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
 
 
 def local_text(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M",

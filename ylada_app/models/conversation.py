@@ -152,7 +152,10 @@ class QuickReply(SQLModel, table=True):
 
 
 class Timer(SQLModel, table=True):
-    """A pending `delay` of a conversation; fired by the scheduler at `wake_at`."""
+    """A pending `delay` or reminder of a conversation; fired by the scheduler at `wake_at`.
+    A reminder carries its block in `payload` ({"reminder": {"flow_id", "node_id"}}) and
+    the token "reminder:<flow>:<block>" (one pending per block and conversation); a delay
+    only its token."""
 
     __tablename__ = "timer"
 
@@ -163,6 +166,7 @@ class Timer(SQLModel, table=True):
     wake_at: datetime = time_field(index=True)
     status: str = Field(default="pending", max_length=10, index=True)  # pending | fired
     created_at: datetime = time_field(default_now=True)
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class WebhookLog(SQLModel, table=True):

@@ -10,6 +10,7 @@ Flow on the instance through the flows service (publish + activate).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,16 +27,23 @@ from ylada_app.models import (
     AutomationTemplateVersion,
     Flow,
     Instance,
+    MessageTemplate,
     TemplatePurchase,
     TenantTemplate,
     utcnow,
 )
 from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
-from ylada_app.services import audit
+from ylada_app.services import audit, message_templates
 from ylada_app.services import flows as flows_service
 from ylada_app.services.context import AuthContext
 from ylada_app.services.entitlements import premium_templates_allowed
-from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound
+from ylada_app.services.errors import (
+    Conflict,
+    FieldErrors,
+    Forbidden,
+    NotFound,
+    ServiceError,
+)
 from ylada_app.services.instances import get_instance
 from ylada_app.services.template_params import (
     apply_params,
@@ -50,6 +58,7 @@ from ylada_app.services.template_params import (
 from ylada_app.services.template_preview import outline, outline_text
 from ylada_app.services.validation import Validator
 
+log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "marketplace_templates"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 PRICE_FILTERS = ("free", "paid")
@@ -312,7 +321,38 @@ def install_template(session: Session, *, tenant_id: int, slug: str,
                              flow_hash=flow_hash(definition), is_active=True)
     session.add(install)
     session.flush()
+    submit_message_templates(session, tenant_id=tenant_id, instance_id=inst.id,
+                             slug=template.slug)
     return install
+
+
+def submit_message_templates(session: Session, *, tenant_id: int, instance_id: int,
+                             slug: str) -> list[str]:
+    """The WhatsApp message templates a packaged automation sends (the serviços reminder),
+    created on the number when it lacks them: submitted to Meta for review on a connected
+    number, approved at once on the simulator. A refusal (no business account yet, Meta
+    says no) never undoes the install — the flow's template block tells the team in the
+    inbox until the template exists. Returns the names created."""
+    created: list[str] = []
+    for raw in (packaged_template(slug) or {}).get("message_templates") or []:
+        exists = session.exec(select(MessageTemplate.id).where(
+            MessageTemplate.instance_id == instance_id, MessageTemplate.name == raw["name"],
+            MessageTemplate.language == raw.get("language", "pt_BR"))).first()
+        if exists is not None:
+            continue
+        draft = message_templates.Draft(
+            name=raw["name"], language=raw.get("language", "pt_BR"),
+            category=raw.get("category", "UTILITY"), body=raw["body"],
+            body_examples=list(raw.get("body_examples") or []))
+        try:
+            with session.begin_nested():
+                message_templates.create(session, tenant_id=tenant_id,
+                                         instance_id=instance_id, draft=draft)
+            created.append(raw["name"])
+        except ServiceError as exc:
+            log.warning("template %s on instance %s not submitted: %s", raw["name"],
+                        instance_id, exc.code)
+    return created
 
 
 def _install(session: Session, *, tenant_id: int, install_id: int | str) -> TenantTemplate:

@@ -91,10 +91,22 @@ class TerminalChat:
         self.options: list[dict] = []
         self.now = utcnow()
         self.perform_http = perform_http
+        self._reminders: list[dict] = []  # set by this turn; fired at once when it ends
 
     def say(self, text: str) -> list[dict]:
         event = self._event_for(text)
-        return self._run(event)
+        sent = self._run(event)
+        # A reminder is not waited for in a test chat: it fires as soon as the turn ends (a
+        # path that sets it again is not followed round and round).
+        for _ in range(3):
+            if not self._reminders:
+                break
+            due, self._reminders = self._reminders, []
+            for action in due:
+                sent += self._run({"kind": "reminder", "flow_id": action.get("flow_id"),
+                                   "node_id": action.get("node_id")})
+        self._reminders = []
+        return sent
 
     def _event_for(self, text: str) -> dict:
         wanted = _norm_text(text)
@@ -161,8 +173,16 @@ class TerminalChat:
                 self.contact["tags"].remove(action.get("tag"))
             elif kind in ("opt_out", "opt_in"):
                 self.contact["opted_out"] = kind == "opt_out"
+            elif kind == "consent" and not self.contact.get("opted_out"):
+                self.out.write("     (consentimento para ofertas registrado)\n")
             elif kind == "handoff":
                 self.out.write("     (conversa transferida para um atendente humano)\n")
+            elif kind == "reminder":
+                when = str(action.get("local_at") or "")[:16].replace("T", " ")
+                hours = int(action.get("before_s") or 0) // 3600
+                self.out.write(f"     (lembrete marcado: {hours} h antes de {when} — no teste, "
+                               "chega agora)\n")
+                self._reminders.append(action)
 
 
 def no_http(_effect: dict) -> dict:
@@ -201,14 +221,22 @@ class SandboxTurn:
     problems: list[str]
 
 
+_WORD_SETTINGS = ("optout_words", "optout_reply", "optin_words", "optin_reply")
+
+
 def sandbox_say(definition: dict[str, Any], snapshot: dict[str, Any] | None, text: str, *,
                 perform_http: Callable[[dict], dict] | None = None,
-                template_bodies: Mapping[str, str] | None = None) -> SandboxTurn:
+                template_bodies: Mapping[str, str] | None = None,
+                words: Mapping[str, Any] | None = None) -> SandboxTurn:
     """Send `text` to the DRAFT `definition`, in memory. `snapshot` (from the previous turn,
     or None for a new conversation) carries the engine state, the contact, the options
     last shown and the A/B seed, so a page can keep it in its own state between turns.
-    `template_bodies` ("name|language" → approved body) lets a template show its text."""
-    flows = FlowSet.from_definitions({SANDBOX_FLOW_ID: definition}, default_reply=DEFAULT_REPLY)
+    `template_bodies` ("name|language" → approved body) lets a template show its text;
+    `words` (services.instances.optout_fields) are the number's opt-out / opt-in words."""
+    settings = {key: tuple(value) if isinstance(value, list | tuple) else value
+                for key, value in (words or {}).items() if key in _WORD_SETTINGS}
+    flows = FlowSet.from_definitions({SANDBOX_FLOW_ID: definition}, default_reply=DEFAULT_REPLY,
+                                     **settings)
     problems = flows.skipped.get(SANDBOX_FLOW_ID, [])
     snap = snapshot or {}
     seed = snap.get("seed") if isinstance(snap.get("seed"), str) else secrets.token_hex(6)

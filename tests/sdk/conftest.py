@@ -1,5 +1,6 @@
 """The SDKs against a live server: the API served by uvicorn on loopback (in a thread of
-this process, on the test database), a business with a number and keys."""
+this process, on the test database), a business with a number and keys, and the approved
+template a broadcast needs (templates come from Meta, not from the API)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.factories import make_instance, make_owner
 from ylada_app.core import ratelimit
+from ylada_app.models import MessageTemplate
 from ylada_app.services import api_keys, contacts
 from ylada_app.testing.asgi_server import ThreadedAsgiServer
 
@@ -61,3 +63,23 @@ def shop(db) -> Shop:
                                   scopes="read")
     db.commit()
     return Shop(owner.tenant_id, inst.id, contact.id, write, read)
+
+
+def add_template(db, shop: Shop, name: str, *, status: str = "APPROVED") -> None:
+    """A marketing template of the shop's number (a simulator: it costs nothing), as the
+    template sync would store it; its body has two blanks."""
+    db.add(MessageTemplate(tenant_id=shop.tenant_id, instance_id=shop.instance_id, name=name,
+                           language="pt_BR", category="MARKETING", status=status,
+                           body_variables=2, components=[
+                               {"type": "BODY", "text": "Olá {{1}}! Oferta: {{2}}."}]))
+    db.commit()
+
+
+def other_business_key(db) -> str:
+    """A read+write key of another business (which must see none of the shop's data)."""
+    owner = make_owner(db, tenant_name="Outra Loja")
+    make_instance(db, owner.tenant_id, name="Outro número")
+    _, key = api_keys.create_key(db, tenant_id=owner.tenant_id, name="outra",
+                                 scopes="read,write")
+    db.commit()
+    return key

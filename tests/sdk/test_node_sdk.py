@@ -1,5 +1,6 @@
 """The Node SDK (`sdks/node`, TypeScript) against the live API: its own `bun test` suite,
-given a business, keys and a real signed webhook delivery; and its sources typecheck."""
+given a business, keys (and another business's), approved and pending templates for its
+broadcasts and a real signed webhook delivery; and its sources typecheck."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 import pytest
 
-from tests.sdk.conftest import ROOT
+from tests.sdk.conftest import ROOT, add_template, other_business_key
 from ylada_app.services import contacts, webhooks_out
 from ylada_app.testing.webhook_receiver import WebhookReceiver
 
@@ -48,15 +49,18 @@ def _sample_delivery(db, shop) -> tuple[str, dict]:
 def test_the_node_sdk_suite_passes_against_the_live_api(live_api, shop, db):
     bun = _bun()
     secret, sample = _sample_delivery(db, shop)
+    add_template(db, shop, "oferta_node")
+    add_template(db, shop, "em_analise", status="PENDING")
     env = {**os.environ, "YLADA_BASE_URL": live_api, "YLADA_API_KEY": shop.write_key,
            "YLADA_READ_KEY": shop.read_key, "YLADA_INSTANCE_ID": str(shop.instance_id),
            "YLADA_CONTACT_ID": str(shop.contact_id), "YLADA_WEBHOOK_SECRET": secret,
-           "YLADA_WEBHOOK_SAMPLE": json.dumps(sample)}
+           "YLADA_WEBHOOK_SAMPLE": json.dumps(sample),
+           "YLADA_OTHER_KEY": other_business_key(db)}
     done = subprocess.run([bun, "test"], cwd=NODE, env=env, capture_output=True, text=True,
                           timeout=300)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
-    assert " 0 fail" in out and " 6 pass" in out, out
+    assert " 0 fail" in out and " 8 pass" in out, out
 
 
 def test_the_node_sdk_typechecks():

@@ -9,7 +9,8 @@
  *
  * Errors throw `YladaError` (status, stable code, detail, per-field errors, requestId).
  * 429 and 502/503/504 (and network failures) are retried with backoff, after Retry-After;
- * a POST only when it carries an Idempotency-Key (messages.send always adds one).
+ * a POST only when it carries an Idempotency-Key (messages.send and broadcasts.create
+ * always add one).
  */
 import type { components, operations } from "./schema";
 
@@ -17,6 +18,8 @@ type S = components["schemas"];
 type Query<Op extends keyof operations> = operations[Op]["parameters"] extends { query?: infer Q }
   ? NonNullable<Q>
   : never;
+/** The generated request types mark fields with a server default as required: not here. */
+type Defaulted<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 export type Contact = S["Contact"];
 export type ContactPage = S["ContactPage"];
@@ -31,6 +34,25 @@ export type MessageIn =
   | S["MediaMessage"]
   | S["TemplateMessage"];
 export type Problem = S["Problem"];
+export type Broadcast = S["Broadcast"];
+export type BroadcastPage = S["BroadcastPage"];
+export type BroadcastEstimate = S["BroadcastEstimate"];
+export type BroadcastRecipient = S["BroadcastRecipient"];
+export type BroadcastRecipientPage = S["BroadcastRecipientPage"];
+/** `{ name: "cidade", op: "equals" | "contains" (default equals), value: "Campinas" }` */
+export type BroadcastFieldFilter = Defaulted<S["BroadcastFieldFilter"], "op">;
+/** Fills one {{n}}: `{ source: "name" | "phone" }`, `{ source: "field", value: "cidade" }`
+ *  or `{ source: "text", value: "20% off" }`. */
+export type BroadcastVariable = Defaulted<S["BroadcastVariable"], "value">;
+/** Every part optional; tags: any of them; fields: all must match. */
+export type BroadcastAudience = Omit<S["BroadcastAudience"], "fields"> & { fields?: BroadcastFieldFilter[] };
+export type BroadcastEstimateIn = Defaulted<Omit<S["BroadcastEstimateIn"], "audience">, "language"> & {
+  audience?: BroadcastAudience;
+};
+export type BroadcastIn = Defaulted<Omit<S["BroadcastIn"], "audience" | "variables">, "language" | "up_to_quota"> & {
+  audience?: BroadcastAudience;
+  variables?: BroadcastVariable[];
+};
 export type WebhookEvent = S["WebhookEvent"];
 
 export interface YladaOptions {
@@ -209,6 +231,32 @@ export class Ylada {
       this.request<S["FlowStarted"]>("POST", `/flows/${flowId}/start`, {
         body: { contact_id: contactId },
       }),
+  };
+
+  readonly broadcasts = {
+    /** Newest first. */
+    list: (query: Query<"list_broadcasts"> = {}) => this.request<BroadcastPage>("GET", "/broadcasts", { query }),
+    iter: (query: Omit<Query<"list_broadcasts">, "cursor"> = {}) => this.pages<Broadcast>("/broadcasts", query),
+    /**
+     * Plan a broadcast: an approved template to the number's contacts who consented, now or
+     * at `scheduled_at` (ISO 8601; without an offset, the business's local time). A retry
+     * with the same idempotencyKey (one is made) plans one broadcast.
+     */
+    create: (body: BroadcastIn, options: { idempotencyKey?: string } = {}) =>
+      this.request<Broadcast>("POST", "/broadcasts", {
+        body,
+        idempotencyKey: options.idempotencyKey ?? `sdk-${crypto.randomUUID()}`,
+      }),
+    /** How many people and what it costs; nothing is sent or saved. */
+    estimate: (body: BroadcastEstimateIn) =>
+      this.request<BroadcastEstimate>("POST", "/broadcasts/estimate", { body }),
+    get: (id: number) => this.request<Broadcast>("GET", `/broadcasts/${id}`),
+    /** Nothing more is sent (who already got it keeps it); 400 once it has finished. */
+    cancel: (id: number) => this.request<Broadcast>("POST", `/broadcasts/${id}/cancel`),
+    recipients: (id: number, query: Query<"list_broadcast_recipients"> = {}) =>
+      this.request<BroadcastRecipientPage>("GET", `/broadcasts/${id}/recipients`, { query }),
+    iterRecipients: (id: number, query: Omit<Query<"list_broadcast_recipients">, "cursor"> = {}) =>
+      this.pages<BroadcastRecipient>(`/broadcasts/${id}/recipients`, query),
   };
 
   usage() {

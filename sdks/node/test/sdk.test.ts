@@ -1,6 +1,8 @@
 // Run against a live ylada API by tests/sdk/test_node_sdk.py (`make test`), which sets:
 // YLADA_BASE_URL, YLADA_API_KEY (read+write), YLADA_READ_KEY, YLADA_INSTANCE_ID,
-// YLADA_CONTACT_ID, YLADA_WEBHOOK_SECRET and YLADA_WEBHOOK_SAMPLE (a real delivery).
+// YLADA_CONTACT_ID, YLADA_WEBHOOK_SECRET, YLADA_WEBHOOK_SAMPLE (a real delivery) and
+// YLADA_OTHER_KEY (another business's); the number (a simulator) has the approved template
+// "oferta_node" and the pending "em_analise".
 import { describe, expect, test } from "bun:test";
 import { signWebhook, verifyWebhook, WebhookVerificationError, Ylada, YladaError } from "../src/index";
 
@@ -50,6 +52,102 @@ describe("the API", () => {
     expect(usage.messages_limit).toBeGreaterThan(0);
     const report = await api.flows.validate({ version: 1, nodes: [], edges: [] });
     expect(report.ok).toBe(false);
+  });
+});
+
+describe("broadcasts", () => {
+  const audience = { tags: ["promo-node"], fields: [{ name: "cidade", value: "campinas" }] };
+  const plan = {
+    instance_id: instanceId,
+    name: "Oferta Node",
+    template: "oferta_node",
+    variables: [{ source: "name" as const }, { source: "text" as const, value: "20% off" }],
+    audience,
+  };
+
+  test("estimate, plan once per Idempotency-Key, follow, page through recipients, cancel", async () => {
+    const people: [string, string, boolean | null][] = [
+      ["11944440001", "Campinas", true],
+      ["11944440002", "campinas", true],
+      ["11944440003", "Sorocaba", true],
+      ["11944440004", "Campinas", null], // never consented: never reached
+    ];
+    const made: { phone: string }[] = [];
+    for (const [phone, cidade, consent] of people) {
+      made.push(await api.contacts.upsert({
+        instance_id: instanceId, phone, name: `Pessoa ${phone.slice(-1)}`, tags: ["promo-node"],
+        fields: { cidade }, opted_in: consent,
+      }));
+    }
+    const reached = made.slice(0, 2).map((c) => c.phone).sort();
+
+    const est = await api.broadcasts.estimate({ instance_id: instanceId, template: "oferta_node", audience });
+    expect(est).toMatchObject({ recipients: 2, category: "MARKETING", cost_cents: 0 });
+
+    const first = await api.broadcasts.create(plan, { idempotencyKey: "node-oferta-1" });
+    const again = await api.broadcasts.create(plan, { idempotencyKey: "node-oferta-1" });
+    expect(again.id).toBe(first.id);
+    expect(first.progress.total).toBe(2);
+    expect(first.audience.fields).toEqual([{ name: "cidade", op: "equals", value: "campinas" }]);
+    const ids: number[] = [];
+    for await (const b of api.broadcasts.iter()) ids.push(b.id);
+    expect(ids).toEqual([first.id]); // one broadcast
+
+    // sent now: the server's job queues it and the simulator takes the messages
+    let b = await api.broadcasts.get(first.id);
+    for (const deadline = Date.now() + 30_000; !(b.status === "done" && b.progress.queued === 0) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      b = await api.broadcasts.get(first.id);
+    }
+    expect(b.status).toBe("done");
+    const phones: string[] = [];
+    for await (const r of api.broadcasts.iterRecipients(first.id, { limit: 1 })) {
+      expect(["sent", "delivered", "read"]).toContain(r.status);
+      phones.push(r.phone);
+    }
+    expect(phones.sort()).toEqual(reached);
+    const page = await api.broadcasts.recipients(first.id, { limit: 1 });
+    expect(page.data.length).toBe(1);
+    expect(page.next_cursor).toBeTruthy();
+    const finished = await api.broadcasts.cancel(first.id).catch((e) => e);
+    expect(finished).toBeInstanceOf(YladaError);
+    expect(finished.code).toBe("broadcasts.error.not_open");
+
+    // scheduled in the business's local time (Brasília, UTC-3); then cancelled
+    const later = await api.broadcasts.create({ ...plan, name: "Natal", scheduled_at: "2099-12-24T09:00:00" });
+    expect(later.status).toBe("scheduled");
+    expect(later.scheduled_at.startsWith("2099-12-24T12:00:00")).toBe(true);
+    expect((await api.broadcasts.recipients(later.id)).data).toEqual([]);
+    expect((await api.broadcasts.list({ limit: 1 })).data.map((x) => x.id)).toEqual([later.id]);
+
+    const other = new Ylada(env.YLADA_OTHER_KEY!, { baseUrl });
+    const theirs = await other.broadcasts.cancel(later.id).catch((e) => e);
+    expect(theirs.status).toBe(404);
+    expect(theirs.code).toBe("broadcasts.error.not_found");
+    expect((await other.broadcasts.list()).data).toEqual([]);
+    expect((await api.broadcasts.get(later.id)).status).toBe("scheduled");
+
+    const cancelled = await api.broadcasts.cancel(later.id);
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.finished_at).toBeTruthy();
+  });
+
+  test("a refusal is a YladaError with each field's message", async () => {
+    const before = (await api.broadcasts.list()).data.length;
+    const pending = await api.broadcasts.create({ ...plan, template: "em_analise" }).catch((e) => e);
+    expect(pending).toBeInstanceOf(YladaError);
+    expect(pending.status).toBe(422);
+    expect(pending.code).toBe("error.invalid_fields");
+    expect(pending.errors.template).toContain("aprovado");
+    const badField = await api.broadcasts
+      .estimate({ instance_id: instanceId, template: "oferta_node", audience: { fields: [{ name: "cidade do cliente", value: "x" }] } })
+      .catch((e) => e);
+    expect(badField.status).toBe(422);
+    expect(badField.errors["audience.fields.0.name"]).toBeTruthy();
+    const english = new Ylada(env.YLADA_API_KEY!, { baseUrl, language: "en" });
+    const en = await english.broadcasts.create({ ...plan, template: "em_analise" }).catch((e) => e);
+    expect(en.errors.template).toContain("approved");
+    expect((await api.broadcasts.list()).data.length).toBe(before); // nothing was planned
   });
 });
 

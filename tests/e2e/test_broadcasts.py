@@ -67,3 +67,13 @@ def test_send_a_broadcast_and_watch_it_finish(page: Page, app_server, e2e_db, sh
         "() => { const b = document.querySelector('.broadcast-progress');"
         " return b.firstElementChild.offsetWidth >= b.offsetWidth - 1; }", timeout=30_000)
     shot("broadcast-done")
+    # a second one, scheduled in the business's time (Brasília): kept as scheduled, with the
+    # time as typed; nothing is sent before it
+    page.fill("#field-name", "Véspera de Natal")
+    page.click("#when-later")
+    page.fill("#field-send-at", "2099-12-24T09:00")
+    page.click("#create-broadcast")
+    expect(row).to_have_count(2, timeout=10_000)
+    scheduled = row.filter(has_text="Véspera de Natal")
+    expect(scheduled).to_contain_text("24/12/2099 09:00")
+    expect(scheduled).to_contain_text("Agendada")

@@ -8,8 +8,6 @@ one mid-way. Owners and admins."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -17,7 +15,7 @@ from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card
 from ylada_app.components.texts import t
-from ylada_app.core.dates import DEFAULT_ZONE, local_text
+from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import translate
 from ylada_app.core.money import format_int
 from ylada_app.services import broadcasts, instances
@@ -100,16 +98,6 @@ def _estimate(session, *, tenant_id: int, instance_id: str, template: str,
     return {"count": format_int(est.recipients), "cost": _brl(est.cost_brl),
             "quota": format_int(est.quota_left),
             "over": "1" if est.recipients > est.quota_left else ""}
-
-
-def _local_to_utc(value: str, zone: str) -> datetime | None:
-    """"2026-12-24T09:00" typed in the business's timezone → naive UTC (None: not a time)."""
-    try:
-        local = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    aware = local.replace(tzinfo=ZoneInfo(zone))
-    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 class BroadcastsState(SessionState):
@@ -250,7 +238,11 @@ class BroadcastsState(SessionState):
             return
         send_at = None
         if self.when == "later":
-            send_at = _local_to_utc(self.send_at, DEFAULT_ZONE)
+            try:  # typed in the business's timezone (Brasília unless set otherwise)
+                send_at = await call(broadcasts.parse_send_at, tenant_id=ctx.tenant_id,
+                                     value=self.send_at)
+            except ServiceError:
+                send_at = None
             if send_at is None:
                 self.errors = {"send_at": self._t("broadcasts.error.send_at")}
                 return

@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api sdk
+.PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api bench-ai ai-eval sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -39,6 +39,12 @@ bench-inbox:    ## 100k conversations, 2M messages on PostgreSQL: the inbox's se
 
 bench-api:      ## the public API under open-loop load, and the webhook fan-out (one line)
 	./scripts/with_services.sh api_bench
+
+ai-eval:        ## AI retrieval quality per niche (hit@1, hit@3, out of scope) on SQLite and PostgreSQL
+	./scripts/with_services.sh retrieval_eval --all-databases
+
+bench-ai:       ## AI retrieval speed: 1,000 businesses x 5,000 items on PostgreSQL (one line)
+	./scripts/with_services.sh ai_bench
 
 sdk:            ## regenerate the SDKs' generated parts from the API (sdks/, see its README)
 	. scripts/env.sh && .venv/bin/python scripts/gen_sdks.py

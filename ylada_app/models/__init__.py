@@ -1,6 +1,6 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from ylada_app.models.ai import AiConfig, AiLog, KnowledgeItem
+from ylada_app.models.ai import AiConfig, AiLog, KnowledgeItem, KnowledgeSynonym, KnowledgeVocab
 from ylada_app.models.analytics import (
     AnalyticsCursor,
     AnalyticsExport,
@@ -56,6 +56,8 @@ __all__ = [
     "AiConfig",
     "AiLog",
     "KnowledgeItem",
+    "KnowledgeSynonym",
+    "KnowledgeVocab",
     "ApiKey",
     "ApiIdempotency",
     "AnalyticsCursor",

@@ -1,9 +1,12 @@
 """AI assistant: per-instance configuration, knowledge items (catalog, FAQ, free text) and a
 log of every answer (which knowledge items were used, tokens, errors the tenant must see).
 
-Full-text search: on PostgreSQL a GIN index over to_tsvector('portuguese', search_text)
-(created by migration 0004); on SQLite an FTS5 table `knowledge_fts` (migration 0004, or
-services.knowledge.ensure_fts for databases built with create_all).
+Full-text search (services/knowledge_search.py): on PostgreSQL a stored tsvector column
+`search_words` = to_tsvector('portuguese', search_text) plus the instance as one more word,
+GIN-indexed (migration 0027; not in this metadata); on SQLite an FTS5 table `knowledge_fts`
+over `search_stems` (migration 0027, or services.knowledge.ensure_fts for databases built
+with create_all). `KnowledgeSynonym`: what a business taught the assistant ("quando o
+cliente disser X, entenda Y").
 """
 
 from __future__ import annotations
@@ -58,10 +61,43 @@ class KnowledgeItem(SQLModel, table=True):
     sku: str | None = Field(default=None, max_length=80)
     category: str | None = Field(default=None, max_length=120)
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    search_text: str = Field(default="", sa_type=Text)  # accent-folded, lower-case
+    search_text: str = Field(default="", sa_type=Text)  # folded words (knowledge_text)
+    # stems of title | category+code | body (knowledge_text.document_stems): the scoring
+    search_stems: str = Field(default="", sa_type=Text)
     embedding: list[float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     source: str | None = Field(default=None, max_length=200)
     created_at: datetime = time_field(default_now=True)
+    updated_at: datetime = time_field(default_now=True)
+
+
+class KnowledgeSynonym(SQLModel, table=True):
+    """A business's own synonym: when a customer says `phrase`, the assistant also looks
+    for `meaning` in the knowledge (all the business's instances)."""
+
+    __tablename__ = "knowledge_synonym"
+    __table_args__ = (UniqueConstraint("tenant_id", "phrase", name="uq_knowledge_synonym"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    phrase: str = Field(max_length=80)  # as typed (the match is folded and stemmed)
+    meaning: str = Field(max_length=200)
+    created_at: datetime = time_field(default_now=True)
+
+
+class KnowledgeVocab(SQLModel, table=True):
+    """An instance's retrieval statistics, rewritten on every change of its knowledge:
+    each stem with the number of items holding it, and the item count. The search reads
+    this one row for its weights (idf) and to fix a misspelt word ("calabreza"), instead
+    of counting over the items."""
+
+    __tablename__ = "knowledge_vocab"
+    __table_args__ = (UniqueConstraint("instance_id", name="uq_knowledge_vocab_instance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
+    words: str = Field(default="", sa_type=Text)  # "stem:df stem:df …"
+    items: int = Field(default=0)
     updated_at: datetime = time_field(default_now=True)
 
 

@@ -15,6 +15,7 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
+from ylada_app.pages.ai_synonyms import synonyms_card
 from ylada_app.services import ai, instances, knowledge
 from ylada_app.services.ai_templates import TONES, template_for
 from ylada_app.services.errors import ServiceError
@@ -548,8 +549,8 @@ def _knowledge_tab() -> rx.Component:
             # wider than a 1366 px screen
             flex="2", width="100%", min_width="0",
         ),
-        rx.vstack(_upload_card(), _add_text_card(), flex="1", width="100%", spacing="4",
-                  min_width="0"),
+        rx.vstack(_upload_card(), _add_text_card(), synonyms_card(), flex="1", width="100%",
+                  spacing="4", min_width="0"),
         spacing="4", width="100%", align="start",
         direction=rx.breakpoints(initial="column", lg="row"),
     )

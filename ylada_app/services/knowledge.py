@@ -2,16 +2,14 @@
 
 Every function takes `tenant_id` and filters on it (and on the instance). Imports are
 all-or-nothing: a file with any bad row writes nothing and reports every row's problem in
-pt-BR. Retrieval: the database's full-text search picks candidates (SQLite FTS5 or
-PostgreSQL `to_tsvector('portuguese', …)`, both over an accent-folded copy of the text),
-then a small field-aware re-rank (title hits weigh most) orders them the same way on both.
+pt-BR. Every write stores the item's analysed text (services/knowledge_text.py: folded
+words in `search_text`, stems per field in `search_stems`) and keeps SQLite's FTS5 table in
+step; retrieval itself lives in services/knowledge_search.py (`search` is re-exported here).
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +17,10 @@ from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
 from ylada_app.models import Instance, KnowledgeItem, utcnow
+from ylada_app.services import knowledge_search
+from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.knowledge_search import Hit, Similarity, cosine  # noqa: F401
 from ylada_app.services.tables import ImportRejected, check_size, decode_bytes, read_table
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -27,7 +28,7 @@ MAX_ROWS = 5000
 MAX_TITLE = 300
 MAX_BODY = 4000
 MAX_TEXT_CHUNK = 1500
-FTS_TABLE = "knowledge_fts"
+FTS_TABLE = knowledge_search.FTS_TABLE
 
 Progress = Callable[[int, int], None]
 
@@ -45,58 +46,21 @@ FAQ_ALIASES: dict[str, tuple[str, ...]] = {
     "category": ("category", "categoria", "assunto", "tema"),
 }
 
-_STOPWORDS_TEXT = """
-a o as os um uma uns umas de do da dos das no na nos nas em por para pra pro com sem sob
-e ou que qual quais quanto quanta quantos quantas como onde quando porque se ser sao esta
-estao tem tenho voces voce vcs vc eu me meu minha meus minhas seu sua seus suas ele ela eles
-elas isso isto esse essa este aquele aquela ao aos ate mais menos muito muita ja nao sim
-vou vai vamos gostaria queria quero saber sobre tambem the of to is custa custam preco
-precos valor valores oi ola bom dia boa tarde noite obrigado obrigada favor pf pfv ha
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
 # The upload was rejected as a whole; `message` and `row_errors` are pt-BR.
 KnowledgeImportError = ImportRejected
 
 
 # --- text helpers ------------------------------------------------------------------------
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def fold(value: str) -> str:
-    """Lower-case, accents removed, punctuation as spaces ("Preço!" → "preco")."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).split())
-
-
-def stem(token: str) -> str:
-    """A very light pt-BR stemmer for matching plurals ("camisetas" → "camiseta")."""
-    if len(token) > 4:
-        for suffix, repl in (("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"),
-                             ("ns", "m"), ("res", "r"), ("zes", "z"), ("s", "")):
-            if token.endswith(suffix):
-                return token[: -len(suffix)] + repl
-    return token
-
-
-def query_terms(question: str) -> list[str]:
-    seen: list[str] = []
-    for tok in fold(question).split():
-        if tok in STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
-            continue
-        st = stem(tok)
-        if st not in seen:
-            seen.append(st)
-    return seen[:16]
+fold = kt.fold
 
 
 def _search_text(item: KnowledgeItem) -> str:
-    parts = [item.title, item.category or "", item.sku or "", item.body or ""]
-    parts += [str(v) for v in (item.extra or {}).values()]
-    return fold(" ".join(parts))
+    """Set the item's analysed copies (`search_stems` too); returns `search_text`."""
+    body = " ".join([item.body or ""] + [str(v) for v in (item.extra or {}).values()])
+    meta = " ".join([item.category or "", item.sku or ""])
+    item.search_stems = kt.document_stems(item.title, meta, body)
+    return kt.normal_text(" ".join([item.title, meta, body]))
 
 
 # --- parsing (reading the file: services/tables.py) --------------------------------------
@@ -262,27 +226,23 @@ def ensure_fts(session: Session) -> None:
     if _is_sqlite(session):
         session.connection().execute(text(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "search_text, tenant_id UNINDEXED, instance_id UNINDEXED, "
-            "tokenize = 'unicode61 remove_diacritics 2')"))
+            "words, scope, tokenize = 'unicode61 remove_diacritics 2')"))
 
 
 def _fts_put(session: Session, items: list[KnowledgeItem]) -> None:
+    """Keep the search structures in step with `items` (saved and flushed)."""
+    for tenant_id, instance_id in {(it.tenant_id, it.instance_id) for it in items}:
+        knowledge_search.refresh_vocabulary(session, tenant_id, instance_id)
     if not _is_sqlite(session) or not items:
         return
     ensure_fts(session)
     conn = session.connection()
     conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
                  [{"id": it.id} for it in items])
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, search_text, tenant_id, instance_id) "
-                      "VALUES (:id, :st, :t, :i)"),
-                 [{"id": it.id, "st": _fts_doc(it), "t": it.tenant_id, "i": it.instance_id}
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, words, scope) VALUES (:id, :w, :s)"),
+                 [{"id": it.id, "w": it.search_stems,
+                   "s": knowledge_search.scope_token(it.tenant_id, it.instance_id)}
                   for it in items])
-
-
-def _fts_doc(item: KnowledgeItem) -> str:
-    # Index stems too, so "camisetas" and "camiseta" meet on both databases.
-    words = item.search_text.split()
-    return " ".join(words + [stem(w) for w in words if stem(w) != w])
 
 
 def _fts_delete(session: Session, ids: list[int]) -> None:
@@ -389,6 +349,7 @@ def delete_item(session: Session, *, tenant_id: int, item_id: int) -> None:
     _fts_delete(session, [item.id])  # type: ignore[list-item]
     session.delete(item)
     session.flush()
+    knowledge_search.refresh_vocabulary(session, tenant_id, item.instance_id)
 
 
 def clear(session: Session, *, tenant_id: int, instance_id: int) -> int:
@@ -397,6 +358,7 @@ def clear(session: Session, *, tenant_id: int, instance_id: int) -> int:
     _fts_delete(session, ids)  # type: ignore[arg-type]
     session.exec(delete(KnowledgeItem).where(  # type: ignore[call-overload]
         KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id))
+    knowledge_search.refresh_vocabulary(session, tenant_id, instance_id)
     return len(ids)
 
 
@@ -406,7 +368,8 @@ def list_items(session: Session, *, tenant_id: int, instance_id: int, query: str
     search finds nothing, names written with a typo — "calabreza", "pitza" — still match)."""
     if query.strip():
         found = [hit.item for hit in search(session, tenant_id=tenant_id,
-                                            instance_id=instance_id, question=query, k=limit)]
+                                            instance_id=instance_id, question=query, k=limit,
+                                            floor=False)]
         if not found:
             found = _typo_tolerant(session, tenant_id, instance_id, query, limit)
         return [item for item in found if not kind or item.kind == kind]
@@ -425,7 +388,7 @@ def _typo_tolerant(session: Session, tenant_id: int, instance_id: int, query: st
     """Items whose name, category or code has a close spelling of every word asked for."""
     from rapidfuzz import fuzz, process
 
-    words = [w for w in fold(query).split() if w not in STOPWORDS and len(w) >= 3][:8]
+    words = [w for w in fold(query).split() if w not in kt.stopwords() and len(w) >= 3][:8]
     if not words:
         return []
     rows = session.exec(select(KnowledgeItem).where(
@@ -460,101 +423,15 @@ def count_items(session: Session, *, tenant_id: int, instance_id: int) -> int:
 
 # --- retrieval ---------------------------------------------------------------------------
 
-@dataclass
-class Hit:
-    item: KnowledgeItem
-    score: float
-
-
-def _candidates(session: Session, tenant_id: int, instance_id: int, terms: list[str],
-                limit: int) -> list[tuple[int, float]]:
-    if _is_sqlite(session):
-        ensure_fts(session)
-        match = " OR ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
-        rows = session.connection().execute(text(
-            f"SELECT rowid, bm25({FTS_TABLE}) AS r FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH :m AND tenant_id = :t AND instance_id = :i "
-            "ORDER BY r LIMIT :n"), {"m": match, "t": tenant_id, "i": instance_id,
-                                     "n": limit}).all()
-        return [(int(r[0]), -float(r[1])) for r in rows]
-    tsq = " | ".join(t if t.isdigit() else f"{t}:*" for t in terms)
-    rows = session.connection().execute(text(
-        "SELECT id, ts_rank_cd(to_tsvector('portuguese', search_text), q) AS r "
-        "FROM knowledge_item, to_tsquery('portuguese', :q) AS q "
-        "WHERE tenant_id = :t AND instance_id = :i "
-        "AND to_tsvector('portuguese', search_text) @@ q ORDER BY r DESC LIMIT :n"),
-        {"q": tsq, "t": tenant_id, "i": instance_id, "n": limit}).all()
-    return [(int(r[0]), float(r[1])) for r in rows]
-
-
-def _field_score(item: KnowledgeItem, terms: list[str], df: dict[str, int], n: int) -> float:
-    title = {stem(w) for w in fold(item.title).split()}
-    meta = {stem(w) for w in fold(" ".join([item.category or "", item.sku or ""])).split()}
-    body = {stem(w) for w in item.search_text.split()}
-    score = 0.0
-    for term in terms:
-        idf = math.log(1 + n / (1 + df.get(term, 0)))
-
-        def has(words: set[str], term: str = term) -> bool:
-            return term in words or any(w.startswith(term) for w in words if len(term) >= 4)
-
-        if has(title):
-            score += 3.0 * idf
-        elif has(meta):
-            score += 1.5 * idf
-        elif has(body):
-            score += 1.0 * idf
-    return score
-
-
-Similarity = Callable[[str, list[KnowledgeItem]], dict[int, float]]
-
-
-def cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a)) or 1.0
-    nb = math.sqrt(sum(y * y for y in b)) or 1.0
-    return dot / (na * nb)
-
-
 def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
-           k: int = 5, candidates: int = 40, min_relative: float = 0.35,
-           similarity: Similarity | None = None) -> list[Hit]:
-    """Top-k items for `question`, best first (tenant- and instance-scoped).
+           k: int = 5, similarity: Similarity | None = None, floor: bool = True) -> list[Hit]:
+    """Top-k items for `question`, best first (tenant- and instance-scoped); weak matches
+    are dropped unless `floor=False`. See services/knowledge_search.py.
 
     `similarity` (optional): item id → cosine similarity of embeddings for the candidates,
     blended into the lexical score as a re-rank (services.ai builds it from the endpoint's
     /embeddings when AI_EMBEDDING_MODEL is set)."""
-    terms = query_terms(question)
-    if not terms:
-        return []
-    found = _candidates(session, tenant_id, instance_id, terms, max(candidates, k))
-    if not found:
-        return []
-    ids = [i for i, _ in found]
-    items = {it.id: it for it in session.exec(select(KnowledgeItem).where(
-        KnowledgeItem.tenant_id == tenant_id, col(KnowledgeItem.id).in_(ids)))}
-    n = len(items)
-    df: dict[str, int] = {}
-    for it in items.values():
-        words = {stem(w) for w in it.search_text.split()}
-        for term in terms:
-            if term in words or any(w.startswith(term) for w in words if len(term) >= 4):
-                df[term] = df.get(term, 0) + 1
-    top_db = max((abs(r) for _, r in found), default=1.0) or 1.0
-    hits = [Hit(items[i], _field_score(items[i], terms, df, n) + abs(r) / top_db)
-            for i, r in found if i in items]
-    if similarity is not None and hits:
-        try:
-            sims = similarity(question, [h.item for h in hits])
-        except Exception:  # a re-rank is a bonus: the lexical order still stands
-            sims = {}
-        top = max((h.score for h in hits), default=1.0) or 1.0
-        for h in hits:
-            h.score += top * 0.5 * max(0.0, sims.get(h.item.id or 0, 0.0))
-    hits.sort(key=lambda h: (-h.score, h.item.id))
-    if hits and min_relative > 0:
-        # Weak partial matches (one common word) are left out: the prompt stays focused.
-        floor = hits[0].score * min_relative
-        hits = [h for h in hits if h.score >= floor]
-    return hits[:k]
+    return knowledge_search.search(
+        session, tenant_id=tenant_id, instance_id=instance_id, question=question, k=k,
+        similarity=similarity, floor=floor,
+        custom_synonyms=knowledge_search.custom_synonyms(session, tenant_id))

@@ -1,11 +1,25 @@
-"""Retrieval quality on the example pt-BR catalog (48 products) and FAQ (12 Q&As):
-60 customer questions, each with the item that should come back. Prints hit@1 and hit@3.
+"""Retrieval quality of the AI assistant, measured on catalogs of several niches.
+
+Data (files, not code): `eval_catalogs/<niche>/` holds a catalog (catalogo.csv), an FAQ
+(faq.csv) and customer questions (perguntas.json: the question, the keys of the items that
+answer it — product code, or "faq:" + the FAQ's question — or [] for a question the
+business cannot answer, and its type: direto, parafrase, erro (misspelt), sem acento,
+fora (out of scope)). The questions were written before the synonym lists of
+services/lexicon/, and every second question of a niche (odd position) is the *held-out*
+split: tuning looks only at the misses of the other split (`--verbose` lists those only).
+The petshop niche has no synonym list of its own on purpose. `examples/` is the older
+distributor set (60 questions), reported on its own.
+
+Per niche and split: hit@1 / hit@3 over answerable questions, and out-of-scope precision:
+the share of out-of-scope questions that reach the model with at most one item.
 
     python -m ylada_app.testing.retrieval_eval                  # a fresh SQLite file
     python -m ylada_app.testing.retrieval_eval --database-url postgresql+psycopg://…/db
                                                                 # an EMPTY database to use
-
-The database is migrated to head; a throw-away tenant and instance hold the knowledge.
+    python -m ylada_app.testing.retrieval_eval --all-databases  # SQLite, then PostgreSQL
+                                                                # (a fresh database made
+                                                                # with TEST_PG_ADMIN_URL)
+`make ai-eval` runs the last one with a private PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,12 +30,16 @@ import os
 import secrets
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session
 
-EXAMPLES = Path(__file__).resolve().parent / "examples"
+HERE = Path(__file__).resolve().parent
+EXAMPLES = HERE / "examples"
+CATALOGS = HERE / "eval_catalogs"
+NICHES = ("comida", "moda", "beleza", "cursos", "petshop")
+SPLITS = ("tuning", "held_out")
 
 
 @dataclass
@@ -32,20 +50,47 @@ class EvalResult:
     misses: list[tuple[str, str, list[str]]]
 
 
+@dataclass
+class Score:
+    answerable: int = 0
+    at1: int = 0
+    at3: int = 0
+    out_of_scope: int = 0
+    oos_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        self.answerable += other.answerable
+        self.at1 += other.at1
+        self.at3 += other.at3
+        self.out_of_scope += other.out_of_scope
+        self.oos_ok += other.oos_ok
+
+    @property
+    def hit1(self) -> float:
+        return self.at1 / self.answerable if self.answerable else 0.0
+
+    @property
+    def hit3(self) -> float:
+        return self.at3 / self.answerable if self.answerable else 0.0
+
+    @property
+    def oos(self) -> float:
+        return self.oos_ok / self.out_of_scope if self.out_of_scope else 1.0
+
+    def line(self) -> str:
+        return (f"questions={self.answerable + self.out_of_scope} hit@1={self.hit1:.3f} "
+                f"hit@3={self.hit3:.3f} out_of_scope_le1={self.oos:.3f}")
+
+
+# --- the older distributor set -------------------------------------------------------------
+
 def questions() -> list[tuple[str, str]]:
     return [tuple(q) for q in json.loads((EXAMPLES / "perguntas.json").read_text("utf-8"))]
 
 
 def load_examples(session: Session, *, tenant_id: int, instance_id: int) -> int:
-    from ylada_app.services import knowledge
-
-    n = knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
-                                filename="catalogo.csv",
-                                data=(EXAMPLES / "catalogo.csv").read_bytes(), kind="product")
-    n += knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
-                                 filename="faq.csv", data=(EXAMPLES / "faq.csv").read_bytes(),
-                                 kind="faq")
-    return n
+    return _load(session, tenant_id, instance_id, EXAMPLES)
 
 
 def _key(item) -> str:
@@ -69,23 +114,112 @@ def evaluate(session: Session, *, tenant_id: int, instance_id: int) -> EvalResul
     return EvalResult(len(qs), at1 / len(qs), at3 / len(qs), misses)
 
 
-def _setup(session: Session) -> tuple[int, int]:
+# --- the niche catalogs --------------------------------------------------------------------
+
+def niche_questions(niche: str) -> list[dict]:
+    rows = json.loads((CATALOGS / niche / "perguntas.json").read_text("utf-8"))
+    for n, row in enumerate(rows):
+        row["split"] = SPLITS[n % 2]
+    return rows
+
+
+def _load(session: Session, tenant_id: int, instance_id: int, folder: Path) -> int:
+    from ylada_app.services import knowledge
+
+    n = knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
+                                filename="catalogo.csv",
+                                data=(folder / "catalogo.csv").read_bytes(), kind="product")
+    n += knowledge.import_upload(session, tenant_id=tenant_id, instance_id=instance_id,
+                                 filename="faq.csv", data=(folder / "faq.csv").read_bytes(),
+                                 kind="faq")
+    return n
+
+
+def load_niche(session: Session, niche: str, *, tenant_id: int, instance_id: int) -> int:
+    return _load(session, tenant_id, instance_id, CATALOGS / niche)
+
+
+def evaluate_niche(session: Session, niche: str, *, tenant_id: int,
+                   instance_id: int) -> dict[str, Score]:
+    """Split → score. Misses are recorded for the tuning split only."""
+    from ylada_app.services import knowledge
+
+    scores = {split: Score() for split in SPLITS}
+    for row in niche_questions(niche):
+        score = scores[row["split"]]
+        hits = knowledge.search(session, tenant_id=tenant_id, instance_id=instance_id,
+                                question=row["q"], k=5)
+        keys = [_key(h.item) for h in hits]
+        expected = row["expect"]
+        if not expected:
+            score.out_of_scope += 1
+            ok = len(keys) <= 1
+            score.oos_ok += ok
+        else:
+            score.answerable += 1
+            score.at1 += bool(keys[:1]) and keys[0] in expected
+            score.at3 += any(k in expected for k in keys[:3])
+            ok = bool(keys[:1]) and keys[0] in expected
+        if not ok and row["split"] == "tuning":
+            score.misses.append(f"{row['q']!r} ({row['type']}) expected "
+                                f"{expected or 'no item'} got {keys}")
+    return scores
+
+
+def _setup(session: Session, niche: str = "distribuidores") -> tuple[int, int]:
     from ylada_app.services import auth, instances
 
     email = f"eval-{secrets.token_hex(5)}@exemplo.com.br"
     _user, tenant = auth.signup(session, name="Avaliação", email=email,
                                 password="avaliacao-" + secrets.token_hex(8),
-                                tenant_name="Distribuidora Avaliação", niche="distribuidores")
+                                tenant_name="Negócio Avaliação", niche=niche)
     inst = instances.create_instance(session, tenant_id=tenant.id, name="Avaliação",
                                      channel="simulator")
     return tenant.id, inst.id  # type: ignore[return-value]
 
 
+def run_all(session: Session) -> dict[str, dict[str, Score]]:
+    """Every niche in its own business (plus one more business holding every catalog, so
+    that other businesses' items are present in the same tables)."""
+    results: dict[str, dict[str, Score]] = {}
+    noise_tenant, noise_instance = _setup(session)
+    for niche in NICHES:
+        load_niche(session, niche, tenant_id=noise_tenant, instance_id=noise_instance)
+    load_examples(session, tenant_id=noise_tenant, instance_id=noise_instance)
+    for niche in NICHES:
+        tenant_id, instance_id = _setup(session)
+        load_niche(session, niche, tenant_id=tenant_id, instance_id=instance_id)
+        session.commit()
+        results[niche] = evaluate_niche(session, niche, tenant_id=tenant_id,
+                                        instance_id=instance_id)
+    return results
+
+
+def report(dialect: str, results: dict[str, dict[str, Score]], verbose: bool) -> list[str]:
+    lines = []
+    totals = {split: Score() for split in SPLITS}
+    for niche, scores in results.items():
+        for split in SPLITS:
+            totals[split].add(scores[split])
+            lines.append(f"retrieval[{dialect}] {niche:<8} {split:<8} {scores[split].line()}")
+    for split in SPLITS:
+        lines.append(f"retrieval[{dialect}] ALL      {split:<8} {totals[split].line()}")
+    if verbose:
+        for niche, scores in results.items():
+            lines += [f"  miss[{niche}]: {m}" for m in scores["tuning"].misses]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--verbose", action="store_true", help="list the misses at 1")
+    parser.add_argument("--verbose", action="store_true",
+                        help="list the misses of the tuning split (never the held-out one)")
+    parser.add_argument("--all-databases", action="store_true",
+                        help="SQLite, then PostgreSQL (needs TEST_PG_ADMIN_URL)")
     args = parser.parse_args(argv)
+    if args.all_databases:
+        return _all_databases(args.verbose)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='ylada-eval-')}/eval.db"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="ylada-eval-data-"))
@@ -95,17 +229,46 @@ def main(argv: list[str] | None = None) -> int:
 
     reset_settings_cache()
     migrate(url)
+    dialect = url.split(":", 1)[0].split("+", 1)[0]
     with session_scope() as session:
         tenant_id, instance_id = _setup(session)
         load_examples(session, tenant_id=tenant_id, instance_id=instance_id)
         result = evaluate(session, tenant_id=tenant_id, instance_id=instance_id)
-    dialect = url.split(":", 1)[0].split("+", 1)[0]
+        niches = run_all(session)
     print(f"retrieval[{dialect}]: questions={result.total} hit@1={result.hit1:.3f} "
           f"hit@3={result.hit3:.3f}")
+    for line in report(dialect, niches, args.verbose):
+        print(line)
     if args.verbose:
         for question, expected, keys in result.misses:
-            print(f"  miss: {question!r} expected {expected} got {keys}")
+            print(f"  miss[examples]: {question!r} expected {expected} got {keys}")
     return 0 if result.hit3 >= 0.9 else 1
+
+
+def _all_databases(verbose: bool) -> int:
+    import subprocess
+
+    admin = os.environ.get("TEST_PG_ADMIN_URL", "")
+    urls = [""]
+    if admin:
+        import psycopg
+
+        name = f"ylada_eval_{os.getpid()}"
+        with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        urls.append(admin.rsplit("/", 1)[0] + "/" + name)
+    else:
+        print("retrieval[postgresql]: skipped (no TEST_PG_ADMIN_URL)")
+    code = 0
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATA_DIR")}
+    for url in urls:
+        cmd = [sys.executable, "-m", "ylada_app.testing.retrieval_eval"]
+        cmd += ["--database-url", url] if url else []
+        cmd += ["--verbose"] if verbose else []
+        code = max(code, subprocess.run(cmd, env=env).returncode)
+    return code
 
 
 if __name__ == "__main__":

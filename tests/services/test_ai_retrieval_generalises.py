@@ -1,0 +1,212 @@
+"""Retrieval that holds on catalogs it was not written for: question stop words, stemming and
+accents, built-in niche synonyms, a business's own synonyms (tenant-isolated), per-business
+statistics, the relevance floor and typo fixes. Runs on the `db` fixture's database
+(PostgreSQL when the test command started one, else SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PG_ADMIN_URL, new_database_url, new_sqlite_url
+from tests.factories import make_instance, make_owner
+from ylada_app.services import knowledge, knowledge_synonyms
+from ylada_app.services.errors import FieldErrors, NotFound
+
+MENU = """nome;descrição;preço;sku;categoria
+Pizza Calabresa;Calabresa fatiada e cebola;52,90;PZ-1;Pizzas
+Pizza Margherita;Mussarela, tomate e manjericão;54,90;PZ-2;Pizzas
+Pizza Sem Glúten;Massa de farinha de arroz, sem glúten;66,90;PZ-3;Pizzas
+Refrigerante Guaraná 2L;Garrafa de 2 litros;12,90;BB-1;Bebidas
+Suco de Limão;Limões espremidos na hora;9,90;BB-2;Bebidas
+Pães de Queijo;Porção com 10 unidades;14,90;SG-1;Salgados
+Prato Executivo;Arroz, feijão, bife e salada;29,90;PE-1;Almoço
+Camiseta Promocional;Camiseta da casa;39,90;CM-1;Brindes
+"""
+FAQ = """pergunta,resposta,categoria
+Vocês têm estacionamento?,Sim: estacionamento gratuito ao lado.,Atendimento
+Qual o horário?,Das 18h às 23h.,Atendimento
+"""
+
+
+@pytest.fixture
+def menu(db):
+    owner = make_owner(db, niche="delivery")
+    inst = make_instance(db, owner.tenant_id)
+    _load(db, owner.tenant_id, inst.id)
+    return owner.tenant_id, inst.id
+
+
+def _load(db, tenant_id, instance_id):
+    knowledge.import_upload(db, tenant_id=tenant_id, instance_id=instance_id,
+                            filename="menu.csv", data=MENU.encode(), kind="product")
+    knowledge.import_upload(db, tenant_id=tenant_id, instance_id=instance_id,
+                            filename="faq.csv", data=FAQ.encode(), kind="faq")
+    db.commit()
+
+
+def _ask(db, shop, question, k=5):
+    return [h.item.sku or h.item.title for h in knowledge.search(
+        db, tenant_id=shop[0], instance_id=shop[1], question=question, k=k)]
+
+
+def test_question_stop_words_do_not_pull_faq_titles(db, menu):
+    # "vocês", "têm", "qual" are in FAQ titles; they must not beat the pizza
+    assert _ask(db, menu, "vocês têm pizza calabresa?")[0] == "PZ-1"
+    assert _ask(db, menu, "qual o valor?") == []  # nothing but filler words
+    assert _ask(db, menu, "vocês têm estacionamento?")[0] == "Vocês têm estacionamento?"
+
+
+def test_stemming_and_accents_on_both_sides(db, menu):
+    assert _ask(db, menu, "CAMISETAS")[0] == "CM-1"
+    assert _ask(db, menu, "suco de limao")[0] == "BB-2"
+    assert _ask(db, menu, "pao de queijo")[0] == "SG-1"  # "Pães" in the catalog
+
+
+def test_built_in_synonyms_and_typos(db, menu):
+    assert _ask(db, menu, "sou celíaco, posso comer o quê?")[0] == "PZ-3"
+    assert _ask(db, menu, "tem refri?")[0] == "BB-1"
+    assert _ask(db, menu, "uma pitza de calabreza")[0] == "PZ-1"
+
+
+def test_out_of_scope_questions_reach_the_model_with_at_most_one_item(db, menu):
+    assert _ask(db, menu, "vocês vendem sushi?") == []
+    assert _ask(db, menu, "quanto custa um iphone?") == []
+    assert len(_ask(db, menu, "tem pizza de camarão?")) <= 1
+
+
+def test_business_synonyms_apply_to_their_business_only(db, menu):
+    other = make_owner(db, tenant_name="Outro Restaurante")
+    other_inst = make_instance(db, other.tenant_id)
+    _load(db, other.tenant_id, other_inst.id)
+    question = "tem rangão hoje?"
+    assert "PE-1" not in _ask(db, menu, question)
+    row = knowledge_synonyms.add_synonym(db, tenant_id=menu[0], phrase="Rangão",
+                                         meaning="prato executivo")
+    db.commit()
+    assert _ask(db, menu, question)[0] == "PE-1"
+    assert "PE-1" not in _ask(db, (other.tenant_id, other_inst.id), question)
+    assert [s.phrase for s in knowledge_synonyms.list_synonyms(
+        db, tenant_id=other.tenant_id)] == []
+    with pytest.raises(NotFound):  # B cannot remove A's words
+        knowledge_synonyms.delete_synonym(db, tenant_id=other.tenant_id, synonym_id=row.id)
+    # the same phrase again replaces the meaning instead of adding a second row
+    knowledge_synonyms.add_synonym(db, tenant_id=menu[0], phrase="rangão ",
+                                   meaning="prato do dia")
+    assert [(s.phrase, s.meaning) for s in knowledge_synonyms.list_synonyms(
+        db, tenant_id=menu[0])] == [("rangão", "prato do dia")]
+    knowledge_synonyms.delete_synonym(db, tenant_id=menu[0], synonym_id=row.id)
+    db.commit()
+    assert "PE-1" not in _ask(db, menu, question)
+
+
+def test_business_synonym_validation(db, menu):
+    with pytest.raises(FieldErrors) as err:
+        knowledge_synonyms.add_synonym(db, tenant_id=menu[0], phrase="  ", meaning="")
+    assert set(err.value.field_errors) == {"phrase", "meaning"}
+    with pytest.raises(FieldErrors):
+        knowledge_synonyms.add_synonym(db, tenant_id=menu[0], phrase="Refri", meaning="refri")
+
+
+def test_statistics_are_per_business(db, menu):
+    """B's catalog full of "calabresa" must not change how A's items score."""
+    before = [(h.item.id, round(h.score, 6)) for h in knowledge.search(
+        db, tenant_id=menu[0], instance_id=menu[1], question="pizza calabresa com cebola")]
+    other = make_owner(db, tenant_name="Calabresaria")
+    inst = make_instance(db, other.tenant_id)
+    rows = "nome;descrição\n" + "".join(
+        f"Calabresa {n};Linguiça calabresa e cebola {n}\n" for n in range(300))
+    knowledge.import_upload(db, tenant_id=other.tenant_id, instance_id=inst.id,
+                            filename="b.csv", data=rows.encode(), kind="product")
+    db.commit()
+    after = [(h.item.id, round(h.score, 6)) for h in knowledge.search(
+        db, tenant_id=menu[0], instance_id=menu[1], question="pizza calabresa com cebola")]
+    assert after == before and before
+    # and B only ever gets B's items
+    b_ids = {h.item.tenant_id for h in knowledge.search(
+        db, tenant_id=other.tenant_id, instance_id=inst.id, question="calabresa 7")}
+    assert b_ids == {other.tenant_id}
+
+
+def test_edits_and_deletes_reach_the_statistics(db, menu):
+    [item] = [i for i in knowledge.list_items(db, tenant_id=menu[0], instance_id=menu[1])
+              if i.sku == "BB-2"]
+    knowledge.update_item(db, tenant_id=menu[0], item_id=item.id, title="Suco de Maracujá",
+                          body="Polpa da fruta", sku="BB-2")
+    db.commit()
+    assert _ask(db, menu, "suco de maracuja")[0] == "BB-2"
+    assert "BB-2" not in _ask(db, menu, "limonada de limão")
+    knowledge.delete_item(db, tenant_id=menu[0], item_id=item.id)
+    db.commit()
+    assert _ask(db, menu, "suco de maracuja") == []
+
+
+@pytest.mark.parametrize("kind", [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_ADMIN_URL, reason="needs PG")),
+])
+def test_migration_0027_reanalyses_existing_knowledge(kind):
+    """Items stored before 0027 (folded text only) are searchable after the upgrade, and
+    the downgrade brings back the old full-text structures."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, text
+    from sqlmodel import Session
+
+    from alembic import command
+    from ylada_app.cli import _alembic_config
+    from ylada_app.core.db import normalize_url
+
+    url = new_sqlite_url("m27") if kind == "sqlite" else new_database_url("ylada_m27")
+    cfg = _alembic_config(url)
+    before = ScriptDirectory.from_config(cfg).get_revision("0027").down_revision
+    command.upgrade(cfg, "head")
+    engine = create_engine(normalize_url(url))
+    with Session(engine, expire_on_commit=False) as session:
+        owner = make_owner(session, tenant_name="Antiga")
+        inst = make_instance(session, owner.tenant_id)
+        session.commit()
+    command.downgrade(cfg, before)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO knowledge_item (tenant_id, instance_id, kind, title, body, extra, "
+            "search_text, source, created_at, updated_at) VALUES (:t, :i, 'product', "
+            "'Pães de Queijo', 'Porção', '{}', 'paes de queijo porcao', 'x', "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), (:t, :i, 'product', 'Suco de Laranja', "
+            "'', '{}', 'suco de laranja', 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"t": owner.tenant_id, "i": inst.id})
+    command.upgrade(cfg, "0027")
+    with Session(engine) as session:
+        [hit] = knowledge.search(session, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                 question="pão de queijo")
+        assert hit.item.title == "Pães de Queijo" and hit.item.search_stems
+    command.downgrade(cfg, before)
+    command.upgrade(cfg, "0027")
+    engine.dispose()
+
+
+def test_stemming_is_safe_from_several_threads_at_once():
+    """Workers answer several businesses' questions in threads; one shared Snowball stemmer
+    corrupted stems (and raised IndexError) under that — 257 errors in 160,000 calls."""
+    import threading
+
+    from ylada_app.services import knowledge_text
+
+    words = ["camisetas", "pizzas", "calabresa", "entregamos", "matriculas",
+             "cabeleireiro", "vestidos", "sandalias", "promocoes", "agendamento"]
+    expected = {w: knowledge_text.stem.__wrapped__(w) for w in words}
+    problems: list[object] = []
+
+    def run() -> None:
+        for i in range(5000):
+            word = words[i % len(words)]
+            try:
+                if knowledge_text.stem.__wrapped__(word) != expected[word]:
+                    problems.append(word)
+            except Exception as exc:  # noqa: BLE001 - what the shared stemmer raised
+                problems.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert problems == []

@@ -1,0 +1,516 @@
+"""Retrieval for the AI assistant: the knowledge items that answer a customer's question.
+
+1. The question becomes concepts (services/knowledge_text.py): stop words dropped, words
+   stemmed, synonym phrases of the built-in lists and of the business expanded; a word the
+   instance's items never use is matched, with a typo tolerance, to their closest stems
+   ("calabreza" → calabresa).
+2. Statistics come from the instance's own `knowledge_vocab` row (each stem with the number
+   of its items holding it, and the item count; rewritten on every change of the
+   knowledge), so one business's catalog never changes another's weights (SQLite's FTS5
+   statistics are shared by every business and are not used for scoring).
+3. The database returns the instance's items holding the question's rarest concepts, at
+   most CANDIDATES_MAX (PostgreSQL: `search_words`, a stored `to_tsvector('portuguese',
+   search_text)` with the instance as one more word, GIN-indexed; SQLite: the FTS5 table
+   `knowledge_fts` over the stemmed copy `search_stems`, matched with the instance's
+   `scope` token). Only ids and stems travel.
+4. Scoring happens here, the same on both databases: BM25F-like, a word in the title counts
+   most, then category/code, then description.
+5. A relevance floor: an item must cover enough of what was asked. A question about
+   something the business does not sell ("vocês vendem sushi?") reaches the model with no
+   item, or only the single best one when it is weakly related.
+
+The optional embeddings re-rank (`similarity`) blends in as before, over the best lexical
+candidates. Small per-process caches (statistics, the business's synonyms) live
+CACHE_SECONDS and are dropped at once by writes in the same process.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from ylada_app.models import KnowledgeItem
+from ylada_app.services import knowledge_text as kt
+
+FTS_TABLE = "knowledge_fts"
+CANDIDATES_MAX = 150  # items read and scored per question (PostgreSQL)
+SQLITE_CANDIDATES_MAX = 1000  # the embedded mode holds small catalogs
+# BM25F: field weights (title, meta = category and code, body), saturation, title length
+W_TITLE, W_META, W_BODY = 1.0, 0.6, 0.45
+K1 = 1.2
+B_TITLE = 0.3
+PREFIX_FACTOR = 0.7  # "refri" in "refrigerante": a match, a weaker one
+TYPO_WEIGHT = 0.8
+UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative to a rare one
+MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
+STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
+MIN_RELATIVE = 0.45  # the others must score at least this share of the best
+RERANK_POOL = 20  # lexical candidates shown to the optional embeddings re-rank
+PAGE_SHARE = 0.75  # the search box lists items covering this share of the best one's words
+CACHE_SECONDS = 120.0
+
+
+@dataclass
+class Hit:
+    item: KnowledgeItem
+    score: float
+
+
+Similarity = Callable[[str, list[KnowledgeItem]], dict[int, float]]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def scope_token(tenant_id: int, instance_id: int) -> str:
+    return f"t{int(tenant_id)}x{int(instance_id)}"
+
+
+# --- per-instance memory: item count and vocabulary ----------------------------------------
+
+class _InstanceCache:
+    """(tenant, instance) → (expires_at, value). Writes in this process forget the instance
+    at once (`forget`); other processes see a change within CACHE_SECONDS, which only
+    affects typo fixes and the item count used in the weights."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size, self.lock = size, threading.Lock()
+        self.data: dict[tuple, tuple[float, object]] = {}
+
+    def get(self, key: tuple) -> object | None:
+        with self.lock:
+            hit = self.data.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: tuple, value: object) -> None:
+        with self.lock:
+            if len(self.data) >= self.size:
+                for old in sorted(self.data, key=lambda k: self.data[k][0])[: self.size // 4]:
+                    self.data.pop(old, None)
+            self.data[key] = (time.monotonic() + CACHE_SECONDS, value)
+
+    def forget(self, tenant_id: int, instance_id: int) -> None:
+        with self.lock:
+            for key in [k for k in self.data if k[1:3] == (tenant_id, instance_id)]:
+                self.data.pop(key, None)
+
+
+_cache = _InstanceCache()
+
+
+def forget(tenant_id: int, instance_id: int) -> None:
+    """Called by every write to an instance's knowledge."""
+    _cache.forget(int(tenant_id), int(instance_id))
+
+
+def forget_synonyms(tenant_id: int) -> None:
+    _cache.forget(int(tenant_id), 0)
+
+
+def _db(session: Session) -> str:
+    """Which database (a process may hold several: tests, the benches)."""
+    return str(session.get_bind().url)
+
+
+def custom_synonyms(session: Session, tenant_id: int) -> list[tuple[str, str]]:
+    """The business's own (customer says, meaning) pairs, remembered for a short while."""
+    key = ("synonyms", int(tenant_id), 0, _db(session))
+    cached = _cache.get(key)
+    if cached is None:
+        cached = [(r[0], r[1]) for r in session.connection().execute(text(
+            "SELECT phrase, meaning FROM knowledge_synonym WHERE tenant_id = :t ORDER BY id"),
+            {"t": int(tenant_id)})]
+        _cache.put(key, cached)
+    return cached  # type: ignore[return-value]
+
+
+@dataclass
+class _Stats:
+    """An instance's retrieval statistics (its knowledge_vocab row)."""
+
+    items: int
+    df: dict[str, int]  # stem → items holding it
+
+    def concept_df(self, concept: kt.Concept) -> int:
+        """Items holding any alternative, estimated from the stems' counts (exact for one
+        word; a sum, capped at the item count, for several)."""
+        total = 0
+        for alt in concept.alternatives:
+            counts = [self.stem_df(s, alt.prefix and len(alt.stems) == 1) for s in alt.stems]
+            total += min(counts) if counts else 0
+        return min(total, self.items)
+
+    def stem_df(self, stem: str, prefix: bool) -> int:
+        if not prefix or len(stem) < 4:
+            return self.df.get(stem, 0)
+        return sum(n for st, n in self.df.items() if st.startswith(stem))
+
+
+def _stats(session: Session, tenant_id: int, instance_id: int) -> _Stats:
+    key = ("vocab", tenant_id, instance_id, _db(session))
+    cached = _cache.get(key)
+    if cached is None:
+        row = session.connection().execute(text(
+            "SELECT words, items FROM knowledge_vocab WHERE tenant_id = :t AND instance_id = :i"),
+            {"t": tenant_id, "i": instance_id}).first()
+        cached = _Stats(int(row[1]), kt.parse_vocabulary(row[0])) if row else _Stats(0, {})
+        _cache.put(key, cached)
+    return cached  # type: ignore[return-value]
+
+
+def refresh_vocabulary(session: Session, tenant_id: int, instance_id: int) -> None:
+    """Rewrite the instance's knowledge_vocab row from its items (after every change)."""
+    tenant_id, instance_id = int(tenant_id), int(instance_id)
+    conn = session.connection()
+    words, items = kt.vocabulary(r[0] for r in conn.execute(text(
+        "SELECT search_stems FROM knowledge_item WHERE tenant_id = :t AND instance_id = :i"),
+        {"t": tenant_id, "i": instance_id}))
+    values = {"w": words, "n": items, "t": tenant_id, "i": instance_id}
+    done = conn.execute(text(
+        "UPDATE knowledge_vocab SET words = :w, items = :n, updated_at = CURRENT_TIMESTAMP "
+        "WHERE tenant_id = :t AND instance_id = :i"), values)
+    if not done.rowcount:
+        conn.execute(text(
+            "INSERT INTO knowledge_vocab (tenant_id, instance_id, words, items, updated_at) "
+            "VALUES (:t, :i, :w, :n, CURRENT_TIMESTAMP)"), values)
+    forget(tenant_id, instance_id)
+
+
+# --- candidates ----------------------------------------------------------------------------
+
+@dataclass
+class _Doc:
+    id: int
+    stems: str  # search_stems as stored: parsed only as far as the question needs
+
+    def fields(self) -> tuple[list[str], str, str]:
+        title, _, rest = self.stems.partition(kt.FIELD_SEP)
+        meta, _, body = rest.partition(kt.FIELD_SEP)
+        return title.split(), meta, body
+
+
+def _fts_expr(alts: list[kt.Alternative]) -> str:
+    """FTS5 query text for "any of these alternatives" (a phrase: all of its stems)."""
+    parts = []
+    for alt in alts:
+        if len(alt.stems) == 1:
+            s = alt.stems[0]
+            parts.append(f'"{s}"*' if alt.prefix and len(s) >= 4 else f'"{s}"')
+        else:
+            parts.append("(" + " AND ".join(f'"{s}"' for s in alt.stems) + ")")
+    return " OR ".join(parts)
+
+
+def _tsquery(alts: list[kt.Alternative]) -> str:
+    """PostgreSQL to_tsquery text for "any of these alternatives" (words, not stems: the
+    `portuguese` configuration stems them as it did the items)."""
+    parts = []
+    for alt in alts:
+        if len(alt.words) == 1:
+            w = alt.words[0]
+            parts.append(f"{w}:*" if alt.prefix and len(alt.stems[0]) >= 4 else w)
+        else:
+            parts.append("(" + " & ".join(alt.words) + ")")
+    return " | ".join(parts)
+
+
+def _worth_reading(concepts: list[kt.Concept], stats: _Stats, cap: int) -> list[kt.Concept]:
+    """The concepts whose items are read: the rarest first, while their items fit in the
+    cap (always the rarest one). An item holding only very common words of the question
+    cannot outrank one holding its rare words, so reading the common words' thousands of
+    items is skipped (as MaxScore-style search engines do)."""
+    present = sorted((c for c in concepts if c.alternatives and stats.concept_df(c)),
+                     key=stats.concept_df)
+    chosen: list[kt.Concept] = []
+    total = 0
+    for concept in present:
+        df = stats.concept_df(concept)
+        if chosen and total + df > cap:
+            break
+        chosen.append(concept)
+        total += df
+    return chosen
+
+
+def _fetch(session: Session, tenant_id: int, instance_id: int,
+           concepts: list[kt.Concept], stats: _Stats) -> list[_Doc]:
+    """The instance's items holding an alternative of the concepts worth reading (ids and
+    stems; at most the cap: when one concept alone has more items, the database's own rank
+    picks which)."""
+    sqlite = is_sqlite(session)
+    cap = SQLITE_CANDIDATES_MAX if sqlite else CANDIDATES_MAX
+    chosen = _worth_reading(concepts, stats, cap)
+    alts = [a for c in chosen for a in c.alternatives]
+    if not alts:
+        return []
+    ordered = sum(stats.concept_df(c) for c in chosen) > cap
+    if sqlite:
+        scope = f'scope : "{scope_token(tenant_id, instance_id)}"'
+        rows = session.connection().execute(text(
+            f"SELECT rowid, words FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m "
+            + (f"ORDER BY bm25({FTS_TABLE}) " if ordered else "") + "LIMIT :n"),
+            {"m": f"{scope} AND words : ({_fts_expr(alts)})", "n": cap}).all()
+    else:
+        scope = f"'~i{int(instance_id)}'::tsquery"
+        rows = session.connection().execute(text(
+            "SELECT id, search_stems FROM knowledge_item "
+            f"WHERE search_words @@ (to_tsquery('portuguese', :q) && {scope}) "
+            "AND tenant_id = :t AND instance_id = :i "
+            + ("ORDER BY ts_rank(search_words, to_tsquery('portuguese', :q)) DESC, id "
+               if ordered else "") + "LIMIT :n"),
+            {"q": _tsquery(alts), "t": tenant_id, "i": instance_id, "n": cap}).all()
+    return [_Doc(int(r[0]), r[1] or "") for r in rows]
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+def _idf(n_items: int, df: int) -> float:
+    return math.log(1.0 + (n_items - df + 0.5) / (df + 0.5))
+
+
+class _Scorer:
+    """BM25F-like scores over the candidates, with statistics of this instance only.
+
+    For a stem and an item: tf = Σ field weight × occurrences (title occurrences divided
+    by a title-length norm), saturated as BM25 does (k1). A concept (a word of the question
+    with its synonyms) has one idf, from the number of items holding any of its
+    alternatives, and counts through its best alternative for each item.
+
+    Speed: each candidate's stems are read once, and only the question's stems (and the
+    candidates' longer words they are a prefix of) are kept, in small posting lists."""
+
+    def __init__(self, docs: list[_Doc], stats: _Stats, concepts: list[kt.Concept]) -> None:
+        self.docs = docs
+        self.n = max(stats.items, len(docs), 1)
+        self.dfs = {id(c): stats.concept_df(c) for c in concepts}
+        exact: set[str] = set()
+        prefixes: set[str] = set()
+        for c in concepts:
+            for alt in c.alternatives:
+                exact.update(alt.stems)
+                if alt.prefix and len(alt.stems) == 1 and len(alt.stems[0]) >= 4:
+                    prefixes.add(alt.stems[0])
+        parsed = [(d.id, *d.fields()) for d in docs]
+        self.title_len = {p[0]: len(p[1]) for p in parsed}
+        self.avg_title = (sum(self.title_len.values()) / len(parsed)) if parsed else 1.0
+        self.vocab: set[str] = set()
+        if prefixes:
+            for _, title, meta, body in parsed:
+                self.vocab.update(title)
+                self.vocab.update(meta.split())
+                self.vocab.update(body.split())
+        else:
+            self.vocab = exact
+        self._expand: dict[str, frozenset[str]] = {
+            p: frozenset(v for v in self.vocab if v.startswith(p) and v != p) for p in prefixes}
+        wanted = exact.union(*self._expand.values()) if self._expand else exact
+        # stem → item id → (title, meta, body) field values
+        self.postings: dict[str, dict[int, tuple[float, float, float]]] = {}
+        for doc_id, title, meta, body in parsed:
+            title_set = wanted.intersection(title)
+            meta_set = wanted.intersection(meta.split()) if meta else set()
+            body_set = wanted.intersection(body.split()) if body else set()
+            if not (title_set or meta_set or body_set):
+                continue
+            norm = W_TITLE / (1 - B_TITLE + B_TITLE * len(title) / self.avg_title)
+            for st in title_set | meta_set | body_set:
+                self.postings.setdefault(st, {})[doc_id] = (
+                    norm * title.count(st) if st in title_set else 0.0,
+                    W_META if st in meta_set else 0.0,
+                    W_BODY if st in body_set else 0.0)
+        self.vocab_known = exact.intersection(self.postings)
+        self._token: dict[tuple[str, bool], dict[int, tuple[float, float, float, float]]] = {}
+
+    def expansions(self, stem: str, prefix: bool) -> frozenset[str]:
+        """Stems of the candidates that `stem` matches: itself, and longer ones starting
+        with it when allowed (a prefix match)."""
+        found = {stem} if stem in self.postings else set()
+        if prefix:
+            found |= {v for v in self._expand.get(stem, ()) if v in self.postings}
+        return frozenset(found)
+
+    def token(self, stem: str, prefix: bool) -> dict[int, tuple[float, float, float, float]]:
+        """item id → (title, meta, body field values, match quality) for one stem."""
+        key = (stem, prefix)
+        if key in self._token:
+            return self._token[key]
+        out: dict[int, tuple[float, float, float, float]] = {
+            doc_id: (*values, 1.0) for doc_id, values in self.postings.get(stem, {}).items()}
+        if prefix:
+            for longer in self._expand.get(stem, ()):
+                for doc_id, values in self.postings.get(longer, {}).items():
+                    loose = tuple(v * PREFIX_FACTOR for v in values)
+                    have = out.get(doc_id)
+                    if have is None:
+                        out[doc_id] = (*loose, PREFIX_FACTOR)
+                    elif have[3] < 1.0:
+                        out[doc_id] = (*(max(x, y) for x, y in zip(have[:3], loose,
+                                                                    strict=True)), have[3])
+                    else:  # exact in one field, a longer word in another
+                        out[doc_id] = (*(x if x else y for x, y in zip(have[:3], loose,
+                                                                        strict=True)), 1.0)
+        self._token[key] = out
+        return out
+
+    def alternative(self, alt: kt.Alternative) -> dict[int, tuple[list[float], float]]:
+        """item id → (field values, coverage value) of one alternative (before idf). A
+        phrase needs all its words: a part of the customer's own phrase counts in
+        proportion, a part of a synonym phrase much less."""
+        prefix = alt.prefix and len(alt.stems) == 1
+        if len(alt.stems) == 1:  # the common case, without the phrase bookkeeping
+            w = alt.weight
+            return {doc_id: ([h[0] * w, h[1] * w, h[2] * w], h[3] * w)
+                    for doc_id, h in self.token(alt.stems[0], prefix).items()}
+        per = [self.token(s, prefix) for s in alt.stems]
+        ids = set().union(*per)
+        size = len(alt.stems)
+        out: dict[int, tuple[list[float], float]] = {}
+        for doc_id in ids:
+            hits = [p[doc_id] for p in per if doc_id in p]
+            share = len(hits) / size
+            factor = (share if alt.weight >= 1.0 else share * share) * alt.weight / size
+            fields = [sum(h[n] for h in hits) * factor for n in range(3)]
+            out[doc_id] = (fields, sum(h[3] for h in hits) * factor)
+        return out
+
+
+def _score(scorer: _Scorer, concepts: list[kt.Concept]
+           ) -> tuple[dict[int, float], dict[int, float]]:
+    """item id → rank score, and item id → coverage (0..1: the idf-weighted share of the
+    question's concepts the item speaks to). Per concept and field, the best alternative
+    counts (a synonym in the title and the word itself in the body add up, as BM25F does
+    with synonyms), then the sum is saturated. A concept the catalog has no word of weighs
+    a fixed share of a rare word (UNMATCHED_FACTOR), so a question about something not
+    sold is poorly covered by every item."""
+    ranks: dict[int, float] = {}
+    covers: dict[int, float] = {}
+    total = 0.0
+    for concept in concepts:
+        best: dict[int, tuple[list[float], float]] = {}
+        for alt in concept.alternatives:
+            for doc_id, (fields, cover) in scorer.alternative(alt).items():
+                have = best.get(doc_id)
+                if have is None:
+                    best[doc_id] = (fields, cover)
+                else:
+                    best[doc_id] = ([max(x, y) for x, y in zip(have[0], fields, strict=True)],
+                                    max(have[1], cover))
+        if not best:
+            total += _idf(scorer.n, 0) * UNMATCHED_FACTOR
+            continue
+        idf = _idf(scorer.n, max(len(best), scorer.dfs.get(id(concept), 0)))
+        total += idf
+        for doc_id, (fields, cover) in best.items():
+            tf = sum(fields)
+            ranks[doc_id] = ranks.get(doc_id, 0.0) + idf * tf * (K1 + 1) / (tf + K1)
+            covers[doc_id] = covers.get(doc_id, 0.0) + idf * min(cover, 1.0)
+    return ranks, {d: v / total for d, v in covers.items()} if total else {}
+
+
+def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
+           k: int = 5, similarity: Similarity | None = None,
+           custom_synonyms: list[tuple[str, str]] | None = None,
+           floor: bool = True) -> list[Hit]:
+    """Top-k items for `question`, best first, tenant- and instance-scoped.
+
+    `floor=False` (the page's search box): no absolute floor, but only the items that
+    cover nearly as much of the typed words as the best one.
+    """
+    tenant_id, instance_id = int(tenant_id), int(instance_id)
+    concepts = kt.analyze_question(question or "", custom_synonyms)
+    if not concepts:
+        return []
+    stats = _stats(session, tenant_id, instance_id)
+    if not stats.items:
+        return []
+    _typo_fixes(concepts, stats)  # the fixes join their concepts' alternatives
+    docs = _fetch(session, tenant_id, instance_id, concepts, stats)
+    scorer = _Scorer(docs, stats, concepts)
+    ranks, covers = _score(scorer, concepts)
+    if not ranks:
+        return []
+    # ties: the shorter title (the more specific item), then the older item — never the
+    # database's own order, so both databases answer alike
+    title_len = scorer.title_len
+    order = sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
+    pool = order[:RERANK_POOL] if similarity is not None else []
+    if floor:
+        order = _apply_floor(order, ranks, covers)
+    elif order:  # the page's search box: the items that speak to most of what was typed
+        best = max(covers.get(i, 0.0) for i in order)
+        order = [i for i in order if covers.get(i, 0.0) >= best * PAGE_SHARE]
+    keep = order[:k]
+    wanted = set(order[:RERANK_POOL] if pool else keep) | set(pool)
+    items = {it.id: it for it in session.exec(select(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
+        col(KnowledgeItem.id).in_(wanted)))} if wanted else {}
+    if similarity is not None and pool:
+        # The re-rank sees the best lexical candidates (their vectors are computed and kept
+        # once), then orders what passed the floor.
+        try:
+            sims = similarity(question, [items[i] for i in pool if i in items])
+        except Exception:  # a re-rank is a bonus: the lexical order still stands
+            sims = {}
+        top = max((ranks[i] for i in order), default=1.0) or 1.0
+        blended = {i: ranks[i] + top * 0.5 * max(0.0, sims.get(i, 0.0))
+                   for i in order if i in items}
+        keep = sorted(blended, key=lambda i: -blended[i])[:k]
+        return [Hit(items[i], blended[i]) for i in keep]
+    hits = [Hit(items[i], ranks[i]) for i in keep if i in items]
+    return hits[:k]
+
+
+def _apply_floor(order: list[int], ranks: dict[int, float],
+                 covers: dict[int, float]) -> list[int]:
+    """Drop what does not answer the question: nothing when even the best item covers
+    little of it, only the best when it covers it weakly, else the items close to the best
+    that cover enough."""
+    if not order:
+        return []
+    best = max(covers.get(i, 0.0) for i in order)
+    if best < MIN_COVERAGE:
+        return []
+    if best < STRONG_COVERAGE:
+        top = max(order, key=lambda i: (covers.get(i, 0.0), ranks[i]))
+        return [top]
+    floor = ranks[order[0]] * MIN_RELATIVE
+    return [i for i in order if ranks[i] >= floor and covers.get(i, 0.0) >= MIN_COVERAGE]
+
+
+def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternative]:
+    """For each single word the instance's items never use, the closest stems of its
+    vocabulary (added to its concept, weaker than an exact word): "calabreza" → calabres."""
+    lost = [c for c in concepts if c.typo and not stats.concept_df(c)]
+    if not lost or not stats.df:
+        return []
+    from rapidfuzz import fuzz, process
+
+    vocabulary = [st for st in stats.df if len(st) >= 3 and not st.isdigit()]
+    added: list[kt.Alternative] = []
+    for concept in lost:
+        word = kt.normal_word(concept.text)
+        target = kt.stem(word)
+        cutoff = 80 if len(target) >= 6 else 75
+        found = process.extract(target, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                limit=3)
+        for st, *_ in found:
+            alt = kt.Alternative((st,), (st,), TYPO_WEIGHT, True)
+            concept.alternatives.append(alt)
+            added.append(alt)
+    return added

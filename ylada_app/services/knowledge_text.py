@@ -1,0 +1,270 @@
+"""How the AI assistant reads pt-BR text: folding, stop words, stemming and synonyms.
+
+The same analysis runs on the catalog (when an item is saved) and on the customer's question,
+so both meet on the same word forms whatever the accents, case or inflection:
+
+- `fold`: lower case, accents removed, punctuation as spaces, digits split from letters
+  ("Pão 5kg!" → "pao 5 kg");
+- `normal_word`: a few plural/derivation rules the Snowball stemmer misses on unaccented
+  text ("limoes" → "limao", "pasteis" → "pastel", "depilacao" → "depilar"). The stored
+  `search_text` holds these words, so PostgreSQL's `portuguese` configuration sees them too;
+- `stem`: Snowball's Portuguese stemmer (package `snowballstemmer`) over `normal_word`;
+- stop words of questions ("posso", "vocês", "tem", "qual", "quanto custa"…) are dropped
+  from questions only (lexicon/stopwords.txt);
+- synonyms: built-in groups per niche (lexicon/*.txt, data files, not code) plus the pairs a
+  business adds on the "Treinar IA" page ("quando o cliente disser X, entenda Y"). A question
+  becomes a list of `Concept`s, each with the alternative word sequences that satisfy it.
+
+Pure functions and module-level data only: no database, no Reflex.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+SYNONYM_FILES = ("geral.txt", "comida.txt", "varejo.txt", "servicos.txt", "educacao.txt")
+MAX_CONCEPTS = 12
+FIELD_SEP = " | "  # between title, meta and body in `search_stems`
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
+
+
+def fold(value: str) -> str:
+    """Lower-case, accents removed, punctuation as spaces, "5kg" → "5 kg"."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    spaced = _NON_WORD.sub(" ", stripped.casefold())
+    return " ".join(_DIGIT_LETTER.sub(" ", spaced).split())
+
+
+# Unaccented plural and noun endings the stemmer cannot see once accents are gone (it knows
+# "ões"/"ção" but not "oes"/"cao"). Longest first; words of 3 letters are left alone.
+_ENDINGS = (("acoes", "ar"), ("acao", "ar"), ("icoes", "icao"), ("oes", "ao"), ("aes", "ao"),
+            ("ais", "al"), ("eis", "el"), ("ois", "ol"), ("uis", "ul"), ("ns", "m"),
+            ("res", "r"), ("zes", "z"), ("ses", "s"), ("s", ""))
+
+
+@lru_cache(maxsize=200_000)
+def normal_word(word: str) -> str:
+    if len(word) < 4 or word.isdigit():
+        return word
+    if len(word) == 4:  # "paes", "caes", "maos" → "pao", "cao", "mao"; others stay
+        return word[:-3] + "ao" if word.endswith(("aes", "oes", "aos")) else word
+    for ending, repl in _ENDINGS:
+        if word.endswith(ending):
+            return word[: -len(ending)] + repl
+    return word
+
+
+# A Snowball stemmer keeps its working word on the instance, so two threads sharing one
+# corrupt each other's stems (IndexError seen with two businesses' questions at once): one
+# per thread.
+_stemmers = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_stemmers, "pt", None)
+    if stemmer is None:
+        stemmer = _stemmers.pt = snowballstemmer.stemmer("portuguese")
+    return stemmer
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The stem of a folded word ("camisetas" → "camiset"); Snowball is pure Python and
+    slow (~60 µs), hence the cache: a catalog repeats its words."""
+    if word.isdigit() or len(word) <= 2:
+        return word
+    return _stemmer().stemWord(normal_word(word)) or word
+
+
+def normal_text(value: str) -> str:
+    """Folded text with each word in its `normal_word` form (what `search_text` stores)."""
+    return " ".join(normal_word(w) for w in fold(value).split())
+
+
+def stems(value: str) -> list[str]:
+    return [stem(w) for w in fold(value).split()]
+
+
+def document_stems(title: str, meta: str, body: str) -> str:
+    """`search_stems` of an item: the stems of its title (every occurrence: the count
+    matters), meta (category, code) and body (each stem once), separated by FIELD_SEP."""
+    parts = [" ".join(stems(title))]
+    for value in (meta, body):
+        parts.append(" ".join(dict.fromkeys(stems(value))))
+    return FIELD_SEP.join(parts)
+
+
+def vocabulary(search_stems) -> tuple[str, int]:
+    """Per-instance statistics from the items' `search_stems`: ("stem:df stem:df …", item
+    count), df being the number of items holding the stem (knowledge_vocab)."""
+    counts: dict[str, int] = {}
+    items = 0
+    for value in search_stems:
+        items += 1
+        for st in set((value or "").replace("|", " ").split()):
+            counts[st] = counts.get(st, 0) + 1
+    return " ".join(f"{st}:{n}" for st, n in sorted(counts.items())), items
+
+
+def parse_vocabulary(value: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for pair in (value or "").split():
+        st, _, n = pair.rpartition(":")
+        if st:
+            out[st] = int(n or 0)
+    return out
+
+
+def split_fields(search_stems: str) -> tuple[list[str], set[str], set[str]]:
+    title, _, rest = (search_stems or "").partition(FIELD_SEP)
+    meta, _, body = rest.partition(FIELD_SEP)
+    return title.split(), set(meta.split()), set(body.split())
+
+
+# --- lexicon -----------------------------------------------------------------------------
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for raw in (LEXICON / name).read_text("utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(w for line in _lines("stopwords.txt") for w in fold(line).split())
+
+
+# Dropped only while looking for a synonym phrase ("parar o carro" = "parar carro"); the
+# other stop words may be part of a phrase ("onde fica", "sem gluten").
+_GLUE_TEXT = ("a o as os um uma uns umas de do da dos das em no na nos nas num numa para pra "
+              "pro pras pros ao aos e")
+_PHRASE_GLUE = frozenset(_GLUE_TEXT.split())
+
+
+def phrase_key(value: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in fold(value).split() if w not in _PHRASE_GLUE)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to satisfy a concept: a word sequence (its stems and its normal words)."""
+
+    stems: tuple[str, ...]
+    words: tuple[str, ...]
+    weight: float = 1.0  # 1 for the customer's own words, less for a synonym or a fix
+    prefix: bool = False  # also match longer words starting with the stem ("refri…")
+
+
+def alternative(value: str, weight: float, prefix: bool = False) -> Alternative | None:
+    words = tuple(normal_word(w) for w in fold(value).split() if w not in _PHRASE_GLUE)
+    if not words:
+        return None
+    return Alternative(tuple(stem(w) for w in words), words, weight, prefix)
+
+
+@dataclass
+class Concept:
+    """Something the customer asked about; any one of its alternatives satisfies it."""
+
+    text: str
+    alternatives: list[Alternative] = field(default_factory=list)
+    typo: bool = False  # a single word that may be misspelt (a fix is looked for)
+
+
+@lru_cache(maxsize=1)
+def builtin_groups() -> tuple[tuple[str, ...], ...]:
+    groups = []
+    for name in SYNONYM_FILES:
+        for line in _lines(name):
+            members = tuple(m.strip() for m in line.split(",") if m.strip())
+            if len(members) > 1:
+                groups.append(members)
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def _builtin_index() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """phrase key → every expression sharing a group with it."""
+    index: dict[tuple[str, ...], dict[str, None]] = {}
+    for members in builtin_groups():
+        for member in members:
+            key = phrase_key(member)
+            # "do zero" must not become "zero": a phrase reduced to one word is not indexed
+            if key and (len(key) > 1 or len(fold(member).split()) == 1):
+                index.setdefault(key, {}).update(dict.fromkeys(members))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+SYNONYM_WEIGHT = 0.85  # a synonym is good evidence, the customer's own word a little better
+CUSTOM_WEIGHT = 1.0  # the business said so
+
+
+def analyze_question(question: str,
+                     custom: list[tuple[str, str]] | None = None) -> list[Concept]:
+    """The concepts of a question: synonym phrases found (longest first), then the other
+    words that are not stop words. `custom`: the business's (customer says, meaning)."""
+    index = _builtin_index()
+    extra: dict[tuple[str, ...], list[str]] = {}
+    for said, meaning in custom or []:
+        key = phrase_key(said)
+        if key:
+            extra.setdefault(key, []).append(meaning)
+    longest = max([len(k) for k in index] + [len(k) for k in extra] + [1])
+    words = [w for w in fold(question).split() if w not in _PHRASE_GLUE][:40]
+    keys = [stem(w) for w in words]
+    stop = stopwords()
+    concepts: list[Concept] = []
+    seen: set[tuple[str, ...]] = set()
+    i = 0
+    while i < len(words) and len(concepts) < MAX_CONCEPTS:
+        for size in range(min(longest, len(words) - i), 0, -1):
+            key = tuple(keys[i:i + size])
+            if key not in index and key not in extra:
+                continue
+            if size == 1 and words[i] in stop and key not in extra:
+                continue
+            text = " ".join(words[i:i + size])
+            concept = Concept(text)
+            own = alternative(text, 1.0, prefix=size == 1)
+            pool = [a for a in [own] if a]
+            pool += [alternative(m, CUSTOM_WEIGHT) for m in extra.get(key, [])]
+            pool += [alternative(m, SYNONYM_WEIGHT) for m in index.get(key, ())]
+            concept.alternatives = _unique([a for a in pool if a])
+            if key not in seen:
+                concepts.append(concept)
+                seen.add(key)
+            i += size
+            break
+        else:
+            word = words[i]
+            if word not in stop and (len(word) >= 2 or word.isdigit()) and (keys[i],) not in seen:
+                own = alternative(word, 1.0, prefix=len(keys[i]) >= 4)
+                if own:
+                    concepts.append(Concept(word, [own], typo=len(word) >= 4
+                                            and not word.isdigit()))
+                    seen.add((keys[i],))
+            i += 1
+    return concepts
+
+
+def _unique(alts: list[Alternative]) -> list[Alternative]:
+    best: dict[tuple[str, ...], Alternative] = {}
+    for alt in alts:
+        have = best.get(alt.stems)
+        if have is None or alt.weight > have.weight:
+            best[alt.stems] = alt
+    return list(best.values())

@@ -929,7 +929,7 @@ KIND_NAMES = {
     "ai_reply": "Resposta da IA", "handoff": "Atendente humano", "delay": "Espera",
     "goto_flow": "Ir para outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
     "template": "Modelo de mensagem", "consent": "Registrar consentimento",
-    "reminder": "Lembrete", "end": "Fim",
+    "reminder": "Lembrete agendado", "end": "Fim",
 }
 
 

@@ -75,6 +75,12 @@ function yladaHandles(type, data, labels) {
   return fixed[type] || [["out", ""]];
 }
 
+// "1 dia", "2 dias": the unit names are plural (pt-BR and English drop the final "s").
+function yladaAmount(amount, unit) {
+  if (amount === 1 && unit.endsWith("s")) unit = unit.slice(0, -1);
+  return (amount ?? "?") + " " + unit;
+}
+
 function yladaPreview(type, d, labels) {
   d = d || {};
   switch (type) {
@@ -103,7 +109,7 @@ function yladaPreview(type, d, labels) {
     case "handoff":
       return d.text || d.note || "";
     case "delay":
-      return (d.amount ?? "?") + " " + ((labels["unit_" + d.unit]) || d.unit || "");
+      return yladaAmount(d.amount, labels["unit_" + d.unit] || d.unit || "");
     case "goto_flow":
       return d.flow_id ? "#" + d.flow_id : "";
     case "goal":
@@ -111,7 +117,7 @@ function yladaPreview(type, d, labels) {
     case "template":
       return d.name ? d.name + " (" + (d.language || "pt_BR") + ")" : "";
     case "reminder":
-      return (d.before_amount ?? "?") + " " + ((labels["unit_" + d.before_unit]) || d.before_unit || "") + " · " + (d.date || "?") + (d.time ? " " + d.time : "");
+      return yladaAmount(d.before_amount, labels["unit_" + d.before_unit] || d.before_unit || "") + " · " + (d.date || "?") + (d.time ? " " + d.time : "");
     default:
       return "";
   }

@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from datetime import datetime
 
+from ylada_app.testing.pg_database import database_url
 from ylada_app.testing.retrieval_eval import CATALOGS, NICHES
 
 VARIANTS = ("Tradicional", "Especial", "Premium", "Clássico", "Gourmet", "Light", "Kids",
@@ -41,20 +42,7 @@ SIZES = ("P", "M", "G", "GG", "100g", "250g", "500g", "1kg", "2kg", "300ml", "50
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        return url
-    admin = os.environ.get("TEST_PG_ADMIN_URL", "")
-    if not admin:
-        sys.exit("ai-bench needs PostgreSQL: set DATABASE_URL or TEST_PG_ADMIN_URL")
-    import psycopg
-
-    name = f"ylada_aibench_{os.getpid()}"
-    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin.rsplit("/", 1)[0] + "/" + name
+    return database_url("ylada_aibench")
 
 
 def _base_items(niche: str) -> list[dict]:

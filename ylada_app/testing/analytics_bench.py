@@ -21,24 +21,13 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ylada_app.testing.pg_database import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        return url
-    admin = os.environ.get("TEST_PG_ADMIN_URL", "")
-    if not admin:
-        sys.exit("analytics-bench needs PostgreSQL: set DATABASE_URL or TEST_PG_ADMIN_URL")
-    import psycopg
-
-    name = f"ylada_abench_{os.getpid()}"
-    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin.rsplit("/", 1)[0] + "/" + name
+    return database_url("ylada_abench")
 
 
 def _hour_weights() -> list[float]:

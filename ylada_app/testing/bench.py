@@ -52,15 +52,9 @@ def _free_port() -> int:
 
 def prepare_database(graph_url: str) -> tuple[str, str]:
     """A fresh database with one tenant, a connected number and the menu flow."""
-    import psycopg
+    from ylada_app.testing.pg_database import fresh_database
 
-    admin = os.environ["TEST_PG_ADMIN_URL"]
-    name = f"ylada_bench_{os.getpid()}"
-    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.rsplit("/", 1)[0] + "/" + name
+    url = fresh_database("ylada_bench")
     os.environ["DATABASE_URL"] = url
     os.environ["WHATSAPP_GRAPH_URL"] = graph_url
     from ylada_app.cli import migrate

@@ -21,9 +21,10 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import datetime, timedelta
+
+from ylada_app.testing.pg_database import database_url
 
 WORDS = ("oi", "bom", "dia", "boa", "tarde", "quero", "saber", "o", "preço", "do", "pedido",
          "entrega", "frete", "pix", "cartão", "boleto", "troca", "tamanho", "cor", "disponível",
@@ -33,20 +34,7 @@ STATUSES = ("bot",) * 16 + ("human",) * 2 + ("closed",) + ("snoozed",)
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        return url
-    admin = os.environ.get("TEST_PG_ADMIN_URL", "")
-    if not admin:
-        sys.exit("inbox-bench needs PostgreSQL: set DATABASE_URL or TEST_PG_ADMIN_URL")
-    import psycopg
-
-    name = f"ylada_ibench_{os.getpid()}"
-    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin.rsplit("/", 1)[0] + "/" + name
+    return database_url("ylada_ibench")
 
 
 def seed(url: str, *, conversations: int, messages: int, big: int,

@@ -251,14 +251,9 @@ def _all_databases(verbose: bool) -> int:
     admin = os.environ.get("TEST_PG_ADMIN_URL", "")
     urls = [""]
     if admin:
-        import psycopg
+        from ylada_app.testing.pg_database import fresh_database
 
-        name = f"ylada_eval_{os.getpid()}"
-        with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"),
-                             autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        urls.append(admin.rsplit("/", 1)[0] + "/" + name)
+        urls.append(fresh_database("ylada_eval", admin))
     else:
         print("retrieval[postgresql]: skipped (no TEST_PG_ADMIN_URL)")
     code = 0

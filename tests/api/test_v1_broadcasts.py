@@ -8,23 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from tests.factories import make_instance, make_owner
-from ylada_app.api import app
-from ylada_app.core import ratelimit
 from ylada_app.models import Broadcast, BroadcastRecipient, MessageTemplate, utcnow
 from ylada_app.services import api_keys, broadcasts, contacts
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def api(database_url):
-    ratelimit.reset_memory()
-    with TestClient(app) as client:
-        yield client
 
 
 @pytest.fixture

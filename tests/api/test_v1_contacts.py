@@ -4,24 +4,14 @@ another business's ids, pagination, validation as problem+json, rate limits."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from tests.factories import make_instance, make_owner
-from ylada_app.api import app
-from ylada_app.core import ratelimit
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import Contact, Conversation, Message
 from ylada_app.services import api_keys, contacts
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def api(database_url):
-    ratelimit.reset_memory()
-    with TestClient(app) as client:
-        yield client
 
 
 @pytest.fixture

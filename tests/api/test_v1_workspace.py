@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.api.test_v1_contacts import api, shop  # noqa: F401 - fixtures
+from tests.api.test_v1_contacts import shop  # noqa: F401 - fixture
 from ylada_app.services import flows
 
 MENU = json.loads((Path(__file__).resolve().parents[2]

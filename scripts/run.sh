@@ -22,6 +22,27 @@ if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; the
   STRIPE_PID=$!
   PAYMENTS="pagamentos de teste locais (nada é cobrado)"
 fi
+if [ -z "${ASAAS_API_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
+  # The same for Asaas (Pix, boleto): its invoice page has a "Pagar agora (teste)" button
+  # that marks the charge paid and posts the webhook.
+  ASAAS_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  export ASAAS_API_KEY='$aact_demo' ASAAS_WEBHOOK_TOKEN="asaas_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  export ASAAS_API_BASE="http://127.0.0.1:$ASAAS_PORT/v3"
+  python -m ylada_app.testing.fake_asaas --port "$ASAAS_PORT" \
+    --webhook-url "http://localhost:$PORT/webhooks/asaas" \
+    --webhook-token "$ASAAS_WEBHOOK_TOKEN" >/dev/null 2>&1 &
+  ASAAS_PID=$!
+  PAYMENTS="pagamentos de teste locais (nada é cobrado)"
+fi
+if [ -z "${MERCADOPAGO_ACCESS_TOKEN:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
+  MP_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  export MERCADOPAGO_ACCESS_TOKEN="TEST-demo" MERCADOPAGO_WEBHOOK_SECRET="mp_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  export MERCADOPAGO_API_BASE="http://127.0.0.1:$MP_PORT"
+  python -m ylada_app.testing.fake_mercadopago --port "$MP_PORT" \
+    --webhook-url "http://localhost:$PORT/webhooks/mercadopago" \
+    --webhook-secret "$MERCADOPAGO_WEBHOOK_SECRET" >/dev/null 2>&1 &
+  MP_PID=$!
+fi
 AI="AI_BASE_URL (${AI_MODEL:-gpt-4o-mini})"
 if [ -z "${AI_BASE_URL:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   # No AI endpoint configured: the project's demonstration server stands in for it (answers
@@ -33,7 +54,7 @@ if [ -z "${AI_BASE_URL:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   AI_PID=$!
   AI="IA de demonstração (respostas a partir do conhecimento, sem modelo)"
 fi
-trap 'kill ${STRIPE_PID:-} ${AI_PID:-} 2>/dev/null || true' EXIT
+trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} 2>/dev/null || true' EXIT
 MAILS="SMTP (SMTP_URL)"
 if [ -z "${SMTP_URL:-}" ]; then
   MAILS="nenhum sai desta máquina: leia em http://localhost:$PORT/dev/emails"

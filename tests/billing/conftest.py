@@ -67,3 +67,71 @@ def stripe_env(fake_stripe, monkeypatch, database_url):
     reset_settings_cache()
     registry._stripe.cache_clear()
     entitlements.forget_limits()
+
+
+ASAAS_TOKEN = "asaas_webhook_token_test"
+
+
+@pytest.fixture(scope="session")
+def fake_asaas():
+    from ylada_app.testing.fake_asaas import FakeAsaas
+
+    fake = FakeAsaas(webhook_token=ASAAS_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def asaas_env(fake_asaas, monkeypatch, database_url):
+    """Asaas configured against the fake (Stripe not configured); webhooks are delivered only
+    when a test sets `fake_asaas.webhook_url`."""
+    fake_asaas.reset()
+    fake_asaas.webhook_url = None
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ASAAS_API_KEY", "$aact_test_ylada")
+    monkeypatch.setenv("ASAAS_WEBHOOK_TOKEN", ASAAS_TOKEN)
+    monkeypatch.setenv("ASAAS_API_BASE", fake_asaas.api_base)
+    reset_settings_cache()
+    registry._asaas.cache_clear()
+    entitlements.forget_limits()
+    yield fake_asaas
+    fake_asaas.wait_delivered()
+    fake_asaas.webhook_url = None
+    monkeypatch.delenv("ASAAS_API_KEY")
+    reset_settings_cache()
+    registry._asaas.cache_clear()
+    entitlements.forget_limits()
+
+
+MP_SECRET = "mp_webhook_secret_test"
+
+
+@pytest.fixture(scope="session")
+def fake_mercadopago():
+    from ylada_app.testing.fake_mercadopago import FakeMercadoPago
+
+    fake = FakeMercadoPago(webhook_secret=MP_SECRET).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def mp_env(fake_mercadopago, monkeypatch, database_url):
+    """Mercado Pago configured against the fake (the other gateways not configured)."""
+    fake_mercadopago.reset()
+    fake_mercadopago.webhook_url = None
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("ASAAS_API_KEY", raising=False)
+    monkeypatch.setenv("MERCADOPAGO_ACCESS_TOKEN", "TEST-ylada")
+    monkeypatch.setenv("MERCADOPAGO_WEBHOOK_SECRET", MP_SECRET)
+    monkeypatch.setenv("MERCADOPAGO_API_BASE", fake_mercadopago.base_url)
+    reset_settings_cache()
+    registry._mercadopago.cache_clear()
+    entitlements.forget_limits()
+    yield fake_mercadopago
+    fake_mercadopago.wait_delivered()
+    fake_mercadopago.webhook_url = None
+    monkeypatch.delenv("MERCADOPAGO_ACCESS_TOKEN")
+    reset_settings_cache()
+    registry._mercadopago.cache_clear()
+    entitlements.forget_limits()

@@ -54,6 +54,16 @@ def e2e_stripe():
 
 
 @pytest.fixture(scope="session")
+def e2e_asaas():
+    """The fake Asaas (Pix, boleto); it posts its webhooks to the app."""
+    from ylada_app.testing.fake_asaas import FakeAsaas
+
+    fake = FakeAsaas(webhook_token="asaas_e2e_token").start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
 def e2e_database_url() -> str:
     """The e2e app's own database (tests may prepare data in it through the services)."""
     from ylada_app.cli import migrate
@@ -75,12 +85,14 @@ def e2e_db(e2e_database_url):
 
 
 @pytest.fixture(scope="session")
-def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_database_url):
+def app_server(fake_graph, e2e_stripe, e2e_asaas, fake_openai_server, smtp_server,
+               e2e_database_url):
     """Start the whole app once per session; yields its base URL."""
     url = e2e_database_url
     port = _free_port()
     base = f"http://localhost:{port}"
     e2e_stripe.webhook_url = f"{base}/webhooks/stripe"
+    e2e_asaas.webhook_url = f"{base}/webhooks/asaas"
     fake_graph.app_id, fake_graph.app_secret = "e2e-meta-app", "e2e-meta-app-secret"
     env = {
         **os.environ,
@@ -99,6 +111,9 @@ def app_server(fake_graph, e2e_stripe, fake_openai_server, smtp_server, e2e_data
         "STRIPE_SECRET_KEY": "sk_test_e2e",
         "STRIPE_WEBHOOK_SECRET": e2e_stripe.webhook_secret,
         "STRIPE_API_BASE": e2e_stripe.base_url,
+        "ASAAS_API_KEY": "$aact_e2e",
+        "ASAAS_WEBHOOK_TOKEN": e2e_asaas.webhook_token,
+        "ASAAS_API_BASE": e2e_asaas.api_base,
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("PYTEST_CURRENT_TEST", None)

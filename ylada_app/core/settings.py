@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0
     public_base_url: str = "http://localhost:3000"
+    # White label: businesses get `<slug>.<BASE_DOMAIN>`; a request's brand comes from its Host.
+    # X-Forwarded-Host is believed only when TRUST_FORWARDED_HOST says a proxy sets it.
+    base_domain: str = "localhost"
+    trust_forwarded_host: bool = False
     # Reverse proxies / load balancers in front of the app that append to X-Forwarded-For.
     # 0: the socket's peer is the client. Set it to the real number behind a proxy, or every
     # client looks like the proxy to login throttling.
@@ -88,6 +92,17 @@ class Settings(BaseSettings):
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""  # a Stripe-compatible local server (tests, demos)
+    # Asaas (Pix, boleto and card subscriptions for Brazilian customers). The webhook token
+    # is the one set on the Asaas webhook; the base is the sandbox or a local fake in tests.
+    asaas_api_key: str = ""
+    asaas_webhook_token: str = ""
+    asaas_api_base: str = "https://api.asaas.com/v3"
+    # Mercado Pago (card subscriptions via preapproval); the secret signs `x-signature`.
+    mercadopago_access_token: str = ""
+    mercadopago_webhook_secret: str = ""
+    mercadopago_api_base: str = "https://api.mercadopago.com"
+    # Days a past-due Asaas subscription keeps its plan after the unpaid charge's due date.
+    billing_grace_days: int = 7
     # What happens when a trial ends without a paid plan: "free" (stay on the free plan's
     # limits) or "blocked" (the bot stops and the tenant must subscribe).
     trial_end_state: str = "free"

@@ -161,9 +161,21 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # a number's health check must never stop the message sweeper
         log.exception("queueing number health checks failed")
     try:
+        from ylada_app.jobs.brand import kick_domain_checks
+
+        kick_domain_checks()  # white label: custom domains' DNS records re-checked
+    except Exception:  # a domain check must never stop the message sweeper
+        log.exception("queueing custom domain checks failed")
+    try:
         purge_auth()
     except Exception:  # housekeeping must never stop the message sweeper
         log.exception("purging expired sessions failed")
+    try:
+        from ylada_app.jobs.billing import kick_daily_reconcile
+
+        kick_daily_reconcile()  # once a day: subscriptions re-read from their gateway
+    except Exception:  # never let billing bookkeeping stop the message sweeper
+        log.exception("queueing the billing reconciliation failed")
     try:
         settled = settle_billing()
     except Exception:  # never let billing bookkeeping stop the message sweeper

@@ -66,13 +66,14 @@ class Subscription(SQLModel, table=True):
 
 
 class BillingAccount(SQLModel, table=True):
-    """The tenant as a customer of a payment provider (one per tenant)."""
+    """The tenant as a customer of a payment provider (one per tenant and provider)."""
 
     __tablename__ = "billing_account"
-    __table_args__ = (UniqueConstraint("provider", "customer_id", name="uq_billing_customer"),)
+    __table_args__ = (UniqueConstraint("provider", "customer_id", name="uq_billing_customer"),
+                      UniqueConstraint("tenant_id", "provider", name="uq_billing_account_tenant"))
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenant.id", unique=True, ondelete="CASCADE")
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
     provider: str = Field(max_length=20)
     customer_id: str = Field(max_length=100)
     name: str = Field(max_length=120)

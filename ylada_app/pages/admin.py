@@ -1,5 +1,6 @@
 """/admin and /admin/tenants/[tid]: platform admins list tenants, suspend and reactivate,
-and keep the price table that broadcasts estimate their cost with."""
+keep the price table that broadcasts estimate their cost with, and choose which payment
+gateways businesses may subscribe through (and the default one)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
-from ylada_app.services import admin, broadcasts
+from ylada_app.services import admin, broadcasts, payment_gateways
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -34,7 +35,24 @@ def _prices(session) -> dict[str, str]:
             for k, v in broadcasts.prices(session).items()}
 
 
+def _gateways(session) -> dict:
+    cfg = payment_gateways.config(session)
+    return {"enabled": list(cfg.enabled), "configured": list(cfg.configured),
+            "default": cfg.default}
+
+
+def _save_gateways(session, *, form: dict) -> dict:
+    enabled = [n for n in payment_gateways.registry.NAMES if form.get(f"enabled_{n}")]
+    payment_gateways.set_config(session, enabled=enabled, default=str(form.get("default") or ""))
+    return _gateways(session)
+
+
 class AdminState(SessionState):
+    gw_enabled: list[str] = []
+    gw_configured: list[str] = []
+    gateway_default: str = ""
+    gateway_errors: dict[str, str] = {}
+    gateway_key: int = 0
     rows: list[dict[str, str]] = []
     search: str = ""
     loaded: bool = False
@@ -52,7 +70,27 @@ class AdminState(SessionState):
             return
         self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
         self.prices = await call(_prices)
+        gw = await call(_gateways)
+        self.gw_enabled, self.gw_configured = gw["enabled"], gw["configured"]
+        self.gateway_default = gw["default"]
         self.loaded = True
+
+    @rx.event
+    async def save_gateways(self, form: dict):
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        try:
+            gw = await call(_save_gateways, form=dict(form))
+        except ServiceError as exc:
+            self.gateway_errors = self._field_errors(exc)
+            return
+        self.gateway_errors = {}
+        self.gw_enabled, self.gw_configured = gw["enabled"], gw["configured"]
+        self.gateway_default = gw["default"]
+        self.gateway_key += 1
+        yield rx.toast.success(self._t("admin.gateways.saved"))
 
     @rx.event
     async def save_prices(self, form: dict):
@@ -193,6 +231,39 @@ def _prices_card() -> rx.Component:
         margin_top="20px")
 
 
+def _gateway_row(name: str) -> rx.Component:
+    s = AdminState
+    return rx.hstack(
+        rx.checkbox(name=f"enabled_{name}", default_checked=s.gw_enabled.contains(name),
+                    id=f"gateway-{name}"),
+        rx.text(t(f"admin.gateways.{name}"), size="2", as_="label",
+                html_for=f"gateway-{name}"),
+        rx.cond(~s.gw_configured.contains(name), rx.badge(t("admin.gateways.not_configured"),
+                                      color_scheme="gray", variant="soft")),
+        rx.spacer(),
+        rx.radio_group.item(value=name, id=f"gateway-default-{name}"),
+        rx.text(t("admin.gateways.default"), size="1", color_scheme="gray"),
+        align="center", spacing="2", width="100%", max_width="460px")
+
+
+def _gateways_card() -> rx.Component:
+    s = AdminState
+    return card(
+        rx.heading(t("admin.gateways"), size="4"),
+        rx.text(t("admin.gateways_hint"), size="2", color_scheme="gray"),
+        rx.form(
+            rx.vstack(
+                rx.radio_group.root(
+                    rx.vstack(*[_gateway_row(n) for n in payment_gateways.registry.NAMES],
+                              spacing="2", width="100%"),
+                    name="default", default_value=s.gateway_default),
+                field_error(s.gateway_errors, "default"),
+                rx.button(t("common.save"), size="2", type="submit", id="save-gateways"),
+                spacing="3", margin_top="8px", width="100%"),
+            on_submit=AdminState.save_gateways, key=AdminState.gateway_key),
+        margin_top="20px", id="gateways-card")
+
+
 def admin_page() -> rx.Component:
     s = AdminState
     return app_shell(
@@ -231,6 +302,7 @@ def admin_page() -> rx.Component:
             ),
         ),
         _prices_card(),
+        _gateways_card(),
         ready=s.loaded,
     )
 

@@ -58,9 +58,9 @@ def payments_enabled() -> bool:
     return registry.configured()
 
 
-def _gateway():
+def _gateway(name: str = "stripe"):
     try:
-        return registry.gateway()
+        return registry.gateway(name)
     except registry.GatewayNotConfigured:
         raise PaymentsUnavailable("error.payments_unavailable") from None
 
@@ -73,19 +73,30 @@ def _provider_call():
         raise PaymentsUnavailable("error.payments_failed") from None
 
 
-def _account(session: Session, gw, *, tenant_id: int, user_id: int) -> BillingAccount:
+def _account(session: Session, gw, *, tenant_id: int, user_id: int,
+             tax_id: str | None = None) -> BillingAccount:
+    """The tenant's customer at `gw` (one per gateway), created on first use; a new CPF/CNPJ
+    is sent to the gateway before it is kept."""
     account = session.exec(select(BillingAccount).where(
-        BillingAccount.tenant_id == tenant_id)).first()
-    if account is not None:
+        BillingAccount.tenant_id == tenant_id, BillingAccount.provider == gw.name)).first()
+    if account is not None and (tax_id is None or account.tax_id == tax_id):
         return account
     tenant = session.get(Tenant, tenant_id)
     user = session.get(User, user_id)
     if tenant is None or user is None:
         raise NotFound("error.not_found")
+    data = CustomerData(tenant_id, tenant.name, user.email, tax_id)
+    if account is not None:
+        with _provider_call():
+            gw.update_customer(account.customer_id, data)
+        account.tax_id = tax_id
+        session.add(account)
+        session.flush()
+        return account
     with _provider_call():
-        customer_id = gw.create_customer(CustomerData(tenant_id, tenant.name, user.email))
+        customer_id = gw.create_customer(data)
     account = BillingAccount(tenant_id=tenant_id, provider=gw.name, customer_id=customer_id,
-                             name=tenant.name, email=user.email)
+                             name=tenant.name, email=user.email, tax_id=tax_id)
     session.add(account)
     session.flush()
     return account
@@ -97,9 +108,12 @@ def _has_paid_subscription(sub) -> bool:
 
 
 def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
-                plan_code: str | None, base_url: str) -> str | None:
-    """Start paying for `plan_code`: a checkout URL for a first subscription, or a plan change
-    (prorated) on the existing one, which returns None (the webhook confirms it)."""
+                plan_code: str | None, base_url: str, method: str | None = None,
+                tax_id: str | None = None) -> str | None:
+    """Start paying for `plan_code`: a Stripe checkout URL for a first subscription by card,
+    an Asaas subscription whose first charge the page shows (Pix, boleto, card page: returns
+    None), or a plan change on the existing subscription, which returns None (the webhook
+    confirms it). `method` is a payment_gateways option key (default: the platform's)."""
     if role != "owner":
         raise Forbidden("error.owner_only")
     from ylada_app.services.auth import require_verified
@@ -109,16 +123,40 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
     sub = entitlements.current_subscription(session, tenant_id=tenant_id)
     if plan.price_cents <= 0:
         raise FieldErrors({"plan": "error.plan_free_choose"})
-    gw = _gateway()
     if _has_paid_subscription(sub):
         if sub.plan_id == plan.id:
             raise Conflict("error.plan_same")
+        gw = _gateway(sub.provider or "stripe")
         with _provider_call():
             gw.change_plan(subscription_id=sub.provider_subscription_id,
                            item_id=sub.provider_item_id, plan=_ref(plan))
         return None
-    account = _account(session, gw, tenant_id=tenant_id, user_id=user_id)
+    from ylada_app.services import payment_gateways
+
+    options = payment_gateways.options(session)
+    if not options:
+        raise PaymentsUnavailable("error.payments_unavailable")
+    option = payment_gateways.option(session, method or options[0].key)
+    if option.gateway == "asaas":
+        from ylada_app.services import billing_asaas
+
+        billing_asaas.checkout(session, _gateway("asaas"), tenant_id=tenant_id,
+                               user_id=user_id, plan=plan, method=option.method,
+                               tax_id=tax_id)
+        return None
+    gw = _gateway(option.gateway)
     base = base_url.rstrip("/")
+    if option.gateway == "mercadopago":
+        # No customer object there: the payer authorizes the preapproval on its init_point.
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("error.not_found")
+        with _provider_call():
+            _, init_point = gw.subscribe(plan=_ref(plan), tenant_id=tenant_id,
+                                         payer_email=user.email,
+                                         back_url=f"{base}/billing?checkout=ok")
+        return init_point
+    account = _account(session, gw, tenant_id=tenant_id, user_id=user_id)
     with _provider_call():
         return gw.checkout_url(customer_id=account.customer_id, plan=_ref(plan),
                                tenant_id=tenant_id,
@@ -133,16 +171,18 @@ def set_cancel(session: Session, *, tenant_id: int, role: str, cancel: bool) -> 
     sub = entitlements.current_subscription(session, tenant_id=tenant_id)
     if not _has_paid_subscription(sub):
         raise Conflict("error.no_paid_subscription")
+    if sub.provider in ("asaas", "mercadopago") and not cancel:
+        raise Conflict("billing.error.no_resume")  # they cancel at once: subscribe again
     with _provider_call():
-        _gateway().set_cancel_at_period_end(subscription_id=sub.provider_subscription_id,
-                                            cancel=cancel)
+        _gateway(sub.provider or "stripe").set_cancel_at_period_end(
+            subscription_id=sub.provider_subscription_id, cancel=cancel)
 
 
 def portal_url(session: Session, *, tenant_id: int, role: str, base_url: str) -> str:
     if role != "owner":
         raise Forbidden("error.owner_only")
     account = session.exec(select(BillingAccount).where(
-        BillingAccount.tenant_id == tenant_id)).first()
+        BillingAccount.tenant_id == tenant_id, BillingAccount.provider == "stripe")).first()
     if account is None:
         raise Conflict("error.no_paid_subscription")
     with _provider_call():

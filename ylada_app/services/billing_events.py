@@ -88,6 +88,19 @@ def _known_tenant(session: Session, tenant_id: Any) -> int | None:
 def resolve_tenant(session: Session, event: GatewayEvent) -> int | None:
     """Who the event is about. The customer mapping we stored wins over metadata."""
     obj = event.data
+    if event.provider == "mercadopago":
+        from ylada_app.services.billing_events_mp import parse_reference as mp_reference
+
+        sub_id = obj.get("id") if event.kind == "subscription" else obj.get("preapproval_id")
+        return (_tenant_by_subscription(session, sub_id)
+                or _known_tenant(session, mp_reference(obj.get("external_reference"))[0]))
+    if event.provider == "asaas":
+        from ylada_app.integrations.payments.asaas_gateway import parse_reference
+
+        sub_id = obj.get("id") if event.kind == "subscription" else obj.get("subscription")
+        return (_tenant_by_customer(session, event.provider, obj.get("customer"))
+                or _tenant_by_subscription(session, sub_id)
+                or _known_tenant(session, parse_reference(obj.get("externalReference"))[0]))
     sub_id = obj.get("id") if event.kind == "subscription" else _invoice_subscription(obj)
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     return (_tenant_by_customer(session, event.provider, obj.get("customer"))
@@ -118,6 +131,14 @@ def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
         outcome = "ignored"
     elif tenant_id is None:
         outcome = "unknown_tenant"
+    elif event.provider == "asaas":
+        outcome = _apply_asaas(session, tenant_id, event)
+    elif event.provider == "mercadopago":
+        from ylada_app.services import billing_events_mp as mp
+
+        sub = _subscription_row(session, tenant_id)
+        outcome = (mp.apply_charge if event.kind == "charge" else mp.apply_subscription)(
+            session, tenant_id, event, sub)
     elif event.kind == "checkout":
         outcome = _apply_checkout(session, tenant_id, event)
     elif event.kind == "subscription":
@@ -136,6 +157,15 @@ def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
             webhooks_out.emit(session, [webhooks_out.Event(
                 tenant_id, "subscription.updated", _subscription_data(session, tenant_id))])
     return outcome, tenant_id
+
+
+def _apply_asaas(session: Session, tenant_id: int, event: GatewayEvent) -> str:
+    from ylada_app.services import billing_events_asaas as asaas
+
+    sub = _subscription_row(session, tenant_id)
+    if event.kind == "charge":
+        return asaas.apply_charge(session, tenant_id, event, sub)
+    return asaas.apply_subscription(session, tenant_id, event, sub)
 
 
 def _subscription_data(session: Session, tenant_id: int) -> dict[str, Any]:
@@ -161,7 +191,7 @@ def _ensure_account(session: Session, tenant_id: int, provider: str, customer: A
     if not isinstance(customer, str) or not customer:
         return
     account = session.exec(select(BillingAccount).where(
-        BillingAccount.tenant_id == tenant_id)).first()
+        BillingAccount.tenant_id == tenant_id, BillingAccount.provider == provider)).first()
     if account is None:
         tenant = session.get(Tenant, tenant_id)
         session.add(BillingAccount(tenant_id=tenant_id, provider=provider, customer_id=customer,
@@ -320,16 +350,35 @@ def reconcile(session: Session, *, tenant_id: int) -> str:
     import time
 
     from ylada_app.integrations.payments import registry
+    from ylada_app.services import billing_events_asaas
 
     sub = entitlements.current_subscription(session, tenant_id=tenant_id)
-    if sub is None or not sub.provider_subscription_id:
+    # An Asaas checkout whose payment webhook was lost is not followed yet: read it too.
+    checkout_sub = billing_events_asaas.open_checkout_subscription(session, tenant_id) \
+        if sub is not None and (not sub.provider_subscription_id or sub.status == "canceled") \
+        else None
+    if sub is None or not (sub.provider_subscription_id or checkout_sub):
         return "nothing"
+    if sub.provider == "asaas" or checkout_sub:
+        import logging
+
+        fixes = billing_events_asaas.reconcile(
+            session, registry.gateway("asaas"), tenant_id=tenant_id, sub=sub,
+            sub_id=checkout_sub or sub.provider_subscription_id or "")
+        for fix in fixes:  # every correction is logged: a missed webhook is worth knowing
+            logging.getLogger(__name__).warning("reconcile tenant %s: %s", tenant_id, fix)
+        return f"corrected:{len(fixes)}" if fixes else "in_sync"
     data = registry.gateway(sub.provider or "stripe").fetch_subscription(
         sub.provider_subscription_id)
     deleted = data.get("status") == "canceled"
+    created = int(time.time())
+    if sub.provider == "mercadopago":  # the preapproval's own clock orders its reads
+        from ylada_app.integrations.payments.mercadopago_gateway import iso_time
+
+        created = iso_time(data.get("last_modified")) or created
     event = GatewayEvent(
         provider=sub.provider or "stripe",
         event_id=f"reconcile:{sub.provider_subscription_id}:{time.time_ns()}"[:100],
         type="customer.subscription.deleted" if deleted else "customer.subscription.updated",
-        created=int(time.time()), kind="subscription", data=data)
+        created=created, kind="subscription", data=data)
     return apply_event(session, event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -97,6 +97,11 @@ def billing_state(session: Session, *, tenant_id: int, now: datetime | None = No
         elif sub.trial_ends_at is not None:
             days_left = max(0, -(-int((sub.trial_ends_at - now).total_seconds()) // 86400))
     elif status == "canceled":
+        limits, blocked = _fallback(session)
+    elif status == "past_due" and sub.provider == "asaas" and sub.current_period_end is not None \
+            and now > sub.current_period_end + timedelta(days=get_settings().billing_grace_days):
+        # Asaas does not retry an unpaid charge the way Stripe does: past the grace days
+        # after its due date the plan's limits end (the banner keeps asking to pay).
         limits, blocked = _fallback(session)
     return BillingState(status, plan.code, plan.name, limits, blocked, days_left,
                         sub.cancel_at_period_end, sub.current_period_end, sub.provider)

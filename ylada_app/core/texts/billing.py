@@ -122,4 +122,73 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.is_active": ("Plano disponível", "Plan available"),
     "interval.month": ("Mensal", "Monthly"),
     "interval.year": ("Anual", "Yearly"),
+    # Brazilian ways to pay (Asaas: Pix, boleto, card page) beside Stripe's card checkout
+    "invoice.overdue": ("Vencida", "Overdue"),
+    "invoice.refunded": ("Estornada", "Refunded"),
+    "invoice.canceled": ("Cancelada", "Canceled"),
+    "billing.pay_with": ("Como você quer pagar?", "How do you want to pay?"),
+    "billing.method.pix": ("Pix", "Pix"),
+    "billing.method.boleto": ("Boleto", "Boleto (bank slip)"),
+    "billing.method.card": ("Cartão de crédito", "Credit card"),
+    "billing.method.card_asaas": ("Cartão de crédito", "Credit card"),
+    "billing.method.mercadopago": ("Mercado Pago", "Mercado Pago"),
+    "billing.tax_id": ("CPF ou CNPJ de quem paga", "Payer's CPF or CNPJ"),
+    "billing.tax_id_hint": ("Obrigatório para Pix, boleto e nota fiscal.",
+                            "Required for Pix, boleto and the tax invoice."),
+    "billing.error.tax_id_required": ("Informe o CPF ou CNPJ de quem paga.",
+                                      "Enter the payer's CPF or CNPJ."),
+    "billing.error.tax_id": ("CPF ou CNPJ inválido: confira os números.",
+                             "Invalid CPF or CNPJ: check the digits."),
+    "billing.error.method": ("Escolha uma forma de pagamento disponível.",
+                             "Choose an available way to pay."),
+    "billing.error.no_resume": ("Esta assinatura já foi cancelada e não pode ser retomada: "
+                                "assine de novo quando quiser.", "This subscription was "
+                                "already canceled and cannot be resumed: subscribe again "
+                                "any time."),
+    "billing.change_requested_asaas": ("Alteração solicitada: o novo plano vale assim que "
+                                       "for confirmado, e o novo valor entra a partir da "
+                                       "próxima cobrança.", "Change requested: the new plan "
+                                       "applies once confirmed, and the new price from the "
+                                       "next charge on."),
+    "billing.cancel_now": ("Cancelar assinatura", "Cancel subscription"),
+    "billing.pix_title": ("Pague com Pix para ativar o plano",
+                          "Pay with Pix to activate the plan"),
+    "billing.pix_scan": ("Abra o app do seu banco, escolha Pix e leia o QR code, ou use o "
+                         "Pix copia e cola.", "Open your bank app, choose Pix and scan the "
+                         "QR code, or use Pix copy-and-paste."),
+    "billing.pix_code": ("Pix copia e cola", "Pix copy-and-paste code"),
+    "billing.pix_copy": ("Copiar código", "Copy code"),
+    "billing.pix_copied": ("Código Pix copiado.", "Pix code copied."),
+    "billing.pix_expires": ("Válido até", "Valid until"),
+    "billing.pix_qr_alt": ("QR code Pix da cobrança", "Pix QR code of the charge"),
+    "billing.waiting_payment": ("Aguardando o pagamento. Esta página se atualiza sozinha "
+                                "quando ele for confirmado.", "Waiting for the payment. This "
+                                "page updates by itself once it is confirmed."),
+    "billing.boleto_title": ("Pague o boleto para ativar o plano",
+                             "Pay the boleto to activate the plan"),
+    "billing.boleto_line": ("Linha digitável", "Digitable line"),
+    "billing.boleto_pdf": ("Abrir boleto (PDF)", "Open boleto (PDF)"),
+    "billing.boleto_note": ("O boleto leva até 3 dias úteis para ser compensado.",
+                            "A boleto takes up to 3 business days to clear."),
+    "billing.card_title": ("Pague com cartão para ativar o plano",
+                           "Pay by card to activate the plan"),
+    "billing.card_open": ("Pagar com cartão", "Pay by card"),
+    "billing.due": ("Vencimento", "Due date"),
+    "billing.amount": ("Valor", "Amount"),
+    "billing.active_now": ("Plano ativo! Pagamento confirmado.",
+                           "Plan active! Payment confirmed."),
+    "billing.charge_open": ("Cobrança em aberto", "Open charge"),
+    "admin.gateways": ("Formas de pagamento", "Payment gateways"),
+    "admin.gateways_hint": ("Quais provedores as empresas podem usar para assinar e qual "
+                            "aparece primeiro. Só aparecem os que têm chaves configuradas.",
+                            "Which providers businesses may use to subscribe, and which "
+                            "comes first. Only providers with keys configured are offered."),
+    "admin.gateways.stripe": ("Stripe (cartão)", "Stripe (card)"),
+    "admin.gateways.asaas": ("Asaas (Pix, boleto e cartão)", "Asaas (Pix, boleto and card)"),
+    "admin.gateways.mercadopago": ("Mercado Pago (cartão)", "Mercado Pago (card)"),
+    "admin.gateways.default": ("Padrão", "Default"),
+    "admin.gateways.not_configured": ("sem chave configurada", "no key configured"),
+    "admin.gateways.saved": ("Formas de pagamento salvas.", "Payment gateways saved."),
+    "admin.gateways.error_default": ("O padrão precisa ser um provedor habilitado.",
+                                     "The default must be an enabled provider."),
 }

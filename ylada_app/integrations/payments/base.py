@@ -61,6 +61,11 @@ class Charge:
     boleto_url: str | None = None
     hosted_url: str | None = None
     receipt_url: str | None = None
+    pix_qr_image: str | None = None  # base64 PNG of the Pix QR code
+    pix_expires_at: str | None = None  # as the gateway states it ("2026-12-31 23:59:59")
+    boleto_line: str | None = None  # the boleto's digitable line (linha digitável)
+    due_date: str | None = None  # YYYY-MM-DD
+    number: str | None = None  # the invoice number the customer sees
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ class GatewayError(Exception):
 
 class WebhookRejected(Exception):
     """Bad signature, replay outside the tolerance, or a body that is not an event."""
+
+
+class WebhookUnauthorized(WebhookRejected):
+    """The webhook did not carry the shared token (answered 401, not 400)."""
 
 
 class PaymentGateway(Protocol):

@@ -235,13 +235,15 @@ def _gateway_row(name: str) -> rx.Component:
     s = AdminState
     return rx.hstack(
         rx.checkbox(name=f"enabled_{name}", default_checked=s.gw_enabled.contains(name),
-                    id=f"gateway-{name}"),
+                    id=f"gateway-{name}", aria_label=t(f"admin.gateways.{name}")),
         rx.text(t(f"admin.gateways.{name}"), size="2", as_="label",
                 html_for=f"gateway-{name}"),
         rx.cond(~s.gw_configured.contains(name), rx.badge(t("admin.gateways.not_configured"),
                                       color_scheme="gray", variant="soft")),
         rx.spacer(),
-        rx.radio_group.item(value=name, id=f"gateway-default-{name}"),
+        rx.radio_group.item(value=name, id=f"gateway-default-{name}",
+                            aria_label=t("admin.gateways.default") + " · "
+                            + t(f"admin.gateways.{name}")),
         rx.text(t("admin.gateways.default"), size="1", color_scheme="gray"),
         align="center", spacing="2", width="100%", max_width="460px")
 

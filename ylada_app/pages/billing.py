@@ -364,7 +364,8 @@ def _pay_choice() -> rx.Component:
                 rx.radio_group.root(
                     rx.hstack(
                         *[rx.cond(s.pay_options.contains(key), rx.hstack(
-                            rx.radio_group.item(value=key, id=f"method-{key}"),
+                            rx.radio_group.item(value=key, id=f"method-{key}",
+                                                aria_label=t(f"billing.method.{key}")),
                             rx.text(t(f"billing.method.{key}"), size="2"),
                             align="center", spacing="1"))
                           for key in PAY_OPTIONS],

@@ -542,9 +542,11 @@ def _form() -> rx.Component:
             rx.separator(size="4"),
             _label("broadcasts.when"),
             rx.radio_group.root(
-                rx.hstack(rx.radio_group.item(value="now", id="when-now"),
+                rx.hstack(rx.radio_group.item(value="now", id="when-now",
+                                               aria_label=t("broadcasts.now")),
                           rx.text(t("broadcasts.now"), size="2"),
-                          rx.radio_group.item(value="later", id="when-later"),
+                          rx.radio_group.item(value="later", id="when-later",
+                                               aria_label=t("broadcasts.later")),
                           rx.text(t("broadcasts.later"), size="2"), align="center"),
                 value=s.when, on_change=s.set_when),
             rx.cond(s.when == "later",

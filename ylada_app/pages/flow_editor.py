@@ -1140,9 +1140,11 @@ def _import_dialog() -> rx.Component:
             rx.vstack(
                 rx.radio_group.root(
                     rx.vstack(
-                        rx.hstack(rx.radio_group.item(value="merge", id="import-merge"),
+                        rx.hstack(rx.radio_group.item(value="merge", id="import-merge",
+                                                      aria_label=t("editor.import_mode_merge")),
                                   rx.text(t("editor.import_mode_merge"), size="2")),
-                        rx.hstack(rx.radio_group.item(value="replace", id="import-replace"),
+                        rx.hstack(rx.radio_group.item(value="replace", id="import-replace",
+                                                      aria_label=t("editor.import_mode_replace")),
                                   rx.text(t("editor.import_mode_replace"), size="2")),
                     ),
                     value=S.import_mode, on_change=S.set_import_mode,

@@ -20,6 +20,7 @@ from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.api_keys import ApiKeysState, api_keys_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
+from ylada_app.pages.brand import BrandSettingsState, brand_page
 from ylada_app.pages.broadcasts import BroadcastsState, broadcasts_page
 from ylada_app.pages.connect import ConnectState, connect_page
 from ylada_app.pages.contacts import ContactsState, ContactState, contact_page, contacts_page
@@ -118,6 +119,8 @@ app.add_page(flow_editor_page, route="/admin/templates/[tid]/flow",
 app.add_page(team_page, route="/team", title="Equipe · ylada", on_load=TeamState.load)
 app.add_page(api_keys_page, route="/settings/api", title="API · ylada",
              on_load=ApiKeysState.load)
+app.add_page(brand_page, route="/settings/brand", title="Marca própria · ylada",
+             on_load=BrandSettingsState.load)
 app.add_page(webhooks_page, route="/settings/webhooks", title="Webhooks · ylada",
              on_load=WebhooksState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",

@@ -6,7 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ylada_app.api import auth_session, exports, health, webhooks_billing, webhooks_whatsapp
+from ylada_app.api import (
+    auth_session,
+    brand_assets,
+    exports,
+    health,
+    webhooks_billing,
+    webhooks_whatsapp,
+)
 from ylada_app.api.fast_lane import WhatsAppFastLane
 from ylada_app.api.v1 import create_v1
 from ylada_app.core.gc_tuning import freeze_startup_heap
@@ -23,6 +30,7 @@ def create_app() -> FastAPI:
     api.include_router(webhooks_billing.router)
     api.include_router(exports.router)
     api.include_router(auth_session.router)
+    api.include_router(brand_assets.router)
     api.mount("/api/v1", create_v1())
     # POST /webhooks/whatsapp/{key} is answered here, before routing (see fast_lane).
     api.add_middleware(WhatsAppFastLane)

@@ -5,21 +5,58 @@ from __future__ import annotations
 import reflex as rx
 
 from ylada_app.components.texts import t
+from ylada_app.state.brand import BrandState
 from ylada_app.state.session import SessionState
 
 BRAND = "#128C7E"
 
 
-def logo(size: str = "6") -> rx.Component:
-    return rx.hstack(
-        rx.center(
-            rx.icon("message-circle", color="white", size=18),
-            background=BRAND, border_radius="10px", width="32px", height="32px",
+def logo(size: str = "6", *, compact: bool = False) -> rx.Component:
+    """The brand's logo and name (white label: the business's own, else the platform's).
+    Nothing until the brand is known, so a branded page never flashes another name."""
+    return rx.fragment(rx.cond(
+        BrandState.brand_ready,
+        rx.hstack(
+            rx.cond(
+                BrandState.brand_logo != "",
+                rx.image(src=BrandState.brand_logo, alt=BrandState.brand_name, height="36px",
+                         max_width="170px" if compact else "160px", object_fit="contain",
+                         id="brand-logo"),
+                rx.center(
+                    rx.icon("message-circle", color="white", size=18),
+                    background=BrandState.brand_color, border_radius="10px", width="32px",
+                    height="32px",
+                ),
+            ),
+            # in the menu (compact) a logo stands alone: it usually carries the name, and the
+            # menu is too narrow for both (the name stays in the logo's alt and the title)
+            rx.cond(BrandState.brand_logo != "", rx.fragment(), _brand_name(size))
+            if compact else _brand_name(size),
+            align="center",
+            spacing="2",
+            min_width="0",
         ),
-        rx.heading("ylada", size=size, weight="bold", color=BRAND),
-        align="center",
-        spacing="2",
-    )
+        rx.box(height="36px"),
+    ), rx.el.span(hidden=True, on_mount=BrandState.load_brand))
+
+
+def _brand_name(size: str) -> rx.Component:
+    return rx.heading(BrandState.brand_name, size=size, weight="bold",
+                      color=BrandState.brand_color, id="brand-name", white_space="nowrap",
+                      overflow="hidden", text_overflow="ellipsis", min_width="0")
+
+
+def powered_by() -> rx.Component:
+    """On a business's brand, a discreet platform credit — unless it chose to hide the name."""
+    return rx.cond(BrandState.brand_custom & ~BrandState.brand_hide,
+                   rx.text(t("brand.powered_by"), size="1", color_scheme="gray",
+                           id="powered-by"))
+
+
+def brand_style() -> rx.Component:
+    """The brand's accent colour as CSS variables on `.brand-root` (Radix accent and the
+    jade scale the shell uses); logo() loads the brand (and sets its favicon and title)."""
+    return rx.el.style(BrandState.brand_css)
 
 
 def _nav_item(icon: str, label_key: str, href: str, *, not_under: tuple[str, ...] = ()
@@ -119,7 +156,8 @@ def bell() -> rx.Component:
 
 def sidebar() -> rx.Component:
     return rx.vstack(
-        rx.hstack(logo(), rx.spacer(), rx.cond(SessionState.tenant_key != "", bell()),
+        rx.hstack(logo(compact=True), rx.spacer(),
+                  rx.cond(SessionState.tenant_key != "", bell()),
                   width="100%", align="center"),
         rx.cond(SessionState.tenants.length() > 0, tenant_switcher()),
         rx.vstack(
@@ -142,6 +180,8 @@ def sidebar() -> rx.Component:
                     _nav_item("chart-column", "nav.analytics", "/analytics"),
                     _nav_item("users", "nav.team", "/team"),
                     _nav_item("key-round", "nav.api", "/settings/api"),
+                    rx.cond(SessionState.tenant_role == "owner",
+                            _nav_item("palette", "nav.brand", "/settings/brand")),
                     _nav_item("webhook", "nav.webhooks", "/settings/webhooks"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
@@ -182,6 +222,7 @@ def sidebar() -> rx.Component:
                 ),
                 spacing="2",
             ),
+            powered_by(),
             spacing="1",
             width="100%",
         ),
@@ -255,6 +296,7 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
         min_width="0",
     )
     return rx.hstack(
+        brand_style(),
         # The column stretches to the page's full height with the menu's background, so a long
         # page never shows the menu's colour stopping half-way; the menu itself stays sticky.
         rx.cond(SessionState.authed, rx.box(
@@ -266,6 +308,7 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
         min_height="100vh",
         background=rx.color("gray", 2),
         width="100%",
+        class_name="brand-root",
     )
 
 
@@ -331,9 +374,13 @@ def public_shell(*content: rx.Component) -> rx.Component:
     return rx.center(
         # present once the page's on_load ran: a form filled before that may be re-drawn
         rx.cond(rx.State.is_hydrated, rx.el.span(id="page-ready", hidden=True)),
+        brand_style(),
         rx.vstack(
             logo("7"),
-            rx.text(t("app.tagline"), color_scheme="gray", size="3"),
+            rx.cond(BrandState.brand_headline != "",
+                    rx.text(BrandState.brand_headline, color_scheme="gray", size="3",
+                            id="brand-headline", text_align="center"),
+                    rx.text(t("app.tagline"), color_scheme="gray", size="3")),
             rx.box(
                 *content,
                 background="white",
@@ -348,6 +395,7 @@ def public_shell(*content: rx.Component) -> rx.Component:
                 color_scheme="gray", size="1", on_click=SessionState.toggle_lang,
                 id="lang-toggle",
             ),
+            powered_by(),
             align="center",
             spacing="4",
             width="100%",
@@ -356,4 +404,5 @@ def public_shell(*content: rx.Component) -> rx.Component:
         min_height="100vh",
         padding="24px",
         background=f"linear-gradient(160deg, {rx.color('jade', 2)} 0%, {rx.color('gray', 2)} 60%)",
+        class_name="brand-root",
     )

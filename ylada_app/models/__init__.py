@@ -21,6 +21,7 @@ from ylada_app.models.auth import (
 )
 from ylada_app.models.base import utcnow
 from ylada_app.models.billing import BillingAccount, BillingEvent, Invoice, Plan, Subscription
+from ylada_app.models.brand import Brand
 from ylada_app.models.broadcast import Broadcast, BroadcastRecipient
 from ylada_app.models.conversation import (
     Contact,
@@ -46,6 +47,7 @@ from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "Brand",
     "Broadcast",
     "PlatformSetting",
     "BroadcastRecipient",

@@ -38,6 +38,7 @@ class Plan(SQLModel, table=True):
     max_ai_tokens_month: int = Field(default=0)
     premium_templates: bool = Field(default=False)
     api_access: bool = Field(default=True)  # the public REST API (/api/v1)
+    white_label: bool = Field(default=False)  # own brand and addresses (services/brand.py)
     trial_days: int = Field(default=0)
     stripe_price_id: str | None = Field(default=None, max_length=100)
     is_active: bool = Field(default=True)

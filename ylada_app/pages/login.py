@@ -14,6 +14,7 @@ from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.services import auth
 from ylada_app.services.errors import ServiceError
+from ylada_app.state.brand import BrandState
 from ylada_app.state.browser import post_navigation
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -107,7 +108,7 @@ def _password_step() -> rx.Component:
     s = LoginState
     return rx.form(
         rx.vstack(
-            rx.heading(t("login.title"), size="6"),
+            rx.heading(BrandState.login_title, size="6", id="login-title"),
             rx.cond(s.notice_key != "",
                     rx.callout.root(rx.callout.text(s.tr[s.notice_key]), color_scheme="jade",
                                     variant="surface", width="100%", id="login-notice")),

@@ -31,6 +31,7 @@ class Limits:
     max_ai_tokens_month: int
     premium_templates: bool
     api_access: bool = True
+    white_label: bool = False  # own brand and addresses (services/brand.py)
 
 
 FREE_DEFAULTS = Limits(FREE_PLAN_CODE, "Grátis", 1, 2, 1_000, 20_000, False)
@@ -55,7 +56,7 @@ class BillingState:
 def _limits(plan: Plan) -> Limits:
     return Limits(plan.code, plan.name, plan.max_instances, plan.max_active_flows,
                   plan.max_messages_month, plan.max_ai_tokens_month, plan.premium_templates,
-                  plan.api_access)
+                  plan.api_access, plan.white_label)
 
 
 def current_subscription(session: Session, *, tenant_id: int,

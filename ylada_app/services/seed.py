@@ -39,6 +39,7 @@ def seed_plans(session: Session) -> int:
                 code=code, name=name, price_cents=price, max_instances=inst,
                 max_active_flows=max_flows, max_messages_month=msgs, max_ai_tokens_month=ai,
                 premium_templates=premium, trial_days=trial, sort_order=order,
+                white_label=(code == "business"),  # own brand: Business plan
             )
         )
         created += 1

@@ -1,0 +1,108 @@
+"""The brand settings page's state: owners of a plan with white label only; each business
+edits its own brand; the brand a page is drawn with comes from the browser's Origin (a
+forged or unknown one draws the platform brand)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import select
+
+from tests.factories import make_owner
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.models import Membership, Plan, Subscription
+from ylada_app.models.tenant import Role
+from ylada_app.pages.brand import BrandSettingsState
+from ylada_app.services import brand
+from ylada_app.services.entitlements import forget_limits
+from ylada_app.state.brand import BrandState
+
+
+def _business(db, name):
+    owner = make_owner(db, tenant_name=name)
+    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
+    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
+    db.commit()
+    forget_limits()
+    return owner
+
+
+def test_owner_saves_own_brand_and_others_cannot(db):
+    a, b = _business(db, "Agência Um"), _business(db, "Agência Dois")
+    page = _state(BrandSettingsState, a.token)
+    _run(BrandSettingsState.load, page)
+    assert page.owner and page.allowed and page.loaded
+    _run(BrandSettingsState.set_field, page, "display_name", "Marca Um")
+    _run(BrandSettingsState.set_field, page, "primary_color", "#ffff66")
+    assert "4,5:1" in page.color_hint and page.preview_color == "#FFFF66"
+    _run(BrandSettingsState.save, page)
+    assert "primary_color" in page.errors
+    assert brand.get_brand(db, tenant_id=a.tenant_id) is None
+    _run(BrandSettingsState.set_field, page, "primary_color", "#0a5bd3")
+    _run(BrandSettingsState.save, page)
+    db.expire_all()
+    assert brand.get_brand(db, tenant_id=a.tenant_id).display_name == "Marca Um"
+    # B's page shows B's (empty) brand and saving writes only B's row
+    other = _state(BrandSettingsState, b.token)
+    _run(BrandSettingsState.load, other)
+    assert other.form["display_name"] == ""
+    _run(BrandSettingsState.set_field, other, "display_name", "Marca Dois")
+    _run(BrandSettingsState.save, other)
+    db.expire_all()
+    assert brand.get_brand(db, tenant_id=a.tenant_id).display_name == "Marca Um"
+    assert brand.get_brand(db, tenant_id=b.tenant_id).display_name == "Marca Dois"
+
+
+def test_admins_of_the_business_and_plans_without_white_label_are_refused(db):
+    from ylada_app.services import auth
+
+    a = _business(db, "Agência Três")
+    user = auth.create_user(db, email=f"adm-{uuid.uuid4().hex[:8]}@exemplo.com.br",
+                            name="Admin", password="Senha-forte-123")
+    db.add(Membership(user_id=user.id, tenant_id=a.tenant_id, role=Role.ADMIN))
+    token = auth.open_session(db, user)
+    db.commit()
+    page = _state(BrandSettingsState, token)
+    _run(BrandSettingsState.load, page)
+    assert not page.owner
+    _run(BrandSettingsState.set_field, page, "display_name", "Invasor")
+    _run(BrandSettingsState.save, page)
+    db.expire_all()
+    assert brand.get_brand(db, tenant_id=a.tenant_id) is None
+    free = make_owner(db, tenant_name="Loja Grátis")
+    page = _state(BrandSettingsState, free.token)
+    _run(BrandSettingsState.load, page)
+    assert page.owner and not page.allowed
+
+
+def _brand_state(origin: str, token: str = ""):
+    state = _state(BrandState, token)
+    from reflex.istate.data import RouterData
+
+    state.router = RouterData.from_router_data({
+        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={token}", "origin": origin},
+        "ip": "127.0.0.1", "pathname": "/login"})
+    return state
+
+
+def test_page_brand_comes_from_the_origin_and_forged_ones_get_the_platform(db):
+    a = _business(db, "Agência Quatro")
+    slug = "q" + uuid.uuid4().hex[:8]
+    brand.save_settings(db, tenant_id=a.tenant_id, data={"display_name": "Quatro",
+                                                         "primary_color": "#0A5BD3"})
+    brand.set_subdomain(db, tenant_id=a.tenant_id, subdomain=slug)
+    db.commit()
+    brand.forget_cache()
+    state = _brand_state(f"http://{slug}.localhost:3000")
+    _run(BrandState.load_brand, state)
+    assert state.brand_custom and state.brand_name == "Quatro"
+    assert state.login_title == "Entrar em Quatro" and "--accent-9:#0A5BD3" in state.brand_css
+    for forged in ("http://evil.com", f"http://{slug}.localhost@evil.com", "null", ""):
+        state = _brand_state(forged)
+        _run(BrandState.load_brand, state)
+        assert not state.brand_custom and state.brand_name == "ylada", forged
+        assert state.brand_css == ""
+    # on the platform's address, a logged-in member of the business sees its brand
+    state = _brand_state("http://localhost:3000", a.token)
+    _run(BrandState.load_brand, state)
+    assert state.brand_name == "Quatro"

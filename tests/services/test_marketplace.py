@@ -116,8 +116,13 @@ def test_every_outline_speaks_in_sentences_not_engine_terms(name):
     lines = outline(apply_params(data["flow"], default_values(data["parameters"])))
     text = "\n".join(f"{line['label']} {line['text']}" for line in lines)
     for jargon in ("vars.", "contact.", "{{", "is_set", "regex", "equals", "set_variable",
-                   "http_request", "GET ", "POST ", " = "):
+                   "http_request", "GET ", "POST ", " = ", "reminder", "template"):
         assert jargon not in text, (jargon, text[:2000])
+    from ylada_app.engine.schema import NODE_KINDS
+
+    # every block is named in words and says what it does (a kind without a label showed
+    # its internal name)
+    assert all(line["label"] not in NODE_KINDS for line in lines), text[:2000]
 
 
 # --- install ----------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ KIND_LABELS = {
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração",
     "ai_reply": "Resposta com IA", "handoff": "Atendimento humano", "delay": "Espera",
     "goto_flow": "Outro fluxo", "goal": "Meta", "randomizer": "Teste A/B",
-    "template": "Modelo de mensagem", "consent": "Consentimento", "end": "Fim",
+    "template": "Modelo de mensagem", "consent": "Consentimento",
+    "reminder": "Lembrete agendado", "end": "Fim",
 }
 _UNITS = {"seconds": ("segundo", "segundos"), "minutes": ("minuto", "minutos"),
           "hours": ("hora", "horas"), "days": ("dia", "dias")}
@@ -127,6 +128,16 @@ def _summary(kind: str, data: dict) -> str:
         return f"Envia o modelo de mensagem aprovado “{_cut(data.get('name'), 60)}”"
     if kind == "consent":
         return "Registra que o cliente aceitou receber ofertas pelo WhatsApp"
+    if kind == "reminder":
+        try:
+            amount = int(data.get("before_amount") or 0)
+        except (TypeError, ValueError):
+            amount = 0
+        one, many = _UNITS.get(data.get("before_unit"), ("", ""))
+        when = " às ".join(_words(str(data.get(k) or "")) for k in ("date", "time")
+                           if str(data.get(k) or "").strip())
+        return (f"Marca um lembrete para {amount} {one if amount == 1 else many} antes de "
+                f"{when or 'uma data'}; no horário, continua pelo caminho do lembrete")
     if kind == "goto_flow":
         return "Continua em outro fluxo"
     if kind == "end":

@@ -63,6 +63,18 @@ def test_lifecycle_through_signed_notifications(db, mp_env, api_url):
     statuses = sorted(i.status for i in billing.list_invoices(db, tenant_id=owner.tenant_id))
     assert statuses == ["failed", "paid", "paid"]
 
+    # a refunded month: the invoice says so and the plan waits for a payment (past_due)
+    last = fake.charge(pre["id"], approved=True)
+    fake.refund(last["id"])
+    state = _state(db, owner.tenant_id)
+    assert state.status == "past_due"
+    assert sorted(i.status for i in billing.list_invoices(db, tenant_id=owner.tenant_id)) \
+        == ["failed", "paid", "paid", "refunded"]
+    fake.refund(last["id"])  # the same notification again changes nothing
+    assert _state(db, owner.tenant_id).status == "past_due"
+    fake.charge(pre["id"], approved=True)
+    assert _state(db, owner.tenant_id).status == "active"
+
     assert _checkout(db, owner, plan="pro") is None  # plan change on the preapproval
     fake.wait_delivered()
     assert fake.preapprovals[pre["id"]]["auto_recurring"]["transaction_amount"] == 247.0

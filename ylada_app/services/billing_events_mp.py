@@ -4,8 +4,9 @@ as read back from the API at that moment (never the notification body):
   the plan comes from its external_reference; we start following a preapproval once it is
   authorized; a read older than the last one applied is stale;
 - an authorized payment (one monthly charge): its invoice moves forward only (approved →
-  paid; rejected → failed while Mercado Pago retries), a failed charge makes an active
-  subscription past_due and an approved one makes a past_due subscription active again.
+  paid; rejected → failed while Mercado Pago retries; refunded / charged back last), a failed
+  or refunded charge makes an active subscription past_due and an approved one makes a
+  past_due subscription active again.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def apply_charge(session: Session, tenant_id: int, event: GatewayEvent,
     session.add(invoice)
     if sub.provider_subscription_id == obj.get("preapproval_id") and sub.status != "canceled" \
             and event.created >= sub.provider_event_at:
-        if target == ChargeStatus.FAILED and sub.status == "active":
+        if target in (ChargeStatus.FAILED, ChargeStatus.REFUNDED) and sub.status == "active":
+            # a refunded (or charged back) month is an unpaid month, as with Asaas
             sub.status = "past_due"
         elif target == ChargeStatus.PAID and sub.status == "past_due":
             sub.status = "active"

@@ -172,6 +172,16 @@ class FakeMercadoPago:
         self.notify("subscription_authorized_payment", auth["id"])
         return auth
 
+    def refund(self, auth_id: str) -> dict:
+        """The business refunded a monthly charge (or the buyer charged it back)."""
+        with self._lock:
+            auth = self.payments[auth_id]
+            auth["payment"] = {**auth["payment"], "status": "refunded",
+                               "status_detail": "refunded"}
+            auth["last_modified"] = _iso(self._now())
+        self.notify("subscription_authorized_payment", auth_id)
+        return auth
+
     def pause(self, pre_id: str) -> dict:
         with self._lock:
             pre = self.preapprovals[pre_id]

@@ -152,6 +152,14 @@ class AdminTemplateEditState(SessionState):
     loaded: bool = False
     busy: bool = False
     form_key: int = 0
+    # The new version's note lives in the state, not only in the field: the page re-renders
+    # its forms when it reloads, and what the admin typed must survive that.
+    changelog: str = ""
+    _changelog_of: str = ""  # the template the note was typed for
+
+    @rx.event
+    def set_changelog(self, value: str):
+        self.changelog, self._changelog_of = value[:500], self._tid()
 
     def _tid(self) -> str:
         return path_segment(self.router.url.path, 2)
@@ -171,6 +179,8 @@ class AdminTemplateEditState(SessionState):
             yield redirect
             return
         self.errors, self.issues, self.missing = {}, [], False
+        if self._changelog_of != self._tid():
+            self.changelog = ""
         if self._tid() == NEW:
             self.fields, self.versions, self.param_rows = dict(_EMPTY), [], []
             self.form_key += 1
@@ -217,10 +227,11 @@ class AdminTemplateEditState(SessionState):
         self.issues = []
         try:
             await call(marketplace.admin_publish, actor=ctx, template_id=self.fields.get("id"),
-                       changelog=form.get("changelog") or "")
+                       changelog=self.changelog or form.get("changelog") or "")
         except ServiceError as exc:
             self.issues = list(getattr(exc, "issues", []))[:50]
             return rx.toast.error(self._error_text(exc))
+        self.changelog = ""
         await self._reload(ctx, self.fields.get("id") or "")
         return rx.toast.success(self._t("adm_tpl.published"))
 
@@ -316,11 +327,12 @@ def admin_template_edit_page() -> rx.Component:
                 rx.heading(t("adm_tpl.publish"), size="4"),
                 rx.text(t("mkt.version"), ": v", s.fields["version"], size="2"),
                 rx.text_area(name="changelog", placeholder=t("adm_tpl.changelog"), rows="3",
-                             width="100%", id="field-changelog", max_length=500),
+                             width="100%", id="field-changelog", max_length=500,
+                             value=s.changelog, on_change=s.set_changelog),
                 rx.button(rx.icon("upload", size=14), t("adm_tpl.publish"), type="submit",
                           id="publish-template"),
                 spacing="2", width="100%"),
-            on_submit=s.publish, reset_on_submit=True))),
+            on_submit=s.publish))),
         rx.cond(s.versions.length() > 0, card(rx.vstack(
             rx.heading(t("adm_tpl.versions"), size="4"),
             rx.foreach(s.versions, lambda v: rx.vstack(

@@ -39,11 +39,13 @@ import secrets
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+from ylada_app.testing.loopback_http import LoopbackHttp
 
 BRT = timezone(timedelta(hours=-3))
 
@@ -75,7 +77,9 @@ def _add_month(day: date) -> date:
     return day + timedelta(days=30)
 
 
-class FakeAsaas:
+class FakeAsaas(LoopbackHttp):
+    thread_name = "fake-asaas"
+
     def __init__(self, *, webhook_token: str = "asaas_tok_test", host: str = "127.0.0.1",
                  port: int = 0) -> None:
         self.webhook_token = webhook_token
@@ -94,7 +98,6 @@ class FakeAsaas:
         self._clock = 0
         self._lock = threading.RLock()
         self._queue: queue.Queue[dict | None] = queue.Queue()
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def api_base(self) -> str:
@@ -102,36 +105,14 @@ class FakeAsaas:
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> FakeAsaas:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._dispatch(self, "GET")
-
-            def do_POST(self) -> None:
-                fake._dispatch(self, "POST")
-
-            def do_DELETE(self) -> None:
-                fake._dispatch(self, "DELETE")
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.port = self._server.server_address[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         name="fake-asaas").start()
+        super().start()
         threading.Thread(target=self._deliver_loop, daemon=True,
                          name="fake-asaas-webhooks").start()
         return self
 
     def stop(self) -> None:
         self._queue.put(None)
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        super().stop()
 
     def reset(self) -> None:
         self.wait_delivered()
@@ -397,24 +378,6 @@ class FakeAsaas:
                 "<h1>Fatura de teste</h1>"
                 f"<p id='amount'>{html.escape(value)} — vencimento "
                 f"{html.escape(payment['dueDate'])}</p>{action}</body></html>")
-
-    @staticmethod
-    def _json(req: BaseHTTPRequestHandler, status: int, data: Any) -> None:
-        raw = json.dumps(data).encode()
-        req.send_response(status)
-        req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", str(len(raw)))
-        req.end_headers()
-        req.wfile.write(raw)
-
-    @staticmethod
-    def _html(req: BaseHTTPRequestHandler, text: str) -> None:
-        raw = text.encode()
-        req.send_response(200)
-        req.send_header("Content-Type", "text/html; charset=utf-8")
-        req.send_header("Content-Length", str(len(raw)))
-        req.end_headers()
-        req.wfile.write(raw)
 
 
 def main() -> None:  # pragma: no cover - manual tool

@@ -28,20 +28,23 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
 from ylada_app.integrations.payments.mercadopago_gateway import sign
+from ylada_app.testing.loopback_http import LoopbackHttp
 
 
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
 
 
-class FakeMercadoPago:
+class FakeMercadoPago(LoopbackHttp):
+    thread_name = "fake-mercadopago"
+
     def __init__(self, *, webhook_secret: str = "mp_secret_test", host: str = "127.0.0.1",
                  port: int = 0) -> None:
         self.webhook_secret = webhook_secret
@@ -57,42 +60,12 @@ class FakeMercadoPago:
         self._ids = itertools.count(1)
         self._clock = 0
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
 
     def wait_delivered(self, timeout: float = 20.0) -> None:
         for thread in list(self._threads):
             thread.join(timeout)
         self._threads.clear()
-
-    def start(self) -> FakeMercadoPago:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._dispatch(self, "GET")
-
-            def do_POST(self) -> None:
-                fake._dispatch(self, "POST")
-
-            def do_PUT(self) -> None:
-                fake._dispatch(self, "PUT")
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.port = self._server.server_address[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         name="fake-mercadopago").start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     def reset(self) -> None:
         self.wait_delivered()
@@ -267,24 +240,6 @@ class FakeMercadoPago:
                 f"{pre['id']}'><button id='pay' type='submit'>Assinar</button></form>"
                 "</body></html>"))
         raise KeyError(path)
-
-    @staticmethod
-    def _json(req: BaseHTTPRequestHandler, status: int, data: Any) -> None:
-        raw = json.dumps(data).encode()
-        req.send_response(status)
-        req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", str(len(raw)))
-        req.end_headers()
-        req.wfile.write(raw)
-
-    @staticmethod
-    def _html(req: BaseHTTPRequestHandler, text: str) -> None:
-        raw = text.encode()
-        req.send_response(200)
-        req.send_header("Content-Type", "text/html; charset=utf-8")
-        req.send_header("Content-Length", str(len(raw)))
-        req.end_headers()
-        req.wfile.write(raw)
 
 
 def main() -> None:  # pragma: no cover - manual tool

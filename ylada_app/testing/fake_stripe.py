@@ -31,11 +31,13 @@ import re
 import secrets
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from ylada_app.testing.loopback_http import LoopbackHttp
 
 MONTH_S = 30 * 86400
 
@@ -66,7 +68,9 @@ def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
     return f"t={ts},v1={mac}"
 
 
-class FakeStripe:
+class FakeStripe(LoopbackHttp):
+    thread_name = "fake-stripe"
+
     def __init__(self, *, webhook_secret: str = "whsec_test_ylada", host: str = "127.0.0.1",
                  port: int = 0) -> None:
         self.webhook_secret = webhook_secret
@@ -86,38 +90,8 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._clock = 0
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
-    def start(self) -> FakeStripe:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._dispatch(self, "GET")
-
-            def do_POST(self) -> None:
-                fake._dispatch(self, "POST")
-
-            def do_DELETE(self) -> None:
-                fake._dispatch(self, "DELETE")
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.port = self._server.server_address[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         name="fake-stripe").start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
     def reset(self) -> None:
         with self._lock:
             for store in (self.customers, self.products, self.prices, self.sessions,
@@ -377,23 +351,9 @@ class FakeStripe:
             "</body></html>")
 
     @staticmethod
-    def _json(req: BaseHTTPRequestHandler, status: int, data: Any) -> None:
-        raw = json.dumps(data).encode()
-        req.send_response(status)
-        req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", str(len(raw)))
-        req.send_header("Request-Id", "req_fake")
-        req.end_headers()
-        req.wfile.write(raw)
-
-    @staticmethod
-    def _html(req: BaseHTTPRequestHandler, text: str) -> None:
-        raw = text.encode()
-        req.send_response(200)
-        req.send_header("Content-Type", "text/html; charset=utf-8")
-        req.send_header("Content-Length", str(len(raw)))
-        req.end_headers()
-        req.wfile.write(raw)
+    def _json(req: BaseHTTPRequestHandler, status: int, data: Any,
+              headers: dict[str, str] | None = None) -> None:
+        LoopbackHttp._json(req, status, data, {"Request-Id": "req_fake", **(headers or {})})
 
     @staticmethod
     def _redirect(req: BaseHTTPRequestHandler, url: str) -> None:

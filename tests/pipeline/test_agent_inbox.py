@@ -66,8 +66,12 @@ def test_handoff_shows_in_the_inbox_and_the_agent_reply_goes_through_the_outbox(
     sent = wait_for(lambda: [m for m in replies_to(graph_url, wa) if m["type"] == "text"
                              and "Sou a Ana" in m["text"]["body"]])
     assert len(sent) == 1 and sent[0]["text"]["body"] == "Olá! Sou a Ana 😊 Como ajudo?"
-    db.expire_all()
-    msg = db.get(Message, mid)
+
+    def recorded():  # Graph has it before the worker writes down the outcome
+        db.expire_all()
+        row = db.get(Message, mid)
+        return row if row.status != "sending" else None
+    msg = wait_for(recorded)
     assert msg.status == "sent" and msg.author_user_id == agent and msg.wamid
     usage = db.exec(select(UsageCounter).where(UsageCounter.tenant_id == bot.tenant_id)).one()
     assert usage.messages_out == out_before + 1  # counted like the bot's

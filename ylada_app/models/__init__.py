@@ -41,6 +41,7 @@ from ylada_app.models.marketplace import (
     TenantTemplate,
 )
 from ylada_app.models.platform import PlatformSetting
+from ylada_app.models.privacy import ConsentRecord
 from ylada_app.models.templates import MessageTemplate
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
@@ -48,6 +49,7 @@ from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookE
 
 __all__ = [
     "Brand",
+    "ConsentRecord",
     "Broadcast",
     "PlatformSetting",
     "BroadcastRecipient",

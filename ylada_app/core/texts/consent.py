@@ -4,6 +4,8 @@ page)."""
 # ruff: noqa: E501 - one label a line reads better than wrapped tuples
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "consent.error.purpose": ("Finalidade desconhecida.", "Unknown purpose."),
+    "consent.error.legal_basis": ("Base legal desconhecida.", "Unknown legal basis."),
     # number page: the words that stop (and restart) messages
     "optout.title": ("Palavras para parar e voltar a receber", "Words to stop and to restart messages"),
     "optout.hint": (

@@ -50,76 +50,50 @@ def _apply(payload: bytes, headers: dict[str, str], provider: str = "stripe") ->
     return got.outcome
 
 
-@router.post("/webhooks/stripe")
-async def stripe_webhook(request: Request) -> JSONResponse:
+async def _receive(request: Request, provider: str, label: str,
+                   headers_extra: dict[str, str] | None = None) -> JSONResponse:
+    """One gateway's POST: size cap, verification and application, errors mapped to the
+    answers that make each provider retry (503) or give up (4xx, 200 for unusable)."""
     payload = await request.body()
     if len(payload) > MAX_BODY:
         return JSONResponse({"error": "payload too large"}, status_code=413)
-    headers = {k.lower(): v for k, v in request.headers.items()}
+    headers = {k.lower(): v for k, v in request.headers.items()} | (headers_extra or {})
     try:
-        outcome = await asyncio.to_thread(_apply, payload, headers)
+        outcome = await asyncio.to_thread(_apply, payload, headers, provider)
     except GatewayNotConfigured:
-        return JSONResponse({"error": "stripe is not configured"}, status_code=503)
+        return JSONResponse({"error": f"{provider} is not configured"}, status_code=503)
+    except WebhookUnauthorized:
+        log.warning("%s webhook rejected: bad access token", provider)
+        return JSONResponse({"error": "invalid access token"}, status_code=401)
     except WebhookRejected as exc:
-        log.warning("stripe webhook rejected: %s", exc)
+        log.warning("%s webhook rejected: %s", provider, exc)
         return JSONResponse({"error": "invalid signature or payload"}, status_code=400)
+    except GatewayError as exc:  # the resource could not be read back: let it retry
+        log.warning("%s webhook: could not read the resource back: %s", provider, exc)
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
     except DBAPIError:
-        log.exception("stripe webhook: database error (Stripe will retry)")
+        log.exception("%s webhook: database error (%s will retry)", provider, label)
         return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
     except Exception:  # a verified event of a shape we cannot use: retrying will not help
-        log.exception("stripe webhook: unusable event")
+        log.exception("%s webhook: unusable event", provider)
         return JSONResponse({"received": True, "outcome": "unusable"})
     return JSONResponse({"received": True, "outcome": outcome})
+
+
+@router.post("/webhooks/stripe")
+async def stripe_webhook(request: Request) -> JSONResponse:
+    return await _receive(request, "stripe", "Stripe")
 
 
 @router.post("/webhooks/asaas")
 async def asaas_webhook(request: Request) -> JSONResponse:
-    payload = await request.body()
-    if len(payload) > MAX_BODY:
-        return JSONResponse({"error": "payload too large"}, status_code=413)
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    try:
-        outcome = await asyncio.to_thread(_apply, payload, headers, "asaas")
-    except GatewayNotConfigured:
-        return JSONResponse({"error": "asaas is not configured"}, status_code=503)
-    except WebhookUnauthorized:
-        log.warning("asaas webhook rejected: bad access token")
-        return JSONResponse({"error": "invalid access token"}, status_code=401)
-    except WebhookRejected as exc:
-        log.warning("asaas webhook rejected: %s", exc)
-        return JSONResponse({"error": "invalid payload"}, status_code=400)
-    except DBAPIError:
-        log.exception("asaas webhook: database error (Asaas will retry)")
-        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
-    except Exception:  # a verified event of a shape we cannot use: retrying will not help
-        log.exception("asaas webhook: unusable event")
-        return JSONResponse({"received": True, "outcome": "unusable"})
-    return JSONResponse({"received": True, "outcome": outcome})
+    return await _receive(request, "asaas", "Asaas")
 
 
 @router.post("/webhooks/mercadopago")
 async def mercadopago_webhook(request: Request) -> JSONResponse:
     from ylada_app.integrations.payments.mercadopago_gateway import QUERY_HEADER
 
-    payload = await request.body()
-    if len(payload) > MAX_BODY:
-        return JSONResponse({"error": "payload too large"}, status_code=413)
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    headers[QUERY_HEADER] = request.url.query
-    try:
-        outcome = await asyncio.to_thread(_apply, payload, headers, "mercadopago")
-    except GatewayNotConfigured:
-        return JSONResponse({"error": "mercadopago is not configured"}, status_code=503)
-    except WebhookRejected as exc:
-        log.warning("mercadopago webhook rejected: %s", exc)
-        return JSONResponse({"error": "invalid signature or payload"}, status_code=400)
-    except GatewayError as exc:
-        log.warning("mercadopago webhook: could not read the resource back: %s", exc)
-        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
-    except DBAPIError:
-        log.exception("mercadopago webhook: database error (Mercado Pago will retry)")
-        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
-    except Exception:  # a verified event of a shape we cannot use: retrying will not help
-        log.exception("mercadopago webhook: unusable event")
-        return JSONResponse({"received": True, "outcome": "unusable"})
-    return JSONResponse({"received": True, "outcome": outcome})
+    # The signed manifest names data.id from the query string, not the body.
+    return await _receive(request, "mercadopago", "Mercado Pago",
+                          {QUERY_HEADER: request.url.query})

@@ -43,12 +43,30 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    # SQLite: a batch migration rebuilds a table (copy, DROP, rename), and with foreign keys
+    # on, DROP TABLE deletes its rows first — cascading into every child table (rebuilding
+    # `tenant` would empty `instance`, `contact`, …). So keys are off while migrating (the
+    # pragma only takes effect outside a transaction) and checked once at the end.
+    # (A connection handed in already inside a transaction keeps its own settings.)
+    keys_off = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if keys_off:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the autobegun transaction: the pragma is applied now
     # render_as_batch lets ALTER-style migrations work on SQLite too.
     context.configure(
         connection=connection, target_metadata=target_metadata, render_as_batch=True
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if keys_off:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if keys_off:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

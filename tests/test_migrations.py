@@ -53,3 +53,65 @@ def test_upgrade_downgrade_upgrade(kind):
     command.upgrade(cfg, "head")
     assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
     engine.dispose()
+
+
+@pytest.mark.parametrize("kind", _urls())
+def test_the_audit_log_is_append_only_until_0034_is_undone(kind):
+    """0034: triggers refuse UPDATE/DELETE of audit rows; its downgrade removes them."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    url = new_sqlite_url("migr") if kind == "sqlite" else new_database_url("ylada_migr")
+    cfg = _alembic_config(url)
+    command.upgrade(cfg, "head")
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (actor_email, action, target, details, "
+                          "client_ip, created_at) VALUES ('', 'auth.login', '', '{}', '', "
+                          "CURRENT_TIMESTAMP)"))
+    for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    engine.dispose()
+    command.downgrade(cfg, "0033")
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET action = 'auth.logout'"))
+        assert conn.execute(text("SELECT action FROM audit_log")).scalar() == "auth.logout"
+    engine.dispose()
+    command.upgrade(cfg, "head")
+    engine = create_engine(normalize_url(url))
+    with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    engine.dispose()
+
+
+def test_rebuilding_a_parent_table_on_sqlite_keeps_its_children():
+    """SQLite rebuilds a table to alter it (copy, DROP, rename); with foreign keys on, the
+    DROP would first delete the rows and cascade into every child table — an existing
+    install upgrading through a change to `tenant` would lose its numbers, contacts and
+    counters. Migrations run with foreign keys off, then checked."""
+    from sqlalchemy import text
+
+    url = new_sqlite_url("mfk")
+    cfg = _alembic_config(url)
+    command.upgrade(cfg, "0035")
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO tenant (name, slug, niche, status, timezone, created_at, "
+            "inbox_wait_minutes, onboarding_dismissed) VALUES ('Loja', 'loja', 'outro', "
+            "'active', 'America/Sao_Paulo', CURRENT_TIMESTAMP, 5, 0)"))
+        conn.execute(text(
+            "INSERT INTO usage_counter (tenant_id, month, messages_in, messages_out, "
+            "ai_tokens, messages_blocked) SELECT id, '2026-12', 3, 2, 0, 0 FROM tenant"))
+
+    def counters() -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM usage_counter")).scalar()
+
+    command.upgrade(cfg, "head")  # 0036 and 0039 rebuild `tenant`
+    assert counters() == 1
+    command.downgrade(cfg, "0035")
+    assert counters() == 1
+    engine.dispose()

@@ -67,6 +67,9 @@ def test_admin_suspends_tenant_and_its_user_sees_blocked_page(browser, app_serve
     admin.wait_for_url(re.compile(r".*/admin/?$"))
     admin.get_by_role("link", name="Loja Suspensa").click()
     admin.wait_for_url("**/admin/tenants/*")
+    # the business's data opens only with a reason (kept in its audit trail)
+    admin.fill("#access-reason", "Chamado 101: pagamento em atraso")
+    admin.click("#access-open")
     expect(admin.locator("#admin-tenant-name")).to_have_text("Loja Suspensa")
     admin.fill("#field-reason", "Pagamento em atraso")
     admin.click("#suspend-tenant")  # asks first; nothing changes on one click
@@ -129,6 +132,8 @@ def test_signup_errors_login_errors_and_language_switch(page: Page, app_server, 
     page.click("#signup-submit")
     expect(page.locator("#error-password")).to_contain_text("pelo menos 8 caracteres")
     expect(page.locator("#error-tenant_name")).to_contain_text("pelo menos 2")
+    # the data processing agreement was not ticked: its own field error
+    expect(page.locator("#error-accept_dpa")).to_contain_text("aceite o acordo")
     expect(page.locator("#error-email")).to_have_count(0)  # never "this e-mail has an account"
     shot("signup-errors")
     open_public(page, f"{app_server}/login")

@@ -29,6 +29,7 @@ def test_suspend_and_reactivate_changes_what_the_user_context_says(db):
     db.commit()
     ctx = auth.resolve_session(db, owner.token)
     assert ctx.tenant_blocked
+    admin.open_tenant(db, actor, tenant_id=owner.tenant_id, reason="Chamado 123 do suporte")
     detail = admin.tenant_detail(db, actor, tenant_id=owner.tenant_id)
     assert detail.suspended_reason == "Pagamento em aberto"
     admin.set_tenant_status(db, actor, tenant_id=owner.tenant_id, status="active")

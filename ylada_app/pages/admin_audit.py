@@ -1,4 +1,6 @@
-"""/admin/audit (platform admin): the audit trail — who did what, when, from where."""
+"""/admin/audit (platform admin): the whole audit trail — who did what, when, from where, in
+which business — with the same filters as a business's own page (kind, period, person),
+pages and a CSV download."""
 
 from __future__ import annotations
 
@@ -6,96 +8,50 @@ import reflex as rx
 
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.core.dates import local_text
-from ylada_app.services import audit
+from ylada_app.pages.audit import filters_form, trail_table
+from ylada_app.services import audit, audit_view
+from ylada_app.state.audit_trail import AuditTrailState
 from ylada_app.state.calls import call
-from ylada_app.state.session import SessionState
 
-FILTERS = (("", "audit.filter_all"), ("admin.", "audit.filter_admin"),
-           ("auth.", "audit.filter_auth"), ("team.", "audit.filter_team"))
+CSV_MAX = 5000
 
 
-def _rows(session, *, actor, prefix: str) -> list[dict]:
+def _page_data(session, *, actor, page: int, lang: str, **filters) -> dict:
     actor.require_admin()
-    return [
-        {"when": local_text(e.at, "%d/%m/%Y %H:%M:%S"), "actor": e.actor, "action": e.action,
-         "target": e.target or "—", "ip": e.client_ip or "—",
-         "raw": {k: v for k, v in e.details.items() if v not in ("", None)}}
-        for e in audit.entries(session, action_prefix=prefix, limit=300)
-    ]
+    rows, total = audit_view.admin_view(session, page=page, lang=lang, **filters)
+    return {"rows": rows, "total": total, "people": audit.actors(session)}
 
 
-class AdminAuditState(SessionState):
-    rows: list[dict[str, str]] = []
-
-    def _label(self, key: str, fallback: str) -> str:
-        label = self._t(key)
-        return fallback if label == key else label
-
-    prefix: str = ""
-    loaded: bool = False
-
-    @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
-        await self._fill(ctx)
-        self.loaded = True
-
-    async def _fill(self, ctx) -> None:
-        rows = await call(_rows, actor=ctx, prefix=self.prefix)
-        for row in rows:  # actions and fields in words; an unknown one as it is
-            row["what"] = self._label("audit.action." + row["action"], row["action"])
-            row["details"] = "; ".join(f"{self._label('field.' + k, k)}: {v}"
-                                       for k, v in row.pop("raw").items()) or "—"
-        self.rows = rows
-
-    @rx.event
-    async def set_filter(self, prefix: str):
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            return redirect
-        self.prefix = prefix if prefix in {p for p, _ in FILTERS} else ""
-        await self._fill(ctx)
+def _csv(session, *, actor, lang: str, **filters) -> str:
+    actor.require_admin()
+    rows, _ = audit_view.admin_view(session, lang=lang, per_page=CSV_MAX, **filters)
+    audit.record(session, action="export.audit", actor_user_id=actor.user_id, format="csv",
+                 rows=len(rows))
+    return audit_view.csv_text(rows, lang=lang, with_business=True)
 
 
-def _row(r: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(r["when"], white_space="nowrap"),
-        rx.table.cell(r["actor"]),
-        rx.table.cell(r["what"]),
-        rx.table.cell(r["target"]),
-        rx.table.cell(r["details"], max_width="320px"),
-        rx.table.cell(r["ip"]),
-        class_name="audit-row",
-    )
+class AdminAuditState(AuditTrailState):
+    async def _trail_guard(self):
+        return await self._guard(admin=True)
+
+    async def _trail_page(self, ctx):
+        data = await call(_page_data, actor=ctx, page=self.page, lang=self.lang,
+                          **self._filters())
+        pages = max(1, -(-data["total"] // audit.PAGE))
+        return data["rows"], data["total"], pages, data["people"]
+
+    async def _trail_csv(self, ctx):
+        text = await call(_csv, actor=ctx, lang=self.lang, **self._filters())
+        return text, "auditoria-plataforma.csv"
 
 
 def admin_audit_page() -> rx.Component:
     s = AdminAuditState
     return app_shell(
-        page_header("audit.title", "audit.subtitle"),
-        card(
-            rx.hstack(*[rx.button(t(label), size="1", on_click=s.set_filter(prefix),
-                                  variant=rx.cond(s.prefix == prefix, "solid", "soft"))
-                        for prefix, label in FILTERS], spacing="2", margin_bottom="12px"),
-            rx.cond(s.rows.length() == 0, rx.text(t("audit.empty"), color_scheme="gray")),
-            rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell(t("audit.when")),
-                    rx.table.column_header_cell(t("audit.who")),
-                    rx.table.column_header_cell(t("audit.what")),
-                    rx.table.column_header_cell(t("audit.target")),
-                    rx.table.column_header_cell(t("audit.details")),
-                    rx.table.column_header_cell(t("account.address")),
-                )),
-                rx.table.body(rx.foreach(s.rows, _row)),
-                width="100%", id="audit-table",
-            ),
-        ),
+        page_header("audit.title", "audit.subtitle",
+                    rx.button(rx.icon("download", size=14), t("audit.export_csv"),
+                              variant="soft", on_click=s.download, id="audit-csv")),
+        card(filters_form(s), margin_bottom="16px"),
+        card(trail_table(s, business_column=True)),
         ready=s.loaded,
     )

@@ -74,7 +74,8 @@ class ApiKeysState(SessionState):
         if redirect:
             return redirect
         try:
-            await call(api_keys.revoke_key, tenant_id=ctx.tenant_id, key_id=key_id)
+            await call(api_keys.revoke_key, tenant_id=ctx.tenant_id, key_id=key_id,
+                       actor_user_id=ctx.user_id)
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
         self.keys = await call(_rows, tenant_id=ctx.tenant_id)

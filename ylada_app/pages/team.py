@@ -15,11 +15,12 @@ from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 
-def _member_rows(session, *, tenant_id: int) -> list[dict[str, str]]:
+def _member_rows(session, *, tenant_id: int, me: int | None = None) -> list[dict[str, str]]:
     return [
         {"name": m.name or "—", "email": m.email, "role": m.role,
          "pending": "1" if m.pending else "", "expired": "1" if m.expired else "",
-         "invitation": str(m.invitation_id or "")}
+         "invitation": str(m.invitation_id or ""), "user": str(m.user_id or ""),
+         "me": "1" if m.user_id is not None and m.user_id == me else ""}
         for m in team.list_members(session, tenant_id=tenant_id)
     ]
 
@@ -40,7 +41,7 @@ class TeamState(SessionState):
         if redirect:
             yield redirect
             return
-        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
         self.loaded = True
 
     @rx.event
@@ -63,7 +64,7 @@ class TeamState(SessionState):
             return
         self.errors = {}
         self.busy = False
-        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
         self.form_key += 1
         yield rx.toast.success(self._t("team.invited", email=row.email))
 
@@ -76,8 +77,29 @@ class TeamState(SessionState):
                        invitation_id=invitation_id)
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
-        self.members = await call(_member_rows, tenant_id=ctx.tenant_id)
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
         return rx.toast.success(self._t(done_key))
+
+    async def _member_action(self, fn, done_key: str, **kwargs):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(fn, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
+                       client_ip=self._client_ip(), **kwargs)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
+        return rx.toast.success(self._t(done_key))
+
+    @rx.event
+    async def set_role(self, user_id: str, role: str):
+        return await self._member_action(team.change_role, "team.role_saved",
+                                         user_id=user_id, role=role)
+
+    @rx.event
+    async def remove(self, user_id: str):
+        return await self._member_action(team.remove_member, "team.removed", user_id=user_id)
 
     @rx.event
     async def resend(self, invitation_id: str):
@@ -94,7 +116,15 @@ def _member(m: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(m["name"]),
         rx.table.cell(m["email"]),
-        rx.table.cell(SessionState.tr["role." + m["role"]]),
+        rx.table.cell(rx.cond(
+            (m["pending"] == "") & (m["me"] == "") & (SessionState.tenant_role == "owner"),
+            rx.select.root(
+                rx.select.trigger(aria_label=t("team.change_role"), class_name="member-role"),
+                rx.select.content(*[rx.select.item(t(f"role.{r}"), value=r)
+                                    for r in ("agent", "admin", "owner")]),
+                value=m["role"], on_change=lambda role: TeamState.set_role(m["user"], role),
+                size="1"),
+            rx.text(SessionState.tr["role." + m["role"]]))),
         rx.table.cell(rx.cond(
             m["pending"] != "",
             rx.cond(m["expired"] != "",
@@ -102,6 +132,16 @@ def _member(m: rx.Var) -> rx.Component:
                     rx.badge(t("team.pending"), color_scheme="orange", variant="soft")),
             rx.badge(t("status.active"), color_scheme="green", variant="soft"))),
         rx.table.cell(rx.cond(
+            (m["pending"] == "") & (m["me"] == "") & (SessionState.tenant_role == "owner"),
+            confirm_button(
+                rx.button(t("team.remove"), size="1", variant="soft", color_scheme="red",
+                          class_name="remove-member"),
+                title_key="team.confirm_remove_title",
+                body=rx.text(t("team.confirm_remove_body"), " ", rx.text.strong(m["email"]),
+                             "."),
+                confirm_key="team.remove", on_confirm=TeamState.remove(m["user"]),
+                confirm_id="confirm-remove"),
+            rx.cond(
             (m["pending"] != "") & (SessionState.tenant_role == "owner"),
             rx.hstack(
                 rx.button(t("team.resend"), size="1", variant="soft",
@@ -115,7 +155,7 @@ def _member(m: rx.Var) -> rx.Component:
                     confirm_key="team.revoke", on_confirm=TeamState.revoke(m["invitation"]),
                     confirm_id="confirm-revoke"),
                 spacing="2"),
-        )),
+        ))),
         class_name="member-row",
     )
 

@@ -110,7 +110,8 @@ class WebhooksState(SessionState):
             else:
                 row, secret = await call(webhooks_out.create_endpoint, tenant_id=ctx.tenant_id,
                                          url=form.get("url"), events=chosen,
-                                         description=form.get("description"))
+                                         description=form.get("description"),
+                                         actor_user_id=ctx.user_id)
                 done, secret_for = "webhooks.created", str(row.id)
         except ServiceError as exc:
             self.errors, self.busy = self._field_errors(exc), False
@@ -141,10 +142,12 @@ class WebhooksState(SessionState):
         self.errors = {}
         self._clear_form()
 
-    async def _act(self, fn, done_key: str, **kwargs):
+    async def _act(self, fn, done_key: str, *, with_actor: bool = False, **kwargs):
         ctx, redirect = await self._guard()
         if redirect:
             return None, redirect
+        if with_actor:  # the service records who did it (audit trail)
+            kwargs["actor_user_id"] = ctx.user_id
         try:
             result = await call(fn, tenant_id=ctx.tenant_id, **kwargs)
         except ServiceError as exc:
@@ -192,7 +195,7 @@ class WebhooksState(SessionState):
         if self.editing_id == endpoint_id:
             self._clear_form()
         _, out = await self._act(webhooks_out.delete_endpoint, "webhooks.deleted",
-                                 endpoint_id=endpoint_id)
+                                 endpoint_id=endpoint_id, with_actor=True)
         return out
 
     async def _open_log(self, endpoint_id: str) -> None:
@@ -410,7 +413,7 @@ def _form() -> rx.Component:
                            size="4"),
                 form_error(s.errors),
                 text_field("webhooks.url", "url", s.errors, max_length=500,
-                           placeholder="https://seu-sistema.com.br/webhooks/ylada",
+                           placeholder="https://seu-sistema.com.br/webhooks/whatsapp",
                            default_value=s.edit_url),
                 text_field("webhooks.description", "description", s.errors, max_length=120,
                            placeholder="CRM, n8n…", default_value=s.edit_description),

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from ylada_app.models import ApiKey, Membership, Tenant, utcnow
 from ylada_app.models.tenant import Role
+from ylada_app.services import audit
 from ylada_app.services.errors import FieldErrors, Forbidden, NotFound
 from ylada_app.services.validation import as_text, parse_id
 
@@ -92,6 +93,8 @@ def create_key(session: Session, *, tenant_id: int, name: object, scopes: object
                  scopes=",".join(chosen), created_by_user_id=user_id)
     session.add(key)
     session.flush()
+    audit.record(session, action="api_key.created", actor_user_id=user_id, tenant_id=tenant_id,
+                 target=f"api_key:{key.id}", name=clean_name, scopes=",".join(chosen))
     return key, raw
 
 
@@ -102,7 +105,8 @@ def list_keys(session: Session, *, tenant_id: int) -> list[KeyRow]:
                    k.revoked_at is not None) for k in rows]
 
 
-def revoke_key(session: Session, *, tenant_id: int, key_id: object) -> None:
+def revoke_key(session: Session, *, tenant_id: int, key_id: object,
+               actor_user_id: int | None = None) -> None:
     kid = parse_id(key_id)
     key = session.exec(select(ApiKey).where(ApiKey.id == kid, ApiKey.tenant_id == tenant_id)
                        ).first() if kid is not None else None
@@ -112,6 +116,8 @@ def revoke_key(session: Session, *, tenant_id: int, key_id: object) -> None:
         key.revoked_at = utcnow()
         session.add(key)
         session.flush()
+        audit.record(session, action="api_key.revoked", actor_user_id=actor_user_id,
+                     tenant_id=tenant_id, target=f"api_key:{key.id}", name=key.name)
 
 
 def authenticate(session: Session, raw: str | None) -> ApiCaller | None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ylada_app.models import Contact
+from ylada_app.models import Contact, utcnow
+from ylada_app.models.bulk import insert_rows
 from ylada_app.models.privacy import ConsentPurpose, ConsentRecord, LegalBasis
 from ylada_app.services.errors import FieldErrors, NotFound
 
@@ -47,6 +48,48 @@ def record(
     session.add(row)
     session.flush()
     return row
+
+
+def proof_row(contact: Contact, *, purpose: str, granted: bool, source: str,
+              legal_basis: str = LegalBasis.CONSENT, text_shown: str = "",
+              evidence: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One record as a plain row, for callers that write many at once (the bot's batches,
+    an import) with `add_rows` — the contact is already known to be the business's."""
+    return {"tenant_id": contact.tenant_id, "contact_id": contact.id,
+            "instance_id": contact.instance_id, "purpose": purpose, "granted": granted,
+            "legal_basis": legal_basis, "source": source[:40],
+            "text_shown": (text_shown or "")[:1000],
+            "evidence": {k: _plain(v) for k, v in (evidence or {}).items()},
+            "created_at": utcnow()}
+
+
+def add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `proof_row`s (one statement; nothing when empty)."""
+    insert_rows(session.connection(), ConsentRecord.__table__, rows)
+
+
+def changes(before: tuple[bool, bool], contact: Contact) -> list[tuple[str, bool]]:
+    """What a change of the contact's flags means as consent records: `before` is
+    (opted_out, has marketing consent) as it was. Marketing counts only while the contact
+    is not opted out; an opt-out with no marketing consent is still recorded as a
+    revocation (proof that they asked to stop), and coming back without one is recorded as
+    agreeing to be served again."""
+    was_out, had_consent = before
+    now_out, has_consent = contact.opted_out, contact.opted_in_at is not None
+    marketing_before = had_consent and not was_out
+    marketing_now = has_consent and not now_out
+    if marketing_before != marketing_now:
+        return [(ConsentPurpose.MARKETING, marketing_now)]
+    if now_out and not was_out:
+        return [(ConsentPurpose.MARKETING, False)]
+    if was_out and not now_out:
+        return [(ConsentPurpose.SERVICE, True)]
+    return []
+
+
+def flags(contact: Contact) -> tuple[bool, bool]:
+    """The `before` of `changes`."""
+    return bool(contact.opted_out), contact.opted_in_at is not None
 
 
 def _plain(value: object) -> object:

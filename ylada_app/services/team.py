@@ -254,3 +254,54 @@ def signup_and_accept(session: Session, *, token: str | None, name: str | None,
     session.add(user)
     session.flush()
     return user.id, _join(session, inv, user)
+
+
+# --- members: role and removal (owner only; the business always keeps an owner) ---------------
+def _member(session: Session, tenant_id: int, user_id: object) -> Membership:
+    uid = parse_id(user_id)
+    member = membership_of(session, user_id=uid, tenant_id=tenant_id) if uid else None
+    if member is None:
+        raise NotFound("error.not_found")
+    return member
+
+
+def _last_owner(session: Session, tenant_id: int, member: Membership) -> bool:
+    if member.role != Role.OWNER:
+        return False
+    owners = session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id,
+                                                      Membership.role == Role.OWNER)).all()
+    return len(owners) <= 1
+
+
+def change_role(session: Session, *, tenant_id: int, actor_user_id: int, user_id: object,
+                role: str | None, client_ip: str = "") -> None:
+    """A member's new role (recorded in the audit trail with the previous one)."""
+    _require_owner(session, tenant_id=tenant_id, user_id=actor_user_id)
+    v = Validator()
+    clean_role = v.choice("role", role, tuple(Role), "error.role_invalid")
+    v.raise_if_any()
+    member = _member(session, tenant_id, user_id)
+    if member.role == clean_role:
+        return
+    if _last_owner(session, tenant_id, member):
+        raise Conflict("team.error.last_owner")
+    previous, member.role = member.role, clean_role
+    session.add(member)
+    audit.record(session, action="team.role_changed", actor_user_id=actor_user_id,
+                 tenant_id=tenant_id, target=f"user:{member.user_id}", client_ip=client_ip,
+                 role=clean_role, from_role=previous)
+    session.flush()
+
+
+def remove_member(session: Session, *, tenant_id: int, actor_user_id: int, user_id: object,
+                  client_ip: str = "") -> None:
+    """The person leaves the business (their account stays; recorded in the audit trail)."""
+    _require_owner(session, tenant_id=tenant_id, user_id=actor_user_id)
+    member = _member(session, tenant_id, user_id)
+    if _last_owner(session, tenant_id, member):
+        raise Conflict("team.error.last_owner")
+    audit.record(session, action="team.member_removed", actor_user_id=actor_user_id,
+                 tenant_id=tenant_id, target=f"user:{member.user_id}", client_ip=client_ip,
+                 role=member.role)
+    session.delete(member)
+    session.flush()

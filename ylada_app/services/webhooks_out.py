@@ -42,6 +42,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.tenant import Role
+from ylada_app.services import audit
 from ylada_app.services.errors import Conflict, FieldErrors, NotFound
 from ylada_app.services.validation import parse_id
 
@@ -258,7 +259,8 @@ def _own(session: Session, tenant_id: int, endpoint_id: object) -> WebhookEndpoi
 
 
 def create_endpoint(session: Session, *, tenant_id: int, url: object, events: object,
-                    description: object = "") -> tuple[WebhookEndpoint, str]:
+                    description: object = "", actor_user_id: int | None = None,
+                    ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (also readable later by the business)."""
     from ylada_app.services.entitlements import limits_for
 
@@ -276,6 +278,8 @@ def create_endpoint(session: Session, *, tenant_id: int, url: object, events: ob
                           secret_enc=encrypt_secret(secret))
     session.add(row)
     session.flush()
+    audit.record(session, action="webhook.created", actor_user_id=actor_user_id,
+                 tenant_id=tenant_id, target=f"webhook:{row.id}", url=clean_url)
     after_commit(session, forget)
     return row, secret
 
@@ -308,8 +312,11 @@ def set_active(session: Session, *, tenant_id: int, endpoint_id: object, active:
     after_commit(session, forget)
 
 
-def delete_endpoint(session: Session, *, tenant_id: int, endpoint_id: object) -> None:
+def delete_endpoint(session: Session, *, tenant_id: int, endpoint_id: object,
+                    actor_user_id: int | None = None) -> None:
     row = _own(session, tenant_id, endpoint_id)
+    audit.record(session, action="webhook.deleted", actor_user_id=actor_user_id,
+                 tenant_id=tenant_id, target=f"webhook:{row.id}", url=row.url)
     session.exec(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == row.id))
     session.delete(row)
     session.flush()

@@ -12,7 +12,7 @@ from ylada_app.api.v1 import schemas
 from ylada_app.api.v1.deps import Cursor, Id, InstanceFilter, caller, decode_cursor, page_of
 from ylada_app.api.v1.problems import ApiProblem
 from ylada_app.core.db import session_scope
-from ylada_app.services import contacts
+from ylada_app.services import consent, contacts
 from ylada_app.services.api_keys import ApiCaller
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
@@ -71,6 +71,21 @@ def get_contact(contact_id: Id, who: ApiCaller = Depends(caller)) -> schemas.Con
                                          contact_id=contact_id))
 
 
+@router.get("/{contact_id}/consents", response_model=schemas.ConsentList,
+            summary="A contact's consent history",
+            description="Every grant and revocation (LGPD proof), newest first: purpose, "
+                        "legal basis, source, the text shown and what backs it.")
+def contact_consents(contact_id: Id, who: ApiCaller = Depends(caller)) -> schemas.ConsentList:
+    with session_scope() as session:
+        contact = contacts.get_contact(session, tenant_id=who.tenant_id, contact_id=contact_id)
+        return schemas.ConsentList(data=[
+            schemas.ConsentRecord(purpose=e.purpose, granted=e.granted,
+                                  legal_basis=e.legal_basis, source=e.source,
+                                  text_shown=e.text_shown, evidence=e.evidence,
+                                  created_at=e.at)
+            for e in consent.history(session, tenant_id=who.tenant_id, contact_id=contact.id)])
+
+
 @router.post("", response_model=schemas.Contact, summary="Create or update by phone",
              responses={201: {"model": schemas.Contact, "description": "created"}},
              description="The number's contact with this phone is updated (200) or created "
@@ -81,7 +96,7 @@ def upsert_contact(body: schemas.ContactUpsert, response: Response,
         contact, created = contacts.upsert_contact(
             session, tenant_id=who.tenant_id, instance_id=body.instance_id, phone=body.phone,
             name=body.name, tags=body.tags, fields=body.fields, opted_out=body.opted_out,
-            opted_in=body.opted_in)
+            opted_in=body.opted_in, evidence={"api_key_id": who.key_id})
         response.status_code = 201 if created else 200
         return _out(contact)
 
@@ -93,7 +108,7 @@ def patch_contact(contact_id: Id, body: schemas.ContactPatch,
         return _out(contacts.patch_contact(
             session, tenant_id=who.tenant_id, contact_id=contact_id, name=body.name,
             tags=body.tags, fields=body.fields, opted_out=body.opted_out,
-            opted_in=body.opted_in))
+            opted_in=body.opted_in, evidence={"api_key_id": who.key_id}))
 
 
 @router.delete("/{contact_id}", status_code=204, response_class=Response,

@@ -51,6 +51,8 @@ class Instance(SQLModel, table=True):
     optout_reply: str | None = Field(default=None, max_length=1024)
     optin_words: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     optin_reply: str | None = Field(default=None, max_length=1024)
+    # LGPD: a contact who sends "MEUS DADOS" gets an export request (off until enabled).
+    privacy_keyword: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # The number as Meta last saw it (quality, messaging tier, webhook subscription…), kept
     # by the periodic health check; shown on the number's health page.
     health: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False,

@@ -37,6 +37,7 @@ def instance_view(inst: Instance) -> dict[str, str]:
         "optin_words": ", ".join(words.optin_words),
         "optin_reply": words.optin_reply,
         "optout_default": "1" if words == instances.DEFAULT_OPTOUT else "",
+        "privacy_keyword": "1" if inst.privacy_keyword else "",  # LGPD "MEUS DADOS"
     }
 
 
@@ -175,6 +176,22 @@ class InstanceDetailState(SessionState):
     @rx.event
     async def restore_optout(self):
         return await self._save(instances.restore_optout_defaults, done="optout.restored")
+
+    @rx.event
+    async def set_privacy_keyword(self, enabled: bool):
+        from ylada_app.services import privacy
+
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(privacy.set_keyword, tenant_id=ctx.tenant_id,
+                       instance_id=self._instance_key(), enabled=enabled, user_id=ctx.user_id)
+        except ServiceError as exc:
+            return rx.toast.error(self._error_text(exc))
+        self.inst = {**self.inst, "privacy_keyword": "1" if enabled else ""}
+        return rx.toast.success(self._t("privacy.keyword_on" if enabled
+                                        else "privacy.keyword_off"))
 
     @rx.event
     async def set_enabled(self, enabled: bool):
@@ -450,6 +467,15 @@ def _optout_card() -> rx.Component:
             key=(s.inst["id"] + "-optout-" + s.inst["optout_words"] + "|"
                  + s.inst["optin_words"] + "|" + s.inst["optout_reply"] + "|"
                  + s.inst["optin_reply"]),
+        ),
+        rx.divider(margin_y="16px"),
+        rx.vstack(  # LGPD: "MEUS DADOS" opens a data request (off until the business says)
+            rx.heading(t("privacy.keyword_title"), size="3"),
+            rx.text(t("privacy.keyword_hint"), size="2", color_scheme="gray"),
+            rx.hstack(rx.switch(checked=s.inst["privacy_keyword"] == "1",
+                                on_change=s.set_privacy_keyword, id="privacy-keyword"),
+                      rx.text(t("privacy.keyword_label"), size="2"), align="center"),
+            spacing="2", width="100%",
         ),
         max_width="640px",
         id="optout-words",

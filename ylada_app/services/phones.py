@@ -51,6 +51,8 @@ def display_phone(wa_id: str) -> str:
     the raw value when it is no phone number."""
     if wa_id.startswith("sim-"):
         return "Simulador"
+    if wa_id.startswith("apagado-"):  # erased on request (LGPD): the marker means nothing
+        return "Contato apagado"
     if not wa_id.isdigit():
         return wa_id
     try:

@@ -1,0 +1,297 @@
+"""LGPD data subject requests: recorded with their deadline, the export ZIP checked field by
+field, the job's own tenant check, corrections recorded, reminders sent once, and another
+business's contact out of reach of every entry point of the service and the job."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import make_instance, make_owner
+from ylada_app.jobs import privacy as privacy_jobs
+from ylada_app.models import (
+    AiLog,
+    AnalyticsEvent,
+    AuditLog,
+    Conversation,
+    EmailMessage,
+    Message,
+    Notification,
+    utcnow,
+)
+from ylada_app.models.privacy import DataRequest
+from ylada_app.services import consent, contacts, privacy
+from ylada_app.services.errors import NotFound
+
+
+@pytest.fixture(autouse=True)
+def _no_background_jobs(monkeypatch):
+    """The tests run the jobs themselves (a background run would race them)."""
+    started: list[tuple[int, str]] = []
+    monkeypatch.setattr(privacy, "start", lambda rid, kind: started.append((rid, kind)))
+    return started
+
+
+def _contact_with_history(db, owner, inst, *, phone="11987651234", name="Josefina Teste"):
+    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                         phone=phone, name=name, tags=["vip"],
+                                         fields={"cidade": "Recife"}, opted_in=True)
+    conv = Conversation(tenant_id=owner.tenant_id, instance_id=inst.id, contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    now = utcnow()
+    db.add(Message(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                   direction="in", type="text", text="quero o pedido 42", wamid=f"w-{phone}",
+                   status="processed", wa_timestamp=now, created_at=now))
+    db.add(Message(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                   direction="out", type="image", text="Seu pedido",
+                   payload={"type": "image", "image": {"link": "https://cdn.exemplo/p42.jpg"}},
+                   status="delivered", sent_at=now, delivered_at=now, created_at=now))
+    db.add(AiLog(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                 question="qual o prazo?", answer="Até 3 dias úteis."))
+    db.add(AnalyticsEvent(tenant_id=owner.tenant_id, instance_id=inst.id,
+                          conversation_id=conv.id, type="goal_reached", flow_id="7",
+                          data={"name": "compra"}))
+    consent.record(db, tenant_id=owner.tenant_id, contact_id=contact.id, purpose="marketing",
+                   granted=True, source="api", text_shown="Aceita ofertas?")
+    db.commit()
+    return contact, conv
+
+
+def test_export_request_builds_a_zip_checked_field_by_field(db, _no_background_jobs):
+    owner = make_owner(db, tenant_name="Loja Export")
+    inst = make_instance(db, owner.tenant_id, name="Vendas")
+    contact, conv = _contact_with_history(db, owner, inst)
+    row, created = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                          kind="export", source="contact_page",
+                                          user_id=owner.user_id)
+    db.commit()
+    assert created and row.status == "pending"
+    assert row.due_at - row.created_at == timedelta(days=15)
+    assert _no_background_jobs == [(row.id, "export")]  # queued after the commit
+    again, created = privacy.create_request(db, tenant_id=owner.tenant_id,
+                                            contact_id=contact.id, kind="export",
+                                            source="api")
+    assert not created and again.id == row.id  # one open request per kind
+
+    assert privacy_jobs.build_export(row.id) == "done"
+    assert privacy_jobs.build_export(row.id) == "skipped"  # a duplicate job does nothing
+    db.commit()
+    db.expire_all()
+    view = privacy.get_request(db, tenant_id=owner.tenant_id, request_id=row.id)
+    assert view.status == "done" and view.progress == 100 and view.downloadable
+    path, filename = privacy.export_file(db, tenant_id=owner.tenant_id, request_id=row.id,
+                                         token=view.file_token)
+    assert filename.endswith(".zip")
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == sorted(
+            ["contact.json", "consents.json", "messages.json", "ai.json", "events.json",
+             "resumo.html"])
+        c = json.loads(zf.read("contact.json"))
+        assert (c["name"], c["phone"], c["tags"], c["fields"]) == (
+            "Josefina Teste", "5511987651234", ["vip"], {"cidade": "Recife"})
+        assert c["number"] == "Vendas" and c["marketing_consent_source"] == "api"
+        cons = json.loads(zf.read("consents.json"))
+        history = consent.history(db, tenant_id=owner.tenant_id, contact_id=contact.id)
+        assert [(x["purpose"], x["granted"], x["text_shown"], x["source"]) for x in cons] == [
+            (e.purpose, e.granted, e.text_shown, e.source) for e in history]
+        assert ("marketing", True, "Aceita ofertas?") in [
+            (x["purpose"], x["granted"], x["text_shown"]) for x in cons]
+        msgs = json.loads(zf.read("messages.json"))
+        assert [(m["direction"], m["text"], m["status"]) for m in msgs] == [
+            ("received", "quero o pedido 42", "processed"),
+            ("sent", "Seu pedido", "delivered")]
+        assert msgs[1]["content"]["image"]["link"] == "https://cdn.exemplo/p42.jpg"
+        assert msgs[0]["whatsapp_time"] and msgs[1]["delivered_at"]
+        ai = json.loads(zf.read("ai.json"))
+        assert [(a["question"], a["answer"]) for a in ai] == [("qual o prazo?",
+                                                               "Até 3 dias úteis.")]
+        events = json.loads(zf.read("events.json"))
+        assert [(e["type"], e["data"]) for e in events] == [("goal_reached", {"name": "compra"})]
+        summary = zf.read("resumo.html").decode()
+        assert "Seus dados pessoais" in summary and "Josefina Teste" in summary
+        assert "Loja Export" in summary and "quero o pedido 42" in summary
+    # the wrong token, another business, an expired link: nothing
+    with pytest.raises(NotFound):
+        privacy.export_file(db, tenant_id=owner.tenant_id, request_id=row.id, token="x")
+    other = make_owner(db, tenant_name="Outra")
+    with pytest.raises(NotFound):
+        privacy.export_file(db, tenant_id=other.tenant_id, request_id=row.id,
+                            token=view.file_token)
+    stored = db.get(DataRequest, row.id)
+    stored.done_at = utcnow() - timedelta(days=8)
+    db.commit()
+    assert privacy.purge_expired_exports(db) == 1
+    assert not path.exists()
+    with pytest.raises(NotFound):
+        privacy.export_file(db, tenant_id=owner.tenant_id, request_id=row.id,
+                            token=view.file_token)
+    actions = set(db.exec(select(AuditLog.action).where(
+        AuditLog.tenant_id == owner.tenant_id)).all())
+    assert {"privacy.export.requested", "privacy.export"} <= actions
+
+
+def test_another_business_cannot_export_or_erase_a_contact(db):
+    owner = make_owner(db, tenant_name="Dona do contato")
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = _contact_with_history(db, owner, inst, phone="11987651235")
+    intruder = make_owner(db, tenant_name="Intrusa")
+    for kind in ("export", "erase"):
+        with pytest.raises(NotFound):
+            privacy.create_request(db, tenant_id=intruder.tenant_id, contact_id=contact.id,
+                                   kind=kind, source="api")
+    with pytest.raises(NotFound):
+        privacy.list_requests(db, tenant_id=intruder.tenant_id, contact_id=contact.id)
+    with pytest.raises(NotFound):
+        privacy.correct(db, tenant_id=intruder.tenant_id, contact_id=contact.id, name="X",
+                        tags="", fields={})
+    # a request row that points at another business's contact (however it got there): the
+    # jobs re-check and refuse — no file, nothing erased
+    forged = [DataRequest(tenant_id=intruder.tenant_id, contact_id=contact.id, kind=k,
+                          source="api", due_at=utcnow()) for k in ("export", "erase")]
+    db.add_all(forged)
+    db.commit()
+    assert privacy_jobs.build_export(forged[0].id) == "skipped"
+    assert privacy_jobs.erase_contact(forged[1].id) == "skipped"
+    db.expire_all()
+    for row in forged:
+        db.refresh(row)
+        assert row.status == "failed" and row.file_token == ""
+    db.refresh(contact)
+    assert contact.name == "Josefina Teste"
+    assert db.exec(select(Message).where(Message.conversation_id == conv.id,
+                                         Message.text == "quero o pedido 42")).first()
+    assert privacy.list_requests(db, tenant_id=owner.tenant_id) == []
+    assert len(privacy.list_requests(db, tenant_id=intruder.tenant_id)) == 2
+    with pytest.raises(NotFound):
+        privacy.get_request(db, tenant_id=owner.tenant_id, request_id=forged[0].id)
+
+
+def test_erasure_anonymises_the_contact_and_keeps_the_counts(db):
+    owner = make_owner(db, tenant_name="Loja Apaga")
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = _contact_with_history(db, owner, inst, phone="11987651236",
+                                          name="Genoveva Apagável")
+    keep, _ = _contact_with_history(db, owner, inst, phone="11987651237", name="Outra Pessoa")
+    export, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                       kind="export", source="contact_page")
+    db.commit()
+    privacy_jobs.build_export(export.id)
+    db.expire_all()
+    zip_path = privacy.export_path(export)
+    assert zip_path.exists()
+    n_proofs = len(consent.history(db, tenant_id=owner.tenant_id, contact_id=contact.id))
+    n_messages = len(db.exec(select(Message).where(Message.tenant_id == owner.tenant_id)).all())
+    row, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                    kind="erase", source="contact_page", user_id=owner.user_id)
+    db.commit()
+    assert privacy_jobs.erase_contact(row.id) == "done"
+    db.expire_all()
+    erased = db.get(type(contact), contact.id)
+    assert erased.wa_id.startswith("apagado-") and erased.name == "" and erased.fields == {}
+    assert erased.tags == [] and erased.opted_out
+    msgs = db.exec(select(Message).where(Message.conversation_id == conv.id)).all()
+    assert len(msgs) == 2 and all(m.text is None for m in msgs)
+    assert all(m.payload == {"apagado": True} for m in msgs)
+    assert [m.wamid for m in msgs] == [f"erased:{msgs[0].id}", None]
+    assert db.exec(select(AiLog).where(AiLog.conversation_id == conv.id)).one().question == ""
+    # rows kept (counts), details gone except what analytics reads
+    assert len(db.exec(select(Message).where(Message.tenant_id == owner.tenant_id)).all()) \
+        == n_messages
+    event = db.exec(select(AnalyticsEvent).where(AnalyticsEvent.conversation_id == conv.id)).one()
+    assert event.data == {"name": "compra"}
+    proofs = db.exec(select(consent.ConsentRecord).where(
+        consent.ConsentRecord.tenant_id == owner.tenant_id,
+        consent.ConsentRecord.contact_id.is_(None))).all()
+    assert len(proofs) == n_proofs >= 1  # kept as proof, unlinked, without evidence
+    assert all(p.evidence == {"apagado": True} for p in proofs)
+    assert consent.history(db, tenant_id=owner.tenant_id, contact_id=keep.id)
+    assert not zip_path.exists()
+    db.refresh(export)
+    assert export.file_token == ""
+    # the other contact is untouched
+    db.refresh(keep)
+    assert keep.name == "Outra Pessoa" and keep.wa_id == "5511987651237"
+    assert any(a == "privacy.erase" for a in db.exec(select(AuditLog.action).where(
+        AuditLog.tenant_id == owner.tenant_id)).all())
+    # an erased contact cannot be asked for again
+    with pytest.raises(Exception):  # noqa: B017 - FieldErrors
+        privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                               kind="export", source="api")
+
+
+def test_correction_is_recorded_with_the_names_of_what_changed(db):
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id)
+    contact, _ = _contact_with_history(db, owner, inst, phone="11987651238", name="Nome Errado")
+    row = privacy.correct(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                          name="Nome Certo", tags="vip", fields={"cidade": "Olinda"},
+                          user_id=owner.user_id)
+    db.commit()
+    db.refresh(contact)
+    assert contact.name == "Nome Certo" and contact.fields == {"cidade": "Olinda"}
+    assert row.kind == "correct" and row.status == "done" and row.done_at is not None
+    assert row.detail == {"changed": ["name", "fields.cidade"]}
+    assert "Olinda" not in json.dumps(row.detail)
+    entry = db.exec(select(AuditLog).where(AuditLog.action == "privacy.correct",
+                                           AuditLog.tenant_id == owner.tenant_id)).one()
+    assert "Nome" not in json.dumps(entry.details)
+
+
+def test_open_requests_remind_the_owner_once_after_ten_days(db):
+    owner = make_owner(db, tenant_name="Loja Prazo")
+    inst = make_instance(db, owner.tenant_id)
+    contact, _ = _contact_with_history(db, owner, inst, phone="11987651239")
+    row, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                    kind="export", source="api")
+    db.commit()
+    assert privacy.remind_due(db) == 0  # fresh
+    row.created_at = utcnow() - timedelta(days=11)
+    row.due_at = row.created_at + privacy.DEADLINE
+    db.commit()
+    assert privacy.remind_due(db) == 1
+    assert privacy.remind_due(db) == 0  # once
+    db.commit()
+    notes = db.exec(select(Notification).where(Notification.tenant_id == owner.tenant_id,
+                                               Notification.kind == "privacy")).all()
+    assert [n.user_id for n in notes] == [owner.user_id]
+    mails = db.exec(select(EmailMessage).where(EmailMessage.to_email == owner.email)).all()
+    assert any("LGPD" in m.subject for m in mails)
+    row.created_at = utcnow() - timedelta(days=16)
+    row.due_at = row.created_at + privacy.DEADLINE
+    db.commit()
+    (view,) = privacy.list_requests(db, tenant_id=owner.tenant_id)
+    assert view.overdue
+
+
+def test_an_export_never_outlives_an_erasure_that_overtook_it(db, monkeypatch):
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id)
+    contact, _ = _contact_with_history(db, owner, inst, phone="11987651240")
+    erase, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                      kind="erase", source="api")
+    # an export being built when the erasure runs (it finds the contact erased at the end)
+    # and one still waiting for its job (the erasure fails it)
+    running, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                        kind="export", source="contact_page")
+    waiting = DataRequest(tenant_id=owner.tenant_id, contact_id=contact.id, kind="export",
+                          source="whatsapp", due_at=utcnow())
+    db.add(waiting)
+    db.commit()
+    assert waiting.id != running.id
+    real_write = privacy_jobs._write_zip
+
+    def write_then_erase(row, path):
+        real_write(row, path)
+        assert privacy_jobs.erase_contact(erase.id) == "done"
+
+    monkeypatch.setattr(privacy_jobs, "_write_zip", write_then_erase)
+    assert privacy_jobs.build_export(running.id) == "failed"
+    db.expire_all()
+    for row in (db.get(DataRequest, waiting.id), db.get(DataRequest, running.id)):
+        assert row.status == "failed" and row.error == "contact_erased"
+    assert not list(privacy.export_dir().glob(f"{owner.tenant_id}/lgpd-{running.id}-*"))

@@ -1,0 +1,66 @@
+"""Texts of LGPD data subject requests: the contact page's section, the business's list of
+requests (/privacy/requests), the number's "MEUS DADOS" switch and errors."""
+# ruff: noqa: E501 - one label a line reads better than wrapped tuples
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "privacy.error.kind": ("Tipo de solicitação desconhecido.", "Unknown kind of request."),
+    "privacy.error.source": ("Origem da solicitação desconhecida.", "Unknown source of request."),
+    "privacy.error.erased": ("Os dados deste contato já foram apagados.", "This contact's data was already erased."),
+    # the contact page's section
+    "privacy.section": ("Dados pessoais (LGPD)", "Personal data (LGPD)"),
+    "privacy.section_hint": ("O titular pode pedir uma cópia ou a eliminação dos seus dados. A lei dá 15 dias para atender.",
+                             "The person may ask for a copy of their data or for its erasure. The law gives 15 days to answer."),
+    "privacy.export": ("Exportar dados (LGPD)", "Export data (LGPD)"),
+    "privacy.erase": ("Apagar dados (LGPD)", "Erase data (LGPD)"),
+    "privacy.erase_title": ("Apagar os dados deste contato?", "Erase this contact's data?"),
+    "privacy.erase_body": (
+        "Serão apagados de forma irreversível: nome, telefone, etiquetas e campos; o texto e os arquivos de todas as mensagens; as notas da equipe; as perguntas e respostas da IA; as variáveis dos fluxos; avisos e e-mails sobre o contato; exportações já geradas. Os consentimentos ficam como prova, sem identificar a pessoa, e os números dos relatórios não mudam. Não é possível desfazer.",
+        "This is irreversible: name, phone, tags and fields; the text and files of every message; the team's notes; the AI's questions and answers; flow variables; notices and e-mails about the contact; exports already built will be erased. Consent records stay as proof without identifying the person, and report figures do not change. It cannot be undone."),
+    "privacy.erase_confirm": ("Apagar definitivamente", "Erase for good"),
+    "privacy.requested_export": ("Exportação solicitada. O arquivo aparece aqui quando estiver pronto.", "Export requested. The file shows up here when ready."),
+    "privacy.requested_erase": ("Eliminação solicitada.", "Erasure requested."),
+    "privacy.erased_note": ("Os dados pessoais deste contato foram apagados (LGPD).", "This contact's personal data was erased (LGPD)."),
+    "privacy.no_requests": ("Nenhuma solicitação deste contato.", "No requests from this contact."),
+    "privacy.download": ("Baixar", "Download"),
+    "privacy.correct_check": ("Correção pedida pelo titular (LGPD)", "Correction asked by the person (LGPD)"),
+    "privacy.corrected": ("Correção registrada como solicitação LGPD.", "Correction recorded as an LGPD request."),
+    # columns, kinds, statuses, sources
+    "privacy.col.kind": ("Pedido", "Request"),
+    "privacy.col.contact": ("Contato", "Contact"),
+    "privacy.col.source": ("Origem", "Source"),
+    "privacy.col.created": ("Pedido em", "Requested"),
+    "privacy.col.due": ("Prazo", "Deadline"),
+    "privacy.col.status": ("Situação", "Status"),
+    "privacy.col.done": ("Concluído em", "Done"),
+    "privacy.kind.export": ("Cópia dos dados", "Copy of data"),
+    "privacy.kind.erase": ("Eliminação", "Erasure"),
+    "privacy.kind.correct": ("Correção", "Correction"),
+    "privacy.status.pending": ("Pendente", "Pending"),
+    "privacy.status.running": ("Em andamento", "In progress"),
+    "privacy.status.done": ("Concluído", "Done"),
+    "privacy.status.failed": ("Falhou", "Failed"),
+    "privacy.status.overdue": ("Atrasado", "Overdue"),
+    "privacy.source.contact_page": ("Página do contato", "Contact page"),
+    "privacy.source.api": ("API", "API"),
+    "privacy.source.whatsapp": ("WhatsApp (MEUS DADOS)", "WhatsApp (MEUS DADOS)"),
+    "privacy.erased_contact": ("Contato apagado", "Erased contact"),
+    "privacy.expired": ("Link expirado", "Link expired"),
+    # /privacy/requests
+    "privacy.title": ("Solicitações LGPD", "LGPD requests"),
+    "privacy.subtitle": ("Pedidos de cópia, correção e eliminação de dados dos seus contatos. A lei dá 15 dias para atender; você recebe um lembrete aos 10 dias.",
+                         "Requests to copy, correct and erase your contacts' data. The law gives 15 days to answer; you get a reminder at 10 days."),
+    "privacy.open_count": ("{n} pendente(s)", "{n} open"),
+    "privacy.empty": ("Nenhuma solicitação ainda. Elas aparecem aqui quando feitas na página de um contato, pela API ou pelo WhatsApp.",
+                      "No requests yet. They show up here when made on a contact's page, through the API or on WhatsApp."),
+    "nav.privacy_requests": ("Solicitações LGPD", "LGPD requests"),
+    # the number's page
+    "privacy.keyword_title": ("Pedido de dados pelo WhatsApp (LGPD)", "Data requests on WhatsApp (LGPD)"),
+    "privacy.keyword_hint": ("Quando ligado, um contato que envia MEUS DADOS abre um pedido de cópia dos seus dados, recebe a confirmação e a equipe é avisada.",
+                             "When on, a contact who sends MEUS DADOS opens a request for a copy of their data, gets a confirmation and the team is told."),
+    "privacy.keyword_label": ("Atender a palavra MEUS DADOS", "Answer the word MEUS DADOS"),
+    "privacy.keyword_on": ("MEUS DADOS ligado neste número.", "MEUS DADOS is on for this number."),
+    "privacy.keyword_off": ("MEUS DADOS desligado neste número.", "MEUS DADOS is off for this number."),
+    # audit log lines of these actions (the others are in texts/audit.py)
+    "audit.action.privacy.correct": ("Corrigiu os dados de um contato a pedido dele (LGPD)", "Corrected a contact's data at their request (LGPD)"),
+    "audit.action.privacy.keyword": ("Ligou ou desligou o MEUS DADOS de um número", "Turned MEUS DADOS on or off for a number"),
+}

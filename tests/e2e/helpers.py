@@ -25,6 +25,7 @@ def signup(page: Page, base: str, *, tenant: str, name: str = "Maria Teste",
     page.fill("#field-email", email)
     page.fill("#field-password", PASSWORD)
     page.fill("#field-tenant_name", tenant)
+    page.click("#field-accept_dpa")  # the data processing agreement (required)
     page.click("#signup-submit")
     expect(page.locator("#check-email")).to_be_visible(timeout=30_000)
     expect(page.locator("#sent-to")).to_have_text(email)

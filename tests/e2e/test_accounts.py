@@ -112,6 +112,7 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
     impostor.fill("#field-email", carla)
     impostor.fill("#field-password", PASSWORD)
     impostor.fill("#field-tenant_name", "Fachada")
+    impostor.click("#field-accept_dpa")
     impostor.click("#signup-submit")
     expect(impostor.locator("#check-email")).to_be_visible(timeout=30_000)
     login(impostor, app_server, carla)

@@ -250,6 +250,7 @@ def test_a_newcomer_signs_up_and_follows_the_link_in_the_local_mailbox(make_run,
     page.fill("#field-email", "nova@exemplo.com.br")
     page.fill("#field-password", "Senha-forte-123")
     page.fill("#field-tenant_name", "Loja Nova")
+    page.click("#field-accept_dpa")
     page.click("#signup-submit")
     expect(page.locator("#check-email")).to_be_visible(timeout=30_000)
     page.click("#open-mailbox")

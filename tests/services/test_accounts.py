@@ -24,7 +24,7 @@ def _token_of(link: str) -> str:
 
 def _register(db, email: str, **kw):
     data = {"name": "Bia", "email": email, "password": "abc12345xyz",
-            "tenant_name": "Loja da Bia", "niche": "outro"}
+            "tenant_name": "Loja da Bia", "niche": "outro", "accept_dpa": "on"}
     data.update(kw)
     result = accounts.register(db, **data)
     db.commit()

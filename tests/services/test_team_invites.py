@@ -31,7 +31,7 @@ def test_signing_up_with_an_invited_address_grants_nothing(db, smtp, unique):
                        email=carla, role="agent")
     db.commit()
     accounts.register(db, name="Impostora", email=carla, password="abc12345xyz",
-                      tenant_name="Qualquer")
+                      tenant_name="Qualquer", accept_dpa="on")
     db.commit()
     impostor = db.exec(select(User).where(User.email == carla)).one()
     grant = auth.login(db, email=carla, password="abc12345xyz").grant

@@ -39,6 +39,11 @@ class AuthContext:
     def tenant_blocked(self) -> bool:
         return self.tenant_status == "suspended"
 
+    @property
+    def tenant_closed(self) -> bool:
+        """Closed by its owner: readable (and exportable), every change refused."""
+        return self.tenant_status == "closed"
+
     def require_tenant(self) -> int:
         if self.tenant_id is None:
             raise Forbidden("error.not_member")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from ylada_app.core.db import session_scope
+from ylada_app.services.closure import read_only_session
 
 T = TypeVar("T")
 # SQLite (the embedded default): a transaction that read, then writes after another
@@ -26,6 +27,7 @@ def _in_transaction(fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
     for attempt in range(_SQLITE_RETRIES + 1):
         try:
             with session_scope() as session:
+                read_only_session(session, fn)  # a closed business: changes refused
                 return fn(session, **kwargs)
         except OperationalError as exc:
             if attempt == _SQLITE_RETRIES or not _stale_sqlite_snapshot(exc):

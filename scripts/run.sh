@@ -54,7 +54,14 @@ if [ -z "${AI_BASE_URL:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   AI_PID=$!
   AI="IA de demonstração (respostas a partir do conhecimento, sem modelo)"
 fi
-trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} 2>/dev/null || true' EXIT
+if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
+  # The same demonstration server for instances set to Anthropic (messages API).
+  ANTHROPIC_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  export ANTHROPIC_BASE_URL="http://127.0.0.1:$ANTHROPIC_PORT" ANTHROPIC_API_KEY="sk-ant-demo" ANTHROPIC_DEMO=1
+  python -m ylada_app.testing.fake_anthropic --port "$ANTHROPIC_PORT" >/dev/null 2>&1 &
+  ANTHROPIC_PID=$!
+fi
+trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} ${ANTHROPIC_PID:-} 2>/dev/null || true' EXIT
 MAILS="SMTP (SMTP_URL)"
 if [ -z "${SMTP_URL:-}" ]; then
   MAILS="nenhum sai desta máquina: leia em http://localhost:$PORT/dev/emails"

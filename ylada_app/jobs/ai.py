@@ -1,17 +1,26 @@
 """The worker side of the AI assistant: perform an `ai_reply` effect for a conversation.
 
-The model client lives in ylada_app.integrations.openai_client; the rules (prompt, budget,
-log) in ylada_app.services.ai, which finds `chat` here by its dotted name.
+The model clients live in ylada_app.integrations (openai_client: any OpenAI-compatible
+endpoint; anthropic_client: Anthropic's messages API); the rules (prompt, budget, log) in
+ylada_app.services.ai, which finds `chat` here by its dotted name and says which provider.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ylada_app.integrations.openai_client import chat, embed
+from ylada_app.integrations import anthropic_client, openai_client
+from ylada_app.integrations.openai_client import ChatResult, embed
 from ylada_app.services import ai as ai_svc
 
 __all__ = ["chat", "embed", "perform_ai_reply"]
+
+
+def chat(*, provider: str = "openai", **kwargs: Any) -> ChatResult:
+    """One model call through the instance's provider (same messages, same result)."""
+    if provider == "anthropic":
+        return anthropic_client.chat(**kwargs)
+    return openai_client.chat(**kwargs)
 
 
 def perform_ai_reply(effect: dict[str, Any], *, tenant_id: int, instance_id: int,

@@ -30,6 +30,8 @@ class AiConfig(SQLModel, table=True):
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
     enabled: bool = Field(default=True)
+    # "openai" (any OpenAI-compatible endpoint) | "anthropic" (messages API); migration 0037
+    provider: str = Field(default="openai", max_length=20)
     base_url: str | None = Field(default=None, max_length=300)  # None: platform default
     model: str | None = Field(default=None, max_length=100)
     api_key_enc: str | None = Field(default=None, sa_type=Text)
@@ -41,6 +43,9 @@ class AiConfig(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     policies: str = Field(default="", sa_type=Text)
     fallback_enabled: bool = Field(default=False)
+    # What the contact reads when the assistant does not know and the team takes over
+    # ("": the built-in pt-BR text, services.ai.HANDOFF_UNKNOWN).
+    handoff_text: str = Field(default="", sa_type=Text)
     last_error: str | None = Field(default=None, max_length=300)
     last_error_at: datetime | None = time_field(nullable=True)
     created_at: datetime = time_field(default_now=True)
@@ -116,3 +121,16 @@ class AiLog(SQLModel, table=True):
     tokens: int = Field(default=0)
     error: str | None = Field(default=None, max_length=300)
     created_at: datetime = time_field(default_now=True)
+    # Which model answered and its tokens split in / out, for the costs on the usage page
+    # (migration 0037; rows from before have 0/0 and count `tokens` as input).
+    provider: str | None = Field(default=None, max_length=20)
+    model: str | None = Field(default=None, max_length=100)
+    prompt_tokens: int = Field(default=0)
+    completion_tokens: int = Field(default=0)
+    # Learning from the team (services/ai_learning.py): no knowledge item found or the
+    # assistant did not know (never a model error); the team's verdict "good" | "wrong";
+    # the FAQ item written from the correction or the "add an answer" of the unanswered list.
+    unanswered: bool = Field(default=False)
+    rating: str | None = Field(default=None, max_length=10)
+    rated_at: datetime | None = time_field(nullable=True)
+    fix_item_id: int | None = Field(default=None)

@@ -1,7 +1,9 @@
 """/ai ("Treinar IA"): the AI assistant of an instance — knowledge (upload catalog/FAQ/text,
 search, edit, delete), settings (endpoint, model, encrypted key, prompt from the niche
 template, tone, business info, fallback) and a test console that shows the answer and the
-knowledge items used. Tenant from the session only; every service call takes tenant_id."""
+knowledge items used; the "Respostas" tab (pages/ai_learning.py) lets the team mark and correct
+answers and answer the questions the assistant could not. Tenant from the session only; every
+service call takes tenant_id."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
+from ylada_app.pages.ai_learning import learning_tab
 from ylada_app.pages.ai_synonyms import synonyms_card
 from ylada_app.services import ai, instances, knowledge
 from ylada_app.services.ai_templates import TONES, template_for
@@ -47,7 +50,9 @@ def _settings_data(session, *, tenant_id: int, instance_id: int) -> dict:
     cfg = ai.get_config(session, tenant_id=tenant_id, instance_id=instance_id)
     view = ai.config_view(cfg)
     view = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in view.items()}
-    view["demo"] = "1" if get_settings().ai_demo and not cfg.base_url else ""
+    settings = get_settings()
+    demo = settings.anthropic_demo if cfg.provider == "anthropic" else settings.ai_demo
+    view["demo"] = "1" if demo and not cfg.base_url else ""
     usage = ai.usage_view(session, tenant_id=tenant_id)
     logs = [{"when": row.created_at.strftime("%d/%m %H:%M"), "source": row.source,
              "question": row.question[:200], "answer": (row.answer or "")[:300],
@@ -606,7 +611,25 @@ def _settings_tab() -> rx.Component:
                         _input("ai.temperature", "temperature", s.cfg_errors,
                                c["temperature"]),
                         spacing="3", width="100%"),
+                    _textarea("ai.handoff_text", "handoff_text",
+                              rx.cond(c["handoff_text"] != "", c["handoff_text"],
+                                      c["handoff_default"])),
+                    rx.text(t("ai.handoff_text_hint"), size="1", color_scheme="gray"),
                     rx.divider(),
+                    rx.vstack(
+                        rx.text(t("ai.provider"), size="2", weight="medium"),
+                        rx.select.root(
+                            rx.select.trigger(width="100%", id="ai-provider",
+                                              aria_label=t("ai.provider")),
+                            rx.select.content(
+                                rx.select.item(t("ai.provider_openai"), value="openai"),
+                                rx.select.item(t("ai.provider_anthropic"),
+                                               value="anthropic")),
+                            name="provider", default_value=c["provider"],
+                        ),
+                        field_error(s.cfg_errors, "provider"),
+                        rx.text(t("ai.provider_hint"), size="1", color_scheme="gray"),
+                        spacing="1", width="100%"),
                     _input("ai.base_url", "base_url", s.cfg_errors, c["base_url"],
                            placeholder="https://…/v1"),
                     rx.text(t("ai.base_url_hint"), size="1", color_scheme="gray"),
@@ -756,10 +779,15 @@ def ai_page() -> rx.Component:
                                     id="tab-knowledge"),
                     rx.tabs.trigger(t("ai.tab_settings"), value="settings", id="tab-settings"),
                     rx.tabs.trigger(t("ai.tab_console"), value="console", id="tab-console"),
+                    rx.tabs.trigger(t("ai.tab_learning"), value="learning",
+                                    id="tab-learning"),
                 ),
                 rx.tabs.content(_knowledge_tab(), value="knowledge", padding_top="16px"),
                 rx.tabs.content(_settings_tab(), value="settings", padding_top="16px"),
                 rx.tabs.content(_console_tab(), value="console", padding_top="16px"),
+                # keyed by the instance: picking another one reloads the tab
+                rx.tabs.content(rx.box(learning_tab(), key=s.instance_key, width="100%"),
+                                value="learning", padding_top="16px"),
                 default_value="knowledge", width="100%",
             ),
             card(rx.text(t("ai.no_instance"), color_scheme="gray")),

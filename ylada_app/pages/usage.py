@@ -1,13 +1,16 @@
-"""/usage: this month's consumption against the plan's limits, and the history by month."""
+"""/usage: this month's consumption against the plan's limits, the history by month, and
+the AI assistant's tokens and cost this month by provider and model (services/ai_costs.py)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import reflex as rx
 
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.money import format_int
-from ylada_app.services import billing
+from ylada_app.services import ai_costs, billing
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -23,13 +26,32 @@ def _page_data(session, *, tenant_id: int) -> dict:
         "history": [{"month": f"{str(h['month'])[5:]}/{str(h['month'])[:4]}",
                      "in": h["messages_in"], "out": h["messages_out"]}
                     for h in report.history],
+        **_ai_costs(session, tenant_id=tenant_id),
     }
+
+
+PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
+
+
+def _ai_costs(session, *, tenant_id: int) -> dict:
+    lines = ai_costs.month_costs(session, tenant_id=tenant_id)
+    rows = [{"provider": PROVIDER_NAMES.get(c.provider, c.provider),
+             "model": "" if c.model == "*" else c.model,
+             "in": format_int(c.input_tokens), "out": format_int(c.output_tokens),
+             "price": f"{ai_costs.format_cost(c.price_in)} / "
+                      f"{ai_costs.format_cost(c.price_out)}",
+             "default": "1" if c.default_price else "",
+             "cost": ai_costs.format_cost(c.cost_brl)} for c in lines]
+    total = sum((c.cost_brl for c in lines), start=Decimal(0))
+    return {"ai_costs": rows, "ai_total": ai_costs.format_cost(total)}
 
 
 class UsageState(SessionState):
     meters: list[dict[str, str]] = []
     totals: dict[str, str] = {}
     history: list[dict[str, str | int]] = []
+    ai_costs: list[dict[str, str]] = []
+    ai_total: str = ""
     loaded: bool = False
 
     @rx.event
@@ -42,6 +64,7 @@ class UsageState(SessionState):
             return
         data = await call(_page_data, tenant_id=ctx.tenant_id)
         self.meters, self.totals, self.history = data["meters"], data["totals"], data["history"]
+        self.ai_costs, self.ai_total = data["ai_costs"], data["ai_total"]
         self.loaded = True
 
 
@@ -83,6 +106,56 @@ def _total(label_key: str, key: str) -> rx.Component:
                      spacing="0")
 
 
+def _cost_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["provider"]),
+        rx.table.cell(rx.cond(row["model"] != "", row["model"],
+                              rx.text(t("usage.ai_model_unknown"), color_scheme="gray"))),
+        rx.table.cell(row["in"], text_align="right"),
+        rx.table.cell(row["out"], text_align="right"),
+        rx.table.cell(rx.vstack(
+            rx.text(row["price"], size="2", white_space="nowrap"),
+            rx.cond(row["default"] == "1", rx.text(t("usage.ai_default_price"), size="1",
+                                                   color_scheme="gray")),
+            spacing="0")),
+        rx.table.cell(rx.text(row["cost"], weight="medium", white_space="nowrap"),
+                      text_align="right"),
+        class_name="ai-cost-row",
+    )
+
+
+def _ai_costs_card() -> rx.Component:
+    s = UsageState
+    return card(
+        rx.heading(t("usage.ai_costs"), size="4", margin_bottom="4px"),
+        rx.text(t("usage.ai_costs_help"), size="2", color_scheme="gray", margin_bottom="12px"),
+        rx.cond(
+            s.ai_costs.length() > 0,
+            rx.box(rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("usage.ai_provider")),
+                    rx.table.column_header_cell(t("usage.ai_model")),
+                    rx.table.column_header_cell(t("usage.ai_in"), text_align="right"),
+                    rx.table.column_header_cell(t("usage.ai_out"), text_align="right"),
+                    rx.table.column_header_cell(t("usage.ai_price")),
+                    rx.table.column_header_cell(t("usage.ai_cost"), text_align="right"),
+                )),
+                rx.table.body(
+                    rx.foreach(s.ai_costs, _cost_row),
+                    rx.table.row(
+                        rx.table.cell(rx.text(t("usage.ai_total"), weight="bold")),
+                        rx.table.cell(""), rx.table.cell(""), rx.table.cell(""),
+                        rx.table.cell(""),
+                        rx.table.cell(rx.text(s.ai_total, weight="bold", id="ai-cost-total",
+                                              white_space="nowrap"), text_align="right")),
+                ),
+                width="100%", size="1"), overflow_x="auto", width="100%"),
+            rx.text(t("usage.ai_costs_empty"), color_scheme="gray"),
+        ),
+        id="ai-costs", margin_top="20px",
+    )
+
+
 def usage_page() -> rx.Component:
     return app_shell(
         page_header("usage.title", "usage.subtitle",
@@ -107,5 +180,6 @@ def usage_page() -> rx.Component:
             ),
             id="usage-history",
         ),
+        _ai_costs_card(),
         ready=UsageState.loaded,
     )

@@ -5,9 +5,11 @@ the answer log.
 
 runs in three short steps so no database transaction stays open during the model call:
 `prepare` (settings, plan budget, retrieval, recent turns → messages), the call through the
-OpenAI-compatible client (ylada_app.jobs.ai.chat, looked up by dotted name —
-services never import integrations), then `record` (tokens via count_usage, an AiLog row
-with the knowledge items used, the last error for the tenant to see).
+instance's provider (ylada_app.jobs.ai.chat, looked up by dotted name — services never
+import integrations; "openai": any OpenAI-compatible endpoint, "anthropic": the messages
+API; the same prompt, budget, timeouts and guards for both), then `record` (tokens via
+count_usage, an AiLog row with the provider/model, tokens in/out, the knowledge items used
+and whether the question went unanswered, the last error for the tenant to see).
 
 Prompt rules that the tenant cannot edit away: knowledge and customer text are DATA inside
 delimiters; facts and prices are quoted verbatim; unknown → answer NO_ANSWER_MARK.
@@ -18,8 +20,13 @@ Two answers never reach the contact as the model wrote them:
 - "I don't know" (the mark, or the usual pt-BR ways of saying it).
 In a conversation whose business has a team, both become a hand-off: `AiAnswer.handoff`
 tells the worker (jobs.conversations) to pass the conversation to the inbox with the
-question highlighted, and the contact is told a person will answer. Elsewhere (the test
-console, the terminal) the contact-facing text stays a polite "ask a person" answer.
+question highlighted, and the contact is told a person will answer (in the business's own
+words if it wrote them: `AiConfig.handoff_text`). Elsewhere (the test console, the
+terminal) the contact-facing text stays a polite "ask a person" answer.
+
+A failing model (timeout, 5xx, rate limit, bad key) is not "the assistant did not know":
+the contact gets POLITE_FALLBACK (a flow takes its error path), nothing is handed over and
+the question is not listed as unanswered; the business sees the error on its AI page.
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ log = logging.getLogger(__name__)
 CHAT_FN = "ylada_app.jobs.ai.chat"
 EMBED_FN = "ylada_app.jobs.ai.embed"
 TOP_K = 5
+PROVIDERS = ("openai", "anthropic")
+MAX_HANDOFF_TEXT = 1000
 HISTORY_TURNS = 8
 MAX_QUESTION = 1000
 POLITE_FALLBACK = ("Desculpe, não consigo responder agora. Um atendente humano vai te ajudar "
@@ -115,11 +124,13 @@ def get_config(session: Session, *, tenant_id: int, instance_id: int) -> AiConfi
 def config_view(cfg: AiConfig) -> dict[str, Any]:
     """What the UI may show (never the API key itself)."""
     return {
-        "enabled": cfg.enabled, "base_url": cfg.base_url or "", "model": cfg.model or "",
+        "enabled": cfg.enabled, "provider": cfg.provider or "openai",
+        "base_url": cfg.base_url or "", "model": cfg.model or "",
         "has_api_key": bool(cfg.api_key_enc), "system_prompt": cfg.system_prompt,
         "temperature": cfg.temperature, "tone": cfg.tone, "company": cfg.company,
         "hours": cfg.hours, "address": cfg.address, "policies": cfg.policies,
         "fallback_enabled": cfg.fallback_enabled, "last_error": cfg.last_error or "",
+        "handoff_text": cfg.handoff_text or "", "handoff_default": HANDOFF_UNKNOWN,
         "last_error_at": cfg.last_error_at.strftime("%d/%m/%Y %H:%M") if cfg.last_error_at
         else "",
     }
@@ -142,6 +153,9 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
     tone = str(data.get("tone", cfg.tone) or "amigavel")
     if tone not in TONES:
         errors["tone"] = "ai.bad_tone"
+    provider = str(data.get("provider", cfg.provider) or "openai")
+    if provider not in PROVIDERS:
+        errors["provider"] = "ai.bad_provider"
     if errors:
         raise FieldErrors(errors)
     cfg.base_url = base_url[:300] or None
@@ -155,7 +169,12 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
                         ("address", 300), ("policies", 4000)):
         if name in data:
             setattr(cfg, name, str(data[name] or "")[:limit])
-    cfg.temperature, cfg.tone = temperature, tone
+    cfg.temperature, cfg.tone, cfg.provider = temperature, tone, provider
+    if "handoff_text" in data:
+        # The built-in text is not stored: a later improvement of it reaches everyone who
+        # never wrote their own.
+        text = str(data["handoff_text"] or "").strip()[:MAX_HANDOFF_TEXT]
+        cfg.handoff_text = "" if text == HANDOFF_UNKNOWN else text
     for flag in ("enabled", "fallback_enabled"):
         if flag in data:
             setattr(cfg, flag, bool(data[flag]))
@@ -262,6 +281,7 @@ class Endpoint:
     api_key: str
     model: str
     temperature: float
+    provider: str = "openai"
 
 
 @dataclass
@@ -277,6 +297,11 @@ class AiAnswer:
     handoff: str | None = None
     blocked: list[str] = field(default_factory=list)
     unknown: bool = False             # the assistant did not know (not a settings error)
+    provider: str | None = None       # who answered, with its tokens in / out (costs)
+    model: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    unanswered: bool = False          # for the "perguntas sem resposta" list
 
 
 @dataclass
@@ -285,16 +310,22 @@ class Prepared:
     messages: list[dict[str, str]]
     items: list[KnowledgeItem]
     embed_tokens: int = 0
+    handoff_text: str = HANDOFF_UNKNOWN
 
 
 def _endpoint(cfg: AiConfig) -> Endpoint:
     settings = get_settings()
-    key = settings.ai_api_key
+    anthropic = cfg.provider == "anthropic"
+    key = settings.anthropic_api_key if anthropic else settings.ai_api_key
     if cfg.api_key_enc:
         try:
             key = decrypt_secret(cfg.api_key_enc)
         except SecretDecryptError:
             key = ""
+    if anthropic:  # an empty base URL is Anthropic's own API (the client's default)
+        return Endpoint(base_url=(cfg.base_url or settings.anthropic_base_url).rstrip("/"),
+                        api_key=key, model=cfg.model or settings.anthropic_model,
+                        temperature=cfg.temperature, provider="anthropic")
     return Endpoint(base_url=(cfg.base_url or settings.ai_base_url or "").rstrip("/"),
                     api_key=key, model=cfg.model or settings.ai_model,
                     temperature=cfg.temperature)
@@ -321,13 +352,17 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
         refusal = "Assistente de IA desativado nesta instância."
     elif entitlements.ai_tokens_remaining(session, tenant_id=tenant_id) <= 0:
         refusal = LIMIT_ERROR
-    elif not endpoint.base_url:
+    elif endpoint.provider == "anthropic" and not endpoint.api_key:
+        refusal = "Nenhuma chave da Anthropic configurada."
+    elif endpoint.provider != "anthropic" and not endpoint.base_url:
         refusal = "Nenhum endpoint de IA configurado."
     if refusal is not None:
         return AiAnswer(POLITE_FALLBACK, False, refusal,
                         items=[item_view(i) for i in found()])
     spent: list[int] = []
-    items = found(_embedding_similarity(session, endpoint, spent) if use_knowledge else None)
+    # Embeddings come from an OpenAI-compatible /embeddings; Anthropic has none.
+    rerank = use_knowledge and endpoint.provider != "anthropic"
+    items = found(_embedding_similarity(session, endpoint, spent) if rerank else None)
     tenant = session.get(Tenant, tenant_id)
     messages = [{"role": "system",
                  "content": system_prompt(cfg, tenant.niche if tenant else None, items,
@@ -335,7 +370,8 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
     messages += recent_turns(session, tenant_id=tenant_id, conversation_id=conversation_id,
                              question=question)
     messages.append({"role": "user", "content": _data(question, MAX_QUESTION)})
-    return Prepared(endpoint, messages, items, embed_tokens=sum(spent))
+    return Prepared(endpoint, messages, items, embed_tokens=sum(spent),
+                    handoff_text=(cfg.handoff_text or "").strip() or HANDOFF_UNKNOWN)
 
 
 def _embedding_similarity(session: Session, endpoint: Endpoint,
@@ -408,10 +444,12 @@ def team_can_answer(session: Session, *, tenant_id: int, conversation_id: int | 
                         .limit(1)).first() is not None
 
 
-def check_answer(result: AiAnswer, messages: list[dict[str, str]], *, team: bool) -> None:
+def check_answer(result: AiAnswer, messages: list[dict[str, str]], *, team: bool,
+                 handoff_text: str = HANDOFF_UNKNOWN) -> None:
     """The model's answer before it goes out: a price nobody vouches for never reaches the
     contact, and neither does "não sei". With a team to answer (`team`), both hand the
-    conversation over; otherwise the contact gets a polite "ask a person" answer."""
+    conversation over (`handoff_text`: the business's words for "a person will answer");
+    otherwise the contact gets a polite "ask a person" answer."""
     blocked = unknown_prices(result.text, messages)
     if blocked:
         result.blocked = list(dict.fromkeys(m.display for m in blocked))
@@ -420,8 +458,8 @@ def check_answer(result: AiAnswer, messages: list[dict[str, str]], *, team: bool
     elif does_not_know(result.text):
         result.unknown = True
         if team:
-            result.text, result.handoff, result.error = (HANDOFF_UNKNOWN, "unknown",
-                                                         UNKNOWN_NOTE_TEAM)
+            result.text, result.handoff, result.error = (handoff_text or HANDOFF_UNKNOWN,
+                                                         "unknown", UNKNOWN_NOTE_TEAM)
         else:
             result.text, result.error = NO_ANSWER, UNKNOWN_NOTE
 
@@ -439,7 +477,10 @@ def record(session: Session, *, tenant_id: int, instance_id: int, question: str,
     row = AiLog(tenant_id=tenant_id, instance_id=instance_id, conversation_id=conversation_id,
                 source=source[:12], question=question[:MAX_QUESTION],
                 answer=answer.text if answer.ok else None, item_ids=item_ids,
-                tokens=answer.tokens, error=(answer.error or None) and answer.error[:300])
+                tokens=answer.tokens, error=(answer.error or None) and answer.error[:300],
+                provider=answer.provider, model=(answer.model or None) and answer.model[:100],
+                prompt_tokens=answer.prompt_tokens,
+                completion_tokens=answer.completion_tokens, unanswered=answer.unanswered)
     session.add(row)
     if answer.error and not answer.unknown:
         # Saved even if the settings never were: the tenant must see why on the page. (Not
@@ -472,18 +513,28 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
         chat = chat or resolve(CHAT_FN)
         ep = prepared.endpoint
         try:
-            out = chat(base_url=ep.base_url, api_key=ep.api_key, model=ep.model,
-                       messages=prepared.messages, temperature=ep.temperature)
+            out = chat(provider=ep.provider, base_url=ep.base_url, api_key=ep.api_key,
+                       model=ep.model, messages=prepared.messages,
+                       temperature=ep.temperature)
         except Exception as exc:  # AiCallError, or anything a custom endpoint throws at us
+            # Not "the assistant did not know": no hand-off, not an unanswered question.
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("AI call failed for tenant %s instance %s: %s", tenant_id,
                         instance_id, exc)
             result = AiAnswer(POLITE_FALLBACK, False, f"Falha ao chamar o modelo de IA: {code}",
-                              items=items, tokens=embed_tokens)
+                              items=items, tokens=embed_tokens, provider=ep.provider,
+                              model=ep.model, prompt_tokens=embed_tokens)
         else:
             result = AiAnswer(out.text, True, tokens=int(out.total_tokens or 0) + embed_tokens,
-                              items=items)
-            check_answer(result, prepared.messages, team=team)
+                              items=items, provider=ep.provider, model=ep.model,
+                              prompt_tokens=int(out.prompt_tokens or 0) + embed_tokens,
+                              completion_tokens=int(out.completion_tokens or 0))
+            check_answer(result, prepared.messages, team=team,
+                         handoff_text=prepared.handoff_text)
+            # A customer's question the knowledge could not answer (the team's own tests
+            # in the console are not listed).
+            result.unanswered = source != "console" and result.handoff != "price" and (
+                result.unknown or (use_knowledge and not items))
     try:
         with session_scope() as session:
             result.log_id = record(session, tenant_id=tenant_id, instance_id=instance_id,

@@ -11,6 +11,7 @@ from ylada_app.api import (
     brand_assets,
     exports,
     health,
+    privacy_exports,
     webhooks_billing,
     webhooks_whatsapp,
 )
@@ -29,6 +30,7 @@ def create_app() -> FastAPI:
     api.include_router(webhooks_whatsapp.router)
     api.include_router(webhooks_billing.router)
     api.include_router(exports.router)
+    api.include_router(privacy_exports.router)
     api.include_router(auth_session.router)
     api.include_router(brand_assets.router)
     api.mount("/api/v1", create_v1())

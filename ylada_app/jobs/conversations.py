@@ -71,7 +71,7 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
         state = result.state
         sink.outbound.extend(result.messages)
         sink.analytics.extend(result.events)
-        conv_svc.apply_actions(work, result.actions)
+        conv_svc.apply_actions(work, result.actions, result.messages)
         sink.reminders.extend(a for a in result.actions if a.get("type") == "reminder")
         if handoff is not None:  # the engine took the assistant's answer; now the team
             state, handoff = _to_the_team(state, handoff, sink), None

@@ -30,6 +30,7 @@ from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
 from ylada_app.jobs.conversations import DeferAi, bot_flowset, run_event
 from ylada_app.jobs.delivery import deliver_plans
 from ylada_app.services import conversations as conv_svc
+from ylada_app.services import privacy
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -153,6 +154,10 @@ def _process_locked(locked: list[int], *,
             flows = bot_flowset(session, work)
             try:
                 for msg in work.pending:
+                    work.wamid = msg.wamid or ""  # evidence of a consent it changes
+                    if work.instance.privacy_keyword and privacy.keyword_step(session, work,
+                                                                              msg, sink):
+                        continue  # "MEUS DADOS": an LGPD export request, not for the bot
                     state = run_event(flows, state, conv_svc.engine_event(msg), work, sink,
                                       defer_ai=defer_ai)
             except DeferAi:

@@ -177,6 +177,12 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
     except Exception:  # never let billing bookkeeping stop the message sweeper
         log.exception("queueing the billing reconciliation failed")
     try:
+        from ylada_app.jobs.retention import kick as kick_retention
+
+        kick_retention()  # LGPD: nightly retention runs, closed businesses' erasure (5 min)
+    except Exception:  # housekeeping must never stop the message sweeper
+        log.exception("queueing retention runs failed")
+    try:
         settled = settle_billing()
     except Exception:  # never let billing bookkeeping stop the message sweeper
         log.exception("settling trials failed")
@@ -187,6 +193,12 @@ def sweep_once(stale_s: float = STALE_S) -> dict[str, int]:
         periodic()  # queues the analytics rollup (every 10 s) and platform snapshot (10 min)
     except Exception:  # analytics must never stop the message sweeper
         log.exception("analytics rollup failed")
+    try:
+        from ylada_app.jobs.privacy import periodic as privacy_periodic
+
+        privacy_periodic()  # LGPD requests near their deadline: owners reminded (10 min)
+    except Exception:  # never let LGPD bookkeeping stop the message sweeper
+        log.exception("LGPD reminders failed")
     return {"pending": len(pending), "outbox": len(outbox), "timers": len(timers),
             "trials": settled, "emails": mails}
 

@@ -33,6 +33,7 @@ from ylada_app.models.conversation import (
     WebhookLog,
 )
 from ylada_app.models.flow import Flow, FlowVersion
+from ylada_app.models.governance import LegalDocument, RetentionRun
 from ylada_app.models.instance import Instance
 from ylada_app.models.marketplace import (
     AutomationTemplate,
@@ -41,15 +42,18 @@ from ylada_app.models.marketplace import (
     TenantTemplate,
 )
 from ylada_app.models.platform import PlatformSetting
-from ylada_app.models.privacy import ConsentRecord
+from ylada_app.models.privacy import ConsentRecord, DataRequest
 from ylada_app.models.templates import MessageTemplate
 from ylada_app.models.tenant import Membership, Tenant, User
 from ylada_app.models.usage import AnalyticsEvent, UsageCounter
 from ylada_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "LegalDocument",
+    "RetentionRun",
     "Brand",
     "ConsentRecord",
+    "DataRequest",
     "Broadcast",
     "PlatformSetting",
     "BroadcastRecipient",

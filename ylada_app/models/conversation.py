@@ -94,6 +94,8 @@ class Message(SQLModel, table=True):
         # a scan of the whole table would grow with every message ever stored.
         Index("ix_message_open", "direction", "created_at",
               postgresql_where=text(OPEN_STATUSES_SQL), sqlite_where=text(OPEN_STATUSES_SQL)),
+        # retention (services/retention.py): a business's oldest rows, one index range
+        Index("ix_message_tenant_time", "tenant_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -56,3 +56,43 @@ class ConsentRecord(SQLModel, table=True):
     # what backs it: the message's wamid, the user who changed it, the import's file name…
     evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = time_field(default_now=True, index=True)
+
+
+class DataRequestKind:
+    EXPORT = "export"
+    ERASE = "erase"
+    CORRECT = "correct"
+
+    ALL = (EXPORT, ERASE, CORRECT)
+
+
+class DataRequest(SQLModel, table=True):
+    """One data subject request (LGPD art. 18): who asked, when, what, and when it was done.
+
+    The row names the contact by id only (SET NULL if the contact row ever goes): after an
+    erasure it still proves the request was answered, without any personal data."""
+
+    __tablename__ = "data_request"
+    __table_args__ = (
+        Index("ix_data_request_tenant", "tenant_id", "status", "due_at"),
+        Index("ix_data_request_contact", "contact_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+    kind: str = Field(max_length=10)  # export | erase | correct
+    source: str = Field(max_length=20)  # contact_page | api | whatsapp
+    requested_by_user_id: int | None = Field(default=None, foreign_key="user_account.id",
+                                             ondelete="SET NULL")
+    status: str = Field(default="pending", max_length=10)  # pending|running|done|failed
+    progress: int = Field(default=0)  # 0–100, for the page's bar
+    # the export's file: DATA_DIR/exports/<tenant>/lgpd-<id>-<token>.zip ("" until built)
+    file_token: str = Field(default="", max_length=64)
+    # what a correction changed (field names only, never values)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = time_field(default_now=True)
+    due_at: datetime = time_field()  # created + 15 days (the legal deadline)
+    done_at: datetime | None = time_field(nullable=True)
+    reminded_at: datetime | None = time_field(nullable=True)  # the owner was told (once)

@@ -19,8 +19,11 @@ from ylada_app.components.texts import t
 from ylada_app.components.timeline import timeline_bubble, timeline_item
 from ylada_app.core import live
 from ylada_app.core.dates import local_text
+from ylada_app.models.privacy import LegalBasis
+from ylada_app.pages.contact_consents import ContactConsentsState, consents_section
+from ylada_app.pages.contact_privacy import ContactPrivacyState, privacy_section
 from ylada_app.pages.instances import path_segment
-from ylada_app.services import agent_inbox, analytics_export, contacts, instances
+from ylada_app.services import agent_inbox, analytics_export, contacts, instances, privacy
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.tables import ImportRejected
 from ylada_app.state.calls import call
@@ -65,6 +68,7 @@ class ContactsState(SessionState):
     import_open: bool = False
     import_instance: str = ""
     import_consent: bool = False
+    import_basis: str = "consent"  # the LGPD legal basis the business declares for the file
     import_busy: bool = False
     import_message: str = ""
     import_errors: list[str] = []
@@ -160,6 +164,10 @@ class ContactsState(SessionState):
         self.import_consent = bool(value)
 
     @rx.event
+    def set_import_basis(self, value: str):
+        self.import_basis = value if value in LegalBasis.ALL else LegalBasis.CONSENT
+
+    @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         if not files:
             return None
@@ -184,7 +192,8 @@ class ContactsState(SessionState):
         try:
             result = await call(contacts.import_contacts, tenant_id=ctx.tenant_id,
                                 instance_id=self.import_instance, filename=name, data=data,
-                                consent=self.import_consent)
+                                consent=self.import_consent, legal_basis=self.import_basis,
+                                actor_user_id=ctx.user_id)
         except ImportRejected as exc:
             self.import_busy = False
             self.import_message, self.import_errors = exc.message, exc.row_errors[:100]
@@ -280,6 +289,15 @@ def _import_dialog() -> rx.Component:
                 rx.hstack(rx.checkbox(checked=s.import_consent, on_change=s.set_import_consent,
                                       id="import-consent"),
                           rx.text(t("contacts.import_consent"), size="2"), align="start"),
+                rx.cond(s.import_consent, rx.hstack(
+                    rx.text(t("consents.col.basis"), size="2"),
+                    rx.select.root(
+                        rx.select.trigger(id="import-basis",
+                                          aria_label=t("consents.col.basis")),
+                        rx.select.content(*[rx.select.item(t(f"consents.basis.{b}"), value=b)
+                                            for b in LegalBasis.ALL]),
+                        value=s.import_basis, on_change=s.set_import_basis, size="1"),
+                    align="center", spacing="2")),
                 rx.el.label(rx.upload(  # the label names the file input (see pages/ai.py)
                     rx.vstack(rx.icon("upload", size=22, color=rx.color("jade", 9)),
                               rx.text(t("contacts.drop"), size="2"), align="center",
@@ -502,15 +520,24 @@ class ContactState(SessionState):
             key = str(form.get(f"key_{i}") or "").strip()
             if key:
                 fields[key] = str(form.get(f"value_{i}") or "")
+        # asked by the person (LGPD): the same edit, recorded as a correction request
+        lgpd = bool(form.get("lgpd_correct"))
         try:
-            await call(contacts.update_contact, tenant_id=ctx.tenant_id,
-                       contact_id=self.contact_id, name=form.get("name"),
-                       tags=form.get("tags"), fields=fields)
+            if lgpd:
+                await call(privacy.correct, tenant_id=ctx.tenant_id, contact_id=self.contact_id,
+                           name=form.get("name"), tags=form.get("tags"), fields=fields,
+                           user_id=ctx.user_id)
+            else:
+                await call(contacts.update_contact, tenant_id=ctx.tenant_id,
+                           contact_id=self.contact_id, name=form.get("name"),
+                           tags=form.get("tags"), fields=fields)
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             return None
         self.errors = {}
         await self._fill(ctx)
+        if lgpd:
+            return [rx.toast.success(self._t("privacy.corrected")), ContactPrivacyState.load]
         return rx.toast.success(self._t("common.saved"))
 
     async def _switch(self, fn, **value: bool):
@@ -520,11 +547,12 @@ class ContactState(SessionState):
         if redirect:
             return redirect
         try:
-            await call(fn, tenant_id=ctx.tenant_id, contact_id=self.contact_id, **value)
+            await call(fn, tenant_id=ctx.tenant_id, contact_id=self.contact_id,
+                       actor_user_id=ctx.user_id, **value)
         except ServiceError as exc:
             return rx.toast.error(self._error_text(exc))
         await self._fill(ctx)
-        return None
+        return ContactConsentsState.load  # the history gained a record
 
     @rx.event
     async def toggle_opted_out(self, value: bool):
@@ -614,6 +642,8 @@ def contact_page() -> rx.Component:
                                                              color_scheme="red",
                                                              id="error-fields")),
                 form_error(s.errors),
+                rx.checkbox(t("privacy.correct_check"), name="lgpd_correct", size="1",
+                            id="lgpd-correct"),
                 rx.button(t("common.save"), type="submit", id="save-contact"),
                 spacing="2", width="100%",
             ),
@@ -675,6 +705,8 @@ def contact_page() -> rx.Component:
                 rx.flex(edit, side, spacing="4", width="100%", align="start",
                         direction=rx.breakpoints(initial="column", md="row")),
                 _timeline(),
+                consents_section(),
+                privacy_section(),
                 spacing="4", width="100%",
             ),
         ),

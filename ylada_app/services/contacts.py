@@ -27,6 +27,8 @@ from ylada_app.models import (
     User,
     utcnow,
 )
+from ylada_app.models.privacy import LegalBasis
+from ylada_app.services import consent as proofs
 from ylada_app.services import webhooks_out
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.instances import get_instance
@@ -339,12 +341,14 @@ def update_contact(session: Session, *, tenant_id: int, contact_id: object, name
 
 
 def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
-                  opted_out: bool) -> None:
+                  opted_out: bool, actor_user_id: int | None = None) -> None:
     contact = _own(session, tenant_id, contact_id)
+    before = proofs.flags(contact)
     contact.opted_out = bool(opted_out)
     contact.updated_at = utcnow()
     session.add(contact)
     session.flush()
+    prove(session, contact, before, "manual", evidence={"user_id": actor_user_id})
     tell_webhooks(session, [contact], "contact.updated")
 
 
@@ -370,12 +374,17 @@ class ImportResult:
 
 
 def import_contacts(session: Session, *, tenant_id: int, instance_id: object, filename: str,
-                    data: bytes, consent: bool = False) -> ImportResult:
+                    data: bytes, consent: bool = False,
+                    legal_basis: str = LegalBasis.CONSENT,
+                    actor_user_id: int | None = None) -> ImportResult:
     """A CSV/XLSX of contacts into a number: a `telefone` column (any usual spelling) and
     optionally `nome`, `tags` (separated by , ; or |) and other columns, kept as fields.
     All or nothing: any bad row rejects the file (ImportRejected lists every problem).
     `consent`: the business declares these people agreed to receive its messages (recorded
-    as an import's consent — never over a contact's own opt-out)."""
+    as an import's consent — never over a contact's own opt-out), on the `legal_basis` it
+    declares, with the file's name and who imported it as evidence."""
+    if legal_basis not in LegalBasis.ALL:
+        raise FieldErrors({"legal_basis": "consent.error.legal_basis"})
     instance = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
     rows = read_table(filename, data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
     if len(rows) < 2:
@@ -427,7 +436,9 @@ def import_contacts(session: Session, *, tenant_id: int, instance_id: object, fi
     if errors:
         raise ImportRejected(f"Nada foi importado: {len(errors)} linha(s) com problema.",
                              errors[:200])
-    return _upsert(session, tenant_id, instance.id, parsed, consent)
+    return _upsert(session, tenant_id, instance.id, parsed, consent,
+                   proof={"legal_basis": legal_basis,
+                          "evidence": {"file": filename[:120], "user_id": actor_user_id}})
 
 
 def _fold(text: str) -> str:
@@ -438,7 +449,7 @@ def _fold(text: str) -> str:
 
 def _upsert(session: Session, tenant_id: int, instance_id: int,
             parsed: dict[str, tuple[str, list[str], dict[str, str]]],
-            consent: bool = False) -> ImportResult:
+            consent: bool = False, proof: dict[str, Any] | None = None) -> ImportResult:
     variants = {v: phone for phone in parsed for v in br_variants(phone)}
     existing: dict[str, Contact] = {}
     keys = list(variants)
@@ -450,6 +461,7 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
     now = utcnow()
     created = updated = 0
     new: list[Contact] = []
+    before: dict[str, tuple[bool, bool]] = {}
     for phone, (name, tags, fields) in parsed.items():
         contact = existing.get(phone)
         if contact is None:
@@ -457,6 +469,7 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
                                name=name, tags=tags, fields=fields, created_at=now,
                                updated_at=now))
             if consent:
+                before[phone] = (False, False)
                 record_consent(new[-1], True, "import")
             session.add(new[-1])
             created += 1
@@ -465,11 +478,22 @@ def _upsert(session: Session, tenant_id: int, instance_id: int,
         contact.tags = list(dict.fromkeys([*(contact.tags or []), *tags]))[:MAX_TAGS]
         contact.fields = {**(contact.fields or {}), **fields}
         if consent and not contact.opted_out:
+            before[phone] = proofs.flags(contact)
             record_consent(contact, True, "import")
         contact.updated_at = now
         session.add(contact)
         updated += 1
     session.flush()
+    if consent:  # one proof per contact whose consent this file gave (ids known after flush)
+        proof = proof or {}
+        by_phone = {c.wa_id: c for c in new} | existing
+        proofs.add_rows(session, [
+            proofs.proof_row(by_phone[phone], purpose=purpose, granted=granted,
+                             source="import",
+                             legal_basis=proof.get("legal_basis", LegalBasis.CONSENT),
+                             evidence=proof.get("evidence"))
+            for phone, flags in before.items()
+            for purpose, granted in proofs.changes(flags, by_phone[phone])])
     tell_webhooks(session, new, "contact.created")
     tell_webhooks(session, list(existing.values()), "contact.updated")
     return ImportResult(created, updated)
@@ -510,8 +534,8 @@ def get_contact(session: Session, *, tenant_id: int, contact_id: object) -> Cont
 
 def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, phone: object,
                    name: object = None, tags: object = None, fields: object = None,
-                   opted_out: bool | None = None,
-                   opted_in: bool | None = None) -> tuple[Contact, bool]:
+                   opted_out: bool | None = None, opted_in: bool | None = None,
+                   evidence: dict[str, Any] | None = None) -> tuple[Contact, bool]:
     """The number's contact with this phone (the Brazilian 9th digit either way), created if
     new; what is given is set (fields are merged: a null value removes one). Returns
     (contact, created)."""
@@ -524,22 +548,28 @@ def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, pho
     created = contact is None
     if created:
         contact = Contact(tenant_id=tenant_id, instance_id=instance.id, wa_id=wa_id, name="")
+    before = proofs.flags(contact)
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
            opted_in=opted_in)
     session.add(contact)
     session.flush()
+    prove(session, contact, before, "api", evidence=evidence)
     tell_webhooks(session, [contact], "contact.created" if created else "contact.updated")
     return contact, created
 
 
 def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name: object = None,
                   tags: object = None, fields: object = None,
-                  opted_out: bool | None = None, opted_in: bool | None = None) -> Contact:
+                  opted_out: bool | None = None, opted_in: bool | None = None,
+                  evidence: dict[str, Any] | None = None) -> Contact:
+    """`evidence`: what backs a consent change made here (the API key's id)."""
     contact = _own(session, tenant_id, contact_id)
+    before = proofs.flags(contact)
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
            opted_in=opted_in)
     session.add(contact)
     session.flush()
+    prove(session, contact, before, "api", evidence=evidence)
     tell_webhooks(session, [contact], "contact.updated")
     return contact
 
@@ -590,6 +620,18 @@ def _apply(contact: Contact, *, name: object, tags: object, fields: object,
     contact.updated_at = utcnow()
 
 
+def prove(session: Session, contact: Contact, before: tuple[bool, bool], source: str, *,
+          legal_basis: str = LegalBasis.CONSENT, text_shown: str = "",
+          evidence: dict[str, Any] | None = None) -> None:
+    """The consent records of a change of the contact's flags (`before`: proofs.flags
+    taken before it), in the caller's transaction — the proof and the state never
+    disagree. Nothing changed, nothing is recorded."""
+    proofs.add_rows(session, [
+        proofs.proof_row(contact, purpose=purpose, granted=granted, source=source,
+                          legal_basis=legal_basis, text_shown=text_shown, evidence=evidence)
+        for purpose, granted in proofs.changes(before, contact)])
+
+
 def record_consent(contact: Contact, given: bool, source: str) -> None:
     """Consent to marketing given (when and where: flow, api, import, manual) or taken back.
     Giving it again also undoes an opt-out; an earlier consent keeps its first date."""
@@ -602,13 +644,15 @@ def record_consent(contact: Contact, given: bool, source: str) -> None:
 
 
 def set_opted_in(session: Session, *, tenant_id: int, contact_id: object,
-                 opted_in: bool) -> None:
+                 opted_in: bool, actor_user_id: int | None = None) -> None:
     """A person of the business records (or withdraws) the contact's consent by hand."""
     contact = _own(session, tenant_id, contact_id)
+    before = proofs.flags(contact)
     record_consent(contact, bool(opted_in), "manual")
     contact.updated_at = utcnow()
     session.add(contact)
     session.flush()
+    prove(session, contact, before, "manual", evidence={"user_id": actor_user_id})
     tell_webhooks(session, [contact], "contact.updated")
 
 

@@ -33,6 +33,7 @@ from ylada_app.models import (
 )
 from ylada_app.models.bulk import insert_rows
 from ylada_app.services import (
+    consent,
     contacts,
     inbox_search,
     message_templates,
@@ -56,6 +57,11 @@ class Work:
     flows: dict[str, dict]
     contact_changed: bool = False  # the bot changed tags, fields or consent (a webhook event)
     captured: bool = False  # the bot stored data the customer gave (a lead)
+    # LGPD proof of the consent changes of this run (consent.proof_row), written by
+    # finish_batch in the same transaction as the contact's flags; `wamid`: the inbound
+    # message being handled, their evidence.
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    wamid: str = ""
 
 
 _FLOWS_TTL_S = 2.0
@@ -247,6 +253,14 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     if ignored_ids:
         conn.execute(update(msg_table).where(msg_table.c.id.in_(ignored_ids))
                      .values(status="ignored"))
+    proofs = []
+    for work, _sink, _state in done:
+        for row in work.consents:
+            if row["source"] == "flow" and not row["text_shown"]:
+                row["text_shown"] = _shown_before(session, work.conversation.id)[:1000]
+        proofs += work.consents
+        work.consents = []
+    consent.add_rows(session, proofs)  # before the replies: "the bot's latest" is the question
     ids: list[int] = []
     if outbound:
         ids = list(conn.execute(
@@ -514,7 +528,10 @@ def _reminder_timers(session: Session, conv: Conversation, reminders: list[dict[
     return list(rows.values())
 
 
-def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
+def apply_actions(work: Work, actions: list[dict[str, Any]],
+                  messages: list[dict[str, Any]] | None = None) -> None:
+    """`messages`: what the engine answered in the same step (an opt-out's confirmation is
+    the text the contact saw, kept with the consent record)."""
     contact = work.contact
     tags = list(contact.tags or [])
     fields = dict(contact.fields or {})
@@ -527,17 +544,25 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
         elif kind in ("opt_out", "opt_in") and contact.opted_out != (kind == "opt_out"):
             # (coming back with VOLTAR undoes the opt-out; consent to marketing given before
             # it, `opted_in_at`, counts again — none is invented)
+            before = consent.flags(contact)
             contact.opted_out = kind == "opt_out"
             contact.updated_at = utcnow()
             work.contact_changed = True
+            _prove(work, before, "keyword", _said(messages), {"wamid": work.wamid or None})
         elif kind in ("set_field", "answer") and action.get("name"):
             fields[str(action["name"])[:50]] = action.get("value")
         elif kind == "consent" and not contact.opted_out and contact.opted_in_at is None:
             # A flow's "yes" to marketing: recorded once (its first date counts), and never
             # over an opt-out — the contact stays out until they send an opt-in word.
+            before = consent.flags(contact)
             contacts.record_consent(contact, True, "flow")
             contact.updated_at = utcnow()
             work.contact_changed = True
+            # the text shown: the bot's question the contact said yes to (finish_batch
+            # reads it from the conversation when the block has none before it here)
+            _prove(work, before, "flow", "",
+                   {"wamid": work.wamid or None, "flow_id": _s(action.get("flow_id"), 40),
+                    "node_id": _s(action.get("node_id"), 80)})
     if fields != dict(contact.fields or {}):
         work.captured = True
     if tags != list(contact.tags or []) or fields != dict(contact.fields or {}):
@@ -545,6 +570,27 @@ def apply_actions(work: Work, actions: list[dict[str, Any]]) -> None:
         contact.fields = fields
         contact.updated_at = utcnow()
         work.contact_changed = True
+
+
+def _prove(work: Work, before: tuple[bool, bool], source: str, text_shown: str,
+           evidence: dict[str, Any]) -> None:
+    work.consents += [consent.proof_row(work.contact, purpose=purpose, granted=granted,
+                                        source=source, text_shown=text_shown,
+                                        evidence=evidence)
+                      for purpose, granted in consent.changes(before, work.contact)]
+
+
+def _said(messages: list[dict[str, Any]] | None) -> str:
+    return next((_preview(m) or "" for m in messages or [] if _preview(m)), "")
+
+
+def _shown_before(session: Session, conversation_id: int) -> str:
+    """The bot's latest message already in the conversation: what a flow's consent block
+    follows (the question the contact answered)."""
+    return session.exec(
+        select(Message.text).where(Message.conversation_id == conversation_id,
+                                   Message.direction == "out", col(Message.text).is_not(None))
+        .order_by(col(Message.id).desc()).limit(1)).first() or ""
 
 
 def _s(value: Any, n: int) -> str | None:

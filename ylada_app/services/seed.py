@@ -116,7 +116,12 @@ def _seed_demo_audience(session: Session, tenant_id: int, instance_id: int) -> N
             phone=f"55119{87650100 + i:08d}", name=name,
             tags=["clientes", "vip"] if i % 3 == 0 else ["clientes"])
         if i < 8:  # two never agreed: they stay out of every broadcast
+            before = (contact.opted_out, contact.opted_in_at is not None)
             contacts.record_consent(contact, True, "import")
+            session.add(contact)
+            session.flush()
+            contacts.prove(session, contact, before, "import",  # its LGPD proof
+                           evidence={"file": "clientes-demo.csv"})
         session.add(contact)
     message_templates.create(session, tenant_id=tenant_id, instance_id=instance_id,
                              draft=message_templates.Draft(

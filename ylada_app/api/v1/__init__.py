@@ -10,6 +10,7 @@ from ylada_app.api.v1 import (
     broadcasts,
     contacts,
     conversations,
+    data_requests,
     docs,
     flows,
     instances,
@@ -59,6 +60,7 @@ def create_v1() -> FastAPI:
     app.include_router(flows.router)
     app.include_router(workspace.router)
     app.include_router(broadcasts.router)
+    app.include_router(data_requests.router)
     docs.install(app)
     _document_webhooks(app)
     problems.install(app)

@@ -58,6 +58,27 @@ class Contact(BaseModel):
     updated_at: Instant
 
 
+class ConsentRecord(BaseModel):
+    """One grant or revocation (records are only ever added: the latest per purpose stands)."""
+
+    purpose: Literal["service", "marketing"] = Field(examples=["marketing"])
+    granted: bool = Field(description="true: given; false: taken back", examples=[True])
+    legal_basis: Literal["consent", "contract", "legitimate_interest",
+                         "legal_obligation"] = Field(examples=["consent"])
+    source: str = Field(description="keyword · flow · import · api · manual",
+                        examples=["flow"])
+    text_shown: str = Field(description="what the contact saw when choosing",
+                            examples=["Quer receber nossas ofertas pelo WhatsApp?"])
+    evidence: dict[str, Any] = Field(
+        description="what backs it: the WhatsApp message id (wamid), the user, the API key "
+                    "or the imported file", examples=[{"wamid": "wamid.HBgM…"}])
+    created_at: Instant
+
+
+class ConsentList(BaseModel):
+    data: list[ConsentRecord]
+
+
 class ContactPage(BaseModel):
     data: list[Contact]
     next_cursor: str | None = Field(
@@ -479,3 +500,32 @@ class WebhookEvent(BaseModel):
                     "tags": [], "fields": {}, "opted_out": False,
                     "created_at": "2026-12-01T14:03:22Z",
                     "updated_at": "2026-12-01T14:03:22Z"}}])
+
+
+class DataRequestIn(BaseModel):
+    """An LGPD data subject request for one contact."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "export"}]})
+
+    kind: Literal["export", "erase"] = Field(
+        description="export: a ZIP with everything about the contact · erase: their personal "
+                    "data anonymised everywhere (irreversible)")
+
+
+class DataRequest(BaseModel):
+    id: int = Field(examples=[31])
+    contact_id: int | None = Field(description="null if the contact row no longer exists",
+                                   examples=[4821])
+    kind: str = Field(description="export | erase | correct", examples=["export"])
+    source: str = Field(description="contact_page | api | whatsapp", examples=["api"])
+    status: str = Field(description="pending | running | done | failed", examples=["done"])
+    progress: int = Field(description="0–100", examples=[100])
+    created_at: Instant
+    due_at: Instant = Field(description="the legal deadline (15 days after the request)")
+    done_at: Instant | None = None
+    overdue: bool = Field(description="still open past its deadline")
+    download_url: str | None = Field(
+        default=None, description="export done: GET it with the same key (a ZIP); valid "
+                                  "for 7 days after it was built",
+        examples=["/api/v1/data-requests/31/download"])

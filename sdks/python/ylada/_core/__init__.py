@@ -1,4 +1,4 @@
-# openapi-sha256: 1fc84953e7c15fc176920aa8012d7a123f83e738580c31fd072a017ea1666e8e
+# openapi-sha256: 29ab09aa386d320252e3a3731dc3dc994bcb4757842fc936c16e1860f98f0fdf
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

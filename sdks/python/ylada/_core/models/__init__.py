@@ -22,6 +22,11 @@ from .broadcast_variable import BroadcastVariable
 from .broadcast_variable_source import BroadcastVariableSource
 from .button import Button
 from .buttons_message import ButtonsMessage
+from .consent_list import ConsentList
+from .consent_record import ConsentRecord
+from .consent_record_evidence import ConsentRecordEvidence
+from .consent_record_legal_basis import ConsentRecordLegalBasis
+from .consent_record_purpose import ConsentRecordPurpose
 from .contact import Contact
 from .contact_fields import ContactFields
 from .contact_page import ContactPage
@@ -31,6 +36,9 @@ from .contact_upsert import ContactUpsert
 from .contact_upsert_fields_type_0 import ContactUpsertFieldsType0
 from .conversation import Conversation
 from .conversation_page import ConversationPage
+from .data_request import DataRequest
+from .data_request_in import DataRequestIn
+from .data_request_in_kind import DataRequestInKind
 from .flow_detail import FlowDetail
 from .flow_detail_definition import FlowDetailDefinition
 from .flow_issue import FlowIssue
@@ -93,6 +101,11 @@ __all__ = (
     "BroadcastVariableSource",
     "Button",
     "ButtonsMessage",
+    "ConsentList",
+    "ConsentRecord",
+    "ConsentRecordEvidence",
+    "ConsentRecordLegalBasis",
+    "ConsentRecordPurpose",
     "Contact",
     "ContactFields",
     "ContactPage",
@@ -102,6 +115,9 @@ __all__ = (
     "ContactUpsertFieldsType0",
     "Conversation",
     "ConversationPage",
+    "DataRequest",
+    "DataRequestIn",
+    "DataRequestInKind",
     "FlowDetail",
     "FlowDetailDefinition",
     "FlowIssue",

@@ -15,9 +15,11 @@ from ylada_app.pages.admin_templates import (
     admin_template_edit_page,
     admin_templates_page,
 )
+from ylada_app.pages.agency import AgencyState, agency_page
 from ylada_app.pages.ai import AiState, ai_page
 from ylada_app.pages.analytics import AnalyticsState, analytics_page
 from ylada_app.pages.api_keys import ApiKeysState, api_keys_page
+from ylada_app.pages.audit import AuditState, audit_page
 from ylada_app.pages.billing import PlanBillingState, billing_page
 from ylada_app.pages.blocked import BlockedState, blocked_page
 from ylada_app.pages.brand import BrandSettingsState, brand_page
@@ -40,6 +42,7 @@ from ylada_app.pages.instances import (
     new_instance_page,
 )
 from ylada_app.pages.invite import InviteState, invite_page
+from ylada_app.pages.legal import AdminLegalState, LegalState, admin_legal_page, legal_page
 from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
 from ylada_app.pages.marketplace_template import TemplateState, template_page
@@ -48,6 +51,8 @@ from ylada_app.pages.number_health import NumberHealthState, number_health_page
 from ylada_app.pages.onboarding import OnboardingState, onboarding_page
 from ylada_app.pages.password_reset import ForgotState, ResetState, forgot_page, reset_page
 from ylada_app.pages.plans import PlansState, plans_page
+from ylada_app.pages.privacy_requests import PrivacyRequestsState, privacy_requests_page
+from ylada_app.pages.privacy_settings import PrivacySettingsState, privacy_settings_page
 from ylada_app.pages.revenue import RevenueState, revenue_page
 from ylada_app.pages.signup import SignupState, signup_page
 from ylada_app.pages.simulator import SimulatorState, simulator_page
@@ -121,8 +126,22 @@ app.add_page(api_keys_page, route="/settings/api", title="API · ylada",
              on_load=ApiKeysState.load)
 app.add_page(brand_page, route="/settings/brand", title="Marca própria · ylada",
              on_load=BrandSettingsState.load)
+app.add_page(agency_page, route="/agency", title="Clientes da agência · ylada",
+             on_load=AgencyState.load)
 app.add_page(webhooks_page, route="/settings/webhooks", title="Webhooks · ylada",
              on_load=WebhooksState.load)
+app.add_page(privacy_settings_page, route="/settings/privacy",
+             title="Privacidade e retenção · ylada", on_load=PrivacySettingsState.load)
+app.add_page(legal_page, route="/legal/privacy", title="Política de privacidade · ylada",
+             on_load=LegalState.load)
+app.add_page(legal_page, route="/legal/dpa", title="Acordo de tratamento de dados · ylada",
+             on_load=LegalState.load)
+app.add_page(admin_legal_page, route="/admin/legal", title="Documentos legais · ylada",
+             on_load=AdminLegalState.load)
+app.add_page(audit_page, route="/settings/audit", title="Auditoria · ylada",
+             on_load=AuditState.load)
+app.add_page(privacy_requests_page, route="/privacy/requests",
+             title="Solicitações LGPD · ylada", on_load=PrivacyRequestsState.load)
 app.add_page(blocked_page, route="/blocked", title="Acesso suspenso · ylada",
              on_load=BlockedState.load)
 app.add_page(admin_page, route="/admin", title="Administração · ylada", on_load=AdminState.load)

@@ -97,3 +97,43 @@ def test_exports_are_tenant_private_and_validated(db):
                                         kind="tudo", fmt="pdf")
     assert err.value.messages() == {"kind": "Tipo de exportação inválido.",
                                     "fmt": "Formato inválido: use CSV ou XLSX."}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_branded_business_gets_files_with_its_own_name(db, fmt):
+    """White label: the file name, the sheet and the workbook's properties carry the brand,
+    never "ylada"; a business next to it without a brand keeps the platform's name."""
+    from sqlmodel import select
+
+    from ylada_app.models import Plan, Subscription
+    from ylada_app.services import brand
+
+    w, plain = _today_traffic(db), World(db, "Sem Marca")
+    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
+    db.add(Subscription(tenant_id=w.tenant_id, plan_id=plan.id, status="active"))
+    db.flush()
+    brand.save_settings(db, tenant_id=w.tenant_id, data={
+        "display_name": "Agência Ação: Bots/BR", "hide_platform_name": "1"})
+    db.commit()
+    files = {}
+    for who in (w, plain):
+        eid = analytics_export.request_export(db, tenant_id=who.tenant_id,
+                                              user_id=who.owner.user_id, kind="leads",
+                                              fmt=fmt, period="today")
+        db.commit()
+        assert build_export(eid) == "done"
+        st = analytics_export.export_status(db, tenant_id=who.tenant_id, export_id=eid)
+        files[who.tenant_id] = analytics_export.export_file(
+            db, tenant_id=who.tenant_id, export_id=eid, token=st["token"])
+    path, name = files[w.tenant_id]
+    assert name.startswith("agencia-acao-bots-br-leads-") and "ylada" not in name
+    _, plain_name = files[plain.tenant_id]
+    assert plain_name.startswith("ylada-leads-")
+    if fmt == "xlsx":
+        book = load_workbook(path)
+        assert book.sheetnames == ["Agência Ação  Bots BR"]
+        assert book.properties.creator == "Agência Ação: Bots/BR"
+        assert "ylada" not in repr(book.properties).lower()
+        assert load_workbook(files[plain.tenant_id][0]).sheetnames == ["ylada"]
+    else:
+        assert "ylada" not in path.read_text("utf-8-sig").lower()

@@ -68,3 +68,45 @@ def test_money_format():
     assert billing_admin.parse_price("R$ 97") == 9_700
     assert billing_admin.parse_price("24,70") == 2_470
     assert billing_admin.parse_price("-5") is None
+
+
+def test_admin_switches_white_label_per_plan(db):
+    """The plan flag `white_label` is edited like the others: turning it off on the plan a
+    business pays for takes its brand off its address at once (no stale cached brand), and
+    the plan next to it is untouched."""
+    from ylada_app.services import brand, entitlements
+
+    admin = make_admin(db)
+    owner, other = make_owner(db), make_owner(db)
+    plan = _subscribe(db, owner.tenant_id, "business", "active")
+    _subscribe(db, other.tenant_id, "pro", "active")
+    assert plan.white_label
+    brand.save_settings(db, tenant_id=owner.tenant_id, data={"display_name": "Acme Bots"})
+    brand.set_subdomain(db, tenant_id=owner.tenant_id, subdomain=f"acme{owner.tenant_id}")
+    db.commit()
+    host = f"acme{owner.tenant_id}.{brand.base_domain()}"
+    assert brand.cached_brand_for_host(db, host).name == "Acme Bots"
+
+    def form(p, **extra):
+        return {"name": p.name, "price": str(p.price_cents / 100).replace(".", ","),
+                "interval": p.interval, "max_instances": p.max_instances,
+                "max_active_flows": p.max_active_flows,
+                "max_messages_month": p.max_messages_month,
+                "max_ai_tokens_month": p.max_ai_tokens_month, "trial_days": p.trial_days,
+                "premium_templates": p.premium_templates, "api_access": p.api_access,
+                "is_active": p.is_active, "stripe_price_id": p.stripe_price_id, **extra}
+
+    assert "white_label" in billing_admin.PLAN_FLAGS
+    billing_admin.update_plan(db, admin, plan_id=plan.id, data=form(plan, white_label=False))
+    db.commit()
+    assert entitlements.limits_for(db, tenant_id=owner.tenant_id).white_label is False
+    assert brand.cached_brand_for_host(db, host).is_platform
+    pro = db.exec(select(Plan).where(Plan.code == "pro")).one()
+    assert pro.white_label is False  # the other plan did not move
+
+    billing_admin.update_plan(db, admin, plan_id=plan.id, data=form(plan, white_label=True))
+    db.commit()
+    assert brand.cached_brand_for_host(db, host).name == "Acme Bots"
+    with pytest.raises(Forbidden):
+        billing_admin.update_plan(db, owner.ctx(db), plan_id=plan.id,
+                                  data=form(plan, white_label=True))

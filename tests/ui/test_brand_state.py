@@ -106,3 +106,65 @@ def test_page_brand_comes_from_the_origin_and_forged_ones_get_the_platform(db):
     state = _brand_state("http://localhost:3000", a.token)
     _run(BrandState.load_brand, state)
     assert state.brand_name == "Quatro"
+
+
+def test_smtp_form_keeps_the_password_hidden_and_tests_in_words(db, smtp_server):
+    """The own-SMTP form: saved per business, the password never comes back to the page,
+    "testar envio" answers in pt-BR (success through the business's server; B has none)."""
+    a, b = _business(db, "Agência SMTP A"), _business(db, "Agência SMTP B")
+    brand.save_settings(db, tenant_id=a.tenant_id, data={"display_name": "Marca SMTP"})
+    db.commit()
+    page = _state(BrandSettingsState, a.token)
+    _run(BrandSettingsState.load, page)
+    assert page.smtp_enabled is False
+    for name, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(smtp_server.port)),
+                        ("smtp_from_email", "contato@agencia-a.com.br"),
+                        ("smtp_password", "segredo-do-smtp")):
+        _run(BrandSettingsState.set_smtp_field, page, name, value)
+    _run(BrandSettingsState.save_smtp, page)
+    assert page.errors == {} and page.smtp_enabled and page.smtp_has_password
+    assert page.smtp_password == "" and "segredo-do-smtp" not in repr(page.dict())
+    _run(BrandSettingsState.test_smtp, page)
+    assert page.smtp_ok and page.smtp_result.startswith("Tudo certo")
+    assert page.user_email in page.smtp_result
+    smtp_server.wait_for(page.user_email, subject="Teste de envio de Marca SMTP")
+    # B's page: nothing of A's server shows, and B's test says to save first
+    other = _state(BrandSettingsState, b.token)
+    _run(BrandSettingsState.load, other)
+    assert other.smtp_enabled is False and other.smtp["smtp_host"] == ""
+    _run(BrandSettingsState.test_smtp, other)
+    assert not other.smtp_ok and other.smtp_result.startswith("Salve os dados")
+    # a bad port is refused with its own message
+    _run(BrandSettingsState.set_smtp_field, page, "smtp_port", "0")
+    _run(BrandSettingsState.save_smtp, page)
+    assert "smtp_port" in page.errors
+
+
+def test_hidden_platform_name_changes_the_pages_words_and_title_script(db):
+    """With "hide the ylada name", the words sent to the page name the brand instead (the
+    brand settings' own labels excepted); without it, or on another address, they are the
+    platform's again. The title script carries the brand's name and favicon."""
+    from ylada_app.state.brand import initial_icon, title_script
+
+    a = _business(db, "Agência Cinco")
+    slug = "c" + uuid.uuid4().hex[:8]
+    brand.save_settings(db, tenant_id=a.tenant_id, data={
+        "display_name": "Cinco Bots", "primary_color": "#0A5BD3", "hide_platform_name": "1"})
+    brand.set_subdomain(db, tenant_id=a.tenant_id, subdomain=slug)
+    db.commit()
+    brand.forget_cache()
+    state = _brand_state(f"http://{slug}.localhost:3000")
+    _run(BrandState.load_brand, state)
+    words = state.tr
+    assert words["help.subtitle"] == "O guia do Cinco Bots, passo a passo."
+    assert not [k for k, v in words.items() if "ylada" in v.lower()
+                and not k.startswith("brand.")]
+    assert "ylada" in words["brand.hide_platform"]  # the owner's setting still explains
+    other = _brand_state("http://localhost:3000")
+    _run(BrandState.load_brand, other)
+    assert other.tr["help.subtitle"] == "O guia do ylada, passo a passo."
+    script = title_script("Cinco Bots", initial_icon("Cinco Bots", "#0A5BD3"))
+    assert '"n": "Cinco Bots"' in script and "data:image/svg+xml," in script
+    assert "%230A5BD3" in script and ">C<" in initial_icon("cinco", "#0A5BD3").replace(
+        "%3E", ">").replace("%3C", "<")
+    assert title_script(None, "").endswith("(null)")

@@ -182,7 +182,12 @@ def sidebar() -> rx.Component:
                     _nav_item("key-round", "nav.api", "/settings/api"),
                     rx.cond(SessionState.tenant_role == "owner",
                             _nav_item("palette", "nav.brand", "/settings/brand")),
+                    _nav_item("building-2", "nav.agency", "/agency"),
                     _nav_item("webhook", "nav.webhooks", "/settings/webhooks"),
+                    rx.cond(SessionState.tenant_role == "owner",
+                            _nav_item("shield-check", "nav.privacy", "/settings/privacy")),
+                    _nav_item("file-lock", "nav.privacy_requests", "/privacy/requests"),
+                    _nav_item("scroll-text", "nav.audit", "/settings/audit"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
                 ),
@@ -191,10 +196,12 @@ def sidebar() -> rx.Component:
             rx.cond(SessionState.is_admin, rx.fragment(
                 _nav_item("chart-pie", "nav.admin_dashboard", "/admin/dashboard"),
                 _nav_item("shield", "nav.admin", "/admin",
-                          not_under=("/admin/templates", "/admin/dashboard", "/admin/audit")),
+                          not_under=("/admin/templates", "/admin/dashboard", "/admin/audit",
+                                     "/admin/legal")),
                 _nav_item("layout-template", "nav.admin_templates", "/admin/templates"),
                 _nav_item("chart-line", "nav.admin_billing", "/revenue"),
                 _nav_item("scroll-text", "nav.admin_audit", "/admin/audit"),
+                _nav_item("file-text", "nav.admin_legal", "/admin/legal"),
             )),
             spacing="1",
             width="100%",
@@ -264,6 +271,18 @@ def billing_banner() -> rx.Component:
     )
 
 
+def closed_banner() -> rx.Component:
+    """A business its owner closed: everything is read-only until it is reopened or erased."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("lock", size=16)),
+        rx.callout.text(t("closure.banner"), " ",
+                        rx.cond(SessionState.tenant_role == "owner",
+                                rx.link(t("closure.banner_action"), href="/settings/privacy",
+                                        weight="bold"))),
+        color_scheme="red", variant="surface", margin_bottom="20px", id="closed-banner",
+    )
+
+
 def verify_banner() -> rx.Component:
     """Until the e-mail is confirmed: what is locked, and a way to get the link again."""
     return rx.cond(
@@ -285,6 +304,7 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
     body = rx.box(
         rx.cond(SessionState.authed, verify_banner()),
         rx.cond(SessionState.authed, billing_banner()),
+        rx.cond(SessionState.tenant_status == "closed", closed_banner()),
         rx.cond(ready if ready is not None else SessionState.authed, rx.fragment(*content),
                 loading_block()),
         flex="1",

@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     # `make run` without an AI key: the platform endpoint is the project's demonstration
     # server (answers quote the items retrieval found; no language model), and pages say so.
     ai_demo: bool = False
+    # Anthropic (messages API, the official `anthropic` package), chosen per instance; the
+    # same timeout and retries as above. Empty base URL: Anthropic's own API.
+    anthropic_base_url: str = ""
+    anthropic_api_key: str = ""
+    anthropic_model: str = "claude-haiku-4-5"
+    anthropic_demo: bool = False  # `make run`: the demonstration server stands in for it
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

@@ -47,10 +47,13 @@ def parse_smtp_url(url: str) -> SmtpTarget:
                       password=unquote(parts.password or ""))
 
 
-def build_message(*, sender: str, to: str, subject: str, text: str, html: str) -> EmailMessage:
+def build_message(*, sender: str, to: str, subject: str, text: str, html: str,
+                  reply_to: str = "") -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
+    if reply_to:
+        msg["Reply-To"] = reply_to
     msg["Subject"] = " ".join(subject.split())
     domain = sender.rsplit("@", 1)[-1].strip(">") or "ylada.local"
     msg["Message-ID"] = make_msgid(domain=domain)
@@ -60,7 +63,11 @@ def build_message(*, sender: str, to: str, subject: str, text: str, html: str) -
 
 
 def send(url: str, msg: EmailMessage, *, timeout: float = 15.0) -> None:
-    target = parse_smtp_url(url)
+    send_to(parse_smtp_url(url), msg, timeout=timeout)
+
+
+def send_to(target: SmtpTarget, msg: EmailMessage, *, timeout: float = 15.0) -> None:
+    """Deliver through `target` (SMTP_URL's server, or a business's own: white label)."""
     try:
         if target.tls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(

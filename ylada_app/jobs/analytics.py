@@ -68,7 +68,7 @@ def _build(export_id: int) -> str:
             return "skipped"
         session.expunge(row)
     path = ex._path(row)
-    writer = ex.Writer(row.fmt, path)
+    writer = ex.Writer(row.fmt, path, title=row.params.get("title") or "ylada")
     lang = row.params.get("lang", "pt-BR")
     try:
         if row.kind == "daily":

@@ -120,6 +120,12 @@ class EmailMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=500)
     user_id: int | None = Field(default=None, index=True)
     tenant_id: int | None = Field(default=None, index=True)
+    # White label: the business whose brand the message carries and whose own SMTP (if it
+    # set one up) sends it; the sender's display name and Reply-To were decided with it.
+    brand_tenant_id: int | None = Field(default=None, index=True)
+    from_name: str = Field(default="", max_length=80)
+    reply_to: str = Field(default="", max_length=254)
+    sent_via: str = Field(default="", max_length=10)  # "" | platform | business
     created_at: datetime = time_field(default_now=True, index=True)
     sent_at: datetime | None = time_field(nullable=True)
 

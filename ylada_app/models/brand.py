@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -43,4 +43,16 @@ class Brand(SQLModel, table=True):
     domain_status: str = Field(default=DomainStatus.NONE, max_length=10)
     domain_token: str = Field(default="", max_length=64)
     domain_checked_at: datetime | None = time_field(nullable=True)
+    # The business's own e-mail sender (services/brand_email.py). The password is kept
+    # encrypted (core/crypto, Fernet) and is never shown back; "" = none stored.
+    smtp_enabled: bool = Field(default=False)
+    smtp_host: str = Field(default="", max_length=253)
+    smtp_port: int = Field(default=587)
+    smtp_security: str = Field(default="starttls", max_length=10)  # starttls | ssl
+    smtp_username: str = Field(default="", max_length=254)
+    smtp_password_enc: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                               server_default=""))
+    smtp_from_email: str = Field(default="", max_length=254)
+    smtp_last_error: str = Field(default="", max_length=300)
+    smtp_failed_at: datetime | None = time_field(nullable=True)  # last fallback notice
     updated_at: datetime = time_field(default_now=True)

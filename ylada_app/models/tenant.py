@@ -14,6 +14,10 @@ from ylada_app.models.base import time_field
 class TenantStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    # The owner closed the business: read-only until `erase_after`, then erased (a job); a
+    # tombstone row stays for the invoices the platform must keep (services/closure.py).
+    CLOSED = "closed"
+    ERASED = "erased"
 
 
 class Role(StrEnum):
@@ -43,6 +47,25 @@ class Tenant(SQLModel, table=True):
     inbox_wait_minutes: int = Field(default=5)
     # The business skipped the first-hour guide (its checklist leaves the dashboard).
     onboarding_dismissed: bool = Field(default=False)
+    # Agency mode (white label): a client business managed and billed by its agency, which
+    # lends it its plan and brand (services/agency.py). Agencies are one level deep.
+    agency_tenant_id: int | None = Field(default=None, foreign_key="tenant.id", index=True,
+                                         ondelete="SET NULL")
+    # The agency lets visitors of its branded address sign up as its clients.
+    agency_signup: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # LGPD retention (services/retention.py): messages / AI logs older than this many days go.
+    retention_messages_days: int = Field(default=365)
+    retention_ai_days: int = Field(default=180)
+    # Local date (YYYY-MM-DD) the nightly retention run was last queued for.
+    retention_queued_on: str | None = Field(default=None, max_length=10)
+    # Account closure (services/closure.py).
+    closed_at: datetime | None = time_field(nullable=True)
+    closed_by_user_id: int | None = Field(default=None)
+    erase_after: datetime | None = time_field(nullable=True)
+    # The data processing agreement (DPA) the business accepted at sign-up (services/legal.py).
+    dpa_version: int | None = Field(default=None)
+    dpa_accepted_at: datetime | None = time_field(nullable=True)
+    dpa_accepted_by_user_id: int | None = Field(default=None)
 
 
 class User(SQLModel, table=True):

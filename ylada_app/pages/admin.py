@@ -11,6 +11,7 @@ from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.i18n import DEFAULT_LANG, translate
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import admin, broadcasts, payment_gateways
 from ylada_app.services.errors import NotFound, ServiceError
@@ -23,7 +24,9 @@ def _tenant_rows(session, *, actor, search: str) -> list[dict[str, str]]:
         {
             "id": str(r.id), "name": r.name, "slug": r.slug, "status": r.status,
             "owner": r.owner_email or "—", "instances": str(r.instance_count),
-            "plan": r.plan_name or "—", "sub_status": r.subscription_status,
+            "plan": r.plan_name or (translate("agency.via", DEFAULT_LANG, name=r.agency_name)
+                                    if r.agency_name else "—"),
+            "sub_status": r.subscription_status,
             "created": r.created_at.strftime("%d/%m/%Y"),
         }
         for r in admin.list_tenants(session, actor, search=search)
@@ -124,10 +127,14 @@ class AdminState(SessionState):
 def _detail(session, *, actor, tenant_id: str) -> dict:
     d = admin.tenant_detail(session, actor, tenant_id=tenant_id)
     return {
+        "access_reason": admin.access_reason(session, actor, tenant_id=d.tenant.id) or "",
         "tenant": {
             "id": str(d.tenant.id), "name": d.tenant.name, "slug": d.tenant.slug,
             "status": d.tenant.status, "owner": d.tenant.owner_email or "—",
-            "plan": d.tenant.plan_name or "—", "niche": d.tenant.niche,
+            "plan": d.tenant.plan_name or (translate("agency.via", DEFAULT_LANG,
+                                                     name=d.tenant.agency_name)
+                                           if d.tenant.agency_name else "—"),
+            "niche": d.tenant.niche,
             "reason": d.suspended_reason, "created": d.tenant.created_at.strftime("%d/%m/%Y"),
         },
         "members": [{"name": m.name or "—", "email": m.email, "role": m.role} for m in d.members],
@@ -147,6 +154,10 @@ class AdminTenantState(SessionState):
     loaded: bool = False
     errors: dict[str, str] = {}
     reason: str = ""
+    # The business's data opens only once the admin said why (kept in its audit trail).
+    needs_reason: bool = False
+    access_reason: str = ""
+    gate_name: str = ""
 
     def _tenant_key(self) -> str:
         return path_segment(self.router.url.path, 2)
@@ -157,7 +168,17 @@ class AdminTenantState(SessionState):
         except NotFound:
             self.missing = True
             return
-        self.missing = False
+        except admin.ReasonRequired:
+            self.missing, self.needs_reason = False, True
+            self.tenant, self.members, self.instances = {}, [], []
+            try:
+                self.gate_name = await call(admin.tenant_name, actor=ctx,
+                                            tenant_id=self._tenant_key())
+            except NotFound:
+                self.missing = True
+            return
+        self.missing, self.needs_reason = False, False
+        self.access_reason = data["access_reason"]
         self.tenant = data["tenant"]
         self.members = data["members"]
         self.instances = data["instances"]
@@ -173,6 +194,22 @@ class AdminTenantState(SessionState):
             return
         await self._refresh(ctx)
         self.loaded = True
+
+    @rx.event
+    async def open_data(self, form: dict):
+        """The admin gives the reason; the data opens (and the business sees why)."""
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            return redirect
+        try:
+            await call(admin.open_tenant, actor=ctx, tenant_id=self._tenant_key(),
+                       reason=form.get("access_reason"), client_ip=self._client_ip())
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.errors = {}
+        await self._refresh(ctx)
+        return None
 
     @rx.event
     def set_reason(self, value: str):
@@ -346,11 +383,31 @@ def admin_tenant_page() -> rx.Component:
         spacing="2",
         width="100%",
     )
+    gate = card(
+        rx.form(
+            rx.vstack(
+                rx.heading(s.gate_name, size="6"),
+                rx.heading(t("admin.access_title"), size="4"),
+                rx.text(t("admin.access_body"), size="2", color_scheme="gray"),
+                rx.text_area(name="access_reason", max_length=300, width="100%",
+                             aria_label=t("admin.access_title"),
+                             placeholder=t("admin.access_placeholder"), id="access-reason"),
+                rx.cond(s.errors.contains("reason"),
+                        rx.text(s.errors["reason"], color_scheme="red", size="1",
+                                id="access-error")),
+                rx.button(rx.icon("lock-open", size=14), t("admin.access_open"),
+                          type="submit", id="access-open"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.open_data, reset_on_submit=False,
+        ),
+        max_width="640px", id="access-gate",
+    )
     return app_shell(
         rx.cond(
             s.missing,
             card(rx.text(t("common.not_found_title")), id="not-found"),
-            rx.vstack(
+            rx.cond(s.needs_reason, gate, rx.vstack(
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
                             href="/admin"),
@@ -390,9 +447,12 @@ def admin_tenant_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                rx.cond(s.access_reason != "",
+                        rx.text(t("audit.reason"), ": ", s.access_reason, size="1",
+                                color_scheme="gray", id="access-given")),
                 spacing="4",
                 width="100%",
-            ),
+            )),
         ),
         ready=s.loaded,
     )

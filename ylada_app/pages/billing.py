@@ -24,6 +24,7 @@ from ylada_app.core.money import format_brl
 from ylada_app.core.settings import get_settings
 from ylada_app.pages.plan_cards import plan_card, plan_row
 from ylada_app.services import billing, billing_asaas, entitlements, payment_gateways
+from ylada_app.services.agency import agency_of
 from ylada_app.services.errors import FieldErrors, ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -42,7 +43,9 @@ def _page_data(session, *, tenant_id: int) -> dict:
     invoices = billing.list_invoices(session, tenant_id=tenant_id)
     state = entitlements.billing_state(session, tenant_id=tenant_id)
     sub = entitlements.current_subscription(session, tenant_id=tenant_id)
+    agency = agency_of(session, tenant_id=tenant_id)
     return {
+        "billed_by": agency.name if agency else "",
         "status": state.status, "plan_code": state.plan_code, "plan_name": state.plan_name,
         "trial_left": "" if state.trial_days_left is None else str(state.trial_days_left),
         "period_end": _date(state.current_period_end),
@@ -83,6 +86,7 @@ class PlanBillingState(SessionState):
     tax_id: str = ""
     errors: dict[str, str] = {}
     pending: dict[str, str] = {}
+    billed_by: str = ""  # an agency's client: the agency's name (it pays, services/agency)
     _watching: bool = False
     _event_at: int = 0
 
@@ -90,7 +94,7 @@ class PlanBillingState(SessionState):
         data = await call(_page_data, tenant_id=tenant_id)
         for key in ("status", "plan_code", "plan_name", "trial_left", "period_end",
                     "cancel_at_period_end", "paid", "plans", "invoices", "provider",
-                    "pay_options", "pending"):
+                    "pay_options", "pending", "billed_by"):
             setattr(self, key, data[key])
         if self.method not in self.pay_options:
             self.method = self.pay_options[0] if self.pay_options else ""
@@ -507,13 +511,23 @@ def billing_page() -> rx.Component:
                 rx.callout(t("billing.owner_only"), icon="lock", color_scheme="gray",
                            width="100%", margin_bottom="16px")),
         _summary(),
-        _pending_panel(),
-        _pay_choice(),
-        rx.grid(
-            rx.foreach(PlanBillingState.plans, lambda p: plan_card(p, _plan_action(p))),
-            columns=rx.breakpoints(initial="1", sm="2", lg="4"),
-            spacing="4", width="100%", margin_bottom="24px",
+        rx.cond(
+            PlanBillingState.billed_by != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("building-2", size=16)),
+                rx.callout.text(t("agency.billed_by"), " ",
+                                rx.text.strong(PlanBillingState.billed_by), "."),
+                color_scheme="gray", width="100%", id="billed-by-agency"),
+            rx.fragment(
+                _pending_panel(),
+                _pay_choice(),
+                rx.grid(
+                    rx.foreach(PlanBillingState.plans, lambda p: plan_card(p, _plan_action(p))),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+                    spacing="4", width="100%", margin_bottom="24px",
+                ),
+                _invoices(),
+            ),
         ),
-        _invoices(),
         ready=PlanBillingState.loaded,
     )

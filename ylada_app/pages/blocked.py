@@ -8,6 +8,7 @@ from sqlmodel import select
 from ylada_app.components.layout import card, public_shell
 from ylada_app.components.texts import t
 from ylada_app.models import Tenant
+from ylada_app.services.agency import SUSPENDED_BY_AGENCY
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -28,7 +29,10 @@ class BlockedState(SessionState):
         if not ctx.tenant_blocked:
             return rx.redirect("/dashboard")
         self.message = self._t("blocked.body", tenant=ctx.tenant_name)
-        self.reason = await call(_reason, tenant_id=ctx.tenant_id)
+        reason = await call(_reason, tenant_id=ctx.tenant_id)
+        # the agency's own suspension is a marker, not a text (services/agency.py)
+        self.reason = self._t("agency.suspended_reason") if reason == SUSPENDED_BY_AGENCY \
+            else reason
 
 
 def blocked_page() -> rx.Component:

@@ -1,16 +1,20 @@
 """/settings/brand ("Marca própria", white label): the business's display name, logo, colour,
-login headline, support contacts, "hide the ylada name", its subdomain and custom domain.
+login headline, support contacts, "hide the ylada name", its subdomain and custom domain,
+and its own e-mail sender (SMTP, tested with "testar envio"; services/brand_email.py).
 Owner only; the plan must include white label. A live preview follows the form as it is
 typed (the same validation as the save, services/brand.validate_settings)."""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
 from ylada_app.components.forms import form_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
-from ylada_app.services import brand
+from ylada_app.core.db import session_scope
+from ylada_app.services import brand, brand_email
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -29,6 +33,7 @@ def _snapshot(session, *, tenant_id: int) -> dict:
     row = brand.get_brand(session, tenant_id=tenant_id)
     out = {"allowed": allowed, "form": {f: "" for f in FIELDS}, "hide": False, "logo": "",
            "subdomain": "", "domain": "", "domain_status": "", "txt_name": "", "txt_value": ""}
+    out["smtp"] = brand_email.smtp_form(session, tenant_id=tenant_id)
     if row is None:
         return out
     out["form"] = {f: getattr(row, f) or "" for f in FIELDS}
@@ -62,6 +67,15 @@ class BrandSettingsState(SessionState):
     txt_name: str = ""
     txt_value: str = ""
     base_domain: str = ""
+    # the business's own e-mail sender; the password is typed, sent, and never loaded back
+    smtp: dict[str, str] = {}
+    smtp_enabled: bool = False
+    smtp_has_password: bool = False
+    smtp_last_error: str = ""
+    smtp_password: str = ""
+    smtp_result: str = ""
+    smtp_ok: bool = False
+    smtp_busy: bool = False
     _upload: bytes = b""
 
     def _take(self, snap: dict) -> None:
@@ -73,6 +87,11 @@ class BrandSettingsState(SessionState):
         self.domain = snap["domain"]
         self.domain_status = snap["domain_status"]
         self.txt_name, self.txt_value = snap["txt_name"], snap["txt_value"]
+        mail = snap["smtp"]
+        self.smtp = mail["form"]
+        self.smtp_enabled, self.smtp_has_password = mail["enabled"], mail["has_password"]
+        self.smtp_last_error = self._t(mail["last_error"]) if mail["last_error"] else ""
+        self.smtp_password = ""
 
     async def _owner_ctx(self):
         ctx, redirect = await self._guard()
@@ -106,6 +125,60 @@ class BrandSettingsState(SessionState):
     @rx.event
     def set_hide(self, value: bool):
         self.hide = bool(value)
+
+    @rx.event
+    def set_smtp_field(self, name: str, value: str):
+        if name == "smtp_password":
+            self.smtp_password = value
+        elif name in brand_email.SMTP_FIELDS:
+            self.smtp = {**self.smtp, name: value}
+
+    @rx.event
+    async def save_smtp(self):
+        ctx, redirect = await self._owner_ctx()
+        if redirect or ctx is None:
+            return redirect
+        data = {**self.smtp, "smtp_password": self.smtp_password}
+        try:
+            await call(brand_email.save_smtp, tenant_id=ctx.tenant_id, data=data)
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.errors, self.smtp_result = {}, ""
+        self._take(await call(_snapshot, tenant_id=ctx.tenant_id))
+        return rx.toast.success(self._t("brand.smtp.saved"))
+
+    @rx.event
+    async def remove_smtp(self):
+        ctx, redirect = await self._owner_ctx()
+        if redirect or ctx is None:
+            return redirect
+        await call(brand_email.remove_smtp, tenant_id=ctx.tenant_id)
+        self.smtp_result = ""
+        self._take(await call(_snapshot, tenant_id=ctx.tenant_id))
+        return rx.toast.info(self._t("brand.smtp.removed"))
+
+    @rx.event
+    async def test_smtp(self):
+        """Sends a test e-mail to the owner through the saved server, and says how it went."""
+        ctx, redirect = await self._owner_ctx()
+        if redirect or ctx is None:
+            if redirect:
+                yield redirect
+            return
+        self.smtp_busy, self.smtp_result = True, ""
+        yield
+        email = self.user_email
+        try:
+            ok, key = await asyncio.to_thread(
+                brand_email.send_test, session_scope, tenant_id=ctx.tenant_id, to=email,
+                lang=self.lang)
+        except ServiceError as exc:
+            ok, key = False, exc.code
+        self.smtp_ok = ok
+        self.smtp_result = self._t(key, email=email)
+        self.smtp_busy = False
+        self._take(await call(_snapshot, tenant_id=ctx.tenant_id))
 
     @rx.event
     def set_subdomain(self, value: str):
@@ -365,6 +438,77 @@ def _addresses() -> rx.Component:
     )
 
 
+def _smtp_input(label_key: str, name: str, **props) -> rx.Component:
+    value = S.smtp_password if name == "smtp_password" else S.smtp[name]
+    return rx.vstack(
+        rx.text(t(label_key), as_="label", size="2", weight="medium", html_for=f"field-{name}"),
+        rx.input(value=value, on_change=lambda v: S.set_smtp_field(name, v),
+                 id=f"field-{name}", aria_label=t(label_key), size="3", width="100%", **props),
+        _error(name),
+        spacing="1", width="100%",
+    )
+
+
+def _email_sender() -> rx.Component:
+    """The business's own SMTP: saved, tested, removed. The password field stays empty."""
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(t("brand.section_email"), size="4"),
+                rx.badge(rx.cond(S.smtp_enabled, t("brand.smtp.active"),
+                                 t("brand.smtp.inactive")),
+                         color_scheme=rx.cond(S.smtp_enabled, "green", "gray"),
+                         id="smtp-status"),
+                align="center", spacing="3", wrap="wrap",
+            ),
+            rx.text(t("brand.smtp.intro"), size="2", color_scheme="gray"),
+            rx.grid(
+                _smtp_input("brand.smtp.host", "smtp_host", max_length=253),
+                _smtp_input("brand.smtp.port", "smtp_port", max_length=5, input_mode="numeric"),
+                rx.vstack(
+                    rx.text(t("brand.smtp.security"), size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(width="100%", id="field-smtp_security",
+                                          aria_label=t("brand.smtp.security")),
+                        rx.select.content(
+                            rx.select.item(t("brand.smtp.security.starttls"),
+                                           value="starttls"),
+                            rx.select.item(t("brand.smtp.security.ssl"), value="ssl")),
+                        value=S.smtp["smtp_security"],
+                        on_change=lambda v: S.set_smtp_field("smtp_security", v), size="3"),
+                    spacing="1", width="100%"),
+                _smtp_input("brand.smtp.from_email", "smtp_from_email", type="email"),
+                _smtp_input("brand.smtp.username", "smtp_username", auto_complete="off"),
+                _smtp_input("brand.smtp.password", "smtp_password", type="password",
+                            auto_complete="new-password"),
+                columns=rx.breakpoints(initial="1", md="2"), spacing="3", width="100%",
+            ),
+            rx.cond(S.smtp_has_password,
+                    rx.text(t("brand.smtp.password_kept"), size="1", color_scheme="gray",
+                            id="smtp-password-kept")),
+            rx.cond(S.smtp_last_error != "",
+                    rx.callout(rx.text(t("brand.smtp.last_error"), " ", S.smtp_last_error),
+                               icon="triangle_alert", color_scheme="amber", size="1",
+                               id="smtp-last-error")),
+            rx.hstack(
+                rx.button(t("brand.smtp.save"), on_click=S.save_smtp, id="smtp-save"),
+                rx.cond(S.smtp_enabled, rx.fragment(
+                    rx.button(t("brand.smtp.test"), on_click=S.test_smtp, loading=S.smtp_busy,
+                              variant="soft", id="smtp-test"),
+                    rx.button(t("brand.smtp.remove"), on_click=S.remove_smtp, variant="ghost",
+                              color_scheme="gray", id="smtp-remove"))),
+                spacing="3", wrap="wrap",
+            ),
+            rx.cond(S.smtp_result != "", rx.box(rx.cond(
+                S.smtp_ok,
+                rx.callout(S.smtp_result, icon="circle_check", color_scheme="green"),
+                rx.callout(S.smtp_result, icon="circle_x", color_scheme="red")),
+                id="smtp-result", role="status", width="100%")),
+            spacing="3", width="100%",
+        ),
+    )
+
+
 def brand_page() -> rx.Component:
     return app_shell(
         page_header("brand.title", "brand.subtitle"),
@@ -381,6 +525,7 @@ def brand_page() -> rx.Component:
                             direction=rx.breakpoints(initial="column", md="row"),
                             align="start"),
                     _addresses(),
+                    _email_sender(),
                     spacing="5", width="100%",
                 ),
             ),

@@ -19,6 +19,7 @@ from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.services import accounts, emails
 from ylada_app.services.errors import ServiceError
+from ylada_app.state.brand import page_host
 from ylada_app.state.calls import call
 from ylada_app.state.new_password import NewPasswordState
 from ylada_app.state.session import SessionState
@@ -43,7 +44,8 @@ class ForgotState(SessionState):
         yield
         try:
             await call(accounts.request_password_reset, email=form.get("email"),
-                       client_ip=self._client_ip())
+                       client_ip=self._client_ip(),
+                       host=page_host(self.router.headers) or "")
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             self.busy = False

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ylada_app.components.forms import form_error, select_field, submit_button, text_field
+from ylada_app.components.forms import (
+    field_error,
+    form_error,
+    select_field,
+    submit_button,
+    text_field,
+)
 from ylada_app.components.layout import public_shell
 from ylada_app.components.texts import t
 from ylada_app.core.security import new_token
 from ylada_app.models.tenant import NICHES
 from ylada_app.services import accounts, emails
 from ylada_app.services.errors import ServiceError
+from ylada_app.state.brand import page_host
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -51,6 +58,8 @@ class SignupState(SessionState):
                 niche=form.get("niche") or "outro",
                 lang=self.lang,
                 browser_nonce=self.signup_nonce,
+                accept_dpa=form.get("accept_dpa"),
+                host=page_host(self.router.headers) or "",
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
@@ -82,6 +91,27 @@ def check_your_email(sent_to: rx.Var, local_mailbox: rx.Var) -> rx.Component:
     )
 
 
+def dpa_checkbox(errors: rx.Var) -> rx.Component:
+    """The business accepts the data processing agreement (required; services/legal.py)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.checkbox(name="accept_dpa", id="field-accept_dpa", margin_top="3px",
+                        aria_label=t("signup.accept_dpa_aria"),
+                        color_scheme=rx.cond(errors.contains("accept_dpa"), "red", "jade")),
+            rx.text(t("signup.accept_dpa_1"), " ",
+                    rx.link(t("legal.dpa_title"), href="/legal/dpa", is_external=True,
+                            id="link-dpa"), " ",
+                    t("signup.accept_dpa_2"), " ",
+                    rx.link(t("legal.privacy_title"), href="/legal/privacy", is_external=True,
+                            id="link-privacy"), ".",
+                    as_="label", html_for="field-accept_dpa", size="2"),
+            align="start", spacing="2",
+        ),
+        field_error(errors, "accept_dpa"),
+        spacing="1", width="100%",
+    )
+
+
 def signup_page() -> rx.Component:
     return public_shell(rx.cond(
         SignupState.sent_to != "",
@@ -101,6 +131,7 @@ def signup_page() -> rx.Component:
                            max_length=80, autocomplete="organization"),
                 select_field("signup.niche", "niche", SignupState.errors, NICHE_OPTIONS,
                              "outro"),
+                dpa_checkbox(SignupState.errors),
                 submit_button("signup.submit", loading=SignupState.busy, width="100%",
                               id="signup-submit"),
                 rx.hstack(

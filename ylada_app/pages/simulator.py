@@ -2,7 +2,8 @@
 
 The message goes through the same storage, coalesced job, engine and outbox as a real
 WhatsApp message; the page then polls for the replies (a background task, so the UI stays
-responsive). Buttons render as buttons, lists as lists, media as previews.
+responsive). Buttons render as buttons, lists as lists, media as previews. On a business's
+own brand (white label) the chat's header carries its colour, logo and name, like the shell.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from ylada_app.pages.instances import path_segment
 from ylada_app.services import simulator
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.instances import get_instance
+from ylada_app.state.brand import BrandState
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
+PLATFORM_HEADER = "#075E54"
+PLATFORM_AVATAR = "#128C7E"
 POLL_S = 0.3
 POLL_FOR_S = 12.0
 # After the bot's answer: the team may write from the inbox; the page listens for changes of
@@ -294,20 +298,42 @@ def _why_note() -> rx.Component:
     )
 
 
+def _avatar() -> rx.Component:
+    """The bot's picture: the business's logo (white label), else an icon on its colour."""
+    return rx.cond(
+        BrandState.brand_logo != "",
+        rx.center(rx.image(src=BrandState.brand_logo, alt="", width="28px", height="28px",
+                           object_fit="contain"),
+                  background="white", border_radius="50%", width="34px", height="34px",
+                  min_width="34px", id="sim-brand-logo"),
+        rx.center(rx.icon("bot", size=18, color="white"),
+                  background=rx.cond(BrandState.brand_custom, BrandState.brand_color,
+                                     PLATFORM_AVATAR),
+                  border_radius="50%", width="34px", height="34px", min_width="34px",
+                  border="1px solid rgba(255,255,255,0.5)"),
+    )
+
+
 def simulator_page() -> rx.Component:
     s = SimulatorState
     chat = rx.vstack(
         rx.hstack(
-            rx.center(rx.icon("bot", size=18, color="white"), background="#128C7E",
-                      border_radius="50%", width="34px", height="34px"),
+            _avatar(),
             rx.vstack(rx.text(s.instance_name, weight="bold", size="3", color="white"),
-                      rx.text(rx.cond(s.waiting, t("sim.typing"), t("sim.online")), size="1",
-                              color="#d1f4ee"), spacing="0"),
+                      rx.text(rx.cond(s.waiting, t("sim.typing"), t("sim.online")),
+                              rx.cond(BrandState.brand_custom,
+                                      rx.el.span(" · ", BrandState.brand_name,
+                                                 id="sim-brand-name")),
+                              size="1", color="#e6f4f1"), spacing="0"),
             rx.spacer(),
             rx.button(rx.icon("rotate-ccw", size=14), t("sim.restart"), size="1",
                       variant="solid", color_scheme="gray", high_contrast=True, on_click=s.restart,
                       id="sim-restart"),
-            width="100%", padding="10px 14px", background="#075E54", align="center",
+            width="100%", padding="10px 14px", align="center", id="sim-header",
+            # white label: the header takes the business's colour (kept dark enough for white
+            # text by the brand's contrast rule), else WhatsApp's own green
+            background=rx.cond(BrandState.brand_custom, BrandState.brand_color,
+                               PLATFORM_HEADER),
         ),
         rx.box(
             rx.cond(s.messages.length() == 0,

@@ -25,7 +25,7 @@ from ylada_app.core.security import (
 )
 from ylada_app.core.settings import get_settings
 from ylada_app.models import AccountToken, KnownDevice, User, utcnow
-from ylada_app.services import account_tokens, audit
+from ylada_app.services import account_tokens, agency, audit, legal
 from ylada_app.services.auth import (
     end_other_sessions,
     issue_grant,
@@ -57,23 +57,34 @@ def register(
     niche: str | None = "outro",
     lang: str = "pt-BR",
     browser_nonce: str = "",
+    accept_dpa: object = False,
+    host: str = "",
 ) -> None:
     """Public sign-up. Invalid fields are reported; otherwise the answer is always "check your
     e-mail": a new address gets its account (unverified) and a verification link, an address
     that has an account gets a note saying so, and the caller cannot tell which happened.
     `browser_nonce` (a random value the sign-up page also keeps in a cookie) lets the link
-    log in the browser that signed up, and only that one."""
+    log in the browser that signed up, and only that one. The business must accept the data
+    processing agreement (`accept_dpa`, the sign-up's checkbox); its version is recorded.
+    On an agency's own address (`host`) that takes sign-ups, the new business becomes one
+    of the agency's clients (services/agency)."""
     v = Validator()
     clean_name, clean_email, clean_pw, _, _ = validate_signup(
         v, name=name, email=email, password=password, tenant_name=tenant_name, niche=niche)
+    if accept_dpa not in (True, "on", "true", "1"):
+        v.fail("accept_dpa", "legal.error.accept_dpa")
     v.raise_if_any()
+    # The slow hash first, outside any transaction (SQLite: a read kept open across it goes
+    # stale when anything commits meanwhile); the same work whether or not the address has
+    # an account, so timing does not tell either.
+    pw_hash = hash_password(clean_pw)
     existing = user_by_email(session, clean_email)
     if existing is None:
         try:
             with session.begin_nested():  # two sign-ups racing for one address: one wins
                 user, tenant = signup(session, name=clean_name, email=clean_email,
                                       password=clean_pw, tenant_name=tenant_name, niche=niche,
-                                      locale=_lang(lang))
+                                      locale=_lang(lang), password_hash=pw_hash)
         except (IntegrityError, FieldErrors) as exc:
             if isinstance(exc, FieldErrors) and exc.errors != {"email": "error.email_taken"}:
                 raise
@@ -81,10 +92,14 @@ def register(
         else:
             audit.record(session, action="auth.signup", actor_user_id=user.id,
                          tenant_id=tenant.id)
+            legal.accept_dpa(session, tenant_id=tenant.id, user_id=user.id,
+                             version=legal.current(session, "dpa").version)
+            agency_id = agency.signup_agency_for_host(session, host) if host else None
+            if agency_id is not None:
+                agency.adopt_signup(session, agency_tenant_id=agency_id, client_id=tenant.id)
             ratelimit.once_per(MAIL_EVERY, "mail:verify", user.email)  # counts for re-sends
             _send_verification(session, user, browser_nonce)
             return
-    hash_password(clean_pw)  # about the same work as creating the account
     if existing is not None and ratelimit.once_per(MAIL_EVERY, "mail:exists", clean_email):
         queue_email(session, to=existing.email, kind="account_exists", lang=existing.locale,
                     link_path="/forgot", user_id=existing.id, name=existing.name)
@@ -171,18 +186,21 @@ def verify_with_password(session: Session, *, token: str | None, password: str |
 
 
 # --- password -----------------------------------------------------------------------------------
-def request_password_reset(session: Session, *, email: str | None, client_ip: str = "") -> None:
+def request_password_reset(session: Session, *, email: str | None, client_ip: str = "",
+                           host: str = "") -> None:
     """"Esqueci minha senha": the same answer, in the same time, whether or not the address
-    has an account — the lookup and the e-mail happen in a job."""
+    has an account — the lookup and the e-mail happen in a job. `host`: the address the page
+    was on (a business's brand: the e-mail carries it when the person belongs there)."""
     from ylada_app.core.queue import enqueue
 
     v = Validator()
     clean_email = v.email("email", email)
     v.raise_if_any()
-    enqueue("ylada_app.jobs.email.password_reset_requested", clean_email, client_ip)
+    enqueue("ylada_app.jobs.email.password_reset_requested", clean_email, client_ip, host)
 
 
-def send_password_reset(session: Session, *, email: str, client_ip: str = "") -> None:
+def send_password_reset(session: Session, *, email: str, client_ip: str = "",
+                        host: str = "") -> None:
     """Send a reset link if the address has an account (at most one a minute)."""
     user = user_by_email(session, email)
     if user is None or not ratelimit.once_per(MAIL_EVERY, "mail:reset", user.email):
@@ -191,8 +209,11 @@ def send_password_reset(session: Session, *, email: str, client_ip: str = "") ->
     token = account_tokens.issue(session, user_id=user.id,
                                  purpose=account_tokens.RESET_PASSWORD,
                                  ttl=timedelta(minutes=minutes), replace=True)
+    from ylada_app.services.brand import brand_for_host
+
     queue_email(session, to=user.email, kind="reset_password", lang=user.locale,
                 link_path=f"/reset-password?token={token}", user_id=user.id, name=user.name,
+                host_tenant_id=brand_for_host(session, host).tenant_id if host else None,
                 minutes=minutes)
     audit.record(session, action="auth.reset_requested", actor_user_id=user.id,
                  client_ip=client_ip)

@@ -1,21 +1,33 @@
 """Platform administration: the tenant list, a tenant's detail, suspend and reactivate.
 
-Every function takes the caller's AuthContext and refuses non-admins itself.
+Every function takes the caller's AuthContext and refuses non-admins itself. A business's
+data (its members, numbers) opens only after the admin gave a reason (`open_tenant`): the
+reason is kept in the audit trail, where the business sees it, and the opening lasts
+ACCESS_TTL for that admin and business.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ylada_app.models import Instance, Membership, Plan, Subscription, Tenant, User
+from ylada_app.models import (
+    AuditLog,
+    Instance,
+    Membership,
+    Plan,
+    Subscription,
+    Tenant,
+    User,
+    utcnow,
+)
 from ylada_app.models.tenant import Role, TenantStatus
 from ylada_app.services import audit
 from ylada_app.services.context import AuthContext
-from ylada_app.services.errors import NotFound
+from ylada_app.services.errors import Forbidden, NotFound
 from ylada_app.services.instances import list_instances
 from ylada_app.services.team import MemberRow, list_members
 from ylada_app.services.validation import Validator
@@ -33,6 +45,7 @@ class TenantRow:
     plan_name: str
     subscription_status: str
     created_at: datetime
+    agency_name: str = ""  # an agency's client: the agency that runs (and pays for) it
 
 
 def list_tenants(session: Session, actor: AuthContext, *, search: str = "") -> list[TenantRow]:
@@ -64,6 +77,10 @@ def _rows(session: Session, tenants: list[Tenant], ids: list[int]) -> list[Tenan
         .order_by(Membership.created_at)
     ).all():
         owners.setdefault(tenant_id, email)
+    # an agency's client runs on its agency's plan (services/agency.py): say so
+    agencies = {t.id: t.name for t in session.exec(select(Tenant).where(col(Tenant.id).in_(
+        {t.agency_tenant_id for t in tenants if t.agency_tenant_id})))} \
+        if any(t.agency_tenant_id for t in tenants) else {}
     plans: dict[int, tuple[str, str]] = {}
     for tenant_id, plan_name, status in session.exec(
         select(Subscription.tenant_id, Plan.name, Subscription.status)
@@ -82,6 +99,7 @@ def _rows(session: Session, tenants: list[Tenant], ids: list[int]) -> list[Tenan
             owner_email=owners.get(t.id, ""),
             instance_count=counts.get(t.id, 0),
             plan_name=plans.get(t.id, ("", ""))[0],
+            agency_name=agencies.get(t.agency_tenant_id, "") if t.agency_tenant_id else "",
             subscription_status=plans.get(t.id, ("", ""))[1],
             created_at=t.created_at,
         )
@@ -97,9 +115,55 @@ class TenantDetail:
     instances: list[Instance]
 
 
+ACCESS_TTL = timedelta(hours=1)
+ACCESS_ACTION = "admin.data_accessed"
+REASON_MIN, REASON_MAX = 10, 300
+
+
+class ReasonRequired(Forbidden):
+    """The admin must say why before a business's data opens."""
+
+
+def open_tenant(session: Session, actor: AuthContext, *, tenant_id: int | str,
+                reason: object, client_ip: str = "") -> None:
+    """Record why this admin opens this business's data (the business sees the entry)."""
+    actor.require_admin()
+    tenant = _tenant(session, tenant_id)
+    clean = " ".join(str(reason or "").split())
+    v = Validator()
+    if len(clean) < REASON_MIN:
+        v.fail("reason", "admin.error.reason_short", min=REASON_MIN)
+    elif len(clean) > REASON_MAX:
+        v.fail("reason", "error.too_long", max=REASON_MAX)
+    v.raise_if_any()
+    audit.record(session, action=ACCESS_ACTION, actor_user_id=actor.user_id,
+                 tenant_id=tenant.id, target=f"tenant:{tenant.id}", client_ip=client_ip,
+                 reason=clean)
+    session.flush()
+
+
+def access_reason(session: Session, actor: AuthContext, *, tenant_id: int) -> str | None:
+    """The reason this admin gave for the business within ACCESS_TTL (None: none given)."""
+    details = session.exec(
+        select(AuditLog.details).where(
+            AuditLog.action == ACCESS_ACTION, AuditLog.tenant_id == tenant_id,
+            AuditLog.actor_user_id == actor.user_id,
+            AuditLog.created_at >= utcnow() - ACCESS_TTL)
+        .order_by(col(AuditLog.id).desc()).limit(1)).first()
+    return None if details is None else str((details or {}).get("reason") or "")
+
+
+def tenant_name(session: Session, actor: AuthContext, *, tenant_id: int | str) -> str:
+    """What the reason form shows before anything else opens."""
+    actor.require_admin()
+    return _tenant(session, tenant_id).name
+
+
 def tenant_detail(session: Session, actor: AuthContext, *, tenant_id: int | str) -> TenantDetail:
     actor.require_admin()
     tenant = _tenant(session, tenant_id)
+    if access_reason(session, actor, tenant_id=tenant.id) is None:
+        raise ReasonRequired("admin.error.reason_required")
     row = _rows(session, [tenant], [tenant.id])[0]
     return TenantDetail(
         tenant=row,
@@ -115,7 +179,11 @@ def set_tenant_status(
     actor.require_admin()
     tenant = _tenant(session, tenant_id)
     v = Validator()
-    clean = v.choice("status", status, tuple(TenantStatus), "error.status_invalid")
+    # closed/erased belong to the owner's closure (services/closure.py), not to this switch
+    clean = v.choice("status", status, (TenantStatus.ACTIVE, TenantStatus.SUSPENDED),
+                     "error.status_invalid")
+    if tenant.status in (TenantStatus.CLOSED, TenantStatus.ERASED):
+        v.fail("status", "error.status_invalid")
     if len(reason or "") > 300:
         v.fail("reason", "error.too_long", max=300)
     v.raise_if_any()

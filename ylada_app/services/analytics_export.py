@@ -7,13 +7,16 @@ progress bar. `export_file` hands the file only to the export's own tenant.
 
 CSV is what a Brazilian spreadsheet opens directly: UTF-8 with BOM, `;` separators, dates as
 DD/MM/AAAA. Leads are the contacts (with their captured fields, one column per field name).
+White label: a business with its own brand gets files named and titled with it, never "ylada".
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
@@ -25,7 +28,7 @@ from sqlmodel import Session
 
 from ylada_app.core.i18n import translate
 from ylada_app.models import AnalyticsExport, Contact, Instance, utcnow
-from ylada_app.services import analytics
+from ylada_app.services import analytics, audit
 from ylada_app.services.errors import FieldErrors, NotFound
 
 KINDS = ("daily", "leads")
@@ -55,17 +58,39 @@ def request_export(session: Session, *, tenant_id: int, user_id: int, kind: str,
     per = analytics.resolve_period(analytics.tenant_zone(session, tenant_id), period, start, end)
     _, scoped = analytics.scope_instances(session, tenant_id=tenant_id, instance_id=instance_id,
                                           include_simulator=include_simulator)
+    title = export_title(session, tenant_id=tenant_id)
     row = AnalyticsExport(
         tenant_id=tenant_id, user_id=user_id, kind=kind, fmt=fmt, token=secrets.token_urlsafe(24),
         params={"period": per.key, "start": per.start.isoformat(), "end": per.end.isoformat(),
                 "instance_id": None if instance_id in (None, "", "all") else int(str(instance_id)),
                 "instance_ids": [i.id for i in scoped], "include_simulator": include_simulator,
-                "lang": lang if lang in ("pt-BR", "en") else "pt-BR"},
-        filename=f"ylada-{'leads' if kind == 'leads' else 'relatorio'}-{per.start.isoformat()}"
-                 f"-{per.end.isoformat()}.{fmt}")
+                "lang": lang if lang in ("pt-BR", "en") else "pt-BR", "title": title},
+        filename=f"{file_slug(title)}-{'leads' if kind == 'leads' else 'relatorio'}"
+                 f"-{per.start.isoformat()}-{per.end.isoformat()}.{fmt}")
     session.add(row)
     session.flush()
+    audit.record(session, action=f"export.{kind}", actor_user_id=user_id, tenant_id=tenant_id,
+                 target=f"export:{row.id}", format=fmt, period=per.key)
     return row.id
+
+
+def export_title(session: Session, *, tenant_id: int) -> str:
+    """Whose name the file carries: the business's brand (white label), else the platform's."""
+    from ylada_app.services.brand import brand_for_tenant
+
+    return brand_for_tenant(session, tenant_id=tenant_id).name
+
+
+def file_slug(name: str) -> str:
+    """A brand's name as a file name's start: "Acme Bots Ltda." → "acme-bots-ltda"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    return slug or "export"
+
+
+def sheet_title(name: str) -> str:
+    """An XLSX sheet's name: at most 31 characters, none of []:*?/\\ (Excel's rules)."""
+    return re.sub(r"[\[\]:*?/\\]", " ", " ".join(name.split()))[:31].strip() or "export"
 
 
 def start(export_id: int) -> None:
@@ -185,9 +210,10 @@ def instance_names(session: Session, tenant_id: int) -> dict[int, str]:
 
 
 class Writer:
-    """Streams rows into a CSV (pt-BR dialect) or an XLSX workbook."""
+    """Streams rows into a CSV (pt-BR dialect) or an XLSX workbook. `title`: whose file it is
+    (the brand's name: the XLSX sheet and its properties carry it)."""
 
-    def __init__(self, fmt: str, path: Path) -> None:
+    def __init__(self, fmt: str, path: Path, title: str = "ylada") -> None:
         self.fmt, self.path = fmt, path
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
@@ -197,7 +223,9 @@ class Writer:
             from openpyxl import Workbook
 
             self._wb = Workbook(write_only=True)
-            self._ws = self._wb.create_sheet("ylada")
+            self._wb.properties.creator = self._wb.properties.title = title
+            self._wb.properties.lastModifiedBy = title
+            self._ws = self._wb.create_sheet(sheet_title(title))
 
     def write(self, row: list[Any]) -> None:
         if self.fmt == "csv":

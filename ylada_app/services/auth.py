@@ -55,6 +55,7 @@ def signup(
     niche: str | None = "outro",
     email_verified: bool = False,
     locale: str = "pt-BR",
+    password_hash: str | None = None,
 ) -> tuple[User, Tenant]:
     """Create a user and a first tenant (as owner). All-or-nothing. Says when the e-mail is
     taken: for operators and tests. The public sign-up is `accounts.register`, which never
@@ -65,7 +66,8 @@ def signup(
     if "email" not in v.errors and user_by_email(session, clean_email) is not None:
         v.fail("email", "error.email_taken")
     v.raise_if_any()
-    user = User(email=clean_email, name=clean_name, password_hash=hash_password(clean_pw),
+    user = User(email=clean_email, name=clean_name,
+                password_hash=password_hash or hash_password(clean_pw),
                 locale=locale if locale in ("pt-BR", "en") else "pt-BR",
                 email_verified_at=utcnow() if email_verified else None)
     session.add(user)

@@ -116,6 +116,8 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
     confirms it). `method` is a payment_gateways option key (default: the platform's)."""
     if role != "owner":
         raise Forbidden("error.owner_only")
+    if entitlements.payer_tenant_id(session, tenant_id=tenant_id) != tenant_id:
+        raise Forbidden("agency.error.billing_by_agency")  # the agency pays for its clients
     from ylada_app.services.auth import require_verified
 
     require_verified(session, user_id=user_id)

@@ -21,7 +21,7 @@ PAYING = ("active", "past_due")
 STATUSES = ("trialing", "active", "past_due", "canceled", "expired")
 INTERVALS = ("month", "year")
 # A plan's yes/no entitlements, as the admin edits them.
-PLAN_FLAGS = ("premium_templates", "api_access", "is_active")
+PLAN_FLAGS = ("premium_templates", "api_access", "white_label", "is_active")
 
 
 def _admin(actor: AuthContext) -> None:
@@ -80,6 +80,7 @@ def check_plan_data(data: dict[str, object]) -> dict[str, object]:
     return {"name": name, "price_cents": price or 0, "interval": interval, **nums,
             "premium_templates": bool(data.get("premium_templates")),
             "api_access": bool(data.get("api_access", True)),
+            "white_label": bool(data.get("white_label")),
             "is_active": bool(data.get("is_active", True)),
             "stripe_price_id": price_id or None}
 
@@ -104,7 +105,19 @@ def update_plan(session: Session, actor: AuthContext, *, plan_id: int | str,
         audit.record(session, action="admin.plan_updated", actor_user_id=actor.user_id,
                      target=plan.name, **changes)
     session.flush()
+    if "white_label" in changes:
+        _forget_brands()
     return plan
+
+
+def _forget_brands() -> None:
+    """A plan that gains or loses white label changes which brand its businesses' addresses
+    draw: the cached host → brand answers must not outlive the edit."""
+    from ylada_app.services import brand
+    from ylada_app.services.entitlements import forget_limits
+
+    brand.forget_cache()
+    forget_limits(None)
 
 
 def _plan_snapshot(plan: Plan) -> dict[str, object]:

@@ -511,7 +511,15 @@ def brand_for_host(session: Session, host: str | None) -> BrandView:
 
 
 def brand_for_tenant(session: Session, *, tenant_id: int) -> BrandView:
-    return _usable(session, get_brand(session, tenant_id=tenant_id)) or PLATFORM_BRAND
+    """The business's own brand; an agency's client without one wears its agency's."""
+    own = _usable(session, get_brand(session, tenant_id=tenant_id))
+    if own is not None:
+        return own
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is not None and tenant.agency_tenant_id is not None:
+        return _usable(session, get_brand(session, tenant_id=tenant.agency_tenant_id)) \
+            or PLATFORM_BRAND
+    return PLATFORM_BRAND
 
 
 _CACHE_TTL_S = 10.0

@@ -3,6 +3,9 @@
 Each kind is a subject, paragraphs, an optional button (label + link) and a closing note.
 Parameters are the recipient's data (names, business names, links); in the HTML version they
 are escaped before they are placed in a paragraph, so a business called `<b>x</b>` is text.
+White label: a `MailBrand` puts a business's name (in place of the platform's, `{platform}`
+in the texts), logo and colour in the message; the platform's credit in the footer only when
+the business did not hide it.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+PLATFORM_NAME = "ylada"
+PLATFORM_COLOR = "#128C7E"
+
 PT, EN = 0, 1
 
 # kind: subject, paragraphs, button label (or None), note
 TEXTS: dict[str, dict[str, object]] = {
     "verify_email": {
-        "subject": ("Confirme seu e-mail no ylada", "Confirm your e-mail on ylada"),
+        "subject": ("Confirme seu e-mail no {platform}", "Confirm your e-mail on {platform}"),
         "paragraphs": [
             ("Olá, {name}! Falta só confirmar que este e-mail é seu.",
              "Hi {name}! One last step: confirm this e-mail address is yours."),
@@ -26,15 +32,15 @@ TEXTS: dict[str, dict[str, object]] = {
         ],
         "button": ("Confirmar e-mail", "Confirm e-mail"),
         "note": ("O link vale por {hours} horas e pode ser usado uma vez. Se você não criou uma "
-                 "conta no ylada, ignore este e-mail.",
-                 "The link works for {hours} hours, once. If you did not create a ylada "
+                 "conta no {platform}, ignore este e-mail.",
+                 "The link works for {hours} hours, once. If you did not create a {platform} "
                  "account, ignore this e-mail."),
     },
     "account_exists": {
         "subject": ("Tentativa de cadastro com seu e-mail", "Sign-up attempt with your e-mail"),
         "paragraphs": [
-            ("Olá, {name}. Alguém tentou criar uma conta no ylada com este e-mail, mas você já "
-             "tem uma.", "Hi {name}. Someone tried to create a ylada account with this e-mail, "
+            ("Olá, {name}. Alguém tentou criar uma conta no {platform} com este e-mail, mas você já "
+             "tem uma.", "Hi {name}. Someone tried to create a {platform} account with this e-mail, "
              "but you already have one."),
             ("Se foi você, é só entrar. Esqueceu a senha? Crie uma nova pelo link abaixo.",
              "If it was you, just log in. Forgot your password? Set a new one with the link "
@@ -45,7 +51,7 @@ TEXTS: dict[str, dict[str, object]] = {
                  "If it was not you, nothing changes in your account."),
     },
     "reset_password": {
-        "subject": ("Redefinir sua senha do ylada", "Reset your ylada password"),
+        "subject": ("Redefinir sua senha do {platform}", "Reset your {platform} password"),
         "paragraphs": [
             ("Olá, {name}. Recebemos um pedido para criar uma nova senha para sua conta.",
              "Hi {name}. We received a request to set a new password for your account."),
@@ -59,11 +65,11 @@ TEXTS: dict[str, dict[str, object]] = {
                  "same."),
     },
     "invite": {
-        "subject": ("{inviter} convidou você para {tenant} no ylada",
-                    "{inviter} invited you to {tenant} on ylada"),
+        "subject": ("{inviter} convidou você para {tenant} no {platform}",
+                    "{inviter} invited you to {tenant} on {platform}"),
         "paragraphs": [
-            ("{inviter} convidou você para fazer parte de {tenant} no ylada, como {role}.",
-             "{inviter} invited you to join {tenant} on ylada as {role}."),
+            ("{inviter} convidou você para fazer parte de {tenant} no {platform}, como {role}.",
+             "{inviter} invited you to join {tenant} on {platform} as {role}."),
             ("Aceite pelo botão abaixo: se ainda não tem conta, você cria uma na hora com este "
              "e-mail.", "Accept with the button below: if you have no account yet, you create "
              "one with this e-mail right there."),
@@ -98,9 +104,9 @@ TEXTS: dict[str, dict[str, object]] = {
         "subject": ("Webhook desativado em {tenant}: o endpoint falha há 3 dias",
                     "Webhook turned off in {tenant}: the endpoint has failed for 3 days"),
         "paragraphs": [
-            ("Olá, {name}. O endpoint {url} não aceita os eventos do ylada há 3 dias, então "
+            ("Olá, {name}. O endpoint {url} não aceita os eventos do {platform} há 3 dias, então "
              "paramos de enviar para ele.",
-             "Hi {name}. The endpoint {url} has not accepted ylada's events for 3 days, so we "
+             "Hi {name}. The endpoint {url} has not accepted {platform}'s events for 3 days, so we "
              "stopped sending to it."),
             ("Confira o registro de entregas para ver o que ele respondeu, corrija o receptor e "
              "reative o endpoint. Os eventos que não chegaram podem ser reenviados de lá.",
@@ -138,7 +144,7 @@ TEXTS: dict[str, dict[str, object]] = {
                  "We send this notice at most once every 6 hours."),
     },
     "password_changed": {
-        "subject": ("Sua senha do ylada foi alterada", "Your ylada password was changed"),
+        "subject": ("Sua senha do {platform} foi alterada", "Your {platform} password was changed"),
         "paragraphs": [
             ("Olá, {name}. A senha da sua conta foi alterada em {when} (horário de Brasília) e "
              "as outras sessões foram encerradas.",
@@ -167,15 +173,15 @@ _HTML = """<!doctype html>
 <body style="margin:0;padding:24px;background:#f4f6f5;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="560" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:12px;padding:32px">
-<tr><td style="font-size:22px;font-weight:bold;color:#128C7E;padding-bottom:16px">ylada</td></tr>
+<tr><td style="font-size:22px;font-weight:bold;color:{{ color }};padding-bottom:16px">{% if logo %}<img src="{{ logo }}" alt="{{ name }}" height="40" style="height:40px;max-width:220px;border:0;display:block">{% else %}{{ name }}{% endif %}</td></tr>
 {% for p in paragraphs %}<tr><td style="font-size:15px;line-height:22px;padding-bottom:12px">{{ p }}</td></tr>
-{% endfor %}{% if button %}<tr><td style="padding:12px 0 20px"><a href="{{ link }}" style="background:#128C7E;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:bold;display:inline-block">{{ button }}</a></td></tr>
-<tr><td style="font-size:12px;color:#555;padding-bottom:12px">{{ link_hint }}<br><a href="{{ link }}" style="color:#128C7E;word-break:break-all">{{ link }}</a></td></tr>
-{% endif %}<tr><td style="font-size:12px;color:#777;border-top:1px solid #eee;padding-top:12px">{{ note }}</td></tr>
+{% endfor %}{% if button %}<tr><td style="padding:12px 0 20px"><a href="{{ link }}" style="background:{{ color }};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:bold;display:inline-block">{{ button }}</a></td></tr>
+<tr><td style="font-size:12px;color:#555;padding-bottom:12px">{{ link_hint }}<br><a href="{{ link }}" style="color:{{ color }};word-break:break-all">{{ link }}</a></td></tr>
+{% endif %}<tr><td style="font-size:12px;color:#777;border-top:1px solid #eee;padding-top:12px">{{ note }}{% for f in footer %}<br>{{ f }}{% endfor %}</td></tr>
 </table></td></tr></table></body></html>
 """
 
-_TEXT = """ylada
+_TEXT = """{{ name }}
 {% for p in paragraphs %}
 {{ p }}
 {% endfor %}{% if button %}
@@ -183,7 +189,14 @@ _TEXT = """ylada
 {% endif %}
 --
 {{ note }}
-"""
+{% for f in footer %}{{ f }}
+{% endfor %}"""
+
+# Footer lines of a business's e-mail: where to ask, and the platform's credit (only when
+# the business did not hide the platform's name).
+_SUPPORT = ("Dúvidas? Responda este e-mail ou escreva para {email}.",
+            "Questions? Reply to this e-mail or write to {email}.")
+_CREDIT = ("{name} · com tecnologia ylada", "{name} · powered by ylada")
 
 _LINK_HINT = ("Se o botão não abrir, copie este endereço no navegador:",
               "If the button does not open, copy this address into your browser:")
@@ -191,6 +204,21 @@ _env_html = Environment(autoescape=True, keep_trailing_newline=True)
 _env_text = Environment(autoescape=False, keep_trailing_newline=True)
 _html_tpl = _env_html.from_string(_HTML)
 _text_tpl = _env_text.from_string(_TEXT)
+
+
+@dataclass(frozen=True)
+class MailBrand:
+    """Whose brand an e-mail carries: the platform's, or a business's (white label)."""
+
+    name: str = PLATFORM_NAME
+    color: str = PLATFORM_COLOR
+    logo_url: str = ""  # absolute, on the brand's own address
+    support_email: str = ""  # also the Reply-To
+    hide_platform_name: bool = False
+    custom: bool = False  # a business's brand (False: the platform's)
+
+
+PLATFORM_MAIL = MailBrand()
 
 
 @dataclass(frozen=True)
@@ -204,21 +232,32 @@ def _one_line(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def render(kind: str, lang: str, *, link: str = "", **params: object) -> RenderedEmail:
-    """The e-mail of `kind` in `lang` ("pt-BR" or "en"); `link` is the button's address."""
+def render(kind: str, lang: str, *, link: str = "", brand: MailBrand | None = None,
+           **params: object) -> RenderedEmail:
+    """The e-mail of `kind` in `lang` ("pt-BR" or "en"); `link` is the button's address.
+    With a business's `brand` its name replaces the platform's everywhere in the texts."""
     spec = TEXTS[kind]
     idx = EN if lang == "en" else PT
+    brand = brand or PLATFORM_MAIL
+    params = {**params, "platform": brand.name}
     plain = {k: _one_line(v) for k, v in params.items()}
     safe = {k: escape(v) for k, v in plain.items()}
     subject = _one_line(spec["subject"][idx].format(**plain))[:200]  # type: ignore[index]
     paragraphs = [pair[idx] for pair in spec["paragraphs"]]  # type: ignore[attr-defined]
     button = spec["button"][idx] if spec.get("button") else ""  # type: ignore[index]
     note = spec["note"][idx].format(**plain)  # type: ignore[index]
+    footer: list[str] = []
+    if brand.custom and brand.support_email:
+        footer.append(_SUPPORT[idx].format(email=brand.support_email))
+    if brand.custom and not brand.hide_platform_name:
+        footer.append(_CREDIT[idx].format(name=_one_line(brand.name)))
+    name = _one_line(brand.name)
     html = _html_tpl.render(
-        lang="en" if idx == EN else "pt-BR", subject=subject,
+        lang="en" if idx == EN else "pt-BR", subject=subject, name=name, color=brand.color,
+        logo=brand.logo_url,
         paragraphs=[Markup(p.format(**safe)) for p in paragraphs],  # noqa: S704 - escaped
-        button=button, link=link, link_hint=_LINK_HINT[idx], note=note,
+        button=button, link=link, link_hint=_LINK_HINT[idx], note=note, footer=footer,
     )
-    text = _text_tpl.render(paragraphs=[p.format(**plain) for p in paragraphs],
-                            button=button, link=link, note=note)
+    text = _text_tpl.render(name=name, paragraphs=[p.format(**plain) for p in paragraphs],
+                            button=button, link=link, note=note, footer=footer)
     return RenderedEmail(subject=subject, text=text, html=html)

@@ -6,6 +6,8 @@ nothing). The job (`jobs/email.py`) delivers through SMTP with retries and backo
 sweeper re-queues rows whose retry time came (a worker died, Redis lost the job). Without
 SMTP_URL nothing leaves the machine: the row is kept as `caught`, printed to the log and
 shown on the local mailbox page, so a newcomer on `make run` can click the links.
+White label (services/brand_email.py): an e-mail carries its business's brand, sender name and
+Reply-To, and goes through the business's own SMTP when it set one up.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlmodel import Session, col, select
 from ylada_app.core.db import after_commit
 from ylada_app.core.settings import get_settings
 from ylada_app.models import EmailMessage, utcnow
+from ylada_app.services.brand_email import identity_for
 from ylada_app.services.email_templates import render
 
 log = logging.getLogger(__name__)
@@ -45,12 +48,21 @@ def queue_email(
     link_path: str = "",
     user_id: int | None = None,
     tenant_id: int | None = None,
+    host_tenant_id: int | None = None,
     **params: object,
 ) -> EmailMessage:
-    """Write an e-mail of `kind` to `to`; it is sent after the caller's transaction commits."""
-    mail = render(kind, lang, link=public_link(link_path) if link_path else "", **params)
+    """Write an e-mail of `kind` to `to`; it is sent after the caller's transaction commits.
+    White label: it carries the brand of `tenant_id`'s business, else of the person's own
+    (`host_tenant_id`: the brand of the address they asked from; see brand_email), and its
+    link then points at that brand's address."""
+    who = identity_for(session, tenant_id=tenant_id, user_id=user_id,
+                       host_tenant_id=host_tenant_id)
+    link = who.base_url + link_path if link_path else ""
+    mail = render(kind, lang, link=link, brand=who.mail, **params)
     row = EmailMessage(to_email=to, kind=kind, subject=mail.subject, text_body=mail.text,
-                       html_body=mail.html, user_id=user_id, tenant_id=tenant_id)
+                       html_body=mail.html, user_id=user_id, tenant_id=tenant_id,
+                       brand_tenant_id=who.brand_tenant_id, from_name=who.from_name,
+                       reply_to=who.reply_to)
     session.add(row)
     session.flush()
     email_id = row.id
@@ -89,8 +101,10 @@ def claim(session: Session, email_id: int) -> EmailMessage | None:
     return row
 
 
-def mark_sent(session: Session, row: EmailMessage, *, caught: bool = False) -> None:
+def mark_sent(session: Session, row: EmailMessage, *, caught: bool = False,
+              via: str = "") -> None:
     row.status = "caught" if caught else "sent"
+    row.sent_via = via
     row.sent_at = utcnow()
     row.last_error = ""
     session.add(row)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from ylada_app.core.settings import get_settings
-from ylada_app.models import Plan, Subscription, UsageCounter, utcnow
+from ylada_app.models import Plan, Subscription, Tenant, UsageCounter, utcnow
 
 FREE_PLAN_CODE = "gratis"
 
@@ -79,9 +79,17 @@ def _fallback(session: Session) -> tuple[Limits, bool]:
     return (_limits(plan) if plan else FREE_DEFAULTS), False
 
 
+def payer_tenant_id(session: Session, *, tenant_id: int) -> int:
+    """Whose subscription pays for a business: an agency's client runs on its agency's plan
+    (services/agency.py); every other business on its own."""
+    agency_id = session.exec(select(Tenant.agency_tenant_id).where(Tenant.id == tenant_id)
+                             ).first()
+    return agency_id or tenant_id
+
+
 def billing_state(session: Session, *, tenant_id: int, now: datetime | None = None) -> BillingState:
     now = now or utcnow()
-    sub = current_subscription(session, tenant_id=tenant_id)
+    sub = current_subscription(session, tenant_id=payer_tenant_id(session, tenant_id=tenant_id))
     plan = session.get(Plan, sub.plan_id) if sub is not None else None
     if sub is None or plan is None:
         plan = free_plan(session)

@@ -37,14 +37,18 @@ def validate_tenant_fields(v: Validator, *, name: str | None, niche: str | None)
     return clean_name, clean_niche
 
 
-def create_tenant_row(session: Session, *, owner: User, name: str, niche: str) -> Tenant:
-    """Insert a tenant, its owner membership and a trial subscription (no commit)."""
-    tenant = Tenant(name=name, slug=_unique_slug(session, name), niche=niche)
+def create_tenant_row(session: Session, *, owner: User | None, name: str, niche: str,
+                      agency_tenant_id: int | None = None) -> Tenant:
+    """Insert a tenant, its owner membership and a trial subscription (no commit). An
+    agency's client gets neither: its agency's people and plan serve it (services/agency)."""
+    tenant = Tenant(name=name, slug=_unique_slug(session, name), niche=niche,
+                    agency_tenant_id=agency_tenant_id)
     session.add(tenant)
     session.flush()
-    session.add(Membership(user_id=owner.id, tenant_id=tenant.id, role=Role.OWNER))
+    if owner is not None:
+        session.add(Membership(user_id=owner.id, tenant_id=tenant.id, role=Role.OWNER))
     plan = session.exec(select(Plan).where(Plan.code == DEFAULT_PLAN_CODE)).first()
-    if plan is not None:
+    if plan is not None and agency_tenant_id is None:
         now = utcnow()
         trial_end = now + timedelta(days=plan.trial_days) if plan.trial_days else None
         session.add(

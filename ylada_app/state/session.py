@@ -24,6 +24,7 @@ from ylada_app.core.security import new_token
 from ylada_app.core.settings import get_settings
 from ylada_app.models.tenant import Role
 from ylada_app.services import auth
+from ylada_app.services.closure import READ_ONLY_TENANT
 from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.browser import post_navigation, request_cookie
@@ -110,6 +111,8 @@ class SessionState(rx.State):
     async def _context(self) -> AuthContext | None:
         ctx = await call(auth.resolve_session, token=self._session_token())
         self._apply(ctx)
+        # This event's later calls (state/calls.call) may not change a closed business.
+        READ_ONLY_TENANT.set(ctx.tenant_id if ctx is not None and ctx.tenant_closed else None)
         return ctx
 
     async def _guard(self, *, need_tenant: bool = True, admin: bool = False,

@@ -119,6 +119,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.stripe_price_id": ("ID do preço no Stripe", "Stripe price id"),
     "field.premium_templates": ("Inclui templates premium", "Includes premium templates"),
     "field.api_access": ("Inclui a API e os webhooks", "Includes the API and webhooks"),
+    "field.white_label": ("Inclui marca própria (white label)",
+                          "Includes own brand (white label)"),
     "field.is_active": ("Plano disponível", "Plan available"),
     "interval.month": ("Mensal", "Monthly"),
     "interval.year": ("Anual", "Yearly"),

@@ -84,4 +84,84 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brand.err.dns_unavailable": ("O DNS não respondeu agora. Tente de novo em alguns minutos.",
                                   "DNS did not answer just now. Try again in a few minutes."),
     "brand.err.domain_missing": ("Informe o domínio primeiro.", "Enter the domain first."),
+    # the business's own e-mail sender (services/brand_email.py)
+    "brand.section_email": ("E-mail com a sua marca", "E-mail with your brand"),
+    "brand.smtp.intro": ("Convites, redefinições de senha e avisos saem com o seu nome, logo e "
+                         "cor, com resposta para o seu e-mail de suporte. Para enviar pelo seu "
+                         "próprio servidor de e-mail, preencha os dados do SMTP.",
+                         "Invitations, password resets and notices go out with your name, "
+                         "logo and colour, replying to your support e-mail. To send through "
+                         "your own mail server, fill in its SMTP details."),
+    "brand.smtp.host": ("Servidor SMTP (ex.: smtp.suaempresa.com.br)",
+                        "SMTP server (e.g. smtp.yourcompany.com)"),
+    "brand.smtp.port": ("Porta", "Port"),
+    "brand.smtp.security": ("Segurança", "Security"),
+    "brand.smtp.security.starttls": ("STARTTLS (porta 587)", "STARTTLS (port 587)"),
+    "brand.smtp.security.ssl": ("SSL/TLS direto (porta 465)", "Direct SSL/TLS (port 465)"),
+    "brand.smtp.username": ("Usuário", "Username"),
+    "brand.smtp.password": ("Senha", "Password"),
+    "brand.smtp.password_kept": ("Senha guardada com criptografia. Deixe em branco para manter.",
+                                 "Password stored encrypted. Leave blank to keep it."),
+    "brand.smtp.from_email": ("E-mail do remetente (ex.: contato@suaempresa.com.br)",
+                              "Sender e-mail (e.g. hello@yourcompany.com)"),
+    "brand.smtp.save": ("Salvar servidor de e-mail", "Save mail server"),
+    "brand.smtp.saved": ("Servidor de e-mail salvo. Use “Testar envio” para conferir.",
+                         "Mail server saved. Use “Send a test” to check it."),
+    "brand.smtp.remove": ("Voltar ao envio padrão", "Back to the default sender"),
+    "brand.smtp.removed": ("Os e-mails voltam a sair pelo envio padrão.",
+                           "E-mails go out through the default sender again."),
+    "brand.smtp.active": ("Enviando pelo seu servidor", "Sending through your server"),
+    "brand.smtp.inactive": ("Enviando pelo servidor padrão, com a sua marca",
+                            "Sending through the default server, with your brand"),
+    "brand.smtp.test": ("Testar envio", "Send a test"),
+    "brand.smtp.test_ok": ("Tudo certo: enviamos um e-mail de teste para {email} pelo seu "
+                           "servidor.", "All good: we sent a test e-mail to {email} through "
+                           "your server."),
+    "brand.smtp.last_error": ("Último problema no envio:", "Last sending problem:"),
+    "brand.smtp.test_subject": ("Teste de envio de {name}", "Sending test from {name}"),
+    "brand.smtp.test_body": ("Este é um e-mail de teste de {name}. Se você o recebeu, o servidor "
+                             "de e-mail está configurado corretamente.",
+                             "This is a test e-mail from {name}. If you got it, the mail server "
+                             "is set up correctly."),
+    "brand.smtp.notice_title": ("Seu servidor de e-mail falhou",
+                                "Your mail server failed"),
+    "brand.smtp.notice_body": ("Os e-mails foram enviados pelo servidor padrão. Confira em "
+                               "Marca própria.", "The e-mails went out through the default "
+                               "server. Check it in Own brand."),
+    "brand.smtp.err_not_set": ("Salve os dados do servidor antes de testar.",
+                               "Save the server details before testing."),
+    "brand.smtp.err_connect": ("Não conseguimos conectar ao servidor. Confira o endereço e a "
+                               "porta.", "We could not connect to the server. Check the "
+                               "address and the port."),
+    "brand.smtp.err_timeout": ("O servidor demorou demais para responder. Confira o endereço, "
+                               "a porta e se ele aceita conexões externas.",
+                               "The server took too long to answer. Check the address, the "
+                               "port and whether it accepts outside connections."),
+    "brand.smtp.err_auth": ("O servidor recusou o usuário ou a senha.",
+                            "The server refused the username or the password."),
+    "brand.smtp.err_starttls": ("O servidor não ofereceu conexão segura (STARTTLS), então não "
+                                "enviamos a senha. Use a porta 587 com STARTTLS ou 465 com "
+                                "SSL/TLS.", "The server offered no secure connection "
+                                "(STARTTLS), so we did not send the password. Use port 587 with "
+                                "STARTTLS or 465 with SSL/TLS."),
+    "brand.smtp.err_tls": ("A conexão segura falhou. Confira se a opção de segurança combina "
+                           "com a porta (587: STARTTLS, 465: SSL/TLS).",
+                           "The secure connection failed. Check that the security option "
+                           "matches the port (587: STARTTLS, 465: SSL/TLS)."),
+    "brand.smtp.err_recipient": ("O servidor recusou o destinatário.",
+                                 "The server refused the recipient."),
+    "brand.smtp.err_refused": ("O servidor recusou a mensagem (confira se o remetente pode "
+                               "enviar por ele).", "The server refused the message (check that "
+                               "the sender may send through it)."),
+    "brand.smtp.err_other": ("O envio falhou. Confira os dados e tente de novo.",
+                             "Sending failed. Check the details and try again."),
+    "brand.err.smtp_host": ("Informe o endereço do servidor, ex.: smtp.suaempresa.com.br.",
+                            "Enter the server address, e.g. smtp.yourcompany.com."),
+    "brand.err.smtp_internal": ("Esse endereço não pode ser usado.",
+                                "This address cannot be used."),
+    "brand.err.smtp_port": ("Informe uma porta entre 1 e 65535 (normalmente 587 ou 465).",
+                            "Enter a port from 1 to 65535 (usually 587 or 465)."),
+    "brand.err.smtp_username": ("Usuário inválido.", "Invalid username."),
+    "brand.err.smtp_password": ("Senha inválida (até 200 caracteres).",
+                                "Invalid password (up to 200 characters)."),
 }

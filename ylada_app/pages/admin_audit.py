@@ -12,6 +12,7 @@ from ylada_app.pages.audit import filters_form, trail_table
 from ylada_app.services import audit, audit_view
 from ylada_app.state.audit_trail import AuditTrailState
 from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
 
 CSV_MAX = 5000
 
@@ -30,7 +31,7 @@ def _csv(session, *, actor, lang: str, **filters) -> str:
     return audit_view.csv_text(rows, lang=lang, with_business=True)
 
 
-class AdminAuditState(AuditTrailState):
+class AdminAuditState(AuditTrailState, SessionState):
     async def _trail_guard(self):
         return await self._guard(admin=True)
 

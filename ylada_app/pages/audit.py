@@ -13,9 +13,10 @@ from ylada_app.services import audit_view
 from ylada_app.services.audit import KINDS
 from ylada_app.state.audit_trail import ALL, AuditTrailState
 from ylada_app.state.calls import call
+from ylada_app.state.session import SessionState
 
 
-class AuditState(AuditTrailState):
+class AuditState(AuditTrailState, SessionState):
     async def _trail_page(self, ctx):
         view = await call(audit_view.business_view, tenant_id=ctx.tenant_id, page=self.page,
                           lang=self.lang, **self._filters())

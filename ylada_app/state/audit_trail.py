@@ -1,7 +1,11 @@
 """AuditTrailState: the filters, pages and CSV download shared by the two audit-trail pages
 (a business's /settings/audit and the platform admin's /admin/audit). A page's state says
 only who may look (`_trail_guard`), where one page of rows comes from (`_trail_page`) and
-where the CSV comes from (`_trail_csv`)."""
+where the CSV comes from (`_trail_csv`).
+
+A Reflex *mixin*: its vars and event handlers are copied into each page's state (`class
+AuditState(AuditTrailState, SessionState)`). A plain parent state would not do — Reflex runs
+an inherited handler on the parent's own instance, which has no page behind it."""
 
 from __future__ import annotations
 
@@ -9,12 +13,11 @@ import reflex as rx
 
 from ylada_app.services.audit import KINDS
 from ylada_app.services.errors import ServiceError
-from ylada_app.state.session import SessionState
 
 ALL = "all"  # the selects' "no filter" (a Radix select item cannot be empty)
 
 
-class AuditTrailState(SessionState):
+class AuditTrailState(rx.State, mixin=True):
     loaded: bool = False
     rows: list[dict[str, str]] = []
     people: list[dict[str, str]] = []

@@ -6,9 +6,11 @@ This is the synchronous part of the hot path: it must stay a handful of indexed 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from ylada_app.core.queue import redis_connection
+from ylada_app.core.settings import get_settings
 from ylada_app.models import Contact, Conversation, Instance, Message, WebhookLog, utcnow
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import webhooks_out
@@ -81,13 +85,39 @@ def wa_time(value: int) -> datetime | None:
 
 
 # (instance_id, wa_id) -> (contact_id, conversation_id). Contacts and conversations are
-# never re-keyed, so the hot path can skip two lookups for a contact it has seen.
+# only ever re-keyed by a deletion or an LGPD erasure, so the hot path can skip two lookups
+# for a contact it has seen. Those run in any process (often a worker): they bump a counter
+# in Redis, and every process drops its whole cache when it sees the counter move (checked
+# at most once per FORGET_CHECK_S), so a person who writes again after an erasure starts a
+# new contact instead of landing in the anonymised conversation.
+log = logging.getLogger(__name__)
 _ids: OrderedDict[tuple[int, str], tuple[int, int]] = OrderedDict()
 _ids_lock = threading.Lock()
 _IDS_MAX = 50_000
+FORGET_KEY = "ylada:contacts:forgotten"
+FORGET_CHECK_S = 0.5
+_forget_seen: list = [None, 0.0]  # [counter seen, when it was read]
+
+
+def _sync_forgotten() -> None:
+    settings = get_settings()
+    now = time.monotonic()
+    if not settings.redis_url or now - _forget_seen[1] < FORGET_CHECK_S:
+        return
+    _forget_seen[1] = now
+    try:
+        counter = redis_connection(settings.redis_url).get(FORGET_KEY)
+    except Exception:  # noqa: BLE001 - Redis down: keep serving from the cache
+        return
+    if counter != _forget_seen[0]:
+        with _ids_lock:
+            if _forget_seen[0] is not None or counter is not None:
+                _ids.clear()
+        _forget_seen[0] = counter
 
 
 def known_conversation(instance_id: int, wa_id: str) -> int | None:
+    _sync_forgotten()
     with _ids_lock:
         hit = _ids.get((instance_id, wa_id))
     return hit[1] if hit else None
@@ -103,13 +133,22 @@ def remember_conversation(instance_id: int, wa_id: str, contact_id: int,
 
 
 def forget_contact(instance_id: int, wa_id: str) -> None:
+    """After deleting or erasing a contact: here at once, in every other process within
+    FORGET_CHECK_S (see `_ids`)."""
     with _ids_lock:
         _ids.pop((instance_id, wa_id), None)
+    settings = get_settings()
+    if settings.redis_url:
+        try:
+            redis_connection(settings.redis_url).incr(FORGET_KEY)
+        except Exception:  # noqa: BLE001 - the row change stands; others catch up on restart
+            log.warning("could not tell other processes to forget a contact")
 
 
 def _conversation_ids(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
                       name: str | None) -> tuple[int, int]:
     key = (instance.id, wa_id)
+    _sync_forgotten()
     with _ids_lock:
         hit = _ids.get(key)
     if hit is not None:

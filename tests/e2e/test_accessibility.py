@@ -21,9 +21,11 @@ OWNER_PAGES = ["/dashboard", "/onboarding", "/inbox", "/contacts", "/instances",
                "/instances/new", "/flows", "/marketplace", "/marketplace/delivery-cardapio",
                "/ai", "/analytics", "/team", "/settings/api", "/settings/webhooks", "/usage",
                "/billing", "/account", "/tenants/new", "/help", "/help/primeiros-passos",
-               "/help/whatsapp"]
-ADMIN_PAGES = ["/admin", "/admin/dashboard", "/admin/templates", "/revenue", "/admin/audit"]
-PUBLIC_PAGES = ["/login", "/signup", "/plans", "/forgot"]
+               "/help/whatsapp", "/settings/brand", "/agency", "/settings/privacy",
+               "/privacy/requests", "/settings/audit"]
+ADMIN_PAGES = ["/admin", "/admin/dashboard", "/admin/templates", "/revenue", "/admin/audit",
+               "/admin/legal"]
+PUBLIC_PAGES = ["/login", "/signup", "/plans", "/forgot", "/legal/privacy", "/legal/dpa"]
 
 
 def _check(page: Page, base: str, path: str, axe: Axe) -> list[str]:

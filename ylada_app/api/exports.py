@@ -30,11 +30,13 @@ def _lookup(token: str, export_id: str, file_token: str):
                                             export_id=export_id, token=file_token)
 
 
-@router.get("/exports/{export_id}/{file_token}")
-async def download_export(export_id: str, file_token: str, request: Request):
+async def serve_file(request: Request, lookup, *args: str, media_type=None):
+    """A download behind the session cookie: `lookup(session token, *args)` runs off the
+    event loop and returns (path, file name), None when nobody is signed in, or raises a
+    ServiceError (answered with its status; 404 reveals nothing)."""
     try:
-        found = await asyncio.to_thread(_lookup, request.cookies.get(session_cookie_name(), ""),
-                                        export_id, file_token)
+        found = await asyncio.to_thread(lookup, request.cookies.get(session_cookie_name(), ""),
+                                        *args)
     except ServiceError as exc:
         return JSONResponse(status_code=exc.status,
                             content={"error": exc.code, "message": exc.message()})
@@ -42,4 +44,10 @@ async def download_export(export_id: str, file_token: str, request: Request):
         return JSONResponse(status_code=401, content={"error": "error.login_required",
                                                       "message": "Entre para baixar."})
     path, filename = found
-    return FileResponse(path, filename=filename, media_type=MEDIA.get(path.suffix[1:]))
+    return FileResponse(path, filename=filename,
+                        media_type=media_type or MEDIA.get(path.suffix[1:]))
+
+
+@router.get("/exports/{export_id}/{file_token}")
+async def download_export(export_id: str, file_token: str, request: Request):
+    return await serve_file(request, _lookup, export_id, file_token)

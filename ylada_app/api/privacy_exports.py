@@ -7,15 +7,12 @@ Each download is written to the audit log.
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse
 
-from ylada_app.core.cookies import session_cookie_name
+from ylada_app.api.exports import serve_file
 from ylada_app.core.db import session_scope
 from ylada_app.services import auth, privacy
-from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.errors import NotFound
 
 router = APIRouter()
 
@@ -36,14 +33,5 @@ def _lookup(token: str, request_id: str, file_token: str):
 
 @router.get("/privacy/exports/{request_id}/{file_token}")
 async def download_privacy_export(request_id: str, file_token: str, request: Request):
-    try:
-        found = await asyncio.to_thread(_lookup, request.cookies.get(session_cookie_name(), ""),
-                                        request_id, file_token)
-    except ServiceError as exc:
-        return JSONResponse(status_code=exc.status,
-                            content={"error": exc.code, "message": exc.message()})
-    if found is None:
-        return JSONResponse(status_code=401, content={"error": "error.login_required",
-                                                      "message": "Entre para baixar."})
-    path, filename = found
-    return FileResponse(path, filename=filename, media_type="application/zip")
+    return await serve_file(request, _lookup, request_id, file_token,
+                            media_type="application/zip")

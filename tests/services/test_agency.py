@@ -100,7 +100,7 @@ def test_usage_listing_and_suspension_stay_inside_the_agency(db):
              if r.id == ca.id]
     assert row.agency_name == "Agência A"
     actions = [r.action for r in db.exec(select(AuditLog).where(
-        AuditLog.tenant_id == a.tenant_id, AuditLog.action.like("agency.%")))]
+        AuditLog.tenant_id == a.tenant_id, AuditLog.action.like("agency.%")).order_by(AuditLog.id))]
     assert actions == ["agency.client_created", "agency.client_suspended",
                        "agency.client_reactivated"]
 

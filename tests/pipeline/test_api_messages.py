@@ -109,6 +109,25 @@ def test_buttons_and_lists_arrive_as_interactive_messages(client, bot, graph_url
     assert "button" in got
 
 
+def test_a_file_by_link_arrives_as_media(client, bot, graph_url, db):
+    auth = _key(db, bot.tenant_id)
+    wa = "5511944440007"
+    cid = _contact_that_wrote(client, bot, graph_url, db, wa)
+    for kind, extra in (("document", {"filename": "Nota 1234.pdf"}),
+                        ("image", {"caption": "Seu pedido"})):
+        sent = client.post("/api/v1/messages", headers=auth, json={
+            "contact_id": cid, "type": "media",
+            "media": {"kind": kind, "url": f"https://loja.example/{kind}-1234", **extra}})
+        assert sent.status_code == 202, sent.text
+    doc = wait_for(lambda: [m for m in replies_to(graph_url, wa) if m["type"] == "document"])
+    img = wait_for(lambda: [m for m in replies_to(graph_url, wa) if m["type"] == "image"])
+    assert doc[0]["document"] == {"link": "https://loja.example/document-1234",
+                                  "filename": "Nota 1234.pdf"}
+    assert img[0]["image"] == {"link": "https://loja.example/image-1234",
+                               "caption": "Seu pedido"}
+    assert len(doc) == len(img) == 1
+
+
 def test_refusals_write_nothing(client, bot, graph_url, db, unique):
     auth = _key(db, bot.tenant_id)
     wa = "5511944440004"
@@ -212,12 +231,23 @@ def test_conversations_read_and_act_like_the_inbox(client, bot, graph_url, db):
     # another business's key sees none of it
     other = make_owner(db, tenant_name="Vizinha")
     theirs = _key(db, other.tenant_id)
-    for method, path in (("GET", f"/api/v1/conversations/{cid}"),
-                         ("GET", f"/api/v1/conversations/{cid}/messages"),
-                         ("POST", f"/api/v1/conversations/{cid}/resolve"),
-                         ("POST", f"/api/v1/conversations/{cid}/handoff")):
-        assert client.request(method, path, headers=theirs).status_code == 404, path
+
+    def state() -> tuple:
+        got = client.get(f"/api/v1/conversations/{cid}", headers=auth).json()
+        return got["status"], got["assignee_user_id"]
+
+    before = state()
+    for method, path, body in (
+            ("GET", f"/api/v1/conversations/{cid}", None),
+            ("GET", f"/api/v1/conversations/{cid}/messages", None),
+            ("POST", f"/api/v1/conversations/{cid}/resolve", None),
+            ("POST", f"/api/v1/conversations/{cid}/handoff", None),
+            ("POST", f"/api/v1/conversations/{cid}/assign", {"assignee_user_id": None}),
+            ("POST", f"/api/v1/conversations/{cid}/return-to-bot", {})):
+        answer = client.request(method, path, headers=theirs, json=body)
+        assert answer.status_code == 404, (path, answer.text)
     assert client.get("/api/v1/conversations", headers=theirs).json()["data"] == []
+    assert state() == before  # their resolve / hand-off / assign changed nothing
 
 
 def test_starting_a_flow_for_a_contact(client, bot, graph_url, db):

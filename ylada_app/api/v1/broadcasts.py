@@ -94,7 +94,8 @@ def list_broadcasts(who: ApiCaller = Depends(caller),
                          "messages the plan still allows this month (unless `up_to_quota`).",
              responses={409: {"description": "Idempotency-Key reused with another request"}})
 def create_broadcast(body: schemas.BroadcastIn, who: ApiCaller = Depends(caller),
-                     idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+                     idempotency_key: Annotated[str | None, Header(
+                         max_length=200, examples=["natal-2026"])] = None
                      ) -> JSONResponse:
     key = idempotency.clean_key(idempotency_key)
     digest = idempotency.request_hash(body.model_dump(mode="json")) if key else ""

@@ -39,7 +39,8 @@ def _out(view: privacy.RequestView) -> schemas.DataRequest:
                         409: {"description": "Idempotency-Key reused with another request"}})
 def create_data_request(contact_id: Id, body: schemas.DataRequestIn,
                         who: ApiCaller = Depends(caller),
-                        idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+                        idempotency_key: Annotated[str | None, Header(
+                            max_length=200, examples=["lgpd-ana-2026-12"])] = None
                         ) -> JSONResponse:
     key = idempotency.clean_key(idempotency_key)
     digest = idempotency.request_hash({"contact_id": contact_id, **body.model_dump()}) \

@@ -17,9 +17,10 @@ from ylada_app.services import api_keys, entitlements
 from ylada_app.services.api_keys import ApiCaller
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, examples=[42])]
 InstanceFilter = Annotated[int | None, Query(ge=1, le=MAX_ID,
-                                             description="only this WhatsApp number")]
+                                             description="only this WhatsApp number",
+                                             examples=[12])]
 
 
 def caller(request: Request) -> ApiCaller:

@@ -36,9 +36,22 @@ def send_message(body: Annotated[schemas.MessageIn, Body(openapi_examples={
                      "buttons": {"value": {"contact_id": 4821, "type": "buttons",
                                            "text": "Confirma a entrega amanhã?",
                                            "buttons": [{"id": "sim", "title": "Sim"},
-                                                       {"id": "nao", "title": "Não"}]}}})],
+                                                       {"id": "nao", "title": "Não"}]}},
+                     "list": {"value": {"contact_id": 4821, "type": "list",
+                                        "text": "Escolha o melhor horário",
+                                        "button_label": "Ver horários",
+                                        "sections": [{"title": "Amanhã", "rows": [
+                                            {"id": "manha", "title": "Manhã"},
+                                            {"id": "tarde", "title": "Tarde"}]}]}},
+                     "media": {"value": {"contact_id": 4821, "type": "media", "media": {
+                         "kind": "document", "url": "https://loja.example/nota-1234.pdf",
+                         "filename": "Nota fiscal 1234.pdf"}}},
+                     "template": {"value": {"contact_id": 4821, "type": "template",
+                                            "template": "pedido_enviado", "language": "pt_BR",
+                                            "variables": ["Ana", "#1234"]}}})],
                  who: ApiCaller = Depends(caller),
-                 idempotency_key: Annotated[str | None, Header(max_length=200)] = None
+                 idempotency_key: Annotated[str | None, Header(
+                     max_length=200, examples=["pedido-123-saiu"])] = None
                  ) -> JSONResponse:
     key = idempotency.clean_key(idempotency_key)
     status, answer = api_messages.send(

@@ -17,6 +17,13 @@ Instant = Annotated[datetime, AfterValidator(_utc)]
 # ids the database's integer columns can hold (a bigger one is a 422, not a 500)
 MAX_ID = 2_147_483_647
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A flow's JSON (format v1) as the examples show it: "oi" starts it, a greeting answers.
+FLOW_EXAMPLE: dict[str, Any] = {"version": 1, "nodes": [
+    {"id": "inicio", "type": "start", "position": {"x": 0, "y": 0},
+     "data": {"triggers": [{"type": "keyword", "match": "exact", "keywords": ["oi"]}]}},
+    {"id": "boas-vindas", "type": "message", "position": {"x": 250, "y": 0},
+     "data": {"text": "Olá {{contact.name}}! Como posso ajudar?"}}],
+    "edges": [{"id": "e1", "source": "inicio", "target": "boas-vindas"}]}
 
 
 class Instance(BaseModel):
@@ -32,9 +39,10 @@ class Instance(BaseModel):
 
 
 class InstanceHealth(BaseModel):
-    id: int
-    status: str
-    detail: str | None = Field(default=None, description="why, when not connected")
+    id: int = Field(examples=[12])
+    status: str = Field(examples=["connected"])
+    detail: str | None = Field(default=None, description="why, when not connected",
+                               examples=[None])
     last_checked_at: Instant | None = None
 
 
@@ -250,30 +258,31 @@ class MessagePage(BaseModel):
 
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    assignee_user_id: DbId | None = Field(description="a member of the business, or null")
+    assignee_user_id: DbId | None = Field(description="a member of the business, or null",
+                                          examples=[12])
 
 
 class ReturnToBotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     flow_id: DbId | None = Field(default=None, description="start this active flow; without "
-                                 "it the bot resumes after the hand-off")
+                                 "it the bot resumes after the hand-off", examples=[7])
 
 
 class StartFlowIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    contact_id: DbId
+    contact_id: DbId = Field(examples=[4821])
 
 
 class FlowStarted(BaseModel):
-    conversation_id: int
+    conversation_id: int = Field(examples=[377])
     status: Literal["starting"] = "starting"
 
 
 class FlowSummary(BaseModel):
-    id: int
-    instance_id: int
-    name: str
-    status: str = Field(description="draft | active | inactive")
+    id: int = Field(examples=[7])
+    instance_id: int = Field(examples=[12])
+    name: str = Field(examples=["Atendimento da loja"])
+    status: str = Field(description="draft | active | inactive", examples=["active"])
     updated_at: Instant
 
 
@@ -282,31 +291,32 @@ class FlowList(BaseModel):
 
 
 class FlowDetail(FlowSummary):
-    definition: dict[str, Any] = Field(description="the flow's JSON (its draft)")
+    definition: dict[str, Any] = Field(description="the flow's JSON (its draft)",
+                                       examples=[FLOW_EXAMPLE])
 
 
 class FlowIssue(BaseModel):
-    code: str
-    message: str
-    node_id: str | None = None
-    field: str | None = None
+    code: str = Field(examples=["dangling_edge"])
+    message: str = Field(examples=['A conexão "e1" chega em "nada", um nó que não existe.'])
+    node_id: str | None = Field(default=None, examples=["inicio"])
+    field: str | None = Field(default=None, examples=["edges[0].target"])
 
 
 class FlowValidation(BaseModel):
-    ok: bool
+    ok: bool = Field(examples=[True])
     errors: list[FlowIssue]
     warnings: list[FlowIssue]
 
 
 class InstalledTemplate(BaseModel):
-    id: int
-    template_slug: str
-    template_name: str
-    instance_id: int
-    flow_id: int | None
-    version: int
-    latest_version: int
-    update_available: bool
+    id: int = Field(examples=[3])
+    template_slug: str = Field(examples=["agendamento-salao"])
+    template_name: str = Field(examples=["Agendamento para salão"])
+    instance_id: int = Field(examples=[12])
+    flow_id: int | None = Field(examples=[7])
+    version: int = Field(examples=[1])
+    latest_version: int = Field(examples=[2])
+    update_available: bool = Field(examples=[True])
     installed_at: Instant
 
 

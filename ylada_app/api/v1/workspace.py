@@ -42,7 +42,9 @@ def get_flow(flow_id: Id, who: ApiCaller = Depends(caller)) -> schemas.FlowDetai
              summary="Validate a flow's JSON",
              description="Checks a flow (format v1) without saving it: errors and warnings in "
                          "pt-BR, with the node they are about.")
-def validate_flow(definition: Annotated[dict[str, Any], Body()],
+def validate_flow(definition: Annotated[dict[str, Any], Body(openapi_examples={
+                     "valid": {"summary": "a flow without errors",
+                               "value": schemas.FLOW_EXAMPLE}})],
              who: ApiCaller = Depends(reader)) -> schemas.FlowValidation:
     del who  # any valid key may validate, a read-only one too
     report = engine_validate.validate_flow(definition)

@@ -1,4 +1,4 @@
-# openapi-sha256: 29ab09aa386d320252e3a3731dc3dc994bcb4757842fc936c16e1860f98f0fdf
+# openapi-sha256: ccbcc31306f7966071c86c8490cd91f00a4035e42d07d9f2f7da91c4aca23a60
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

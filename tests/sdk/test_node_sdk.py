@@ -4,11 +4,13 @@ broadcasts and a real signed webhook delivery; and its sources typecheck."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import subprocess
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -72,3 +74,38 @@ def test_the_node_sdk_typechecks():
     done = subprocess.run([str(NODE / "node_modules" / ".bin" / "tsc"), "--noEmit", "-p", "."],
                           cwd=NODE, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_built_package_runs_on_plain_node(tmp_path):
+    """What `npm pack` ships (dist/, built by tsc) imports in plain Node — no TypeScript
+    loader — and verifies a delivery signed the Standard Webhooks way."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    tsc = NODE / "node_modules" / ".bin" / "tsc"
+    if not tsc.exists():
+        subprocess.run([_bun(), "install", "--frozen-lockfile"], cwd=NODE, check=True,
+                       capture_output=True, timeout=300)
+    out = tmp_path / "dist"
+    done = subprocess.run([str(tsc), "-p", "tsconfig.build.json", "--outDir", str(out)],
+                          cwd=NODE, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / "index.js").exists() and (out / "index.d.ts").exists()
+    from standardwebhooks import Webhook
+
+    secret = "whsec_" + base64.b64encode(b"k" * 24).decode()
+    body = json.dumps({"type": "contact.created", "data": {"id": 7}})
+    now = datetime.now(UTC)
+    headers = {"webhook-id": "evt_1", "webhook-timestamp": str(int(now.timestamp())),
+               "webhook-signature": Webhook(secret).sign("evt_1", now, body)}
+    script = (f"import {{ Ylada, verifyWebhook }} from {json.dumps(str(out / 'index.js'))};"
+              f"const ev = await verifyWebhook({json.dumps(secret)}, {json.dumps(body)},"
+              f" {json.dumps(headers)});"
+              "let bad = 'accepted';"
+              f"try {{ await verifyWebhook({json.dumps(secret)}, {json.dumps(body + ' ')},"
+              f" {json.dumps(headers)}); }} catch (e) {{ bad = e.name; }}"
+              "console.log(typeof Ylada, ev.type, bad);")
+    ran = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True,
+                         text=True, timeout=60)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stdout.split() == ["function", "contact.created", "WebhookVerificationError"]

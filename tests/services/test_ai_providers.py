@@ -13,7 +13,7 @@ import pytest
 from tests.factories import make_instance, make_owner
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.integrations.anthropic_client import to_anthropic
-from ylada_app.models import AiConfig, AiLog, utcnow
+from ylada_app.models import AiConfig, AiLog, PlatformSetting, utcnow
 from ylada_app.services import ai, ai_costs, ai_learning, knowledge
 from ylada_app.services.errors import FieldErrors
 
@@ -206,6 +206,88 @@ def test_month_costs_by_provider_and_model_in_brl(db, shop):
     assert [c.model for c in ai_costs.month_costs(db, tenant_id=other.tenant_id)] == ["gpt-4o"]
     assert ai_costs.format_cost(Decimal("1234.567")) == "R$ 1.234,57"
     assert ai_costs.format_cost(Decimal("0.004")) == "< R$ 0,01"
+
+
+@pytest.fixture
+def default_ai_prices(db):
+    """The price table is the whole platform's: other tests expect the defaults."""
+    yield
+    db.rollback()
+    row = db.get(PlatformSetting, ai_costs.PRICES_KEY)
+    if row is not None:
+        db.delete(row)
+        db.commit()
+
+
+def test_the_admin_price_table_validates_round_trips_and_prices_usage(db, shop,
+                                                                       default_ai_prices):
+    tid, iid = shop
+    other = make_owner(db)
+    theirs = make_instance(db, other.tenant_id)
+    for t, i, model in ((tid, iid, "gpt-4o-mini"), (tid, iid, "llama3:8b"),
+                        (other.tenant_id, theirs.id, "gpt-4o-mini")):
+        db.add(AiLog(tenant_id=t, instance_id=i, provider="openai", model=model,
+                     prompt_tokens=1_000_000, completion_tokens=1_000_000,
+                     tokens=2_000_000, created_at=utcnow()))
+    db.commit()
+    assert ai_costs.parse_price("R$ 1.234,50") == Decimal("1234.5")
+    assert ai_costs.parse_price("0.83") == ai_costs.parse_price(" 0,83 ") == Decimal("0.83")
+    assert [ai_costs.parse_price(v) for v in ("-1", "10000,01", "abc", "", "NaN", None)] \
+        == [None] * 6
+    # Every bad field is named, in pt-BR; nothing is written.
+    with pytest.raises(FieldErrors) as bad:
+        ai_costs.set_prices(
+            db, {"openai/gpt-4o-mini": {"input": "-1", "output": "3,30"},
+                 "openai/gpt-4o": {"input": "13,75", "output": "1e9"},
+                 "google/gemini": {"input": "1", "output": "1"}},
+            new={"provider": "mistral", "model": "meu modelo", "input": "x", "output": "2"})
+    assert set(bad.value.errors) == {
+        "input:openai/gpt-4o-mini", "output:openai/gpt-4o", "input:google/gemini",
+        "new_provider", "new_model", "new_input"}
+    messages = bad.value.messages("pt-BR")
+    assert messages["input:openai/gpt-4o-mini"] == "Informe um valor entre 0 e 10.000, ex.: 0,83."
+    assert messages["new_model"].startswith("Nome de modelo inválido")
+    assert ai_costs.prices(db)[("openai", "gpt-4o-mini")] == (Decimal("0.83"), Decimal("3.30"))
+    with pytest.raises(FieldErrors) as dup:  # a model already in the table is edited in place
+        ai_costs.set_prices(db, {}, new={"provider": "openai", "model": "gpt-4o",
+                                         "input": "1", "output": "1"})
+    assert dup.value.errors == {"new_model": "ai_costs.model_exists"}
+    with pytest.raises(FieldErrors) as empty:
+        ai_costs.set_prices(db, {}, new={"provider": "openai", "model": " ",
+                                         "input": "1", "output": "1"})
+    assert empty.value.errors == {"new_model": "ai_costs.model_required"}
+
+    # The whole table as shown, one price edited, one model added: only what differs
+    # from the defaults is kept.
+    shown = {f"{p}/{m}": {"input": str(i).replace(".", ","), "output": str(o)}
+             for (p, m), (i, o) in ai_costs.DEFAULT_PRICES.items()}
+    shown["openai/gpt-4o-mini"] = {"input": "1,5", "output": "R$ 4"}
+    ai_costs.set_prices(db, shown, new={"provider": "openai", "model": "llama3:8b",
+                                        "input": "0,1", "output": "0.2"})
+    db.commit()
+    saved = db.get(PlatformSetting, ai_costs.PRICES_KEY).value
+    assert set(saved) == {"openai/gpt-4o-mini", "openai/llama3:8b"}
+    rows = {(r.provider, r.model): r for r in ai_costs.table(db)}
+    assert (rows[("openai", "gpt-4o-mini")].price_in, rows[("openai", "gpt-4o-mini")].saved,
+            rows[("openai", "gpt-4o-mini")].custom) == (Decimal("1.5"), True, False)
+    assert rows[("openai", "llama3:8b")].custom and not rows[("openai", "gpt-4o")].saved
+    assert [r.model for r in ai_costs.table(db) if r.provider == "openai"][-1] == "*"
+    # /usage prices with what was saved, for every business; the added model is no longer
+    # priced as the provider's "other models".
+    lines = {c.model: c for c in ai_costs.month_costs(db, tenant_id=tid)}
+    assert lines["gpt-4o-mini"].cost_brl == Decimal("1.5") + Decimal("4")
+    assert lines["llama3:8b"].cost_brl == Decimal("0.3") and not lines["llama3:8b"].default_price
+    theirs_line = ai_costs.month_costs(db, tenant_id=other.tenant_id)[0]
+    assert theirs_line.cost_brl == Decimal("5.5")
+    # Removing the admin's price: the default again, or no row for an added model.
+    assert ai_costs.remove_price(db, provider="openai", model="gpt-4o-mini")
+    assert ai_costs.remove_price(db, provider="openai", model="llama3:8b")
+    assert not ai_costs.remove_price(db, provider="openai", model="gpt-4o")  # nothing saved
+    db.commit()
+    assert ai_costs.prices(db) == ai_costs.DEFAULT_PRICES
+    lines = {c.model: c for c in ai_costs.month_costs(db, tenant_id=tid)}
+    assert lines["gpt-4o-mini"].cost_brl == Decimal("0.83") + Decimal("3.30")
+    assert lines["llama3:8b"].default_price
 
 
 def test_openai_shaped_turns_become_alternating_anthropic_turns():

@@ -1,8 +1,12 @@
 """/admin and /admin/tenants/[tid]: platform admins list tenants, suspend and reactivate,
-keep the price table that broadcasts estimate their cost with, and choose which payment
-gateways businesses may subscribe through (and the default one)."""
+keep the price tables that broadcasts (per template message) and /usage (AI, per 1M tokens)
+estimate costs with, and choose which payment gateways businesses may subscribe through (and
+the default one)."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
 
 import reflex as rx
 
@@ -13,7 +17,8 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.core.i18n import DEFAULT_LANG, translate
 from ylada_app.pages.instances import path_segment
-from ylada_app.services import admin, broadcasts, payment_gateways
+from ylada_app.pages.usage import PROVIDER_NAMES
+from ylada_app.services import admin, ai_costs, broadcasts, payment_gateways
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -33,9 +38,43 @@ def _tenant_rows(session, *, actor, search: str) -> list[dict[str, str]]:
     ]
 
 
+def _decimal_text(value: Decimal) -> str:
+    """A price as the admin types it back: "0,35", "412,50", "0,0625" (centavos always)."""
+    reais, _, fraction = f"{value:.4f}".partition(".")
+    return f"{reais},{fraction.rstrip('0').ljust(2, '0')}"
+
+
 def _prices(session) -> dict[str, str]:
-    return {k: f"{v:.4f}".rstrip("0").rstrip(".").replace(".", ",")
-            for k, v in broadcasts.prices(session).items()}
+    return {k: _decimal_text(v) for k, v in broadcasts.prices(session).items()}
+
+
+def _ai_prices(session) -> list[dict[str, str]]:
+    """The AI table's rows; a field is named "input:<provider/model>" (the service's error
+    keys), the slug only builds element ids."""
+    rows = []
+    for r in ai_costs.table(session):
+        name = f"{r.provider}/{r.model}"
+        rows.append({
+            "name": name, "provider": PROVIDER_NAMES.get(r.provider, r.provider),
+            "model": "" if r.model == "*" else r.model,  # "": the provider's other models
+            "input": _decimal_text(r.price_in), "output": _decimal_text(r.price_out),
+            "input_field": f"input:{name}", "output_field": f"output:{name}",
+            "slug": re.sub(r"[^a-z0-9]+", "-", name.replace("*", "other").lower()).strip("-"),
+            "saved": "1" if r.saved else "", "custom": "1" if r.custom else ""})
+    return rows
+
+
+def _save_ai_prices(session, *, form: dict) -> None:
+    values: dict[str, dict[str, object]] = {}
+    for key, raw in form.items():
+        field, _, name = str(key).partition(":")
+        if field in ("input", "output") and name:
+            values.setdefault(name, {})[field] = raw
+    new = {k: str(form.get(f"new_{k}") or "").strip()
+           for k in ("provider", "model", "input", "output")}
+    # The added row counts once something is typed in it.
+    typed = any(new[k] for k in ("model", "input", "output"))
+    ai_costs.set_prices(session, values, new=new if typed else None)
 
 
 def _gateways(session) -> dict:
@@ -62,6 +101,21 @@ class AdminState(SessionState):
     prices: dict[str, str] = {}
     price_errors: dict[str, str] = {}
     price_key: int = 0
+    ai_prices: list[dict[str, str]] = []
+    ai_price_errors: dict[str, str] = {}
+    ai_price_key: int = 0
+    ai_adding: bool = False
+
+    async def _saved(self, errors_var: str, save, **kwargs) -> bool:
+        """Runs one of the price tables' saves; its field errors (or none) go to
+        `errors_var`. The caller has checked that this is the platform admin."""
+        try:
+            await call(save, **kwargs)
+        except ServiceError as exc:
+            setattr(self, errors_var, self._field_errors(exc))
+            return False
+        setattr(self, errors_var, {})
+        return True
 
     @rx.event
     async def load(self):
@@ -73,6 +127,7 @@ class AdminState(SessionState):
             return
         self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
         self.prices = await call(_prices)
+        self.ai_prices = await call(_ai_prices)
         gw = await call(_gateways)
         self.gw_enabled, self.gw_configured = gw["enabled"], gw["configured"]
         self.gateway_default = gw["default"]
@@ -101,15 +156,45 @@ class AdminState(SessionState):
         if redirect:
             yield redirect
             return
-        try:
-            await call(broadcasts.set_prices, values=dict(form))
-        except ServiceError as exc:
-            self.price_errors = self._field_errors(exc)
+        if not await self._saved("price_errors", broadcasts.set_prices, values=dict(form)):
             return
-        self.price_errors = {}
         self.prices = await call(_prices)
         self.price_key += 1
         yield rx.toast.success(self._t("common.saved"))
+
+    @rx.event
+    async def save_ai_prices(self, form: dict):
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        if not await self._saved("ai_price_errors", _save_ai_prices, form=dict(form)):
+            return
+        self.ai_prices = await call(_ai_prices)
+        self.ai_adding = False
+        self.ai_price_key += 1
+        yield rx.toast.success(self._t("common.saved"))
+
+    @rx.event
+    async def remove_ai_price(self, name: str):
+        """The admin's price goes: a known model back to its default, an added one away."""
+        ctx, redirect = await self._guard(admin=True)
+        if redirect:
+            yield redirect
+            return
+        provider, _, model = str(name).partition("/")
+        custom = (provider, model) not in ai_costs.DEFAULT_PRICES
+        if not await call(ai_costs.remove_price, provider=provider, model=model):
+            return
+        self.ai_prices = await call(_ai_prices)
+        self.ai_price_errors = {}
+        self.ai_price_key += 1
+        yield rx.toast.success(self._t("admin.ai_prices.removed" if custom
+                                       else "admin.ai_prices.reset_done"))
+
+    @rx.event
+    def toggle_ai_adding(self):
+        self.ai_adding = not self.ai_adding
 
     @rx.event
     async def do_search(self, form: dict):
@@ -268,6 +353,107 @@ def _prices_card() -> rx.Component:
         margin_top="20px")
 
 
+def _ai_price_cell(r: rx.Var, field: str) -> rx.Component:
+    s = AdminState
+    key = r[f"{field}_field"]
+    model = rx.cond(r["model"] == "", t("admin.ai_prices.other_models"), r["model"])
+    return rx.table.cell(rx.vstack(
+        rx.input(name=key, id="ai-price-" + r["slug"] + f"-{field}", default_value=r[field],
+                 size="2", width="120px", input_mode="decimal",
+                 aria_label=t(f"admin.ai_prices.{field}") + " · " + r["provider"] + " "
+                 + model),
+        rx.cond(s.ai_price_errors.contains(key),
+                rx.text(s.ai_price_errors[key], color_scheme="red", size="1",
+                        id="error-ai-" + r["slug"] + f"-{field}")),
+        spacing="1"))
+
+
+def _ai_price_row(r: rx.Var) -> rx.Component:
+    s = AdminState
+    return rx.table.row(
+        rx.table.cell(r["provider"]),
+        rx.table.cell(rx.hstack(
+            rx.cond(r["model"] == "",
+                    rx.text(t("admin.ai_prices.other_models"), color_scheme="gray"),
+                    rx.text(r["model"])),
+            rx.cond((r["saved"] == "1") & (r["custom"] == ""),
+                    rx.badge(t("admin.ai_prices.edited"), variant="soft")),
+            spacing="2", align="center")),
+        _ai_price_cell(r, "input"),
+        _ai_price_cell(r, "output"),
+        rx.table.cell(rx.cond(
+            r["saved"] == "1",
+            rx.tooltip(rx.icon_button(
+                rx.cond(r["custom"] == "1", rx.icon("trash-2", size=14),
+                        rx.icon("rotate-ccw", size=14)),
+                size="1", variant="soft", type="button", color_scheme="gray",
+                aria_label=rx.cond(r["custom"] == "1", t("admin.ai_prices.remove"),
+                                   t("admin.ai_prices.reset")),
+                on_click=s.remove_ai_price(r["name"]), id="ai-price-reset-" + r["slug"]),
+                content=rx.cond(r["custom"] == "1", t("admin.ai_prices.remove"),
+                                t("admin.ai_prices.reset"))))),
+        class_name="ai-price-row")
+
+
+def _ai_new_row() -> rx.Component:
+    s = AdminState
+
+    def cell(name: str, control: rx.Component) -> rx.Component:
+        return rx.table.cell(rx.vstack(control, field_error(s.ai_price_errors, name),
+                                       spacing="1"))
+
+    def price(field: str) -> rx.Component:
+        return rx.input(name=f"new_{field}", id=f"ai-new-{field}", size="2", width="120px",
+                        input_mode="decimal", aria_label=t("admin.ai_prices.new") + " · "
+                        + t(f"admin.ai_prices.{field}"))
+
+    return rx.table.row(
+        cell("new_provider", rx.select.root(
+            rx.select.trigger(id="ai-new-provider", aria_label=t("admin.ai_prices.new")
+                              + " · " + t("admin.ai_prices.provider")),
+            rx.select.content(*[rx.select.item(label, value=key)
+                                for key, label in PROVIDER_NAMES.items()]),
+            name="new_provider", default_value="openai", size="2")),
+        cell("new_model", rx.input(
+            name="new_model", id="ai-new-model", size="2", max_length=ai_costs.MAX_MODEL,
+            placeholder=t("admin.ai_prices.model_placeholder"),
+            aria_label=t("admin.ai_prices.new") + " · " + t("admin.ai_prices.model"))),
+        cell("new_input", price("input")),
+        cell("new_output", price("output")),
+        rx.table.cell(),
+        id="ai-new-row")
+
+
+def _ai_prices_card() -> rx.Component:
+    s = AdminState
+    return card(
+        rx.heading(t("admin.ai_prices"), size="4"),
+        rx.text(t("admin.ai_prices_hint"), size="2", color_scheme="gray"),
+        rx.form(
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(t("admin.ai_prices.provider")),
+                    rx.table.column_header_cell(t("admin.ai_prices.model")),
+                    rx.table.column_header_cell(t("admin.ai_prices.input")),
+                    rx.table.column_header_cell(t("admin.ai_prices.output")),
+                    rx.table.column_header_cell(""),
+                )),
+                rx.table.body(rx.foreach(s.ai_prices, _ai_price_row),
+                              rx.cond(s.ai_adding, _ai_new_row())),
+                width="100%", size="1", id="ai-prices-table"),
+            field_error(s.ai_price_errors, "_"),
+            rx.hstack(
+                rx.button(rx.cond(s.ai_adding, rx.icon("x", size=14), rx.icon("plus", size=14)),
+                          rx.cond(s.ai_adding, t("common.cancel"),
+                                  t("admin.ai_prices.add")),
+                          size="2", variant="soft", type="button",
+                          on_click=s.toggle_ai_adding, id="ai-price-add"),
+                rx.button(t("common.save"), size="2", type="submit", id="save-ai-prices"),
+                spacing="3", margin_top="8px"),
+            on_submit=s.save_ai_prices, key=s.ai_price_key),
+        margin_top="20px", id="ai-prices-card")
+
+
 def _gateway_row(name: str) -> rx.Component:
     s = AdminState
     return rx.hstack(
@@ -341,6 +527,7 @@ def admin_page() -> rx.Component:
             ),
         ),
         _prices_card(),
+        _ai_prices_card(),
         _gateways_card(),
         ready=s.loaded,
     )

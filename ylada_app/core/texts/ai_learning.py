@@ -84,5 +84,4 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage.ai_total": ("Total", "Total"),
     "usage.ai_default_price": ("preço padrão do provedor", "provider's default price"),
     "usage.ai_model_unknown": ("não informado", "not recorded"),
-    "ai_costs.bad_price": ("Preço inválido.", "Invalid price."),
 }

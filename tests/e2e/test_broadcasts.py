@@ -1,7 +1,7 @@
-"""Broadcasts in the browser: an approved template of a number, the audience counted (only
-contacts who agreed to receive messages, with the tag, then also by a contact field), a
-blank left empty refused next to it, then the broadcast sent and its progress followed live
-to 100 %."""
+"""Broadcasts in the browser, the whole way: a marketing template created on the number's
+templates page and seen approved, the audience counted (only contacts who agreed to receive
+messages, with the tag, then also by a contact field), a blank left empty refused next to
+it, then the broadcast sent and its progress followed live to 100 %."""
 
 from __future__ import annotations
 
@@ -16,16 +16,10 @@ pytestmark = pytest.mark.e2e
 
 def _audience(e2e_db, email: str, instance_id: str) -> None:
     from ylada_app.models import Contact, Membership, User, utcnow
-    from ylada_app.services import message_templates
 
     owner = e2e_db.exec(select(User).where(User.email == email)).one()
     tenant_id = e2e_db.exec(select(Membership.tenant_id)
                             .where(Membership.user_id == owner.id)).one()
-    message_templates.create(e2e_db, tenant_id=tenant_id, instance_id=instance_id,
-                             draft=message_templates.Draft(
-                                 name="oferta_natal", language="pt_BR", category="MARKETING",
-                                 body="Olá {{1}}! No Natal: {{2}}.",
-                                 body_examples=["Ana", "panetone por R$ 19,90"]))
     for i in range(5):  # (rows written directly: the services' caches follow the app's DB)
         e2e_db.add(Contact(tenant_id=tenant_id, instance_id=int(instance_id),
                            wa_id=f"5511976540{i:03d}", name=f"Cliente {i}",
@@ -39,6 +33,20 @@ def _audience(e2e_db, email: str, instance_id: str) -> None:
 def test_send_a_broadcast_and_watch_it_finish(page: Page, app_server, e2e_db, shot):
     email = signup(page, app_server, tenant="Loja das Transmissões")
     iid = create_instance(page, app_server, "Vendas")
+    # the template, on the number's templates page (a simulator number: approved at once)
+    page.goto(f"{app_server}/instances/{iid}/templates")
+    expect(page.locator("#no-templates")).to_be_visible(timeout=15_000)
+    page.fill("#field-name", "oferta_natal")
+    page.click("#field-category")
+    page.get_by_role("option", name="Marketing (ofertas, campanhas)").click()
+    page.fill("#field-body", "Olá {{1}}! No Natal: {{2}}.")
+    page.fill("#field-examples", "Ana\npanetone por R$ 19,90")
+    page.click("#create-template")
+    template = page.locator(".template-row")
+    expect(template).to_have_count(1, timeout=10_000)
+    expect(template).to_contain_text("oferta_natal")
+    expect(template).to_contain_text("Aprovado")
+    shot("broadcast-template-approved")
     _audience(e2e_db, email, iid)
     page.goto(f"{app_server}/broadcasts")
     expect(page.locator("#no-broadcasts")).to_be_visible(timeout=15_000)

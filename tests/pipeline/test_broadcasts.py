@@ -476,3 +476,67 @@ def test_a_quick_reply_button_of_the_broadcast_starts_the_matching_flow(
     # and the answer counts as a reply to the broadcast
     db.expire_all()
     assert wait_for(lambda: broadcasts.progress(db, db.get(Broadcast, b.id))["replied"] == 2)
+
+
+def test_sair_typed_mid_broadcast_stops_every_further_marketing_message(
+        db, number, graph_url, client):
+    """The opt-out word itself, through the real webhook and pipeline, while a broadcast is
+    half-way: one contact already reached and one still waiting both write SAIR, get the
+    confirmation, and get no marketing message after it — neither the rest of this
+    broadcast nor the next one."""
+    from sqlmodel import Session
+
+    from tests.pipeline.conftest import Bot
+    from tests.pipeline.test_webhook_pipeline import post
+    from ylada_app.channels.whatsapp_cloud import samples
+    from ylada_app.core.db import get_engine
+    from ylada_app.engine.types import DEFAULT_OPTOUT_REPLY
+    from ylada_app.models import Contact
+
+    owner, inst, pnid = number
+    _approved(db, graph_url, owner, inst)
+    people = _contacts(db, owner, inst, 6)
+    reached, waiting = people[0], people[4]
+    b = _plan(db, owner, inst)
+    broadcasts.advance(b.id, window=2, run_s=0.01)  # two queued, then the number is "busy"
+    db.expire_all()
+    assert db.get(Broadcast, b.id).queued == 2
+    wait_for(lambda: graph_url.messages_to(reached.wa_id))
+    bot = Bot(owner.tenant_id, inst.id, inst.webhook_key, pnid,
+              f"/webhooks/whatsapp/{inst.webhook_key}")
+    post(client, bot, [samples.text_message(reached.wa_id, "SAIR")])
+    post(client, bot, [samples.text_message(waiting.wa_id, "sair")])
+
+    def texts(c):
+        return [m.get("text", {}).get("body") for m in graph_url.messages_to(c.wa_id)
+                if m.get("type") == "text"]
+
+    def templates(c):
+        return [m for m in graph_url.messages_to(c.wa_id) if m.get("type") == "template"]
+
+    for c in (reached, waiting):  # the confirmation, at once
+        assert wait_for(lambda c=c: texts(c)) == [DEFAULT_OPTOUT_REPLY]
+
+    def opted_out(c):
+        with Session(get_engine()) as fresh:
+            return fresh.get(Contact, c.id).opted_out
+    assert opted_out(reached) and opted_out(waiting)
+    # the broadcast goes on: everyone else, never the one who left while waiting
+    broadcasts.advance(b.id, run_s=5)
+    db.expire_all()
+    assert (db.get(Broadcast, b.id).status, db.get(Broadcast, b.id).queued) == ("done", 5)
+    others = [c for c in people if c not in (reached, waiting)]
+    for c in others:
+        assert len(wait_for(lambda c=c: templates(c))) == 1
+    assert templates(waiting) == [] and len(templates(reached)) == 1
+    # the next marketing broadcast leaves both out, from its count to its sends
+    assert broadcasts.estimate(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                               template="promo_semana|pt_BR",
+                               audience=Audience()).recipients == 4
+    again = _plan(db, owner, inst, name="Oferta de sábado")
+    assert broadcasts.advance(again.id, run_s=5) == {"queued": 4, "skipped": 0}
+    for c in others:
+        assert len(wait_for(lambda c=c: len(templates(c)) == 2 and templates(c))) == 2
+    time.sleep(0.5)  # anything wrongly queued for them would have gone out by now
+    assert templates(waiting) == [] and len(templates(reached)) == 1
+    assert texts(reached) == texts(waiting) == [DEFAULT_OPTOUT_REPLY]

@@ -110,6 +110,11 @@ def test_submit_then_metas_webhook_approves_or_rejects(db, number, graph_url, cl
     graph_url.set_template_status("pedido_enviado", "PAUSED", "Quality rating low")
     assert message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id) == 1
     assert db.get(MessageTemplate, tpl.id).status == "PAUSED"
+    # deleted: on Meta's side (DELETE /{waba-id}/message_templates) and here
+    message_templates.delete(db, tenant_id=owner.tenant_id, template_id=tpl.id)
+    db.commit()
+    assert graph_url.templates == {}
+    assert db.get(MessageTemplate, tpl.id) is None
 
 
 def test_templates_belong_to_their_business(db, number, graph_url, client):

@@ -160,7 +160,7 @@ def test_signature_read_back_duplicates_and_unknown(db, mp_env):
             assert r.status_code == 400
 
 
-def test_reconciliation_reads_the_preapproval(db, mp_env, api_url):
+def test_reconciliation_reads_the_preapproval(db, mp_env, api_url, caplog):
     from ylada_app.jobs.billing import reconcile_subscription
 
     fake = mp_env
@@ -173,5 +173,16 @@ def test_reconciliation_reads_the_preapproval(db, mp_env, api_url):
     fake.webhook_url = None  # from here on the notifications are lost
     fake.pause(pre["id"])
     assert _state(db, owner.tenant_id).status == "active"
-    assert reconcile_subscription(owner.tenant_id) == "applied"
+    with caplog.at_level("WARNING"):
+        assert reconcile_subscription(owner.tenant_id) == "applied"
+    assert _state(db, owner.tenant_id).status == "past_due"
+    # the correction is logged (a missed notification is worth knowing) ...
+    fixes = [r.getMessage() for r in caplog.records if "reconcile tenant" in r.getMessage()]
+    assert len(fixes) == 1 and f"tenant {owner.tenant_id}:" in fixes[0]
+    assert "mercadopago" in fixes[0] and "status active → past_due" in fixes[0]
+    # ... and a second run, with nothing left to fix, logs nothing
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        reconcile_subscription(owner.tenant_id)
+    assert not [r for r in caplog.records if "reconcile tenant" in r.getMessage()]
     assert _state(db, owner.tenant_id).status == "past_due"

@@ -12,10 +12,10 @@ from ylada_app.services import billing_admin
 from ylada_app.services.errors import FieldErrors, Forbidden
 
 
-def _subscribe(db, tenant_id, code, status):
+def _subscribe(db, tenant_id, code, status, provider="stripe"):
     plan = db.exec(select(Plan).where(Plan.code == code)).one()
     db.add(Subscription(tenant_id=tenant_id, plan_id=plan.id, status=status,
-                        provider="stripe", provider_subscription_id=f"sub_{tenant_id}"))
+                        provider=provider, provider_subscription_id=f"sub_{tenant_id}"))
     db.commit()
     return plan
 
@@ -35,6 +35,19 @@ def test_mrr_counts_paying_subscriptions_only(db):
     assert {p.code for p in after.by_plan} >= {"pro", "starter"}
     with pytest.raises(Forbidden):
         billing_admin.revenue_figures(db, a.ctx(db))
+
+
+def test_mrr_sums_every_gateway(db):
+    """A business paying through Asaas (Pix/boleto) or Mercado Pago counts like Stripe's."""
+    admin = make_admin(db)
+    before = billing_admin.revenue_figures(db, admin)
+    a, b, c, d = make_owner(db), make_owner(db), make_owner(db), make_owner(db)
+    starter = _subscribe(db, a.tenant_id, "starter", "active", "stripe")
+    pro = _subscribe(db, b.tenant_id, "pro", "active", "asaas")
+    _subscribe(db, c.tenant_id, "starter", "past_due", "mercadopago")
+    _subscribe(db, d.tenant_id, "pro", "canceled", "asaas")  # no longer paying
+    after = billing_admin.revenue_figures(db, admin)
+    assert after.mrr_cents - before.mrr_cents == 2 * starter.price_cents + pro.price_cents
 
 
 def test_plan_edit_validates_every_field(db):

@@ -381,4 +381,21 @@ def reconcile(session: Session, *, tenant_id: int) -> str:
         event_id=f"reconcile:{sub.provider_subscription_id}:{time.time_ns()}"[:100],
         type="customer.subscription.deleted" if deleted else "customer.subscription.updated",
         created=created, kind="subscription", data=data)
-    return apply_event(session, event)
+    before = _watched(sub)
+    outcome = apply_event(session, event)
+    after = _watched(sub)  # the same row (identity map): apply_event changed it in place
+    changes = [f"{name} {old} → {new}" for name, old, new in zip(
+        ("status", "plan", "period_end", "cancel_at_period_end"), before, after, strict=True)
+        if old != new]
+    if changes:  # as for Asaas: every drift fixed is logged (a missed webhook is worth knowing)
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "reconcile tenant %s: %s subscription %s: %s", tenant_id, event.provider,
+            sub.provider_subscription_id, ", ".join(changes))
+    return outcome
+
+
+def _watched(sub: Subscription) -> tuple[Any, ...]:
+    """What a reconciliation may correct on a Stripe / Mercado Pago subscription row."""
+    return (sub.status, sub.plan_id, sub.current_period_end, sub.cancel_at_period_end)

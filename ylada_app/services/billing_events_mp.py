@@ -32,10 +32,6 @@ def parse_reference(value: Any) -> tuple[int | None, str | None]:
     return int(parts[1]), parts[2] or None
 
 
-def _url(value: Any) -> str | None:
-    return value[:500] if isinstance(value, str) and value.startswith("http") else None
-
-
 def _cents(value: Any) -> int:
     try:
         return int(round(float(value) * 100))
@@ -104,7 +100,10 @@ def apply_charge(session: Session, tenant_id: int, event: GatewayEvent,
     invoice.amount_cents = _cents(obj.get("transaction_amount")) or invoice.amount_cents
     invoice.currency = str(obj.get("currency_id") or "BRL")[:3]
     invoice.number = str(payment.get("id"))[:60] if payment.get("id") else invoice.number
-    invoice.hosted_url = _url(obj.get("receipt_url")) or invoice.hosted_url
+    # No receipt link: Mercado Pago documents none for a subscription charge. The invoice
+    # (GET /authorized_payments/{id}) has no URL field, and the payment behind it is card or
+    # account money, whose /v1/payments has no ticket_url / external_resource_url (those are
+    # Pix and boleto only); Mercado Pago e-mails the receipt to the payer itself.
     invoice.details = {**(invoice.details or {}),
                        "subscription": str(obj.get("preapproval_id") or "")[:100]}
     invoice.provider_event_at = max(invoice.provider_event_at, event.created)

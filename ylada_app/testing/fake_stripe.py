@@ -8,7 +8,11 @@
 The real `stripe` library talks to it (form-encoded requests, JSON answers). Endpoints:
   POST /v1/customers, /v1/products, /v1/prices, /v1/checkout/sessions,
        /v1/billing_portal/sessions, /v1/subscriptions/{id}
-  GET  /v1/subscriptions/{id}, DELETE /v1/subscriptions/{id}
+  GET  /v1/products/{id}, /v1/prices?lookup_keys[]=…, /v1/subscriptions/{id}
+  DELETE /v1/subscriptions/{id}
+Prices keep their `lookup_key` (unique: creating a second price under a key is refused
+unless `transfer_lookup_key=true`, which moves it) and products may be created under an id
+of the caller's choosing, as at Stripe.
   GET  /checkout/{session}  (a payment page)  POST /checkout/{session}/pay
   GET  /portal/{customer}
 Lifecycle controls for tests: `fail_payment(sub_id)`, `pay_invoice(sub_id)`,
@@ -151,6 +155,18 @@ class FakeStripe(LoopbackHttp):
             self.prices[price_id] = price
         return price
 
+    def _list_prices(self, params: dict[str, Any]) -> dict:
+        """GET /v1/prices: filtered by lookup_keys (and active), newest first, like Stripe."""
+        keys = params.get("lookup_keys")
+        keys = [keys] if isinstance(keys, str) else list(keys or [])
+        rows = [p for p in reversed(list(self.prices.values()))
+                if (not keys or p.get("lookup_key") in keys)
+                and (params.get("active") is None
+                     or str(p.get("active", True)).lower() == params["active"])]
+        limit = int(params.get("limit") or 10)
+        return {"object": "list", "url": "/v1/prices", "data": rows[:limit],
+                "has_more": len(rows) > limit}
+
     def _invoice_number(self, customer: str) -> str:
         """Stripe numbers invoices per customer: a prefix of the customer, then 0001, 0002…"""
         count = 1 + sum(1 for inv in self.invoices.values() if inv["customer"] == customer)
@@ -229,10 +245,18 @@ class FakeStripe(LoopbackHttp):
 
     # --- HTTP --------------------------------------------------------------------------
     def _dispatch(self, req: BaseHTTPRequestHandler, method: str) -> None:
-        path = urlsplit(req.path).path
+        parts = urlsplit(req.path)
+        path = parts.path
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length).decode() if length else ""
         params = parse_form(body) if body else {}
+        if method in ("GET", "DELETE") and parts.query:  # the library sends these in the URL
+            params = {**parse_form(parts.query), **params}
+            # a list as `k[]=a&k[]=b` or `k[0]=a&k[1]=b` (stripe-python sends the latter)
+            lookup = [v for k, v in parse_qsl(parts.query)
+                      if re.fullmatch(r"lookup_keys\[\d*\]", k)]
+            if lookup:
+                params["lookup_keys"] = lookup
         with self._lock:
             self.requests.append((method, path, params))
         if self.down and path.startswith("/v1/"):
@@ -257,16 +281,36 @@ class FakeStripe(LoopbackHttp):
             self.customers[cus["id"]] = cus
             return self._json(req, 200, cus)
         if method == "POST" and path == "/v1/products":
-            prod = {"id": self._id("prod"), "object": "product", "name": params.get("name"),
+            prod_id = params.get("id") or self._id("prod")
+            if prod_id in self.products:
+                return self._json(req, 400, {"error": {
+                    "type": "invalid_request_error", "code": "resource_already_exists",
+                    "message": "Product already exists."}})
+            prod = {"id": prod_id, "object": "product", "name": params.get("name"),
                     "metadata": params.get("metadata") or {}}
             self.products[prod["id"]] = prod
             return self._json(req, 200, prod)
+        match = re.fullmatch(r"/v1/products/([\w-]+)", path)
+        if match and method == "GET":
+            return self._json(req, 200, self.products[match.group(1)])
+        if method == "GET" and path == "/v1/prices":
+            return self._json(req, 200, self._list_prices(params))
         if method == "POST" and path == "/v1/prices":
-            price = {"id": self._id("price"), "object": "price",
+            key = params.get("lookup_key") or None
+            holder = next((p for p in self.prices.values()
+                           if key and p.get("lookup_key") == key), None)
+            if holder is not None and params.get("transfer_lookup_key") != "true":
+                return self._json(req, 400, {"error": {
+                    "type": "invalid_request_error", "param": "lookup_key",
+                    "message": f"A price (`{holder['id']}`) already uses that lookup key."}})
+            if holder is not None:
+                holder["lookup_key"] = None
+            price = {"id": self._id("price"), "object": "price", "active": True,
                      "unit_amount": int(params.get("unit_amount") or 0),
                      "currency": params.get("currency") or "brl",
                      "recurring": params.get("recurring") or {"interval": "month"},
-                     "product": params.get("product"), "metadata": params.get("metadata") or {}}
+                     "product": params.get("product"), "lookup_key": key,
+                     "metadata": params.get("metadata") or {}}
             self.prices[price["id"]] = price
             return self._json(req, 200, price)
         if method == "POST" and path == "/v1/checkout/sessions":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,6 +34,17 @@ HANDLED = {
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
+
+
+def lookup_key(plan: PlanRef) -> str:
+    """The Stripe price lookup key of a plan at its current price, e.g.
+    "ylada-starter-9700-brl-month" (a new amount is a new key, hence a new price)."""
+    return (f"ylada-{_slug(plan.code)}-{plan.price_cents}-{plan.currency.lower()}"
+            f"-{plan.interval}")[:200]
 
 
 def _wrapped(fn: F) -> F:
@@ -68,19 +80,44 @@ class StripeGateway:
 
     @_wrapped
     def price_id(self, plan: PlanRef) -> str:
-        """The plan's Stripe price, created (product + recurring price) when not configured."""
+        """The plan's Stripe price: the configured one, else the one found again by its
+        lookup key, else a new recurring price (on the plan's one product) under that key.
+
+        Found again rather than remembered: the lookup key names plan, amount, currency and
+        interval, so every process and every restart reuses the same price, and a new
+        price_cents makes a new price (Stripe prices are immutable) with the old one left
+        to the subscriptions already on it."""
         if plan.provider_price_id:
             return plan.provider_price_id
-        key = f"{plan.code}:{plan.price_cents}:{plan.interval}"
-        if key not in self._prices:
-            product = self.client.v1.products.create(
-                params={"name": f"ylada {plan.name}", "metadata": {"plan": plan.code}})
-            price = self.client.v1.prices.create(params={
-                "product": product.id, "unit_amount": plan.price_cents,
+        key = lookup_key(plan)
+        if key in self._prices:  # per-process memo only; the lookup key is the truth
+            return self._prices[key]
+        found = self.client.v1.prices.list(params={"lookup_keys": [key], "active": True,
+                                                   "limit": 1})
+        if found.data:
+            price_id = found.data[0].id
+        else:
+            price_id = self.client.v1.prices.create(params={
+                "product": self._product_id(plan), "unit_amount": plan.price_cents,
                 "currency": plan.currency.lower(),
-                "recurring": {"interval": plan.interval}, "metadata": {"plan": plan.code}})
-            self._prices[key] = price.id
-        return self._prices[key]
+                "recurring": {"interval": plan.interval}, "metadata": {"plan": plan.code},
+                # two processes racing here: the later one takes the key over, and both
+                # prices stay valid for the checkouts already made with them
+                "lookup_key": key, "transfer_lookup_key": True}).id
+        self._prices[key] = price_id
+        return price_id
+
+    def _product_id(self, plan: PlanRef) -> str:
+        """The plan's product, under an id we choose (so it is found again, not duplicated
+        when the price changes)."""
+        product_id = f"ylada_plan_{_slug(plan.code)}"
+        try:
+            return self.client.v1.products.retrieve(product_id).id
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status != 404:
+                raise
+        return self.client.v1.products.create(params={
+            "id": product_id, "name": f"ylada {plan.name}", "metadata": {"plan": plan.code}}).id
 
     @_wrapped
     def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,

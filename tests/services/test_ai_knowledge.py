@@ -167,3 +167,21 @@ def test_page_search_forgives_typos_but_not_unrelated_words(db, shop):
     other = make_instance(db, stranger.tenant_id)
     assert knowledge.list_items(db, tenant_id=stranger.tenant_id, instance_id=other.id,
                                 query="calabreza") == []
+
+
+def test_an_age_in_years_finds_the_age_group_the_catalog_is_written_in(db, shop):
+    csv = ("nome;descrição;preço;sku\n"
+           "Inglês Kids;Turma para crianças de 6 a 11 anos, aulas com jogos;249,00;K-1\n"
+           "Inglês Teens;Turma para adolescentes de 12 a 16 anos;269,00;T-1\n"
+           "Inglês Adultos;Turma para adultos, à noite;289,00;A-1\n").encode()
+    _import(db, shop, "cursos.csv", csv)
+    tenant_id, instance_id = shop
+
+    def best(question):
+        return knowledge.search(db, tenant_id=tenant_id, instance_id=instance_id,
+                                question=question, k=1)[0].item.sku
+
+    # "filha" alone means a child; with the age said, the age decides
+    assert best("minha filha tem 14 anos, qual turma?") == "T-1"
+    assert best("meu filho de 8 anos pode fazer?") == "K-1"
+    assert best("tenho 35 anos, tem turma pra mim?") == "A-1"

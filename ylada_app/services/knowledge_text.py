@@ -225,9 +225,10 @@ def analyze_question(question: str,
             extra.setdefault(key, []).append(meaning)
     longest = max([len(k) for k in index] + [len(k) for k in extra] + [1])
     words = [w for w in fold(question).split() if w not in _PHRASE_GLUE][:40]
+    words, age = _age_concept(words)
     keys = [stem(w) for w in words]
     stop = stopwords()
-    concepts: list[Concept] = []
+    concepts: list[Concept] = [age] if age else []
     seen: set[tuple[str, ...]] = set()
     i = 0
     while i < len(words) and len(concepts) < MAX_CONCEPTS:
@@ -258,7 +259,37 @@ def analyze_question(question: str,
                                             and not word.isdigit()))
                     seen.add((keys[i],))
             i += 1
+    if age:  # "minha filha" is no child at 14: the age given wins over the word's group
+        other_groups = {n for _, _, names in AGE_GROUPS for n in names.split(", ")}
+        other_groups -= {" ".join(a.words) for a in age.alternatives}
+        for concept in concepts[1:]:
+            concept.alternatives = [a for a in concept.alternatives if a.weight >= 1.0
+                                    or " ".join(a.words) not in other_groups]
     return concepts
+
+
+# An age said as a number ("minha filha tem 14 anos") means the age group catalogs are
+# written in ("adolescentes de 12 a 16 anos"): the number itself rarely matches an item.
+AGE_GROUPS = ((0, 3, "bebe, bebes, bercario"),
+              (4, 11, "crianca, criancas, infantil, kids"),
+              (12, 17, "adolescente, adolescentes, teen, teens, jovem, jovens"),
+              (18, 59, "adulto, adultos"),
+              (60, 130, "idoso, idosos, terceira idade, melhor idade, adulto, adultos"))
+_YEARS = frozenset({"ano", "anos", "aninhos", "aninho"})
+
+
+def _age_concept(words: list[str]) -> tuple[list[str], Concept | None]:
+    """The question without "<n> anos", and the age group it names (as one concept)."""
+    for i in range(len(words) - 1):
+        if words[i].isdigit() and words[i + 1] in _YEARS and len(words[i]) <= 3:
+            age = int(words[i])
+            for low, high, names in AGE_GROUPS:
+                if low <= age <= high:
+                    concept = Concept(f"{age} anos")
+                    concept.alternatives = _unique([a for a in (
+                        alternative(n, SYNONYM_WEIGHT) for n in names.split(", ")) if a])
+                    return words[:i] + words[i + 2:], concept
+    return words, None
 
 
 def _unique(alts: list[Alternative]) -> list[Alternative]:

@@ -39,7 +39,10 @@ def test_offered_gateways_follow_admin_choice_and_keys(db, asaas_env, monkeypatc
     assert _keys(db) == ["card", "pix", "boleto"]
     cfg = payment_gateways.set_config(db, enabled=["asaas", "stripe"], default="asaas")
     assert (cfg.enabled, cfg.default) == (("stripe", "asaas"), "asaas")
-    assert _keys(db) == ["pix", "boleto", "card"]
+    # Asaas is the default: its card page takes cards, Stripe is not offered twice
+    assert _keys(db) == ["pix", "boleto", "card_asaas"]
+    payment_gateways.set_config(db, enabled=["asaas", "stripe"], default="stripe")
+    assert _keys(db) == ["card", "pix", "boleto"]
     payment_gateways.set_config(db, enabled=["stripe"], default="stripe")
     db.commit()
     assert _keys(db) == ["card"]

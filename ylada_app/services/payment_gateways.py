@@ -80,9 +80,12 @@ def options(session: Session) -> list[PayOption]:
     """The ways to pay offered now, the default gateway's first."""
     cfg = config(session)
     offered = [o for o in OPTIONS if o.gateway in cfg.offered]
-    # Card through Asaas only when Stripe does not already take cards.
-    if any(o.key == "card" for o in offered):
-        offered = [o for o in offered if o.key != "card_asaas"]
+    # One card option, never two alike on the page: when Stripe and Asaas both take cards,
+    # the admin's default gateway takes them (Stripe unless Asaas is the default).
+    keys = {o.key for o in offered}
+    if {"card", "card_asaas"} <= keys:
+        drop = "card" if cfg.default == "asaas" else "card_asaas"
+        offered = [o for o in offered if o.key != drop]
     return sorted(offered, key=lambda o: o.gateway != cfg.default)
 
 

@@ -296,3 +296,42 @@ def test_an_export_never_outlives_an_erasure_that_overtook_it(db, monkeypatch):
     for row in (db.get(DataRequest, waiting.id), db.get(DataRequest, running.id)):
         assert row.status == "failed" and row.error == "contact_erased"
     assert not list(privacy.export_dir().glob(f"{owner.tenant_id}/lgpd-{running.id}-*"))
+
+
+def test_erasure_takes_the_persons_words_out_of_faq_items_the_team_made_from_them(db):
+    from ylada_app.services import ai_learning, knowledge
+
+    owner = make_owner(db, tenant_name="Loja Aprende")
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = _contact_with_history(db, owner, inst, phone="11987651299",
+                                          name="Clotilde Zanzibar")
+    other = make_owner(db, tenant_name="Outra Loja")
+    other_inst = make_instance(db, other.tenant_id)
+    words = "sou a Clotilde Zanzibar do apto 71, entregam marmita vegana xyzzy?"
+    verbatim = AiLog(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                     question=words, answer="Não sei.")
+    reworded = AiLog(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                     question="Clotilde aqui: aceitam vale-refeição?", answer="Não sei.")
+    db.add_all([verbatim, reworded])
+    db.flush()
+    item = ai_learning.correct(db, tenant_id=owner.tenant_id, log_id=verbatim.id,
+                               answer="Sim, entregamos marmitas veganas no bairro.")
+    item2 = ai_learning.correct(db, tenant_id=owner.tenant_id, log_id=reworded.id,
+                                question="Aceitam vale-refeição, Clotilde Zanzibar?",
+                                answer="Aceitamos VR e VA.")
+    # another business's FAQ with the same words is not theirs to erase
+    theirs = knowledge.add_item(db, tenant_id=other.tenant_id, instance_id=other_inst.id,
+                                kind="faq", title=words, body="outra resposta")
+    db.commit()
+    row, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                    kind="erase", source="contact_page", user_id=owner.user_id)
+    db.commit()
+    assert privacy_jobs.erase_contact(row.id) == "done"
+    db.expire_all()
+    faq, faq2 = db.get(type(item), item.id), db.get(type(item2), item2.id)
+    assert "xyzzy" not in faq.title and "Clotilde" not in faq.title
+    assert faq.body == "Sim, entregamos marmitas veganas no bairro."  # the team's answer stays
+    assert faq2.title == "Aceitam vale-refeição, [apagado]?" and faq2.body == "Aceitamos VR e VA."
+    assert not [h for h in knowledge.search(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                            question="xyzzy", floor=False)]
+    assert db.get(type(theirs), theirs.id).title == words

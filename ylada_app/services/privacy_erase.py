@@ -11,7 +11,8 @@ What is emptied: the contact (phone → a random marker, name, tags, fields, con
 the conversation (flow session variables, inbox preview, search words), its messages (text,
 media links and payloads; each wamid — which base64-encodes the phone — becomes
 "erased:<message id>", unique and meaningless), team notes and system lines, AI logs of
-the conversation, analytics event details (only the keys analytics needs are kept), pending
+the conversation and the person's own words in FAQ items the team made from their questions
+(the team's answers stay), analytics event details (only the keys analytics needs are kept), pending
 timers, team notifications and e-mails about the contact, outgoing webhook payloads and
 unusable inbound webhook logs naming the phone, cached API answers, consent records (kept
 as proof, unlinked from the person), export files already built, and Redis keys of the
@@ -37,6 +38,7 @@ from ylada_app.models import (
     Conversation,
     ConversationLog,
     EmailMessage,
+    KnowledgeItem,
     Message,
     Notification,
     Timer,
@@ -78,6 +80,38 @@ def _mentions(column: Any, needles: list[str]):
     return or_(*[as_text.like(f"%{escape_like(n)}%", escape="\\") for n in needles])
 
 
+ERASED_QUESTION = "Pergunta de cliente apagada (LGPD) — reescreva a pergunta"
+
+
+def _learned_items(session: Session, tenant_id: int, conv_ids: list[int],
+                   needles: list[str]) -> int:
+    """FAQ items the team made from this person's questions (Treinar IA → corrigir): the
+    team's answer stays the business's knowledge, the person's own words do not — a title
+    that is their question verbatim is replaced (the team may reword it), and their phone
+    or name is cut from a reworded one."""
+    from ylada_app.services import knowledge
+
+    rows = session.exec(select(AiLog.fix_item_id, AiLog.question).where(
+        col(AiLog.conversation_id).in_(conv_ids), AiLog.tenant_id == tenant_id,
+        col(AiLog.fix_item_id).is_not(None))).all()
+    changed = 0
+    for item_id, question in rows:
+        item = session.get(KnowledgeItem, item_id)
+        if item is None or item.tenant_id != tenant_id:
+            continue
+        title, body = item.title, item.body or ""
+        if title.strip() == (question or "").strip()[:300]:
+            title = ERASED_QUESTION
+        for needle in needles:
+            title, body = title.replace(needle, "[apagado]"), body.replace(needle, "[apagado]")
+        if (title, body) != (item.title, item.body or ""):
+            knowledge.update_item(session, tenant_id=tenant_id, item_id=item.id, title=title,
+                                  body=body, price=item.price, sku=item.sku,
+                                  category=item.category)
+            changed += 1
+    return changed
+
+
 def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[str, int]:
     """Anonymise one contact of this business and everything about them. Returns what was
     touched per place (counts only, for the request's record)."""
@@ -114,6 +148,7 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
         run("notes", update(ConversationLog).where(
             col(ConversationLog.conversation_id).in_(conv_ids),
             ConversationLog.tenant_id == tenant_id).values(text="", data={}))
+        done["knowledge"] = _learned_items(session, tenant_id, conv_ids, needles)
         run("ai_logs", update(AiLog).where(
             col(AiLog.conversation_id).in_(conv_ids), AiLog.tenant_id == tenant_id)
             .values(question="", answer=None, error=None, item_ids=[]))

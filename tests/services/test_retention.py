@@ -228,3 +228,19 @@ def test_a_long_run_continues_in_a_queued_job_on_the_same_record(db, monkeypatch
     assert run.finished_at is not None
     assert (run.messages_deleted, run.batch_max) == (5, 2)
     assert _count(db, Message, a.tenant_id) == 0
+
+
+def test_run_records_older_than_three_months_are_pruned_per_business(db):
+    a, b = make_owner(db, tenant_name="Poda A"), make_owner(db, tenant_name="Poda B")
+    old = utcnow() - timedelta(days=retention.RUNS_KEPT_DAYS + 1)
+    db.add_all([RetentionRun(tenant_id=a.tenant_id, started_at=old, finished_at=old),
+                RetentionRun(tenant_id=b.tenant_id, started_at=old, finished_at=old),
+                RetentionRun(tenant_id=a.tenant_id, started_at=utcnow() - timedelta(days=30))])
+    db.commit()
+    retention.start_run(db, tenant_id=a.tenant_id)
+    db.commit()
+    ages = sorted((utcnow() - r.started_at).days for r in db.exec(
+        select(RetentionRun).where(RetentionRun.tenant_id == a.tenant_id)))
+    assert ages == [0, 30]
+    assert len(db.exec(select(RetentionRun).where(
+        RetentionRun.tenant_id == b.tenant_id)).all()) == 1  # B's own night prunes B's

@@ -137,7 +137,15 @@ def cutoffs(policy: Policy, now: datetime | None = None) -> tuple[datetime, date
     return now - timedelta(days=policy.messages_days), now - timedelta(days=policy.ai_days)
 
 
+RUNS_KEPT_DAYS = 90  # the business sees its last run; three months answer "since when"
+
+
 def start_run(session: Session, *, tenant_id: int) -> int:
+    """A new night's record, and the business's records older than RUNS_KEPT_DAYS go (one
+    row a night per business would otherwise grow without end)."""
+    session.execute(delete(RetentionRun).where(
+        RetentionRun.tenant_id == tenant_id,
+        col(RetentionRun.started_at) < utcnow() - timedelta(days=RUNS_KEPT_DAYS)))
     run = RetentionRun(tenant_id=tenant_id)
     session.add(run)
     session.flush()

@@ -53,6 +53,7 @@ MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
 MIN_RELATIVE = 0.45  # the others must score at least this share of the best
 RERANK_POOL = 20  # lexical candidates shown to the optional embeddings re-rank
+TITLE_SHARE = 1.0  # score bonus of an item whose whole title the question reaches
 PAGE_SHARE = 0.75  # the search box lists items covering this share of the best one's words
 CACHE_SECONDS = 120.0
 
@@ -341,6 +342,7 @@ class _Scorer:
                 if alt.prefix and len(alt.stems) == 1 and len(alt.stems[0]) >= 4:
                     prefixes.add(alt.stems[0])
         parsed = [(d.id, *d.fields()) for d in docs]
+        self.titles = {p[0]: p[1] for p in parsed}
         self.title_len = {p[0]: len(p[1]) for p in parsed}
         self.avg_title = (sum(self.title_len.values()) / len(parsed)) if parsed else 1.0
         # the longer words a prefix reaches, from the instance's vocabulary (a superset of
@@ -473,6 +475,7 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     ranks, covers = _score(scorer, concepts)
     if not ranks:
         return []
+    _title_share(scorer, concepts, ranks)
     # ties: the shorter title (the more specific item), then the older item — never the
     # database's own order, so both databases answer alike
     title_len = scorer.title_len
@@ -502,6 +505,25 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
         return [Hit(items[i], blended[i]) for i in keep]
     hits = [Hit(items[i], ranks[i]) for i in keep if i in items]
     return hits[:k]
+
+
+def _title_share(scorer: _Scorer, concepts: list[kt.Concept], ranks: dict[int, float]) -> None:
+    """An item whose title the question says nearly all of is what was asked ("quais formas
+    de pagamento vocês aceitam?" → "Quais as formas de pagamento?", not "Vocês aceitam
+    Pix?"): its score grows with the share of the title's meaningful words the question
+    reaches (itself, a synonym or a longer form)."""
+    reached: set[str] = set()
+    for concept in concepts:
+        for alt in concept.alternatives:
+            reached.update(alt.stems)
+            if alt.prefix and len(alt.stems) == 1:
+                reached |= scorer.expansions(alt.stems[0], True)
+    stop = kt.stop_stems()
+    for doc_id in ranks:
+        words = [w for w in scorer.titles.get(doc_id, ()) if w not in stop]
+        if words:
+            share = sum(w in reached for w in words) / len(words)
+            ranks[doc_id] *= 1.0 + TITLE_SHARE * share
 
 
 def _apply_floor(order: list[int], ranks: dict[int, float],

@@ -144,6 +144,12 @@ def _lines(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def stop_stems() -> frozenset[str]:
+    """The stop words as the index stores them (stemmed)."""
+    return frozenset(stem(w) for w in stopwords())
+
+
+@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     return frozenset(w for line in _lines("stopwords.txt") for w in fold(line).split())
 

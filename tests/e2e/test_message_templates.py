@@ -1,5 +1,6 @@
 """Message templates in the browser: a wrong name shows Meta's rule in pt-BR, a valid
-template on a simulator number is approved at once and listed with its text."""
+template on a simulator number is approved at once and listed with its text; an image header
+needs its example file (a field message says which types), then is approved too."""
 
 from __future__ import annotations
 
@@ -32,3 +33,20 @@ def test_create_a_template(page: Page, app_server, shot):
     expect(row).to_contain_text("Aprovado")
     expect(row).to_contain_text("seu pedido {{2}} saiu")
     shot("message-templates")
+
+    # an image header: without its example file the field says which types Meta takes
+    page.fill("#field-name", "oferta_foto")
+    page.fill("#field-body", "Veja a oferta da semana.")
+    page.click("#field-header_kind")
+    page.get_by_role("option", name="Imagem").click()
+    page.click("#create-template")
+    expect(page.get_by_text("Envie uma imagem de exemplo em JPEG ou PNG.")).to_be_visible(
+        timeout=10_000)
+    page.locator("#header-upload-image input[type=file]").set_input_files(files=[{
+        "name": "oferta.png", "mimeType": "image/png",
+        "buffer": b"\x89PNG\r\n\x1a\n" + b"0" * 64}])
+    expect(page.locator("#header-file-name")).to_contain_text("oferta.png", timeout=10_000)
+    page.click("#create-template")
+    expect(row).to_have_count(2, timeout=10_000)
+    expect(page.locator(".template-row", has_text="oferta_foto")).to_contain_text("Aprovado")
+    shot("message-templates-media")

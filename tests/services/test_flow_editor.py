@@ -266,9 +266,20 @@ def test_approved_templates_of_the_number_for_the_template_block(db):
     message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id, draft=Draft(
         name="com_cabecalho", language="pt_BR", category="UTILITY", body="Oi {{1}}.",
         body_examples=["Ana"], header="Pedido {{1}}", header_example="#1"))
+    # an image header is kept: the block gives its link (header_link)
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id, draft=Draft(
+        name="oferta_foto", language="pt_BR", category="MARKETING", body="Veja a oferta.",
+        body_examples=[], header_kind="image",
+        header_file=message_templates.MediaExample(b"\x89PNG\r\n\x1a\n" + b"0" * 50)))
     assert fe.approved_templates(db, tenant_id=owner.tenant_id, instance_id=inst.id) == [
         {"value": "lembrete_consulta|pt_BR", "label": "lembrete_consulta (pt_BR)",
-         "variables": "2", "body": "Olá {{1}}, sua consulta é às {{2}}."}]
+         "variables": "2", "body": "Olá {{1}}, sua consulta é às {{2}}.", "media": ""},
+        {"value": "oferta_foto|pt_BR", "label": "oferta_foto (pt_BR)",
+         "variables": "0", "body": "Veja a oferta.", "media": "image"}]
+    node = {"id": "t", "type": "template", "data": {"name": "oferta_foto"}}
+    data = fe.edit_field("template", node["data"], "header_link", " https://x.com.br/a.png ")
+    assert data["header_link"] == " https://x.com.br/a.png "
+    assert "header_link" not in fe.edit_field("template", data, "header_link", "  ")
 
 
 def test_sandbox_chat_shows_templates_and_restarts_may_take_another_path():

@@ -44,3 +44,41 @@ def test_create_on_the_simulator_and_other_businesses_numbers(db):
     assert other.missing and other.rows == []
     _run(TemplatesState.delete, other, row["id"])
     assert len(message_templates.list_templates(db, tenant_id=a.tenant_id)) == 1
+
+
+class _File:
+    """What Reflex hands an upload handler (name + async read)."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data, self.name, self.filename = data, name, name
+
+    async def read(self, size: int = -1) -> bytes:
+        return self.data if size < 0 else self.data[:size]
+
+
+def test_a_media_header_needs_its_example_file_with_field_messages(db):
+    a = make_owner(db, tenant_name="Empresa A")
+    inst = make_instance(db, a.tenant_id, name="Vendas")
+    state = _page(a.token, inst.id)
+    _run(TemplatesState.load, state)
+    form = {"name": "oferta_foto", "language": "pt_BR", "category": "MARKETING",
+            "body": "Veja a oferta da semana."}
+    _run(TemplatesState.set_header_kind, state, "image")
+    _run(TemplatesState.create, state, form)
+    assert "JPEG ou PNG" in state.errors["header_file"] and state.rows == []
+    _run(TemplatesState.pick_header_file, state, [_File(b"%PDF-1.4 ...", "oferta.pdf")])
+    assert state.header_file_name == "oferta.pdf" and "header_file" not in state.errors
+    _run(TemplatesState.create, state, form)  # a PDF is not an image, whatever its name
+    assert "JPEG ou PNG" in state.errors["header_file"] and state.rows == []
+    _run(TemplatesState.pick_header_file, state,
+         [_File(b"\x89PNG\r\n\x1a\n" + b"0" * 64, "oferta.png")])
+    _run(TemplatesState.create, state, form)
+    assert state.errors == {}
+    [row] = state.rows
+    assert row["name"] == "oferta_foto" and row["status"] == "APPROVED"
+    assert state.header_kind == "none" and state.header_file_name == ""  # the form is reset
+    [tpl] = message_templates.list_templates(db, tenant_id=a.tenant_id)
+    assert message_templates.media_header(tpl) == "image"
+    _run(TemplatesState.set_header_kind, state, "text")
+    _run(TemplatesState.create, state, {**form, "name": "sem_texto"})
+    assert "header" in state.errors  # a text header needs its text

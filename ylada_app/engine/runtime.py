@@ -42,7 +42,7 @@ Messages out::
     {"type": "buttons", "text", "buttons": [{"id", "title"}], "header"?, "footer"?}
     {"type": "list", "text", "button_label", "sections": [{"title"?, "rows":
         [{"id", "title", "description"?}]}], "header"?, "footer"?}
-    {"type": "template", "name", "language", "variables": [str]}
+    {"type": "template", "name", "language", "variables": [str], "header_link"?: str}
         # an approved WhatsApp template, its {{n}} values rendered; the caller checks that
         # the number has it approved and builds the real send payload
 
@@ -827,10 +827,13 @@ class _Step:
 
     def exec_template(self, flow: Flow, node: Any) -> tuple[str, Any]:
         data = node.data
-        self.messages.append({
+        message = {
             "type": "template", "name": (data.name or "").strip(), "language": data.language,
             "variables": [self.render(v, lim.TEMPLATE_PARAM_MAX) for v in data.variables],
-        })
+        }
+        if (data.header_link or "").strip():  # a media header's link (checked when filled)
+            message["header_link"] = self.render(data.header_link.strip(), 2000)
+        self.messages.append(message)
         return "follow", OUT
 
     def exec_consent(self, flow: Flow, node: Any) -> tuple[str, Any]:

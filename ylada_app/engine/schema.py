@@ -285,6 +285,8 @@ class TemplateData(NodeData):
     name: str | None = None
     language: str = "pt_BR"
     variables: list[str] = []
+    # the https link of the template's image / video / document header (may use {{vars}})
+    header_link: str | None = None
 
 
 class ConsentData(NodeData):

@@ -31,6 +31,8 @@ class Broadcast(SQLModel, table=True):
     # one entry per {{n}}: {"source": "name" | "phone" | "field" | "text", "value": "..."}
     variables: list[dict[str, Any]] = Field(default_factory=list,
                                             sa_column=Column(JSON, nullable=False))
+    # the https link of the template's media header (image, video, document), if it has one
+    header_link: str | None = Field(default=None, max_length=2000)
     # {"tags": [...], "active_days": int | None}
     audience: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # scheduled → sending → done | cancelled | stopped (the plan's quota ran out)

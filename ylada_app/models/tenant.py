@@ -66,6 +66,9 @@ class Tenant(SQLModel, table=True):
     dpa_version: int | None = Field(default=None)
     dpa_accepted_at: datetime | None = time_field(nullable=True)
     dpa_accepted_by_user_id: int | None = Field(default=None)
+    # At most this many MARKETING templates per contact in any 7 days, from any sender
+    # (services/outbound_settings.py).
+    marketing_per_week: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
 
 
 class User(SQLModel, table=True):

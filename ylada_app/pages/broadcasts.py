@@ -18,7 +18,7 @@ from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import translate
 from ylada_app.core.money import format_int
-from ylada_app.services import broadcasts, instances
+from ylada_app.services import broadcasts, instances, message_templates, outbound_settings
 from ylada_app.services.broadcasts import Draft
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
@@ -81,7 +81,8 @@ def _numbers(session, *, tenant_id: int) -> list[dict[str, str]]:
 
 def _templates(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
     return [{"value": f"{r.name}|{r.language}", "label": f"{r.name} ({r.language})",
-             "vars": str(r.body_variables)}
+             "vars": str(r.body_variables),
+             "media": message_templates.media_header(r) or ""}
             for r in broadcasts.approved_templates(session, tenant_id=tenant_id,
                                                    instance_id=instance_id)]
 
@@ -117,6 +118,9 @@ class BroadcastsState(SessionState):
     send_at: str = ""
     up_to_quota: bool = False
     var_rows: list[dict[str, str]] = []  # {"n", "source", "value"} per blank of the template
+    media_kind: str = ""  # the chosen template's media header (image, video, document)
+    header_link: str = ""
+    cap: str = ""  # the business's marketing templates per contact in 7 days
     estimate: dict[str, str] = {}
     errors: dict[str, str] = {}
     busy: bool = False
@@ -137,6 +141,8 @@ class BroadcastsState(SessionState):
         if self.numbers and self.number not in [n["id"] for n in self.numbers]:
             self.number = self.numbers[0]["id"]
         await self._load_templates(ctx.tenant_id)
+        self.cap = str(await call(outbound_settings.marketing_per_week,
+                                  tenant_id=ctx.tenant_id))
         self.loaded = True
         if any(r["open"] for r in self.rows):
             yield BroadcastsState.poll
@@ -152,6 +158,8 @@ class BroadcastsState(SessionState):
     def _blanks(self) -> None:
         count = next((int(tpl["vars"]) for tpl in self.templates
                       if tpl["value"] == self.template), 0)
+        self.media_kind = next((tpl.get("media", "") for tpl in self.templates
+                                if tpl["value"] == self.template), "")
         old = {r["n"]: r for r in self.var_rows}
         self.var_rows = [old.get(str(i), {"n": str(i), "source": "name" if i == 1 else "text",
                                           "value": ""}) for i in range(1, count + 1)]
@@ -169,6 +177,29 @@ class BroadcastsState(SessionState):
     def pick_template(self, value: str):
         self.template, self.estimate = value, {}
         self._blanks()
+
+    @rx.event
+    def set_header_link(self, value: str):
+        self.header_link = value[:2000]
+
+    @rx.event
+    def set_cap(self, value: str):
+        self.cap = value[:3]
+
+    @rx.event
+    async def save_cap(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            saved = await call(outbound_settings.set_marketing_per_week,
+                               tenant_id=ctx.tenant_id, value=self.cap)
+        except ServiceError as exc:
+            self.errors = self._field_errors(exc)
+            return None
+        self.cap = str(saved)
+        self.errors = {k: v for k, v in self.errors.items() if k != "marketing_per_week"}
+        return rx.toast.success(self._t("outbound.cap_saved"))
 
     @rx.event
     def set_name(self, value: str):
@@ -255,7 +286,8 @@ class BroadcastsState(SessionState):
             draft = Draft(instance_id=self.number, name=self.name, template=self.template,
                           variables=[{"source": r["source"], "value": r["value"]}
                                      for r in self.var_rows],
-                          audience=audience, send_at=send_at)
+                          audience=audience, send_at=send_at,
+                          header_link=self.header_link if self.media_kind else "")
             await call(broadcasts.create, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
                        draft=draft, up_to_quota=self.up_to_quota)
         except ServiceError as exc:
@@ -510,6 +542,14 @@ def _form() -> rx.Component:
                         tpl["label"], value=tpl["value"]))], s.template, s.pick_template,
                         "field-template", "broadcasts.template")),
             field_error(s.errors, "template"),
+            rx.cond(s.media_kind != "", rx.vstack(
+                _label("templates.header_link", "field-header-link"),
+                rx.input(value=s.header_link, on_change=s.set_header_link,
+                         id="field-header-link", placeholder="https://", size="3",
+                         width="100%"),
+                rx.text(t("templates.header_link_hint"), size="1", color_scheme="gray"),
+                field_error(s.errors, "header_link"),
+                spacing="1", width="100%")),
             rx.cond(s.var_rows.length() > 0, rx.vstack(
                 _label("broadcasts.vars"),
                 rx.foreach(s.var_rows, _blank),
@@ -566,6 +606,27 @@ def _form() -> rx.Component:
     )
 
 
+def _cap_card() -> rx.Component:
+    """The business's marketing frequency cap (every sender counts toward it)."""
+    s = BroadcastsState
+    return card(
+        rx.vstack(
+            rx.heading(t("outbound.cap_title"), size="3"),
+            _label("outbound.cap_label", "field-marketing-cap"),
+            rx.hstack(
+                rx.input(value=s.cap, on_change=s.set_cap, id="field-marketing-cap",
+                         type="number", min="1", max="14", size="2", width="90px"),
+                rx.button(t("outbound.cap_save"), size="2", variant="soft",
+                          on_click=s.save_cap, id="save-marketing-cap"),
+                align="center", spacing="2"),
+            field_error(s.errors, "marketing_per_week"),
+            rx.text(t("outbound.cap_help"), size="1", color_scheme="gray"),
+            spacing="2", width="100%",
+        ),
+        max_width="460px", width="100%",
+    )
+
+
 def broadcasts_page() -> rx.Component:
     s = BroadcastsState
     listing = rx.vstack(
@@ -581,7 +642,9 @@ def broadcasts_page() -> rx.Component:
         rx.vstack(
             rx.heading(t("broadcasts.title"), size="7"),
             rx.text(t("broadcasts.subtitle"), color_scheme="gray"),
-            rx.flex(listing, _form(), spacing="4", width="100%", align="start",
+            rx.flex(listing, rx.vstack(_form(), _cap_card(), spacing="4", width="100%",
+                                       max_width="460px"),
+                    spacing="4", width="100%", align="start",
                     direction=rx.breakpoints(initial="column", md="row")),
             _recipients_dialog(),
             spacing="4", width="100%",

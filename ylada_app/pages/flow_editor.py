@@ -510,6 +510,12 @@ class FlowEditorState(SessionState):
         return options
 
     @rx.var
+    def template_media(self) -> str:
+        """The chosen template's media header (image, video, document), or ""."""
+        ref = self.sel.get("template_ref", "")
+        return next((t.get("media", "") for t in self.wa_templates if t["value"] == ref), "")
+
+    @rx.var
     def template_body(self) -> str:
         ref = self.sel.get("template_ref", "")
         return next((t["body"] for t in self.wa_templates if t["value"] == ref), "")
@@ -888,6 +894,10 @@ def _template_fields() -> rx.Component:
         rx.cond(S.template_body != "",
                 rx.text(S.template_body, size="1", color_scheme="gray", white_space="pre-wrap",
                         id="insp-template-body")),
+        rx.cond(S.template_media != "", rx.vstack(
+            _field("templates.header_link", "header_link"),
+            rx.text(t("templates.header_link_hint"), size="1", color_scheme="gray"),
+            spacing="1", width="100%")),
         rx.cond(S.sel_values.length() > 0, rx.fragment(
             _label("editor.f.template_values"),
             rx.foreach(S.sel_values, value),

@@ -173,7 +173,7 @@ class InboxState(SessionState):
                                  conversation_id=view.id)
             self.templates = [{"key": f"{c.name}|{c.language}",
                                "label": f"{c.name} ({c.language})", "body": c.body,
-                               "vars": str(c.variables)} for c in choices]
+                               "vars": str(c.variables), "media": c.media} for c in choices]
             if self.tpl_key not in {t["key"] for t in self.templates}:
                 self.tpl_key = self.templates[0]["key"] if self.templates else ""
         else:
@@ -326,6 +326,11 @@ class InboxState(SessionState):
         count = next((int(t["vars"]) for t in self.templates if t["key"] == self.tpl_key), 0)
         return [str(i) for i in range(1, count + 1)]
 
+    @rx.var
+    def tpl_media(self) -> str:
+        return next((t.get("media", "") for t in self.templates if t["key"] == self.tpl_key),
+                    "")
+
     @rx.event
     def set_tpl_key(self, value: str):
         self.tpl_key = str(value)
@@ -343,7 +348,8 @@ class InboxState(SessionState):
         try:
             await asyncio.to_thread(agent_inbox.send_agent_template, tenant_id=ctx.tenant_id,
                                     conversation_id=self.selected, user_id=ctx.user_id,
-                                    name=name, language=language, variables=variables)
+                                    name=name, language=language, variables=variables,
+                                    header_link=str(form.get("header_link") or "") or None)
         except ServiceError as exc:
             self.error = self._error_text(exc)
             self.busy = False
@@ -698,6 +704,9 @@ def _template_sender() -> rx.Component:
                 rx.flex(rx.foreach(s.tpl_inputs, lambda i: rx.input(
                     name="var_" + i, placeholder="{{" + i + "}}", size="2",
                     class_name="template-var", width="180px")), spacing="2", wrap="wrap"),
+                rx.cond(s.tpl_media != "", rx.input(
+                    name="header_link", placeholder=t("templates.header_link"), size="2",
+                    id="template-header-link", width="100%")),
                 rx.button(rx.icon("send", size=14), t("inbox.send_template_button"), size="2",
                           type="submit", loading=s.busy, id="send-template"),
                 spacing="2", width="100%",

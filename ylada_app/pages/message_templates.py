@@ -1,7 +1,8 @@
 """/instances/[iid]/templates ("Modelos de mensagem"): the number's WhatsApp templates —
-create one (checked against Meta's rules with field messages, then sent for approval),
-see its status (em análise, aprovado, rejeitado with Meta's reason), ask Meta again,
-delete. Owners and admins."""
+create one (checked against Meta's rules with field messages, then sent for approval; its
+header none, text, or an image / video / document given by an example file), see its
+status (em análise, aprovado, rejeitado with Meta's reason), ask Meta again, delete.
+Owners and admins."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ylada_app.core.dates import local_text
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import instances, message_templates
 from ylada_app.services.errors import NotFound, ServiceError
-from ylada_app.services.message_templates import Draft
+from ylada_app.services.message_templates import Draft, MediaExample
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -38,7 +39,8 @@ def _lines(value: object) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
 
-def draft_from_form(form: dict) -> Draft:
+def draft_from_form(form: dict, header_kind: str = "",
+                    header_file: MediaExample | None = None) -> Draft:
     buttons = [{"type": "quick_reply", "text": text} for text in _lines(form.get("quick"))]
     if str(form.get("link_text") or "").strip() or str(form.get("link_url") or "").strip():
         buttons.append({"type": "url", "text": str(form.get("link_text") or ""),
@@ -49,7 +51,15 @@ def draft_from_form(form: dict) -> Draft:
                  body=str(form.get("body") or ""), body_examples=_lines(form.get("examples")),
                  header=str(form.get("header") or ""),
                  header_example=str(form.get("header_example") or ""),
-                 footer=str(form.get("footer") or ""), buttons=buttons)
+                 footer=str(form.get("footer") or ""), buttons=buttons,
+                 header_kind=header_kind or str(form.get("header_kind") or ""),
+                 header_file=header_file)
+
+
+HEADER_KINDS = [(k, f"templates.hk.{k}") for k in message_templates.HEADER_KINDS]
+MEDIA_ACCEPT = {"image": {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"]},
+                "video": {"video/mp4": [".mp4"]},
+                "document": {"application/pdf": [".pdf"]}}
 
 
 class TemplatesState(SessionState):
@@ -62,6 +72,28 @@ class TemplatesState(SessionState):
     errors: dict[str, str] = {}
     busy: bool = False
     form_key: int = 0
+    header_kind: str = "none"
+    header_file_name: str = ""
+    # the example file of a media header, until the form is sent (read up to the kind's
+    # cap and one byte more: the service says when it is too big)
+    _header_data: bytes = b""
+
+    @rx.event
+    def set_header_kind(self, kind: str):
+        self.header_kind = kind if kind in message_templates.HEADER_KINDS else "none"
+        self._header_data, self.header_file_name = b"", ""
+        self.errors = {k: v for k, v in self.errors.items()
+                       if k not in ("header", "header_file", "header_kind")}
+
+    @rx.event
+    async def pick_header_file(self, files: list[rx.UploadFile]):
+        if not files or self.header_kind not in message_templates.MEDIA_RULES:
+            return
+        cap = message_templates.MEDIA_RULES[self.header_kind][1]
+        upload = files[0]
+        self._header_data = await upload.read(cap + 1)
+        self.header_file_name = (upload.name or upload.filename or "arquivo")[:120]
+        self.errors = {k: v for k, v in self.errors.items() if k != "header_file"}
 
     @rx.event
     async def load(self):
@@ -91,9 +123,12 @@ class TemplatesState(SessionState):
             return
         self.busy = True
         yield
+        media = MediaExample(self._header_data, self.header_file_name) \
+            if self.header_kind in message_templates.MEDIA_RULES and self._header_data else None
         try:
             row = await call(message_templates.create, tenant_id=ctx.tenant_id,
-                             instance_id=self.inst_id, draft=draft_from_form(form))
+                             instance_id=self.inst_id,
+                             draft=draft_from_form(form, self.header_kind, media))
         except ServiceError as exc:
             # the service's names for what this form calls examples / header
             renamed = {"body_examples": "examples", "header_example": "header"}
@@ -104,6 +139,7 @@ class TemplatesState(SessionState):
             return
         self.errors, self.busy = {}, False
         self.form_key += 1
+        self.header_kind, self.header_file_name, self._header_data = "none", "", b""
         self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
         yield rx.toast.success(self._t("templates.created_approved" if row.status == "APPROVED"
                                        else "templates.created"))
@@ -199,6 +235,47 @@ def _select(label: str, name: str, options: list[tuple[str, str]], default: str)
     )
 
 
+def _header() -> rx.Component:
+    """The header's kind, then its text or its example file (field messages under each)."""
+    s = TemplatesState
+    upload = rx.vstack(
+        rx.text(t("templates.header_file"), size="2", weight="medium"),
+        rx.el.label(rx.match(
+            s.header_kind,
+            *[(kind, rx.upload(
+                rx.hstack(rx.icon("upload", size=14),
+                          rx.text(t("templates.header_file_pick"), size="2"),
+                          align="center", spacing="2", color=rx.color("jade", 11)),
+                id=f"header-upload-{kind}", multiple=False, max_files=1, accept=accept,
+                on_drop=s.pick_header_file(rx.upload_files(upload_id=f"header-upload-{kind}")),
+                border=f"1px dashed {rx.color('jade', 7)}", padding="6px 12px",
+                border_radius="8px", cursor="pointer"))
+              for kind, accept in MEDIA_ACCEPT.items()],
+            rx.fragment()), style={"display": "block"}),
+        rx.cond(s.header_file_name != "",
+                rx.text(t("templates.header_file_chosen"), " ", s.header_file_name, size="1",
+                        id="header-file-name")),
+        rx.text(t("templates.header_file_hint"), size="1", color_scheme="gray"),
+        field_error(s.errors, "header_file"),
+        spacing="1", width="100%",
+    )
+    return rx.vstack(
+        rx.text(t("templates.header_kind"), size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", id="field-header_kind",
+                              aria_label=t("templates.header_kind")),
+            rx.select.content(*[rx.select.item(t(k), value=v) for v, k in HEADER_KINDS]),
+            value=s.header_kind, on_change=s.set_header_kind, size="3"),
+        field_error(s.errors, "header_kind"),
+        rx.match(s.header_kind,
+                 ("none", rx.fragment()),
+                 ("text", text_field("templates.header_text", "header", s.errors,
+                                     max_length=60)),
+                 upload),
+        spacing="1", width="100%",
+    )
+
+
 def _form() -> rx.Component:
     s = TemplatesState
     return card(
@@ -214,7 +291,7 @@ def _form() -> rx.Component:
                 _select("templates.category", "category",
                         [("UTILITY", "templates.cat.UTILITY"),
                          ("MARKETING", "templates.cat.MARKETING")], "UTILITY"),
-                text_field("templates.header", "header", s.errors, max_length=60),
+                _header(),
                 _textarea("templates.body", "body", "templates.body_hint", rows=4),
                 _textarea("templates.examples", "examples", "templates.examples_hint", rows=2),
                 text_field("templates.footer", "footer", s.errors, max_length=60),

@@ -357,6 +357,7 @@ class TemplateChoice:
     language: str
     variables: int  # the body's {{1}}…{{n}} (templates with a header variable are left out)
     body: str
+    media: str = ""  # image | video | document: its header needs a link when sent
 
 
 def template_choices(session: Session, *, tenant_id: int,
@@ -367,7 +368,8 @@ def template_choices(session: Session, *, tenant_id: int,
 
     conv, _, _ = _own(session, tenant_id, conversation_id)
     return [TemplateChoice(t.name, t.language, t.body_variables,
-                           message_templates.preview(t, []))
+                           message_templates.preview(t, []),
+                           message_templates.media_header(t) or "")
             for t in message_templates.list_templates(session, tenant_id=tenant_id,
                                                       instance_id=conv.instance_id)
             if t.status == "APPROVED" and not t.header_variables]
@@ -375,7 +377,8 @@ def template_choices(session: Session, *, tenant_id: int,
 
 def send_agent_template(*, tenant_id: int, conversation_id: object, user_id: int,
                         name: object, language: object = "pt_BR",
-                        variables: list[object] | None = None) -> int:
+                        variables: list[object] | None = None,
+                        header_link: str | None = None) -> int:
     """A person sends an approved template (also outside the 24-hour window): checked by
     message_templates, then the same outbox as every other reply."""
     from ylada_app.services import message_templates
@@ -385,7 +388,8 @@ def send_agent_template(*, tenant_id: int, conversation_id: object, user_id: int
         _require_member(session, tenant_id, user_id)
         payload, _ = message_templates.template_payload(
             session, tenant_id=tenant_id, instance_id=conv.instance_id, name=str(name or ""),
-            language=str(language or "pt_BR"), variables=variables, field="template")
+            language=str(language or "pt_BR"), variables=variables,
+            header_link=header_link, field="template")
         cid = conv.id
 
     return outbox.queue_message(tenant_id=tenant_id, conversation_id=cid, payload=payload,

@@ -48,7 +48,8 @@ def send(*, tenant_id: int, contact_id: int, payload: dict[str, Any],
                 session, tenant_id=tenant_id, instance_id=contact.instance_id,
                 name=payload.get("template", ""), language=payload.get("language", "pt_BR"),
                 variables=payload.get("variables"),
-                header_variables=payload.get("header_variables"), field="message")
+                header_variables=payload.get("header_variables"),
+                header_link=payload.get("header_media_link"), field="message")
             message = check_shape(filled)
         conv_id = session.exec(select(Conversation.id).where(
             Conversation.contact_id == contact.id)).first()

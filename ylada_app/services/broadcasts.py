@@ -69,9 +69,10 @@ OPEN = ("scheduled", "sending")
 TIER_CAP = "broadcasts.tier_cap"  # stop_reason while waiting for the number's 24-hour limit
 RUN_JOB = "ylada_app.jobs.broadcasts.run"
 CHUNK = 100  # recipients queued per database round
-# A contact gets at most this many marketing broadcasts in any 7 days (Meta also limits how
-# many marketing templates one person receives; past it they are not delivered, and billed).
-MARKETING_PER_WEEK = 2
+# A contact gets at most the business's `marketing_per_week` marketing templates in any 7
+# days (Meta also limits how many marketing templates one person receives; past it they are
+# not delivered, and billed). The setting lives on the tenant (services/outbound_settings).
+CAP_DAYS = 7
 RUN_S = 20.0  # one job run queues for at most this long, then lets the sweeper re-kick it
 
 
@@ -116,6 +117,7 @@ class Draft:
     variables: list[dict[str, str]]
     audience: Audience
     send_at: datetime | None = None  # None: now
+    header_link: str = ""  # the https link of a media header (image, video, document)
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,12 @@ def create(session: Session, *, tenant_id: int, user_id: int | None, draft: Draf
         raise FieldErrors({"instance_id": "error.instance_disabled"})
     row = _template(session, tenant_id, inst.id, draft.template)
     variables = _check_variables(row, draft.variables)
+    header_link = ""
+    if message_templates.media_header(row) is not None:
+        try:
+            header_link = message_templates.check_link(draft.header_link)
+        except ServiceError:
+            raise FieldErrors({"header_link": "templates.error.header_link"}) from None
     n = count_audience(session, tenant_id=tenant_id, instance_id=inst.id,
                        audience=draft.audience)
     if n == 0:
@@ -331,7 +339,8 @@ def create(session: Session, *, tenant_id: int, user_id: int | None, draft: Draf
     price = prices(session).get(row.category, PRICES_BRL["MARKETING"])
     b = Broadcast(tenant_id=tenant_id, instance_id=inst.id, name=name,
                   template_name=row.name, language=row.language, category=row.category,
-                  variables=variables, audience=draft.audience.as_json(), status="scheduled",
+                  variables=variables, header_link=header_link or None,
+                  audience=draft.audience.as_json(), status="scheduled",
                   send_at=max(send_at, now), planned=n, created_by=user_id,
                   price_cents=float(price * 100)
                   if inst.channel == ChannelKind.WHATSAPP_CLOUD else 0.0)
@@ -649,7 +658,8 @@ def _prepare_round(broadcast_id: int, window: int | None, left: int | None = Non
             if c.id in capped:
                 continue
             try:
-                payload = message_templates.fill(template, [_value(v, c) for v in b.variables])
+                payload = message_templates.fill(template, [_value(v, c) for v in b.variables],
+                                                 header_link=b.header_link)
             except ServiceError as exc:
                 skipped[c.id] = exc.code
                 continue
@@ -661,20 +671,15 @@ def _prepare_round(broadcast_id: int, window: int | None, left: int | None = Non
 
 
 def _capped(session: Session, b: Broadcast, contact_ids: list[int]) -> set[int]:
-    """Contacts who already got MARKETING_PER_WEEK marketing broadcasts in 7 days."""
+    """Contacts who already got the business's weekly number of marketing templates in
+    the last 7 days — from any sender (broadcasts, flows, the API, the inbox)."""
     if b.category != "MARKETING" or not contact_ids:
         return set()
-    since = utcnow() - timedelta(days=7)
-    rows = session.exec(
-        select(BroadcastRecipient.contact_id)
-        .join(Broadcast, Broadcast.id == BroadcastRecipient.broadcast_id)
-        .where(col(BroadcastRecipient.contact_id).in_(contact_ids),
-               col(BroadcastRecipient.message_id).is_not(None),
-               BroadcastRecipient.broadcast_id != b.id, Broadcast.category == "MARKETING",
-               BroadcastRecipient.created_at >= since)
-        .group_by(BroadcastRecipient.contact_id)
-        .having(func.count() >= MARKETING_PER_WEEK)).all()
-    return set(rows)
+    from ylada_app.services import outbound_settings
+
+    cap = outbound_settings.marketing_per_week(session, tenant_id=b.tenant_id)
+    return outbound_settings.reached_cap(session, tenant_id=b.tenant_id,
+                                         contact_ids=contact_ids, cap=cap)
 
 
 def _conversations(session: Session, b: Broadcast, people: list[Contact]) -> dict[int, int]:

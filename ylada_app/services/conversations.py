@@ -351,7 +351,9 @@ def _filled_template(session: Session, conv: Conversation, out: dict[str, Any],
         return None, row
     variables = out.get("variables")
     try:
-        return message_templates.fill(row, variables if isinstance(variables, list) else []), None
+        link = out.get("header_link")
+        return message_templates.fill(row, variables if isinstance(variables, list) else [],
+                                      header_link=link if isinstance(link, str) else None), None
     except ServiceError as exc:
         return None, exc
 

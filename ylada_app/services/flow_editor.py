@@ -448,7 +448,7 @@ def flow_ids_of_instance(session: Session, *, tenant_id: int, instance_id: int) 
 # --- inspector edits ------------------------------------------------------------------------
 
 _OPTIONAL_TEXT = {"label", "footer", "header", "retry_text", "prompt", "note", "body",
-                  "button_label"}
+                  "button_label", "header_link"}
 _PLAIN_TEXT = {"text", "url", "name", "value", "variable", "flow_id", "validator", "method",
                "unit", "mode", "logic", "date", "time", "before_unit"}
 _COMMA_LISTS = {"choices", "add", "remove"}
@@ -730,5 +730,6 @@ def approved_templates(session: Session, *, tenant_id: int,
         out.append({"value": f"{row.name}|{row.language}",
                     "label": f"{row.name} ({row.language})",
                     "variables": str(row.body_variables),
-                    "body": message_templates.preview(row, [])})
+                    "body": message_templates.preview(row, []),
+                    "media": message_templates.media_header(row) or ""})
     return out

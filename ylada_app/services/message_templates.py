@@ -7,6 +7,10 @@ Invariant: a template message reaches the outbox only through `template_payload`
 template Meta has not approved — or one with a missing variable — is refused before any
 Graph call. Simulator numbers have no Meta behind them: their templates are approved at
 once, so a business can try the whole path locally. Every function takes `tenant_id`.
+
+A header is text or media (image, video, document). Meta reviews a media header from an
+example file uploaded beforehand (the Resumable Upload API gives its `header_handle`); each
+send then names the media by a public https link — `fill` is the one place that decides it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ylada_app.channels.whatsapp_cloud import templates_api
+from ylada_app.core.settings import get_settings
 from ylada_app.models import Instance, MessageTemplate, utcnow
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
@@ -32,6 +37,38 @@ VAR_RE = re.compile(r"{{\s*(\w+)\s*}}")
 BODY_MAX, HEADER_MAX, FOOTER_MAX, BUTTON_TEXT_MAX = 1024, 60, 60, 25
 MAX_BUTTONS, MAX_URL_BUTTONS, MAX_PHONE_BUTTONS = 10, 2, 1
 PARAM_MAX = 1024  # a variable's value when sending
+HEADER_KINDS = ("none", "text", "image", "video", "document")
+MB = 1024 * 1024
+# Meta's media rules for a template header: the types it takes and its size caps (image
+# 5 MB, video 16 MB, document 100 MB). The file's first bytes decide its type, not its name.
+MEDIA_RULES: dict[str, tuple[tuple[str, ...], int]] = {
+    "image": (("image/jpeg", "image/png"), 5 * MB),
+    "video": (("video/mp4",), 16 * MB),
+    "document": (("application/pdf",), 100 * MB),
+}
+LINK_MAX = 2000
+SIMULATOR_HANDLE = "simulator"  # no Meta behind a simulator number: nothing to upload
+
+
+@dataclass(frozen=True)
+class MediaExample:
+    """The example file of a media header, as the business uploaded it."""
+
+    data: bytes
+    filename: str = ""
+
+
+def sniff(data: bytes) -> str:
+    """The file's real type from its first bytes ("" when none Meta takes)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[4:8] == b"ftyp":
+        return "video/mp4"
+    if data[:5] == b"%PDF-":
+        return "application/pdf"
+    return ""
 
 
 @dataclass
@@ -47,6 +84,9 @@ class Draft:
     header_example: str = ""
     footer: str = ""
     buttons: list[dict[str, str]] | None = None  # {"type": quick_reply|url|phone, "text", …}
+    # none | text | image | video | document ("": text when `header` is set, else none)
+    header_kind: str = ""
+    header_file: MediaExample | None = None  # the example of a media header
 
 
 def _variables(text: str, field: str, errors: dict[str, str],
@@ -94,11 +134,21 @@ def check(draft: Draft) -> tuple[list[dict[str, Any]], int, int]:
         errors["body_examples"] = "templates.error.examples"
         params["body_examples"] = {"count": n_body}
     header = (draft.header or "").strip()
+    kind = (draft.header_kind or ("text" if header else "none")).strip().lower()
     n_header = 0
-    if len(header) > HEADER_MAX:
+    if kind not in HEADER_KINDS:
+        errors["header_kind"] = "templates.error.header_kind"
+    elif kind in MEDIA_RULES:
+        header = ""
+        _check_media(kind, draft.header_file, errors, params)
+    elif kind == "none":
+        header = ""
+    elif not header:
+        errors["header"] = "error.required"
+    elif len(header) > HEADER_MAX:
         errors["header"] = "error.too_long"
         params["header"] = {"max": HEADER_MAX}
-    elif header:
+    else:
         n_header = _variables(header, "header", errors, params)
         if n_header > 1:
             errors["header"] = "templates.error.header_vars"
@@ -115,7 +165,9 @@ def check(draft: Draft) -> tuple[list[dict[str, Any]], int, int]:
     if errors:
         raise FieldErrors(errors, params)
     components: list[dict[str, Any]] = []
-    if header:
+    if kind in MEDIA_RULES:  # its example (`header_handle`) is added once uploaded
+        components.append({"type": "HEADER", "format": kind.upper()})
+    elif header:
         h: dict[str, Any] = {"type": "HEADER", "format": "TEXT", "text": header}
         if n_header:
             h["example"] = {"header_text": [draft.header_example.strip()]}
@@ -129,6 +181,16 @@ def check(draft: Draft) -> tuple[list[dict[str, Any]], int, int]:
     if buttons:
         components.append({"type": "BUTTONS", "buttons": buttons})
     return components, n_body, n_header
+
+
+def _check_media(kind: str, file: MediaExample | None, errors: dict[str, str],
+                 params: dict[str, dict[str, object]]) -> None:
+    types, cap = MEDIA_RULES[kind]
+    if file is None or not file.data or sniff(file.data) not in types:
+        errors["header_file"] = f"templates.error.media_{kind}"
+    elif len(file.data) > cap:
+        errors["header_file"] = "templates.error.media_size"
+        params["header_file"] = {"max": cap // MB}
 
 
 def _buttons(items: list[dict[str, str]], errors: dict[str, str]) -> list[dict[str, Any]]:
@@ -197,6 +259,13 @@ def create(session: Session, *, tenant_id: int, instance_id: object,
                           components=components, body_variables=n_body,
                           header_variables=n_header)
     target = _graph_target(inst)
+    media = next((c for c in components if c["type"] == "HEADER"
+                  and c["format"] != "TEXT"), None)
+    if media is not None:
+        file = draft.header_file
+        assert file is not None  # (checked)
+        handle = SIMULATOR_HANDLE if target is None else _upload(target[1], file)
+        media["example"] = {"header_handle": [handle]}
     if target is None:
         row.status = "APPROVED"  # the simulator: nobody to ask
     else:
@@ -211,6 +280,17 @@ def create(session: Session, *, tenant_id: int, instance_id: object,
     session.add(row)
     session.flush()
     return row
+
+
+def _upload(token: str, file: MediaExample) -> str:
+    """Meta's handle of the example file (the Resumable Upload API, on the platform's app)."""
+    app_id = get_settings().meta_app_id
+    if not app_id:
+        raise ServiceError("templates.error.no_app", field="header_file")
+    answer = templates_api.upload(app_id, token, file.data, sniff(file.data))
+    if not answer.ok:
+        raise ServiceError("templates.error.meta", field="header_file", why=answer.error)
+    return str(answer.data["h"])
 
 
 def _status(value: object) -> str | None:
@@ -303,12 +383,14 @@ def delete(session: Session, *, tenant_id: int, template_id: object) -> None:
 def template_payload(session: Session, *, tenant_id: int, instance_id: int, name: str,
                      language: str = "pt_BR", variables: list[object] | None = None,
                      header_variables: list[object] | None = None,
+                     header_link: str | None = None,
                      field: str = "template") -> tuple[dict[str, Any], MessageTemplate]:
     """The outbox payload of an APPROVED template of this number, filled in; refused with
-    a pt-BR reason otherwise (not found, not approved, wrong number of variables)."""
+    a pt-BR reason otherwise (not found, not approved, wrong number of variables, a media
+    header without its https link)."""
     row = approved(session, tenant_id=tenant_id, instance_id=instance_id, name=name,
                    language=language, field=field)
-    return fill(row, variables, header_variables, field=field), row
+    return fill(row, variables, header_variables, header_link=header_link, field=field), row
 
 
 def approved(session: Session, *, tenant_id: int, instance_id: int, name: str,
@@ -325,10 +407,30 @@ def approved(session: Session, *, tenant_id: int, instance_id: int, name: str,
     return row
 
 
+def media_header(row: MessageTemplate) -> str | None:
+    """"image" | "video" | "document" when the template's header is media, else None."""
+    for c in row.components or []:
+        if c.get("type") == "HEADER":
+            kind = str(c.get("format") or "").lower()
+            return kind if kind in MEDIA_RULES else None
+    return None
+
+
+def check_link(value: object, *, field: str = "header_link") -> str:
+    """A media header's link when sending: a public https address (Meta fetches it)."""
+    link = str(value or "").strip()
+    if not link.startswith("https://") or len(link) > LINK_MAX or \
+            any(ch.isspace() for ch in link) or len(link) <= len("https://"):
+        raise ServiceError("templates.error.header_link", field=field)
+    return link
+
+
 def fill(row: MessageTemplate, variables: list[object] | None,
-         header_variables: list[object] | None = None, *,
+         header_variables: list[object] | None = None, *, header_link: str | None = None,
          field: str = "template") -> dict[str, Any]:
-    """The template's payload with these values (checked: count, non-blank, length)."""
+    """The template's payload with these values (checked: count, non-blank, length; a media
+    header's https link). Every sender fills a template here, so they all send the same.
+    The payload keeps the template's category: the marketing frequency cap counts it."""
     body_values = [str(v) for v in (variables or [])]
     header_values = [str(v) for v in (header_variables or [])]
     if len(body_values) != row.body_variables or len(header_values) != row.header_variables:
@@ -337,14 +439,23 @@ def fill(row: MessageTemplate, variables: list[object] | None,
     if any(not v.strip() or len(v) > PARAM_MAX for v in [*body_values, *header_values]):
         raise ServiceError("templates.error.var_value", field=field, max=PARAM_MAX)
     components: list[dict[str, Any]] = []
-    if header_values:
+    kind = media_header(row)
+    if kind is not None:
+        link = check_link(header_link, field=field)
+        media: dict[str, str] = {"link": link}
+        if kind == "document":  # what the customer's phone names the file
+            name = link.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1][:240]
+            media["filename"] = name if name.lower().endswith(".pdf") else "documento.pdf"
+        components.append({"type": "header", "parameters": [{"type": kind, kind: media}]})
+    elif header_values:
         components.append({"type": "header", "parameters": [
             {"type": "text", "text": v} for v in header_values]})
     if body_values:
         components.append({"type": "body", "parameters": [
             {"type": "text", "text": v} for v in body_values]})
     payload: dict[str, Any] = {"type": "template", "name": row.name,
-                               "language": row.language, "text": preview(row, body_values)}
+                               "language": row.language, "text": preview(row, body_values),
+                               "category": row.category}
     if components:
         payload["components"] = components
     return payload

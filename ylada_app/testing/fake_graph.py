@@ -75,6 +75,9 @@ class FakeGraph(ThreadedAsgiServer):
         self.sent: list[dict] = []
         self.sent_at: list[float] = []  # when each of `sent` arrived (this clock)
         self.templates: dict[str, dict] = {}  # message templates by id
+        # Resumable uploads (a media header's example): open sessions, and handles given
+        self.uploads: dict[str, dict] = {}
+        self.handles: dict[str, bytes] = {}
         # Embedded Signup: one-time codes → (token, waba, number); the platform app's
         # credentials the code exchange must present; what was subscribed / registered.
         self.app_id, self.app_secret = "", ""
@@ -151,6 +154,8 @@ class FakeGraph(ThreadedAsgiServer):
             self.sent.clear()
             self.sent_at.clear()
             self.templates.clear()
+            self.uploads.clear()
+            self.handles.clear()
             self.signup_codes.clear()
             self.subscribed.clear()
             self.registered.clear()
@@ -220,6 +225,10 @@ class FakeGraph(ThreadedAsgiServer):
             return await self._post_message(pnid, headers, doc)
         if len(parts) == 3 and parts[2] == "message_templates":
             return self._templates(method, pnid, headers, doc, query)
+        if method == "POST" and len(parts) == 3 and parts[2] == "uploads":
+            return self._open_upload(pnid, headers, query)
+        if method == "POST" and len(parts) == 2 and pnid.startswith("upload:"):
+            return self._upload_bytes(pnid, headers, body)
         return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
 
     # ---- message templates (per WhatsApp Business Account id) --------------------------
@@ -256,6 +265,9 @@ class FakeGraph(ThreadedAsgiServer):
             return 200, {"success": True}, _JSON_HEADERS
         if method == "POST" and isinstance(doc, dict):
             name, lang = str(doc.get("name") or ""), str(doc.get("language") or "")
+            problem = self._media_header_problem(doc.get("components"))
+            if problem:
+                return 400, _error_body(problem, 100, subcode=2388273), _JSON_HEADERS
             with self._lock:
                 if any(t["waba"] == waba and t["name"] == name and t["language"] == lang
                        for t in self.templates.values()):
@@ -270,6 +282,56 @@ class FakeGraph(ThreadedAsgiServer):
             return 200, {"id": tid, "status": "PENDING", "category": doc.get("category")}, \
                 _JSON_HEADERS
         return 400, _error_body(f"Unsupported {method} request.", 100), _JSON_HEADERS
+
+    def _media_header_problem(self, components: Any) -> str:
+        """A HEADER of format IMAGE/VIDEO/DOCUMENT needs example.header_handle, a handle
+        this Graph gave through the Resumable Upload API."""
+        for c in components if isinstance(components, list) else []:
+            if not isinstance(c, dict) or c.get("type") != "HEADER" or \
+                    c.get("format") not in ("IMAGE", "VIDEO", "DOCUMENT"):
+                continue
+            handles = (c.get("example") or {}).get("header_handle") \
+                if isinstance(c.get("example"), dict) else None
+            if not isinstance(handles, list) or not handles or \
+                    any(h not in self.handles for h in handles):
+                return "A media header needs an example (header_handle) from the " \
+                       "Resumable Upload API."
+        return ""
+
+    def _open_upload(self, app_id: str, headers: dict, query: dict) -> tuple[int, dict, list]:
+        """`POST /{app-id}/uploads?file_length=&file_type=` → {"id": "upload:…"}."""
+        from urllib.parse import unquote
+
+        token = self._token_of(headers)
+        if not token or all(n.get("token") != token for n in dict(self.phone_numbers).values()):
+            return 401, _error_body("Error validating access token.", 190), _JSON_HEADERS
+        if self.app_id and app_id != self.app_id:
+            return 400, _error_body("Invalid app id.", 100), _JSON_HEADERS
+        length, kind = query.get("file_length", ""), unquote(query.get("file_type", ""))
+        if not length.isdigit() or int(length) <= 0 or not kind:
+            return 400, _error_body("file_length and file_type are required.", 100), \
+                _JSON_HEADERS
+        sid = f"upload:{secrets.token_hex(8)}"
+        with self._lock:
+            self.uploads[sid] = {"length": int(length), "type": kind, "token": token}
+        return 200, {"id": sid}, _JSON_HEADERS
+
+    def _upload_bytes(self, sid: str, headers: dict, body: bytes) -> tuple[int, dict, list]:
+        """`POST /{upload-session-id}` (Authorization: OAuth, file_offset: 0) → {"h"}."""
+        auth = headers.get("authorization", "")
+        token = auth[6:].strip() if auth[:6].lower() == "oauth " else ""
+        with self._lock:
+            session = self.uploads.get(sid)
+        if session is None or token != session["token"]:
+            return 401, _error_body("Error validating access token.", 190), _JSON_HEADERS
+        if headers.get("file_offset") != "0" or len(body) != session["length"]:
+            return 400, _error_body("The file_offset or the file's length is wrong.", 100), \
+                _JSON_HEADERS
+        handle = f"4::{secrets.token_hex(6)}:{sid[7:]}"
+        with self._lock:
+            self.uploads.pop(sid, None)
+            self.handles[handle] = bytes(body)
+        return 200, {"h": handle}, _JSON_HEADERS
 
     # ---- Embedded Signup -------------------------------------------------------------
 

@@ -66,6 +66,7 @@ def _out(session, b) -> schemas.Broadcast:
         stop_reason=b.stop_reason or None, resumes_at=wait.frees_at if wait else None,
         scheduled_at=b.send_at,
         variables=[schemas.BroadcastVariable.model_validate(v) for v in b.variables or []],
+        header_media_link=b.header_link or None,
         audience=schemas.BroadcastAudience.model_validate(
             broadcasts.Audience.from_json(b.audience).as_json()),
         progress=schemas.BroadcastProgress(**progress),
@@ -127,6 +128,7 @@ def _create(tenant_id: int, body: schemas.BroadcastIn, key: str | None,
         draft = Draft(instance_id=body.instance_id, name=body.name, template=_template(body),
                       variables=[v.model_dump() for v in body.variables],
                       audience=_audience(body.audience),
+                      header_link=body.header_media_link or "",
                       send_at=broadcasts.parse_send_at(session, tenant_id=tenant_id,
                                                        value=body.scheduled_at))
         b = broadcasts.create(session, tenant_id=tenant_id, user_id=None, draft=draft,

@@ -197,6 +197,10 @@ class TemplateMessage(_MessageBase):
                                  description="the body's {{1}}, {{2}}, … in order")
     header_variables: list[str] = Field(default_factory=list, max_length=1,
                                         description="the header's {{1}}, if it has one")
+    header_media_link: str | None = Field(
+        default=None, max_length=2000,
+        description="the public https link of the header's image, video or document, when "
+                    "the template has a media header (required then)")
 
 
 MessageIn = Annotated[TextMessage | ButtonsMessage | ListMessage | MediaMessage |
@@ -403,6 +407,10 @@ class BroadcastIn(BroadcastEstimateIn):
     variables: list[BroadcastVariable] = Field(
         default_factory=list, max_length=100,
         description="one per {{n}} of the template's body, in order")
+    header_media_link: str | None = Field(
+        default=None, max_length=2000,
+        description="the public https link of the header's image, video or document, when "
+                    "the template has a media header (required then)")
     scheduled_at: str | None = Field(
         default=None, max_length=40, examples=["2026-12-24T09:00:00-03:00"],
         description="ISO 8601; without an offset it is the business's local time "
@@ -451,6 +459,8 @@ class Broadcast(BaseModel):
                                   "goes on")
     scheduled_at: Instant
     variables: list[BroadcastVariable]
+    header_media_link: str | None = Field(
+        default=None, description="the link its media header is sent with, if any")
     audience: BroadcastAudience
     progress: BroadcastProgress
     estimated_cost_cents: int = Field(description="Meta's estimated cost, BRL centavos")

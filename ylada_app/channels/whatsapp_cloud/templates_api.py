@@ -1,6 +1,8 @@
 """Message templates on the Graph API: submit (`POST /{waba-id}/message_templates`), list
-(`GET`, for syncing statuses) and delete (`DELETE …?name=`). Answers are reduced to what
-the service needs; nothing here raises on a Graph or network error."""
+(`GET`, for syncing statuses) and delete (`DELETE …?name=`), and the example file of a
+media header (the Resumable Upload API: `POST /{app-id}/uploads` opens a session, `POST
+/{session-id}` with the bytes answers its handle). Answers are reduced to what the service
+needs; nothing here raises on a Graph or network error."""
 
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ def _url(waba_id: str) -> str:
         "message_templates"
 
 
-def _call(method: str, waba_id: str, token: str, **kwargs: Any) -> GraphAnswer:
+def _call(method: str, waba_id: str, token: str, *, url: str | None = None,
+          headers: dict[str, str] | None = None, **kwargs: Any) -> GraphAnswer:
     try:
-        resp = httpx.request(method, _url(waba_id), headers={"Authorization": f"Bearer {token}"},
+        resp = httpx.request(method, url or _url(waba_id),
+                             headers=headers or {"Authorization": f"Bearer {token}"},
                              timeout=get_settings().whatsapp_graph_timeout_s, **kwargs)
     except httpx.HTTPError as exc:
         log.warning("graph templates %s failed: %s", method, exc)
@@ -73,3 +77,21 @@ def list_all(waba_id: str, token: str) -> GraphAnswer:
 def delete(waba_id: str, token: str, name: str, meta_id: str | None = None) -> GraphAnswer:
     params = {"name": name, **({"hsm_id": meta_id} if meta_id else {})}
     return _call("DELETE", waba_id, token, params=params)
+
+
+def upload(app_id: str, token: str, data: bytes, mime: str) -> GraphAnswer:
+    """A media header's example file → data = {"h": handle} (what `header_handle` takes).
+    One session, the whole file at offset 0 (Meta's caps keep it to one request)."""
+    s = get_settings()
+    base = f"{s.whatsapp_graph_url.rstrip('/')}/{s.whatsapp_graph_version}"
+    opened = _call("POST", "", token, url=f"{base}/{app_id}/uploads",
+                   params={"file_length": len(data), "file_type": mime})
+    session_id = str(opened.data.get("id") or "") if opened.ok else ""
+    if not opened.ok or not session_id.startswith("upload:"):
+        return opened if not opened.ok else GraphAnswer(False, opened.data, "upload")
+    done = _call("POST", "", token, url=f"{base}/{session_id}", content=data,
+                 headers={"Authorization": f"OAuth {token}", "file_offset": "0",
+                          "Content-Type": mime})
+    if done.ok and not done.data.get("h"):
+        return GraphAnswer(False, done.data, "upload")
+    return done

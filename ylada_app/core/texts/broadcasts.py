@@ -126,7 +126,8 @@ TEXTS = {
     "broadcasts.error.send_at": ("Informe data e hora do envio.", "Enter the date and time."),
     "broadcasts.error.not_found": ("Transmissão não encontrada.", "Broadcast not found."),
     "broadcasts.skip.frequency": (
-        "Já recebeu 2 ofertas nos últimos 7 dias", "Already got 2 offers in the last 7 days"),
+        "Já recebeu o limite de ofertas dos últimos 7 dias",
+        "Already got the limit of offers for the last 7 days"),
     "contacts.opted_in_label": ("Aceitou receber ofertas e novidades",
                                 "Agreed to receive offers and news"),
     "contacts.import_consent": (
@@ -166,4 +167,20 @@ TEXTS = {
         "Limite diário do número atingido ({limit} conversas em 24 h) — continua em instantes",
         "The number's daily limit was reached ({limit} conversations in 24 h) — it goes on "
         "shortly"),
+    "outbound.cap_title": ("Limite de marketing por contato", "Marketing limit per contact"),
+    "outbound.cap_label": ("Mensagens de marketing por contato a cada 7 dias",
+                           "Marketing messages per contact every 7 days"),
+    "outbound.cap_help": (
+        "Vale para todo modelo de marketing: transmissões, fluxos, API e caixa de entrada. "
+        "Quem já recebeu esse número de mensagens nos últimos 7 dias fica de fora das próximas "
+        "transmissões. De 1 a 14; o padrão é 2. Mensagens demais fazem as pessoas saírem da "
+        "lista, e o WhatsApp também limita (e cobra) as que passam do limite dele.",
+        "Counts every marketing template: broadcasts, flows, the API and the inbox. Whoever "
+        "already got this many in the last 7 days is left out of the next broadcasts. From 1 "
+        "to 14; the default is 2. Too many messages make people leave the list, and WhatsApp "
+        "also limits (and bills) the ones past its own limit."),
+    "outbound.cap_save": ("Salvar limite", "Save limit"),
+    "outbound.cap_saved": ("Limite de marketing salvo.", "Marketing limit saved."),
+    "outbound.error.marketing_cap": ("Informe um número inteiro de {min} a {max}.",
+                                     "Enter a whole number from {min} to {max}."),
 }

@@ -58,6 +58,50 @@ TEXTS = {
                                   "and {header} in the header."),
     "templates.error.var_value": ("Cada variável precisa de um valor (até {max} caracteres).",
                                   "Each variable needs a value (up to {max} characters)."),
+    "templates.error.header_kind": ("Escolha o tipo de cabeçalho: nenhum, texto, imagem, "
+                                    "vídeo ou documento.",
+                                    "Choose the header kind: none, text, image, video or "
+                                    "document."),
+    "templates.error.media_image": ("Envie uma imagem de exemplo em JPEG ou PNG.",
+                                    "Upload an example image, JPEG or PNG."),
+    "templates.error.media_video": ("Envie um vídeo de exemplo em MP4.",
+                                    "Upload an example video, MP4."),
+    "templates.error.media_document": ("Envie um documento de exemplo em PDF.",
+                                       "Upload an example document, PDF."),
+    "templates.error.media_size": ("O arquivo passa do limite do WhatsApp para este tipo "
+                                   "({max} MB).",
+                                   "The file is over WhatsApp's limit for this kind ({max} MB)."),
+    "templates.error.no_app": ("O envio de arquivos ao WhatsApp não está configurado nesta "
+                               "plataforma. Fale com o suporte.",
+                               "Uploading files to WhatsApp is not set up on this platform. "
+                               "Contact support."),
+    "templates.error.header_link": ("Este modelo tem cabeçalho com mídia: informe o link "
+                                    "público do arquivo, começando com https://.",
+                                    "This template has a media header: give the file's public "
+                                    "link, starting with https://."),
+    "templates.header_kind": ("Tipo de cabeçalho", "Header kind"),
+    "templates.hk.none": ("Sem cabeçalho", "No header"),
+    "templates.hk.text": ("Texto", "Text"),
+    "templates.hk.image": ("Imagem", "Image"),
+    "templates.hk.video": ("Vídeo", "Video"),
+    "templates.hk.document": ("Documento", "Document"),
+    "templates.header_text": ("Texto do cabeçalho", "Header text"),
+    "templates.header_file": ("Arquivo de exemplo", "Example file"),
+    "templates.header_file_hint": ("O WhatsApp usa este arquivo só para aprovar o modelo; em "
+                                   "cada envio você informa o link do arquivo. Imagem: JPEG "
+                                   "ou PNG até 5 MB · vídeo: MP4 até 16 MB · documento: PDF "
+                                   "até 100 MB.",
+                                   "WhatsApp uses this file only to approve the template; each "
+                                   "send gives the file's link. Image: JPEG or PNG up to 5 MB · "
+                                   "video: MP4 up to 16 MB · document: PDF up to 100 MB."),
+    "templates.header_file_chosen": ("Arquivo escolhido:", "Chosen file:"),
+    "templates.header_file_pick": ("Escolher arquivo", "Choose file"),
+    "templates.header_link": ("Link do arquivo do cabeçalho (https://)",
+                              "Header file link (https://)"),
+    "templates.header_link_hint": ("O modelo tem imagem, vídeo ou documento no cabeçalho: "
+                                   "informe um link público que o WhatsApp consiga abrir.",
+                                   "The template has an image, video or document header: give "
+                                   "a public link WhatsApp can open."),
     "templates.title": ("Modelos de mensagem", "Message templates"),
     "templates.subtitle": ("Mensagens aprovadas pelo WhatsApp para falar com quem não escreveu "
                            "nas últimas 24 horas: avisos de pedido, lembretes, campanhas.",

@@ -1,4 +1,4 @@
-# openapi-sha256: ccbcc31306f7966071c86c8490cd91f00a4035e42d07d9f2f7da91c4aca23a60
+# openapi-sha256: c28d617c295b3bc90b4c3bb8b88c600c30acca7ecf7a57c6b986f777d1f6a219
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

@@ -37,6 +37,7 @@ class Broadcast:
         template (str):
         variables (list[BroadcastVariable]):
         finished_at (datetime.datetime | None | Unset):
+        header_media_link (None | str | Unset): the link its media header is sent with, if any
         resumes_at (datetime.datetime | None | Unset): while waiting for the number's 24-hour limit: when it goes on
         started_at (datetime.datetime | None | Unset):
         stop_reason (None | str | Unset): why it stopped or waits: inbox.quota_over (the plan's messages ran out), a
@@ -58,6 +59,7 @@ class Broadcast:
     template: str
     variables: list[BroadcastVariable]
     finished_at: datetime.datetime | None | Unset = UNSET
+    header_media_link: None | str | Unset = UNSET
     resumes_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
     stop_reason: None | str | Unset = UNSET
@@ -100,6 +102,12 @@ class Broadcast:
             finished_at = self.finished_at.isoformat()
         else:
             finished_at = self.finished_at
+
+        header_media_link: None | str | Unset
+        if isinstance(self.header_media_link, Unset):
+            header_media_link = UNSET
+        else:
+            header_media_link = self.header_media_link
 
         resumes_at: None | str | Unset
         if isinstance(self.resumes_at, Unset):
@@ -144,6 +152,8 @@ class Broadcast:
         )
         if finished_at is not UNSET:
             field_dict["finished_at"] = finished_at
+        if header_media_link is not UNSET:
+            field_dict["header_media_link"] = header_media_link
         if resumes_at is not UNSET:
             field_dict["resumes_at"] = resumes_at
         if started_at is not UNSET:
@@ -208,6 +218,15 @@ class Broadcast:
 
         finished_at = _parse_finished_at(d.pop("finished_at", UNSET))
 
+        def _parse_header_media_link(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        header_media_link = _parse_header_media_link(d.pop("header_media_link", UNSET))
+
         def _parse_resumes_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -266,6 +285,7 @@ class Broadcast:
             template=template,
             variables=variables,
             finished_at=finished_at,
+            header_media_link=header_media_link,
             resumes_at=resumes_at,
             started_at=started_at,
             stop_reason=stop_reason,

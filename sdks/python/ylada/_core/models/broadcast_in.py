@@ -23,6 +23,8 @@ class BroadcastIn:
         name (str): for you only (the contacts never see it)
         template (str): an APPROVED template of that number
         audience (BroadcastAudience | Unset):
+        header_media_link (None | str | Unset): the public https link of the header's image, video or document, when the
+            template has a media header (required then)
         language (str | Unset):  Default: 'pt_BR'.
         scheduled_at (None | str | Unset): ISO 8601; without an offset it is the business's local time (Brasília unless
             set otherwise); omitted: send now
@@ -35,6 +37,7 @@ class BroadcastIn:
     name: str
     template: str
     audience: BroadcastAudience | Unset = UNSET
+    header_media_link: None | str | Unset = UNSET
     language: str | Unset = "pt_BR"
     scheduled_at: None | str | Unset = UNSET
     up_to_quota: bool | Unset = False
@@ -50,6 +53,12 @@ class BroadcastIn:
         audience: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audience, Unset):
             audience = self.audience.to_dict()
+
+        header_media_link: None | str | Unset
+        if isinstance(self.header_media_link, Unset):
+            header_media_link = UNSET
+        else:
+            header_media_link = self.header_media_link
 
         language = self.language
 
@@ -79,6 +88,8 @@ class BroadcastIn:
         )
         if audience is not UNSET:
             field_dict["audience"] = audience
+        if header_media_link is not UNSET:
+            field_dict["header_media_link"] = header_media_link
         if language is not UNSET:
             field_dict["language"] = language
         if scheduled_at is not UNSET:
@@ -109,6 +120,15 @@ class BroadcastIn:
         else:
             audience = BroadcastAudience.from_dict(_audience)
 
+        def _parse_header_media_link(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        header_media_link = _parse_header_media_link(d.pop("header_media_link", UNSET))
+
         language = d.pop("language", UNSET)
 
         def _parse_scheduled_at(data: object) -> None | str | Unset:
@@ -136,6 +156,7 @@ class BroadcastIn:
             name=name,
             template=template,
             audience=audience,
+            header_media_link=header_media_link,
             language=language,
             scheduled_at=scheduled_at,
             up_to_quota=up_to_quota,

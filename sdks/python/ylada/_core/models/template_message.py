@@ -23,6 +23,8 @@ class TemplateMessage:
         contact_id (int):
         template (str): an APPROVED template of the contact's number
         type_ (Literal['template']):
+        header_media_link (None | str | Unset): the public https link of the header's image, video or document, when the
+            template has a media header (required then)
         header_variables (list[str] | Unset): the header's {{1}}, if it has one
         language (str | Unset):  Default: 'pt_BR'.
         variables (list[str] | Unset): the body's {{1}}, {{2}}, … in order
@@ -31,6 +33,7 @@ class TemplateMessage:
     contact_id: int
     template: str
     type_: Literal["template"]
+    header_media_link: None | str | Unset = UNSET
     header_variables: list[str] | Unset = UNSET
     language: str | Unset = "pt_BR"
     variables: list[str] | Unset = UNSET
@@ -41,6 +44,12 @@ class TemplateMessage:
         template = self.template
 
         type_ = self.type_
+
+        header_media_link: None | str | Unset
+        if isinstance(self.header_media_link, Unset):
+            header_media_link = UNSET
+        else:
+            header_media_link = self.header_media_link
 
         header_variables: list[str] | Unset = UNSET
         if not isinstance(self.header_variables, Unset):
@@ -61,6 +70,8 @@ class TemplateMessage:
                 "type": type_,
             }
         )
+        if header_media_link is not UNSET:
+            field_dict["header_media_link"] = header_media_link
         if header_variables is not UNSET:
             field_dict["header_variables"] = header_variables
         if language is not UNSET:
@@ -81,6 +92,15 @@ class TemplateMessage:
         if type_ != "template":
             raise ValueError(f"type must match const 'template', got '{type_}'")
 
+        def _parse_header_media_link(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        header_media_link = _parse_header_media_link(d.pop("header_media_link", UNSET))
+
         header_variables = cast(list[str], d.pop("header_variables", UNSET))
 
         language = d.pop("language", UNSET)
@@ -91,6 +111,7 @@ class TemplateMessage:
             contact_id=contact_id,
             template=template,
             type_=type_,
+            header_media_link=header_media_link,
             header_variables=header_variables,
             language=language,
             variables=variables,

@@ -68,9 +68,10 @@ TEXTS = {
                                     "Upload an example video, MP4."),
     "templates.error.media_document": ("Envie um documento de exemplo em PDF.",
                                        "Upload an example document, PDF."),
-    "templates.error.media_size": ("O arquivo passa do limite do WhatsApp para este tipo "
+    "templates.error.media_size": ("O arquivo de exemplo passa do limite para este tipo "
                                    "({max} MB).",
-                                   "The file is over WhatsApp's limit for this kind ({max} MB)."),
+                                   "The example file is over the limit for this kind "
+                                   "({max} MB)."),
     "templates.error.no_app": ("O envio de arquivos ao WhatsApp não está configurado nesta "
                                "plataforma. Fale com o suporte.",
                                "Uploading files to WhatsApp is not set up on this platform. "

@@ -48,6 +48,7 @@ K1 = 1.2
 B_TITLE = 0.3
 PREFIX_FACTOR = 0.7  # "refri" in "refrigerante": a match, a weaker one
 TYPO_WEIGHT = 0.8
+DIMINUTIVE_WEIGHT = 0.95  # "cafezinho" is a café, nearly as surely as "café"
 UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative to a rare one
 MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
@@ -555,6 +556,12 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
     added: list[kt.Alternative] = []
     for concept in lost:
         word = kt.normal_word(concept.text)
+        base = kt.undiminished(word)
+        if base and stats.df.get(kt.stem(base)):  # "cafezinho" → café, not a typo
+            alt = kt.Alternative((kt.stem(base),), (base,), DIMINUTIVE_WEIGHT, True)
+            concept.alternatives.append(alt)
+            added.append(alt)
+            continue
         target = kt.stem(word)
         cutoff = 80 if len(target) >= 6 else 75
         found = process.extract(target, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff,

@@ -87,6 +87,24 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(normal_word(word)) or word
 
 
+# Diminutives ("cafezinho", "docinho", "salgadinhos", "blusinha"): customers use them, catalogs
+# rarely do. Longest ending first; the base's stem is what the catalog holds.
+_DIMINUTIVES = (("zinhos", "s"), ("zinhas", "s"), ("zinho", ""), ("zinha", ""),
+                ("quinho", "co"), ("quinha", "ca"), ("guinho", "go"), ("guinha", "ga"),
+                ("inhos", "os"), ("inhas", "as"), ("inho", "o"), ("inha", "a"))
+
+
+def undiminished(word: str) -> str | None:
+    """The word a diminutive is made of ("cafezinho" → "cafe", "docinho" → "doco", which
+    stems as "doce" does), or None when `word` does not look like one."""
+    if len(word) < 6:
+        return None
+    for ending, base in _DIMINUTIVES:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + base
+    return None
+
+
 def normal_text(value: str) -> str:
     """Folded text with each word in its `normal_word` form (what `search_text` stores)."""
     return " ".join(normal_word(w) for w in fold(value).split())
@@ -276,11 +294,12 @@ def analyze_question(question: str,
 
 # An age said as a number ("minha filha tem 14 anos") means the age group catalogs are
 # written in ("adolescentes de 12 a 16 anos"): the number itself rarely matches an item.
-AGE_GROUPS = ((0, 3, "bebe, bebes, bercario"),
-              (4, 11, "crianca, criancas, infantil, kids"),
-              (12, 17, "adolescente, adolescentes, teen, teens, jovem, jovens"),
-              (18, 59, "adulto, adultos"),
-              (60, 130, "idoso, idosos, terceira idade, melhor idade, adulto, adultos"))
+# ("idade" too: an age given is often a question about an age limit.)
+AGE_GROUPS = ((0, 3, "bebe, bebes, bercario, idade"),
+              (4, 11, "crianca, criancas, infantil, kids, idade"),
+              (12, 17, "adolescente, adolescentes, teen, teens, jovem, jovens, idade"),
+              (18, 59, "adulto, adultos, idade"),
+              (60, 130, "idoso, idosos, terceira idade, melhor idade, adulto, adultos, idade"))
 _YEARS = frozenset({"ano", "anos", "aninhos", "aninho"})
 
 

@@ -7,8 +7,10 @@ business cannot answer, and its type: direto, parafrase, erro (misspelt), sem ac
 fora (out of scope)). The questions were written before the synonym lists of
 services/lexicon/, and every second question of a niche (odd position) is the *held-out*
 split: tuning looks only at the misses of the other split (`--verbose` lists those only).
-The petshop niche has no synonym list of its own on purpose. `examples/` is the older
-distributor set (60 questions), reported on its own.
+The petshop niche has no synonym list of its own on purpose. The bakery (padaria) and gym
+(academia) niches came later, written by someone who had not seen the retrieval code or the
+lists: their first measurement (hit@1 0.82 / 0.77 on held-out) is what an unseen catalog
+gets. `examples/` is the older distributor set (60 questions), reported on its own.
 
 Per niche and split: hit@1 / hit@3 over answerable questions, and out-of-scope precision:
 the share of out-of-scope questions that reach the model with at most one item.
@@ -38,7 +40,7 @@ from sqlmodel import Session
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE / "examples"
 CATALOGS = HERE / "eval_catalogs"
-NICHES = ("comida", "moda", "beleza", "cursos", "petshop")
+NICHES = ("comida", "moda", "beleza", "cursos", "petshop", "padaria", "academia")
 SPLITS = ("tuning", "held_out")
 
 

@@ -49,4 +49,6 @@ def test_create_a_template(page: Page, app_server, shot):
     page.click("#create-template")
     expect(row).to_have_count(2, timeout=10_000)
     expect(page.locator(".template-row", has_text="oferta_foto")).to_contain_text("Aprovado")
+    expect(page.locator(".template-row", has_text="oferta_foto").locator(".template-media")
+           ).to_have_text("Imagem")
     shot("message-templates-media")

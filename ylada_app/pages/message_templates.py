@@ -31,7 +31,8 @@ def _rows(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
         body = next((c.get("text", "") for c in row.components if c.get("type") == "BODY"), "")
         out.append({"id": str(row.id), "name": row.name, "language": row.language,
                     "category": row.category, "status": row.status, "reason": row.reason,
-                    "body": body, "updated": local_text(row.updated_at)})
+                    "body": body, "updated": local_text(row.updated_at),
+                    "media": message_templates.media_header(row) or ""})
     return out
 
 
@@ -190,6 +191,12 @@ def _row(r: rx.Var) -> rx.Component:
                                variant="soft", color_scheme="gray"),
                       rx.badge(rx.cond(r["category"] == "MARKETING", t("templates.cat.MARKETING"),
                                        t("templates.cat.UTILITY")), variant="outline"),
+                      rx.cond(r["media"] != "",
+                              rx.badge(rx.match(r["media"], ("image", t("templates.hk.image")),
+                                                ("video", t("templates.hk.video")),
+                                                t("templates.hk.document")),
+                                       variant="soft", color_scheme="blue",
+                                       class_name="template-media")),
                       rx.spacer(), _status(r["status"]), width="100%", align="center"),
             rx.text(r["body"], size="2", white_space="pre-wrap", color_scheme="gray"),
             rx.cond(r["reason"] != "", rx.text(t("templates.reason"), " ", r["reason"],

@@ -91,10 +91,10 @@ TEXTS = {
     "templates.header_file_hint": ("O WhatsApp usa este arquivo só para aprovar o modelo; em "
                                    "cada envio você informa o link do arquivo. Imagem: JPEG "
                                    "ou PNG até 5 MB · vídeo: MP4 até 16 MB · documento: PDF "
-                                   "até 100 MB.",
+                                   "até 10 MB.",
                                    "WhatsApp uses this file only to approve the template; each "
                                    "send gives the file's link. Image: JPEG or PNG up to 5 MB · "
-                                   "video: MP4 up to 16 MB · document: PDF up to 100 MB."),
+                                   "video: MP4 up to 16 MB · document: PDF up to 10 MB."),
     "templates.header_file_chosen": ("Arquivo escolhido:", "Chosen file:"),
     "templates.header_file_pick": ("Escolher arquivo", "Choose file"),
     "templates.header_link": ("Link do arquivo do cabeçalho (https://)",

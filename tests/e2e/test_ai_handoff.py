@@ -39,7 +39,9 @@ def test_a_question_the_ai_cannot_answer_reaches_the_team(page: Page, app_server
     page.goto(f"{app_server}/inbox")
     row = page.locator(".inbox-row").first
     expect(row).to_be_visible(timeout=15_000)
-    expect(page.locator("#bell-count")).to_have_text("1", timeout=10_000)
+    # the team's notification is written by the job that hands over; on a loaded machine
+    # it can land well after the inbox row
+    expect(page.locator("#bell-count")).to_have_text("1", timeout=30_000)
     row.click()
     line = page.locator(".inbox-ai-handoff")
     expect(line).to_contain_text("A IA não soube responder")

@@ -226,3 +226,9 @@ def test_template_node_name_language_and_values_are_checked():
     assert [i.code for i in issues] == ["template_variable_too_long"]
     assert [i.code for i in errors_of(template_flow(variables=["v"] * 31))] == \
         ["too_many_template_variables"]
+    # a media header's file: https (Meta fetches it), or a value filled in at run time
+    assert validate_flow(template_flow(header_link="https://loja.com.br/oferta.jpg")).ok
+    assert validate_flow(template_flow(header_link="{{vars.foto}}")).ok
+    issues = errors_of(template_flow(header_link="http://loja.com.br/oferta.jpg"))
+    assert [i.code for i in issues] == ["invalid_url"]
+    assert "https://" in issues[0].message and "cabeçalho" in issues[0].message

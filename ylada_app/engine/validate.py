@@ -788,6 +788,14 @@ class _Checker:
                 self.length(node_id, value, lim.TEMPLATE_PARAM_MAX, what,
                             "template_variable_too_long", path)
                 self.template(node_id, value, path)
+        link = (data.header_link or "").strip()
+        if link:  # the file of a media header (whether the template has one: at send time)
+            self.length(node_id, link, lim.MEDIA_URL_MAX, "o endereço do arquivo do "
+                        "cabeçalho", "url_too_long", "data.header_link", whatsapp=False)
+            if not has_placeholders(link) and not link.lower().startswith("https://"):
+                self.node_error(node_id, "invalid_url", "o endereço do arquivo do cabeçalho "
+                                "deve começar com https://.", "data.header_link")
+            self.template(node_id, link, "data.header_link")
 
     def check_consent(self, node_id: str, data: BaseModel) -> None:
         pass  # nothing to fill in: the block only records the contact's "yes"

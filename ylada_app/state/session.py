@@ -62,6 +62,7 @@ class SessionState(rx.State):
     bell_count: int = 0
     bell_items: list[dict[str, str]] = []
     _bell_gen: int = 0
+    _bell_version: int = -1  # the business's live counter the bell was loaded at
     # Which tenant the banner was read for and when: handlers call _guard on every event,
     # the banner only needs re-reading now and then.
     _banner_tenant: int = 0
@@ -150,6 +151,8 @@ class SessionState(rx.State):
         if ctx.tenant_id is None:
             self.bell_count, self.bell_items = 0, []
             return
+        # read before the data: a change committed meanwhile makes the watcher load again
+        self._bell_version = live.version(ctx.tenant_id)
         self.bell_count = await call(notifications.unread_count, tenant_id=ctx.tenant_id,
                                      user_id=ctx.user_id)
         items = await call(notifications.latest, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
@@ -231,7 +234,10 @@ class SessionState(rx.State):
                 return
             self._bell_gen += 1
             gen = self._bell_gen
-        seen = live.version(ctx.tenant_id)
+            # The bell shown may be older than this page (kept between pages for a while):
+            # compare with the counter it was loaded at, not with the counter now, or a
+            # notification that arrived while moving between pages would never show.
+            seen = self._bell_version
         deadline = time.monotonic() + BELL_WATCH_S
         while time.monotonic() < deadline:
             await asyncio.sleep(0.5)

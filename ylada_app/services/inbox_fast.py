@@ -145,7 +145,7 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
         changes = _status_params(instance, statuses, now)
         if changes and webhooks_out.wants(instance.tenant_id, "message.status"):
             for change in changes:  # one by one: each moved message becomes an event
-                cur = await conn.execute(_STATUS + _STATUS_RETURNING, change)
+                cur = await conn.execute(_STATUS + _STATUS_RETURNING, change, prepare=False)
                 events += [webhooks_out.Event(instance.tenant_id, "message.status",
                                               webhooks_out.status_data(*r, instance.id),
                                               f"c{r[1]}")
@@ -200,8 +200,11 @@ class StatusBatcher:
                 group, self.waiting = self.waiting, []
                 try:
                     async with pg_connection(self.engine) as conn:
+                        # Planned for each group (never a cached generic plan): that one
+                        # is made while the table is small and joins every outbound
+                        # message against every status once the table has grown.
                         await conn.execute(_STATUS_GROUP, _group_arrays(
-                            [c for changes, _ in group for c in changes]))
+                            [c for changes, _ in group for c in changes]), prepare=False)
                 except Exception as exc:  # noqa: BLE001 - each POST answers 503
                     for _, done in group:
                         if not done.done():

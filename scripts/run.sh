@@ -9,57 +9,60 @@ export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$PORT}"
 export REFLEX_API_URL="${REFLEX_API_URL:-http://localhost:$PORT}"
 ylada migrate >/dev/null
 LOGINS="$(ylada seed --demo)"
+# The demo stand-ins below are the project's fake servers, each on a free loopback port.
+free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+demo_secret() { python -c 'import secrets; print(secrets.token_hex(8))'; }
+# start_fake NAME MODULE [ARG...]: ylada_app.testing.MODULE on port $NAME_PORT, in the
+# background and quiet; its process id goes to NAME_PID (the EXIT trap stops it).
+start_fake() {
+  local name="$1" module="$2" port_var="$1_PORT"
+  shift 2
+  python -m "ylada_app.testing.$module" --port "${!port_var}" "$@" >/dev/null 2>&1 &
+  printf -v "${name}_PID" '%s' "$!"
+}
 PAYMENTS="Stripe (STRIPE_SECRET_KEY)"
 if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
   # No Stripe account configured: a local test-payment server stands in for it, so the
   # demo can go through checkout. Nothing is ever charged. YLADA_DEMO_PAYMENTS=0 turns it off.
-  STRIPE_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  export STRIPE_SECRET_KEY="sk_test_demo" STRIPE_WEBHOOK_SECRET="whsec_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  STRIPE_PORT="$(free_port)"
+  export STRIPE_SECRET_KEY="sk_test_demo" STRIPE_WEBHOOK_SECRET="whsec_demo_$(demo_secret)"
   export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT"
-  python -m ylada_app.testing.fake_stripe --port "$STRIPE_PORT" \
-    --webhook-url "http://localhost:$PORT/webhooks/stripe" \
-    --webhook-secret "$STRIPE_WEBHOOK_SECRET" >/dev/null 2>&1 &
-  STRIPE_PID=$!
+  start_fake STRIPE fake_stripe --webhook-url "http://localhost:$PORT/webhooks/stripe" \
+    --webhook-secret "$STRIPE_WEBHOOK_SECRET"
   PAYMENTS="pagamentos de teste locais (nada é cobrado)"
 fi
 if [ -z "${ASAAS_API_KEY:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
   # The same for Asaas (Pix, boleto): its invoice page has a "Pagar agora (teste)" button
   # that marks the charge paid and posts the webhook.
-  ASAAS_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  export ASAAS_API_KEY='$aact_demo' ASAAS_WEBHOOK_TOKEN="asaas_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  ASAAS_PORT="$(free_port)"
+  export ASAAS_API_KEY='$aact_demo' ASAAS_WEBHOOK_TOKEN="asaas_demo_$(demo_secret)"
   export ASAAS_API_BASE="http://127.0.0.1:$ASAAS_PORT/v3"
-  python -m ylada_app.testing.fake_asaas --port "$ASAAS_PORT" \
-    --webhook-url "http://localhost:$PORT/webhooks/asaas" \
-    --webhook-token "$ASAAS_WEBHOOK_TOKEN" >/dev/null 2>&1 &
-  ASAAS_PID=$!
+  start_fake ASAAS fake_asaas --webhook-url "http://localhost:$PORT/webhooks/asaas" \
+    --webhook-token "$ASAAS_WEBHOOK_TOKEN"
   PAYMENTS="pagamentos de teste locais (nada é cobrado)"
 fi
 if [ -z "${MERCADOPAGO_ACCESS_TOKEN:-}" ] && [ "${YLADA_DEMO_PAYMENTS:-1}" = "1" ]; then
-  MP_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  export MERCADOPAGO_ACCESS_TOKEN="TEST-demo" MERCADOPAGO_WEBHOOK_SECRET="mp_demo_$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  MP_PORT="$(free_port)"
+  export MERCADOPAGO_ACCESS_TOKEN="TEST-demo" MERCADOPAGO_WEBHOOK_SECRET="mp_demo_$(demo_secret)"
   export MERCADOPAGO_API_BASE="http://127.0.0.1:$MP_PORT"
-  python -m ylada_app.testing.fake_mercadopago --port "$MP_PORT" \
-    --webhook-url "http://localhost:$PORT/webhooks/mercadopago" \
-    --webhook-secret "$MERCADOPAGO_WEBHOOK_SECRET" >/dev/null 2>&1 &
-  MP_PID=$!
+  start_fake MP fake_mercadopago --webhook-url "http://localhost:$PORT/webhooks/mercadopago" \
+    --webhook-secret "$MERCADOPAGO_WEBHOOK_SECRET"
 fi
 AI="AI_BASE_URL (${AI_MODEL:-gpt-4o-mini})"
 if [ -z "${AI_BASE_URL:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   # No AI endpoint configured: the project's demonstration server stands in for it (answers
   # quote the knowledge items the search found; no language model), so "Treinar IA" and the
   # AI fallback work out of the box. The AI page labels it. YLADA_DEMO_AI=0 turns it off.
-  AI_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  AI_PORT="$(free_port)"
   export AI_BASE_URL="http://127.0.0.1:$AI_PORT/v1" AI_API_KEY="sk-demo" AI_DEMO=1
-  python -m ylada_app.testing.fake_openai --port "$AI_PORT" >/dev/null 2>&1 &
-  AI_PID=$!
+  start_fake AI fake_openai
   AI="IA de demonstração (respostas a partir do conhecimento, sem modelo)"
 fi
 if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   # The same demonstration server for instances set to Anthropic (messages API).
-  ANTHROPIC_PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  ANTHROPIC_PORT="$(free_port)"
   export ANTHROPIC_BASE_URL="http://127.0.0.1:$ANTHROPIC_PORT" ANTHROPIC_API_KEY="sk-ant-demo" ANTHROPIC_DEMO=1
-  python -m ylada_app.testing.fake_anthropic --port "$ANTHROPIC_PORT" >/dev/null 2>&1 &
-  ANTHROPIC_PID=$!
+  start_fake ANTHROPIC fake_anthropic
 fi
 trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} ${ANTHROPIC_PID:-} 2>/dev/null || true' EXIT
 MAILS="SMTP (SMTP_URL)"

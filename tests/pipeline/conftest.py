@@ -16,7 +16,8 @@ from ylada_app.api import app
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.core.db_async import dispose_loop_engines
 from ylada_app.core.queue import redis_connection
-from ylada_app.services import flows, instances, webhook_keys
+from ylada_app.models import Contact
+from ylada_app.services import api_keys, contacts, flows, instances, webhook_keys
 
 MENU = json.loads((Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json")
                   .read_text())
@@ -50,6 +51,30 @@ def bot(db, graph_url, unique) -> Bot:
     webhook_keys.forget()
     return Bot(owner.tenant_id, inst.id, inst.webhook_key, pnid,
                f"/webhooks/whatsapp/{inst.webhook_key}")
+
+
+@dataclass
+class TemplateSend:
+    contact: Contact
+    auth: dict[str, str]
+    body: dict
+
+
+@pytest.fixture
+def template_send(db):
+    """make(owner, inst, phone) → a contact named Ana, the business's read/write API key as
+    a bearer header, and the /api/v1/messages body sending her the `pedido_enviado`
+    template (the template tests' draft) — the setup of every API template send."""
+    def make(owner, inst, phone: str) -> TemplateSend:
+        contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id,
+                                             instance_id=inst.id, phone=phone, name="Ana")
+        _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="erp",
+                                     scopes="read,write")
+        db.commit()
+        return TemplateSend(contact, {"Authorization": f"Bearer {raw}"},
+                            {"contact_id": contact.id, "type": "template",
+                             "template": "pedido_enviado", "variables": ["Ana", "#1234"]})
+    return make
 
 
 @pytest.fixture(autouse=True)

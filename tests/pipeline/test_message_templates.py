@@ -14,7 +14,7 @@ from tests.pipeline.conftest import SECRET, TOKEN, wait_for
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.models import Message, MessageTemplate
-from ylada_app.services import api_keys, contacts, instances, message_templates, webhook_keys
+from ylada_app.services import instances, message_templates, webhook_keys
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.message_templates import Draft
 
@@ -145,19 +145,13 @@ def test_templates_belong_to_their_business(db, number, graph_url, client):
 
 
 def test_an_approved_template_reaches_a_contact_who_never_wrote(db, number, graph_url,
-                                                                client):
+                                                                client, template_send):
     owner, inst, _ = number
     message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
                              draft=_draft())
     db.commit()
-    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                                         phone="11987650099", name="Ana")
-    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="erp",
-                                 scopes="read,write")
-    db.commit()
-    auth = {"Authorization": f"Bearer {raw}"}
-    body = {"contact_id": contact.id, "type": "template", "template": "pedido_enviado",
-            "variables": ["Ana", "#1234"]}
+    send = template_send(owner, inst, "11987650099")
+    contact, auth, body = send.contact, send.auth, send.body
     pending = client.post("/api/v1/messages", json=body, headers=auth)
     assert pending.status_code == 400, pending.text
     assert pending.json()["code"] == "templates.error.not_approved"

@@ -18,7 +18,7 @@ from tests.pipeline.conftest import TOKEN, wait_for
 from ylada_app.channels.whatsapp_cloud import templates_api
 from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import Broadcast, Message
-from ylada_app.services import api_keys, contacts, message_templates
+from ylada_app.services import message_templates
 from ylada_app.services.errors import FieldErrors, ServiceError
 from ylada_app.services.message_templates import MediaExample
 
@@ -86,7 +86,7 @@ def test_the_fake_graph_refuses_a_media_header_without_an_uploaded_handle(number
 
 
 def test_an_image_template_is_uploaded_submitted_and_sent_with_a_link(
-        db, number, graph_url, meta, client):
+        db, number, graph_url, meta, client, template_send):
     owner, inst, _ = number
     tpl = message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
                                    draft=_media("image", JPEG))
@@ -105,14 +105,8 @@ def test_an_image_template_is_uploaded_submitted_and_sent_with_a_link(
     assert message_templates.media_header(tpl) == "image"
     graph_url.set_template_status("pedido_enviado", "APPROVED")
     message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
-    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                                         phone="11987650123", name="Ana")
-    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="erp",
-                                 scopes="read,write")
-    db.commit()
-    auth = {"Authorization": f"Bearer {raw}"}
-    body = {"contact_id": contact.id, "type": "template", "template": "pedido_enviado",
-            "variables": ["Ana", "#1234"]}
+    send = template_send(owner, inst, "11987650123")
+    contact, auth, body = send.contact, send.auth, send.body
     for link in (None, "http://loja.com.br/oferta.jpg", "https://"):
         refused = client.post("/api/v1/messages", headers=auth,
                               json={**body, "header_media_link": link})

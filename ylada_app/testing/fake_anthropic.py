@@ -4,7 +4,8 @@
     client = anthropic.Anthropic(api_key="sk-ant-test", base_url=fake.base_url)
     fake.stop()
 
-Endpoint: POST /v1/messages. Answers like the fake OpenAI server (testing/fake_openai.py):
+Endpoint: POST /v1/messages. Answers like the fake OpenAI server (both take their controls
+and default answer from testing/fake_llm_common.py):
 `script(text, ...)` queues exact answers, otherwise the first knowledge item of the system
 prompt is quoted, or it says it does not know. Failure injection: `fail_next(status,
 count)` (Anthropic's error body; 429 is a rate limit, 529 "overloaded"), `delay_s`, `down`.
@@ -18,49 +19,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from ylada_app.testing.fake_openai import default_answer
+from ylada_app.testing.fake_llm_common import FakeLlmControls, default_answer
 from ylada_app.testing.loopback_http import LoopbackHttp
 
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
                 429: "rate_limit_error", 529: "overloaded_error"}
 
 
-class FakeAnthropic(LoopbackHttp):
+class FakeAnthropic(FakeLlmControls, LoopbackHttp):
     thread_name = "fake-anthropic"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host, self.port = host, port
-        self.requests: list[dict[str, Any]] = []
-        self.api_keys: list[str] = []
-        self.delay_s = 0.0
-        self.down = False
-        self._answers: list[str] = []
-        self._failures: list[int] = []
-        self._lock = threading.Lock()
-
-    # ---- control (test thread) -------------------------------------------------------
-
-    def script(self, *answers: str) -> None:
-        with self._lock:
-            self._answers.extend(answers)
-
-    def fail_next(self, status: int = 500, count: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([status] * count)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.requests.clear()
-            self.api_keys.clear()
-            self._answers.clear()
-            self._failures.clear()
-            self.delay_s = 0.0
-            self.down = False
+        self._init_controls()
 
     # ---- HTTP (server threads) ---------------------------------------------------------
 
@@ -71,12 +46,7 @@ class FakeAnthropic(LoopbackHttp):
             doc = json.loads(raw) if raw else {}
         except ValueError:
             doc = None
-        with self._lock:
-            self.requests.append(doc if isinstance(doc, dict) else {})
-            self.api_keys.append(_key(req))
-            failure = self._failures.pop(0) if self._failures else None
-            answer = self._answers.pop(0) if self._answers else None
-            delay, down = self.delay_s, self.down
+        failure, answer, delay, down = self._take(doc, _key(req))
         if delay:
             time.sleep(delay)
         try:

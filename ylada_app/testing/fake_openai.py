@@ -10,7 +10,8 @@ first knowledge item it finds in the prompt (the lines `[1] …` inside `<conhec
 or says it does not know — enough for the flow and UI tests to check that catalog facts
 reach the user. Failure injection: `fail_next(status, count)`, `delay_s` (slow mode),
 `down` (503 on everything). Every request body is kept in `requests` (the prompt tests
-read it). Token usage is reported as ~1 token per 4 characters.
+read it). Token usage is reported as ~1 token per 4 characters. The controls and the
+default answer are shared with the fake Anthropic server (testing/fake_llm_common.py).
 
 Standalone: python -m ylada_app.testing.fake_openai --port 8556
 """
@@ -22,49 +23,23 @@ import asyncio
 import hashlib
 import json
 import re
-import threading
 import time
 from typing import Any
 
 from ylada_app.testing.asgi_server import ThreadedAsgiServer, read_body
+from ylada_app.testing.fake_llm_common import DONT_KNOW, FakeLlmControls, default_answer
 
 _JSON = [(b"content-type", b"application/json")]
-DONT_KNOW = ("Não tenho essa informação aqui. Quer que eu chame um atendente humano para "
-             "te ajudar?")
+__all__ = ["DONT_KNOW", "FakeOpenAI", "default_answer", "embed_text", "main"]
 
 
-class FakeOpenAI(ThreadedAsgiServer):
+class FakeOpenAI(FakeLlmControls, ThreadedAsgiServer):
     thread_name = "fake-openai"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host, self.port = host, port
         self.base_url = ""
-        self.requests: list[dict[str, Any]] = []
-        self.api_keys: list[str] = []
-        self.delay_s = 0.0
-        self.down = False
-        self._answers: list[str] = []
-        self._failures: list[int] = []
-        self._lock = threading.Lock()
-
-    # ---- control (test thread) -------------------------------------------------------
-
-    def script(self, *answers: str) -> None:
-        with self._lock:
-            self._answers.extend(answers)
-
-    def fail_next(self, status: int = 500, count: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([status] * count)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.requests.clear()
-            self.api_keys.clear()
-            self._answers.clear()
-            self._failures.clear()
-            self.delay_s = 0.0
-            self.down = False
+        self._init_controls()
 
     @property
     def chat_requests(self) -> list[dict[str, Any]]:
@@ -88,12 +63,8 @@ class FakeOpenAI(ThreadedAsgiServer):
             doc = json.loads(body) if body else {}
         except ValueError:
             return 400, _error("invalid json")
-        with self._lock:
-            self.requests.append(doc if isinstance(doc, dict) else {})
-            self.api_keys.append(headers.get("authorization", "").removeprefix("Bearer "))
-            failure = self._failures.pop(0) if self._failures else None
-            answer = self._answers.pop(0) if self._answers else None
-            delay, down = self.delay_s, self.down
+        failure, answer, delay, down = self._take(
+            doc, headers.get("authorization", "").removeprefix("Bearer "))
         if delay:
             await asyncio.sleep(delay)
         if down:
@@ -112,18 +83,6 @@ class FakeOpenAI(ThreadedAsgiServer):
 
 def _error(message: str) -> dict:
     return {"error": {"message": message, "type": "fake_error", "code": None}}
-
-
-_ITEM = re.compile(r"^\[1\]\s*(.+)$", re.MULTILINE)
-
-
-def default_answer(messages: list[dict]) -> str:
-    prompt = "\n".join(str(m.get("content") or "") for m in messages)
-    block = prompt.rsplit("<conhecimento>", 1)[-1] if "<conhecimento>" in prompt else ""
-    match = _ITEM.search(block.split("</conhecimento>", 1)[0])
-    if match:
-        return f"Segundo o nosso catálogo: {match.group(1).strip()}"
-    return DONT_KNOW
 
 
 def _chat(doc: dict, answer: str | None) -> dict:

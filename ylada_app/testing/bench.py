@@ -17,6 +17,7 @@ measured (latencies, rates); lost/duplicated/out-of-order count the whole run.
 inbound message (status POSTs included in the cost): a figure that does not depend on what
 else the machine is doing. `busiest_second` is the most replies Graph took within one second
 (BENCH_RATE_PER_S sets the number's send rate, default 1000; Meta's default is 80).
+BENCH_WORKER_LOG=<file> keeps the workers' logs (one line per batch and per delivery round).
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def start_worker(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         ["nice", "-n", os.environ.get("BENCH_WORKER_NICE", "10"), sys.executable, "-m",
          "ylada_app.cli", "worker"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stdout=subprocess.DEVNULL, start_new_session=True,
+        stderr=open(os.environ["BENCH_WORKER_LOG"], "a") if os.environ.get("BENCH_WORKER_LOG")  # noqa: SIM115
+        else subprocess.DEVNULL)
 
 
 def process_env(db_url: str, graph_url: str) -> dict:

@@ -68,6 +68,25 @@ def test_built_in_synonyms_and_typos(db, menu):
     assert _ask(db, menu, "uma pitza de calabreza")[0] == "PZ-1"
 
 
+def test_whatsapp_spelling_and_story_fillers(db, menu):
+    # abbreviations mean their words ("vcs" = "vocês", "p/" = "para"); "kkk", "ontem" say
+    # nothing about what is wanted; a word missing one letter is still found, but a real
+    # word is not "fixed" into another ("ontem" is not "tem")
+    assert _ask(db, menu, "vcs tem estacionamento p/ carro?")[0] == "Vocês têm estacionamento?"
+    assert _ask(db, menu, "ontem comi a pizza calabresa kkk, tem hj?")[0] == "PZ-1"
+    assert _ask(db, menu, "tem refrigerante guarana")[0] == "BB-1"
+    assert _ask(db, menu, "guarana sem gluten?") != []
+
+
+def test_two_things_asked_at_once_keep_an_answer_each(db, menu):
+    # each half covers half of the question: the floor alone kept only the pizza
+    hits = _ask(db, menu, "a pizza margherita tem glúten? e qual o horário?", k=3)
+    assert hits[0] == "PZ-2" and "Qual o horário?" in hits, hits
+    # one part out of scope: the other part's answer only
+    assert _ask(db, menu, "vocês vendem sushi? e tem estacionamento?") == [
+        "Vocês têm estacionamento?"]
+
+
 def test_out_of_scope_questions_reach_the_model_with_at_most_one_item(db, menu):
     assert _ask(db, menu, "vocês vendem sushi?") == []
     assert _ask(db, menu, "quanto custa um iphone?") == []

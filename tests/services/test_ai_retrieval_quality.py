@@ -1,9 +1,10 @@
 """Retrieval quality on SQLite (FTS5 over stems) and PostgreSQL (to_tsvector 'portuguese'):
 the older distributor example set, and the niche catalogs of testing/eval_catalogs (food,
-fashion, beauty salon, courses, pet shop, bakery, gym; 358 questions with paraphrases,
-misspellings, unaccented typing and out-of-scope ones; bakery and gym written later by
-someone who never saw the retrieval code), whose floors are checked on both of its splits —
-the held-out half was never looked at while tuning. Prints the figures (`pytest -s`)."""
+fashion, beauty salon, courses, pet shop, bakery, gym, drugstore, optician, car repair;
+448 questions with paraphrases, misspellings, unaccented typing and out-of-scope ones; the
+last five written later by someone who never saw the retrieval code), whose floors are
+checked on both of its splits — the held-out half was never looked at while tuning. Prints
+the figures (`pytest -s`)."""
 
 from __future__ import annotations
 
@@ -40,10 +41,10 @@ def test_hit_at_3_is_at_least_0_9(kind, capsys):
     assert result.hit1 >= 0.8, result.misses
 
 
-# Floors a little under what the code reaches (held-out, both databases: hit@1 ≈ 0.91,
-# hit@3 ≈ 0.93, out of scope ≈ 1.0; the weakest niche, gym, 0.77 / 0.77 on its held-out
-# half): a change that loses ground fails here.
-FLOORS = {"hit1": 0.88, "hit3": 0.9, "oos": 0.9}
+# Floors a little under what the code reaches (held-out, both databases: hit@1 ≈ 0.93,
+# hit@3 ≈ 0.94, out of scope ≈ 1.0; the weakest niches, gym 0.77 / 0.77 and car repair
+# 0.77 / 0.85 on their held-out halves): a change that loses ground fails here.
+FLOORS = {"hit1": 0.9, "hit3": 0.92, "oos": 0.9}
 NICHE_FLOORS = {"hit1": 0.72, "hit3": 0.72, "oos": 0.7}
 
 

@@ -1,9 +1,10 @@
 """Retrieval for the AI assistant: the knowledge items that answer a customer's question.
 
-1. The question becomes concepts (services/knowledge_text.py): stop words dropped, words
-   stemmed, synonym phrases of the built-in lists and of the business expanded; a word the
-   instance's items never use is matched, with a typo tolerance, to their closest stems
-   ("calabreza" → calabresa).
+1. The question becomes concepts (services/knowledge_text.py): WhatsApp spellings expanded
+   ("vc", "p/", "fds"), stop words dropped, words stemmed, synonym phrases of the built-in
+   lists and of the business expanded; a word the instance's items never use is matched,
+   within an edit distance, to their closest stems ("calabreza" → calabresa). Synonyms the
+   instance's items never use are dropped before the query.
 2. Statistics come from the instance's own `knowledge_vocab` row (each stem with the number
    of its items holding it, and the item count; rewritten on every change of the
    knowledge), so one business's catalog never changes another's weights (SQLite's FTS5
@@ -14,10 +15,16 @@
    `knowledge_fts` over the stemmed copy `search_stems`, matched with the instance's
    `scope` token). Only ids and stems travel.
 4. Scoring happens here, the same on both databases: BM25F-like, a word in the title counts
-   most, then category/code, then description.
+   most, then category/code, then description. A concept's idf is that of its most common
+   alternative, from the statistics (not from the candidates read, which differ a little
+   between the databases).
 5. A relevance floor: an item must cover enough of what was asked. A question about
    something the business does not sell ("vocês vendem sushi?") reaches the model with no
-   item, or only the single best one when it is weakly related.
+   item, or only the single best one when it is weakly related. The words the catalog
+   never uses weigh together as their square root: a long told story ("travei as costas
+   carregando caixa ontem…") is not out of scope for its many unknown words.
+6. Two things asked at once ("…? e qual o horário?"): the best item of each part that has a
+   clear answer of its own is kept right after the overall best.
 
 The optional embeddings re-rank (`similarity`) blends in as before, over the best lexical
 candidates. Small per-process caches (statistics, the business's synonyms) live
@@ -47,14 +54,17 @@ W_TITLE, W_META, W_BODY = 1.0, 0.6, 0.45
 K1 = 1.2
 B_TITLE = 0.3
 PREFIX_FACTOR = 0.7  # "refri" in "refrigerante": a match, a weaker one
+PREFIX_MIN = 4  # a shorter stem matches only itself
 TYPO_WEIGHT = 0.8
 DIMINUTIVE_WEIGHT = 0.95  # "cafezinho" is a café, nearly as surely as "café"
 UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative to a rare one
+NUMBER_FACTOR = 0.3  # an unknown number counts as this share of an unknown word
 MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
 MIN_RELATIVE = 0.45  # the others must score at least this share of the best
 RERANK_POOL = 20  # lexical candidates shown to the optional embeddings re-rank
 TITLE_SHARE = 1.0  # score bonus of an item whose whole title the question reaches
+PART_COVERAGE = 0.75  # a part of a question that asks two things: clearly answered
 PAGE_SHARE = 0.75  # the search box lists items covering this share of the best one's words
 CACHE_SECONDS = 120.0
 
@@ -174,7 +184,10 @@ class _Stats:
     def typo_vocabulary(self) -> list[str]:
         """The stems a misspelt word may be matched to."""
         if self._typo_vocabulary is None:
-            self._typo_vocabulary = [st for st in self.df if len(st) >= 3 and not st.isdigit()]
+            # never a stop word's stem: "quente" is not "quando", however close
+            stop = kt.stop_stems()
+            self._typo_vocabulary = [st for st in self.df if len(st) >= 3 and not st.isdigit()
+                                     and st not in stop]
         return self._typo_vocabulary
 
     def concept_df(self, concept: kt.Concept) -> int:
@@ -186,9 +199,21 @@ class _Stats:
             total += min(counts) if counts else 0
         return min(total, self.items)
 
+    def concept_weight_df(self, concept: kt.Concept) -> int:
+        """The df a concept's idf is computed from: that of its most common alternative
+        (for a phrase, of its rarest word). A sum over the alternatives would make a word
+        with many synonyms weightless ("puxando" → alinhamento, desalinhado, …), though a
+        catalog names the thing with one of them; and the statistics, not the candidates
+        read, decide it, so both databases weigh alike."""
+        best = 0
+        for alt in concept.alternatives:
+            counts = [self.stem_df(s, alt.prefix and len(alt.stems) == 1) for s in alt.stems]
+            best = max(best, min(counts) if counts else 0)
+        return best
+
     def stem_df(self, stem: str, prefix: bool) -> int:
         exact = self.df.get(stem, 0)
-        if not prefix or len(stem) < 4:
+        if not prefix or len(stem) < PREFIX_MIN:
             return exact
         return exact + sum(self.df[st] for st in self.longer(stem))
 
@@ -242,7 +267,7 @@ def _fts_expr(alts: list[kt.Alternative]) -> str:
     for alt in alts:
         if len(alt.stems) == 1:
             s = alt.stems[0]
-            parts.append(f'"{s}"*' if alt.prefix and len(s) >= 4 else f'"{s}"')
+            parts.append(f'"{s}"*' if alt.prefix and len(s) >= PREFIX_MIN else f'"{s}"')
         else:
             parts.append("(" + " AND ".join(f'"{s}"' for s in alt.stems) + ")")
     return " OR ".join(parts)
@@ -255,7 +280,7 @@ def _tsquery(alts: list[kt.Alternative]) -> str:
     for alt in alts:
         if len(alt.words) == 1:
             w = alt.words[0]
-            parts.append(f"{w}:*" if alt.prefix and len(alt.stems[0]) >= 4 else w)
+            parts.append(f"{w}:*" if alt.prefix and len(alt.stems[0]) >= PREFIX_MIN else w)
         else:
             parts.append("(" + " & ".join(alt.words) + ")")
     return " | ".join(parts)
@@ -311,7 +336,26 @@ def _fetch(session: Session, tenant_id: int, instance_id: int,
                if ordered else "") + "LIMIT %(n)s",
             {"q": _tsquery(alts), "scope": f"~i{int(instance_id)}", "t": tenant_id,
              "i": instance_id, "n": cap}, prepare=False).fetchall()
-    return [_Doc(int(r[0]), r[1] or "") for r in rows]
+    docs = [_Doc(int(r[0]), r[1] or "") for r in rows]
+    if not sqlite:  # `portuguese` drops its stop words from a phrase ("com gás" → "gás"):
+        docs = [d for d in docs if _holds_any(d.stems, alts)]  # the items SQLite finds
+    return docs
+
+
+def _holds_any(stems: str, alts: list[kt.Alternative]) -> bool:
+    """Whether an item's stems hold every stem of one of the alternatives (a longer word
+    for a prefix), as SQLite's FTS5 query asks."""
+    tokens = set(stems.replace(kt.FIELD_SEP, " ").split())
+    for alt in alts:
+        if len(alt.stems) > 1:
+            if tokens.issuperset(alt.stems):
+                return True
+            continue
+        st = alt.stems[0]
+        if st in tokens or (alt.prefix and len(st) >= PREFIX_MIN
+                            and any(t.startswith(st) for t in tokens)):
+            return True
+    return False
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -334,13 +378,13 @@ class _Scorer:
     def __init__(self, docs: list[_Doc], stats: _Stats, concepts: list[kt.Concept]) -> None:
         self.docs = docs
         self.n = max(stats.items, len(docs), 1)
-        self.dfs = {id(c): stats.concept_df(c) for c in concepts}
+        self.weight_dfs = {id(c): stats.concept_weight_df(c) for c in concepts}
         exact: set[str] = set()
         prefixes: set[str] = set()
         for c in concepts:
             for alt in c.alternatives:
                 exact.update(alt.stems)
-                if alt.prefix and len(alt.stems) == 1 and len(alt.stems[0]) >= 4:
+                if alt.prefix and len(alt.stems) == 1 and len(alt.stems[0]) >= PREFIX_MIN:
                     prefixes.add(alt.stems[0])
         parsed = [(d.id, *d.fields()) for d in docs]
         self.titles = {p[0]: p[1] for p in parsed}
@@ -367,6 +411,7 @@ class _Scorer:
                     W_BODY if st in body_set else 0.0)
         self.vocab_known = exact.intersection(self.postings)
         self._token: dict[tuple[str, bool], dict[int, tuple[float, float, float, float]]] = {}
+        self._concepts: dict[int, tuple[float, dict[int, tuple[float, float]]]] = {}
 
     def expansions(self, stem: str, prefix: bool) -> frozenset[str]:
         """Stems of the candidates that `stem` matches: itself, and longer ones starting
@@ -398,6 +443,29 @@ class _Scorer:
                                                                         strict=True)), 1.0)
         self._token[key] = out
         return out
+
+    def concept(self, concept: kt.Concept) -> tuple[float, dict[int, tuple[float, float]]]:
+        """A concept's idf, and item id → (rank share, coverage share) for each item it
+        matches; remembered, as the parts of a question are scored again (`_each_part`)."""
+        done = self._concepts.get(id(concept))
+        if done is not None:
+            return done
+        best: dict[int, tuple[list[float], float]] = {}
+        for alt in concept.alternatives:
+            for doc_id, (fields, cover) in self.alternative(alt).items():
+                have = best.get(doc_id)
+                if have is None:
+                    best[doc_id] = (fields, cover)
+                else:
+                    best[doc_id] = ([max(x, y) for x, y in zip(have[0], fields, strict=True)],
+                                    max(have[1], cover))
+        idf = _idf(self.n, max(1, self.weight_dfs[id(concept)]))
+        per_doc = {}
+        for doc_id, (fields, cover) in best.items():
+            tf = sum(fields)
+            per_doc[doc_id] = (idf * tf * (K1 + 1) / (tf + K1), idf * min(cover, 1.0))
+        self._concepts[id(concept)] = (idf, per_doc)
+        return idf, per_doc
 
     def alternative(self, alt: kt.Alternative) -> dict[int, tuple[list[float], float]]:
         """item id → (field values, coverage value) of one alternative (before idf). A
@@ -432,25 +500,22 @@ def _score(scorer: _Scorer, concepts: list[kt.Concept]
     ranks: dict[int, float] = {}
     covers: dict[int, float] = {}
     total = 0.0
+    unmatched = 0.0
     for concept in concepts:
-        best: dict[int, tuple[list[float], float]] = {}
-        for alt in concept.alternatives:
-            for doc_id, (fields, cover) in scorer.alternative(alt).items():
-                have = best.get(doc_id)
-                if have is None:
-                    best[doc_id] = (fields, cover)
-                else:
-                    best[doc_id] = ([max(x, y) for x, y in zip(have[0], fields, strict=True)],
-                                    max(have[1], cover))
-        if not best:
-            total += _idf(scorer.n, 0) * UNMATCHED_FACTOR
+        idf, per_doc = scorer.concept(concept)
+        if not per_doc:
+            # a number the catalog never uses ("80 km/h", "2 caixas") qualifies the
+            # question more than it names what is wanted
+            unmatched += NUMBER_FACTOR if concept.text.isdigit() else 1.0
             continue
-        idf = _idf(scorer.n, max(len(best), scorer.dfs.get(id(concept), 0)))
         total += idf
-        for doc_id, (fields, cover) in best.items():
-            tf = sum(fields)
-            ranks[doc_id] = ranks.get(doc_id, 0.0) + idf * tf * (K1 + 1) / (tf + K1)
-            covers[doc_id] = covers.get(doc_id, 0.0) + idf * min(cover, 1.0)
+        for doc_id, (rank, cover) in per_doc.items():
+            ranks[doc_id] = ranks.get(doc_id, 0.0) + rank
+            covers[doc_id] = covers.get(doc_id, 0.0) + cover
+    # Several unknown words are mostly the way a story is told ("travei as costas
+    # carregando caixa ontem"): together they weigh as their square root, so one unknown
+    # noun ("sushi?") still sinks a question and a long story does not.
+    total += _idf(scorer.n, 0) * UNMATCHED_FACTOR * math.sqrt(unmatched)
     return ranks, {d: v / total for d, v in covers.items()} if total else {}
 
 
@@ -471,22 +536,18 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     if not stats.items:
         return []
     _typo_fixes(concepts, stats)  # the fixes join their concepts' alternatives
+    _drop_absent(concepts, stats)
     docs = _fetch(session, tenant_id, instance_id, concepts, stats)
     scorer = _Scorer(docs, stats, concepts)
-    ranks, covers = _score(scorer, concepts)
-    if not ranks:
-        return []
-    _title_share(scorer, concepts, ranks)
-    # ties: the shorter title (the more specific item), then the older item — never the
-    # database's own order, so both databases answer alike
-    title_len = scorer.title_len
-    order = sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
+    order, ranks, covers = _rank(scorer, concepts)
     pool = order[:RERANK_POOL] if similarity is not None else []
     if floor:
-        order = _apply_floor(order, ranks, covers)
+        order = _each_part(scorer, question, concepts, _apply_floor(order, ranks, covers))
     elif order:  # the page's search box: the items that speak to most of what was typed
         best = max(covers.get(i, 0.0) for i in order)
         order = [i for i in order if covers.get(i, 0.0) >= best * PAGE_SHARE]
+    if not order:
+        return []
     keep = order[:k]
     wanted = set(order[:RERANK_POOL] if pool else keep) | set(pool)
     items = {it.id: it for it in session.exec(select(KnowledgeItem).where(
@@ -508,6 +569,41 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     return hits[:k]
 
 
+def _rank(scorer: _Scorer, concepts: list[kt.Concept]
+          ) -> tuple[list[int], dict[int, float], dict[int, float]]:
+    """Candidates best first, with their rank scores and coverages."""
+    ranks, covers = _score(scorer, concepts)
+    if not ranks:
+        return [], {}, {}
+    _title_share(scorer, concepts, ranks)
+    # ties: the shorter title (the more specific item), then the older item — never the
+    # database's own order, so both databases answer alike
+    title_len = scorer.title_len
+    order = sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
+    return order, ranks, covers
+
+
+def _each_part(scorer: _Scorer, question: str, concepts: list[kt.Concept],
+               order: list[int]) -> list[int]:
+    """Two things asked at once ("quanto é a pizza grande e vocês entregam?"): each item
+    covers half of the question, so the floor may keep one, or none. The best item of each
+    part that has an answer of its own comes right after the overall best. The parts are
+    scored over the same candidates (no other query)."""
+    parts = kt.question_parts(question)
+    if len(parts) < 2:
+        return order
+    found: list[int] = []
+    for group in kt.concepts_by_part(concepts, parts):
+        p_order, p_ranks, p_covers = _rank(scorer, group)
+        p_order = _apply_floor(p_order, p_ranks, p_covers)
+        if p_order and p_covers[p_order[0]] >= PART_COVERAGE and p_order[0] not in found:
+            found.append(p_order[0])
+    if not found:
+        return order
+    head = order[:1] + [i for i in found if i not in order[:1]]
+    return head + [i for i in order if i not in head]
+
+
 def _title_share(scorer: _Scorer, concepts: list[kt.Concept], ranks: dict[int, float]) -> None:
     """An item whose title the question says nearly all of is what was asked ("quais formas
     de pagamento vocês aceitam?" → "Quais as formas de pagamento?", not "Vocês aceitam
@@ -527,6 +623,15 @@ def _title_share(scorer: _Scorer, concepts: list[kt.Concept], ranks: dict[int, f
             ranks[doc_id] *= 1.0 + TITLE_SHARE * share
 
 
+def _drop_absent(concepts: list[kt.Concept], stats: _Stats) -> None:
+    """Forget the alternatives none of whose words the instance's items use (most of a
+    synonym group, in any one catalog): they cannot match, and would only lengthen the
+    database query and the scoring."""
+    for concept in concepts:
+        concept.alternatives = [a for a in concept.alternatives if any(
+            stats.stem_df(st, a.prefix and len(a.stems) == 1) for st in a.stems)]
+
+
 def _apply_floor(order: list[int], ranks: dict[int, float],
                  covers: dict[int, float]) -> list[int]:
     """Drop what does not answer the question: nothing when even the best item covers
@@ -537,9 +642,8 @@ def _apply_floor(order: list[int], ranks: dict[int, float],
     best = max(covers.get(i, 0.0) for i in order)
     if best < MIN_COVERAGE:
         return []
-    if best < STRONG_COVERAGE:
-        top = max(order, key=lambda i: (covers.get(i, 0.0), ranks[i]))
-        return [top]
+    if best < STRONG_COVERAGE:  # the best ranked of those covering enough
+        return [next(i for i in order if covers.get(i, 0.0) >= MIN_COVERAGE)]
     floor = ranks[order[0]] * MIN_RELATIVE
     return [i for i in order if ranks[i] >= floor and covers.get(i, 0.0) >= MIN_COVERAGE]
 
@@ -550,7 +654,8 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
     lost = [c for c in concepts if c.typo and not stats.concept_df(c)]
     if not lost or not stats.df:
         return []
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
 
     vocabulary = stats.typo_vocabulary()
     added: list[kt.Alternative] = []
@@ -563,9 +668,13 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
             added.append(alt)
             continue
         target = kt.stem(word)
-        cutoff = 80 if len(target) >= 6 else 75
-        found = process.extract(target, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                limit=3)
+        # A misspelling keeps its first letter and is one edit away (two in a long word):
+        # "ontem" is not "tem", nor "graça" "fraco", though a similarity ratio says so.
+        edits = 1 if len(target) <= 4 else 2
+        found = process.extract(target, vocabulary, scorer=Levenshtein.distance,
+                                score_cutoff=edits, limit=6)
+        found = [f for f in found if len(f[0]) >= 4 and (
+            f[0][0] == target[0] or (f[1] == 1 and len(target) >= 6))][:3]
         for st, *_ in found:
             alt = kt.Alternative((st,), (st,), TYPO_WEIGHT, True)
             concept.alternatives.append(alt)

@@ -9,11 +9,15 @@ so both meet on the same word forms whatever the accents, case or inflection:
   text ("limoes" → "limao", "pasteis" → "pastel", "depilacao" → "depilar"). The stored
   `search_text` holds these words, so PostgreSQL's `portuguese` configuration sees them too;
 - `stem`: Snowball's Portuguese stemmer (package `snowballstemmer`) over `normal_word`;
+- WhatsApp spellings of questions ("vc", "p/", "hj", "fds") are read as the words meant
+  (lexicon/abreviacoes.txt), and a question asking two things is split in parts
+  (`question_parts`);
 - stop words of questions ("posso", "vocês", "tem", "qual", "quanto custa"…) are dropped
   from questions only (lexicon/stopwords.txt);
-- synonyms: built-in groups per niche (lexicon/*.txt, data files, not code) plus the pairs a
-  business adds on the "Treinar IA" page ("quando o cliente disser X, entenda Y"). A question
-  becomes a list of `Concept`s, each with the alternative word sequences that satisfy it.
+- synonyms: built-in groups per niche (lexicon/*.txt, data files, not code; drugstore
+  symptoms, optics and car repair among them) plus the pairs a business adds on the
+  "Treinar IA" page ("quando o cliente disser X, entenda Y"). A question becomes a list of
+  `Concept`s, each with the alternative word sequences that satisfy it.
 
 Pure functions and module-level data only: no database, no Reflex.
 """
@@ -30,7 +34,8 @@ from pathlib import Path
 import snowballstemmer
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
-SYNONYM_FILES = ("geral.txt", "comida.txt", "varejo.txt", "servicos.txt", "educacao.txt")
+SYNONYM_FILES = ("geral.txt", "comida.txt", "varejo.txt", "servicos.txt", "educacao.txt",
+                 "saude.txt", "otica.txt", "automotivo.txt")
 MAX_CONCEPTS = 12
 FIELD_SEP = " | "  # between title, meta and body in `search_stems`
 
@@ -172,10 +177,60 @@ def stopwords() -> frozenset[str]:
     return frozenset(w for line in _lines("stopwords.txt") for w in fold(line).split())
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[str, ...]]:
+    """WhatsApp spellings → the words meant ("vc" → "voce", "fds" → "fim de semana")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _lines("abreviacoes.txt"):
+        written, _, meant = line.partition("=")
+        written, meant = fold(written), fold(meant)
+        if written and meant and " " not in written:
+            out[written] = tuple(meant.split())
+    return out
+
+
+def expand_abbreviations(words: list[str]) -> list[str]:
+    table = abbreviations()
+    out: list[str] = []
+    for word in words:
+        out.extend(table.get(word, (word,)))
+    return out
+
+
+# Where a question asking two things splits: sentence ends, commas (not "2,5"), and "e",
+# "também", "além disso" between words.
+_PARTS = re.compile(r"[?!;\n]+|\.(?=\s|$)|,(?!\d)|\s(?:e|tamb[eé]m|tb|tbm|al[eé]m disso)\s",
+                    re.IGNORECASE)
+MAX_PARTS = 3
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question with words of their own (at most MAX_PARTS)."""
+    stop = stopwords()
+    parts = [p for p in _PARTS.split(question or "")
+             if any(w not in stop and w not in _PHRASE_GLUE for w in fold(p).split())]
+    return parts[:MAX_PARTS]
+
+
+def concepts_by_part(concepts: list[Concept], parts: list[str]) -> list[list[Concept]]:
+    """The question's concepts grouped by the part they were said in (a phrase across two
+    parts, "pé e mão", belongs to none)."""
+    words = [set(expand_abbreviations(fold(p).split())) for p in parts]
+    groups: list[list[Concept]] = [[] for _ in parts]
+    for concept in concepts:
+        said = set(concept.text.split())
+        for n, part_words in enumerate(words):
+            if said <= part_words:
+                groups[n].append(concept)
+                break
+    return [g for g in groups if g]
+
+
 # Dropped only while looking for a synonym phrase ("parar o carro" = "parar carro"); the
-# other stop words may be part of a phrase ("onde fica", "sem gluten").
+# other stop words may be part of a phrase ("onde fica", "sem gluten"). Possessives too: "a
+# cor dos meus olhos" is "cor dos olhos".
 _GLUE_TEXT = ("a o as os um uma uns umas de do da dos das em no na nos nas num numa para pra "
-              "pro pras pros ao aos e")
+              "pro pras pros ao aos e meu minha meus minhas seu sua seus suas")
 _PHRASE_GLUE = frozenset(_GLUE_TEXT.split())
 
 
@@ -248,7 +303,8 @@ def analyze_question(question: str,
         if key:
             extra.setdefault(key, []).append(meaning)
     longest = max([len(k) for k in index] + [len(k) for k in extra] + [1])
-    words = [w for w in fold(question).split() if w not in _PHRASE_GLUE][:40]
+    words = [w for w in expand_abbreviations(fold(question).split())
+             if w not in _PHRASE_GLUE][:40]
     words, age = _age_concept(words)
     keys = [stem(w) for w in words]
     stop = stopwords()

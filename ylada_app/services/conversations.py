@@ -174,8 +174,9 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         if sink.outbound and _billable(work):
             wanted[work.conversation.tenant_id] = (wanted.get(work.conversation.tenant_id, 0)
                                                    + len(sink.outbound))
-    granted = reserve_outbound(session, wanted) if wanted else {}
-    blocked: dict[int, int] = {}
+    # First everything the quota does not decide. The usage row is locked from the quota
+    # check to the commit, and every batch of the business waits for it: it is taken last.
+    sent_before: dict[int, Any] = {}  # last_outbound_at, restored if the quota blocks all
     for work, sink, state in done:
         conv = work.conversation
         processed_ids += [m.id for m in work.pending]
@@ -197,6 +198,70 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             conv.status = "bot"
         tell += [(work, "lead", str(ev.get("name") or "")) for ev in sink.analytics
                  if ev.get("type") == "goal_reached"]
+        if sink.outbound:
+            sent_before[conv.id] = conv.last_outbound_at
+            conv.last_outbound_at = now
+        _touch_inbox(conv, work.pending, sink.outbound, now)
+        analytics += [{
+            "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+            "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
+            "flow_id": _s(ev.get("flow_id"), 40), "node_id": _s(ev.get("node_id"), 80),
+            "data": clean_json({k: v for k, v in ev.items()
+                                if k not in ("type", "flow_id", "node_id")}),
+            "created_at": now,
+        } for ev in sink.analytics]
+        timers += [{"tenant_id": conv.tenant_id, "conversation_id": conv.id, "token": token,
+                    "wake_at": wake_at, "status": "pending", "created_at": now,
+                    "payload": None}
+                   for token, wake_at in sink.timers]
+        if sink.reminders:
+            timers += _reminder_timers(session, conv, sink.reminders, now, analytics)
+        if sink.cancel_timers:
+            session.exec(update(Timer).where(Timer.conversation_id == conv.id,
+                                             Timer.status == "pending")
+                         .values(status="canceled"))
+        if _billable(work):
+            usage.setdefault(conv.tenant_id, [0, 0])[0] += len(work.pending)
+    # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
+    # object and cost more CPU than the database does.
+    conn = session.connection()
+    msg_table = Message.__table__
+    if processed_ids:
+        conn.execute(update(msg_table).where(msg_table.c.id.in_(processed_ids))
+                     .values(status="processed"))
+    if ignored_ids:
+        conn.execute(update(msg_table).where(msg_table.c.id.in_(ignored_ids))
+                     .values(status="ignored"))
+    proofs = []
+    for work, _sink, _state in done:
+        for row in work.consents:
+            if row["source"] == "flow" and not row["text_shown"]:
+                row["text_shown"] = _shown_before(session, work.conversation.id)[:1000]
+        proofs += work.consents
+        work.consents = []
+    consent.add_rows(session, proofs)  # before the replies: "the bot's latest" is the question
+    insert_rows(conn, AnalyticsEvent.__table__, analytics)
+    # what customers wrote, for the inbox search (the bot's replies are not searched)
+    inbox_search.remember(conn, {w.conversation.id: [m.text or "" for m in w.pending]
+                                 for w in [*ignored, *(d[0] for d in done)] if w.pending})
+    if logs:
+        conn.execute(insert(ConversationLog.__table__), logs)
+    notifications.notify_many(session, [
+        notifications.handoff_event(work.conversation, work.contact, work.instance,
+                                    question=goal)
+        if kind == "handoff" else
+        notifications.lead_event(work.conversation, work.contact, work.instance, goal)
+        for work, kind, goal in tell])
+    if timers:
+        conn.execute(insert(Timer.__table__), timers)
+    webhooks_out.emit(session, _webhook_events(
+        [*((w, None) for w in ignored), *((w, sink) for w, sink, _ in done)], tell))
+    session.flush()  # conversations and contacts changed as ORM objects
+    # Then the quota: lock, the replies, the counts — and the caller commits.
+    granted = reserve_outbound(session, wanted) if wanted else {}
+    blocked: dict[int, int] = {}
+    for work, sink, _state in done:
+        conv = work.conversation
         billable = _billable(work)
         queued = 0
         for out in sink.outbound:
@@ -217,76 +282,21 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
                 "attempted_at": now if allowed else None,
             })
             owners.append(work if allowed else None)
-            if allowed:
-                queued += 1
-                conv.last_outbound_at = now
-        _touch_inbox(conv, work.pending, sink.outbound, now)
-        analytics += [{
-            "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
-            "conversation_id": conv.id, "type": str(ev.get("type") or "event")[:30],
-            "flow_id": _s(ev.get("flow_id"), 40), "node_id": _s(ev.get("node_id"), 80),
-            "data": clean_json({k: v for k, v in ev.items()
-                                if k not in ("type", "flow_id", "node_id")}),
-            "created_at": now,
-        } for ev in sink.analytics]
-        timers += [{"tenant_id": conv.tenant_id, "conversation_id": conv.id, "token": token,
-                    "wake_at": wake_at, "status": "pending", "created_at": now,
-                    "payload": None}
-                   for token, wake_at in sink.timers]
-        if sink.reminders:
-            timers += _reminder_timers(session, conv, sink.reminders, now, analytics)
-        if sink.cancel_timers:
-            session.exec(update(Timer).where(Timer.conversation_id == conv.id,
-                                             Timer.status == "pending")
-                         .values(status="canceled"))
+            queued += allowed
+        if sink.outbound and not queued:  # nothing went out after all (rare)
+            conv.last_outbound_at = sent_before[conv.id]
         if billable:
-            counts = usage.setdefault(conv.tenant_id, [0, 0])
-            counts[0] += len(work.pending)
-            counts[1] += queued
-    # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
-    # object and cost more CPU than the database does.
-    conn = session.connection()
-    msg_table = Message.__table__
-    if processed_ids:
-        conn.execute(update(msg_table).where(msg_table.c.id.in_(processed_ids))
-                     .values(status="processed"))
-    if ignored_ids:
-        conn.execute(update(msg_table).where(msg_table.c.id.in_(ignored_ids))
-                     .values(status="ignored"))
-    proofs = []
-    for work, _sink, _state in done:
-        for row in work.consents:
-            if row["source"] == "flow" and not row["text_shown"]:
-                row["text_shown"] = _shown_before(session, work.conversation.id)[:1000]
-        proofs += work.consents
-        work.consents = []
-    consent.add_rows(session, proofs)  # before the replies: "the bot's latest" is the question
+            usage.setdefault(conv.tenant_id, [0, 0])[1] += queued
     ids: list[int] = []
     if outbound:
         ids = list(conn.execute(
             insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
         ).scalars())
-    insert_rows(conn, AnalyticsEvent.__table__, analytics)
-    # what customers wrote, for the inbox search (the bot's replies are not searched)
-    inbox_search.remember(conn, {w.conversation.id: [m.text or "" for m in w.pending]
-                                 for w in [*ignored, *(d[0] for d in done)] if w.pending})
-    if logs:
-        conn.execute(insert(ConversationLog.__table__), logs)
-    notifications.notify_many(session, [
-        notifications.handoff_event(work.conversation, work.contact, work.instance,
-                                    question=goal)
-        if kind == "handoff" else
-        notifications.lead_event(work.conversation, work.contact, work.instance, goal)
-        for work, kind, goal in tell])
-    if timers:
-        conn.execute(insert(Timer.__table__), timers)
     for tenant_id, (n_in, n_out) in usage.items():
         count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
     for tenant_id, n in blocked.items():
         count_blocked(session, tenant_id=tenant_id, n=n)
-    webhooks_out.emit(session, _webhook_events(
-        [*((w, None) for w in ignored), *((w, sink) for w, sink, _ in done)], tell))
-    session.flush()  # conversations and contacts changed as ORM objects
+    session.flush()  # (only the rare restored last_outbound_at)
     plans: dict[int, Delivery] = {}
     for work, mid, row in zip(owners, ids, outbound, strict=True):
         if work is None:

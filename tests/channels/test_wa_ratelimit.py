@@ -103,7 +103,9 @@ def _timed_sends(graph, per_number: dict[str, tuple[str, int]], rate: float) -> 
 def test_n_sends_on_one_number_take_n_over_rate(graph):
     # burst 1: the first send goes at once, the other 20 are spaced 1/40 s apart -> 0.5 s.
     elapsed = _timed_sends(graph, {PHONE_ID: (TOKEN, 21)}, rate=40)
-    assert 0.45 <= elapsed < 0.9
+    # The lower bound is the limiter's promise; the upper one only catches a gross slowdown
+    # (a busy CI box stretches wall time, it never shortens it).
+    assert 0.45 <= elapsed < 2.5
     times = sorted(r["time"] for r in graph.requests)
     assert times[-1] - times[0] >= 0.45
 
@@ -111,5 +113,14 @@ def test_n_sends_on_one_number_take_n_over_rate(graph):
 def test_two_numbers_run_in_parallel(graph):
     graph.add_number(OTHER_ID, OTHER_TOKEN)
     elapsed = _timed_sends(graph, {PHONE_ID: (TOKEN, 21), OTHER_ID: (OTHER_TOKEN, 21)}, rate=40)
-    assert 0.45 <= elapsed < 0.9  # not ~1.0 s: the numbers do not share a bucket
+    assert elapsed >= 0.45
     assert len(graph.sent) == 42
+    # Not sharing a bucket shows as overlap, which load cannot fake: with one shared bucket
+    # one number's sends would mostly come after the other's; here each number's 21 sends
+    # span the same ~0.5 s window.
+    by_number: dict[str, list[float]] = {}
+    for r in graph.requests:
+        by_number.setdefault(r["phone_number_id"], []).append(r["time"])
+    a, b = sorted(by_number[PHONE_ID]), sorted(by_number[OTHER_ID])
+    overlap = min(a[-1], b[-1]) - max(a[0], b[0])
+    assert overlap >= 0.3, (a[0], a[-1], b[0], b[-1])

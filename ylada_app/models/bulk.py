@@ -29,6 +29,22 @@ def unnest_sql(table: Table, columns: tuple[str, ...], suffix: str = "") -> str:
             + (f" {suffix}" if suffix else ""))
 
 
+@lru_cache(maxsize=64)
+def one_row_sql(table: Table, columns: tuple[str, ...], suffix: str = "") -> str:
+    """INSERT of ONE row of `columns` (typed %s placeholders), then `suffix`: the webhook's
+    common case. Dumping one-element arrays cost the API more CPU than the statement itself
+    (psycopg inspects every array element in Python)."""
+    values = ", ".join(f"%s::{table.c[c].type.compile(dialect=_PG)}" for c in columns)
+    return (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({values})"
+            + (f" {suffix}" if suffix else ""))
+
+
+def row_values(table: Table, columns: tuple[str, ...], row: dict[str, Any]) -> list[Any]:
+    """The parameters of `one_row_sql` (JSON columns as JSON text)."""
+    return [json.dumps(row[c]) if isinstance(table.c[c].type, JSON) else row[c]
+            for c in columns]
+
+
 def column_arrays(table: Table, columns: tuple[str, ...],
                   rows: list[dict[str, Any]]) -> list[list[Any]]:
     """The parameters of `unnest_sql`: one list per column (JSON columns as JSON text)."""

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.core.db_async import pg_connection
 from ylada_app.models import Message, utcnow
-from ylada_app.models.bulk import column_arrays, unnest_sql
+from ylada_app.models.bulk import column_arrays, one_row_sql, row_values, unnest_sql
 from ylada_app.services import webhooks_out
 from ylada_app.services.inbox import (
     STATUS_RANK,
@@ -143,8 +143,12 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
         touched: list[int] = []
         if rows:
             table = Message.__table__
-            cur = await conn.execute(unnest_sql(table, _COLUMNS, _ON_DUPLICATE),
-                                     column_arrays(table, _COLUMNS, rows))
+            if len(rows) == 1:  # nearly every POST: one message
+                cur = await conn.execute(one_row_sql(table, _COLUMNS, _ON_DUPLICATE),
+                                         row_values(table, _COLUMNS, rows[0]))
+            else:
+                cur = await conn.execute(unnest_sql(table, _COLUMNS, _ON_DUPLICATE),
+                                         column_arrays(table, _COLUMNS, rows))
             touched = [r[0] for r in await cur.fetchall()]
         changes = _status_params(instance, statuses, now)
         if changes and webhooks_out.wants(instance.tenant_id, "message.status"):

@@ -4,7 +4,11 @@
    ("vc", "p/", "fds"), stop words dropped, words stemmed, synonym phrases of the built-in
    lists and of the business expanded; a word the instance's items never use is matched,
    within an edit distance, to their closest stems ("calabreza" → calabresa). Synonyms the
-   instance's items never use are dropped before the query.
+   instance's items never use are dropped before the query; a list phrase they never use
+   is read word by word. A catalog that uses many words of a niche's list is of that niche:
+   synonyms only other niches' lists give weigh half there (the car list's "buraco → mola"
+   must not send a dental clinic's "buraco no dente" to the molar). A catalog of no listed
+   niche takes every list at full weight.
 2. Statistics come from the instance's own `knowledge_vocab` row (each stem with the number
    of its items holding it, and the item count; rewritten on every change of the
    knowledge), so one business's catalog never changes another's weights (SQLite's FTS5
@@ -38,7 +42,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -61,12 +65,15 @@ UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative
 NUMBER_FACTOR = 0.3  # an unknown number counts as this share of an unknown word
 MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
+NEAR_COVERAGE = 0.9  # …the best ranked of those covering this share of the best coverage
 MIN_RELATIVE = 0.45  # the others must score at least this share of the best
 RERANK_POOL = 20  # lexical candidates shown to the optional embeddings re-rank
 TITLE_SHARE = 1.0  # score bonus of an item whose whole title the question reaches
 PART_COVERAGE = 0.75  # a part of a question that asks two things: clearly answered
 PAGE_SHARE = 0.75  # the search box lists items covering this share of the best one's words
 CACHE_SECONDS = 120.0
+DOMAIN_MIN_WORDS = 20  # a catalog of a niche uses this many words of the niche's list
+OTHER_NICHE_FACTOR = 0.5  # a synonym from another niche's list: weaker evidence
 
 
 @dataclass
@@ -166,6 +173,16 @@ class _Stats:
         self._sorted: list[str] | None = None
         self._longer: dict[str, tuple[str, ...]] = {}
         self._typo_vocabulary: list[str] | None = None
+        self._domains: frozenset[str] | None = None
+
+    def domains(self) -> frozenset[str]:
+        """The niche lists this catalog is of: those it uses at least DOMAIN_MIN_WORDS
+        words of."""
+        if self._domains is None:
+            self._domains = frozenset(
+                d for d, stems in kt.domain_stems().items()
+                if sum(1 for st in stems if st in self.df) >= DOMAIN_MIN_WORDS)
+        return self._domains
 
     def longer(self, stem: str) -> tuple[str, ...]:
         """The instance's stems that start with `stem`, other than itself."""
@@ -535,8 +552,10 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     stats = _stats(session, tenant_id, instance_id)
     if not stats.items:
         return []
+    concepts = _unglue_unused_phrases(concepts, stats, custom_synonyms)
     _typo_fixes(concepts, stats)  # the fixes join their concepts' alternatives
     _drop_absent(concepts, stats)
+    _weaken_other_niches(concepts, stats)
     docs = _fetch(session, tenant_id, instance_id, concepts, stats)
     scorer = _Scorer(docs, stats, concepts)
     order, ranks, covers = _rank(scorer, concepts)
@@ -623,6 +642,26 @@ def _title_share(scorer: _Scorer, concepts: list[kt.Concept], ranks: dict[int, f
             ranks[doc_id] *= 1.0 + TITLE_SHARE * share
 
 
+def _unglue_unused_phrases(concepts: list[kt.Concept], stats: _Stats,
+                           custom: list[tuple[str, str]] | None) -> list[kt.Concept]:
+    """A phrase of the synonym lists that this catalog uses in no form ("que dura mais"
+    from the florists' list, in a beauty salon) is read word by word instead: taken whole,
+    it would count as one word the catalog never uses and hide "dura" from the item that
+    says so."""
+    out: list[kt.Concept] = []
+    seen = {c.text for c in concepts}
+    for concept in concepts:
+        if " " not in concept.text or stats.concept_df(concept):
+            out.append(concept)
+            continue
+        for word in concept.text.split():
+            for part in kt.analyze_question(word, custom):
+                if part.text not in seen:
+                    seen.add(part.text)
+                    out.append(part)
+    return out
+
+
 def _drop_absent(concepts: list[kt.Concept], stats: _Stats) -> None:
     """Forget the alternatives none of whose words the instance's items use (most of a
     synonym group, in any one catalog): they cannot match, and would only lengthen the
@@ -630,6 +669,21 @@ def _drop_absent(concepts: list[kt.Concept], stats: _Stats) -> None:
     for concept in concepts:
         concept.alternatives = [a for a in concept.alternatives if any(
             stats.stem_df(st, a.prefix and len(a.stems) == 1) for st in a.stems)]
+
+
+def _weaken_other_niches(concepts: list[kt.Concept], stats: _Stats) -> None:
+    """A synonym that only another niche's list gives is weaker evidence: a car repair
+    list's "buraco → mola" must not send a dental clinic's "buraco no dente" to the
+    molar ("molar" and "mola" share a stem), nor an optician's "celular → luz azul" an
+    electronics store's phone questions to its screen films."""
+    mine = stats.domains()
+    if not mine:  # a niche without a list of its own: every list may speak for it
+        return
+    for concept in concepts:
+        concept.alternatives = [
+            a if not a.domains or mine.intersection(a.domains)
+            else replace(a, weight=a.weight * OTHER_NICHE_FACTOR)
+            for a in concept.alternatives]
 
 
 def _apply_floor(order: list[int], ranks: dict[int, float],
@@ -642,8 +696,11 @@ def _apply_floor(order: list[int], ranks: dict[int, float],
     best = max(covers.get(i, 0.0) for i in order)
     if best < MIN_COVERAGE:
         return []
-    if best < STRONG_COVERAGE:  # the best ranked of those covering enough
-        return [next(i for i in order if covers.get(i, 0.0) >= MIN_COVERAGE)]
+    if best < STRONG_COVERAGE:
+        # the best ranked of those covering about as much as the best covering one: a
+        # near tie in coverage (0.29 / 0.31) is decided by the rank, not by the threshold
+        near = min(MIN_COVERAGE, best * NEAR_COVERAGE)
+        return [next(i for i in order if covers.get(i, 0.0) >= near)]
     floor = ranks[order[0]] * MIN_RELATIVE
     return [i for i in order if ranks[i] >= floor and covers.get(i, 0.0) >= MIN_COVERAGE]
 

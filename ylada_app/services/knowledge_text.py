@@ -14,8 +14,10 @@ so both meet on the same word forms whatever the accents, case or inflection:
   (`question_parts`);
 - stop words of questions ("posso", "vocês", "tem", "qual", "quanto custa"…) are dropped
   from questions only (lexicon/stopwords.txt);
-- synonyms: built-in groups per niche (lexicon/*.txt, data files, not code; drugstore
-  symptoms, optics and car repair among them) plus the pairs a business adds on the
+- synonyms: built-in groups, general (lexicon/geral.txt, with the word families the
+  stemmer keeps apart) and per niche (lexicon/*.txt, data files, not code; drugstore
+  symptoms, optics, car repair, florists, dental clinics and electronics among them; each
+  alternative knows the niche lists it came from) plus the pairs a business adds on the
   "Treinar IA" page ("quando o cliente disser X, entenda Y"). A question becomes a list of
   `Concept`s, each with the alternative word sequences that satisfy it.
 
@@ -35,7 +37,8 @@ import snowballstemmer
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 SYNONYM_FILES = ("geral.txt", "comida.txt", "varejo.txt", "servicos.txt", "educacao.txt",
-                 "saude.txt", "otica.txt", "automotivo.txt")
+                 "saude.txt", "otica.txt", "automotivo.txt", "flores.txt", "odonto.txt",
+                 "eletronicos.txt")
 MAX_CONCEPTS = 12
 FIELD_SEP = " | "  # between title, meta and body in `search_stems`
 
@@ -246,13 +249,17 @@ class Alternative:
     words: tuple[str, ...]
     weight: float = 1.0  # 1 for the customer's own words, less for a synonym or a fix
     prefix: bool = False  # also match longer words starting with the stem ("refri…")
+    # the niche lists it comes from (empty: it holds for every business — the customer's
+    # own words, the general list, the business's synonyms)
+    domains: tuple[str, ...] = ()
 
 
-def alternative(value: str, weight: float, prefix: bool = False) -> Alternative | None:
+def alternative(value: str, weight: float, prefix: bool = False,
+                domains: tuple[str, ...] = ()) -> Alternative | None:
     words = tuple(normal_word(w) for w in fold(value).split() if w not in _PHRASE_GLUE)
     if not words:
         return None
-    return Alternative(tuple(stem(w) for w in words), words, weight, prefix)
+    return Alternative(tuple(stem(w) for w in words), words, weight, prefix, domains)
 
 
 @dataclass
@@ -264,28 +271,63 @@ class Concept:
     typo: bool = False  # a single word that may be misspelt (a fix is looked for)
 
 
+GENERAL_FILE = "geral.txt"  # its groups hold for every business; the others per niche
+
+
+def _domain(name: str) -> str:
+    return "" if name == GENERAL_FILE else name.removesuffix(".txt")
+
+
 @lru_cache(maxsize=1)
-def builtin_groups() -> tuple[tuple[str, ...], ...]:
+def builtin_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(the niche list's name, or "" for the general list; the group's expressions)."""
     groups = []
     for name in SYNONYM_FILES:
         for line in _lines(name):
             members = tuple(m.strip() for m in line.split(",") if m.strip())
             if len(members) > 1:
-                groups.append(members)
+                groups.append((_domain(name), members))
     return tuple(groups)
 
 
 @lru_cache(maxsize=1)
-def _builtin_index() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """phrase key → every expression sharing a group with it."""
-    index: dict[tuple[str, ...], dict[str, None]] = {}
-    for members in builtin_groups():
+def domain_stems() -> dict[str, frozenset[str]]:
+    """Niche list → the stems of its one-word expressions: how many of them a catalog uses
+    tells whether the business is of that niche."""
+    out: dict[str, set[str]] = {}
+    for domain, members in builtin_groups():
+        if domain:
+            for member in members:
+                key = phrase_key(member)
+                if len(key) == 1:
+                    out.setdefault(domain, set()).add(key[0])
+    return {d: frozenset(v) for d, v in out.items()}
+
+
+def _indexable(member: str) -> bool:
+    """Not a phrase that its glue words reduce to one word ("do zero" → "zero")."""
+    key = phrase_key(member)
+    return bool(key) and (len(key) > 1 or len(fold(member).split()) == 1)
+
+
+@lru_cache(maxsize=1)
+def _builtin_index() -> dict[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """phrase key → every expression sharing a group with it → the niche lists where they
+    do (empty: a general group says so, for every business)."""
+    index: dict[tuple[str, ...], dict[str, set[str] | None]] = {}
+    for domain, members in builtin_groups():
         for member in members:
             key = phrase_key(member)
             # "do zero" must not become "zero": a phrase reduced to one word is not indexed
-            if key and (len(key) > 1 or len(fold(member).split()) == 1):
-                index.setdefault(key, {}).update(dict.fromkeys(members))
-    return {k: tuple(v) for k, v in index.items()}
+            if key and _indexable(member):
+                entry = index.setdefault(key, {})
+                for m in members:
+                    if not _indexable(m):  # nor does "e-sim" stand for "sim"
+                        continue
+                    have = entry.get(m, set())
+                    entry[m] = None if (have is None or not domain) else have | {domain}
+    return {k: {m: tuple(sorted(d)) if d else () for m, d in v.items()}
+            for k, v in index.items()}
 
 
 SYNONYM_WEIGHT = 0.85  # a synonym is good evidence, the customer's own word a little better
@@ -323,7 +365,8 @@ def analyze_question(question: str,
             own = alternative(text, 1.0, prefix=size == 1)
             pool = [a for a in [own] if a]
             pool += [alternative(m, CUSTOM_WEIGHT) for m in extra.get(key, [])]
-            pool += [alternative(m, SYNONYM_WEIGHT) for m in index.get(key, ())]
+            pool += [alternative(m, SYNONYM_WEIGHT, domains=d)
+                     for m, d in index.get(key, {}).items()]
             concept.alternatives = _unique([a for a in pool if a])
             if key not in seen:
                 concepts.append(concept)
@@ -377,6 +420,7 @@ def _unique(alts: list[Alternative]) -> list[Alternative]:
     best: dict[tuple[str, ...], Alternative] = {}
     for alt in alts:
         have = best.get(alt.stems)
-        if have is None or alt.weight > have.weight:
+        if have is None or alt.weight > have.weight or (
+                alt.weight == have.weight and not alt.domains and have.domains):
             best[alt.stems] = alt
     return list(best.values())

@@ -49,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -149,6 +149,19 @@ def _lock_cursors(session: Session) -> dict[str, AnalyticsCursor] | None:
     return rows if len(rows) == len(SOURCES) else None
 
 
+def _settled(t, last: int, cutoff: datetime):
+    """Rows after the watermark and before the first one not yet settled, decided in the
+    database: reading the young rows too (and stopping at them in Python) made every run
+    fetch the last few seconds of traffic again — 2,800 events and 1,300 messages per run
+    at 250 msg/s, most of the rollup's cost."""
+    first_young = (select(func.min(t.id)).where(t.id > last, t.created_at >= cutoff)
+                   .scalar_subquery())
+    return (t.id > last) & (t.id < func.coalesce(first_young, _NO_ID))
+
+
+_NO_ID = 2**31  # above every id (an empty "first young row")
+
+
 def _take(rows: Iterable, cutoff: datetime) -> tuple[list, int | None]:
     """Rows in id order up to (excluding) the first one not yet settled."""
     out = []
@@ -163,7 +176,7 @@ def _messages(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | 
     t = Message.__table__.c
     rows, top = _take(session.execute(
         select(t.id, t.tenant_id, t.instance_id, t.direction, t.status, t.created_at)
-        .where(t.id > last).order_by(t.id).limit(BATCH)).all(), cutoff)
+        .where(_settled(t, last, cutoff)).order_by(t.id).limit(BATCH)).all(), cutoff)
     for r in rows:
         if r.direction == "in":
             metric = "msg_in"
@@ -183,7 +196,7 @@ def _contacts(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | 
     t = Contact.__table__.c
     rows, top = _take(session.execute(
         select(t.id, t.tenant_id, t.instance_id, t.created_at)
-        .where(t.id > last).order_by(t.id).limit(BATCH)).all(), cutoff)
+        .where(_settled(t, last, cutoff)).order_by(t.id).limit(BATCH)).all(), cutoff)
     for r in rows:
         acc.add(r.tenant_id, r.instance_id, hour_of(r.created_at), "contacts_new")
     acc.rows["contact"] += len(rows)
@@ -195,7 +208,7 @@ def _events(session: Session, acc: Acc, last: int, cutoff: datetime) -> int | No
     rows, top = _take(session.execute(
         select(t.id, t.tenant_id, t.instance_id, t.conversation_id, t.type, t.flow_id,
                t.node_id, t.created_at)
-        .where(t.id > last).order_by(t.id).limit(BATCH)).all(), cutoff)
+        .where(_settled(t, last, cutoff)).order_by(t.id).limit(BATCH)).all(), cutoff)
     # (conversation, flow, node key) → (tenant, instance, hour, metric): first reaches
     visits: dict[tuple[int, str, str], tuple] = {}
     splits = _SplitTracker(_branches_of(session, [r.id for r in rows if r.type == "randomizer"]))
@@ -355,7 +368,10 @@ def refresh(settle_s: float = SETTLE_S, budget_s: float = 120.0,
             return total or out
         for k, v in out.items():
             total[k] = int(total.get(k, 0)) + int(v)
-        if not any(out.values()) or time.monotonic() > deadline:
+        # Caught up when no source filled its batches: under steady traffic a few more rows
+        # settle every moment, and running again for them only re-reads the index.
+        full = any(int(v) >= BATCH * max_batches for v in out.values())
+        if not full or time.monotonic() > deadline:
             return total
 
 

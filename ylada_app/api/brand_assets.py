@@ -15,6 +15,7 @@ from fastapi import APIRouter, Response
 
 from ylada_app.core.db import session_scope
 from ylada_app.services import brand
+from ylada_app.services.validation import parse_id
 
 router = APIRouter()
 HEADERS = {"Cache-Control": "public, max-age=31536000, immutable",
@@ -30,7 +31,8 @@ def _load(brand_id: int, kind: str, version: int) -> bytes | None:
 
 @router.get("/brand/{brand_id}/{kind}-{version}.png", include_in_schema=False)
 async def brand_image(brand_id: int, kind: str, version: int) -> Response:
-    if kind not in ("logo", "favicon"):
+    # (ids beyond the database's integer columns are no brand's, not a database error)
+    if kind not in ("logo", "favicon") or parse_id(brand_id) is None or parse_id(version) is None:
         return Response(status_code=404)
     data = await asyncio.to_thread(_load, brand_id, kind, version)
     if not data:

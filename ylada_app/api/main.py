@@ -16,6 +16,7 @@ from ylada_app.api import (
     webhooks_whatsapp,
 )
 from ylada_app.api.fast_lane import WhatsAppFastLane
+from ylada_app.api.request_guard import NulGuard
 from ylada_app.api.v1 import create_v1
 from ylada_app.core.gc_tuning import freeze_startup_heap
 from ylada_app.core.logs import configure as configure_logging
@@ -36,6 +37,7 @@ def create_app() -> FastAPI:
     api.mount("/api/v1", create_v1())
     # POST /webhooks/whatsapp/{key} is answered here, before routing (see fast_lane).
     api.add_middleware(WhatsAppFastLane)
+    api.add_middleware(NulGuard)  # (added last: outermost)
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

@@ -30,7 +30,7 @@ from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import Forbidden, NotFound
 from ylada_app.services.instances import list_instances
 from ylada_app.services.team import MemberRow, list_members
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, parse_id
 
 
 @dataclass(frozen=True)
@@ -201,10 +201,9 @@ def set_tenant_status(
 
 
 def _tenant(session: Session, tenant_id: int | str) -> Tenant:
-    try:
-        tid = int(str(tenant_id))
-    except (TypeError, ValueError):
-        raise NotFound("error.not_found") from None
+    tid = parse_id(tenant_id)  # (None for words and numbers past the id column)
+    if tid is None:
+        raise NotFound("error.not_found")
     tenant = session.get(Tenant, tid)
     if tenant is None:
         raise NotFound("error.not_found")

@@ -24,6 +24,7 @@ from ylada_app.engine.validate import node_ref
 from ylada_app.models import AnalyticsRollup, Flow, FlowVersion, Instance, Tenant
 from ylada_app.services.analytics_rollup import AI_ANSWERS, parse_split_key
 from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.validation import parse_id
 
 DEFAULT_TZ = "America/Sao_Paulo"
 PERIODS = ("today", "7d", "30d", "90d", "custom")
@@ -127,10 +128,9 @@ def scope_instances(session: Session, *, tenant_id: int, instance_id: object = N
     all_instances = list(session.scalars(select(Instance).where(Instance.tenant_id == tenant_id)
                                          .order_by(Instance.id)).all())
     if instance_id not in (None, "", "all"):
-        try:
-            iid = int(str(instance_id))
-        except ValueError:
-            raise NotFound("analytics.error.instance", field="instance") from None
+        iid = parse_id(instance_id)
+        if iid is None:
+            raise NotFound("analytics.error.instance", field="instance")
         chosen = [i for i in all_instances if i.id == iid]
         if not chosen:
             raise NotFound("analytics.error.instance", field="instance")

@@ -30,6 +30,7 @@ from ylada_app.core.i18n import translate
 from ylada_app.models import AnalyticsExport, Contact, Instance, utcnow
 from ylada_app.services import analytics, audit
 from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.validation import parse_id
 
 KINDS = ("daily", "leads")
 FORMATS = ("csv", "xlsx")
@@ -101,11 +102,8 @@ def start(export_id: int) -> None:
 
 
 def _own(session: Session, tenant_id: int, export_id: object) -> AnalyticsExport:
-    try:
-        eid = int(str(export_id))
-    except ValueError:
-        raise NotFound("error.not_found") from None
-    row = session.get(AnalyticsExport, eid)
+    eid = parse_id(export_id)  # (None for words and for numbers past the id column)
+    row = session.get(AnalyticsExport, eid) if eid is not None else None
     if row is None or row.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     return row

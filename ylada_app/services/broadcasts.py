@@ -193,7 +193,7 @@ def _clean_fields(fields: object) -> tuple[FieldRule, ...]:
             raise FieldErrors({"field": "broadcasts.error.field_name"})
         if op not in FIELD_OPS:
             raise FieldErrors({"field": "broadcasts.error.field_op"})
-        if not value or len(value) > FIELD_VALUE_MAX:
+        if not value or len(value) > FIELD_VALUE_MAX or "\x00" in value + name:
             raise FieldErrors({"field": "broadcasts.error.field_value"},
                               {"field": {"max": FIELD_VALUE_MAX}})
         rules.append(FieldRule(name, op, value))

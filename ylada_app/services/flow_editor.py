@@ -29,6 +29,7 @@ from ylada_app.models import Flow, FlowVersion, Instance, utcnow
 from ylada_app.services import message_templates
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.flows import MAX_FLOW_BYTES, create_flow, get_flow, save_draft
+from ylada_app.services.validation import parse_id
 
 MAX_NODES = 1000
 MAX_EDGES = 3000
@@ -403,10 +404,9 @@ def list_versions(session: Session, *, tenant_id: int, flow_id: int | str) -> li
 
 
 def _version(session: Session, tenant_id: int, flow: Flow, version_id: int | str) -> FlowVersion:
-    try:
-        vid = int(str(version_id))
-    except ValueError:
-        raise NotFound("error.not_found") from None
+    vid = parse_id(version_id)  # (None for words and numbers past the id column)
+    if vid is None:
+        raise NotFound("error.not_found")
     version = session.exec(select(FlowVersion).where(
         FlowVersion.id == vid, FlowVersion.flow_id == flow.id,
         FlowVersion.tenant_id == tenant_id)).first()

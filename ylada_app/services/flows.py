@@ -18,7 +18,7 @@ from ylada_app.models import Flow, FlowVersion, utcnow
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.instances import get_instance
 from ylada_app.services.limits import check_flow_slot
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, parse_id
 
 MAX_FLOW_BYTES = 2_000_000
 
@@ -45,10 +45,9 @@ def list_flows(session: Session, *, tenant_id: int, instance_id: int | None = No
 
 
 def get_flow(session: Session, *, tenant_id: int, flow_id: int | str) -> Flow:
-    try:
-        fid = int(str(flow_id))
-    except (TypeError, ValueError):
-        raise NotFound("error.not_found") from None
+    fid = parse_id(flow_id)  # (None for words and numbers past the id column)
+    if fid is None:
+        raise NotFound("error.not_found")
     flow = session.exec(select(Flow).where(Flow.id == fid, Flow.tenant_id == tenant_id)).first()
     if flow is None:
         raise NotFound("error.not_found")

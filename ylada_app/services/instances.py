@@ -28,7 +28,7 @@ from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.limits import SLOT_STATUSES as _SLOT_STATUSES
 from ylada_app.services.limits import check_draft_cap, check_instance_slot
-from ylada_app.services.validation import Validator, as_text
+from ylada_app.services.validation import Validator, as_text, parse_id
 
 _APP_SECRET = re.compile(r"^[0-9a-fA-F]{32}$")
 DEFAULT_REPLY_MAX = 1000
@@ -56,10 +56,9 @@ def target_choices(session: Session, *, tenant_id: int) -> list[tuple[Instance, 
 
 
 def get_instance(session: Session, *, tenant_id: int, instance_id: int | str | None) -> Instance:
-    try:
-        iid = int(str(instance_id))
-    except (TypeError, ValueError):
-        raise NotFound("error.not_found") from None
+    iid = parse_id(instance_id)  # (None for words and numbers past the id column)
+    if iid is None:
+        raise NotFound("error.not_found")
     inst = session.exec(
         select(Instance).where(Instance.id == iid, Instance.tenant_id == tenant_id)
     ).first()
@@ -522,7 +521,11 @@ def record_check(session: Session, *, instance_id: int, result: Any) -> Instance
     return inst
 
 
+_WEBHOOK_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as new_token makes them
+
+
 def find_by_webhook_key(session: Session, webhook_key: str) -> Instance | None:
-    if not webhook_key or len(webhook_key) > 64:
+    # (anything else — a NUL byte, other scripts — is no key, not a database question)
+    if not isinstance(webhook_key, str) or not _WEBHOOK_KEY.fullmatch(webhook_key):
         return None
     return session.exec(select(Instance).where(Instance.webhook_key == webhook_key)).first()

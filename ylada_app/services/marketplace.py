@@ -56,7 +56,7 @@ from ylada_app.services.template_params import (
     validate_values,
 )
 from ylada_app.services.template_preview import outline, outline_text
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, parse_id
 
 log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "marketplace_templates"
@@ -356,10 +356,9 @@ def submit_message_templates(session: Session, *, tenant_id: int, instance_id: i
 
 
 def _install(session: Session, *, tenant_id: int, install_id: int | str) -> TenantTemplate:
-    try:
-        iid = int(str(install_id))
-    except (TypeError, ValueError):
-        raise NotFound("error.not_found") from None
+    iid = parse_id(install_id)
+    if iid is None:
+        raise NotFound("error.not_found")
     install = session.exec(select(TenantTemplate).where(
         TenantTemplate.id == iid, TenantTemplate.tenant_id == tenant_id)).first()
     if install is None:
@@ -493,10 +492,9 @@ def template_stats(session: Session, actor: AuthContext) -> dict[int, tuple[int,
 def admin_get_template(session: Session, actor: AuthContext, *, template_id: int | str
                        ) -> AutomationTemplate:
     actor.require_admin()
-    try:
-        tid = int(str(template_id))
-    except (TypeError, ValueError):
-        raise NotFound("error.template_not_found") from None
+    tid = parse_id(template_id)
+    if tid is None:
+        raise NotFound("error.template_not_found")
     template = session.get(AutomationTemplate, tid)
     if template is None:
         raise NotFound("error.template_not_found")

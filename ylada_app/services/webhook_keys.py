@@ -29,7 +29,11 @@ class WebhookTarget:
 
 
 _cache: dict[str, tuple[float, WebhookTarget | None]] = {}
+# Unknown keys are remembered apart, so a flood of made-up keys cannot push the real
+# numbers' entries out (each real webhook would then wait for a query).
+_misses: dict[str, tuple[float, None]] = {}
 _lock = threading.Lock()
+CACHE_MAX = 10_000
 
 
 def cached(key: str) -> tuple[bool, WebhookTarget | None]:
@@ -43,7 +47,7 @@ def peek(key: str) -> tuple[bool, WebhookTarget | None, bool]:
     with a stale entry while it is re-read in the background, so no request waits on it.
     `forget` (a number changed) removes the entry, so the next request reads it afresh."""
     with _lock:
-        hit = _cache.get(key)
+        hit = _cache.get(key) or _misses.get(key)
     if hit is None:
         return False, None, False
     return True, hit[1], hit[0] > time.monotonic()
@@ -81,9 +85,12 @@ def refresh(key: str) -> WebhookTarget | None:
             raise
         target = _read(key)
     with _lock:
-        if len(_cache) > 10_000:
-            _cache.clear()
-        _cache[key] = (now + TTL_S, target)
+        store = _cache if target is not None else _misses
+        if len(store) > CACHE_MAX:
+            store.clear()
+        store[key] = (now + TTL_S, target)
+        if target is not None:
+            _misses.pop(key, None)
     return target
 
 
@@ -91,5 +98,7 @@ def forget(key: str | None = None) -> None:
     with _lock:
         if key is None:
             _cache.clear()
+            _misses.clear()
         else:
             _cache.pop(key, None)
+            _misses.pop(key, None)

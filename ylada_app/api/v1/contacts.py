@@ -31,10 +31,10 @@ def _since(value: str | None) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
+    except (ValueError, OverflowError):  # (year 1 or 9999 shifted past the calendar's end)
         raise ApiProblem(422, "api.error.date", field="updated_since") from None
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
     return when
 
 

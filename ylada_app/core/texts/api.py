@@ -25,6 +25,10 @@ TEXTS = {
                        "2026-12-01T10:00:00Z.",
                        "Invalid date: use ISO 8601, for example 2026-12-01T10:00:00Z."),
     "api.error.not_found_route": ("Rota não encontrada.", "Route not found."),
+    "api.error.nul_byte": ("A requisição contém um caractere inválido (NUL, %00) no "
+                           "caminho ou nos parâmetros.",
+                           "The request has an invalid character (NUL, %00) in its path or "
+                           "query."),
     "api.error.method": ("Método não aceito nesta rota (veja o cabeçalho Allow).",
                          "Method not allowed on this route (see the Allow header)."),
     "api.error.busy": ("A API está no limite agora: tente de novo em 1 s.",

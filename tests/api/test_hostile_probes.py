@@ -1,0 +1,75 @@
+"""What an attacker's probes found answered 500 (2026-12-02), now refused as bad input: a
+NUL byte in a path or query, dates at the calendar's ends, ids past the database's integer
+columns, webhook keys of characters no key has."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_instance, make_owner
+from ylada_app.services import analytics_export, api_keys, flows, instances, webhook_keys
+from ylada_app.services.errors import NotFound
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def key(db):
+    owner = make_owner(db)
+    make_instance(db, owner.tenant_id)
+    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="sonda", scopes="read")
+    db.commit()
+    return owner, {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.mark.parametrize("query", ["tag=%00", "tag=a%00b", "field=cidade&value=%00",
+                                   "updated_since=%00"])
+def test_a_nul_byte_in_a_query_is_a_400_problem(api, key, query):
+    answer = api.get(f"/api/v1/contacts?{query}", headers=key[1])
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith(PROBLEM)
+    body = answer.json()
+    assert body["code"] == "api.error.nul_byte" and "NUL" in body["detail"]
+    assert body["request_id"] == answer.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_dates_shifted_past_the_calendar_are_a_422(api, key, when):
+    answer = api.get("/api/v1/contacts", params={"updated_since": when}, headers=key[1])
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "api.error.date"
+
+
+def test_public_routes_refuse_nul_and_huge_ids_without_a_500(api):
+    for path in ("/brand/2147483648/favicon-1.png", "/brand/100000000000000000000/logo-1.png",
+                 "/brand/1/logo-99999999999999.png"):
+        assert api.get(path).status_code == 404, path
+    assert api.get("/webhooks/whatsapp/%00").status_code == 400
+    assert api.post("/webhooks/whatsapp/%00", content=b"{}").status_code == 400
+    # characters no key has: not a key, never a database question (nor a 503)
+    for bad in ("chave.com.ponto", "ção", "a" * 65):
+        assert api.post(f"/webhooks/whatsapp/{bad}", content=b"{}").status_code == 404, bad
+
+
+def test_ids_past_the_integer_columns_are_not_found(db, key):
+    owner = key[0]
+    for call in (
+        lambda: flows.get_flow(db, tenant_id=owner.tenant_id, flow_id=10**12),
+        lambda: instances.get_instance(db, tenant_id=owner.tenant_id, instance_id=2**31),
+        lambda: analytics_export.export_file(db, tenant_id=owner.tenant_id,
+                                             export_id="99999999999999", token="x"),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_made_up_webhook_keys_do_not_push_real_ones_out_of_the_cache(db, key):
+    owner = key[0]
+    inst = make_instance(db, owner.tenant_id, name="Real")
+    db.commit()
+    webhook_keys.forget()
+    assert webhook_keys.lookup(inst.webhook_key).instance_id == inst.id
+    for n in range(webhook_keys.CACHE_MAX + 2):
+        webhook_keys._misses[f"inventada{n}"] = (0.0, None)  # a flood, already cached
+    assert webhook_keys.lookup("inventada-mais-uma") is None  # clears the misses only
+    assert webhook_keys.cached(inst.webhook_key) == (True, webhook_keys.lookup(inst.webhook_key))

@@ -22,6 +22,8 @@ OPEN_STATUSES_SQL = "status IN ('pending', 'queued', 'sending')"
 # Conversations where a customer waits for a person and the team was not told yet.
 WAITING_SQL = "status = 'human' AND waiting_since IS NOT NULL AND waiting_notified_at IS NULL"
 
+WA_ID_MAX = 160
+
 
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
@@ -30,7 +32,8 @@ class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
-    wa_id: str = Field(max_length=32)
+    # a phone number in E.164 digits, or Meta's business-scoped user id (BSUID, "US.…")
+    wa_id: str = Field(max_length=WA_ID_MAX)
     name: str = Field(default="", max_length=120)
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

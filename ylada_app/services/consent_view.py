@@ -19,7 +19,7 @@ from ylada_app.services.contacts import get_contact
 COLUMNS = ("when", "purpose", "choice", "basis", "source", "text")
 _PROOF = (("wamid", "consents.proof.wamid"), ("flow_id", "consents.proof.flow"),
           ("user_id", "consents.proof.user"), ("api_key_id", "consents.proof.api_key"),
-          ("file", "consents.proof.file"))
+          ("file", "consents.proof.file"), ("from_wa_id", "consents.proof.from_wa_id"))
 
 
 def _word(prefix: str, value: str, lang: str, fallback: str) -> str:

@@ -352,6 +352,47 @@ def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
     tell_webhooks(session, [contact], "contact.updated")
 
 
+def follow_number_change(session: Session, *, contact: Contact,
+                         system: dict[str, Any] | None) -> None:
+    """Meta's notice that the customer moved to another number ("user_changed_number",
+    with the new `wa_id`): the contact moves with them — history, tags, consent and an
+    opt-out. When the new number already has a contact of its own, that one stays, and an
+    opt-out of the old number carries over to it with a consent record (LGPD: whoever said
+    "sair" is not messaged again under the new number). Anything else is left alone."""
+    from sqlalchemy.exc import IntegrityError
+
+    from ylada_app.services import inbox
+
+    new = normalize_phone((system or {}).get("new_wa_id"))
+    if new is None or new in br_variants(contact.wa_id):
+        return
+    old = contact.wa_id
+    other = session.exec(select(Contact).where(
+        Contact.instance_id == contact.instance_id, col(Contact.wa_id).in_(br_variants(new)),
+        Contact.id != contact.id)).first()
+    if other is None:
+        try:
+            with session.begin_nested():  # its first message may be creating it right now
+                contact.wa_id, contact.updated_at = new, utcnow()
+                session.add(contact)
+                session.flush()
+        except IntegrityError:
+            session.refresh(contact)
+            other = session.exec(select(Contact).where(
+                Contact.instance_id == contact.instance_id, Contact.wa_id == new)).first()
+        else:
+            inbox.forget_contact(contact.instance_id, old)
+            tell_webhooks(session, [contact], "contact.updated")
+            return
+    if other is not None and contact.opted_out and not other.opted_out:
+        before = proofs.flags(other)
+        other.opted_out, other.updated_at = True, utcnow()
+        session.add(other)
+        session.flush()
+        prove(session, other, before, "number_changed", evidence={"from_wa_id": old})
+        tell_webhooks(session, [other], "contact.updated")
+
+
 def note_conversation(session: Session, *, tenant_id: int, contact_id: object) -> int:
     """The contact's conversation (created, quiet, for one imported and never talked to),
     where the team's notes about them live."""

@@ -463,6 +463,22 @@ def contact_view(contact: Contact) -> dict[str, Any]:
             "fields": dict(contact.fields or {}), "opted_out": contact.opted_out}
 
 
+# Inbound messages that are not something said to the bot: a reaction to one of its messages,
+# Meta's notices (a number changed), an interactive answer that is no menu choice (a call
+# permission, an empty one). They stay in the inbox's history; the flow does not see them —
+# a 👍 is no wrong menu choice to be answered "não entendi".
+_NOT_SAID = frozenset({"reaction", "system"})
+_MENU_REPLIES = frozenset({"button_reply", "list_reply", "nfm_reply"})
+
+
+def said_to_the_bot(msg: Message) -> bool:
+    if msg.type in _NOT_SAID:
+        return False
+    if msg.type == "interactive":
+        return (msg.payload or {}).get("subtype") in _MENU_REPLIES
+    return True
+
+
 def engine_event(msg: Message) -> dict[str, Any]:
     data = msg.payload or {}
     mtype = msg.type

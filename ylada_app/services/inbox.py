@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from ylada_app.core.queue import redis_connection
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Contact, Conversation, Instance, Message, WebhookLog, utcnow
+from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import webhooks_out
 
@@ -249,10 +250,10 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
     touched: list[int] = []
     now = utcnow()
     for item in items:
-        if not clean_text(item.wamid, 160) or not clean_text(item.wa_id, 32):
+        if not clean_text(item.wamid, 160) or not clean_text(item.wa_id, WA_ID_MAX):
             continue
         _, conv_id = _conversation_ids(session, instance=instance,
-                                       wa_id=clean_text(item.wa_id, 32) or "?",
+                                       wa_id=clean_text(item.wa_id, WA_ID_MAX) or "?",
                                        name=clean_text(item.contact_name, 120))
         new_id = insert_ignore(session, Message, inbound_row(instance, conv_id, item, now),
                                ["wamid"])

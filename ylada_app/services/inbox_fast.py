@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ylada_app.core.db_async import pg_connection
 from ylada_app.models import Message, utcnow
 from ylada_app.models.bulk import column_arrays, one_row_sql, row_values, unnest_sql
+from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.services import webhooks_out
 from ylada_app.services.inbox import (
     STATUS_RANK,
@@ -130,7 +131,7 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
         return []
     # (wa_id as stored, cached conversation id or None, message) for the storable messages.
     keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
-             if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, 32))]
+             if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, WA_ID_MAX))]
     new_ids: list[tuple[str, int, int]] = []
     events: list[webhooks_out.Event] = []  # for the business's webhooks, if it has any
     # The common POST — new messages of known contacts — is one statement: no transaction.

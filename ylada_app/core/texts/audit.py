@@ -130,6 +130,7 @@ TEXTS = {
     "consents.source.api": ("Integração pela API", "API integration"),
     "consents.source.manual": ("Alterado pela equipe na página do contato", "Changed by the team on the contact page"),
     "consents.source.broadcast": ("Resposta a uma campanha", "Reply to a broadcast"),
+    "consents.source.number_changed": ("O contato trocou de número no WhatsApp (vale a escolha do número antigo)", "The contact changed WhatsApp number (the old number's choice carries over)"),
     "consents.source.other": ("Outra origem", "Other source"),
     "consents.col.proof": ("Comprovação", "Evidence"),
     "consents.proof.wamid": ("mensagem do WhatsApp {value}", "WhatsApp message {value}"),
@@ -137,4 +138,5 @@ TEXTS = {
     "consents.proof.user": ("usuário nº {value}", "user #{value}"),
     "consents.proof.api_key": ("chave da API nº {value}", "API key #{value}"),
     "consents.proof.file": ("arquivo {value}", "file {value}"),
+    "consents.proof.from_wa_id": ("número anterior {value}", "previous number {value}"),
 }

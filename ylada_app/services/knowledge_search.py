@@ -467,43 +467,62 @@ class _Scorer:
         done = self._concepts.get(id(concept))
         if done is not None:
             return done
-        best: dict[int, tuple[list[float], float]] = {}
+        best: dict[int, list[float]] = {}  # item id → [title, meta, body, coverage]
         for alt in concept.alternatives:
-            for doc_id, (fields, cover) in self.alternative(alt).items():
-                have = best.get(doc_id)
-                if have is None:
-                    best[doc_id] = (fields, cover)
-                else:
-                    best[doc_id] = ([max(x, y) for x, y in zip(have[0], fields, strict=True)],
-                                    max(have[1], cover))
+            self._merge(alt, best)
         idf = _idf(self.n, max(1, self.weight_dfs[id(concept)]))
         per_doc = {}
-        for doc_id, (fields, cover) in best.items():
-            tf = sum(fields)
+        for doc_id, (title, meta, body, cover) in best.items():
+            tf = title + meta + body
             per_doc[doc_id] = (idf * tf * (K1 + 1) / (tf + K1), idf * min(cover, 1.0))
         self._concepts[id(concept)] = (idf, per_doc)
         return idf, per_doc
 
-    def alternative(self, alt: kt.Alternative) -> dict[int, tuple[list[float], float]]:
-        """item id → (field values, coverage value) of one alternative (before idf). A
-        phrase needs all its words: a part of the customer's own phrase counts in
-        proportion, a part of a synonym phrase much less."""
-        prefix = alt.prefix and len(alt.stems) == 1
+    def _merge(self, alt: kt.Alternative, best: dict[int, list[float]]) -> None:
+        """Fold one alternative into the concept's per-item values: per field, the best
+        alternative counts. A phrase needs all its words: a part of the customer's own
+        phrase counts in proportion, a part of a synonym phrase much less. (One pass over
+        each word's postings, in place: niche lists give a word dozens of phrases, and
+        per-item lists for each made this the search's slowest part.)"""
+        w = alt.weight
         if len(alt.stems) == 1:  # the common case, without the phrase bookkeeping
-            w = alt.weight
-            return {doc_id: ([h[0] * w, h[1] * w, h[2] * w], h[3] * w)
-                    for doc_id, h in self.token(alt.stems[0], prefix).items()}
-        per = [self.token(s, prefix) for s in alt.stems]
-        ids = set().union(*per)
-        size = len(alt.stems)
-        out: dict[int, tuple[list[float], float]] = {}
-        for doc_id in ids:
-            hits = [p[doc_id] for p in per if doc_id in p]
-            share = len(hits) / size
-            factor = (share if alt.weight >= 1.0 else share * share) * alt.weight / size
-            fields = [sum(h[n] for h in hits) * factor for n in range(3)]
-            out[doc_id] = (fields, sum(h[3] for h in hits) * factor)
-        return out
+            values = ((doc_id, h[0] * w, h[1] * w, h[2] * w, h[3] * w)
+                      for doc_id, h in self.token(alt.stems[0], alt.prefix).items())
+        else:
+            sums: dict[int, list[float]] = {}  # item id → [words found, title, meta, body, cover]
+            for stem in alt.stems:
+                for doc_id, h in self.token(stem, False).items():
+                    acc = sums.get(doc_id)
+                    if acc is None:
+                        sums[doc_id] = [1, h[0], h[1], h[2], h[3]]
+                    else:
+                        acc[0] += 1
+                        acc[1] += h[0]
+                        acc[2] += h[1]
+                        acc[3] += h[2]
+                        acc[4] += h[3]
+            size = len(alt.stems)
+            own = w >= 1.0
+
+            def scaled():
+                for doc_id, (found, title, meta, body, cover) in sums.items():
+                    share = found / size
+                    factor = (share if own else share * share) * w / size
+                    yield doc_id, title * factor, meta * factor, body * factor, cover * factor
+            values = scaled()
+        for doc_id, title, meta, body, cover in values:
+            have = best.get(doc_id)
+            if have is None:
+                best[doc_id] = [title, meta, body, cover]
+                continue
+            if title > have[0]:
+                have[0] = title
+            if meta > have[1]:
+                have[1] = meta
+            if body > have[2]:
+                have[2] = body
+            if cover > have[3]:
+                have[3] = cover
 
 
 def _score(scorer: _Scorer, concepts: list[kt.Concept]

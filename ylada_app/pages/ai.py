@@ -238,7 +238,9 @@ class AiState(SessionState):
 
     @rx.event
     def start_edit(self, item: dict[str, str]):
-        self.editing, self.edit_errors = dict(item), {}
+        # (what the page sent; the id is checked against the business when saved)
+        self.editing = {str(k): str(v) for k, v in item.items()} if isinstance(item, dict) else {}
+        self.edit_errors = {}
 
     @rx.event
     def cancel_edit(self):
@@ -251,7 +253,7 @@ class AiState(SessionState):
             return redirect
         try:
             await call(knowledge.update_item, tenant_id=ctx.tenant_id,
-                       item_id=int(self.editing.get("id") or 0), title=form.get("title"),
+                       item_id=self.editing.get("id"), title=form.get("title"),
                        body=form.get("body") or "", price=form.get("price") or None,
                        sku=form.get("sku") or None, category=form.get("category") or None)
         except ServiceError as exc:
@@ -267,8 +269,8 @@ class AiState(SessionState):
         if redirect:
             return redirect
         try:
-            await call(knowledge.delete_item, tenant_id=ctx.tenant_id, item_id=int(item_id))
-        except (ServiceError, ValueError):
+            await call(knowledge.delete_item, tenant_id=ctx.tenant_id, item_id=item_id)
+        except ServiceError:
             return rx.toast.error(self._t("error.not_found"))
         await self._refresh_items(ctx.tenant_id)
         return rx.toast.success(self._t("ai.deleted"))

@@ -57,8 +57,8 @@ class SynonymsState(SessionState):
             return redirect
         try:
             await call(knowledge_synonyms.delete_synonym, tenant_id=ctx.tenant_id,
-                       synonym_id=int(synonym_id))
-        except (ServiceError, ValueError):
+                       synonym_id=synonym_id)
+        except ServiceError:
             return rx.toast.error(self._t("error.not_found"))
         self.synonyms = await call(_rows, tenant_id=ctx.tenant_id)
 

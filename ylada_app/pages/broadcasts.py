@@ -171,7 +171,11 @@ class BroadcastsState(SessionState):
             yield redirect
             return
         self.number, self.estimate = value, {}
-        await self._load_templates(ctx.tenant_id)
+        try:
+            await self._load_templates(ctx.tenant_id)
+        except ServiceError:  # not one of the business's numbers (or no number at all)
+            self.number = ""
+            yield rx.toast.error(self._t("error.not_found"))
 
     @rx.event
     def pick_template(self, value: str):

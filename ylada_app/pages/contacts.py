@@ -26,6 +26,7 @@ from ylada_app.pages.instances import path_segment
 from ylada_app.services import agent_inbox, analytics_export, contacts, instances, privacy
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.tables import ImportRejected
+from ylada_app.services.validation import parse_id
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -506,8 +507,9 @@ class ContactState(SessionState):
     @rx.event
     def remove_field_row(self, index: int):
         rows = list(self.field_rows)
-        if 0 <= int(index) < len(rows):
-            rows.pop(int(index))
+        at = parse_id(index)  # (whatever the page sent: a row number, or nothing)
+        if at is not None and at < len(rows):
+            rows.pop(at)
         self.field_rows = rows
 
     @rx.event

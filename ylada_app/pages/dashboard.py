@@ -9,6 +9,7 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.services import auth, entitlements, instances, onboarding
 from ylada_app.services.errors import ServiceError
+from ylada_app.services.validation import parse_id
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -88,8 +89,8 @@ class DashboardState(SessionState):
         try:
             await call(auth.select_instance, token=self._session_token(),
                        tenant_id=ctx.tenant_id,
-                       instance_id=int(instance_key))
-        except (ServiceError, ValueError):
+                       instance_id=parse_id(instance_key))
+        except ServiceError:
             return rx.toast.error(self._t("error.not_found"))
         self.current_instance = instance_key
 

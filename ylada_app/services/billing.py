@@ -42,7 +42,8 @@ def plan_catalog(session: Session) -> list[Plan]:
 
 
 def _plan_by_code(session: Session, code: str | None) -> Plan:
-    plan = session.exec(select(Plan).where(Plan.code == (code or ""), Plan.is_active)).first()
+    plan = session.exec(select(Plan).where(Plan.code == str(code or "")[:40],
+                                           Plan.is_active)).first()
     if plan is None:
         raise FieldErrors({"plan": "error.plan_unknown"})
     return plan

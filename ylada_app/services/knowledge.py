@@ -22,6 +22,7 @@ from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.knowledge_search import Hit, Similarity, cosine  # noqa: F401
 from ylada_app.services.tables import ImportRejected, check_size, decode_bytes, read_table
+from ylada_app.services.validation import parse_id
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -315,7 +316,8 @@ def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, t
 
 
 def get_item(session: Session, *, tenant_id: int, item_id: int) -> KnowledgeItem:
-    item = session.get(KnowledgeItem, int(item_id))
+    iid = parse_id(item_id)  # (None for words and numbers past the id column)
+    item = session.get(KnowledgeItem, iid) if iid is not None else None
     if item is None or item.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     return item

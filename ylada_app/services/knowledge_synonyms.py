@@ -10,6 +10,7 @@ from ylada_app.models import KnowledgeSynonym, utcnow
 from ylada_app.services import knowledge_search
 from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
+from ylada_app.services.validation import parse_id
 
 MAX_PER_BUSINESS = 300
 MAX_PHRASE = 80
@@ -55,7 +56,8 @@ def add_synonym(session: Session, *, tenant_id: int, phrase: str,
 
 
 def delete_synonym(session: Session, *, tenant_id: int, synonym_id: int) -> None:
-    row = session.get(KnowledgeSynonym, int(synonym_id))
+    sid = parse_id(synonym_id)
+    row = session.get(KnowledgeSynonym, sid) if sid is not None else None
     if row is None or row.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     session.delete(row)

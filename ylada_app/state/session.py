@@ -27,6 +27,7 @@ from ylada_app.services import auth
 from ylada_app.services.closure import READ_ONLY_TENANT
 from ylada_app.services.context import AuthContext
 from ylada_app.services.errors import ServiceError
+from ylada_app.services.validation import parse_id
 from ylada_app.state.browser import post_navigation, request_cookie
 from ylada_app.state.calls import call
 
@@ -263,8 +264,8 @@ class SessionState(rx.State):
         await call(notifications.mark_read, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
                    notification_id=notification_id)
         await self._load_bell(ctx)
-        return rx.redirect(f"/inbox?c={conversation_id}" if conversation_id.isdigit()
-                           else "/inbox")
+        cid = parse_id(conversation_id)
+        return rx.redirect(f"/inbox?c={cid}" if cid is not None else "/inbox")
 
     @rx.event
     async def read_all_notifications(self):

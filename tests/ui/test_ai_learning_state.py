@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.models import AiLog, KnowledgeItem
 from ylada_app.pages.ai import AiState
@@ -13,11 +12,8 @@ from ylada_app.pages.ai_learning import LearningState
 
 
 @pytest.fixture
-def setup(db):
-    a = make_owner(db, tenant_name="Empresa A")
-    b = make_owner(db, tenant_name="Empresa B")
-    inst_a = make_instance(db, a.tenant_id, name="Loja A")
-    make_instance(db, b.tenant_id, name="Loja B")
+def setup(db, two_businesses):
+    a, b, inst_a = two_businesses
     row = AiLog(tenant_id=a.tenant_id, instance_id=inst_a.id, source="fallback",
                 question="segredo de A?", answer="resposta de A", unanswered=True)
     db.add(row)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.models import KnowledgeItem
 from ylada_app.pages.ai import AiState
@@ -12,11 +11,8 @@ from ylada_app.services import knowledge
 
 
 @pytest.fixture
-def setup(db):
-    a = make_owner(db, tenant_name="Empresa A")
-    b = make_owner(db, tenant_name="Empresa B")
-    inst_a = make_instance(db, a.tenant_id, name="Loja A")
-    make_instance(db, b.tenant_id, name="Loja B")
+def setup(db, two_businesses):
+    a, b, inst_a = two_businesses
     item = knowledge.add_item(db, tenant_id=a.tenant_id, instance_id=inst_a.id,
                               kind="product", title="Segredo de A", price="99,90")
     db.commit()

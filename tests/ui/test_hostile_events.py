@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.pages.ai import AiState
 from ylada_app.pages.ai_synonyms import SynonymsState
@@ -20,11 +19,8 @@ HUGE = "9" * 25  # digits only: passes str.isdigit / int(), overflows the id col
 
 
 @pytest.fixture
-def setup(db):
-    a = make_owner(db, tenant_name="Empresa A")
-    b = make_owner(db, tenant_name="Empresa B")
-    inst_a = make_instance(db, a.tenant_id, name="Numero de A")
-    make_instance(db, b.tenant_id, name="Numero de B")
+def setup(db, two_businesses):
+    a, b, inst_a = two_businesses
     return a, b, inst_a
 
 

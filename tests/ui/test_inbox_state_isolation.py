@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.models import Contact, Conversation, ConversationLog, Message, QuickReply
 from ylada_app.pages.contacts import ContactsState, ContactState
@@ -15,11 +14,8 @@ from ylada_app.services import agent_inbox, contacts
 
 
 @pytest.fixture
-def two(db):
-    a = make_owner(db, tenant_name="Empresa A")
-    b = make_owner(db, tenant_name="Empresa B")
-    inst_a = make_instance(db, a.tenant_id, name="Número de A")
-    make_instance(db, b.tenant_id, name="Número de B")
+def two(db, two_businesses):
+    a, b, inst_a = two_businesses
     contacts.import_contacts(db, tenant_id=a.tenant_id, instance_id=inst_a.id,
                              filename="a.csv",
                              data=b"telefone,nome,tags\n11987654321,Maria Segredo,vip\n")

@@ -143,7 +143,12 @@ def test_signed_events_of_any_shape_never_500(db, stripe_env):
                "trial_end": 10**20},
               {"id": "in_1", "customer": None, "subscription": {"id": "x"},
                "lines": {"data": [{"period": []}]}, "amount_paid": "lots",
-               "metadata": {"tenant_id": str(owner.tenant_id)}, "hosted_invoice_url": 5}]
+               "metadata": {"tenant_id": str(owner.tenant_id)}, "hosted_invoice_url": 5},
+              # numbers past the integer columns: no tenant, no amount — not a database
+              # error answered 503 (Stripe would retry for days)
+              {"id": "sub_w", "metadata": {"tenant_id": "9" * 30}, "subscription": 5},
+              {"id": "in_2", "subscription": "sub_z", "amount_paid": 10**30,
+               "metadata": {"tenant_id": str(owner.tenant_id)}}]
     types = ["checkout.session.completed", "customer.subscription.created",
              "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
              "invoice.payment_failed"]

@@ -27,6 +27,7 @@ from ylada_app.models import (
 )
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import entitlements, webhooks_out
+from ylada_app.services.validation import parse_id
 
 # Stripe's subscription statuses in ours. "incomplete" (first payment not done yet) keeps
 # whatever the tenant had: checkout only counts once paid.
@@ -48,6 +49,12 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _cents(value: Any) -> int | None:
+    """An amount in cents the invoice column can hold (else None)."""
+    cents = _int(value)
+    return cents if cents is not None and 0 <= cents < 2**31 else None
 
 
 def _dig(node: Any, *path: str | int) -> Any:
@@ -81,7 +88,8 @@ def _tenant_by_subscription(session: Session, provider_sub_id: Any) -> int | Non
 
 
 def _known_tenant(session: Session, tenant_id: Any) -> int | None:
-    tid = _int(tenant_id)
+    # (a number past the id column is no tenant, not a database error to retry for days)
+    tid = parse_id(tenant_id) if isinstance(tenant_id, str | int) else None
     return tid if tid is not None and session.get(Tenant, tid) is not None else None
 
 
@@ -298,7 +306,7 @@ def _apply_invoice(session: Session, tenant_id: int, event: GatewayEvent) -> str
     if status == ChargeStatus.FAILED:
         invoice.status = ChargeStatus.FAILED
     amount = obj.get("amount_paid") if status == ChargeStatus.PAID else obj.get("amount_due")
-    invoice.amount_cents = _int(amount) or _int(obj.get("total")) or 0
+    invoice.amount_cents = _cents(amount) or _cents(obj.get("total")) or 0
     invoice.currency = str(obj.get("currency") or "brl").upper()[:3]
     invoice.hosted_url = _url(obj.get("hosted_invoice_url"))
     invoice.pdf_url = _url(obj.get("invoice_pdf"))

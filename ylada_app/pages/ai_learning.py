@@ -70,9 +70,9 @@ class LearningState(SessionState):
         if redirect:
             return redirect
         try:
-            await call(ai_learning.rate, tenant_id=ctx.tenant_id, log_id=int(log_id),
+            await call(ai_learning.rate, tenant_id=ctx.tenant_id, log_id=log_id,
                        rating=rating)
-        except (ServiceError, ValueError):
+        except ServiceError:
             return rx.toast.error(self._t("error.not_found"))
         await self._refresh(ctx.tenant_id)
         if rating == "wrong":  # the next step is the correction
@@ -106,7 +106,7 @@ class LearningState(SessionState):
         fn = (ai_learning.correct if self.form.get("mode") == "correct"
               else ai_learning.answer_group)
         try:
-            await call(fn, tenant_id=ctx.tenant_id, log_id=int(self.form.get("id") or 0),
+            await call(fn, tenant_id=ctx.tenant_id, log_id=self.form.get("id"),
                        answer=str(form.get("answer") or ""),
                        question=str(form.get("question") or "")[:300])
         except ServiceError as exc:

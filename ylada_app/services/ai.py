@@ -59,6 +59,7 @@ from ylada_app.services import entitlements, knowledge, price_guard
 from ylada_app.services.ai_templates import TONES, template_for, tone_instruction
 from ylada_app.services.conversations import count_usage
 from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.validation import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,8 @@ este texto, dar descontos ou falar de outros assuntos.
 # --- settings ----------------------------------------------------------------------------
 
 def _instance(session: Session, tenant_id: int, instance_id: int) -> Instance:
-    inst = session.get(Instance, int(instance_id))
+    iid = parse_id(instance_id)
+    inst = session.get(Instance, iid) if iid is not None else None
     if inst is None or inst.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     return inst
@@ -437,7 +439,8 @@ def team_can_answer(session: Session, *, tenant_id: int, conversation_id: int | 
     to answer in the inbox (the test console and the terminal have no conversation)."""
     if not conversation_id:
         return False
-    conv = session.get(Conversation, int(conversation_id))
+    cid = parse_id(conversation_id)
+    conv = session.get(Conversation, cid) if cid is not None else None
     if conv is None or conv.tenant_id != tenant_id:
         return False
     return session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id)

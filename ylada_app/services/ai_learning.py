@@ -26,6 +26,7 @@ from ylada_app.models import AiLog, KnowledgeItem, utcnow
 from ylada_app.services import knowledge
 from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.validation import parse_id
 
 RATINGS = ("good", "wrong")
 MAX_ANSWER = 4000
@@ -34,7 +35,8 @@ SIMILAR = 85  # rapidfuzz token_set_ratio of two questions' keys to share a grou
 
 
 def _log(session: Session, tenant_id: int, log_id: int) -> AiLog:
-    row = session.get(AiLog, int(log_id))
+    lid = parse_id(log_id)
+    row = session.get(AiLog, lid) if lid is not None else None
     if row is None or row.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     return row

@@ -15,7 +15,7 @@ from ylada_app.services import audit
 from ylada_app.services.context import AuthContext
 from ylada_app.services.entitlements import billing_state
 from ylada_app.services.errors import Forbidden, NotFound
-from ylada_app.services.validation import Validator
+from ylada_app.services.validation import Validator, parse_id
 
 PAYING = ("active", "past_due")
 STATUSES = ("trialing", "active", "past_due", "canceled", "expired")
@@ -88,10 +88,8 @@ def check_plan_data(data: dict[str, object]) -> dict[str, object]:
 def update_plan(session: Session, actor: AuthContext, *, plan_id: int | str,
                 data: dict[str, object]) -> Plan:
     _admin(actor)
-    try:
-        plan = session.get(Plan, int(plan_id))
-    except (TypeError, ValueError):
-        plan = None
+    pid = parse_id(plan_id)
+    plan = session.get(Plan, pid) if pid is not None else None
     if plan is None:
         raise NotFound("error.not_found")
     clean = check_plan_data(data)

@@ -254,7 +254,8 @@ def _fts_delete(session: Session, ids: list[int]) -> None:
 
 
 def _instance(session: Session, tenant_id: int, instance_id: int) -> Instance:
-    inst = session.get(Instance, int(instance_id))
+    iid = parse_id(instance_id)
+    inst = session.get(Instance, iid) if iid is not None else None
     if inst is None or inst.tenant_id != tenant_id:
         raise NotFound("error.not_found")
     return inst

@@ -89,7 +89,7 @@ def _tenant_by_subscription(session: Session, provider_sub_id: Any) -> int | Non
 
 def _known_tenant(session: Session, tenant_id: Any) -> int | None:
     # (a number past the id column is no tenant, not a database error to retry for days)
-    tid = parse_id(tenant_id) if isinstance(tenant_id, str | int) else None
+    tid = parse_id(tenant_id)
     return tid if tid is not None and session.get(Tenant, tid) is not None else None
 
 

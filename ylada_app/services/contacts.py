@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import exists, func, or_
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ylada_app.core.db import escape_like
@@ -29,7 +30,7 @@ from ylada_app.models import (
 )
 from ylada_app.models.privacy import LegalBasis
 from ylada_app.services import consent as proofs
-from ylada_app.services import webhooks_out
+from ylada_app.services import inbox, webhooks_out
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.instances import get_instance
 from ylada_app.services.phones import br_variants, display_phone, normalize_phone
@@ -359,10 +360,6 @@ def follow_number_change(session: Session, *, contact: Contact,
     opt-out. When the new number already has a contact of its own, that one stays, and an
     opt-out of the old number carries over to it with a consent record (LGPD: whoever said
     "sair" is not messaged again under the new number). Anything else is left alone."""
-    from sqlalchemy.exc import IntegrityError
-
-    from ylada_app.services import inbox
-
     new = normalize_phone((system or {}).get("new_wa_id"))
     if new is None or new in br_variants(contact.wa_id):
         return

@@ -319,7 +319,7 @@ def _builtin_index() -> dict[tuple[str, ...], dict[str, tuple[str, ...]]]:
         for member in members:
             key = phrase_key(member)
             # "do zero" must not become "zero": a phrase reduced to one word is not indexed
-            if key and _indexable(member):
+            if _indexable(member):
                 entry = index.setdefault(key, {})
                 for m in members:
                     if not _indexable(m):  # nor does "e-sim" stand for "sim"

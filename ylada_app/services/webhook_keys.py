@@ -85,12 +85,11 @@ def refresh(key: str) -> WebhookTarget | None:
             raise
         target = _read(key)
     with _lock:
-        store = _cache if target is not None else _misses
+        store, other = (_cache, _misses) if target is not None else (_misses, _cache)
         if len(store) > CACHE_MAX:
             store.clear()
         store[key] = (now + TTL_S, target)
-        if target is not None:
-            _misses.pop(key, None)
+        other.pop(key, None)  # (a number removed, or one just connected)
     return target
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, update
+from sqlalchemy import insert, inspect, update
 from sqlmodel import Session, col, select
 
 from ylada_app.core import dates
@@ -31,7 +31,7 @@ from ylada_app.models import (
     UsageCounter,
     utcnow,
 )
-from ylada_app.models.bulk import insert_rows
+from ylada_app.models.bulk import insert_rows, update_rows
 from ylada_app.services import (
     consent,
     contacts,
@@ -225,6 +225,8 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
     # object and cost more CPU than the database does.
     conn = session.connection()
+    written = _write_conversations(session, [w.conversation for w in ignored]
+                                   + [d[0].conversation for d in done])
     msg_table = Message.__table__
     if processed_ids:
         conn.execute(update(msg_table).where(msg_table.c.id.in_(processed_ids))
@@ -256,7 +258,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         conn.execute(insert(Timer.__table__), timers)
     webhooks_out.emit(session, _webhook_events(
         [*((w, None) for w in ignored), *((w, sink) for w, sink, _ in done)], tell))
-    session.flush()  # conversations and contacts changed as ORM objects
+    session.flush()  # contacts changed as ORM objects
     # Then the quota: lock, the replies, the counts — and the caller commits.
     granted = reserve_outbound(session, wanted) if wanted else {}
     blocked: dict[int, int] = {}
@@ -285,6 +287,10 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             queued += allowed
         if sink.outbound and not queued:  # nothing went out after all (rare)
             conv.last_outbound_at = sent_before[conv.id]
+            if conv.id in written:
+                conn.execute(update(Conversation.__table__)
+                             .where(Conversation.__table__.c.id == conv.id)
+                             .values(last_outbound_at=conv.last_outbound_at))
         if billable:
             usage.setdefault(conv.tenant_id, [0, 0])[1] += queued
     ids: list[int] = []
@@ -306,6 +312,31 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             plan = plans[work.conversation.id] = delivery_from(work, [], [])
         plan.items.append(Outgoing(mid, row["payload"], work.contact.wa_id))
     return list(plans.values())
+
+
+# What a batch may change on a conversation: every column but its identity.
+_CONVERSATION_FIXED = frozenset({"id", "tenant_id", "instance_id", "contact_id", "created_at"})
+
+
+def _write_conversations(session: Session, convs: list[Conversation]) -> set[int]:
+    """Write the batch's changed conversations with ONE statement and take them out of the
+    session (their objects keep the values): the ORM's flush of them, an UPDATE per row
+    built in Python, was the workers' largest single cost. Returns the ids written; a
+    conversation with an attribute not loaded is left to the ORM's flush."""
+    table = Conversation.__table__
+    columns = [c.name for c in table.columns if c.name not in _CONVERSATION_FIXED]
+    rows, written = [], []
+    for conv in convs:
+        state = inspect(conv)
+        if not state.modified or state.detached or any(c not in state.dict for c in columns):
+            continue
+        rows.append({"id": conv.id, **{c: state.dict[c] for c in columns}})
+        written.append(conv)
+    rows.sort(key=lambda r: r["id"])
+    update_rows(session.connection(), table, "id", rows)
+    for conv in written:
+        session.expunge(conv)
+    return {conv.id for conv in written}
 
 
 def resolve_templates(session: Session, done: list[tuple[Work, StepSink, dict[str, Any]]],
@@ -813,20 +844,16 @@ def claim(session: Session, plans: list[Delivery]) -> None:
 
 
 def mark_sent_many(session: Session, sent: list[tuple[int, str]]) -> None:
-    """Record several send results with one executemany."""
+    """Record several send results with one statement."""
     if not sent:
         return
     now = utcnow()
-    session.connection().execute(
-        update(Message.__table__)
-        # (no IN here: expanding parameters cannot be used with executemany)
-        .where(Message.__table__.c.id == bindparam("mid"),
-               or_(Message.__table__.c.status == "queued",
-                   Message.__table__.c.status == "sending"))
-        .values(status="sent", wamid=bindparam("w"), sent_at=now),
-        # in id order, as the webhook applies statuses (no deadlock between the two)
-        [{"mid": mid, "w": wamid[:160]} for mid, wamid in sorted(sent)],
-    )
+    table = Message.__table__
+    # in id order, as the webhook applies statuses (no deadlock between the two)
+    update_rows(session.connection(), table, "id",
+                [{"id": mid, "status": "sent", "wamid": wamid[:160], "sent_at": now}
+                 for mid, wamid in sorted(dict(sent).items())],
+                where=table.c.status.in_(("queued", "sending")))
 
 
 def sent_events(plans: list[Delivery], sent: list[tuple[int, str]]) -> list[webhooks_out.Event]:

@@ -1,0 +1,84 @@
+"""models/bulk: many rows in one statement give the same rows as one statement per row,
+on both databases (PostgreSQL reads them from one JSON parameter)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    select,
+)
+
+from tests.conftest import PG_ADMIN_URL, new_database_url, new_sqlite_url
+from ylada_app.models.bulk import insert_rows, update_rows
+
+KINDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
+
+meta = MetaData()
+thing = Table(
+    "bulk_thing", meta,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(40)),
+    Column("data", JSON, nullable=False),
+    Column("at", DateTime),
+    Column("flag", Boolean, nullable=False),
+)
+
+WHEN = datetime(2026, 12, 2, 18, 30, 5, 123456)
+ROWS = [
+    {"id": 1, "label": 'aspas " e \\ barra', "data": {"itens": ["pizza", "açaí 🍕"], "n": 2},
+     "at": WHEN, "flag": True},
+    {"id": 2, "label": None, "data": {}, "at": None, "flag": False},
+    {"id": 3, "label": "{chaves},vírgula", "data": {"aninhado": {"a": [1, None, 2.5]}},
+     "at": WHEN, "flag": False},
+]
+
+
+@pytest.fixture(params=KINDS)
+def conn(request):
+    url = (new_sqlite_url("bulk") if request.param == "sqlite"
+           else new_database_url("ylada_bulk"))
+    engine = create_engine(url)
+    meta.create_all(engine)
+    with engine.begin() as connection:
+        yield connection
+    engine.dispose()
+
+
+def _all(conn) -> list[dict]:
+    return [dict(r._mapping) for r in conn.execute(select(thing).order_by(thing.c.id))]
+
+
+def test_insert_rows_keeps_every_value(conn):
+    insert_rows(conn, thing, ROWS)
+    assert _all(conn) == ROWS
+
+
+def test_update_rows_sets_each_row_to_its_own_values_where_the_condition_holds(conn):
+    insert_rows(conn, thing, ROWS)
+    update_rows(conn, thing, "id", [
+        {"id": 1, "label": "um", "data": {"novo": True}, "at": None},
+        {"id": 2, "label": "dois ✓", "data": {"x": "y"}, "at": WHEN},
+        {"id": 3, "label": "três", "data": {}, "at": WHEN},
+    ], where=thing.c.flag.is_(False))
+    rows = {r["id"]: r for r in _all(conn)}
+    assert rows[1] == ROWS[0]  # the condition does not hold: untouched
+    assert rows[2] == {"id": 2, "label": "dois ✓", "data": {"x": "y"}, "at": WHEN,
+                       "flag": False}
+    assert rows[3]["label"] == "três" and rows[3]["data"] == {}
+
+
+def test_no_rows_is_no_statement(conn):
+    insert_rows(conn, thing, [])
+    update_rows(conn, thing, "id", [])
+    assert _all(conn) == []

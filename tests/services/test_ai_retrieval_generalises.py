@@ -78,6 +78,15 @@ def test_whatsapp_spelling_and_story_fillers(db, menu):
     assert _ask(db, menu, "guarana sem gluten?") != []
 
 
+def test_everyday_words_are_no_typos_of_catalog_words(db, menu):
+    # "limpo" is one edit from the catalog's "limão", "queixo" from "queijo": real words,
+    # so nothing is found for them; misspellings still are
+    assert _ask(db, menu, "tem algo limpo?") == []
+    assert _ask(db, menu, "bati o queixo") == []
+    assert _ask(db, menu, "suco de limao")[0] == "BB-2"
+    assert _ask(db, menu, "pao de qeijo")[0] == "SG-1"
+
+
 def test_two_things_asked_at_once_keep_an_answer_each(db, menu):
     # each half covers half of the question: the floor alone kept only the pizza
     hits = _ask(db, menu, "a pizza margherita tem glúten? e qual o horário?", k=3)

@@ -743,6 +743,8 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
             concept.alternatives.append(alt)
             added.append(alt)
             continue
+        if kt.common_word(concept.text):
+            continue  # a real word, just not one this catalog uses
         target = kt.stem(word)
         # A misspelling keeps its first letter and is one edit away (two in a long word):
         # "ontem" is not "tem", nor "graça" "fraco", though a similarity ratio says so.

@@ -113,6 +113,26 @@ def undiminished(word: str) -> str | None:
     return None
 
 
+# How often a word must appear in a general Portuguese word-frequency list (pyspellchecker's)
+# to count as a real word: a real word the catalog does not use is no misspelling of one it
+# does ("fome" is not "forma", "maior" not "micro", "bastante" not "batata"); misspellings
+# ("calabreza", "orquidia", "armacao" without its accent) are not in the list.
+COMMON_WORD_MIN = 300
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from spellchecker import SpellChecker  # (0.6 s to load: only once a typo is in doubt)
+
+    counts = SpellChecker(language="pt", distance=1).word_frequency.dictionary
+    return frozenset(fold(w) for w, n in counts.items() if n >= COMMON_WORD_MIN)
+
+
+def common_word(word: str) -> bool:
+    """`word` (folded) is an everyday Portuguese word, as it is written."""
+    return word in _common_words()
+
+
 def normal_text(value: str) -> str:
     """Folded text with each word in its `normal_word` form (what `search_text` stores)."""
     return " ".join(normal_word(w) for w in fold(value).split())

@@ -36,9 +36,12 @@ log = logging.getLogger(__name__)
 BATCH = 100
 MAX_ROUNDS = 20_000
 LINGER_S = 0.25
-# Conversations wait this long for company before a batch leaves (see core.queue); under
-# load the backlog is older than this anyway, so it only shapes light traffic.
-GATHER_MS = 20
+# Conversations wait this long for company before a batch leaves (see core.queue). A batch
+# has a fixed cost (its statements, transactions and locks: about as much as 8 messages), so
+# waiting makes batches larger and the messages cheaper: at 300 msg/s, 20 ms gave batches of
+# ~10 conversations and 60 ms of ~19, with the workers' CPU per message down 23 % and reply
+# p99 down from ~470 to ~250 ms (less CPU contention); beyond ~60 ms the wait shows in p50.
+GATHER_MS = 60
 POLL_S = 0.01
 
 

@@ -369,13 +369,21 @@ def _item_row(item: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(
             rx.text(item["title"], weight="medium", size="2"),
-            rx.text(item["body"], size="1", color_scheme="gray", max_width="420px",
+            rx.text(item["body"], size="1", color_scheme="gray", max_width="380px",
                     white_space="nowrap", overflow="hidden", text_overflow="ellipsis"),
+            # SKU and category on a line of their own: as columns they pushed the table
+            # past the card's width on a 1366 px screen
+            rx.cond(
+                (item["sku"] != "") | (item["category"] != ""),
+                rx.text(
+                    rx.cond(item["sku"] != "", t("ai.col_sku") + " " + item["sku"], ""),
+                    rx.cond((item["sku"] != "") & (item["category"] != ""), " · ", ""),
+                    item["category"],
+                    size="1", color_scheme="gray", class_name="item-meta"),
+            ),
             spacing="0")),
         rx.table.cell(_kind_badge(item["kind"])),
         rx.table.cell(rx.text(item["price"], class_name="item-price", white_space="nowrap")),
-        rx.table.cell(rx.text(item["sku"], white_space="nowrap")),
-        rx.table.cell(item["category"]),
         rx.table.cell(rx.hstack(
             rx.icon_button(rx.icon("pencil", size=14), size="1", variant="soft",
                            on_click=AiState.start_edit(item), title=t("ai.edit"),
@@ -539,8 +547,6 @@ def _knowledge_tab() -> rx.Component:
                             rx.table.column_header_cell(t("ai.col_title")),
                             rx.table.column_header_cell(t("ai.col_kind")),
                             rx.table.column_header_cell(t("ai.col_price")),
-                            rx.table.column_header_cell(t("ai.col_sku")),
-                            rx.table.column_header_cell(t("ai.col_category")),
                             rx.table.column_header_cell(""),
                         )),
                         rx.table.body(rx.foreach(s.items, _item_row)),

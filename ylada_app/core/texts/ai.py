@@ -48,7 +48,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.col_kind": ("Tipo", "Kind"),
     "ai.col_price": ("Preço", "Price"),
     "ai.col_sku": ("SKU", "SKU"),
-    "ai.col_category": ("Categoria", "Category"),
     "ai.edit": ("Editar", "Edit"),
     "ai.delete": ("Excluir", "Delete"),
     "ai.deleted": ("Item excluído.", "Item deleted."),

@@ -3,6 +3,7 @@ and delivery statuses stored in plain SQL, with the same rules as the general pa
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -15,7 +16,7 @@ from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.core.queue import DIRTY_KEY, DRAIN_FLAG, get_queue, redis_connection
 from ylada_app.core.settings import get_settings, reset_settings_cache
 from ylada_app.models import Contact, Conversation, Message, WebhookLog, utcnow
-from ylada_app.services import inbox
+from ylada_app.services import inbox, inbox_fast
 
 
 @pytest.fixture
@@ -232,3 +233,78 @@ def test_a_status_names_an_unrecorded_send_by_its_reference(lane, client, bot, d
     assert (settled.status, settled.wamid) == ("sent", accepted)
     assert settled.sent_at is not None
     assert db.get(Message, other_id).status == "read"
+
+
+def _known_contacts(client, bot, db, n: int, prefix: str) -> list[str]:
+    """n contacts whose conversations this process knows (their first message stored)."""
+    was = [f"{prefix}{i:02d}" for i in range(n)]
+    for wa in was:
+        assert post(client, bot, [samples.text_message(wa, "oi")]).status_code == 200
+        assert inbox.known_conversation(bot.instance_id, wa)
+    return was
+
+
+def _post_together(client, bot, messages) -> list[int]:
+    """Each message in its own POST, a moment apart; their HTTP codes in message order."""
+    codes: list[int] = [0] * len(messages)
+
+    def send(i: int) -> None:
+        codes[i] = post(client, bot, [messages[i]]).status_code
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(messages))]
+    for t in threads:
+        t.start()
+        time.sleep(0.02)
+    for t in threads:
+        t.join(10)
+    return codes
+
+
+def test_posts_that_arrive_together_share_one_insert(lane, client, bot, db, monkeypatch):
+    was = _known_contacts(client, bot, db, 4, "55119765411")
+    groups: list[int] = []
+    original = inbox_fast.InboundBatcher._write
+
+    async def slow_write(self, items):
+        groups.append(len(items))
+        if len(groups) == 1:
+            await asyncio.sleep(0.6)  # the others arrive meanwhile and wait together
+        await original(self, items)
+
+    monkeypatch.setattr(inbox_fast.InboundBatcher, "_write", slow_write)
+    lane.delete(DIRTY_KEY)
+    codes = _post_together(client, bot, [samples.text_message(wa, "quero pedir") for wa in was])
+    assert codes == [200] * 4
+    assert groups == [1, 3]
+    for wa in was:
+        rows = _pending(db, bot, wa)
+        assert [(m.text, m.status) for m in rows] == [("oi", "pending"),
+                                                       ("quero pedir", "pending")]
+        assert lane.zscore(DIRTY_KEY, rows[0].conversation_id) is not None
+
+
+def test_a_group_that_fails_is_retried_post_by_post(lane, client, bot, db, monkeypatch):
+    """A conversation erased a moment ago (its id still cached): its POST is refused, and
+    nothing of it is stored; the POSTs that shared its group are stored all the same."""
+    was = _known_contacts(client, bot, db, 3, "55119765412")
+    bad = was[1]
+    real = inbox.known_conversation
+    monkeypatch.setattr(inbox_fast, "known_conversation",
+                        lambda instance_id, wa_id: 10**9 if wa_id == bad
+                        else real(instance_id, wa_id))
+    groups: list[int] = []
+    original = inbox_fast.InboundBatcher._write
+
+    async def slow_write(self, items):
+        groups.append(len(items))
+        if len(groups) == 1:
+            await asyncio.sleep(0.6)
+        await original(self, items)
+
+    monkeypatch.setattr(inbox_fast.InboundBatcher, "_write", slow_write)
+    codes = dict(zip(was, _post_together(client, bot, [samples.text_message(wa, f"m {wa}")
+                                                       for wa in was]), strict=True))
+    assert groups[:2] == [1, 2] and sorted(groups[2:]) == [1, 1]  # the group, then alone
+    assert codes == {was[0]: 200, bad: 503, was[2]: 200}
+    assert [m.text for m in _pending(db, bot, bad)] == ["oi"]
+    assert [m.text for m in _pending(db, bot, was[2])] == ["oi", f"m {was[2]}"]

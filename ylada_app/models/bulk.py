@@ -68,7 +68,7 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _rows_json(rows: list[dict[str, Any]]) -> str:
+def rows_json(rows: list[dict[str, Any]]) -> str:
     """The rows as one JSON array (the parameter of `recordset_sql`/`update_sql`)."""
     return json.dumps(rows, default=_json_default, ensure_ascii=False, separators=(",", ":"))
 
@@ -93,7 +93,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
         return
     columns = tuple(rows[0])
-    conn.exec_driver_sql(recordset_sql(table, columns), (_rows_json(rows),))
+    conn.exec_driver_sql(recordset_sql(table, columns), (rows_json(rows),))
 
 
 @lru_cache(maxsize=64)
@@ -122,7 +122,7 @@ def update_rows(conn: Connection, table: Table, key: str, rows: list[dict[str, A
                      [{"k_": row[key], **{f"v_{c}": row[c] for c in columns}} for row in rows])
         return
     condition = "" if where is None else _literal_sql(where)
-    conn.exec_driver_sql(update_sql(table, key, columns, condition), (_rows_json(rows),))
+    conn.exec_driver_sql(update_sql(table, key, columns, condition), (rows_json(rows),))
 
 
 def _literal_sql(where: ColumnElement[bool]) -> str:

@@ -19,8 +19,16 @@ from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ylada_app.core.db_async import pg_connection
+from ylada_app.core.queue import mark_dirty_async
 from ylada_app.models import Message, utcnow
-from ylada_app.models.bulk import column_arrays, one_row_sql, row_values, unnest_sql
+from ylada_app.models.bulk import (
+    column_arrays,
+    one_row_sql,
+    recordset_sql,
+    row_values,
+    rows_json,
+    unnest_sql,
+)
 from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.services import webhooks_out
 from ylada_app.services.inbox import (
@@ -127,14 +135,19 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
     if not items and statuses and not webhooks_out.wants(instance.tenant_id, "message.status"):
         # The most common POST of all (three per reply): committed together with the
         # other status POSTs in flight.
-        await _status_batcher(engine).apply(_status_params(instance, statuses, now))
+        await _batcher(StatusBatcher, engine).apply(_status_params(instance, statuses, now))
         return []
     # (wa_id as stored, cached conversation id or None, message) for the storable messages.
     keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
              if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, WA_ID_MAX))]
     new_ids: list[tuple[str, int, int]] = []
     events: list[webhooks_out.Event] = []  # for the business's webhooks, if it has any
-    # The common POST — new messages of known contacts — is one statement: no transaction.
+    if keyed and not statuses and all(conv_id for _, conv_id, _ in keyed):
+        # The common POST — new messages of known contacts: inserted and marked dirty
+        # together with the others in flight.
+        await _batcher(InboundBatcher, engine).apply(
+            [inbound_row(instance, conv_id, item, now) for _, conv_id, item in keyed])
+        return []
     alone = not statuses and all(conv_id for _, conv_id, _ in keyed)
     async with pg_connection(engine) as conn, \
             (contextlib.nullcontext() if alone else conn.transaction()):
@@ -180,60 +193,108 @@ def _status_params(instance: InstanceRef, statuses: list[StatusChange],
             for s in statuses if s.status in STATUS_RANK and s.wamid]
 
 
-class StatusBatcher:
-    """Group commit for delivery statuses. Meta posts sent, delivered and read for every
-    reply, each on its own: one transaction (and one disk flush) each made statuses cost
-    the database more than the messages themselves. Statuses that arrive while a commit is
-    in flight wait for the next one, which takes them all in one pipelined round trip; each
-    POST is answered once its statuses are committed (a failure fails the whole group, and
-    Meta retries each). Statuses only move forward (rank), so their order does not matter."""
+class _GroupCommit:
+    """Group commit on the event loop: what arrives while a write is in flight waits for the
+    next one, which takes it all in one round trip; each caller returns once its part is
+    written, and a failure fails the whole group (each POST answers 503 and Meta retries
+    it). Under load many POSTs share one pooled connection, statement and disk flush. A
+    group that fails is written again POST by POST: one bad part (a conversation erased a
+    moment ago) must not refuse the POSTs that happened to share its group."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.waiting: list[tuple[list[dict], asyncio.Future]] = []
+        self.waiting: list[tuple[list, asyncio.Future]] = []
         self.running = False
 
-    async def apply(self, changes: list[dict]) -> None:
-        if not changes:
+    async def apply(self, items: list) -> None:
+        if not items:
             return
         done = asyncio.get_running_loop().create_future()
-        self.waiting.append((changes, done))
+        self.waiting.append((items, done))
         if not self.running:
             self.running = True
             asyncio.ensure_future(self._commit_all())
         await asyncio.shield(done)
+
+    async def _write(self, items: list) -> None:
+        raise NotImplementedError
 
     async def _commit_all(self) -> None:
         try:
             while self.waiting:
                 group, self.waiting = self.waiting, []
                 try:
-                    async with pg_connection(self.engine) as conn:
-                        # Planned for each group (never a cached generic plan): that one
-                        # is made while the table is small and joins every outbound
-                        # message against every status once the table has grown.
-                        await conn.execute(_STATUS_GROUP, _group_arrays(
-                            [c for changes, _ in group for c in changes]), prepare=False)
+                    await self._write([item for items, _ in group for item in items])
                 except Exception as exc:  # noqa: BLE001 - each POST answers 503
-                    for _, done in group:
-                        if not done.done():
-                            done.set_exception(exc)
+                    if len(group) == 1:
+                        _settle(group[0][1], exc)
+                    else:
+                        for items, done in group:
+                            await self._write_alone(items, done)
                 else:
                     for _, done in group:
-                        if not done.done():
-                            done.set_result(None)
+                        _settle(done, None)
         finally:
             self.running = False
+
+    async def _write_alone(self, items: list, done: asyncio.Future) -> None:
+        try:
+            await self._write(items)
+        except Exception as exc:  # noqa: BLE001 - this POST answers 503
+            _settle(done, exc)
+        else:
+            _settle(done, None)
+
+
+def _settle(done: asyncio.Future, error: Exception | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
+class StatusBatcher(_GroupCommit):
+    """Delivery statuses. Meta posts sent, delivered and read for every reply, each on its
+    own: one transaction (and one disk flush) each made statuses cost the database more than
+    the messages themselves. Statuses only move forward (rank), so their order within a
+    group does not matter."""
+
+    async def _write(self, items: list[dict]) -> None:
+        async with pg_connection(self.engine) as conn:
+            # Planned for each group (never a cached generic plan): that one is made while
+            # the table is small and joins every outbound message against every status once
+            # the table has grown.
+            await conn.execute(_STATUS_GROUP, _group_arrays(items), prepare=False)
+
+
+_INSERT_GROUP = recordset_sql(Message.__table__, _COLUMNS) + " " + _ON_DUPLICATE
+
+
+class InboundBatcher(_GroupCommit):
+    """New messages of known conversations — the most common POST with content — inserted
+    together with the others in flight, in one statement (atomic without a transaction),
+    and their conversations marked dirty in one Redis call. Order holds: two POSTs of one
+    contact never share a group (the second waits for the first's turn, see
+    api.webhooks_whatsapp._Arrivals), and a group's rows are inserted in arrival order."""
+
+    async def _write(self, items: list[dict]) -> None:
+        async with pg_connection(self.engine) as conn:
+            cur = await conn.execute(_INSERT_GROUP, (rows_json(items),))
+            touched = [r[0] for r in await cur.fetchall()]
+        await mark_dirty_async(list(dict.fromkeys(touched)))
 
 
 _batchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _status_batcher(engine: AsyncEngine) -> StatusBatcher:
+def _batcher(kind: type[_GroupCommit], engine: AsyncEngine) -> _GroupCommit:
+    """One batcher of each kind per event loop and engine."""
     per_loop = _batchers.setdefault(asyncio.get_running_loop(), {})
-    batcher = per_loop.get(id(engine))
+    batcher = per_loop.get((kind, id(engine)))
     if batcher is None or batcher.engine is not engine:
-        batcher = per_loop[id(engine)] = StatusBatcher(engine)
+        batcher = per_loop[(kind, id(engine))] = kind(engine)
     return batcher
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import random
 import re
 import threading
@@ -421,32 +422,45 @@ class ThreadedGraphSender:
         self._limit_lock = threading.Lock()
         self._sleep = sleep
         self._rng = rng
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        self._max_connections = max_connections
-        # One client (and keep-alive pool) per sending thread: a single shared pool's lock
-        # was contended by every sending thread on each request.
+        self._extensions = {"timeout": httpx.Timeout(timeout,
+                                                     connect=min(timeout, 5.0)).as_dict()}
+        self._limits = httpx.Limits(max_connections=max_connections,
+                                    max_keepalive_connections=max_connections,
+                                    keepalive_expiry=30.0)
+        # One keep-alive pool per sending thread: a single shared pool's lock was contended
+        # by every sending thread on each request. The pool is httpx's transport, used
+        # without the Client around it: the Client's layers (auth and redirect flows, cookies,
+        # hooks — none used here) were 40 % of a send's CPU (measured: ~360 → ~200 µs);
+        # requests, responses and errors are httpx's own all the same.
         self._local = threading.local()
-        self._clients: list[httpx.Client] = []
+        self._transports: list[httpx.HTTPTransport] = []
 
-    def _client(self) -> httpx.Client:
-        client = getattr(self._local, "client", None)
-        if client is None:
-            client = self._local.client = httpx.Client(
-                timeout=self._timeout,
-                limits=httpx.Limits(max_connections=self._max_connections,
-                                    max_keepalive_connections=self._max_connections,
-                                    keepalive_expiry=30.0),
-                headers={"User-Agent": "ylada-whatsapp/1"},
-            )
+    def _transport(self) -> httpx.HTTPTransport:
+        transport = getattr(self._local, "transport", None)
+        if transport is None:
+            transport = self._local.transport = httpx.HTTPTransport(limits=self._limits)
             with self._limit_lock:
-                self._clients.append(client)
-        return client
+                self._transports.append(transport)
+        return transport
+
+    def _post(self, url: str, token: str, payload: dict) -> httpx.Response:
+        request = httpx.Request(
+            "POST", url, extensions=self._extensions,
+            content=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                     "User-Agent": "ylada-whatsapp/1"})
+        response = self._transport().handle_request(request)
+        try:
+            response.read()
+        finally:
+            response.close()
+        return response
 
     def close(self) -> None:
         with self._limit_lock:
-            clients, self._clients = self._clients, []
-        for client in clients:
-            client.close()
+            transports, self._transports = self._transports, []
+        for transport in transports:
+            transport.close()
 
     def send(self, phone_number_id: str, token: str, to: str, message: dict,
              reference: str | None = None) -> SendResult:
@@ -464,7 +478,6 @@ class ThreadedGraphSender:
                 ok=False, error_kind="invalid_payload", error_message="invalid phone_number_id"
             )
         url = f"{self.graph_url}/{self.version}/{phone_number_id}/messages"
-        headers = {"Authorization": f"Bearer {token}"}
         started = time.monotonic()
         attempt = 0
         while True:
@@ -473,8 +486,7 @@ class ThreadedGraphSender:
             if wait:
                 self._sleep(wait)
             try:
-                result, retry_now, retry_after = _interpret(
-                    self._client().post(url, json=payload, headers=headers))
+                result, retry_now, retry_after = _interpret(self._post(url, token, payload))
             except _IN_DOUBT_ERRORS as exc:
                 result, _, _ = _failure(exc)
                 return replace(result, in_doubt=True, attempts=attempt,

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from tests.conftest import PG_ADMIN_URL, new_database_url, new_sqlite_url
-from ylada_app.models.bulk import insert_rows, update_rows
+from ylada_app.models.bulk import insert_rows, insert_rows_returning_ids, update_rows
 
 KINDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
 
@@ -82,3 +82,15 @@ def test_no_rows_is_no_statement(conn):
     insert_rows(conn, thing, [])
     update_rows(conn, thing, "id", [])
     assert _all(conn) == []
+
+
+def test_ids_come_back_in_the_order_of_the_rows(conn):
+    conn.execute(thing.insert(), [{"id": 500, "label": "antes", "data": {}, "flag": True}])
+    rows = [{"label": f"linha {i}", "data": {"i": i, "texto": "ç ✓"}, "at": WHEN,
+             "flag": i % 2 == 0} for i in range(40)]
+    ids = insert_rows_returning_ids(conn, thing, rows)
+    assert len(set(ids)) == 40
+    by_id = {r["id"]: r for r in _all(conn)}
+    assert [by_id[i]["label"] for i in ids] == [f"linha {i}" for i in range(40)]
+    assert [by_id[i]["data"] for i in ids] == [{"i": i, "texto": "ç ✓"} for i in range(40)]
+    assert insert_rows_returning_ids(conn, thing, []) == []

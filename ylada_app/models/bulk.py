@@ -97,6 +97,33 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 
 @lru_cache(maxsize=64)
+def recordset_returning_sql(table: Table, columns: tuple[str, ...]) -> str:
+    """INSERT of `columns` from one JSON array of rows (%s), in the array's order, returning
+    the new ids in that order (ROWS FROM … WITH ORDINALITY: the ids are drawn as the rows
+    are inserted, so sorted by the row's position they come out in the caller's order)."""
+    names = ", ".join(columns)
+    spec = ", ".join(f"{c} {table.c[c].type.compile(dialect=_PG)}" for c in columns)
+    return (f"WITH new AS (INSERT INTO {table.name} ({names}) SELECT {names} FROM "
+            f"ROWS FROM (json_to_recordset(%s::json) AS ({spec})) WITH ORDINALITY "
+            f"AS v({names}, ord) ORDER BY ord RETURNING id) SELECT id FROM new ORDER BY id")
+
+
+def insert_rows_returning_ids(conn: Connection, table: Table,
+                              rows: list[dict[str, Any]]) -> list[int]:
+    """`insert_rows`, returning the new rows' ids in the order of `rows`. (SQLAlchemy's
+    sorted RETURNING renders a multi-row VALUES with a parameter per cell: a statement text
+    of kilobytes, different for each number of rows, that psycopg parsed on every call.)"""
+    if not rows:
+        return []
+    if conn.dialect.name != "postgresql":
+        return list(conn.execute(insert(table).returning(table.c.id,
+                                                         sort_by_parameter_order=True),
+                                 rows).scalars())
+    return [r[0] for r in conn.exec_driver_sql(
+        recordset_returning_sql(table, tuple(rows[0])), (rows_json(rows),))]
+
+
+@lru_cache(maxsize=64)
 def update_sql(table: Table, key: str, columns: tuple[str, ...], where: str = "") -> str:
     """UPDATE of `columns` of the rows whose `key` is in the JSON array of rows (%s), each
     to its own values; only where `where` also holds."""

@@ -31,7 +31,7 @@ from ylada_app.models import (
     UsageCounter,
     utcnow,
 )
-from ylada_app.models.bulk import insert_rows, update_rows
+from ylada_app.models.bulk import insert_rows, insert_rows_returning_ids, update_rows
 from ylada_app.services import (
     consent,
     contacts,
@@ -295,9 +295,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
             usage.setdefault(conv.tenant_id, [0, 0])[1] += queued
     ids: list[int] = []
     if outbound:
-        ids = list(conn.execute(
-            insert(msg_table).returning(msg_table.c.id, sort_by_parameter_order=True), outbound
-        ).scalars())
+        ids = insert_rows_returning_ids(conn, msg_table, outbound)
     for tenant_id, (n_in, n_out) in usage.items():
         count_usage(session, tenant_id=tenant_id, messages_in=n_in, messages_out=n_out)
     for tenant_id, n in blocked.items():

@@ -41,6 +41,7 @@ from ylada_app.models import (
     WebhookEvent,
     utcnow,
 )
+from ylada_app.models.bulk import insert_rows_returning_ids
 from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.errors import Conflict, FieldErrors, NotFound
@@ -176,8 +177,7 @@ def emit(session: Session, events: Iterable[Event]) -> int:
         return 0
     conn = session.connection()
     table = WebhookEvent.__table__
-    ids = list(conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                            [r for r, _, _ in rows]).scalars())
+    ids = insert_rows_returning_ids(conn, table, [r for r, _, _ in rows])
     now = utcnow()
     deliveries = [{"tenant_id": row["tenant_id"], "endpoint_id": endpoint_id,
                    "event_id": event_id, "order_key": key, "status": "pending",

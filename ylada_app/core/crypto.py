@@ -33,7 +33,15 @@ def encrypt_secret(plain: str) -> str:
 
 
 def decrypt_secret(token: str) -> str:
+    return _decrypt(get_settings().secret_key, token)
+
+
+# Workers decrypt a number's access token for every delivery round: a stored ciphertext
+# (and the key) always gives the same plaintext, so it is decrypted once. A failure is not
+# cached (lru_cache does not keep exceptions).
+@lru_cache(maxsize=1024)
+def _decrypt(secret_key: str, token: str) -> str:
     try:
-        return _fernet(get_settings().secret_key).decrypt(token.encode()).decode()
+        return _fernet(secret_key).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise SecretDecryptError("stored secret cannot be decrypted with this SECRET_KEY") from exc

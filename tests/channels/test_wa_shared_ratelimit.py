@@ -53,6 +53,45 @@ def test_three_workers_share_one_numbers_rate(redis):
     assert other.reserve("999999999") == 0.0
 
 
+def test_slots_booked_for_a_round_keep_the_shared_rate(redis):
+    """A worker books a whole delivery round's slots in one call while another sends one by
+    one: together they still keep the number's rate, spaced one interval apart."""
+    rate = 50
+    a = SharedRateLimiter(redis, rate, prefix="ylada:test:rate")
+    b = SharedRateLimiter(redis, rate, prefix="ylada:test:rate")
+    booked = a.reserve_many(PHONE_ID, 10)
+    single = b.reserve(PHONE_ID)
+    gaps = [y - x for x, y in zip(booked, booked[1:], strict=False)]
+    # (the limiter's small burst tolerance: the second slot is free at once too)
+    assert booked[:2] == [0.0, 0.0] and all(abs(g - 1 / rate) < 0.002 for g in gaps[1:]), gaps
+    assert single >= booked[-1] + 1 / rate - 0.01  # the next slot after the booked ones
+    assert a.reserve_many("777000111", 3)[0] == 0.0  # other numbers have their own
+
+
+def test_a_round_of_sends_uses_its_booked_slots(graph, redis):
+    shared = SharedRateLimiter(redis, 20, prefix="ylada:test:rate")
+    calls = []
+    original = shared.reserve_many
+
+    def counting(number, n):
+        calls.append(n)
+        return original(number, n)
+
+    shared.reserve_many = counting
+    sender = ThreadedGraphSender(graph_url=graph.base_url, version=graph.version,
+                                 timeout_s=2.0, shared_limiter=shared)
+    sender.book({PHONE_ID: 6})
+    started = time.monotonic()
+    try:
+        results = [sender.send(PHONE_ID, TOKEN, f"551199999{i:04d}",
+                               {"type": "text", "text": "oi"}) for i in range(6)]
+    finally:
+        sender.close()
+    assert all(r.ok for r in results)
+    assert calls == [6]  # one booking, no call per send
+    assert 0.2 <= time.monotonic() - started < 1.0  # 6 sends at 20/s: ~0.25 s
+
+
 def test_a_pause_holds_every_sender_of_that_number_only(redis):
     a = SharedRateLimiter(redis, 80, prefix="ylada:test:rate")
     b = SharedRateLimiter(redis, 80, prefix="ylada:test:rate")

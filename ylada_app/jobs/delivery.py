@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from ylada_app.channels.whatsapp_cloud.ratelimit import SharedRateLimiter
@@ -112,6 +113,8 @@ def deliver_plans(plans: list[conv_svc.Delivery]) -> dict[str, int]:
             remote.append((plan, token or "", todo))
     if remote:
         graph = sender()
+        graph.book(Counter(plan.instance.phone_number_id for plan, _, todo in remote
+                           for _ in todo))
         for done in _pool.map(lambda r: _send_conversation(graph, *r), remote):
             for kind, message_id, detail in done:
                 outcomes[kind].append((message_id, detail))

@@ -113,21 +113,27 @@ class PerNumberRateLimiter:
 
 # GCRA ("generic cell rate algorithm") in one Lua call, on Redis's clock. KEYS: the number's
 # theoretical arrival time, its pause-until mark. ARGV: ms between sends, burst tolerance
-# (ms). A reservation always succeeds; the answer is how long to wait before sending (ms).
+# (ms), how many sends. A reservation always succeeds; the answer is how long to wait before
+# each send (ms).
 _GCRA_RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2])
+local n = tonumber(ARGV[3] or '1')
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tat < now then tat = now end
 if tat < pause then tat = pause end
-local wait = tat - tolerance - now
-if wait < 0 then wait = 0 end
-local new_tat = tat + interval
-redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX',
-           math.ceil(new_tat - now + tolerance) + 1000)
-return string.format('%.3f', wait)
+local waits = {}
+for i = 1, n do
+  local wait = tat - tolerance - now
+  if wait < 0 then wait = 0 end
+  waits[i] = string.format('%.3f', wait)
+  tat = tat + interval
+end
+redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX',
+           math.ceil(tat - now + tolerance) + 1000)
+return waits
 """
 # KEYS: pause-until mark. ARGV: seconds. Pushes the mark out, never pulls it back.
 _PAUSE = """
@@ -176,14 +182,19 @@ class SharedRateLimiter:
         return [f"{self.prefix}:{number}", f"{self.prefix}:pause:{number}"]
 
     def reserve(self, number: str) -> float:
+        return self.reserve_many(number, 1)[0]
+
+    def reserve_many(self, number: str, n: int) -> list[float]:
+        """Book the number's next `n` send slots at once; the seconds to wait for each."""
         if time.monotonic() >= self._down_until:
             try:
-                return float(self._reserve(keys=self._keys(number),
-                                           args=[self.interval_ms, self.tolerance_ms])) / 1000
+                return [float(w) / 1000 for w in self._reserve(
+                    keys=self._keys(number), args=[self.interval_ms, self.tolerance_ms, n])]
             except Exception:  # noqa: BLE001 - Redis away: keep sending at the local rate
                 self._warn()
         with self._local_lock:
-            return self._local.bucket(number).reserve()
+            bucket = self._local.bucket(number)
+            return [bucket.reserve() for _ in range(n)]
 
     def pause(self, number: str, seconds: float) -> None:
         if time.monotonic() < self._down_until:

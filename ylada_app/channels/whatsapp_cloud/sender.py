@@ -22,6 +22,7 @@ timeout"); `ThreadedGraphSender`, which the outbox uses, does not: it reports th
 from __future__ import annotations
 
 import asyncio
+import collections
 import email.utils
 import json
 import random
@@ -383,6 +384,9 @@ class SyncGraphSender:
         loop.close()
 
 
+_BOOKED_STALE_S = 0.05
+
+
 class ThreadedGraphSender:
     """Blocking sender on httpx's sync client, for callers that send from a thread pool.
 
@@ -434,6 +438,8 @@ class ThreadedGraphSender:
         # requests, responses and errors are httpx's own all the same.
         self._local = threading.local()
         self._transports: list[httpx.HTTPTransport] = []
+        # Send slots booked ahead for a delivery round (`book`), per number: monotonic times.
+        self._booked: dict[str, collections.deque[float]] = {}
 
     def _transport(self) -> httpx.HTTPTransport:
         transport = getattr(self._local, "transport", None)
@@ -505,12 +511,34 @@ class ThreadedGraphSender:
                 return replace(result, attempts=attempt, elapsed_s=time.monotonic() - started)
             self._sleep(delay)
 
+    def book(self, sends: dict[str, int]) -> None:
+        """Book the send slots of a delivery round ahead, with one call to the shared limiter
+        per number instead of one per send; each send then takes its number's earliest
+        booked slot (a slot left unused for long is dropped, never sent late)."""
+        if self.shared is None:
+            return
+        for number, n in sends.items():
+            if n > 1:
+                waits = self.shared.reserve_many(number, n)
+                now = time.monotonic()
+                with self._limit_lock:
+                    self._booked.setdefault(number, collections.deque()).extend(
+                        now + w for w in waits)
+
     def _reserve(self, phone_number_id: str) -> float:
         if self.shared is not None:
+            with self._limit_lock:
+                slots = self._booked.get(phone_number_id)
+                while slots:
+                    at, now = slots.popleft(), time.monotonic()
+                    if at >= now - _BOOKED_STALE_S:
+                        return max(0.0, at - now)
             return self.shared.reserve(phone_number_id)
         with self._limit_lock:
             return self.limiter.bucket(phone_number_id).reserve()
 
     def _pause(self, phone_number_id: str, seconds: float) -> None:
+        with self._limit_lock:
+            self._booked.pop(phone_number_id, None)  # booked before Graph said "slow down"
         if self.shared is not None:
             self.shared.pause(phone_number_id, seconds)

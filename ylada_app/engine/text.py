@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Inbound WhatsApp text is at most 4096 characters; folding more than that is wasted work.
 MAX_MATCH_INPUT = 4096
@@ -19,7 +20,21 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive form of `text`."""
-    decomposed = unicodedata.normalize("NFKD", text[:MAX_MATCH_INPUT])
+    text = text[:MAX_MATCH_INPUT]
+    if text.isascii():  # nothing to decompose: the same result, without the work
+        return " ".join(text.casefold().split())
+    if len(text) <= 200:  # titles, keywords and short messages come back again and again
+        return _fold_short(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
 

@@ -201,6 +201,8 @@ def clean_text(value: str | None, limit: int) -> str | None:
     if value is None:
         return None
     value = value[:limit]
+    if value.isascii() and "\x00" not in value:
+        return value  # the common case, checked in C
     if "\x00" in value:
         value = value.replace("\x00", "")
     try:
@@ -213,6 +215,9 @@ def clean_text(value: str | None, limit: int) -> str | None:
 def clean_json(value: Any, depth: int = 0) -> Any:
     """`clean_text` applied to every string of a JSON value (keys included); non-finite
     numbers become null."""
+    kind = type(value)
+    if kind is int or kind is bool or value is None:  # most leaves: nothing to clean
+        return value
     if isinstance(value, str):
         return clean_text(value, MAX_TEXT)
     if depth > 40:

@@ -125,12 +125,16 @@ _MARK_LUA = _NOW_MS + """
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'NX', now, ARGV[i]) end
 if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[1]) then return 1 end
 return 0"""
-# KEYS: dirty set. ARGV: minimum age of the oldest (ms), how many. Returns the popped ids.
+# KEYS: dirty set. ARGV: minimum age of the oldest (ms), how many. Returns {0, popped ids…},
+# or {ms until the oldest is old enough} when none is yet, or {-1} when the set is empty.
 _POP_LUA = _NOW_MS + """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 or now - tonumber(first[2]) < tonumber(ARGV[1]) then return {} end
+if #first == 0 then return {-1} end
+local age = now - tonumber(first[2])
+if age < tonumber(ARGV[1]) then return {tonumber(ARGV[1]) - age} end
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('ZREM', KEYS[1], unpack(ids))
+table.insert(ids, 1, 0)
 return ids"""
 
 
@@ -179,14 +183,25 @@ def drain_started() -> str | None:
 def pop_dirty(count: int, redis_url: str | None, gather_ms: int = 0) -> list[int]:
     """Up to `count` dirty conversations, oldest first; in Redis none until the oldest has
     been dirty for `gather_ms`."""
+    return pop_dirty_or_wait(count, redis_url, gather_ms)[0]
+
+
+def pop_dirty_or_wait(count: int, redis_url: str | None,
+                      gather_ms: int = 0) -> tuple[list[int], float | None]:
+    """`pop_dirty`, and when it pops nothing, how long until the oldest dirty conversation
+    is old enough (seconds; None: nothing is dirty). A drain sleeps exactly that long
+    instead of asking again every few milliseconds."""
     if redis_url:
         _, pop = _scripts(redis_url)
-        return [int(x) for x in pop(keys=[DIRTY_KEY], args=[gather_ms, count]) or []]
+        head, *ids = pop(keys=[DIRTY_KEY], args=[gather_ms, count])
+        if ids:
+            return [int(x) for x in ids], 0.0
+        return [], None if int(head) < 0 else int(head) / 1000
     with _local_lock:
         out = []
         while _local_dirty and len(out) < count:
             out.append(_local_dirty.pop())
-        return out
+        return out, None
 
 
 async def mark_dirty_async(conversation_ids: list[int]) -> bool:

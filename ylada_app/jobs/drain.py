@@ -26,7 +26,7 @@ import time
 from ylada_app.core import live
 from ylada_app.core.db import session_scope
 from ylada_app.core.locks import acquire_many
-from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty
+from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty, pop_dirty_or_wait
 from ylada_app.jobs.conversations import DeferAi, bot_flowset, run_event
 from ylada_app.jobs.delivery import deliver_plans
 from ylada_app.services import contacts, privacy
@@ -53,8 +53,12 @@ def drain(batch: int = BATCH, max_rounds: int = MAX_ROUNDS,
     totals = {"batches": 0, "conversations": 0, "deferred": 0}
     idle_since = None
     for _ in range(max_rounds):
-        ids = pop_dirty(batch, redis_url, GATHER_MS)
+        ids, ready_in = pop_dirty_or_wait(batch, redis_url, GATHER_MS)
         if not ids:
+            if ready_in is not None:  # conversations still gathering company: not idle
+                idle_since = None
+                time.sleep(min(max(ready_in, POLL_S / 5), GATHER_MS / 1000))
+                continue
             now = time.monotonic()
             idle_since = idle_since or now
             if now - idle_since >= linger_s:

@@ -1,9 +1,10 @@
-"""Raw ASGI entry for POST /webhooks/whatsapp/{key}, ahead of FastAPI's routing.
+"""Raw ASGI entry for POST /webhooks/whatsapp/{key}, ahead of FastAPI and its middleware.
 
 The webhook is the one endpoint that takes Meta's whole traffic, so it skips the request
-object, routing, dependency and exception layers (a third of its CPU time under load) and
-calls `receive_whatsapp` with the raw body and the signature header. Every other request,
-and a malformed webhook path, goes on to the FastAPI app unchanged.
+object, middleware, routing, dependency and exception layers (a third of its CPU time under
+load) and calls `receive_whatsapp` with the raw body and the signature header. Every other
+request, and a malformed webhook path (one with a NUL byte: request_guard answers it), goes
+on to the FastAPI app unchanged.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ class WhatsAppFastLane:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         key = path[len(PREFIX):] if path.startswith(PREFIX) else ""
-        if scope.get("method") != "POST" or not key or "/" in key:
+        if (scope.get("method") != "POST" or not key or "/" in key or "\x00" in key
+                or b"\x00" in scope.get("query_string", b"")
+                or b"%00" in scope.get("query_string", b"")):
             await self.app(scope, receive, send)
             return
         raw, too_big = await _read_body(receive)

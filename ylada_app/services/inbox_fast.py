@@ -76,11 +76,10 @@ _STATUS = (
     f"AND {_RANK_SQL} < %(rank)s"
 )
 _STATUS_RETURNING = " RETURNING id, conversation_id, status, wamid, error"
-# The same for a whole group of statuses in ONE statement (see StatusBatcher).
-_GROUP_COLUMNS = ("status", "rank", "delivered", "read", "failed", "when", "error", "wamid",
-                  "instance_id", "message_id")
-_GROUP_TYPES = ("text", "int", "bool", "bool", "bool", "timestamp", "text", "text", "int",
-                "int")
+# The same for a whole group of statuses in ONE statement (see StatusBatcher), the group's
+# rows as one JSON parameter (models.bulk: psycopg dumps arrays element by element).
+_GROUP_SPEC = ("status text, rank int, delivered bool, read bool, failed bool, at timestamp, "
+               "error text, wamid text, instance_id int, message_id int")
 # The targets are found first, one index lookup per status (the wamid's unique index; the
 # primary key for a send known only by its reference; LATERAL … LIMIT 1 keeps the planner
 # from turning either into a scan, also in the generic plan of the prepared statement): an
@@ -90,8 +89,7 @@ _GROUP_TYPES = ("text", "int", "bool", "bool", "bool", "timestamp", "text", "tex
 # taken while the table was young (all inbound) made `direction = 'out'` look rare, and the
 # planner then hashed every outbound message to join 100 statuses (160 ms per group).
 _STATUS_GROUP = (
-    "WITH v AS (SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in _GROUP_TYPES) + ") AS "
-    "v(status, rank, delivered, read, failed, at, error, wamid, instance_id, message_id)), "
+    f"WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({_GROUP_SPEC})), "
     "target AS ("
     " SELECT x.id, v.* FROM v CROSS JOIN LATERAL"
     "  (SELECT id FROM message WHERE wamid = v.wamid AND instance_id = v.instance_id"
@@ -113,7 +111,7 @@ _STATUS_GROUP = (
 )
 
 
-def _group_arrays(changes: list[dict]) -> list[list]:
+def _group_rows(changes: list[dict]) -> str:
     """One change per message — the furthest (a statement updates a row once) — in
     message-id order, as the workers record sends (no deadlock between the two)."""
     best: dict[str, dict] = {}
@@ -122,7 +120,7 @@ def _group_arrays(changes: list[dict]) -> list[list]:
             best[c["wamid"]] = c
     ordered = sorted(best.values(), key=lambda c: (c["message_id"] is None,
                                                    c["message_id"] or 0, c["wamid"]))
-    return [[c[name] for c in ordered] for name in _GROUP_COLUMNS]
+    return rows_json([{**c, "at": c["when"]} for c in ordered])
 
 
 async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[Inbound],
@@ -266,7 +264,7 @@ class StatusBatcher(_GroupCommit):
             # Planned for each group (never a cached generic plan): that one is made while
             # the table is small and joins every outbound message against every status once
             # the table has grown.
-            await conn.execute(_STATUS_GROUP, _group_arrays(items), prepare=False)
+            await conn.execute(_STATUS_GROUP, (_group_rows(items),), prepare=False)
 
 
 _INSERT_GROUP = recordset_sql(Message.__table__, _COLUMNS) + " " + _ON_DUPLICATE

@@ -194,10 +194,10 @@ def _status_params(instance: InstanceRef, statuses: list[StatusChange],
 class _GroupCommit:
     """Group commit on the event loop: what arrives while a write is in flight waits for the
     next one, which takes it all in one round trip; each caller returns once its part is
-    written, and a failure fails the whole group (each POST answers 503 and Meta retries
-    it). Under load many POSTs share one pooled connection, statement and disk flush. A
-    group that fails is written again POST by POST: one bad part (a conversation erased a
-    moment ago) must not refuse the POSTs that happened to share its group."""
+    written, or raises (its POST answers 503 and Meta retries it). Under load many POSTs
+    share one pooled connection, statement and disk flush. A group that fails is written
+    again POST by POST: one bad part (a conversation erased a moment ago) must not refuse
+    the POSTs that happened to share its group."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine

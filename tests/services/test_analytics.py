@@ -366,8 +366,12 @@ def test_admin_dashboard_figures_and_guard(db):
     row = row or UsageCounter(tenant_id=w.tenant_id, month=month)
     row.messages_out = int(cap * 0.85)
     db.add(row)
-    conv = w.contact(w.cloud, utcnow() - timedelta(minutes=5))
-    w.msg(conv, utcnow() - timedelta(minutes=5))
+    # a few minutes ago, but today (UTC) even when the test runs just after midnight
+    now = utcnow()
+    when = max(now - timedelta(minutes=5), now.replace(hour=0, minute=0, second=0,
+                                                       microsecond=0))
+    conv = w.contact(w.cloud, when)
+    w.msg(conv, when)
     db.commit()
     before = analytics_admin.admin_dashboard(db, admin)["messages"][-1]["in"]
     catch_up(db)

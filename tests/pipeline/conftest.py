@@ -14,6 +14,7 @@ from tests.conftest import REDIS_URL
 from tests.factories import make_instance, make_owner
 from ylada_app.api import app
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
+from ylada_app.core import queue
 from ylada_app.core.db_async import dispose_loop_engines
 from ylada_app.core.queue import redis_connection
 from ylada_app.models import Contact
@@ -84,6 +85,11 @@ def _fresh_redis():
     from a burst worker, which has no sweeper to notice."""
     if REDIS_URL:
         redis_connection(REDIS_URL).flushdb()
+    # The in-process queue's "a drain is queued" flag too: a drain queued in-process by one
+    # test and started after the next switched to Redis cleared Redis's flag instead, and
+    # in-process marks then never queued a drain again.
+    queue._local_drain_flag = False
+    queue._local_dirty.clear()
 
 
 @pytest.fixture

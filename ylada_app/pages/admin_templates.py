@@ -179,7 +179,9 @@ class AdminTemplateEditState(SessionState):
             yield redirect
             return
         self.errors, self.issues, self.missing = {}, [], False
-        if self._changelog_of != self._tid():
+        if self._changelog_of != self._tid() and self.changelog:
+            # (only when there is a note to drop: setting it, even to "", is sent to the
+            # page and wiped what the admin was typing while the page loaded)
             self.changelog = ""
         if self._tid() == NEW:
             self.fields, self.versions, self.param_rows = dict(_EMPTY), [], []

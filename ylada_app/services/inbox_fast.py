@@ -10,7 +10,6 @@ numbers) and the SQLite default take the general path in `inbox`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from datetime import datetime
 
@@ -146,9 +145,9 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
         await _batcher(InboundBatcher, engine).apply(
             [inbound_row(instance, conv_id, item, now) for _, conv_id, item in keyed])
         return []
-    alone = not statuses and all(conv_id for _, conv_id, _ in keyed)
-    async with pg_connection(engine) as conn, \
-            (contextlib.nullcontext() if alone else conn.transaction()):
+    # Left here: a first message (contact and conversation created with it) or messages
+    # with statuses — several statements, one transaction.
+    async with pg_connection(engine) as conn, conn.transaction():
         rows = [inbound_row(instance, conv_id or await _conversation_id(
                     conn, instance, wa_id, item, now, new_ids, events), item, now)
                 for wa_id, conv_id, item in keyed]

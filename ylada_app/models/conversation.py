@@ -27,11 +27,12 @@ WA_ID_MAX = 160
 
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
+    # (instance_id alone is served by this constraint's index: migration 0042)
     __table_args__ = (UniqueConstraint("instance_id", "wa_id", name="uq_contact_instance_wa"),)
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
-    instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
     # a phone number in E.164 digits, or Meta's business-scoped user id (BSUID, "US.…")
     wa_id: str = Field(max_length=WA_ID_MAX)
     name: str = Field(default="", max_length=120)
@@ -62,7 +63,7 @@ class Conversation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")  # ix_conversation_inbox
     instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="contact.id", unique=True, ondelete="CASCADE")
     # bot: the flows answer · human: waiting for / handled by a person · snoozed: a person's,
@@ -102,7 +103,7 @@ class Message(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")  # ix_message_tenant_time
     instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
     conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
     direction: str = Field(max_length=3)  # in | out

@@ -94,3 +94,22 @@ def test_ids_come_back_in_the_order_of_the_rows(conn):
     assert [by_id[i]["label"] for i in ids] == [f"linha {i}" for i in range(40)]
     assert [by_id[i]["data"] for i in ids] == [{"i": i, "texto": "ç ✓"} for i in range(40)]
     assert insert_rows_returning_ids(conn, thing, []) == []
+
+
+def test_update_rows_with_a_computed_set(conn):
+    """A computed SET reads the row's current value and a field of the JSON rows that is
+    no column (PostgreSQL); elsewhere the field is left out and the columns still update."""
+    from ylada_app.models.bulk import Computed
+
+    insert_rows(conn, thing, ROWS)
+    longer = Computed(sql="label = CASE WHEN v.suffix IS NULL THEN bulk_thing.label"
+                          " ELSE coalesce(bulk_thing.label, '') || v.suffix END",
+                      fields="suffix text", names=("suffix",))
+    update_rows(conn, thing, "id", [{"id": 1, "flag": False, "suffix": "!"},
+                                    {"id": 2, "flag": True, "suffix": None}], computed=longer)
+    rows = {r["id"]: r for r in _all(conn)}
+    assert (rows[1]["flag"], rows[2]["flag"]) == (False, True)
+    if conn.dialect.name == "postgresql":
+        assert (rows[1]["label"], rows[2]["label"]) == ('aspas " e \\ barra!', None)
+    else:
+        assert (rows[1]["label"], rows[2]["label"]) == ('aspas " e \\ barra', None)

@@ -294,6 +294,7 @@ def test_search_finds_name_phone_and_words_of_messages(client, bot, graph_url, d
             db, tenant_id=bot.tenant_id, user_id=agent, search=text))
 
     assert found("rastreio") and found("nao recebi") and found("RASTR")  # words, prefixes
+    assert found("atendente")  # earlier messages' words (the bot answered them) are kept
     assert found("55550009")  # phone digits
     agent_inbox.send_agent_message(tenant_id=bot.tenant_id, conversation_id=cid,
                                    user_id=agent, text="Seu pedido 48213 já saiu")

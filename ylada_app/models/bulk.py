@@ -14,6 +14,7 @@ SQLAlchemy's executemany, which is cheap there.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -73,8 +74,9 @@ def rows_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, default=_json_default, ensure_ascii=False, separators=(",", ":"))
 
 
-def _recordset(table: Table, columns: tuple[str, ...]) -> str:
-    spec = ", ".join(f"{c} {table.c[c].type.compile(dialect=_PG)}" for c in columns)
+def _recordset(table: Table, columns: tuple[str, ...], extra: str = "") -> str:
+    spec = ", ".join([f"{c} {table.c[c].type.compile(dialect=_PG)}" for c in columns]
+                     + ([extra] if extra else []))
     return f"json_to_recordset(%s::json) AS v({spec})"
 
 
@@ -123,23 +125,39 @@ def insert_rows_returning_ids(conn: Connection, table: Table,
         recordset_returning_sql(table, tuple(rows[0])), (rows_json(rows),))]
 
 
+@dataclass(frozen=True)
+class Computed:
+    """One more SET of an `update_rows`, computed by PostgreSQL from the row's current value
+    and fields of the JSON rows that are no column (`fields`: their recordset spec, e.g.
+    "new_words text"; `sql`: "col = <expression over the table's columns and v.<field>>")."""
+
+    sql: str
+    fields: str
+    names: tuple[str, ...]
+
+
 @lru_cache(maxsize=64)
-def update_sql(table: Table, key: str, columns: tuple[str, ...], where: str = "") -> str:
+def update_sql(table: Table, key: str, columns: tuple[str, ...], where: str = "",
+               computed: Computed | None = None) -> str:
     """UPDATE of `columns` of the rows whose `key` is in the JSON array of rows (%s), each
     to its own values; only where `where` also holds."""
-    sets = ", ".join(f"{c} = v.{c}" for c in columns)
-    return (f"UPDATE {table.name} SET {sets} FROM {_recordset(table, (key, *columns))}"
+    sets = ", ".join([f"{c} = v.{c}" for c in columns] + ([computed.sql] if computed else []))
+    recordset = _recordset(table, (key, *columns), computed.fields if computed else "")
+    return (f"UPDATE {table.name} SET {sets} FROM {recordset}"
             f" WHERE {table.name}.{key} = v.{key}" + (f" AND {where}" if where else ""))
 
 
 def update_rows(conn: Connection, table: Table, key: str, rows: list[dict[str, Any]],
-                where: ColumnElement[bool] | None = None) -> None:
+                where: ColumnElement[bool] | None = None,
+                computed: Computed | None = None) -> None:
     """Update many rows, each to its own values, in one statement (`rows`: dicts with the
     same keys, `key` among them, one row per key); rows that fail `where` stay as they are.
-    Rows are written in the order given: callers that lock in key order pass them sorted."""
+    Rows are written in the order given: callers that lock in key order pass them sorted.
+    `computed` (PostgreSQL only; its fields are left out elsewhere): one more SET."""
     if not rows:
         return
-    columns = tuple(c for c in rows[0] if c != key)
+    skip = {key, *(computed.names if computed else ())}
+    columns = tuple(c for c in rows[0] if c not in skip)
     if conn.dialect.name != "postgresql":
         stmt = update(table).where(table.c[key] == bindparam("k_"))
         if where is not None:
@@ -149,7 +167,8 @@ def update_rows(conn: Connection, table: Table, key: str, rows: list[dict[str, A
                      [{"k_": row[key], **{f"v_{c}": row[c] for c in columns}} for row in rows])
         return
     condition = "" if where is None else _literal_sql(where)
-    conn.exec_driver_sql(update_sql(table, key, columns, condition), (rows_json(rows),))
+    conn.exec_driver_sql(update_sql(table, key, columns, condition, computed),
+                         (rows_json(rows),))
 
 
 def _literal_sql(where: ColumnElement[bool]) -> str:

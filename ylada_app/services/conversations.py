@@ -225,8 +225,11 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
     # Core statements on the tables: the ORM's bulk paths would re-synchronise every loaded
     # object and cost more CPU than the database does.
     conn = session.connection()
+    # what customers wrote, for the inbox search (the bot's replies are not searched)
+    texts = {w.conversation.id: [m.text or "" for m in w.pending]
+             for w in [*ignored, *(d[0] for d in done)] if w.pending}
     written = _write_conversations(session, [w.conversation for w in ignored]
-                                   + [d[0].conversation for d in done])
+                                   + [d[0].conversation for d in done], texts)
     msg_table = Message.__table__
     if processed_ids:
         conn.execute(update(msg_table).where(msg_table.c.id.in_(processed_ids))
@@ -243,9 +246,7 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
         work.consents = []
     consent.add_rows(session, proofs)  # before the replies: "the bot's latest" is the question
     insert_rows(conn, AnalyticsEvent.__table__, analytics)
-    # what customers wrote, for the inbox search (the bot's replies are not searched)
-    inbox_search.remember(conn, {w.conversation.id: [m.text or "" for m in w.pending]
-                                 for w in [*ignored, *(d[0] for d in done)] if w.pending})
+    inbox_search.remember(conn, {cid: t for cid, t in texts.items() if cid not in written})
     if logs:
         conn.execute(insert(ConversationLog.__table__), logs)
     notifications.notify_many(session, [
@@ -316,11 +317,14 @@ def finish_batch(session: Session, done: list[tuple[Work, StepSink, dict[str, An
 _CONVERSATION_FIXED = frozenset({"id", "tenant_id", "instance_id", "contact_id", "created_at"})
 
 
-def _write_conversations(session: Session, convs: list[Conversation]) -> set[int]:
+def _write_conversations(session: Session, convs: list[Conversation],
+                         texts: dict[int, list[str]]) -> set[int]:
     """Write the batch's changed conversations with ONE statement and take them out of the
     session (their objects keep the values): the ORM's flush of them, an UPDATE per row
-    built in Python, was the workers' largest single cost. Returns the ids written; a
-    conversation with an attribute not loaded is left to the ORM's flush."""
+    built in Python, was the workers' largest single cost. The words of `texts` (new
+    messages, by conversation id) go to the inbox search in the same statement. Returns
+    the ids written; a conversation with an attribute not loaded is left to the ORM's
+    flush (and its words to the caller)."""
     table = Conversation.__table__
     columns = [c.name for c in table.columns if c.name not in _CONVERSATION_FIXED]
     rows, written = [], []
@@ -328,10 +332,11 @@ def _write_conversations(session: Session, convs: list[Conversation]) -> set[int
         state = inspect(conv)
         if not state.modified or state.detached or any(c not in state.dict for c in columns):
             continue
-        rows.append({"id": conv.id, **{c: state.dict[c] for c in columns}})
+        rows.append({"id": conv.id, **{c: state.dict[c] for c in columns},
+                     "new_words": inbox_search.words_of(texts.get(conv.id) or [])})
         written.append(conv)
     rows.sort(key=lambda r: r["id"])
-    update_rows(session.connection(), table, "id", rows)
+    update_rows(session.connection(), table, "id", rows, computed=inbox_search.REMEMBER_SET)
     for conv in written:
         session.expunge(conv)
     return {conv.id for conv in written}

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from ylada_app.core.db import escape_like, fold_text
 from ylada_app.models import Contact, Conversation, Message
+from ylada_app.models.bulk import Computed
 from ylada_app.services.contacts import name_or_phone
 
 MAX_WORDS = 6
@@ -30,6 +31,23 @@ _REMEMBER = text(
     "UPDATE conversation SET search_words ="
     " coalesce(search_words, ('~t' || tenant_id::text)::tsvector)"
     " || strip(to_tsvector('simple'::regconfig, :words)) WHERE id = :id")
+
+
+# The same, as one more SET of the batch's conversation UPDATE (models.bulk.update_rows):
+# the row is written once per batch instead of twice — and `search_words` is indexed, so
+# the second write was a whole new row version with an entry in every index of the table.
+REMEMBER_SET = Computed(
+    sql="search_words = CASE WHEN v.new_words IS NULL THEN conversation.search_words ELSE"
+        " coalesce(conversation.search_words, ('~t' || conversation.tenant_id::text)::tsvector)"
+        " || strip(to_tsvector('simple'::regconfig, v.new_words)) END",
+    fields="new_words text", names=("new_words",))
+
+
+def words_of(texts: list[str]) -> str | None:
+    """What `remember` / REMEMBER_SET index of new messages' texts (None: nothing)."""
+    if not any(texts):
+        return None
+    return fold_text(" ".join(t for t in texts if t))[:100_000]
 
 
 def has_words(session: Session, *, tenant_id: int, text: str) -> ColumnElement[bool]:
@@ -67,8 +85,8 @@ def remember(conn: Connection, texts: dict[int, list[str]]) -> None:
     the transaction that stores them). `texts`: conversation id → texts."""
     if conn.dialect.name != "postgresql":
         return
-    rows = [{"id": cid, "words": fold_text(" ".join(t for t in items if t))[:100_000]}
-            for cid, items in texts.items() if any(items)]
+    rows = [{"id": cid, "words": words_of(items)} for cid, items in texts.items()
+            if any(items)]
     if rows:
         conn.execute(_REMEMBER, rows)
 

@@ -173,8 +173,9 @@ def test_edits_and_deletes_reach_the_statistics(db, menu):
     pytest.param("postgresql", marks=pytest.mark.skipif(not PG_ADMIN_URL, reason="needs PG")),
 ])
 def test_migration_0027_reanalyses_existing_knowledge(kind):
-    """Items stored before 0027 (folded text only) are searchable after the upgrade, and
-    the downgrade brings back the old full-text structures."""
+    """Items stored before 0027 (folded text only) are searchable after the upgrade (0027's
+    analysis, then 0043's postings from it), and the downgrade brings back the old
+    full-text structures."""
     from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine, text
     from sqlmodel import Session
@@ -201,13 +202,13 @@ def test_migration_0027_reanalyses_existing_knowledge(kind):
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), (:t, :i, 'product', 'Suco de Laranja', "
             "'', '{}', 'suco de laranja', 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
             {"t": owner.tenant_id, "i": inst.id})
-    command.upgrade(cfg, "0027")
+    command.upgrade(cfg, "head")  # 0027 analyses them; 0043 posts their stems
     with Session(engine) as session:
         [hit] = knowledge.search(session, tenant_id=owner.tenant_id, instance_id=inst.id,
                                  question="pão de queijo")
         assert hit.item.title == "Pães de Queijo" and hit.item.search_stems
     command.downgrade(cfg, before)
-    command.upgrade(cfg, "0027")
+    command.upgrade(cfg, "head")
     engine.dispose()
 
 
@@ -238,3 +239,17 @@ def test_stemming_is_safe_from_several_threads_at_once():
     for t in threads:
         t.join()
     assert problems == []
+
+
+def test_statistics_rows_of_both_formats_read_alike():
+    """knowledge_vocab rows are JSON since 2026-12-03; rows written before ("stem:df …")
+    still read the same until the knowledge is edited again."""
+    from ylada_app.services import knowledge_text as kt
+
+    stems = ["pizz calabres | | molh", "pizz margu | bebid | ", ""]
+    new, items = kt.vocabulary(stems)
+    old = " ".join(f"{st}:{n}" for st, n in sorted(kt.parse_vocabulary(new).items()))
+    assert items == 3 and new.startswith("{")
+    assert kt.parse_vocabulary(new) == kt.parse_vocabulary(old) == {
+        "bebid": 1, "calabres": 1, "margu": 1, "molh": 1, "pizz": 2}
+    assert list(kt.parse_vocabulary(new)) == sorted(kt.parse_vocabulary(new))

@@ -1,6 +1,13 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from ylada_app.models.ai import AiConfig, AiLog, KnowledgeItem, KnowledgeSynonym, KnowledgeVocab
+from ylada_app.models.ai import (
+    AiConfig,
+    AiLog,
+    KnowledgeItem,
+    KnowledgePosting,
+    KnowledgeSynonym,
+    KnowledgeVocab,
+)
 from ylada_app.models.analytics import (
     AnalyticsCursor,
     AnalyticsExport,
@@ -65,6 +72,7 @@ __all__ = [
     "AiLog",
     "KnowledgeItem",
     "KnowledgeSynonym",
+    "KnowledgePosting",
     "KnowledgeVocab",
     "ApiKey",
     "ApiIdempotency",

@@ -1,12 +1,12 @@
 """AI assistant: per-instance configuration, knowledge items (catalog, FAQ, free text) and a
 log of every answer (which knowledge items were used, tokens, errors the tenant must see).
 
-Full-text search (services/knowledge_search.py): on PostgreSQL a stored tsvector column
-`search_words` = to_tsvector('portuguese', search_text) plus the instance as one more word,
-GIN-indexed (migration 0027; not in this metadata); on SQLite an FTS5 table `knowledge_fts`
-over `search_stems` (migration 0027, or services.knowledge.ensure_fts for databases built
-with create_all). `KnowledgeSynonym`: what a business taught the assistant ("quando o
-cliente disser X, entenda Y").
+Candidates of the search (services/knowledge_search.py): on PostgreSQL `KnowledgePosting`
+(per instance and stem, the items holding it; migration 0043 — it replaced a GIN-indexed
+tsvector column); on SQLite an FTS5 table `knowledge_fts` over `search_stems` (migration
+0027, or services.knowledge.ensure_fts for databases built with create_all).
+`KnowledgeSynonym`: what a business taught the assistant ("quando o cliente disser X,
+entenda Y").
 """
 
 from __future__ import annotations
@@ -101,9 +101,25 @@ class KnowledgeVocab(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
     instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
-    words: str = Field(default="", sa_type=Text)  # "stem:df stem:df …"
+    words: str = Field(default="", sa_type=Text)  # '{"stem": df, …}' (older: "stem:df …")
     items: int = Field(default=0)
     updated_at: datetime = time_field(default_now=True)
+
+
+class KnowledgePosting(SQLModel, table=True):
+    """Which items of an instance hold a stem (PostgreSQL; rewritten with its
+    knowledge_vocab row). The search reads the few stems of a question here and then its
+    candidates by id, instead of testing every item of the instance against a text query
+    (the planner cannot tell a tenant's rows from an instance's, and the shared full-text
+    index is slower still for words every business uses: measured 5 ms per question for
+    5,000 items)."""
+
+    __tablename__ = "knowledge_posting"
+
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE", primary_key=True)
+    stem: str = Field(max_length=100, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")
+    ids: str = Field(default="", sa_type=Text)  # item ids in order, space-separated
 
 
 class AiLog(SQLModel, table=True):

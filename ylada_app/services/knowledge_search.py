@@ -14,10 +14,10 @@
    knowledge), so one business's catalog never changes another's weights (SQLite's FTS5
    statistics are shared by every business and are not used for scoring).
 3. The database returns the instance's items holding the question's rarest concepts, at
-   most CANDIDATES_MAX (PostgreSQL: `search_words`, a stored `to_tsvector('portuguese',
-   search_text)` with the instance as one more word, GIN-indexed; SQLite: the FTS5 table
-   `knowledge_fts` over the stemmed copy `search_stems`, matched with the instance's
-   `scope` token). Only ids and stems travel.
+   most CANDIDATES_MAX (PostgreSQL: the instance's `knowledge_posting` rows of those
+   stems, then the items by id; SQLite: the FTS5 table `knowledge_fts` over the stemmed
+   copy `search_stems`, matched with the instance's `scope` token). Only ids and stems
+   travel.
 4. Scoring happens here, the same on both databases: BM25F-like, a word in the title counts
    most, then category/code, then description. A concept's idf is that of its most common
    alternative, from the statistics (not from the candidates read, which differ a little
@@ -262,7 +262,21 @@ def refresh_vocabulary(session: Session, tenant_id: int, instance_id: int) -> No
         conn.execute(text(
             "INSERT INTO knowledge_vocab (tenant_id, instance_id, words, items, updated_at) "
             "VALUES (:t, :i, :w, :n, CURRENT_TIMESTAMP)"), values)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DELETE FROM knowledge_posting WHERE instance_id = :i"), values)
+        conn.execute(text(POSTINGS_SQL), values)
     forget(tenant_id, instance_id)
+
+
+# An instance's postings (models.KnowledgePosting) from its items' search_stems: each stem
+# (split as kt.vocabulary splits them) with the ids of the items holding it, in order.
+POSTINGS_SQL = (
+    "INSERT INTO knowledge_posting (instance_id, stem, tenant_id, ids) "
+    "SELECT :i, st, :t, string_agg(id::text, ' ' ORDER BY id) FROM ("
+    " SELECT DISTINCT k.id, st FROM knowledge_item k,"
+    "  regexp_split_to_table(replace(k.search_stems, '|', ' '), '\\s+') AS st"
+    " WHERE k.tenant_id = :t AND k.instance_id = :i) x "
+    "WHERE st <> '' AND length(st) <= 100 GROUP BY st")
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -288,19 +302,6 @@ def _fts_expr(alts: list[kt.Alternative]) -> str:
         else:
             parts.append("(" + " AND ".join(f'"{s}"' for s in alt.stems) + ")")
     return " OR ".join(parts)
-
-
-def _tsquery(alts: list[kt.Alternative]) -> str:
-    """PostgreSQL to_tsquery text for "any of these alternatives" (words, not stems: the
-    `portuguese` configuration stems them as it did the items)."""
-    parts = []
-    for alt in alts:
-        if len(alt.words) == 1:
-            w = alt.words[0]
-            parts.append(f"{w}:*" if alt.prefix and len(alt.stems[0]) >= PREFIX_MIN else w)
-        else:
-            parts.append("(" + " & ".join(alt.words) + ")")
-    return " | ".join(parts)
 
 
 def _worth_reading(concepts: list[kt.Concept], stats: _Stats, cap: int) -> list[kt.Concept]:
@@ -340,39 +341,44 @@ def _fetch(session: Session, tenant_id: int, instance_id: int,
             + (f"ORDER BY bm25({FTS_TABLE}) " if ordered else "") + "LIMIT :n"),
             {"m": f"{scope} AND words : ({_fts_expr(alts)})", "n": cap}).all()
     else:
-        # Never a prepared statement: psycopg prepares a statement text after a few runs on
-        # a connection (a busy business asks many questions), and PostgreSQL's generic plan
-        # then evaluates to_tsquery once per row of the instance (measured: 28–77 ms
-        # instead of 5). The driver's own execute can say so; SQLAlchemy's cannot.
-        raw = session.connection().connection.driver_connection
-        rows = raw.execute(
-            "SELECT id, search_stems FROM knowledge_item "
-            "WHERE search_words @@ (to_tsquery('portuguese', %(q)s) && %(scope)s::tsquery) "
-            "AND tenant_id = %(t)s AND instance_id = %(i)s "
-            + ("ORDER BY ts_rank(search_words, to_tsquery('portuguese', %(q)s)) DESC, id "
-               if ordered else "") + "LIMIT %(n)s",
-            {"q": _tsquery(alts), "scope": f"~i{int(instance_id)}", "t": tenant_id,
-             "i": instance_id, "n": cap}, prepare=False).fetchall()
-    docs = [_Doc(int(r[0]), r[1] or "") for r in rows]
-    if not sqlite:  # `portuguese` drops its stop words from a phrase ("com gás" → "gás"):
-        docs = [d for d in docs if _holds_any(d.stems, alts)]  # the items SQLite finds
-    return docs
+        rows = _posted(session, tenant_id, instance_id, chosen, stats, cap)
+    return [_Doc(int(r[0]), r[1] or "") for r in rows]
 
 
-def _holds_any(stems: str, alts: list[kt.Alternative]) -> bool:
-    """Whether an item's stems hold every stem of one of the alternatives (a longer word
-    for a prefix), as SQLite's FTS5 query asks."""
-    tokens = set(stems.replace(kt.FIELD_SEP, " ").split())
-    for alt in alts:
-        if len(alt.stems) > 1:
-            if tokens.issuperset(alt.stems):
-                return True
-            continue
-        st = alt.stems[0]
-        if st in tokens or (alt.prefix and len(st) >= PREFIX_MIN
-                            and any(t.startswith(st) for t in tokens)):
-            return True
-    return False
+def _posted(session: Session, tenant_id: int, instance_id: int, chosen: list[kt.Concept],
+            stats: _Stats, cap: int) -> list[tuple[int, str]]:
+    """PostgreSQL: the candidates from the instance's postings — the items holding an
+    alternative (a word, a word's longer forms for a prefix, every word of a phrase) —
+    and, beyond the cap, those holding the most of the concepts first. Two primary-key
+    reads instead of a text query tested against every item of the instance."""
+    def stems_of(alt: kt.Alternative) -> list[list[str]]:
+        if len(alt.stems) == 1 and alt.prefix and len(alt.stems[0]) >= PREFIX_MIN:
+            return [[alt.stems[0], *stats.longer(alt.stems[0])]]
+        return [[st] for st in alt.stems]  # a phrase: each of its words
+
+    wanted = {st for c in chosen for a in c.alternatives for group in stems_of(a)
+              for st in group}
+    conn = session.connection().connection.driver_connection
+    posted = {st: ids for st, ids in conn.execute(
+        "SELECT stem, ids FROM knowledge_posting WHERE tenant_id = %s AND instance_id = %s"
+        " AND stem = ANY(%s)", (tenant_id, instance_id, sorted(wanted)))}
+    held: dict[int, int] = {}  # item id → concepts it holds
+    for concept in chosen:
+        found: set[int] = set()
+        for alt in concept.alternatives:
+            every: set[int] | None = None
+            for group in stems_of(alt):
+                ids = {int(x) for st in group for x in posted.get(st, "").split()}
+                every = ids if every is None else every & ids
+            found |= every or set()
+        for item_id in found:
+            held[item_id] = held.get(item_id, 0) + 1
+    if not held:
+        return []
+    ids = sorted(held, key=lambda i: (-held[i], i))[:cap]
+    return conn.execute(
+        "SELECT id, search_stems FROM knowledge_item WHERE tenant_id = %s"
+        " AND instance_id = %s AND id = ANY(%s)", (tenant_id, instance_id, ids)).fetchall()
 
 
 # --- scoring -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -74,7 +75,7 @@ def seed(url: str, *, businesses: int, items: int, rng: random.Random) -> list[t
     from ylada_app.cli import migrate
     from ylada_app.core.db import session_scope
     from ylada_app.core.settings import reset_settings_cache
-    from ylada_app.services import auth, instances
+    from ylada_app.services import auth, instances, knowledge_search
     from ylada_app.services import knowledge_text as kt
 
     os.environ["DATABASE_URL"] = url
@@ -109,7 +110,6 @@ def seed(url: str, *, businesses: int, items: int, rng: random.Random) -> list[t
             + " FROM instance i, tenant t WHERE i.id = %s AND t.id <> %s ORDER BY t.id",
             (tpl_inst, tpl_tenant))
         pairs = conn.execute("SELECT tenant_id, id FROM instance ORDER BY tenant_id").fetchall()
-        conn.execute("DROP INDEX IF EXISTS ix_knowledge_item_fts")
         conn.commit()
         bases = {n: _base_items(n) for n in NICHES}
         var_stems = {v: " ".join(kt.stems(v)) for v in VARIANTS + SIZES}
@@ -154,12 +154,14 @@ def seed(url: str, *, businesses: int, items: int, rng: random.Random) -> list[t
         with conn.cursor().copy("COPY knowledge_vocab (tenant_id, instance_id, words, items,"
                                 " updated_at) FROM STDIN") as cp:
             for (tenant_id, instance_id, _), df in zip(out, dfs, strict=True):
-                words = " ".join(f"{st}:{c}" for st, c in sorted(df.items()))
+                words = json.dumps(dict(sorted(df.items())), ensure_ascii=False,
+                                   separators=(",", ":"))
                 cp.write_row((tenant_id, instance_id, words, items, now))
         conn.commit()
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute("CREATE INDEX ix_knowledge_item_fts ON knowledge_item "
-                     "USING gin (search_words)")
+        # … and its postings (one statement per business, as refresh_vocabulary writes them)
+        sql = re.sub(r"(?<!:):([it])\b", r"%(\1)s", knowledge_search.POSTINGS_SQL)
+        for tenant_id, instance_id, _ in out:
+            conn.execute(sql, {"t": tenant_id, "i": instance_id})
         conn.commit()
     with psycopg.connect(raw, autocommit=True) as conn:
         # what autovacuum does on a live database (the item count reads the index only)

@@ -4,7 +4,10 @@ question's few stems here, then its candidates by id)
 Filled here from the items' `search_stems` on PostgreSQL (SQLite keeps its FTS5 table and
 does not use it); services/knowledge_search.refresh_vocabulary keeps it current. The
 full-text column it replaces (`knowledge_item.search_words`, generated, GIN-indexed) is
-read by nothing any more and written with every item: dropped.
+read by nothing any more and written with every item: dropped. And the planner learns
+that an instance's items are all of one business (extended statistics): without it, it
+multiplied the two columns' selectivities, expected one row for "this business and this
+instance", and read all of an instance's items to pick 150 by id (4.3 ms instead of 1.2).
 
 Revision ID: 0043
 Revises: 0042
@@ -46,10 +49,14 @@ def upgrade() -> None:
         op.execute(_FILL)
         op.execute("DROP INDEX IF EXISTS ix_knowledge_item_fts")
         op.execute("ALTER TABLE knowledge_item DROP COLUMN IF EXISTS search_words")
+        op.execute("CREATE STATISTICS IF NOT EXISTS st_knowledge_item_owner (dependencies) "
+                   "ON tenant_id, instance_id FROM knowledge_item")
+        op.execute("ANALYZE knowledge_item")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP STATISTICS IF EXISTS st_knowledge_item_owner")
         op.execute("ALTER TABLE knowledge_item ADD COLUMN search_words tsvector GENERATED "
                    "ALWAYS AS (to_tsvector('portuguese'::regconfig, search_text) "
                    "|| ('~i' || instance_id::text)::tsvector) STORED")

@@ -71,3 +71,12 @@ def test_a_member_reduced_to_one_word_by_glue_words_is_no_synonym():
 def test_word_families_the_stemmer_keeps_apart_meet():
     (concept,) = kt.analyze_question("proteger")
     assert {("proteca",), ("protetor",)} <= {a.stems for a in concept.alternatives}
+
+
+def test_como_is_no_com_so_a_question_is_no_list_phrase_with_com():
+    # Snowball stems "como" as "com": "como marco um horário?" was the general list's
+    # "com marca" (a personalised product), not a booking
+    assert kt.stem("como") != kt.stem("com")
+    texts = {" ".join(a.words) for c in kt.analyze_question("como marco um horário?")
+             for a in c.alternatives}
+    assert "agendar" in texts and "personalizado" not in texts, texts

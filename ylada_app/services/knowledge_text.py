@@ -93,7 +93,12 @@ def stem(word: str) -> str:
     slow (~60 µs), hence the cache: a catalog repeats its words."""
     if word.isdigit() or len(word) <= 2:
         return word
-    return _stemmer().stemWord(normal_word(word)) or word
+    return _OWN_STEMS.get(word) or _stemmer().stemWord(normal_word(word)) or word
+
+
+# Words whose Snowball stem is another common word's: "como" would be "com", so "como marco
+# um horário?" read as the list phrase "com marca" (a personalised product).
+_OWN_STEMS = {"como": "como"}
 
 
 # Diminutives ("cafezinho", "docinho", "salgadinhos", "blusinha"): customers use them, catalogs

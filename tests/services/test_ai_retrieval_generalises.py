@@ -102,6 +102,56 @@ def test_out_of_scope_questions_reach_the_model_with_at_most_one_item(db, menu):
     assert len(_ask(db, menu, "tem pizza de camarão?")) <= 1
 
 
+AUDIO = """nome;descrição;preço;sku;categoria
+Fone Bluetooth Premium;Fone sem fio com cancelamento de ruído;899,00;FN-1;Áudio
+Fone Bluetooth Básico;Fone sem fio leve, estojo de carga;249,00;FN-2;Áudio
+Fone com Fio;Fone de ouvido com conector P2;39,90;FN-3;Áudio
+Carregador Turbo 25W;Carregador de parede USB-C;99,00;CR-1;Carregadores
+Cabo USB-C 2 metros;Cabo reforçado de nylon;49,90;CB-1;Cabos
+Capinha Anti-impacto;Capa de silicone com bordas reforçadas;59,90;CP-1;Capas
+Película de Vidro;Película 3D de vidro temperado;39,90;PL-1;Películas
+Caixa de Som Portátil;Caixa de som à prova d'água, 10 horas de bateria;279,00;CX-1;Áudio
+Smartwatch Esportivo;Relógio inteligente com monitor cardíaco;349,00;SW-1;Relógios
+"""
+AUDIO_FAQ = """pergunta,resposta,categoria
+Tem frete grátis?,Frete grátis acima de R$ 300 para a cidade toda.,Entrega
+"""
+
+
+def test_a_budget_is_a_price_to_keep_under_not_a_word(db):
+    owner = make_owner(db, niche="ecommerce")
+    inst = make_instance(db, owner.tenant_id)
+    for name, data, kind in (("a.csv", AUDIO, "product"), ("f.csv", AUDIO_FAQ, "faq")):
+        knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                filename=name, data=data.encode(), kind=kind)
+    db.commit()
+    shop = (owner.tenant_id, inst.id)
+    # without a budget the better-matching premium one may lead; "300" is no word to find
+    # (the FAQ holds it), and the one within the budget comes first
+    assert _ask(db, shop, "tem fone sem fio q nao seja caro? ate uns 300")[0] == "FN-2"
+    assert _ask(db, shop, "fone bluetooth até R$ 1.000")[0] in ("FN-1", "FN-2")
+    assert _ask(db, shop, "fone bluetooth por uns 250 reais")[0] == "FN-2"
+    # a minimum is no budget, and a number of things is no price
+    assert _ask(db, shop, "frete grátis acima de 300?")[0] == "Tem frete grátis?"
+
+
+def test_budget_spellings():
+    from ylada_app.services import knowledge_text as kt
+
+    for question, reais in (("até uns 300", 300), ("celular até R$ 1.500", 1500),
+                            ("no máximo 80,00", 80), ("uns 80 reais", 80),
+                            ("tem algo por 50 conto?", 50), ("R$300?", 300),
+                            ("até 59,9", 59.9)):
+        found = kt.budget(question)
+        assert found is not None and found.reais == reais, question
+    for question in ("pizza pra até 4 pessoas?", "parcela em até 10x?", "abre até 18h?",
+                     "até uns 3 sabores?", "pedido acima de 300 tem frete?", "tenho 2 filhos",
+                     "entrega até amanhã?", "até 2 kg"):
+        assert kt.budget(question) is None, question
+    assert kt.price_reais("R$ 1.234,56") == 1234.56 and kt.price_reais("59.90") == 59.9
+    assert kt.price_reais("1.500") == 1500 and kt.price_reais("sob consulta") is None
+
+
 def test_business_synonyms_apply_to_their_business_only(db, menu):
     other = make_owner(db, tenant_name="Outro Restaurante")
     other_inst = make_instance(db, other.tenant_id)

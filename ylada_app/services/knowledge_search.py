@@ -29,6 +29,9 @@
    carregando caixa ontem…") is not out of scope for its many unknown words.
 6. Two things asked at once ("…? e qual o horário?"): the best item of each part that has a
    clear answer of its own is kept right after the overall best.
+7. A budget the question names ("fone sem fio até uns 300?", "uns 80 reais") is no word to
+   look for (the FAQ "frete grátis acima de 300" holds the number): among the best
+   candidates, items priced within it rank higher and items above it lower.
 
 The optional embeddings re-rank (`similarity`) blends in as before, over the best lexical
 candidates. Small per-process caches (statistics, the business's synonyms) live
@@ -74,6 +77,7 @@ PAGE_SHARE = 0.75  # the search box lists items covering this share of the best 
 CACHE_SECONDS = 120.0
 DOMAIN_MIN_WORDS = 20  # a catalog of a niche uses this many words of the niche's list
 OTHER_NICHE_FACTOR = 0.5  # a synonym from another niche's list: weaker evidence
+BUDGET_FIT, BUDGET_OVER = 1.3, 0.6  # an item within / above the budget the question names
 
 
 @dataclass
@@ -576,6 +580,9 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     """
     tenant_id, instance_id = int(tenant_id), int(instance_id)
     concepts = kt.analyze_question(question or "", custom_synonyms)
+    budget = kt.budget(question or "")
+    if budget:  # "até uns 300": a price to keep under, not a word to look for
+        concepts = [c for c in concepts if c.text not in budget.words]
     if not concepts:
         return []
     stats = _stats(session, tenant_id, instance_id)
@@ -588,6 +595,8 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     docs = _fetch(session, tenant_id, instance_id, concepts, stats)
     scorer = _Scorer(docs, stats, concepts)
     order, ranks, covers = _rank(scorer, concepts)
+    if budget and order:
+        order = _within_budget(session, tenant_id, instance_id, budget, scorer, order, ranks)
     pool = order[:RERANK_POOL] if similarity is not None else []
     if floor:
         order = _each_part(scorer, question, concepts, _apply_floor(order, ranks, covers))
@@ -624,11 +633,31 @@ def _rank(scorer: _Scorer, concepts: list[kt.Concept]
     if not ranks:
         return [], {}, {}
     _title_share(scorer, concepts, ranks)
-    # ties: the shorter title (the more specific item), then the older item — never the
-    # database's own order, so both databases answer alike
+    return _sorted(scorer, ranks), ranks, covers
+
+
+def _sorted(scorer: _Scorer, ranks: dict[int, float]) -> list[int]:
+    """Best first; ties: the shorter title (the more specific item), then the older item —
+    never the database's own order, so both databases answer alike."""
     title_len = scorer.title_len
-    order = sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
-    return order, ranks, covers
+    return sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
+
+
+def _within_budget(session: Session, tenant_id: int, instance_id: int, budget: kt.Budget,
+                   scorer: _Scorer, order: list[int], ranks: dict[int, float]) -> list[int]:
+    """A customer who names a budget wants what fits it: among the best candidates, an item
+    priced within it (10 % of slack: "uns 300" buys a 319,00) ranks higher and one above it
+    lower; items without a price (FAQs) keep their rank. One read of the candidates' prices,
+    only for a question that states a budget."""
+    head = order[:RERANK_POOL]
+    prices = dict(session.exec(select(KnowledgeItem.id, KnowledgeItem.price).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
+        col(KnowledgeItem.id).in_(head))).all())
+    for doc_id in head:
+        price = kt.price_reais(prices.get(doc_id))
+        if price is not None:
+            ranks[doc_id] *= BUDGET_FIT if price <= budget.reais * 1.1 else BUDGET_OVER
+    return _sorted(scorer, ranks)
 
 
 def _each_part(scorer: _Scorer, question: str, concepts: list[kt.Concept],

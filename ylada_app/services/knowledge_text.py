@@ -231,6 +231,71 @@ def expand_abbreviations(words: list[str]) -> list[str]:
     return out
 
 
+# --- a budget ("tem fone sem fio até uns 300?") -------------------------------------------
+
+@dataclass(frozen=True)
+class Budget:
+    """The most the customer wants to pay, in reais, and the words it was written with (no
+    word to look for in the catalog: "300" would find the FAQ "frete grátis acima de 300")."""
+
+    reais: float
+    words: frozenset[str]
+
+
+_AMOUNT = r"(\d{1,3}(?:\.\d{3})+|\d{1,6})(?:,(\d{1,2}))?"
+_CUE = (r"(?:\bate|\bno maximo|\bmaximo|\bmenos de|\babaixo de|\bpor volta de|\bem torno de"
+        r"|\bna faixa de|\bfaixa de|\borcamento de|\buns|\bumas)")
+# After the amount: the end, punctuation, a money word, or a word that is not a noun the
+# number counts ("até 2 pessoas", "até uns 3 sabores", "até 10x", "até 18h" are no budget).
+_AFTER = (r"(?=\s*(?:$|[?!.,;)]|reais\b|real\b|conto|pila|mais ou menos|no maximo|e\b|ou\b|"
+          r"pra\b|para\b|por\b|q\b|que\b|nao\b|mas\b|so\b|mais\b|tem\b|vc|voce))")
+_BUDGETS = (
+    re.compile(_CUE + r"\s+(?:de\s+)?(?:uns\s+|umas\s+)?(?:r\s?\$\s*)?" + _AMOUNT + _AFTER),
+    re.compile(r"r\s?\$\s*" + _AMOUNT + _AFTER),
+    re.compile(r"(?<![\d.,])" + _AMOUNT + r"\s*(?:reais|real|conto|contos|pila|pilas)\b"),
+)
+
+
+_MONEY_WORDS = frozenset({"reais", "real", "conto", "contos", "pila", "pilas", "r"})
+
+
+def budget(question: str) -> Budget | None:
+    """The budget a question states ("até 300", "uns 300 reais", "R$ 1.500", "no máximo
+    80,00"), or None."""
+    decomposed = unicodedata.normalize("NFKD", question or "")
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for pattern in _BUDGETS:
+        found = pattern.search(text)
+        if found:
+            whole, cents = found.group(1), found.group(2)
+            reais = int(whole.replace(".", "")) + (int(cents.ljust(2, "0")) / 100 if cents
+                                                    else 0.0)
+            if reais >= 1:
+                said = {w for w in fold(found.group(0)).split() if w.isdigit()}
+                return Budget(reais, frozenset(said | (set(fold(text).split()) & _MONEY_WORDS)))
+    return None
+
+
+_PRICE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
+
+
+def price_reais(price: str | None) -> float | None:
+    """The first amount of a catalog's price as written ("R$ 1.234,56", "59,90", "59.90",
+    "a partir de 30"), or None."""
+    found = _PRICE.search(price or "")
+    if not found:
+        return None
+    value = found.group(0)
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif value.count(".") == 1 and len(value.rsplit(".", 1)[1]) == 3:
+        value = value.replace(".", "")  # "1.500": thousands
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 # Where a question asking two things splits: sentence ends, commas (not "2,5"), and "e",
 # "também", "além disso" between words.
 _PARTS = re.compile(r"[?!;\n]+|\.(?=\s|$)|,(?!\d)|\s(?:e|tamb[eé]m|tb|tbm|al[eé]m disso)\s",

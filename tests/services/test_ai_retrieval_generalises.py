@@ -135,6 +135,31 @@ def test_a_budget_is_a_price_to_keep_under_not_a_word(db):
     assert _ask(db, shop, "frete grátis acima de 300?")[0] == "Tem frete grátis?"
 
 
+LUNCH = """nome;descrição;preço;sku;categoria
+Strogonoff de Frango Zero Lactose;Sem lactose, contém glúten (molho de trigo);27,90;LF-1;Fit
+Frango Grelhado com Legumes;Peito de frango. Sem glúten e sem lactose;24,90;LF-2;Fit
+Escondidinho de Frango;Frango desfiado com purê. Sem glúten, contém lactose;25,90;LF-3;Fit
+Lasanha à Bolonhesa;Massa de trigo, molho de carne e queijo;29,90;LF-4;Massas
+Salada de Grão-de-Bico;Grão-de-bico, tomate e pepino;19,90;LF-5;Saladas
+Bolo de Cenoura;Fatia com cobertura de chocolate;9,90;LF-6;Doces
+"""
+
+
+def test_an_item_that_holds_what_is_asked_absent_is_no_match(db):
+    # "Sem lactose, contém glúten" holds the words "sem" and "glúten" too
+    owner = make_owner(db, niche="delivery")
+    inst = make_instance(db, owner.tenant_id)
+    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                            filename="m.csv", data=LUNCH.encode(), kind="product")
+    db.commit()
+    shop = (owner.tenant_id, inst.id)
+    assert _ask(db, shop, "tem opcao de frango sem gluten e sem lactose")[0] == "LF-2"
+    found = _ask(db, shop, "frango sem glúten?")
+    assert found[0] in ("LF-2", "LF-3"), found  # both say "sem glúten"; LF-1 contains it
+    assert "LF-1" not in found[:2], found
+    assert _ask(db, shop, "frango zero lactose")[0] in ("LF-1", "LF-2")
+
+
 def test_budget_spellings():
     from ylada_app.services import knowledge_text as kt
 

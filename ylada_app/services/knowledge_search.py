@@ -32,6 +32,8 @@
 7. A budget the question names ("fone sem fio até uns 300?", "uns 80 reais") is no word to
    look for (the FAQ "frete grátis acima de 300" holds the number): among the best
    candidates, items priced within it rank higher and items above it lower.
+8. Something asked absent ("sem glúten", "zero lactose"): an item whose text says it holds
+   it ("Sem lactose, contém glúten") has the words of "sem glúten" too; it ranks far lower.
 
 The optional embeddings re-rank (`similarity`) blends in as before, over the best lexical
 candidates. Small per-process caches (statistics, the business's synonyms) live
@@ -78,6 +80,7 @@ CACHE_SECONDS = 120.0
 DOMAIN_MIN_WORDS = 20  # a catalog of a niche uses this many words of the niche's list
 OTHER_NICHE_FACTOR = 0.5  # a synonym from another niche's list: weaker evidence
 BUDGET_FIT, BUDGET_OVER = 1.3, 0.6  # an item within / above the budget the question names
+CONTRADICTED = 0.4  # an item that says it holds what the question wants absent
 
 
 @dataclass
@@ -597,6 +600,10 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     order, ranks, covers = _rank(scorer, concepts)
     if budget and order:
         order = _within_budget(session, tenant_id, instance_id, budget, scorer, order, ranks)
+    absent = _asked_absent(concepts)
+    if absent and order:
+        order = _not_contradicted(session, tenant_id, instance_id, absent, scorer, order,
+                                  ranks)
     pool = order[:RERANK_POOL] if similarity is not None else []
     if floor:
         order = _each_part(scorer, question, concepts, _apply_floor(order, ranks, covers))
@@ -658,6 +665,50 @@ def _within_budget(session: Session, tenant_id: int, instance_id: int, budget: k
         if price is not None:
             ranks[doc_id] *= BUDGET_FIT if price <= budget.reais * 1.1 else BUDGET_OVER
     return _sorted(scorer, ranks)
+
+
+# "sem glúten", "zero lactose", "livre de açúcar", "gluten free": the customer wants X absent.
+_ABSENT_BEFORE = frozenset({"sem", "zer", "livr"})
+_ABSENT_AFTER = frozenset({"fre"})
+# …and an item that says X is in it ("contém glúten", "com lactose", "leva açúcar", "pode
+# conter traços de amendoim") holds the words of "sem X" all the same: the words are there,
+# the meaning is the opposite.
+_PRESENT_CUES = frozenset({"cont", "com", "lev", "possu", "inclu", "trac"})
+
+
+def _asked_absent(concepts: list[kt.Concept]) -> set[str]:
+    """The stems of what the question wants absent ("sem glúten e sem lactose" → glúten,
+    lactose), from the alternatives the customer or a list wrote as "sem X"."""
+    out: set[str] = set()
+    for concept in concepts:
+        for alt in concept.alternatives:
+            if len(alt.stems) == 2 and alt.stems[0] in _ABSENT_BEFORE:
+                out.add(alt.stems[1])
+            elif len(alt.stems) == 2 and alt.stems[1] in _ABSENT_AFTER:
+                out.add(alt.stems[0])
+    return out
+
+
+def _not_contradicted(session: Session, tenant_id: int, instance_id: int, absent: set[str],
+                      scorer: _Scorer, order: list[int], ranks: dict[int, float]) -> list[int]:
+    """Among the best candidates, an item whose text says that what the customer wants
+    absent is in it ("Sem lactose, contém glúten" for "sem glúten") ranks far lower. One
+    read of the candidates' texts, only for a question asking for something absent."""
+    head = order[:RERANK_POOL]
+    rows = session.exec(select(KnowledgeItem.id, KnowledgeItem.title, KnowledgeItem.body).where(
+        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
+        col(KnowledgeItem.id).in_(head))).all()
+    changed = False
+    for doc_id, title, body in rows:
+        words = [w for w in kt.stems(f"{title} . {body or ''}") if w not in _CUE_GLUE]
+        if any(w in absent and i and words[i - 1] in _PRESENT_CUES
+               for i, w in enumerate(words)):
+            ranks[doc_id] *= CONTRADICTED
+            changed = True
+    return _sorted(scorer, ranks) if changed else order
+
+
+_CUE_GLUE = frozenset({"de", "do", "da", "e", "a", "o"})  # "traços de amendoim"
 
 
 def _each_part(scorer: _Scorer, question: str, concepts: list[kt.Concept],

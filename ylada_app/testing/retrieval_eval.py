@@ -32,6 +32,10 @@ On 2026-12-03 helpers who had seen neither questions nor catalogs wrote a 170-gr
 general list (geral.txt) and 100 more WhatsApp spellings: held-out hit@3 0.888 → 0.896,
 out-of-scope 0.932 → 0.955, tuning unchanged. Their food, beauty, gym, pet, retail and
 education lists moved all 16 niches by at most one question either way and were left out.
+Two more food niches (acaiteria, pizzaria; 30 questions each) were written the same way
+on 2026-12-03, after those lists: first measurement hit@1 0.69 / 0.85 (tuning) and 0.77 /
+0.77 (held-out); the blind food list, tried on them once, gave açaí held-out 0.62 and pizza
+0.85 — no better on catalogs it was not written for either.
 `examples/` is the older distributor set (60 questions), reported on its own.
 
 Per niche and split: hit@1 / hit@3 over answerable questions, and out-of-scope precision:
@@ -64,7 +68,7 @@ EXAMPLES = HERE / "examples"
 CATALOGS = HERE / "eval_catalogs"
 NICHES = ("comida", "moda", "beleza", "cursos", "petshop", "padaria", "academia", "farmacia",
           "otica", "mecanica", "floricultura", "odonto", "eletronicos", "hamburgueria",
-          "japones", "marmitaria")
+          "japones", "marmitaria", "acaiteria", "pizzaria")
 SPLITS = ("tuning", "held_out")
 
 

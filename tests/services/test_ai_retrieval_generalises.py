@@ -160,6 +160,23 @@ def test_an_item_that_holds_what_is_asked_absent_is_no_match(db):
     assert _ask(db, shop, "frango zero lactose")[0] in ("LF-1", "LF-2")
 
 
+def test_a_card_payment_question_finds_how_to_pay_not_the_loyalty_card(db):
+    owner = make_owner(db, niche="delivery")
+    inst = make_instance(db, owner.tenant_id)
+    faq = ("pergunta,resposta,categoria\n"
+           "Como posso pagar?,\"Pix, cartão de crédito e débito ou dinheiro.\",Pagamento\n"
+           "Vocês têm cartão fidelidade?,A cada 10 pedidos o 11º sai grátis.,Fidelidade\n"
+           "Qual o horário?,Das 14h às 23h.,Atendimento\n")
+    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                            filename="m.csv", data=MENU.encode(), kind="product")
+    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                            filename="f.csv", data=faq.encode(), kind="faq")
+    db.commit()
+    shop = (owner.tenant_id, inst.id)
+    for question in ("aceitam cartão de crédito?", "aceita pix?", "passa cartão?"):
+        assert _ask(db, shop, question)[0] == "Como posso pagar?", question
+
+
 def test_budget_spellings():
     from ylada_app.services import knowledge_text as kt
 

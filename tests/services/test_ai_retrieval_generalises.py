@@ -177,6 +177,24 @@ def test_a_card_payment_question_finds_how_to_pay_not_the_loyalty_card(db):
         assert _ask(db, shop, question)[0] == "Como posso pagar?", question
 
 
+def test_a_list_phrase_whose_words_the_catalog_never_has_together_is_read_word_by_word(db):
+    # "taxa de entrega" is a list phrase; this catalog says "taxa" (of installation) and
+    # "entregamos", never the two together
+    owner = make_owner(db, niche="ecommerce")
+    inst = make_instance(db, owner.tenant_id)
+    faq = ("pergunta,resposta,categoria\n"
+           "Vocês entregam em casa?,Entregamos na cidade em até 2 dias úteis.,Entrega\n"
+           "Cobram instalação?,A taxa de instalação é de R$ 80.,Serviços\n"
+           "Qual o horário?,Das 9h às 18h.,Atendimento\n")
+    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                            filename="m.csv", data=AUDIO.encode(), kind="product")
+    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                            filename="f.csv", data=faq.encode(), kind="faq")
+    db.commit()
+    assert _ask(db, (owner.tenant_id, inst.id), "qual a taxa de entrega?")[0] == \
+        "Vocês entregam em casa?"
+
+
 def test_budget_spellings():
     from ylada_app.services import knowledge_text as kt
 

@@ -591,12 +591,16 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     stats = _stats(session, tenant_id, instance_id)
     if not stats.items:
         return []
-    concepts = _unglue_unused_phrases(concepts, stats, custom_synonyms)
-    _typo_fixes(concepts, stats)  # the fixes join their concepts' alternatives
-    _drop_absent(concepts, stats)
-    _weaken_other_niches(concepts, stats)
+    concepts = _prepared(_unglue_unused_phrases(concepts, stats, custom_synonyms), stats)
     docs = _fetch(session, tenant_id, instance_id, concepts, stats)
     scorer = _Scorer(docs, stats, concepts)
+    # A list phrase whose words the catalog has, but never together ("taxa de entrega": an
+    # FAQ says "entregamos…", another item "taxa de instalação"), is read word by word too.
+    apart = [c for c in concepts if " " in c.text and not scorer.concept(c)[1]]
+    if apart:
+        concepts = _prepared(_word_by_word(concepts, apart, custom_synonyms), stats)
+        docs = _fetch(session, tenant_id, instance_id, concepts, stats)
+        scorer = _Scorer(docs, stats, concepts)
     order, ranks, covers = _rank(scorer, concepts)
     if budget and order:
         order = _within_budget(session, tenant_id, instance_id, budget, scorer, order, ranks)
@@ -751,16 +755,20 @@ def _title_share(scorer: _Scorer, concepts: list[kt.Concept], ranks: dict[int, f
             ranks[doc_id] *= 1.0 + TITLE_SHARE * share
 
 
-def _unglue_unused_phrases(concepts: list[kt.Concept], stats: _Stats,
-                           custom: list[tuple[str, str]] | None) -> list[kt.Concept]:
-    """A phrase of the synonym lists that this catalog uses in no form ("que dura mais"
-    from the florists' list, in a beauty salon) is read word by word instead: taken whole,
-    it would count as one word the catalog never uses and hide "dura" from the item that
-    says so."""
+def _prepared(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Concept]:
+    _typo_fixes(concepts, stats)  # the fixes join their concepts' alternatives
+    _drop_absent(concepts, stats)
+    _weaken_other_niches(concepts, stats)
+    return concepts
+
+
+def _word_by_word(concepts: list[kt.Concept], phrases: list[kt.Concept],
+                  custom: list[tuple[str, str]] | None) -> list[kt.Concept]:
+    """`concepts` with each of `phrases` replaced by the concepts of its words."""
     out: list[kt.Concept] = []
-    seen = {c.text for c in concepts}
+    seen = {c.text for c in concepts if c not in phrases}
     for concept in concepts:
-        if " " not in concept.text or stats.concept_df(concept):
+        if concept not in phrases:
             out.append(concept)
             continue
         for word in concept.text.split():
@@ -769,6 +777,16 @@ def _unglue_unused_phrases(concepts: list[kt.Concept], stats: _Stats,
                     seen.add(part.text)
                     out.append(part)
     return out
+
+
+def _unglue_unused_phrases(concepts: list[kt.Concept], stats: _Stats,
+                           custom: list[tuple[str, str]] | None) -> list[kt.Concept]:
+    """A phrase of the synonym lists that this catalog uses in no form ("que dura mais"
+    from the florists' list, in a beauty salon) is read word by word instead: taken whole,
+    it would count as one word the catalog never uses and hide "dura" from the item that
+    says so."""
+    unused = [c for c in concepts if " " in c.text and not stats.concept_df(c)]
+    return _word_by_word(concepts, unused, custom) if unused else concepts
 
 
 def _drop_absent(concepts: list[kt.Concept], stats: _Stats) -> None:

@@ -195,6 +195,34 @@ def test_a_list_phrase_whose_words_the_catalog_never_has_together_is_read_word_b
         "Vocês entregam em casa?"
 
 
+ACAI = """nome;descrição;preço;sku;categoria
+Açaí 300ml;Açaí batido com 3 complementos;14,90;AC-1;Açaí
+Açaí 500ml;Açaí batido com 4 complementos;19,90;AC-2;Açaí
+Açaí 700ml;Açaí batido com 5 complementos;24,90;AC-3;Açaí
+Milk-shake de Morango 400ml;Sorvete de creme batido com morango;16,90;AC-4;Milk-shakes
+Picolé de Fruta;Picolé de fruta natural, sem lactose;5,50;AC-5;Picolés
+"""
+ACAI_FAQ = """pergunta,resposta,categoria
+Vocês fazem açaí para festas e eventos?,Sim: caixas térmicas de 5 L e buffet de açaí.,Eventos
+Qual o horário?,Das 13h às 23h.,Atendimento
+Quantos complementos vêm grátis no copo?,De 3 a 4 conforme o tamanho.,Açaí
+"""
+
+
+def test_one_item_far_above_the_rest_answers_a_long_story(db):
+    owner = make_owner(db, niche="delivery")
+    inst = make_instance(db, owner.tenant_id)
+    for name, data, kind in (("a.csv", ACAI, "product"), ("f.csv", ACAI_FAQ, "faq")):
+        knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                filename=name, data=data.encode(), kind=kind)
+    db.commit()
+    shop = (owner.tenant_id, inst.id)
+    story = ("mês que vem é o niver do meu filho de 8 anos, vai ter umas 40 crianças, vcs "
+             "conseguem levar açaí lá pra festa?")
+    assert _ask(db, shop, story) == ["Vocês fazem açaí para festas e eventos?"]
+    assert len(_ask(db, shop, "vocês vendem bolo de pote?")) <= 1  # still out of scope
+
+
 def test_budget_spellings():
     from ylada_app.services import knowledge_text as kt
 

@@ -26,7 +26,8 @@
    something the business does not sell ("vocês vendem sushi?") reaches the model with no
    item, or only the single best one when it is weakly related. The words the catalog
    never uses weigh together as their square root: a long told story ("travei as costas
-   carregando caixa ontem…") is not out of scope for its many unknown words.
+   carregando caixa ontem…") is not out of scope for its many unknown words, and one item
+   scoring twice the runner-up is kept alone even when the story dilutes its coverage.
 6. Two things asked at once ("…? e qual o horário?"): the best item of each part that has a
    clear answer of its own is kept right after the overall best.
 7. A budget the question names ("fone sem fio até uns 300?", "uns 80 reais") is no word to
@@ -69,6 +70,10 @@ DIMINUTIVE_WEIGHT = 0.95  # "cafezinho" is a café, nearly as surely as "café"
 UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative to a rare one
 NUMBER_FACTOR = 0.3  # an unknown number counts as this share of an unknown word
 MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
+# …unless one item stands far above the rest (twice the runner-up's score) and covers some
+# of it: a long told story ("mês que vem é o niver do meu filho, vão ser umas 40 crianças,
+# vocês levam açaí pra festa?") dilutes the coverage of the one item that answers it.
+DOMINANT_COVERAGE, DOMINANCE = 0.15, 2.0
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
 NEAR_COVERAGE = 0.9  # …the best ranked of those covering this share of the best coverage
 MIN_RELATIVE = 0.45  # the others must score at least this share of the best
@@ -822,6 +827,10 @@ def _apply_floor(order: list[int], ranks: dict[int, float],
         return []
     best = max(covers.get(i, 0.0) for i in order)
     if best < MIN_COVERAGE:
+        top = order[0]
+        runner = ranks[order[1]] if len(order) > 1 else 0.0
+        if covers.get(top, 0.0) >= DOMINANT_COVERAGE and ranks[top] >= DOMINANCE * runner:
+            return [top]
         return []
     if best < STRONG_COVERAGE:
         # the best ranked of those covering about as much as the best covering one: a

@@ -49,6 +49,18 @@ def _ask(db, shop, question, k=5):
         db, tenant_id=shop[0], instance_id=shop[1], question=question, k=k)]
 
 
+def _shop(db, products: str, faq: str = "", niche: str = "delivery") -> tuple[int, int]:
+    """A business of its own with this catalog (and FAQ): (tenant id, instance id)."""
+    owner = make_owner(db, niche=niche)
+    inst = make_instance(db, owner.tenant_id)
+    for name, data, kind in (("p.csv", products, "product"), ("f.csv", faq, "faq")):
+        if data:
+            knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                    filename=name, data=data.encode(), kind=kind)
+    db.commit()
+    return owner.tenant_id, inst.id
+
+
 def test_question_stop_words_do_not_pull_faq_titles(db, menu):
     # "vocês", "têm", "qual" are in FAQ titles; they must not beat the pizza
     assert _ask(db, menu, "vocês têm pizza calabresa?")[0] == "PZ-1"
@@ -119,13 +131,7 @@ Tem frete grátis?,Frete grátis acima de R$ 300 para a cidade toda.,Entrega
 
 
 def test_a_budget_is_a_price_to_keep_under_not_a_word(db):
-    owner = make_owner(db, niche="ecommerce")
-    inst = make_instance(db, owner.tenant_id)
-    for name, data, kind in (("a.csv", AUDIO, "product"), ("f.csv", AUDIO_FAQ, "faq")):
-        knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                                filename=name, data=data.encode(), kind=kind)
-    db.commit()
-    shop = (owner.tenant_id, inst.id)
+    shop = _shop(db, AUDIO, AUDIO_FAQ, niche="ecommerce")
     # without a budget the better-matching premium one may lead; "300" is no word to find
     # (the FAQ holds it), and the one within the budget comes first
     assert _ask(db, shop, "tem fone sem fio q nao seja caro? ate uns 300")[0] == "FN-2"
@@ -147,12 +153,7 @@ Bolo de Cenoura;Fatia com cobertura de chocolate;9,90;LF-6;Doces
 
 def test_an_item_that_holds_what_is_asked_absent_is_no_match(db):
     # "Sem lactose, contém glúten" holds the words "sem" and "glúten" too
-    owner = make_owner(db, niche="delivery")
-    inst = make_instance(db, owner.tenant_id)
-    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                            filename="m.csv", data=LUNCH.encode(), kind="product")
-    db.commit()
-    shop = (owner.tenant_id, inst.id)
+    shop = _shop(db, LUNCH)
     assert _ask(db, shop, "tem opcao de frango sem gluten e sem lactose")[0] == "LF-2"
     found = _ask(db, shop, "frango sem glúten?")
     assert found[0] in ("LF-2", "LF-3"), found  # both say "sem glúten"; LF-1 contains it
@@ -161,18 +162,10 @@ def test_an_item_that_holds_what_is_asked_absent_is_no_match(db):
 
 
 def test_a_card_payment_question_finds_how_to_pay_not_the_loyalty_card(db):
-    owner = make_owner(db, niche="delivery")
-    inst = make_instance(db, owner.tenant_id)
-    faq = ("pergunta,resposta,categoria\n"
-           "Como posso pagar?,\"Pix, cartão de crédito e débito ou dinheiro.\",Pagamento\n"
-           "Vocês têm cartão fidelidade?,A cada 10 pedidos o 11º sai grátis.,Fidelidade\n"
-           "Qual o horário?,Das 14h às 23h.,Atendimento\n")
-    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                            filename="m.csv", data=MENU.encode(), kind="product")
-    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                            filename="f.csv", data=faq.encode(), kind="faq")
-    db.commit()
-    shop = (owner.tenant_id, inst.id)
+    shop = _shop(db, MENU, "pergunta,resposta,categoria\n"
+                 "Como posso pagar?,\"Pix, cartão de crédito e débito ou dinheiro.\",Pagamento\n"
+                 "Vocês têm cartão fidelidade?,A cada 10 pedidos o 11º sai grátis.,Fidelidade\n"
+                 "Qual o horário?,Das 14h às 23h.,Atendimento\n")
     for question in ("aceitam cartão de crédito?", "aceita pix?", "passa cartão?"):
         assert _ask(db, shop, question)[0] == "Como posso pagar?", question
 
@@ -180,19 +173,11 @@ def test_a_card_payment_question_finds_how_to_pay_not_the_loyalty_card(db):
 def test_a_list_phrase_whose_words_the_catalog_never_has_together_is_read_word_by_word(db):
     # "taxa de entrega" is a list phrase; this catalog says "taxa" (of installation) and
     # "entregamos", never the two together
-    owner = make_owner(db, niche="ecommerce")
-    inst = make_instance(db, owner.tenant_id)
-    faq = ("pergunta,resposta,categoria\n"
-           "Vocês entregam em casa?,Entregamos na cidade em até 2 dias úteis.,Entrega\n"
-           "Cobram instalação?,A taxa de instalação é de R$ 80.,Serviços\n"
-           "Qual o horário?,Das 9h às 18h.,Atendimento\n")
-    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                            filename="m.csv", data=AUDIO.encode(), kind="product")
-    knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                            filename="f.csv", data=faq.encode(), kind="faq")
-    db.commit()
-    assert _ask(db, (owner.tenant_id, inst.id), "qual a taxa de entrega?")[0] == \
-        "Vocês entregam em casa?"
+    shop = _shop(db, AUDIO, "pergunta,resposta,categoria\n"
+                 "Vocês entregam em casa?,Entregamos na cidade em até 2 dias úteis.,Entrega\n"
+                 "Cobram instalação?,A taxa de instalação é de R$ 80.,Serviços\n"
+                 "Qual o horário?,Das 9h às 18h.,Atendimento\n", niche="ecommerce")
+    assert _ask(db, shop, "qual a taxa de entrega?")[0] == "Vocês entregam em casa?"
 
 
 ACAI = """nome;descrição;preço;sku;categoria
@@ -210,13 +195,7 @@ Quantos complementos vêm grátis no copo?,De 3 a 4 conforme o tamanho.,Açaí
 
 
 def test_one_item_far_above_the_rest_answers_a_long_story(db):
-    owner = make_owner(db, niche="delivery")
-    inst = make_instance(db, owner.tenant_id)
-    for name, data, kind in (("a.csv", ACAI, "product"), ("f.csv", ACAI_FAQ, "faq")):
-        knowledge.import_upload(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                                filename=name, data=data.encode(), kind=kind)
-    db.commit()
-    shop = (owner.tenant_id, inst.id)
+    shop = _shop(db, ACAI, ACAI_FAQ)
     story = ("mês que vem é o niver do meu filho de 8 anos, vai ter umas 40 crianças, vcs "
              "conseguem levar açaí lá pra festa?")
     assert _ask(db, shop, story) == ["Vocês fazem açaí para festas e eventos?"]

@@ -607,12 +607,15 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
         docs = _fetch(session, tenant_id, instance_id, concepts, stats)
         scorer = _Scorer(docs, stats, concepts)
     order, ranks, covers = _rank(scorer, concepts)
-    if budget and order:
-        order = _within_budget(session, tenant_id, instance_id, budget, scorer, order, ranks)
     absent = _asked_absent(concepts)
-    if absent and order:
-        order = _not_contradicted(session, tenant_id, instance_id, absent, scorer, order,
-                                  ranks)
+    read: dict[int, KnowledgeItem] = {}  # items already read, kept for the answer
+    if (budget or absent) and order:
+        # one read of the best candidates for both checks (they need price and text)
+        read = _items(session, tenant_id, instance_id, set(order[:RERANK_POOL]))
+        if budget:
+            order = _within_budget(budget, scorer, ranks, read)
+        if absent:
+            order = _not_contradicted(absent, scorer, order, ranks, read)
     pool = order[:RERANK_POOL] if similarity is not None else []
     if floor:
         order = _each_part(scorer, question, concepts, _apply_floor(order, ranks, covers))
@@ -623,9 +626,7 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
         return []
     keep = order[:k]
     wanted = set(order[:RERANK_POOL] if pool else keep) | set(pool)
-    items = {it.id: it for it in session.exec(select(KnowledgeItem).where(
-        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
-        col(KnowledgeItem.id).in_(wanted)))} if wanted else {}
+    items = read | _items(session, tenant_id, instance_id, wanted - read.keys())
     if similarity is not None and pool:
         # The re-rank sees the best lexical candidates (their vectors are computed and kept
         # once), then orders what passed the floor.
@@ -659,18 +660,22 @@ def _sorted(scorer: _Scorer, ranks: dict[int, float]) -> list[int]:
     return sorted(ranks, key=lambda i: (-round(ranks[i], 9), title_len.get(i, 0), i))
 
 
-def _within_budget(session: Session, tenant_id: int, instance_id: int, budget: kt.Budget,
-                   scorer: _Scorer, order: list[int], ranks: dict[int, float]) -> list[int]:
-    """A customer who names a budget wants what fits it: among the best candidates, an item
-    priced within it (10 % of slack: "uns 300" buys a 319,00) ranks higher and one above it
-    lower; items without a price (FAQs) keep their rank. One read of the candidates' prices,
-    only for a question that states a budget."""
-    head = order[:RERANK_POOL]
-    prices = dict(session.exec(select(KnowledgeItem.id, KnowledgeItem.price).where(
+def _items(session: Session, tenant_id: int, instance_id: int,
+           ids: set[int]) -> dict[int, KnowledgeItem]:
+    if not ids:
+        return {}
+    return {it.id: it for it in session.exec(select(KnowledgeItem).where(  # type: ignore[misc]
         KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
-        col(KnowledgeItem.id).in_(head))).all())
-    for doc_id in head:
-        price = kt.price_reais(prices.get(doc_id))
+        col(KnowledgeItem.id).in_(ids)))}
+
+
+def _within_budget(budget: kt.Budget, scorer: _Scorer, ranks: dict[int, float],
+                   read: dict[int, KnowledgeItem]) -> list[int]:
+    """A customer who names a budget wants what fits it: among the best candidates (`read`),
+    an item priced within it (10 % of slack: "uns 300" buys a 319,00) ranks higher and one
+    above it lower; items without a price (FAQs) keep their rank."""
+    for doc_id, item in read.items():
+        price = kt.price_reais(item.price)
         if price is not None:
             ranks[doc_id] *= BUDGET_FIT if price <= budget.reais * 1.1 else BUDGET_OVER
     return _sorted(scorer, ranks)
@@ -698,18 +703,15 @@ def _asked_absent(concepts: list[kt.Concept]) -> set[str]:
     return out
 
 
-def _not_contradicted(session: Session, tenant_id: int, instance_id: int, absent: set[str],
-                      scorer: _Scorer, order: list[int], ranks: dict[int, float]) -> list[int]:
-    """Among the best candidates, an item whose text says that what the customer wants
-    absent is in it ("Sem lactose, contém glúten" for "sem glúten") ranks far lower. One
-    read of the candidates' texts, only for a question asking for something absent."""
-    head = order[:RERANK_POOL]
-    rows = session.exec(select(KnowledgeItem.id, KnowledgeItem.title, KnowledgeItem.body).where(
-        KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id,
-        col(KnowledgeItem.id).in_(head))).all()
+def _not_contradicted(absent: set[str], scorer: _Scorer, order: list[int],
+                      ranks: dict[int, float], read: dict[int, KnowledgeItem]) -> list[int]:
+    """Among the best candidates (`read`), an item whose text says that what the customer
+    wants absent is in it ("Sem lactose, contém glúten" for "sem glúten") ranks far
+    lower."""
     changed = False
-    for doc_id, title, body in rows:
-        words = [w for w in kt.stems(f"{title} . {body or ''}") if w not in _CUE_GLUE]
+    for doc_id, item in read.items():
+        words = [w for w in kt.stems(f"{item.title} . {item.body or ''}")
+                 if w not in _CUE_GLUE]
         if any(w in absent and i and words[i - 1] in _PRESENT_CUES
                for i, w in enumerate(words)):
             ranks[doc_id] *= CONTRADICTED

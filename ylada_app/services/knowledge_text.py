@@ -168,8 +168,12 @@ def vocabulary(search_stems) -> tuple[str, int]:
         items += 1
         for st in set((value or "").replace("|", " ").split()):
             counts[st] = counts.get(st, 0) + 1
-    return json.dumps(dict(sorted(counts.items())), ensure_ascii=False,
-                      separators=(",", ":")), items
+    return vocabulary_row(counts), items
+
+
+def vocabulary_row(counts: dict[str, int]) -> str:
+    """The `knowledge_vocab.words` text of stem → item counts."""
+    return json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":"))
 
 
 def parse_vocabulary(value: str) -> dict[str, int]:

@@ -154,9 +154,7 @@ def seed(url: str, *, businesses: int, items: int, rng: random.Random) -> list[t
         with conn.cursor().copy("COPY knowledge_vocab (tenant_id, instance_id, words, items,"
                                 " updated_at) FROM STDIN") as cp:
             for (tenant_id, instance_id, _), df in zip(out, dfs, strict=True):
-                words = json.dumps(dict(sorted(df.items())), ensure_ascii=False,
-                                   separators=(",", ":"))
-                cp.write_row((tenant_id, instance_id, words, items, now))
+                cp.write_row((tenant_id, instance_id, kt.vocabulary_row(df), items, now))
         conn.commit()
         # … and its postings (one statement per business, as refresh_vocabulary writes them)
         sql = re.sub(r"(?<!:):([it])\b", r"%(\1)s", knowledge_search.POSTINGS_SQL)

@@ -26,8 +26,9 @@
    something the business does not sell ("vocês vendem sushi?") reaches the model with no
    item, or only the single best one when it is weakly related. The words the catalog
    never uses weigh together as their square root: a long told story ("travei as costas
-   carregando caixa ontem…") is not out of scope for its many unknown words, and one item
-   scoring twice the runner-up is kept alone even when the story dilutes its coverage.
+   carregando caixa ontem…") is not out of scope for its many unknown words; the item that
+   covers most of such a story goes to the model alone down to ONE_ITEM_COVERAGE, and one
+   scoring 1.5 times the runner-up even below that.
 6. Two things asked at once ("…? e qual o horário?"): the best item of each part that has a
    clear answer of its own is kept right after the overall best.
 7. A budget the question names ("fone sem fio até uns 300?", "uns 80 reais") is no word to
@@ -69,11 +70,16 @@ TYPO_WEIGHT = 0.8
 DIMINUTIVE_WEIGHT = 0.95  # "cafezinho" is a café, nearly as surely as "café"
 UNMATCHED_FACTOR = 0.55  # the weight of a word the catalog never uses, relative to a rare one
 NUMBER_FACTOR = 0.3  # an unknown number counts as this share of an unknown word
-MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it
-# …unless one item stands far above the rest (twice the runner-up's score) and covers some
-# of it: a long told story ("mês que vem é o niver do meu filho, vão ser umas 40 crianças,
-# vocês levam açaí pra festa?") dilutes the coverage of the one item that answers it.
-DOMINANT_COVERAGE, DOMINANCE = 0.15, 2.0
+MIN_COVERAGE = 0.3  # below this share of the question, an item is not about it…
+# …but the one that covers most of a question told as a story ("minha mãe é diabética e
+# faz 70 anos, queria um bolo que ela pudesse comer") still goes to the model alone when
+# it covers this much: most of such a question is the story, and the model, seeing one
+# item, can still say it does not know (an unanswered question for the team).
+ONE_ITEM_COVERAGE = 0.2
+# …and below that, one item that stands far above the rest (1.5 times the runner-up's
+# score) and covers some of it ("mês que vem é o niver do meu filho, vão ser umas 40
+# crianças, vocês levam açaí pra festa?").
+DOMINANT_COVERAGE, DOMINANCE = 0.15, 1.5
 STRONG_COVERAGE = 0.5  # below this, only the best item goes to the model
 NEAR_COVERAGE = 0.9  # …the best ranked of those covering this share of the best coverage
 MIN_RELATIVE = 0.45  # the others must score at least this share of the best
@@ -823,12 +829,12 @@ def _weaken_other_niches(concepts: list[kt.Concept], stats: _Stats) -> None:
 def _apply_floor(order: list[int], ranks: dict[int, float],
                  covers: dict[int, float]) -> list[int]:
     """Drop what does not answer the question: nothing when even the best item covers
-    little of it, only the best when it covers it weakly, else the items close to the best
-    that cover enough."""
+    little of it, only the best when it covers it weakly (under STRONG_COVERAGE), else the
+    items close to the best that cover enough."""
     if not order:
         return []
     best = max(covers.get(i, 0.0) for i in order)
-    if best < MIN_COVERAGE:
+    if best < ONE_ITEM_COVERAGE:
         top = order[0]
         runner = ranks[order[1]] if len(order) > 1 else 0.0
         if covers.get(top, 0.0) >= DOMINANT_COVERAGE and ranks[top] >= DOMINANCE * runner:

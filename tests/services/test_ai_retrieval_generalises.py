@@ -78,6 +78,8 @@ def test_built_in_synonyms_and_typos(db, menu):
     assert _ask(db, menu, "sou celíaco, posso comer o quê?")[0] == "PZ-3"
     assert _ask(db, menu, "tem refri?")[0] == "BB-1"
     assert _ask(db, menu, "uma pitza de calabreza")[0] == "PZ-1"
+    # a plural diminutive is made of the plural ("pãezinhos" of "pães", not of "pãe")
+    assert _ask(db, menu, "tem pãezinhos?") == ["SG-1"]
 
 
 def test_whatsapp_spelling_and_story_fillers(db, menu):

@@ -862,8 +862,10 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
     added: list[kt.Alternative] = []
     for concept in lost:
         word = kt.normal_word(concept.text)
-        base = kt.undiminished(word)
-        if base and stats.df.get(kt.stem(base)):  # "cafezinho" → café, not a typo
+        # the plural first: "pasteizinhos" is made of "pastéis" (its singular "pastelzinho")
+        base = next((b for b in (kt.undiminished(kt.fold(concept.text)), kt.undiminished(word))
+                     if b and stats.df.get(kt.stem(b))), None)
+        if base:  # "cafezinho" → café, not a typo
             alt = kt.Alternative((kt.stem(base),), (base,), DIMINUTIVE_WEIGHT, True)
             concept.alternatives.append(alt)
             added.append(alt)

@@ -87,7 +87,7 @@ CATALOGS = HERE / "eval_catalogs"
 NICHES = ("comida", "moda", "beleza", "cursos", "petshop", "padaria", "academia", "farmacia",
           "otica", "mecanica", "floricultura", "odonto", "eletronicos", "hamburgueria",
           "japones", "marmitaria", "acaiteria", "pizzaria", "pastelaria", "confeitaria",
-          "materiais")
+          "materiais", "cafeteria", "esfiharia", "espetinho", "barbearia")
 SPLITS = ("tuning", "held_out")
 
 

@@ -1,7 +1,7 @@
 """Retrieval quality on SQLite (FTS5 over stems) and PostgreSQL (to_tsvector 'portuguese'):
 the older distributor example set, and the niche catalogs of testing/eval_catalogs (food,
 fashion, beauty salon, courses, pet shop, bakery, gym, drugstore, optician, car repair and
-eleven more; 778 questions with paraphrases, misspellings, unaccented typing and
+fifteen more; 898 questions with paraphrases, misspellings, unaccented typing and
 out-of-scope ones; the later ones written by someone who never saw the retrieval code),
 whose floors are
 checked on both of its splits — the held-out half was never looked at while tuning. Prints
@@ -42,19 +42,21 @@ def test_hit_at_3_is_at_least_0_9(kind, capsys):
     assert result.hit1 >= 0.8, result.misses
 
 
-# Floors a little under what the code reaches (held-out over 21 niches, both databases:
-# hit@1 0.862, hit@3 0.877, out of scope 0.96; among the older niches the weakest are gym
-# 0.77 / 0.77 and car repair 0.77 / 0.85 on their held-out halves): a change that loses
-# ground fails here. The eleven niches added last (florist, dental clinic, electronics
-# store, burger shop, Japanese delivery, lunch boxes, açaí shop, pizzeria, pastry shop,
-# cake shop, building materials) are far weaker (0.54–0.85 hit@1: paraphrases in the
-# customer's words) and get floors of their own, under what they reach today.
-FLOORS = {"hit1": 0.85, "hit3": 0.87, "oos": 0.9}
+# Floors a little under what the code reaches (held-out over 25 niches, both databases:
+# hit@1 0.842, hit@3 0.860, out of scope 0.95; the 18 older ones alone 0.881 / 0.898;
+# among those the weakest are gym 0.77 / 0.77 and car repair 0.77 / 0.77 on their
+# held-out halves): a change that loses ground fails here. The fifteen niches added last
+# (florist, dental clinic, electronics store, burger shop, Japanese delivery, lunch boxes,
+# açaí shop, pizzeria, pastry shop, cake shop, building materials, coffee shop, Arab food,
+# skewer bar, barbershop) are far weaker (0.62–0.92 hit@1: paraphrases in the customer's
+# words) and get floors of their own, under what they reach today.
+FLOORS = {"hit1": 0.82, "hit3": 0.84, "oos": 0.9}
 # (a niche has two out-of-scope questions a split: 0.5 is one of them with two items)
 NICHE_FLOORS = {"hit1": 0.72, "hit3": 0.72, "oos": 0.5}
 NEWEST_NICHE_FLOORS = {"hit1": 0.5, "hit3": 0.55, "oos": 0.5}
 NEWEST_NICHES = ("floricultura", "odonto", "eletronicos", "hamburgueria", "japones",
-                 "marmitaria", "acaiteria", "pizzaria", "pastelaria", "confeitaria", "materiais")
+                 "marmitaria", "acaiteria", "pizzaria", "pastelaria", "confeitaria", "materiais",
+                 "cafeteria", "esfiharia", "espetinho", "barbearia")
 
 
 @pytest.mark.parametrize("kind", [

@@ -52,7 +52,17 @@ nothing at all: a question told as a story covered at most 0.2–0.25 of its wor
 best-covering item now goes to the model alone down to 0.2, and a clearly dominant one
 (1.5 times the runner-up): 21 niches tuning 0.871 → 0.907, held-out 0.847 → 0.862, the
 share of out-of-scope questions with no item 0.46 / 0.50 → 0.39 / 0.44 (with at most one
-unchanged).
+unchanged). Four more (cafeteria, esfiharia, espetinho, barbearia — a coffee shop, an Arab
+food delivery, a skewer bar, a barbershop) written the same way after that: first
+measurement hit@1 0.85 / 0.85 / 0.69 / 0.69 (tuning) and 0.69 / 0.62 / 0.85 / 0.69
+(held-out). Word-list entries for their tuning misses (booking a time, a cold or
+incomplete order, doneness of meat, spicy, beard care…) left their held-out halves where
+they were: 25 niches tuning 0.909 / 0.938, held-out 0.842 / 0.860; the 18 older ones
+0.922 / 0.953 and 0.881 / 0.898 (0.898 / 0.932 and 0.868 / 0.892 in the morning). A boost
+for items serving as many people as the question names ("somos em 4" → "Serve 4
+pessoas"), a word list for building materials written blind, and weaker coverage for
+words found only in a description were tried and left out (no gain, or a loss, on the
+tuning halves).
 `examples/` is the older distributor set (60 questions), reported on its own.
 
 Per niche and split: hit@1 / hit@3 over answerable questions, and out-of-scope precision:

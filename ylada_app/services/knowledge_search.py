@@ -863,7 +863,7 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
     for concept in lost:
         word = kt.normal_word(concept.text)
         # the plural first: "pasteizinhos" is made of "pastéis" (its singular "pastelzinho")
-        base = next((b for b in (kt.undiminished(kt.fold(concept.text)), kt.undiminished(word))
+        base = next((b for b in (kt.undiminished(concept.text), kt.undiminished(word))
                      if b and stats.df.get(kt.stem(b))), None)
         if base:  # "cafezinho" → café, not a typo
             alt = kt.Alternative((kt.stem(base),), (base,), DIMINUTIVE_WEIGHT, True)

@@ -1,5 +1,5 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api bench-retention bench-ai ai-eval sdk
+.PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api bench-retention bench-ai ai-eval ai-eval-slips sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000
 	./scripts/run.sh
@@ -42,6 +42,9 @@ bench-api:      ## the public API under open-loop load, and the webhook fan-out 
 
 ai-eval:        ## AI retrieval quality per niche (hit@1, hit@3, out of scope) on SQLite and PostgreSQL
 	./scripts/with_services.sh retrieval_eval --all-databases
+
+ai-eval-slips:  ## AI retrieval with one misspelt word per question (letter left out, swapped…)
+	./scripts/bootstrap.sh && . scripts/env.sh && python -m ylada_app.testing.slip_eval
 
 bench-retention: ## LGPD retention of 1M old messages: webhook ack p99 idle vs during (one line)
 	./scripts/with_services.sh retention_bench

@@ -25,6 +25,7 @@ Camiseta Promocional;Camiseta da casa;39,90;CM-1;Brindes
 FAQ = """pergunta,resposta,categoria
 Vocês têm estacionamento?,Sim: estacionamento gratuito ao lado.,Atendimento
 Qual o horário?,Das 18h às 23h.,Atendimento
+Entregam em casa?,"Sim, no bairro todo.",Entrega
 """
 
 
@@ -99,6 +100,19 @@ def test_everyday_words_are_no_typos_of_catalog_words(db, menu):
     assert _ask(db, menu, "bati o queixo") == []
     assert _ask(db, menu, "suco de limao")[0] == "BB-2"
     assert _ask(db, menu, "pao de qeijo")[0] == "SG-1"
+
+
+def test_a_slip_of_the_finger_is_read_as_the_word_meant(db, menu):
+    # a letter left out, doubled or two swapped, in a catalog word or a word of the
+    # built-in lists ("delivery" says "entrega"), is read as the everyday word meant —
+    # and the phrase it is part of is found whole
+    assert _ask(db, menu, "vcs tem estacionamneto?")[0] == "Vocês têm estacionamento?"
+    assert _ask(db, menu, "fazem deivery?")[0] == "Entregam em casa?"
+    assert _ask(db, menu, "tem paes de qeuijo?")[0] == "SG-1"
+    # a four-letter word with one letter changed is as likely another word: "tava" (for
+    # "estava") is no "taxa"
+    shop = _shop(db, MENU, FAQ + "Qual a taxa de entrega?,R$ 5.,Entrega\n")
+    assert "Qual a taxa de entrega?" not in _ask(db, shop, "a pizza tava fria")
 
 
 def test_two_things_asked_at_once_keep_an_answer_each(db, menu):

@@ -2,8 +2,12 @@
 
 1. The question becomes concepts (services/knowledge_text.py): WhatsApp spellings expanded
    ("vc", "p/", "fds"), stop words dropped, words stemmed, synonym phrases of the built-in
-   lists and of the business expanded; a word the instance's items never use is matched,
-   within an edit distance, to their closest stems ("calabreza" → calabresa). Synonyms the
+   lists and of the business expanded. A misspelt word — one the catalog, the lists and the
+   dictionary all ignore — is first read as the everyday word one slip away (a letter left
+   out, doubled, wrong, or two swapped) that the catalog or else the lists use, before the
+   phrases are looked for ("blsa de frio" → "blusa de frio"); one still unknown is matched,
+   within an edit distance, to the catalog's closest stems ("calabreza" → calabresa), or
+   else to a word of the lists, which brings its group ("deivery" → entrega). Synonyms the
    instance's items never use are dropped before the query; a list phrase they never use
    is read word by word. A catalog that uses many words of a niche's list is of that niche:
    synonyms only other niches' lists give weigh half there (the car list's "buraco → mola"
@@ -46,9 +50,10 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import text
@@ -593,15 +598,17 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
     cover nearly as much of the typed words as the best one.
     """
     tenant_id, instance_id = int(tenant_id), int(instance_id)
-    concepts = kt.analyze_question(question or "", custom_synonyms)
-    budget = kt.budget(question or "")
-    if budget:  # "até uns 300": a price to keep under, not a word to look for
-        concepts = [c for c in concepts if c.text not in budget.words]
+    question = question or ""
+    concepts = _concepts(question, custom_synonyms)
     if not concepts:
         return []
     stats = _stats(session, tenant_id, instance_id)
     if not stats.items:
         return []
+    respelled = _respelled(question, stats, custom_synonyms)
+    if respelled != question:
+        question, concepts = respelled, _concepts(respelled, custom_synonyms)
+    budget = kt.budget(question)
     concepts = _prepared(_unglue_unused_phrases(concepts, stats, custom_synonyms), stats)
     docs = _fetch(session, tenant_id, instance_id, concepts, stats)
     scorer = _Scorer(docs, stats, concepts)
@@ -647,6 +654,51 @@ def search(session: Session, *, tenant_id: int, instance_id: int, question: str,
         return [Hit(items[i], blended[i]) for i in keep]
     hits = [Hit(items[i], ranks[i]) for i in keep if i in items]
     return hits[:k]
+
+
+def _concepts(question: str, custom: list[tuple[str, str]] | None) -> list[kt.Concept]:
+    concepts = kt.analyze_question(question, custom)
+    budget = kt.budget(question)
+    if budget:  # "até uns 300": a price to keep under, not a word to look for
+        concepts = [c for c in concepts if c.text not in budget.words]
+    return concepts
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _respelled(question: str, stats: _Stats, custom: list[tuple[str, str]] | None) -> str:
+    """The question with each misspelt word — one the catalog, the built-in lists and the
+    dictionary all ignore — replaced by the everyday word one slip away that the catalog
+    uses (or else the lists): "blsa de frio" → "blusa de frio", "que horas abrm" → "abrem",
+    so that the phrases they belong to are found as well. Harder cases are left to
+    `_typo_fixes` (closest stems, two edits)."""
+    own = {st for said, _ in custom or [] for st in kt.phrase_key(said)}
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group()
+        word = kt.fold(token)
+        if len(word) < 4 or not word.isalpha() or word in kt.stopwords() \
+                or word in kt.abbreviations():
+            return token
+        st = kt.stem(word)
+        if stats.stem_df(st, True) or st in kt.lexicon_stems() or st in own \
+                or kt.common_word(word):
+            return token
+        base = kt.undiminished(word)
+        if base and stats.df.get(kt.stem(base)):  # "pãezinhos": pães, no slip
+            return token
+        # A slip keeps the first letter, unless the first two were swapped; a four-letter
+        # word is only taken for one with a letter left out ("blsa" → blusa): one letter
+        # changed, it is as likely another word ("tava" is not "taxa").
+        meant = [w for w in kt.one_edit_words(word) if (w[0] == word[0] or (
+            w[:2] == word[1::-1] and w[2:] == word[2:])) and (len(word) > 4 or len(w) > 4)]
+        meant = [w for w in meant if w not in kt.stopwords()]
+        found = next((w for w in meant if stats.df.get(kt.stem(w))), None) or next(
+            (w for w in meant if kt.stem(w) in kt.lexicon_stems()), None)
+        return found or token
+
+    return _WORD.sub(fix, question)
 
 
 def _rank(scorer: _Scorer, concepts: list[kt.Concept]
@@ -855,9 +907,6 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
     lost = [c for c in concepts if c.typo and not stats.concept_df(c)]
     if not lost or not stats.df:
         return []
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
     vocabulary = stats.typo_vocabulary()
     added: list[kt.Alternative] = []
     for concept in lost:
@@ -873,15 +922,32 @@ def _typo_fixes(concepts: list[kt.Concept], stats: _Stats) -> list[kt.Alternativ
         if kt.common_word(concept.text):
             continue  # a real word, just not one this catalog uses
         target = kt.stem(word)
-        # A misspelling keeps its first letter and is one edit away (two in a long word):
-        # "ontem" is not "tem", nor "graça" "fraco", though a similarity ratio says so.
-        edits = 1 if len(target) <= 4 else 2
-        found = process.extract(target, vocabulary, scorer=Levenshtein.distance,
-                                score_cutoff=edits, limit=6)
-        found = [f for f in found if len(f[0]) >= 4 and (
-            f[0][0] == target[0] or (f[1] == 1 and len(target) >= 6))][:3]
-        for st, *_ in found:
+        found = _closest(target, vocabulary)
+        for st in found:
             alt = kt.Alternative((st,), (st,), TYPO_WEIGHT, True)
             concept.alternatives.append(alt)
             added.append(alt)
+        if not found:
+            # a misspelt word of the built-in lists ("deivery", "berja"): what its group
+            # says may be in the catalog ("entrega", "cerveja")
+            for st in _closest(target, kt.lexicon_word_stems())[:1]:
+                alts = kt.lexicon_alternatives(st, TYPO_WEIGHT)
+                concept.alternatives += alts
+                added += alts
     return added
+
+
+def _closest(target: str, vocabulary: Sequence[str]) -> list[str]:
+    """The stems of `vocabulary` that `target` may be a misspelling of, closest first.
+
+    A misspelling keeps its first letter and is one edit away (two in a long word; two
+    letters swapped are one edit): "ontem" is not "tem", nor "graça" "fraco", though a
+    similarity ratio says so."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    edits = 1 if len(target) <= 4 else 2
+    found = process.extract(target, vocabulary, scorer=OSA.distance, score_cutoff=edits,
+                            limit=6)
+    return [f[0] for f in found if len(f[0]) >= 4 and (
+        f[0][0] == target[0] or (f[1] == 1 and len(target) >= 6))][:3]

@@ -127,16 +127,38 @@ COMMON_WORD_MIN = 300
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def _common_words() -> dict[str, int]:
+    """Everyday words (folded) → how often they are written."""
     from spellchecker import SpellChecker  # (0.6 s to load: only once a typo is in doubt)
 
-    counts = SpellChecker(language="pt", distance=1).word_frequency.dictionary
-    return frozenset(fold(w) for w, n in counts.items() if n >= COMMON_WORD_MIN)
+    out: dict[str, int] = {}
+    for w, n in SpellChecker(language="pt", distance=1).word_frequency.dictionary.items():
+        if n >= COMMON_WORD_MIN:
+            folded = fold(w)
+            out[folded] = max(n, out.get(folded, 0))
+    return out
 
 
 def common_word(word: str) -> bool:
     """`word` (folded) is an everyday Portuguese word, as it is written."""
     return word in _common_words()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_words(word: str) -> list[str]:
+    """The everyday words one slip of the finger from `word` (folded): a letter left out,
+    doubled or wrong, or two letters swapped — most often written first ("blsa" → blusa,
+    "sallada" → salada, "abrm" → abrem)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    edits.discard(word)
+    common = _common_words()
+    return sorted((e for e in edits if e in common), key=lambda e: (-common[e], e))
 
 
 def normal_text(value: str) -> str:
@@ -428,6 +450,30 @@ def _builtin_index() -> dict[tuple[str, ...], dict[str, tuple[str, ...]]]:
                     entry[m] = None if (have is None or not domain) else have | {domain}
     return {k: {m: tuple(sorted(d)) if d else () for m, d in v.items()}
             for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def lexicon_word_stems() -> tuple[str, ...]:
+    """The stems of the built-in lists' one-word expressions (4 letters or more): what a
+    misspelt word the catalog never uses may have been meant as ("deivery" → delivery,
+    whose group says "entrega")."""
+    return tuple(sorted(k[0] for k in _builtin_index() if len(k) == 1 and len(k[0]) >= 4
+                        and not k[0].isdigit()))
+
+
+@lru_cache(maxsize=1)
+def lexicon_stems() -> frozenset[str]:
+    """Every stem of the built-in lists' expressions, phrases included."""
+    return frozenset(st for key in _builtin_index() for st in key)
+
+
+def lexicon_alternatives(word_stem: str, weight: float) -> list[Alternative]:
+    """A one-word expression of the built-in lists (by its stem) and every expression of
+    its groups, as alternatives of `weight` (its group's synonyms a little less)."""
+    members = _builtin_index().get((word_stem,), {})
+    alts = [alternative(m, weight * (1.0 if phrase_key(m) == (word_stem,) else SYNONYM_WEIGHT),
+                        prefix=False, domains=d) for m, d in members.items()]
+    return _unique([a for a in alts if a])
 
 
 SYNONYM_WEIGHT = 0.85  # a synonym is good evidence, the customer's own word a little better

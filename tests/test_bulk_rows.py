@@ -78,6 +78,17 @@ def test_update_rows_sets_each_row_to_its_own_values_where_the_condition_holds(c
     assert rows[3]["label"] == "três" and rows[3]["data"] == {}
 
 
+def test_update_rows_with_a_list_condition(conn):
+    # "status IN (…)": on SQLite the rows go as an executemany, which cannot expand a list
+    # parameter — recording two sends at once failed there, and the replies went twice
+    # (2026-12-03)
+    insert_rows(conn, thing, ROWS)
+    update_rows(conn, thing, "id", [{"id": 1, "label": "um"}, {"id": 2, "label": "dois"},
+                                    {"id": 3, "label": "três"}],
+                where=thing.c.label.in_(('aspas " e \\ barra', "{chaves},vírgula")))
+    assert [r["label"] for r in _all(conn)] == ["um", None, "três"]
+
+
 def test_no_rows_is_no_statement(conn):
     insert_rows(conn, thing, [])
     update_rows(conn, thing, "id", [])

@@ -26,20 +26,26 @@ with session_scope() as s:
     flows.import_flow(s, tenant_id=tenant.id, instance_id=inst.id, name="Menu", raw_json=menu,
                       activate=True)
     ids = (tenant.id, inst.id, user.id)
+# two people at once: one delivery round sends (and records) two replies
+users = (ids[2], ids[2] + 1000)
 with session_scope() as s:
-    conv = simulator.send(s, tenant_id=ids[0], instance_id=ids[1], user_id=ids[2],
-                          user_name="Ana", text="oi")
-simulator.schedule(conv)
+    convs = [simulator.send(s, tenant_id=ids[0], instance_id=ids[1], user_id=u,
+                            user_name="Ana", text="oi") for u in users]
+for conv in convs:
+    simulator.schedule(conv)
 for _ in range(600):
     with session_scope() as s:
-        out = [m for m in simulator.history(s, tenant_id=ids[0], instance_id=ids[1],
-                                            user_id=ids[2]) if m.direction == "out"]
-    if out and out[0].status != "sending":  # written as "sending", then marked by delivery
+        outs = [[m for m in simulator.history(s, tenant_id=ids[0], instance_id=ids[1],
+                                              user_id=u) if m.direction == "out"]
+                for u in users]
+    # written as "sending", then marked by delivery
+    if all(out and out[0].status != "sending" for out in outs):
         break
     time.sleep(0.05)
-assert out and out[0].payload["type"] == "buttons", out
-assert out[0].status == "sent"
-print("SMOKE-OK", out[0].text)
+for out in outs:
+    assert out and out[0].payload["type"] == "buttons", out
+    assert [m.status for m in out] == ["sent"], [(m.status, m.error) for m in out]
+print("SMOKE-OK", outs[0][0].text)
 '''
 
 

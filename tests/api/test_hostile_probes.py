@@ -73,3 +73,38 @@ def test_made_up_webhook_keys_do_not_push_real_ones_out_of_the_cache(db, key):
         webhook_keys._misses[f"inventada{n}"] = (0.0, None)  # a flood, already cached
     assert webhook_keys.lookup("inventada-mais-uma") is None  # clears the misses only
     assert webhook_keys.cached(inst.webhook_key) == (True, webhook_keys.lookup(inst.webhook_key))
+
+
+def test_a_body_over_its_route_cap_is_refused_before_it_is_read(api):
+    # FastAPI parses a JSON body before the key is checked: 300 MB of it, sent with no key,
+    # held the memory of the server (2026-12-03). Now the cap answers first.
+    big = b'"' + b"a" * (3 * 1024 * 1024) + b'"'
+    json_type = {"content-type": "application/json"}
+    answer = api.post("/api/v1/contacts", content=big, headers=json_type)
+    assert answer.status_code == 413, answer.text
+    assert answer.headers["content-type"].startswith(PROBLEM)
+    assert answer.json()["code"] == "api.error.too_large" and "2048 KB" in answer.json()["detail"]
+
+    def chunked():  # no length said: cut at the cap all the same
+        for _ in range(48):
+            yield b"a" * 65536
+
+    assert api.post("/api/v1/flows/validate", content=chunked(),
+                    headers=json_type).status_code == 413
+    assert api.post("/webhooks/asaas", content=b"{" + b" " * 600_000 + b"}").status_code == 413
+    # under the cap nothing changes: the key check answers
+    assert api.post("/api/v1/contacts", json={"phone": "11999990000"}).status_code == 401
+
+
+def test_a_nul_in_a_message_is_a_field_error_not_a_database_error(db, api, key):
+    # PostgreSQL text cannot hold a NUL: a message's text with one was a 500 (2026-12-03)
+    _, raw = api_keys.create_key(db, tenant_id=key[0].tenant_id, name="escreve",
+                                 scopes="read,write")
+    db.commit()
+    write = {"Authorization": f"Bearer {raw}"}
+    for body, field in (({"type": "text", "text": "a\u0000b"}, "text"),
+                        ({"type": "buttons", "text": "Escolha",
+                          "buttons": [{"id": "s", "title": "S\u0000im"}]}, "buttons.0.title")):
+        answer = api.post("/api/v1/messages", headers=write, json={"contact_id": 1, **body})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == {field: "não pode conter o caractere NUL (\\u0000)"}

@@ -115,6 +115,7 @@ def app_server(fake_graph, e2e_stripe, e2e_asaas, fake_openai_server, smtp_serve
         "ASAAS_WEBHOOK_TOKEN": e2e_asaas.webhook_token,
         "ASAAS_API_BASE": e2e_asaas.api_base,
         "PYTHONUNBUFFERED": "1",
+        "SIGNUP_LIMIT_IP": "10000/minute",  # every browser test signs up from loopback
     }
     env.pop("PYTEST_CURRENT_TEST", None)
     helpers.MAILBOX = smtp_server

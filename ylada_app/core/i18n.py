@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Muitas tentativas daqui. Aguarde {seconds} segundos e tente de novo.",
         "Too many attempts from here. Wait {seconds} seconds and try again.",
     ),
+    "error.signup_rate_limited": (
+        "Muitos cadastros feitos daqui. Aguarde {minutes} minutos e tente de novo.",
+        "Too many sign-ups from here. Wait {minutes} minutes and try again.",
+    ),
     "error.niche_invalid": ("Escolha um segmento da lista.", "Choose a niche from the list."),
     "error.not_found": ("Não encontrado.", "Not found."),
     "error.forbidden": ("Você não tem permissão para isso.", "You are not allowed to do that."),

@@ -38,8 +38,10 @@ def limit_key(address: str) -> str:
 
 def internal_host(host: str) -> bool:
     """True when `host` resolves to an address a tenant's URL must never reach: loopback,
-    private, link-local (cloud metadata), reserved, multicast or unspecified — or does not
-    resolve at all. Any one such address among several answers counts."""
+    private, link-local (cloud metadata), shared (100.64.0.0/10: carrier-grade NAT, some
+    clouds' metadata, Tailscale), reserved, multicast, unspecified or any other address
+    that is not on the public internet — or does not resolve at all. Any one such address
+    among several answers counts."""
     try:
         infos = socket.getaddrinfo(host, None)
     except (OSError, UnicodeError):
@@ -48,7 +50,7 @@ def internal_host(host: str) -> bool:
         addr = ipaddress.ip_address(info[4][0])
         if getattr(addr, "ipv4_mapped", None) is not None:
             addr = addr.ipv4_mapped
-        if (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-                or addr.is_multicast or addr.is_unspecified):
+        if (not addr.is_global or addr.is_private or addr.is_loopback or addr.is_link_local
+                or addr.is_reserved or addr.is_multicast or addr.is_unspecified):
             return True
     return False

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     webhook_retry_scale: float = 1.0
     login_limit_ip: str = "30/minute;100/hour;500/day"
     login_limit_device: str = "10/15 minutes;50/day"
+    # New accounts per client address (a script must not create businesses by the hundred)
+    signup_limit_ip: str = "10/hour;30/day"
     login_account_ceiling: int = 20  # failures in 15 minutes, all addresses together
     # Links sent by e-mail.
     verify_email_hours: int = 48

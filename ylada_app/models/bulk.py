@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, insert, update
+from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
@@ -161,7 +161,9 @@ def update_rows(conn: Connection, table: Table, key: str, rows: list[dict[str, A
     if conn.dialect.name != "postgresql":
         stmt = update(table).where(table.c[key] == bindparam("k_"))
         if where is not None:
-            stmt = stmt.where(where)
+            # constants written in: an executemany cannot expand a list ("status IN (…)")
+            stmt = stmt.where(text(str(where.compile(
+                dialect=conn.dialect, compile_kwargs={"literal_binds": True}))))
         conn.execute(stmt.values({c: bindparam(f"v_{c}", type_=table.c[c].type)
                                   for c in columns}),
                      [{"k_": row[key], **{f"v_{c}": row[c] for c in columns}} for row in rows])

@@ -60,6 +60,7 @@ class SignupState(SessionState):
                 browser_nonce=self.signup_nonce,
                 accept_dpa=form.get("accept_dpa"),
                 host=page_host(self.router.headers) or "",
+                client_ip=self._client_ip(),
             )
         except ServiceError as exc:
             self.errors = self._field_errors(exc)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from ylada_app.core import ratelimit
 from ylada_app.core.dates import local_text
+from ylada_app.core.net import limit_key
 from ylada_app.core.security import (
     constant_time_equals,
     hash_password,
@@ -59,6 +60,7 @@ def register(
     browser_nonce: str = "",
     accept_dpa: object = False,
     host: str = "",
+    client_ip: str = "",
 ) -> None:
     """Public sign-up. Invalid fields are reported; otherwise the answer is always "check your
     e-mail": a new address gets its account (unverified) and a verification link, an address
@@ -67,13 +69,19 @@ def register(
     log in the browser that signed up, and only that one. The business must accept the data
     processing agreement (`accept_dpa`, the sign-up's checkbox); its version is recorded.
     On an agency's own address (`host`) that takes sign-ups, the new business becomes one
-    of the agency's clients (services/agency)."""
+    of the agency's clients (services/agency). Valid sign-ups are counted per client
+    address (`client_ip`; SIGNUP_LIMIT_IP): past the limit, RateLimited."""
     v = Validator()
     clean_name, clean_email, clean_pw, _, _ = validate_signup(
         v, name=name, email=email, password=password, tenant_name=tenant_name, niche=niche)
     if accept_dpa not in (True, "on", "true", "1"):
         v.fail("accept_dpa", "legal.error.accept_dpa")
     v.raise_if_any()
+    if client_ip:
+        wait = ratelimit.acquire(get_settings().signup_limit_ip, "signup", limit_key(client_ip))
+        if wait > 0:
+            raise RateLimited("error.signup_rate_limited", field="_",
+                              minutes=max(1, int(wait / 60 + 0.999)))
     # The slow hash first, outside any transaction (SQLite: a read kept open across it goes
     # stale when anything commits meanwhile); the same work whether or not the address has
     # an account, so timing does not tell either.

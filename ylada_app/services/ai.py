@@ -146,6 +146,8 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
     base_url = str(data.get("base_url", cfg.base_url or "") or "").strip()
     if base_url and not re.match(r"^https?://[^\s/]+", base_url):
         errors["base_url"] = "ai.bad_base_url"
+    elif base_url and _internal_url(base_url):
+        errors["base_url"] = "ai.base_url_internal"
     try:
         temperature = float(str(data.get("temperature", cfg.temperature)).replace(",", "."))
     except ValueError:
@@ -275,6 +277,23 @@ def recent_turns(session: Session, *, tenant_id: int, conversation_id: int | Non
             for d, t in rows[-HISTORY_TURNS:] if t]
 
 
+def _internal_url(url: str) -> bool:
+    """In production, a business's own model address must not lead into our network (the
+    answers' errors — refused, timed out, 404 — would map it for whoever asks): the same
+    rule as its webhooks. The platform's own AI_BASE_URL is the operator's, and trusted."""
+    if not get_settings().is_production:
+        return False
+    from urllib.parse import urlsplit
+
+    from ylada_app.core.net import internal_host
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return True
+    return not host or internal_host(host)
+
+
 # --- answering ---------------------------------------------------------------------------
 
 @dataclass
@@ -358,6 +377,8 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
         refusal = "Nenhuma chave da Anthropic configurada."
     elif endpoint.provider != "anthropic" and not endpoint.base_url:
         refusal = "Nenhum endpoint de IA configurado."
+    elif cfg.base_url and _internal_url(cfg.base_url):  # (saved before it resolved so)
+        refusal = "O endereço do modelo de IA aponta para uma rede interna: não é permitido."
     if refusal is not None:
         return AiAnswer(POLITE_FALLBACK, False, refusal,
                         items=[item_view(i) for i in found()])

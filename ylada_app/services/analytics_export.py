@@ -13,7 +13,6 @@ White label: a business with its own brand gets files named and titled with it, 
 from __future__ import annotations
 
 import csv
-import io
 import re
 import secrets
 import unicodedata
@@ -27,6 +26,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ylada_app.core.i18n import translate
+from ylada_app.core.security import constant_time_equals
+from ylada_app.core.spreadsheet import safe_cell
 from ylada_app.models import AnalyticsExport, Contact, Instance, utcnow
 from ylada_app.services import analytics, audit
 from ylada_app.services.errors import FieldErrors, NotFound
@@ -121,7 +122,7 @@ def export_status(session: Session, *, tenant_id: int, export_id: object) -> dic
 def export_file(session: Session, *, tenant_id: int, export_id: object,
                 token: str) -> tuple[Path, str]:
     row = _own(session, tenant_id, export_id)
-    if row.status != "done" or not secrets.compare_digest(row.token, str(token or "")):
+    if row.status != "done" or not constant_time_equals(row.token, str(token or "")):
         raise NotFound("error.not_found")
     path = _path(row)
     if not path.exists():
@@ -227,29 +228,15 @@ class Writer:
 
     def write(self, row: list[Any]) -> None:
         if self.fmt == "csv":
-            self._csv.writerow([_safe(v) for v in row])
+            self._csv.writerow([safe_cell(v) for v in row])
         else:
-            self._ws.append([_safe(v) for v in row])
+            self._ws.append([safe_cell(v) for v in row])
 
     def close(self) -> None:
         if self.fmt == "csv":
             self._fh.close()
         else:
             self._wb.save(self.path)
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never let a contact's text become a formula
-    return value
-
-
-def csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def mark(session: Session, export_id: int, **values: Any) -> None:

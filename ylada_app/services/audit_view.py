@@ -5,15 +5,13 @@ admin's /admin/audit, so both say the same thing."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from ylada_app.core import dates
+from ylada_app.core import dates, spreadsheet
 from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import translate
 from ylada_app.models import Tenant, User
@@ -89,17 +87,14 @@ def row(entry: AuditEntry, *, lang: str = "pt-BR", zone: str = "America/Sao_Paul
 
 def csv_text(rows: list[dict], *, lang: str = "pt-BR", with_business: bool = False) -> str:
     """The rows (`row`) as CSV for spreadsheets (semicolons: Excel in pt-BR reads them)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
     head = ["audit.when", "audit.who", "audit.what", "audit.target", "audit.details"]
     keys = ["when", "who", "what", "target", "details"]
     if with_business:
         head.append("audit.business")
         keys.append("business")
-    writer.writerow([translate(h, lang) for h in head] + [translate("account.address", lang)])
-    for r in rows:
-        writer.writerow([r.get(k, "") for k in keys] + [r.get("ip", "")])
-    return out.getvalue()
+    return spreadsheet.csv_text(
+        [translate(h, lang) for h in head] + [translate("account.address", lang)],
+        ([r.get(k, "") for k in keys] + [r.get("ip", "")] for r in rows))
 
 
 def _users(session: Session, entries: list[AuditEntry]) -> dict[int, str]:

@@ -209,6 +209,12 @@ def business_sender(session: Session, *, tenant_id: int | None) -> BusinessSende
         return None
     if brands.brand_for_tenant(session, tenant_id=tenant_id).is_platform:
         return None
+    if get_settings().is_production:
+        from ylada_app.core.net import internal_host
+
+        if internal_host(row.smtp_host):  # a name that resolves inward since it was saved
+            log.warning("the SMTP host of business %s points inward: not used", tenant_id)
+            return None
     password = ""
     if row.smtp_password_enc:
         try:

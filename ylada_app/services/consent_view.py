@@ -5,11 +5,9 @@ never its phone number or name)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlmodel import Session
 
+from ylada_app.core import spreadsheet
 from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import translate
 from ylada_app.services import audit, consent
@@ -53,13 +51,10 @@ def csv_download(session: Session, *, tenant_id: int, contact_id: object,
                  user_id: int | None, lang: str = "pt-BR") -> str:
     """The history as CSV (with what backs each record); the download is audited."""
     found = rows(session, tenant_id=tenant_id, contact_id=contact_id, lang=lang)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([translate(f"consents.col.{c}", lang) for c in COLUMNS]
-                    + [translate("consents.col.proof", lang)])
-    for r in found:
-        writer.writerow([r[c] for c in COLUMNS] + [r["proof"]])
+    text = spreadsheet.csv_text([translate(f"consents.col.{c}", lang) for c in COLUMNS]
+                                + [translate("consents.col.proof", lang)],
+                                ([r[c] for c in COLUMNS] + [r["proof"]] for r in found))
     contact = get_contact(session, tenant_id=tenant_id, contact_id=contact_id)
     audit.record(session, action="export.consents", actor_user_id=user_id, tenant_id=tenant_id,
                  target=f"contact:{contact.id}", format="csv", rows=len(found))
-    return out.getvalue()
+    return text

@@ -13,7 +13,6 @@ Deadline: a request still open 10 days after it was made reminds the business's 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ylada_app.core.db import after_commit
+from ylada_app.core.security import constant_time_equals
 from ylada_app.models import Contact, Conversation, Membership, Notification, User, utcnow
 from ylada_app.models.privacy import DataRequest, DataRequestKind
 from ylada_app.services import audit
@@ -215,7 +215,7 @@ def export_file(session: Session, *, tenant_id: int, request_id: object,
     """The built ZIP, only for its own business, with its token, before it expires."""
     row = _own(session, tenant_id, request_id)
     if (not _downloadable(row, utcnow())
-            or not secrets.compare_digest(row.file_token, str(token or ""))):
+            or not constant_time_equals(row.file_token, str(token or ""))):
         raise NotFound("error.not_found")
     path = export_path(row)
     if not path.exists():

@@ -78,11 +78,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# An .xlsx is a zip: its size says little about what it unpacks to. openpyxl holds the whole
+# shared-strings part in memory, so 1 MB of zip unpacking to 1 GB of text held that much
+# (a "zip bomb"). A real spreadsheet of the rows we take unpacks to a few tens of MB.
+XLSX_MAX_UNPACKED = 64 * 1024 * 1024
+XLSX_MAX_RATIO = 200  # unpacked / packed, per part: text compresses ~10x, filler ~1000x
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    import zipfile
+
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: load_workbook says it is no spreadsheet
+    total = sum(p.file_size for p in parts)
+    inflated = any(p.file_size > 1024 * 1024 and p.file_size > XLSX_MAX_RATIO
+                   * max(p.compress_size, 1) for p in parts)
+    if total > XLSX_MAX_UNPACKED or inflated:
+        raise ImportRejected("Planilha XLSX grande demais depois de descompactada: exporte "
+                             "só as colunas e linhas necessárias, ou envie como CSV.")
+
+
 def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:

@@ -202,10 +202,13 @@ class SessionState(rx.State):
 
     @rx.event
     async def switch_tenant(self, tenant_key: str):
+        tenant_id = parse_id(tenant_key)
+        if tenant_id is None:  # a forged event: words, or past the database's integers
+            return rx.toast.error(self._t("error.not_member"))
         try:
             ctx = await call(auth.switch_tenant, token=self._session_token(),
-                             tenant_id=int(tenant_key))
-        except (ServiceError, ValueError):
+                             tenant_id=tenant_id)
+        except ServiceError:
             return rx.toast.error(self._t("error.not_member"))
         self._apply(ctx)
         return rx.redirect("/blocked" if ctx.tenant_blocked else "/dashboard")

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://ylada.com.br/docs/api/erros#"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Content",
+          405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+          422: "Unprocessable Content",
           429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
@@ -166,6 +167,7 @@ _PT = {
     "model_type": "deve ser um objeto", "json_invalid": "JSON inválido",
     "string_pattern_mismatch": "está num formato inválido",
     "union_tag_not_found": 'precisa do campo "type"',
+    "nul_character": "não pode conter o caractere NUL (\\u0000)",
 }
 
 

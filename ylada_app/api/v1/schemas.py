@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic_core import PydanticCustomError
 
 
 def _utc(value: datetime) -> datetime:
@@ -124,23 +125,45 @@ class ContactPatch(BaseModel):
     opted_in: StrictBool | None = None
 
 
-class Button(BaseModel):
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
+
+
+class _Text(BaseModel):
+    """A body whose texts go to WhatsApp and the database: none may hold a NUL character
+    (PostgreSQL text cannot store one; a message's text with it was a 500)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise PydanticCustomError("nul_character", "must not contain a NUL character")
+        return value
+
+
+class Button(_Text):
     id: str = Field(min_length=1, max_length=256, examples=["sim"])
     title: str = Field(min_length=1, max_length=20, examples=["Sim, confirmo"])
 
 
-class Row(BaseModel):
+class Row(_Text):
     id: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=24)
     description: str | None = Field(default=None, max_length=72)
 
 
-class Section(BaseModel):
+class Section(_Text):
     title: str | None = Field(default=None, max_length=24)
     rows: list[Row] = Field(min_length=1, max_length=10)
 
 
-class Media(BaseModel):
+class Media(_Text):
     kind: Literal["image", "document", "video", "audio"]
     url: str = Field(max_length=2000, pattern=r"^https://\S+$",
                      description="WhatsApp downloads the file from this https link")
@@ -148,7 +171,7 @@ class Media(BaseModel):
     filename: str | None = Field(default=None, max_length=240)
 
 
-class _MessageBase(BaseModel):
+class _MessageBase(_Text):
     model_config = ConfigDict(extra="forbid")
     contact_id: DbId
 

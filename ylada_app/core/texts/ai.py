@@ -104,6 +104,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.tokens": ("tokens", "tokens"),
     "ai.recent": ("Últimas respostas", "Recent answers"),
     "ai.bad_base_url": ("Informe uma URL http(s) válida.", "Enter a valid http(s) URL."),
+    "ai.base_url_internal": ("Este endereço aponta para uma rede interna: use o endereço "
+                             "público do seu provedor de IA.",
+                             "This address points into an internal network: use your AI "
+                             "provider's public address."),
     "ai.bad_temperature": ("A temperatura vai de 0 a 2.", "Temperature goes from 0 to 2."),
     "ai.bad_tone": ("Tom desconhecido.", "Unknown tone."),
     # The inbox line of the assistant's hand-off (the customer's question follows it).

@@ -29,6 +29,8 @@ TEXTS = {
                            "caminho ou nos parâmetros.",
                            "The request has an invalid character (NUL, %00) in its path or "
                            "query."),
+    "api.error.too_large": ("Corpo da requisição grande demais (máximo {max_kb} KB).",
+                            "Request body too large (at most {max_kb} KB)."),
     "api.error.method": ("Método não aceito nesta rota (veja o cabeçalho Allow).",
                          "Method not allowed on this route (see the Allow header)."),
     "api.error.busy": ("A API está no limite agora: tente de novo em 1 s.",

@@ -67,10 +67,12 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
     with session_scope() as session:
         # The cached target carries what storing needs: no instance query on the hot path.
         instance = inbox.InstanceRef(target.instance_id, target.tenant_id)
-        ours = [m for m in parsed.messages
-                if not target.phone_number_id or m.phone_number_id == target.phone_number_id]
+        def mine(m) -> bool:
+            return not target.phone_number_id or m.phone_number_id == target.phone_number_id
+
+        ours = [m for m in parsed.messages if mine(m)]
         for m in parsed.messages:
-            if m not in ours:
+            if not mine(m):
                 inbox.log_event(session, instance=instance, kind="unknown_phone_number",
                                 detail=inbox.clean_json({"phone_number_id": m.phone_number_id,
                                                          "wamid": m.wamid}))
@@ -99,7 +101,8 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
 
 def _error_text(errors: list[dict]) -> str:
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
-    return f"{first.get('code', '')} {first.get('title') or first.get('message') or ''}".strip()
+    code = "" if first.get("code") is None else first["code"]
+    return f"{code} {first.get('title') or first.get('message') or ''}".strip()
 
 
 async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple[int, dict]:
@@ -214,9 +217,10 @@ async def _target(key: str) -> webhook_keys.WebhookTarget | None:
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
-    path" (errors, unsupported content, other numbers, SQLite, in-process jobs)."""
+    path" (errors, unsupported content, template reviews, other numbers, SQLite,
+    in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
-            or not (parsed.messages or parsed.statuses)):
+            or parsed.template_updates or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ylada_app.core.queue import redis_connection
 from ylada_app.core.settings import get_settings
@@ -24,6 +24,7 @@ from ylada_app.models import Contact, Conversation, Instance, Message, WebhookLo
 from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import webhooks_out
+from ylada_app.services.phones import br_variants
 
 MAX_TEXT = 16_384
 
@@ -76,7 +77,8 @@ def message_reference(message_id: int) -> str:
 def referenced_message(value: object) -> int | None:
     """The message id in a status webhook's `biz_opaque_callback_data`, if it is ours."""
     match = _REFERENCE.fullmatch(value) if isinstance(value, str) else None
-    return int(match.group(1)) if match else None
+    # (a forged one past the id column's range must not reach the database: it was a 503)
+    return int(match.group(1)) if match and int(match.group(1)) < 2**31 else None
 
 
 def wa_time(value: int) -> datetime | None:
@@ -161,11 +163,17 @@ def _conversation_ids(session: Session, *, instance: Instance | InstanceRef, wa_
 
 def contact_and_conversation(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
                              name: str | None) -> tuple[Contact, Conversation]:
-    row = session.exec(
+    """The sender's contact and conversation, created on a first message. WhatsApp reports
+    some Brazilian mobiles without the ninth digit: a contact the business saved with it
+    ("+55 11 98765-4321", imported or through the API) is the same person — their "sair"
+    must reach that contact, not a new one."""
+    forms = br_variants(wa_id)
+    rows = session.exec(
         select(Contact, Conversation)
         .join(Conversation, Conversation.contact_id == Contact.id, isouter=True)
-        .where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
-    ).first()
+        .where(Contact.instance_id == instance.id, col(Contact.wa_id).in_(forms))
+    ).all()
+    row = min(rows, key=lambda r: r[0].wa_id != wa_id, default=None)  # the exact form first
     contact, conv = row if row is not None else (None, None)
     created = None
     if contact is None:

@@ -41,6 +41,7 @@ from ylada_app.services.inbox import (
     remember_conversation,
     wa_time,
 )
+from ylada_app.services.phones import br_variants
 
 _COLUMNS = ("tenant_id", "instance_id", "conversation_id", "direction", "type", "text",
             "payload", "wamid", "status", "attempts", "wa_timestamp", "created_at")
@@ -49,10 +50,15 @@ _COLUMNS = ("tenant_id", "instance_id", "conversation_id", "direction", "type", 
 _ON_DUPLICATE = "ON CONFLICT (wamid) DO NOTHING RETURNING conversation_id"
 _FIND = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
          "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = %s")
+# a Brazilian mobile in either form (with or without the ninth digit), the reported one first
+_FIND_FORMS = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
+               "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = ANY(%s) "
+               "ORDER BY ct.wa_id <> %s LIMIT 1")
 _NEW_CONTACT = ("INSERT INTO contact (tenant_id, instance_id, wa_id, name, tags, fields, "
                 "opted_out, created_at, updated_at) VALUES (%s, %s, %s, %s, '[]', '{}', false, "
                 "%s, %s) ON CONFLICT (instance_id, wa_id) DO NOTHING")
 _NAME = "UPDATE contact SET name = %s WHERE id = %s AND name = ''"
+_CONVERSATION_OF = "SELECT id FROM conversation WHERE contact_id = %s"
 _NEW_CONVERSATION = ("INSERT INTO conversation (tenant_id, instance_id, contact_id, status, "
                      "session, created_at, updated_at) VALUES (%s, %s, %s, 'bot', '{}', %s, %s) "
                      "ON CONFLICT (contact_id) DO NOTHING")
@@ -304,7 +310,9 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
     if conv_id is not None:
         return conv_id  # an earlier message of this POST created it
     name = (clean_text(item.contact_name, 120) or "")[:120]
-    found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
+    forms = br_variants(wa_id)
+    found = await (await conn.execute(_FIND, (instance.id, wa_id)) if len(forms) == 1 else
+                   await conn.execute(_FIND_FORMS, (instance.id, forms, wa_id))).fetchone()
     created = False
     if found is None:
         cur = await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name,
@@ -317,8 +325,7 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
     if conv_id is None:
         await conn.execute(_NEW_CONVERSATION, (instance.tenant_id, instance.id, contact_id,
                                                now, now))
-        found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
-        conv_id = found[2]
+        conv_id = (await (await conn.execute(_CONVERSATION_OF, (contact_id,))).fetchone())[0]
     new_ids.append((wa_id, contact_id, conv_id))
     if created and webhooks_out.wants(instance.tenant_id, "contact.created"):
         contact = {"id": contact_id, "instance_id": instance.id, "phone": wa_id, "name": name,

@@ -26,9 +26,11 @@ def as_list(value: Any, limit: int = MAX_ITEMS) -> list:
 
 
 def as_str(value: Any, limit: int = MAX_SHORT) -> str | None:
-    """A string (clipped), or an integral number rendered as one (ids sent as numbers)."""
+    """A string (clipped, without NUL characters: no field of Meta's means one, and
+    PostgreSQL text cannot hold it — a template review with one was a 503 Meta retried
+    forever), or an integral number rendered as one (ids sent as numbers)."""
     if isinstance(value, str):
-        return value[:limit]
+        return (value.replace("\x00", "") if "\x00" in value else value)[:limit]
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

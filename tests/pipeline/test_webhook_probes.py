@@ -1,0 +1,137 @@
+"""What a payload probe found (2026-12-03), on the general path and — with Redis on
+PostgreSQL — the webhook's fast path: a Brazilian mobile reported without its ninth digit is
+the contact the business saved with it; a template review in the same POST as messages is
+applied; a NUL in a template review or a forged message reference is no reason for a 503;
+a failed status without an error code says only what failed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import PG_ADMIN_URL, REDIS_URL
+from tests.pipeline.conftest import SECRET, wait_for
+from ylada_app.channels.whatsapp_cloud import samples
+from ylada_app.core.settings import reset_settings_cache
+from ylada_app.jobs import drain
+from ylada_app.models import Contact, Conversation, Instance, Message, MessageTemplate
+from ylada_app.services import contacts, webhook_keys
+
+WABA = "102290129340398"
+PATHS = ["general"] + (["fast"] if PG_ADMIN_URL and REDIS_URL else [])
+
+
+@pytest.fixture(params=PATHS)
+def path(request, monkeypatch, database_url):
+    if request.param == "fast":  # PostgreSQL + Redis: stored without leaving the event loop
+        monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    reset_settings_cache()
+    yield request.param
+    monkeypatch.undo()
+    reset_settings_cache()
+
+
+def _post(client, bot, body, path: str = "general") -> None:
+    raw, headers = samples.signed(body, SECRET)
+    answer = client.post(bot.url, content=raw, headers=headers)
+    assert answer.status_code == 200, answer.text
+    if path == "fast":  # no worker runs here: drain what the webhook marked, in-process
+        drain.drain(linger_s=0.3)
+
+
+def _template(db, bot, meta_id: str) -> int:
+    inst = db.get(Instance, bot.instance_id)
+    inst.waba_id = WABA
+    db.add(inst)
+    row = MessageTemplate(tenant_id=bot.tenant_id, instance_id=bot.instance_id,
+                          name=f"promo_{meta_id}", language="pt_BR", category="MARKETING",
+                          components=[], meta_id=meta_id)
+    db.add(row)
+    db.commit()
+    webhook_keys.forget()
+    return row.id
+
+
+def _review(meta_id: str, event: str, reason: str = "NONE") -> dict:
+    return {"field": "message_template_status_update", "value": {
+        "event": event, "message_template_id": int(meta_id),
+        "message_template_name": f"promo_{meta_id}", "message_template_language": "pt_BR",
+        "reason": reason}}
+
+
+def test_a_mobile_reported_without_the_ninth_digit_is_the_saved_contact(path, client, bot,
+                                                                         db, unique):
+    n = f"{int(unique, 16) % 10000:04d}"
+    saved, _ = contacts.upsert_contact(db, tenant_id=bot.tenant_id, instance_id=bot.instance_id,
+                                       phone=f"+55 11 98765-{n}", name="Ana", tags=["vip"])
+    db.commit()
+    assert saved.wa_id == f"551198765{n}"
+    bye = samples.text_message(f"55118765{n}", "sair")  # as WhatsApp reports some accounts
+    _post(client, bot, samples.inbound_webhook(bot.phone_number_id, [bye]), path)
+
+    def opted_out():
+        db.expire_all()
+        return db.get(Contact, saved.id).opted_out
+
+    assert wait_for(opted_out)  # the customer who said "sair" gets no more broadcasts
+    same = db.exec(select(Contact).where(Contact.instance_id == bot.instance_id,
+                                         Contact.wa_id.in_([saved.wa_id, bye["from"]]))).all()
+    assert [c.id for c in same] == [saved.id]  # no second contact, history in one place
+    stored = db.exec(select(Message).where(Message.wamid == bye["id"])).one()
+    assert stored.conversation_id is not None
+    assert db.get(Contact, saved.id).tags == ["vip"]
+
+
+def test_a_template_review_beside_messages_is_applied(path, client, bot, db, unique):
+    meta = str(int(unique, 16) % 10**9)
+    template_id = _template(db, bot, meta)
+    hello = samples.text_message(f"55119777{int(unique, 16) % 10000:04d}", "oi")
+    _post(client, bot, {"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [
+        {"field": "messages", "value": samples.value(
+            bot.phone_number_id, messages=[hello], contacts=[samples.contact(hello["from"], "A")])},
+        _review(meta, "APPROVED")]}]})
+    db.expire_all()
+    assert db.get(MessageTemplate, template_id).status == "APPROVED"
+    assert db.exec(select(Message).where(Message.wamid == hello["id"])).first() is not None
+
+
+def test_a_nul_in_a_template_review_is_cleaned_not_a_503(path, client, bot, db, unique):
+    meta = str(int(unique, 16) % 10**9)
+    template_id = _template(db, bot, meta)
+    _post(client, bot, {"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [
+        _review(meta, "REJECTED", "INVALID_FORMAT\u0000")]}]})
+    db.expire_all()
+    row = db.get(MessageTemplate, template_id)
+    assert row.status == "REJECTED" and row.reason == "INVALID_FORMAT"
+
+
+def test_a_forged_message_reference_or_a_failure_without_code(path, client, bot, graph_url,
+                                                              db, unique):
+    # a reference past the id column's range (only a forger sends one) is not ours
+    forged = samples.status(samples.new_wamid(), "sent", "5511900000000",
+                            callback_data="ylada:m2147483648")
+    _post(client, bot, samples.status_webhook(bot.phone_number_id, [forged]))
+    # a failure whose error carries no code: its text is the title alone
+    wa = f"55119444{int(unique, 16) % 10000:04d}"
+    hello = samples.text_message(wa, "oi")
+    _post(client, bot, samples.inbound_webhook(bot.phone_number_id, [hello]), path)
+
+    def recorded():
+        db.expire_all()
+        return db.exec(select(Message).join(
+            Conversation, Conversation.id == Message.conversation_id).join(
+            Contact, Contact.id == Conversation.contact_id).where(
+            Contact.instance_id == bot.instance_id, Contact.wa_id == wa,
+            Message.direction == "out", Message.wamid.is_not(None))).first()
+
+    out = wait_for(recorded)
+    failed = samples.status(out.wamid, "failed", wa,
+                            errors=[{"code": None, "title": "Message undeliverable"}])
+    _post(client, bot, samples.status_webhook(bot.phone_number_id, [failed]))
+
+    def failed_row():
+        db.expire_all()
+        row = db.get(Message, out.id)
+        return row.status == "failed" and row
+
+    assert wait_for(failed_row).error == "Message undeliverable"

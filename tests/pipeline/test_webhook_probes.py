@@ -7,7 +7,7 @@ a failed status without an error code says only what failed."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.conftest import PG_ADMIN_URL, REDIS_URL
 from tests.pipeline.conftest import SECRET, wait_for
@@ -135,3 +135,27 @@ def test_a_forged_message_reference_or_a_failure_without_code(path, client, bot,
         return row.status == "failed" and row
 
     assert wait_for(failed_row).error == "Message undeliverable"
+
+
+def test_two_customers_in_one_post_get_one_reply_each_recorded_once(path, client, bot,
+                                                                    graph_url, db, unique):
+    # on SQLite (`make run`) recording two sends at once failed, and after two minutes both
+    # replies went again (2026-12-03)
+    n = int(unique, 16) % 10000
+    people = [f"55119333{n:04d}", f"55119334{n:04d}"]
+    _post(client, bot, samples.inbound_webhook(
+        bot.phone_number_id, [samples.text_message(wa, "oi") for wa in people]), path)
+
+    def replies():
+        db.expire_all()
+        rows = db.exec(select(Message, Contact.wa_id).join(
+            Conversation, Conversation.id == Message.conversation_id).join(
+            Contact, Contact.id == Conversation.contact_id).where(
+            Contact.instance_id == bot.instance_id, col(Contact.wa_id).in_(people),
+            Message.direction == "out")).all()
+        done = {wa for m, wa in rows if m.status == "sent" and m.wamid}
+        return done == set(people) and rows
+
+    rows = wait_for(replies)
+    assert len(rows) == 2
+    assert sorted(m.get("to") for m in list(graph_url.sent) if m.get("to") in people) == people

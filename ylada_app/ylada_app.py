@@ -64,7 +64,7 @@ from ylada_app.pages.webhooks import WebhooksState, webhooks_page
 
 app = rx.App(
     api_transformer=api_app,
-    stylesheets=["/a11y.css"],
+    stylesheets=["/a11y.css", "/layout.css"],
     head_components=[rx.el.meta(name="description", content="ylada — bots de WhatsApp")],
 )
 

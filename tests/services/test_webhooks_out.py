@@ -60,6 +60,9 @@ def test_urls_and_event_types_are_checked_with_nothing_written(db):
     owner = make_owner(db)
     for url, code in [("", "error.required"), ("ftp://x.com/h", "webhooks.error.url"),
                       ("https://user:pw@x.com/h", "webhooks.error.url"),
+                      # a space is no host (it was saved, 2026-12-03), nor is a bad port
+                      ("http://nao valido", "webhooks.error.url"),
+                      ("https://x.com:porta/h", "webhooks.error.url"),
                       ("https://x.com/" + "a" * 500, "webhooks.error.url_long")]:
         with pytest.raises(FieldErrors) as err:
             webhooks_out.create_endpoint(db, tenant_id=owner.tenant_id, url=url,

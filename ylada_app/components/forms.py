@@ -88,6 +88,14 @@ def form_error(errors: rx.Var) -> rx.Component:
     )
 
 
+def show_first_error() -> rx.event.EventSpec:
+    """Scroll the first error of the page into view: on a long form the message under a
+    field above the button went unseen, and the button seemed to do nothing."""
+    return rx.call_script(
+        "setTimeout(() => document.querySelector('#form-error, [id^=\"error-\"]')"
+        "?.scrollIntoView({behavior: 'smooth', block: 'center'}), 60)")
+
+
 def new_password_fields(errors: rx.Var) -> rx.Component:
     """New password + repeat (the reset link, the verification link in another browser)."""
     return rx.fragment(

@@ -83,6 +83,7 @@ def _nav_item(icon: str, label_key: str, href: str, *, not_under: tuple[str, ...
         underline="none",
         width="100%",
         id=f"nav-{href.strip('/').replace('/', '-')}",
+        on_click=SessionState.close_menu,  # (phones: the menu was open over the page)
     )
 
 
@@ -299,9 +300,22 @@ def verify_banner() -> rx.Component:
     )
 
 
+def mobile_bar() -> rx.Component:
+    """Phones (assets/layout.css): the 250 px menu column squeezed every page to ~140 px;
+    there it is hidden, and this bar's button opens it over the page."""
+    return rx.hstack(
+        rx.icon_button(rx.icon("menu", size=20), variant="soft", color_scheme="gray", size="3",
+                       on_click=SessionState.toggle_menu, aria_label=t("nav.menu"),
+                       id="mobile-menu"),
+        rx.text(SessionState.tenant_name, weight="medium", size="3", trim="both"),
+        align="center", spacing="3", margin_bottom="16px", class_name="mobile-bar",
+    )
+
+
 def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Component:
     """A protected page: nothing of it renders until the session check has passed."""
     body = rx.box(
+        rx.cond(SessionState.authed, mobile_bar()),
         rx.cond(SessionState.authed, verify_banner()),
         rx.cond(SessionState.authed, billing_banner()),
         rx.cond(SessionState.tenant_status == "closed", closed_banner()),
@@ -321,7 +335,11 @@ def app_shell(*content: rx.Component, ready: rx.Var | None = None) -> rx.Compone
         # page never shows the menu's colour stopping half-way; the menu itself stays sticky.
         rx.cond(SessionState.authed, rx.box(
             sidebar(), align_self="stretch", background="white", min_width="250px",
-            border_right=f"1px solid {rx.color('gray', 4)}", class_name="sidebar-column")),
+            border_right=f"1px solid {rx.color('gray', 4)}",
+            class_name=rx.cond(SessionState.menu_open, "sidebar-column open",
+                               "sidebar-column"))),
+        rx.box(class_name=rx.cond(SessionState.menu_open, "menu-backdrop open",
+                                  "menu-backdrop"), on_click=SessionState.close_menu),
         body,
         spacing="0",
         align="start",

@@ -10,6 +10,7 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "nav.new_tenant": ("Nova empresa", "New business"),
     "nav.admin": ("Administração", "Administration"),
     "nav.logout": ("Sair", "Log out"),
+    "nav.menu": ("Menu", "Menu"),
     "nav.language": ("English", "Português"),
     "nav.tenant": ("Empresa", "Business"),
     "common.save": ("Salvar", "Save"),

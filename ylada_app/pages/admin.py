@@ -15,6 +15,7 @@ from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.core.i18n import DEFAULT_LANG, translate
 from ylada_app.pages.instances import path_segment
 from ylada_app.pages.usage import PROVIDER_NAMES
@@ -32,7 +33,7 @@ def _tenant_rows(session, *, actor, search: str) -> list[dict[str, str]]:
             "plan": r.plan_name or (translate("agency.via", DEFAULT_LANG, name=r.agency_name)
                                     if r.agency_name else "—"),
             "sub_status": r.subscription_status,
-            "created": r.created_at.strftime("%d/%m/%Y"),
+            "created": local_text(r.created_at, "%d/%m/%Y"),
         }
         for r in admin.list_tenants(session, actor, search=search)
     ]
@@ -220,7 +221,7 @@ def _detail(session, *, actor, tenant_id: str) -> dict:
                                                      name=d.tenant.agency_name)
                                            if d.tenant.agency_name else "—"),
             "niche": d.tenant.niche,
-            "reason": d.suspended_reason, "created": d.tenant.created_at.strftime("%d/%m/%Y"),
+            "reason": d.suspended_reason, "created": local_text(d.tenant.created_at, "%d/%m/%Y"),
         },
         "members": [{"name": m.name or "—", "email": m.email, "role": m.role} for m in d.members],
         "instances": [

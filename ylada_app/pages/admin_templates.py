@@ -12,6 +12,7 @@ from ylada_app.components.confirm import confirm_button
 from ylada_app.components.forms import field_error, form_error, text_field
 from ylada_app.components.layout import app_shell, card, not_found_block, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import marketplace
@@ -132,7 +133,7 @@ def _form_data(session, *, actor, template_id: str) -> dict:
                     "required": "✓" if p.get("required") else ""}
                    for p in tpl.parameters if isinstance(p, dict)],
         "versions": [{"version": str(v.version), "changelog": v.changelog or "—",
-                      "date": v.created_at.strftime("%d/%m/%Y %H:%M")}
+                      "date": local_text(v.created_at, "%d/%m/%Y %H:%M")}
                      for v in marketplace.admin_versions(session, actor, template_id=tpl.id)],
     }
 

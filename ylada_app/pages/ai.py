@@ -15,6 +15,7 @@ import reflex as rx
 from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
 from ylada_app.pages.ai_learning import learning_tab
@@ -54,7 +55,7 @@ def _settings_data(session, *, tenant_id: int, instance_id: int) -> dict:
     demo = settings.anthropic_demo if cfg.provider == "anthropic" else settings.ai_demo
     view["demo"] = "1" if demo and not cfg.base_url else ""
     usage = ai.usage_view(session, tenant_id=tenant_id)
-    logs = [{"when": row.created_at.strftime("%d/%m %H:%M"), "source": row.source,
+    logs = [{"when": local_text(row.created_at, "%d/%m %H:%M"), "source": row.source,
              "question": row.question[:200], "answer": (row.answer or "")[:300],
              "error": row.error or "", "items": str(len(row.item_ids or [])),
              "tokens": str(row.tokens)}

@@ -12,6 +12,7 @@ import reflex as rx
 from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import card
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.services import ai_learning
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
@@ -20,14 +21,14 @@ from ylada_app.state.session import SessionState
 
 def _data(session, *, tenant_id: int, instance_id: int) -> dict:
     answers = [{"id": str(a.id), "question": a.question[:300], "answer": a.answer[:600],
-                "items": " · ".join(a.items[:5]), "when": a.at.strftime("%d/%m %H:%M"),
+                "items": " · ".join(a.items[:5]), "when": local_text(a.at, "%d/%m %H:%M"),
                 "source": a.source, "rating": a.rating or "",
                 "corrected": "1" if a.corrected else "",
                 "handed": "1" if a.handed_over else ""}
                for a in ai_learning.recent_answers(session, tenant_id=tenant_id,
                                                     instance_id=instance_id)]
     groups = [{"id": str(g.log_id), "question": g.question[:300], "count": str(g.count),
-               "last": g.last_at.strftime("%d/%m %H:%M"),
+               "last": local_text(g.last_at, "%d/%m %H:%M"),
                "variants": " · ".join(v[:120] for v in g.variants)}
               for g in ai_learning.unanswered_groups(session, tenant_id=tenant_id,
                                                       instance_id=instance_id)]

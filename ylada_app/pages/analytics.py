@@ -12,6 +12,7 @@ import reflex as rx
 from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.dates import zone_label
 from ylada_app.core.money import format_int
 from ylada_app.services import analytics, analytics_export, analytics_rollup
 from ylada_app.services.errors import ServiceError
@@ -74,7 +75,7 @@ def view_model(data: dict) -> dict:
         "instances": [{"id": str(i["id"]), "name": i["name"], "channel": i["channel"]}
                       for i in data["all_instances"]],
         "range": f"{_br(data['period']['start'])} – {_br(data['period']['end'])}",
-        "tz": data["period"]["tz"],
+        "tz": zone_label(data["period"]["tz"]),
         "empty": data["empty"],
     }
 

@@ -20,6 +20,7 @@ from ylada_app.components.badges import status_badge
 from ylada_app.components.forms import field_error
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.core.money import format_brl
 from ylada_app.core.settings import get_settings
 from ylada_app.pages.plan_cards import plan_card, plan_row
@@ -31,7 +32,7 @@ from ylada_app.state.session import SessionState
 
 
 def _date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return local_text(value, "%d/%m/%Y") if value else ""
 
 
 def _page_data(session, *, tenant_id: int) -> dict:

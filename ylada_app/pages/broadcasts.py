@@ -12,7 +12,7 @@ import asyncio
 import reflex as rx
 
 from ylada_app.components.confirm import confirm_button
-from ylada_app.components.forms import field_error, form_error
+from ylada_app.components.forms import field_error, form_error, show_first_error
 from ylada_app.components.layout import app_shell, card
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
@@ -280,6 +280,7 @@ class BroadcastsState(SessionState):
                 send_at = None
             if send_at is None:
                 self.errors = {"send_at": self._t("broadcasts.error.send_at")}
+                yield show_first_error()
                 return
         self.busy = True
         yield
@@ -296,6 +297,7 @@ class BroadcastsState(SessionState):
                        draft=draft, up_to_quota=self.up_to_quota)
         except ServiceError as exc:
             self.errors, self.busy = self._field_errors(exc), False
+            yield show_first_error()
             return
         await asyncio.to_thread(_kick)
         self.errors, self.busy, self.estimate, self.name = {}, False, {}, ""

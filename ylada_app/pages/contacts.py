@@ -13,7 +13,7 @@ import asyncio
 import reflex as rx
 
 from ylada_app.components.chat import Bubble
-from ylada_app.components.forms import form_error
+from ylada_app.components.forms import field_error, form_error
 from ylada_app.components.layout import app_shell, card, not_found_block, page_header
 from ylada_app.components.texts import t
 from ylada_app.components.timeline import timeline_bubble, timeline_item
@@ -687,6 +687,7 @@ def contact_page() -> rx.Component:
                           width="100%"),
                 on_submit=s.add_note, key=s.note_key, reset_on_submit=True,
             ),
+            field_error(s.errors, "text"),  # an empty note: "Campo obrigatório."
             rx.foreach(s.notes, lambda n: rx.box(
                 rx.text(n["text"], size="2", white_space="pre-wrap"),
                 rx.text(n["by"], " · ", n["at"], size="1", color_scheme="gray"),

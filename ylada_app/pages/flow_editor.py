@@ -21,6 +21,7 @@ from ylada_app.components.chat import formatted_text
 from ylada_app.components.flow_canvas import flow_canvas, palette_item
 from ylada_app.components.layout import BRAND, loading_block, not_found_block
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.core.wa_format import as_rows
 from ylada_app.engine import validate_flow
 from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
@@ -267,14 +268,14 @@ class FlowEditorState(SessionState):
                     self._validate(data.draft)
             return problem
         self.save_status = "saved"
-        self.saved_at = when.strftime("%H:%M:%S")
+        self.saved_at = local_text(when, "%H:%M:%S")
         return None
 
     async def _load_versions(self, tenant_id: int) -> None:
         rows = await call(fe.list_versions, tenant_id=tenant_id, flow_id=self.flow_id)
         self.versions = [{"id": str(v.id), "version": str(v.version),
                           "label": self._t("editor.version", n=v.version),
-                          "when": v.created_at.strftime("%d/%m/%Y %H:%M"),
+                          "when": local_text(v.created_at, "%d/%m/%Y %H:%M"),
                           "active": "1" if v.active else "", "nodes": str(v.nodes)}
                          for v in rows]
 
@@ -294,7 +295,7 @@ class FlowEditorState(SessionState):
         self._params = data.parameters
         self.flow_id, self.flow_name = str(data.template_id), data.name
         self.instance_name, self.status = self._t("editor.template_flow"), "draft"
-        self.saved_at = data.updated_at.strftime("%H:%M:%S")
+        self.saved_at = local_text(data.updated_at, "%H:%M:%S")
         self.save_status = "saved"
         self._write(data.flow)
         self._push_graph(data.flow)
@@ -329,7 +330,7 @@ class FlowEditorState(SessionState):
             return
         self.flow_id, self.flow_name = str(data.flow_id), data.name
         self.instance_name, self.status = data.instance_name, data.status
-        self.saved_at = data.updated_at.strftime("%H:%M:%S")
+        self.saved_at = local_text(data.updated_at, "%H:%M:%S")
         self.save_status = "saved"
         self._write(data.draft)
         self._push_graph(data.draft)

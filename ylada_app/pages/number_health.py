@@ -8,6 +8,7 @@ import reflex as rx
 
 from ylada_app.components.layout import app_shell, card, help_link, not_found_block
 from ylada_app.components.texts import t
+from ylada_app.core.dates import local_text
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import instances
 from ylada_app.services.errors import NotFound, ServiceError
@@ -70,7 +71,7 @@ class NumberHealthState(SessionState):
         self.name, self.channel = inst.name, inst.channel
         self.back_href = f"/instances/{inst.id}"
         self.rows = health_rows(inst, self._t)
-        self.checked_at = inst.last_checked_at.strftime("%d/%m/%Y %H:%M") \
+        self.checked_at = local_text(inst.last_checked_at, "%d/%m/%Y %H:%M") \
             if inst.last_checked_at and inst.health else ""
         self.problem = self._t(inst.status_detail) if inst.status_detail else ""
 

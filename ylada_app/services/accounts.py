@@ -312,6 +312,8 @@ def check_password(session: Session, *, user_id: int, password: str | None,
                    field: str = "password") -> None:
     """Re-authentication for sensitive changes (password, two-step verification). Tries are
     limited per account, so a hijacked session cannot guess the password here."""
+    if not as_text(password):
+        raise FieldErrors({field: "error.required"})  # (no try spent on an empty field)
     wait = ratelimit.acquire(REAUTH_TRIES, "reauth", str(user_id))
     if wait > 0:
         raise RateLimited("error.login_rate_limited", field=field, seconds=int(wait + 0.999))

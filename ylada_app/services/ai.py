@@ -41,6 +41,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ylada_app.core.crypto import SecretDecryptError, decrypt_secret, encrypt_secret
+from ylada_app.core.dates import local_text
 from ylada_app.core.db import session_scope
 from ylada_app.core.queue import resolve
 from ylada_app.core.settings import get_settings
@@ -133,7 +134,7 @@ def config_view(cfg: AiConfig) -> dict[str, Any]:
         "hours": cfg.hours, "address": cfg.address, "policies": cfg.policies,
         "fallback_enabled": cfg.fallback_enabled, "last_error": cfg.last_error or "",
         "handoff_text": cfg.handoff_text or "", "handoff_default": HANDOFF_UNKNOWN,
-        "last_error_at": cfg.last_error_at.strftime("%d/%m/%Y %H:%M") if cfg.last_error_at
+        "last_error_at": local_text(cfg.last_error_at, "%d/%m/%Y %H:%M") if cfg.last_error_at
         else "",
     }
 

@@ -16,6 +16,7 @@ ids as not found.
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import threading
 import time
@@ -220,6 +221,10 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+# a DNS name (letters, digits, hyphens, dots; international names as typed) or an IP address
+_HOST = re.compile(r"(?:[\w-]+\.)*[\w-]+|\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]+:[0-9a-fA-F:.]*")
+
+
 def check_url(url: object) -> str:
     """A receiver's address: https (http only outside production), a host name, and — in
     production — never one of our own network's addresses."""
@@ -231,7 +236,14 @@ def check_url(url: object) -> str:
     parts = urlsplit(text)
     production = get_settings().is_production
     schemes = ("https",) if production else ("https", "http")
-    if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
+    try:
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:  # "host:porta"
+        port_ok = False
+    # no spaces or control characters anywhere ("http://nao valido" was taken as a host)
+    if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password \
+            or not port_ok or any(ch.isspace() or ord(ch) < 32 for ch in text) \
+            or not _HOST.fullmatch(parts.hostname):
         raise FieldErrors({"url": "webhooks.error.url_https" if production
                            else "webhooks.error.url"})
     if production and internal_host(parts.hostname):

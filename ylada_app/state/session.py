@@ -56,6 +56,7 @@ class SessionState(rx.State):
     tenant_status: str = ""
     tenants: list[dict[str, str]] = []
     email_verified: bool = True
+    menu_open: bool = False  # phones: the menu opened over the page
     flash: str = ""
     banner_text: str = ""
     banner_level: str = ""
@@ -212,6 +213,14 @@ class SessionState(rx.State):
             return rx.toast.error(self._t("error.not_member"))
         self._apply(ctx)
         return rx.redirect("/blocked" if ctx.tenant_blocked else "/dashboard")
+
+    @rx.event
+    def toggle_menu(self):
+        self.menu_open = not self.menu_open
+
+    @rx.event
+    def close_menu(self):
+        self.menu_open = False
 
     @rx.event
     async def toggle_lang(self):

@@ -146,8 +146,8 @@ TEXTS = {
     "broadcasts.error.not_open": ("Esta transmissão já terminou.",
                                   "This broadcast has already finished."),
     "broadcasts.field_filter": ("Campo do contato (opcional)", "Contact field (optional)"),
-    "broadcasts.field_name_ph": ("Campo, ex.: cidade", "Field, e.g. city"),
-    "broadcasts.field_value_ph": ("Valor, ex.: Campinas", "Value, e.g. Campinas"),
+    "broadcasts.field_name_ph": ("ex.: cidade", "e.g. city"),
+    "broadcasts.field_value_ph": ("ex.: Campinas", "e.g. Campinas"),
     "broadcasts.op.equals": ("é igual a", "equals"),
     "broadcasts.op.contains": ("contém", "contains"),
     "broadcasts.error.field_name": (

@@ -368,7 +368,10 @@ class _Checker:
             self.kinds[node_id] = "?"
             self.node_error(
                 node_id, "unknown_node_type",
-                f'o tipo "{str(kind)[:40]}" não existe; use um destes: {", ".join(NODE_KINDS)}.',
+                # (a business owner reads this when importing a file: no list of the
+                # format's internal names, which the API's documentation gives)
+                f'é de um tipo de bloco que o ylada não conhece ("{str(kind)[:40]}"): o '
+                "arquivo não é de um fluxo do ylada, ou foi alterado à mão.",
                 f"{where}.type",
             )
             return
@@ -826,7 +829,7 @@ class _Checker:
     def check_starts(self) -> None:
         starts = [nid for nid, kind in self.kinds.items() if kind == "start"]
         if not starts:
-            self.error("missing_start", "O fluxo precisa de um nó de início (start).", None,
+            self.error("missing_start", "O fluxo precisa de um bloco de início.", None,
                        "nodes")
         for extra in starts[1:]:
             self.node_error(extra, "multiple_starts", "o fluxo só pode ter um nó de início.",

@@ -17,7 +17,7 @@ from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import marketplace
 from ylada_app.services.errors import NotFound, ServiceError
-from ylada_app.services.template_params import format_brl
+from ylada_app.services.template_params import PARAM_TYPES, format_brl
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -291,10 +291,13 @@ def admin_template_edit_page() -> rx.Component:
                                   id="field-premium"),
                       rx.text(t("adm_tpl.premium"), size="2"), align="center"),
             rx.cond(s.param_rows.length() > 0, rx.box(rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
-                    "key", "type", "label", "default", "required")])),
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"adm_tpl.col.{h}"))
+                                               for h in ("key", "type", "label", "default",
+                                                         "required")])),
                 rx.table.body(rx.foreach(s.param_rows, lambda p: rx.table.row(
-                    rx.table.cell(rx.code(p["key"])), rx.table.cell(p["type"]),
+                    rx.table.cell(rx.code(p["key"])),
+                    rx.table.cell(rx.match(p["type"], *[(k, t(f"adm_tpl.type.{k}"))
+                                                        for k in PARAM_TYPES], p["type"])),
                     rx.table.cell(p["label"]), rx.table.cell(p["default"]),
                     rx.table.cell(p["required"])))),
                 size="1", width="100%", id="param-table"), overflow_x="auto", width="100%")),

@@ -462,18 +462,27 @@ def _compare() -> rx.Component:
     cols = (*TABLE_COLUMNS, "rate")
     return card(
         rx.heading(t("analytics.compare"), size="4", margin_bottom="8px"),
-        _message_bars("name", AnalyticsState.compare_chart, 220,
-                      rx.recharts.bar(data_key="conversions",
-                                      name=t("analytics.col.conversions"), fill="#f59e0b",
-                                      is_animation_active=False)),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(t("analytics.instance")),
-                *[rx.table.column_header_cell(t(f"analytics.col.{c}")) for c in cols])),
-            rx.table.body(rx.foreach(AnalyticsState.compare, lambda i: rx.table.row(
-                rx.table.cell(rx.text(i["name"], weight="medium")),
-                *[rx.table.cell(i[c]) for c in cols], class_name="compare-row"))),
-            width="100%", id="compare-table", size="1"), overflow_x="auto", width="100%"),
+        # empty axes and a table of headers said nothing: the period had no activity
+        rx.cond(AnalyticsState.compare.length() == 0,
+                rx.text(t("analytics.empty"), size="2", color_scheme="gray",
+                        id="compare-empty"),
+                rx.fragment(
+                    _message_bars("name", AnalyticsState.compare_chart, 220,
+                                  rx.recharts.bar(data_key="conversions",
+                                                  name=t("analytics.col.conversions"),
+                                                  fill="#f59e0b", is_animation_active=False)),
+                    rx.box(rx.table.root(
+                        rx.table.header(rx.table.row(
+                            rx.table.column_header_cell(t("analytics.instance")),
+                            *[rx.table.column_header_cell(t(f"analytics.col.{c}"))
+                              for c in cols])),
+                        rx.table.body(rx.foreach(AnalyticsState.compare,
+                                                 lambda i: rx.table.row(
+                            rx.table.cell(rx.text(i["name"], weight="medium")),
+                            *[rx.table.cell(i[c]) for c in cols],
+                            class_name="compare-row"))),
+                        width="100%", id="compare-table", size="1"),
+                        overflow_x="auto", width="100%"))),
         margin_bottom="16px")
 
 

@@ -79,8 +79,17 @@ def _numbers(session, *, tenant_id: int) -> list[dict[str, str]]:
             for i in instances.list_instances(session, tenant_id=tenant_id)]
 
 
-def _templates(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
-    return [{"value": f"{r.name}|{r.language}", "label": f"{r.name} ({r.language})",
+def _language(code: str, lang: str) -> str:
+    """"Português (Brasil)" for pt_BR; a code without a name stays as it is."""
+    key = f"templates.lang.{code}"
+    name = translate(key, lang)
+    return code if name == key else name
+
+
+def _templates(session, *, tenant_id: int, instance_id: str,
+               lang: str = "pt-BR") -> list[dict[str, str]]:
+    return [{"value": f"{r.name}|{r.language}",
+             "label": f"{r.name} · {_language(r.language, lang)}",
              "vars": str(r.body_variables),
              "media": message_templates.media_header(r) or ""}
             for r in broadcasts.approved_templates(session, tenant_id=tenant_id,
@@ -148,8 +157,8 @@ class BroadcastsState(SessionState):
             yield BroadcastsState.poll
 
     async def _load_templates(self, tenant_id: int) -> None:
-        self.templates = await call(_templates, tenant_id=tenant_id,
-                                    instance_id=self.number) if self.number else []
+        self.templates = await call(_templates, tenant_id=tenant_id, instance_id=self.number,
+                                    lang=self.lang) if self.number else []
         values = [tpl["value"] for tpl in self.templates]
         if self.template not in values:
             self.template = values[0] if values else ""

@@ -679,6 +679,9 @@ def _canvas_labels() -> dict[str, Any]:
                    for u in ("seconds", "minutes", "hours", "days")})
     labels.update({k: t(f"editor.{k}") for k in ("any_message", "has_errors", "has_warnings",
                                                   "undo", "redo", "duplicate", "delete")})
+    # a condition on the canvas in words ("pedido_status está preenchida"), not "is_set"
+    labels.update({f"op_{op}": t(f"editor.op.{op}") for op in CONDITION_OPS})
+    labels["regex_ok"] = t("editor.op.regex_canvas")
     return labels
 
 
@@ -811,9 +814,12 @@ def _message_fields() -> rx.Component:
     )
 
 
+CONDITION_OPS = ("equals", "not_equals", "contains", "gt", "lt", "gte", "lte", "is_set",
+                 "is_not_set", "regex", "has_tag", "not_has_tag")
+
+
 def _rules_editor() -> rx.Component:
-    ops = ["equals", "not_equals", "contains", "gt", "lt", "gte", "lte", "is_set",
-           "is_not_set", "regex", "has_tag", "not_has_tag"]
+    ops = list(CONDITION_OPS)
 
     def row(rule: rx.Var, i: rx.Var) -> rx.Component:
         return rx.vstack(

@@ -93,10 +93,19 @@ function yladaPreview(type, d, labels) {
       if (d.media) return "[" + (d.media.kind || "media") + "] " + (d.media.caption || d.media.url || "");
       return d.text || "";
     case "question":
-      return (d.text || "") + (d.variable ? "  → {{vars." + d.variable + "}}" : "");
+      return (d.text || "") + (d.variable ? "  → " + d.variable : "");
     case "condition":
+      // in words: "pedido_status está preenchida", never "vars.pedido_status is_set" nor a
+      // regex (its pattern is for the panel, not the canvas)
       return (d.rules || [])
-        .map((r) => (r ? [r.left, r.op, r.right].filter((x) => x !== undefined && x !== null && x !== "").join(" ") : ""))
+        .map((r) => {
+          if (!r) return "";
+          const left = String(r.left ?? "").replace(/^(vars|contact\.fields|contact)\./, "");
+          if (r.op === "regex") return left + " " + (labels.regex_ok || "");
+          const right = ["is_set", "is_not_set"].includes(r.op) ? "" : r.right;
+          return [left, labels["op_" + r.op] || r.op, right]
+            .filter((x) => x !== undefined && x !== null && x !== "").join(" ");
+        })
         .join(d.logic === "or" ? " OU " : " E ");
     case "set_variable":
       return (d.variable || "?") + (d.mode === "increment" ? " += " : " = ") + (d.value ?? "");
@@ -258,7 +267,7 @@ function useNewCommand(seq, apply) {
 }
 
 function YladaCanvas(props) {
-  const { screenToFlowPosition, fitView, deleteElements, setCenter, getZoom } = useReactFlow();
+  const { screenToFlowPosition, fitView, deleteElements, setCenter, getZoom, getNodes } = useReactFlow();
   const [nodes, setNodes, onNodesChange] = useNodesState([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState([]);
   const nodesInitialized = useNodesInitialized();
@@ -303,6 +312,12 @@ function YladaCanvas(props) {
     if (nodesInitialized && fitted.current !== lastRev.current) {
       fitted.current = lastRev.current;
       fitView({ padding: 0.15, maxZoom: 1.2 });
+      // A long flow fitted whole is unreadable (its text ~4 px high): open it readable, at
+      // its start, the rest a pan or the "fit" button away.
+      if (getZoom() < 0.6) {
+        const start = getNodes().find((n) => n.type === "start") || getNodes()[0];
+        if (start) setCenter(start.position.x + 320, start.position.y + 80, { zoom: 0.85 });
+      }
     }
   }, [nodesInitialized, fitView]);
 

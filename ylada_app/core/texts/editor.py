@@ -153,6 +153,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "editor.op.is_set": ("está preenchida", "is set"),
     "editor.op.is_not_set": ("está vazia", "is not set"),
     "editor.op.regex": ("combina com a regex", "matches regex"),
+    "editor.op.regex_canvas": ("está no formato esperado", "has the expected format"),
     "editor.op.has_tag": ("tem a etiqueta", "has tag"),
     "editor.op.not_has_tag": ("não tem a etiqueta", "lacks tag"),
     "editor.val.text": ("texto livre", "free text"),

@@ -56,10 +56,12 @@ TEXTS |= {
     "onboarding.later": ("Depois", "Later"),
     "onboarding.template.title": ("Comece por um modelo pronto", "Start from a ready template"),
     "onboarding.template.text": (
-        "Sugerimos um fluxo para o seu segmento, já com o nome da sua empresa. Ele é instalado "
-        "num número de teste (simulador): nada vai para clientes ainda.",
-        "We suggest a flow for your niche, already with your business's name. It is installed "
-        "on a test number (simulator): nothing reaches customers yet."),
+        "Sugerimos um fluxo pronto para começar (o do seu segmento, quando o seu plano o "
+        "inclui), já com o nome da sua empresa. Ele é instalado num número de teste "
+        "(simulador): nada vai para clientes ainda.",
+        "We suggest a ready flow to start from (your niche's own, when your plan includes it), "
+        "already with your business's name. It is installed on a test number (simulator): "
+        "nothing reaches customers yet."),
     "onboarding.niche": ("Seu segmento", "Your niche"),
     "onboarding.suggested": ("Modelo sugerido", "Suggested template"),
     "onboarding.install": ("Instalar no simulador", "Install on the simulator"),

@@ -19,7 +19,7 @@ def test_flow_validate_ok_and_errors(tmp_path):
         "text": "x", "buttons": [{"id": "a", "title": "t" * 25}]}}], "edges": []}))
     out = io.StringIO()
     assert validate_files([str(bad)], out) == 1
-    assert "25 caracteres" in out.getvalue() and "start" in out.getvalue()
+    assert "25 caracteres" in out.getvalue() and "bloco de início" in out.getvalue()
     broken = tmp_path / "broken.json"
     broken.write_text("{nope")
     assert main(["flow", "validate", str(broken)]) == 1

@@ -64,10 +64,13 @@ class BodyLimit:
             return
         declared = next((v for k, v in scope.get("headers", ()) if k == b"content-length"),
                         None)
-        if declared is not None and (not declared.isdigit() or int(declared) > cap):
-            await _too_large(scope, receive, send, cap)
+        if declared is not None:  # the server delivers no more than the length declared
+            if not declared.isdigit() or int(declared) > cap:
+                await _too_large(scope, receive, send, cap)
+                return
+            await self.app(scope, receive, send)
             return
-        # read up to the cap (a chunked body says no length), then hand it on whole
+        # a chunked body says no length: read up to the cap, then hand it on whole
         chunks: list[bytes] = []
         size = 0
         while True:

@@ -311,8 +311,9 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
         return conv_id  # an earlier message of this POST created it
     name = (clean_text(item.contact_name, 120) or "")[:120]
     forms = br_variants(wa_id)
-    found = await (await conn.execute(_FIND, (instance.id, wa_id)) if len(forms) == 1 else
-                   await conn.execute(_FIND_FORMS, (instance.id, forms, wa_id))).fetchone()
+    sql, args = ((_FIND, (instance.id, wa_id)) if len(forms) == 1
+                 else (_FIND_FORMS, (instance.id, forms, wa_id)))
+    found = await (await conn.execute(sql, args)).fetchone()
     created = False
     if found is None:
         cur = await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name,

@@ -92,6 +92,19 @@ def redis_url() -> str:
     return REDIS_URL
 
 
+@pytest.fixture
+def redis_mode(redis_url, monkeypatch):
+    """The app configured with Redis for one test; the settings cache is reset after the
+    variable is gone again, so Redis mode cannot leak into the tests that follow."""
+    from ylada_app.core.settings import reset_settings_cache
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    reset_settings_cache()
+    yield redis_url
+    monkeypatch.delenv("REDIS_URL")
+    reset_settings_cache()
+
+
 @pytest.fixture(scope="session")
 def fake_graph():
     """The fake Graph API server, shared by the session; reset between tests by users."""

@@ -9,19 +9,7 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from ylada_app.core import locks
-from ylada_app.core.settings import reset_settings_cache
-
-
-@pytest.fixture
-def redis_mode(redis_url, monkeypatch):
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    reset_settings_cache()
-    yield redis_url
-    monkeypatch.delenv("REDIS_URL")
-    reset_settings_cache()
 
 
 def test_a_live_holder_keeps_its_locks_past_the_ttl(redis_mode):

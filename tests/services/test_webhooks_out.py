@@ -203,7 +203,19 @@ def test_a_slow_receiver_never_has_more_than_the_cap_in_flight(db, receiver, mon
     assert 2 <= receiver.max_in_flight <= 3
 
 
-def test_a_kick_while_another_run_finishes_is_not_lost(monkeypatch):
+@pytest.fixture(params=["embedded", "redis"])
+def lock_mode(request, monkeypatch):
+    from ylada_app.core.settings import reset_settings_cache
+
+    if request.param == "redis":
+        yield request.getfixturevalue("redis_mode")
+        return
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    reset_settings_cache()
+    yield None
+
+
+def test_a_kick_while_another_run_finishes_is_not_lost(lock_mode, monkeypatch):
     """A run that finds the endpoint busy leaves a mark; the busy run, having already found
     nothing due, sees the mark after releasing the endpoint and queues one more run (CI once
     lost a conversation.resolved event in exactly this gap)."""
@@ -217,7 +229,7 @@ def test_a_kick_while_another_run_finishes_is_not_lost(monkeypatch):
 
     def holder_finding_nothing(endpoint_id, budget_s):
         in_last_claim.set()
-        go_on.wait(5)
+        go_on.wait(60)  # released by the test: a slow box must not end the hold early
         return {"delivered": 0, "failed": 0, "runs": 0}
 
     endpoint_id = 987_654

@@ -38,6 +38,21 @@ def make_owner(db: Session, *, tenant_name: str = "Loja Teste", niche: str = "ec
     return Owner(user.id, tenant.id, email, token)
 
 
+def make_business_owner(db: Session, *, tenant_name: str = "Agência") -> Owner:
+    """An owner whose business is on the "business" plan (white label, agency mode)."""
+    from sqlmodel import select
+
+    from ylada_app.models import Plan, Subscription
+    from ylada_app.services.entitlements import forget_limits
+
+    owner = make_owner(db, tenant_name=tenant_name)
+    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
+    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
+    db.commit()
+    forget_limits()
+    return owner
+
+
 def make_admin(db: Session) -> AuthContext:
     email = f"admin-{uuid.uuid4().hex[:10]}@exemplo.com.br"
     user = auth.create_user(db, email=email, name="Admin", password=PASSWORD,

@@ -6,12 +6,9 @@ import io
 
 import pytest
 from PIL import Image
-from sqlmodel import select
 
-from tests.factories import make_owner
-from ylada_app.models import Plan, Subscription
+from tests.factories import make_business_owner
 from ylada_app.services import brand
-from ylada_app.services.entitlements import forget_limits
 
 
 def _png(size=(300, 120), color=(10, 91, 211, 255), fmt="PNG") -> bytes:
@@ -71,11 +68,7 @@ def test_big_file_svg_garbage_and_huge_dimensions_are_refused():
 
 
 def test_logo_served_only_at_its_current_version_and_only_for_its_brand(db):
-    owner = make_owner(db, tenant_name="Logo")
-    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
-    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
-    db.commit()
-    forget_limits()
+    owner = make_business_owner(db, tenant_name="Logo")
     row = brand.set_logo(db, tenant_id=owner.tenant_id, data=_png() + b"<script>x</script>")
     db.commit()
     first = brand.image_bytes(db, brand_id=row.id, kind="logo", version=row.image_version)
@@ -92,11 +85,7 @@ def test_image_route_content_type_and_cache_headers(db):
 
     from ylada_app.api.main import create_app
 
-    owner = make_owner(db, tenant_name="Rota")
-    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
-    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
-    db.commit()
-    forget_limits()
+    owner = make_business_owner(db, tenant_name="Rota")
     row = brand.set_logo(db, tenant_id=owner.tenant_id, data=_png())
     db.commit()
     client = TestClient(create_app())

@@ -7,19 +7,15 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_owner
-from ylada_app.models import Plan, Subscription
+from tests.factories import make_business_owner, make_owner
+from ylada_app.models import Subscription
 from ylada_app.services import brand
 from ylada_app.services.entitlements import forget_limits
 from ylada_app.services.errors import Conflict, FieldErrors, Forbidden
 
 
 def _business(db, name="Agência"):
-    owner = make_owner(db, tenant_name=name)
-    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
-    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
-    db.commit()
-    forget_limits()
+    owner = make_business_owner(db, tenant_name=name)
     brand.forget_cache()
     return owner
 

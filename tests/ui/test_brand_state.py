@@ -6,29 +6,18 @@ from __future__ import annotations
 
 import uuid
 
-from sqlmodel import select
-
-from tests.factories import make_owner
+from tests.factories import make_business_owner, make_owner
 from tests.ui.test_state_isolation import _run, _state
-from ylada_app.models import Membership, Plan, Subscription
+from ylada_app.models import Membership
 from ylada_app.models.tenant import Role
 from ylada_app.pages.brand import BrandSettingsState
 from ylada_app.services import brand
-from ylada_app.services.entitlements import forget_limits
 from ylada_app.state.brand import BrandState
 
 
-def _business(db, name):
-    owner = make_owner(db, tenant_name=name)
-    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
-    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
-    db.commit()
-    forget_limits()
-    return owner
-
-
 def test_owner_saves_own_brand_and_others_cannot(db):
-    a, b = _business(db, "Agência Um"), _business(db, "Agência Dois")
+    a = make_business_owner(db, tenant_name="Agência Um")
+    b = make_business_owner(db, tenant_name="Agência Dois")
     page = _state(BrandSettingsState, a.token)
     _run(BrandSettingsState.load, page)
     assert page.owner and page.allowed and page.loaded
@@ -56,7 +45,7 @@ def test_owner_saves_own_brand_and_others_cannot(db):
 def test_admins_of_the_business_and_plans_without_white_label_are_refused(db):
     from ylada_app.services import auth
 
-    a = _business(db, "Agência Três")
+    a = make_business_owner(db, tenant_name="Agência Três")
     user = auth.create_user(db, email=f"adm-{uuid.uuid4().hex[:8]}@exemplo.com.br",
                             name="Admin", password="Senha-forte-123")
     db.add(Membership(user_id=user.id, tenant_id=a.tenant_id, role=Role.ADMIN))
@@ -86,7 +75,7 @@ def _brand_state(origin: str, token: str = ""):
 
 
 def test_page_brand_comes_from_the_origin_and_forged_ones_get_the_platform(db):
-    a = _business(db, "Agência Quatro")
+    a = make_business_owner(db, tenant_name="Agência Quatro")
     slug = "q" + uuid.uuid4().hex[:8]
     brand.save_settings(db, tenant_id=a.tenant_id, data={"display_name": "Quatro",
                                                          "primary_color": "#0A5BD3"})
@@ -111,7 +100,8 @@ def test_page_brand_comes_from_the_origin_and_forged_ones_get_the_platform(db):
 def test_smtp_form_keeps_the_password_hidden_and_tests_in_words(db, smtp_server):
     """The own-SMTP form: saved per business, the password never comes back to the page,
     "testar envio" answers in pt-BR (success through the business's server; B has none)."""
-    a, b = _business(db, "Agência SMTP A"), _business(db, "Agência SMTP B")
+    a = make_business_owner(db, tenant_name="Agência SMTP A")
+    b = make_business_owner(db, tenant_name="Agência SMTP B")
     brand.save_settings(db, tenant_id=a.tenant_id, data={"display_name": "Marca SMTP"})
     db.commit()
     page = _state(BrandSettingsState, a.token)
@@ -146,7 +136,7 @@ def test_hidden_platform_name_changes_the_pages_words_and_title_script(db):
     platform's again. The title script carries the brand's name and favicon."""
     from ylada_app.state.brand import initial_icon, title_script
 
-    a = _business(db, "Agência Cinco")
+    a = make_business_owner(db, tenant_name="Agência Cinco")
     slug = "c" + uuid.uuid4().hex[:8]
     brand.save_settings(db, tenant_id=a.tenant_id, data={
         "display_name": "Cinco Bots", "primary_color": "#0A5BD3", "hide_platform_name": "1"})

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0
     public_base_url: str = "http://localhost:3000"
+    # Other sites whose pages may call the backend from a browser (comma-separated origins);
+    # our own address, businesses' subdomains and verified domains need no entry.
+    cors_extra_origins: str = ""
     # White label: businesses get `<slug>.<BASE_DOMAIN>`; a request's brand comes from its Host.
     # X-Forwarded-Host is believed only when TRUST_FORWARDED_HOST says a proxy sets it.
     base_domain: str = "localhost"

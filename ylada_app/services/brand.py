@@ -544,5 +544,8 @@ def cached_brand_for_host(session: Session, host: str | None) -> BrandView:
 
 
 def forget_cache() -> None:
+    from ylada_app.services import origins
+
     with _cache_lock:
         _cache.clear()
+    origins.forget()  # a domain verified or dropped here may call the backend at once

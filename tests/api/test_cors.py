@@ -1,0 +1,93 @@
+"""CORS answers only our own origins: the platform's address, a business's subdomain in use,
+a verified custom domain. Any other site's page gets no CORS headers and its preflight is
+refused, so it cannot read our answers with a visitor's cookies."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.factories import make_business_owner
+from ylada_app.api import cors
+from ylada_app.core.settings import reset_settings_cache
+from ylada_app.services import brand, origins
+
+
+@pytest.fixture
+def client(db, monkeypatch):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://app.ylada.test")
+    monkeypatch.setenv("BASE_DOMAIN", "bots.ylada.test")
+    monkeypatch.setenv("CORS_EXTRA_ORIGINS", "https://parceiro.example.com")
+    reset_settings_cache()
+    origins.forget()
+    api = FastAPI()
+
+    @api.get("/ping")
+    def ping():
+        return {"ok": True}
+
+    api.add_middleware(cors.OriginCheckedCors)
+    yield TestClient(api)
+    reset_settings_cache()
+    origins.forget()
+
+
+def _preflight(client, origin):
+    return client.options("/ping", headers={"Origin": origin,
+                                            "Access-Control-Request-Method": "POST"})
+
+
+def test_own_origins_get_cors_with_credentials_and_others_nothing(client):
+    for ok in ("https://app.ylada.test", "https://app.ylada.test:443",
+               "https://parceiro.example.com", "http://127.0.0.1:3000"):
+        res = client.get("/ping", headers={"Origin": ok, "Cookie": "a=b"})
+        assert res.headers.get("access-control-allow-origin") == ok, ok
+        assert res.headers.get("access-control-allow-credentials") == "true"
+        assert _preflight(client, ok).status_code == 200
+    for evil in ("https://evil.example", "https://app.ylada.test.evil.example",
+                 "http://app.ylada.test", "https://app.ylada.test:8443", "null",
+                 "https://ylada.test", "https://qualquer.bots.ylada.test",
+                 "javascript://app.ylada.test", "https://user@app.ylada.test"):
+        res = client.get("/ping", headers={"Origin": evil, "Cookie": "a=b"})
+        assert res.status_code == 200  # the answer itself is not the browser's to read
+        assert "access-control-allow-origin" not in res.headers, evil
+        assert "access-control-allow-credentials" not in res.headers, evil
+        assert _preflight(client, evil).status_code == 400, evil
+    assert "access-control-allow-origin" not in client.get("/ping").headers
+
+
+def test_loopback_is_not_ours_in_production(client, monkeypatch):
+    monkeypatch.setenv("YLADA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    reset_settings_cache()
+    assert not origins.allowed("http://localhost:3000")
+    assert origins.allowed("https://app.ylada.test")
+
+
+def test_a_business_subdomain_and_verified_domain_are_allowed_once_they_exist(db, client):
+    owner = make_business_owner(db, tenant_name="Agência CORS")
+    slug = "cors" + uuid.uuid4().hex[:8]
+    domain = f"bots.{slug}.com.br"
+    assert not origins.allowed(f"https://{slug}.bots.ylada.test")
+    brand.set_subdomain(db, tenant_id=owner.tenant_id, subdomain=slug)
+    brand.request_custom_domain(db, tenant_id=owner.tenant_id, domain=domain)
+    db.commit()
+    assert origins.allowed(f"https://{slug}.bots.ylada.test")  # saved here: known at once
+    assert not origins.allowed(f"https://{domain}")  # pending: not proven yet
+    _, value = brand.txt_record(brand.get_brand(db, tenant_id=owner.tenant_id))
+    brand.verify_custom_domain(db, tenant_id=owner.tenant_id, lookup=lambda name: [value])
+    db.commit()
+    res = client.get("/ping", headers={"Origin": f"https://{domain}"})
+    assert res.headers.get("access-control-allow-origin") == f"https://{domain}"
+
+
+def test_the_app_wires_the_check_into_reflex_and_its_websocket():
+    import reflex as rx
+
+    import ylada_app.ylada_app as module
+
+    assert rx.App._add_cors is cors._add_cors
+    assert module.app.sio.eio.cors_allowed_origins is origins.allowed

@@ -105,6 +105,17 @@ def redis_mode(redis_url, monkeypatch):
     reset_settings_cache()
 
 
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback for one test (it records every request)."""
+    from ylada_app.testing.webhook_receiver import WebhookReceiver
+
+    server = WebhookReceiver()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def fake_graph():
     """The fake Graph API server, shared by the session; reset between tests by users."""

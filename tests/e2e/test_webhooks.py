@@ -8,17 +8,8 @@ from playwright.sync_api import Page, expect
 from standardwebhooks import Webhook
 
 from tests.e2e.helpers import signup
-from ylada_app.testing.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_create_test_and_resend(page: Page, app_server, shot, receiver):

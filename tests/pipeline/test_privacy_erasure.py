@@ -47,7 +47,6 @@ from ylada_app.services import (
     webhooks_out,
 )
 from ylada_app.services.phones import display_phone
-from ylada_app.testing.webhook_receiver import WebhookReceiver
 
 
 def _wamid(phone: str) -> str:
@@ -134,14 +133,6 @@ def _totals(tenant_id: int) -> tuple[dict, dict]:
     with Session(get_engine()) as s:
         board = analytics.dashboard(s, tenant_id=tenant_id, period="7d")
         return dict(board["totals"]), analytics_rollup.stored(s, tenant_id=tenant_id)
-
-
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_after_an_erasure_nothing_of_the_person_is_left_and_totals_hold(

@@ -36,21 +36,23 @@ def limit_key(address: str) -> str:
     return str(ip)
 
 
+def internal_address(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Loopback, private, link-local (cloud metadata), shared (100.64.0.0/10: carrier-grade
+    NAT, some clouds' metadata, Tailscale), reserved, multicast, unspecified or any other
+    address that is not on the public internet."""
+    if getattr(addr, "ipv4_mapped", None) is not None:
+        addr = addr.ipv4_mapped
+    return (not addr.is_global or addr.is_private or addr.is_loopback or addr.is_link_local
+            or addr.is_reserved or addr.is_multicast or addr.is_unspecified)
+
+
 def internal_host(host: str) -> bool:
-    """True when `host` resolves to an address a tenant's URL must never reach: loopback,
-    private, link-local (cloud metadata), shared (100.64.0.0/10: carrier-grade NAT, some
-    clouds' metadata, Tailscale), reserved, multicast, unspecified or any other address
-    that is not on the public internet — or does not resolve at all. Any one such address
-    among several answers counts."""
+    """True when `host` resolves to an address a tenant's URL must never reach
+    (`internal_address`), or does not resolve at all. Any one such address among several
+    answers counts. (A check before a request; integrations/public_http.py checks again
+    the address it connects to.)"""
     try:
         infos = socket.getaddrinfo(host, None)
     except (OSError, UnicodeError):
         return True
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if getattr(addr, "ipv4_mapped", None) is not None:
-            addr = addr.ipv4_mapped
-        if (not addr.is_global or addr.is_private or addr.is_loopback or addr.is_link_local
-                or addr.is_reserved or addr.is_multicast or addr.is_unspecified):
-            return True
-    return False
+    return any(internal_address(ipaddress.ip_address(info[4][0])) for info in infos)

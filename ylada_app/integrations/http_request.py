@@ -1,7 +1,8 @@
 """Performs a flow's `http_request` effect: a bounded, templated HTTP call.
 
 Guards: only http(s), a hard timeout, a response size cap, and (in production) no requests
-to loopback, private or link-local addresses, so a tenant's flow cannot probe our network.
+to loopback, private or link-local addresses, so a tenant's flow cannot probe our network —
+checked on the name first and again on the address connected to (integrations/public_http).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import httpx
 
 from ylada_app.core.net import internal_host
 from ylada_app.core.settings import get_settings
+from ylada_app.integrations import public_http
 
 MAX_RESPONSE = 256 * 1024
 _client: httpx.Client | None = None
@@ -22,8 +24,8 @@ _client: httpx.Client | None = None
 def _http() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(follow_redirects=False,
-                               limits=httpx.Limits(max_connections=50))
+        _client = public_http.client(follow_redirects=False,
+                                     limits=httpx.Limits(max_connections=50))
     return _client
 
 
@@ -47,6 +49,8 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
     except httpx.TimeoutException:
         return {"ok": False, "status": 0, "error": "timeout"}
     except httpx.HTTPError as exc:
+        if public_http.blocked(exc):
+            return {"ok": False, "status": 0, "error": "blocked_address"}
         return {"ok": False, "status": 0, "error": type(exc).__name__}
     text = resp.text[:MAX_RESPONSE]
     try:

@@ -1,7 +1,8 @@
 """Sends one event to a business's receiver: signed per the Standard Webhooks specification
 (`webhook-id`, `webhook-timestamp`, `webhook-signature`, via the `standardwebhooks`
 package), a hard timeout, no redirects, only the first bytes of the answer read, and — in
-production — never to loopback, private or link-local addresses (as the flows' HTTP block).
+production — never to loopback, private or link-local addresses (as the flows' HTTP block;
+checked on the name, and again on the address connected to: integrations/public_http).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from standardwebhooks import Webhook
 
 from ylada_app.core.net import internal_host
 from ylada_app.core.settings import get_settings
+from ylada_app.integrations import public_http
 
 EXCERPT_BYTES = 1024
 _client: httpx.Client | None = None
@@ -26,9 +28,9 @@ _client: httpx.Client | None = None
 def _http() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(follow_redirects=False, headers={"user-agent": "ylada-webhooks/1"},
-                               limits=httpx.Limits(max_connections=500,
-                                                   max_keepalive_connections=100))
+        _client = public_http.client(
+            follow_redirects=False, headers={"user-agent": "ylada-webhooks/1"},
+            limits=httpx.Limits(max_connections=500, max_keepalive_connections=100))
     return _client
 
 
@@ -85,6 +87,8 @@ def post(url: str, payload: str, headers: dict[str, str]) -> Sent:
     except httpx.TimeoutException:
         return Sent(False, None, "", "timeout", took())
     except httpx.HTTPError as exc:
+        if public_http.blocked(exc):
+            return Sent(False, None, "", "blocked_address", took())
         return Sent(False, None, "", type(exc).__name__, took())
     ok = 200 <= resp.status_code < 300
     return Sent(ok, resp.status_code, excerpt, "" if ok else f"http_{resp.status_code}", took())

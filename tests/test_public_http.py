@@ -1,0 +1,74 @@
+"""A business's URL whose name answers a public address to the check and a loopback one to
+the connection (DNS rebinding) reaches nothing in production: the connection resolves once,
+checks what it resolved and connects to exactly that address."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+import httpcore
+import pytest
+
+from ylada_app.core.settings import reset_settings_cache
+from ylada_app.integrations import http_request, public_http, webhook_sender
+
+PUBLIC = "93.184.216.34"
+
+
+@pytest.fixture
+def production(monkeypatch):
+    monkeypatch.setenv("YLADA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    reset_settings_cache()
+    yield
+    monkeypatch.undo()
+    reset_settings_cache()
+
+
+def _rebinding(monkeypatch, name: str) -> list[str]:
+    """`name` answers PUBLIC the first time it is asked, then 127.0.0.1 (a 0 s TTL)."""
+    real, asked = socket.getaddrinfo, []
+
+    def fake(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        ip = PUBLIC if len(asked) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    return asked
+
+
+def test_a_rebinding_name_reaches_no_internal_receiver(production, receiver, monkeypatch):
+    port = urlsplit(receiver.url).port
+    asked = _rebinding(monkeypatch, "rebind.exemplo.com.br")
+    sent = webhook_sender.post(f"http://rebind.exemplo.com.br:{port}/h", "{}", {})
+    assert len(asked) == 2  # checked by name, then resolved again by the connection
+    assert (sent.ok, sent.error) == (False, "blocked_address")
+    asked.clear()
+    done = http_request.perform({"url": f"http://rebind.exemplo.com.br:{port}/x"})
+    assert (done["ok"], done["error"]) == (False, "blocked_address")
+    assert receiver.requests == []
+
+
+def test_the_connection_goes_to_the_address_it_checked(production, monkeypatch):
+    connected: list[str] = []
+
+    def record(self, host, port, *args, **kwargs):
+        connected.append(host)
+        raise httpcore.ConnectError("offline test")
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", record)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC, port or 0))])
+    with public_http.client() as client, pytest.raises(Exception) as err:
+        client.get("https://crm.exemplo.com.br/h")
+    assert connected == [PUBLIC]
+    assert not public_http.blocked(err.value)
+
+
+def test_loopback_is_allowed_outside_production(receiver):
+    sent = webhook_sender.post(receiver.url, "{}", {"content-type": "application/json"})
+    assert sent.ok and len(receiver.requests) == 1

@@ -118,6 +118,9 @@ def test_every_outline_speaks_in_sentences_not_engine_terms(name):
     for jargon in ("vars.", "contact.", "{{", "is_set", "regex", "equals", "set_variable",
                    "http_request", "GET ", "POST ", " = ", "reminder", "template"):
         assert jargon not in text, (jargon, text[:2000])
+    # a variable's name is read with its accents ("endereco" was shown as written)
+    for bare in ("endereco", "numero", "opcao", "horario", "servico", "preco"):
+        assert f"“{bare}" not in text and f"[{bare}" not in text, (bare, text[:2000])
     from ylada_app.engine.schema import NODE_KINDS
 
     # every block is named in words and says what it does (a kind without a label showed

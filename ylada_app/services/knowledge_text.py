@@ -139,6 +139,38 @@ def _common_words() -> dict[str, int]:
     return out
 
 
+# European spellings the general list prefers, written as in Brazil: a stressed é/ó before
+# m/n and a vowel takes the circumflex here ("género" → "gênero", "económico" → "econômico";
+# "também" keeps its acute).
+_PT_PT_NASAL = re.compile(r"([éó])(?=[mn][aeiou])")
+
+
+@lru_cache(maxsize=1)
+def _written_forms() -> dict[str, str]:
+    """Everyday words (folded) → how they are most often written, accents included — only
+    where the form without accents is rare in itself ("numero" → "número", but "esta" and
+    "secretaria" are words of their own and stay)."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="pt", distance=1).word_frequency.dictionary
+    best: dict[str, tuple[int, str]] = {}
+    for w, n in counts.items():
+        folded = fold(w)
+        if n >= COMMON_WORD_MIN and n > best.get(folded, (0, ""))[0]:
+            best[folded] = (n, w)
+    return {folded: _PT_PT_NASAL.sub(lambda m: "ê" if m.group(1) == "é" else "ô", w)
+            for folded, (n, w) in best.items()
+            if w != folded and len(folded) > 2 and counts.get(folded, 0) * 10 < n}
+
+
+def with_accents(text: str) -> str:
+    """`text` with each word typed without its accents written as it usually is
+    ("endereco de entrega" → "endereço de entrega"); other words as they were."""
+    forms = _written_forms()
+    return re.sub(r"[A-Za-z]+", lambda m: forms.get(m.group(0), m.group(0))
+                  if m.group(0).islower() else m.group(0), text)
+
+
 def common_word(word: str) -> bool:
     """`word` (folded) is an everyday Portuguese word, as it is written."""
     return word in _common_words()

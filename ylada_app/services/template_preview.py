@@ -8,6 +8,8 @@ from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
 
+from ylada_app.services import knowledge_text as kt
+
 KIND_LABELS = {
     "start": "Início", "message": "Mensagem", "question": "Pergunta", "condition": "Condição",
     "set_variable": "Guardar dado", "tag": "Etiqueta", "http_request": "Integração",
@@ -27,14 +29,15 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([^}|]+?)\s*(?:\|[^}]*)?\}\}")
 
 
 def _name(path: Any) -> str:
-    """A variable or field as words: "vars.numero_pedido" → "numero pedido"."""
+    """A variable or field as words, accents restored: "vars.numero_pedido" → "número
+    pedido"."""
     text = str(path or "").strip()
     if text in _FIELDS:
         return _FIELDS[text]
     for prefix in ("vars.", "contact.fields.", "contact."):
         if text.startswith(prefix):
             text = text[len(prefix):]
-    return text.replace("_", " ").replace(".", " ").strip() or "—"
+    return kt.with_accents(text.replace("_", " ").replace(".", " ").strip()) or "—"
 
 
 def _words(text: Any, n: int = 140) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ylada_app.api import app as api_app
-from ylada_app.api import cors
+from ylada_app.api import edge
 from ylada_app.pages.account import AccountState, account_page
 from ylada_app.pages.admin import AdminState, AdminTenantState, admin_page, admin_tenant_page
 from ylada_app.pages.admin_audit import AdminAuditState, admin_audit_page
@@ -63,13 +63,13 @@ from ylada_app.pages.usage import UsageState, usage_page
 from ylada_app.pages.verify_email import VerifyEmailState, verify_email_page
 from ylada_app.pages.webhooks import WebhooksState, webhooks_page
 
-cors.install(rx.App)  # only our own origins get CORS answers (api/cors.py says why)
+edge.install(rx.App)  # CORS, security headers, upload cap (api/edge.py says why)
 app = rx.App(
     api_transformer=api_app,
     stylesheets=["/a11y.css", "/layout.css"],
     head_components=[rx.el.meta(name="description", content="ylada — bots de WhatsApp")],
 )
-cors.check_sockets(app)
+edge.check_sockets(app)
 
 app.add_page(index_page, route="/", title="ylada", on_load=IndexState.load)
 app.add_page(login_page, route="/login", title="Entrar · ylada", on_load=LoginState.on_load)

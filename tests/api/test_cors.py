@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from tests.factories import make_business_owner
@@ -88,6 +88,52 @@ def test_the_app_wires_the_check_into_reflex_and_its_websocket():
     import reflex as rx
 
     import ylada_app.ylada_app as module
+    from ylada_app.api import edge
 
-    assert rx.App._add_cors is cors._add_cors
+    assert rx.App._add_cors is edge._edge
     assert module.app.sio.eio.cors_allowed_origins is origins.allowed
+
+
+def test_every_answer_gets_security_headers_and_uploads_are_capped():
+    from ylada_app.api import edge
+
+    api = FastAPI()
+
+    @api.get("/page")
+    def page():
+        return {"ok": True}
+
+    @api.get("/framed")
+    def framed():
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse({}, headers={"x-frame-options": "DENY"})
+
+    @api.post("/_upload")
+    async def upload(request: Request):
+        return {"size": len(await request.body())}
+
+    edge._edge(api)
+    client = TestClient(api)
+    res = client.get("/page")
+    assert res.headers["x-frame-options"] == "SAMEORIGIN"
+    assert res.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert res.headers["x-content-type-options"] == "nosniff"
+    assert res.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert client.get("/framed").headers.get_list("x-frame-options") == ["DENY"]  # its own
+    assert client.post("/_upload", content=b"x" * 1000).json() == {"size": 1000}
+    big = client.post("/_upload", content=b"x" * (edge.UPLOAD_LIMITS[0][1] + 1))
+    assert big.status_code == 413
+
+
+def test_an_address_saved_by_another_process_counts_within_seconds(db, client, monkeypatch):
+    owner = make_business_owner(db, tenant_name="Agência Outro Processo")
+    slug = "proc" + uuid.uuid4().hex[:8]
+    brand.set_subdomain(db, tenant_id=owner.tenant_id, subdomain=slug)
+    origins.brand_hosts()  # this process loads the set before the other one commits
+    db.commit()
+    monkeypatch.setattr(origins, "MISS_RELOAD_S", 3600.0)
+    assert not origins.allowed(f"https://{slug}.bots.ylada.test")  # reloads are rationed
+    monkeypatch.setattr(origins, "MISS_RELOAD_S", 0.0)
+    assert origins.allowed(f"https://{slug}.bots.ylada.test")
+    assert not origins.allowed("https://evil.example")

@@ -2,10 +2,10 @@
 
 Reflex adds Starlette's CORSMiddleware with its `cors_allowed_origins` setting, a fixed
 list; "*" (its default) echoed every site's Origin with credentials allowed. White-label
-domains come and go with DNS proofs, so the list cannot be fixed: `install` makes Reflex
-add this middleware instead (on its own API, ours and the outer app) and gives the pages'
-Socket.IO server the same check. An allowed Origin gets Starlette's usual answer; any
-other gets no CORS headers, and its preflight a 400.
+domains come and go with DNS proofs, so the list cannot be fixed: api/edge.py makes Reflex
+add this middleware instead and gives the pages' Socket.IO server the same check. An
+allowed Origin gets Starlette's usual answer; any other gets no CORS headers, and its
+preflight a 400.
 """
 
 from __future__ import annotations
@@ -36,19 +36,3 @@ class OriginCheckedCors:
             return
         ok = origins.allowed(origin.decode("latin-1"))
         await (self._open if ok else self._closed)(scope, receive, send)
-
-
-def _add_cors(api: Any) -> None:
-    api.add_middleware(OriginCheckedCors)
-
-
-def install(app_class: Any) -> None:
-    """Before the app is created: Reflex's CORS step adds ours (it calls the class's
-    static `_add_cors` for its own API, the mounted one and the outer app)."""
-    app_class._add_cors = staticmethod(_add_cors)
-
-
-def check_sockets(app: Any) -> None:
-    """After the app is created: the pages' WebSocket handshake checks its Origin too."""
-    if app.sio is not None:
-        app.sio.eio.cors_allowed_origins = origins.allowed

@@ -9,7 +9,7 @@ public API's callers get its usual problem+json.
 `BodyLimit`: a body over its route's cap is answered 413 without being read whole. FastAPI
 parses a JSON body before any dependency runs — the API key check included — so without it
 anyone could make the server hold hundreds of megabytes per request. (The WhatsApp lane
-and /auth/session cap their own bodies; Reflex's upload route is not covered here.)
+and /auth/session cap their own bodies; api/edge.py caps Reflex's upload route.)
 """
 
 from __future__ import annotations
@@ -53,12 +53,12 @@ BODY_LIMITS = (("/api/v1/", 2 * 1024 * 1024), ("/webhooks/whatsapp", 3 * 1024 * 
 
 
 class BodyLimit:
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, app: Any, limits: tuple[tuple[str, int], ...] = BODY_LIMITS) -> None:
+        self.app, self.limits = app, limits
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        cap = next((n for prefix, n in BODY_LIMITS if path.startswith(prefix)), None)
+        cap = next((n for prefix, n in self.limits if path.startswith(prefix)), None)
         if cap is None:
             await self.app(scope, receive, send)
             return

@@ -177,23 +177,23 @@ class AiState(SessionState):
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
-        if not files:
-            return
-        upload = files[0]
-        self._upload_data = await upload.read()
-        self._upload_name = upload.name or upload.filename or "arquivo"
+        got = await self._signed_in_upload(files, knowledge.MAX_UPLOAD_BYTES)
+        if got is None:
+            return None
+        self._upload_data, self._upload_name = got[0], got[1] or "arquivo"
         self.import_busy, self.import_progress = True, 0
         self.import_errors, self.import_message, self.import_ok = [], "", False
         return AiState.process_upload
 
     @rx.event
     async def process_upload(self):
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         data, name = self._upload_data, self._upload_name
         self._upload_data = b""
+        ctx, redirect = await self._guard()
+        if redirect:
+            self.import_busy = False
+            yield redirect
+            return
         progress = _Progress()
         self.import_busy = True
         yield

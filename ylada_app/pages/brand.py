@@ -236,10 +236,10 @@ class BrandSettingsState(SessionState):
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
-        if not files:
+        got = await self._signed_in_upload(files, brand.MAX_UPLOAD_BYTES)
+        if got is None:
             return None
-        # a byte more than the limit is enough to refuse a file that is too big
-        self._upload = await files[0].read(brand.MAX_UPLOAD_BYTES + 1)
+        self._upload = got[0]
         return BrandSettingsState.process_upload
 
     @rx.event

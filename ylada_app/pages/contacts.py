@@ -170,25 +170,23 @@ class ContactsState(SessionState):
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
-        if not files:
+        got = await self._signed_in_upload(files, contacts.MAX_IMPORT_BYTES)
+        if got is None:
             return None
-        upload = files[0]
-        # a byte more than the limit is enough to refuse a file that is too big
-        self._upload_data = await upload.read(contacts.MAX_IMPORT_BYTES + 1)
-        self._upload_name = upload.name or upload.filename or "contatos.csv"
+        self._upload_data, self._upload_name = got[0], got[1] or "contatos.csv"
         self.import_busy = True
         self.import_message, self.import_errors = "", []
         return ContactsState.process_upload
 
     @rx.event
     async def process_upload(self):
+        data, name = self._upload_data, self._upload_name
+        self._upload_data = b""
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             self.import_busy = False
             yield redirect
             return
-        data, name = self._upload_data, self._upload_name
-        self._upload_data = b""
         yield
         try:
             result = await call(contacts.import_contacts, tenant_id=ctx.tenant_id,
@@ -393,7 +391,7 @@ def contacts_page() -> rx.Component:
                                             id="export-download")),
         rx.cond((s.export_id != "") & (s.export_url == "") & (s.export_status != "failed"),
                 rx.hstack(rx.spinner(size="1"), rx.text(t("contacts.exporting"), size="2"))),
-        spacing="2", align="center",
+        spacing="2", align="center", wrap="wrap",
     )
     return app_shell(
         page_header("contacts.title", "contacts.subtitle", export),

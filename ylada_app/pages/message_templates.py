@@ -91,9 +91,11 @@ class TemplatesState(SessionState):
         if not files or self.header_kind not in message_templates.MEDIA_RULES:
             return
         cap = message_templates.MEDIA_RULES[self.header_kind][1]
-        upload = files[0]
-        self._header_data = await upload.read(cap + 1)
-        self.header_file_name = (upload.name or upload.filename or "arquivo")[:120]
+        got = await self._signed_in_upload(files, cap)
+        if got is None:
+            return
+        self._header_data = got[0]
+        self.header_file_name = (got[1] or "arquivo")[:120]
         self.errors = {k: v for k, v in self.errors.items() if k != "header_file"}
 
     @rx.event

@@ -9,9 +9,9 @@ visitor's cookies.
 
 The check runs on the event loop for every request that carries an Origin: it never
 queries the database there. The businesses' addresses are one set in memory, reloaded by a
-background thread when older than DOMAINS_TTL_S (an address set a moment ago in another
-process is allowed within that time); only the first check of a process, and the first
-after an address changed in it, waits for the load.
+background thread when older than DOMAINS_TTL_S; only the first check of a process, the
+first after an address changed in it, and an origin not in the set (an address another
+process saved a moment ago; at most once every MISS_RELOAD_S) wait for a load.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ylada_app.services.brand import base_domain
 
 log = logging.getLogger(__name__)
 DOMAINS_TTL_S = 30.0
+MISS_RELOAD_S = 2.0  # an unknown origin reloads the set at most this often
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _domains: frozenset[str] | None = None
 _loaded_at = 0.0
@@ -128,6 +129,20 @@ def allowed(origin: str | None, *_: object) -> bool:
     if any(_same(parts, url) for url in own if url):
         return True
     host = parts[1].lower()
-    if host in _LOOPBACK:
-        return not settings.is_production
-    return host in brand_hosts()
+    if (host in _LOOPBACK or host.endswith(".localhost")) and not settings.is_production:
+        return True  # (*.localhost is loopback too: a white-label subdomain on a laptop)
+    return host in brand_hosts() or _found_after_reload(host)
+
+
+def _found_after_reload(host: str) -> bool:
+    """An origin not in the set may be an address another process saved a moment ago: the
+    set is loaded again, here and now — at most once every MISS_RELOAD_S, so a stream of
+    foreign origins costs one small query per period, not one per request."""
+    global _loaded_at
+    with _guard:
+        if _refreshing or time.monotonic() - _loaded_at < MISS_RELOAD_S:
+            return False
+        _loaded_at = time.monotonic()  # (taken now: a concurrent miss waits its turn)
+    _reload()
+    with _guard:
+        return host in (_domains or frozenset())

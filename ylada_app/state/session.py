@@ -118,6 +118,16 @@ class SessionState(rx.State):
         READ_ONLY_TENANT.set(ctx.tenant_id if ctx is not None and ctx.tenant_closed else None)
         return ctx
 
+    async def _signed_in_upload(self, files: list, cap: int) -> tuple[bytes, str] | None:
+        """The first uploaded file's bytes — at most cap + 1, enough to refuse one too big —
+        and its name; None (nothing read) when nobody is signed in: Reflex's upload route
+        takes anyone's files, and bytes kept in an anonymous visitor's state would stay in
+        memory until the state expires."""
+        if not files or await self._context() is None:
+            return None
+        upload = files[0]
+        return await upload.read(cap + 1), (upload.name or upload.filename or "")
+
     async def _guard(self, *, need_tenant: bool = True, admin: bool = False,
                      two_factor_setup: bool = False, agent_ok: bool = False):
         """Returns (ctx, redirect). A redirect is returned when the page may not be shown.

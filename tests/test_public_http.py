@@ -72,3 +72,64 @@ def test_the_connection_goes_to_the_address_it_checked(production, monkeypatch):
 def test_loopback_is_allowed_outside_production(receiver):
     sent = webhook_sender.post(receiver.url, "{}", {"content-type": "application/json"})
     assert sent.ok and len(receiver.requests) == 1
+
+
+def test_a_business_model_address_follows_no_redirect(receiver, monkeypatch):
+    """A business's own AI address answering 307 towards another address (inside our
+    network, in the probe) does not take the question there; the platform's own may."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from ylada_app.integrations import openai_client
+    from ylada_app.integrations.ai_common import AiCallError
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            self.send_response(307)
+            self.send_header("Location", receiver.url + "/internal")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/v1"
+        with pytest.raises(AiCallError) as err:
+            openai_client.chat(base_url=url, api_key="sk-x", model="m", max_retries=0,
+                               messages=[{"role": "user", "content": "oi"}])
+        assert err.value.code == "http_307"
+        assert receiver.requests == []
+    finally:
+        server.shutdown()
+
+
+def test_a_business_smtp_server_is_reached_only_at_a_public_address(monkeypatch):
+    """The business's SMTP host is checked when saved and before use; the connection itself
+    goes to the address it checked (a rebinding name reaches no local mail server)."""
+    from email.message import EmailMessage
+
+    from tests.smtp_server import SmtpServer
+    from ylada_app.integrations import smtp
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@ylada.test", "b@ylada.test", "oi"
+    msg.set_content("oi")
+    server = SmtpServer()
+    server.start()
+    try:
+        asked = _rebinding(monkeypatch, "mail.rebind.exemplo.com.br")
+        target = smtp.SmtpTarget("mail.rebind.exemplo.com.br", server.port, False, "", "",
+                                 public_only=True)
+        asked.append("the check before sending")  # the name answered public to it
+        with pytest.raises(smtp.SmtpSendError) as err:
+            smtp.send_to(target, msg, timeout=5)
+        assert "internal" in str(err.value)
+        assert server.received == []
+        # the platform's own relay (no public_only) may be local
+        smtp.send_to(smtp.SmtpTarget("127.0.0.1", server.port, False, "", ""), msg)
+        assert len(server.received) == 1
+    finally:
+        server.stop()

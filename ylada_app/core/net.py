@@ -56,3 +56,21 @@ def internal_host(host: str) -> bool:
     except (OSError, UnicodeError):
         return True
     return any(internal_address(ipaddress.ip_address(info[4][0])) for info in infos)
+
+
+class InternalAddress(OSError):
+    """The name leads into our own network, or does not resolve."""
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for `host`, resolved once here: refused (InternalAddress)
+    when any answer is internal. Connecting to exactly this address closes the gap a second
+    resolution leaves (DNS rebinding: public to the check, 127.0.0.1 to the connection)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise InternalAddress(f"{host} does not resolve") from exc
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses or any(internal_address(a) for a in addresses):
+        raise InternalAddress(f"{host} leads to an internal address")
+    return str(addresses[0])

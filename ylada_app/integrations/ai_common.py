@@ -1,9 +1,11 @@
 """What the model clients (openai_client, anthropic_client) share: the call's result and
 error types, one cached SDK client per endpoint / key / timeout / retries (each keeps its
-connection pool), the SDK exceptions mapped to short AiCallError codes ("timeout",
-"connection", "auth", "http_<status>", "error"), and the token count of a reply (estimated
-at ~4 characters a token when the endpoint sends no usage). Both SDKs name their
-exceptions alike, so one mapping serves both."""
+connection pool; a business's own endpoint's follows no redirects and, in production,
+connects only to the public address it checked — integrations/public_http), the SDK
+exceptions mapped to short AiCallError codes ("timeout", "connection", "auth",
+"http_<status>", "error"), and the token count of a reply (estimated at ~4 characters a
+token when the endpoint sends no usage). Both SDKs name their exceptions alike, so one
+mapping serves both."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from ylada_app.core.settings import get_settings
+from ylada_app.integrations import public_http
 
 
 class AiCallError(Exception):
@@ -43,6 +46,10 @@ class ClientCache:
 
     def get(self, base_url: str, api_key: str, timeout_s: float | None,
             max_retries: int | None) -> Any:
+        """The platform's own endpoints (AI_BASE_URL, ANTHROPIC_BASE_URL) are the operator's
+        and may be on a private network; any other address is a business's: no redirects
+        (a public address answering 307 to an internal one reached it) and only public
+        addresses in production."""
         settings = get_settings()
         key = (base_url, api_key, float(timeout_s or settings.ai_timeout_s),
                settings.ai_max_retries if max_retries is None else max_retries)
@@ -51,9 +58,13 @@ class ClientCache:
             if client is None:
                 if len(self._clients) > 64:  # keys and endpoints change: do not grow forever
                     self._clients.clear()
+                own = {u.rstrip("/") for u in (settings.ai_base_url,
+                                               settings.anthropic_base_url) if u}
+                extra = {} if base_url.rstrip("/") in own else {
+                    "http_client": public_http.client(follow_redirects=False)}
                 client = self._clients[key] = self._factory(
                     api_key=api_key or "none", base_url=base_url, timeout=key[2],
-                    max_retries=key[3])
+                    max_retries=key[3], **extra)
             return client
 
 

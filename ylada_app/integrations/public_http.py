@@ -11,14 +11,12 @@ the certificate against the name. Outside production every address is allowed (t
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from typing import Any
 
 import httpcore
 import httpx
 
-from ylada_app.core.net import internal_address
+from ylada_app.core.net import InternalAddress, public_address
 from ylada_app.core.settings import get_settings
 
 
@@ -33,14 +31,10 @@ class _PublicOnly(httpcore.SyncBackend):
         if not get_settings().is_production:
             return super().connect_tcp(host, port, timeout, local_address, socket_options)
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise BlockedAddress(f"{host} does not resolve") from exc
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-        if not addresses or any(internal_address(a) for a in addresses):
-            raise BlockedAddress(f"{host} leads to an internal address")
-        return super().connect_tcp(str(addresses[0]), port, timeout, local_address,
-                                   socket_options)
+            address = public_address(host, port)
+        except InternalAddress as exc:
+            raise BlockedAddress(str(exc)) from exc
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
 
 
 def client(**kwargs: Any) -> httpx.Client:

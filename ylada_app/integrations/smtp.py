@@ -2,17 +2,22 @@
 
 `smtp://user:pass@host:587` (STARTTLS, required whenever there is a login), `smtps://…:465`
 (TLS from the start), `smtp://host:25` without login (a local relay; STARTTLS when offered).
-User and password are URL-encoded.
+User and password are URL-encoded. A business's own server (`public_only`) is reached, in
+production, only at the public address its name resolved to when connecting (core/net.py's
+`public_address`); TLS still checks the certificate against the name.
 """
 
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
+
+from ylada_app.core.net import public_address
 
 
 class SmtpConfigError(ValueError):
@@ -35,6 +40,19 @@ class SmtpTarget:
     tls: bool
     username: str
     password: str
+    public_only: bool = False  # a business's server: never one inside our network
+
+
+class _PublicSMTP(smtplib.SMTP):
+    """smtplib.SMTP connecting to the checked public address (the name stays the TLS name)."""
+
+    def _get_socket(self, host, port, timeout):
+        return socket.create_connection((public_address(host, port), port), timeout,
+                                        self.source_address)
+
+
+class _PublicSMTPSSL(smtplib.SMTP_SSL, _PublicSMTP):
+    """SMTP_SSL wraps the socket _PublicSMTP opened (method order: SMTP_SSL, then it)."""
 
 
 def parse_smtp_url(url: str) -> SmtpTarget:
@@ -68,12 +86,14 @@ def send(url: str, msg: EmailMessage, *, timeout: float = 15.0) -> None:
 
 def send_to(target: SmtpTarget, msg: EmailMessage, *, timeout: float = 15.0) -> None:
     """Deliver through `target` (SMTP_URL's server, or a business's own: white label)."""
+    plain, secure = (_PublicSMTP, _PublicSMTPSSL) if target.public_only \
+        else (smtplib.SMTP, smtplib.SMTP_SSL)
     try:
         if target.tls:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
+            client: smtplib.SMTP = secure(
                 target.host, target.port, timeout=timeout, context=ssl.create_default_context())
         else:
-            client = smtplib.SMTP(target.host, target.port, timeout=timeout)
+            client = plain(target.host, target.port, timeout=timeout)
         with client:
             client.ehlo()
             if not target.tls and client.has_extn("starttls"):

@@ -223,7 +223,8 @@ def business_sender(session: Session, *, tenant_id: int | None) -> BusinessSende
             log.warning("the SMTP password of business %s cannot be decrypted", tenant_id)
             return None
     target = smtp.SmtpTarget(row.smtp_host, row.smtp_port, row.smtp_security == "ssl",
-                             row.smtp_username, password)
+                             row.smtp_username, password,
+                             public_only=get_settings().is_production)
     return BusinessSender(target, row.smtp_from_email)
 
 

@@ -381,6 +381,7 @@ def page_header(title_key: str, subtitle_key: str | None = None, *actions) -> rx
         *actions,
         width="100%",
         align="center",
+        wrap="wrap",  # on a phone the actions go under the title, not past the screen
         margin_bottom="24px",
     )
 

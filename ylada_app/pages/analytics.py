@@ -324,12 +324,12 @@ def _filters() -> rx.Component:
             rx.hstack(
                 rx.vstack(
                     rx.text(t("analytics.period"), size="1", weight="medium"),
-                    rx.segmented_control.root(
+                    rx.box(rx.segmented_control.root(
                         *[rx.segmented_control.item(t(f"analytics.period.{p}"), value=p,
                                                     id=f"period-{p}") for p in periods],
                         value=AnalyticsState.period, on_change=AnalyticsState.set_period,
-                        id="period"),
-                    spacing="1"),
+                        id="period"), max_width="100%", overflow_x="auto"),
+                    spacing="1", max_width="100%"),
                 rx.vstack(
                     rx.text(t("analytics.instance"), size="1", weight="medium"),
                     rx.select.root(

@@ -64,7 +64,18 @@ if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ "${YLADA_DEMO_AI:-1}" = "1" ]; then
   export ANTHROPIC_BASE_URL="http://127.0.0.1:$ANTHROPIC_PORT" ANTHROPIC_API_KEY="sk-ant-demo" ANTHROPIC_DEMO=1
   start_fake ANTHROPIC fake_anthropic
 fi
-trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} ${ANTHROPIC_PID:-} 2>/dev/null || true' EXIT
+WHATSAPP="Meta (WHATSAPP_GRAPH_URL)"
+if [ -z "${WHATSAPP_GRAPH_URL:-}" ] && [ "${YLADA_DEMO_WHATSAPP:-1}" = "1" ]; then
+  # No Meta account needed to try connecting a number: a local demonstration Graph server
+  # knows one number, offered on the connect page in one click. Replies to it go nowhere
+  # real. YLADA_DEMO_WHATSAPP=0 turns it off (then the real Graph API is used).
+  GRAPH_PORT="$(free_port)"
+  export WHATSAPP_GRAPH_URL="http://127.0.0.1:$GRAPH_PORT"
+  export WHATSAPP_DEMO_NUMBER="100000000000001:demo-whatsapp-token-$(demo_secret)"
+  start_fake GRAPH fake_graph --number "$WHATSAPP_DEMO_NUMBER:+55 11 4000-0001:Número de demonstração"
+  WHATSAPP="Meta de demonstração (nada sai para o WhatsApp de verdade)"
+fi
+trap 'kill ${STRIPE_PID:-} ${ASAAS_PID:-} ${MP_PID:-} ${AI_PID:-} ${ANTHROPIC_PID:-} ${GRAPH_PID:-} 2>/dev/null || true' EXIT
 MAILS="SMTP (SMTP_URL)"
 if [ -z "${SMTP_URL:-}" ]; then
   MAILS="nenhum sai desta máquina: leia em http://localhost:$PORT/dev/emails"
@@ -79,6 +90,7 @@ $(printf '%s\n' "$LOGINS" | sed 's/^/    /')
     Pagamentos:     $PAYMENTS
     E-mails:        $MAILS
     IA:             $AI
+    WhatsApp:       $WHATSAPP
 
 BANNER
 reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_a_number_chooses_its_words_and_a_flow_records_consent(page: Page, app_server, shot):
     signup(page, app_server, tenant="Loja Consentimento")
     iid = create_instance(page, app_server, "Vendas")
-    expect(page.locator("#field-optout_words")).to_have_value("PARAR, SAIR, STOP, CANCELAR")
+    expect(page.locator("#field-optout_words")).to_have_value("PARAR, SAIR, STOP, DESCADASTRAR")
     expect(page.locator("#optout-is-default")).to_be_visible()
     page.fill("#field-optout_words", " , ")
     page.click("#save-optout")
@@ -39,7 +39,7 @@ def test_a_number_chooses_its_words_and_a_flow_records_consent(page: Page, app_s
 
     page.goto(f"{app_server}/instances/{iid}")
     page.click("#restore-optout")
-    expect(page.locator("#field-optout_words")).to_have_value("PARAR, SAIR, STOP, CANCELAR",
+    expect(page.locator("#field-optout_words")).to_have_value("PARAR, SAIR, STOP, DESCADASTRAR",
                                                               timeout=15_000)
     expect(page.locator("#optout-is-default")).to_be_visible()
 

@@ -267,7 +267,7 @@ def test_opt_out_then_silence_then_opt_in():
     assert conv.say("oi").messages[0]["type"] == "buttons"
 
 
-@pytest.mark.parametrize("word", ["SAIR", "stop", " Cancelar! ", "parar"])
+@pytest.mark.parametrize("word", ["SAIR", "stop", " Descadastrar! ", "parar"])
 def test_opt_out_words_are_case_and_accent_insensitive(word):
     assert action_types(menu().say(word)) == ["opt_out"]
 
@@ -682,6 +682,26 @@ def test_tapping_a_button_titled_like_an_opt_out_word_is_a_choice():
     conv.say("oi")
     result = conv.tap("sair", "Sair")
     assert texts(result) == ["Até logo!"] and "opt_out" not in action_types(result)
+
+
+def test_typing_the_title_of_an_option_on_screen_is_a_choice_not_an_opt_out():
+    """A menu offering "Sair" (leave the menu): the customer who types it means the option;
+    the same word with no such option on screen still opts out."""
+    conv = one(flow([start(kw("oi")), node("m", "message", text="E agora?", buttons=[
+        {"id": "sair", "title": "Sair"}, {"id": "ficar", "title": "Ficar"}]),
+        node("bye", "message", text="Até logo!")],
+        [edge("start", "m"), edge("m", "bye", "sair")]))
+    conv.say("oi")
+    result = conv.say(" sair ")
+    assert texts(result) == ["Até logo!"] and "opt_out" not in action_types(result)
+    assert action_types(conv.say("sair")) == ["opt_out"]
+
+
+def test_cancelar_is_no_default_opt_out_word():
+    """Customers type "cancelar" to cancel an order or a booking, not every message."""
+    conv = menu()
+    assert "opt_out" not in action_types(conv.say("cancelar"))
+    assert conv.state["opted_out"] is not True
 
 
 def test_contact_row_overrides_a_stale_opt_out_in_state():

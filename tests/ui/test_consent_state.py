@@ -24,7 +24,7 @@ def test_the_number_page_edits_and_restores_the_words(db, monkeypatch):
     monkeypatch.setattr(InstanceDetailState, "_instance_key", lambda self: str(inst.id))
     page = _state(InstanceDetailState, a.token)
     _run(InstanceDetailState.load, page)
-    assert page.inst["optout_words"] == "PARAR, SAIR, STOP, CANCELAR"
+    assert page.inst["optout_words"] == "PARAR, SAIR, STOP, DESCADASTRAR"
     assert page.inst["optin_words"] == "VOLTAR" and page.inst["optout_default"] == "1"
     assert "envie VOLTAR" in page.inst["optout_reply"]
     _run(InstanceDetailState.save_optout, page, {**FORM, "optout_words": "",
@@ -44,7 +44,7 @@ def test_the_number_page_edits_and_restores_the_words(db, monkeypatch):
     assert db.get(Instance, inst.id).optout_words == ["PARAR", "DESCADASTRAR"]
     _run(InstanceDetailState.restore_optout, page)
     assert page.inst["optout_default"] == "1"
-    assert page.inst["optout_words"] == "PARAR, SAIR, STOP, CANCELAR"
+    assert page.inst["optout_words"] == "PARAR, SAIR, STOP, DESCADASTRAR"
 
 
 def test_the_contact_page_names_the_flow_and_its_switches_work(db, monkeypatch):

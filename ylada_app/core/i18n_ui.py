@@ -118,6 +118,12 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
         "Em WhatsApp > Configuração, informe estes dois valores e assine o campo \"messages\".",
         "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" field.",
     ),
+    "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
+    "connect.demo_note": (
+        "Este ylada roda com uma Meta de demonstração local: nenhuma mensagem sai para o WhatsApp de verdade. Conecte o número de demonstração para ver o número ativo, a saúde do número e os envios.",
+        "This ylada runs with a local demo Meta: no message goes out to real WhatsApp. Connect the demo number to see a connected number, number health and sends.",
+    ),
+    "connect.demo_submit": ("Conectar o número de demonstração", "Connect the demo number"),
     "connect.secrets_note": ("Token e chave ficam criptografados; não são exibidos de novo.", "Token and secret are stored encrypted and never shown again."),
     # tenants
     "tenant_new.title": ("Nova empresa", "New business"),

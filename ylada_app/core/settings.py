@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Messages per second per phone number (Meta: 80 by default, up to 1,000 on higher
     # tiers). Each worker process applies it on its own.
     whatsapp_rate_per_s: float = 80.0
+    # `make run` without a Meta account: "PHONE_NUMBER_ID:TOKEN" of a number on the local
+    # demonstration Graph server; the connect page offers it in one click.
+    whatsapp_demo_number: str = ""
     public_base_url: str = "http://localhost:3000"
     # Other sites whose pages may call the backend from a browser (comma-separated origins);
     # our own address, businesses' subdomains and verified domains need no entry.

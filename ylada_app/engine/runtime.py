@@ -318,9 +318,10 @@ class _Step:
         text, title = event.get("text"), event.get("title")
         user_text = text if isinstance(text, str) else (title if isinstance(title, str) else "")
         user_text = user_text[: lim.TEXT_MAX]
-        # Tapping an option of the menu on screen is a choice even if it is titled "Sair";
-        # any other text or tap (say, a template's "Parar" quick reply) may opt out.
-        typed = "" if self.tapped_current_option(event) else user_text
+        # Tapping an option of the menu on screen — or typing its title — is a choice even if
+        # it is titled "Sair"; any other text or tap (a template's "Parar" quick reply) may
+        # opt out.
+        typed = "" if self.chose_current_option(event, user_text) else user_text
         fb = self.flowset
         if self.opted_out:
             if _is_word(typed, fb.optin_words):
@@ -369,12 +370,16 @@ class _Step:
                 self.send_text(self.render(reply, lim.TEXT_MAX))
             self.emit("fallback")
 
-    def tapped_current_option(self, event: Mapping[str, Any]) -> bool:
-        payload = event.get("payload")
-        if not isinstance(payload, str) or self.state["waiting"] != "choice":
+    def chose_current_option(self, event: Mapping[str, Any], user_text: str) -> bool:
+        if self.state["waiting"] != "choice":
             return False
         _, node = self.current()
-        return node is not None and any(payload == oid for oid, _ in node.data.options())
+        if node is None:
+            return False
+        payload, folded = event.get("payload"), fold_loose(user_text)
+        return any((isinstance(payload, str) and payload == oid)
+                   or (folded and fold_loose(title) == folded)
+                   for oid, title in node.data.options())
 
     def opt_out(self) -> None:
         if self.state["pending"]:

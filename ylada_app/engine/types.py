@@ -9,7 +9,9 @@ from typing import Any
 from ylada_app.engine.schema import Flow
 from ylada_app.engine.validate import FlowValidationError, validate_flow
 
-DEFAULT_OPTOUT_WORDS = ("PARAR", "SAIR", "STOP", "CANCELAR")
+# (Not "CANCELAR": a customer cancelling an order or a booking in a menu meant that, and was
+# unsubscribed from everything.)
+DEFAULT_OPTOUT_WORDS = ("PARAR", "SAIR", "STOP", "DESCADASTRAR")
 DEFAULT_OPTIN_WORDS = ("VOLTAR",)
 # The confirmation names the word that brings the contact back (a number may choose its own).
 OPTOUT_REPLY_TEMPLATE = (

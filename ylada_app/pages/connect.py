@@ -35,6 +35,7 @@ class ConnectState(SessionState):
     es_steps: list[dict[str, str]] = []
     es_error: str = ""
     es_pin: str = ""
+    demo_available: bool = False  # `make run`: the local demonstration Graph server
 
     def _instance_key(self) -> str:
         return path_segment(self.router.url.path, 1)
@@ -62,6 +63,7 @@ class ConnectState(SessionState):
         base = settings.public_base_url.rstrip("/")
         self.callback_url = f"{base}/webhooks/whatsapp/{inst.webhook_key}"
         self.es_enabled = bool(settings.meta_app_id and settings.meta_app_secret)
+        self.demo_available = ":" in settings.whatsapp_demo_number
         self.es_steps, self.es_error, self.es_pin = [], "", ""
         self.loaded = True
 
@@ -110,7 +112,23 @@ class ConnectState(SessionState):
         return None
 
     @rx.event
+    async def connect_demo(self):
+        """The demonstration number, in one click (only when `make run` started the local
+        Graph server: its id and token come from the settings, never from the page)."""
+        number = get_settings().whatsapp_demo_number
+        if ":" not in number:
+            return
+        phone_id, token = number.split(":", 1)
+        async for update in self._connect({"phone_number_id": phone_id, "access_token": token,
+                                           "app_secret": "d" * 32}):
+            yield update
+
+    @rx.event
     async def submit(self, form: dict):
+        async for update in self._connect(form):
+            yield update
+
+    async def _connect(self, form: dict):
         ctx, redirect = await self._guard()
         if redirect:
             yield redirect
@@ -233,6 +251,16 @@ def _signup_card() -> rx.Component:
     )
 
 
+def _demo_card() -> rx.Component:
+    s = ConnectState
+    return card(rx.vstack(
+        rx.heading(t("connect.demo_title"), size="4"),
+        rx.text(t("connect.demo_note"), size="2", color_scheme="gray"),
+        rx.button(rx.icon("smartphone", size=16), t("connect.demo_submit"),
+                  on_click=s.connect_demo, loading=s.busy, id="connect-demo", size="3"),
+        spacing="3", width="100%"), border_color=rx.color("violet", 6), id="demo-card")
+
+
 def _copy_row(label_key: str, value: rx.Var, elem_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(t(label_key), size="2", weight="medium"),
@@ -288,6 +316,9 @@ def connect_page() -> rx.Component:
             s.missing,
             not_found_block(),
             rx.vstack(
+                rx.cond(s.success != "", rx.callout(
+                    s.success, icon="circle-check", color_scheme="green", width="100%",
+                    id="connect-success-top")),
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
                             href="/instances/" + s.inst["id"]),
@@ -302,6 +333,7 @@ def connect_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
+                rx.cond(s.demo_available, _demo_card()),
                 rx.cond(s.es_enabled, _signup_card()),
                 rx.cond(s.es_enabled, rx.heading(t("connect.es.manual"), size="4",
                                                  margin_top="8px")),

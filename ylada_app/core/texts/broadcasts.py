@@ -51,9 +51,9 @@ TEXTS = {
                                "If it exceeds the plan's limit, send up to the limit"),
     "broadcasts.submit": ("Enviar transmissão", "Send broadcast"),
     "broadcasts.consent_note": (
-        "Quem responder SAIR, PARAR, STOP ou CANCELAR deixa de receber na hora. O envio "
+        "Quem responder SAIR, PARAR, STOP ou DESCADASTRAR deixa de receber na hora. O envio "
         "respeita o limite de velocidade do número.",
-        "Anyone who replies SAIR, PARAR, STOP or CANCELAR stops receiving at once. Sending "
+        "Anyone who replies SAIR, PARAR, STOP or DESCADASTRAR stops receiving at once. Sending "
         "follows the number's speed limit."),
     "broadcasts.created": ("Transmissão criada.", "Broadcast created."),
     "broadcasts.cancelled": ("Transmissão cancelada: o que ainda não saiu não será enviado.",

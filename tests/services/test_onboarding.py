@@ -70,6 +70,10 @@ def test_steps_follow_what_the_business_did(db):
     assert db.exec(select(KnowledgeItem).where(
         KnowledgeItem.title == "Manicure", KnowledgeItem.tenant_id == owner.tenant_id)).first()
     assert _done(db, owner.tenant_id) == {"template", "simulator", "ai"}
+    # and the customers' questions no flow understands now reach that knowledge
+    from ylada_app.services import ai
+
+    assert ai.fallback_enabled(db, sim_id)
     real = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")
     real.status = "connected"
     db.add(real)

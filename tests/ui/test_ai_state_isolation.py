@@ -37,3 +37,21 @@ def test_tenant_b_cannot_pick_list_edit_or_delete_tenant_a_knowledge(db, setup):
     db.expire_all()
     fresh = db.get(KnowledgeItem, item.id)
     assert (fresh.title, fresh.price) == ("Segredo de A", "R$ 99,90")
+
+
+def test_turning_the_ai_fallback_on_reaches_only_the_own_number(db, setup):
+    from ylada_app.services import ai
+
+    a, b, inst_a, _ = setup
+    state = _state(AiState, b.token)
+    _run(AiState.load, state)
+    state.instance_key = str(inst_a.id)  # forged
+    _run(AiState.turn_on_fallback, state)
+    ai.forget_fallback()
+    assert not ai.fallback_enabled(db, inst_a.id)
+    own = _state(AiState, a.token)
+    _run(AiState.load, own)
+    assert own.instance_key == str(inst_a.id) and own.cfg["fallback_enabled"] != "1"
+    _run(AiState.turn_on_fallback, own)
+    assert own.cfg["fallback_enabled"] == "1"
+    assert ai.fallback_enabled(db, inst_a.id)

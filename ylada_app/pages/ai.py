@@ -322,6 +322,19 @@ class AiState(SessionState):
         return rx.toast.success(self._t("ai.saved"))
 
     @rx.event
+    async def turn_on_fallback(self):
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        try:
+            await call(ai.save_config, tenant_id=ctx.tenant_id, instance_id=self._iid(),
+                       data={"enabled": True, "fallback_enabled": True})
+        except ServiceError as exc:
+            return rx.toast.error(self._t(exc.code))
+        await self._refresh_settings(ctx.tenant_id)
+        return rx.toast.success(self._t("ai.fallback_on_done"))
+
+    @rx.event
     async def reset_prompt(self):
         ctx, redirect = await self._guard()
         if redirect:
@@ -780,6 +793,15 @@ def ai_page() -> rx.Component:
         rx.cond(s.cfg["demo"] == "1", rx.callout(
             t("ai.demo_note"), icon="flask-conical", color_scheme="violet", width="100%",
             margin_bottom="12px", id="ai-demo-note")),
+        rx.cond((s.item_count > 0) & ((s.cfg["fallback_enabled"] != "1")
+                                      | (s.cfg["enabled"] != "1")),
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("info", size=16)),
+                    rx.callout.text(t("ai.fallback_off_note")),
+                    rx.button(t("ai.fallback_turn_on"), size="2", on_click=s.turn_on_fallback,
+                              id="fallback-turn-on", width="fit-content"),
+                    color_scheme="amber", width="100%", margin_bottom="12px",
+                    id="fallback-off-note")),
         rx.cond(
             s.instance_key != "",
             rx.tabs.root(

@@ -19,7 +19,7 @@ from ylada_app.models import Conversation, Flow, Instance, KnowledgeItem, Messag
 from ylada_app.models.instance import ChannelKind, InstanceStatus
 from ylada_app.models.marketplace import AutomationTemplate, TenantTemplate
 from ylada_app.models.tenant import NICHES
-from ylada_app.services import instances, knowledge, marketplace
+from ylada_app.services import ai, instances, knowledge, marketplace
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.template_params import default_values
 
@@ -174,14 +174,19 @@ def go_live(session: Session, *, tenant_id: int, slug: str) -> int:
 
 def load_sample_catalog(session: Session, *, tenant_id: int, instance_id: int) -> int:
     """Step 3: a catalog of the niche to start "Treinar IA" from (the business edits or
-    replaces it). Returns how many items were added."""
+    replaces it), and the AI answering what no flow understands. Returns how many items
+    were added."""
     tenant = _tenant(session, tenant_id)
     inst = instances.get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
     name = _SAMPLE_FOR.get(tenant.niche, tenant.niche)
     path = SAMPLES / f"{name}.csv"
-    return knowledge.import_upload(session, tenant_id=tenant_id, instance_id=inst.id,
-                                   filename=path.name, data=path.read_bytes(),
-                                   kind="product")
+    added = knowledge.import_upload(session, tenant_id=tenant_id, instance_id=inst.id,
+                                    filename=path.name, data=path.read_bytes(),
+                                    kind="product")
+    # The point of the step: customers' questions no flow understands get answers from it.
+    ai.save_config(session, tenant_id=tenant_id, instance_id=inst.id,
+                   data={"enabled": True, "fallback_enabled": True})
+    return added
 
 
 def dismiss(session: Session, *, tenant_id: int, dismissed: bool = True) -> None:

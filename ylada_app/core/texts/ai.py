@@ -35,6 +35,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.clear_search": ("Limpar", "Clear"),
     "ai.none_found": ("Nenhum item encontrado para essa busca.",
                       "No item found for this search."),
+    "ai.fallback_off_note": (
+        "Seus clientes ainda não recebem respostas deste conhecimento: hoje a IA só responde "
+        "quando um fluxo usa o bloco “Resposta com IA”.",
+        "Your customers do not get answers from this knowledge yet: today the AI only answers "
+        "when a flow uses the “AI reply” block."),
+    "ai.fallback_turn_on": ("Responder com IA quando nenhum fluxo entender",
+                            "Answer with AI when no flow understands"),
+    "ai.fallback_on_done": ("Pronto: a IA responde o que nenhum fluxo reconhecer.",
+                            "Done: the AI answers what no flow recognises."),
     "ai.demo_note": (
         "IA de demonstração: sem uma chave de IA configurada, as respostas são montadas a "
         "partir dos itens que a busca encontra no seu conhecimento, sem um modelo de linguagem. "

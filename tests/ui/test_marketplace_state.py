@@ -38,10 +38,16 @@ def test_wizard_installs_on_own_instance_only(db, monkeypatch):
     _run(TemplateState.send, state, {"text": "oi"})
     assert "Lanchonete Exemplo" in state.chat[-1].text and state.chat[-1].options
     _run(TemplateState.start_wizard, state)
+    # the wizard starts from the business's own name; another business's Pix key or site
+    # are only shown as examples, while prices and times keep their defaults
+    assert state.values["nome_restaurante"] == "Empresa B"
+    assert state.values["chave_pix"] == state.values["cardapio_url"] == ""
+    assert state.values["tempo_entrega"] == "40 a 60 minutos"
     _run(TemplateState.submit_params, state, {"nome_restaurante": "", "taxa_entrega": "x"})
     assert state.step == 1 and state.errors["nome_restaurante"] == "Campo obrigatório."
     _run(TemplateState.submit_params, state, {**state.values, "nome_restaurante": "Casa B",
-                                              "taxa_entrega": "5"})
+                                              "taxa_entrega": "5",
+                                              "chave_pix": "pix@casab.com.br"})
     assert state.step == 2
     # a forged instance id of tenant A is refused by the step...
     _run(TemplateState.submit_instance, state, {"instance_id": str(inst_a.id)})

@@ -42,6 +42,18 @@ class ChatLine:
             self.parts = as_rows(self.text)
 
 
+_IDENTITY_KEYS = ("nome_", "endereco", "telefone", "chave_pix", "email")
+
+
+def _is_sample(p: dict) -> bool:
+    """A parameter whose default only shows the kind of value (another business's name,
+    address, phone, site or Pix key): a placeholder in the wizard, never a value a business
+    could install without noticing. Prices, hours and texts stay as editable defaults."""
+    default = str(p.get("default") or "")
+    return (str(p.get("type") or "") in ("url", "phone")
+            or str(p["key"]).startswith(_IDENTITY_KEYS) or "exemplo" in default.lower())
+
+
 def _detail(session, *, tenant_id: int, slug: str) -> dict:
     d = marketplace.template_detail(session, tenant_id=tenant_id, slug=slug)
     c = d.card
@@ -54,6 +66,7 @@ def _detail(session, *, tenant_id: int, slug: str) -> dict:
                     "label": str(p.get("label") or p["key"]),
                     "required": "1" if p.get("required") else "",
                     "help": str(p.get("help") or ""), "default": str(p.get("default") or ""),
+                    "sample": "1" if _is_sample(p) else "",
                     "choices": [str(x) for x in p.get("choices") or []]}
                    for p in d.parameters],
         "outline": d.outline,
@@ -125,7 +138,10 @@ class TemplateState(SessionState):
         self.instance_options, self.installs = data["instances"], data["installs"]
         self._example = data["definition"]
         self._definition = self._example
-        self.values = {p["key"]: p["default"] for p in self.params}
+        # the business's own name where the template asks for one; examples stay examples
+        self.values = {p["key"]: (self.tenant_name if p["key"].startswith("nome_")
+                                  else "" if p["sample"] else p["default"])
+                       for p in self.params}
         self.instance_id = self.instance_options[0]["id"] if self.instance_options else ""
         self.step, self.errors, self.installed_instance = 0, {}, ""
         self._reset_chat()
@@ -334,17 +350,18 @@ def _outline_line(line: rx.Var) -> rx.Component:
 def _param_input(p: rx.Var) -> rx.Component:
     s = TemplateState
     name = p["key"].to(str)
+    example = rx.cond(p["sample"] == "1", t("mkt.example_prefix") + p["default"].to(str), "")
     control = rx.match(
         p["type"],
         ("long_text", rx.text_area(name=name, default_value=s.values[name], rows="3",
-                                   width="100%", id="param-" + name)),
+                                   width="100%", id="param-" + name, placeholder=example)),
         ("choice", rx.el.select(
             rx.foreach(p["choices"].to(list[str]), lambda c: rx.el.option(c, value=c)),
             name=name, default_value=s.values[name], id="param-" + name,
             style={"width": "100%", "padding": "8px", "border_radius": "8px",
                    "border": f"1px solid {rx.color('gray', 6)}"})),
         rx.input(name=name, default_value=s.values[name], size="2", width="100%",
-                 id="param-" + name,
+                 id="param-" + name, placeholder=example,
                  color_scheme=rx.cond(s.errors.contains(name), "red", "jade")),
     )
     return rx.vstack(

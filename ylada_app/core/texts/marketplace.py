@@ -72,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Converse com o template usando os valores de exemplo. Nada é enviado para o WhatsApp.",
         "Chat with the template using the example values. Nothing is sent to WhatsApp.",
     ),
+    "mkt.example_prefix": ("Ex.: ", "E.g. "),
     "mkt.chat_placeholder": ("Digite uma mensagem (ex.: oi)", "Type a message (e.g. hi)"),
     "mkt.chat_restart": ("Recomeçar", "Restart"),
     "mkt.use": ("Usar este template", "Use this template"),

@@ -303,7 +303,7 @@ def test_admin_actions_ask_first_and_land_in_the_audit_trail(page: Page, app_ser
     page.click("#confirm-deactivate")
     expect(row).to_contain_text("Inativo", timeout=15_000)
     row.get_by_role("button", name="Ativar").click()
-    expect(row).to_contain_text("Ativa", timeout=15_000)
+    expect(row).to_contain_text("Ativo", timeout=15_000)
     page.goto(f"{app_server}/admin/audit")
     expect(page.locator("#audit-table")).to_contain_text("Template desativado", timeout=15_000)
     expect(page.locator("#audit-table")).to_contain_text(DEMO_ADMIN_EMAIL)

@@ -118,7 +118,7 @@ def test_build_publish_chat_reload_import(page: Page, app_server, shot):
     expect(page.get_by_text("Versão 1 publicada")).to_be_visible(timeout=15_000)
     page.click("#tab-versions")
     expect(page.locator(".version-row")).to_have_count(1)
-    expect(page.locator("#flow-status")).to_contain_text("Ativa")
+    expect(page.locator("#flow-status")).to_contain_text("Ativo")
 
     # The draft test chat, with the node the conversation is on highlighted.
     page.click("#tab-test")

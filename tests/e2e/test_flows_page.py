@@ -27,5 +27,5 @@ def test_import_invalid_then_valid_flow(page: Page, app_server, shot):
     page.fill("#field-definition", MENU)
     page.click("#import-flow")
     expect(page.locator(".flow-row")).to_have_count(1, timeout=15_000)
-    expect(page.locator(".flow-row")).to_contain_text("Ativa")
+    expect(page.locator(".flow-row")).to_contain_text("Ativo")
     shot("flows")

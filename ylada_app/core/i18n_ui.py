@@ -169,7 +169,9 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "flows.empty": ("Nenhum fluxo ainda. Importe um JSON ao lado.", "No flows yet. Import a JSON."),
     "flows.errors_title": ("O fluxo tem erros e não foi importado:", "The flow has errors and was not imported:"),
     "flows.test": ("Testar", "Test"),
-    "status.inactive": ("Inativo", "Inactive"),
+    "status.inactive": ("Inativa", "Inactive"),
+    "flow_status.active": ("Ativo", "Active"),
+    "flow_status.inactive": ("Inativo", "Inactive"),
     # simulator
     "sim.title": ("Simulador", "Simulator"),
     "sim.subtitle": (

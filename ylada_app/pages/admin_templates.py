@@ -75,8 +75,8 @@ def _row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["active_installs"], class_name="stat-active"),
         rx.table.cell(r["goals"], class_name="stat-goals"),
         rx.table.cell(rx.cond(r["active"] == "1",
-                              rx.badge(t("status.active"), color_scheme="green"),
-                              rx.badge(t("status.inactive"), color_scheme="gray"))),
+                              rx.badge(t("flow_status.active"), color_scheme="green"),
+                              rx.badge(t("flow_status.inactive"), color_scheme="gray"))),
         rx.table.cell(rx.hstack(
             rx.link(rx.button(t("adm_tpl.edit"), size="1", variant="outline"),
                     href="/admin/templates/" + r["id"]),

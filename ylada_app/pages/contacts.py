@@ -9,6 +9,7 @@ shows the goals reached, with a link to the conversation in the inbox.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import reflex as rx
 
@@ -24,6 +25,7 @@ from ylada_app.pages.contact_consents import ContactConsentsState, consents_sect
 from ylada_app.pages.contact_privacy import ContactPrivacyState, privacy_section
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import agent_inbox, analytics_export, contacts, instances, privacy
+from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.tables import ImportRejected
 from ylada_app.services.validation import parse_id
@@ -34,12 +36,24 @@ EXPORT_POLL_S = 1.0
 TIMELINE = 50  # messages on a contact's page; the inbox pages through all of them
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _collected(key: str, value: object) -> str:
+    """One collected answer as a person reads it: "Horário: 15:00", "Data: 15/12/2027"
+    (the flow stores its variable's name and dates as 2027-12-15)."""
+    label = kt.with_accents(str(key).replace("_", " ").strip()).capitalize()
+    text = str(value)
+    found = _ISO_DATE.match(text)
+    return f"{label}: {found[3]}/{found[2]}/{found[1]}" if found else f"{label}: {text}"
+
+
 def _row(c: contacts.ContactRow) -> dict[str, str]:
     return {
         "id": str(c.id), "name": c.name or "—", "phone": c.phone, "instance": c.instance,
         "tags": ", ".join(c.tags), "first": local_text(c.first_at, "%d/%m/%Y"),
         "last": local_text(c.last_at, "%d/%m/%Y %H:%M") if c.last_at else "—",
-        "fields": "; ".join(f"{k}: {v}" for k, v in list(c.fields.items())[:4]),
+        "fields": " · ".join(_collected(k, v) for k, v in list(c.fields.items())[:4]),
         "opted_out": "1" if c.opted_out else "", "goal": c.goal, "goal_flow": c.goal_flow,
         "goal_at": local_text(c.goal_at, "%d/%m/%Y %H:%M") if c.goal_at else "",
     }

@@ -1205,7 +1205,7 @@ def _top_bar() -> rx.Component:
         rx.icon("workflow", color=BRAND, size=18),
         rx.heading(S.flow_name, size="4", id="flow-name"),
         rx.text(S.instance_name, size="2", color_scheme="gray"),
-        rx.box(status_badge(S.status), id="flow-status"),
+        rx.box(status_badge(S.status, flow=True), id="flow-status"),
         rx.text(S.node_count, " ", t("editor.blocks"), size="1", color_scheme="gray",
                 id="node-count"),
         rx.spacer(),

@@ -136,7 +136,7 @@ def _row(r: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(r["name"], weight="medium")),
         rx.table.cell(r["instance"]),
         rx.table.cell(r["version"]),
-        rx.table.cell(status_badge(r["status"])),
+        rx.table.cell(status_badge(r["status"], flow=True)),
         rx.table.cell(rx.hstack(
             rx.cond(r["status"] == "active",
                     rx.button(t("flows.deactivate"), size="1", variant="soft",

@@ -139,17 +139,20 @@ def _common_words() -> dict[str, int]:
     return out
 
 
+# Words typed without their accents → how they are written ("endereco" → "endereço"), from
+# the general word list; made by scripts/gen_accents.py (the list takes ~2 s and ~100 MB to
+# load, too much for a page that only shows a variable's name).
+ACCENTS_FILE = LEXICON / "acentos.tsv"
 # European spellings the general list prefers, written as in Brazil: a stressed é/ó before
 # m/n and a vowel takes the circumflex here ("género" → "gênero", "económico" → "econômico";
 # "também" keeps its acute).
 _PT_PT_NASAL = re.compile(r"([éó])(?=[mn][aeiou])")
 
 
-@lru_cache(maxsize=1)
-def _written_forms() -> dict[str, str]:
+def written_forms_from_word_list() -> dict[str, str]:
     """Everyday words (folded) → how they are most often written, accents included — only
     where the form without accents is rare in itself ("numero" → "número", but "esta" and
-    "secretaria" are words of their own and stay)."""
+    "secretaria" are words of their own and stay). (scripts/gen_accents.py writes it.)"""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="pt", distance=1).word_frequency.dictionary
@@ -159,8 +162,14 @@ def _written_forms() -> dict[str, str]:
         if n >= COMMON_WORD_MIN and n > best.get(folded, (0, ""))[0]:
             best[folded] = (n, w)
     return {folded: _PT_PT_NASAL.sub(lambda m: "ê" if m.group(1) == "é" else "ô", w)
-            for folded, (n, w) in best.items()
+            for folded, (n, w) in sorted(best.items())
             if w != folded and len(folded) > 2 and counts.get(folded, 0) * 10 < n}
+
+
+@lru_cache(maxsize=1)
+def _written_forms() -> dict[str, str]:
+    with ACCENTS_FILE.open(encoding="utf-8") as f:
+        return dict(line.rstrip("\n").split("\t", 1) for line in f if "\t" in line)
 
 
 def with_accents(text: str) -> str:

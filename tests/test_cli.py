@@ -56,7 +56,7 @@ def test_chat_with_a_packaged_template(capsys):
     assert "Lanchonete Exemplo" in text and "R$ 6,00" in text and "{{param." not in text
     out = io.StringIO()  # the short name of the issue: `ylada chat --template delivery`
     assert run_chat([], ["oi"], name="Rui", out=out, template="delivery") == 0
-    assert "Olá, Rui! 🍔 Bem-vindo ao *Lanchonete Exemplo*" in out.getvalue()
+    assert "Olá, Rui! 🍔 Aqui é o atendimento de *Lanchonete Exemplo*" in out.getvalue()
     assert main(["chat", "--template", "nao-existe", "--say", "oi"]) == 1
     assert "template desconhecido" in capsys.readouterr().err
 

@@ -70,3 +70,17 @@ def create_instance(page: Page, base: str, name: str, channel: str = "simulator"
     if channel == "simulator":
         expect(page.locator("#instance-name")).to_have_text(name, timeout=15_000)
     return page.url.rstrip("/").split("/instances/")[1].split("/")[0]
+
+
+def download(page: Page, selector: str) -> str:
+    """Click a download button and return the file's path. One more click if the first
+    brought nothing in 20 s (a loaded CI box once lost one; a person would click again)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        with page.expect_download(timeout=20_000) as info:
+            page.click(selector)
+    except PlaywrightTimeout:
+        with page.expect_download(timeout=30_000) as info:
+            page.click(selector)
+    return info.value.path()

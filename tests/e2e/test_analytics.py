@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import ADMIN, create_instance, open_public, signup
+from tests.e2e.helpers import ADMIN, create_instance, download, open_public, signup
 from ylada_app.services.seed import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -89,9 +89,7 @@ def test_tenant_reports_match_the_conversations_and_the_csv(page: Page, app_serv
     page.click("#export-daily-csv")
     expect(page.locator("#export-download")).to_be_visible(timeout=30_000)
     shot("analytics-export")
-    with page.expect_download() as info:
-        page.click("#export-download")
-    content = Path(info.value.path()).read_text("utf-8-sig")
+    content = Path(download(page, "#export-download")).read_text("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][:3] == ["Data", "Mensagens recebidas", "Mensagens enviadas"]
     assert [[cell for cell in r] for r in rows[1:]] == screen
@@ -100,10 +98,8 @@ def test_tenant_reports_match_the_conversations_and_the_csv(page: Page, app_serv
     page.click("#export-menu")
     page.click("#export-leads-csv")
     expect(page.locator("#export-download")).to_be_visible(timeout=30_000)
-    with page.expect_download() as info:
-        page.click("#export-download")
-    leads = list(csv.reader(io.StringIO(Path(info.value.path()).read_text("utf-8-sig")),
-                            delimiter=";"))
+    leads = list(csv.reader(io.StringIO(Path(download(page, "#export-download"))
+                                        .read_text("utf-8-sig")), delimiter=";"))
     assert leads[0][:2] == ["Nome", "WhatsApp"] and len(leads) == 2
 
     # Another tenant cannot fetch this file, even with its URL.

@@ -59,3 +59,13 @@ def test_a_new_number_is_never_silent_and_the_simulator_says_why(page: Page, app
     page.click("#sim-why-reply")
     page.wait_for_url(f"**/instances/{iid}**")
     expect(page.locator("#field-default_reply")).to_be_visible()
+    # an opted-out contact gets no answer: "online" again at once (not "digitando…" for
+    # the poll's 12 s), with the reason right there
+    page.goto(f"{app_server}/instances/{iid}/simulator")
+    page.fill("#sim-input", "parar")
+    page.click("#sim-send")
+    expect(page.locator(".sim-out").last).to_contain_text("não receberá", timeout=20_000)
+    page.fill("#sim-input", "oi")
+    page.click("#sim-send")
+    expect(page.locator("#sim-why")).to_contain_text("pediu para não receber", timeout=8_000)
+    expect(page.locator("#sim-presence")).to_contain_text("online", timeout=1_000)

@@ -166,7 +166,7 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "flows.version": ("Versão", "Version"),
     "flows.activate": ("Ativar", "Activate"),
     "flows.deactivate": ("Desativar", "Deactivate"),
-    "flows.empty": ("Nenhum fluxo ainda. Importe um JSON ao lado.", "No flows yet. Import a JSON."),
+    "flows.empty": ("Nenhum fluxo ainda. Crie um aqui ou instale um pronto no Marketplace.", "No flows yet. Create one here or install a ready-made one from the Marketplace."),
     "flows.errors_title": ("O fluxo tem erros e não foi importado:", "The flow has errors and was not imported:"),
     "flows.test": ("Testar", "Test"),
     "status.inactive": ("Inativa", "Inactive"),

@@ -350,7 +350,7 @@ def _notifications_card() -> rx.Component:
     return card(
         rx.vstack(
             rx.heading(t("account.email_title"), size="4"),
-            rx.text(t("account.email_help"), " ", rx.text.strong(SessionState.tenant_name), ".",
+            rx.text(t("account.email_help"), " ", rx.text.strong(SessionState.tenant_name), ":",
                     size="2", color_scheme="gray"),
             switch("handoff"), switch("waiting"), switch("lead"),
             spacing="3", width="100%",

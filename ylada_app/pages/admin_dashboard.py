@@ -82,14 +82,14 @@ def _stat(label: rx.Var, value: rx.Var, icon: str, el_id: str) -> rx.Component:
         align="center", spacing="4"))
 
 
-def _template_list(title_key: str, rows: rx.Var) -> rx.Component:
+def _template_list(title_key: str, rows: rx.Var, empty_key: str) -> rx.Component:
     return rx.vstack(
         rx.text(t(title_key), weight="medium"),
         rx.cond(rows.length() > 0,
                 rx.vstack(rx.foreach(rows, lambda r: rx.hstack(
                     rx.text(r["name"]), rx.spacer(), rx.text(r["count"], weight="bold"),
                     width="100%")), width="100%"),
-                rx.text(t("admin_dash.templates_none"), size="2", color_scheme="gray")),
+                rx.text(t(empty_key), size="2", color_scheme="gray")),
         width="100%")
 
 
@@ -137,8 +137,10 @@ def admin_dashboard_page() -> rx.Component:
              id="dash-messages", margin_bottom="16px"),
         rx.grid(
             card(rx.heading(t("admin_dash.templates"), size="4", margin_bottom="8px"),
-                 rx.grid(_template_list("admin_dash.templates_installed", S.installed),
-                         _template_list("admin_dash.templates_converting", S.converting),
+                 rx.grid(_template_list("admin_dash.templates_installed", S.installed,
+                                        "admin_dash.templates_none"),
+                         _template_list("admin_dash.templates_converting", S.converting,
+                                        "admin_dash.conversions_none"),
                          columns="2", spacing="4", width="100%"), id="dash-templates"),
             card(rx.heading(t("admin_dash.near_limits"), size="4", margin_bottom="8px"),
                  rx.cond(S.near.length() > 0,

@@ -128,6 +128,9 @@ class PlanBillingState(SessionState):
         if self.pending and not self._watching:
             yield PlanBillingState.watch_payment
         outcome = self.router.url.query_parameters.get("checkout", "")
+        if outcome:
+            # said once: a reload of the page must not thank for the payment again
+            yield rx.call_script("history.replaceState(null, '', location.pathname)")
         if outcome == "cancel":
             self.notice, self.notice_level = self._t("billing.checkout_cancel"), "warn"
         elif outcome == "ok" and self.paid and self.status == "active":
@@ -264,16 +267,21 @@ class PlanBillingState(SessionState):
 
 
 def _plan_action(plan: rx.Var) -> rx.Component:
+    choose = rx.button(
+        rx.cond(PlanBillingState.paid, t("billing.change"), t("billing.choose")),
+        on_click=PlanBillingState.choose(plan["code"]),
+        loading=PlanBillingState.busy == plan["code"],
+        disabled=~PlanBillingState.is_owner | ~PlanBillingState.payments_enabled,
+        width="100%", size="3", id="choose-" + plan["code"],
+    )
+    # said before paying, not found out on the invoice
+    trial_note = rx.cond(PlanBillingState.status == "trialing",
+                         rx.text(t("billing.trial_then_charge"), size="1", color_scheme="gray",
+                                 class_name="trial-charge-note"))
     return rx.cond(
         (plan["current"] == "1") | (plan["free"] == "1"),
         rx.fragment(),
-        rx.button(
-            rx.cond(PlanBillingState.paid, t("billing.change"), t("billing.choose")),
-            on_click=PlanBillingState.choose(plan["code"]),
-            loading=PlanBillingState.busy == plan["code"],
-            disabled=~PlanBillingState.is_owner | ~PlanBillingState.payments_enabled,
-            width="100%", size="3", id="choose-" + plan["code"],
-        ),
+        rx.vstack(choose, trial_note, spacing="1", width="100%"),
     )
 
 
@@ -320,7 +328,7 @@ def _summary() -> rx.Component:
                                   on_click=PlanBillingState.set_cancel(True),
                                   loading=PlanBillingState.busy == "cancel", id="cancel-sub"),
                     )),
-                    spacing="2",
+                    spacing="2", wrap="wrap",  # (a phone: the two buttons one under the other)
                 ),
             ),
             width="100%", align="center", wrap="wrap", spacing="4",

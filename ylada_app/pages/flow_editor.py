@@ -682,6 +682,8 @@ def _canvas_labels() -> dict[str, Any]:
     # a condition on the canvas in words ("pedido_status está preenchida"), not "is_set"
     labels.update({f"op_{op}": t(f"editor.op.{op}") for op in CONDITION_OPS})
     labels["regex_ok"] = t("editor.op.regex_canvas")
+    labels.update({f"rf_{k}": t(f"editor.rf.{k}") for k in (
+        "controls", "zoom_in", "zoom_out", "fit_view", "interactive", "minimap")})
     return labels
 
 

@@ -133,7 +133,7 @@ class FlowsState(SessionState):
 
 def _row(r: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(r["name"], weight="medium")),
+        rx.table.cell(rx.text(r["name"], weight="medium"), min_width="160px"),
         rx.table.cell(r["instance"]),
         rx.table.cell(r["version"]),
         rx.table.cell(status_badge(r["status"], flow=True)),
@@ -148,7 +148,7 @@ def _row(r: rx.Var) -> rx.Component:
                     href="/flows/" + r["id"] + "/edit", class_name="flow-edit"),
             rx.link(rx.button(t("flows.test"), size="1", variant="outline"),
                     href="/instances/" + r["instance_id"] + "/simulator"),
-            spacing="2")),
+            spacing="2", wrap="wrap")),
         class_name="flow-row",
     )
 

@@ -28,6 +28,7 @@ from ylada_app.state.session import SessionState
 PLATFORM_HEADER = "#075E54"
 PLATFORM_AVATAR = "#128C7E"
 POLL_S = 0.3
+SILENT_AFTER_S = 1.5  # handled with no reply for this long: the bot is not answering
 POLL_FOR_S = 12.0
 # After the bot's answer: the team may write from the inbox; the page listens for changes of
 # its business (core.live) for this long, re-reading only when something changed.
@@ -151,6 +152,7 @@ class SimulatorState(SessionState):
             key = self._instance_key()
         waited = 0.0
         quiet_after_reply = None
+        silent = 0.0  # handled, and nothing sent back: the bot chose not to answer
         while waited < POLL_FOR_S:
             async with self:
                 if self._poll_gen != gen:
@@ -173,6 +175,15 @@ class SimulatorState(SessionState):
                     self.waiting = False
                     await self._explain(ctx)
                     return
+                # no "digitando…" for a bot that will not answer (an opted-out contact, a
+                # message no flow takes): say why at once instead of after POLL_FOR_S
+                silent = silent + POLL_S if not pending and quiet_after_reply is None else 0.0
+                if silent >= SILENT_AFTER_S:
+                    await self._explain(ctx)
+                    if self.why:
+                        self.waiting = False
+                        return
+                    silent = 0.0  # no reason recorded: still coming (an AI answer, a wait)
             await asyncio.sleep(POLL_S)
             waited += POLL_S
             if quiet_after_reply is not None:
@@ -320,7 +331,8 @@ def simulator_page() -> rx.Component:
         rx.hstack(
             _avatar(),
             rx.vstack(rx.text(s.instance_name, weight="bold", size="3", color="white"),
-                      rx.text(rx.cond(s.waiting, t("sim.typing"), t("sim.online")),
+                      rx.text(rx.el.span(rx.cond(s.waiting, t("sim.typing"),
+                                                  t("sim.online")), id="sim-presence"),
                               rx.cond(BrandState.brand_custom,
                                       rx.el.span(" · ", BrandState.brand_name,
                                                  id="sim-brand-name")),

@@ -466,6 +466,11 @@ function YladaCanvas(props) {
           minZoom={0.05}
           maxZoom={2}
           proOptions={{ hideAttribution: true }}
+          ariaLabelConfig={{
+            "controls.ariaLabel": labels.rf_controls, "controls.zoomIn.ariaLabel": labels.rf_zoom_in,
+            "controls.zoomOut.ariaLabel": labels.rf_zoom_out, "controls.fitView.ariaLabel": labels.rf_fit_view,
+            "controls.interactive.ariaLabel": labels.rf_interactive, "minimap.ariaLabel": labels.rf_minimap,
+          }}
         >
           <Background gap={20} color="#e2e8f0" />
           <Controls />

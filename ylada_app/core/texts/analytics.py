@@ -111,6 +111,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin_dash.templates_converting": ("Que mais convertem", "Most converting"),
     "admin_dash.templates_none": ("O marketplace ainda não tem instalações.",
                                   "The marketplace has no installs yet."),
+    "admin_dash.conversions_none": ("Nenhum fluxo instalado do marketplace marcou uma meta ainda.",
+                                    "No flow installed from the marketplace has reached a goal yet."),
     "admin_dash.near_limits": ("Empresas perto do limite de mensagens (≥ 80 %)",
                                "Businesses close to their message limit (≥ 80 %)"),
     "admin_dash.near_none": ("Nenhuma empresa perto do limite.", "No business close to its limit."),

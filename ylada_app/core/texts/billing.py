@@ -54,6 +54,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invoice.failed": ("Falhou", "Failed"),
     "invoice.pending": ("Em aberto", "Open"),
     "billing.choose": ("Assinar", "Subscribe"),
+    "billing.trial_then_charge": (
+        "Assinando agora, a primeira cobrança é hoje e o período de teste termina.",
+        "Subscribing now, the first charge is today and the trial ends."),
     "billing.change": ("Mudar de plano", "Switch plan"),
     "billing.updated": ("Assinatura atualizada.", "Subscription updated."),
     "billing.checkout_done": ("Assinatura ativada. Obrigado!", "Subscription active. Thank you!"),

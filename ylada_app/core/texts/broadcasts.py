@@ -6,8 +6,8 @@ TEXTS = {
     "broadcasts.subtitle": (
         "Envie um modelo aprovado pela Meta aos contatos que aceitaram receber suas mensagens.",
         "Send a Meta-approved template to the contacts who agreed to receive your messages."),
-    "broadcasts.none": ("Nenhuma transmissão ainda. Crie a primeira ao lado.",
-                        "No broadcasts yet. Create the first one alongside."),
+    "broadcasts.none": ("Nenhuma transmissão ainda. Crie a primeira em “Nova transmissão”.",
+                        "No broadcasts yet. Create the first one in “New broadcast”."),
     "broadcasts.new": ("Nova transmissão", "New broadcast"),
     "broadcasts.name": ("Nome (só para você)", "Name (for you only)"),
     "broadcasts.name_ph": ("Ex.: Promoção de Natal", "E.g. Christmas offer"),

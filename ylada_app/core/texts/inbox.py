@@ -5,7 +5,7 @@ from __future__ import annotations
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.inbox": ("Atendimento", "Inbox"),
     "account.email_title": ("Avisos por e-mail", "E-mail notices"),
-    "account.email_help": ("Além do sino, receba por e-mail quando, em", "Besides the bell, get an e-mail when, in"),
+    "account.email_help": ("Além do sino, escolha o que chega por e-mail sobre", "Besides the bell, choose what reaches you by e-mail about"),
     "account.email_handoff": ("um cliente pede atendimento humano", "a customer asks for a person"),
     "account.email_waiting": ("um cliente espera demais por uma resposta", "a customer waits too long for an answer"),
     "account.email_lead": ("um novo lead chega", "a new lead comes in"),

@@ -316,9 +316,6 @@ def connect_page() -> rx.Component:
             s.missing,
             not_found_block(),
             rx.vstack(
-                rx.cond(s.success != "", rx.callout(
-                    s.success, icon="circle-check", color_scheme="green", width="100%",
-                    id="connect-success-top")),
                 rx.hstack(
                     rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
                             href="/instances/" + s.inst["id"]),
@@ -333,7 +330,8 @@ def connect_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.cond(s.demo_available, _demo_card()),
+                # (hidden once connected: the form says so, with the number)
+                rx.cond(s.demo_available & (s.inst["status"] != "connected"), _demo_card()),
                 rx.cond(s.es_enabled, _signup_card()),
                 rx.cond(s.es_enabled, rx.heading(t("connect.es.manual"), size="4",
                                                  margin_top="8px")),

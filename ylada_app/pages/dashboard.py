@@ -96,7 +96,9 @@ class DashboardState(SessionState):
 
     @rx.var
     def connected_count(self) -> int:
-        return len([i for i in self.items if i["status"] == "connected"])
+        # WhatsApp numbers only: the plan's usage page counts those (a simulator is no number)
+        return len([i for i in self.items
+                    if i["status"] == "connected" and i["channel"] != "simulator"])
 
 
 def _stat(label_key: str, value, icon: str) -> rx.Component:

@@ -56,8 +56,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ai.provider_openai": ("OpenAI ou compatível", "OpenAI or compatible"),
     "ai.provider_anthropic": ("Anthropic (Claude)", "Anthropic (Claude)"),
     "ai.provider_hint": (
-        "O modelo e a chave são do provedor escolhido. Na Anthropic, deixe o endpoint "
-        "vazio para usar a API oficial.",
+        "O modelo e a chave são do provedor escolhido. Na Anthropic, deixe o endereço "
+        "vazio para usar o serviço oficial.",
         "Model and key belong to the chosen provider. For Anthropic, leave the endpoint "
         "empty to use the official API."),
     "ai.bad_provider": ("Provedor desconhecido.", "Unknown provider."),

@@ -87,10 +87,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Online payments are not configured on this installation."),
     "status.expired": ("Teste encerrado", "Trial ended"),
     "usage.title": ("Uso do plano", "Plan usage"),
-    "usage.subtitle": ("O consumo deste mês comparado aos limites do seu plano.",
-                       "This month's consumption against your plan's limits."),
+    "usage.subtitle": ("O consumo deste mês comparado aos limites do seu plano (as conversas "
+                       "do simulador não contam).",
+                       "This month's consumption against your plan's limits (simulator "
+                       "conversations do not count)."),
     "usage.messages": ("Mensagens enviadas pelo bot", "Messages sent by the bot"),
-    "usage.ai_tokens": ("Tokens de IA", "AI tokens"),
+    "usage.ai_tokens": ("Uso da IA (tokens)", "AI use (tokens)"),
     "usage.instances": ("Números de WhatsApp", "WhatsApp numbers"),
     "usage.flows": ("Fluxos ativos", "Active flows"),
     "usage.of": ("de", "of"),

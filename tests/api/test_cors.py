@@ -94,7 +94,7 @@ def test_the_app_wires_the_check_into_reflex_and_its_websocket():
     assert module.app.sio.eio.cors_allowed_origins is origins.allowed
 
 
-def test_every_answer_gets_security_headers_and_uploads_are_capped():
+def test_every_answer_gets_security_headers_and_uploads_are_capped(client):
     from ylada_app.api import edge
 
     api = FastAPI()
@@ -114,8 +114,10 @@ def test_every_answer_gets_security_headers_and_uploads_are_capped():
         return {"size": len(await request.body())}
 
     edge._edge(api)
+    edge._edge(api)  # (Reflex nests three apps, each given the guards: they act once)
     client = TestClient(api)
-    res = client.get("/page")
+    res = client.get("/page", headers={"Origin": "https://app.ylada.test"})
+    assert res.headers.get_list("access-control-allow-origin") == ["https://app.ylada.test"]
     assert res.headers["x-frame-options"] == "SAMEORIGIN"
     assert res.headers["content-security-policy"] == "frame-ancestors 'self'"
     assert res.headers["x-content-type-options"] == "nosniff"

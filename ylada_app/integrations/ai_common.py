@@ -60,8 +60,11 @@ class ClientCache:
                     self._clients.clear()
                 own = {u.rstrip("/") for u in (settings.ai_base_url,
                                                settings.anthropic_base_url) if u}
+                # (a whole call within the timeout: a server answering a byte at a time
+                # must not hold a thread past it)
                 extra = {} if base_url.rstrip("/") in own else {
-                    "http_client": public_http.client(follow_redirects=False)}
+                    "http_client": public_http.client(follow_redirects=False,
+                                                      total_timeout_s=key[2])}
                 client = self._clients[key] = self._factory(
                     api_key=api_key or "none", base_url=base_url, timeout=key[2],
                     max_retries=key[3], **extra)

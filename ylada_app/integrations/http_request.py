@@ -18,13 +18,14 @@ from ylada_app.core.settings import get_settings
 from ylada_app.integrations import public_http
 
 MAX_RESPONSE = 256 * 1024
+MAX_TOTAL_S = 35.0  # a whole call, however slowly the server answers (each read: timeout_s)
 _client: httpx.Client | None = None
 
 
 def _http() -> httpx.Client:
     global _client
     if _client is None:
-        _client = public_http.client(follow_redirects=False,
+        _client = public_http.client(follow_redirects=False, total_timeout_s=MAX_TOTAL_S,
                                      limits=httpx.Limits(max_connections=50))
     return _client
 

@@ -28,8 +28,11 @@ _client: httpx.Client | None = None
 def _http() -> httpx.Client:
     global _client
     if _client is None:
+        # a receiver answering a byte at a time holds a delivery thread no longer than this
+        total = 2 * get_settings().webhook_timeout_s
         _client = public_http.client(
-            follow_redirects=False, headers={"user-agent": "ylada-webhooks/1"},
+            total_timeout_s=total, follow_redirects=False,
+            headers={"user-agent": "ylada-webhooks/1"},
             limits=httpx.Limits(max_connections=500, max_keepalive_connections=100))
     return _client
 

@@ -105,9 +105,11 @@ class AccountState(SessionState):
         ctx, redirect = await self._guard(need_tenant=False, two_factor_setup=True)
         if redirect:
             return redirect
-        await call(auth.end_session, user_id=ctx.user_id, session_id=session_id,
-                   client_ip=self._client_ip())
+        ended = await call(auth.end_session, user_id=ctx.user_id, session_id=session_id,
+                           client_ip=self._client_ip())
         await self._refresh(ctx)
+        if not ended:  # already gone (another tab ended it), or not one of this user's
+            return rx.toast.error(self._t("error.not_found"))
         return rx.toast.success(self._t("account.session_ended"))
 
     @rx.event

@@ -24,6 +24,7 @@ from ylada_app.services import ai, instances, knowledge
 from ylada_app.services.ai_templates import TONES, template_for
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.outbound import Busy, outbound
 from ylada_app.state.session import SessionState
 
 KIND_LABELS = {"product": "ai.kind_product", "faq": "ai.kind_faq", "text": "ai.kind_text"}
@@ -358,9 +359,14 @@ class AiState(SessionState):
         self.console_answer = self.console_error = ""
         self.console_items = []
         yield
-        result = await asyncio.to_thread(ai.answer, tenant_id=ctx.tenant_id,
-                                         instance_id=self._iid(), question=question,
-                                         source="console")
+        try:
+            result = await outbound(ctx.tenant_id, ai.answer, tenant_id=ctx.tenant_id,
+                                    instance_id=self._iid(), question=question,
+                                    source="console")
+        except Busy:
+            self.console_busy = False
+            self.console_error = self._t("outbound.busy")
+            return
         self.console_busy = False
         self.console_answer = result.text
         self.console_error = result.error or ""

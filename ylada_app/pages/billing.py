@@ -146,10 +146,14 @@ class PlanBillingState(SessionState):
         if redirect:
             yield redirect
             return
-        for _ in range(max(0, min(int(tries), 30))):
+        try:
+            seen, tries = int(seen_event_at), max(0, min(int(tries), 30))
+        except (TypeError, ValueError, OverflowError):
+            return  # a forged argument (the page sends numbers): nothing to wait for
+        for _ in range(tries):
             await asyncio.sleep(1.0)
             await self._refresh(ctx.tenant_id)
-            if self._event_at > int(seen_event_at):
+            if self._event_at > seen:
                 self.notice = self._t("billing.updated")
                 await self._load_banner(ctx.tenant_id)
                 yield

@@ -6,8 +6,6 @@ typed (the same validation as the save, services/brand.validate_settings)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from ylada_app.components.forms import form_error
@@ -17,6 +15,7 @@ from ylada_app.core.db import session_scope
 from ylada_app.services import brand, brand_email
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.outbound import Busy, outbound
 from ylada_app.state.session import SessionState
 
 FIELDS = ("display_name", "primary_color", "login_headline", "support_email",
@@ -170,11 +169,13 @@ class BrandSettingsState(SessionState):
         yield
         email = self.user_email
         try:
-            ok, key = await asyncio.to_thread(
-                brand_email.send_test, session_scope, tenant_id=ctx.tenant_id, to=email,
-                lang=self.lang)
+            ok, key = await outbound(
+                ctx.tenant_id, brand_email.send_test, session_scope, tenant_id=ctx.tenant_id,
+                to=email, lang=self.lang)
         except ServiceError as exc:
             ok, key = False, exc.code
+        except Busy:
+            ok, key = False, "outbound.busy"
         self.smtp_ok = ok
         self.smtp_result = self._t(key, email=email)
         self.smtp_busy = False

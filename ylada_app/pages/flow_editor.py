@@ -32,6 +32,7 @@ from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.sandbox_chat import sandbox_say
 from ylada_app.services.template_params import apply_params, default_values
 from ylada_app.state.calls import call
+from ylada_app.state.outbound import Busy, outbound
 from ylada_app.state.session import SessionState
 
 MAX_ISSUES_SHOWN = 100
@@ -646,10 +647,19 @@ class FlowEditorState(SessionState):
     async def _chat(self, text: str) -> None:
         self.chat = [*self.chat, {"who": "me", "text": text, "options": [], "footer": "",
                                   "parts": as_rows(text)}]
-        turn = await asyncio.to_thread(
-            sandbox_say, self._checked(self._read()), self._sim or None, text,
-            template_bodies={t["value"]: t["body"] for t in self.wa_templates},
-            words=self._words)
+        ctx = await self._context()
+        if ctx is None or ctx.tenant_id is None:
+            return
+        try:  # (its HTTP blocks call the business's own servers: not in the pages' pool)
+            turn = await outbound(
+                ctx.tenant_id, sandbox_say, self._checked(self._read()), self._sim or None,
+                text, template_bodies={t["value"]: t["body"] for t in self.wa_templates},
+                words=self._words)
+        except Busy:
+            busy = self._t("outbound.busy")
+            self.chat = [*self.chat, {"who": "bot", "text": busy, "options": [],
+                                      "footer": "", "parts": as_rows(busy)}]
+            return
         self.chat_problems = turn.problems[:10]
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""

@@ -111,7 +111,11 @@ class AuditTrailState(rx.State, mixin=True):
         ctx, redirect = await self._trail_guard()
         if redirect:
             return redirect
-        self.page = max(1, min(self.pages, self.page + int(delta)))
+        try:
+            step = int(delta)
+        except (TypeError, ValueError, OverflowError):
+            return None  # a forged argument (the buttons send -1 or 1): nothing to do
+        self.page = max(1, min(self.pages, self.page + step))
         await self._fill(ctx)
         return None
 

@@ -8,6 +8,7 @@ import asyncio
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -34,7 +35,9 @@ def test_a_business_gets_two_calls_at_once_and_others_are_not_held():
         release.set()
         return other, default, await first, await second
 
-    assert asyncio.run(scenario()) == ("other", "db", "done", "done")
+    # a fresh loop in a thread: Playwright's sync API may own this thread's loop
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, scenario()).result() == ("other", "db", "done", "done")
     assert outbound._in_flight == {}
 
 

@@ -46,18 +46,6 @@ def internal_address(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> boo
             or addr.is_reserved or addr.is_multicast or addr.is_unspecified)
 
 
-def internal_host(host: str) -> bool:
-    """True when `host` resolves to an address a tenant's URL must never reach
-    (`internal_address`), or does not resolve at all. Any one such address among several
-    answers counts. (A check before a request; integrations/public_http.py checks again
-    the address it connects to.)"""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (OSError, UnicodeError):
-        return True
-    return any(internal_address(ipaddress.ip_address(info[4][0])) for info in infos)
-
-
 class InternalAddress(OSError):
     """The name leads into our own network, or does not resolve."""
 
@@ -74,3 +62,15 @@ def public_address(host: str, port: int) -> str:
     if not addresses or any(internal_address(a) for a in addresses):
         raise InternalAddress(f"{host} leads to an internal address")
     return str(addresses[0])
+
+
+def internal_host(host: str) -> bool:
+    """True when `host` resolves to an address a tenant's URL must never reach
+    (`internal_address`), or does not resolve at all. Any one such address among several
+    answers counts. (A check before a request; integrations/public_http.py checks again
+    the address it connects to.)"""
+    try:
+        public_address(host, 0)
+    except InternalAddress:
+        return True
+    return False

@@ -25,9 +25,9 @@ from ylada_app.pages.contact_consents import ContactConsentsState, consents_sect
 from ylada_app.pages.contact_privacy import ContactPrivacyState, privacy_section
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import agent_inbox, analytics_export, contacts, instances, privacy
-from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.tables import ImportRejected
+from ylada_app.services.template_preview import variable_words
 from ylada_app.services.validation import parse_id
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
@@ -42,7 +42,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 def _collected(key: str, value: object) -> str:
     """One collected answer as a person reads it: "Horário: 15:00", "Data: 15/12/2027"
     (the flow stores its variable's name and dates as 2027-12-15)."""
-    label = kt.with_accents(str(key).replace("_", " ").strip()).capitalize()
+    label = variable_words(key).capitalize()
     text = str(value)
     found = _ISO_DATE.match(text)
     return f"{label}: {found[3]}/{found[2]}/{found[1]}" if found else f"{label}: {text}"

@@ -28,7 +28,7 @@ _FIELDS = {"contact.name": "o nome do cliente", "contact.phone": "o telefone do 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^}|]+?)\s*(?:\|[^}]*)?\}\}")
 
 
-def _name(path: Any) -> str:
+def variable_words(path: Any) -> str:
     """A variable or field as words, accents restored: "vars.numero_pedido" → "número
     pedido"."""
     text = str(path or "").strip()
@@ -42,7 +42,7 @@ def _name(path: Any) -> str:
 
 def _words(text: Any, n: int = 140) -> str:
     """Text with its placeholders as words in brackets ({{vars.carrinho}} → [carrinho])."""
-    said = _PLACEHOLDER.sub(lambda m: "[" + _name(m.group(1)).removeprefix("o ") + "]",
+    said = _PLACEHOLDER.sub(lambda m: "[" + variable_words(m.group(1)).removeprefix("o ") + "]",
                             str(text or ""))
     return _cut(said, n)
 
@@ -54,7 +54,7 @@ def _cut(text: Any, n: int = 140) -> str:
 
 def _condition(rule: dict) -> str:
     left, op, right = rule.get("left"), rule.get("op"), _words(rule.get("right"), 40)
-    who = _name(left)
+    who = variable_words(left)
     sentences = {
         "equals": f"{who} é “{right}”", "not_equals": f"{who} não é “{right}”",
         "contains": f"{who} contém “{right}”", "gt": f"{who} é maior que {right}",
@@ -95,15 +95,16 @@ def _summary(kind: str, data: dict) -> str:
         return text
     if kind == "question":
         return (f"Pergunta: “{_words(data.get('text'))}” e guarda a resposta como "
-                f"“{_name(data.get('variable'))}”{_ASKS.get(data.get('validator'), '')}")
+                f"“{variable_words(data.get('variable'))}”{_ASKS.get(data.get('validator'), '')}")
     if kind == "condition":
         rules = [_condition(r) for r in data.get("rules") or [] if isinstance(r, dict)]
         joiner = " ou " if data.get("logic") == "or" else " e "
         return "Segue por um caminho se " + joiner.join(rules) if rules else "Escolhe um caminho"
     if kind == "set_variable":
         if str(data.get("value") or "").strip() == "":
-            return f"Limpa “{_name(data.get('variable'))}”"
-        return f"Guarda “{_words(data.get('value'), 60)}” como “{_name(data.get('variable'))}”"
+            return f"Limpa “{variable_words(data.get('variable'))}”"
+        name = variable_words(data.get("variable"))
+        return f"Guarda “{_words(data.get('value'), 60)}” como “{name}”"
     if kind == "tag":
         parts = [f"adiciona a etiqueta “{t}”" for t in data.get("add") or []]
         parts += [f"remove a etiqueta “{t}”" for t in data.get("remove") or []]
@@ -124,7 +125,7 @@ def _summary(kind: str, data: dict) -> str:
         one, many = _UNITS.get(data.get("unit"), ("", ""))
         return f"Espera {amount} {one if amount == 1 else many}".strip()
     if kind == "goal":
-        return f"Conta como meta alcançada: “{_name(data.get('name'))}”"
+        return f"Conta como meta alcançada: “{variable_words(data.get('name'))}”"
     if kind == "randomizer":
         return _split(data)
     if kind == "template":

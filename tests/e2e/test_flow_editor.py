@@ -77,6 +77,13 @@ def test_build_publish_chat_reload_import(page: Page, app_server, shot):
     _blur_fill(page, "#insp-option-0", "Ver preço")
     price = _drop(page, "message", 640, 460)
     _blur_fill(page, "#insp-text", "Custa R$ 10 <b>à vista</b>")
+    # The owner inserts the customer's name as words, never as {{contact.name}}.
+    page.locator("#insp-placeholders").get_by_text("{nome do cliente}", exact=True).click()
+    expect(page.locator("#insp-text")).to_have_value(
+        "Custa R$ 10 <b>à vista</b> {nome do cliente}")
+    price_node = page.locator(f".react-flow__node[data-id='{price}']")
+    expect(price_node).to_contain_text("{nome do cliente}")
+    expect(price_node).not_to_contain_text("{{")
     end = _drop(page, "end", 140, 640)
 
     _connect(page, "inicio", ask)

@@ -248,7 +248,7 @@ def test_template_block_picks_an_approved_template_and_keeps_typed_values():
     assert fe.pick_template(data, "outro|en_US", 1)["variables"] == ["{{contact.name}}"]
     node = {"id": "t", "type": "template", "data": data}
     assert fe.inspector_fields(node)["template_ref"] == "lembrete_consulta|pt_BR"
-    assert fe.inspector_template_values(node) == [{"n": "1", "value": "{{contact.name}}"},
+    assert fe.inspector_template_values(node) == [{"n": "1", "value": "{nome do cliente}"},
                                                   {"n": "2", "value": ""}]
     assert fe.inspector_fields({"id": "t", "type": "template",
                                 "data": fe.NODE_DEFAULTS["template"]})["template_ref"] == ""
@@ -306,3 +306,46 @@ def test_sandbox_chat_shows_templates_and_restarts_may_take_another_path():
         unknown = sandbox_say(draft, None, "oi")
     assert unknown.messages[0]["text"] == \
         "📄 Modelo de mensagem “lembrete_consulta” (pt_BR)\nCliente · 14h"
+
+
+def test_the_owner_reads_and_types_placeholders_as_words_and_nothing_is_lost():
+    stored = ("Olá {{contact.name}}! Pedido {{vars.numero_pedido}} para {{vars.data|data}}, "
+              "{{ vars.obs | default('a confirmar') }}")
+    node = {"id": "m", "type": "message", "data": {"text": stored}}
+    shown = fe.inspector_fields(node)["text"]
+    assert shown == "Olá {nome do cliente}! Pedido {número pedido} para {data}, {obs}"
+    assert "{{" not in shown and "vars." not in shown
+    variables = ["numero_pedido", "data", "obs", "endereco"]
+    # untouched words come back as the very placeholders (filters and defaults kept)
+    assert fe.edit_field("message", node["data"], "text", shown,
+                         variables=variables)["text"] == stored
+    # typed words: any spelling of a known answer, the customer's data; unknown stays as typed
+    typed = fe.edit_field("message", node["data"], "text",
+                          "Oi {Primeiro nome do cliente}, entrego em {endereço} {cupom}",
+                          variables=variables)["text"]
+    assert typed == "Oi {{contact.first_name}}, entrego em {{vars.endereco}} {cupom}"
+    report = validate_flow({"version": 1, "nodes": [
+        {"id": "s", "type": "start", "data": {}},
+        {"id": "m", "type": "message", "data": {"text": typed}}],
+        "edges": [{"source": "s", "target": "m"}]})
+    assert any(w.code == "unknown_placeholder" and "{cupom}" in w.message
+               for w in report.warnings)
+    # the engine's own syntax typed by a power user is kept as it is
+    assert fe.edit_field("message", {}, "text", "{{vars.x|upper}}", variables=[])["text"] \
+        == "{{vars.x|upper}}"
+    # an HTTP call's JSON body keeps its braces and placeholders untouched
+    body = '{"pedido": {{vars.numero_pedido|tojson}}}'
+    http = {"id": "h", "type": "http_request", "data": {"body": body}}
+    assert fe.inspector_fields(http)["body"] == body
+    assert fe.edit_field("http_request", http["data"], "body", body,
+                         variables=variables)["body"] == body
+
+
+def test_a_condition_rule_looks_at_answers_and_customer_data_named_in_words():
+    subjects = fe.rule_subjects(["email", "numero_pedido"],
+                                [{"left": "contact.fields.cidade", "op": "equals", "right": ""},
+                                 {"left": "vars.", "op": "equals", "right": ""}])
+    assert {s["value"]: s["label"] for s in subjects} == {
+        "vars.email": "email", "vars.numero_pedido": "número pedido",
+        "contact.name": "nome do cliente", "contact.wa_id": "telefone do cliente",
+        "contact.fields.cidade": "cidade"}

@@ -52,6 +52,15 @@ from ylada_app.engine.schema import (
 from ylada_app.engine.text import fold_loose
 from ylada_app.engine.validators import local_moment, parse_number
 
+# Where a text sits in a block, in the owner's words (a field path is for the API).
+_FIELD_WORDS = {
+    "data.text": "do texto", "data.header": "do cabeçalho", "data.footer": "do rodapé",
+    "data.media.caption": "da legenda", "data.retry_text": "da mensagem de nova tentativa",
+    "data.value": "do valor", "data.url": "do endereço", "data.body": "do conteúdo enviado",
+    "data.prompt": "das instruções", "data.header_link": "do link do cabeçalho",
+    "data.date": "da data", "data.time": "do horário",
+}
+_TYPED_WORD = re.compile(r"(?<!\{)\{[^{}\n\"':]{1,60}\}(?!\})")
 VARIABLE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,49}")
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
 _TRIGGER_TYPES = {"keyword", "any_message", "button_payload", "referral"}
@@ -248,11 +257,21 @@ class _Checker:
         return True
 
     def template(self, node_id: str, value: str | None, field: str) -> None:
-        if value and (problem := template_problem(value)):
+        # `{words}` the editor could not match to an answer or the customer's data (its
+        # placeholders are `{{…}}`); an HTTP call's URL and JSON body use braces of their own.
+        if value and field not in ("data.url", "data.body") and (
+                typed := _TYPED_WORD.search(value)):
+            self.node_warn(
+                node_id, "unknown_placeholder",
+                f"“{typed.group(0)[:60]}” não é uma resposta deste fluxo nem um dado do "
+                "cliente: será enviado assim. Use os dados de “Inserir no texto”.", field)
+        if value and template_problem(value):
             self.node_warn(
                 node_id, "template_not_rendered",
-                f'os marcadores em "{field}" não podem ser usados ({problem}); o texto será '
-                "enviado sem substituição. Use apenas {{contact.name}}, {{vars.nome}} etc.",
+                f"os dados entre chaves {_FIELD_WORDS.get(field, 'deste campo')} estão "
+                "incompletos ou usam algo não permitido; o texto será enviado sem "
+                "substituição. Use dados entre chaves, como {nome do cliente} ou uma resposta "
+                "guardada no fluxo.",
                 field,
             )
 
@@ -613,9 +632,9 @@ class _Checker:
                                     f"{path}.right")
                 continue
             if not isinstance(rule.left, str) or not LEFT_PATTERN.fullmatch(rule.left):
-                self.node_error(node_id, "invalid_left", f'{what} compara "{rule.left}", que não '
-                                "existe; use vars.<nome>, contact.name, contact.wa_id, "
-                                "contact.fields.<nome> ou tags.", f"{path}.left")
+                self.node_error(node_id, "invalid_left", f"{what} não diz qual dado comparar; "
+                                "escolha uma resposta do fluxo ou um dado do cliente.",
+                                f"{path}.left")
             if rule.op in UNARY_OPS:
                 continue
             if rule.right is None:

@@ -27,7 +27,7 @@ from ylada_app.engine import validate_flow
 from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
 from ylada_app.pages.instances import path_segment
 from ylada_app.services import flow_editor as fe
-from ylada_app.services import flows, instances, marketplace
+from ylada_app.services import flow_words, flows, instances, marketplace
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.sandbox_chat import sandbox_say
 from ylada_app.services.template_params import apply_params, default_values
@@ -436,7 +436,8 @@ class FlowEditorState(SessionState):
     @rx.event
     async def set_field(self, field: str, value: Any):
         async for event in self._edit(
-                lambda n: fe.edit_field(n["type"], n.get("data") or {}, field, value),
+                lambda n: fe.edit_field(n["type"], n.get("data") or {}, field, value,
+                                        variables=self.variables),
                 remount=field == "variant"):
             yield event
 
@@ -497,8 +498,30 @@ class FlowEditorState(SessionState):
     @rx.event
     async def set_template_value(self, index: int, value: str):
         async for event in self._edit(
-                lambda n: fe.edit_template_value(n.get("data") or {}, int(index), str(value))):
+                lambda n: fe.edit_template_value(n.get("data") or {}, int(index), str(value),
+                                                 variables=self.variables)):
             yield event
+
+    @rx.var
+    def rule_subjects(self) -> list[dict[str, str]]:
+        """What a condition's rules may look at, in words (never `vars.x`)."""
+        return fe.rule_subjects(self.variables, self.sel_rules)
+
+    @rx.var
+    def placeholder_chips(self) -> list[dict[str, str]]:
+        """The chips that insert a placeholder: the owner reads {words}."""
+        paths = ["contact.name", "contact.first_name"] + [f"vars.{v}" for v in self.variables]
+        return [{"value": flow_words.stored(p), "label": "{" + flow_words.word_for(p) + "}"}
+                for p in paths]
+
+    @rx.var
+    def canvas_words(self) -> dict[str, str]:
+        """Placeholder path → the owner's word, for the blocks' previews on the canvas;
+        other flows' names by id, for "go to flow" blocks."""
+        words = {p: flow_words.word_for(p) for p in flow_words.BUILTINS}
+        words.update({f"vars.{v}": flow_words.word_for(f"vars.{v}") for v in self.variables})
+        words.update({f"flow:{f['id']}": f["name"] for f in self.goto_options})
+        return words
 
     @rx.var
     def template_options(self) -> list[dict[str, str]]:
@@ -763,11 +786,8 @@ def _placeholders() -> rx.Component:
     return rx.vstack(
         _label("editor.placeholders"),
         rx.flex(
-            rx.badge("{{contact.name}}", on_click=S.insert_placeholder("{{contact.name}}"),
-                     **chip),
-            rx.foreach(S.variables, lambda v: rx.badge(
-                "{{vars." + v + "}}", on_click=S.insert_placeholder("{{vars." + v + "}}"),
-                **chip)),
+            rx.foreach(S.placeholder_chips, lambda c: rx.badge(
+                c["label"], on_click=S.insert_placeholder(c["value"]), **chip)),
             wrap="wrap", gap="4px",
         ),
         spacing="1", width="100%", id="insp-placeholders",
@@ -836,8 +856,13 @@ def _rules_editor() -> rx.Component:
     def row(rule: rx.Var, i: rx.Var) -> rx.Component:
         return rx.vstack(
             rx.hstack(
-                rx.input(default_value=rule["left"], on_blur=lambda v: S.set_rule(i, "left", v),
-                         size="1", flex="1", placeholder="vars.x"),
+                rx.el.select(
+                    rx.el.option(t("editor.f.pick_subject"), value="vars.", disabled=True),
+                    rx.foreach(S.rule_subjects,
+                               lambda o: rx.el.option(o["label"], value=o["value"])),
+                    default_value=rule["left"], aria_label=t("editor.f.subject"),
+                    on_change=lambda v: S.set_rule(i, "left", v), class_name="insp-rule-left",
+                    style={"flex": "1", "min_width": "0"}),
                 rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
                              default_value=rule["op"], aria_label=t("editor.f.rules"),
                              on_change=lambda v: S.set_rule(i, "op", v)),
@@ -1248,7 +1273,8 @@ def flow_editor_page() -> rx.Component:
             rx.box(
                 flow_canvas(graph=S.graph, patch=S.patch, marks=S.marks, active=S.active_node,
                             focus=S.focus,
-                            labels=_canvas_labels(), defaults=fe.NODE_DEFAULTS,
+                            labels={**_canvas_labels(), "words": S.canvas_words},
+                            defaults=fe.NODE_DEFAULTS,
                             on_action=S.canvas_action),
                 flex="1", height="100%", min_width="0", background=rx.color("gray", 2),
             ),

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ from ylada_app.engine.limits import RANDOMIZER_BRANCHES_MAX
 from ylada_app.engine.schema import DATA_MODELS, NODE_KINDS, node_handles
 from ylada_app.engine.validate import branch_weight
 from ylada_app.models import Flow, FlowVersion, Instance, utcnow
-from ylada_app.services import message_templates
+from ylada_app.services import flow_words, message_templates
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.flows import MAX_FLOW_BYTES, create_flow, get_flow, save_draft
 from ylada_app.services.validation import parse_id
@@ -453,6 +454,10 @@ _PLAIN_TEXT = {"text", "url", "name", "value", "variable", "flow_id", "validator
                "unit", "mode", "logic", "date", "time", "before_unit"}
 _COMMA_LISTS = {"choices", "add", "remove"}
 _NUMBERS = {"amount", "max_retries", "timeout_s", "before_amount"}
+# Texts the owner reads with placeholders in words ({nome do cliente}); an HTTP call's URL,
+# headers and JSON body keep the engine's own syntax (JSON braces would be ambiguous).
+_WORDED = {"text", "footer", "header", "retry_text", "prompt", "note", "value", "date",
+           "time", "media_caption"}
 
 
 def _number(value: str) -> Any:
@@ -482,10 +487,18 @@ def _options_ref(data: dict[str, Any]) -> list[dict[str, Any]]:
             for r in s.get("rows") or [] if isinstance(r, dict)]
 
 
-def edit_field(kind: str, data: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
-    """A copy of a node's `data` with one inspector field changed (string-typed inputs)."""
+def edit_field(kind: str, data: dict[str, Any], field: str, value: Any, *,
+               variables: Iterable[str] = ()) -> dict[str, Any]:
+    """A copy of a node's `data` with one inspector field changed (string-typed inputs).
+    Texts come in the owner's words ({nome do cliente}) and are stored as placeholders;
+    `variables` are the flow's answers those words may name."""
     data = copy.deepcopy(data or {})
     text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if field in _WORDED:
+        previous = ((data.get("media") or {}).get("caption") if field == "media_caption"
+                    else data.get(field))
+        text = flow_words.to_stored(text, previous=previous if isinstance(previous, str)
+                                    else "", variables=variables)
     if field in _OPTIONAL_TEXT:
         if text.strip():
             data[field] = text
@@ -604,6 +617,8 @@ def inspector_fields(node: dict[str, Any]) -> dict[str, str]:
     for key, value in data.items():
         if isinstance(value, bool):
             out[key] = "true" if value else ""
+        elif isinstance(value, str) and key in _WORDED:
+            out[key] = flow_words.to_owner(value)
         elif isinstance(value, str | int | float):
             out[key] = str(value)
     for key in _COMMA_LISTS:
@@ -624,6 +639,7 @@ def inspector_fields(node: dict[str, Any]) -> dict[str, str]:
         media = data.get("media") if isinstance(data.get("media"), dict) else {}
         for key in ("kind", "url", "caption", "filename"):
             out[f"media_{key}"] = str(media.get(key) or "")
+        out["media_caption"] = flow_words.to_owner(out["media_caption"])
     if node.get("type") == "template":
         name = str(data.get("name") or "").strip()
         out["template_ref"] = f"{name}|{data.get('language') or 'pt_BR'}" if name else ""
@@ -634,6 +650,22 @@ def inspector_options(node: dict[str, Any]) -> list[dict[str, str]]:
     return [{"id": str(o.get("id", "")), "title": str(o.get("title", "")),
              "description": str(o.get("description") or "")}
             for o in _options_ref(node.get("data") or {})]
+
+
+def rule_subjects(variables: Iterable[str], rules: list[dict[str, str]]) -> list[dict[str, str]]:
+    """What a condition's rule may look at, in the owner's words: the flow's answers, the
+    customer's built-in data and whatever a rule already names (an imported flow's field)."""
+    subjects = [{"value": f"vars.{name}", "label": flow_words.word_for(f"vars.{name}")}
+                for name in variables if name]
+    subjects += [{"value": path, "label": words}
+                 for path, words in flow_words.BUILTINS.items() if path != "contact.first_name"]
+    seen = {s["value"] for s in subjects}
+    for rule in rules:
+        left = rule.get("left") or ""
+        if left and left not in seen and left not in ("vars.", "tags"):
+            seen.add(left)
+            subjects.append({"value": left, "label": flow_words.word_for(left)})
+    return subjects
 
 
 def inspector_rules(node: dict[str, Any]) -> list[dict[str, str]]:
@@ -703,18 +735,20 @@ def pick_template(data: dict[str, Any], ref: str, body_variables: int) -> dict[s
     return data
 
 
-def edit_template_value(data: dict[str, Any], index: int, value: str) -> dict[str, Any]:
+def edit_template_value(data: dict[str, Any], index: int, value: str, *,
+                        variables: Iterable[str] = ()) -> dict[str, Any]:
     data = copy.deepcopy(data or {})
     values = [str(v) for v in data.get("variables") or []]
     if 0 <= index < len(values):
-        values[index] = value
+        values[index] = flow_words.to_stored(value, previous=values[index],
+                                             variables=variables)
         data["variables"] = values
     return data
 
 
 def inspector_template_values(node: dict[str, Any]) -> list[dict[str, str]]:
     values = (node.get("data") or {}).get("variables") or []
-    return [{"n": str(i), "value": str(v)} for i, v in enumerate(values, 1)]
+    return [{"n": str(i), "value": flow_words.to_owner(str(v))} for i, v in enumerate(values, 1)]
 
 
 def approved_templates(session: Session, *, tenant_id: int,

@@ -81,8 +81,23 @@ function yladaAmount(amount, unit) {
   return (amount ?? "?") + " " + unit;
 }
 
+// A stored placeholder as the owner reads it: "{{vars.numero_pedido}}" → "{número pedido}"
+// (labels.words holds the page's words for the flow's answers and the customer's data).
+function yladaWord(path, labels) {
+  const words = labels.words || {};
+  if (words[path]) return words[path];
+  return String(path || "").replace(/^(vars|contact\.fields|contact)\./, "").replace(/_/g, " ");
+}
+
+function yladaWords(text, labels) {
+  const s = typeof text === "string" ? text : text == null ? "" : String(text);
+  return s.replace(/\{\{\s*((?:vars|contact)(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*(\|[^{}]*)?\}\}/g,
+    (_, path) => "{" + yladaWord(path, labels) + "}");
+}
+
 function yladaPreview(type, d, labels) {
   d = d || {};
+  const w = (text) => yladaWords(text, labels);
   switch (type) {
     case "start": {
       const kws = (d.triggers || []).flatMap((t) => (t && t.keywords) || []);
@@ -90,43 +105,43 @@ function yladaPreview(type, d, labels) {
       return any ? labels.any_message || "*" : kws.length ? kws.join(", ") : "";
     }
     case "message":
-      if (d.media) return "[" + (d.media.kind || "media") + "] " + (d.media.caption || d.media.url || "");
-      return d.text || "";
+      if (d.media) return "[" + (d.media.kind || "media") + "] " + w(d.media.caption || d.media.url || "");
+      return w(d.text);
     case "question":
-      return (d.text || "") + (d.variable ? "  → " + d.variable : "");
+      return w(d.text) + (d.variable ? "  → " + yladaWord("vars." + d.variable, labels) : "");
     case "condition":
       // in words: "pedido_status está preenchida", never "vars.pedido_status is_set" nor a
       // regex (its pattern is for the panel, not the canvas)
       return (d.rules || [])
         .map((r) => {
           if (!r) return "";
-          const left = String(r.left ?? "").replace(/^(vars|contact\.fields|contact)\./, "");
+          const left = yladaWord(String(r.left ?? ""), labels);
           if (r.op === "regex") return left + " " + (labels.regex_ok || "");
-          const right = ["is_set", "is_not_set"].includes(r.op) ? "" : r.right;
+          const right = ["is_set", "is_not_set"].includes(r.op) ? "" : w(r.right);
           return [left, labels["op_" + r.op] || r.op, right]
             .filter((x) => x !== undefined && x !== null && x !== "").join(" ");
         })
         .join(d.logic === "or" ? " OU " : " E ");
     case "set_variable":
-      return (d.variable || "?") + (d.mode === "increment" ? " += " : " = ") + (d.value ?? "");
+      return yladaWord("vars." + (d.variable || "?"), labels) + (d.mode === "increment" ? " + " : ": ") + w(d.value ?? "");
     case "tag":
       return (d.add || []).map((t) => "+" + t).concat((d.remove || []).map((t) => "−" + t)).join(" ");
     case "http_request":
       return (d.method || "GET") + " " + (d.url || "");
     case "ai_reply":
-      return d.prompt || "";
+      return w(d.prompt);
     case "handoff":
-      return d.text || d.note || "";
+      return w(d.text || d.note || "");
     case "delay":
       return yladaAmount(d.amount, labels["unit_" + d.unit] || d.unit || "");
     case "goto_flow":
-      return d.flow_id ? "#" + d.flow_id : "";
+      return d.flow_id ? (labels.words || {})["flow:" + d.flow_id] || "" : "";
     case "goal":
       return d.name || "";
     case "template":
       return d.name ? d.name + " (" + (d.language || "pt_BR") + ")" : "";
     case "reminder":
-      return yladaAmount(d.before_amount, labels["unit_" + d.before_unit] || d.before_unit || "") + " · " + (d.date || "?") + (d.time ? " " + d.time : "");
+      return yladaAmount(d.before_amount, labels["unit_" + d.before_unit] || d.before_unit || "") + " · " + w(d.date || "?") + (d.time ? " " + w(d.time) : "");
     default:
       return "";
   }

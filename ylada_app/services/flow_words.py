@@ -1,0 +1,92 @@
+"""Placeholders as the business owner reads and types them in the flow editor.
+
+A flow stores placeholders the engine renders (`{{contact.name}}`, `{{vars.numero_pedido}}`,
+`{{vars.data|data}}`); the owner sees and types words in braces — `{nome do cliente}`,
+`{número pedido}`, `{data}`. The translation back is lossless for what the owner did not
+touch: a word that stood for a placeholder in the stored text becomes that very placeholder
+again (its filters and defaults kept); other words become the flow's known answers or the
+customer's built-in data. A `{…}` that names nothing known stays exactly as typed, and
+anything already written the engine's way (`{{…}}`) is left alone, so power users and
+imported flows lose nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ylada_app.services import knowledge_text as kt
+
+# The customer's own data any text may use, in the owner's words.
+BUILTINS: dict[str, str] = {
+    "contact.name": "nome do cliente",
+    "contact.first_name": "primeiro nome do cliente",
+    "contact.wa_id": "telefone do cliente",
+}
+# A placeholder the owner can read as one word: a path with optional filters.
+_STORED = re.compile(r"\{\{\s*((?:vars|contact)(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*(\|[^{}]*)?\}\}")
+# `{words}` typed by the owner — not part of a `{{…}}`.
+_TYPED = re.compile(r"(?<!\{)\{([^{}\n]{1,60})\}(?!\})")
+
+
+def word_for(path: str) -> str:
+    """The owner's word for a placeholder path: "vars.numero_pedido" → "número pedido"."""
+    path = (path or "").strip()
+    if path in BUILTINS:
+        return BUILTINS[path]
+    for prefix in ("vars.", "contact.fields.", "contact."):
+        if path.startswith(prefix):
+            path = path[len(prefix):]
+            break
+    return kt.with_accents(path.replace("_", " ").replace(".", " ").strip()) or path
+
+
+def stored(path: str) -> str:
+    """The placeholder the engine renders for a path: "vars.email" → "{{vars.email}}"."""
+    return "{{" + path + "}}"
+
+
+def _key(words: str) -> str:
+    return kt.fold((words or "").replace("_", " "))
+
+
+def to_owner(text: str | None) -> str:
+    """Stored text as the owner reads it: `Olá {{contact.name}}` → `Olá {nome do cliente}`."""
+    if not text or "{{" not in text:
+        return text or ""
+    return _STORED.sub(lambda m: "{" + word_for(m.group(1)) + "}", text)
+
+
+def known_words(variables: Iterable[str]) -> dict[str, str]:
+    """Folded owner word → the placeholder it stands for (answers, then built-in data)."""
+    known: dict[str, str] = {}
+    for name in variables:
+        if name:
+            known.setdefault(_key(word_for(f"vars.{name}")), stored(f"vars.{name}"))
+            known.setdefault(_key(name), stored(f"vars.{name}"))
+    for path, words in BUILTINS.items():
+        known.setdefault(_key(words), stored(path))
+    return known
+
+
+def to_stored(text: str | None, *, previous: str | None = "",
+              variables: Iterable[str] = ()) -> str:
+    """The owner's text the way the flow stores it. `previous` is the stored text being
+    replaced: its placeholders come back exactly as they were."""
+    if not text or "{" not in text:
+        return text or ""
+    known = known_words(variables)
+    for m in _STORED.finditer(previous or ""):
+        known[_key(word_for(m.group(1)))] = m.group(0)
+
+    def back(m: re.Match[str]) -> str:
+        return known.get(_key(m.group(1)), m.group(0))
+
+    return _TYPED.sub(back, text)
+
+
+def unknown_words(text: str | None, variables: Iterable[str]) -> list[str]:
+    """Braced words in the owner's text that name no answer of the flow nor built-in data
+    (they would be sent as typed)."""
+    known = known_words(variables)
+    return [m.group(1) for m in _TYPED.finditer(text or "") if _key(m.group(1)) not in known]

@@ -38,6 +38,21 @@ def make_owner(db: Session, *, tenant_name: str = "Loja Teste", niche: str = "ec
     return Owner(user.id, tenant.id, email, token)
 
 
+def end_trial_soon(db: Session, tenant_id: int) -> None:
+    """The business's free trial ends within the day: subscribing now is charged now (a
+    longer trial is kept by a card checkout, services/billing.trial_kept_until)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from ylada_app.models import Subscription, utcnow
+
+    sub = db.exec(select(Subscription).where(Subscription.tenant_id == tenant_id)).one()
+    sub.trial_ends_at = utcnow() + timedelta(hours=20)
+    db.add(sub)
+    db.commit()
+
+
 def make_business_owner(db: Session, *, tenant_name: str = "Agência") -> Owner:
     """An owner whose business is on the "business" plan (white label, agency mode)."""
     from sqlmodel import select

@@ -4,10 +4,12 @@ past_due → paid → cancel at period end → canceled."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import httpx
 from sqlmodel import select
 
-from tests.factories import make_owner
+from tests.factories import end_trial_soon, make_owner
 from ylada_app.models import BillingEvent, Invoice, Subscription
 from ylada_app.services import billing, entitlements
 
@@ -36,11 +38,31 @@ def test_trial_checkout_upgrade_past_due_paid_canceled(db, stripe_env, api_url):
     assert url and url.startswith(stripe_env.base_url + "/checkout/")
     # Nothing changes until Stripe says so: the browser's word is not enough.
     assert _state(db, owner.tenant_id).status == "trialing"
+    # The trial's 14 days are kept: Stripe is asked to start charging when they end.
+    trial_ends = db.exec(select(Subscription.trial_ends_at)
+                         .where(Subscription.tenant_id == owner.tenant_id)).one()
+    _, _, params = next(r for r in stripe_env.requests
+                        if r[0] == "POST" and r[1] == "/v1/checkout/sessions")
+    assert abs(int(params["subscription_data"]["trial_end"])
+               - trial_ends.replace(tzinfo=UTC).timestamp()) < 2
 
     done = _pay_checkout(url)
     assert done.status_code == 303
     assert done.headers["location"] == "http://app.test/billing?checkout=ok"
     assert all(code == 200 for _, code in stripe_env.deliveries), stripe_env.deliveries
+    state = _state(db, owner.tenant_id)
+    assert (state.status, state.plan_code) == ("trialing", "starter")
+    assert state.trial_days_left == 14 and state.limits.max_messages_month == 10_000
+    assert billing.list_invoices(db, tenant_id=owner.tenant_id) == []  # R$ 0 today
+    assert billing.banner(db, tenant_id=owner.tenant_id).key == ""  # not asked to subscribe
+    # Stripe ends that trial: its word may come after the hour, the plan stays meanwhile
+    late = entitlements.billing_state(db, tenant_id=owner.tenant_id,
+                                      now=trial_ends + timedelta(hours=2))
+    assert (late.status, late.plan_code) == ("trialing", "starter")
+    sub_id = db.exec(select(Subscription.provider_subscription_id)
+                     .where(Subscription.tenant_id == owner.tenant_id)).one()
+
+    stripe_env.end_trial(sub_id)  # the trial's last day: the first charge
     state = _state(db, owner.tenant_id)
     assert (state.status, state.plan_code) == ("active", "starter")
     assert state.limits.max_messages_month == 10_000
@@ -58,11 +80,8 @@ def test_trial_checkout_upgrade_past_due_paid_canceled(db, stripe_env, api_url):
     assert params["proration_behavior"] == "create_prorations"
     invoices = billing.list_invoices(db, tenant_id=owner.tenant_id)
     assert sorted(i.amount_cents for i in invoices) == [9_700, 24_700 - 9_700]
-    # numbered per customer, as Stripe does: a business's first invoice is its 0001
-    assert sorted(i.number[-4:] for i in invoices) == ["0001", "0002"]
-
-    sub_id = db.exec(select(Subscription.provider_subscription_id)
-                     .where(Subscription.tenant_id == owner.tenant_id)).one()
+    # numbered per customer, as Stripe does (the trial's R$ 0 invoice, not listed, is 0001)
+    assert sorted(i.number[-4:] for i in invoices) == ["0002", "0003"]
     stripe_env.fail_payment(sub_id)
     assert _state(db, owner.tenant_id).status == "past_due"
     assert _state(db, owner.tenant_id).limits.plan_code == "pro"  # grace while Stripe retries
@@ -122,6 +141,7 @@ def test_stripe_down_is_a_clear_error_and_nothing_is_written(db, stripe_env):
 def test_invoices_are_per_tenant(db, stripe_env, api_url):
     stripe_env.webhook_url = api_url + "/webhooks/stripe"
     a, b = make_owner(db), make_owner(db)
+    end_trial_soon(db, a.tenant_id)
     url = billing.choose_plan(db, tenant_id=a.tenant_id, user_id=a.user_id, role="owner",
                               plan_code="starter", base_url="http://x")
     db.commit()
@@ -136,6 +156,7 @@ def test_invoices_are_per_tenant(db, stripe_env, api_url):
 def test_downgrade_is_prorated_without_a_new_charge(db, stripe_env, api_url):
     stripe_env.webhook_url = api_url + "/webhooks/stripe"
     owner = make_owner(db)
+    end_trial_soon(db, owner.tenant_id)
     url = billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
                               role="owner", plan_code="business", base_url="http://x")
     db.commit()

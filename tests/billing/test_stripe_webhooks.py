@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from tests.billing.conftest import WHSEC
-from tests.factories import make_owner
+from tests.factories import end_trial_soon, make_owner
 from ylada_app.api import app
 from ylada_app.models import BillingEvent, Subscription
 from ylada_app.services import billing, entitlements
@@ -29,6 +29,7 @@ def _post(client, event, *, secret=WHSEC, timestamp=None, raw=None):
 def _paid_checkout(db, stripe, plan="starter"):
     """A paid checkout whose events are recorded by the fake but not delivered."""
     owner = make_owner(db)
+    end_trial_soon(db, owner.tenant_id)
     url = billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
                               role="owner", plan_code=plan, base_url="http://x")
     db.commit()

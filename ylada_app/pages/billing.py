@@ -56,6 +56,10 @@ def _page_data(session, *, tenant_id: int) -> dict:
         "provider_event_at": sub.provider_event_at if sub else 0,
         "provider": (sub.provider or "") if sub else "",
         "pay_options": [o.key for o in payment_gateways.options(session)],
+        # by card (Stripe) the rest of the free trial is kept: the first charge waits for it
+        "card_options": [o.key for o in payment_gateways.options(session)
+                         if o.gateway == "stripe"],
+        "trial_kept_until": _date(billing.trial_kept_until(sub)),
         "pending": pending,
         "plans": [plan_row(p, state.plan_code) for p in billing.plan_catalog(session)],
         "invoices": [{"id": str(i.id), "number": i.number or i.provider_invoice_id,
@@ -83,6 +87,9 @@ class PlanBillingState(SessionState):
     loaded: bool = False
     provider: str = ""
     pay_options: list[str] = []
+    card_options: list[str] = []
+    trial_kept_until: str = ""
+    trial_kept_note: str = ""
     method: str = ""
     tax_id: str = ""
     errors: dict[str, str] = {}
@@ -95,17 +102,25 @@ class PlanBillingState(SessionState):
         data = await call(_page_data, tenant_id=tenant_id)
         for key in ("status", "plan_code", "plan_name", "trial_left", "period_end",
                     "cancel_at_period_end", "paid", "plans", "invoices", "provider",
-                    "pay_options", "pending", "billed_by"):
+                    "pay_options", "pending", "billed_by", "card_options",
+                    "trial_kept_until"):
             setattr(self, key, data[key])
         if self.method not in self.pay_options:
             self.method = self.pay_options[0] if self.pay_options else ""
         self._event_at = data["provider_event_at"]
         self.trial_label = (self._t("billing.trial_left", days=data["trial_left"])
                             if data["trial_left"] != "" else "")
+        self.trial_kept_note = (self._t("billing.trial_kept", date=self.trial_kept_until)
+                                if self.trial_kept_until else "")
 
     @rx.var
     def is_owner(self) -> bool:
         return self.tenant_role == "owner"
+
+    @rx.var
+    def keeps_trial(self) -> bool:
+        """Subscribing with the chosen method keeps the trial's remaining days."""
+        return self.trial_kept_until != "" and self.method in self.card_options
 
     @rx.var
     def cancels_at_once(self) -> bool:
@@ -280,8 +295,10 @@ def _plan_action(plan: rx.Var) -> rx.Component:
     )
     # said before paying, not found out on the invoice
     trial_note = rx.cond(PlanBillingState.status == "trialing",
-                         rx.text(t("billing.trial_then_charge"), size="1", color_scheme="gray",
-                                 class_name="trial-charge-note"))
+                         rx.text(rx.cond(PlanBillingState.keeps_trial,
+                                         PlanBillingState.trial_kept_note,
+                                         t("billing.trial_then_charge")),
+                                 size="1", color_scheme="gray", class_name="trial-charge-note"))
     return rx.cond(
         (plan["current"] == "1") | (plan["free"] == "1"),
         rx.fragment(),
@@ -302,7 +319,9 @@ def _summary() -> rx.Component:
                 rx.cond(PlanBillingState.period_end != "",
                         # a trial does not renew: it ends (and the plan starts when paid)
                         rx.text(rx.cond(PlanBillingState.status == "trialing",
-                                        t("billing.trial_ends"),
+                                        rx.cond(PlanBillingState.paid,
+                                                t("billing.first_charge"),
+                                                t("billing.trial_ends")),
                                         rx.cond(PlanBillingState.cancel_at_period_end,
                                                 t("billing.ends"), t("billing.renews"))), ": ",
                                 PlanBillingState.period_end, size="2", color_scheme="gray",

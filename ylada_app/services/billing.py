@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -22,6 +22,7 @@ from ylada_app.models import (
     Instance,
     Invoice,
     Plan,
+    Subscription,
     Tenant,
     UsageCounter,
     User,
@@ -160,11 +161,28 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
                                          back_url=f"{base}/billing?checkout=ok")
         return init_point
     account = _account(session, gw, tenant_id=tenant_id, user_id=user_id)
+    kept = trial_kept_until(sub) if option.gateway == "stripe" else None
     with _provider_call():
         return gw.checkout_url(customer_id=account.customer_id, plan=_ref(plan),
                                tenant_id=tenant_id,
                                success_url=f"{base}/billing?checkout=ok",
-                               cancel_url=f"{base}/billing?checkout=cancel")
+                               cancel_url=f"{base}/billing?checkout=cancel",
+                               trial_end=int(kept.replace(tzinfo=UTC).timestamp())
+                               if kept else None)
+
+
+# Stripe refuses a trial that ends less than 48 hours after the checkout is created; an
+# hour more covers the time the customer takes on the checkout page.
+TRIAL_KEPT_MIN = timedelta(hours=49)
+
+
+def trial_kept_until(sub: Subscription | None) -> datetime | None:
+    """When our own free trial still has days left, subscribing by card keeps them: the
+    first charge is the day the trial ends. None when the charge is today."""
+    if sub is None or sub.status != "trialing" or sub.provider_subscription_id \
+            or sub.trial_ends_at is None:
+        return None
+    return sub.trial_ends_at if sub.trial_ends_at - utcnow() >= TRIAL_KEPT_MIN else None
 
 
 def set_cancel(session: Session, *, tenant_id: int, role: str, cancel: bool) -> None:
@@ -197,7 +215,9 @@ def portal_url(session: Session, *, tenant_id: int, role: str, base_url: str) ->
 
 
 def list_invoices(session: Session, *, tenant_id: int, limit: int = 24) -> list[Invoice]:
-    return list(session.exec(select(Invoice).where(Invoice.tenant_id == tenant_id)
+    """The business's invoices, newest first; a trial's zero invoice is not one to show."""
+    return list(session.exec(select(Invoice).where(Invoice.tenant_id == tenant_id,
+                                                   Invoice.amount_cents != 0)
                              .order_by(Invoice.created_at.desc()).limit(limit)).all())
 
 
@@ -289,6 +309,7 @@ def banner(session: Session, *, tenant_id: int) -> Banner:
         return Banner("banner.quota_warn", "warn", {"pct": int(meter.ratio * 100)})
     if state.status == "expired":
         return Banner("banner.trial_ended_free", "info")
-    if state.status == "trialing" and state.trial_days_left is not None:
+    # (a business that subscribed during its trial is not asked to subscribe again)
+    if state.status == "trialing" and state.trial_days_left is not None and not state.provider:
         return Banner("banner.trial", "info", {"days": state.trial_days_left})
     return Banner("")

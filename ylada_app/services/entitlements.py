@@ -100,7 +100,10 @@ def billing_state(session: Session, *, tenant_id: int, now: datetime | None = No
     limits, blocked = _limits(plan), False
     days_left = None
     if status == "trialing":
-        if sub.trial_ends_at is not None and sub.trial_ends_at <= now:
+        # A trial the payment provider runs (subscribed during our trial) ends when it says
+        # so — its "active" or "past_due" may come a little after the hour.
+        provider_grace = timedelta(days=1) if sub.provider_subscription_id else timedelta(0)
+        if sub.trial_ends_at is not None and sub.trial_ends_at + provider_grace <= now:
             status = "expired"
             limits, blocked = _fallback(session)
         elif sub.trial_ends_at is not None:

@@ -196,25 +196,44 @@ class FakeStripe(LoopbackHttp):
         now = self._now()
         line = (cs.get("line_items") or [{}])[0]
         price = self._price_obj(line.get("price", ""))
-        sub_meta = (cs.get("subscription_data") or {}).get("metadata") or {}
+        sub_data = cs.get("subscription_data") or {}
+        sub_meta = sub_data.get("metadata") or {}
+        # Like Stripe: a trial_end starts the subscription trialing until then, with a
+        # zero invoice today; the first real charge is when the trial ends.
+        trial_end = int(sub_data["trial_end"]) if sub_data.get("trial_end") else None
+        period_end = trial_end or now + MONTH_S
         sub = {
             "id": self._id("sub"), "object": "subscription", "customer": cs["customer"],
-            "status": "active", "cancel_at_period_end": False, "canceled_at": None,
-            "created": now, "metadata": sub_meta, "trial_end": None,
-            "current_period_end": now + MONTH_S,
+            "status": "trialing" if trial_end else "active", "cancel_at_period_end": False,
+            "canceled_at": None, "created": now, "metadata": sub_meta, "trial_end": trial_end,
+            "current_period_end": period_end,
             "items": {"object": "list", "data": [{
                 "id": self._id("si"), "object": "subscription_item", "price": price,
                 "quantity": 1, "current_period_start": now,
-                "current_period_end": now + MONTH_S}]},
+                "current_period_end": period_end}]},
         }
         self.subscriptions[sub["id"]] = sub
-        cs.update(status="complete", payment_status="paid", subscription=sub["id"])
+        cs.update(status="complete", payment_status="no_payment_required" if trial_end
+                  else "paid", subscription=sub["id"])
         self.emit("customer.subscription.created", sub)
-        invoice = self._invoice(sub, "paid", int(price.get("unit_amount") or 0),
+        invoice = self._invoice(sub, "paid", 0 if trial_end else int(price.get("unit_amount") or 0),
                                 reason="subscription_create")
         self.emit("invoice.paid", invoice)
         self.emit("checkout.session.completed", cs)
         return sub
+
+    def end_trial(self, sub_id: str) -> dict:
+        """The trial's last day: the first real charge is paid, the subscription active."""
+        sub = self.subscriptions[sub_id]
+        now = self._now()
+        item = sub["items"]["data"][0]
+        item.update(current_period_start=now, current_period_end=now + MONTH_S)
+        sub.update(status="active", current_period_end=now + MONTH_S)
+        invoice = self._invoice(sub, "paid", int(item["price"].get("unit_amount") or 0),
+                                reason="subscription_cycle")
+        self.emit("invoice.paid", invoice)
+        self.emit("customer.subscription.updated", sub)
+        return invoice
 
     def fail_payment(self, sub_id: str) -> dict:
         sub = self.subscriptions[sub_id]
@@ -317,6 +336,11 @@ class FakeStripe(LoopbackHttp):
             if params.get("customer") not in self.customers:
                 return self._json(req, 400, {"error": {"type": "invalid_request_error",
                                                        "message": "No such customer"}})
+            trial_end = (params.get("subscription_data") or {}).get("trial_end")
+            if trial_end and int(trial_end) < self._now() + 48 * 3600:
+                return self._json(req, 400, {"error": {
+                    "type": "invalid_request_error", "param": "subscription_data[trial_end]",
+                    "message": "The `trial_end` date has to be at least 2 days in the future."}})
             cs_id = self._id("cs_test")
             cs = {"id": cs_id, "object": "checkout.session", "mode": params.get("mode"),
                   "customer": params.get("customer"), "status": "open",

@@ -54,6 +54,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invoice.failed": ("Falhou", "Failed"),
     "invoice.pending": ("Em aberto", "Open"),
     "billing.choose": ("Assinar", "Subscribe"),
+    "billing.trial_kept": (
+        "Assinando agora com cartão, seu teste continua até {date}: a primeira cobrança é "
+        "nesse dia.",
+        "Subscribing now by card, your trial goes on until {date}: the first charge is that "
+        "day."),
+    "billing.first_charge": ("Primeira cobrança em", "First charge on"),
     "billing.trial_then_charge": (
         "Assinando agora, a primeira cobrança é hoje e o período de teste termina.",
         "Subscribing now, the first charge is today and the trial ends."),

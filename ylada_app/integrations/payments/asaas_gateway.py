@@ -197,7 +197,7 @@ class AsaasGateway:
         self.cancel(subscription_id)
 
     def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,
-                     success_url: str, cancel_url: str) -> str:
+                     success_url: str, cancel_url: str, trial_end: int | None = None) -> str:
         raise GatewayError("Asaas has no checkout session: create a subscription")
 
     def portal_url(self, *, customer_id: str, return_url: str) -> str | None:

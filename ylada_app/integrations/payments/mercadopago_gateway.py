@@ -100,7 +100,7 @@ class MercadoPagoGateway:
         return data["id"], data["init_point"]
 
     def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,
-                     success_url: str, cancel_url: str) -> str:
+                     success_url: str, cancel_url: str, trial_end: int | None = None) -> str:
         return self.subscribe(plan=plan, tenant_id=tenant_id, payer_email=customer_id,
                               back_url=success_url)[1]
 

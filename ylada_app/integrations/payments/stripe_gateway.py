@@ -121,14 +121,17 @@ class StripeGateway:
 
     @_wrapped
     def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,
-                     success_url: str, cancel_url: str) -> str:
+                     success_url: str, cancel_url: str, trial_end: int | None = None) -> str:
         meta = {"tenant_id": str(tenant_id), "plan": plan.code}
+        subscription: dict[str, Any] = {"metadata": meta}
+        if trial_end:  # the rest of our own trial: the card is charged when it ends
+            subscription["trial_end"] = int(trial_end)
         session = self.client.v1.checkout.sessions.create(params={
             "mode": "subscription", "customer": customer_id,
             "client_reference_id": str(tenant_id),
             "line_items": [{"price": self.price_id(plan), "quantity": 1}],
             "success_url": success_url, "cancel_url": cancel_url,
-            "metadata": meta, "subscription_data": {"metadata": meta},
+            "metadata": meta, "subscription_data": subscription,
             "locale": "pt-BR",
         })
         return str(session.url)

@@ -1,7 +1,7 @@
 """What the fake language-model servers (fake_openai, fake_anthropic) share: the controls a
 test drives — scripted answers, injected failures, slow and down modes, the log of request
-bodies and API keys — and the grounded default answer (quote the first knowledge item of
-the prompt, or say it does not know). Each fake keeps its own server and wire format."""
+bodies and API keys — and the grounded default answer (the first knowledge item of the
+prompt said in a sentence, or that it does not know). Each fake keeps its own server and wire format."""
 
 from __future__ import annotations
 
@@ -19,9 +19,29 @@ def default_answer(messages: list[dict]) -> str:
     prompt = "\n".join(str(m.get("content") or "") for m in messages)
     block = prompt.rsplit("<conhecimento>", 1)[-1] if "<conhecimento>" in prompt else ""
     match = _ITEM.search(block.split("</conhecimento>", 1)[0])
-    if match:
-        return f"Segundo o nosso catálogo: {match.group(1).strip()}"
-    return DONT_KNOW
+    return _say(match.group(1).strip()) if match else DONT_KNOW
+
+
+def _say(item: str) -> str:
+    """The first item as a person would say it (`make run`'s demo assistant), not as the
+    prompt lists it: an FAQ's answer; a product's name, price and description."""
+    fields: dict[str, str] = {}
+    for part in item.split(" | "):
+        key, sep, value = part.partition(": ")
+        if sep and value.strip():
+            fields.setdefault(key.strip(), value.strip())
+    if "Resposta" in fields:
+        return fields["Resposta"]
+    if "Produto" in fields:
+        price = fields.get("Preço", "")
+        if price and "R$" not in price:
+            price = "R$ " + price
+        said = (f"{fields['Produto']} sai por {price}." if price
+                else f"Temos {fields['Produto']}.")
+        if fields.get("Descrição"):
+            said += " " + fields["Descrição"].rstrip(". ") + "."
+        return said + " Posso ajudar em mais alguma coisa?"
+    return fields.get("Informação") or f"Segundo o nosso catálogo: {item}"
 
 
 class FakeLlmControls:

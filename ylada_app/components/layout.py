@@ -87,6 +87,39 @@ def _nav_item(icon: str, label_key: str, href: str, *, not_under: tuple[str, ...
     )
 
 
+def _nav_group(label_key: str) -> rx.Component:
+    """A small heading over a few related items (a new business meets five groups, not
+    twenty links)."""
+    return rx.text(t(label_key), size="1", weight="medium", color=rx.color("gray", 11),
+                   padding_x="12px", padding_top="10px", text_transform="uppercase",
+                   letter_spacing="0.04em")
+
+
+# The pages under "Configurações": the group is open while one of them is shown.
+_SETTINGS_PATHS = ("/team", "/settings", "/agency", "/privacy")
+
+
+def _settings_group(*items: rx.Component) -> rx.Component:
+    """Team, API, brand, agency, webhooks, privacy and audit: set up once, then rarely
+    visited — folded under one item."""
+    path = SessionState.router.url.path
+    inside = path.startswith(_SETTINGS_PATHS[0])
+    for prefix in _SETTINGS_PATHS[1:]:
+        inside = inside | path.startswith(prefix)
+    return rx.el.details(
+        rx.el.summary(
+            rx.hstack(rx.icon("settings", size=18), rx.text(t("nav.settings"), size="3"),
+                      rx.spacer(), rx.icon("chevron-down", size=14, class_name="nav-chevron"),
+                      align="center", spacing="3", width="100%"),
+            padding="8px 12px", border_radius="8px", cursor="pointer", list_style="none",
+            color=rx.color("gray", 12), _hover={"background": rx.color("jade", 2)},
+            id="nav-settings-group",
+        ),
+        rx.vstack(*items, spacing="1", width="100%", padding_left="10px"),
+        open=inside, width="100%", class_name="nav-settings",
+    )
+
+
 def tenant_switcher() -> rx.Component:
     return rx.vstack(
         rx.text(t("nav.tenant"), size="1", color_scheme="gray", weight="medium"),
@@ -171,26 +204,31 @@ def sidebar() -> rx.Component:
                 (SessionState.tenant_key != "") & (SessionState.tenant_role != "agent"),
                 rx.fragment(
                     _nav_item("layout-dashboard", "nav.dashboard", "/dashboard"),
+                    _nav_group("nav.group.service"),
                     _nav_item("messages-square", "nav.inbox", "/inbox"),
                     _nav_item("contact", "nav.contacts", "/contacts"),
+                    _nav_group("nav.group.automation"),
                     _nav_item("smartphone", "nav.instances", "/instances"),
                     _nav_item("workflow", "nav.flows", "/flows"),
                     _nav_item("store", "nav.marketplace", "/marketplace"),
                     _nav_item("megaphone", "nav.broadcasts", "/broadcasts"),
                     _nav_item("sparkles", "nav.ai", "/ai"),
+                    _nav_group("nav.group.account"),
                     _nav_item("chart-column", "nav.analytics", "/analytics"),
-                    _nav_item("users", "nav.team", "/team"),
-                    _nav_item("key-round", "nav.api", "/settings/api"),
-                    rx.cond(SessionState.tenant_role == "owner",
-                            _nav_item("palette", "nav.brand", "/settings/brand")),
-                    _nav_item("building-2", "nav.agency", "/agency"),
-                    _nav_item("webhook", "nav.webhooks", "/settings/webhooks"),
-                    rx.cond(SessionState.tenant_role == "owner",
-                            _nav_item("shield-check", "nav.privacy", "/settings/privacy")),
-                    _nav_item("file-lock", "nav.privacy_requests", "/privacy/requests"),
-                    _nav_item("scroll-text", "nav.audit", "/settings/audit"),
                     _nav_item("gauge", "nav.usage", "/usage"),
                     _nav_item("credit-card", "nav.billing", "/billing"),
+                    _settings_group(
+                        _nav_item("users", "nav.team", "/team"),
+                        _nav_item("key-round", "nav.api", "/settings/api"),
+                        rx.cond(SessionState.tenant_role == "owner",
+                                _nav_item("palette", "nav.brand", "/settings/brand")),
+                        _nav_item("building-2", "nav.agency", "/agency"),
+                        _nav_item("webhook", "nav.webhooks", "/settings/webhooks"),
+                        rx.cond(SessionState.tenant_role == "owner",
+                                _nav_item("shield-check", "nav.privacy", "/settings/privacy")),
+                        _nav_item("file-lock", "nav.privacy_requests", "/privacy/requests"),
+                        _nav_item("scroll-text", "nav.audit", "/settings/audit"),
+                    ),
                 ),
             ),
             _nav_item("circle-plus", "nav.new_tenant", "/tenants/new"),

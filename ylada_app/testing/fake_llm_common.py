@@ -1,7 +1,8 @@
 """What the fake language-model servers (fake_openai, fake_anthropic) share: the controls a
 test drives — scripted answers, injected failures, slow and down modes, the log of request
 bodies and API keys — and the grounded default answer (the first knowledge item of the
-prompt said in a sentence, or that it does not know). Each fake keeps its own server and wire format."""
+prompt said in a sentence, or that it does not know). Each fake keeps its own server and
+wire format."""
 
 from __future__ import annotations
 

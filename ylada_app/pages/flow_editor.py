@@ -856,13 +856,18 @@ def _rules_editor() -> rx.Component:
     def row(rule: rx.Var, i: rx.Var) -> rx.Component:
         return rx.vstack(
             rx.hstack(
-                rx.el.select(
-                    rx.el.option(t("editor.f.pick_subject"), value="vars.", disabled=True),
-                    rx.foreach(S.rule_subjects,
-                               lambda o: rx.el.option(o["label"], value=o["value"])),
-                    default_value=rule["left"], aria_label=t("editor.f.subject"),
-                    on_change=lambda v: S.set_rule(i, "left", v), class_name="insp-rule-left",
-                    style={"flex": "1", "min_width": "0"}),
+                # (a tag rule looks at the contact's tags: nothing to choose)
+                rx.cond(
+                    (rule["op"] == "has_tag") | (rule["op"] == "not_has_tag"),
+                    rx.text(t("editor.f.tags_subject"), size="1", flex="1"),
+                    rx.el.select(
+                        rx.el.option(t("editor.f.pick_subject"), value="vars.", disabled=True),
+                        rx.foreach(S.rule_subjects,
+                                   lambda o: rx.el.option(o["label"], value=o["value"])),
+                        default_value=rule["left"], aria_label=t("editor.f.subject"),
+                        on_change=lambda v: S.set_rule(i, "left", v),
+                        class_name="insp-rule-left", style={"flex": "1", "min_width": "0"}),
+                ),
                 rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
                              default_value=rule["op"], aria_label=t("editor.f.rules"),
                              on_change=lambda v: S.set_rule(i, "op", v)),

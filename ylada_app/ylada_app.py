@@ -62,8 +62,10 @@ from ylada_app.pages.tenants import NewTenantState, new_tenant_page
 from ylada_app.pages.usage import UsageState, usage_page
 from ylada_app.pages.verify_email import VerifyEmailState, verify_email_page
 from ylada_app.pages.webhooks import WebhooksState, webhooks_page
+from ylada_app.state import event_guard
 
 edge.install(rx.App)  # CORS, security headers, upload cap (api/edge.py says why)
+event_guard.install()  # forged event arguments are dropped (state/event_guard.py)
 app = rx.App(
     api_transformer=api_app,
     stylesheets=["/a11y.css", "/layout.css"],

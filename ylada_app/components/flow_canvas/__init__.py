@@ -35,7 +35,7 @@ class FlowCanvas(rx.Component):
     marks: rx.Var[dict[str, str]]
     active: rx.Var[str]
     focus: rx.Var[dict[str, Any]]
-    labels: rx.Var[dict[str, str]]
+    labels: rx.Var[dict[str, Any]]  # texts, and "words": placeholder path → owner word
     defaults: rx.Var[dict[str, Any]]
 
     on_action: rx.EventHandler[rx.event.passthrough_event_spec(dict[str, Any])]

@@ -333,6 +333,12 @@ def test_the_owner_reads_and_types_placeholders_as_words_and_nothing_is_lost():
     # the engine's own syntax typed by a power user is kept as it is
     assert fe.edit_field("message", {}, "text", "{{vars.x|upper}}", variables=[])["text"] \
         == "{{vars.x|upper}}"
+    # an HTTP call's address reads in words too, its filter kept
+    url = "https://api.exemplo.com.br/pedidos?email={{vars.email | urlencode}}"
+    call = {"id": "h", "type": "http_request", "data": {"url": url}}
+    assert fe.inspector_fields(call)["url"] == "https://api.exemplo.com.br/pedidos?email={email}"
+    assert fe.edit_field("http_request", call["data"], "url",
+                         fe.inspector_fields(call)["url"], variables=["email"])["url"] == url
     # an HTTP call's JSON body keeps its braces and placeholders untouched
     body = '{"pedido": {{vars.numero_pedido|tojson}}}'
     http = {"id": "h", "type": "http_request", "data": {"body": body}}

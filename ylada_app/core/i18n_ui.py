@@ -82,7 +82,7 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "dashboard.current": ("Em uso", "Current"),
     "dashboard.use": ("Usar esta", "Use this one"),
     "dashboard.count_instances": ("Instâncias", "Instances"),
-    "dashboard.count_connected": ("Conectadas", "Connected"),
+    "dashboard.count_connected": ("WhatsApp conectados", "WhatsApp connected"),
     "dashboard.plan": ("Plano", "Plan"),
     # instances
     "instances.title": ("Instâncias", "Instances"),

@@ -150,6 +150,9 @@ class PlanBillingState(SessionState):
             self.notice, self.notice_level = self._t("billing.checkout_cancel"), "warn"
         elif outcome == "ok" and self.paid and self.status == "active":
             self.notice, self.notice_level = self._t("billing.checkout_done"), "info"
+        elif outcome == "ok" and self.paid and self.status == "trialing":  # trial kept
+            self.notice, self.notice_level = self._t("billing.checkout_done_trial",
+                                                     date=self.period_end), "info"
         elif outcome == "ok":
             self.notice, self.notice_level = self._t("billing.checkout_ok"), "info"
             yield PlanBillingState.wait_for_webhook(self._event_at, 15)
@@ -294,7 +297,7 @@ def _plan_action(plan: rx.Var) -> rx.Component:
         width="100%", size="3", id="choose-" + plan["code"],
     )
     # said before paying, not found out on the invoice
-    trial_note = rx.cond(PlanBillingState.status == "trialing",
+    trial_note = rx.cond((PlanBillingState.status == "trialing") & ~PlanBillingState.paid,
                          rx.text(rx.cond(PlanBillingState.keeps_trial,
                                          PlanBillingState.trial_kept_note,
                                          t("billing.trial_then_charge")),

@@ -454,10 +454,11 @@ _PLAIN_TEXT = {"text", "url", "name", "value", "variable", "flow_id", "validator
                "unit", "mode", "logic", "date", "time", "before_unit"}
 _COMMA_LISTS = {"choices", "add", "remove"}
 _NUMBERS = {"amount", "max_retries", "timeout_s", "before_amount"}
-# Texts the owner reads with placeholders in words ({nome do cliente}); an HTTP call's URL,
-# headers and JSON body keep the engine's own syntax (JSON braces would be ambiguous).
+# Texts the owner reads with placeholders in words ({nome do cliente}, and in an HTTP call's
+# address); an HTTP call's headers and JSON body keep the engine's own syntax (JSON braces
+# would be ambiguous).
 _WORDED = {"text", "footer", "header", "retry_text", "prompt", "note", "value", "date",
-           "time", "media_caption"}
+           "time", "media_caption", "url"}
 
 
 def _number(value: str) -> Any:

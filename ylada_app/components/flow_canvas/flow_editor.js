@@ -127,7 +127,7 @@ function yladaPreview(type, d, labels) {
     case "tag":
       return (d.add || []).map((t) => "+" + t).concat((d.remove || []).map((t) => "−" + t)).join(" ");
     case "http_request":
-      return (d.method || "GET") + " " + (d.url || "");
+      return (d.method || "GET") + " " + w(d.url || "");
     case "ai_reply":
       return w(d.prompt);
     case "handoff":

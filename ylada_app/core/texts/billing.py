@@ -60,6 +60,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Subscribing now by card, your trial goes on until {date}: the first charge is that "
         "day."),
     "billing.first_charge": ("Primeira cobrança em", "First charge on"),
+    "billing.checkout_done_trial": (
+        "Assinatura feita. Obrigado! Seu teste continua até {date}; a primeira cobrança é "
+        "nesse dia.",
+        "Subscribed. Thank you! Your trial goes on until {date}; the first charge is that day."),
     "billing.trial_then_charge": (
         "Assinando agora, a primeira cobrança é hoje e o período de teste termina.",
         "Subscribing now, the first charge is today and the trial ends."),

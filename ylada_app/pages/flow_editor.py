@@ -853,30 +853,38 @@ CONDITION_OPS = ("equals", "not_equals", "contains", "gt", "lt", "gte", "lte", "
 def _rules_editor() -> rx.Component:
     ops = list(CONDITION_OPS)
 
+    box = {"width": "100%", "padding": "4px 6px", "border_radius": "6px",
+           "border": f"1px solid {rx.color('gray', 6)}", "background": "white"}
+
     def row(rule: rx.Var, i: rx.Var) -> rx.Component:
+        # what is compared, how, and with what — one line each (side by side, the field's
+        # select was squeezed to nothing in the panel's width)
         return rx.vstack(
             rx.hstack(
                 # (a tag rule looks at the contact's tags: nothing to choose)
                 rx.cond(
                     (rule["op"] == "has_tag") | (rule["op"] == "not_has_tag"),
-                    rx.text(t("editor.f.tags_subject"), size="1", flex="1"),
+                    rx.text(t("editor.f.tags_subject"), size="2", flex="1"),
                     rx.el.select(
                         rx.el.option(t("editor.f.pick_subject"), value="vars.", disabled=True),
                         rx.foreach(S.rule_subjects,
                                    lambda o: rx.el.option(o["label"], value=o["value"])),
                         default_value=rule["left"], aria_label=t("editor.f.subject"),
                         on_change=lambda v: S.set_rule(i, "left", v),
-                        class_name="insp-rule-left", style={"flex": "1", "min_width": "0"}),
+                        class_name="insp-rule-left", style={**box, "flex": "1"}),
                 ),
-                rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
-                             default_value=rule["op"], aria_label=t("editor.f.rules"),
-                             on_change=lambda v: S.set_rule(i, "op", v)),
                 rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost",
-                               color_scheme="gray", on_click=S.set_rule(i, "remove", "")),
+                               color_scheme="gray", on_click=S.set_rule(i, "remove", ""),
+                               aria_label=t("editor.f.remove_rule")),
                 width="100%", align="center", spacing="1",
             ),
-            rx.input(default_value=rule["right"], on_blur=lambda v: S.set_rule(i, "right", v),
-                     size="1", width="100%", placeholder=t("editor.f.value")),
+            rx.el.select(*[rx.el.option(t(f"editor.op.{op}"), value=op) for op in ops],
+                         default_value=rule["op"], aria_label=t("editor.f.rules"),
+                         on_change=lambda v: S.set_rule(i, "op", v), style=box),
+            rx.cond((rule["op"] == "is_set") | (rule["op"] == "is_not_set"), rx.fragment(),
+                    rx.input(default_value=rule["right"],
+                             on_blur=lambda v: S.set_rule(i, "right", v),
+                             size="1", width="100%", placeholder=t("editor.f.value"))),
             spacing="1", width="100%", padding="6px", border_radius="6px",
             border=f"1px solid {rx.color('gray', 4)}",
         )

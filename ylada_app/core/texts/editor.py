@@ -135,6 +135,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "editor.f.pick_subject": ("Escolha um dado", "Choose a field"),
     "editor.f.subject": ("Dado comparado", "Field compared"),
     "editor.f.tags_subject": ("Etiquetas do cliente", "The customer's tags"),
+    "editor.f.remove_rule": ("Remover regra", "Remove rule"),
     "editor.node_errors": ("Problemas deste bloco", "This block's problems"),
     "editor.no_problems": ("Nenhum problema encontrado. 🎉", "No problems found. 🎉"),
     "editor.errors_n": ("{n} {n|erro|erros}", "{n} {n|error|errors}"),

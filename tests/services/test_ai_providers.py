@@ -54,7 +54,8 @@ def test_anthropic_answers_with_the_same_grounding_and_logs(db, shop, fake_anthr
                                                             fake_openai):
     tid, iid = shop
     res = ai.answer(tenant_id=tid, instance_id=iid, question="quanto custa a calabresa?")
-    assert res.ok and "R$ 59,90" in res.text and "PZ-1" in res.text
+    # grounded in the catalog item: its name and price, said in a sentence
+    assert res.ok and "Pizza Calabresa Grande sai por R$ 59,90" in res.text
     assert fake_openai.chat_requests == []  # nothing went to the OpenAI endpoint
     [req] = fake_anthropic.requests
     assert fake_anthropic.api_keys == ["sk-ant-platform"]

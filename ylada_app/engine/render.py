@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -42,6 +43,9 @@ _ALLOWED_NODES = (
     nodes.Getitem, nodes.Const, nodes.Filter, nodes.Keyword,
 )
 _MARKERS = ("{{", "{%", "{#")
+# A `{word}` in the owner's own syntax (services/flow_words), not part of a `{{…}}` nor a
+# JSON object: the editor stores it as a placeholder when it names an answer.
+OWNER_WORD = re.compile(r"(?<!\{)\{([^{}\n\"':]{1,60})\}(?!\})")
 
 
 def _finalize(value: Any) -> Any:

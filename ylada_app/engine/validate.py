@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ylada_app.engine import limits as lim
 from ylada_app.engine.conditions import LEFT_PATTERN, TAG_OPS, UNARY_OPS, regex_problem
 from ylada_app.engine.jsonpath import parse_path
-from ylada_app.engine.render import has_placeholders, template_problem
+from ylada_app.engine.render import OWNER_WORD, has_placeholders, template_problem
 from ylada_app.engine.schema import (
     DATA_MODELS,
     NODE_KINDS,
@@ -60,7 +60,6 @@ _FIELD_WORDS = {
     "data.prompt": "das instruções", "data.header_link": "do link do cabeçalho",
     "data.date": "da data", "data.time": "do horário",
 }
-_TYPED_WORD = re.compile(r"(?<!\{)\{[^{}\n\"':]{1,60}\}(?!\})")
 VARIABLE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,49}")
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
 _TRIGGER_TYPES = {"keyword", "any_message", "button_payload", "referral"}
@@ -260,7 +259,7 @@ class _Checker:
         # `{words}` the editor could not match to an answer or the customer's data (its
         # placeholders are `{{…}}`); an HTTP call's URL and JSON body use braces of their own.
         if value and field not in ("data.url", "data.body") and (
-                typed := _TYPED_WORD.search(value)):
+                typed := OWNER_WORD.search(value)):
             self.node_warn(
                 node_id, "unknown_placeholder",
                 f"“{typed.group(0)[:60]}” não é uma resposta deste fluxo nem um dado do "

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ylada_app.engine.render import OWNER_WORD
 from ylada_app.services import knowledge_text as kt
+from ylada_app.services.template_preview import variable_words
 
 # The customer's own data any text may use, in the owner's words.
 BUILTINS: dict[str, str] = {
@@ -25,20 +27,12 @@ BUILTINS: dict[str, str] = {
 }
 # A placeholder the owner can read as one word: a path with optional filters.
 _STORED = re.compile(r"\{\{\s*((?:vars|contact)(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*(\|[^{}]*)?\}\}")
-# `{words}` typed by the owner — not part of a `{{…}}`.
-_TYPED = re.compile(r"(?<!\{)\{([^{}\n]{1,60})\}(?!\})")
 
 
 def word_for(path: str) -> str:
     """The owner's word for a placeholder path: "vars.numero_pedido" → "número pedido"."""
     path = (path or "").strip()
-    if path in BUILTINS:
-        return BUILTINS[path]
-    for prefix in ("vars.", "contact.fields.", "contact."):
-        if path.startswith(prefix):
-            path = path[len(prefix):]
-            break
-    return kt.with_accents(path.replace("_", " ").replace(".", " ").strip()) or path
+    return BUILTINS.get(path) or variable_words(path)
 
 
 def stored(path: str) -> str:
@@ -82,11 +76,5 @@ def to_stored(text: str | None, *, previous: str | None = "",
     def back(m: re.Match[str]) -> str:
         return known.get(_key(m.group(1)), m.group(0))
 
-    return _TYPED.sub(back, text)
+    return OWNER_WORD.sub(back, text)
 
-
-def unknown_words(text: str | None, variables: Iterable[str]) -> list[str]:
-    """Braced words in the owner's text that name no answer of the flow nor built-in data
-    (they would be sent as typed)."""
-    known = known_words(variables)
-    return [m.group(1) for m in _TYPED.finditer(text or "") if _key(m.group(1)) not in known]

@@ -130,12 +130,76 @@ def test_a_template_review_is_parsed():
 
 def test_other_fields_are_recorded_as_unsupported():
     body = ex.template_status_webhook()
-    body["entry"][0]["changes"][0]["field"] = "account_update"
+    body["entry"][0]["changes"][0]["field"] = "calls"
     parsed = parse_webhook(raw(body))
     [u] = parsed.unsupported
-    assert u.reason == "field:account_update"
-    assert u.field == "account_update" and u.waba_id == ex.WABA_ID
-    assert parsed.template_updates == []
+    assert u.reason == "field:calls"
+    assert u.field == "calls" and u.waba_id == ex.WABA_ID
+    assert parsed.template_updates == [] and parsed.number_updates == []
+
+
+def _change(field: str, value) -> bytes:
+    return raw({"object": "whatsapp_business_account",
+                "entry": [{"id": ex.WABA_ID, "changes": [{"field": field, "value": value}]}]})
+
+
+def test_quality_and_limit_updates_are_parsed():
+    parsed = parse_webhook(_change("phone_number_quality_update", {
+        "display_phone_number": "+1 555-078-3881", "event": "downgrade",
+        "current_limit": "tier_250", "old_limit": "TIER_1K"}))
+    [u] = parsed.number_updates
+    assert (u.field, u.event, u.phone_number, u.current_limit, u.waba_id) == (
+        "phone_number_quality_update", "DOWNGRADE", "15550783881", "TIER_250", ex.WABA_ID)
+    assert parsed.unsupported == [] and not parsed.is_empty
+
+
+def test_account_warnings_keep_their_reason_and_date():
+    [ban] = parse_webhook(_change("account_update", {
+        "event": "DISABLED_UPDATE",
+        "ban_info": {"waba_ban_state": ["SCHEDULE_FOR_DISABLE"],
+                     "waba_ban_date": "2026-12-20"}})).number_updates
+    assert (ban.event, ban.detail, ban.phone_number) == (
+        "DISABLED_UPDATE", "SCHEDULE_FOR_DISABLE", None)
+    assert ban.until == 1797724800  # 2026-12-20 00:00 UTC
+    [limit] = parse_webhook(_change("account_update", {
+        "phone_number": "15550783881", "event": "ACCOUNT_RESTRICTION",
+        "restriction_info": [{"restriction_type": "RESTRICTED_BIZ_INITIATED_MESSAGING",
+                              "expiration": 1798675200}]})).number_updates
+    assert (limit.detail, limit.until) == ("RESTRICTED_BIZ_INITIATED_MESSAGING", 1798675200)
+    [violation] = parse_webhook(_change("account_update", {
+        "event": "ACCOUNT_VIOLATION", "violation_info": {"violation_type": "SCAM"}})
+    ).number_updates
+    assert violation.detail == "SCAM"
+
+
+@pytest.mark.parametrize("value", [
+    {"event": 7, "ban_info": "x", "restriction_info": {"a": 1}},
+    {"event": "X", "ban_info": {"waba_ban_date": "99999-01-01", "waba_ban_state": [None, 1]},
+     "restriction_info": [None, "x", {"expiration": "0001-01-01T00:00:00"}]},
+    {"event": "A" * 5000, "phone_number": {"x": 1}, "current_limit": ["TIER_1K"]},
+])
+def test_odd_account_updates_never_raise(value):
+    parsed = parse_webhook(_change("account_update", value))
+    for u in parsed.number_updates:
+        assert len(u.event) <= 60 and u.until >= 0 and len(u.detail) <= 300
+
+
+def test_marketing_stops_are_parsed_and_other_preferences_are_not():
+    parsed = parse_webhook(_change("user_preferences", {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": ex.DISPLAY, "phone_number_id": ex.PHONE_ID},
+        "contacts": [{"wa_id": ex.USER, "profile": {"name": ex.NAME}}],
+        "user_preferences": [
+            {"wa_id": ex.USER, "detail": "User requested to stop marketing messages",
+             "category": "marketing_messages", "value": "stop", "timestamp": 1731705721},
+            {"wa_id": ex.USER, "category": "something_else", "value": "stop"},
+            {"wa_id": ex.USER, "category": "marketing_messages", "value": "maybe"},
+            "garbage"]}))
+    [p] = parsed.preferences
+    assert (p.phone_number_id, p.wa_id, p.value, p.timestamp) == (
+        ex.PHONE_ID, ex.USER, "stop", 1731705721)
+    nothing = parse_webhook(_change("user_preferences", {"user_preferences": [{"x": 1}]}))
+    assert nothing.preferences == [] and nothing.unsupported[0].reason == "field:user_preferences"
 
 
 def test_other_object_is_not_parsed():

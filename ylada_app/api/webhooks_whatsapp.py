@@ -22,7 +22,7 @@ from ylada_app.core.db_async import get_async_engine
 from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
-from ylada_app.services import inbox, message_templates, webhook_keys
+from ylada_app.services import inbox, message_templates, number_events, webhook_keys
 from ylada_app.services.inbox_fast import store_async
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,15 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
         for u in parsed.unsupported:
             inbox.log_event(session, instance=instance, kind="unsupported",
                             detail=inbox.clean_json({"reason": u.reason, "field": u.field}))
+        if parsed.number_updates:  # quality, limit, account warnings about the number
+            number_events.apply_number_updates(session, tenant_id=target.tenant_id,
+                                               instance_id=target.instance_id,
+                                               updates=parsed.number_updates)
+        mine_prefs = [p for p in parsed.preferences
+                      if not target.phone_number_id or p.phone_number_id == target.phone_number_id]
+        if mine_prefs:  # customers who stopped / resumed marketing messages in WhatsApp
+            number_events.apply_preferences(session, tenant_id=target.tenant_id,
+                                            instance_id=target.instance_id, prefs=mine_prefs)
         for t in parsed.template_updates:  # Meta reviewed one of the business's templates
             message_templates.apply_status_update(
                 session, tenant_id=target.tenant_id, waba_id=t.waba_id,
@@ -217,10 +226,11 @@ async def _target(key: str) -> webhook_keys.WebhookTarget | None:
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
-    path" (errors, unsupported content, template reviews, other numbers, SQLite,
-    in-process jobs)."""
+    path" (errors, unsupported content, template reviews, Meta's notices about the number,
+    marketing preferences, other numbers, SQLite, in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
-            or parsed.template_updates or not (parsed.messages or parsed.statuses)):
+            or parsed.template_updates or parsed.number_updates or parsed.preferences
+            or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):

@@ -4,19 +4,23 @@ quality rating, messaging tier, display name — as last checked (every 6 h by a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import reflex as rx
 
 from ylada_app.components.layout import app_shell, card, help_link, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
 from ylada_app.pages.instances import path_segment
-from ylada_app.services import instances
+from ylada_app.services import instances, number_events
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
-TIERS = {"TIER_250": "250", "TIER_1K": "1.000", "TIER_10K": "10.000", "TIER_100K": "100.000",
-         "TIER_UNLIMITED": "∞"}
+TIERS = {"TIER_50": "50", "TIER_250": "250", "TIER_1K": "1.000", "TIER_2K": "2.000",
+         "TIER_10K": "10.000", "TIER_100K": "100.000", "TIER_UNLIMITED": "∞"}
+# Meta's latest account notice: how it reads on the page (a lifted ban is good news)
+_NOTICE_LEVEL = {"number.notice.DISABLED_UPDATE.REINSTATE": "ok"}
 
 
 def health_rows(inst, lang_t) -> list[dict[str, str]]:
@@ -44,6 +48,20 @@ def health_rows(inst, lang_t) -> list[dict[str, str]]:
             for key, value, level in rows]
 
 
+def meta_notice(inst, lang: str) -> tuple[str, str, str]:
+    """Meta's latest account notice (violation, ban, restriction) in words: (text, level,
+    when it came as dd/mm/yyyy), or empty strings when there is none."""
+    notice = (inst.health or {}).get("meta_notice")
+    key = str(notice.get("key") or "") if isinstance(notice, dict) else ""
+    if not key.startswith("number.notice."):
+        return "", "", ""
+    try:
+        at = local_text(datetime.fromisoformat(str(notice.get("at") or "")), "%d/%m/%Y %H:%M")
+    except ValueError:
+        at = ""
+    return (number_events.notice_text(key, notice, lang), _NOTICE_LEVEL.get(key, "bad"), at)
+
+
 def _name_status(status: str, lang_t) -> tuple[str, str]:
     level = {"APPROVED": "ok", "AVAILABLE_WITHOUT_REVIEW": "ok", "PENDING_REVIEW": "warn",
              "DECLINED": "bad", "EXPIRED": "bad"}.get(status)
@@ -56,6 +74,9 @@ class NumberHealthState(SessionState):
     name: str = ""
     channel: str = ""
     rows: list[dict[str, str]] = []
+    notice: str = ""  # Meta's latest account notice, in words
+    notice_level: str = ""
+    notice_at: str = ""
     checked_at: str = ""
     problem: str = ""
     error: str = ""
@@ -71,6 +92,7 @@ class NumberHealthState(SessionState):
         self.name, self.channel = inst.name, inst.channel
         self.back_href = f"/instances/{inst.id}"
         self.rows = health_rows(inst, self._t)
+        self.notice, self.notice_level, self.notice_at = meta_notice(inst, self.lang)
         self.checked_at = local_text(inst.last_checked_at, "%d/%m/%Y %H:%M") \
             if inst.last_checked_at and inst.health else ""
         self.problem = self._t(inst.status_detail) if inst.status_detail else ""
@@ -114,7 +136,7 @@ class NumberHealthState(SessionState):
 def _row(row: rx.Var) -> rx.Component:
     color = rx.match(row["level"], ("ok", "jade"), ("warn", "amber"), ("bad", "red"), "gray")
     return rx.table.row(
-        rx.table.cell(rx.text(row["label"], size="2")),
+        rx.table.cell(rx.text(row["label"], size="2"), width="50%"),
         rx.table.cell(rx.badge(row["value"], color_scheme=color, variant="soft",
                                class_name="health-value")),
         class_name="health-row",
@@ -145,6 +167,12 @@ def number_health_page() -> rx.Component:
                 rx.cond(s.problem != "", rx.callout(s.problem, icon="triangle-alert",
                                                     color_scheme="orange", width="100%",
                                                     id="health-problem")),
+                rx.cond(s.notice != "", rx.callout(
+                    rx.text(rx.text.strong(t("health.notice")), " (", s.notice_at, "): ",
+                            s.notice),
+                    icon=rx.cond(s.notice_level == "ok", "circle-check", "shield-alert"),
+                    color_scheme=rx.cond(s.notice_level == "ok", "jade", "red"),
+                    width="100%", max_width="720px", id="health-notice")),
                 card(
                     rx.cond(
                         s.rows.length() > 0,

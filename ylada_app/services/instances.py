@@ -479,7 +479,9 @@ def record_health(session: Session, *, instance_id: int, health: Any) -> Instanc
     inst = session.get(Instance, instance_id)
     if inst is None or inst.status == InstanceStatus.DISABLED:
         return inst
-    inst.health = health_view(health)
+    # Meta's latest account notice came by webhook; a check cannot see it: it stays.
+    notice = (inst.health or {}).get("meta_notice")
+    inst.health = {**health_view(health), **({"meta_notice": notice} if notice else {})}
     inst.last_checked_at = utcnow()
     if health.number_found:
         inst.status, inst.status_detail = InstanceStatus.CONNECTED, None

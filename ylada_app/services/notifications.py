@@ -27,15 +27,17 @@ from ylada_app.services.emails import queue_email
 from ylada_app.services.errors import FieldErrors
 from ylada_app.services.validation import parse_id
 
-KINDS = ("handoff", "waiting", "lead")
-# What a member gets by e-mail until they choose: being asked for is urgent, leads are not.
-EMAIL_DEFAULTS = {"handoff": True, "waiting": True, "lead": False}
+KINDS = ("handoff", "waiting", "lead", "number")
+# What a member gets by e-mail until they choose: being asked for is urgent, leads are not;
+# Meta's warnings about the number (quality, bans) are.
+EMAIL_DEFAULTS = {"handoff": True, "waiting": True, "lead": False, "number": True}
 _TITLES = {
     "handoff": ("{contact} pediu atendimento humano", "{contact} asked for a person"),
     "waiting": ("{contact} espera há {minutes} min", "{contact} has waited {minutes} min"),
     "lead": ("Novo lead: {contact}", "New lead: {contact}"),
     # a hand-off by the AI assistant (kind "handoff", with the question as its detail)
     "ai_handoff": ("A IA não soube responder a {contact}", "The AI could not answer {contact}"),
+    "number": ("Aviso da Meta sobre {instance}", "Meta notice about {instance}"),
 }
 _BODIES = {
     "handoff": ("Em {instance}. Abra o atendimento para responder.",
@@ -46,6 +48,7 @@ _BODIES = {
     "ai_handoff": ("Em {instance}, a pergunta foi: “{detail}”. Abra o atendimento para "
                    "responder.",
                    "On {instance}, the question was: “{detail}”. Open the inbox to answer."),
+    "number": ("{detail}", "{detail}"),  # (written by the caller: TeamEvent.bodies)
 }
 
 
@@ -65,6 +68,8 @@ class TeamEvent:
     instance: str
     minutes: int = 0
     detail: str = ""
+    bodies: tuple[str, str] = ("", "")  # the body already written (pt-BR, English)
+    link: str = ""  # where the bell and the e-mail lead (default: the conversation)
 
 
 def handoff_event(conv: Conversation, contact: Contact, instance: Instance,
@@ -107,7 +112,8 @@ def notify_many(session: Session, events: list[TeamEvent]) -> int:
             row = {"tenant_id": event.tenant_id, "user_id": uid, "kind": event.kind,
                    "conversation_id": event.conversation_id,
                    "title": _TITLES[words][1 if locale == "en" else 0].format(**params)[:200],
-                   "body": _BODIES[words][1 if locale == "en" else 0].format(**params)[:300],
+                   "body": (event.bodies[1 if locale == "en" else 0]
+                            or _BODIES[words][1 if locale == "en" else 0].format(**params))[:300],
                    "read_at": None, "created_at": now}
             rows.append(row)
             if wants_email(prefs, event.kind):
@@ -115,7 +121,8 @@ def notify_many(session: Session, events: list[TeamEvent]) -> int:
     if rows:
         session.connection().execute(insert(Notification.__table__), rows)
     for event, (uid, _prefs, email, locale, name), row in mails:
-        link = f"/inbox?c={event.conversation_id}" if event.conversation_id else "/inbox"
+        link = event.link or (f"/inbox?c={event.conversation_id}" if event.conversation_id
+                              else "/inbox")
         queue_email(session, to=email, kind="team_notice", lang=locale, link_path=link,
                     user_id=uid, tenant_id=event.tenant_id, name=name, title=row["title"],
                     body=row["body"])

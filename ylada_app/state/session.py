@@ -170,7 +170,9 @@ class SessionState(rx.State):
         items = await call(notifications.latest, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
                            limit=8)
         self.bell_items = [{"id": str(n.id), "title": n.title, "body": n.body,
-                            "conversation": str(n.conversation_id or ""),
+                            # (a notice about the number leads to the numbers)
+                            "conversation": "number" if n.kind == "number"
+                            else str(n.conversation_id or ""),
                             "read": "1" if n.read else "", "kind": n.kind,
                             "when": local_text(n.created_at, "%d/%m %H:%M")} for n in items]
 
@@ -286,6 +288,8 @@ class SessionState(rx.State):
         await call(notifications.mark_read, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
                    notification_id=notification_id)
         await self._load_bell(ctx)
+        if conversation_id == "number":
+            return rx.redirect("/instances")
         cid = parse_id(conversation_id)
         return rx.redirect(f"/inbox?c={cid}" if cid is not None else "/inbox")
 

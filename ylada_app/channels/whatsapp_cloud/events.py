@@ -137,6 +137,34 @@ class TemplateStatusUpdate:
 
 
 @dataclass(slots=True)
+class NumberUpdate:
+    """Meta's word about the business number or its account, pushed as it happens:
+    `phone_number_quality_update` (quality FLAGGED / UNFLAGGED, messaging limit UPGRADE /
+    DOWNGRADE, with the limit now) and `account_update` (ACCOUNT_VIOLATION, DISABLED_UPDATE
+    with the ban state, ACCOUNT_RESTRICTION, ACCOUNT_DELETED, VERIFIED_ACCOUNT…)."""
+
+    field: str
+    event: str  # upper case, as Meta sends it
+    waba_id: str | None = None
+    phone_number: str | None = None  # digits of the number it names (None: account-wide)
+    current_limit: str | None = None  # TIER_250 … TIER_UNLIMITED (quality updates)
+    detail: str = ""  # violation type, ban state and date, restriction types (plain words)
+    until: int = 0  # unix seconds: a ban's date or a restriction's end, 0 if none
+
+
+@dataclass(slots=True)
+class MarketingPreference:
+    """A customer stopped (or resumed) marketing messages from the business in WhatsApp
+    itself (`user_preferences`, category `marketing_messages`)."""
+
+    phone_number_id: str
+    wa_id: str
+    value: str  # stop | resume
+    timestamp: int
+    detail: str = ""
+
+
+@dataclass(slots=True)
 class ParsedWebhook:
     object: str | None = None
     messages: list[InboundMessage] = field(default_factory=list)
@@ -144,11 +172,13 @@ class ParsedWebhook:
     errors: list[WebhookError] = field(default_factory=list)
     unsupported: list[UnsupportedEvent] = field(default_factory=list)
     template_updates: list[TemplateStatusUpdate] = field(default_factory=list)
+    number_updates: list[NumberUpdate] = field(default_factory=list)
+    preferences: list[MarketingPreference] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.messages or self.statuses or self.errors or self.unsupported
-                    or self.template_updates)
+                    or self.template_updates or self.number_updates or self.preferences)
 
     @property
     def phone_number_ids(self) -> set[str]:

@@ -11,15 +11,18 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from .coerce import as_dict, as_id, as_list, as_str, as_timestamp
+from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_list, as_str, as_timestamp
 from .events import (
     InboundMessage,
     Location,
+    MarketingPreference,
     Media,
     MessageContext,
+    NumberUpdate,
     ParsedWebhook,
     Reaction,
     StatusUpdate,
@@ -157,8 +160,19 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
             language=as_str(value.get("message_template_language"), 10) or "",
             reason=as_str(value.get("reason"), 300) or ""))
         return
+    if field in _NUMBER_FIELDS:
+        update = _number_update(field, value, waba_id)
+        if update is not None:
+            result.number_updates.append(update)
+            return
+    if field == "user_preferences" and isinstance(value.get("user_preferences"), list):
+        prefs = [p for p in (_preference(item, phone_number_id or "")
+                             for item in as_list(value["user_preferences"], 100)) if p]
+        if prefs:
+            result.preferences += prefs
+            return
     if field != "messages":
-        # account_update, calls, ... : not ours (yet).
+        # calls, history, message echoes, ... : not ours (yet).
         result.unsupported.append(
             UnsupportedEvent(
                 reason=f"field:{field}",
@@ -195,6 +209,72 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
                 raw=value,
             )
         )
+
+
+_NUMBER_FIELDS = ("phone_number_quality_update", "account_update")
+
+
+def _number_update(field: str, value: dict, waba_id: str | None) -> NumberUpdate | None:
+    event = (as_str(value.get("event"), 60) or "").strip().upper()
+    if not event:
+        return None
+    number = as_str(value.get("display_phone_number") or value.get("phone_number"), 40)
+    digits = "".join(ch for ch in number or "" if ch.isdigit()) or None
+    limit = as_str(value.get("current_limit") or value.get("max_daily_conversation_per_phone")
+                   or value.get("max_daily_conversations_per_business"), 40)
+    detail, until = _account_detail(value)
+    return NumberUpdate(field=field, event=event, waba_id=waba_id, phone_number=digits,
+                        current_limit=(limit or "").strip().upper() or None,
+                        detail=detail, until=until)
+
+
+def _account_detail(value: dict) -> tuple[str, int]:
+    """The reason words of an account_update, and the date it names (a ban's, a
+    restriction's end)."""
+    parts: list[str] = []
+    until = 0
+    violation = as_dict(value.get("violation_info"))
+    if violation.get("violation_type"):
+        parts.append(as_str(violation.get("violation_type"), 80) or "")
+    ban = as_dict(value.get("ban_info"))
+    states = ban.get("waba_ban_state")
+    for state in as_list(states if isinstance(states, list) else [states], 5):
+        if isinstance(state, str) and state:
+            parts.append(state[:40])
+    until = _when(ban.get("waba_ban_date")) or until
+    for item in as_list(value.get("restriction_info"), 10):
+        item = as_dict(item)
+        if item.get("restriction_type"):
+            parts.append(as_str(item.get("restriction_type"), 80) or "")
+        until = max(until, _when(item.get("expiration")))
+    return ", ".join(p.strip().upper() for p in parts if p.strip())[:300], until
+
+
+def _when(raw: Any) -> int:
+    """Unix seconds from Meta's timestamp or an ISO date ("2025-10-30"); 0 when unreadable."""
+    seconds = as_timestamp(raw)
+    if seconds:
+        return seconds
+    text = as_str(raw, 40) or ""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        seconds = int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+    except (ValueError, OverflowError, OSError):
+        return 0
+    return seconds if 0 < seconds < MAX_TIMESTAMP else 0
+
+
+def _preference(item: Any, phone_number_id: str) -> MarketingPreference | None:
+    if not isinstance(item, dict):
+        return None
+    category = (as_str(item.get("category"), 60) or "").strip().lower()
+    choice = (as_str(item.get("value"), 20) or "").strip().lower()
+    wa_id = as_id(item.get("wa_id"))
+    if category != "marketing_messages" or choice not in ("stop", "resume") or not wa_id:
+        return None
+    return MarketingPreference(phone_number_id=phone_number_id, wa_id=wa_id, value=choice,
+                               timestamp=as_timestamp(item.get("timestamp")),
+                               detail=as_str(item.get("detail"), 200) or "")
 
 
 def _parse_messages(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:

@@ -64,5 +64,50 @@ TEXTS = {
     "health.not_whatsapp": ("Este número é um simulador: não há nada para verificar na Meta.",
                             "This number is a simulator: there is nothing to check at Meta."),
     "health.not_connected": ("Conecte o número primeiro.", "Connect the number first."),
+    "health.notice": ("Último aviso da Meta", "Meta's latest notice"),
+    "error.meta_disabled": ("A Meta desativou a conta do WhatsApp deste número.",
+                            "Meta disabled this number's WhatsApp account."),
+    # Meta's notices about a number (bell, e-mail, health page)
+    "number.notice.FLAGGED": (
+        "A qualidade do número caiu para baixa. Se não melhorar em 7 dias, a Meta pode "
+        "diminuir o limite diário de conversas. Evite mensagens que os clientes bloqueiam ou "
+        "denunciam.",
+        "The number's quality dropped to low. If it does not improve within 7 days, Meta may "
+        "lower its daily conversation limit. Avoid messages customers block or report."),
+    "number.notice.UNFLAGGED": ("A qualidade do número voltou ao normal.",
+                                "The number's quality is back to normal."),
+    "number.notice.UPGRADE": (
+        "Boa notícia: o número agora pode iniciar conversas com até {limit} pessoas por dia.",
+        "Good news: the number may now start conversations with up to {limit} people a day."),
+    "number.notice.DOWNGRADE": (
+        "A Meta reduziu o limite do número: agora ele pode iniciar conversas com até {limit} "
+        "pessoas por dia. As transmissões seguem esse limite.",
+        "Meta lowered the number's limit: it may now start conversations with up to {limit} "
+        "people a day. Broadcasts keep to it."),
+    "number.notice.ACCOUNT_VIOLATION": (
+        "A Meta registrou uma violação das políticas do WhatsApp ({reason}). Revise o que "
+        "está sendo enviado: novas violações podem bloquear a conta.",
+        "Meta recorded a WhatsApp policy violation ({reason}). Review what is being sent: "
+        "further violations may get the account blocked."),
+    "number.notice.DISABLED_UPDATE.SCHEDULE_FOR_DISABLE": (
+        "A Meta agendou a desativação da conta do WhatsApp{on}. Recorra no Gerenciador do "
+        "WhatsApp antes disso.",
+        "Meta scheduled the WhatsApp account to be disabled{on}. Appeal in WhatsApp Manager "
+        "before then."),
+    "number.notice.DISABLED_UPDATE.DISABLE": (
+        "A Meta desativou a conta do WhatsApp: o número não envia nem recebe mensagens. "
+        "Recorra no Gerenciador do WhatsApp.",
+        "Meta disabled the WhatsApp account: the number neither sends nor receives messages. "
+        "Appeal in WhatsApp Manager."),
+    "number.notice.DISABLED_UPDATE.REINSTATE": (
+        "A Meta reativou a conta do WhatsApp: o número volta a funcionar.",
+        "Meta reinstated the WhatsApp account: the number works again."),
+    "number.notice.ACCOUNT_RESTRICTION": (
+        "A Meta restringiu a conta do WhatsApp{until}: {reason}.",
+        "Meta restricted the WhatsApp account{until}: {reason}."),
+    "number.notice.ACCOUNT_DELETED": (
+        "A conta do WhatsApp deste número foi apagada na Meta. Conecte o número de novo para "
+        "voltar a atender.",
+        "This number's WhatsApp account was deleted at Meta. Connect the number again to "
+        "serve customers."),
 }
-

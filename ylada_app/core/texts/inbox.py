@@ -9,6 +9,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "account.email_handoff": ("um cliente pede atendimento humano", "a customer asks for a person"),
     "account.email_waiting": ("um cliente espera demais por uma resposta", "a customer waits too long for an answer"),
     "account.email_lead": ("um novo lead chega", "a new lead comes in"),
+    "account.email_number": ("a Meta avisa algo sobre um número (qualidade, limite, bloqueio)",
+                             "Meta warns about a number (quality, limit, ban)"),
     "team.roles_help": ("Atendente: atendimento e contatos. Administrador: também números, fluxos, IA e relatórios. Proprietário: tudo, inclusive plano, cobrança e equipe.", "Agent: inbox and contacts. Admin: also numbers, flows, AI and reports. Owner: everything, plan, billing and team included."),
     "nav.contacts": ("Contatos", "Contacts"),
     "common.close": ("Fechar", "Close"),

@@ -1,5 +1,5 @@
 """A conversation as the team sees it (the inbox, a contact's page): customer, bot, AI and
-team messages told apart, with delivery ticks and the Graph error of a failed send, private
+team messages told apart, with delivery ticks and why a failed send failed (in words), private
 notes shown apart, and system lines (hand-off, assigned, resolved, returned to the bot; the
 AI assistant's hand-off highlighted, with the question it could not answer)."""
 
@@ -12,15 +12,18 @@ import reflex as rx
 from ylada_app.components.chat import Bubble, bubble_body, bubble_from
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
+from ylada_app.services.send_failures import failure_text
 from ylada_app.state.session import SessionState
 
 
-def timeline_bubble(item: Any) -> Bubble:
-    """A timeline item of services.agent_inbox as a bubble."""
+def timeline_bubble(item: Any, lang: str) -> Bubble:
+    """A timeline item of services.agent_inbox as a bubble (a failed send says why in
+    words, services.send_failures)."""
     return bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
                        item.text, item.payload, item.status, kind=item.kind,
                        author=item.author, at=local_text(item.at, "%d/%m %H:%M"),
-                       error=item.error)
+                       error=failure_text(item.error, lang) if item.status == "failed"
+                       else item.error)
 
 
 def _tick(m: rx.Var) -> rx.Component:

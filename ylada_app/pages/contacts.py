@@ -496,7 +496,7 @@ class ContactState(SessionState):
         if d.conversation_id:
             view = await call(agent_inbox.conversation_view, tenant_id=ctx.tenant_id,
                               conversation_id=d.conversation_id, limit=TIMELINE)
-            self.items = [timeline_bubble(i) for i in view.items]
+            self.items = [timeline_bubble(i, self.lang) for i in view.items]
             self.older = view.older
         self.form_key += 1
 

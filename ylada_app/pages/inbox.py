@@ -179,7 +179,7 @@ class InboxState(SessionState):
         else:
             self.templates, self.tpl_key = [], ""
         self.older = view.older
-        self.items = [timeline_bubble(i) for i in view.items]
+        self.items = [timeline_bubble(i, self.lang) for i in view.items]
 
     @rx.event(background=True)
     async def listen(self):

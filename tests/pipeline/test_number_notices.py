@@ -188,3 +188,21 @@ def test_resume_never_grants_a_consent_that_was_not_given(path, client, bot, db,
     db.expire_all()
     assert db.get(Contact, bia.id).opted_in_at is None
     assert db.exec(select(ConsentRecord).where(ConsentRecord.contact_id == bia.id)).all() == []
+
+
+def test_a_number_connected_by_hand_is_fully_checked_at_the_next_round(bot, db, monkeypatch):
+    """Connecting checks only that the number exists: the health page would say "not
+    checked yet" for six hours; the sweeper's next round reads quality, limit and name."""
+    from ylada_app.jobs import instances as instance_jobs
+
+    queued = []
+    monkeypatch.setattr(instance_jobs, "enqueue_coalesced",
+                        lambda key, job, iid: queued.append(iid))
+    db.expire_all()
+    assert db.get(Instance, bot.instance_id).last_checked_at is None
+    instance_jobs.kick_health_checks(limit=10_000)
+    assert bot.instance_id in queued
+    instance_jobs.recheck_instance(bot.instance_id)
+    db.expire_all()
+    inst = db.get(Instance, bot.instance_id)
+    assert inst.health["quality_rating"] and inst.last_checked_at is not None

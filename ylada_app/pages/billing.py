@@ -56,9 +56,13 @@ def _page_data(session, *, tenant_id: int) -> dict:
         "provider_event_at": sub.provider_event_at if sub else 0,
         "provider": (sub.provider or "") if sub else "",
         "pay_options": [o.key for o in payment_gateways.options(session)],
-        # by card (Stripe) the rest of the free trial is kept: the first charge waits for it
+        # the rest of the free trial is kept (the first charge waits for it): by card on
+        # Stripe; on Asaas the first charge falls due then (Pix / boleto can be paid before)
         "card_options": [o.key for o in payment_gateways.options(session)
-                         if o.gateway == "stripe"],
+                         if o.gateway == "stripe" or (o.gateway == "asaas"
+                                                      and o.method.value == "card")],
+        "due_options": [o.key for o in payment_gateways.options(session)
+                        if o.gateway in billing.TRIAL_KEEPING and o.method.value != "card"],
         "trial_kept_until": _date(billing.trial_kept_until(sub)),
         "pending": pending,
         "plans": [plan_row(p, state.plan_code) for p in billing.plan_catalog(session)],
@@ -88,8 +92,10 @@ class PlanBillingState(SessionState):
     provider: str = ""
     pay_options: list[str] = []
     card_options: list[str] = []
+    due_options: list[str] = []  # Pix / boleto: the first charge falls due when the trial ends
     trial_kept_until: str = ""
     trial_kept_note: str = ""
+    trial_due_note: str = ""
     method: str = ""
     tax_id: str = ""
     errors: dict[str, str] = {}
@@ -103,7 +109,7 @@ class PlanBillingState(SessionState):
         for key in ("status", "plan_code", "plan_name", "trial_left", "period_end",
                     "cancel_at_period_end", "paid", "plans", "invoices", "provider",
                     "pay_options", "pending", "billed_by", "card_options",
-                    "trial_kept_until"):
+                    "due_options", "trial_kept_until"):
             setattr(self, key, data[key])
         if self.method not in self.pay_options:
             self.method = self.pay_options[0] if self.pay_options else ""
@@ -112,6 +118,8 @@ class PlanBillingState(SessionState):
                             if data["trial_left"] != "" else "")
         self.trial_kept_note = (self._t("billing.trial_kept", date=self.trial_kept_until)
                                 if self.trial_kept_until else "")
+        self.trial_due_note = (self._t("billing.trial_kept_due", date=self.trial_kept_until)
+                               if self.trial_kept_until else "")
 
     @rx.var
     def is_owner(self) -> bool:
@@ -120,7 +128,8 @@ class PlanBillingState(SessionState):
     @rx.var
     def keeps_trial(self) -> bool:
         """Subscribing with the chosen method keeps the trial's remaining days."""
-        return self.trial_kept_until != "" and self.method in self.card_options
+        return self.trial_kept_until != "" and (self.method in self.card_options
+                                                or self.method in self.due_options)
 
     @rx.var
     def cancels_at_once(self) -> bool:
@@ -299,7 +308,10 @@ def _plan_action(plan: rx.Var) -> rx.Component:
     # said before paying, not found out on the invoice
     trial_note = rx.cond((PlanBillingState.status == "trialing") & ~PlanBillingState.paid,
                          rx.text(rx.cond(PlanBillingState.keeps_trial,
-                                         PlanBillingState.trial_kept_note,
+                                         rx.cond(PlanBillingState.due_options.contains(
+                                             PlanBillingState.method),
+                                             PlanBillingState.trial_due_note,
+                                             PlanBillingState.trial_kept_note),
                                          t("billing.trial_then_charge")),
                                  size="1", color_scheme="gray", class_name="trial-charge-note"))
     return rx.cond(

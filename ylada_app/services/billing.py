@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ylada_app.core.dates import DEFAULT_ZONE, zone
 from ylada_app.integrations.payments import registry
 from ylada_app.integrations.payments.base import CustomerData, GatewayError, PlanRef
 from ylada_app.models import (
@@ -144,9 +145,10 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
     if option.gateway == "asaas":
         from ylada_app.services import billing_asaas
 
+        kept = trial_kept_until(sub)  # the first charge falls due when the trial ends
         billing_asaas.checkout(session, _gateway("asaas"), tenant_id=tenant_id,
                                user_id=user_id, plan=plan, method=option.method,
-                               tax_id=tax_id)
+                               tax_id=tax_id, first_due=_brt_day(kept) if kept else None)
         return None
     gw = _gateway(option.gateway)
     base = base_url.rstrip("/")
@@ -161,7 +163,7 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
                                          back_url=f"{base}/billing?checkout=ok")
         return init_point
     account = _account(session, gw, tenant_id=tenant_id, user_id=user_id)
-    kept = trial_kept_until(sub) if option.gateway == "stripe" else None
+    kept = trial_kept_until(sub) if option.gateway in TRIAL_KEEPING else None
     with _provider_call():
         return gw.checkout_url(customer_id=account.customer_id, plan=_ref(plan),
                                tenant_id=tenant_id,
@@ -172,13 +174,22 @@ def choose_plan(session: Session, *, tenant_id: int, user_id: int, role: str,
 
 
 # Stripe refuses a trial that ends less than 48 hours after the checkout is created; an
-# hour more covers the time the customer takes on the checkout page.
+# hour more covers the time the customer takes on the checkout page. (Asaas gets the same
+# rule: one sentence on the page for every way to pay.)
 TRIAL_KEPT_MIN = timedelta(hours=49)
+# Gateways where subscribing during the free trial keeps its days: Stripe by a trial on the
+# subscription, Asaas by the first charge's due date (Mercado Pago's preapproval starts now).
+TRIAL_KEEPING = ("stripe", "asaas")
+
+
+def _brt_day(when: datetime):
+    """The day (Brasília) of a stored naive-UTC time: Asaas due dates are days there."""
+    return when.replace(tzinfo=UTC).astimezone(zone(DEFAULT_ZONE)).date()
 
 
 def trial_kept_until(sub: Subscription | None) -> datetime | None:
-    """When our own free trial still has days left, subscribing by card keeps them: the
-    first charge is the day the trial ends. None when the charge is today."""
+    """When our own free trial still has days left, subscribing keeps them (TRIAL_KEEPING):
+    the first charge is the day the trial ends. None when the charge is today."""
     if sub is None or sub.status != "trialing" or sub.provider_subscription_id \
             or sub.trial_ends_at is None:
         return None

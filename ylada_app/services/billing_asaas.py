@@ -10,6 +10,7 @@ removed again and the caller's transaction is rolled back, so nothing is left ha
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
@@ -46,7 +47,10 @@ def _open_checkout(session: Session, tenant_id: int) -> Invoice | None:
 
 
 def checkout(session: Session, gw, *, tenant_id: int, user_id: int, plan: Plan,
-             method: PaymentMethod, tax_id: str | None) -> Invoice:
+             method: PaymentMethod, tax_id: str | None,
+             first_due: date | None = None) -> Invoice:
+    """`first_due`: when the first charge falls due (the free trial's last day: paying
+    before it keeps the trial's days, services.billing.trial_kept_until); today if None."""
     from ylada_app.services.billing import PaymentsUnavailable, _account, _provider_call, _ref
 
     digits = clean_tax_id(tax_id)
@@ -58,7 +62,8 @@ def checkout(session: Session, gw, *, tenant_id: int, user_id: int, plan: Plan,
     account = _account(session, gw, tenant_id=tenant_id, user_id=user_id, tax_id=digits)
     with _provider_call():
         sub_id = gw.create_subscription(customer_id=account.customer_id, plan=_ref(plan),
-                                        tenant_id=tenant_id, method=method)
+                                        tenant_id=tenant_id, method=method,
+                                        **({"first_due": first_due} if first_due else {}))
     try:
         charge = gw.first_charge(sub_id)
     except GatewayError:

@@ -367,7 +367,9 @@ def connect_whatsapp(
     inst.verified_name = (result.verified_name or "")[:120] or None
     inst.status = InstanceStatus.CONNECTED
     inst.status_detail = None
-    inst.last_checked_at = utcnow()
+    # Only the number was looked at: the sweeper's next round (seconds away) reads the rest
+    # — quality, limit, webhooks, display name — for the health page.
+    inst.last_checked_at = None
     inst.updated_at = utcnow()
     session.add(inst)
     session.flush()

@@ -59,6 +59,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "nesse dia.",
         "Subscribing now by card, your trial goes on until {date}: the first charge is that "
         "day."),
+    "billing.trial_kept_due": (
+        "Assinando agora, seu teste continua até {date}: a primeira cobrança vence nesse dia. "
+        "Pode pagar antes, sem perder os dias de teste.",
+        "Subscribing now, your trial goes on until {date}: the first charge is due that day. "
+        "You may pay before, without losing trial days."),
     "billing.first_charge": ("Primeira cobrança em", "First charge on"),
     "billing.checkout_done_trial": (
         "Assinatura feita. Obrigado! Seu teste continua até {date}; a primeira cobrança é "

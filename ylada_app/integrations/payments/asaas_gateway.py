@@ -132,11 +132,14 @@ class AsaasGateway:
             "name": customer.name, "email": customer.email, "cpfCnpj": customer.tax_id})
 
     def create_subscription(self, *, customer_id: str, plan: PlanRef, tenant_id: int,
-                            method: PaymentMethod) -> str:
+                            method: PaymentMethod, first_due: date | None = None) -> str:
+        """`first_due`: the first charge's due date (the end of our free trial, which the
+        customer keeps); today when None."""
+        due = max(first_due or today_brt(), today_brt())
         data = self._call("POST", "/subscriptions", {
             "customer": customer_id, "billingType": BILLING_TYPE[method],
             "value": plan.price_cents / 100, "cycle": CYCLE.get(plan.interval, "MONTHLY"),
-            "nextDueDate": today_brt().isoformat(), "description": f"ylada {plan.name}",
+            "nextDueDate": due.isoformat(), "description": f"ylada {plan.name}",
             "externalReference": external_reference(tenant_id, plan.code)})
         if not isinstance(data.get("id"), str):
             raise GatewayError("Asaas created a subscription without an id")

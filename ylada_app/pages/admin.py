@@ -22,6 +22,7 @@ from ylada_app.pages.usage import PROVIDER_NAMES
 from ylada_app.services import admin, ai_costs, broadcasts, payment_gateways
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -119,20 +120,14 @@ class AdminState(SessionState):
         return True
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.rows = await call(_tenant_rows, actor=ctx, search=self.search)
         self.prices = await call(_prices)
         self.ai_prices = await call(_ai_prices)
         gw = await call(_gateways)
         self.gw_enabled, self.gw_configured = gw["enabled"], gw["configured"]
         self.gateway_default = gw["default"]
-        self.loaded = True
 
     @rx.event
     async def save_gateways(self, form: dict):
@@ -270,16 +265,10 @@ class AdminTenantState(SessionState):
         self.instances = data["instances"]
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.errors = {}
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
         await self._refresh(ctx)
-        self.loaded = True
 
     @rx.event
     async def open_data(self, form: dict):

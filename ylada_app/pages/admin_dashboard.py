@@ -13,6 +13,7 @@ from ylada_app.components.texts import t
 from ylada_app.core.money import format_brl, format_int
 from ylada_app.services import analytics_admin, analytics_rollup
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 STATUSES = ("active", "trialing", "past_due", "canceled", "suspended")
@@ -57,20 +58,14 @@ class AdminDashState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         data = await call(_page_data, actor=ctx)
         self.tenants_total, self.mrr = data["tenants"], data["mrr"]
         for key in ("by_status", "mrr_trend", "new_tenants", "messages", "installed",
                     "converting", "near"):
             setattr(self, key, data[key])
-        self.loaded = True
 
 
 def _stat(label: rx.Var, value: rx.Var, icon: str, el_id: str) -> rx.Component:

@@ -19,6 +19,7 @@ from ylada_app.services import marketplace
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.template_params import PARAM_TYPES, format_brl
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 NEW = "new"
@@ -37,15 +38,9 @@ class AdminTemplatesState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.rows = await call(_rows, actor=ctx)
-        self.loaded = True
 
     @rx.event
     async def set_active(self, template_id: str, active: bool):
@@ -172,13 +167,8 @@ class AdminTemplateEditState(SessionState):
         self.form_key += 1
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.errors, self.issues, self.missing = {}, [], False
         if self._changelog_of != self._tid() and self.changelog:
             # (only when there is a note to drop: setting it, even to "", is sent to the
@@ -192,7 +182,6 @@ class AdminTemplateEditState(SessionState):
                 await self._reload(ctx, self._tid())
             except NotFound:
                 self.missing = True
-        self.loaded = True
 
     @rx.event
     async def save(self, form: dict):

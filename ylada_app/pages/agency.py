@@ -17,6 +17,7 @@ from ylada_app.pages.signup import NICHE_OPTIONS
 from ylada_app.services import agency, auth, brand
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -82,16 +83,10 @@ class AgencyState(SessionState):
         self.signup_url = data.get("signup_url", "")
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         self.errors = {}
         await self._reload(ctx.tenant_id, ctx.user_id)
-        self.loaded = True
 
     @rx.event
     async def create(self, form: dict):

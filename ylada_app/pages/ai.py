@@ -25,6 +25,7 @@ from ylada_app.services.ai_templates import TONES, template_for
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.outbound import Busy, outbound
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 KIND_LABELS = {"product": "ai.kind_product", "faq": "ai.kind_faq", "text": "ai.kind_text"}
@@ -139,13 +140,8 @@ class AiState(SessionState):
         self.cfg_form_key += 1
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         self.instance_options = await call(_instances, tenant_id=ctx.tenant_id)
         keys = [o["id"] for o in self.instance_options]
         if self.instance_key not in keys:
@@ -155,7 +151,6 @@ class AiState(SessionState):
         self.console_items = []
         await self._refresh_items(ctx.tenant_id)
         await self._refresh_settings(ctx.tenant_id)
-        self.loaded = True
 
     @rx.event
     async def pick_instance(self, key: str):

@@ -13,6 +13,7 @@ from ylada_app.core.dates import local_text
 from ylada_app.services import api_keys
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -33,16 +34,10 @@ class ApiKeysState(SessionState):
     form_key: int = 0
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.new_key = ""
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         self.keys = await call(_rows, tenant_id=ctx.tenant_id)
-        self.loaded = True
 
     @rx.event
     async def create(self, form: dict):

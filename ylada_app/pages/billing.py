@@ -28,6 +28,7 @@ from ylada_app.services import billing, billing_asaas, entitlements, payment_gat
 from ylada_app.services.agency import agency_of
 from ylada_app.services.errors import FieldErrors, ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -137,14 +138,9 @@ class PlanBillingState(SessionState):
         return self.provider in ("asaas", "mercadopago")
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.notice = ""
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         self.payments_enabled = billing.payments_enabled()
         await self._refresh(ctx.tenant_id)
         await self._load_banner(ctx.tenant_id)  # the plan may have just changed

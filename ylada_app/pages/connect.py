@@ -18,6 +18,7 @@ from ylada_app.pages.instances import instance_view, path_segment
 from ylada_app.services import instances
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -41,15 +42,10 @@ class ConnectState(SessionState):
         return path_segment(self.router.url.path, 1)
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.success = ""
         self.errors = {}
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         try:
             inst = await call(instances.get_instance, tenant_id=ctx.tenant_id,
                               instance_id=self._instance_key())
@@ -65,7 +61,6 @@ class ConnectState(SessionState):
         self.es_enabled = bool(settings.meta_app_id and settings.meta_app_secret)
         self.demo_available = ":" in settings.whatsapp_demo_number
         self.es_steps, self.es_error, self.es_pin = [], "", ""
-        self.loaded = True
 
     @rx.event
     def start_signup(self):

@@ -30,6 +30,7 @@ from ylada_app.services.tables import ImportRejected
 from ylada_app.services.template_preview import variable_words
 from ylada_app.services.validation import parse_id
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 EXPORT_POLL_S = 1.0
@@ -95,23 +96,17 @@ class ContactsState(SessionState):
     _upload_data: bytes = b""
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load(agent_ok=True)
+    async def load(self, ctx):
         self.errors = {}
         self.export_id = self.export_status = self.export_url = ""
         self.leads = self.router.url.query_parameters.get("leads") == "1" or self.leads
-        yield
-        ctx, redirect = await self._guard(agent_ok=True)
-        if redirect:
-            yield redirect
-            return
         options = await call(_options, tenant_id=ctx.tenant_id)
         self.tag_options, self.instance_options = options["tags"], options["instances"]
         if self.import_instance not in {i["id"] for i in self.instance_options}:
             self.import_instance = self.instance_options[0]["id"] if self.instance_options \
                 else ""
         await self._refresh(ctx)
-        self.loaded = True
 
     async def _refresh(self, ctx) -> None:
         try:
@@ -501,16 +496,10 @@ class ContactState(SessionState):
         self.form_key += 1
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load(agent_ok=True)
+    async def load(self, ctx):
         self.errors = {}
-        yield
-        ctx, redirect = await self._guard(agent_ok=True)
-        if redirect:
-            yield redirect
-            return
         await self._fill(ctx)
-        self.loaded = True
 
     @rx.event
     def add_field_row(self):

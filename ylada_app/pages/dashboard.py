@@ -11,6 +11,7 @@ from ylada_app.services import auth, entitlements, instances, onboarding
 from ylada_app.services.errors import ServiceError
 from ylada_app.services.validation import parse_id
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -52,13 +53,8 @@ class DashboardState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         data = await call(_dashboard_data, tenant_id=ctx.tenant_id)
         self.items = data["instances"]
         self.plan_name = data["plan"]
@@ -71,7 +67,6 @@ class DashboardState(SessionState):
             self.guide_label = self._t("onboarding.progress", done=guide["done"],
                                        total=guide["total"])
             self.guide_next = self._t(f"onboarding.{guide['next']}.title")
-        self.loaded = True
 
     @rx.event
     async def dismiss_guide(self):

@@ -15,6 +15,7 @@ from ylada_app.components.texts import t
 from ylada_app.services import flow_editor, flows, instances
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -56,16 +57,10 @@ class FlowsState(SessionState):
         self.instance_options = data["instances"]
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.errors, self.issues = {}, []
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         await self._refresh(ctx.tenant_id)
-        self.loaded = True
 
     @rx.event
     async def import_flow(self, form: dict):

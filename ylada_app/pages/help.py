@@ -12,6 +12,7 @@ import reflex as rx
 from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.pages.instances import path_segment
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 HELP_DIR = Path(__file__).resolve().parents[1] / "help"
@@ -35,17 +36,11 @@ class HelpState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        _, redirect = await self._guard(need_tenant=False, agent_ok=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(need_tenant=False, agent_ok=True)
+    async def load(self, ctx):
         self.topic = path_segment(self.router.url.path, 1)
         self.text = topic_text(self.topic) if self.topic else ""
         self.missing = bool(self.topic) and not self.text
-        self.loaded = True
 
 
 def _topic_link(slug: str, title: str) -> rx.Component:

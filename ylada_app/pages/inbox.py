@@ -24,6 +24,7 @@ from ylada_app.models import utcnow
 from ylada_app.services import agent_inbox, contacts, flows, instances, team
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 LISTEN_EVERY_S = 0.5
@@ -114,14 +115,9 @@ class InboxState(SessionState):
 
     # --- loading ------------------------------------------------------------------------------
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load(agent_ok=True)
+    async def load(self, ctx):
         self.error = ""
-        yield
-        ctx, redirect = await self._guard(agent_ok=True)
-        if redirect:
-            yield redirect
-            return
         self.selected = self.router.url.query_parameters.get("c", "") or self.selected
         await self._load_options(ctx)
         await self._refresh(ctx)

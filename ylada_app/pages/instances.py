@@ -13,6 +13,7 @@ from ylada_app.pages.dashboard import instance_rows
 from ylada_app.services import instances
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -51,15 +52,9 @@ class InstancesState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         self.items = await call(instance_rows, tenant_id=ctx.tenant_id)
-        self.loaded = True
 
 
 class NewInstanceState(SessionState):

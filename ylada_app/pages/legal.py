@@ -14,6 +14,7 @@ from ylada_app.pages.instances import path_segment
 from ylada_app.services import legal
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -84,16 +85,10 @@ class AdminLegalState(SessionState):
         self.title, self.body, self.version = doc["title"], doc["body"], doc["version"]
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        _, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.errors = {}
         await self._fill()
-        self.loaded = True
 
     @rx.event
     async def pick(self, kind: str | list[str]):

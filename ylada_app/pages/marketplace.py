@@ -11,6 +11,7 @@ from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
 from ylada_app.services import marketplace
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 ALL = "all"
@@ -53,15 +54,9 @@ class MarketplaceState(SessionState):
         self.installs = await call(install_rows, tenant_id=tenant_id)
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         await self._refresh(ctx.tenant_id)
-        self.loaded = True
 
     async def _filter(self, **changes):
         ctx, redirect = await self._guard()

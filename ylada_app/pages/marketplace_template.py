@@ -25,6 +25,7 @@ from ylada_app.services import marketplace
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.sandbox_chat import preview_reply
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 STEPS = ("mkt.step_params", "mkt.step_instance", "mkt.step_preview", "mkt.step_activate")
@@ -120,13 +121,8 @@ class TemplateState(SessionState):
         return path_segment(self.router.url.path, 1)
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         try:
             data = await call(_detail, tenant_id=ctx.tenant_id, slug=self._slug())
         except (NotFound, ServiceError):
@@ -145,7 +141,6 @@ class TemplateState(SessionState):
         self.instance_id = self.instance_options[0]["id"] if self.instance_options else ""
         self.step, self.errors, self.installed_instance = 0, {}, ""
         self._reset_chat()
-        self.loaded = True
 
     def _reset_chat(self) -> None:
         self.chat, self._chat_state = [], {}

@@ -15,6 +15,7 @@ from ylada_app.pages.instances import path_segment
 from ylada_app.services import instances, number_events
 from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 TIERS = {"TIER_50": "50", "TIER_250": "250", "TIER_1K": "1.000", "TIER_2K": "2.000",
@@ -98,13 +99,8 @@ class NumberHealthState(SessionState):
         self.problem = self._t(inst.status_detail) if inst.status_detail else ""
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         try:
             inst = await call(instances.get_instance, tenant_id=ctx.tenant_id,
                               instance_id=self._key())
@@ -113,7 +109,6 @@ class NumberHealthState(SessionState):
             return
         self.missing, self.error = False, ""
         self._show(inst)
-        self.loaded = True
 
     @rx.event
     async def check_now(self):

@@ -12,6 +12,7 @@ from ylada_app.models.tenant import NICHES
 from ylada_app.services import onboarding
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -63,16 +64,10 @@ class OnboardingState(SessionState):
         self._show(await call(guide_view, tenant_id=tenant_id))
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         self.error = self.busy = ""
         await self._refresh(ctx.tenant_id)
-        self.loaded = True
 
     async def _do(self, step: str, fn, **kwargs):
         ctx, redirect = await self._guard()

@@ -13,6 +13,7 @@ from ylada_app.core.money import format_brl, format_int
 from ylada_app.services import billing_admin
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 PLAN_FIELDS = ("max_instances", "max_active_flows", "max_messages_month",
@@ -61,16 +62,10 @@ class RevenueState(SessionState):
             setattr(self, key, data[key])
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load(admin=True)
+    async def load(self, ctx):
         self.editing, self.errors = {}, {}
-        yield
-        ctx, redirect = await self._guard(admin=True)
-        if redirect:
-            yield redirect
-            return
         await self._refresh(ctx)
-        self.loaded = True
 
     @rx.event
     def edit(self, plan_id: str):

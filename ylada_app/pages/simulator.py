@@ -23,6 +23,7 @@ from ylada_app.services.errors import NotFound, ServiceError
 from ylada_app.services.instances import get_instance
 from ylada_app.state.brand import BrandState
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 PLATFORM_HEADER = "#075E54"
@@ -66,13 +67,8 @@ class SimulatorState(SessionState):
         return path_segment(self.router.url.path, 1)
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         try:
             self.instance_name = await call(_instance_name, tenant_id=ctx.tenant_id,
                                             instance_id=self._instance_key())

@@ -12,6 +12,7 @@ from ylada_app.components.texts import t
 from ylada_app.services import team
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -33,16 +34,10 @@ class TeamState(SessionState):
     form_key: int = 0
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.errors = {}
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
-        self.loaded = True
 
     @rx.event
     async def invite(self, form: dict):

@@ -12,6 +12,7 @@ from ylada_app.components.texts import t
 from ylada_app.core.money import format_int
 from ylada_app.services import ai_costs, billing
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
@@ -55,17 +56,11 @@ class UsageState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
-        self.loaded = False
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
+    @guarded_load()
+    async def load(self, ctx):
         data = await call(_page_data, tenant_id=ctx.tenant_id)
         self.meters, self.totals, self.history = data["meters"], data["totals"], data["history"]
         self.ai_costs, self.ai_total = data["ai_costs"], data["ai_total"]
-        self.loaded = True
 
 
 def _meter(m: rx.Var) -> rx.Component:

@@ -14,6 +14,7 @@ from ylada_app.core.dates import local_text
 from ylada_app.services import webhooks_out
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
+from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 EVENTS = webhooks_out.EVENT_TYPES
@@ -75,18 +76,12 @@ class WebhooksState(SessionState):
     labels: dict[str, str] = {}
 
     @rx.event
-    async def load(self):
-        self.loaded = False
+    @guarded_load()
+    async def load(self, ctx):
         self.secret_for = self.secret = self.log_for = ""
-        yield
-        ctx, redirect = await self._guard()
-        if redirect:
-            yield redirect
-            return
         self.labels = {ev: self._t(f"webhooks.ev.{ev}")
                        for ev in (*EVENTS, webhooks_out.TEST_EVENT)}
         await self._reload(ctx.tenant_id)
-        self.loaded = True
 
     async def _reload(self, tenant_id: int) -> None:
         self.endpoints = await call(_endpoint_rows, tenant_id=tenant_id)

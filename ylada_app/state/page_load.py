@@ -1,0 +1,50 @@
+"""`guarded_load`: the block every page's `load` began with, written once.
+
+A page's load event showed the spinner (`loaded = False`), let the browser draw it (`yield`),
+asked `SessionState._guard` whether the page may be shown (login, business, role, admin,
+two-step setup) and followed its redirect — then did its own work and hid the spinner. The
+decorated body is only that own work, called with the guard's `AuthContext`; it may be a
+coroutine (what it returns, an event or a redirect, is sent on) or an async generator (what
+it yields is sent on). `loaded` turns True when the body is done, whichever way it ended.
+
+    @rx.event
+    @guarded_load(agent_ok=True)
+    async def load(self, ctx):
+        self.rows = await call(_rows, tenant_id=ctx.tenant_id)
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+
+def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., AsyncIterator]]:
+    """`guard`: the keywords of `SessionState._guard` (need_tenant, admin, agent_ok,
+    two_factor_setup)."""
+
+    def decorate(body: Callable[..., Any]) -> Callable[..., AsyncIterator]:
+        async def load(self) -> AsyncIterator:
+            self.loaded = False
+            yield
+            ctx, redirect = await self._guard(**guard)
+            if redirect:
+                yield redirect
+                return
+            out = body(self, ctx)
+            if inspect.isasyncgen(out):
+                async for update in out:
+                    yield update
+            else:
+                follow = await out
+                if follow is not None:
+                    yield follow
+            self.loaded = True
+
+        # (not functools.wraps: Reflex reads the handler's signature, which is `(self)`)
+        load.__name__, load.__qualname__ = body.__name__, body.__qualname__
+        load.__doc__, load.__module__ = body.__doc__, body.__module__
+        return load
+
+    return decorate

@@ -315,3 +315,17 @@ def test_input_is_not_mutated_and_raw_is_the_message():
     [m] = parse_webhook(raw(body)).messages
     assert body == before
     assert m.raw == body["entry"][0]["changes"][0]["value"]["messages"][0]
+
+
+def test_name_decisions_and_daily_limits_are_parsed():
+    [name] = parse_webhook(_change("phone_number_name_update", {
+        "display_phone_number": "15550783881", "decision": "approved",
+        "requested_verified_name": "Loja Demo", "rejection_reason": "NONE"})).number_updates
+    assert (name.event, name.name, name.detail, name.phone_number) == (
+        "APPROVED", "Loja Demo", "", "15550783881")
+    [limit] = parse_webhook(_change("business_capability_update", {
+        "max_daily_conversation_per_phone": 1000})).number_updates
+    assert (limit.event, limit.current_limit) == ("CAPABILITY_UPDATE", "TIER_1K")
+    odd = parse_webhook(_change("business_capability_update", {
+        "max_daily_conversation_per_phone": 12345}))
+    assert odd.number_updates == [] and odd.unsupported

@@ -206,3 +206,30 @@ def test_a_number_connected_by_hand_is_fully_checked_at_the_next_round(bot, db, 
     db.expire_all()
     inst = db.get(Instance, bot.instance_id)
     assert inst.health["quality_rating"] and inst.last_checked_at is not None
+
+
+def test_the_display_name_decision_reaches_the_number(path, client, bot, db):
+    _post(client, bot.url, "phone_number_name_update",
+          {"display_phone_number": NUMBER, "decision": "REJECTED",
+           "requested_verified_name": "Loja do Zé!!!",
+           "rejection_reason": "NAME_FORMAT_UNACCEPTABLE"})
+    db.expire_all()
+    assert db.get(Instance, bot.instance_id).health["name_status"] == "DECLINED"
+    [refused] = _notices(db, bot.tenant_id)
+    assert refused.body.startswith("A Meta recusou o nome de exibição “Loja do Zé!!!” "
+                                   "(formato de nome não aceito)")
+    _post(client, bot.url, "phone_number_name_update",
+          {"display_phone_number": NUMBER, "decision": "APPROVED",
+           "requested_verified_name": "Loja do Zé", "rejection_reason": "NONE"})
+    db.expire_all()
+    inst = db.get(Instance, bot.instance_id)
+    assert (inst.health["name_status"], inst.verified_name) == ("APPROVED", "Loja do Zé")
+    assert "aprovou o nome de exibição “Loja do Zé”" in _notices(db, bot.tenant_id)[-1].body
+
+
+def test_a_new_daily_limit_paces_broadcasts_without_a_notice(path, client, bot, db):
+    _post(client, bot.url, "business_capability_update",
+          {"max_daily_conversation_per_phone": 10000, "max_phone_numbers_per_business": 2})
+    db.expire_all()
+    assert db.get(Instance, bot.instance_id).health["messaging_tier"] == "TIER_10K"
+    assert _notices(db, bot.tenant_id) == []

@@ -7,6 +7,8 @@
 - `account_update`: a policy violation, a ban scheduled / applied / lifted, a restriction
   (with its end), the account deleted. Kept on the number's health page as Meta's latest
   notice; a ban in force marks the number as failing, lifting it as connected.
+- `phone_number_name_update`: the display name approved (it becomes the number's name) or
+  rejected (with why); `business_capability_update`: the daily limit, silently.
 - `user_preferences`: a customer stopped (or resumed) marketing messages from the business
   in WhatsApp itself. Stopping revokes the contact's marketing consent (with proof); resuming
   gives it back only if that stop is what revoked it — it never grants a consent the
@@ -42,6 +44,7 @@ NOTICE_KEY = "meta_notice"
 _ACCOUNT_EVENTS = ("ACCOUNT_VIOLATION", "DISABLED_UPDATE", "ACCOUNT_RESTRICTION",
                    "ACCOUNT_DELETED")
 _QUALITY_TOLD = ("FLAGGED", "UNFLAGGED", "UPGRADE", "DOWNGRADE")
+_NAME_STATUS = {"APPROVED": "APPROVED", "REJECTED": "DECLINED"}  # → health["name_status"]
 BAN_DETAIL = "error.meta_disabled"  # Instance.status_detail while Meta's ban is in force
 STOP_SOURCE = "whatsapp_stop"  # the consent proof's source when the customer stopped
 
@@ -67,8 +70,7 @@ def apply_number_updates(session: Session, *, tenant_id: int, instance_id: int,
                                                  "limit": update.current_limit,
                                                  "detail": update.detail,
                                                  "until": update.until}))
-        body = (_quality(inst, update) if update.field == "phone_number_quality_update"
-                else _account(inst, update))
+        body = _APPLY[update.field](inst, update)
         applied += 1
         mark = body and (body[0], tuple(sorted(body[1].items())))
         if body is not None and mark not in told:  # (a repeated notice is told once)
@@ -105,6 +107,25 @@ def _quality(inst: Instance, update: NumberUpdate) -> tuple[str, dict[str, Any]]
     if update.event in ("UPGRADE", "DOWNGRADE") and not limit:
         return None
     return f"number.notice.{update.event}", {"limit": limit or "", "until": 0, "detail": ""}
+
+
+def _name(inst: Instance, update: NumberUpdate) -> tuple[str, dict[str, Any]] | None:
+    """Meta decided on the display name the business asked for."""
+    health = dict(inst.health or {})
+    health["name_status"] = _NAME_STATUS.get(update.event, "PENDING_REVIEW")
+    inst.health = health
+    if update.event == "APPROVED" and update.name:
+        inst.verified_name = update.name[:120]
+    if update.event not in _NAME_STATUS:
+        return None
+    return f"number.notice.NAME_{update.event}", {"limit": "", "until": 0,
+                                                  "detail": update.detail, "name": update.name}
+
+
+def _capability(inst: Instance, update: NumberUpdate) -> None:
+    """The account's daily limit (told by the quality update that comes with a change)."""
+    if update.current_limit in TIERS:
+        inst.health = {**(inst.health or {}), "messaging_tier": update.current_limit}
 
 
 def _account(inst: Instance, update: NumberUpdate) -> tuple[str, dict[str, Any]] | None:
@@ -148,6 +169,7 @@ def notice_text(key: str, facts: dict[str, Any], lang: str = DEFAULT_LANG) -> st
         with contextlib.suppress(ValueError, OverflowError, OSError):
             day = datetime.fromtimestamp(until, UTC).strftime("%d/%m/%Y" if pt else "%Y-%m-%d")
     return translate(key, lang, limit=count.replace(",", ".") if pt else count,
+                     name=str(facts.get("name") or ""),
                      until=(f" até {day}" if pt else f" until {day}") if day else "",
                      on=(f" para {day}" if pt else f" for {day}") if day else "",
                      reason=reason_words(str(facts.get("detail") or ""), lang))
@@ -171,6 +193,7 @@ _REASONS = {  # Meta's codes: (pt-BR, English)
     "MEDICAL_AND_HEALTHCARE": ("produtos de saúde", "medical and healthcare products"),
     "THREATENING": ("ameaças", "threats"),
     "BUSINESS_IMPERSONATION": ("se passar por outra empresa", "impersonating a business"),
+    "NAME_FORMAT_UNACCEPTABLE": ("formato de nome não aceito", "name format not accepted"),
 }
 
 
@@ -233,3 +256,8 @@ def _when(seconds: int) -> datetime:
     if not seconds:
         return utcnow()
     return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+
+
+# each field's effect on the number (see the module's docstring); returns the notice, if any
+_APPLY = {"phone_number_quality_update": _quality, "account_update": _account,
+          "phone_number_name_update": _name, "business_capability_update": _capability}

@@ -140,16 +140,19 @@ class TemplateStatusUpdate:
 class NumberUpdate:
     """Meta's word about the business number or its account, pushed as it happens:
     `phone_number_quality_update` (quality FLAGGED / UNFLAGGED, messaging limit UPGRADE /
-    DOWNGRADE, with the limit now) and `account_update` (ACCOUNT_VIOLATION, DISABLED_UPDATE
-    with the ban state, ACCOUNT_RESTRICTION, ACCOUNT_DELETED, VERIFIED_ACCOUNT…)."""
+    DOWNGRADE, with the limit now), `account_update` (ACCOUNT_VIOLATION, DISABLED_UPDATE
+    with the ban state, ACCOUNT_RESTRICTION, ACCOUNT_DELETED, VERIFIED_ACCOUNT…),
+    `phone_number_name_update` (the display name APPROVED / REJECTED…, as `event`) and
+    `business_capability_update` (the daily limit, event CAPABILITY_UPDATE)."""
 
     field: str
     event: str  # upper case, as Meta sends it
     waba_id: str | None = None
     phone_number: str | None = None  # digits of the number it names (None: account-wide)
     current_limit: str | None = None  # TIER_250 … TIER_UNLIMITED (quality updates)
-    detail: str = ""  # violation type, ban state and date, restriction types (plain words)
+    detail: str = ""  # violation type, ban state and date, restriction types, a name's refusal
     until: int = 0  # unix seconds: a ban's date or a restriction's end, 0 if none
+    name: str = ""  # phone_number_name_update: the display name Meta decided on
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_list, as_str, as_timestamp
+from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_int, as_list, as_str, as_timestamp
 from .events import (
     InboundMessage,
     Location,
@@ -211,10 +211,24 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
         )
 
 
-_NUMBER_FIELDS = ("phone_number_quality_update", "account_update")
+_NUMBER_FIELDS = ("phone_number_quality_update", "account_update", "phone_number_name_update",
+                  "business_capability_update")
+# business_capability_update gives the daily limit as a number of people
+_TIER_OF_COUNT = {50: "TIER_50", 250: "TIER_250", 1000: "TIER_1K", 2000: "TIER_2K",
+                  10000: "TIER_10K", 100000: "TIER_100K", -1: "TIER_UNLIMITED"}
 
 
 def _number_update(field: str, value: dict, waba_id: str | None) -> NumberUpdate | None:
+    if field == "phone_number_name_update":
+        return _name_update(value, waba_id)
+    if field == "business_capability_update":
+        count = as_int(value.get("max_daily_conversation_per_phone")
+                       if "max_daily_conversation_per_phone" in value
+                       else value.get("max_daily_conversations_per_business"))
+        if count not in _TIER_OF_COUNT:
+            return None
+        return NumberUpdate(field=field, event="CAPABILITY_UPDATE", waba_id=waba_id,
+                            current_limit=_TIER_OF_COUNT[count])
     event = (as_str(value.get("event"), 60) or "").strip().upper()
     if not event:
         return None
@@ -226,6 +240,18 @@ def _number_update(field: str, value: dict, waba_id: str | None) -> NumberUpdate
     return NumberUpdate(field=field, event=event, waba_id=waba_id, phone_number=digits,
                         current_limit=(limit or "").strip().upper() or None,
                         detail=detail, until=until)
+
+
+def _name_update(value: dict, waba_id: str | None) -> NumberUpdate | None:
+    decision = (as_str(value.get("decision"), 40) or "").strip().upper()
+    if not decision:
+        return None
+    number = as_str(value.get("display_phone_number"), 40)
+    reason = (as_str(value.get("rejection_reason"), 80) or "").strip().upper()
+    return NumberUpdate(field="phone_number_name_update", event=decision, waba_id=waba_id,
+                        phone_number="".join(ch for ch in number or "" if ch.isdigit()) or None,
+                        detail="" if reason in ("", "NONE") else reason,
+                        name=(as_str(value.get("requested_verified_name"), 120) or "").strip())
 
 
 def _account_detail(value: dict) -> tuple[str, int]:

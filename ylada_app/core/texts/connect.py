@@ -110,4 +110,12 @@ TEXTS = {
         "voltar a atender.",
         "This number's WhatsApp account was deleted at Meta. Connect the number again to "
         "serve customers."),
+    "number.notice.NAME_APPROVED": (
+        "A Meta aprovou o nome de exibição “{name}”: é ele que os clientes veem no WhatsApp.",
+        "Meta approved the display name “{name}”: customers see it in WhatsApp."),
+    "number.notice.NAME_REJECTED": (
+        "A Meta recusou o nome de exibição “{name}” ({reason}). Escolha outro no Gerenciador "
+        "do WhatsApp, seguindo as regras de nome da Meta.",
+        "Meta rejected the display name “{name}” ({reason}). Choose another in WhatsApp "
+        "Manager, following Meta's naming rules."),
 }

@@ -329,3 +329,14 @@ def test_name_decisions_and_daily_limits_are_parsed():
     odd = parse_webhook(_change("business_capability_update", {
         "max_daily_conversation_per_phone": 12345}))
     assert odd.number_updates == [] and odd.unsupported
+
+
+def test_a_template_category_change_is_parsed():
+    [t] = parse_webhook(_change("template_category_update", {
+        "message_template_id": 1689556908129832, "message_template_name": "order_update",
+        "message_template_language": "pt_BR", "previous_category": "UTILITY",
+        "new_category": "MARKETING"})).template_updates
+    assert (t.event, t.category, t.template_id, t.name) == (
+        "CATEGORY", "MARKETING", "1689556908129832", "order_update")
+    odd = parse_webhook(_change("template_category_update", {"new_category": "WHATEVER"}))
+    assert odd.template_updates == [] and odd.unsupported

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from tests.conftest import PG_ADMIN_URL, REDIS_URL
+from tests.factories import make_instance, make_owner
 from tests.pipeline.conftest import SECRET, wait_for
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.core.settings import reset_settings_cache
@@ -159,3 +160,30 @@ def test_two_customers_in_one_post_get_one_reply_each_recorded_once(path, client
     rows = wait_for(replies)
     assert len(rows) == 2
     assert sorted(m.get("to") for m in list(graph_url.sent) if m.get("to") in people) == people
+
+
+def test_a_template_moved_to_marketing_by_meta_is_marketing_here(path, client, bot, db,
+                                                                 unique):
+    meta = str(int(unique, 16) % 10**9)
+    template_id = _template(db, bot, meta)
+    row = db.get(MessageTemplate, template_id)
+    row.category = "UTILITY"
+    db.add(row)
+    # another business with a template of the same Meta id on the same account id
+    other = make_owner(db)
+    theirs = make_instance(db, other.tenant_id, channel="whatsapp_cloud", name="Outra")
+    theirs.waba_id = WABA
+    db.add(theirs)
+    twin = MessageTemplate(tenant_id=other.tenant_id, instance_id=theirs.id,
+                           name=f"promo_{meta}", language="pt_BR", category="UTILITY",
+                           components=[], meta_id=meta)
+    db.add(twin)
+    db.commit()
+    _post(client, bot, {"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [
+        {"field": "template_category_update", "value": {
+            "message_template_id": int(meta), "message_template_name": f"promo_{meta}",
+            "message_template_language": "pt_BR", "previous_category": "UTILITY",
+            "new_category": "MARKETING"}}]}]})
+    db.expire_all()
+    assert db.get(MessageTemplate, template_id).category == "MARKETING"
+    assert db.get(MessageTemplate, twin.id).category == "UTILITY"

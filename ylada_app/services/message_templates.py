@@ -354,6 +354,34 @@ def apply_status_update(session: Session, *, tenant_id: int, waba_id: str | None
     meta_id = str(update.get("message_template_id") or "")[:64]
     if status is None or not waba_id:
         return 0
+    changed = sum(_apply(row, status, update.get("reason"), meta_id or None)
+                  for row in _named(session, tenant_id, waba_id, update))
+    session.flush()
+    return changed
+
+
+def apply_category_update(session: Session, *, tenant_id: int, waba_id: str | None,
+                          update: dict) -> int:
+    """Meta's `template_category_update`: it moved one of the business's templates to
+    another category ({message_template_id, …, new_category}). A utility template that
+    became MARKETING is then sent only to contacts with marketing consent and counts in the
+    weekly marketing cap, as every marketing template does."""
+    category = str(update.get("new_category") or "").upper()
+    if category not in CATEGORIES or not waba_id:
+        return 0
+    changed = 0
+    for row in _named(session, tenant_id, waba_id, update):
+        if row.category != category:
+            row.category, row.updated_at = category, utcnow()
+            changed += 1
+    session.flush()
+    return changed
+
+
+def _named(session: Session, tenant_id: int, waba_id: str, update: dict) -> list:
+    """The business's templates on that account that a webhook value names (by Meta's id,
+    else by name and language)."""
+    meta_id = str(update.get("message_template_id") or "")[:64]
     query = (select(MessageTemplate).join(Instance, Instance.id == MessageTemplate.instance_id)
              .where(Instance.waba_id == waba_id, MessageTemplate.tenant_id == tenant_id))
     if meta_id:
@@ -362,10 +390,7 @@ def apply_status_update(session: Session, *, tenant_id: int, waba_id: str | None
         query = query.where(
             MessageTemplate.name == str(update.get("message_template_name") or ""),
             MessageTemplate.language == str(update.get("message_template_language") or ""))
-    changed = sum(_apply(row, status, update.get("reason"), meta_id or None)
-                  for row in session.exec(query).all())
-    session.flush()
-    return changed
+    return list(session.exec(query).all())
 
 
 def delete(session: Session, *, tenant_id: int, template_id: object) -> None:

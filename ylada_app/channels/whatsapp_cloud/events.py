@@ -134,6 +134,8 @@ class TemplateStatusUpdate:
     name: str
     language: str
     reason: str
+    # template_category_update: Meta moved the template to this category (event "CATEGORY")
+    category: str = ""
 
 
 @dataclass(slots=True)

@@ -160,6 +160,16 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
             language=as_str(value.get("message_template_language"), 10) or "",
             reason=as_str(value.get("reason"), 300) or ""))
         return
+    if field == "template_category_update":
+        category = (as_str(value.get("new_category"), 20) or "").strip().upper()
+        if category in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            result.template_updates.append(TemplateStatusUpdate(
+                waba_id=waba_id, event="CATEGORY",
+                template_id=as_id(value.get("message_template_id")) or "",
+                name=as_str(value.get("message_template_name"), 512) or "",
+                language=as_str(value.get("message_template_language"), 10) or "",
+                reason="", category=category))
+            return
     if field in _NUMBER_FIELDS:
         update = _number_update(field, value, waba_id)
         if update is not None:

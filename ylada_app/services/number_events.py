@@ -73,11 +73,12 @@ def apply_number_updates(session: Session, *, tenant_id: int, instance_id: int,
         body = _APPLY[update.field](inst, update)
         applied += 1
         mark = body and (body[0], tuple(sorted(body[1].items())))
-        if body is not None and mark not in told:  # (a repeated notice is told once)
-            told.add(mark)
-            events.append(notifications.TeamEvent(
-                inst.tenant_id, "number", None, "", inst.name, bodies=_bodies(*body),
-                link=f"/instances/{inst.id}/health"))
+        if body is None or mark in told:  # (a repeated notice is told once)
+            continue
+        told.add(mark)
+        events.append(notifications.TeamEvent(
+            inst.tenant_id, "number", None, "", inst.name, bodies=_bodies(*body),
+            link=f"/instances/{inst.id}/health"))
     session.add(inst)
     session.flush()
     notifications.notify_many(session, events)

@@ -58,3 +58,15 @@ def test_the_inbox_shows_the_words_of_a_failed_send(db):
     _run(InboxState.select, state, str(conv_id))
     [failed] = [i for i in state.items if i.status == "failed"]
     assert failed.error.startswith("A Meta não entregou esta mensagem de marketing")
+
+
+def test_a_broadcast_recipient_that_failed_says_why_and_a_skip_keeps_its_words(db):
+    from ylada_app.pages.broadcasts import BroadcastsState
+
+    owner = make_owner(db)
+    state = _state(BroadcastsState, owner.token)
+    failed = state._reason_text({"reason": "131050 Unable to deliver", "status": "failed"})
+    assert failed == "O cliente parou de receber mensagens de marketing desta empresa no WhatsApp."
+    skipped = state._reason_text({"reason": "broadcasts.skip.frequency", "status": "skipped"})
+    assert skipped and "broadcasts." not in skipped
+    assert state._reason_text({"reason": "", "status": "read"}) == ""

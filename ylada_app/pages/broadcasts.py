@@ -21,6 +21,7 @@ from ylada_app.core.money import format_int
 from ylada_app.services import broadcasts, instances, message_templates, outbound_settings
 from ylada_app.services.broadcasts import Draft
 from ylada_app.services.errors import ServiceError
+from ylada_app.services.send_failures import failure_text
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -339,9 +340,16 @@ class BroadcastsState(SessionState):
         except ServiceError as exc:
             yield rx.toast.error(self._error_text(exc))
             return
-        self.shown_rows = [{**r, "reason": self._t(r["reason"]) if r["reason"] else ""}
-                           for r in rows]
+        self.shown_rows = [{**r, "reason": self._reason_text(r)} for r in rows]
         self.shown = broadcast_id
+
+    def _reason_text(self, row: dict) -> str:
+        """A skip is one of our reasons (a text key); a failed send says why in words."""
+        if not row["reason"]:
+            return ""
+        if row["status"] == "failed":
+            return failure_text(row["reason"], self.lang)
+        return self._t(row["reason"])
 
     @rx.event
     def hide_recipients(self, _open: bool = False):

@@ -424,6 +424,26 @@ def page_header(title_key: str, subtitle_key: str | None = None, *actions) -> rx
     )
 
 
+def detail_header(back_href, title, *, help_topic: str | None = None, name=None,
+                  badge: rx.Component | None = None, actions=()) -> rx.Component:
+    """A detail page's title row: back arrow, title, help, the item's name ("· Loja") and a
+    badge; the actions sit right on a wide screen and go under the title on a phone (they
+    used to run past its edge)."""
+    return rx.hstack(
+        rx.hstack(
+            rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"), href=back_href),
+            rx.heading(title, size=rx.breakpoints(initial="6", md="7")),
+            help_link(help_topic) if help_topic else rx.fragment(),
+            align="center", spacing="2",
+        ),
+        rx.text("· ", name, size="5", color_scheme="gray") if name is not None else None,
+        badge,
+        rx.spacer(),
+        *actions,
+        align="center", spacing="3", width="100%", wrap="wrap",
+    )
+
+
 def card(*children, **props) -> rx.Component:
     """A white panel; any style given overrides the defaults."""
     style = {"background": "white", "border": f"1px solid {rx.color('gray', 4)}",

@@ -120,8 +120,14 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "connect.callback_url": ("URL de retorno (callback)", "Callback URL"),
     "connect.verify_token": ("Token de verificação", "Verify token"),
     "connect.webhook_help": (
-        "Em WhatsApp > Configuração, informe estes dois valores e assine o campo \"messages\".",
-        "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" field.",
+        "Em WhatsApp > Configuração, informe estes dois valores e assine o campo \"messages\" "
+        "— e, para os avisos da Meta chegarem na hora, também account_update, "
+        "phone_number_quality_update, phone_number_name_update, "
+        "message_template_status_update, template_category_update e user_preferences.",
+        "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" "
+        "field — and, for Meta's notices to arrive at once, also account_update, "
+        "phone_number_quality_update, phone_number_name_update, "
+        "message_template_status_update, template_category_update and user_preferences.",
     ),
     "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
     "connect.demo_note": (

@@ -11,7 +11,7 @@ import reflex as rx
 
 from ylada_app.components.badges import status_badge
 from ylada_app.components.forms import form_error, submit_button, text_field
-from ylada_app.components.layout import app_shell, card, help_link, not_found_block
+from ylada_app.components.layout import app_shell, card, detail_header, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core.settings import get_settings
 from ylada_app.pages.instances import instance_view, path_segment
@@ -311,20 +311,11 @@ def connect_page() -> rx.Component:
             s.missing,
             not_found_block(),
             rx.vstack(
-                rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
-                            href="/instances/" + s.inst["id"]),
-                    rx.heading(t("connect.title"), size="7"),
-                    help_link("whatsapp"),
-                    rx.text("· ", s.inst["name"], size="5", color_scheme="gray"),
-                    status_badge(s.inst["status"]),
-                    rx.spacer(),
-                    rx.link(t("health.open"), href="/instances/" + s.inst["id"] + "/health",
-                            id="health-link", size="2"),
-                    align="center",
-                    spacing="3",
-                    width="100%",
-                ),
+                detail_header("/instances/" + s.inst["id"], t("connect.title"),
+                              help_topic="whatsapp", name=s.inst["name"],
+                              badge=status_badge(s.inst["status"]),
+                              actions=[rx.link(t("health.open"), id="health-link", size="2",
+                                               href="/instances/" + s.inst["id"] + "/health")]),
                 # (hidden once connected: the form says so, with the number)
                 rx.cond(s.demo_available & (s.inst["status"] != "connected"), _demo_card()),
                 rx.cond(s.es_enabled, _signup_card()),

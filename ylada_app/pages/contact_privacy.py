@@ -169,7 +169,7 @@ def privacy_section() -> rx.Component:
                 title_key="privacy.erase_title", body=t("privacy.erase_body"),
                 confirm_key="privacy.erase_confirm", on_confirm=s.request_erase,
                 confirm_id="privacy-erase-confirm"),
-            spacing="2"),
+            spacing="2", wrap="wrap"),
     )
     return card(
         rx.hstack(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from ylada_app.components.layout import app_shell, card, help_link, not_found_block
+from ylada_app.components.layout import app_shell, card, detail_header, not_found_block
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
 from ylada_app.pages.instances import path_segment
@@ -145,17 +145,10 @@ def number_health_page() -> rx.Component:
             s.missing,
             not_found_block(),
             rx.vstack(
-                rx.hstack(
-                    rx.link(rx.icon("arrow-left", size=18), aria_label=t("a11y.back"),
-                            href=s.back_href),
-                    rx.heading(t("health.title"), size="7"),
-                    help_link("whatsapp"),
-                    rx.text("· ", s.name, size="5", color_scheme="gray"),
-                    rx.spacer(),
-                    rx.button(rx.icon("refresh-cw", size=16), t("health.check_now"),
-                              on_click=s.check_now, loading=s.busy, id="health-check"),
-                    align="center", spacing="3", width="100%",
-                ),
+                detail_header(s.back_href, t("health.title"), help_topic="whatsapp",
+                              name=s.name, actions=[rx.button(
+                                  rx.icon("refresh-cw", size=16), t("health.check_now"),
+                                  on_click=s.check_now, loading=s.busy, id="health-check")]),
                 rx.text(t("health.subtitle"), color_scheme="gray"),
                 rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", width="100%",
                                                   id="health-error")),

@@ -233,3 +233,14 @@ def test_a_new_daily_limit_paces_broadcasts_without_a_notice(path, client, bot, 
     db.expire_all()
     assert db.get(Instance, bot.instance_id).health["messaging_tier"] == "TIER_10K"
     assert _notices(db, bot.tenant_id) == []
+
+
+def test_any_account_change_has_the_number_read_again_without_a_notice(path, client, bot, db):
+    inst = db.get(Instance, bot.instance_id)
+    inst.last_checked_at = utcnow()
+    db.add(inst)
+    db.commit()
+    _post(client, bot.url, "account_update", {"event": "PARTNER_REMOVED"})
+    db.expire_all()
+    assert db.get(Instance, bot.instance_id).last_checked_at is None
+    assert _notices(db, bot.tenant_id) == []

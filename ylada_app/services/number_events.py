@@ -130,6 +130,9 @@ def _capability(inst: Instance, update: NumberUpdate) -> None:
 
 
 def _account(inst: Instance, update: NumberUpdate) -> tuple[str, dict[str, Any]] | None:
+    # Whatever changed (our app's access removed, the account verified…), the sweeper's
+    # next round re-reads the number from Graph.
+    inst.last_checked_at = None
     if update.event not in _ACCOUNT_EVENTS:
         return None
     states = set(update.detail.split(", ")) if update.detail else set()

@@ -40,12 +40,14 @@ def _post(client, bot, body, path: str = "general") -> None:
         drain.drain(linger_s=0.3)
 
 
-def _template(db, bot, meta_id: str) -> int:
-    inst = db.get(Instance, bot.instance_id)
+def _template(db, bot, meta_id: str, *, tenant_id: int | None = None,
+              instance_id: int | None = None, category: str = "MARKETING") -> int:
+    """A template of Meta id `meta_id` on account WABA: the bot's, or another number's."""
+    inst = db.get(Instance, instance_id or bot.instance_id)
     inst.waba_id = WABA
     db.add(inst)
-    row = MessageTemplate(tenant_id=bot.tenant_id, instance_id=bot.instance_id,
-                          name=f"promo_{meta_id}", language="pt_BR", category="MARKETING",
+    row = MessageTemplate(tenant_id=tenant_id or bot.tenant_id, instance_id=inst.id,
+                          name=f"promo_{meta_id}", language="pt_BR", category=category,
                           components=[], meta_id=meta_id)
     db.add(row)
     db.commit()
@@ -165,20 +167,12 @@ def test_two_customers_in_one_post_get_one_reply_each_recorded_once(path, client
 def test_a_template_moved_to_marketing_by_meta_is_marketing_here(path, client, bot, db,
                                                                  unique):
     meta = str(int(unique, 16) % 10**9)
-    template_id = _template(db, bot, meta)
-    row = db.get(MessageTemplate, template_id)
-    row.category = "UTILITY"
-    db.add(row)
+    template_id = _template(db, bot, meta, category="UTILITY")
     # another business with a template of the same Meta id on the same account id
     other = make_owner(db)
     theirs = make_instance(db, other.tenant_id, channel="whatsapp_cloud", name="Outra")
-    theirs.waba_id = WABA
-    db.add(theirs)
-    twin = MessageTemplate(tenant_id=other.tenant_id, instance_id=theirs.id,
-                           name=f"promo_{meta}", language="pt_BR", category="UTILITY",
-                           components=[], meta_id=meta)
-    db.add(twin)
-    db.commit()
+    twin_id = _template(db, bot, meta, tenant_id=other.tenant_id, instance_id=theirs.id,
+                        category="UTILITY")
     _post(client, bot, {"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [
         {"field": "template_category_update", "value": {
             "message_template_id": int(meta), "message_template_name": f"promo_{meta}",
@@ -186,4 +180,4 @@ def test_a_template_moved_to_marketing_by_meta_is_marketing_here(path, client, b
             "new_category": "MARKETING"}}]}]})
     db.expire_all()
     assert db.get(MessageTemplate, template_id).category == "MARKETING"
-    assert db.get(MessageTemplate, twin.id).category == "UTILITY"
+    assert db.get(MessageTemplate, twin_id).category == "UTILITY"

@@ -52,7 +52,7 @@ def health_rows(inst, lang_t) -> list[dict[str, str]]:
 def meta_notice(inst, lang: str) -> tuple[str, str, str]:
     """Meta's latest account notice (violation, ban, restriction) in words: (text, level,
     when it came as dd/mm/yyyy), or empty strings when there is none."""
-    notice = (inst.health or {}).get("meta_notice")
+    notice = (inst.health or {}).get(number_events.NOTICE_KEY)
     key = str(notice.get("key") or "") if isinstance(notice, dict) else ""
     if not key.startswith("number.notice."):
         return "", "", ""

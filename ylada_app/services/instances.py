@@ -482,8 +482,10 @@ def record_health(session: Session, *, instance_id: int, health: Any) -> Instanc
     if inst is None or inst.status == InstanceStatus.DISABLED:
         return inst
     # Meta's latest account notice came by webhook; a check cannot see it: it stays.
-    notice = (inst.health or {}).get("meta_notice")
-    inst.health = {**health_view(health), **({"meta_notice": notice} if notice else {})}
+    from ylada_app.services.number_events import NOTICE_KEY
+
+    notice = (inst.health or {}).get(NOTICE_KEY)
+    inst.health = {**health_view(health), **({NOTICE_KEY: notice} if notice else {})}
     inst.last_checked_at = utcnow()
     if health.number_found:
         inst.status, inst.status_detail = InstanceStatus.CONNECTED, None

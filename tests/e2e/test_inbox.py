@@ -168,3 +168,62 @@ def test_quick_replies_files_by_link_and_tags(browser: Browser, app_server, e2e_
     agent.screenshot(path="screenshots/inbox-quick-replies.png", full_page=True)
     for p in (customer, agent):
         p.context.close()
+
+
+def test_on_a_phone_the_inbox_shows_the_list_or_the_conversation(browser: Browser, app_server,
+                                                                  e2e_db, e2e_database_url,
+                                                                  monkeypatch):
+    """At 390 px the conversation once sat squeezed beside the list, out of sight. Now the
+    list, then the conversation full width with a way back; a reply the owner wrote in the
+    WhatsApp Business app (coexistence) shows as such, with the bot paused."""
+    from ylada_app.channels.whatsapp_cloud import samples
+    from ylada_app.channels.whatsapp_cloud.events import AppEcho
+    from ylada_app.core.settings import reset_settings_cache
+    from ylada_app.models import Contact
+    from ylada_app.services import app_echoes
+
+    customer = _new_page(browser)
+    owner_email = signup(customer, app_server, tenant="Loja no Celular")
+    iid = create_instance(customer, app_server, "Simulador Celular")
+    _prepare(e2e_db, owner_email, iid)
+    customer.goto(f"{app_server}/instances/{iid}/simulator")
+    customer.fill("#sim-input", "oi")
+    customer.click("#sim-send")
+    expect(customer.locator(".sim-option", has_text="Ver catálogo").last).to_be_visible(
+        timeout=20_000)
+    e2e_db.expire_all()
+    contact = e2e_db.exec(select(Contact).where(Contact.instance_id == int(iid))).one()
+    # (the service writes through its own sessions: pointed at the app's database here)
+    monkeypatch.setenv("DATABASE_URL", e2e_database_url)
+    reset_settings_cache()
+    try:
+        app_echoes.apply_echoes(tenant_id=contact.tenant_id, instance_id=int(iid), echoes=[
+            AppEcho("", samples.new_wamid(), contact.wa_id, int(time.time()), "text",
+                    text="Oi! Respondi pelo celular 📱")])
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+
+    phone = _new_page(browser, width=390)
+    login(phone, app_server, owner_email)
+    phone.goto(f"{app_server}/inbox")
+    row = phone.locator(".inbox-row").first
+    expect(row).to_be_visible(timeout=15_000)
+    expect(row).to_contain_text("Pelo app: Oi! Respondi")
+    expect(phone.locator("#conv-back")).to_be_hidden()
+    row.click()
+    timeline = phone.locator("#conv-timeline")
+    expect(timeline).to_be_visible(timeout=10_000)
+    expect(phone.locator(".inbox-row").first).to_be_hidden()
+    expect(phone.locator(".msg-app")).to_contain_text("Pelo app WhatsApp Business")
+    expect(phone.locator(".msg-app")).to_contain_text("Respondi pelo celular")
+    expect(timeline.locator(".inbox-system").last).to_contain_text("o bot pausou")
+    box = timeline.bounding_box()
+    assert box and box["width"] >= 300  # the whole width, not a sliver beside the list
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path="screenshots/inbox-phone-conversation.png", full_page=True)
+    phone.click("#conv-back")
+    expect(phone.locator(".inbox-row").first).to_be_visible()
+    expect(timeline).to_be_hidden()
+    for p in (customer, phone):
+        p.context.close()

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import REDIS_URL
+from tests.conftest import PG_ADMIN_URL, REDIS_URL
 from tests.factories import make_instance, make_owner
 from ylada_app.api import app
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.core import queue
 from ylada_app.core.db_async import dispose_loop_engines
 from ylada_app.core.queue import redis_connection
+from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import Contact
 from ylada_app.services import api_keys, contacts, flows, instances, webhook_keys
 
@@ -90,6 +91,19 @@ def _fresh_redis():
     # in-process marks then never queued a drain again.
     queue._local_drain_flag = False
     queue._local_dirty.clear()
+
+
+@pytest.fixture(params=["general"] + (["fast"] if PG_ADMIN_URL and REDIS_URL else []))
+def path(request, monkeypatch, database_url):
+    """The webhook's two ways in: "general" (any database, in-process jobs) and, on
+    PostgreSQL + Redis, "fast" (stored without leaving the event loop; what the fast path
+    does not take falls back to the general one)."""
+    if request.param == "fast":
+        monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    reset_settings_cache()
+    yield request.param
+    monkeypatch.undo()
+    reset_settings_cache()
 
 
 @pytest.fixture

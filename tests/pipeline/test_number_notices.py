@@ -6,14 +6,11 @@ what removed them. Nothing of it crosses to another business."""
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import col, select
 
-from tests.conftest import PG_ADMIN_URL, REDIS_URL
 from tests.factories import make_instance, make_owner
 from tests.pipeline.conftest import SECRET
 from ylada_app.channels.whatsapp_cloud import samples
-from ylada_app.core.settings import reset_settings_cache
 from ylada_app.models import Contact, Instance, Notification, utcnow
 from ylada_app.models.privacy import ConsentRecord
 from ylada_app.pages.number_health import meta_notice
@@ -21,17 +18,6 @@ from ylada_app.services import contacts, instances, number_events
 
 WABA = "102290129340398"
 NUMBER = "5511999990000"  # the fake Graph's display number of the bot's phone
-PATHS = ["general"] + (["fast"] if PG_ADMIN_URL and REDIS_URL else [])
-
-
-@pytest.fixture(params=PATHS)
-def path(request, monkeypatch, database_url):
-    if request.param == "fast":  # notices leave the fast path for the general one
-        monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    reset_settings_cache()
-    yield request.param
-    monkeypatch.undo()
-    reset_settings_cache()
 
 
 def _post(client, url: str, field: str, value: dict) -> None:

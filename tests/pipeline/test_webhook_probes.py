@@ -6,30 +6,16 @@ a failed status without an error code says only what failed."""
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import col, select
 
-from tests.conftest import PG_ADMIN_URL, REDIS_URL
 from tests.factories import make_instance, make_owner
 from tests.pipeline.conftest import SECRET, wait_for
 from ylada_app.channels.whatsapp_cloud import samples
-from ylada_app.core.settings import reset_settings_cache
 from ylada_app.jobs import drain
 from ylada_app.models import Contact, Conversation, Instance, Message, MessageTemplate
 from ylada_app.services import contacts, webhook_keys
 
 WABA = "102290129340398"
-PATHS = ["general"] + (["fast"] if PG_ADMIN_URL and REDIS_URL else [])
-
-
-@pytest.fixture(params=PATHS)
-def path(request, monkeypatch, database_url):
-    if request.param == "fast":  # PostgreSQL + Redis: stored without leaving the event loop
-        monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    reset_settings_cache()
-    yield request.param
-    monkeypatch.undo()
-    reset_settings_cache()
 
 
 def _post(client, bot, body, path: str = "general") -> None:

@@ -22,7 +22,13 @@ from ylada_app.core.db_async import get_async_engine
 from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
-from ylada_app.services import inbox, message_templates, number_events, webhook_keys
+from ylada_app.services import (
+    app_echoes,
+    inbox,
+    message_templates,
+    number_events,
+    webhook_keys,
+)
 from ylada_app.services.inbox_fast import store_async
 
 log = logging.getLogger(__name__)
@@ -235,10 +241,11 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
     path" (errors, unsupported content, template reviews, Meta's notices about the number,
-    marketing preferences, other numbers, SQLite, in-process jobs)."""
+    marketing preferences, messages the business sent from its app, other numbers, SQLite,
+    in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
             or parsed.template_updates or parsed.number_updates or parsed.preferences
-            or not (parsed.messages or parsed.statuses)):
+            or parsed.echoes or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):
@@ -264,3 +271,6 @@ def _status_changes(parsed) -> list[inbox.StatusChange]:
 
 def _store_and_schedule(target: webhook_keys.WebhookTarget, parsed) -> None:
     mark_dirty(_store(target, parsed))
+    if parsed.echoes:  # what the business wrote in the WhatsApp Business app
+        app_echoes.apply_echoes(tenant_id=target.tenant_id, instance_id=target.instance_id,
+                                echoes=parsed.echoes)

@@ -12,18 +12,30 @@ import reflex as rx
 from ylada_app.components.chat import Bubble, bubble_body, bubble_from
 from ylada_app.components.texts import t
 from ylada_app.core.dates import local_text
+from ylada_app.core.i18n import translate
 from ylada_app.services.send_failures import failure_text
 from ylada_app.state.session import SessionState
 
 
 def timeline_bubble(item: Any, lang: str) -> Bubble:
     """A timeline item of services.agent_inbox as a bubble (a failed send says why in
-    words, services.send_failures)."""
-    return bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
-                       item.text, item.payload, item.status, kind=item.kind,
-                       author=item.author, at=local_text(item.at, "%d/%m %H:%M"),
-                       error=failure_text(item.error, lang) if item.status == "failed"
-                       else item.error)
+    words, services.send_failures; a message edited or deleted in the WhatsApp Business app
+    says so)."""
+    payload = item.payload or {}
+    at = local_text(item.at, "%d/%m %H:%M")
+    if payload.get("edited"):
+        at = f"{translate('inbox.edited', lang)} · {at}"
+    bubble = bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
+                         item.text, payload, item.status, kind=item.kind,
+                         author=item.author, at=at,
+                         error=failure_text(item.error, lang) if item.status == "failed"
+                         else item.error)
+    if payload.get("revoked"):
+        # (the contents are gone: only this line, in italics, as WhatsApp shows it)
+        bubble.text = translate("inbox.revoked", lang)
+        bubble.type, bubble.footer, bubble.header = "revoked", "", ""
+        bubble.parts = [{"text": bubble.text, "b": "", "i": "1", "s": "", "m": ""}]
+    return bubble
 
 
 def _tick(m: rx.Var) -> rx.Component:
@@ -54,6 +66,9 @@ def _message(m: rx.Var) -> rx.Component:
         rx.cond(m.kind == "broadcast", rx.hstack(
             rx.icon("megaphone", size=12), rx.text(t("inbox.broadcast"), size="1", weight="bold"),
             spacing="1", color=rx.color("orange", 10))),
+        rx.cond(m.kind == "app", rx.hstack(
+            rx.icon("smartphone", size=12), rx.text(t("inbox.app"), size="1", weight="bold"),
+            spacing="1", color=rx.color("jade", 11))),
         rx.cond(m.kind == "ai", rx.hstack(rx.icon("sparkles", size=12),
                                           rx.text(t("inbox.ai"), size="1", weight="bold"),
                                           spacing="1", color=rx.color("violet", 10))),
@@ -70,6 +85,7 @@ def _message(m: rx.Var) -> rx.Component:
         rx.cond(m.status == "failed", rx.text(m.error, size="1", color_scheme="red",
                                                class_name="msg-error")),
         background=rx.cond(customer, "white", rx.match(m.kind, ("agent", "#d9fdd3"),
+                                                       ("app", "#d9fdd3"),
                                                        ("ai", "#f1ecfd"), "#eef2f1")),
         padding="8px 12px", border_radius="10px", box_shadow="0 1px 1px rgba(0,0,0,0.08)",
         max_width="72%", class_name="inbox-msg msg-" + m.kind,

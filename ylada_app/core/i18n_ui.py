@@ -123,11 +123,15 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
         "Em WhatsApp > Configuração, informe estes dois valores e assine o campo \"messages\" "
         "— e, para os avisos da Meta chegarem na hora, também account_update, "
         "phone_number_quality_update, phone_number_name_update, "
-        "message_template_status_update, template_category_update e user_preferences.",
+        "message_template_status_update, template_category_update e user_preferences. Se o "
+        "número também fica no app WhatsApp Business, assine smb_message_echoes: o que você "
+        "responder pelo celular aparece aqui e o bot pausa nessa conversa.",
         "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" "
         "field — and, for Meta's notices to arrive at once, also account_update, "
         "phone_number_quality_update, phone_number_name_update, "
-        "message_template_status_update, template_category_update and user_preferences.",
+        "message_template_status_update, template_category_update and user_preferences. If the "
+        "number also stays in the WhatsApp Business app, subscribe to smb_message_echoes: what "
+        "you answer from the phone shows here and the bot pauses in that conversation.",
     ),
     "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
     "connect.demo_note": (

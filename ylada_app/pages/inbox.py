@@ -251,6 +251,11 @@ class InboxState(SessionState):
         self.rows = list(self.rows)
         return None
 
+    @rx.event
+    def close_conversation(self):
+        """Back to the list (phones show one or the other)."""
+        self.selected, self.items, self.draft = "", [], ""
+
     # --- the conversation ------------------------------------------------------------------------
     @rx.event
     async def load_older(self):
@@ -485,7 +490,8 @@ def _row(r: rx.Var) -> rx.Component:
                 rx.text(rx.match(r["from"], ("agent", t("inbox.from_agent")),
                                  ("bot", t("inbox.from_bot")),
                                  ("api", t("inbox.from_api")),
-                                 ("broadcast", t("inbox.from_broadcast")), ""),
+                                 ("broadcast", t("inbox.from_broadcast")),
+                                 ("app", t("inbox.from_app")), ""),
                         r["preview"], size="1", color_scheme="gray", overflow="hidden",
                         text_overflow="ellipsis", white_space="nowrap", max_width="200px"),
                 rx.spacer(),
@@ -564,6 +570,7 @@ def _list_panel() -> rx.Component:
             spacing="3", width="100%",
         ),
         width="360px", min_width="300px", padding="12px",
+        class_name=rx.cond(s.selected == "", "inbox-side", "inbox-side picked"),
     )
 
 
@@ -730,7 +737,7 @@ def _composer() -> rx.Component:
             rx.cond(s.mode == "reply", _attach()),
             rx.spacer(),
             rx.text(s.window_text, size="1", color_scheme="gray"),
-            width="100%", align="center",
+            width="100%", align="center", wrap="wrap",
         ),
         rx.cond(blocked, rx.callout.root(
             rx.callout.icon(rx.icon("info", size=16)), rx.callout.text(s.send_reason),
@@ -778,6 +785,10 @@ def _conversation_panel() -> rx.Component:
                       height="60vh"),
             rx.vstack(
                 rx.hstack(
+                    rx.icon_button(rx.icon("arrow-left", size=18), variant="ghost",
+                                   color_scheme="gray", on_click=s.close_conversation,
+                                   class_name="inbox-back", id="conv-back",
+                                   aria_label=t("inbox.back")),
                     rx.vstack(
                         rx.text(s.contact_name, weight="bold", size="4", id="conv-name"),
                         rx.text(s.phone, " · ", s.instance_name, size="1", color_scheme="gray"),
@@ -785,7 +796,7 @@ def _conversation_panel() -> rx.Component:
                     ),
                     rx.spacer(),
                     _actions(),
-                    width="100%", align="center", padding="10px",
+                    width="100%", align="center", padding="10px", wrap="wrap",
                     border_bottom=f"1px solid {rx.color('gray', 4)}",
                 ),
                 rx.hstack(
@@ -815,6 +826,7 @@ def _conversation_panel() -> rx.Component:
             ),
         ),
         flex="1", padding="0", overflow="hidden", min_width="0",
+        class_name=rx.cond(s.selected == "", "inbox-conv", "inbox-conv picked"),
     )
 
 
@@ -822,7 +834,8 @@ def inbox_page() -> rx.Component:
     return app_shell(
         rx.hstack(rx.heading(t("inbox.title"), size="7"), rx.spacer(), width="100%",
                   margin_bottom="16px"),
+        # (phones: the list, or the open conversation with a way back — assets/layout.css)
         rx.hstack(_list_panel(), _conversation_panel(), spacing="4", width="100%",
-                  align="start"),
+                  align="start", class_name="inbox-split"),
         ready=InboxState.loaded,
     )

@@ -268,7 +268,8 @@ class ConversationPage(BaseModel):
 class MessageOut(BaseModel):
     id: int
     direction: Literal["in", "out"]
-    author: str = Field(description="customer | bot | ai | api | agent")
+    author: str = Field(description="customer | bot | ai | api | broadcast | agent | app "
+                              "(written in the WhatsApp Business app)")
     type: str = Field(examples=["text"])
     text: str | None = None
     payload: dict[str, Any] = Field(description="the message as stored (buttons, media…)")

@@ -170,6 +170,24 @@ class MarketingPreference:
 
 
 @dataclass(slots=True)
+class AppEcho:
+    """A message the business itself sent from the WhatsApp Business app (or a linked
+    device) on a number that also runs on the Cloud API (`smb_message_echoes`,
+    "coexistence"); or its later edit (`edit_of`) or deletion (`revoke_of`)."""
+
+    phone_number_id: str
+    wamid: str
+    to_wa_id: str  # the customer
+    timestamp: int
+    type: str
+    text: str | None = None
+    media: Media | None = None
+    edit_of: str | None = None  # wamid of the message edited (its new text in `text`)
+    revoke_of: str | None = None  # wamid of the message deleted
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class ParsedWebhook:
     object: str | None = None
     messages: list[InboundMessage] = field(default_factory=list)
@@ -179,11 +197,13 @@ class ParsedWebhook:
     template_updates: list[TemplateStatusUpdate] = field(default_factory=list)
     number_updates: list[NumberUpdate] = field(default_factory=list)
     preferences: list[MarketingPreference] = field(default_factory=list)
+    echoes: list[AppEcho] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.messages or self.statuses or self.errors or self.unsupported
-                    or self.template_updates or self.number_updates or self.preferences)
+                    or self.template_updates or self.number_updates or self.preferences
+                    or self.echoes)
 
     @property
     def phone_number_ids(self) -> set[str]:

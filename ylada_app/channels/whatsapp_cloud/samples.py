@@ -91,6 +91,30 @@ def template_status_webhook(update: dict, *, waba_id: str = DEFAULT_WABA_ID) -> 
     return envelope([("message_template_status_update", update)], waba_id=waba_id)
 
 
+def echo_webhook(phone_number_id: str, echoes: list[dict], *,
+                 waba_id: str = DEFAULT_WABA_ID) -> dict:
+    """`smb_message_echoes`: what the business sent from the WhatsApp Business app."""
+    val = value(phone_number_id)
+    val["message_echoes"] = echoes
+    return envelope([("smb_message_echoes", val)], waba_id=waba_id)
+
+
+def app_echo(to: str, body: str, *, wamid: str | None = None, ts: int | None = None,
+             edit_of: str | None = None, revoke_of: str | None = None) -> dict:
+    """One echo: a text the business wrote in the app to `to`, or its edit / deletion."""
+    if revoke_of:
+        echo = _message(DEFAULT_DISPLAY_NUMBER, "revoke", {"original_message_id": revoke_of},
+                        wamid, ts)
+    elif edit_of:
+        echo = _message(DEFAULT_DISPLAY_NUMBER, "edit", {
+            "original_message_id": edit_of,
+            "message": {"type": "text", "text": {"body": body}}}, wamid, ts)
+    else:
+        echo = _message(DEFAULT_DISPLAY_NUMBER, "text", {"body": body}, wamid, ts)
+    echo["to"] = to
+    return echo
+
+
 def _message(from_: str, mtype: str, body: Any, wamid: str | None, ts: int | None) -> dict:
     msg: dict[str, Any] = {
         "from": from_,

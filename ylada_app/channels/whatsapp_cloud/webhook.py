@@ -17,6 +17,7 @@ from typing import Any
 
 from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_int, as_list, as_str, as_timestamp
 from .events import (
+    AppEcho,
     InboundMessage,
     Location,
     MarketingPreference,
@@ -41,6 +42,7 @@ from .inbound import (
 )
 
 __all__ = [
+    "AppEcho",
     "InboundMessage",
     "Location",
     "Media",
@@ -181,8 +183,19 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
         if prefs:
             result.preferences += prefs
             return
+    if field == "smb_message_echoes" and isinstance(value.get("message_echoes"), list):
+        meta = ChangeMeta(phone_number_id=phone_number_id or "",
+                          display_phone_number=as_str(metadata.get("display_phone_number"), 64),
+                          waba_id=waba_id, names={})
+        for item in as_list(value["message_echoes"]):
+            echo = _echo(item, meta) if isinstance(item, dict) else None
+            if echo is None:
+                result.unsupported.append(_malformed("malformed_echo", meta, item))
+            else:
+                result.echoes.append(echo)
+        return
     if field != "messages":
-        # calls, history, message echoes, ... : not ours (yet).
+        # calls, history, contacts synced from the app, ... : not ours (yet).
         result.unsupported.append(
             UnsupportedEvent(
                 reason=f"field:{field}",
@@ -311,6 +324,35 @@ def _preference(item: Any, phone_number_id: str) -> MarketingPreference | None:
     return MarketingPreference(phone_number_id=phone_number_id, wa_id=wa_id, value=choice,
                                timestamp=as_timestamp(item.get("timestamp")),
                                detail=as_str(item.get("detail"), 200) or "")
+
+
+def _echo(item: dict, meta: ChangeMeta) -> AppEcho | None:
+    """An echo reads like a message with `from` and `to` swapped: its contents are parsed
+    the same way. An edit carries the new message; a revoke only the original's id."""
+    to = as_id(item.get("to"))
+    wamid = as_id(item.get("id"))
+    if not to or not wamid:
+        return None
+    to = to.lstrip("+")
+    mtype = as_str(item.get("type"), 64) or "unknown"
+    stamp = as_timestamp(item.get("timestamp"))
+    if mtype == "revoke":
+        original = as_id(as_dict(item.get("revoke")).get("original_message_id"))
+        return AppEcho(meta.phone_number_id, wamid, to, stamp, mtype, revoke_of=original,
+                       raw=item) if original else None
+    edit_of = None
+    body = item
+    if mtype == "edit":
+        edit = as_dict(item.get("edit"))
+        edit_of = as_id(edit.get("original_message_id"))
+        body = as_dict(edit.get("message"))
+        if not edit_of or not body:
+            return None
+    parsed = parse_message({**body, "id": wamid, "from": to}, meta)
+    if parsed is None:
+        return None
+    return AppEcho(meta.phone_number_id, wamid, to, stamp, parsed.type, text=parsed.text,
+                   media=parsed.media, edit_of=edit_of, raw=item)
 
 
 def _parse_messages(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:

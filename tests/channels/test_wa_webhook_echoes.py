@@ -1,0 +1,45 @@
+"""Parsing `smb_message_echoes` (messages the business sent from the WhatsApp Business app):
+texts and media read like messages with `from` and `to` swapped, edits carry the new
+message, deletions the original's id; anything malformed is recorded, never raised."""
+
+from __future__ import annotations
+
+from ylada_app.channels.whatsapp_cloud import samples
+from ylada_app.channels.whatsapp_cloud.webhook import parse_webhook
+
+
+def _parse(*echoes):
+    return parse_webhook(samples.encode(samples.echo_webhook("PN1", list(echoes))))
+
+
+def test_text_media_edit_and_revoke_echoes():
+    image = {"from": "15550783881", "to": "5511988887777", "id": "wamid.B",
+             "timestamp": "1739321025", "type": "image",
+             "image": {"id": "M1", "mime_type": "image/jpeg", "caption": "sua foto"}}
+    parsed = _parse(samples.app_echo("+5511988887777", "Oi!", wamid="wamid.A", ts=1739321024),
+                    image,
+                    samples.app_echo("5511988887777", "Oi!!", wamid="wamid.C",
+                                     edit_of="wamid.A"),
+                    samples.app_echo("5511988887777", "", wamid="wamid.D",
+                                     revoke_of="wamid.B"))
+    text, media, edit, revoke = parsed.echoes
+    assert (text.wamid, text.to_wa_id, text.type, text.text, text.timestamp) == (
+        "wamid.A", "5511988887777", "text", "Oi!", 1739321024)
+    assert text.phone_number_id == "PN1" and not (text.edit_of or text.revoke_of)
+    assert media.type == "image" and media.text == "sua foto" and media.media.id == "M1"
+    assert (edit.edit_of, edit.text) == ("wamid.A", "Oi!!")
+    assert revoke.revoke_of == "wamid.B" and revoke.text is None
+    assert not parsed.messages and not parsed.unsupported and not parsed.is_empty
+
+
+def test_malformed_echoes_are_recorded_not_raised():
+    parsed = _parse({"from": "1", "id": "wamid.X", "type": "text"},  # no recipient
+                    {"to": "5511", "type": "text"},  # no id
+                    {"to": "5511", "id": "wamid.Y", "type": "revoke", "revoke": {}},
+                    {"to": "5511", "id": "wamid.Z", "type": "edit", "edit": "?"},
+                    "junk", None, 7)
+    assert not parsed.echoes
+    assert [u.reason for u in parsed.unsupported] == ["malformed_echo"] * 7
+    bad = parse_webhook(samples.encode(samples.envelope(
+        [("smb_message_echoes", {"message_echoes": "nope"})])))
+    assert [u.reason for u in bad.unsupported] == ["field:smb_message_echoes"]

@@ -1,0 +1,143 @@
+"""Coexistence: what the business writes in the WhatsApp Business app on a number that also
+runs here (`smb_message_echoes`) shows in the inbox as the team's reply, and the bot steps
+aside in that conversation; retries are stored once, edits and deletions follow; nothing
+crosses to another number or business."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from tests.factories import make_instance, make_owner
+from tests.pipeline.conftest import SECRET, wait_for
+from tests.pipeline.test_webhook_pipeline import post, replies_to
+from ylada_app.channels.whatsapp_cloud import samples
+from ylada_app.components.timeline import timeline_bubble
+from ylada_app.models import (
+    Contact,
+    Conversation,
+    ConversationLog,
+    Message,
+    UsageCounter,
+)
+from ylada_app.services import agent_inbox, contacts
+
+
+def _echo(client, bot, *echoes: dict, phone_number_id: str | None = None) -> None:
+    raw, headers = samples.signed(
+        samples.echo_webhook(phone_number_id or bot.phone_number_id, list(echoes)), SECRET)
+    answer = client.post(bot.url, content=raw, headers=headers)
+    assert answer.status_code == 200, answer.text
+
+
+def _conversation(db, bot, wa: str) -> Conversation | None:
+    db.expire_all()
+    return db.exec(select(Conversation).join(Contact, Contact.id == Conversation.contact_id)
+                   .where(Contact.wa_id == wa, Conversation.instance_id == bot.instance_id)
+                   ).first()
+
+
+def _messages(db, conversation_id: int) -> list[Message]:
+    db.expire_all()
+    return list(db.exec(select(Message).where(Message.conversation_id == conversation_id)
+                        .order_by(col(Message.id))).all())
+
+
+def _usage_out(db, tenant_id: int) -> int:
+    db.expire_all()
+    row = db.exec(select(UsageCounter).where(UsageCounter.tenant_id == tenant_id)).first()
+    return row.messages_out if row else 0
+
+
+def test_an_app_reply_shows_in_the_inbox_and_the_bot_steps_aside(client, bot, graph_url, db):
+    """(The embedded pipeline answers here; with Redis set — the `path` tests below — the
+    echo takes the general path all the same.)"""
+    wa, W1 = "5511955560001", samples.new_wamid()
+    post(client, bot, [samples.text_message(wa, "oi")])
+    wait_for(lambda: replies_to(graph_url, wa))
+    conv = wait_for(lambda: (c := _conversation(db, bot, wa)) and c.last_inbound_at and c)
+    window_from, out_before = conv.last_inbound_at, _usage_out(db, bot.tenant_id)
+
+    _echo(client, bot, samples.app_echo(wa, "Oi! Aqui é a Ana, da loja 😊",
+                                        wamid=W1))
+    conv = _conversation(db, bot, wa)
+    assert conv.status == "human" and conv.human_since is not None
+    assert conv.last_message_from == "app" and "Aqui é a Ana" in conv.last_message_preview
+    assert conv.last_inbound_at == window_from  # not the customer writing: no new window
+    app = [m for m in _messages(db, conv.id) if m.wamid == W1]
+    assert len(app) == 1 and app[0].direction == "out" and app[0].status == "sent"
+    assert app[0].text == "Oi! Aqui é a Ana, da loja 😊"
+    assert _usage_out(db, bot.tenant_id) == out_before  # we did not send it
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
+    kinds = [(i.kind, i.type) for i in view.items]
+    # (the line comes first, as "taken over by the team" does before a person's reply)
+    assert kinds[-2:] == [("system", "app_reply"), ("app", "text")]
+    bubble = timeline_bubble(view.items[-1], "pt")
+    assert bubble.kind == "app" and bubble.text == "Oi! Aqui é a Ana, da loja 😊"
+
+    # the customer answers the person: the bot stays quiet
+    sent_before = len(replies_to(graph_url, wa))
+    post(client, bot, [samples.text_message(wa, "quero 2 bolos de pote")])
+
+    def handled():
+        msgs = [m for m in _messages(db, conv.id) if m.text == "quero 2 bolos de pote"]
+        return msgs and msgs[0].status != "pending"
+    wait_for(handled)
+    assert len(replies_to(graph_url, wa)) == sent_before
+    assert _conversation(db, bot, wa).status == "human"
+
+
+def test_retries_edits_and_deletions_from_the_app(path, client, bot, db):
+    W2 = samples.new_wamid()  # (wamids are unique across the whole table)
+    wa = "5511955560002"  # the business writes first: contact and conversation are created
+    first = samples.app_echo(wa, "Seu pedido saiu para entrega", wamid=W2)
+    _echo(client, bot, first)
+    _echo(client, bot, first)  # Meta sent it again
+    conv = _conversation(db, bot, wa)
+    assert conv is not None and conv.status == "human"
+    assert [m.wamid for m in _messages(db, conv.id)] == [W2]
+    logs = db.exec(select(ConversationLog).where(ConversationLog.conversation_id == conv.id,
+                                                 ConversationLog.kind == "app_reply")).all()
+    assert len(logs) == 1
+
+    _echo(client, bot, samples.app_echo(wa, "Seu pedido saiu para entrega (motoboy João)",
+                                        edit_of=W2))
+    msg = _messages(db, conv.id)[0]
+    assert msg.text == "Seu pedido saiu para entrega (motoboy João)"
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
+    item = next(i for i in view.items if i.kind == "app")
+    assert timeline_bubble(item, "pt").at.startswith("editada · ")
+
+    _echo(client, bot, samples.app_echo(wa, "", revoke_of=W2))
+    msg = _messages(db, conv.id)[0]
+    assert msg.text is None and msg.payload.get("revoked")
+    assert "motoboy" not in str(msg.payload)  # the contents are gone, as in WhatsApp
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
+    bubble = timeline_bubble(next(i for i in view.items if i.kind == "app"), "pt")
+    assert bubble.text == "Mensagem apagada no app" and bubble.type == "revoked"
+    assert len(_messages(db, conv.id)) == 1  # edits and deletions add no message
+
+
+def test_echoes_never_reach_another_number_or_business(path, client, bot, db):
+    wa, W3, W4 = "5511955560003", samples.new_wamid(), samples.new_wamid()
+    other = make_owner(db)
+    other_inst = make_instance(db, other.tenant_id, channel="whatsapp_cloud")
+    theirs, _ = contacts.upsert_contact(db, tenant_id=other.tenant_id,
+                                        instance_id=other_inst.id, phone=wa, name="Bia")
+    db.commit()
+    # an echo of another number reaching this URL: logged, not applied
+    _echo(client, bot, samples.app_echo(wa, "oi", wamid=W3),
+          phone_number_id="999000111")
+    assert _conversation(db, bot, wa) is None
+    assert db.exec(select(Message).where(Message.wamid == W3)).first() is None
+    # this business's echo to the same phone: only its own contact gets it
+    _echo(client, bot, samples.app_echo(wa, "oi Bia", wamid=W4))
+    mine = _conversation(db, bot, wa)
+    assert [m.wamid for m in _messages(db, mine.id)] == [W4]
+    db.expire_all()
+    their_conv = db.exec(select(Conversation).where(Conversation.contact_id == theirs.id)
+                         ).first()
+    assert their_conv is None or not _messages(db, their_conv.id)
+    # a deletion naming a message of another conversation changes nothing
+    other_wa = "5511955560004"
+    _echo(client, bot, samples.app_echo(other_wa, "", revoke_of=W4))
+    assert _messages(db, mine.id)[0].text == "oi Bia"

@@ -1,0 +1,168 @@
+"""Messages the business sends from the WhatsApp Business app on a number that also runs here
+("coexistence": Meta's `smb_message_echoes` webhook), written into the conversation as the
+team's own replies.
+
+- A new echo is an outbound message of the customer's conversation (contact and
+  conversation created if the business wrote first), status "sent", marked as written in
+  the app (`payload.source` "app"): the inbox, the contact's page and the API show it.
+- Someone answered from the phone, so the bot steps aside in that conversation, exactly as
+  when a person replies from the inbox (status "human" and a system line saying it came
+  from the app): the bot never talks over the owner. "Devolver ao robô" gives it back.
+- An edit replaces the text of the message it names; a revoke marks it deleted and drops
+  its contents, as the customer's WhatsApp does.
+
+Invariant: echoes apply to the instance whose webhook URL received them and to the number it
+has (another number's are logged, not applied), to that instance's contacts only. Each
+conversation is written under its lock (the pipeline's), so a bot batch in flight cannot
+write the hand-over back. An echo neither opens nor extends the 24-hour window (it is not
+the customer writing) and is not counted in the plan's usage (we did not send it). A
+repeated echo (Meta retries) is stored once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ylada_app.channels.whatsapp_cloud.events import AppEcho
+from ylada_app.core import live, locks
+from ylada_app.core.db import session_scope
+from ylada_app.models import (
+    Contact,
+    Conversation,
+    ConversationLog,
+    Instance,
+    Message,
+    utcnow,
+)
+from ylada_app.models.upsert import insert_ignore
+from ylada_app.services import inbox, inbox_search
+from ylada_app.services.conversations import message_preview
+
+SOURCE = "app"  # payload.source of a message written in the WhatsApp Business app
+LOG_KIND = "app_reply"  # the system line: answered from the app, the bot stepped aside
+LOCK_WAIT_S = 5.0  # a conversation busy longer than this: 503, Meta sends the echo again
+
+
+def apply_echoes(*, tenant_id: int, instance_id: int, echoes: list[AppEcho]) -> int:
+    """Write the echoes of one webhook POST (each conversation in its own transaction,
+    under its lock); returns how many changed something."""
+    with session_scope() as session:
+        inst = session.get(Instance, instance_id)
+        if inst is None or inst.tenant_id != tenant_id:
+            return 0
+        ref = inbox.InstanceRef(inst.id, inst.tenant_id)
+        mine = [e for e in echoes if not inst.phone_number_id
+                or e.phone_number_id == inst.phone_number_id]
+        for e in echoes:
+            if e not in mine:
+                inbox.log_event(session, instance=ref, kind="unknown_phone_number",
+                                detail=inbox.clean_json({"phone_number_id": e.phone_number_id,
+                                                         "wamid": e.wamid, "field": "echo"}))
+        by_customer: dict[str, list[AppEcho]] = {}
+        for e in sorted(mine, key=lambda e: e.timestamp):
+            wa_id = inbox.clean_text(e.to_wa_id, 64) or ""
+            if wa_id and inbox.clean_text(e.wamid, 160):
+                by_customer.setdefault(wa_id, []).append(e)
+        targets = {wa_id: _conversation_id(session, ref, wa_id, items)
+                   for wa_id, items in by_customer.items()}
+    applied = 0
+    for wa_id, items in by_customer.items():
+        if targets[wa_id] is not None:
+            applied += _apply_to(tenant_id, targets[wa_id], items)
+    if applied:
+        live.bump([tenant_id])
+    return applied
+
+
+def _conversation_id(session: Session, ref: inbox.InstanceRef, wa_id: str,
+                     echoes: list[AppEcho]) -> int | None:
+    """The customer's conversation; created for a new message (the business wrote first),
+    never for an edit or deletion alone (of nothing we know)."""
+    if any(not (e.revoke_of or e.edit_of) for e in echoes):
+        return inbox.contact_and_conversation(session, instance=ref, wa_id=wa_id,
+                                              name=None)[1].id
+    return session.exec(select(Conversation.id).join(
+        Contact, Contact.id == Conversation.contact_id).where(
+        Contact.instance_id == ref.id, Contact.wa_id == wa_id)).first()
+
+
+def _apply_to(tenant_id: int, conversation_id: int, echoes: list[AppEcho]) -> int:
+    applied = 0
+    with locks.hold(conversation_id, timeout_s=LOCK_WAIT_S), session_scope() as session:
+        conv = session.exec(select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.tenant_id == tenant_id)
+            .with_for_update(key_share=True)).one()
+        for echo in echoes:
+            if echo.revoke_of or echo.edit_of:
+                applied += _change(session, conv, echo)
+            else:
+                applied += _new(session, conv, echo)
+        session.add(conv)
+    return applied
+
+
+def _new(session: Session, conv: Conversation, echo: AppEcho) -> int:
+    when = inbox.wa_time(echo.timestamp) or utcnow()
+    now = utcnow()
+    payload: dict[str, Any] = {"source": SOURCE, "type": echo.type}
+    if echo.media is not None:
+        payload["media"] = {"id": echo.media.id, "mime_type": echo.media.mime_type,
+                            "filename": echo.media.filename}
+    text = inbox.clean_text(echo.text or None, inbox.MAX_TEXT)
+    new_id = insert_ignore(session, Message, {
+        "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+        "conversation_id": conv.id, "direction": "out",
+        "type": inbox.clean_text(echo.type, 30) or "unknown", "text": text,
+        "payload": inbox.clean_json(payload), "wamid": inbox.clean_text(echo.wamid, 160),
+        "status": "sent", "attempts": 0, "sent_at": when, "wa_timestamp": when,
+        "created_at": now,
+    }, ["wamid"])
+    if new_id is None:
+        return 0  # Meta sent it again: already stored
+    if text:  # what the team writes is searched in the inbox
+        inbox_search.remember(session.connection(), {conv.id: [text]})
+    conv.last_message_at = now
+    conv.last_message_preview = message_preview(echo.type, text)
+    conv.last_message_from = SOURCE
+    conv.waiting_since = None  # the customer was answered
+    conv.unread = 0
+    conv.updated_at = now
+    if conv.status in ("bot", "closed"):
+        _step_aside(session, conv, now)
+    return 1
+
+
+def _step_aside(session: Session, conv: Conversation, now: datetime) -> None:
+    conv.status = "human"
+    conv.human_since = now
+    conv.snoozed_until = None
+    session.add(ConversationLog(tenant_id=conv.tenant_id, conversation_id=conv.id,
+                                kind=LOG_KIND, text="", data={}, created_at=now))
+
+
+def _change(session: Session, conv: Conversation, echo: AppEcho) -> int:
+    original = inbox.clean_text(echo.revoke_of or echo.edit_of, 160)
+    msg = session.exec(select(Message).where(
+        Message.wamid == original, Message.conversation_id == conv.id,
+        Message.direction == "out")).first()
+    if msg is None:
+        return 0  # not one we know (sent before the number came here)
+    payload = dict(msg.payload or {})
+    stamp = (inbox.wa_time(echo.timestamp) or utcnow()).isoformat()
+    if echo.revoke_of:
+        if payload.get("revoked"):
+            return 0
+        payload = {"source": payload.get("source"), "type": payload.get("type"),
+                   "revoked": stamp}
+        msg.text = None
+    else:
+        if payload.get("edited") == stamp and msg.text == echo.text:
+            return 0
+        payload["edited"] = stamp
+        msg.text = inbox.clean_text(echo.text or None, inbox.MAX_TEXT)
+    msg.payload = inbox.clean_json(payload)
+    session.add(msg)
+    return 1

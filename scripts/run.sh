@@ -12,6 +12,16 @@ LOGINS="$(ylada seed --demo)"
 # The demo stand-ins below are the project's fake servers, each on a free loopback port.
 free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 demo_secret() { python -c 'import secrets; print(secrets.token_hex(8))'; }
+# kept_secret NAME: one generated the first time and kept under the data folder — for what
+# the database stores (the demonstration number's token): a second `make run` must find the
+# number it connected still working.
+kept_secret() {
+  local dir="${DATA_DIR:-.data}" file
+  file="$dir/$1"
+  mkdir -p "$dir"
+  [ -s "$file" ] || (umask 077; demo_secret > "$file")
+  cat "$file"
+}
 # start_fake NAME MODULE [ARG...]: ylada_app.testing.MODULE on port $NAME_PORT, in the
 # background and quiet; its process id goes to NAME_PID (the EXIT trap stops it).
 start_fake() {
@@ -71,7 +81,7 @@ if [ -z "${WHATSAPP_GRAPH_URL:-}" ] && [ "${YLADA_DEMO_WHATSAPP:-1}" = "1" ]; th
   # real. YLADA_DEMO_WHATSAPP=0 turns it off (then the real Graph API is used).
   GRAPH_PORT="$(free_port)"
   export WHATSAPP_GRAPH_URL="http://127.0.0.1:$GRAPH_PORT"
-  export WHATSAPP_DEMO_NUMBER="100000000000001:demo-whatsapp-token-$(demo_secret)"
+  export WHATSAPP_DEMO_NUMBER="100000000000001:demo-whatsapp-token-$(kept_secret demo-whatsapp-token)"
   start_fake GRAPH fake_graph --number "$WHATSAPP_DEMO_NUMBER:+55 11 4000-0001:Número de demonstração"
   WHATSAPP="Meta de demonstração (nada sai para o WhatsApp de verdade)"
 fi

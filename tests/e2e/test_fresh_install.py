@@ -265,6 +265,22 @@ def test_a_newcomer_signs_up_and_follows_the_link_in_the_local_mailbox(make_run,
     expect(page.locator("#dashboard-tenant")).to_have_text("Loja Nova", timeout=30_000)
 
 
+def test_the_demo_number_keeps_its_token_for_the_next_run(make_run):
+    """The database stores the demonstration number's token: a second `make run` must start
+    the demonstration Graph with the same one (once it drew a new token each time, and a
+    number connected in the first run answered nothing but "access expired" after that)."""
+    import psutil
+
+    _base, copy, _log, _proc = make_run
+    kept = copy / ".data" / "demo-whatsapp-token"
+    token = kept.read_text().strip()
+    assert len(token) >= 16 and kept.stat().st_mode & 0o077 == 0  # the owner's only
+    graphs = [" ".join(p.info["cmdline"] or []) for p in psutil.process_iter(["cwd", "cmdline"])
+              if (p.info.get("cwd") or "").startswith(str(copy))
+              and "fake_graph" in " ".join(p.info.get("cmdline") or [])]
+    assert graphs and all(f"demo-whatsapp-token-{token}:" in g for g in graphs)
+
+
 def test_stopping_make_run_stops_everything_it_started(make_run):
     import psutil
 

@@ -376,3 +376,23 @@ def test_blocks_can_be_added_and_edited_without_a_mouse(page: Page, app_server):
     expect(page.locator("#save-status")).to_have_attribute("data-status", "saved",
                                                            timeout=10_000)
     expect(page.locator(".react-flow__node", has_text="Bem-vindo à loja!")).to_have_count(1)
+
+
+def test_on_a_phone_the_editor_points_to_a_wider_screen_and_the_simulator(page: Page,
+                                                                          app_server):
+    """At 390 px the palette, canvas and panel once shared the screen with no canvas left to
+    see and the top bar running 400 px past it: a phone gets a short page instead."""
+    signup(page, app_server, tenant="Loja Celular Fluxo")
+    iid = create_instance(page, app_server, "Principal")
+    fid = _new_flow(page, app_server, "Pelo celular")
+    expect(page.locator("#editor-narrow")).to_be_hidden()  # a wide screen: the editor
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_server}/flows/{fid}/edit")
+    narrow = page.locator("#editor-narrow")
+    expect(narrow).to_be_visible(timeout=20_000)
+    expect(narrow).to_contain_text("Pelo celular")
+    expect(narrow).to_contain_text("tela maior")
+    expect(page.locator("#publish-flow")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#editor-narrow-try")
+    page.wait_for_url(re.compile(rf".*/instances/{iid}/simulator$"), timeout=20_000)

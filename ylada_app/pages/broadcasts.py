@@ -510,8 +510,9 @@ def _blank(r: rx.Var) -> rx.Component:
                              placeholder=rx.cond(r["source"] == "field",
                                                  t("broadcasts.field_ph"),
                                                  t("broadcasts.text_ph")),
-                             class_name="var-value", flex="1", size="2")),
-            width="100%", align="center"),
+                             class_name="var-value", flex="1", min_width="140px",
+                             size="2")),
+            width="100%", align="center", wrap="wrap"),
         field_error(s.errors, "var" + r["n"]),
         spacing="1", width="100%",
     )

@@ -119,6 +119,7 @@ class FlowEditorState(SessionState):
     # Editing a marketplace template's flow (platform admin) instead of a business's flow.
     template_mode: bool = False
     back_href: str = ""
+    simulator_href: str = ""  # phones: where the flow can be tried (the editor needs a wide screen)
     # Test chat.
     chat: list[dict[str, Any]] = []
     chat_problems: list[str] = []
@@ -293,6 +294,7 @@ class FlowEditorState(SessionState):
             self.missing, self.loaded = True, True
             return None
         self.template_mode, self.back_href = True, f"/admin/templates/{data.template_id}"
+        self.simulator_href = ""
         self._params = data.parameters
         self.flow_id, self.flow_name = str(data.template_id), data.name
         self.instance_name, self.status = self._t("editor.template_flow"), "draft"
@@ -331,6 +333,7 @@ class FlowEditorState(SessionState):
             return
         self.flow_id, self.flow_name = str(data.flow_id), data.name
         self.instance_name, self.status = data.instance_name, data.status
+        self.simulator_href = f"/instances/{data.instance_id}/simulator"
         self.saved_at = local_text(data.updated_at, "%H:%M:%S")
         self.save_status = "saved"
         self._write(data.draft)
@@ -1296,8 +1299,31 @@ def flow_editor_page() -> rx.Component:
         ),
         spacing="0", width="100%", height="100vh",
     )
+    # (phones get a short page instead: dragging blocks onto a canvas needs a wide screen —
+    # assets/layout.css shows one or the other)
+    both = rx.fragment(rx.box(editor, class_name="editor-wide"),
+                       rx.box(_narrow_screen(), class_name="editor-narrow"))
     return rx.cond(
         S.loaded,
-        rx.cond(S.missing, rx.box(not_found_block(), padding="40px"), editor),
+        rx.cond(S.missing, rx.box(not_found_block(), padding="40px"), both),
         loading_block(),
+    )
+
+
+def _narrow_screen() -> rx.Component:
+    return rx.vstack(
+        rx.link(rx.hstack(rx.icon("arrow-left", size=16), rx.text(t("editor.back")),
+                          align="center", spacing="1"), href=S.back_href, underline="none"),
+        rx.hstack(rx.icon("workflow", color=BRAND, size=20),
+                  rx.heading(S.flow_name, size="5"), align="center", spacing="2"),
+        rx.hstack(rx.box(status_badge(S.status, flow=True)),
+                  rx.text(S.node_count, " ", t("editor.blocks"), size="1", color_scheme="gray"),
+                  align="center", spacing="2"),
+        rx.callout.root(rx.callout.icon(rx.icon("monitor", size=16)),
+                        rx.callout.text(t("editor.narrow_screen")), color_scheme="blue",
+                        width="100%"),
+        rx.cond(S.simulator_href != "", rx.link(
+            rx.button(rx.icon("message-circle", size=16), t("editor.narrow_try"), size="3"),
+            href=S.simulator_href, id="editor-narrow-try")),
+        padding="20px", spacing="4", width="100%", id="editor-narrow",
     )

@@ -3,6 +3,8 @@
 
 TEXTS: dict[str, tuple[str, str]] = {
     "editor.back": ("Fluxos", "Flows"),
+    "editor.narrow_screen": ("Montar um fluxo pede uma tela maior: abra esta página no computador ou no tablet. Pelo celular, você pode conversar com o fluxo no simulador.", "Building a flow needs a bigger screen: open this page on a computer or tablet. On the phone you can chat with the flow in the simulator."),
+    "editor.narrow_try": ("Testar no simulador", "Try it in the simulator"),
     "editor.palette": ("Blocos", "Blocks"),
     "editor.palette_hint": ("Arraste para o quadro", "Drag onto the canvas"),
     "editor.kind.start": ("Início", "Start"),

@@ -43,3 +43,23 @@ def test_malformed_echoes_are_recorded_not_raised():
     bad = parse_webhook(samples.encode(samples.envelope(
         [("smb_message_echoes", {"message_echoes": "nope"})])))
     assert [u.reason for u in bad.unsupported] == ["field:smb_message_echoes"]
+
+
+def test_state_sync_contacts():
+    body = samples.envelope([("smb_app_state_sync", {
+        "metadata": {"phone_number_id": "PN1"},
+        "state_sync": [
+            {"type": "contact", "action": "add", "metadata": {"timestamp": "1739321024"},
+             "contact": {"full_name": "Pablo Morales", "first_name": "Pablo",
+                         "phone_number": "+55 (11) 95556-0011"}},
+            {"type": "contact", "action": "ADD", "contact": {"first_name": "Cida",
+                                                              "phone_number": "5511955560012"}},
+            {"type": "contact", "action": "remove", "contact": {"phone_number": "16505551234"}},
+            {"type": "contact", "action": "block", "contact": {"phone_number": "16505551234"}},
+            {"type": "label", "action": "add"}, "junk"]})])
+    parsed = parse_webhook(samples.encode(body))
+    assert [(c.wa_id, c.action, c.name, c.timestamp) for c in parsed.app_contacts] == [
+        ("5511955560011", "add", "Pablo Morales", 1739321024),
+        ("5511955560012", "add", "Cida", 0),
+        ("16505551234", "remove", "", 0)]
+    assert [u.reason for u in parsed.unsupported] == ["malformed_state_sync"] * 3

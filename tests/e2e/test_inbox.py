@@ -180,7 +180,7 @@ def test_on_a_phone_the_inbox_shows_the_list_or_the_conversation(browser: Browse
     from ylada_app.channels.whatsapp_cloud.events import AppEcho
     from ylada_app.core.settings import reset_settings_cache
     from ylada_app.models import Contact
-    from ylada_app.services import app_echoes
+    from ylada_app.services import coexistence
 
     customer = _new_page(browser)
     owner_email = signup(customer, app_server, tenant="Loja no Celular")
@@ -197,7 +197,7 @@ def test_on_a_phone_the_inbox_shows_the_list_or_the_conversation(browser: Browse
     monkeypatch.setenv("DATABASE_URL", e2e_database_url)
     reset_settings_cache()
     try:
-        app_echoes.apply_echoes(tenant_id=contact.tenant_id, instance_id=int(iid), echoes=[
+        coexistence.apply_echoes(tenant_id=contact.tenant_id, instance_id=int(iid), echoes=[
             AppEcho("", samples.new_wamid(), contact.wa_id, int(time.time()), "text",
                     text="Oi! Respondi pelo celular 📱")])
     finally:

@@ -141,3 +141,52 @@ def test_echoes_never_reach_another_number_or_business(path, client, bot, db):
     other_wa = "5511955560004"
     _echo(client, bot, samples.app_echo(other_wa, "", revoke_of=W4))
     assert _messages(db, mine.id)[0].text == "oi Bia"
+
+
+def _sync(client, bot, *items: dict, phone_number_id: str | None = None) -> None:
+    body = samples.envelope([("smb_app_state_sync", {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881",
+                     "phone_number_id": phone_number_id or bot.phone_number_id},
+        "state_sync": list(items)})])
+    raw, headers = samples.signed(body, SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+
+
+def _synced(phone: str, action: str = "add", name: str = "", ts: int = 1739321024) -> dict:
+    contact = {"phone_number": phone}
+    if name:
+        contact |= {"full_name": name, "first_name": name.split()[0]}
+    return {"type": "contact", "contact": contact, "action": action,
+            "metadata": {"timestamp": str(ts)}}
+
+
+def test_the_apps_address_book_names_contacts_and_a_removal_deletes_nothing(path, client,
+                                                                              bot, db):
+    other = make_owner(db)
+    other_inst = make_instance(db, other.tenant_id, channel="whatsapp_cloud")
+    theirs, _ = contacts.upsert_contact(db, tenant_id=other.tenant_id,
+                                        instance_id=other_inst.id, phone="+5511955560011",
+                                        name="Outra Pessoa")
+    db.commit()
+    _sync(client, bot,
+          _synced("5511955560011", name="Pablo Morales"),
+          _synced("5511955560012", name="Dona Cida", ts=1739321024),
+          _synced("5511955560012", name="Dona Cida (bolos)", ts=1739321030),  # edited later
+          _synced("12", name="?"),  # not a phone: skipped
+          {"type": "contact", "action": "add"})  # malformed: logged
+
+    def named(phone: str) -> str | None:
+        db.expire_all()
+        row = db.exec(select(Contact).where(Contact.instance_id == bot.instance_id,
+                                            Contact.wa_id == phone)).first()
+        return row.name if row else None
+    assert named("5511955560011") == "Pablo Morales"
+    assert named("5511955560012") == "Dona Cida (bolos)"
+    db.refresh(theirs)
+    assert theirs.name == "Outra Pessoa"  # the other business's contact with that phone
+    _sync(client, bot, _synced("5511955560011", action="remove"))
+    assert named("5511955560011") == "Pablo Morales"  # history and consents stay
+    _sync(client, bot, _synced("5511955560013", name="De outro número"),
+          phone_number_id="999000111")
+    assert named("5511955560013") is None

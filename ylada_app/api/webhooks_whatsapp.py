@@ -23,7 +23,7 @@ from ylada_app.core.queue import mark_dirty, mark_dirty_async
 from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
 from ylada_app.services import (
-    app_echoes,
+    coexistence,
     inbox,
     message_templates,
     number_events,
@@ -102,6 +102,10 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
                                                updates=parsed.number_updates)
         mine_prefs = [p for p in parsed.preferences
                       if not target.phone_number_id or p.phone_number_id == target.phone_number_id]
+        if parsed.app_contacts:  # the WhatsApp Business app's address book (coexistence)
+            coexistence.apply_contacts(session, tenant_id=target.tenant_id,
+                                       instance_id=target.instance_id,
+                                       synced=parsed.app_contacts)
         if mine_prefs:  # customers who stopped / resumed marketing messages in WhatsApp
             number_events.apply_preferences(session, tenant_id=target.tenant_id,
                                             instance_id=target.instance_id, prefs=mine_prefs)
@@ -241,11 +245,12 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
     path" (errors, unsupported content, template reviews, Meta's notices about the number,
-    marketing preferences, messages the business sent from its app, other numbers, SQLite,
-    in-process jobs)."""
+    marketing preferences, what the business did in its WhatsApp Business app, other numbers,
+    SQLite, in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
             or parsed.template_updates or parsed.number_updates or parsed.preferences
-            or parsed.echoes or not (parsed.messages or parsed.statuses)):
+            or parsed.echoes or parsed.app_contacts
+            or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):
@@ -272,5 +277,5 @@ def _status_changes(parsed) -> list[inbox.StatusChange]:
 def _store_and_schedule(target: webhook_keys.WebhookTarget, parsed) -> None:
     mark_dirty(_store(target, parsed))
     if parsed.echoes:  # what the business wrote in the WhatsApp Business app
-        app_echoes.apply_echoes(tenant_id=target.tenant_id, instance_id=target.instance_id,
+        coexistence.apply_echoes(tenant_id=target.tenant_id, instance_id=target.instance_id,
                                 echoes=parsed.echoes)

@@ -124,14 +124,16 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
         "— e, para os avisos da Meta chegarem na hora, também account_update, "
         "phone_number_quality_update, phone_number_name_update, "
         "message_template_status_update, template_category_update e user_preferences. Se o "
-        "número também fica no app WhatsApp Business, assine smb_message_echoes: o que você "
-        "responder pelo celular aparece aqui e o bot pausa nessa conversa.",
+        "número também fica no app WhatsApp Business, assine smb_message_echoes e "
+        "smb_app_state_sync: o que você responder pelo celular aparece aqui (e o bot pausa "
+        "nessa conversa) e os contatos da agenda do app chegam com o nome que você deu.",
         "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" "
         "field — and, for Meta's notices to arrive at once, also account_update, "
         "phone_number_quality_update, phone_number_name_update, "
         "message_template_status_update, template_category_update and user_preferences. If the "
-        "number also stays in the WhatsApp Business app, subscribe to smb_message_echoes: what "
-        "you answer from the phone shows here and the bot pauses in that conversation.",
+        "number also stays in the WhatsApp Business app, subscribe to smb_message_echoes and "
+        "smb_app_state_sync: what you answer from the phone shows here (and the bot pauses "
+        "in that conversation) and the app's contacts arrive with the names you gave them.",
     ),
     "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
     "connect.demo_note": (

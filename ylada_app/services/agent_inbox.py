@@ -612,7 +612,7 @@ def messages_after(session: Session, *, tenant_id: int, conversation_id: object,
 
 def message_author(m: Message) -> str:
     """customer | bot | ai | api | broadcast | agent | app (the business's WhatsApp Business
-    app, services/app_echoes), as the timeline tells them apart."""
+    app, services/coexistence), as the timeline tells them apart."""
     source = (m.payload or {}).get("source")
     return ("customer" if m.direction == "in" else "agent" if m.author_user_id
             else source if source in ("ai", "api", "broadcast", "app") else "bot")

@@ -188,6 +188,18 @@ class AppEcho:
 
 
 @dataclass(slots=True)
+class AppContact:
+    """A contact the business added, edited or removed in the address book of its WhatsApp
+    Business app (`smb_app_state_sync`, coexistence)."""
+
+    phone_number_id: str
+    wa_id: str  # digits
+    action: str  # add (added or edited) | remove
+    name: str = ""  # full name as the business saved it (none on a removal)
+    timestamp: int = 0
+
+
+@dataclass(slots=True)
 class ParsedWebhook:
     object: str | None = None
     messages: list[InboundMessage] = field(default_factory=list)
@@ -198,12 +210,13 @@ class ParsedWebhook:
     number_updates: list[NumberUpdate] = field(default_factory=list)
     preferences: list[MarketingPreference] = field(default_factory=list)
     echoes: list[AppEcho] = field(default_factory=list)
+    app_contacts: list[AppContact] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.messages or self.statuses or self.errors or self.unsupported
                     or self.template_updates or self.number_updates or self.preferences
-                    or self.echoes)
+                    or self.echoes or self.app_contacts)
 
     @property
     def phone_number_ids(self) -> set[str]:

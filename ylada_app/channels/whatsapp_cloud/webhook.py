@@ -17,6 +17,7 @@ from typing import Any
 
 from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_int, as_list, as_str, as_timestamp
 from .events import (
+    AppContact,
     AppEcho,
     InboundMessage,
     Location,
@@ -42,6 +43,7 @@ from .inbound import (
 )
 
 __all__ = [
+    "AppContact",
     "AppEcho",
     "InboundMessage",
     "Location",
@@ -194,8 +196,18 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
             else:
                 result.echoes.append(echo)
         return
+    if field == "smb_app_state_sync" and isinstance(value.get("state_sync"), list):
+        for item in as_list(value["state_sync"]):
+            synced = _app_contact(item, phone_number_id or "")
+            if synced is None:
+                result.unsupported.append(UnsupportedEvent(
+                    reason="malformed_state_sync", phone_number_id=phone_number_id,
+                    field=field, waba_id=waba_id, raw=item))
+            else:
+                result.app_contacts.append(synced)
+        return
     if field != "messages":
-        # calls, history, contacts synced from the app, ... : not ours (yet).
+        # calls, the app's chat history, ... : not ours (yet).
         result.unsupported.append(
             UnsupportedEvent(
                 reason=f"field:{field}",
@@ -353,6 +365,20 @@ def _echo(item: dict, meta: ChangeMeta) -> AppEcho | None:
         return None
     return AppEcho(meta.phone_number_id, wamid, to, stamp, parsed.type, text=parsed.text,
                    media=parsed.media, edit_of=edit_of, raw=item)
+
+
+def _app_contact(item: Any, phone_number_id: str) -> AppContact | None:
+    if not isinstance(item, dict) or (as_str(item.get("type"), 40) or "contact") != "contact":
+        return None
+    contact = as_dict(item.get("contact"))
+    digits = "".join(ch for ch in as_str(contact.get("phone_number"), 40) or "" if ch.isdigit())
+    action = (as_str(item.get("action"), 20) or "").strip().lower()
+    if len(digits) < 8 or action not in ("add", "remove"):
+        return None
+    name = (as_str(contact.get("full_name"), 120) or as_str(contact.get("first_name"), 120)
+            or "").strip()
+    return AppContact(phone_number_id, digits, action, name,
+                      as_timestamp(as_dict(item.get("metadata")).get("timestamp")))
 
 
 def _parse_messages(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:

@@ -1,21 +1,26 @@
-"""Messages the business sends from the WhatsApp Business app on a number that also runs here
-("coexistence": Meta's `smb_message_echoes` webhook), written into the conversation as the
-team's own replies.
+"""What the WhatsApp Business app tells us about a number that also runs here
+("coexistence": the business keeps the app on its phone and the Cloud API here).
 
+Messages the business sends from the app (Meta's `smb_message_echoes`) are written into the
+conversation as the team's own replies:
 - A new echo is an outbound message of the customer's conversation (contact and
   conversation created if the business wrote first), status "sent", marked as written in
   the app (`payload.source` "app"): the inbox, the contact's page and the API show it.
 - Someone answered from the phone, so the bot steps aside in that conversation, exactly as
   when a person replies from the inbox (status "human" and a system line saying it came
-  from the app): the bot never talks over the owner. "Devolver ao robô" gives it back.
+  from the app): the bot never talks over the owner. "Devolver ao bot" gives it back.
 - An edit replaces the text of the message it names; a revoke marks it deleted and drops
   its contents, as the customer's WhatsApp does.
 
-Invariant: echoes apply to the instance whose webhook URL received them and to the number it
-has (another number's are logged, not applied), to that instance's contacts only. Each
-conversation is written under its lock (the pipeline's), so a bot batch in flight cannot
-write the hand-over back. An echo neither opens nor extends the 24-hour window (it is not
-the customer writing) and is not counted in the plan's usage (we did not send it). A
+Contacts the business adds or edits in the app's address book (`smb_app_state_sync`) become
+the number's contacts with the name it gave them; a removal from the phone's address book
+deletes nothing here (the conversation history and consents stay).
+
+Invariant: everything applies to the instance whose webhook URL received it and to the
+number it has (another number's is logged, not applied), to that instance's contacts only.
+Each conversation is written under its lock (the pipeline's), so a bot batch in flight
+cannot write the hand-over back. An echo neither opens nor extends the 24-hour window (it is
+not the customer writing) and is not counted in the plan's usage (we did not send it). A
 repeated echo (Meta retries) is stored once.
 """
 
@@ -24,9 +29,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ylada_app.channels.whatsapp_cloud.events import AppEcho
+from ylada_app.channels.whatsapp_cloud.events import AppContact, AppEcho
 from ylada_app.core import live, locks
 from ylada_app.core.db import session_scope
 from ylada_app.models import (
@@ -38,8 +43,10 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.upsert import insert_ignore
-from ylada_app.services import inbox, inbox_search
+from ylada_app.services import contacts, inbox, inbox_search
 from ylada_app.services.conversations import message_preview
+from ylada_app.services.errors import ServiceError
+from ylada_app.services.phones import br_variants
 
 SOURCE = "app"  # payload.source of a message written in the WhatsApp Business app
 LOG_KIND = "app_reply"  # the system line: answered from the app, the bot stepped aside
@@ -166,3 +173,39 @@ def _change(session: Session, conv: Conversation, echo: AppEcho) -> int:
     msg.payload = inbox.clean_json(payload)
     session.add(msg)
     return 1
+
+
+def apply_contacts(session: Session, *, tenant_id: int, instance_id: int,
+                   synced: list[AppContact]) -> int:
+    """The app's address book changes (in the caller's transaction); returns how many
+    contacts were created or renamed."""
+    inst = session.get(Instance, instance_id)
+    if inst is None or inst.tenant_id != tenant_id:
+        return 0
+    ref = inbox.InstanceRef(inst.id, inst.tenant_id)
+    latest: dict[str, AppContact] = {}
+    for item in sorted(synced, key=lambda c: c.timestamp):
+        if inst.phone_number_id and item.phone_number_id != inst.phone_number_id:
+            inbox.log_event(session, instance=ref, kind="unknown_phone_number",
+                            detail={"phone_number_id": item.phone_number_id,
+                                    "field": "state_sync"})
+            continue
+        latest[item.wa_id] = item
+    changed = 0
+    for wa_id, item in latest.items():
+        if item.action != "add":
+            continue  # removed from the phone's address book: history and consents stay
+        name = inbox.clean_text(item.name, 120) or ""
+        known = session.exec(select(Contact).where(
+            Contact.instance_id == inst.id, col(Contact.wa_id).in_(br_variants(wa_id)))).first()
+        if known is not None and (not name or known.name == name):
+            continue
+        try:
+            contacts.upsert_contact(session, tenant_id=tenant_id, instance_id=inst.id,
+                                    phone=f"+{wa_id}", name=name or None)
+        except ServiceError:  # not a phone number we can store: nothing to keep
+            inbox.log_event(session, instance=ref, kind="state_sync_refused",
+                            detail={"wa_id": wa_id[:40]})
+            continue
+        changed += 1
+    return changed

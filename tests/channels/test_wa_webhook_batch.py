@@ -340,3 +340,14 @@ def test_a_template_category_change_is_parsed():
         "CATEGORY", "MARKETING", "1689556908129832", "order_update")
     odd = parse_webhook(_change("template_category_update", {"new_category": "WHATEVER"}))
     assert odd.template_updates == [] and odd.unsupported
+
+
+def test_a_template_quality_change_is_parsed():
+    [t] = parse_webhook(_change("message_template_quality_update", {
+        "previous_quality_score": "GREEN", "new_quality_score": "red",
+        "message_template_id": 806312974732579, "message_template_name": "order_update",
+        "message_template_language": "pt_BR"})).template_updates
+    assert (t.event, t.quality, t.template_id, t.name, t.language) == (
+        "QUALITY", "RED", "806312974732579", "order_update", "pt_BR")
+    odd = parse_webhook(_change("message_template_quality_update", {"new_quality_score": "?"}))
+    assert odd.template_updates == [] and odd.unsupported

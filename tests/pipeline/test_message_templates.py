@@ -106,6 +106,17 @@ def test_submit_then_metas_webhook_approves_or_rejects(db, number, graph_url, cl
     db.expire_all()
     assert db.get(MessageTemplate, tpl.id).status == "APPROVED"
     assert db.get(MessageTemplate, tpl.id).reason == ""
+    # Meta's rating: told by webhook, read again by a sync
+    update = graph_url.set_template_quality("pedido_enviado", "YELLOW")
+    raw, headers = samples.signed(samples.envelope(
+        [("message_template_quality_update", update)]), SECRET)
+    assert client.post(f"/webhooks/whatsapp/{inst.webhook_key}", content=raw,
+                       headers=headers).status_code == 200
+    db.expire_all()
+    assert db.get(MessageTemplate, tpl.id).quality == "YELLOW"
+    graph_url.set_template_quality("pedido_enviado", "GREEN")
+    assert message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id) == 1
+    assert db.get(MessageTemplate, tpl.id).quality == "GREEN"
     # a sync on demand takes what Meta says now
     graph_url.set_template_status("pedido_enviado", "PAUSED", "Quality rating low")
     assert message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id) == 1

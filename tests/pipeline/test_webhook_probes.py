@@ -167,3 +167,43 @@ def test_a_template_moved_to_marketing_by_meta_is_marketing_here(path, client, b
     db.expire_all()
     assert db.get(MessageTemplate, template_id).category == "MARKETING"
     assert db.get(MessageTemplate, twin_id).category == "UTILITY"
+
+
+def test_a_template_rated_low_by_meta_says_so_and_the_team_hears_once(path, client, bot, db,
+                                                                      unique):
+    from ylada_app.models import Notification
+
+    meta = str(int(unique, 16) % 10**9 + 7)
+    template_id = _template(db, bot, meta)
+    row = db.get(MessageTemplate, template_id)
+    row.status = "APPROVED"
+    db.add(row)
+    other = make_owner(db)
+    theirs = make_instance(db, other.tenant_id, channel="whatsapp_cloud", name="Outra")
+    twin_id = _template(db, bot, meta, tenant_id=other.tenant_id, instance_id=theirs.id)
+
+    def rate(score: str) -> None:
+        _post(client, bot, {"object": "whatsapp_business_account", "entry": [{
+            "id": WABA, "changes": [{"field": "message_template_quality_update", "value": {
+                "previous_quality_score": "GREEN", "new_quality_score": score,
+                "message_template_id": int(meta), "message_template_name": f"promo_{meta}",
+                "message_template_language": "pt_BR"}}]}]})
+
+    def told() -> list[str]:
+        db.expire_all()
+        return [n.body for n in db.exec(select(Notification).where(
+            Notification.tenant_id == bot.tenant_id, Notification.kind == "number")).all()]
+
+    rate("YELLOW")
+    db.expire_all()
+    assert db.get(MessageTemplate, template_id).quality == "YELLOW" and told() == []
+    rate("RED")
+    rate("RED")  # Meta said it again: told once
+    db.expire_all()
+    assert db.get(MessageTemplate, template_id).quality == "RED"
+    assert db.get(MessageTemplate, twin_id).quality == ""  # the other business's template
+    [body] = told()
+    assert f"promo_{meta}" in body and "qualidade baixa" in body
+    rate("PURPLE")  # not a rating: nothing changes
+    db.expire_all()
+    assert db.get(MessageTemplate, template_id).quality == "RED"

@@ -110,19 +110,20 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
             number_events.apply_preferences(session, tenant_id=target.tenant_id,
                                             instance_id=target.instance_id, prefs=mine_prefs)
         for t in parsed.template_updates:  # Meta reviewed one of the business's templates
-            if t.category:  # … or moved it to another category
+            named = {"message_template_id": t.template_id, "message_template_name": t.name,
+                     "message_template_language": t.language}
+            if t.quality:  # … rated how its recipients take it
+                number_events.template_quality(session, tenant_id=target.tenant_id,
+                                               waba_id=t.waba_id,
+                                               update={**named, "new_quality_score": t.quality})
+            elif t.category:  # … or moved it to another category
                 message_templates.apply_category_update(
                     session, tenant_id=target.tenant_id, waba_id=t.waba_id,
-                    update={"message_template_id": t.template_id,
-                            "message_template_name": t.name,
-                            "message_template_language": t.language,
-                            "new_category": t.category})
-                continue
-            message_templates.apply_status_update(
-                session, tenant_id=target.tenant_id, waba_id=t.waba_id,
-                update={"event": t.event, "message_template_id": t.template_id,
-                        "message_template_name": t.name,
-                        "message_template_language": t.language, "reason": t.reason})
+                    update={**named, "new_category": t.category})
+            else:
+                message_templates.apply_status_update(
+                    session, tenant_id=target.tenant_id, waba_id=t.waba_id,
+                    update={**named, "event": t.event, "reason": t.reason})
         return touched
 
 

@@ -32,6 +32,9 @@ class MessageTemplate(SQLModel, table=True):
     # PENDING | APPROVED | REJECTED | PAUSED | DISABLED (Meta's words)
     status: str = Field(default="PENDING", max_length=20)
     reason: str = Field(default="", max_length=300)  # why Meta rejected or paused it
+    # Meta's quality rating of an approved template: GREEN | YELLOW | RED | UNKNOWN ("": none
+    # yet). A low one is the warning before Meta pauses it.
+    quality: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})
     meta_id: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = time_field(default_now=True)
     updated_at: datetime = time_field(default_now=True)

@@ -31,6 +31,7 @@ def _rows(session, *, tenant_id: int, instance_id: str) -> list[dict[str, str]]:
         body = next((c.get("text", "") for c in row.components if c.get("type") == "BODY"), "")
         out.append({"id": str(row.id), "name": row.name, "language": row.language,
                     "category": row.category, "status": row.status, "reason": row.reason,
+                    "quality": row.quality if row.status == "APPROVED" else "",
                     "body": body, "updated": local_text(row.updated_at),
                     "media": message_templates.media_header(row) or ""})
     return out
@@ -183,6 +184,17 @@ def _status(status: rx.Var) -> rx.Component:
     )
 
 
+def _quality(quality: rx.Var) -> rx.Component:
+    """Meta's rating of an approved template (nothing until it rates it)."""
+    return rx.match(
+        quality,
+        *[(key, rx.badge(t(f"templates.q.{key}"), color_scheme=color, variant="outline",
+                         class_name="template-quality"))
+          for key, color in (("GREEN", "jade"), ("YELLOW", "amber"), ("RED", "red"))],
+        rx.fragment(),
+    )
+
+
 def _row(r: rx.Var) -> rx.Component:
     return card(
         rx.vstack(
@@ -199,10 +211,14 @@ def _row(r: rx.Var) -> rx.Component:
                                                 t("templates.hk.document")),
                                        variant="soft", color_scheme="blue",
                                        class_name="template-media")),
-                      rx.spacer(), _status(r["status"]), width="100%", align="center"),
+                      rx.spacer(), _quality(r["quality"]), _status(r["status"]),
+                      width="100%", align="center", wrap="wrap"),
             rx.text(r["body"], size="2", white_space="pre-wrap", color_scheme="gray"),
             rx.cond(r["reason"] != "", rx.text(t("templates.reason"), " ", r["reason"],
                                                size="1", color_scheme="red")),
+            rx.cond(r["quality"] == "RED", rx.text(t("templates.q.red_help"), size="1",
+                                                   color_scheme="red",
+                                                   class_name="template-quality-help")),
             rx.hstack(rx.text(t("templates.updated"), " ", r["updated"], size="1",
                               color_scheme="gray"),
                       rx.spacer(),

@@ -327,6 +327,12 @@ def sync(session: Session, *, tenant_id: int, instance_id: object) -> int:
             continue
         changed += _apply(row, _status(found.get("status")), found.get("rejected_reason"),
                           found.get("id"))
+        score = str((found.get("quality_score") or {}).get("score") or "").upper() \
+            if isinstance(found.get("quality_score"), dict) else ""
+        score = "" if score == "UNKNOWN" else score
+        if score in QUALITIES and score != row.quality:
+            row.quality, row.updated_at = score, utcnow()
+            changed += 1
     session.flush()
     return changed
 
@@ -376,6 +382,29 @@ def apply_category_update(session: Session, *, tenant_id: int, waba_id: str | No
             changed += 1
     session.flush()
     return changed
+
+
+QUALITIES = ("GREEN", "YELLOW", "RED", "UNKNOWN")  # Meta's words; UNKNOWN: not rated ("")
+
+
+def apply_quality_update(session: Session, *, tenant_id: int, waba_id: str | None,
+                         update: dict) -> list[MessageTemplate]:
+    """Meta's `message_template_quality_update` ({message_template_id, …,
+    new_quality_score}): the business's templates it names take the rating. Returns those
+    whose rating fell to low (RED): the team hears about them — Meta pauses a template
+    that stays there."""
+    quality = str(update.get("new_quality_score") or "").upper()
+    if quality not in QUALITIES or not waba_id:
+        return []
+    quality = "" if quality == "UNKNOWN" else quality
+    fell = []
+    for row in _named(session, tenant_id, waba_id, update):
+        if row.quality != quality:
+            if quality == "RED":
+                fell.append(row)
+            row.quality, row.updated_at = quality, utcnow()
+    session.flush()
+    return fell
 
 
 def _named(session: Session, tenant_id: int, waba_id: str, update: dict) -> list:

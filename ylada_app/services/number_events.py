@@ -34,7 +34,7 @@ from ylada_app.core.i18n import DEFAULT_LANG, LANGS, translate
 from ylada_app.models import Contact, Instance, utcnow
 from ylada_app.models.instance import InstanceStatus
 from ylada_app.models.privacy import ConsentPurpose, ConsentRecord
-from ylada_app.services import consent, inbox, notifications
+from ylada_app.services import consent, inbox, message_templates, notifications
 from ylada_app.services.messaging_tier import TIERS
 from ylada_app.services.phones import br_variants
 
@@ -83,6 +83,23 @@ def apply_number_updates(session: Session, *, tenant_id: int, instance_id: int,
     session.flush()
     notifications.notify_many(session, events)
     return applied
+
+
+def template_quality(session: Session, *, tenant_id: int, waba_id: str | None,
+                     update: dict) -> int:
+    """Meta rated one of the business's templates (`message_template_quality_update`); a
+    fall to low quality is told to the team — Meta pauses a template that stays there."""
+    fell = message_templates.apply_quality_update(session, tenant_id=tenant_id,
+                                                  waba_id=waba_id, update=update)
+    events = []
+    for row in fell:
+        inst = session.get(Instance, row.instance_id)
+        events.append(notifications.TeamEvent(
+            tenant_id, "number", None, "", inst.name if inst else "",
+            bodies=_bodies("number.notice.TEMPLATE_RED", {"name": row.name}),
+            link=f"/instances/{row.instance_id}/templates"))
+    notifications.notify_many(session, events)
+    return len(fell)
 
 
 def _same_number(inst: Instance, digits: str | None) -> bool:

@@ -244,6 +244,16 @@ class FakeGraph(ThreadedAsgiServer):
                     "message_template_name": tpl["name"],
                     "message_template_language": tpl["language"], "reason": reason}
 
+    def set_template_quality(self, name: str, score: str) -> dict:
+        """Meta's rating of an approved template (GREEN, YELLOW, RED); returns the
+        `message_template_quality_update` webhook value Meta would send."""
+        with self._lock:
+            tpl = next(t for t in self.templates.values() if t["name"] == name)
+            before, tpl["quality"] = tpl.get("quality") or "GREEN", score
+            return {"previous_quality_score": before, "new_quality_score": score,
+                    "message_template_id": tpl["id"], "message_template_name": tpl["name"],
+                    "message_template_language": tpl["language"]}
+
     def _templates(self, method: str, waba: str, headers: dict, doc: Any,
                    query: dict) -> tuple[int, dict, list]:
         auth = headers.get("authorization", "")
@@ -253,6 +263,10 @@ class FakeGraph(ThreadedAsgiServer):
         if method == "GET":
             with self._lock:
                 data = [dict(t) for t in self.templates.values() if t["waba"] == waba]
+            for t in data:  # as Meta lists them: approved ones carry their rating
+                rated = t.pop("quality", None) or ("GREEN" if t["status"] == "APPROVED"
+                                                   else "UNKNOWN")
+                t["quality_score"] = {"score": rated, "date": 1764800000}
             return 200, {"data": data}, _JSON_HEADERS
         if method == "DELETE":
             with self._lock:

@@ -136,6 +136,8 @@ class TemplateStatusUpdate:
     reason: str
     # template_category_update: Meta moved the template to this category (event "CATEGORY")
     category: str = ""
+    # message_template_quality_update: its new quality rating (event "QUALITY")
+    quality: str = ""
 
 
 @dataclass(slots=True)

@@ -156,24 +156,10 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
     field = as_str(change.get("field"), 128)
     metadata = as_dict(value.get("metadata"))
     phone_number_id = as_id(metadata.get("phone_number_id"))
-    if field == "message_template_status_update" and as_str(value.get("event"), 40):
-        result.template_updates.append(TemplateStatusUpdate(
-            waba_id=waba_id, event=as_str(value.get("event"), 40) or "",
-            template_id=as_id(value.get("message_template_id")) or "",
-            name=as_str(value.get("message_template_name"), 512) or "",
-            language=as_str(value.get("message_template_language"), 10) or "",
-            reason=as_str(value.get("reason"), 300) or ""))
+    update = _template_update(field, value, waba_id)
+    if update is not None:  # Meta reviewed, re-categorised or rated a template
+        result.template_updates.append(update)
         return
-    if field == "template_category_update":
-        category = (as_str(value.get("new_category"), 20) or "").strip().upper()
-        if category in ("MARKETING", "UTILITY", "AUTHENTICATION"):
-            result.template_updates.append(TemplateStatusUpdate(
-                waba_id=waba_id, event="CATEGORY",
-                template_id=as_id(value.get("message_template_id")) or "",
-                name=as_str(value.get("message_template_name"), 512) or "",
-                language=as_str(value.get("message_template_language"), 10) or "",
-                reason="", category=category))
-            return
     if field in _NUMBER_FIELDS:
         update = _number_update(field, value, waba_id)
         if update is not None:
@@ -244,6 +230,31 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
                 raw=value,
             )
         )
+
+
+def _template_update(field: str | None, value: dict,
+                     waba_id: str | None) -> TemplateStatusUpdate | None:
+    """A review (`message_template_status_update`), a new category
+    (`template_category_update`) or a quality rating (`message_template_quality_update`) of
+    one template; None when the value is not one of them."""
+    event, category, quality = "", "", ""
+    if field == "message_template_status_update":
+        event = as_str(value.get("event"), 40) or ""
+    elif field == "template_category_update":
+        category = (as_str(value.get("new_category"), 20) or "").strip().upper()
+        event = "CATEGORY" if category in ("MARKETING", "UTILITY", "AUTHENTICATION") else ""
+    elif field == "message_template_quality_update":
+        quality = (as_str(value.get("new_quality_score"), 20) or "").strip().upper()
+        event = "QUALITY" if quality in ("GREEN", "YELLOW", "RED", "UNKNOWN") else ""
+    if not event:
+        return None
+    return TemplateStatusUpdate(
+        waba_id=waba_id, event=event,
+        template_id=as_id(value.get("message_template_id")) or "",
+        name=as_str(value.get("message_template_name"), 512) or "",
+        language=as_str(value.get("message_template_language"), 10) or "",
+        reason=(as_str(value.get("reason"), 300) or "") if event not in ("CATEGORY", "QUALITY")
+        else "", category=category, quality=quality)
 
 
 _NUMBER_FIELDS = ("phone_number_quality_update", "account_update", "phone_number_name_update",

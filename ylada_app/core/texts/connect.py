@@ -113,6 +113,13 @@ TEXTS = {
     "number.notice.NAME_APPROVED": (
         "A Meta aprovou o nome de exibição “{name}”: é ele que os clientes veem no WhatsApp.",
         "Meta approved the display name “{name}”: customers see it in WhatsApp."),
+    "number.notice.TEMPLATE_RED": (
+        "O modelo “{name}” está com qualidade baixa na Meta: muitos clientes bloquearam ou "
+        "denunciaram essas mensagens. Se continuar assim, a Meta pausa o modelo — envie só "
+        "para quem pediu e deixe claro como sair da lista.",
+        "The template “{name}” has low quality at Meta: many customers blocked or reported "
+        "these messages. If it stays so, Meta pauses the template — send it only to people "
+        "who asked and make it clear how to opt out."),
     "number.notice.NAME_REJECTED": (
         "A Meta recusou o nome de exibição “{name}” ({reason}). Escolha outro no Gerenciador "
         "do WhatsApp, seguindo as regras de nome da Meta.",

@@ -120,21 +120,24 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "connect.callback_url": ("URL de retorno (callback)", "Callback URL"),
     "connect.verify_token": ("Token de verificação", "Verify token"),
     "connect.webhook_help": (
-        "Em WhatsApp > Configuração, informe estes dois valores e assine o campo \"messages\" "
-        "— e, para os avisos da Meta chegarem na hora, também account_update, "
-        "phone_number_quality_update, phone_number_name_update, "
-        "message_template_status_update, template_category_update e user_preferences. Se o "
-        "número também fica no app WhatsApp Business, assine smb_message_echoes e "
-        "smb_app_state_sync: o que você responder pelo celular aparece aqui (e o bot pausa "
-        "nessa conversa) e os contatos da agenda do app chegam com o nome que você deu.",
-        "In WhatsApp > Configuration, enter these two values and subscribe to the \"messages\" "
-        "field — and, for Meta's notices to arrive at once, also account_update, "
-        "phone_number_quality_update, phone_number_name_update, "
-        "message_template_status_update, template_category_update and user_preferences. If the "
-        "number also stays in the WhatsApp Business app, subscribe to smb_message_echoes and "
-        "smb_app_state_sync: what you answer from the phone shows here (and the bot pauses "
-        "in that conversation) and the app's contacts arrive with the names you gave them.",
+        "Em WhatsApp > Configuração, informe estes dois valores e assine os campos do webhook:",
+        "In WhatsApp > Configuration, enter these two values and subscribe to the webhook "
+        "fields:",
     ),
+    "connect.fields_needed": ("Obrigatório (as mensagens dos clientes)",
+                              "Required (customers' messages)"),
+    "connect.fields_notices": ("Para os avisos da Meta chegarem na hora (qualidade, limites, "
+                               "modelos, quem parou de receber ofertas)",
+                               "For Meta's notices to arrive at once (quality, limits, "
+                               "templates, who stopped offers)"),
+    "connect.fields_app": ("Se o número também fica no app WhatsApp Business: o que você "
+                           "responder pelo celular aparece aqui (e o bot pausa nessa "
+                           "conversa) e os contatos da agenda do app chegam com o nome que "
+                           "você deu",
+                           "If the number also stays in the WhatsApp Business app: what you "
+                           "answer from the phone shows here (and the bot pauses in that "
+                           "conversation) and the app's contacts arrive with the names you "
+                           "gave them"),
     "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
     "connect.demo_note": (
         "Este ylada roda com uma Meta de demonstração local: nenhuma mensagem sai para o WhatsApp de verdade. Conecte o número de demonstração para ver o número ativo, a saúde do número e os envios.",

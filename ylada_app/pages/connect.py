@@ -256,6 +256,26 @@ def _demo_card() -> rx.Component:
         spacing="3", width="100%"), border_color=rx.color("violet", 6), id="demo-card")
 
 
+# The webhook fields to tick in Meta's app, in groups (the names are what Meta's page shows).
+WEBHOOK_FIELDS = (
+    ("connect.fields_needed", ("messages",)),
+    ("connect.fields_notices", ("account_update", "phone_number_quality_update",
+                                "phone_number_name_update", "message_template_status_update",
+                                "message_template_quality_update", "template_category_update",
+                                "user_preferences")),
+    ("connect.fields_app", ("smb_message_echoes", "smb_app_state_sync")),
+)
+
+
+def _fields(label: str, names: tuple[str, ...]) -> rx.Component:
+    return rx.vstack(
+        rx.text(t(label), size="1", color_scheme="gray"),
+        rx.hstack(*[rx.code(name, size="1", variant="soft") for name in names],
+                  wrap="wrap", spacing="1"),
+        spacing="1", width="100%", class_name="webhook-fields",
+    )
+
+
 def _copy_row(label_key: str, value: rx.Var, elem_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(t(label_key), size="2", weight="medium"),
@@ -302,6 +322,7 @@ def connect_page() -> rx.Component:
             rx.text(t("connect.webhook_help"), size="2", color_scheme="gray"),
             _copy_row("connect.callback_url", s.callback_url, "callback-url"),
             _copy_row("connect.verify_token", s.inst["verify_token"], "verify-token"),
+            *[_fields(label, names) for label, names in WEBHOOK_FIELDS],
             spacing="3",
             width="100%",
         )

@@ -42,6 +42,7 @@ from ylada_app.models import (
     Message,
     utcnow,
 )
+from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import contacts, inbox, inbox_search
 from ylada_app.services.conversations import message_preview
@@ -70,7 +71,7 @@ def apply_echoes(*, tenant_id: int, instance_id: int, echoes: list[AppEcho]) -> 
                                                          "wamid": e.wamid, "field": "echo"}))
         by_customer: dict[str, list[AppEcho]] = {}
         for e in sorted(mine, key=lambda e: e.timestamp):
-            wa_id = inbox.clean_text(e.to_wa_id, 64) or ""
+            wa_id = inbox.clean_text(e.to_wa_id, WA_ID_MAX) or ""
             if wa_id and inbox.clean_text(e.wamid, 160):
                 by_customer.setdefault(wa_id, []).append(e)
         targets = {wa_id: _conversation_id(session, ref, wa_id, items)

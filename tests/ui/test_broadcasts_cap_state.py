@@ -37,3 +37,23 @@ def test_the_marketing_cap_is_each_businesss_own(db):
     other = _page(b.token)
     _run(BroadcastsState.load, other)
     assert other.cap == "2"
+
+
+def test_a_template_meta_rates_low_is_flagged_when_chosen(db):
+    from tests.factories import make_instance
+    from ylada_app.models import MessageTemplate
+
+    owner = make_owner(db, tenant_name="Empresa C")
+    inst = make_instance(db, owner.tenant_id)
+    for name, quality in (("boas_vindas", "GREEN"), ("oferta_relampago", "RED")):
+        db.add(MessageTemplate(tenant_id=owner.tenant_id, instance_id=inst.id, name=name,
+                               language="pt_BR", category="MARKETING", status="APPROVED",
+                               quality=quality, components=[{"type": "BODY", "text": "Oi!"}]))
+    db.commit()
+    state = _page(owner.token)
+    _run(BroadcastsState.load, state)
+    _run(BroadcastsState.pick_number, state, str(inst.id))
+    _run(BroadcastsState.pick_template, state, "oferta_relampago|pt_BR")
+    assert state.low_quality
+    _run(BroadcastsState.pick_template, state, "boas_vindas|pt_BR")
+    assert not state.low_quality

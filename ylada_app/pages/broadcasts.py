@@ -92,7 +92,7 @@ def _templates(session, *, tenant_id: int, instance_id: str,
     return [{"value": f"{r.name}|{r.language}",
              "label": f"{r.name} · {_language(r.language, lang)}",
              "vars": str(r.body_variables),
-             "media": message_templates.media_header(r) or ""}
+             "media": message_templates.media_header(r) or "", "quality": r.quality}
             for r in broadcasts.approved_templates(session, tenant_id=tenant_id,
                                                    instance_id=instance_id)]
 
@@ -129,6 +129,7 @@ class BroadcastsState(SessionState):
     up_to_quota: bool = False
     var_rows: list[dict[str, str]] = []  # {"n", "source", "value"} per blank of the template
     media_kind: str = ""  # the chosen template's media header (image, video, document)
+    low_quality: bool = False  # Meta rates the chosen template low: it may pause it
     header_link: str = ""
     cap: str = ""  # the business's marketing templates per contact in 7 days
     estimate: dict[str, str] = {}
@@ -170,6 +171,8 @@ class BroadcastsState(SessionState):
                       if tpl["value"] == self.template), 0)
         self.media_kind = next((tpl.get("media", "") for tpl in self.templates
                                 if tpl["value"] == self.template), "")
+        self.low_quality = any(tpl.get("quality") == "RED" for tpl in self.templates
+                               if tpl["value"] == self.template)
         old = {r["n"]: r for r in self.var_rows}
         self.var_rows = [old.get(str(i), {"n": str(i), "source": "name" if i == 1 else "text",
                                           "value": ""}) for i in range(1, count + 1)]
@@ -566,6 +569,10 @@ def _form() -> rx.Component:
                         tpl["label"], value=tpl["value"]))], s.template, s.pick_template,
                         "field-template", "broadcasts.template")),
             field_error(s.errors, "template"),
+            rx.cond(s.low_quality, rx.callout.root(
+                rx.callout.icon(rx.icon("triangle-alert", size=16)),
+                rx.callout.text(t("templates.q.red_help")), color_scheme="red", size="1",
+                width="100%", id="template-low-quality")),
             rx.cond(s.media_kind != "", rx.vstack(
                 _label("templates.header_link", "field-header-link"),
                 rx.input(value=s.header_link, on_change=s.set_header_link,

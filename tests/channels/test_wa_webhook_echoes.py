@@ -63,3 +63,30 @@ def test_state_sync_contacts():
         ("5511955560012", "add", "Cida", 0),
         ("16505551234", "remove", "", 0)]
     assert [u.reason for u in parsed.unsupported] == ["malformed_state_sync"] * 3
+
+
+def test_history_chunks_threads_and_a_refusal():
+    def chunk(threads):
+        return samples.envelope([("history", {"metadata": {"phone_number_id": "PN1"},
+                                              "history": threads})])
+    parsed = parse_webhook(samples.encode(chunk([{
+        "metadata": {"phase": 1, "chunk_order": 2, "progress": 40},
+        "threads": [
+            {"id": "+5511988887777", "messages": [
+                {"from": "5511988887777", "id": "wamid.H1", "timestamp": "1739230955",
+                 "type": "text", "text": {"body": "oi"}, "history_context": {"status": "pending"}},
+                {"from": "15550783881", "id": "wamid.H2", "timestamp": "1739230960",
+                 "type": "text", "text": {"body": "olá!"},
+                 "history_context": {"from_me": True, "status": "READ"}},
+                {"from": "5511988887777", "id": "wamid.H3", "timestamp": "1739230970",
+                 "type": "media_placeholder"},
+                {"from": "5511988887777", "type": "text"}, "junk"]},
+            {"messages": []}]}])))
+    [thread] = parsed.history
+    assert thread.wa_id == "5511988887777" and thread.phone_number_id == "PN1"
+    assert [(m.wamid, m.from_business, m.text, m.status) for m in thread.messages] == [
+        ("wamid.H1", False, "oi", "pending"), ("wamid.H2", True, "olá!", "read"),
+        ("wamid.H3", False, None, "")]
+    assert [u.reason for u in parsed.unsupported] == ["malformed_history"]
+    declined = parse_webhook(samples.encode(chunk([{"errors": [{"code": 2593109}]}])))
+    assert declined.history_declined and not declined.history and not declined.is_empty

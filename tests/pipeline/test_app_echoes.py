@@ -1,9 +1,12 @@
 """Coexistence: what the business writes in the WhatsApp Business app on a number that also
 runs here (`smb_message_echoes`) shows in the inbox as the team's reply, and the bot steps
-aside in that conversation; retries are stored once, edits and deletions follow; nothing
-crosses to another number or business."""
+aside in that conversation; retries are stored once, edits and deletions follow. The app's
+address book names contacts (`smb_app_state_sync`) and its past chats are imported as they
+were (`history`), never answered. Nothing crosses to another number or business."""
 
 from __future__ import annotations
+
+import time
 
 from sqlmodel import col, select
 
@@ -190,3 +193,57 @@ def test_the_apps_address_book_names_contacts_and_a_removal_deletes_nothing(path
     _sync(client, bot, _synced("5511955560013", name="De outro número"),
           phone_number_id="999000111")
     assert named("5511955560013") is None
+
+
+def _history(client, bot, threads: list[dict], *, declined: bool = False,
+             phone_number_id: str | None = None) -> None:
+    chunk = ({"errors": [{"code": 2593109, "title": "History sharing declined"}]} if declined
+             else {"metadata": {"phase": 0, "chunk_order": 1, "progress": 100},
+                   "threads": threads})
+    body = samples.envelope([("history", {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881",
+                     "phone_number_id": phone_number_id or bot.phone_number_id},
+        "history": [chunk]})])
+    raw, headers = samples.signed(body, SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+
+
+def _said(wa: str, text: str, ts: int, *, mine: bool = False, status: str = "read") -> dict:
+    return {"from": "15550783881" if mine else wa, "id": samples.new_wamid(),
+            "timestamp": str(ts), "type": "text", "text": {"body": text},
+            "history_context": {"status": status} | ({"from_me": True} if mine else {})}
+
+
+def test_the_apps_past_chats_are_imported_as_they_were_and_never_answered(path, client, bot,
+                                                                        graph_url, db):
+    wa, other_wa = "5511955560021", "5511955560022"
+    now = int(time.time())
+    thread = [_said(wa, "Vocês fazem bolo de aniversário?", now - 7200),
+              _said(wa, "Fazemos sim! Para quantas pessoas?", now - 7100, mine=True),
+              _said(wa, "Umas 20", now - 7000),
+              _said(wa, "Fica R$ 180,00", now - 6900, mine=True, status="delivered")]
+    _history(client, bot, [{"id": wa, "messages": thread},
+                           {"id": other_wa, "messages": [_said(other_wa, "oi", now - 90000)]}])
+    _history(client, bot, [{"id": wa, "messages": thread + thread[:1]}])  # sent again
+    conv = _conversation(db, bot, wa)
+    rows = _messages(db, conv.id)
+    assert [(m.direction, m.text, m.status) for m in rows] == [
+        ("in", "Vocês fazem bolo de aniversário?", "processed"),
+        ("out", "Fazemos sim! Para quantas pessoas?", "read"),
+        ("in", "Umas 20", "processed"),
+        ("out", "Fica R$ 180,00", "delivered")]
+    assert conv.status == "bot" and conv.last_message_preview == "Fica R$ 180,00"
+    assert conv.last_message_from == "app" and conv.last_inbound_at is not None
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
+    assert [i.kind for i in view.items] == ["customer", "app", "customer", "app"]
+    assert _conversation(db, bot, other_wa) is not None
+    assert _usage_out(db, bot.tenant_id) == 0  # not sent by us, not counted
+    # the past is never answered: nothing reached Graph for these customers
+    time.sleep(1.0)
+    assert not replies_to(graph_url, wa) and not replies_to(graph_url, other_wa)
+    # declined, or another number's: nothing stored
+    _history(client, bot, [], declined=True)
+    _history(client, bot, [{"id": "5511955560023", "messages": [
+        _said("5511955560023", "oi", now)]}], phone_number_id="999000111")
+    assert _conversation(db, bot, "5511955560023") is None

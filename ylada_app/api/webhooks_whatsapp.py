@@ -102,6 +102,12 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
                                                updates=parsed.number_updates)
         mine_prefs = [p for p in parsed.preferences
                       if not target.phone_number_id or p.phone_number_id == target.phone_number_id]
+        if parsed.history:  # the WhatsApp Business app's past chats (coexistence)
+            coexistence.import_history(session, tenant_id=target.tenant_id,
+                                       instance_id=target.instance_id,
+                                       threads=parsed.history)
+        if parsed.history_declined:
+            inbox.log_event(session, instance=instance, kind="history_declined", detail={})
         if parsed.app_contacts:  # the WhatsApp Business app's address book (coexistence)
             coexistence.apply_contacts(session, tenant_id=target.tenant_id,
                                        instance_id=target.instance_id,
@@ -250,8 +256,8 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     SQLite, in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
             or parsed.template_updates or parsed.number_updates or parsed.preferences
-            or parsed.echoes or parsed.app_contacts
-            or not (parsed.messages or parsed.statuses)):
+            or parsed.echoes or parsed.app_contacts or parsed.history
+            or parsed.history_declined or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):

@@ -132,12 +132,12 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
                                "templates, who stopped offers)"),
     "connect.fields_app": ("Se o número também fica no app WhatsApp Business: o que você "
                            "responder pelo celular aparece aqui (e o bot pausa nessa "
-                           "conversa) e os contatos da agenda do app chegam com o nome que "
-                           "você deu",
+                           "conversa), as conversas antigas do app são trazidas e os contatos "
+                           "da agenda chegam com o nome que você deu",
                            "If the number also stays in the WhatsApp Business app: what you "
                            "answer from the phone shows here (and the bot pauses in that "
-                           "conversation) and the app's contacts arrive with the names you "
-                           "gave them"),
+                           "conversation), the app's past chats are brought in and its "
+                           "contacts arrive with the names you gave them"),
     "connect.demo_title": ("Demonstração sem conta da Meta", "Demo without a Meta account"),
     "connect.demo_note": (
         "Este ylada roda com uma Meta de demonstração local: nenhuma mensagem sai para o WhatsApp de verdade. Conecte o número de demonstração para ver o número ativo, a saúde do número e os envios.",

@@ -263,7 +263,7 @@ WEBHOOK_FIELDS = (
                                 "phone_number_name_update", "message_template_status_update",
                                 "message_template_quality_update", "template_category_update",
                                 "user_preferences")),
-    ("connect.fields_app", ("smb_message_echoes", "smb_app_state_sync")),
+    ("connect.fields_app", ("smb_message_echoes", "smb_app_state_sync", "history")),
 )
 
 

@@ -12,6 +12,11 @@ conversation as the team's own replies:
 - An edit replaces the text of the message it names; a revoke marks it deleted and drops
   its contents, as the customer's WhatsApp does.
 
+The app's past chats (`history`, shared once when the number comes here, up to 180 days)
+are imported into the conversations as they were: the customers' messages as handled (the
+bot never answers the past), the business's as sent from the app with their last status.
+Nothing of it is counted in the plan's usage; the conversation's status is left alone.
+
 Contacts the business adds or edits in the app's address book (`smb_app_state_sync`) become
 the number's contacts with the name it gave them; a removal from the phone's address book
 deletes nothing here (the conversation history and consents stay).
@@ -31,7 +36,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ylada_app.channels.whatsapp_cloud.events import AppContact, AppEcho
+from ylada_app.channels.whatsapp_cloud.events import AppContact, AppEcho, HistoryThread
 from ylada_app.core import live, locks
 from ylada_app.core.db import session_scope
 from ylada_app.models import (
@@ -43,7 +48,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.conversation import WA_ID_MAX
-from ylada_app.models.upsert import insert_ignore
+from ylada_app.models.upsert import insert_ignore, insert_ignore_many
 from ylada_app.services import contacts, inbox, inbox_search
 from ylada_app.services.conversations import message_preview
 from ylada_app.services.errors import ServiceError
@@ -210,3 +215,76 @@ def apply_contacts(session: Session, *, tenant_id: int, instance_id: int,
             continue
         changed += 1
     return changed
+
+
+HISTORY_ROWS = 500  # rows per INSERT (SQLite takes a bounded number of values at once)
+_SENT_STATUSES = {"delivered": "delivered", "read": "read", "played": "read"}
+
+
+def import_history(session: Session, *, tenant_id: int, instance_id: int,
+                   threads: list[HistoryThread]) -> int:
+    """The app's past chats into the conversations (in the caller's transaction); returns
+    how many messages were new."""
+    inst = session.get(Instance, instance_id)
+    if inst is None or inst.tenant_id != tenant_id:
+        return 0
+    ref = inbox.InstanceRef(inst.id, inst.tenant_id)
+    added = 0
+    for thread in threads:
+        if inst.phone_number_id and thread.phone_number_id != inst.phone_number_id:
+            inbox.log_event(session, instance=ref, kind="unknown_phone_number",
+                            detail={"phone_number_id": thread.phone_number_id,
+                                    "field": "history"})
+            continue
+        wa_id = inbox.clean_text(thread.wa_id, WA_ID_MAX) or ""
+        seen: set[str] = set()  # (a message repeated in one thread is one message)
+        messages = [m for m in thread.messages if inbox.clean_text(m.wamid, 160)
+                    and not (m.wamid in seen or seen.add(m.wamid))]
+        if not wa_id or not messages:
+            continue
+        _, conv = inbox.contact_and_conversation(session, instance=ref, wa_id=wa_id, name=None)
+        new: list[dict[str, Any]] = []
+        for start in range(0, len(messages), HISTORY_ROWS):
+            rows = [_history_row(conv, m) for m in messages[start:start + HISTORY_ROWS]]
+            known = set(session.exec(select(Message.wamid).where(
+                col(Message.wamid).in_([r["wamid"] for r in rows]))).all())
+            rows = [r for r in rows if r["wamid"] not in known]
+            insert_ignore_many(session, Message, rows, ["wamid"])
+            new += rows
+        added += len(new)
+        if new:
+            _history_touches(conv, new)
+            session.add(conv)
+    session.flush()
+    return added
+
+
+def _history_row(conv: Conversation, m: Any) -> dict[str, Any]:
+    when = inbox.wa_time(m.timestamp) or utcnow()
+    out = m.from_business
+    return {
+        "tenant_id": conv.tenant_id, "instance_id": conv.instance_id,
+        "conversation_id": conv.id, "direction": "out" if out else "in",
+        "type": inbox.clean_text(m.type, 30) or "unknown",
+        "text": inbox.clean_text(m.text or None, inbox.MAX_TEXT),
+        "payload": {"source": SOURCE, "history": True} if out else {"history": True},
+        "wamid": inbox.clean_text(m.wamid, 160),
+        "status": _SENT_STATUSES.get(m.status, "sent") if out else "processed",
+        "attempts": 0, "sent_at": when if out else None,
+        "delivered_at": when if out and m.status in ("delivered", "read", "played") else None,
+        "read_at": when if out and m.status in ("read", "played") else None,
+        "wa_timestamp": when, "created_at": when,  # the timeline orders by it: the past
+    }
+
+
+def _history_touches(conv: Conversation, rows: list[dict[str, Any]]) -> None:
+    """The inbox's "last message" and the 24-hour window, when the past is newer than what
+    the conversation knew."""
+    newest = max(rows, key=lambda r: r["created_at"])
+    if conv.last_message_at is None or newest["created_at"] > conv.last_message_at:
+        conv.last_message_at = newest["created_at"]
+        conv.last_message_preview = message_preview(newest["type"], newest["text"])
+        conv.last_message_from = SOURCE if newest["direction"] == "out" else "customer"
+    inbound = [r["created_at"] for r in rows if r["direction"] == "in"]
+    if inbound and (conv.last_inbound_at is None or max(inbound) > conv.last_inbound_at):
+        conv.last_inbound_at = max(inbound)

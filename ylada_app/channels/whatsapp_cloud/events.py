@@ -202,6 +202,27 @@ class AppContact:
 
 
 @dataclass(slots=True)
+class HistoryMessage:
+    """One message of the WhatsApp Business app's past chats (`history`, coexistence)."""
+
+    wamid: str
+    from_business: bool
+    timestamp: int
+    type: str
+    text: str | None = None
+    status: str = ""  # the business's messages: sent | delivered | read | …
+
+
+@dataclass(slots=True)
+class HistoryThread:
+    """The past chat with one customer, as the app shared it (one chunk of it)."""
+
+    phone_number_id: str
+    wa_id: str
+    messages: list[HistoryMessage] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class ParsedWebhook:
     object: str | None = None
     messages: list[InboundMessage] = field(default_factory=list)
@@ -213,12 +234,15 @@ class ParsedWebhook:
     preferences: list[MarketingPreference] = field(default_factory=list)
     echoes: list[AppEcho] = field(default_factory=list)
     app_contacts: list[AppContact] = field(default_factory=list)
+    history: list[HistoryThread] = field(default_factory=list)
+    history_declined: bool = False  # the business chose not to share its app's chats
 
     @property
     def is_empty(self) -> bool:
         return not (self.messages or self.statuses or self.errors or self.unsupported
                     or self.template_updates or self.number_updates or self.preferences
-                    or self.echoes or self.app_contacts)
+                    or self.echoes or self.app_contacts or self.history
+                    or self.history_declined)
 
     @property
     def phone_number_ids(self) -> set[str]:

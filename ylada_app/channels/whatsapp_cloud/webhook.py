@@ -19,6 +19,8 @@ from .coerce import MAX_TIMESTAMP, as_dict, as_id, as_int, as_list, as_str, as_t
 from .events import (
     AppContact,
     AppEcho,
+    HistoryMessage,
+    HistoryThread,
     InboundMessage,
     Location,
     MarketingPreference,
@@ -192,8 +194,11 @@ def _parse_change(change: Any, waba_id: str | None, result: ParsedWebhook) -> No
             else:
                 result.app_contacts.append(synced)
         return
+    if field == "history" and isinstance(value.get("history"), list):
+        _parse_history(value["history"], phone_number_id or "", result)
+        return
     if field != "messages":
-        # calls, the app's chat history, ... : not ours (yet).
+        # calls, group chats, ... : not ours (yet).
         result.unsupported.append(
             UnsupportedEvent(
                 reason=f"field:{field}",
@@ -390,6 +395,42 @@ def _app_contact(item: Any, phone_number_id: str) -> AppContact | None:
             or "").strip()
     return AppContact(phone_number_id, digits, action, name,
                       as_timestamp(as_dict(item.get("metadata")).get("timestamp")))
+
+
+def _parse_history(chunks: list, phone_number_id: str, result: ParsedWebhook) -> None:
+    """The app's past chats: chunks of threads (one per customer) of messages from either
+    side; a chunk with `errors` (2593109) says the business declined to share them."""
+    meta = ChangeMeta(phone_number_id=phone_number_id, display_phone_number=None,
+                      waba_id=None, names={})
+    for chunk in as_list(chunks):
+        chunk = as_dict(chunk)
+        if chunk.get("errors") and not chunk.get("threads"):
+            result.history_declined = True
+            continue
+        for raw in as_list(chunk.get("threads"), 10_000):
+            thread = as_dict(raw)
+            wa_id = (as_id(thread.get("id")) or "").lstrip("+")
+            if not wa_id:
+                result.unsupported.append(_malformed("malformed_history", meta, raw))
+                continue
+            found = HistoryThread(phone_number_id, wa_id)
+            for item in as_list(thread.get("messages"), 100_000):
+                found.messages.extend(_history_message(item, wa_id, meta))
+            result.history.append(found)
+
+
+def _history_message(item: Any, wa_id: str, meta: ChangeMeta) -> list[HistoryMessage]:
+    if not isinstance(item, dict):
+        return []
+    context = as_dict(item.get("history_context"))
+    sender = (as_id(item.get("from")) or "").lstrip("+")
+    mine = context.get("from_me") is True or (bool(sender) and sender != wa_id)
+    parsed = parse_message({**item, "from": wa_id}, meta)
+    if parsed is None:
+        return []
+    status = (as_str(context.get("status"), 20) or "").strip().lower()
+    return [HistoryMessage(parsed.wamid, mine, parsed.timestamp, parsed.type, parsed.text,
+                           status)]
 
 
 def _parse_messages(items: Any, meta: ChangeMeta, result: ParsedWebhook) -> None:

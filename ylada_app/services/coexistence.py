@@ -59,21 +59,34 @@ LOG_KIND = "app_reply"  # the system line: answered from the app, the bot steppe
 LOCK_WAIT_S = 5.0  # a conversation busy longer than this: 503, Meta sends the echo again
 
 
+class _Number:
+    """The instance a webhook reached, and which of its events are for its number."""
+
+    def __init__(self, session: Session, tenant_id: int, instance_id: int) -> None:
+        inst = session.get(Instance, instance_id)
+        self.session = session
+        self.inst = inst if inst is not None and inst.tenant_id == tenant_id else None
+        self.ref = inbox.InstanceRef(inst.id, inst.tenant_id) if self.inst else None
+
+    def mine(self, phone_number_id: str, field: str) -> bool:
+        """An event naming another number is logged, not applied."""
+        if not self.inst.phone_number_id or phone_number_id == self.inst.phone_number_id:
+            return True
+        inbox.log_event(self.session, instance=self.ref, kind="unknown_phone_number",
+                        detail=inbox.clean_json({"phone_number_id": phone_number_id,
+                                                 "field": field}))
+        return False
+
+
 def apply_echoes(*, tenant_id: int, instance_id: int, echoes: list[AppEcho]) -> int:
     """Write the echoes of one webhook POST (each conversation in its own transaction,
     under its lock); returns how many changed something."""
     with session_scope() as session:
-        inst = session.get(Instance, instance_id)
-        if inst is None or inst.tenant_id != tenant_id:
+        number = _Number(session, tenant_id, instance_id)
+        if number.inst is None:
             return 0
-        ref = inbox.InstanceRef(inst.id, inst.tenant_id)
-        mine = [e for e in echoes if not inst.phone_number_id
-                or e.phone_number_id == inst.phone_number_id]
-        for e in echoes:
-            if e not in mine:
-                inbox.log_event(session, instance=ref, kind="unknown_phone_number",
-                                detail=inbox.clean_json({"phone_number_id": e.phone_number_id,
-                                                         "wamid": e.wamid, "field": "echo"}))
+        ref = number.ref
+        mine = [e for e in echoes if number.mine(e.phone_number_id, "echo")]
         by_customer: dict[str, list[AppEcho]] = {}
         for e in sorted(mine, key=lambda e: e.timestamp):
             wa_id = inbox.clean_text(e.to_wa_id, WA_ID_MAX) or ""
@@ -185,18 +198,14 @@ def apply_contacts(session: Session, *, tenant_id: int, instance_id: int,
                    synced: list[AppContact]) -> int:
     """The app's address book changes (in the caller's transaction); returns how many
     contacts were created or renamed."""
-    inst = session.get(Instance, instance_id)
-    if inst is None or inst.tenant_id != tenant_id:
+    number = _Number(session, tenant_id, instance_id)
+    if number.inst is None:
         return 0
-    ref = inbox.InstanceRef(inst.id, inst.tenant_id)
+    inst, ref = number.inst, number.ref
     latest: dict[str, AppContact] = {}
     for item in sorted(synced, key=lambda c: c.timestamp):
-        if inst.phone_number_id and item.phone_number_id != inst.phone_number_id:
-            inbox.log_event(session, instance=ref, kind="unknown_phone_number",
-                            detail={"phone_number_id": item.phone_number_id,
-                                    "field": "state_sync"})
-            continue
-        latest[item.wa_id] = item
+        if number.mine(item.phone_number_id, "state_sync"):
+            latest[item.wa_id] = item
     changed = 0
     for wa_id, item in latest.items():
         if item.action != "add":
@@ -225,16 +234,12 @@ def import_history(session: Session, *, tenant_id: int, instance_id: int,
                    threads: list[HistoryThread]) -> int:
     """The app's past chats into the conversations (in the caller's transaction); returns
     how many messages were new."""
-    inst = session.get(Instance, instance_id)
-    if inst is None or inst.tenant_id != tenant_id:
+    number = _Number(session, tenant_id, instance_id)
+    if number.inst is None:
         return 0
-    ref = inbox.InstanceRef(inst.id, inst.tenant_id)
     added = 0
     for thread in threads:
-        if inst.phone_number_id and thread.phone_number_id != inst.phone_number_id:
-            inbox.log_event(session, instance=ref, kind="unknown_phone_number",
-                            detail={"phone_number_id": thread.phone_number_id,
-                                    "field": "history"})
+        if not number.mine(thread.phone_number_id, "history"):
             continue
         wa_id = inbox.clean_text(thread.wa_id, WA_ID_MAX) or ""
         seen: set[str] = set()  # (a message repeated in one thread is one message)
@@ -242,7 +247,8 @@ def import_history(session: Session, *, tenant_id: int, instance_id: int,
                     and not (m.wamid in seen or seen.add(m.wamid))]
         if not wa_id or not messages:
             continue
-        _, conv = inbox.contact_and_conversation(session, instance=ref, wa_id=wa_id, name=None)
+        _, conv = inbox.contact_and_conversation(session, instance=number.ref, wa_id=wa_id,
+                                                 name=None)
         new: list[dict[str, Any]] = []
         for start in range(0, len(messages), HISTORY_ROWS):
             rows = [_history_row(conv, m) for m in messages[start:start + HISTORY_ROWS]]

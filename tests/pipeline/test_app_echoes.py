@@ -106,6 +106,7 @@ def test_retries_edits_and_deletions_from_the_app(path, client, bot, db):
                                         edit_of=W2))
     msg = _messages(db, conv.id)[0]
     assert msg.text == "Seu pedido saiu para entrega (motoboy João)"
+    assert _conversation(db, bot, wa).last_message_preview.endswith("(motoboy João)")
     view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
     item = next(i for i in view.items if i.kind == "app")
     assert timeline_bubble(item, "pt").at.startswith("editada · ")
@@ -114,6 +115,7 @@ def test_retries_edits_and_deletions_from_the_app(path, client, bot, db):
     msg = _messages(db, conv.id)[0]
     assert msg.text is None and msg.payload.get("revoked")
     assert "motoboy" not in str(msg.payload)  # the contents are gone, as in WhatsApp
+    assert _conversation(db, bot, wa).last_message_preview == "🚫 Mensagem apagada"
     view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv.id)
     bubble = timeline_bubble(next(i for i in view.items if i.kind == "app"), "pt")
     assert bubble.text == "Mensagem apagada no app" and bubble.type == "revoked"

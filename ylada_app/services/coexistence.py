@@ -56,6 +56,7 @@ from ylada_app.services.phones import br_variants
 
 SOURCE = "app"  # payload.source of a message written in the WhatsApp Business app
 LOG_KIND = "app_reply"  # the system line: answered from the app, the bot stepped aside
+REVOKED_PREVIEW = "🚫 Mensagem apagada"  # (stored like the other previews, in pt-BR)
 LOCK_WAIT_S = 5.0  # a conversation busy longer than this: 503, Meta sends the echo again
 
 
@@ -112,7 +113,7 @@ def _conversation_id(session: Session, ref: inbox.InstanceRef, wa_id: str,
                                               name=None)[1].id
     return session.exec(select(Conversation.id).join(
         Contact, Contact.id == Conversation.contact_id).where(
-        Contact.instance_id == ref.id, Contact.wa_id == wa_id)).first()
+        Contact.instance_id == ref.id, col(Contact.wa_id).in_(br_variants(wa_id)))).first()
 
 
 def _apply_to(tenant_id: int, conversation_id: int, echoes: list[AppEcho]) -> int:
@@ -191,6 +192,11 @@ def _change(session: Session, conv: Conversation, echo: AppEcho) -> int:
         msg.text = inbox.clean_text(echo.text or None, inbox.MAX_TEXT)
     msg.payload = inbox.clean_json(payload)
     session.add(msg)
+    latest = session.exec(select(Message.id).where(Message.conversation_id == conv.id)
+                          .order_by(col(Message.id).desc()).limit(1)).first()
+    if latest == msg.id:  # the inbox list shows it: not the deleted words, the new ones
+        conv.last_message_preview = REVOKED_PREVIEW if echo.revoke_of \
+            else message_preview(msg.type, msg.text)
     return 1
 
 

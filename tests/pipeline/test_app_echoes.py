@@ -244,6 +244,16 @@ def test_the_apps_past_chats_are_imported_as_they_were_and_never_answered(path, 
     # the past is never answered: nothing reached Graph for these customers
     time.sleep(1.0)
     assert not replies_to(graph_url, wa) and not replies_to(graph_url, other_wa)
+    # the past arriving after newer messages: the inbox still opens on the newest
+    post(client, bot, [samples.text_message(other_wa, "bom dia, ainda tem bolo?")])
+    wait_for(lambda: replies_to(graph_url, other_wa))
+    _history(client, bot, [{"id": other_wa, "messages": [
+        _said(other_wa, f"mensagem antiga {n}", now - 200000 + n) for n in range(60)]}])
+    other_conv = _conversation(db, bot, other_wa)
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id,
+                                         conversation_id=other_conv.id, limit=20)
+    assert view.older and view.items[-2].text == "bom dia, ainda tem bolo?"
+    assert view.items[-1].kind == "bot"
     # declined, or another number's: nothing stored
     _history(client, bot, [], declined=True)
     _history(client, bot, [{"id": "5511955560023", "messages": [

@@ -195,9 +195,13 @@ def conversation_view(session: Session, *, tenant_id: int, conversation_id: obje
     """The latest `limit` messages and log lines, oldest first."""
     conv, contact, instance = _own(session, tenant_id, conversation_id)
     limit = max(1, min(int(limit), TIMELINE_MAX))
-    messages = list(session.exec(
-        select(Message).where(Message.conversation_id == conv.id)
-        .order_by(col(Message.id).desc()).limit(limit + 1)).all())
+    latest = select(Message).where(Message.conversation_id == conv.id).limit(limit + 1)
+    messages = list(session.exec(latest.order_by(col(Message.id).desc())).all())
+    if any((m.payload or {}).get("history") for m in messages):
+        # The WhatsApp Business app's past chats (services/coexistence) came in after newer
+        # messages: by time, not by arrival (only such conversations pay for the sort).
+        messages = list(session.exec(latest.order_by(col(Message.created_at).desc(),
+                                                     col(Message.id).desc())).all())
     older = len(messages) > limit
     messages = messages[:limit]
     since = messages[-1].created_at if older and messages else None

@@ -1,4 +1,6 @@
 # ylada — the two commands a newcomer needs: `make run` and `make test`.
+# scripts/env.sh finds the project from BASH_SOURCE: the recipes that source it need bash.
+SHELL := /bin/bash
 .PHONY: run test lint setup migrate seed worker bench fault bench-broadcast bench-analytics bench-inbox bench-api bench-retention bench-ai ai-eval ai-eval-slips sdk
 
 run:            ## install what is missing and start the app (SQLite, demo data) on :3000

@@ -1,4 +1,4 @@
-# openapi-sha256: c28d617c295b3bc90b4c3bb8b88c600c30acca7ecf7a57c6b986f777d1f6a219
+# openapi-sha256: 6c85c81b2ece2e17dc1fa154bbe90c61d2852d369668c7c73bae67190760a961
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

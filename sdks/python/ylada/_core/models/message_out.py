@@ -21,7 +21,7 @@ T = TypeVar("T", bound="MessageOut")
 class MessageOut:
     """
     Attributes:
-        author (str): customer | bot | ai | api | agent
+        author (str): customer | bot | ai | api | broadcast | agent | app (written in the WhatsApp Business app)
         created_at (datetime.datetime):
         direction (MessageOutDirection):
         id (int):

@@ -80,7 +80,9 @@ def test_history_chunks_threads_and_a_refusal():
                  "history_context": {"from_me": True, "status": "READ"}},
                 {"from": "5511988887777", "id": "wamid.H3", "timestamp": "1739230970",
                  "type": "media_placeholder"},
-                {"from": "5511988887777", "type": "text"}, "junk"]},
+                {"from": "5511988887777", "type": "text"}, "junk",
+                {"from": "15550783881", "id": "wamid.H4", "timestamp": "1739230980",
+                 "type": "revoke", "revoke": {"original_message_id": "wamid.H2"}}]},
             {"messages": []}]}])))
     [thread] = parsed.history
     assert thread.wa_id == "5511988887777" and thread.phone_number_id == "PN1"

@@ -426,8 +426,8 @@ def _history_message(item: Any, wa_id: str, meta: ChangeMeta) -> list[HistoryMes
     sender = (as_id(item.get("from")) or "").lstrip("+")
     mine = context.get("from_me") is True or (bool(sender) and sender != wa_id)
     parsed = parse_message({**item, "from": wa_id}, meta)
-    if parsed is None:
-        return []
+    if parsed is None or parsed.type in ("edit", "revoke"):
+        return []  # (a past edit or deletion: the message it changed came as it ended up)
     status = (as_str(context.get("status"), 20) or "").strip().lower()
     return [HistoryMessage(parsed.wamid, mine, parsed.timestamp, parsed.type, parsed.text,
                            status)]

@@ -4,6 +4,11 @@ spinner off; what a body yields (the inbox starts listening) still reaches the b
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from reflex.istate.data import RouterData
+
 from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.pages.api_keys import ApiKeysState
@@ -34,3 +39,31 @@ def test_what_the_body_yields_is_sent_on(db):
     out = _run(InboxState.load, state)
     assert state.loaded is True
     assert any("listen" in str(update) for update in out if update is not None)
+
+
+def _loaded_seen_at_each_step(state) -> list[bool]:
+    """`loaded` as the browser would see it at each update the load event sends."""
+    async def go():
+        seen = []
+        async for _ in ApiKeysState.load.fn(state):
+            seen.append(state.loaded)
+        return seen + [state.loaded]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
+
+
+def test_coming_back_to_the_same_page_refreshes_without_the_spinner(db):
+    """Unmounting the page for the spinner dropped what was being typed into a debounced
+    field; the same address and business refreshes in place, another one shows the spinner."""
+    owner = make_owner(db)
+    state = _state(ApiKeysState, owner.token)
+    assert _loaded_seen_at_each_step(state) == [False, True]  # first visit: spinner
+    api_keys.create_key(db, tenant_id=owner.tenant_id, name="erp", scopes="read")
+    db.commit()
+    assert _loaded_seen_at_each_step(state) == [True]  # same page: never hidden...
+    assert [k["name"] for k in state.keys] == ["erp"]  # ...and refreshed
+    state.router = RouterData.from_router_data({
+        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={owner.token}"},
+        "ip": "127.0.0.1", "pathname": "/api-keys/other", "asPath": "/api-keys/other"})
+    assert _loaded_seen_at_each_step(state) == [False, True]  # another address: spinner

@@ -2,7 +2,10 @@
 
 A page's load event showed the spinner (`loaded = False`), let the browser draw it (`yield`),
 asked `SessionState._guard` whether the page may be shown (login, business, role, admin,
-two-step setup) and followed its redirect — then did its own work and hid the spinner. The
+two-step setup) and followed its redirect — then did its own work and hid the spinner.
+Coming back to the page it last loaded (same address, same business), the content stays on
+screen while it refreshes instead of blinking to the spinner: unmounting it threw away what
+someone had just started typing (a debounced field loses its pending change). The
 decorated body is only that own work, called with the guard's `AuthContext`; it may be a
 coroutine (what it returns, an event or a redirect, is sent on) or an async generator (what
 it yields is sent on). `loaded` turns True when the body is done, whichever way it ended.
@@ -26,8 +29,10 @@ def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., A
 
     def decorate(body: Callable[..., Any]) -> Callable[..., AsyncIterator]:
         async def load(self) -> AsyncIterator:
-            self.loaded = False
-            yield
+            page = self.get_full_name()
+            if not (self.loaded and self._loaded_pages.get(page) == _where(self)):
+                self.loaded = False
+                yield
             ctx, redirect = await self._guard(**guard)
             if redirect:
                 yield redirect
@@ -41,6 +46,7 @@ def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., A
                 if follow is not None:
                     yield follow
             self.loaded = True
+            self._loaded_pages = {**self._loaded_pages, page: _where(self)}
 
         # (not functools.wraps: Reflex reads the handler's signature, which is `(self)`)
         load.__name__, load.__qualname__ = body.__name__, body.__qualname__
@@ -48,3 +54,8 @@ def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., A
         return load
 
     return decorate
+
+
+def _where(state: Any) -> str:
+    """The address and business a page state shows (the business as the guard last set it)."""
+    return f"{state.router.url.path}|{state.tenant_key}"

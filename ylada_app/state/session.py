@@ -69,6 +69,8 @@ class SessionState(rx.State):
     # the banner only needs re-reading now and then.
     _banner_tenant: int = 0
     _banner_at: float = 0.0
+    # Per page state: the address and business it last loaded (see state/page_load.py).
+    _loaded_pages: dict[str, str] = {}
 
     # --- helpers for substates -------------------------------------------------------
     def _session_token(self) -> str:

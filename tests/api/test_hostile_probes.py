@@ -4,9 +4,13 @@ columns, webhook keys of characters no key has."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlmodel import select
 
 from tests.factories import make_instance, make_owner
+from ylada_app.models import Contact, Instance
 from ylada_app.services import analytics_export, api_keys, flows, instances, webhook_keys
 from ylada_app.services.errors import NotFound
 
@@ -108,3 +112,62 @@ def test_a_nul_in_a_message_is_a_field_error_not_a_database_error(db, api, key):
         answer = api.post("/api/v1/messages", headers=write, json={"contact_id": 1, **body})
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"] == {field: "não pode conter o caractere NUL (\\u0000)"}
+
+
+def _raw_json(doc: object) -> bytes:
+    """`doc` as JSON with every non-ASCII character escaped — a lone surrogate included,
+    which an HTTP client's own encoder would refuse to send."""
+    return json.dumps(doc, ensure_ascii=True).encode()
+
+
+def test_nul_and_half_surrogates_in_a_body_are_field_errors_and_store_nothing(db, api, key):
+    # A contact's tag "\ud800" was stored (JSON column) and every later read of the contact
+    # failed to encode it: a 500 then and on every listing (2026-12-04). A broadcast named
+    # with a NUL failed at the insert.
+    owner = key[0]
+    inst = db.exec(select(Instance).where(Instance.tenant_id == owner.tenant_id)).first()
+    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="escreve",
+                                 scopes="read,write")
+    db.commit()
+    write = {"Authorization": f"Bearer {raw}", "content-type": "application/json"}
+    cases = (
+        ("POST", "/api/v1/contacts", {"instance_id": inst.id, "phone": "11987654321",
+                                      "tags": ["ok", "\ud800"]}, {"tags.1": "surrogate"}),
+        ("POST", "/api/v1/contacts", {"instance_id": inst.id, "phone": "11987654321",
+                                      "fields": {"cidade\udfff": "Rio"}}, {"fields": "surrogate"}),
+        ("POST", "/api/v1/broadcasts", {"name": "Oferta\u0000", "template": "x"},
+         {"name": "nul"}),
+        ("POST", "/api/v1/flows/validate", {"version": 1, "nodes": [], "edges": [
+            {"id": "e", "source": "\ud800", "target": "x"}]}, {"edges.0.source": "surrogate"}),
+    )
+    for method, path, doc, fields in cases:
+        answer = api.request(method, path, headers=write, content=_raw_json(doc))
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.headers["content-type"].startswith(PROBLEM)
+        errors = answer.json()["errors"]
+        assert set(errors) == set(fields), (path, errors)
+        for field, kind in fields.items():
+            assert ("NUL" if kind == "nul" else "par substituto") in errors[field]
+    db.expire_all()
+    assert db.exec(select(Contact).where(Contact.tenant_id == owner.tenant_id)).all() == []
+    # a whole pair (an emoji, escaped) is text like any other
+    ok = api.post("/api/v1/contacts", headers=write, content=_raw_json(
+        {"instance_id": inst.id, "phone": "11987654321", "tags": ["\U0001F600 vip"]}))
+    assert ok.status_code == 201, ok.text
+    assert api.get(f"/api/v1/contacts/{ok.json()['id']}", headers=write).json()["tags"] == [
+        "\U0001F600 vip"]
+    english = api.post("/api/v1/contacts", content=_raw_json({"tags": ["\ud800"]}),
+                       headers={**write, "accept-language": "en"})
+    assert english.json()["errors"] == {"tags.0": "must not contain half of a surrogate pair "
+                                                  "(like \\ud800): send valid UTF-8 text"}
+
+
+def test_a_made_up_key_of_any_length_is_not_remembered(api):
+    webhook_keys.forget()
+    long_key = "a" * 60_000  # (the test client refuses longer addresses)
+    assert api.post(f"/webhooks/whatsapp/{long_key}", content=b"{}").status_code == 404
+    assert api.get(f"/webhooks/whatsapp/{long_key}").status_code == 404
+    assert webhook_keys.lookup(long_key) is None
+    assert long_key not in webhook_keys._misses and not webhook_keys._misses
+    assert api.post("/webhooks/whatsapp/chave-inventada", content=b"{}").status_code == 404
+    assert list(webhook_keys._misses) == ["chave-inventada"]  # a well-formed miss still is

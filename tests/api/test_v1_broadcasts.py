@@ -158,7 +158,7 @@ def test_refusals_name_the_field_and_write_nothing(api, shop, db, kicked):
         (dict(audience={"active_days": 3}), "audience.active_days", ""),
         # a NUL byte reached PostgreSQL and failed there (a 500)
         (dict(audience={"fields": [{"name": "cidade", "op": "contains", "value": "\x00"}]}),
-         "audience.fields", "Informe o valor"),
+         "audience.fields.0.value", "NUL"),
         (dict(scheduled_at="amanhã cedo"), "scheduled_at", "Informe data e hora"),
         (dict(scheduled_at="2020-01-01T10:00:00Z"), "scheduled_at", "futuro"),
         (dict(name=" "), "name", ""),

@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from reflex.istate.data import RouterData
 
-from tests.factories import make_instance, make_owner
+from tests.factories import make_admin, make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
+from ylada_app.pages.admin_templates import AdminTemplateEditState
 from ylada_app.pages.api_keys import ApiKeysState
 from ylada_app.pages.inbox import InboxState
-from ylada_app.services import api_keys
+from ylada_app.services import api_keys, auth
 
 
 def test_a_visitor_without_a_session_goes_to_the_login(db):
@@ -41,11 +42,11 @@ def test_what_the_body_yields_is_sent_on(db):
     assert any("listen" in str(update) for update in out if update is not None)
 
 
-def _loaded_seen_at_each_step(state) -> list[bool]:
+def _loaded_seen_at_each_step(handler, state) -> list[bool]:
     """`loaded` as the browser would see it at each update the load event sends."""
     async def go():
         seen = []
-        async for _ in ApiKeysState.load.fn(state):
+        async for _ in handler.fn(state):
             seen.append(state.loaded)
         return seen + [state.loaded]
 
@@ -53,17 +54,30 @@ def _loaded_seen_at_each_step(state) -> list[bool]:
         return pool.submit(asyncio.run, go()).result()
 
 
-def test_coming_back_to_the_same_page_refreshes_without_the_spinner(db):
-    """Unmounting the page for the spinner dropped what was being typed into a debounced
-    field; the same address and business refreshes in place, another one shows the spinner."""
+def _at(state, token: str, path: str) -> None:
+    state.router = RouterData.from_router_data({
+        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={token}"},
+        "ip": "127.0.0.1", "pathname": path, "asPath": path})
+
+
+def test_a_page_loaded_in_place_refreshes_without_the_spinner_when_it_comes_back(db):
+    """Unmounting the admin's template page for the spinner, back from the flow editor,
+    dropped the version note being typed (a debounced field's pending change); the same
+    address refreshes in place, another one shows the spinner."""
+    admin = make_admin(db)
+    token = auth.open_session(db, db.get(auth.User, admin.user_id))
+    db.commit()
+    state = _state(AdminTemplateEditState, token)
+    load = AdminTemplateEditState.load
+    _at(state, token, "/admin/templates/new")
+    assert _loaded_seen_at_each_step(load, state) == [False, True]  # first visit: spinner
+    assert _loaded_seen_at_each_step(load, state) == [True]  # same page: never hidden
+    _at(state, token, "/admin/templates/999999")
+    assert _loaded_seen_at_each_step(load, state)[0] is False  # another address: spinner
+
+
+def test_other_pages_show_the_spinner_on_every_load(db):
     owner = make_owner(db)
     state = _state(ApiKeysState, owner.token)
-    assert _loaded_seen_at_each_step(state) == [False, True]  # first visit: spinner
-    api_keys.create_key(db, tenant_id=owner.tenant_id, name="erp", scopes="read")
-    db.commit()
-    assert _loaded_seen_at_each_step(state) == [True]  # same page: never hidden...
-    assert [k["name"] for k in state.keys] == ["erp"]  # ...and refreshed
-    state.router = RouterData.from_router_data({
-        "headers": {"cookie": f"ylada_lang=pt-BR; ylada_session={owner.token}"},
-        "ip": "127.0.0.1", "pathname": "/api-keys/other", "asPath": "/api-keys/other"})
-    assert _loaded_seen_at_each_step(state) == [False, True]  # another address: spinner
+    assert _loaded_seen_at_each_step(ApiKeysState.load, state) == [False, True]
+    assert _loaded_seen_at_each_step(ApiKeysState.load, state) == [False, True]

@@ -10,6 +10,12 @@ public API's callers get its usual problem+json.
 parses a JSON body before any dependency runs — the API key check included — so without it
 anyone could make the server hold hundreds of megabytes per request. (The WhatsApp lane
 and /auth/session cap their own bodies; api/edge.py caps Reflex's upload route.)
+
+`JsonTextGuard` (public API): a JSON body whose strings hold a NUL (`\\u0000`) or half of a
+surrogate pair (`\\ud800`) is answered 422 with the fields that hold them. JSON lets both
+through and so does pydantic's plain `str`, but no column can store them and no response
+can encode them: a tag of `"\\ud800"` was stored and then failed every read of the contact
+with a 500; a broadcast named with a NUL failed at the insert.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ylada_app.api.v1.problems import problem
+from ylada_app.api.v1.problems import lang_of, problem
 
 _BODY = json.dumps({"error": "bad_request",
                     "message": "A requisição contém um caractere inválido (NUL)."}).encode()
@@ -85,16 +91,106 @@ class BodyLimit:
             chunks.append(chunk)
             if not event.get("more_body"):
                 break
-        body, sent = b"".join(chunks), False
+        await self.app(scope, _replaying(b"".join(chunks), receive), send)
 
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+class JsonTextGuard:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        body, receive = await _buffered(receive)
+        bad = unstorable_texts(body)
+        if bad:
+            request = Request(scope)
+            texts = _BAD_TEXT["en" if lang_of(request) == "en" else "pt"]
+            answer = problem(request, 422, "error.invalid_fields",
+                             errors={path: texts[kind] for path, kind in bad.items()})
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+_BAD_TEXT = {
+    "pt": {"nul": "não pode conter o caractere NUL (\\u0000)",
+           "surrogate": "não pode conter metade de um par substituto (como \\ud800): "
+                        "envie texto UTF-8 válido"},
+    "en": {"nul": "must not contain a NUL character",
+           "surrogate": "must not contain half of a surrogate pair (like \\ud800): send "
+                        "valid UTF-8 text"},
+}
+
+
+def unstorable_texts(body: bytes, limit: int = 20) -> dict[str, str]:
+    """The places of a JSON body (as "tags.0", "_" for the whole body) whose strings, keys
+    included, hold a NUL ("nul") or half of a surrogate pair ("surrogate"). Both need a
+    `\\u` escape in valid JSON, so most bodies are not parsed here; one that is not JSON is
+    left to the route's own error."""
+    if b"\\u" not in body:
+        return {}
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}
+    found: dict[str, str] = {}
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack and len(found) < limit:  # (not recursive: the depth is the sender's choice)
+        path, item = stack.pop()
+        if isinstance(item, str):
+            kind = _text_fault(item)
+            if kind:
+                found.setdefault(path or "_", kind)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                kind = _text_fault(key)
+                if kind:
+                    found.setdefault(path or "_", kind)
+                else:
+                    stack.append((f"{path}.{key}" if path else key, value))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{n}" if path else str(n), v) for n, v in enumerate(item))
+    return found
+
+
+def _text_fault(text: str) -> str | None:
+    if "\x00" in text:
+        return "nul"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "surrogate"
+    return None
+
+
+async def _buffered(receive: Any) -> tuple[bytes, Any]:
+    """The whole body (BodyLimit, outside, has bounded it), and a `receive` that gives it again."""
+    chunks: list[bytes] = []
+    while True:
+        event = await receive()
+        if event["type"] != "http.request":
+            break
+        chunks.append(event.get("body", b""))
+        if not event.get("more_body"):
+            break
+    body = b"".join(chunks)
+    return body, _replaying(body, receive)
+
+
+def _replaying(body: bytes, receive: Any) -> Any:
+    """A `receive` that gives `body` once, then whatever comes next (a disconnect)."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _too_large(scope: dict, receive: Any, send: Any, cap: int) -> None:

@@ -30,6 +30,7 @@ from ylada_app.services import (
     webhook_keys,
 )
 from ylada_app.services.inbox_fast import store_async
+from ylada_app.services.instances import is_webhook_key
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -40,6 +41,8 @@ MAX_BODY = 3 * 1024 * 1024
 async def whatsapp_handshake(key: str, request: Request) -> PlainTextResponse:
     q = request.query_params
     mode, token, challenge = q.get("hub.mode"), q.get("hub.verify_token"), q.get("hub.challenge")
+    if not is_webhook_key(key):
+        return PlainTextResponse("unknown webhook", status_code=404)
     try:
         target = await asyncio.to_thread(webhook_keys.lookup, key)
     except Exception:
@@ -232,7 +235,9 @@ _lookups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 async def _target(key: str) -> webhook_keys.WebhookTarget | None:
     """The key's target without waiting when it is cached — even stale: it is then re-read
     in the background. An unknown key is read once however many POSTs ask at the same time
-    (they resume in arrival order)."""
+    (they resume in arrival order); one that cannot be a key is not read at all."""
+    if not is_webhook_key(key):
+        return None
     found, target, fresh = webhook_keys.peek(key)
     if found and fresh:
         return target

@@ -167,7 +167,7 @@ class AdminTemplateEditState(SessionState):
         self.form_key += 1
 
     @rx.event
-    @guarded_load(admin=True)
+    @guarded_load(admin=True, in_place=True)  # (back from the flow editor, the note is typed)
     async def load(self, ctx):
         self.errors, self.issues, self.missing = {}, [], False
         if self._changelog_of != self._tid() and self.changelog:

@@ -530,8 +530,13 @@ def record_check(session: Session, *, instance_id: int, result: Any) -> Instance
 _WEBHOOK_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as new_token makes them
 
 
+def is_webhook_key(value: object) -> bool:
+    """Whether `value` could be a webhook key at all (anything else — a NUL byte, other
+    scripts, 100 kB of letters — is no key, not a database or cache question)."""
+    return isinstance(value, str) and _WEBHOOK_KEY.fullmatch(value) is not None
+
+
 def find_by_webhook_key(session: Session, webhook_key: str) -> Instance | None:
-    # (anything else — a NUL byte, other scripts — is no key, not a database question)
-    if not isinstance(webhook_key, str) or not _WEBHOOK_KEY.fullmatch(webhook_key):
+    if not is_webhook_key(webhook_key):
         return None
     return session.exec(select(Instance).where(Instance.webhook_key == webhook_key)).first()

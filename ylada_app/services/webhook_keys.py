@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError
 
 from ylada_app.core.db import session_scope
-from ylada_app.services.instances import find_by_webhook_key, instance_app_secret
+from ylada_app.services.instances import (
+    find_by_webhook_key,
+    instance_app_secret,
+    is_webhook_key,
+)
 
 TTL_S = 30.0
 
@@ -74,6 +78,10 @@ def lookup(key: str) -> WebhookTarget | None:
 
 def refresh(key: str) -> WebhookTarget | None:
     """Read the key's target from the database and cache it (raises like `lookup`)."""
+    if not is_webhook_key(key):
+        # Never remembered: the miss cache bounds how many keys it holds, not their length
+        # (10,000 made-up 100 kB keys would be 1 GB).
+        return None
     now = time.monotonic()
     try:
         target = _read(key)

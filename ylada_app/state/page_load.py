@@ -2,13 +2,15 @@
 
 A page's load event showed the spinner (`loaded = False`), let the browser draw it (`yield`),
 asked `SessionState._guard` whether the page may be shown (login, business, role, admin,
-two-step setup) and followed its redirect — then did its own work and hid the spinner.
-Coming back to the page it last loaded (same address, same business), the content stays on
-screen while it refreshes instead of blinking to the spinner: unmounting it threw away what
-someone had just started typing (a debounced field loses its pending change). The
-decorated body is only that own work, called with the guard's `AuthContext`; it may be a
-coroutine (what it returns, an event or a redirect, is sent on) or an async generator (what
-it yields is sent on). `loaded` turns True when the body is done, whichever way it ended.
+two-step setup) and followed its redirect — then did its own work and hid the spinner. With
+`in_place=True`, coming back to the page it last loaded (same address, same business) keeps the
+content on screen while it refreshes instead of blinking to the spinner: unmounting it threw
+away what someone had just started typing (a debounced field loses its pending change). Only
+where the refresh replaces nothing one may be using: on the inbox, a menu opened on the stale
+page lost its choices when the refresh arrived. The decorated body is only that own work, called
+with the guard's `AuthContext`; it may be a coroutine (what it returns, an event or a redirect,
+is sent on) or an async generator (what it yields is sent on). `loaded` turns True when the body
+is done, whichever way it ended.
 
     @rx.event
     @guarded_load(agent_ok=True)
@@ -23,14 +25,15 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 
-def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., AsyncIterator]]:
+def guarded_load(*, in_place: bool = False, **guard: Any,
+                 ) -> Callable[[Callable[..., Any]], Callable[..., AsyncIterator]]:
     """`guard`: the keywords of `SessionState._guard` (need_tenant, admin, agent_ok,
     two_factor_setup)."""
 
     def decorate(body: Callable[..., Any]) -> Callable[..., AsyncIterator]:
         async def load(self) -> AsyncIterator:
             page = self.get_full_name()
-            if not (self.loaded and self._loaded_pages.get(page) == _where(self)):
+            if not (in_place and self.loaded and self._loaded_pages.get(page) == _where(self)):
                 self.loaded = False
                 yield
             ctx, redirect = await self._guard(**guard)
@@ -46,7 +49,8 @@ def guarded_load(**guard: Any) -> Callable[[Callable[..., Any]], Callable[..., A
                 if follow is not None:
                     yield follow
             self.loaded = True
-            self._loaded_pages = {**self._loaded_pages, page: _where(self)}
+            if in_place:
+                self._loaded_pages = {**self._loaded_pages, page: _where(self)}
 
         # (not functools.wraps: Reflex reads the handler's signature, which is `(self)`)
         load.__name__, load.__qualname__ = body.__name__, body.__qualname__

@@ -300,3 +300,37 @@ def test_openai_shaped_turns_become_alternating_anthropic_turns():
     assert turns == [{"role": "user", "content": "oi\ntem pizza?"},
                      {"role": "assistant", "content": "Tem sim."},
                      {"role": "user", "content": "preço?"}]
+
+
+def test_the_platform_key_never_goes_to_an_address_the_business_chose(db, shop, fake_anthropic,
+                                                                      fake_openai):
+    """An owner could set the assistant's address to a server of theirs and, with no key of
+    their own saved, receive the platform's key in the headers (2026-12-04)."""
+    from ylada_app.testing.fake_openai import FakeOpenAI
+
+    tid, iid = shop
+    theirs = FakeOpenAI()
+    theirs.start()
+    try:
+        ai.save_config(db, tenant_id=tid, instance_id=iid, data={
+            "provider": "openai", "base_url": theirs.base_url + "/v1"})
+        db.commit()
+        ai.answer(tenant_id=tid, instance_id=iid, question="calabresa?")
+        assert theirs.api_keys and "sk-platform-test" not in theirs.api_keys
+        ai.save_config(db, tenant_id=tid, instance_id=iid, data={"api_key": "sk-deles"})
+        db.commit()
+        ai.answer(tenant_id=tid, instance_id=iid, question="calabresa?")
+        assert theirs.api_keys[-1] == "sk-deles"  # their own key, to their own server
+    finally:
+        theirs.stop()
+    other = make_instance(db, tid, name="Outra")
+    ai.save_config(db, tenant_id=tid, instance_id=other.id, data={
+        "provider": "anthropic", "base_url": "http://127.0.0.1:9/v1"})
+    db.commit()
+    res = ai.answer(tenant_id=tid, instance_id=other.id, question="calabresa?")
+    assert res.error == "Nenhuma chave da Anthropic configurada."  # not sent at all
+    fake_anthropic.reset()
+    ai.save_config(db, tenant_id=tid, instance_id=other.id, data={"base_url": ""})
+    db.commit()
+    ai.answer(tenant_id=tid, instance_id=other.id, question="calabresa?")
+    assert fake_anthropic.api_keys == ["sk-ant-platform"]  # the platform's own address

@@ -4,6 +4,7 @@ before the handler runs, instead of raising inside it (state/event_guard.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from types import SimpleNamespace
 
@@ -50,3 +51,30 @@ def test_the_installed_runner_skips_a_forged_event_without_calling_the_handler(c
     worker.join(10)
     assert result == [None] and called == []
     assert "event refused" in caplog.text
+
+
+def test_half_surrogates_reach_the_handler_as_replacement_characters():
+    """A tag "\\ud800" sent through the socket was stored, and every later update of a page
+    showing it failed to encode (2026-12-04); whole pairs (emoji) are untouched."""
+    from reflex_base.event.processor import base_state_processor as bsp
+
+    event_guard.install()
+    called = []
+
+    async def save(self, form: dict):
+        called.append(form)
+
+    handler = SimpleNamespace(fn=save, _type_hints=None, _is_coroutine_function=True)
+
+    def run():
+        # (LookupError after the handler: Reflex's event context, absent here)
+        with contextlib.suppress(LookupError):
+            asyncio.run(bsp.process_event(handler=handler, payload={
+                "form": {"tags": "vip,\ud800", "k\udfff": ["😀", 1]}}, state=None))
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(10)
+    assert called == [{"tags": "vip,\ufffd", "k\ufffd": ["😀", 1]}]
+    same = {"form": {"name": "Zé 😀"}}
+    assert event_guard.well_formed(same) is same  # nothing copied when nothing is wrong

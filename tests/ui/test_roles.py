@@ -73,3 +73,25 @@ def test_services_that_manage_the_business_refuse_an_agent(db, agent):
     with pytest.raises(Forbidden):
         billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=user.id, role="agent",
                             plan_code="pro", base_url="http://x")
+
+
+def test_background_refreshes_follow_the_page_guard(db, agent, monkeypatch):
+    """The broadcasts page's progress poll sent every broadcast (names, counts, cost) to an
+    agent who called it through the socket; it now asks the page's guard, as its load does."""
+    from ylada_app.pages import broadcasts as page
+
+    owner, _user, token = agent
+    asked = []
+
+    def rows(_session, *, tenant_id, lang="pt-BR"):
+        asked.append(tenant_id)
+        return [{"id": "1", "name": "Promoção", "open": ""}]
+
+    monkeypatch.setattr(page, "POLL_S", 0.01)
+    monkeypatch.setattr(page, "_rows", rows)
+    state = _state(page.BroadcastsState, token)
+    _run(page.BroadcastsState.poll, state)
+    assert asked == [] and state.rows == []
+    owners = _state(page.BroadcastsState, owner.token)
+    _run(page.BroadcastsState.poll, owners)
+    assert asked == [owner.tenant_id] and owners.rows[0]["name"] == "Promoção"

@@ -130,10 +130,14 @@ class AnalyticsState(SessionState):
                 "instance_id": None if self.instance in ("", "all") else self.instance,
                 "include_simulator": self.include_sim}
 
-    async def _refresh(self) -> None:
+    async def _refresh(self, *, catch_up: bool = False) -> None:
         ctx, redirect = await self._guard()
         if redirect:
             raise _Redirect(redirect)
+        if catch_up:  # (after the guard: a visitor signed out costs the database nothing)
+            # Fold in what arrived since the last sweep (incremental; skipped if a worker is
+            # on it).
+            await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         try:
             data = await call(_load_figures, tenant_id=ctx.tenant_id, **self._params())
         except ServiceError as exc:
@@ -155,10 +159,8 @@ class AnalyticsState(SessionState):
         self.loaded = False
         self.export_id = self.export_status = self.export_url = ""
         yield
-        # Fold in what arrived since the last sweep (incremental; skipped if a worker is on it).
-        await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         try:
-            await self._refresh()
+            await self._refresh(catch_up=True)
         except _Redirect as r:
             yield r.redirect
             return

@@ -368,8 +368,9 @@ class BroadcastsState(SessionState):
             for _ in range(int(3600 / POLL_S)):
                 await asyncio.sleep(POLL_S)
                 async with self:
-                    ctx = await self._context()
-                    if ctx is None or ctx.tenant_id is None:
+                    # (the page's own guard: an agent, or a blocked business, gets nothing)
+                    ctx, redirect = await self._guard()
+                    if redirect:
                         return
                     tenant_id, lang = ctx.tenant_id, self.lang
                 rows = await call(_rows, tenant_id=tenant_id, lang=lang)

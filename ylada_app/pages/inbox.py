@@ -181,8 +181,8 @@ class InboxState(SessionState):
     async def listen(self):
         """While the page is open: reload when the business changed (core.live)."""
         async with self:
-            ctx = await self._context()
-            if ctx is None:
+            ctx, redirect = await self._guard(agent_ok=True)
+            if redirect:  # (signed out, or the business was blocked meanwhile)
                 return
             self._listen_gen += 1
             gen = self._listen_gen
@@ -195,8 +195,8 @@ class InboxState(SessionState):
                     return
                 if current == self._seen:
                     continue
-                fresh = await self._context()
-                if fresh is None or fresh.tenant_id != ctx.tenant_id:
+                fresh, redirect = await self._guard(agent_ok=True)
+                if redirect or fresh.tenant_id != ctx.tenant_id:
                     return
                 await self._refresh(fresh)
 

@@ -48,7 +48,7 @@ PAGE = 50
 TIMELINE = 300
 TIMELINE_MAX = 6000  # "load older" grows the view up to this many messages
 RETURN_JOB = "ylada_app.jobs.inbox.return_to_bot"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # (+ lone surrogates)
 
 
 # --- the list ---------------------------------------------------------------------------------

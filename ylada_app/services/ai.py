@@ -338,7 +338,13 @@ class Prepared:
 def _endpoint(cfg: AiConfig) -> Endpoint:
     settings = get_settings()
     anthropic = cfg.provider == "anthropic"
-    key = settings.anthropic_api_key if anthropic else settings.ai_api_key
+    platform_url = (settings.anthropic_base_url if anthropic else settings.ai_base_url) or ""
+    own_url = (cfg.base_url or "").rstrip("/")
+    # The platform's key goes only to the platform's endpoint. With an address of the
+    # business's own, only the business's own key is sent: otherwise any owner could point
+    # the assistant at a server of theirs and read the platform's key in the headers.
+    platform_key = settings.anthropic_api_key if anthropic else settings.ai_api_key
+    key = platform_key if not own_url or own_url == platform_url.rstrip("/") else ""
     if cfg.api_key_enc:
         try:
             key = decrypt_secret(cfg.api_key_enc)

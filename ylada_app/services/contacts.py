@@ -43,7 +43,7 @@ MAX_IMPORT_ROWS = 20_000
 MAX_TAGS = 30
 MAX_FIELDS = 50
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,49}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # (+ lone surrogates)
 _HEADERS = {
     "phone": ("telefone", "celular", "whatsapp", "numero", "número", "fone", "phone", "mobile",
               "wa_id"),

@@ -19,7 +19,7 @@ class ImportRejected(Exception):
         super().__init__(message)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # (+ lone surrogates)
 
 
 def decode_bytes(data: bytes) -> str:

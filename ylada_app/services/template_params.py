@@ -32,7 +32,7 @@ MAX_LEN = {"text": 120, "long_text": 1000, "url": 300, "phone": 40, "choice": 80
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PLACEHOLDER = re.compile(r"\{\{\s*param\.([a-zA-Z0-9_]+)\s*(?:\|\s*(number)\s*)?\}\}")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # (+ lone surrogates)
 MAX_PARAMS = 30
 
 

@@ -8,6 +8,10 @@ Reflex's `process_event`: after Reflex's own conversion, a value that does not f
 handler's annotation (a dict or list that is not one, a number that is not one, a container
 where text is expected; `| None` allowed where declared) means the event is logged as
 refused and skipped. Annotations it cannot judge (Any, custom types) pass.
+
+Half of a surrogate pair in any text of the payload ("\\ud800": JavaScript strings may hold
+one, e.g. an emoji cut in two) becomes "\ufffd" before the handler sees it: stored as is, it
+made every later update of the page that showed it impossible to encode.
 """
 
 from __future__ import annotations
@@ -63,6 +67,26 @@ def refused_argument(fn: Any, payload: dict[str, Any]) -> str | None:
     return None
 
 
+def well_formed(value: Any) -> Any:
+    """`value` with every lone surrogate of its texts (dict keys too) replaced by U+FFFD;
+    the same object when there is none (the common case costs one encode per text)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+        return value
+    if isinstance(value, dict):
+        pairs = [(well_formed(k), well_formed(v)) for k, v in value.items()]
+        changed = any(k2 is not k or v2 is not v
+                      for (k, v), (k2, v2) in zip(value.items(), pairs, strict=True))
+        return dict(pairs) if changed else value
+    if isinstance(value, list):
+        items = [well_formed(v) for v in value]
+        return items if any(a is not b for a, b in zip(value, items, strict=True)) else value
+    return value
+
+
 def install() -> None:
     """Wrap Reflex's event runner once (idempotent)."""
     from reflex_base.event.processor import base_state_processor as bsp
@@ -73,7 +97,8 @@ def install() -> None:
     prepare = bsp._prepare_event_payload
 
     async def guarded(*, handler, payload, state, root_state=None, **kwargs):
-        converted = prepare(handler, payload or {})
+        payload = well_formed(payload or {})
+        converted = prepare(handler, payload)
         bad = refused_argument(handler.fn, converted)
         if bad is not None:
             log.warning("event refused: %s got %s for %r", handler.fn.__qualname__,

@@ -133,3 +133,54 @@ def test_a_business_smtp_server_is_reached_only_at_a_public_address(monkeypatch)
         assert len(server.received) == 1
     finally:
         server.stop()
+
+
+def test_ipv4_inside_ipv6_is_judged_by_its_ipv4():
+    """NAT64 and 6to4 addresses reach the IPv4 they carry on a host that routes them
+    (64:ff9b::a9fe:a9fe is the cloud metadata address 169.254.169.254)."""
+    import ipaddress
+
+    from ylada_app.core.net import internal_address
+
+    for inside in ("64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:7f00:1::1", "2002:a00:1::",
+                   "::ffff:10.0.0.1"):
+        assert internal_address(ipaddress.ip_address(inside)), inside
+    for outside in ("64:ff9b::808:808", "2002:808:808::1", "2001:4860:4860::8888"):
+        assert not internal_address(ipaddress.ip_address(outside)), outside
+
+
+def test_a_flow_request_stops_reading_at_its_cap():
+    """A server streaming without end was read whole until the call's 35 s limit (and the
+    worker's memory ran out first with a fast one); now the body is cut at the cap."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    stop = threading.Event()
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            self.send_response(200)
+            self.send_header("content-type", "text/plain")
+            self.end_headers()
+            chunk = b"a" * 65536
+            while not stop.is_set():
+                try:
+                    self.wfile.write(chunk)
+                except OSError:
+                    return
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        done = http_request.perform({"url": f"http://127.0.0.1:{server.server_port}/"})
+        assert time.monotonic() - started < 10
+        assert done["ok"] and done["status"] == 200 and done["text"] == "a" * 4096
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

@@ -211,3 +211,36 @@ def test_person_mails_carry_their_own_business_brand_only(db, smtp, unique):
     outsider = make_owner(db)
     ident = brand_email.identity_for(db, user_id=outsider.user_id, host_tenant_id=beta.tenant_id)
     assert ident.brand_tenant_id is None and ident.mail.name == "ylada"
+
+
+def test_account_secrets_never_travel_through_a_business_server_or_domain(db, smtp, unique):
+    """A business with its own SMTP and custom domain invited someone who owns another
+    business, then asked a password reset for them from its own address: the link went
+    through the business's server and pointed at its domain (2026-12-04). Now the brand's
+    look stays, but the mail goes through the platform's SMTP, linked on the subdomain."""
+    from ylada_app.models.brand import DomainStatus
+
+    own = SmtpServer().start()
+    try:
+        acme = _agency(db, "Acme Bots", "acme", hide=True, support="suporte@acme.com.br")
+        brand_email.save_smtp(db, tenant_id=acme.tenant_id, data={
+            "smtp_host": "127.0.0.1", "smtp_port": str(own.port), "smtp_security": "starttls",
+            "smtp_from_email": "contato@acme.com.br"})
+        row = brand.get_brand(db, tenant_id=acme.tenant_id)
+        row.custom_domain, row.domain_status = "bots.acme.com.br", DomainStatus.VERIFIED
+        victim = make_owner(db, tenant_name="Loja da Vítima")
+        db.add(Membership(user_id=victim.user_id, tenant_id=acme.tenant_id, role=Role.AGENT))
+        db.commit()
+        accounts.send_password_reset(db, email=victim.email, host="bots.acme.com.br")
+        db.commit()
+        got = smtp.wait_for(victim.email, subject="Redefinir")  # the platform's server
+        assert got.subject == "Redefinir sua senha do Acme Bots"  # the brand's look
+        assert f"http://acme{acme.tenant_id}.localhost:3000/reset-password?token=" in got.text
+        assert "bots.acme.com.br" not in got.text
+        # an invitation is the business's own mail: its server, its domain
+        _invite(db, acme, f"convite.{unique}@exemplo.com.br")
+        invite = own.wait_for(f"convite.{unique}@exemplo.com.br")
+        assert "bots.acme.com.br" in invite.text
+        assert own.messages_to(victim.email) == []
+    finally:
+        own.stop()

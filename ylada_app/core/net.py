@@ -36,12 +36,21 @@ def limit_key(address: str) -> str:
     return str(ip)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def internal_address(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Loopback, private, link-local (cloud metadata), shared (100.64.0.0/10: carrier-grade
     NAT, some clouds' metadata, Tailscale), reserved, multicast, unspecified or any other
     address that is not on the public internet."""
-    if getattr(addr, "ipv4_mapped", None) is not None:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (mapped, 6to4, Teredo, NAT64 64:ff9b::/96)
+        # reaches that IPv4 address on a host that routes them: judge it instead.
+        embedded = addr.ipv4_mapped or addr.sixtofour or (addr.teredo or (None, None))[1]
+        if embedded is None and addr in _NAT64:
+            embedded = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+        if embedded is not None:
+            return internal_address(embedded)
     return (not addr.is_global or addr.is_private or addr.is_loopback or addr.is_link_local
             or addr.is_reserved or addr.is_multicast or addr.is_unspecified)
 

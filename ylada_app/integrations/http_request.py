@@ -44,16 +44,23 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
     headers = {str(k)[:100]: str(v)[:2000] for k, v in (effect.get("headers") or {}).items()}
     body = effect.get("body")
     try:
-        resp = _http().request(method, url, headers=headers,
-                               content=body.encode() if isinstance(body, str) else None,
-                               timeout=timeout)
+        # Streamed and cut at the cap: reading the whole body first let a fast server fill
+        # the worker's memory within the call's time limit.
+        with _http().stream(method, url, headers=headers,
+                            content=body.encode() if isinstance(body, str) else None,
+                            timeout=timeout) as resp:
+            got = bytearray()
+            for chunk in resp.iter_bytes():
+                got += chunk
+                if len(got) >= MAX_RESPONSE:
+                    break
+            text = bytes(got[:MAX_RESPONSE]).decode(resp.encoding or "utf-8", "replace")
     except httpx.TimeoutException:
         return {"ok": False, "status": 0, "error": "timeout"}
     except httpx.HTTPError as exc:
         if public_http.blocked(exc):
             return {"ok": False, "status": 0, "error": "blocked_address"}
         return {"ok": False, "status": 0, "error": type(exc).__name__}
-    text = resp.text[:MAX_RESPONSE]
     try:
         # NaN/Infinity are not JSON; a variable holding one could not be stored.
         parsed = json.loads(text, parse_constant=lambda _c: None) if text else None

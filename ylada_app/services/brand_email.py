@@ -60,12 +60,13 @@ def platform_identity() -> MailIdentity:
     return MailIdentity(None, PLATFORM_MAIL, get_settings().public_base_url.rstrip("/"))
 
 
-def brand_base_url(row: Brand) -> str:
+def brand_base_url(row: Brand, *, custom_domain: bool = True) -> str:
     """The brand's own address (verified custom domain, else its subdomain) with the scheme
-    and port of PUBLIC_BASE_URL; the platform's address when it has neither."""
+    and port of PUBLIC_BASE_URL; the platform's address when it has neither.
+    `custom_domain=False`: never the custom domain (its DNS is the business's to point)."""
     base = get_settings().public_base_url.rstrip("/")
     parts = urlsplit(base)
-    if row.custom_domain and row.domain_status == DomainStatus.VERIFIED:
+    if custom_domain and row.custom_domain and row.domain_status == DomainStatus.VERIFIED:
         host = row.custom_domain
     elif row.subdomain:
         host = f"{row.subdomain}.{brands.base_domain()}"
@@ -84,9 +85,16 @@ def _user_brand_tenant(session: Session, user_id: int, host_tenant_id: int | Non
 
 
 def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int | None = None,
-                 host_tenant_id: int | None = None) -> MailIdentity:
+                 host_tenant_id: int | None = None, credential: bool = False) -> MailIdentity:
     """The identity of an e-mail about `tenant_id` (a business) or else `user_id` (a person;
-    `host_tenant_id`: the brand of the address they asked from, used only if theirs)."""
+    `host_tenant_id`: the brand of the address they asked from, used only if theirs).
+
+    `credential`: the e-mail carries a secret of the person's account (a password reset or
+    address confirmation link). It keeps the brand's look but is never the business's to
+    carry: no brand tenant (so not through its own SMTP, whose server it controls) and its
+    link on the brand's subdomain, not its custom domain (whose DNS it controls). Otherwise a
+    business that invited someone could ask a reset of their account from its own address
+    and read the link — and that account may own other businesses."""
     candidate = tenant_id
     if candidate is None and user_id is not None:
         candidate = _user_brand_tenant(session, user_id, host_tenant_id)
@@ -96,13 +104,13 @@ def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int
     row = brands.get_brand(session, tenant_id=candidate)
     if view.is_platform or row is None:
         return platform_identity()
-    base = brand_base_url(row)
+    base = brand_base_url(row, custom_domain=not credential)
     mail = MailBrand(name=view.name, color=view.color,
                      logo_url=base + view.logo_url if view.logo_url else "",
                      support_email=view.support_email,
                      hide_platform_name=view.hide_platform_name, custom=True)
-    return MailIdentity(candidate, mail, base, " ".join(view.name.split())[:80],
-                        view.support_email)
+    return MailIdentity(None if credential else candidate, mail, base,
+                        " ".join(view.name.split())[:80], view.support_email)
 
 
 # --- the business's own SMTP ----------------------------------------------------------------------

@@ -39,6 +39,11 @@ def public_link(path: str) -> str:
     return get_settings().public_base_url.rstrip("/") + path
 
 
+# E-mails that carry a secret of the person's account: always through the platform's SMTP,
+# linked off the business's custom domain (brand_email.identity_for).
+CREDENTIAL_KINDS = frozenset({"reset_password", "verify_email"})
+
+
 def queue_email(
     session: Session,
     *,
@@ -56,7 +61,7 @@ def queue_email(
     (`host_tenant_id`: the brand of the address they asked from; see brand_email), and its
     link then points at that brand's address."""
     who = identity_for(session, tenant_id=tenant_id, user_id=user_id,
-                       host_tenant_id=host_tenant_id)
+                       host_tenant_id=host_tenant_id, credential=kind in CREDENTIAL_KINDS)
     link = who.base_url + link_path if link_path else ""
     mail = render(kind, lang, link=link, brand=who.mail, **params)
     row = EmailMessage(to_email=to, kind=kind, subject=mail.subject, text_body=mail.text,

@@ -78,7 +78,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Answer with AI when no flow matches the message"),
     "ai.base_url": ("Endereço do provedor de IA (compatível com OpenAI)",
                     "AI provider address (OpenAI-compatible)"),
-    "ai.base_url_hint": ("Vazio: o padrão da plataforma.", "Empty: the platform default."),
+    "ai.base_url_hint": ("Vazio: o padrão da plataforma. Com um endereço seu, informe também "
+                         "a chave dele: a da plataforma só vale para o padrão.",
+                         "Empty: the platform default. With an address of your own, give its "
+                         "key too: the platform's only works with the default."),
     "ai.model": ("Modelo", "Model"),
     "ai.api_key": ("Chave de API", "API key"),
     "ai.api_key_saved": ("Chave salva (criptografada). Deixe vazio para manter.",

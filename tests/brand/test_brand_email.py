@@ -217,7 +217,8 @@ def test_account_secrets_never_travel_through_a_business_server_or_domain(db, sm
     """A business with its own SMTP and custom domain invited someone who owns another
     business, then asked a password reset for them from its own address: the link went
     through the business's server and pointed at its domain (2026-12-04). Now the brand's
-    look stays, but the mail goes through the platform's SMTP, linked on the subdomain."""
+    look stays, but the mail goes through the platform's SMTP, linked on the subdomain
+    unless the person belongs to that business alone."""
     from ylada_app.models.brand import DomainStatus
 
     own = SmtpServer().start()
@@ -237,10 +238,15 @@ def test_account_secrets_never_travel_through_a_business_server_or_domain(db, sm
         assert got.subject == "Redefinir sua senha do Acme Bots"  # the brand's look
         assert f"http://acme{acme.tenant_id}.localhost:3000/reset-password?token=" in got.text
         assert "bots.acme.com.br" not in got.text
+        # someone who belongs to that business alone keeps its domain, not its server
+        accounts.send_password_reset(db, email=acme.email, host="bots.acme.com.br")
+        db.commit()
+        mine = smtp.wait_for(acme.email, subject="Redefinir")
+        assert "http://bots.acme.com.br:3000/reset-password?token=" in mine.text
         # an invitation is the business's own mail: its server, its domain
         _invite(db, acme, f"convite.{unique}@exemplo.com.br")
         invite = own.wait_for(f"convite.{unique}@exemplo.com.br")
         assert "bots.acme.com.br" in invite.text
-        assert own.messages_to(victim.email) == []
+        assert own.messages_to(victim.email) == own.messages_to(acme.email) == []
     finally:
         own.stop()

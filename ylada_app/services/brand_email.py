@@ -84,6 +84,13 @@ def _user_brand_tenant(session: Session, user_id: int, host_tenant_id: int | Non
     return tenants[0] if len(tenants) == 1 else None
 
 
+def _only_member_of(session: Session, user_id: int | None, tenant_id: int) -> bool:
+    if user_id is None:
+        return False
+    return set(session.exec(select(Membership.tenant_id)
+                            .where(Membership.user_id == user_id)).all()) == {tenant_id}
+
+
 def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int | None = None,
                  host_tenant_id: int | None = None, credential: bool = False) -> MailIdentity:
     """The identity of an e-mail about `tenant_id` (a business) or else `user_id` (a person;
@@ -91,10 +98,11 @@ def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int
 
     `credential`: the e-mail carries a secret of the person's account (a password reset or
     address confirmation link). It keeps the brand's look but is never the business's to
-    carry: no brand tenant (so not through its own SMTP, whose server it controls) and its
-    link on the brand's subdomain, not its custom domain (whose DNS it controls). Otherwise a
-    business that invited someone could ask a reset of their account from its own address
-    and read the link — and that account may own other businesses."""
+    carry: no brand tenant (so not through its own SMTP, whose server it controls), and its
+    link on the custom domain (whose DNS it controls) only for someone who belongs to that
+    business alone — anyone else's on the brand's subdomain. Otherwise a business that
+    invited someone could ask a reset of their account from its own address and read the
+    link, and that account may own other businesses."""
     candidate = tenant_id
     if candidate is None and user_id is not None:
         candidate = _user_brand_tenant(session, user_id, host_tenant_id)
@@ -104,7 +112,8 @@ def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int
     row = brands.get_brand(session, tenant_id=candidate)
     if view.is_platform or row is None:
         return platform_identity()
-    base = brand_base_url(row, custom_domain=not credential)
+    base = brand_base_url(row, custom_domain=not credential or _only_member_of(
+        session, user_id, candidate))
     mail = MailBrand(name=view.name, color=view.color,
                      logo_url=base + view.logo_url if view.logo_url else "",
                      support_email=view.support_email,

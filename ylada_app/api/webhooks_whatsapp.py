@@ -236,11 +236,11 @@ async def _target(key: str) -> webhook_keys.WebhookTarget | None:
     """The key's target without waiting when it is cached — even stale: it is then re-read
     in the background. An unknown key is read once however many POSTs ask at the same time
     (they resume in arrival order); one that cannot be a key is not read at all."""
-    if not is_webhook_key(key):
-        return None
     found, target, fresh = webhook_keys.peek(key)
     if found and fresh:
         return target
+    if not found and not is_webhook_key(key):  # (checked off the cached path)
+        return None
     reading = _lookups.setdefault(asyncio.get_running_loop(), {})
     task = reading.get(key)
     if task is None:

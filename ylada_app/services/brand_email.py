@@ -76,19 +76,15 @@ def brand_base_url(row: Brand, *, custom_domain: bool = True) -> str:
     return f"{parts.scheme or 'https'}://{host}{port}"
 
 
-def _user_brand_tenant(session: Session, user_id: int, host_tenant_id: int | None) -> int | None:
-    tenants = list(session.exec(select(Membership.tenant_id)
-                                .where(Membership.user_id == user_id)).all())
+def _tenants_of(session: Session, user_id: int) -> list[int]:
+    return list(session.exec(select(Membership.tenant_id)
+                             .where(Membership.user_id == user_id)).all())
+
+
+def _brand_tenant_among(tenants: list[int], host_tenant_id: int | None) -> int | None:
     if host_tenant_id is not None and host_tenant_id in tenants:
         return host_tenant_id
     return tenants[0] if len(tenants) == 1 else None
-
-
-def _only_member_of(session: Session, user_id: int | None, tenant_id: int) -> bool:
-    if user_id is None:
-        return False
-    return set(session.exec(select(Membership.tenant_id)
-                            .where(Membership.user_id == user_id)).all()) == {tenant_id}
 
 
 def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int | None = None,
@@ -104,16 +100,17 @@ def identity_for(session: Session, *, tenant_id: int | None = None, user_id: int
     invited someone could ask a reset of their account from its own address and read the
     link, and that account may own other businesses."""
     candidate = tenant_id
+    needs_tenants = user_id is not None and (candidate is None or credential)
+    tenants = _tenants_of(session, user_id) if needs_tenants else []  # (read once)
     if candidate is None and user_id is not None:
-        candidate = _user_brand_tenant(session, user_id, host_tenant_id)
+        candidate = _brand_tenant_among(tenants, host_tenant_id)
     if candidate is None:
         return platform_identity()
     view = brands.brand_for_tenant(session, tenant_id=candidate)
     row = brands.get_brand(session, tenant_id=candidate)
     if view.is_platform or row is None:
         return platform_identity()
-    base = brand_base_url(row, custom_domain=not credential or _only_member_of(
-        session, user_id, candidate))
+    base = brand_base_url(row, custom_domain=not credential or set(tenants) == {candidate})
     mail = MailBrand(name=view.name, color=view.color,
                      logo_url=base + view.logo_url if view.logo_url else "",
                      support_email=view.support_email,

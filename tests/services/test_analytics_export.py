@@ -137,3 +137,34 @@ def test_a_branded_business_gets_files_with_its_own_name(db, fmt):
         assert load_workbook(files[plain.tenant_id][0]).sheetnames == ["ylada"]
     else:
         assert "ylada" not in path.read_text("utf-8-sig").lower()
+
+
+def test_a_leads_file_is_served_for_seven_days_then_deleted(db):
+    """A leads file holds every contact's name and number: like the LGPD copies, it can be
+    downloaded for EXPORT_TTL after it was built, then the sweeper's purge deletes it."""
+    from ylada_app.jobs import privacy as privacy_jobs
+    from ylada_app.models import AnalyticsExport
+
+    w = _today_traffic(db)
+    eid = analytics_export.request_export(db, tenant_id=w.tenant_id, user_id=w.owner.user_id,
+                                          kind="leads", fmt="csv", period="7d")
+    db.commit()
+    assert build_export(eid) == "done"
+    token = analytics_export.export_status(db, tenant_id=w.tenant_id, export_id=eid)["token"]
+    row = db.get(AnalyticsExport, eid)
+    row.finished_at = utcnow() - analytics_export.EXPORT_TTL + timedelta(minutes=5)
+    db.add(row)
+    db.commit()
+    path, _ = analytics_export.export_file(db, tenant_id=w.tenant_id, export_id=eid,
+                                           token=token)
+    assert path.exists()  # still inside its window
+    row.finished_at = utcnow() - analytics_export.EXPORT_TTL - timedelta(minutes=5)
+    db.add(row)
+    db.commit()
+    with pytest.raises(NotFound):  # past it: not served even before the purge runs
+        analytics_export.export_file(db, tenant_id=w.tenant_id, export_id=eid, token=token)
+    privacy_jobs._last[0] = -1e9  # the sweeper's 10-minute pace
+    privacy_jobs.periodic()
+    db.expire_all()
+    assert db.get(AnalyticsExport, eid).status == "expired"
+    assert not path.exists()

@@ -49,12 +49,10 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
         with _http().stream(method, url, headers=headers,
                             content=body.encode() if isinstance(body, str) else None,
                             timeout=timeout) as resp:
-            got = bytearray()
-            for chunk in resp.iter_bytes():
-                got += chunk
-                if len(got) >= MAX_RESPONSE:
-                    break
-            text = bytes(got[:MAX_RESPONSE]).decode(resp.encoding or "utf-8", "replace")
+            text = public_http.read_capped(resp, MAX_RESPONSE).decode(
+                resp.encoding or "utf-8", "replace")
+    except public_http.UnreadableBody:
+        return {"ok": False, "status": 0, "error": "unreadable_body"}
     except httpx.TimeoutException:
         return {"ok": False, "status": 0, "error": "timeout"}
     except httpx.HTTPError as exc:

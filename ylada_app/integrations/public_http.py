@@ -8,6 +8,10 @@ is internal (core/net.py's rule), and connects to the address it checked; TLS st
 the certificate against the name. Outside production every address is allowed (tests and
 `make run` call receivers on loopback).
 
+`read_capped` reads at most so many bytes of an answer, decompressed only that far: httpx
+inflates each chunk whole, so a few hundred bytes labelled `gzip, gzip` became hundreds of
+megabytes before any cap was checked.
+
 `total_timeout_s` bounds a whole request — connecting, headers and body — not only each
 read: a server sending one byte every few seconds never trips a per-read timeout and would
 hold the calling thread for as long as it likes. Each socket read and write waits at most
@@ -17,6 +21,7 @@ the time left (a context variable carries the request's deadline down to the soc
 from __future__ import annotations
 
 import time
+import zlib
 from contextvars import ContextVar
 from typing import Any
 
@@ -109,3 +114,36 @@ def client(*, total_timeout_s: float | None = None, **kwargs: Any) -> httpx.Clie
 def blocked(exc: BaseException) -> bool:
     """Did the request fail because its address is internal?"""
     return isinstance(exc, httpx.ConnectError) and isinstance(exc.__cause__, BlockedAddress)
+
+
+class UnreadableBody(Exception):
+    """An answer compressed in a way we do not inflate (twice, or not gzip/deflate)."""
+
+
+def read_capped(resp: httpx.Response, cap: int) -> bytes:
+    """At most `cap` bytes of a streamed answer's body, decoded: one layer of gzip or
+    deflate is inflated only up to the cap; raises UnreadableBody otherwise."""
+    codings = [c.strip().lower() for c in resp.headers.get("content-encoding", "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+        raise UnreadableBody(",".join(codings))
+    # 32 + MAX_WBITS: a gzip or zlib header, whichever comes; raw deflate is tried after
+    inflate = zlib.decompressobj(32 + zlib.MAX_WBITS) if codings else None
+    got = bytearray()
+    for chunk in resp.iter_raw():
+        if inflate is None:
+            got += chunk
+        else:
+            try:
+                got += inflate.decompress(chunk, cap - len(got))
+            except zlib.error:
+                if got or codings[0] != "deflate":
+                    raise UnreadableBody(codings[0]) from None
+                inflate = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent raw
+                try:
+                    got += inflate.decompress(chunk, cap - len(got))
+                except zlib.error:
+                    raise UnreadableBody(codings[0]) from None
+        if len(got) >= cap:
+            break
+    return bytes(got[:cap])

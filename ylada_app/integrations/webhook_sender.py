@@ -8,6 +8,7 @@ checked on the name, and again on the address connected to: integrations/public_
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +68,15 @@ class Sent:
     duration_ms: int
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """The excerpt as text any database stores and a page shows (NUL cannot be stored in
+    PostgreSQL: the delivery's outcome would never be written, and it would be re-sent)."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
 def post(url: str, payload: str, headers: dict[str, str]) -> Sent:
     """One attempt; never raises. Success is any 2xx answer."""
     settings = get_settings()
@@ -79,14 +89,15 @@ def post(url: str, payload: str, headers: dict[str, str]) -> Sent:
     if settings.is_production and internal_host(host):
         return Sent(False, None, "", "blocked_address", 0)
     try:
-        with _http().stream("POST", url, content=payload.encode(), headers=headers,
+        # (identity: only the first bytes of the answer are kept, as they came)
+        with _http().stream("POST", url, content=payload.encode(),
+                            headers={**headers, "Accept-Encoding": "identity"},
                             timeout=settings.webhook_timeout_s) as resp:
-            got = b""
-            for chunk in resp.iter_bytes():
-                got += chunk
-                if len(got) >= EXCERPT_BYTES:
-                    break
-        excerpt = got[:EXCERPT_BYTES].decode("utf-8", "replace")
+            try:
+                got = public_http.read_capped(resp, EXCERPT_BYTES)
+            except public_http.UnreadableBody:
+                got = b""  # the answer's status is what counts; its words are a courtesy
+        excerpt = _printable(got.decode("utf-8", "replace"))
     except httpx.TimeoutException:
         return Sent(False, None, "", "timeout", took())
     except httpx.HTTPError as exc:

@@ -21,7 +21,7 @@ from ylada_app.core import locks
 from ylada_app.core.db import session_scope
 from ylada_app.models import Contact, Tenant, utcnow
 from ylada_app.models.privacy import DataRequest, DataRequestKind
-from ylada_app.services import audit, privacy
+from ylada_app.services import analytics_export, audit, privacy
 from ylada_app.services import privacy_export as px
 from ylada_app.services.privacy_erase import erase_contact as erase_everywhere
 
@@ -163,11 +163,12 @@ _last = [0.0]
 
 def periodic() -> int:
     """From the sweeper, at most every 10 minutes: reminders of requests near their
-    deadline (once each) and expired export files deleted."""
+    deadline (once each) and expired export files (LGPD copies, leads and reports) deleted."""
     if time.monotonic() - _last[0] < _REMIND_EVERY_S:
         return 0
     _last[0] = time.monotonic()
     with session_scope() as session:
         n = privacy.remind_due(session)
         privacy.purge_expired_exports(session)
+        analytics_export.purge_expired(session)  # leads files hold personal data too
     return n

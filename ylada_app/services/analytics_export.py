@@ -3,7 +3,9 @@
 `request_export` validates and records the request (tenant from the caller, never the
 client); `start` queues `ylada_app.jobs.analytics.build_export`, which writes the file under
 DATA_DIR/exports/<tenant>/ and updates `done_rows/total_rows` as it goes, so the page shows a
-progress bar. `export_file` hands the file only to the export's own tenant.
+progress bar. `export_file` hands the file only to the export's own tenant, and only for
+EXPORT_TTL after it was built: a leads file holds every contact's name and number, so
+`purge_expired` (from the sweeper) deletes it then, as the LGPD exports are.
 
 CSV is what a Brazilian spreadsheet opens directly: UTF-8 with BOM, `;` separators, dates as
 DD/MM/AAAA. Leads are the contacts (with their captured fields, one column per field name).
@@ -17,13 +19,13 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ylada_app.core.i18n import translate
 from ylada_app.core.security import constant_time_equals
@@ -36,6 +38,7 @@ from ylada_app.services.validation import parse_id
 KINDS = ("daily", "leads")
 FORMATS = ("csv", "xlsx")
 CHUNK = 1000
+EXPORT_TTL = timedelta(days=7)  # how long a built file can be downloaded (then deleted)
 DAILY_COLUMNS = ("msg_in", "msg_out", "contacts_new", "conversations", "conversions",
                  "handoffs", "ai_answers")
 
@@ -124,10 +127,27 @@ def export_file(session: Session, *, tenant_id: int, export_id: object,
     row = _own(session, tenant_id, export_id)
     if row.status != "done" or not constant_time_equals(row.token, str(token or "")):
         raise NotFound("error.not_found")
+    if row.finished_at is None or row.finished_at + EXPORT_TTL <= utcnow():
+        raise NotFound("error.not_found")  # (the sweeper deletes the file soon)
     path = _path(row)
     if not path.exists():
         raise NotFound("error.not_found")
     return path, row.filename
+
+
+def purge_expired(session: Session, *, now: datetime | None = None, limit: int = 200) -> int:
+    """Built exports past their download window: the file is deleted and the row kept as
+    "expired" (what was exported, by whom and when stays in the audit trail)."""
+    now = now or utcnow()
+    rows = session.scalars(select(AnalyticsExport).where(
+        AnalyticsExport.status == "done",
+        col(AnalyticsExport.finished_at) <= now - EXPORT_TTL).limit(limit)).all()
+    for row in rows:
+        _path(row).unlink(missing_ok=True)
+        row.status = "expired"
+        session.add(row)
+    session.flush()
+    return len(rows)
 
 
 def _path(row: AnalyticsExport) -> Path:

@@ -339,6 +339,7 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
 
 _EVENT = ("INSERT INTO webhook_event (tenant_id, type, data, created_at) "
           "VALUES (%s, %s, %s, %s) RETURNING id")
+_LIVE_ENDPOINTS = "SELECT id FROM webhook_endpoint WHERE id = ANY(%s) AND active"
 _DELIVERY = ("INSERT INTO webhook_delivery (tenant_id, endpoint_id, event_id, order_key, "
              "status, attempts, next_attempt_at, last_error, response_excerpt, created_at) "
              "VALUES (%s, %s, %s, %s, 'pending', 0, %s, '', '', %s)")
@@ -348,7 +349,17 @@ async def _emit(conn: AsyncConnection, events: list[webhooks_out.Event],
                 now: datetime) -> set[int]:
     """webhooks_out.emit on this connection; returns the endpoints to kick after commit."""
     endpoints: set[int] = set()
-    for row, targets, key in webhooks_out.event_rows(events, now):
+    rows = webhooks_out.event_rows(events, now)
+    wanted = sorted({e for _row, targets, _key in rows for e in targets})
+    if not wanted:
+        return endpoints
+    # (webhooks_out.live_targets: the cache may still list an endpoint deleted elsewhere)
+    cur = await conn.execute(_LIVE_ENDPOINTS, (wanted,))
+    live = {r[0] for r in await cur.fetchall()}
+    for row, all_targets, key in rows:
+        targets = [e for e in all_targets if e in live]
+        if not targets:
+            continue
         cur = await conn.execute(_EVENT, (row["tenant_id"], row["type"], Json(row["data"]), now))
         event_id = (await cur.fetchone())[0]
         for endpoint_id in targets:

@@ -179,6 +179,10 @@ def _parse_text(content: str, kind: str) -> list[ParsedItem]:
             chunk = body[start:start + MAX_TEXT_CHUNK]
             items.append(ParsedItem(kind="faq" if is_faq else "text", title=head[:MAX_TITLE],
                                     body=chunk))
+        if len(items) > MAX_ROWS:  # the tables' cap: stop reading at once
+            raise KnowledgeImportError(
+                f"O texto daria mais de {MAX_ROWS} itens: divida o arquivo ou junte "
+                "parágrafos sob títulos (# Título).")
 
     heading = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
     question = re.compile(r"^\s*(p|pergunta|q)\s*[:\-]\s*(.+)$", re.IGNORECASE)

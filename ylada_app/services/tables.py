@@ -83,13 +83,20 @@ def _cell(value: Any) -> str:
 # (a "zip bomb"). A real spreadsheet of the rows we take unpacks to a few tens of MB.
 XLSX_MAX_UNPACKED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 200  # unpacked / packed, per part: text compresses ~10x, filler ~1000x
+# What a sheet says of its own size is not trusted (a 5 KB file claiming A1:XFD1048576 made
+# the reader pad 17 billion cells): columns past XLSX_MAX_COLUMNS are not read, and a sheet
+# reaching past Excel's own last row is refused.
+XLSX_MAX_COLUMNS = 200
+XLSX_MAX_ROWS_SEEN = 1_048_576
+_XLSX_INVALID = "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx)."
 
 
 def _check_unpacked_size(data: bytes) -> None:
     import zipfile
 
     try:
-        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip: load_workbook says it is no spreadsheet
     total = sum(p.file_size for p in parts)
@@ -98,6 +105,24 @@ def _check_unpacked_size(data: bytes) -> None:
     if total > XLSX_MAX_UNPACKED or inflated:
         raise ImportRejected("Planilha XLSX grande demais depois de descompactada: exporte "
                              "só as colunas e linhas necessárias, ou envie como CSV.")
+    if any(_declares_a_dtd(archive, p) for p in parts if p.filename.endswith((".xml", ".rels"))):
+        # No spreadsheet program writes one; its entities are how an XML bomb grows
+        # (defusedxml refuses them inside openpyxl too: this says why, in words).
+        raise ImportRejected(_XLSX_INVALID)
+
+
+def _declares_a_dtd(archive: Any, part: Any) -> bool:
+    """Whether an XML part carries a <!DOCTYPE (read in chunks: parts are ≤ 64 MB in all)."""
+    tail = b""
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 16):
+                if b"<!doctype" in (tail + chunk).lower():
+                    return True
+                tail = chunk[-16:]
+    except Exception:  # a broken part: load_workbook refuses the file
+        return False
+    return False
 
 
 def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
@@ -109,25 +134,45 @@ def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportRejected(
-            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
-    except Exception as exc:  # openpyxl raises many kinds on junk
-        raise ImportRejected(
-            "Planilha XLSX inválida ou corrompida (salve novamente no Excel como .xlsx).") from exc
+        raise ImportRejected(_XLSX_INVALID) from exc
+    except Exception as exc:  # openpyxl raises many kinds on junk (and defusedxml on a DTD)
+        raise ImportRejected(_XLSX_INVALID) from exc
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             raise ImportRejected("A planilha não tem nenhuma aba.")
+        ws.reset_dimensions()  # rows as the file holds them, not as its header claims
         rows = []
-        for raw in ws.iter_rows(values_only=True):
-            row = [_cell(v).strip() for v in raw]
-            if any(row):
-                rows.append(row)
-            if len(rows) > max_rows + 1:
-                break
-        return rows
+        seen = 0
+        try:
+            for raw in ws.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True):
+                seen += 1
+                if seen > XLSX_MAX_ROWS_SEEN:
+                    raise ImportRejected(
+                        "A planilha passa da última linha do Excel (1.048.576): salve de "
+                        "novo no Excel ou envie como CSV.")
+                if raw.count(None) == len(raw):  # (a gap: skipped at C speed)
+                    continue
+                row = [_cell(v).strip() for v in raw]
+                if any(row):
+                    rows.append(row)
+                if len(rows) > max_rows + 1:
+                    break
+        except ImportRejected:
+            raise
+        except Exception as exc:  # a part that breaks while read (sheets load lazily)
+            raise ImportRejected(_XLSX_INVALID) from exc
+        return [r[:_last_filled(r)] for r in rows]
     finally:
         wb.close()
+
+
+def _last_filled(row: list[str]) -> int:
+    """The row's length without its trailing empty cells (max_col pads every row)."""
+    n = len(row)
+    while n and not row[n - 1]:
+        n -= 1
+    return n
 
 
 def read_table(filename: str, data: bytes, *, max_bytes: int, max_rows: int

@@ -173,7 +173,7 @@ def event_rows(events: Iterable[Event], now: datetime | None = None
 def emit(session: Session, events: Iterable[Event]) -> int:
     """Write the events someone subscribed to, with their deliveries, in the caller's
     transaction; their sending is queued once it commits. Returns how many were written."""
-    rows = event_rows(events)
+    rows = live_targets(session, event_rows(events))
     if not rows:
         return 0
     conn = session.connection()
@@ -190,6 +190,19 @@ def emit(session: Session, events: Iterable[Event]) -> int:
     endpoint_ids = sorted({d["endpoint_id"] for d in deliveries})
     after_commit(session, lambda: kick(endpoint_ids))
     return len(ids)
+
+
+def live_targets(session: Session, rows: list) -> list:
+    """`event_rows` without the endpoints deleted or switched off since this process cached
+    the subscriptions (another process changed them within _CACHE_TTL_S): a delivery for a
+    deleted endpoint breaks its foreign key and would fail the caller's whole transaction."""
+    wanted = sorted({e for _row, endpoints, _key in rows for e in endpoints})
+    if not wanted:
+        return []
+    live = set(session.exec(select(WebhookEndpoint.id).where(
+        col(WebhookEndpoint.id).in_(wanted), WebhookEndpoint.active)).all())
+    kept = [(row, [e for e in endpoints if e in live], key) for row, endpoints, key in rows]
+    return [r for r in kept if r[1]]
 
 
 def kick(endpoint_ids: Iterable[int]) -> None:

@@ -46,24 +46,36 @@ _MISSING = object()
 # --- regex safety ---------------------------------------------------------------------------
 
 
-def _quantifier_at(pattern: str, i: int) -> tuple[bool, bool]:
-    """(repeats more than once, repeats without bound) for a quantifier at index i."""
+def _quantifier_at(pattern: str, i: int) -> tuple[bool, bool, bool]:
+    """For a quantifier at index i: (may repeat more than once, its count varies, its count
+    varies over a wide range — *, +, {m,} or {m,n} with n ≥ m + 2)."""
     if i >= len(pattern):
-        return False, False
+        return False, False, False
     ch = pattern[i]
     if ch in "*+":
-        return True, True
+        return True, True, True
+    if ch == "?":
+        return False, True, False
     if ch == "{":
         match = re.match(r"\{(\d*)(,?)(\d*)\}", pattern[i:])
         if match and (match.group(1) or match.group(3)):
-            low, comma, high = match.groups()
-            unbounded = bool(comma) and not high
-            return unbounded or int(high or low or 0) > 1, unbounded
-    return False, False
+            low_s, comma, high_s = match.groups()
+            low = int(low_s or 0)
+            high = None if comma and not high_s else int(high_s or low_s or 0)
+            if high is None:
+                return True, True, True
+            return high > 1, high != low, high - low >= 2
+    return False, False, False
 
 
 def regex_problem(pattern: Any) -> str | None:
-    """A pt-BR reason why `pattern` may not be used, or None when it is safe."""
+    """A pt-BR reason why `pattern` may not be used, or None when it is safe.
+
+    Python's `re` backtracks: a group whose length varies (a repetition or alternatives
+    inside) repeated more than once — (a+)+, but also (a+){20} or (a|aa){0,200} — or many
+    wide repetitions in a row (\\d{0,300} six times) take exponential or high-polynomial
+    time on a short customer answer, holding a worker. Those are refused; fixed counts
+    like (\\d{3}\\.){2} are fine."""
     if not isinstance(pattern, str) or not pattern:
         return "a expressão regular está vazia"
     if len(pattern) > REGEX_PATTERN_MAX:
@@ -75,10 +87,8 @@ def regex_problem(pattern: Any) -> str | None:
         re.compile(pattern)
     except re.error as exc:
         return f"a expressão regular é inválida ({exc})"
-    # Walk the pattern tracking groups: a group repeated without bound must not contain a
-    # repetition or an alternation, e.g. (a+)+ or (a|aa)*; (\d{3}\.){2} is fine.
     stack: list[dict[str, bool]] = []
-    unbounded = 0
+    wide = 0
     i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
@@ -96,28 +106,29 @@ def regex_problem(pattern: Any) -> str | None:
             i = j + 1 if pattern[j: j + 1] == "]" else j
             continue
         if ch == "(":
-            stack.append({"risky": False})
+            stack.append({"varies": False})
         elif ch == ")" and stack:
             group = stack.pop()
-            repeats, unbounded_group = _quantifier_at(pattern, i + 1)
-            if unbounded_group and group["risky"]:
+            repeats, varies, is_wide = _quantifier_at(pattern, i + 1)
+            if repeats and group["varies"]:
                 return (
                     "a expressão regular repete um grupo que já contém repetição ou "
                     "alternativas (pode travar); simplifique-a"
                 )
-            if stack and (group["risky"] or repeats):
-                stack[-1]["risky"] = True
+            wide += is_wide
+            if stack and (group["varies"] or varies):
+                stack[-1]["varies"] = True
         elif ch == "|" and stack:
-            stack[-1]["risky"] = True
+            stack[-1]["varies"] = True
         else:
-            repeats, is_unbounded = _quantifier_at(pattern, i)
-            if repeats and stack:
-                stack[-1]["risky"] = True
-            unbounded += is_unbounded
+            _repeats, varies, is_wide = _quantifier_at(pattern, i)
+            if varies and stack:
+                stack[-1]["varies"] = True
+            wide += is_wide
         i += 1
-    if unbounded > REGEX_UNBOUNDED_QUANTIFIERS_MAX:
+    if wide > REGEX_UNBOUNDED_QUANTIFIERS_MAX:
         return (
-            f"a expressão regular usa {unbounded} repetições; o máximo é "
+            f"a expressão regular usa {wide} repetições longas; o máximo é "
             f"{REGEX_UNBOUNDED_QUANTIFIERS_MAX}"
         )
     return None

@@ -78,3 +78,7 @@ TEMPLATE_MAX = 8192
 VAR_VALUE_MAX = 4096
 STATE_VARS_MAX = 200
 LAST_INPUT_MAX = 1000
+# Delays that woke the flow since the customer last wrote: a cycle through a delay block
+# (message → wait 1 s → message…) would otherwise message a silent customer forever — the
+# per-call step budget starts afresh at every wake. A drip sequence needs a handful.
+QUIET_WAKES_MAX = 30

@@ -83,7 +83,12 @@ class _PlaceholderEnvironment(ImmutableSandboxedEnvironment):
         return self.undefined(obj=obj, name=str(argument)[:50])
 
 
-_ENV = _PlaceholderEnvironment(autoescape=False, finalize=_finalize, undefined=Undefined)
+# optimized=False: Jinja's constant folding took seconds on a chain of filters
+# ("{{vars.a|d|d|d…}}", 370 characters: 3 s), and a placeholder has nothing to fold.
+_ENV = _PlaceholderEnvironment(autoescape=False, finalize=_finalize, undefined=Undefined,
+                               optimized=False)
+_ARGUMENT_FILTERS = frozenset({"default", "d"})  # the fallback value; others take none
+_MAX_FILTERS = 20  # per text: a few per placeholder is all a message needs
 
 
 def _date_br(value: Any) -> Any:
@@ -100,6 +105,7 @@ _ENV.filters["data"] = _date_br
 
 def _disallowed(tree: nodes.Node) -> str | None:
     """Why a parsed template is not a plain placeholder template, or None if it is."""
+    filters = 0
     for node in [tree, *tree.find_all(nodes.Node)]:
         if not isinstance(node, _ALLOWED_NODES):
             return type(node).__name__
@@ -115,6 +121,12 @@ def _disallowed(tree: nodes.Node) -> str | None:
             args = [*node.args, *(kw.value for kw in node.kwargs)]
             if any(not isinstance(arg, nodes.Const) for arg in args):
                 return "computed filter argument"
+            if args and node.name not in _ARGUMENT_FILTERS:
+                # e.g. tojson(indent=3000000): megabytes of spaces before any cut
+                return f"arguments of filter {node.name}"
+            filters += 1
+            if filters > _MAX_FILTERS:
+                return "too many filters"
     return None
 
 
@@ -123,9 +135,9 @@ def _compile(source: str) -> Template | str:
     """A compiled template, or a short reason (str) why `source` is not rendered."""
     try:
         tree = _ENV.parse(source)
+        problem = _disallowed(tree)  # (a 1,500-deep vars.a.a.a… recurses: RecursionError)
     except Exception as exc:  # any parse failure means "leave the text raw"
         return f"syntax: {str(exc)[:100]}"
-    problem = _disallowed(tree)
     if problem:
         return f"not allowed: {problem}"
     try:

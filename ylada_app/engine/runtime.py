@@ -98,7 +98,8 @@ Behaviour worth knowing:
   deactivated) is reset (event ``state_reset``) and the event is handled as if no session
   were active.
 * At most `max_steps` nodes run per call; a cycle that exhausts them ends the session
-  with event ``loop_stopped``.
+  with event ``loop_stopped``. So does a delay waking for the QUIET_WAKES_MAX+1-th time
+  since the customer last wrote (a cycle through a delay block).
 """
 
 from __future__ import annotations
@@ -315,6 +316,7 @@ class _Step:
     # --- inbound messages -------------------------------------------------------------------
 
     def on_message(self, event: Mapping[str, Any]) -> None:
+        self.state["quiet_wakes"] = 0
         text, title = event.get("text"), event.get("title")
         user_text = text if isinstance(text, str) else (title if isinstance(title, str) else "")
         user_text = user_text[: lim.TEXT_MAX]
@@ -475,6 +477,12 @@ class _Step:
                 "node_id": node.id, "seconds": remaining, "wake_at": pending["wake_at"],
             })
             return
+        st["quiet_wakes"] += 1
+        if st["quiet_wakes"] > lim.QUIET_WAKES_MAX:
+            self.emit("loop_stopped", flow_id=st["flow_id"], node_id=node.id,
+                      quiet_wakes=st["quiet_wakes"])
+            self.finish("loop_stopped")
+            return
         self.continue_from(flow, node, OUT)
 
     def on_effect_result(self, event: Mapping[str, Any]) -> None:
@@ -541,6 +549,7 @@ class _Step:
         self.continue_from(flow, node, OUT)
 
     def on_start_flow(self, event: Mapping[str, Any]) -> None:
+        self.state["quiet_wakes"] = 0  # the business started it (the API, a broadcast)
         flow_id = event.get("flow_id")
         if self.state["status"] == "human":
             self.emit("start_flow_ignored", reason="human")

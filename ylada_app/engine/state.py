@@ -12,6 +12,7 @@ Shape (every value is plain JSON)::
      "vars": {name: str | int | float | bool | None},  # survive across sessions
      "seq": int,                           # counter behind effect ids
      "steps": int,                         # nodes executed, lifetime
+     "quiet_wakes": int,                   # delays woken since the customer last wrote
      "opted_out": bool,                    # mirrors the contact's opt-out
      "last_input": str | None}             # the user's latest text (for ai_reply)
 
@@ -48,6 +49,7 @@ def new_state() -> dict[str, Any]:
         "vars": {},
         "seq": 0,
         "steps": 0,
+        "quiet_wakes": 0,
         "opted_out": False,
         "last_input": None,
     }
@@ -102,6 +104,7 @@ def load_state(raw: Any) -> dict[str, Any]:
     state["vars"] = _variables(raw.get("vars"))
     state["seq"] = _count(raw.get("seq"))
     state["steps"] = _count(raw.get("steps"))
+    state["quiet_wakes"] = min(_count(raw.get("quiet_wakes")), 1000)
     state["opted_out"] = raw.get("opted_out") is True
     state["last_input"] = _short_str(raw.get("last_input"), LAST_INPUT_MAX)
     if state["status"] == "ended":

@@ -31,17 +31,38 @@ def _http() -> httpx.Client:
 
 
 def perform(effect: dict[str, Any]) -> dict[str, Any]:
-    """Returns {"ok", "status", "json", "text", "error"} — never raises."""
+    """Returns {"ok", "status", "json", "text", "error"} — never raises: whatever a flow's
+    placeholders put into the URL or headers, the block takes its "error" exit (an
+    exception here failed the worker's whole batch and left the customer unanswered)."""
+    try:
+        return _perform(effect)
+    except (ValueError, UnicodeError, TypeError, httpx.InvalidURL):
+        # a broken host or port, a control character in the URL, a header name not ASCII
+        return {"ok": False, "status": 0, "error": "invalid_request"}
+
+
+def _headers(raw: Any) -> dict[str, bytes]:
+    """Header values as UTF-8 bytes ("X-Cliente: João" is what the owner meant), without
+    line breaks (a value answered on two lines must not start a second header)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k)[:100]: " ".join(str(v)[:2000].splitlines()).encode("utf-8")
+            for k, v in raw.items()}
+
+
+def _perform(effect: dict[str, Any]) -> dict[str, Any]:
     url = str(effect.get("url") or "")
     method = str(effect.get("method") or "GET").upper()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return {"ok": False, "status": 0, "error": "invalid_url"}
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):  # (a space is encoded: fine)
+        return {"ok": False, "status": 0, "error": "invalid_url"}
     settings = get_settings()
     if settings.is_production and internal_host(parts.hostname):
         return {"ok": False, "status": 0, "error": "blocked_address"}
     timeout = min(max(float(effect.get("timeout_s") or 10), 1.0), 30.0)
-    headers = {str(k)[:100]: str(v)[:2000] for k, v in (effect.get("headers") or {}).items()}
+    headers = _headers(effect.get("headers"))
     body = effect.get("body")
     try:
         # Streamed and cut at the cap: reading the whole body first let a fast server fill
@@ -62,7 +83,7 @@ def perform(effect: dict[str, Any]) -> dict[str, Any]:
     try:
         # NaN/Infinity are not JSON; a variable holding one could not be stored.
         parsed = json.loads(text, parse_constant=lambda _c: None) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):  # ("[[[[…" 100,000 deep: no JSON for a flow)
         parsed = None
     return {"ok": 200 <= resp.status_code < 300, "status": resp.status_code, "json": parsed,
             "text": text[:4096], "error": None if resp.is_success else f"http_{resp.status_code}"}

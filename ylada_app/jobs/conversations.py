@@ -131,7 +131,11 @@ def _wake_at(delay: dict[str, Any], now: datetime) -> datetime:
 def perform_effect(effect: dict[str, Any], work: conv_svc.Work | None = None) -> dict[str, Any]:
     kind = effect.get("kind")
     if kind == "http_request":
-        return http_request.perform(effect)
+        try:
+            return http_request.perform(effect)
+        except Exception:  # (it should not raise: the block's error exit, never the batch)
+            log.exception("a flow's HTTP request failed unexpectedly")
+            return {"ok": False, "status": 0, "error": "internal_error"}
     if kind == "ai_reply" and work is not None:
         from ylada_app.jobs.ai import perform_ai_reply
 

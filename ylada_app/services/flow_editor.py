@@ -30,6 +30,7 @@ from ylada_app.models import Flow, FlowVersion, Instance, utcnow
 from ylada_app.services import flow_words, message_templates
 from ylada_app.services.errors import FieldErrors, NotFound
 from ylada_app.services.flows import MAX_FLOW_BYTES, create_flow, get_flow, save_draft
+from ylada_app.services.limits import check_flow_slot
 from ylada_app.services.validation import parse_id
 
 MAX_NODES = 1000
@@ -431,6 +432,8 @@ def activate_version(session: Session, *, tenant_id: int, flow_id: int | str,
     """Make this published version the one that answers customers (one active per flow)."""
     flow = get_flow(session, tenant_id=tenant_id, flow_id=flow_id)
     version = _version(session, tenant_id, flow, version_id)
+    if flow.status != "active":  # an inactive flow switched on: the plan's limit counts it
+        check_flow_slot(session, tenant_id=tenant_id, flow_id=flow.id)
     flow.active_version_id = version.id
     flow.status = "active"
     flow.updated_at = utcnow()

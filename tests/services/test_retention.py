@@ -244,3 +244,20 @@ def test_run_records_older_than_three_months_are_pruned_per_business(db):
     assert ages == [0, 30]
     assert len(db.exec(select(RetentionRun).where(
         RetentionRun.tenant_id == b.tenant_id)).all()) == 1  # B's own night prunes B's
+
+
+def test_webhook_diagnostics_go_after_thirty_days_business_by_business(db):
+    from ylada_app.models import WebhookLog
+
+    a, a_inst, _ = _business(db, "Loja A")
+    b, b_inst, _ = _business(db, "Loja B")
+    for owner, inst, days in ((a, a_inst, 40), (a, a_inst, 5), (b, b_inst, 40)):
+        db.add(WebhookLog(tenant_id=owner.tenant_id, instance_id=inst.id, kind="unsupported",
+                          detail={"field": "x"}, created_at=utcnow() - timedelta(days=days)))
+    db.commit()
+    retention_job.run(a.tenant_id, pause_s=0)
+    db.expire_all()
+    old = utcnow() - timedelta(days=retention.WEBHOOK_LOG_DAYS)
+    left = sorted((w.tenant_id, w.created_at < old) for w in db.exec(select(WebhookLog).where(
+        col(WebhookLog.tenant_id).in_([a.tenant_id, b.tenant_id]))).all())
+    assert left == sorted([(a.tenant_id, False), (b.tenant_id, True)])  # B's run is its own

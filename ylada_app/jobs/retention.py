@@ -65,7 +65,8 @@ def _drain(step, limit: int, pause_s: float, deadline: float) -> tuple[int, int,
 
 def run(tenant_id: int, run_id: int | None = None, *, batch: int = retention.BATCH,
         pause_s: float = PAUSE_S, budget_s: float = BUDGET_S) -> dict[str, int]:
-    """Delete the business's messages and AI logs older than its policy. A run longer than
+    """Delete the business's messages and AI logs older than its policy (and webhook
+    diagnostics older than 30 days). A run longer than
     `budget_s` (the queue's job timeout is shorter than a huge first run) queues its own
     continuation, which adds to the same `retention_run` row."""
     deadline = time.monotonic() + budget_s
@@ -86,8 +87,13 @@ def run(tenant_id: int, run_id: int | None = None, *, batch: int = retention.BAT
         ai_logs, a_batches, a_max, done = _drain(
             lambda s: retention.delete_ai_logs_batch(s, tenant_id=tenant_id, before=ai_before,
                                                      limit=limit), limit, pause_s, deadline)
-    result = {"messages": messages, "ai_logs": ai_logs, "batches": m_batches + a_batches,
-              "batch_max": max(m_max, a_max)}
+    w_batches = w_max = 0
+    if done:  # (webhook diagnostics: a fixed 30 days, whatever the policy)
+        _, w_batches, w_max, done = _drain(
+            lambda s: retention.delete_webhook_logs_batch(s, tenant_id=tenant_id, limit=limit),
+            limit, pause_s, deadline)
+    result = {"messages": messages, "ai_logs": ai_logs,
+              "batches": m_batches + a_batches + w_batches, "batch_max": max(m_max, a_max, w_max)}
     with session_scope() as session:
         retention.add_to_run(session, run_id=run_id, finished=done, **result)
     if not done:

@@ -274,9 +274,9 @@ def _stopped_in_whatsapp(session: Session, contact: Contact) -> bool:
 
 
 def _when(seconds: int) -> datetime:
-    if not seconds:
-        return utcnow()
-    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    """Meta's time of a preference, or now for none or a date no calendar holds (year
+    33658 raised here and failed the whole POST with everything in it)."""
+    return inbox.wa_time(seconds) or utcnow()
 
 
 # each field's effect on the number (see the module's docstring); returns the notice, if any

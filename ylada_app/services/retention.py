@@ -27,7 +27,15 @@ from sqlalchemy import any_, delete, func
 from sqlmodel import Session, col, select
 
 from ylada_app.core.dates import zone
-from ylada_app.models import AiLog, AnalyticsCursor, Message, RetentionRun, Tenant, utcnow
+from ylada_app.models import (
+    AiLog,
+    AnalyticsCursor,
+    Message,
+    RetentionRun,
+    Tenant,
+    WebhookLog,
+    utcnow,
+)
 from ylada_app.services.errors import NotFound
 from ylada_app.services.validation import Validator, as_text
 
@@ -129,6 +137,23 @@ def delete_ai_logs_batch(session: Session, *, tenant_id: int, before: datetime,
            .limit(limit))
     result = session.exec(delete(AiLog).where(pk_in(session, col(AiLog.id), ids),
                                               AiLog.tenant_id == tenant_id))
+    return int(result.rowcount or 0)
+
+
+WEBHOOK_LOG_DAYS = 30  # webhook items we could not use: diagnostics, not history
+
+
+def delete_webhook_logs_batch(session: Session, *, tenant_id: int,
+                              now: datetime | None = None, limit: int = BATCH) -> int:
+    """The business's webhook diagnostics older than WEBHOOK_LOG_DAYS, at most `limit`."""
+    limit = max(1, min(limit, BATCH))
+    before = (now or utcnow()) - timedelta(days=WEBHOOK_LOG_DAYS)
+    ids = (select(WebhookLog.id)
+           .where(WebhookLog.tenant_id == tenant_id, WebhookLog.created_at < before)
+           .order_by(WebhookLog.created_at)
+           .limit(limit))
+    result = session.exec(delete(WebhookLog).where(pk_in(session, col(WebhookLog.id), ids),
+                                                   WebhookLog.tenant_id == tenant_id))
     return int(result.rowcount or 0)
 
 

@@ -130,14 +130,7 @@ def delete_messages_batch(session: Session, *, tenant_id: int, before: datetime,
 
 def delete_ai_logs_batch(session: Session, *, tenant_id: int, before: datetime,
                          limit: int = BATCH) -> int:
-    limit = max(1, min(limit, BATCH))
-    ids = (select(AiLog.id)
-           .where(AiLog.tenant_id == tenant_id, AiLog.created_at < before)
-           .order_by(AiLog.created_at)
-           .limit(limit))
-    result = session.exec(delete(AiLog).where(pk_in(session, col(AiLog.id), ids),
-                                              AiLog.tenant_id == tenant_id))
-    return int(result.rowcount or 0)
+    return _delete_older(session, AiLog, tenant_id, before, limit)
 
 
 WEBHOOK_LOG_DAYS = 30  # webhook items we could not use: diagnostics, not history
@@ -146,14 +139,21 @@ WEBHOOK_LOG_DAYS = 30  # webhook items we could not use: diagnostics, not histor
 def delete_webhook_logs_batch(session: Session, *, tenant_id: int,
                               now: datetime | None = None, limit: int = BATCH) -> int:
     """The business's webhook diagnostics older than WEBHOOK_LOG_DAYS, at most `limit`."""
-    limit = max(1, min(limit, BATCH))
     before = (now or utcnow()) - timedelta(days=WEBHOOK_LOG_DAYS)
-    ids = (select(WebhookLog.id)
-           .where(WebhookLog.tenant_id == tenant_id, WebhookLog.created_at < before)
-           .order_by(WebhookLog.created_at)
+    return _delete_older(session, WebhookLog, tenant_id, before, limit)
+
+
+def _delete_older(session: Session, model: Any, tenant_id: int, before: datetime,
+                  limit: int) -> int:
+    """At most `limit` of the business's rows of `model` created before `before`, oldest
+    first; returns how many went."""
+    limit = max(1, min(limit, BATCH))
+    ids = (select(model.id)
+           .where(model.tenant_id == tenant_id, model.created_at < before)
+           .order_by(model.created_at)
            .limit(limit))
-    result = session.exec(delete(WebhookLog).where(pk_in(session, col(WebhookLog.id), ids),
-                                                   WebhookLog.tenant_id == tenant_id))
+    result = session.exec(delete(model).where(pk_in(session, col(model.id), ids),
+                                              model.tenant_id == tenant_id))
     return int(result.rowcount or 0)
 
 

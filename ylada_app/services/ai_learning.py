@@ -92,7 +92,7 @@ def _faq(session: Session, *, tenant_id: int, instance_id: int, question: str,
         raise FieldErrors({"answer": "learning.answer_required"})
     return knowledge.add_item(session, tenant_id=tenant_id, instance_id=instance_id,
                               kind="faq", title=(question or "").strip()[:300],
-                              body=text[:MAX_ANSWER])
+                              body=text[:MAX_ANSWER], source=knowledge.LEARNED)
 
 
 def correct(session: Session, *, tenant_id: int, log_id: int, answer: str,

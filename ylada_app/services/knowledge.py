@@ -300,9 +300,12 @@ def import_upload(session: Session, *, tenant_id: int, instance_id: int, filenam
                         source=filename, replace=replace)
 
 
+LEARNED = "aprendizado"  # the source of a FAQ the team wrote on Treinar IA's answers
+
+
 def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, title: str,
              body: str = "", price: str | None = None, sku: str | None = None,
-             category: str | None = None) -> KnowledgeItem:
+             category: str | None = None, source: str = "manual") -> KnowledgeItem:
     title = (title or "").strip()
     if not title:
         raise ServiceError("knowledge.title_required", field="title")
@@ -314,7 +317,7 @@ def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, t
                         sku=(sku or "").strip() or None,
                         category=(category or "").strip() or None)
     import_items(session, tenant_id=tenant_id, instance_id=instance_id, items=[parsed],
-                 source="manual")
+                 source=source)
     return session.exec(select(KnowledgeItem).where(
         KnowledgeItem.tenant_id == tenant_id, KnowledgeItem.instance_id == instance_id)
         .order_by(col(KnowledgeItem.id).desc())).first()  # type: ignore[return-value]

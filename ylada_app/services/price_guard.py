@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ylada_app.core.money import format_brl
@@ -51,6 +51,13 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 # ("18h", "150g", "v2.10", "3x" are not amounts).
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 _CURRENCY_LEFT = re.compile(r"(?:R\s?\$|\bBRL)\s*$", re.IGNORECASE)
+# Another currency: no amount of the business's is in it, so it is never vouched for
+# ("custa US$ 10" for a R$ 10,00 item is still a price nobody wrote).
+_FOREIGN_LEFT = re.compile(
+    r"(?:U\s?S\s?\$|U\$|(?<![A-Za-z])(?<![Rr]\s)\$|€|£|\b(?:USD|EUR))\s*$", re.IGNORECASE)
+_FOREIGN_RIGHT = re.compile(r"\s*(?:d[óo]lar(?:es)?|euros?|USD|EUR)\b", re.IGNORECASE)
+# WhatsApp's emphasis marks inside an amount ("R$ *59*,90" shows as R$ 59,90)
+_EMPHASIS = re.compile(r"[*_~`]")
 _CURRENCY_WORD = r"(?:reais|real|contos?|pilas?)"
 _CENTS_WORD = r"centavos?"
 _RIGHT_MONEY = re.compile(
@@ -164,10 +171,15 @@ class Mention:
     # Its sentence speaks of a total (quantities, "+", "total", the delivery fee, Pix…):
     # only then may the amount be a sum or multiple of the business's amounts.
     composite: bool = False
+    foreign: bool = False  # in dollars, euros…: never the business's amount
+    # Not the largest amount of its total's sentence: one of the parts ("borda (R$ 19,00)
+    # + entrega (R$ 7,00): total R$ 75,90"), so a quantity of one amount at most, never a
+    # sum (an invented part priced as refri + entrega passed as "a total").
+    part: bool = False
 
     @property
     def display(self) -> str:
-        return format_brl(self.cents)
+        return self.text.strip() if self.foreign else format_brl(self.cents)
 
 
 def _next_is_connector(right: str) -> bool:
@@ -195,9 +207,9 @@ def _bare_excluded(text: str, start: int, end: int) -> bool:
 _SENTENCE_END = re.compile(r"[!?;\n]|\.(?!\d)")
 _TOTAL_CUE = re.compile(
     r"\btota(?:l|is)\b|\bsoma|\bjunt[oa]s\b|\bficam\b|\bsaem\b|\bcustam\b|\+|\bmais\b"
-    r"|\bentrega\b|\bfrete\b|\btaxa\b|\bcada\b|\bpedido\b|\bcombo\b|\bkit\b|\bpix\b|\blevando\b"
+    r"|\bentrega\b|\bfrete\b|\btaxa\b|\bpedido\b|\bcombo\b|\bkit\b|\bpix\b|\blevando\b"
     r"|[àa]\s+vista|\bdesconto|\bparcela|\bvezes\b|\d\s*x\b|\bx\s*\d|\bsubtotal|\bcom\s+[ao]s?\s"
-    r"|\b(?:\d{1,2}|uma?|duas|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove|dez)\s+"
+    r"|\b(?:(?<![\d.,])\d{1,2}|uma?|duas|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove|dez)\s+"
     r"(?!reais\b|real\b|contos?\b|pilas?\b|centavos?\b|mil\b)[^\W\d_]{3,}",
     re.IGNORECASE)
 
@@ -213,7 +225,7 @@ def _composite(text: str, at: int) -> bool:
 
 def mentions(text: str | None) -> list[Mention]:
     """Every amount of money written in `text`, in order."""
-    text = (text or "").translate(_SPACES)
+    text = _EMPHASIS.sub("", (text or "").translate(_SPACES))
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []  # spans already read (the "90 centavos" of a merge)
 
@@ -230,6 +242,14 @@ def mentions(text: str | None) -> list[Mention]:
         kind, value = shape
         left, right = text[max(0, start - 40):start], text[end:end + 40]
         if _PERCENT_RIGHT.match(right):
+            continue
+        foreign = _FOREIGN_LEFT.search(left) or _FOREIGN_RIGHT.match(right)
+        if foreign:
+            span = (start, end + foreign.end()) if foreign.re is _FOREIGN_RIGHT else (
+                start, end)
+            found.append(Mention(_cents(value), span[0], span[1], text[span[0]:span[1]],
+                                 foreign=True))
+            taken.append(span)
             continue
         currency_left = bool(_CURRENCY_LEFT.search(left))
         money_right = _RIGHT_MONEY.match(right)
@@ -299,7 +319,21 @@ def mentions(text: str | None) -> list[Mention]:
                              composite=_composite(text, m.start())))
         taken.append((m.start(), end))
     found.sort(key=lambda x: x.start)
-    return found
+    return _mark_parts(text, found)
+
+
+def _mark_parts(text: str, found: list[Mention]) -> list[Mention]:
+    """In a sentence presenting a total, every amount but the largest is a part of it."""
+    sentences: dict[int, list[Mention]] = {}
+    for m in found:
+        if m.composite:
+            starts = [x.end() for x in _SENTENCE_END.finditer(text, 0, m.start)]
+            sentences.setdefault(starts[-1] if starts else 0, []).append(m)
+    parts = set()
+    for group in sentences.values():
+        top = max(m.cents * m.installments for m in group)
+        parts.update(id(m) for m in group if m.cents * m.installments < top)
+    return [replace(m, part=True) if id(m) in parts else m for m in found]
 
 
 # --- declared percentages ----------------------------------------------------------------
@@ -348,7 +382,7 @@ class Allowed:
     discounts: frozenset[Decimal] = frozenset()
     surcharges: frozenset[Decimal] = frozenset()
     _order: tuple[int, ...] = ()
-    _memo: dict[tuple[int, bool], bool] = field(default_factory=dict, repr=False)
+    _memo: dict[tuple[int, bool, bool], bool] = field(default_factory=dict, repr=False)
     _pairs: frozenset[int] | None = field(default=None, repr=False)
 
     @classmethod
@@ -358,6 +392,8 @@ class Allowed:
         order: list[int] = []
         for text in vouching:
             for m in mentions(text):
+                if m.foreign:
+                    continue
                 if m.cents > 0 and m.cents not in order:
                     order.append(m.cents)
                 if m.installments > 1:  # "3x de R$ 19,90": the total is vouched for too
@@ -373,7 +409,7 @@ class Allowed:
         return cls(frozenset(order), frozenset(discounts), frozenset(surcharges),
                    tuple(order))
 
-    def _combined(self, target: int, composite: bool) -> bool:
+    def _combined(self, target: int, composite: bool, part: bool = False) -> bool:
         """target is an amount of the business or — when the answer presents a total
         (`composite`) — k × a, k × a + b, or k × a + b + c with k ≤ 3 and b ≠ c (a, b, c
         amounts of the business, 1 ≤ k ≤ MAX_QUANTITY): "2 pizzas", "2 pizzas + entrega",
@@ -388,30 +424,52 @@ class Allowed:
             base = sorted(self._order[:MAX_COMBINE])
             self._pairs = frozenset(b + c for i, b in enumerate(base) for c in base[i + 1:])
         plain, pairs = self.amounts, self._pairs
-        for a in self._order[:MAX_COMBINE]:
+        base = self._order[:MAX_COMBINE]
+        for a in base:
             for k in range(1, MAX_QUANTITY + 1):
                 rest = target - k * a
                 if rest < 0:
                     break
-                if rest == 0 or rest in plain or (k <= MAX_QUANTITY_IN_MIX and rest in pairs):
+                if rest == 0:
+                    return True
+                if part:
+                    continue
+                if rest in plain or (k <= MAX_QUANTITY_IN_MIX and rest in pairs):
+                    return True
+                if k <= MAX_QUANTITY_IN_MIX and self._two_of_one_plus_one(rest, a):
                     return True
         return False
 
-    def _reachable(self, target: int, composite: bool) -> bool:
-        key = (target, composite)
+    def _two_of_one_plus_one(self, rest: int, a: int) -> bool:
+        """rest = m × b + c with 2 ≤ m ≤ MAX_QUANTITY_IN_MIX, b ≠ a, c another amount:
+        "2 pizzas + 2 refrigerantes + entrega"."""
+        plain = self.amounts
+        for b in self._order[:MAX_COMBINE]:
+            if b == a:
+                continue
+            for m in range(2, MAX_QUANTITY_IN_MIX + 1):
+                c = rest - m * b
+                if c < 0:
+                    break
+                if c in plain and c not in (a, b):
+                    return True
+        return False
+
+    def _reachable(self, target: int, composite: bool, part: bool = False) -> bool:
+        key = (target, composite, part)
         if key in self._memo:
             return self._memo[key]
-        ok = self._combined(target, composite)
+        ok = self._combined(target, composite, part)
         for pct in sorted(self.discounts):
             if ok:
                 break
             # the discounted price, or the amount saved
-            ok = any(self._combined(s, composite) for s in
+            ok = any(self._combined(s, composite, part) for s in
                      _preimages(target, Decimal(100) - pct) + _preimages(target, pct))
         for pct in sorted(self.surcharges):
             if ok:
                 break
-            ok = any(self._combined(s, composite) for s in
+            ok = any(self._combined(s, composite, part) for s in
                      _preimages(target, Decimal(100) + pct) + _preimages(target, pct))
         self._memo[key] = ok
         return ok
@@ -419,11 +477,11 @@ class Allowed:
     def vouches(self, mention: Mention) -> bool:
         if mention.cents == 0:
             return True  # "R$ 0,00": free is never an invented price
-        if self._reachable(mention.cents, mention.composite):
+        if self._reachable(mention.cents, mention.composite, mention.part):
             return True
         n = mention.installments
         if n > 1:  # one installment of a total: the total is cents × n, give or take
-            return any(self._reachable(mention.cents * n + d, mention.composite)
+            return any(self._reachable(mention.cents * n + d, mention.composite, mention.part)
                        for d in range(-(n - 1), n))
         return False
 
@@ -440,7 +498,16 @@ def _preimages(target: int, pct: Decimal) -> list[int]:
 
 def unvouched(answer: str | None, allowed: Allowed) -> list[Mention]:
     """The amounts of `answer` the business does not vouch for (empty: the answer may go)."""
-    return [m for m in mentions(answer) if not allowed.vouches(m)]
+    return [m for m in mentions(answer) if m.foreign or not allowed.vouches(m)]
+
+
+def without_amounts(text: str) -> str:
+    """`text` with its amounts of money left out ("sai por R$ 1,00?" → "sai por …?"): a
+    customer's question kept as a FAQ's title must not vouch for the price it asked about."""
+    clean = _EMPHASIS.sub("", (text or "").translate(_SPACES))
+    for m in reversed(mentions(clean)):
+        clean = clean[:m.start] + "…" + clean[m.end:]
+    return clean
 
 
 def reason(blocked: list[Mention]) -> str:

@@ -212,7 +212,24 @@ def _take(session: Session, token: str | None) -> Invitation:
     )
     if res.rowcount != 1:
         raise Forbidden("error.invite_invalid")
+    if inv.invited_by_user_id is not None and not _still_owner(session, inv):
+        # sent in the name of an owner who has since left or lost the role (who might have
+        # invited an address of their own, as owner, on the way out)
+        raise Forbidden("error.invite_invalid")
     return inv
+
+
+def _still_owner(session: Session, inv: Invitation) -> bool:
+    member = membership_of(session, user_id=inv.invited_by_user_id, tenant_id=inv.tenant_id)
+    return member is not None and member.role == Role.OWNER
+
+
+def _withdraw_invitations(session: Session, tenant_id: int, user_id: int) -> None:
+    """The pending invitations someone sent, when they leave or stop being an owner."""
+    session.exec(update(Invitation).where(
+        Invitation.tenant_id == tenant_id, Invitation.invited_by_user_id == user_id,
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), token_hash=None))
 
 
 def _join(session: Session, inv: Invitation, user: User) -> int:
@@ -287,6 +304,8 @@ def change_role(session: Session, *, tenant_id: int, actor_user_id: int, user_id
         raise Conflict("team.error.last_owner")
     previous, member.role = member.role, clean_role
     session.add(member)
+    if previous == Role.OWNER:
+        _withdraw_invitations(session, tenant_id, member.user_id)
     audit.record(session, action="team.role_changed", actor_user_id=actor_user_id,
                  tenant_id=tenant_id, target=f"user:{member.user_id}", client_ip=client_ip,
                  role=clean_role, from_role=previous)
@@ -303,5 +322,6 @@ def remove_member(session: Session, *, tenant_id: int, actor_user_id: int, user_
     audit.record(session, action="team.member_removed", actor_user_id=actor_user_id,
                  tenant_id=tenant_id, target=f"user:{member.user_id}", client_ip=client_ip,
                  role=member.role)
+    _withdraw_invitations(session, tenant_id, member.user_id)
     session.delete(member)
     session.flush()

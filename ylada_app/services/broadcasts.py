@@ -300,6 +300,8 @@ def _check_variables(row: MessageTemplate, variables: list[dict[str, str]]) -> l
             errors[f"var{i}"] = "broadcasts.error.variable"
         elif len(value) > message_templates.PARAM_MAX:
             errors[f"var{i}"] = "templates.error.var_value"
+        elif source == "text" and message_templates.bad_param(value):
+            errors[f"var{i}"] = "templates.error.var_format"
         out.append({"source": source, "value": value})
     if errors:
         raise FieldErrors(errors, {k: {"max": message_templates.PARAM_MAX} for k in errors})
@@ -645,6 +647,11 @@ def _prepare_round(broadcast_id: int, window: int | None, left: int | None = Non
             b.status, b.finished_at, b.stop_reason = "stopped", utcnow(), exc.code[:40]
             session.add(b)
             return None
+        if template.category and template.category != b.category:
+            # Meta moved the template to another category mid-campaign: the weekly cap on
+            # marketing (and what the page shows) follow the template as it is now
+            b.category = template.category
+            session.add(b)
         ids = [c.id for c in batch]
         done = set(session.exec(select(BroadcastRecipient.contact_id).where(
             BroadcastRecipient.broadcast_id == b.id,

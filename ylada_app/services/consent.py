@@ -126,3 +126,20 @@ def current(session: Session, *, tenant_id: int, contact_id: int) -> dict[str, b
     for entry in reversed(history(session, tenant_id=tenant_id, contact_id=contact_id)):
         state[entry.purpose] = entry.granted
     return state
+
+
+# Revocations the customer made themself: a "SAIR", WhatsApp's own "stop" button, a number
+# that changed hands. Only the customer (an opt-in word) undoes them, never a business's sync.
+CUSTOMER_SOURCES = frozenset({"keyword", "whatsapp_stop", "number_changed"})
+
+
+def revoked_by_the_customer(session: Session, *, tenant_id: int, contact_id: int) -> bool:
+    """Whether the contact's latest marketing revocation came from the customer."""
+    row = session.exec(
+        select(ConsentRecord.source)
+        .where(ConsentRecord.tenant_id == tenant_id, ConsentRecord.contact_id == contact_id,
+               ConsentRecord.purpose == ConsentPurpose.MARKETING,
+               ConsentRecord.granted == False)  # noqa: E712
+        .order_by(col(ConsentRecord.created_at).desc(), col(ConsentRecord.id).desc())
+        .limit(1)).first()
+    return row in CUSTOMER_SOURCES

@@ -31,7 +31,7 @@ from ylada_app.models import (
 from ylada_app.models.privacy import LegalBasis
 from ylada_app.services import consent as proofs
 from ylada_app.services import inbox, webhooks_out
-from ylada_app.services.errors import FieldErrors, NotFound
+from ylada_app.services.errors import Conflict, FieldErrors, NotFound
 from ylada_app.services.instances import get_instance
 from ylada_app.services.phones import br_variants, display_phone, normalize_phone
 from ylada_app.services.tables import ImportRejected, read_table
@@ -603,6 +603,12 @@ def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name:
     """`evidence`: what backs a consent change made here (the API key's id)."""
     contact = _own(session, tenant_id, contact_id)
     before = proofs.flags(contact)
+    if contact.opted_out and (opted_out is False or opted_in is True) \
+            and proofs.revoked_by_the_customer(session, tenant_id=tenant_id,
+                                               contact_id=contact.id):
+        # a CRM sync sending "opted_out: false" for everyone must not re-subscribe those
+        # who wrote SAIR: only their own opt-in word brings them back
+        raise Conflict("contacts.error.own_opt_out", field="opted_out")
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
            opted_in=opted_in)
     session.add(contact)

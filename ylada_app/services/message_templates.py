@@ -481,6 +481,15 @@ def check_link(value: object, *, field: str = "header_link") -> str:
     return link
 
 
+# Meta refuses a text parameter with a line break, a tab or more than 4 spaces in a row
+# (error 132000): checked here, before thousands of sends learn it one by one.
+_BAD_PARAM = re.compile(r"[\n\r\t]| {5,}")
+
+
+def bad_param(value: str) -> bool:
+    return bool(_BAD_PARAM.search(value))
+
+
 def fill(row: MessageTemplate, variables: list[object] | None,
          header_variables: list[object] | None = None, *, header_link: str | None = None,
          field: str = "template") -> dict[str, Any]:
@@ -494,6 +503,8 @@ def fill(row: MessageTemplate, variables: list[object] | None,
                            body=row.body_variables, header=row.header_variables)
     if any(not v.strip() or len(v) > PARAM_MAX for v in [*body_values, *header_values]):
         raise ServiceError("templates.error.var_value", field=field, max=PARAM_MAX)
+    if any(bad_param(v) for v in [*body_values, *header_values]):
+        raise ServiceError("templates.error.var_format", field=field)
     components: list[dict[str, Any]] = []
     kind = media_header(row)
     if kind is not None:

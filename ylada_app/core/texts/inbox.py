@@ -60,6 +60,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contacts.error.field_name": ("Nome de dado inválido: use letras, números e _ (ex.: data_nascimento).", "Invalid data name: use letters, digits and _ (e.g. birth_date)."),
     "contacts.error.field_long": ("Cada dado pode ter até 500 caracteres.", "Each value can have up to 500 characters."),
     "contacts.error.fields": ("Dados inválidos.", "Invalid data."),
+    "contacts.error.own_opt_out": (
+        "Este contato pediu para sair pelo WhatsApp: só ele pode voltar, enviando a palavra "
+        "de retorno.",
+        "This contact asked to stop on WhatsApp: only they can come back, by sending the "
+        "opt-in word."),
     "contacts.error.tag_long": ("Cada etiqueta pode ter até 50 caracteres.", "Each tag can have up to 50 characters."),
     "contacts.error.too_many_tags": ("Use no máximo {max} etiquetas.", "Use at most {max} tags."),
     "contacts.error.too_many_fields": ("Use no máximo {max} dados.", "Use at most {max} data fields."),

@@ -56,6 +56,10 @@ TEXTS = {
                                   "texto e {header} no cabeçalho.",
                                   "This template takes {body} body {body|variable|variables} "
                                   "and {header} in the header."),
+    "templates.error.var_format": ("Uma variável não pode ter quebra de linha, tabulação ou "
+                                   "mais de 4 espaços seguidos (o WhatsApp recusa).",
+                                   "A variable cannot hold a line break, a tab or more than 4 "
+                                   "spaces in a row (WhatsApp refuses it)."),
     "templates.error.var_value": ("Cada variável precisa de um valor (até {max} caracteres).",
                                   "Each variable needs a value (up to {max} characters)."),
     "templates.error.header_kind": ("Escolha o tipo de cabeçalho: nenhum, texto, imagem, "

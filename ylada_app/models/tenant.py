@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from ylada_app.models.base import time_field
@@ -100,6 +101,9 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     role: str = Field(default=Role.ADMIN, max_length=20)
+    # Given by the client's agency (its owners and admins): taken back when the person
+    # stops being one of the agency's managers (services/agency._sync_managers).
+    via_agency: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     created_at: datetime = time_field(default_now=True)
     # Which team notifications this member also wants by e-mail ({kind: bool}); missing
     # kinds take the defaults in services/notifications.py.

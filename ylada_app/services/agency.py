@@ -80,19 +80,45 @@ def _client(session: Session, *, tenant_id: int, client_id: object) -> Tenant:
 
 
 def _sync_managers(session: Session, *, tenant_id: int, client_ids: list[int]) -> None:
-    """Give the agency's owners and admins their membership in each client (never removes
-    one: a person the client itself invited keeps their access)."""
-    managers = session.exec(select(Membership.user_id, Membership.role).where(
-        Membership.tenant_id == tenant_id, col(Membership.role).in_(MANAGER_ROLES))).all()
-    if not managers or not client_ids:
+    """Give the agency's owners and admins their membership in each client, with their
+    agency role, and take back the ones the agency gave to people who are no longer its
+    managers (a person the client itself invited keeps their access). Each change is in the
+    client's own audit trail."""
+    managers = dict(session.exec(select(Membership.user_id, Membership.role).where(
+        Membership.tenant_id == tenant_id, col(Membership.role).in_(MANAGER_ROLES))).all())
+    if not client_ids:
         return
-    present = {(m.tenant_id, m.user_id) for m in session.exec(select(Membership).where(
+    present = {(m.tenant_id, m.user_id): m for m in session.exec(select(Membership).where(
         col(Membership.tenant_id).in_(client_ids)))}
     for cid in client_ids:
-        for user_id, role in managers:
+        for user_id, role in managers.items():
             if (cid, user_id) not in present:
-                session.add(Membership(user_id=user_id, tenant_id=cid, role=role))
+                session.add(Membership(user_id=user_id, tenant_id=cid, role=role,
+                                       via_agency=True))
+                audit.record(session, action="agency.member_added", tenant_id=cid,
+                             target=f"user:{user_id}", role=role, agency=f"tenant:{tenant_id}")
+        for (ctid, user_id), member in present.items():
+            if ctid != cid or not member.via_agency:
+                continue
+            role = managers.get(user_id)
+            if role is None:
+                session.delete(member)
+                audit.record(session, action="agency.member_removed", tenant_id=cid,
+                             target=f"user:{user_id}", agency=f"tenant:{tenant_id}")
+            elif role != member.role:
+                previous, member.role = member.role, role
+                session.add(member)
+                audit.record(session, action="agency.member_role", tenant_id=cid,
+                             target=f"user:{user_id}", role=role, from_role=previous,
+                             agency=f"tenant:{tenant_id}")
     session.flush()
+
+
+def resync_clients(session: Session, *, tenant_id: int) -> None:
+    """After a change of the agency's own team: every client follows it."""
+    ids = list(session.exec(select(Tenant.id).where(Tenant.agency_tenant_id == tenant_id)))
+    if ids:
+        _sync_managers(session, tenant_id=tenant_id, client_ids=ids)
 
 
 def create_client(session: Session, *, tenant_id: int, user_id: int, name: str | None,

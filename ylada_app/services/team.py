@@ -306,6 +306,8 @@ def change_role(session: Session, *, tenant_id: int, actor_user_id: int, user_id
     session.add(member)
     if previous == Role.OWNER:
         _withdraw_invitations(session, tenant_id, member.user_id)
+    session.flush()
+    _agency_follows(session, tenant_id)
     audit.record(session, action="team.role_changed", actor_user_id=actor_user_id,
                  tenant_id=tenant_id, target=f"user:{member.user_id}", client_ip=client_ip,
                  role=clean_role, from_role=previous)
@@ -325,3 +327,12 @@ def remove_member(session: Session, *, tenant_id: int, actor_user_id: int, user_
     _withdraw_invitations(session, tenant_id, member.user_id)
     session.delete(member)
     session.flush()
+    _agency_follows(session, tenant_id)
+
+
+def _agency_follows(session: Session, tenant_id: int) -> None:
+    """An agency's clients follow a change of its team: what the agency gave someone who
+    left it, or who is no longer one of its managers, is taken back."""
+    from ylada_app.services import agency
+
+    agency.resync_clients(session, tenant_id=tenant_id)

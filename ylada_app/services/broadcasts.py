@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ylada_app.core import locks
@@ -219,6 +220,15 @@ def _audience_filter(session: Session, query, tenant_id: int, instance_id: int,
                      audience: Audience):
     query = query.where(Contact.tenant_id == tenant_id, Contact.instance_id == instance_id,
                         col(Contact.opted_in_at).is_not(None), Contact.opted_out.is_(False))
+    # An opt-out is said to the business, not to one of its numbers: whoever told any of
+    # them to stop gets no broadcast from the others either.
+    numbers = [i for i in session.exec(select(Instance.id).where(
+        Instance.tenant_id == tenant_id, Instance.id != instance_id)).all()]
+    if numbers:  # (a literal list: one index lookup per person, uq_contact_instance_wa)
+        other = aliased(Contact)
+        query = query.where(~select(other.id).where(
+            col(other.instance_id).in_(numbers), other.wa_id == Contact.wa_id,
+            other.opted_out.is_(True)).exists())
     if audience.tags:
         query = query.where(or_(*[contacts_svc.tag_filter(session, t) for t in audience.tags]))
     for rule in audience.fields:

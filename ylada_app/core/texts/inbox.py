@@ -149,5 +149,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.sys.returned_to_bot": ("Devolvida ao bot", "Handed back to the bot"),
     "inbox.sys.template_failed": ("O fluxo não enviou um modelo de mensagem —", "The flow did not send a message template —"),
     "outbound.window_closed": ("Passaram mais de 24 horas desde a última mensagem do cliente: o WhatsApp só permite mensagens livres dentro dessa janela. Para falar com ele agora, envie um modelo de mensagem aprovado.", "More than 24 hours passed since the customer's last message: WhatsApp only allows free-form messages within that window. To reach them now, send an approved message template."),
+    "outbound.no_marketing_consent": ("Este contato não deu consentimento para receber ofertas: modelos de marketing só vão para quem consentiu.", "This contact has not agreed to receive offers: marketing templates only go to those who did."),
     "outbound.opted_out": ("Este contato pediu para não receber mensagens.", "This contact asked not to receive messages."),
 }

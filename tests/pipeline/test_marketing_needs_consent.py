@@ -1,6 +1,8 @@
 """A MARKETING template goes only to a contact with marketing consent, from every sender:
 the API sent one to a contact who never consented, or who stopped the business's offers in
-WhatsApp (found by review, fixed)."""
+WhatsApp. And a broadcast planned on a UTILITY template that Meta re-classified as MARKETING
+mid-campaign follows the template's category from its next round (the weekly marketing cap
+applies). Found by review, fixed."""
 
 from __future__ import annotations
 
@@ -51,3 +53,35 @@ def test_the_api_does_not_send_a_marketing_template_without_marketing_consent(db
                           payload={"type": "template", "template": "promo_semana",
                                    "variables": ["Ana", "#10"]})
     assert _queued(db, owner.tenant_id) == []
+
+
+def test_a_running_broadcast_follows_metas_move_of_its_template_to_marketing(db):
+    from ylada_app.models import MessageTemplate
+    from ylada_app.services import broadcasts
+    from ylada_app.services.broadcasts import Audience, Draft
+
+    owner, inst, ana = _setup(db, opted_in=True)
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                             draft=_draft(name="aviso_pedido", category="UTILITY", buttons=[]))
+    db.commit()
+    variables = [{"source": "name", "value": ""}, {"source": "text", "value": "#1"}]
+
+    def plan(name, template):
+        b = broadcasts.create(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                              draft=Draft(inst.id, name, template, variables, Audience()))
+        db.commit()
+        return b
+
+    for name in ("Oferta 1", "Oferta 2"):  # the weekly cap (2) is reached
+        assert broadcasts.advance(plan(name, "promo_semana|pt_BR").id, run_s=5)["queued"] == 1
+    aviso = plan("Aviso", "aviso_pedido|pt_BR")  # planned while the template is UTILITY
+    # Meta re-classifies it (template_category_update → apply_category_update)
+    row = db.exec(select(MessageTemplate).where(MessageTemplate.instance_id == inst.id,
+                                                MessageTemplate.name == "aviso_pedido")).one()
+    row.category = "MARKETING"
+    db.add(row)
+    db.commit()
+    broadcasts.advance(aviso.id, run_s=5)
+    rows = broadcasts.recipients(db, tenant_id=owner.tenant_id, broadcast_id=aviso.id)
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("skipped", "broadcasts.skip.frequency")]

@@ -326,11 +326,14 @@ def log_event(session: Session, *, kind: str, detail: dict[str, Any],
     business signs its own: 100,000 made-up changes wrote 100,000 rows in a minute, holding
     the database's write lock on SQLite) writes at most LOG_ROWS_PER_TRANSACTION rows and
     one that counts, by kind, what was left out."""
-    written = session.info.get("ylada_webhook_logs", 0)
-    if written >= LOG_ROWS_PER_TRANSACTION:
-        capped = session.info.get("ylada_webhook_logs_capped")
+    tx = id(session.get_transaction())
+    count = session.info.get("ylada_webhook_logs")
+    if count is None or count["tx"] != tx:  # (a session may live through many transactions)
+        count = session.info["ylada_webhook_logs"] = {"tx": tx, "written": 0, "capped": None}
+    if count["written"] >= LOG_ROWS_PER_TRANSACTION:
+        capped = count["capped"]
         if capped is None:
-            capped = session.info["ylada_webhook_logs_capped"] = WebhookLog(
+            capped = count["capped"] = WebhookLog(
                 tenant_id=instance.tenant_id if instance else None,
                 instance_id=instance.id if instance else None, kind="log_capped", detail={})
             session.add(capped)
@@ -338,7 +341,7 @@ def log_event(session: Session, *, kind: str, detail: dict[str, Any],
         left_out[kind[:30]] = left_out.get(kind[:30], 0) + 1
         capped.detail = left_out  # (a new dict: the ORM sees the change)
         return
-    session.info["ylada_webhook_logs"] = written + 1
+    count["written"] += 1
     session.add(WebhookLog(
         tenant_id=instance.tenant_id if instance else None,
         instance_id=instance.id if instance else None,

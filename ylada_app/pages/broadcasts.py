@@ -352,6 +352,8 @@ class BroadcastsState(SessionState):
             return ""
         if row["status"] == "failed":
             return failure_text(row["reason"], self.lang)
+        if row["reason"] == "templates.error.var_value":  # (its words name the limit)
+            return self._t(row["reason"], max=message_templates.PARAM_MAX)
         return self._t(row["reason"])
 
     @rx.event

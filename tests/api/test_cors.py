@@ -155,8 +155,14 @@ def test_a_database_that_is_down_never_stalls_the_check(client, monkeypatch):
         calls.append(1)
         raise OSError("database unreachable")
 
-    monkeypatch.setattr(origins, "_brand_hosts", down)
     monkeypatch.setattr(origins, "MISS_RELOAD_S", 3600.0)
+    # A reload an earlier test started in the background, finishing after forget(), would
+    # mark the set fresh and skip this test's load (seen on a slow run): let it end first.
+    deadline = time.monotonic() + 10
+    while origins._refreshing:
+        assert time.monotonic() < deadline, "a background reload never ended"
+        time.sleep(0.02)
+    monkeypatch.setattr(origins, "_brand_hosts", down)
     origins.forget()
     assert not origins.allowed("https://loja.exemplo.com.br")  # the first check loads: fails
     assert origins.allowed("https://app.ylada.test")  # our own origin works all along

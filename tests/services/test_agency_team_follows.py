@@ -9,20 +9,10 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import make_owner
-from ylada_app.models import AuditLog, Membership, Plan, Subscription
-from ylada_app.services import agency, auth, brand, team
-from ylada_app.services.entitlements import forget_limits
+from tests.services.test_agency import _agency
+from ylada_app.models import AuditLog, Membership
+from ylada_app.services import agency, auth, team
 from ylada_app.services.errors import Forbidden
-
-
-def _agency(db):
-    owner = make_owner(db, tenant_name="Agência Alfa")
-    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
-    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="active"))
-    db.commit()
-    forget_limits()
-    brand.forget_cache()
-    return owner
 
 
 def _role_in(db, tenant_id, user_id):

@@ -97,20 +97,20 @@ def _sync_managers(session: Session, *, tenant_id: int, client_ids: list[int]) -
                                        via_agency=True))
                 audit.record(session, action="agency.member_added", tenant_id=cid,
                              target=f"user:{user_id}", role=role, agency=f"tenant:{tenant_id}")
-        for (ctid, user_id), member in present.items():
-            if ctid != cid or not member.via_agency:
-                continue
-            role = managers.get(user_id)
-            if role is None:
-                session.delete(member)
-                audit.record(session, action="agency.member_removed", tenant_id=cid,
-                             target=f"user:{user_id}", agency=f"tenant:{tenant_id}")
-            elif role != member.role:
-                previous, member.role = member.role, role
-                session.add(member)
-                audit.record(session, action="agency.member_role", tenant_id=cid,
-                             target=f"user:{user_id}", role=role, from_role=previous,
-                             agency=f"tenant:{tenant_id}")
+    for (cid, user_id), member in present.items():
+        if not member.via_agency:
+            continue
+        role = managers.get(user_id)
+        if role is None:
+            session.delete(member)
+            audit.record(session, action="agency.member_removed", tenant_id=cid,
+                         target=f"user:{user_id}", agency=f"tenant:{tenant_id}")
+        elif role != member.role:
+            previous, member.role = member.role, role
+            session.add(member)
+            audit.record(session, action="agency.member_role", tenant_id=cid,
+                         target=f"user:{user_id}", role=role, from_role=previous,
+                         agency=f"tenant:{tenant_id}")
     session.flush()
 
 

@@ -48,7 +48,8 @@ def free_form_check(conv: Conversation, contact: Contact, instance: Instance,
 
 
 def send_check(conv: Conversation, contact: Contact, instance: Instance, *,
-               template: bool = False, now: datetime | None = None) -> SendCheck:
+               template: bool = False, category: str | None = None,
+               now: datetime | None = None) -> SendCheck:
     """Free-form messages need the 24-hour window; an approved template does not (that is
     what templates are for) — but nothing goes to a contact who opted out, or from a
     disabled number. Whether the template is approved is the caller's check
@@ -59,4 +60,7 @@ def send_check(conv: Conversation, contact: Contact, instance: Instance, *,
         return SendCheck(False, "error.instance_disabled")
     if contact.opted_out:
         return SendCheck(False, "outbound.opted_out")
+    if category == "MARKETING" and contact.opted_in_at is None:
+        # from every sender (broadcasts choose such contacts; the API and the inbox too)
+        return SendCheck(False, "outbound.no_marketing_consent")
     return SendCheck(True)

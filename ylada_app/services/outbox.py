@@ -29,7 +29,7 @@ from ylada_app.services import inbox_search
 from ylada_app.services.conversations import count_usage, message_preview
 from ylada_app.services.errors import ServiceError
 from ylada_app.services.limits import count_blocked, reserve_outbound
-from ylada_app.services.outbound_rules import SendCheck, send_check
+from ylada_app.services.outbound_rules import send_check
 
 DELIVER_JOB = "ylada_app.jobs.conversations.redeliver"
 
@@ -79,9 +79,8 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
         contact = session.get(Contact, conv.contact_id)
         instance = session.get(Instance, conv.instance_id)
         # (a template's approval was checked by message_templates.template_payload)
-        check = send_check(conv, contact, instance, template=template)
-        if check.allowed and template and not marketing_allowed(payload, contact):
-            check = SendCheck(False, NO_MARKETING_CONSENT)
+        check = send_check(conv, contact, instance, template=template,
+                           category=payload.get("category"))
         if not check.allowed:
             raise ServiceError(check.reason, field=field)
         billable = instance.channel != ChannelKind.SIMULATOR
@@ -104,15 +103,6 @@ def queue_message(*, tenant_id: int, conversation_id: int, payload: dict[str, An
     mark_dirty([conversation_id])  # delivered by the pipeline's next batch (jobs/drain)
     live.bump([tenant_id])
     return message_id
-
-
-NO_MARKETING_CONSENT = "outbound.no_marketing_consent"
-
-
-def marketing_allowed(payload: dict[str, Any], contact: Contact) -> bool:
-    """A MARKETING template goes only to a contact with marketing consent — from every
-    sender (broadcasts choose such contacts; the API and the inbox are checked here)."""
-    return payload.get("category") != "MARKETING" or contact.opted_in_at is not None
 
 
 BUSY = "outbox.busy"  # the conversation was locked by someone else: try it again later
@@ -143,10 +133,7 @@ def queue_batch(*, tenant_id: int, items: list[tuple[int, dict[str, Any]]],
             allowed: list[Conversation] = []
             for conv in convs:
                 check = send_check(conv, people[conv.contact_id], numbers[conv.instance_id],
-                                   template=template)
-                if check.allowed and template and not marketing_allowed(
-                        wanted[conv.id], people[conv.contact_id]):
-                    check = SendCheck(False, NO_MARKETING_CONSENT)
+                                   template=template, category=wanted[conv.id].get("category"))
                 if check.allowed:
                     allowed.append(conv)
                 else:

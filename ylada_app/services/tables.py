@@ -95,8 +95,7 @@ def _check_unpacked_size(data: bytes) -> None:
     import zipfile
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip: load_workbook says it is no spreadsheet
     total = sum(p.file_size for p in parts)
@@ -105,24 +104,6 @@ def _check_unpacked_size(data: bytes) -> None:
     if total > XLSX_MAX_UNPACKED or inflated:
         raise ImportRejected("Planilha XLSX grande demais depois de descompactada: exporte "
                              "só as colunas e linhas necessárias, ou envie como CSV.")
-    if any(_declares_a_dtd(archive, p) for p in parts if p.filename.endswith((".xml", ".rels"))):
-        # No spreadsheet program writes one; its entities are how an XML bomb grows
-        # (defusedxml refuses them inside openpyxl too: this says why, in words).
-        raise ImportRejected(_XLSX_INVALID)
-
-
-def _declares_a_dtd(archive: Any, part: Any) -> bool:
-    """Whether an XML part carries a <!DOCTYPE (read in chunks: parts are ≤ 64 MB in all)."""
-    tail = b""
-    try:
-        with archive.open(part) as stream:
-            while chunk := stream.read(1 << 16):
-                if b"<!doctype" in (tail + chunk).lower():
-                    return True
-                tail = chunk[-16:]
-    except Exception:  # a broken part: load_workbook refuses the file
-        return False
-    return False
 
 
 def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
@@ -135,7 +116,8 @@ def _rows_from_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise ImportRejected(_XLSX_INVALID) from exc
-    except Exception as exc:  # openpyxl raises many kinds on junk (and defusedxml on a DTD)
+    except Exception as exc:  # openpyxl raises many kinds on junk (and, through defusedxml,
+        # on the entities an XML bomb grows by: no spreadsheet program writes a DTD)
         raise ImportRejected(_XLSX_INVALID) from exc
     try:
         ws = wb.worksheets[0] if wb.worksheets else None

@@ -38,7 +38,11 @@ class Bot:
 
 @pytest.fixture
 def bot(db, graph_url, unique) -> Bot:
-    pnid = str(10**9 + int(unique[:6], 16))
+    return make_bot(db, graph_url, str(10**9 + int(unique[:6], 16)))
+
+
+def make_bot(db, graph_url, pnid: str) -> Bot:
+    """A business of its own with number `pnid` connected and the menu flow active."""
     graph_url.add_number(pnid, TOKEN)
     owner = make_owner(db)
     inst = make_instance(db, owner.tenant_id, channel="whatsapp_cloud")

@@ -16,7 +16,7 @@ from tests.pipeline.conftest import SECRET, TOKEN, wait_for
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.channels.whatsapp_cloud.graph import check_phone_number
 from ylada_app.models import AnalyticsEvent, ConversationLog, Message
-from ylada_app.services import flows, instances, message_templates, webhook_keys
+from ylada_app.services import conversations, flows, instances, message_templates, webhook_keys
 from ylada_app.services.message_templates import Draft
 
 WABA = samples.DEFAULT_WABA_ID
@@ -224,3 +224,51 @@ def test_a_reminder_for_a_moment_already_past_sets_nothing(db, number, graph_url
             AnalyticsEvent.type == "reminder_past")).first()
     assert wait_for(said_past) is not None
     assert _timers(db, inst) == []
+
+
+def test_a_marketing_template_block_needs_the_contacts_consent(db, number, graph_url, client):
+    """Found by review and fixed: a flow's own template block sent a MARKETING template to a
+    contact who never consented (the API, the inbox and broadcasts refused it). It goes only
+    after consent — a consent block earlier in the same run counts — and otherwise the team
+    reads why in the conversation."""
+    owner, inst, pnid = number
+    message_templates.create(db, tenant_id=owner.tenant_id, instance_id=inst.id, draft=Draft(
+        name="oferta_semana", language="pt_BR", category="MARKETING",
+        body="Oferta da semana, {{1}}: 20% off!", body_examples=["Ana"]))
+    db.commit()
+    graph_url.set_template_status("oferta_semana", "APPROVED")
+    message_templates.sync(db, tenant_id=owner.tenant_id, instance_id=inst.id)
+    db.commit()
+    _publish(db, owner, inst, {"name": "oferta_semana", "variables": ["{{contact.first_name}}"]})
+    wa = "5511987653009"
+    _say(client, inst, pnid, wa, "lembrete")
+    [text] = wait_for(lambda: graph_url.messages_to(wa))
+    assert text["type"] == "text"
+    time.sleep(0.5)
+    assert [m["type"] for m in graph_url.messages_to(wa)] == ["text"]
+
+    def logged():
+        db.expire_all()
+        return db.exec(select(ConversationLog).where(
+            ConversationLog.tenant_id == owner.tenant_id,
+            ConversationLog.kind == "template_failed")).first()
+    line = wait_for(logged)
+    assert line.data["code"] == "outbound.no_marketing_consent"
+    assert "consentimento" in line.text
+
+    # the same flow with a consent block first: the offer goes out
+    nodes = [{"id": "inicio", "type": "start",
+              "data": {"triggers": [{"type": "keyword", "keywords": ["quero"]}]}},
+             {"id": "sim", "type": "consent", "data": {}},
+             {"id": "oferta", "type": "template",
+              "data": {"name": "oferta_semana", "variables": ["{{contact.first_name}}"]}}]
+    flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=inst.id, name="Ofertas",
+                             definition={"version": 1, "nodes": nodes, "edges": [
+                                 {"id": "e1", "source": "inicio", "target": "sim"},
+                                 {"id": "e2", "source": "sim", "target": "oferta"}]})
+    flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+    conversations.forget_flows(inst.id)  # (the pipeline reads active flows every 2 s)
+    _say(client, inst, pnid, wa, "quero")
+    offer = wait_for(lambda: [m for m in graph_url.messages_to(wa) if m["type"] == "template"])
+    assert offer[0]["template"]["name"] == "oferta_semana"

@@ -146,8 +146,8 @@ def test_a_send_accepted_but_never_recorded_is_known_by_its_status_and_not_sent_
     assert row.sent_at is not None and row.delivered_at is not None
     redeliver(row.conversation_id)
     assert len(replies_to(graph_url, wa)) == 1  # not sent again
-    # a reference to a row without wamid, with a wamid another row (of another business)
-    # has: no error, and neither row changes
+    # a reference to a row without wamid, with a wamid another business's row has: ids are
+    # unique per number, so this number's row is recorded and the other business's untouched
     db.exec(update(Message).where(Message.id == out.id).values(status="sending", wamid=None))
     db.exec(update(Message).where(Message.id == theirs.id).values(wamid="wamid.TAKEN1"))
     db.commit()
@@ -155,7 +155,8 @@ def test_a_send_accepted_but_never_recorded_is_known_by_its_status_and_not_sent_
         "wamid.TAKEN1", "read", wa, callback_data=message_reference(out.id))]).status_code == 200
     db.expire_all()
     assert db.get(Message, theirs.id).status == "sending"
-    assert (db.get(Message, out.id).status, db.get(Message, out.id).wamid) == ("sending", None)
+    assert (db.get(Message, out.id).status, db.get(Message, out.id).wamid) == (
+        "read", "wamid.TAKEN1")
     # junk in the reference is ignored, never an error
     for junk in ("ylada:m", "ylada:mabc", "x" * 600, "ylada:m" + "9" * 40):
         assert post(client, bot, statuses=[samples.status(

@@ -62,3 +62,42 @@ def test_customer_text_rendered_into_the_flow_prompt_does_not_vouch(db, shop, mo
     res = ai.answer(tenant_id=t, instance_id=i, source="flow", flow_prompt=RENDERED_PROMPT,
                     question="quanto fica a calabresa?", chat=says(model_says))
     assert res.blocked, res.text
+
+
+def _conversation(db, tenant_id, instance_id, turns, wa_id):
+    from ylada_app.models import Contact, Conversation, Message
+
+    contact = Contact(tenant_id=tenant_id, instance_id=instance_id, wa_id=wa_id)
+    db.add(contact)
+    db.flush()
+    conv = Conversation(tenant_id=tenant_id, instance_id=instance_id, contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    for direction, text, payload in turns:
+        db.add(Message(tenant_id=tenant_id, instance_id=instance_id, conversation_id=conv.id,
+                       direction=direction, type="text", text=text, status="processed",
+                       payload=payload))
+    db.commit()
+    return conv.id
+
+
+def test_a_flow_message_repeating_the_customers_words_does_not_vouch(db, shop):
+    """Found by review and fixed: a flow's "Você pediu: {{vars.pedido}}" repeated the
+    customer's made-up price, and the earlier bot message then vouched for it."""
+    t, i = shop
+    conv = _conversation(db, t, i, [
+        ("in", "quero uma calabresa por R$ 1,00", {}),
+        ("out", "Você pediu: quero uma calabresa por R$ 1,00. Confirma?", {"type": "text"}),
+        ("in", "quanto fica?", {}),
+    ], "5511987654998")
+    res = ai.answer(tenant_id=t, instance_id=i, source="fallback", conversation_id=conv,
+                    question="quanto fica?", chat=says("A calabresa fica R$ 1,00."))
+    assert "R$ 1,00" in res.blocked, res.text
+    # an amount only the business said still vouches from the history
+    conv = _conversation(db, t, i, [
+        ("in", "tem borda?", {}),
+        ("out", "Borda recheada por R$ 8,00.", {"type": "text"}),
+    ], "5511987654999")
+    res = ai.answer(tenant_id=t, instance_id=i, source="fallback", conversation_id=conv,
+                    question="e a borda quanto é?", chat=says("A borda sai por R$ 8,00."))
+    assert not res.blocked, res.blocked

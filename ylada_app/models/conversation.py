@@ -3,8 +3,8 @@
 An inbound message is a row with direction "in"; its `status` says whether the pipeline has
 processed it (pending → processed/ignored). An outbound message is a row with direction
 "out", written in the same transaction as the session state, and delivered afterwards
-(queued → sent → delivered → read, or failed). `wamid` is unique, so Meta's retries of the
-same inbound message are no-ops.
+(queued → sent → delivered → read, or failed). `wamid` is unique per number, so Meta's
+retries of the same inbound message are no-ops.
 """
 
 from __future__ import annotations
@@ -100,17 +100,21 @@ class Message(SQLModel, table=True):
               postgresql_where=text(OPEN_STATUSES_SQL), sqlite_where=text(OPEN_STATUSES_SQL)),
         # retention (services/retention.py): a business's oldest rows, one index range
         Index("ix_message_tenant_time", "tenant_id", "created_at"),
+        # Meta's message id, unique per number (migration 0046: it was platform-wide, and a
+        # message id one business stored first made another's message a "duplicate").
+        # Also the index of `instance_id` alone (ON DELETE CASCADE, counts per number).
+        UniqueConstraint("instance_id", "wamid", name="uq_message_instance_wamid"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", ondelete="CASCADE")  # ix_message_tenant_time
-    instance_id: int = Field(foreign_key="instance.id", index=True, ondelete="CASCADE")
+    instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
     conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
     direction: str = Field(max_length=3)  # in | out
     type: str = Field(max_length=30)
     text: str | None = Field(default=None)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    wamid: str | None = Field(default=None, max_length=160, unique=True)
+    wamid: str | None = Field(default=None, max_length=160)
     status: str = Field(max_length=12)
     error: str | None = Field(default=None, max_length=300)
     attempts: int = Field(default=0)

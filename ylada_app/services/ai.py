@@ -445,10 +445,14 @@ def unknown_prices(answer_text: str,
     # it neither vouches for amounts nor declares discounts.
     texts = [(m.get("role"), _TASK_LINE.sub("", m.get("content") or "")
               if m.get("role") == "system" else m.get("content") or "") for m in messages]
-    vouching = [text for role, text in texts if role != "user"]
     declaring = [text for role, text in texts if role == "system"]
-    return price_guard.unvouched(answer_text,
-                                 price_guard.Allowed.from_texts(vouching, declaring))
+    # earlier bot messages vouch, except for amounts the customer said: a flow message that
+    # repeats an answer ("Você pediu: {{vars.pedido}}") is the customer's word, not the
+    # business's
+    echoes = [text for role, text in texts if role not in ("user", "system")]
+    heard = [text for role, text in texts if role == "user"]
+    return price_guard.unvouched(answer_text, price_guard.Allowed.from_texts(
+        declaring, declaring, echoes=echoes, heard=heard))
 
 
 # "[SEM_RESPOSTA]" as asked, or "SEM_RESPOSTA" / "[sem resposta]"; not "fiquei sem resposta".

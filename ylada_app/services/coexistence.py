@@ -146,7 +146,7 @@ def _new(session: Session, conv: Conversation, echo: AppEcho) -> int:
         "payload": inbox.clean_json(payload), "wamid": inbox.clean_text(echo.wamid, 160),
         "status": "sent", "attempts": 0, "sent_at": when, "wa_timestamp": when,
         "created_at": now,
-    }, ["wamid"])
+    }, inbox.WAMID_KEY)
     if new_id is None:
         return 0  # Meta sent it again: already stored
     if text:  # what the team writes is searched in the inbox
@@ -173,7 +173,8 @@ def _step_aside(session: Session, conv: Conversation, now: datetime) -> None:
 def _change(session: Session, conv: Conversation, echo: AppEcho) -> int:
     original = inbox.clean_text(echo.revoke_of or echo.edit_of, 160)
     msg = session.exec(select(Message).where(
-        Message.wamid == original, Message.conversation_id == conv.id,
+        Message.instance_id == conv.instance_id, Message.wamid == original,
+        Message.conversation_id == conv.id,
         Message.direction == "out")).first()
     if msg is None:
         return 0  # not one we know (sent before the number came here)
@@ -259,9 +260,10 @@ def import_history(session: Session, *, tenant_id: int, instance_id: int,
         for start in range(0, len(messages), HISTORY_ROWS):
             rows = [_history_row(conv, m) for m in messages[start:start + HISTORY_ROWS]]
             known = set(session.exec(select(Message.wamid).where(
+                Message.instance_id == conv.instance_id,
                 col(Message.wamid).in_([r["wamid"] for r in rows]))).all())
             rows = [r for r in rows if r["wamid"] not in known]
-            insert_ignore_many(session, Message, rows, ["wamid"])
+            insert_ignore_many(session, Message, rows, inbox.WAMID_KEY)
             new += rows
         added += len(new)
         if new:

@@ -44,7 +44,7 @@ from ylada_app.services.errors import ServiceError
 from ylada_app.services.flows import active_definitions
 from ylada_app.services.inbox import clean_json
 from ylada_app.services.limits import count_blocked, ensure_usage_row, reserve_outbound
-from ylada_app.services.outbound_rules import window_open
+from ylada_app.services.outbound_rules import send_check, window_open
 
 
 @dataclass
@@ -363,6 +363,13 @@ def resolve_templates(session: Session, done: list[tuple[Work, StepSink, dict[st
                 kept.append(out)
                 continue
             payload, problem = _filled_template(session, conv, out, found)
+            if payload is not None:
+                # the rule every sender follows (a MARKETING template only to a contact who
+                # consented — a consent block earlier in this run counts; never after SAIR)
+                check = send_check(conv, work.contact, work.instance, template=True,
+                                   category=payload.get("category"))
+                if not check.allowed:
+                    payload, problem = None, ServiceError(check.reason)
             if payload is not None:
                 kept.append(payload)
                 continue

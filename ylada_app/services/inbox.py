@@ -239,6 +239,11 @@ def clean_json(value: Any, depth: int = 0) -> Any:
     return value
 
 
+# A wamid is unique per number (uq_message_instance_wamid), not platform-wide: Meta's retries
+# of a message are no-ops, another business's message with the same id is its own.
+WAMID_KEY = ["instance_id", "wamid"]
+
+
 def inbound_row(instance: Instance | InstanceRef, conversation_id: int, item: Inbound,
                 now: datetime) -> dict[str, Any]:
     """The `message` row of a pending inbound message."""
@@ -269,7 +274,7 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
                                        wa_id=clean_text(item.wa_id, WA_ID_MAX) or "?",
                                        name=clean_text(item.contact_name, 120))
         new_id = insert_ignore(session, Message, inbound_row(instance, conv_id, item, now),
-                               ["wamid"])
+                               WAMID_KEY)
         if new_id is None:
             continue  # a retry or duplicate from Meta: already stored
         if conv_id not in touched:
@@ -286,7 +291,8 @@ def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusCh
         msg = session.exec(select(Message).where(Message.wamid == change.wamid[:160], *ours)
                            ).first()
         if msg is None and change.message_id is not None and session.exec(
-                select(Message.id).where(Message.wamid == change.wamid[:160])).first() is None:
+                select(Message.id).where(Message.wamid == change.wamid[:160],
+                                         Message.instance_id == instance_id)).first() is None:
             # accepted by Graph, never recorded: known by the reference it was sent with
             msg = session.exec(select(Message).where(Message.id == change.message_id,
                                                      Message.wamid.is_(None), *ours)).first()

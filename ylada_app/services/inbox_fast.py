@@ -46,8 +46,9 @@ from ylada_app.services.phones import br_variants
 _COLUMNS = ("tenant_id", "instance_id", "conversation_id", "direction", "type", "text",
             "payload", "wamid", "status", "attempts", "wa_timestamp", "created_at")
 
-# Meta's retries and duplicates of a wamid are no-ops.
-_ON_DUPLICATE = "ON CONFLICT (wamid) DO NOTHING RETURNING conversation_id"
+# Meta's retries and duplicates of a wamid are no-ops (a wamid is unique per number: another
+# business's message with the same id is not a duplicate of this one).
+_ON_DUPLICATE = "ON CONFLICT (instance_id, wamid) DO NOTHING RETURNING conversation_id"
 _FIND = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
          "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = %s")
 # a Brazilian mobile in either form (with or without the ninth digit), the reported one first
@@ -76,7 +77,8 @@ _STATUS = (
     "read_at = CASE WHEN %(read)s THEN %(when)s ELSE read_at END, "
     "error = CASE WHEN %(failed)s THEN %(error)s ELSE error END "
     "WHERE (wamid = %(wamid)s OR (id = %(message_id)s AND wamid IS NULL"
-    "       AND NOT EXISTS (SELECT 1 FROM message WHERE wamid = %(wamid)s))) "
+    "       AND NOT EXISTS (SELECT 1 FROM message WHERE instance_id = %(instance_id)s"
+    "                       AND wamid = %(wamid)s))) "
     "AND instance_id = %(instance_id)s AND direction = 'out' "
     f"AND {_RANK_SQL} < %(rank)s"
 )
@@ -104,7 +106,8 @@ _STATUS_GROUP = (
     "  (SELECT id FROM message WHERE id = v.message_id AND wamid IS NULL"
     "   AND instance_id = v.instance_id AND direction = 'out' LIMIT 1) AS x"
     " WHERE v.message_id IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM message y WHERE y.wamid = v.wamid)) "
+    " AND NOT EXISTS (SELECT 1 FROM message y WHERE y.instance_id = v.instance_id"
+    "                 AND y.wamid = v.wamid)) "
     "UPDATE message AS m SET status = t.status, wamid = COALESCE(m.wamid, t.wamid), "
     "sent_at = CASE WHEN t.failed THEN m.sent_at ELSE COALESCE(m.sent_at, t.at) END, "
     "delivered_at = CASE WHEN t.delivered THEN t.at "

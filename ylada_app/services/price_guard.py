@@ -386,13 +386,18 @@ class Allowed:
     _pairs: frozenset[int] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_texts(cls, vouching: Iterable[str], declaring: Iterable[str] = ()) -> Allowed:
-        """`vouching`: texts whose amounts are true (knowledge, business info, earlier bot
-        answers); `declaring`: texts whose percentages are the business's own discounts."""
+    def from_texts(cls, vouching: Iterable[str], declaring: Iterable[str] = (), *,
+                   echoes: Iterable[str] = (), heard: Iterable[str] = ()) -> Allowed:
+        """`vouching`: texts whose amounts are true (knowledge, business info);
+        `declaring`: texts whose percentages are the business's own discounts; `echoes`:
+        earlier bot messages, whose amounts are true unless the customer said them
+        (`heard`) — a flow's "Você pediu: {{pedido}}" repeats the customer's own words."""
+        said = {m.cents for text in heard for m in mentions(text)}
         order: list[int] = []
-        for text in vouching:
+        texts = [(text, False) for text in vouching] + [(text, True) for text in echoes]
+        for text, echo in texts:
             for m in mentions(text):
-                if m.foreign:
+                if m.foreign or (echo and m.cents in said):
                     continue
                 if m.cents > 0 and m.cents not in order:
                     order.append(m.cents)

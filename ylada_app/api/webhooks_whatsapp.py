@@ -79,12 +79,19 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
         def mine(m) -> bool:
             return not target.phone_number_id or m.phone_number_id == target.phone_number_id
 
-        ours = [m for m in parsed.messages if mine(m)]
+        # A message written in a WhatsApp group the number is in is not the participant
+        # writing to the business: it is not put in their private chat nor answered there
+        # (groups are not conversations here yet); the diagnostics keep a trace.
+        ours = [m for m in parsed.messages if mine(m) and not m.group_id]
         for m in parsed.messages:
             if not mine(m):
                 inbox.log_event(session, instance=instance, kind="unknown_phone_number",
                                 detail=inbox.clean_json({"phone_number_id": m.phone_number_id,
                                                          "wamid": m.wamid}))
+            elif m.group_id:
+                inbox.log_event(session, instance=instance, kind="group_message",
+                                detail=inbox.clean_json({"wamid": m.wamid, "type": m.type,
+                                                         "group_id": m.group_id}))
             elif not m.supported:
                 inbox.log_event(session, instance=instance, kind="unsupported_message",
                                 detail=inbox.clean_json({"wamid": m.wamid, "type": m.type}))
@@ -157,13 +164,19 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
     if not target.app_secret or not verify_signature(raw, signature, target.app_secret):
         return 401, {"error": "invalid_signature"}
     parsed = parse_webhook(raw)  # never raises, whatever the body holds
+    try:
+        parts = await _by_number(target, parsed)
+    except Exception:
+        log.exception("webhook number lookup failed")
+        return 503, {"error": "temporarily_unavailable"}
     # Taken before any wait: a contact's next message is stored after this one.
-    turn = _arrivals().take({(target.instance_id, m.from_wa_id) for m in parsed.messages})
+    turn = _arrivals().take({(t.instance_id, m.from_wa_id) for t, p in parts
+                             for m in p.messages})
     try:
         await turn.wait()
-        if await _fast_path(target, parsed):
-            return 200, {"ok": True}
-        await asyncio.to_thread(_store_and_schedule, target, parsed)
+        for part_target, part in parts:
+            if not await _fast_path(part_target, part):
+                await asyncio.to_thread(_store_and_schedule, part_target, part)
     except Exception:
         # Our fault (database or Redis down), not the content's: 503 makes Meta retry later.
         log.exception("webhook store failed for instance %s", target.instance_id)
@@ -253,6 +266,23 @@ async def _target(key: str) -> webhook_keys.WebhookTarget | None:
     return await asyncio.shield(task)
 
 
+async def _by_number(target: webhook_keys.WebhookTarget, parsed,
+                     ) -> list[tuple[webhook_keys.WebhookTarget, object]]:
+    """The webhook split by business number: what is about another number of the same Meta
+    app goes to that number (webhook_keys.sibling); the rest — this number's, and numbers
+    unknown here, which `_store` logs — stays with this one. One part in the common case,
+    without a lookup."""
+    others = parsed.phone_number_ids - {target.phone_number_id}
+    if not others or not target.phone_number_id or not target.app_secret:
+        return [(target, parsed)]
+    parts = []
+    for pnid in sorted(others):
+        other = await asyncio.to_thread(webhook_keys.sibling, pnid, target.app_secret)
+        if other is not None and other.instance_id != target.instance_id:
+            parts.append((other, parsed.take_number(pnid)))
+    return parts if parts and parsed.is_empty else [(target, parsed), *parts]
+
+
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
@@ -264,7 +294,7 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
             or parsed.echoes or parsed.app_contacts or parsed.history
             or parsed.history_declined or not (parsed.messages or parsed.statuses)):
         return False
-    if any(not m.supported or m.phone_number_id != target.phone_number_id
+    if any(not m.supported or m.group_id or m.phone_number_id != target.phone_number_id
            for m in parsed.messages):
         return False
     engine = get_async_engine()

@@ -509,12 +509,19 @@ def contact_view(contact: Contact) -> dict[str, Any]:
 # permission, an empty one). They stay in the inbox's history; the flow does not see them —
 # a 👍 is no wrong menu choice to be answered "não entendi".
 _NOT_SAID = frozenset({"reaction", "system"})
+# What Meta reports as `unsupported` (or, in newer versions, as a type of its own) when the
+# customer acts on a message already there: edits it, pins it, keeps it in the chat, votes
+# in a poll. Like a reaction, not something said to the bot.
+_ACTS_ON_MESSAGES = frozenset({"edit", "pin", "unpin", "keep_in_chat", "unkeep_in_chat",
+                               "revoke", "poll_update"})
 _MENU_REPLIES = frozenset({"button_reply", "list_reply", "nfm_reply"})
 
 
 def said_to_the_bot(msg: Message) -> bool:
-    if msg.type in _NOT_SAID:
+    if msg.type in _NOT_SAID or msg.type in _ACTS_ON_MESSAGES:
         return False
+    if msg.type == "unsupported":
+        return (msg.payload or {}).get("subtype") not in _ACTS_ON_MESSAGES
     if msg.type == "interactive":
         return (msg.payload or {}).get("subtype") in _MENU_REPLIES
     return True

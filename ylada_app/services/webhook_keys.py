@@ -6,13 +6,17 @@ every POST would cost a query and a Fernet decrypt each time.
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
 
 from ylada_app.core.db import session_scope
+from ylada_app.models import Instance
+from ylada_app.models.instance import ChannelKind
 from ylada_app.services.instances import (
     find_by_webhook_key,
     instance_app_secret,
@@ -101,8 +105,53 @@ def refresh(key: str) -> WebhookTarget | None:
     return target
 
 
+# phone_number_id → the numbers connected with it (see `sibling`)
+_numbers: dict[str, tuple[float, tuple[WebhookTarget, ...]]] = {}
+
+
+def _read_number(phone_number_id: str) -> tuple[WebhookTarget, ...]:
+    with session_scope() as session:
+        rows = session.exec(select(Instance).where(
+            Instance.phone_number_id == phone_number_id,
+            Instance.channel == ChannelKind.WHATSAPP_CLOUD)
+            .order_by(Instance.id.desc())).all()
+        found = []
+        for inst in rows:
+            try:
+                secret = instance_app_secret(inst)
+            except ValueError:
+                continue
+            found.append(WebhookTarget(inst.id, inst.tenant_id, inst.phone_number_id, secret,
+                                       inst.verify_token, inst.status))
+        return tuple(found)
+
+
+def sibling(phone_number_id: str, app_secret: str) -> WebhookTarget | None:
+    """The number `phone_number_id` when its webhooks are signed with `app_secret` — the
+    secret the POST was verified with. A Meta app posts the changes of all its numbers to
+    one address (every Embedded Signup number shares the platform's app): a change about
+    another number of the same app is that number's, and the shared secret proves it.
+    A number connected with another app's secret is never reached this way. Raises only
+    when the database is unavailable (callers answer 503)."""
+    now = time.monotonic()
+    with _lock:
+        hit = _numbers.get(phone_number_id)
+    if hit is None or hit[0] <= now:
+        hit = (now + TTL_S, _read_number(phone_number_id))
+        with _lock:
+            if len(_numbers) > CACHE_MAX:
+                _numbers.clear()
+            _numbers[phone_number_id] = hit
+    same = [t for t in hit[1] if t.app_secret
+            and hmac.compare_digest(t.app_secret.encode(), app_secret.encode())]
+    # (a number connected twice: the connected one, then the newest)
+    same.sort(key=lambda t: t.status != "connected")
+    return same[0] if same else None
+
+
 def forget(key: str | None = None) -> None:
     with _lock:
+        _numbers.clear()
         if key is None:
             _cache.clear()
             _misses.clear()

@@ -26,11 +26,18 @@ def as_list(value: Any, limit: int = MAX_ITEMS) -> list:
 
 
 def as_str(value: Any, limit: int = MAX_SHORT) -> str | None:
-    """A string (clipped, without NUL characters: no field of Meta's means one, and
-    PostgreSQL text cannot hold it — a template review with one was a 503 Meta retried
-    forever), or an integral number rendered as one (ids sent as numbers)."""
+    """A string (clipped, without NUL characters or lone UTF-16 surrogates: no field of
+    Meta's means one, and the database cannot store either — a template review with a NUL,
+    a number notice with a surrogate, were a 503 Meta retried forever), or an integral
+    number rendered as one (ids sent as numbers)."""
     if isinstance(value, str):
-        return (value.replace("\x00", "") if "\x00" in value else value)[:limit]
+        value = (value.replace("\x00", "") if "\x00" in value else value)[:limit]
+        if not value.isascii():  # (checked in C: the common case pays nothing more)
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

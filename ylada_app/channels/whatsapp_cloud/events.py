@@ -246,11 +246,25 @@ class ParsedWebhook:
 
     @property
     def phone_number_ids(self) -> set[str]:
-        ids = {m.phone_number_id for m in self.messages}
-        ids |= {s.phone_number_id for s in self.statuses}
-        ids |= {e.phone_number_id for e in self.errors if e.phone_number_id}
-        ids |= {u.phone_number_id for u in self.unsupported if u.phone_number_id}
-        return ids - {""}
+        """Every business number something in this webhook is about."""
+        return {item.phone_number_id for name in _PER_NUMBER for item in getattr(self, name)
+                } - {"", None}
+
+    def take_number(self, phone_number_id: str) -> ParsedWebhook:
+        """Move what is about `phone_number_id` out of this webhook into one of its own (a
+        Meta app posts every number's changes to one address). Template reviews, notices
+        about a number and the history choice stay here."""
+        out = ParsedWebhook(object=self.object)
+        for name in _PER_NUMBER:
+            items = getattr(self, name)
+            setattr(out, name, [i for i in items if i.phone_number_id == phone_number_id])
+            setattr(self, name, [i for i in items if i.phone_number_id != phone_number_id])
+        return out
+
+
+# The parts of a webhook that name the business number they are about.
+_PER_NUMBER = ("messages", "statuses", "errors", "unsupported", "preferences", "echoes",
+               "app_contacts", "history")
 
 
 # Status progression for outbox rows. Webhooks can arrive out of order (read before

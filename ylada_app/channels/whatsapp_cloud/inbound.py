@@ -138,6 +138,8 @@ def _type_fields(mtype: str, msg: dict) -> dict:
     if mtype == "system":
         system = _system(body)
         return {"system": system, "text": system.get("body"), "subtype": system.get("type")}
+    if mtype == "unsupported":  # what it was: a poll, an edit, a pin… (conversations reads it)
+        return {"subtype": as_str(body.get("type"), 64)}
     return {}
 
 

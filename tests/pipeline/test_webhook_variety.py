@@ -19,6 +19,7 @@ import time
 from sqlmodel import select
 
 from tests.pipeline.conftest import SECRET, wait_for
+from tests.pipeline.test_webhook_kinds import _menu, _to
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.models import Message, WebhookLog
 
@@ -53,18 +54,6 @@ def _handled(db, wamid) -> Message:
         row = db.exec(select(Message).where(Message.wamid == wamid)).first()
         return row is not None and row.status != "pending" and row
     return wait_for(done)
-
-
-def _to(graph, wa):
-    return [m for m in list(graph.sent) if m.get("to") == wa]
-
-
-def _menu(client, bot, graph, db, wa) -> int:
-    first = samples.text_message(wa, "oi")
-    _post_messages(client, bot, [first])
-    wait_for(lambda: _to(graph, wa))
-    _handled(db, first["id"])
-    return len(_to(graph, wa))
 
 
 def test_group_message_is_not_answered_in_private(client, bot, graph_url, db):

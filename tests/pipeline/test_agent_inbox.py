@@ -4,13 +4,14 @@ the 24-hour window, returning to the bot, ordering with the bot's replies, isola
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.factories import make_owner
-from tests.pipeline.conftest import wait_for
+from tests.pipeline.conftest import SECRET, wait_for
 from tests.pipeline.test_webhook_pipeline import post, replies_to
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.models import Conversation, ConversationLog, Message, UsageCounter, utcnow
@@ -309,3 +310,82 @@ def _no_pending(conversation_id: int) -> bool:
     with session_scope() as s:
         return s.exec(select(Message.id).where(Message.conversation_id == conversation_id,
                                                Message.status == "pending")).first() is None
+
+
+def test_inbox_shows_something_for_media_location_and_unsupported(client, bot, db):
+    """Found by review and fixed: the team's inbox drew an inbound photo, voice note,
+    sticker, location, shared contact, reaction, order or a kind WhatsApp does not deliver
+    (and a photo echoed from the WhatsApp Business app) as an empty bubble with only its
+    time — `bubble_from` knew only our own outbound file. Each now says what it is in
+    Portuguese (services.message_words), a location with a link to the map, never ids or
+    internal type names."""
+    from ylada_app.components.timeline import timeline_bubble
+    from ylada_app.services.coexistence import SOURCE
+
+    wa = "5511987659301"
+    contacts = {"from": wa, "id": samples.new_wamid(), "timestamp": "1700000000",
+                "type": "contacts", "contacts": [{
+                    "name": {"formatted_name": "Maria Souza", "first_name": "Maria"},
+                    "phones": [{"phone": "+55 11 98888-7777", "wa_id": "5511988887777"}]}]}
+    order = {"from": wa, "id": samples.new_wamid(), "timestamp": "1700000000",
+             "type": "order", "order": {"catalog_id": "1", "text": "sem cebola",
+                                        "product_items": [
+                                            {"product_retailer_id": "p1", "quantity": 2,
+                                             "item_price": 30, "currency": "BRL"},
+                                            {"product_retailer_id": "p2", "quantity": 1,
+                                             "item_price": 9.5, "currency": "BRL"}]}}
+    sent = [
+        samples.media_message(wa, "image"),
+        samples.media_message(wa, "video", caption="Como ficou", mime_type="video/mp4"),
+        samples.media_message(wa, "audio", mime_type="audio/ogg; codecs=opus", voice=True),
+        samples.media_message(wa, "document", mime_type="application/pdf",
+                              filename="orcamento.pdf"),
+        samples.media_message(wa, "sticker", mime_type="image/webp", animated=True),
+        samples.location_message(wa, -23.56, -46.65, name="Loja Paulista"),
+        contacts,
+        samples.reaction_message(wa, "wamid.SOMEBOTMSG", "❤️"),
+        samples.reaction_message(wa, "wamid.SOMEBOTMSG", ""),
+        order,
+        samples.list_reply(wa, "pizza_g", "Pizza grande"),
+        samples.unsupported_message(wa, "poll_creation"),
+    ]
+    assert post(client, bot, sent).status_code == 200
+    wamids = [m["id"] for m in sent]
+
+    def handled():
+        db.expire_all()
+        return not db.exec(select(Message.id).where(col(Message.wamid).in_(wamids),
+                                                    Message.status == "pending")).first()
+    wait_for(handled)  # (the bot's answers first: the app's photo is the last message)
+    echo = {"from": "15550001111", "to": wa, "id": samples.new_wamid(),
+            "timestamp": str(int(time.time())), "type": "image",
+            "image": {"id": "1234567890", "mime_type": "image/jpeg", "sha256": "ab"}}
+    raw, headers = samples.signed(samples.echo_webhook(bot.phone_number_id, [echo]), SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+
+    conv_id = db.exec(select(Message.conversation_id).where(
+        Message.wamid == sent[0]["id"])).one()
+    view = agent_inbox.conversation_view(db, tenant_id=bot.tenant_id, conversation_id=conv_id)
+    by_wamid = {m.id: m.wamid for m in db.exec(select(Message).where(
+        Message.conversation_id == conv_id)).all()}
+    bubbles = {by_wamid[int(i.key[1:])]: timeline_bubble(i, "pt") for i in view.items
+               if i.key.startswith("m")}
+    shown = [bubbles[m["id"]].text for m in sent]
+    assert shown == [
+        "📷 Foto", "🎬 Vídeo\nComo ficou", "🎤 Áudio", "📄 Documento: orcamento.pdf",
+        "Figurinha", "📍 Localização: Loja Paulista",
+        "👤 Contato: Maria Souza +55 11 98888-7777", "Reagiu com ❤️ a uma mensagem",
+        "Removeu a reação", "🛒 Pedido: 3 itens\nsem cebola", "Pizza grande",
+        "Mensagem não suportada pelo WhatsApp (enquete)"]
+    assert bubbles[sent[5]["id"]].map_url == "https://maps.google.com/?q=-23.56,-46.65"
+    assert all(not b.map_url for k, b in bubbles.items() if k != sent[5]["id"])
+    app = bubbles[echo["id"]]
+    assert app.kind == SOURCE and app.text == "📷 Foto"
+    for text in shown:  # words, never what only the machine reads
+        assert not any(bit in text for bit in ("wamid", "{", "poll_creation", "1234567890"))
+    # the conversation list says the same as the bubbles (here: the app's photo, last)
+    db.expire_all()
+    assert db.get(Conversation, conv_id).last_message_preview == "📷 Foto"
+    # and in English for a team member who reads it
+    english = [timeline_bubble(i, "en").text for i in view.items if i.kind == "customer"]
+    assert "🛒 Order: 3 items\nsem cebola" in english and "Removed the reaction" in english

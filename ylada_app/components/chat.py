@@ -8,7 +8,9 @@ from typing import Any
 
 import reflex as rx
 
+from ylada_app.components.texts import t
 from ylada_app.core.wa_format import as_rows
+from ylada_app.services.message_words import describe
 
 
 @dataclasses.dataclass
@@ -33,6 +35,8 @@ class Bubble:
     error: str = ""
     # the text as WhatsApp shows it: *negrito*, _itálico_, ~riscado~, ```mono``` styled
     parts: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    # a shared location: the link to the map (services.message_words)
+    map_url: str = ""
 
 
 def safe_url(value: object) -> str:
@@ -47,7 +51,11 @@ def _file_name(url: str) -> str:
 
 
 def bubble_from(key: object, direction: str, mtype: str, text: str | None,
-                payload: dict[str, Any] | None, status: str, **extra: str) -> Bubble:
+                payload: dict[str, Any] | None, status: str, lang: str = "pt",
+                **extra: str) -> Bubble:
+    """Our own file sent by link is drawn (image, player, document card); any other message
+    is its words: a text its text, a customer's photo, voice note, location, reaction… what
+    it is (services.message_words, the same words as the conversation list)."""
     p = payload or {}
     options = []
     if p.get("type") == "buttons":
@@ -58,7 +66,10 @@ def bubble_from(key: object, direction: str, mtype: str, text: str | None,
         rows = [{"id": str(r.get("id")), "title": str(r.get("title")),
                  "description": str(r.get("description") or "")}
                 for s in p.get("sections") or [] for r in s.get("rows") or []]
-    body = text or str(p.get("caption") or "")
+    body, map_url = text or str(p.get("caption") or ""), ""
+    if p.get("type") != "media":
+        words = describe(mtype, text, p, lang)
+        body, map_url = words.text, words.map_url
     return Bubble(
         id=str(key), direction=direction, type=str(p.get("type") or mtype),
         text=body, parts=as_rows(body),
@@ -66,7 +77,7 @@ def bubble_from(key: object, direction: str, mtype: str, text: str | None,
         media_kind=str(p.get("kind") or ""), media_url=safe_url(p.get("url")),
         media_name=str(p.get("filename") or "").strip() or _file_name(str(p.get("url") or "")),
         button_label=str(p.get("button_label") or "Opções"),
-        buttons=options, rows=rows, status=status, **extra,
+        buttons=options, rows=rows, status=status, map_url=safe_url(map_url), **extra,
     )
 
 
@@ -121,6 +132,10 @@ def bubble_body(m: rx.Var) -> rx.Component:
             ),
         ),
         rx.cond(m.text != "", formatted_text(m.parts)),
+        rx.cond(m.map_url != "", rx.link(
+            rx.hstack(rx.icon("map-pin", size=14), rx.text(t("msg.map"), size="2"),
+                      spacing="1", align="center"),
+            href=m.map_url, is_external=True, class_name="msg-map-link")),
         rx.cond(m.footer != "", rx.text(m.footer, size="1", color_scheme="gray")),
         spacing="1",
         align="start",

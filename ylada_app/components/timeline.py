@@ -20,20 +20,20 @@ from ylada_app.state.session import SessionState
 def timeline_bubble(item: Any, lang: str) -> Bubble:
     """A timeline item of services.agent_inbox as a bubble (a failed send says why in
     words, services.send_failures; a message edited or deleted in the WhatsApp Business app
-    says so)."""
+    says so; a photo, voice note, location, reaction… says what it is, chat.bubble_from)."""
     payload = item.payload or {}
     at = local_text(item.at, "%d/%m %H:%M")
     if payload.get("edited"):
         at = f"{translate('inbox.edited', lang)} · {at}"
     bubble = bubble_from(item.key, "in" if item.kind == "customer" else "out", item.type,
-                         item.text, payload, item.status, kind=item.kind,
+                         item.text, payload, item.status, lang, kind=item.kind,
                          author=item.author, at=at,
                          error=failure_text(item.error, lang) if item.status == "failed"
                          else item.error)
     if payload.get("revoked"):
         # (the contents are gone: only this line, in italics, as WhatsApp shows it)
         bubble.text = translate("inbox.revoked", lang)
-        bubble.type, bubble.footer, bubble.header = "revoked", "", ""
+        bubble.type, bubble.footer, bubble.header, bubble.map_url = "revoked", "", "", ""
         bubble.parts = [{"text": bubble.text, "b": "", "i": "1", "s": "", "m": ""}]
     return bubble
 

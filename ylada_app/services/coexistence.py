@@ -152,7 +152,7 @@ def _new(session: Session, conv: Conversation, echo: AppEcho) -> int:
     if text:  # what the team writes is searched in the inbox
         inbox_search.remember(session.connection(), {conv.id: [text]})
     conv.last_message_at = now
-    conv.last_message_preview = message_preview(echo.type, text)
+    conv.last_message_preview = message_preview(echo.type, text, payload)
     conv.last_message_from = SOURCE
     conv.waiting_since = None  # the customer was answered
     conv.unread = 0
@@ -197,7 +197,7 @@ def _change(session: Session, conv: Conversation, echo: AppEcho) -> int:
                           .order_by(col(Message.id).desc()).limit(1)).first()
     if latest == msg.id:  # the inbox list shows it: not the deleted words, the new ones
         conv.last_message_preview = REVOKED_PREVIEW if echo.revoke_of \
-            else message_preview(msg.type, msg.text)
+            else message_preview(msg.type, msg.text, msg.payload)
     return 1
 
 

@@ -37,6 +37,7 @@ from ylada_app.services import (
     contacts,
     inbox_search,
     message_templates,
+    message_words,
     notifications,
     webhooks_out,
 )
@@ -467,29 +468,22 @@ def _touch_inbox(conv: Conversation, inbound: list[Message], outbound: list[dict
             conv.waiting_since = conv.waiting_since or (inbound[0].wa_timestamp or now)
         last = inbound[-1]
         conv.last_message_at = now
-        conv.last_message_preview = message_preview(last.type, last.text)
+        conv.last_message_preview = message_preview(last.type, last.text, last.payload)
         conv.last_message_from = "customer"
     if outbound:
         conv.last_message_at = now
         conv.last_message_preview = message_preview(str(outbound[-1].get("type") or "text"),
-                                                    _preview(outbound[-1]))
+                                                    _preview(outbound[-1]), outbound[-1])
         conv.last_message_from = "bot"
     if with_person and conv.waiting_since is None and conv.human_since == now:
         conv.waiting_since = now  # just handed over: the customer waits from now
 
 
-MEDIA_LABELS = {"image": "📷 Imagem", "video": "🎥 Vídeo", "audio": "🎤 Áudio",
-                "document": "📄 Documento", "sticker": "Figurinha", "location": "📍 Localização",
-                "contacts": "👤 Contato", "buttons": "Mensagem com botões",
-                "list": "Mensagem com lista", "template": "Modelo de mensagem"}
-
-
-def message_preview(mtype: str, text: str | None) -> str:
-    """One line for the inbox list: the text, or what kind of message it was."""
-    line = " ".join((text or "").split())
-    if line:
-        return line[:160]
-    return MEDIA_LABELS.get(mtype, "Mensagem")
+def message_preview(mtype: str, text: str | None, payload: dict[str, Any] | None = None
+                    ) -> str:
+    """One line for the inbox list: the text, or what the message is ("📷 Foto", "📍
+    Localização: …", "Reagiu com 👍 …") — the same words as its bubble (services.message_words)."""
+    return message_words.preview(mtype, text, payload)
 
 
 def _seen_inbound(conv: Conversation, messages: list[Message]) -> None:

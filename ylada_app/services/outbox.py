@@ -58,8 +58,7 @@ def _write(session: Session, conv: Conversation, payload: dict[str, Any], *, ten
     if author_user_id is not None:  # what the team writes is searched in the inbox
         inbox_search.remember(session.connection(), {conv.id: [preview_text or ""]})
     conv.last_outbound_at = conv.last_message_at = now
-    conv.last_message_preview = message_preview(
-        payload.get("kind") if payload["type"] == "media" else payload["type"], preview_text)
+    conv.last_message_preview = message_preview(payload["type"], preview_text, payload)
     conv.last_message_from = sender
     conv.updated_at = now
     return msg

@@ -16,6 +16,7 @@ from ylada_app.models import (
     Brand,
     Contact,
     Conversation,
+    EmailMessage,
     Invoice,
     Membership,
     Message,
@@ -305,3 +306,42 @@ def test_tables_kept_after_erasure_are_the_documented_ones():
     names = {t.name for t in SQLModel.metadata.sorted_tables if "tenant_id" in t.c}
     kept = names - {t.name for t in closure.tenant_tables()}
     assert kept == {"subscription", "billing_account", "billing_event", "invoice", "audit_log"}
+
+
+def test_closed_business_erasure_leaves_no_member_mail_nor_search_index(db):
+    """Found by review and fixed: closure.tenant_tables() erases only tables with a
+    `tenant_id`: the e-mails of the members whose accounts it deletes (to_email, name,
+    bodies) stayed in `email_message`, and on SQLite (the embedded default) the knowledge
+    search index `knowledge_fts` kept the words of every FAQ/catalog item of the business,
+    tagged with its scope. Both go now."""
+    from sqlalchemy import text
+
+    from ylada_app.services import accounts, knowledge, knowledge_search
+
+    owner = make_owner(db, tenant_name="Fechada Ltda")
+    inst = make_instance(db, owner.tenant_id)
+    knowledge.add_item(db, tenant_id=owner.tenant_id, instance_id=inst.id, kind="faq",
+                       title="Entrega para Gumercinda Xavantina no condominio Jacaranda",
+                       body="Sim, deixamos na portaria.")
+    scope = knowledge_search.scope_token(owner.tenant_id, inst.id)
+    accounts.send_password_reset(db, email=owner.email)
+    db.commit()
+    assert db.exec(select(EmailMessage).where(EmailMessage.to_email == owner.email)).all()
+    closure.close_business(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                           confirmation="Fechada Ltda")
+    db.commit()
+    tenant = db.get(Tenant, owner.tenant_id)
+    tenant.erase_after = utcnow() - timedelta(minutes=1)
+    db.commit()
+
+    assert retention_job.erase_business(owner.tenant_id, pause_s=0)
+    db.expire_all()
+    assert db.get(User, owner.user_id) is None  # the account is gone...
+    left = [(m.kind, m.to_email) for m in db.exec(select(EmailMessage).where(
+        EmailMessage.to_email == owner.email)).all()]
+    assert left == []  # ...its mail (address, name, links) is not
+    if db.get_bind().dialect.name == "sqlite":
+        n = db.connection().execute(text(
+            f"SELECT count(*) FROM {knowledge_search.FTS_TABLE} WHERE scope = :s"),
+            {"s": scope}).scalar()
+        assert n == 0

@@ -17,14 +17,18 @@ from ylada_app.models import (
     AiLog,
     AnalyticsEvent,
     AuditLog,
+    Contact,
     Conversation,
     EmailMessage,
     Message,
     Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
     utcnow,
 )
 from ylada_app.models.privacy import DataRequest
-from ylada_app.services import consent, contacts, privacy
+from ylada_app.services import consent, contacts, notifications, privacy
 from ylada_app.services.errors import NotFound
 
 
@@ -90,7 +94,7 @@ def test_export_request_builds_a_zip_checked_field_by_field(db, _no_background_j
     with zipfile.ZipFile(path) as zf:
         assert sorted(zf.namelist()) == sorted(
             ["contact.json", "consents.json", "messages.json", "ai.json", "events.json",
-             "resumo.html"])
+             "flow.json", "notes.json", "resumo.html"])
         c = json.loads(zf.read("contact.json"))
         assert (c["name"], c["phone"], c["tags"], c["fields"]) == (
             "Josefina Teste", "5511987651234", ["vip"], {"cidade": "Recife"})
@@ -335,3 +339,187 @@ def test_erasure_takes_the_persons_words_out_of_faq_items_the_team_made_from_the
     assert not [h for h in knowledge.search(db, tenant_id=owner.tenant_id, instance_id=inst.id,
                                             question="xyzzy", floor=False)]
     assert db.get(type(theirs), theirs.id).title == words
+
+
+# --- found by review (LGPD): erasure and export ---------------------------------------------
+
+def _reviewed_contact(db, owner, inst, *, phone: str, name: str):
+    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                         phone=phone, name=name, tags=[], fields={})
+    conv = Conversation(tenant_id=owner.tenant_id, instance_id=inst.id, contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    db.add(Message(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                   direction="in", type="text", text=f"oi, sou {name}", status="processed"))
+    db.commit()
+    return contact, conv
+
+
+def _erase_now(db, owner, contact) -> None:
+    row, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                    kind="erase", source="contact_page", user_id=owner.user_id)
+    db.commit()
+    assert privacy_jobs.erase_contact(row.id) == "done"
+    db.expire_all()
+
+
+def test_erasing_one_contact_does_not_wipe_another_customers_notifications_mails_webhooks(db):
+    """Found by review and fixed: erasing a contact called "Maria" emptied the bell
+    notifications, e-mails and webhook events of another customer, "Maria Silva" (rows were
+    found by name/phone substring). Only rows linked to the contact are touched now:
+    notifications by conversation, e-mails by their conversation link, webhook events by
+    order key or the contact's and conversation's ids."""
+    owner = make_owner(db, tenant_name="Loja Marias")
+    inst = make_instance(db, owner.tenant_id, name="Vendas")
+    maria, _ = _reviewed_contact(db, owner, inst, phone="11987650001", name="Maria")
+    silva, silva_conv = _reviewed_contact(db, owner, inst, phone="11987650002", name="Maria Silva")
+    # the team is told that Maria Silva (another customer) asked for a person: bell + e-mail
+    notifications.notify_team(db, tenant_id=owner.tenant_id, kind="handoff",
+                              conversation_id=silva_conv.id, contact="Maria Silva",
+                              instance="Vendas")
+    # the business's CRM subscribed to messages; one event about Maria Silva is on its way
+    endpoint = WebhookEndpoint(tenant_id=owner.tenant_id, url="https://crm.exemplo/hook",
+                               events=["message.received"], secret_enc="x")
+    db.add(endpoint)
+    db.flush()
+    event = WebhookEvent(tenant_id=owner.tenant_id, type="message.received",
+                         data={"contact": {"id": silva.id, "name": "Maria Silva",
+                                           "phone": silva.wa_id},
+                               "message": {"text": "quero 2 pizzas"}})
+    db.add(event)
+    db.flush()
+    delivery = WebhookDelivery(tenant_id=owner.tenant_id, endpoint_id=endpoint.id,
+                               event_id=event.id, order_key=f"c{silva_conv.id}",
+                               status="pending", next_attempt_at=utcnow())
+    db.add(delivery)
+    db.commit()
+
+    _erase_now(db, owner, maria)  # the customer called just "Maria" asked to be erased
+
+    note = db.exec(select(Notification).where(
+        Notification.conversation_id == silva_conv.id)).first()
+    mail = db.exec(select(EmailMessage).where(EmailMessage.tenant_id == owner.tenant_id,
+                                              EmailMessage.kind == "team_notice")).first()
+    ev, dl = db.get(WebhookEvent, event.id), db.get(WebhookDelivery, delivery.id)
+    damage = []
+    if "Maria Silva" not in note.title:
+        damage.append(("notification", note.title))
+    if "Maria Silva" not in mail.subject or mail.status == "failed":
+        damage.append(("e-mail", mail.subject, mail.status))
+    if ev.data.get("message") != {"text": "quero 2 pizzas"}:
+        damage.append(("webhook event", ev.data))
+    if dl.status != "pending":  # the CRM never gets Maria Silva's message
+        damage.append(("webhook delivery", dl.status, dl.last_error))
+    assert damage == []
+
+
+def test_after_an_erasure_a_new_message_without_the_ninth_digit_is_a_new_contact(db):
+    """Found by review and fixed: embedded mode (no Redis): a contact saved with the 9
+    ("+55 11 98765-0004") writes from WhatsApp's 12-digit form; the pipeline remembers
+    (number, form WhatsApp used) → conversation. The erasure forgot only the form it stored,
+    so the person's next message was filed under the erased contact (opted out, its number a
+    marker) instead of a new one. Every form is forgotten now, once the erasure commits."""
+    from ylada_app.services import inbox
+
+    owner = make_owner(db, tenant_name="Loja Nove")
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = _reviewed_contact(db, owner, inst, phone="11987650004", name="Ondina Nove")
+    assert contact.wa_id == "5511987650004"
+    short = "551187650004"  # how WhatsApp reports some Brazilian mobiles
+    assert inbox.store_inbound(db, instance=inst, items=[inbox.Inbound(
+        wamid="wamid.audit-nine-1", wa_id=short, type="text", text="oi")]) == [conv.id]
+    db.commit()
+
+    _erase_now(db, owner, contact)
+
+    inbox.store_inbound(db, instance=inst, items=[inbox.Inbound(
+        wamid="wamid.audit-nine-2", wa_id=short, type="text",
+        text="voltei, meu CPF é 123.456.789-00", contact_name="Ondina Nove")])
+    db.commit()
+    msg = db.exec(select(Message).where(Message.wamid == "wamid.audit-nine-2")).one()
+    assert msg.conversation_id != conv.id  # filed under the erased contact
+    new = db.exec(select(Contact).join(Conversation, Conversation.contact_id == Contact.id)
+                  .where(Conversation.id == msg.conversation_id)).one()
+    assert not privacy.is_erased(new)
+
+
+def test_erasure_empties_the_team_emails_about_the_contact_even_after_a_name_correction(db):
+    """Found by review and fixed: the AI hand-off e-mail quotes the customer's question;
+    the erasure found e-mails only by the contact's CURRENT name/phone, so after the person
+    had their name corrected (LGPD art. 18 III, privacy.correct) the e-mail — their old name
+    and their own words — stayed. E-mails are found by their conversation link now."""
+    from ylada_app.models import Instance
+
+    owner = make_owner(db, tenant_name="Loja Correio")
+    inst = make_instance(db, owner.tenant_id, name="Atendimento")
+    contact, conv = _reviewed_contact(db, owner, inst, phone="11987650005", name="Ana Beatriz")
+    question = "meu CPF 123.456.789-00 foi cobrado duas vezes, rua das Acácias 12"
+    notifications.notify_many(db, [notifications.handoff_event(
+        conv, contact, db.get(Instance, inst.id), question=question)])
+    db.commit()
+    mails = db.exec(select(EmailMessage).where(EmailMessage.tenant_id == owner.tenant_id)).all()
+    assert mails and all("123.456.789-00" in m.text_body for m in mails)
+    privacy.correct(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                    name="Ana Beatriz Souza", tags="", fields={}, user_id=owner.user_id)
+    db.commit()
+
+    _erase_now(db, owner, contact)
+
+    left = [(m.subject, m.text_body[:120]) for m in db.exec(select(EmailMessage).where(
+        EmailMessage.tenant_id == owner.tenant_id)).all()
+        if "123.456.789-00" in (m.text_body + m.html_body) or "Ana Beatriz" in m.subject]
+    assert left == []
+
+
+def test_export_contains_the_flow_variables_kept_about_the_contact(db):
+    """Found by review and fixed: flow variables ("vars" of the session: set_variable,
+    http_request mappings — they survive across sessions) are personal data the business
+    keeps, and the erasure wipes them; the copy given to the person (art. 18 II) did not
+    include them. They are in flow.json and in resumo.html now."""
+    owner = make_owner(db, tenant_name="Loja Copia")
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = _reviewed_contact(db, owner, inst, phone="11987650006", name="Heloísa Copia")
+    conv = db.get(Conversation, conv.id)
+    conv.session = {"version": 1, "status": "ended", "vars": {
+        "cpf_crm": "98765432100", "endereco": "Rua das Palmeiras 77, apto 3"}}
+    db.add(conv)
+    db.commit()
+    row, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
+                                    kind="export", source="contact_page")
+    db.commit()
+    assert privacy_jobs.build_export(row.id) == "done"
+    db.expire_all()
+    view = privacy.get_request(db, tenant_id=owner.tenant_id, request_id=row.id)
+    path, _ = privacy.export_file(db, tenant_id=owner.tenant_id, request_id=row.id,
+                                  token=view.file_token)
+    with zipfile.ZipFile(path) as zf:
+        everything = "\n".join(zf.read(n).decode() for n in zf.namelist())
+    assert "98765432100" in everything and "Rua das Palmeiras 77" in everything
+
+
+def test_erasure_takes_the_persons_name_out_of_the_consent_proofs_it_keeps(db):
+    """Found by review and fixed: a consent record's `text_shown` is the bot's message
+    as the contact saw it — rendered, so a flow's "Oi {{contact.name}}, aceita receber
+    ofertas?" holds their name. The erasure keeps the records as proof, unlinked, and left
+    that text as it was; their name and phone are cut from it now."""
+    from ylada_app.models.privacy import ConsentRecord
+    from ylada_app.services import consent
+
+    owner = make_owner(db, tenant_name="Loja Prova")
+    inst = make_instance(db, owner.tenant_id)
+    contact, _ = _reviewed_contact(db, owner, inst, phone="11987650008",
+                                   name="Filomena Quintanilha")
+    consent.record(db, tenant_id=owner.tenant_id, contact_id=contact.id, purpose="marketing",
+                   granted=True, source="flow",
+                   text_shown="Oi Filomena Quintanilha! Posso te mandar nossas ofertas?")
+    consent.record(db, tenant_id=owner.tenant_id, contact_id=contact.id, purpose="marketing",
+                   granted=False, source="keyword",
+                   text_shown="Pronto, Filomena Quintanilha: você não recebe mais ofertas.")
+    db.commit()
+
+    _erase_now(db, owner, contact)
+
+    proofs = db.exec(select(ConsentRecord).where(
+        ConsentRecord.tenant_id == owner.tenant_id)).all()
+    assert len(proofs) == 2 and all(p.contact_id is None for p in proofs)  # kept, unlinked
+    assert [p.text_shown for p in proofs if "Filomena" in p.text_shown] == []

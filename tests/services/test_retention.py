@@ -20,7 +20,7 @@ from ylada_app.models import (
     Tenant,
     utcnow,
 )
-from ylada_app.services import analytics_rollup, retention
+from ylada_app.services import analytics_rollup, contacts, retention
 from ylada_app.services.errors import FieldErrors
 
 
@@ -261,3 +261,47 @@ def test_webhook_diagnostics_go_after_thirty_days_business_by_business(db):
     left = sorted((w.tenant_id, w.created_at < old) for w in db.exec(select(WebhookLog).where(
         col(WebhookLog.tenant_id).in_([a.tenant_id, b.tenant_id]))).all())
     assert left == sorted([(a.tenant_id, False), (b.tenant_id, True)])  # B's run is its own
+
+
+def test_retention_leaves_no_copy_of_the_words_of_the_messages_it_deleted(db):
+    """Found by review and fixed: after the nightly run deleted a conversation's messages
+    older than the policy, the conversation still showed the last one's text as its
+    inbox/API preview and (PostgreSQL) was still found by the inbox search for the words of
+    the deleted messages. The preview is emptied and the search words rebuilt now."""
+    from ylada_app.services import inbox_search
+    from ylada_app.services.conversations import message_preview
+
+    owner = make_owner(db, tenant_name="Loja Retencao")
+    inst = make_instance(db, owner.tenant_id)
+    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                         phone="11987650007", name="Zuleica Antiga")
+    conv = Conversation(tenant_id=owner.tenant_id, instance_id=inst.id, contact_id=contact.id)
+    db.add(conv)
+    db.flush()
+    secret = "meu cartao 4111222233334444 vence 0927 xiloqueta"
+    old = utcnow() - timedelta(days=400)
+    db.add(Message(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
+                   direction="in", type="text", text=secret, status="done", created_at=old))
+    conv.last_message_preview = message_preview("text", secret)
+    conv.last_message_at = old
+    db.add(conv)
+    if db.get_bind().dialect.name == "postgresql":  # what the pipeline indexes (0015)
+        db.connection().execute(inbox_search._REMEMBER,
+                                {"words": inbox_search.words_of([secret]), "id": conv.id})
+    db.commit()
+    for _ in range(3):  # the rollup's watermark passes the message (retention waits for it)
+        if not analytics_rollup.run_rollup(db, settle_s=0).get("busy"):
+            db.commit()
+            break
+        db.commit()
+
+    assert retention_job.run(owner.tenant_id, pause_s=0)["messages"] == 1
+    db.expire_all()
+    assert db.exec(select(Message).where(Message.conversation_id == conv.id)).all() == []
+    kept = db.get(Conversation, conv.id)
+    assert "4111222233334444" not in (kept.last_message_preview or ""), \
+        kept.last_message_preview
+    found = db.exec(select(Conversation.id).where(
+        Conversation.tenant_id == owner.tenant_id,
+        inbox_search.has_words(db, tenant_id=owner.tenant_id, text="xiloqueta"))).all()
+    assert conv.id not in found

@@ -66,7 +66,9 @@ def _drain(step, limit: int, pause_s: float, deadline: float) -> tuple[int, int,
 def run(tenant_id: int, run_id: int | None = None, *, batch: int = retention.BATCH,
         pause_s: float = PAUSE_S, budget_s: float = BUDGET_S) -> dict[str, int]:
     """Delete the business's messages and AI logs older than its policy (and webhook
-    diagnostics older than 30 days). A run longer than
+    diagnostics older than 30 days); the conversations' previews of messages older than
+    the policy are emptied too (on PostgreSQL their search words are rebuilt as their old
+    messages go: services/retention.delete_messages_batch). A run longer than
     `budget_s` (the queue's job timeout is shorter than a huge first run) queues its own
     continuation, which adds to the same `retention_run` row."""
     deadline = time.monotonic() + budget_s
@@ -82,6 +84,10 @@ def run(tenant_id: int, run_id: int | None = None, *, batch: int = retention.BAT
     messages, m_batches, m_max, done = _drain(
         lambda s: retention.delete_messages_batch(s, tenant_id=tenant_id, before=msg_before,
                                                   limit=limit), limit, pause_s, deadline)
+    if done:  # the inbox previews still quoting messages older than the policy
+        _, _, _, done = _drain(
+            lambda s: retention.blank_previews_batch(s, tenant_id=tenant_id, before=msg_before,
+                                                     limit=limit), limit, pause_s, deadline)
     ai_logs = a_batches = a_max = 0
     if done:
         ai_logs, a_batches, a_max, done = _drain(
@@ -113,6 +119,7 @@ def erase_business(tenant_id: int, *, pause_s: float = PAUSE_S,
             return {}
         conversation_ids = closure.conversation_ids(session, tenant_id=tenant_id)
         accounts = closure.delete_only_members(session, tenant_id=tenant_id)
+        closure.delete_search_index(session, tenant_id=tenant_id)
     counts: dict[str, int] = {"accounts": accounts} if accounts else {}
     for table in closure.tenant_tables():
         rows, _, _, done = _drain(

@@ -89,7 +89,8 @@ class DataRequest(SQLModel, table=True):
     progress: int = Field(default=0)  # 0–100, for the page's bar
     # the export's file: DATA_DIR/exports/<tenant>/lgpd-<id>-<token>.zip ("" until built)
     file_token: str = Field(default="", max_length=64)
-    # what a correction changed (field names only, never values)
+    # what a correction changed (field names only, never values); while an export or erasure
+    # runs, {"claimed_at": …}: its last sign of life, for the sweeper to find a lost job
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str | None = Field(default=None, max_length=300)
     created_at: datetime = time_field(default_now=True)

@@ -13,8 +13,9 @@ it; if the gateway refuses, nothing is closed), then the business's status becom
 
 Erasing (`erase_due` / jobs/retention.erase_business) after `ERASE_AFTER_DAYS`: every row
 of the business goes — each table with a `tenant_id` in batches, their children by FK
-cascade — plus its export files, its Redis keys and its brand images (stored in the `brand`
-row). Members who belonged to no other business lose their account. What the platform must
+cascade — plus its export files, its Redis keys, its brand images (stored in the `brand`
+row) and, on SQLite, its rows of the knowledge search index (no `tenant_id`). Members who
+belonged to no other business lose their account and the e-mails sent to it. What the platform must
 keep stays, without the business's customers' personal data:
 - the `tenant` row as a tombstone (status `erased`, name kept: the invoices name it), with
   its DPA acceptance (the contract's proof);
@@ -36,13 +37,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, event, update
+from sqlalchemy import Table, delete, event, or_, text, update
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, SQLModel, col, select
 
 from ylada_app.models import (
     Broadcast,
     Conversation,
+    EmailMessage,
     Membership,
     Message,
     Tenant,
@@ -263,7 +265,10 @@ def conversation_ids(session: Session, *, tenant_id: int) -> list[int]:
 
 def delete_only_members(session: Session, *, tenant_id: int) -> int:
     """Members (not platform admins) who belong to no other business lose their account
-    (its sessions, tokens and membership go with it by cascade). Returns how many."""
+    (its sessions, tokens and membership go with it by cascade) and the e-mails sent to
+    it — `email_message` has no foreign key to the account, and a password reset or an
+    invitation carries no business (tenant_id NULL): the table-by-table erasure misses
+    them. Returns how many accounts."""
     members = session.exec(select(Membership.user_id)
                            .where(Membership.tenant_id == tenant_id)).all()
     gone = 0
@@ -273,10 +278,29 @@ def delete_only_members(session: Session, *, tenant_id: int) -> int:
                                                           Membership.tenant_id != tenant_id)
                               .limit(1)).first()
         if user is not None and not user.is_platform_admin and others is None:
+            session.exec(delete(EmailMessage).where(or_(EmailMessage.user_id == uid,
+                                                        EmailMessage.to_email == user.email)))
             session.exec(delete(User).where(User.id == uid))
             gone += 1
     session.flush()
     return gone
+
+
+def delete_search_index(session: Session, *, tenant_id: int) -> int:
+    """SQLite: the knowledge search index (`knowledge_fts`, a virtual table without
+    `tenant_id`, outside the table-by-table erasure) keeps the words of every FAQ and
+    catalog item of the business, tagged with its scope "t<business>x<number>": those rows
+    go (before the items, while nothing else can tell which are the business's). PostgreSQL
+    keeps the postings in tables with `tenant_id`. Returns how many rows."""
+    from ylada_app.services import knowledge
+    from ylada_app.services.knowledge_search import FTS_TABLE, is_sqlite
+
+    if not is_sqlite(session):
+        return 0
+    knowledge.ensure_fts(session)
+    return int(session.connection().execute(
+        text(f"DELETE FROM {FTS_TABLE} WHERE scope LIKE :p"),
+        {"p": f"t{int(tenant_id)}x%"}).rowcount or 0)
 
 
 def finish_erasure(session: Session, *, tenant_id: int, counts: dict[str, int]) -> None:

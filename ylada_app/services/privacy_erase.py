@@ -13,9 +13,11 @@ media links and payloads; each wamid — which base64-encodes the phone — beco
 "erased:<message id>", unique and meaningless), team notes and system lines, AI logs of
 the conversation and the person's own words in FAQ items the team made from their questions
 (the team's answers stay), analytics event details (only the keys analytics needs are kept), pending
-timers, team notifications and e-mails about the contact, outgoing webhook payloads and
-unusable inbound webhook logs naming the phone, cached API answers, consent records (kept
-as proof, unlinked from the person), export files already built, and Redis keys of the
+timers, team notifications and e-mails about the contact (found by their conversation,
+never by name: another customer's name may contain theirs), outgoing webhook payloads
+(found by order key or ids) and unusable inbound webhook logs naming the phone, cached API
+answers, consent records (kept as proof, unlinked, their name and phone cut from the text
+shown), export files already built, and Redis keys of the
 conversation. The caller holds the conversation lock (jobs/privacy.py), so the pipeline
 never writes the old data back.
 """
@@ -27,9 +29,10 @@ import logging
 import secrets
 from typing import Any
 
-from sqlalchemy import String, cast, delete, literal, or_, text, update
+from sqlalchemy import String, cast, delete, false, literal, or_, text, update
 from sqlmodel import Session, col, select
 
+from ylada_app.core.db import after_commit
 from ylada_app.models import (
     AiLog,
     AnalyticsEvent,
@@ -48,7 +51,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.privacy import ConsentRecord, DataRequest
-from ylada_app.services.phones import display_phone
+from ylada_app.services.phones import br_variants, display_phone
 
 log = logging.getLogger(__name__)
 ERASED_PREFIX = "apagado-"
@@ -174,26 +177,29 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
         if conn.dialect.name == "postgresql":  # the inbox search words (migration 0015)
             conn.execute(text("UPDATE conversation SET search_words = NULL"
                               " WHERE id = ANY(:ids)"), {"ids": conv_ids})
-        done["webhooks"] = _webhooks(session, tenant_id, conv_ids, needles)
-    run("notifications", update(Notification).where(
-        Notification.tenant_id == tenant_id, or_(
-            _mentions(Notification.title, needles), _mentions(Notification.body, needles)))
-        .values(title="Contato apagado (LGPD)", body=""))
-    run("emails", update(EmailMessage).where(
-        EmailMessage.tenant_id == tenant_id,
-        or_(_mentions(EmailMessage.subject, needles), _mentions(EmailMessage.text_body, needles),
-            _mentions(EmailMessage.html_body, needles)))
-        .values(subject="Aviso apagado (LGPD)", text_body="", html_body=""))
-    # (an e-mail still waiting is not sent empty)
-    run("emails", update(EmailMessage).where(
-        EmailMessage.tenant_id == tenant_id, EmailMessage.subject == "Aviso apagado (LGPD)",
-        col(EmailMessage.status).in_(("queued", "sending")))
-        .values(status="failed", last_error="erased (LGPD)"))
+        done["webhooks"] = _webhooks(session, tenant_id, conv_ids, contact.id)
+        # Team e-mails by the link to the conversation they carry, never by name: "Maria"
+        # is also in another customer's "Maria Silva", and an e-mail quoting a name the
+        # person had corrected since would be missed. (The html body ends the link with
+        # its quote: c=12 never matches c=123.)
+        mails = or_(*[EmailMessage.html_body.like(f'%/inbox?c={cid}"%') for cid in conv_ids])
+        # (an e-mail still waiting is not sent empty)
+        conn.execute(update(EmailMessage).where(
+            EmailMessage.tenant_id == tenant_id, mails,
+            col(EmailMessage.status).in_(("queued", "sending")))
+            .values(status="failed", last_error="erased (LGPD)"))
+        run("emails", update(EmailMessage).where(EmailMessage.tenant_id == tenant_id, mails)
+            .values(subject="Aviso apagado (LGPD)", text_body="", html_body=""))
     run("webhook_logs", update(WebhookLog).where(
         or_(WebhookLog.tenant_id == tenant_id, WebhookLog.instance_id == instance_id),
         _mentions(WebhookLog.detail, [old_wa_id])).values(detail=ERASED))
+    # cached API answers naming the contact or their conversation by id
+    answer = ApiIdempotency.response
     run("api_answers", delete(ApiIdempotency).where(
-        ApiIdempotency.tenant_id == tenant_id, _mentions(ApiIdempotency.response, needles)))
+        ApiIdempotency.tenant_id == tenant_id,
+        or_(_json_ids(conn, answer, ("conversation_id",), conv_ids),
+            _json_ids(conn, answer, ("contact_id",), [contact.id]))))
+    _consent_texts(session, tenant_id, contact.id, needles)
     run("consents", update(ConsentRecord).where(
         ConsentRecord.tenant_id == tenant_id, ConsentRecord.contact_id == contact.id)
         .values(contact_id=None, evidence=ERASED))
@@ -208,7 +214,9 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
     contact.updated_at = utcnow()
     session.add(contact)
     session.flush()
-    _forget(instance_id, old_wa_id, conv_ids)
+    # once saved: forgotten earlier, a message arriving before the commit would map the
+    # number to the old contact again in this process's cache
+    after_commit(session, lambda: _forget(instance_id, old_wa_id, conv_ids))
     return done
 
 
@@ -228,18 +236,36 @@ def _events(session: Session, tenant_id: int, conv_ids: list[int]) -> int:
     return n
 
 
-def _webhooks(session: Session, tenant_id: int, conv_ids: list[int],
-              needles: list[str]) -> int:
-    """Outgoing webhook events about the contact: their payloads emptied; deliveries not
-    made yet are given up (an empty event would mean nothing to the receiver)."""
-    keys = [f"c{cid}" for cid in conv_ids]
+def _json_ids(conn: Any, column: Any, path: tuple[str, ...], ids: list[int]):
+    """`column` (JSON) holds one of `ids` at `path`: PostgreSQL reads the value as text (a
+    cast to integer would fail on a row where it is not a number), SQLite as a number."""
+    if not ids:
+        return false()
+    value = column[path] if len(path) > 1 else column[path[0]]
+    if conn.dialect.name == "postgresql":
+        return value.as_string().in_([str(i) for i in ids])
+    return value.as_integer().in_(ids)
+
+
+def _webhooks(session: Session, tenant_id: int, conv_ids: list[int], contact_id: int) -> int:
+    """Outgoing webhook events about the contact — those delivered in their conversation's
+    or their own order (order_key c<conversation> / k<contact>) or naming the contact or the
+    conversation by id: their payloads emptied; deliveries not made yet are given up (an
+    empty event would mean nothing to the receiver). Never found by name or phone: "Maria"
+    is also in another customer's "Maria Silva"."""
+    conn = session.connection()
+    keys = [f"c{cid}" for cid in conv_ids] + [f"k{contact_id}"]
     by_key = select(WebhookDelivery.event_id).where(
         WebhookDelivery.tenant_id == tenant_id, col(WebhookDelivery.order_key).in_(keys))
+    data = WebhookEvent.data
+    by_id = or_(_json_ids(conn, data, ("contact", "id"), [contact_id]),
+                _json_ids(conn, data, ("conversation_id",), conv_ids),
+                _json_ids(conn, data, ("conversation", "id"), conv_ids),
+                _json_ids(conn, data, ("message", "conversation_id"), conv_ids))
     event_ids = set(session.exec(by_key).all()) | set(session.exec(select(WebhookEvent.id).where(
-        WebhookEvent.tenant_id == tenant_id, _mentions(WebhookEvent.data, needles))).all())
+        WebhookEvent.tenant_id == tenant_id, by_id)).all())
     if not event_ids:
         return 0
-    conn = session.connection()
     conn.execute(update(WebhookEvent).where(col(WebhookEvent.id).in_(event_ids))
                  .values(data=ERASED))
     conn.execute(update(WebhookDelivery).where(col(WebhookDelivery.event_id).in_(event_ids))
@@ -249,6 +275,22 @@ def _webhooks(session: Session, tenant_id: int, conv_ids: list[int],
         col(WebhookDelivery.status).in_(("pending", "sending")))
         .values(status="failed", last_error="erased (LGPD)"))
     return len(event_ids)
+
+
+def _consent_texts(session: Session, tenant_id: int, contact_id: int,
+                   needles: list[str]) -> None:
+    """A consent proof's `text_shown` is the message as the person saw it, rendered — a
+    flow's "Oi {{contact.name}}" holds their name: cut (as in `_learned_items`) before the
+    proof is unlinked and kept."""
+    for row in session.exec(select(ConsentRecord).where(
+            ConsentRecord.tenant_id == tenant_id, ConsentRecord.contact_id == contact_id)).all():
+        shown = row.text_shown or ""
+        for needle in needles:
+            shown = shown.replace(needle, "[apagado]")
+        if shown != row.text_shown:
+            row.text_shown = shown[:1000]
+            session.add(row)
+    session.flush()
 
 
 def _exports(session: Session, tenant_id: int, contact_id: int) -> int:
@@ -282,11 +324,15 @@ def _exports(session: Session, tenant_id: int, contact_id: int) -> int:
 
 def _forget(instance_id: int, wa_id: str, conv_ids: list[int]) -> None:
     """Caches: the pipeline's phone → conversation map (this process) and the Redis keys
-    of the conversation (queued-work flags; RQ jobs carry ids only)."""
+    of the conversation (queued-work flags; RQ jobs carry ids only). Every form of the
+    number (with and without the ninth digit): the map is keyed by the form WhatsApp wrote,
+    which may not be the one stored on the contact."""
     from ylada_app.core.settings import get_settings
     from ylada_app.services.inbox import forget_contact
 
-    forget_contact(instance_id, wa_id)
+    forms = br_variants(wa_id)
+    for form in forms:
+        forget_contact(instance_id, form)
     url = get_settings().redis_url
     if not url:
         return
@@ -295,7 +341,8 @@ def _forget(instance_id: int, wa_id: str, conv_ids: list[int]) -> None:
 
         conn = redis_connection(url)
         keys = [f"ylada:q:{kind}:{cid}" for cid in conv_ids for kind in ("conv", "out")]
-        keys += list(conn.scan_iter(match=f"*{wa_id}*", count=1000))
+        for form in forms:
+            keys += list(conn.scan_iter(match=f"*{form}*", count=1000))
         if keys:
             conn.delete(*keys)
     except Exception:  # the database part is what must not fail; Redis flags expire anyway

@@ -7,6 +7,10 @@ The ZIP (built by jobs/privacy.py) holds:
                  (media links, buttons), status and its times
 - ai.json        the AI assistant's answers to them (question, answer, when)
 - events.json    analytics events of their conversation (flows started, goals, hand-offs…)
+- flow.json      what the flows stored about them: the session's variables (set_variable,
+                 http_request mappings — kept across sessions) and their last answer
+- notes.json     the team's notes and the conversation's history lines (handed to a
+                 person, resolved…): what the business wrote about them
 - resumo.html    the same in plain Portuguese, for a person to read
 
 Every read filters on the request's business AND the contact's conversation, so an export
@@ -16,19 +20,28 @@ can only ever contain the business's own data about that contact.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ylada_app.models import AiLog, AnalyticsEvent, Contact, Conversation, Instance, Message
+from ylada_app.models import (
+    AiLog,
+    AnalyticsEvent,
+    Contact,
+    Conversation,
+    ConversationLog,
+    Instance,
+    Message,
+)
 from ylada_app.services import consent
 from ylada_app.services.phones import display_phone
 
 CHUNK = 2000
 FILES = ("contact.json", "consents.json", "messages.json", "ai.json", "events.json",
-         "resumo.html")
+         "flow.json", "notes.json", "resumo.html")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -110,13 +123,42 @@ def events_doc(session: Session, tenant_id: int, conv_ids: list[int]) -> list[di
                 .order_by(col(AnalyticsEvent.id))).all()]
 
 
+def flow_doc(session: Session, tenant_id: int, conv_ids: list[int]) -> list[dict[str, Any]]:
+    """Per conversation, what its flows keep about the person (the erasure wipes the same)."""
+    if not conv_ids:
+        return []
+    found = []
+    for cid, state in session.exec(select(Conversation.id, Conversation.session).where(
+            Conversation.tenant_id == tenant_id, col(Conversation.id).in_(conv_ids))
+            .order_by(col(Conversation.id))).all():
+        state = state if isinstance(state, dict) else {}
+        variables = state.get("vars") if isinstance(state.get("vars"), dict) else {}
+        if variables or state.get("last_input"):
+            found.append({"conversation_id": cid, "variables": variables,
+                          "last_input": state.get("last_input")})
+    return found
+
+
+def notes_doc(session: Session, tenant_id: int, conv_ids: list[int]) -> list[dict[str, Any]]:
+    """The team's notes and history lines of their conversation (which member wrote them
+    is the team's data, not the person's: left out)."""
+    if not conv_ids:
+        return []
+    return [{"kind": r.kind, "text": r.text, "at": _iso(r.created_at)}
+            for r in session.exec(select(ConversationLog).where(
+                ConversationLog.tenant_id == tenant_id,
+                col(ConversationLog.conversation_id).in_(conv_ids))
+                .order_by(col(ConversationLog.id))).all()]
+
+
 _PURPOSE = {"service": "Atendimento", "marketing": "Mensagens de marketing"}
 _DIRECTION = {"received": "Você enviou", "sent": "A empresa enviou"}
 
 
 def summary_html(business: str, contact: dict, consents: list[dict], n_messages: int,
                  recent: list[dict], ai: list[dict], events: list[dict],
-                 built_at: datetime) -> str:
+                 built_at: datetime, flow: list[dict] | None = None,
+                 notes: list[dict] | None = None) -> str:
     """A page a person reads: who holds what about them, in pt-BR."""
     e = html.escape
 
@@ -130,6 +172,12 @@ def summary_html(business: str, contact: dict, consents: list[dict], n_messages:
     msgs = [f"{e(_br(m['created_at']))} — {_DIRECTION[m['direction']]}: "
             f"{e((m['text'] or '[' + m['type'] + ']')[:300])}" for m in recent]
     answers = [f"{e(_br(a['at']))} — pergunta: {e(a['question'][:200])}" for a in ai]
+    kept = [f"<b>{e(str(k))}</b>: {e(_plain(v)[:300])}"
+            for f in flow or [] for k, v in f["variables"].items()]
+    kept += [f"Sua última resposta: {e(str(f['last_input'])[:300])}"
+             for f in flow or [] if f.get("last_input")]
+    written = [f"{e(_br(n['at']))} — {e(_NOTE_KIND.get(n['kind'], n['kind']))}"
+               + (f": {e(n['text'][:300])}" if n["text"] else "") for n in notes or []]
     return f"""<!doctype html>
 <html lang="pt-BR"><head><meta charset="utf-8"><title>Seus dados — {e(business)}</title>
 <style>body{{font-family:sans-serif;max-width:760px;margin:2em auto;line-height:1.5}}
@@ -151,9 +199,28 @@ como pede a Lei Geral de Proteção de Dados (LGPD, art. 18). Gerado em {e(_br(_
 As mais recentes:</p><ul>{rows(msgs)}</ul>
 <h2>Respostas do assistente de IA</h2><p>{len(ai)} resposta(s) usaram suas mensagens.</p>
 <ul>{rows(answers[-20:])}</ul>
+<h2>Informações guardadas pelos fluxos de atendimento</h2>
+<p>Dados que o atendimento automático registrou durante as conversas (em flow.json).</p>
+<ul>{rows(kept)}</ul>
+<h2>Anotações da equipe</h2><p>Notas internas e o histórico do atendimento
+(em notes.json).</p><ul>{rows(written[-50:])}</ul>
 <h2>Eventos</h2><p>{len(events)} registro(s) de navegação pelos fluxos (em events.json).</p>
 </body></html>
 """
+
+
+_NOTE_KIND = {"note": "Anotação da equipe", "handoff": "Encaminhado para uma pessoa",
+              "taken_over": "Uma pessoa assumiu o atendimento", "assigned": "Atribuído",
+              "resolved": "Atendimento encerrado", "reopened": "Atendimento reaberto",
+              "returned_to_bot": "Voltou para o atendimento automático",
+              "snoozed": "Adiado pela equipe", "flow_started": "Um fluxo foi iniciado"}
+
+
+def _plain(value: Any) -> str:
+    """A variable as a person reads it (a list or an object as JSON)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _br(iso: str | None) -> str:

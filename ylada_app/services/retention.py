@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import any_, delete, func
+from sqlalchemy import any_, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from ylada_app.core.dates import zone
 from ylada_app.models import (
     AiLog,
     AnalyticsCursor,
+    Conversation,
     Message,
     RetentionRun,
     Tenant,
@@ -37,6 +38,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.services.errors import NotFound
+from ylada_app.services.inbox_search import words_of
 from ylada_app.services.validation import Validator, as_text
 
 BATCH = 10_000
@@ -118,13 +120,66 @@ def delete_messages_batch(session: Session, *, tenant_id: int, before: datetime,
     """Delete at most `limit` of the business's closed messages created before `before`.
     Returns how many went (fewer than `limit`: nothing older is left)."""
     limit = max(1, min(limit, BATCH))
+    mark = _rollup_watermark(session)
     settled = (Message.tenant_id == tenant_id, Message.created_at < before,
-               col(Message.status).not_in(OPEN_STATUSES),
-               col(Message.id) <= _rollup_watermark(session))
+               col(Message.status).not_in(OPEN_STATUSES), col(Message.id) <= mark)
     ids = select(Message.id).where(*settled).order_by(Message.created_at).limit(limit)
     # the filters again on the delete: a row that changed since the select stays
-    result = session.exec(delete(Message).where(pk_in(session, col(Message.id), ids),
-                                                *settled))
+    stmt = delete(Message).where(pk_in(session, col(Message.id), ids), *settled)
+    if session.get_bind().dialect.name != "postgresql":
+        return int(session.exec(stmt).rowcount or 0)
+    gone = session.execute(stmt.returning(Message.conversation_id)).scalars().all()
+    _rebuild_words(session, tenant_id, sorted(set(gone)), before, mark)
+    return len(gone)
+
+
+_STILL_OLD = text(
+    "SELECT c.id FROM unnest(CAST(:ids AS integer[])) AS c(id) CROSS JOIN LATERAL"
+    " (SELECT 1 FROM message m WHERE m.conversation_id = c.id AND m.tenant_id = :t"
+    " AND m.created_at < :before AND m.id <= :mark"
+    " AND m.status NOT IN ('pending', 'queued', 'sending') LIMIT 1) AS old")
+_REBUILD = text(
+    "UPDATE conversation SET search_words = ('~t' || tenant_id::text)::tsvector"
+    " || strip(to_tsvector('simple'::regconfig, coalesce(:words, ''))) WHERE id = :id")
+
+
+def _rebuild_words(session: Session, tenant_id: int, conv_ids: list[int], before: datetime,
+                   mark: int) -> None:
+    """PostgreSQL keeps the words of a conversation's customer and team messages on the
+    conversation (`search_words`, migration 0015), for the inbox search: without this, a
+    search still found it by the words of the messages retention deleted. Rebuilt from the
+    messages left, once the conversation has no more for this run to delete (the batch that
+    takes its last one does it: each conversation once, not once per batch it is in).
+    The LATERAL … LIMIT 1 is one probe of the conversation's index per conversation."""
+    if not conv_ids:
+        return
+    conn = session.connection()
+    still = set(conn.execute(_STILL_OLD, {"ids": conv_ids, "t": tenant_id,
+                                          "before": before, "mark": mark}).scalars())
+    ready = [cid for cid in conv_ids if cid not in still]
+    if not ready:
+        return
+    texts: dict[int, list[str]] = {cid: [] for cid in ready}
+    for cid, words in session.exec(select(Message.conversation_id, Message.text).where(
+            col(Message.conversation_id).in_(ready), Message.tenant_id == tenant_id,
+            col(Message.text).is_not(None),
+            or_(Message.direction == "in", col(Message.author_user_id).is_not(None)))).all():
+        texts[cid].append(words)
+    conn.execute(_REBUILD, [{"id": cid, "words": words_of(items)}
+                            for cid, items in texts.items()])
+
+
+def blank_previews_batch(session: Session, *, tenant_id: int, before: datetime,
+                         limit: int = BATCH) -> int:
+    """The inbox/API preview of conversations whose last message is older than the policy:
+    a copy of that message's words, emptied (the message itself goes, or went, in
+    `delete_messages_batch`). At most `limit`; returns how many."""
+    limit = max(1, min(limit, BATCH))
+    old = (Conversation.tenant_id == tenant_id, col(Conversation.last_message_at) < before,
+           Conversation.last_message_preview != "")
+    ids = select(Conversation.id).where(*old).limit(limit)
+    result = session.exec(update(Conversation).where(
+        pk_in(session, col(Conversation.id), ids), *old).values(last_message_preview=""))
     return int(result.rowcount or 0)
 
 

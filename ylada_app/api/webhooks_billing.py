@@ -37,6 +37,7 @@ MAX_BODY = 512 * 1024
 
 
 RECONCILE_JOB = "ylada_app.jobs.billing.reconcile_subscription"
+CANCEL_JOB = "ylada_app.jobs.billing.cancel_replaced_subscription"
 
 
 def _apply(payload: bytes, headers: dict[str, str], provider: str = "stripe") -> str:
@@ -47,6 +48,8 @@ def _apply(payload: bytes, headers: dict[str, str], provider: str = "stripe") ->
         # Committed: now make sure the subscription's state does not hinge on its own
         # webhooks arriving (they can be lost); the job reads it from Stripe.
         enqueue(RECONCILE_JOB, got.tenant_id)
+    for provider_name, sub_id in got.to_cancel:  # a duplicate subscription, now recorded
+        enqueue(CANCEL_JOB, provider_name, sub_id)
     return got.outcome
 
 

@@ -27,6 +27,22 @@ def reconcile_subscription(tenant_id: int) -> str:
         return "failed"
 
 
+def cancel_replaced_subscription(provider: str, subscription_id: str) -> str:
+    """Cancel at the provider a live subscription the business no longer uses (a second
+    checkout paid: billing_events.replace_subscription recorded it). Its own "canceled"
+    webhook then changes nothing here (we follow the other one)."""
+    from ylada_app.integrations.payments import registry
+
+    try:
+        registry.gateway(provider).cancel_now(subscription_id=subscription_id)
+    except GatewayError as exc:
+        log.error("could not cancel the duplicate %s subscription %s (cancel it by hand): %s",
+                  provider, subscription_id, exc)
+        raise  # RQ keeps the failed job: it can be retried
+    log.warning("duplicate %s subscription %s canceled", provider, subscription_id)
+    return "canceled"
+
+
 def kick_daily_reconcile() -> int:
     """Called by the sweeper: the first call of each (UTC) day queues a reconciliation of
     every live subscription a gateway bills. Returns how many were queued."""

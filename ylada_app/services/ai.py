@@ -623,6 +623,6 @@ def recent_logs(session: Session, *, tenant_id: int, instance_id: int,
 
 def usage_view(session: Session, *, tenant_id: int) -> dict[str, int]:
     limits = entitlements.limits_for(session, tenant_id=tenant_id)
-    used = entitlements.month_usage(session, tenant_id=tenant_id).ai_tokens
+    used = entitlements.plan_usage(session, tenant_id=tenant_id).ai_tokens  # (agency: shared)
     return {"used": used, "limit": limits.max_ai_tokens_month,
             "remaining": max(0, limits.max_ai_tokens_month - used)}

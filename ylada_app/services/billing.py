@@ -267,14 +267,18 @@ class UsageReport:
 def usage_report(session: Session, *, tenant_id: int, months: int = 6) -> UsageReport:
     limits = entitlements.limits_for(session, tenant_id=tenant_id)
     usage = entitlements.month_usage(session, tenant_id=tenant_id)
+    # The meters measure what the plan counts: for an agency and its clients, all of them
+    # (one plan shared: entitlements.plan_tenant_ids).
+    _, group = entitlements.plan_tenant_ids(session, tenant_id=tenant_id)
+    shared = entitlements.plan_usage(session, tenant_id=tenant_id)
     instances = session.exec(select(func.count()).select_from(Instance).where(
-        Instance.tenant_id == tenant_id, Instance.channel != "simulator",
+        Instance.tenant_id.in_(group), Instance.channel != "simulator",  # type: ignore[attr-defined]
         Instance.status.in_(SLOT_STATUSES))).one()  # type: ignore[attr-defined]
     flows = session.exec(select(func.count()).select_from(Flow).where(
-        Flow.tenant_id == tenant_id, Flow.status == "active")).one()
+        Flow.tenant_id.in_(group), Flow.status == "active")).one()  # type: ignore[attr-defined]
     meters = [
-        Meter("messages", usage.messages_out, limits.max_messages_month),
-        Meter("ai_tokens", usage.ai_tokens, limits.max_ai_tokens_month),
+        Meter("messages", shared.messages_out, limits.max_messages_month),
+        Meter("ai_tokens", shared.ai_tokens, limits.max_ai_tokens_month),
         Meter("instances", instances, limits.max_instances),
         Meter("flows", flows, limits.max_active_flows),
     ]
@@ -312,7 +316,7 @@ def banner(session: Session, *, tenant_id: int) -> Banner:
         return Banner("banner.blocked", "danger")
     if state.status == "past_due":
         return Banner("banner.past_due", "danger")
-    usage = entitlements.month_usage(session, tenant_id=tenant_id)
+    usage = entitlements.plan_usage(session, tenant_id=tenant_id)  # (agency: shared quota)
     meter = Meter("messages", usage.messages_out, state.limits.max_messages_month)
     if meter.level == "over":
         return Banner("banner.quota_over", "danger", {"limit": meter.limit})

@@ -30,7 +30,9 @@ from ylada_app.services import entitlements, webhooks_out
 from ylada_app.services.validation import parse_id
 
 # Stripe's subscription statuses in ours. "incomplete" (first payment not done yet) keeps
-# whatever the tenant had: checkout only counts once paid.
+# whatever the tenant had: checkout only counts once paid. (Found by review and fixed: an
+# incomplete subscription used to switch the plan already, and its incomplete_expired
+# canceled the trial it never replaced — see _apply_subscription.)
 STATUS_MAP = {
     "trialing": "trialing", "active": "active", "past_due": "past_due", "unpaid": "past_due",
     "paused": "past_due", "canceled": "canceled", "incomplete_expired": "canceled",
@@ -135,6 +137,8 @@ def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
         "received_at": utcnow()}, ["provider", "event_id"])
     if new_id is None:
         return "duplicate", tenant_id
+    before = entitlements.limits_for(session, tenant_id=tenant_id) \
+        if tenant_id is not None and event.kind != "ignored" else None
     if event.kind == "ignored":
         outcome = "ignored"
     elif tenant_id is None:
@@ -161,6 +165,17 @@ def _apply(session: Session, event: GatewayEvent) -> tuple[str, int | None]:
     session.flush()
     if tenant_id is not None:
         entitlements.forget_limits(tenant_id)
+        after = entitlements.limits_for(session, tenant_id=tenant_id) \
+            if outcome == "applied" and before is not None else None
+        if after is not None and before is not None and (
+                after.max_instances < before.max_instances
+                or after.max_active_flows < before.max_active_flows):
+            # The plan shrank (downgrade, cancellation, unpaid): what it no longer allows is
+            # switched off. Only on a change: an event that changes nothing leaves alone what
+            # the business runs (e.g. a checkout's event before its subscription's).
+            from ylada_app.services.limits import switch_off_excess
+
+            switch_off_excess(session, tenant_id=tenant_id)
         if outcome == "applied" and webhooks_out.wants(tenant_id, "subscription.updated"):
             webhooks_out.emit(session, [webhooks_out.Event(
                 tenant_id, "subscription.updated", _subscription_data(session, tenant_id))])
@@ -212,7 +227,10 @@ def _apply_checkout(session: Session, tenant_id: int, event: GatewayEvent) -> st
     _ensure_account(session, tenant_id, event.provider, obj.get("customer"))
     sub = _subscription_row(session, tenant_id)
     sub_id = obj.get("subscription")
-    if isinstance(sub_id, str) and sub.provider_subscription_id != sub_id \
+    # A session completed without payment (boleto not paid yet, 3DS pending) is no reason to
+    # follow its subscription: that starts with its "active"/"trialing" event.
+    paid = obj.get("payment_status") != "unpaid"
+    if paid and isinstance(sub_id, str) and sub.provider_subscription_id != sub_id \
             and sub.provider_event_at <= event.created:
         # The subscription's own events carry its status; until they arrive (or the
         # reconciliation job reads Stripe) we only remember which subscription it is.
@@ -253,10 +271,21 @@ def _apply_subscription(session: Session, tenant_id: int, event: GatewayEvent) -
         return "stale"  # a canceled Stripe subscription never becomes active again
     status = "canceled" if event.type == "customer.subscription.deleted" \
         else STATUS_MAP.get(str(obj.get("status")))
+    if status is None:
+        # "incomplete" (first payment not done) or a status we do not know: neither the plan
+        # nor the subscription we follow changes until it is paid.
+        return "ignored"
     # Another subscription than the one we follow: only a newer, live one replaces it.
-    if not same and sub.provider_subscription_id and (
-            event.created < sub.provider_event_at or status in (None, "canceled")):
+    if not same and sub.provider_subscription_id and event.created < sub.provider_event_at:
         return "stale"
+    if not same and status not in ("active", "trialing"):
+        # We start following a subscription only once it is paid (or trialing): a canceled
+        # or incomplete_expired one we never followed must not end the tenant's trial or plan.
+        return "stale" if sub.provider_subscription_id else "ignored"
+    replaced = sub.provider_subscription_id if not same and sub.provider == event.provider \
+        and sub.status in ("active", "trialing", "past_due") else None
+    if replaced and was_replaced(session, tenant_id, str(obj.get("id"))):
+        return "stale"  # an older duplicate we already canceled: never follow it again
     _ensure_account(session, tenant_id, event.provider, obj.get("customer"))
     plan = _plan_for(session, obj)
     item = _dig(obj, "items", "data", 0)
@@ -280,7 +309,40 @@ def _apply_subscription(session: Session, tenant_id: int, event: GatewayEvent) -
     sub.provider_event_at = max(sub.provider_event_at, event.created)
     sub.updated_at = utcnow()
     session.add(sub)
+    if replaced:
+        replace_subscription(session, tenant_id, event.provider, replaced, kept=sub_id_of(obj))
     return "applied"
+
+
+def sub_id_of(obj: dict[str, Any]) -> str:
+    return str(obj.get("id"))[:100]
+
+
+# Found by review and fixed: two paid checkouts made two live subscriptions; the app followed
+# the newer one and the other kept billing the card with nothing in the app to stop it. Now
+# the one no longer followed is canceled at the provider (by a job after the webhook's commit:
+# never a provider call inside the transaction) and the audit trail says so.
+REPLACED_ACTION = "billing.duplicate_canceled"
+_TO_CANCEL = "billing_events.to_cancel"
+
+
+def replace_subscription(session: Session, tenant_id: int, provider: str, old_id: str, *,
+                         kept: str) -> None:
+    """`old_id` is a live subscription of the tenant we no longer follow (`kept` is): record
+    it and have it canceled once the transaction commits (see `receive`)."""
+    from ylada_app.services import audit
+
+    audit.record(session, action=REPLACED_ACTION, tenant_id=tenant_id, target=old_id,
+                 provider=provider, kept=kept)
+    session.info.setdefault(_TO_CANCEL, []).append((provider, old_id))
+
+
+def was_replaced(session: Session, tenant_id: int, sub_id: str) -> bool:
+    from ylada_app.models import AuditLog
+
+    return session.exec(select(AuditLog.id).where(
+        AuditLog.tenant_id == tenant_id, AuditLog.action == REPLACED_ACTION,
+        AuditLog.target == sub_id)).first() is not None
 
 
 def _apply_invoice(session: Session, tenant_id: int, event: GatewayEvent) -> str:
@@ -340,6 +402,8 @@ class Received:
     outcome: str
     kind: str
     tenant_id: int | None
+    # (provider, subscription id) to cancel at the provider once committed
+    to_cancel: tuple[tuple[str, str], ...] = ()
 
 
 def receive(session: Session, *, provider: str, payload: bytes,
@@ -349,7 +413,8 @@ def receive(session: Session, *, provider: str, payload: bytes,
 
     event = registry.gateway(provider).parse_webhook(payload=payload, headers=headers)
     outcome, tenant_id = _apply(session, event)
-    return Received(outcome, event.kind, tenant_id)
+    return Received(outcome, event.kind, tenant_id,
+                    tuple(session.info.pop(_TO_CANCEL, ())))
 
 
 def reconcile(session: Session, *, tenant_id: int) -> str:

@@ -2,7 +2,8 @@
 as read back from the API at that moment (never the notification body):
 - a preapproval: authorized → active, paused → past_due, cancelled → canceled (for good);
   the plan comes from its external_reference; we start following a preapproval once it is
-  authorized; a read older than the last one applied is stale;
+  authorized (a second one authorized while another is followed is canceled); a read older
+  than the last one applied is stale;
 - an authorized payment (one monthly charge): its invoice moves forward only (approved →
   paid; rejected → failed while Mercado Pago retries; refunded / charged back last), a failed
   or refunded charge makes an active subscription past_due and an approved one makes a
@@ -51,8 +52,17 @@ def apply_subscription(session: Session, tenant_id: int, event: GatewayEvent,
         return "stale"
     if not same:
         # follow a newly authorized preapproval, unless another live one is followed
-        if status != "active" or (sub.provider_subscription_id
-                                  and sub.status in ("active", "past_due")):
+        if status != "active":
+            return "ignored"
+        if sub.provider_subscription_id and sub.status in ("active", "past_due"):
+            # A second preapproval authorized (two checkout links paid): we keep the one we
+            # follow and cancel this one, or it would charge every month for nothing (found
+            # by review and fixed).
+            from ylada_app.services.billing_events import replace_subscription, was_replaced
+
+            if not was_replaced(session, tenant_id, pre_id[:100]):
+                replace_subscription(session, tenant_id, PROVIDER, pre_id[:100],
+                                     kept=sub.provider_subscription_id)
             return "ignored"
         sub.provider = PROVIDER
         sub.provider_subscription_id = pre_id[:100]

@@ -87,6 +87,17 @@ def payer_tenant_id(session: Session, *, tenant_id: int) -> int:
     return agency_id or tenant_id
 
 
+def plan_tenant_ids(session: Session, *, tenant_id: int) -> tuple[int, tuple[int, ...]]:
+    """(payer, every business sharing the payer's plan). Found by review and fixed: a client
+    "runs on its agency's plan", yet numbers, flows, messages and AI tokens were counted per
+    client, so each client had the agency's whole plan (an agency paying for 1 number had 1
+    in every client). The agency's plan is one: its limits count the agency and all its
+    clients together. A business outside any agency is (itself, (itself,))."""
+    payer = payer_tenant_id(session, tenant_id=tenant_id)
+    ids = session.exec(select(Tenant.id).where(Tenant.agency_tenant_id == payer)).all()
+    return payer, tuple(sorted({payer, *ids}))
+
+
 def billing_state(session: Session, *, tenant_id: int, now: datetime | None = None) -> BillingState:
     now = now or utcnow()
     sub = current_subscription(session, tenant_id=payer_tenant_id(session, tenant_id=tenant_id))
@@ -110,10 +121,12 @@ def billing_state(session: Session, *, tenant_id: int, now: datetime | None = No
             days_left = max(0, -(-int((sub.trial_ends_at - now).total_seconds()) // 86400))
     elif status == "canceled":
         limits, blocked = _fallback(session)
-    elif status == "past_due" and sub.provider == "asaas" and sub.current_period_end is not None \
+    elif status == "past_due" and sub.current_period_end is not None \
             and now > sub.current_period_end + timedelta(days=get_settings().billing_grace_days):
-        # Asaas does not retry an unpaid charge the way Stripe does: past the grace days
-        # after its due date the plan's limits end (the banner keeps asking to pay).
+        # Past the grace days after the unpaid period's end the plan's limits end (the banner
+        # keeps asking to pay). Every provider: Asaas does not retry an unpaid charge, and
+        # Stripe's "unpaid"/"paused" and Mercado Pago's "paused" (all our past_due) stop
+        # collecting — found by review and fixed: they used to keep the paid plan forever.
         limits, blocked = _fallback(session)
     return BillingState(status, plan.code, plan.name, limits, blocked, days_left,
                         sub.cancel_at_period_end, sub.current_period_end, sub.provider)
@@ -141,12 +154,30 @@ def cached_limits(session: Session, tenant_id: int) -> Limits:
     return limits
 
 
+_groups: dict[int, tuple[float, tuple[int, tuple[int, ...]]]] = {}
+
+
+def cached_plan_tenants(session: Session, tenant_id: int) -> tuple[int, tuple[int, ...]]:
+    """plan_tenant_ids, remembered for a few seconds (reserve_outbound asks per batch)."""
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _groups.get(tenant_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    group = plan_tenant_ids(session, tenant_id=tenant_id)
+    with _cache_lock:
+        _groups[tenant_id] = (now + _CACHE_TTL_S, group)
+    return group
+
+
 def forget_limits(tenant_id: int | None = None) -> None:
     with _cache_lock:
         if tenant_id is None:
             _cache.clear()
+            _groups.clear()
         else:
             _cache.pop(tenant_id, None)
+            _groups.pop(tenant_id, None)
 
 
 def premium_templates_allowed(session: Session, *, tenant_id: int) -> bool:
@@ -166,8 +197,25 @@ def month_usage(session: Session, *, tenant_id: int, month: str | None = None) -
                                messages_out=0, ai_tokens=0, messages_blocked=0)
 
 
+def plan_usage(session: Session, *, tenant_id: int, month: str | None = None) -> UsageCounter:
+    """This month's counters against the plan: the business's own, or for an agency and its
+    clients their sum (one plan shared: plan_tenant_ids). Not persisted."""
+    _, group = cached_plan_tenants(session, tenant_id)
+    if len(group) == 1:
+        return month_usage(session, tenant_id=tenant_id, month=month)
+    month = month or month_key()
+    total = UsageCounter(tenant_id=tenant_id, month=month, messages_in=0, messages_out=0,
+                         ai_tokens=0, messages_blocked=0)
+    for row in session.exec(select(UsageCounter).where(
+            UsageCounter.tenant_id.in_(group), UsageCounter.month == month)).all():  # type: ignore[attr-defined]
+        for name in ("messages_in", "messages_out", "ai_tokens", "messages_blocked"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
 def ai_tokens_remaining(session: Session, *, tenant_id: int) -> int:
-    """AI tokens left this month under the plan (0 or less: the assistant must not be called)."""
+    """AI tokens left this month under the plan (0 or less: the assistant must not be called);
+    an agency's clients share the agency's tokens (plan_usage)."""
     limit = limits_for(session, tenant_id=tenant_id).max_ai_tokens_month
-    return limit - month_usage(session, tenant_id=tenant_id).ai_tokens
+    return limit - plan_usage(session, tenant_id=tenant_id).ai_tokens
 

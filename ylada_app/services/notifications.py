@@ -27,10 +27,12 @@ from ylada_app.services.emails import queue_email
 from ylada_app.services.errors import FieldErrors
 from ylada_app.services.validation import parse_id
 
-KINDS = ("handoff", "waiting", "lead", "number")
+# "plan": numbers and flows switched off because the plan shrank (limits.switch_off_excess)
+KINDS = ("handoff", "waiting", "lead", "number", "plan")
 # What a member gets by e-mail until they choose: being asked for is urgent, leads are not;
 # Meta's warnings about the number (quality, bans) are.
-EMAIL_DEFAULTS = {"handoff": True, "waiting": True, "lead": False, "number": True}
+EMAIL_DEFAULTS = {"handoff": True, "waiting": True, "lead": False, "number": True,
+                  "plan": True}
 _TITLES = {
     "handoff": ("{contact} pediu atendimento humano", "{contact} asked for a person"),
     "waiting": ("{contact} espera há {minutes} min", "{contact} has waited {minutes} min"),
@@ -38,6 +40,7 @@ _TITLES = {
     # a hand-off by the AI assistant (kind "handoff", with the question as its detail)
     "ai_handoff": ("A IA não soube responder a {contact}", "The AI could not answer {contact}"),
     "number": ("Aviso da Meta sobre {instance}", "Meta notice about {instance}"),
+    "plan": ("O plano {instance} tem limites menores", "The {instance} plan has lower limits"),
 }
 _BODIES = {
     "handoff": ("Em {instance}. Abra o atendimento para responder.",
@@ -49,6 +52,7 @@ _BODIES = {
                    "responder.",
                    "On {instance}, the question was: “{detail}”. Open the inbox to answer."),
     "number": ("{detail}", "{detail}"),  # (written by the caller: TeamEvent.bodies)
+    "plan": ("{detail}", "{detail}"),  # (written by the caller: TeamEvent.bodies)
 }
 
 

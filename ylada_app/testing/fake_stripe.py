@@ -7,8 +7,9 @@
 
 The real `stripe` library talks to it (form-encoded requests, JSON answers). Endpoints:
   POST /v1/customers, /v1/products, /v1/prices, /v1/checkout/sessions,
-       /v1/billing_portal/sessions, /v1/subscriptions/{id}
-  GET  /v1/products/{id}, /v1/prices?lookup_keys[]=…, /v1/subscriptions/{id}
+       /v1/checkout/sessions/{id}/expire, /v1/billing_portal/sessions, /v1/subscriptions/{id}
+  GET  /v1/products/{id}, /v1/prices?lookup_keys[]=…, /v1/subscriptions/{id},
+       /v1/checkout/sessions?customer=…&status=open
   DELETE /v1/subscriptions/{id}
 Prices keep their `lookup_key` (unique: creating a second price under a key is refused
 unless `transfer_lookup_key=true`, which moves it) and products may be created under an id
@@ -352,6 +353,27 @@ class FakeStripe(LoopbackHttp):
             self.sessions[cs_id] = {**cs, "line_items": params.get("line_items") or [],
                                     "subscription_data": params.get("subscription_data") or {}}
             return self._json(req, 200, cs)
+        if method == "GET" and path == "/v1/checkout/sessions":
+            rows = [{k: v for k, v in cs.items()
+                     if k not in ("line_items", "subscription_data")}
+                    for cs in reversed(list(self.sessions.values()))
+                    if (not params.get("customer") or cs["customer"] == params["customer"])
+                    and (not params.get("status") or cs["status"] == params["status"])]
+            limit = int(params.get("limit") or 10)
+            return self._json(req, 200, {"object": "list", "url": "/v1/checkout/sessions",
+                                         "data": rows[:limit], "has_more": len(rows) > limit})
+        match = re.fullmatch(r"/v1/checkout/sessions/([\w]+)/expire", path)
+        if match and method == "POST":
+            cs = self.sessions[match.group(1)]
+            if cs["status"] != "open":  # as at Stripe: only an open session expires
+                return self._json(req, 400, {"error": {
+                    "type": "invalid_request_error",
+                    "message": f"Only Checkout Sessions with a status of `open` can be "
+                               f"expired. This session has a status of `{cs['status']}`."}})
+            cs["status"] = "expired"
+            self.emit("checkout.session.expired", cs)
+            return self._json(req, 200, {k: v for k, v in cs.items()
+                                         if k not in ("line_items", "subscription_data")})
         if method == "POST" and path == "/v1/billing_portal/sessions":
             cus = params.get("customer")
             if cus not in self.customers:

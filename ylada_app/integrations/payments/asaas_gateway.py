@@ -41,6 +41,16 @@ PAYMENT_EVENTS = {
     "PAYMENT_CREATED": ChargeStatus.PENDING, "PAYMENT_RECEIVED": ChargeStatus.PAID,
     "PAYMENT_CONFIRMED": ChargeStatus.PAID, "PAYMENT_OVERDUE": ChargeStatus.OVERDUE,
     "PAYMENT_REFUNDED": ChargeStatus.REFUNDED, "PAYMENT_DELETED": ChargeStatus.CANCELED,
+    # Found by review and fixed: a chargeback (and a refund under way) was answered "ignored"
+    # and the month stayed paid. A charge taken back is an unpaid month (refunded →
+    # past_due), and it stays so while the dispute runs or its reversal is awaited (the
+    # money is not back yet): a refunded charge never moves back (billing_events_asaas.RANK),
+    # the next paid charge makes the subscription active again. PAYMENT_RESTORED (a deleted
+    # charge restored) is left out: it decides nothing until that charge is paid.
+    "PAYMENT_REFUND_IN_PROGRESS": ChargeStatus.REFUNDED,
+    "PAYMENT_CHARGEBACK_REQUESTED": ChargeStatus.REFUNDED,
+    "PAYMENT_CHARGEBACK_DISPUTE": ChargeStatus.REFUNDED,
+    "PAYMENT_AWAITING_CHARGEBACK_REVERSAL": ChargeStatus.REFUNDED,
 }
 SUBSCRIPTION_EVENTS = ("SUBSCRIPTION_UPDATED", "SUBSCRIPTION_DELETED", "SUBSCRIPTION_INACTIVATED")
 REF_PREFIX = "ylada"
@@ -197,6 +207,9 @@ class AsaasGateway:
         # Asaas has no "cancel at period end": removing the subscription stops new charges.
         if not cancel:
             raise GatewayError("Asaas subscriptions cannot be resumed")
+        self.cancel(subscription_id)
+
+    def cancel_now(self, *, subscription_id: str) -> None:
         self.cancel(subscription_id)
 
     def checkout_url(self, *, customer_id: str, plan: PlanRef, tenant_id: int,

@@ -115,6 +115,9 @@ class PaymentGateway(Protocol):
 
     def fetch_subscription(self, subscription_id: str) -> dict[str, Any]: ...
 
+    # Cancel at once, no period end: a second live subscription of the same business.
+    def cancel_now(self, *, subscription_id: str) -> None: ...
+
 
 # How the Brazilian gateways' charge statuses map onto ChargeStatus (their adapters use these).
 ASAAS_STATUS = {
@@ -122,7 +125,8 @@ ASAAS_STATUS = {
     "RECEIVED": ChargeStatus.PAID, "CONFIRMED": ChargeStatus.PAID,
     "RECEIVED_IN_CASH": ChargeStatus.PAID, "OVERDUE": ChargeStatus.OVERDUE,
     "REFUNDED": ChargeStatus.REFUNDED, "REFUND_REQUESTED": ChargeStatus.REFUNDED,
-    "CHARGEBACK_REQUESTED": ChargeStatus.REFUNDED, "DELETED": ChargeStatus.CANCELED,
+    "CHARGEBACK_REQUESTED": ChargeStatus.REFUNDED, "CHARGEBACK_DISPUTE": ChargeStatus.REFUNDED,
+    "AWAITING_CHARGEBACK_REVERSAL": ChargeStatus.REFUNDED, "DELETED": ChargeStatus.CANCELED,
 }
 MERCADO_PAGO_STATUS = {
     "pending": ChargeStatus.PENDING, "in_process": ChargeStatus.PENDING,

@@ -119,6 +119,10 @@ class MercadoPagoGateway:
             raise GatewayError("a cancelled preapproval cannot be resumed")
         self._call("PUT", f"/preapproval/{subscription_id}", {"status": "cancelled"})
 
+    def cancel_now(self, *, subscription_id: str) -> None:
+        """Cancel a preapproval at once (a duplicate one: billing_events_mp)."""
+        self._call("PUT", f"/preapproval/{subscription_id}", {"status": "cancelled"})
+
     def portal_url(self, *, customer_id: str, return_url: str) -> str | None:
         return None
 

@@ -126,6 +126,7 @@ class StripeGateway:
         subscription: dict[str, Any] = {"metadata": meta}
         if trial_end:  # the rest of our own trial: the card is charged when it ends
             subscription["trial_end"] = int(trial_end)
+        self.expire_open_checkouts(customer_id=customer_id)
         session = self.client.v1.checkout.sessions.create(params={
             "mode": "subscription", "customer": customer_id,
             "client_reference_id": str(tenant_id),
@@ -135,6 +136,27 @@ class StripeGateway:
             "locale": "pt-BR",
         })
         return str(session.url)
+
+    @_wrapped
+    def expire_open_checkouts(self, *, customer_id: str) -> int:
+        """Expire the customer's open Checkout Sessions (returns how many). Found by review
+        and fixed: every "Assinar" click opened a session and none was expired, so paying
+        two of them (two tabs, the back button) made two live subscriptions billing the card.
+        Called before a new session is created, so only the newest can be paid."""
+        expired = 0
+        for cs in self.client.v1.checkout.sessions.list(
+                params={"customer": customer_id, "status": "open", "limit": 100}).data:
+            try:
+                self.client.v1.checkout.sessions.expire(cs.id)
+                expired += 1
+            except stripe.InvalidRequestError:
+                pass  # completed or expired meanwhile: nothing left to pay there
+        return expired
+
+    @_wrapped
+    def cancel_now(self, *, subscription_id: str) -> None:
+        """Cancel at once (a duplicate subscription: billing_events.replaced_subscriptions)."""
+        self.client.v1.subscriptions.cancel(subscription_id)
 
     @_wrapped
     def change_plan(self, *, subscription_id: str, item_id: str | None, plan: PlanRef) -> None:

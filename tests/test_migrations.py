@@ -115,3 +115,39 @@ def test_rebuilding_a_parent_table_on_sqlite_keeps_its_children():
     command.downgrade(cfg, "0035")
     assert counters() == 1
     engine.dispose()
+
+
+@pytest.mark.parametrize("kind", _urls())
+def test_0047_contacts_known_by_a_bsuid_keep_it_as_their_user_id(kind):
+    """Found by review and fixed: one person reached by phone and by BSUID was two contacts.
+    0047 adds contact.user_id; a contact known only by its BSUID (wa_id "BR.…", 0041) gets it
+    copied, so that a later message with its phone and BSUID finds it; phones get none."""
+    from sqlalchemy import text
+
+    url = new_sqlite_url("m47") if kind == "sqlite" else new_database_url("ylada_m47")
+    cfg = _alembic_config(url)
+    command.upgrade(cfg, "0046")
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO tenant (name, slug, niche, status, timezone, created_at, "
+            "retention_messages_days, retention_ai_days) VALUES ('Loja', 'loja', 'outro', "
+            "'active', 'America/Sao_Paulo', CURRENT_TIMESTAMP, 0, 0)"))
+        conn.execute(text(
+            "INSERT INTO instance (tenant_id, name, channel, verify_token, webhook_key, status, "
+            "created_at, updated_at) SELECT id, 'Loja', 'whatsapp_cloud', 'v', 'k', 'active', "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM tenant"))
+        for wa_id in ("BR.13491208655302741918", "US.ENT.11815799212886844830",
+                      "5511987654321", "sim-1-1", "apagado-0a1b2c3d4e5f6a7b"):
+            conn.execute(text(
+                "INSERT INTO contact (tenant_id, instance_id, wa_id, name, tags, fields, "
+                "opted_out, created_at, updated_at) SELECT tenant_id, id, :wa, '', '[]', '{}', "
+                "false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM instance"), {"wa": wa_id})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT wa_id, user_id FROM contact")).all())
+    assert rows == {"BR.13491208655302741918": "BR.13491208655302741918",
+                    "US.ENT.11815799212886844830": "US.ENT.11815799212886844830",
+                    "5511987654321": None, "sim-1-1": None, "apagado-0a1b2c3d4e5f6a7b": None}
+    command.downgrade(cfg, "0046")
+    engine.dispose()

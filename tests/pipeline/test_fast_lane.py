@@ -290,8 +290,8 @@ def test_a_group_that_fails_is_retried_post_by_post(lane, client, bot, db, monke
     bad = was[1]
     real = inbox.known_conversation
     monkeypatch.setattr(inbox_fast, "known_conversation",
-                        lambda instance_id, wa_id: 10**9 if wa_id == bad
-                        else real(instance_id, wa_id))
+                        lambda instance_id, wa_id, user_id=None: 10**9 if wa_id == bad
+                        else real(instance_id, wa_id, user_id))
     groups: list[int] = []
     original = inbox_fast.InboundBatcher._write
 

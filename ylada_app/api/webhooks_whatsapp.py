@@ -69,7 +69,7 @@ def _to_inbound(m) -> inbox.Inbound:
         data["unsupported"] = True
     return inbox.Inbound(wamid=m.wamid, wa_id=m.from_wa_id, type=m.type or "unknown",
                          text=m.text, payload=m.payload, contact_name=m.contact_name,
-                         timestamp=m.timestamp, data=data)
+                         timestamp=m.timestamp, data=data, user_id=m.from_user_id)
 
 
 def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
@@ -170,8 +170,9 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
         log.exception("webhook number lookup failed")
         return 503, {"error": "temporarily_unavailable"}
     # Taken before any wait: a contact's next message is stored after this one.
-    turn = _arrivals().take({(t.instance_id, m.from_wa_id) for t, p in parts
-                             for m in p.messages})
+    # (by phone and by BSUID: one person's messages with and without the phone are in order)
+    turn = _arrivals().take({(t.instance_id, sender) for t, p in parts for m in p.messages
+                             for sender in (m.from_wa_id, m.from_user_id) if sender})
     try:
         await turn.wait()
         for part_target, part in parts:

@@ -23,18 +23,30 @@ OPEN_STATUSES_SQL = "status IN ('pending', 'queued', 'sending')"
 WAITING_SQL = "status = 'human' AND waiting_since IS NOT NULL AND waiting_notified_at IS NULL"
 
 WA_ID_MAX = 160
+# A contact's BSUID, where known (the partial unique index stays small: most have none yet).
+HAS_USER_ID_SQL = "user_id IS NOT NULL"
 
 
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
     # (instance_id alone is served by this constraint's index: migration 0042)
-    __table_args__ = (UniqueConstraint("instance_id", "wa_id", name="uq_contact_instance_wa"),)
+    __table_args__ = (
+        UniqueConstraint("instance_id", "wa_id", name="uq_contact_instance_wa"),
+        # one contact per person: a BSUID-only message finds the contact its phone made
+        Index("uq_contact_instance_user", "instance_id", "user_id", unique=True,
+              postgresql_where=text(HAS_USER_ID_SQL), sqlite_where=text(HAS_USER_ID_SQL)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True, ondelete="CASCADE")
     instance_id: int = Field(foreign_key="instance.id", ondelete="CASCADE")
     # a phone number in E.164 digits, or Meta's business-scoped user id (BSUID, "US.…")
     wa_id: str = Field(max_length=WA_ID_MAX)
+    # Meta's business-scoped user id (BSUID) of the person, once a message carried it. Meta
+    # sends it on every message and the phone only while the phone is shareable: a person
+    # first seen with both and later with the BSUID alone is found by it (migration 0047).
+    # Equal to wa_id for a contact known only by its BSUID.
+    user_id: str | None = Field(default=None, max_length=WA_ID_MAX)
     name: str = Field(default="", max_length=120)
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

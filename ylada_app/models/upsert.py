@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any],
-                  conflict: list[str]) -> int | None:
-    """Insert a row unless it conflicts on `conflict`; returns the new id or None."""
+                  conflict: list[str] | None) -> int | None:
+    """Insert a row unless it conflicts on `conflict` (None: on any unique key); returns the
+    new id or None."""
     dialect = session.get_bind().dialect.name
     mod = postgresql if dialect == "postgresql" else sqlite
     stmt = (

@@ -363,7 +363,7 @@ def follow_number_change(session: Session, *, contact: Contact,
     new = normalize_phone((system or {}).get("new_wa_id"))
     if new is None or new in br_variants(contact.wa_id):
         return
-    old = contact.wa_id
+    old, old_user_id = contact.wa_id, contact.user_id
     other = session.exec(select(Contact).where(
         Contact.instance_id == contact.instance_id, col(Contact.wa_id).in_(br_variants(new)),
         Contact.id != contact.id)).first()
@@ -371,6 +371,8 @@ def follow_number_change(session: Session, *, contact: Contact,
         try:
             with session.begin_nested():  # its first message may be creating it right now
                 contact.wa_id, contact.updated_at = new, utcnow()
+                # Meta gives a new number a new BSUID: the next message with both stores it
+                contact.user_id = None
                 session.add(contact)
                 session.flush()
         except IntegrityError:
@@ -378,7 +380,7 @@ def follow_number_change(session: Session, *, contact: Contact,
             other = session.exec(select(Contact).where(
                 Contact.instance_id == contact.instance_id, Contact.wa_id == new)).first()
         else:
-            inbox.forget_contact(contact.instance_id, old)
+            inbox.forget_contact(contact.instance_id, old, old_user_id)
             tell_webhooks(session, [contact], "contact.updated")
             return
     if other is not None and contact.opted_out and not other.opted_out:
@@ -708,4 +710,4 @@ def delete_contact(session: Session, *, tenant_id: int, contact_id: object) -> N
     contact = _own(session, tenant_id, contact_id)
     session.delete(contact)
     session.flush()
-    forget_contact(contact.instance_id, contact.wa_id)
+    forget_contact(contact.instance_id, contact.wa_id, contact.user_id)

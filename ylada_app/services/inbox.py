@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, or_, select
 
 from ylada_app.core.queue import redis_connection
 from ylada_app.core.settings import get_settings
@@ -45,6 +46,9 @@ class Inbound:
     contact_name: str | None = None
     timestamp: int = 0
     data: dict[str, Any] = field(default_factory=dict)
+    # Meta's business-scoped user id (BSUID), when the message carries one; equal to wa_id
+    # when Meta withheld the phone (a customer with a username)
+    user_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,14 +91,18 @@ def wa_time(value: int) -> datetime | None:
     return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
 
 
-# (instance_id, wa_id) -> (contact_id, conversation_id). Contacts and conversations are
-# only ever re-keyed by a deletion or an LGPD erasure, so the hot path can skip two lookups
-# for a contact it has seen. Those run in any process (often a worker): they bump a counter
-# in Redis, and every process drops its whole cache when it sees the counter move (checked
-# at most once per FORGET_CHECK_S), so a person who writes again after an erasure starts a
-# new contact instead of landing in the anonymised conversation.
+# (instance_id, wa_id) -> (contact_id, conversation_id, user_id). Contacts and conversations
+# are only ever re-keyed by a deletion or an LGPD erasure, so the hot path can skip two
+# lookups for a contact it has seen. Those run in any process (often a worker): they bump a
+# counter in Redis, and every process drops its whole cache when it sees the counter move
+# (checked at most once per FORGET_CHECK_S), so a person who writes again after an erasure
+# starts a new contact instead of landing in the anonymised conversation.
+# `user_id` is the BSUID the contact was looked up with: a message carrying another one (the
+# first with a BSUID from a contact known by phone) misses, and the lookup stores the BSUID
+# on the contact once. A contact holding a BSUID is cached under it too (a later message
+# without the phone finds it at once).
 log = logging.getLogger(__name__)
-_ids: OrderedDict[tuple[int, str], tuple[int, int]] = OrderedDict()
+_ids: OrderedDict[tuple[int, str], tuple[int, int, str | None]] = OrderedDict()
 _ids_lock = threading.Lock()
 _IDS_MAX = 50_000
 FORGET_KEY = "ylada:contacts:forgotten"
@@ -119,27 +127,45 @@ def _sync_forgotten() -> None:
         _forget_seen[0] = counter
 
 
-def known_conversation(instance_id: int, wa_id: str) -> int | None:
+def _cached(instance_id: int, wa_id: str, user_id: str | None) -> tuple[int, int] | None:
     _sync_forgotten()
     with _ids_lock:
         hit = _ids.get((instance_id, wa_id))
+    if hit is None or (user_id is not None and hit[2] != user_id):
+        return None  # (a BSUID not looked up with this contact yet: see `_ids`)
+    return hit[0], hit[1]
+
+
+def known_conversation(instance_id: int, wa_id: str, user_id: str | None = None) -> int | None:
+    hit = _cached(instance_id, wa_id, user_id)
     return hit[1] if hit else None
 
 
 def remember_conversation(instance_id: int, wa_id: str, contact_id: int,
-                          conversation_id: int) -> None:
+                          conversation_id: int, user_id: str | None = None) -> None:
     """Cache ids once they are committed (a rolled-back id must never be cached)."""
     with _ids_lock:
-        _ids[(instance_id, wa_id)] = (contact_id, conversation_id)
+        _ids[(instance_id, wa_id)] = (contact_id, conversation_id, user_id)
         if len(_ids) > _IDS_MAX:
             _ids.popitem(last=False)
 
 
-def forget_contact(instance_id: int, wa_id: str) -> None:
-    """After deleting or erasing a contact: here at once, in every other process within
-    FORGET_CHECK_S (see `_ids`)."""
+def remember_contact(instance_id: int, wa_id: str, user_id: str | None, contact_id: int,
+                     conversation_id: int, contact_user_id: str | None) -> None:
+    """`remember_conversation` for a message from `wa_id` (with `user_id`, its BSUID, if it
+    had one) found to be this contact — and under the BSUID too when the contact holds it."""
+    remember_conversation(instance_id, wa_id, contact_id, conversation_id, user_id)
+    if user_id and user_id != wa_id and contact_user_id == user_id:
+        remember_conversation(instance_id, user_id, contact_id, conversation_id, user_id)
+
+
+def forget_contact(instance_id: int, wa_id: str, user_id: str | None = None) -> None:
+    """After deleting or erasing a contact (`user_id`: its BSUID, if it had one): here at
+    once, in every other process within FORGET_CHECK_S (see `_ids`)."""
     with _ids_lock:
         _ids.pop((instance_id, wa_id), None)
+        if user_id:
+            _ids.pop((instance_id, user_id), None)
     settings = get_settings()
     if settings.redis_url:
         try:
@@ -149,45 +175,57 @@ def forget_contact(instance_id: int, wa_id: str) -> None:
 
 
 def _conversation_ids(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
-                      name: str | None) -> tuple[int, int]:
-    key = (instance.id, wa_id)
-    _sync_forgotten()
-    with _ids_lock:
-        hit = _ids.get(key)
+                      name: str | None, user_id: str | None = None) -> tuple[int, int]:
+    hit = _cached(instance.id, wa_id, user_id)
     if hit is not None:
         return hit
-    contact, conv = contact_and_conversation(session, instance=instance, wa_id=wa_id, name=name)
-    remember_conversation(instance.id, wa_id, contact.id, conv.id)
+    contact, conv = contact_and_conversation(session, instance=instance, wa_id=wa_id, name=name,
+                                             user_id=user_id)
+    remember_contact(instance.id, wa_id, user_id, contact.id, conv.id, contact.user_id)
     return contact.id, conv.id
 
 
-def contact_and_conversation(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
-                             name: str | None) -> tuple[Contact, Conversation]:
-    """The sender's contact and conversation, created on a first message. WhatsApp reports
-    some Brazilian mobiles without the ninth digit: a contact the business saved with it
-    ("+55 11 98765-4321", imported or through the API) is the same person — their "sair"
-    must reach that contact, not a new one."""
+def _senders(session: Session, instance_id: int, wa_id: str, user_id: str | None,
+             ) -> list[tuple[Contact, Conversation | None]]:
+    """The contacts a message from `wa_id` (with BSUID `user_id`) may be from, the best
+    first: the phone as reported, another form of it, then the one holding the BSUID."""
     forms = br_variants(wa_id)
+    match = col(Contact.wa_id).in_(forms)
+    if user_id:
+        match = or_(match, Contact.user_id == user_id)
     rows = session.exec(
         select(Contact, Conversation)
         .join(Conversation, Conversation.contact_id == Contact.id, isouter=True)
-        .where(Contact.instance_id == instance.id, col(Contact.wa_id).in_(forms))
+        .where(Contact.instance_id == instance_id, match)
     ).all()
-    row = min(rows, key=lambda r: r[0].wa_id != wa_id, default=None)  # the exact form first
-    contact, conv = row if row is not None else (None, None)
+    return sorted(rows, key=lambda r: (r[0].wa_id != wa_id, r[0].wa_id not in forms))
+
+
+def contact_and_conversation(session: Session, *, instance: Instance | InstanceRef, wa_id: str,
+                             name: str | None, user_id: str | None = None,
+                             ) -> tuple[Contact, Conversation]:
+    """The sender's contact and conversation, created on a first message. WhatsApp reports
+    some Brazilian mobiles without the ninth digit: a contact the business saved with it
+    ("+55 11 98765-4321", imported or through the API) is the same person — their "sair"
+    must reach that contact, not a new one. Likewise `user_id`, the BSUID Meta sends on
+    every message (the phone only while it is shareable): a message without the phone finds
+    the contact an earlier one with both made, which keeps the BSUID from then on."""
+    rows = _senders(session, instance.id, wa_id, user_id)
+    contact, conv = rows[0] if rows else (None, None)
     created = None
     if contact is None:
         created = insert_ignore(session, Contact, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id, "wa_id": wa_id,
-            "name": (name or "")[:120], "tags": [], "fields": {}, "opted_out": False,
-            "created_at": utcnow(), "updated_at": utcnow(),
-        }, ["instance_id", "wa_id"])
-        contact = session.exec(
-            select(Contact).where(Contact.instance_id == instance.id, Contact.wa_id == wa_id)
-        ).one()
-    elif name and not contact.name:
-        contact.name = name[:120]
-        session.add(contact)
+            "user_id": user_id, "name": (name or "")[:120], "tags": [], "fields": {},
+            "opted_out": False, "created_at": utcnow(), "updated_at": utcnow(),
+        }, None)  # (on either key: its first message may be creating it right now)
+        contact, conv = _senders(session, instance.id, wa_id, user_id)[0]
+    else:
+        if user_id and contact.user_id is None and all(c.user_id != user_id for c, _ in rows):
+            _keep_user_id(session, contact, user_id)
+        if name and not contact.name:
+            contact.name = name[:120]
+            session.add(contact)
     if conv is None:
         insert_ignore(session, Conversation, {
             "tenant_id": instance.tenant_id, "instance_id": instance.id,
@@ -202,6 +240,19 @@ def contact_and_conversation(session: Session, *, instance: Instance | InstanceR
             instance.tenant_id, "contact.created",
             {"contact": webhooks_out.contact_data(contact)}, f"c{conv.id}")])
     return contact, conv
+
+
+def _keep_user_id(session: Session, contact: Contact, user_id: str) -> None:
+    """Store the BSUID on a contact known by phone. Another contact holding it already (made
+    by a message without the phone before this one, or at this very moment) keeps it: the
+    two stay apart rather than fail the message."""
+    try:
+        with session.begin_nested():
+            contact.user_id = user_id
+            session.add(contact)
+            session.flush()
+    except IntegrityError:
+        session.refresh(contact)
 
 
 def clean_text(value: str | None, limit: int) -> str | None:
@@ -272,7 +323,8 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
             continue
         _, conv_id = _conversation_ids(session, instance=instance,
                                        wa_id=clean_text(item.wa_id, WA_ID_MAX) or "?",
-                                       name=clean_text(item.contact_name, 120))
+                                       name=clean_text(item.contact_name, 120),
+                                       user_id=clean_text(item.user_id, WA_ID_MAX))
         new_id = insert_ignore(session, Message, inbound_row(instance, conv_id, item, now),
                                WAMID_KEY)
         if new_id is None:

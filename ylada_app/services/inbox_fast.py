@@ -14,6 +14,7 @@ import weakref
 from datetime import datetime
 
 from psycopg import AsyncConnection
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,7 +39,7 @@ from ylada_app.services.inbox import (
     clean_text,
     inbound_row,
     known_conversation,
-    remember_conversation,
+    remember_contact,
     wa_time,
 )
 from ylada_app.services.phones import br_variants
@@ -55,9 +56,18 @@ _FIND = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv
 _FIND_FORMS = ("SELECT ct.id, ct.name, cv.id FROM contact ct LEFT JOIN conversation cv "
                "ON cv.contact_id = ct.id WHERE ct.instance_id = %s AND ct.wa_id = ANY(%s) "
                "ORDER BY ct.wa_id <> %s LIMIT 1")
-_NEW_CONTACT = ("INSERT INTO contact (tenant_id, instance_id, wa_id, name, tags, fields, "
-                "opted_out, created_at, updated_at) VALUES (%s, %s, %s, %s, '[]', '{}', false, "
-                "%s, %s) ON CONFLICT (instance_id, wa_id) DO NOTHING")
+# A message carrying a BSUID (Meta's business-scoped user id): the contact with the phone in
+# either form, or the one holding the BSUID — every candidate (at most a few), chosen in
+# Python (_find). Still one statement: both keys are indexed (uq_contact_instance_wa and
+# uq_contact_instance_user, migration 0047).
+_FIND_USER = ("SELECT ct.id, ct.name, cv.id, ct.wa_id, ct.user_id FROM contact ct "
+              "LEFT JOIN conversation cv ON cv.contact_id = ct.id WHERE ct.instance_id = %s "
+              "AND (ct.wa_id = ANY(%s) OR ct.user_id = %s)")
+# (on either key: the person's first message may be creating it right now)
+_NEW_CONTACT = ("INSERT INTO contact (tenant_id, instance_id, wa_id, user_id, name, tags, "
+                "fields, opted_out, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '[]', "
+                "'{}', false, %s, %s) ON CONFLICT DO NOTHING")
+_KEEP_USER_ID = "UPDATE contact SET user_id = %s WHERE id = %s AND user_id IS NULL"
 _NAME = "UPDATE contact SET name = %s WHERE id = %s AND name = ''"
 _CONVERSATION_OF = "SELECT id FROM conversation WHERE contact_id = %s"
 _NEW_CONVERSATION = ("INSERT INTO conversation (tenant_id, instance_id, contact_id, status, "
@@ -144,9 +154,11 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
         await _batcher(StatusBatcher, engine).apply(_status_params(instance, statuses, now))
         return []
     # (wa_id as stored, cached conversation id or None, message) for the storable messages.
-    keyed = [(wa_id, known_conversation(instance.id, wa_id), i) for i in items
+    # (a BSUID the cached contact was not looked up with misses: see inbox._ids)
+    keyed = [(wa_id, known_conversation(instance.id, wa_id, _user_id(i)), i) for i in items
              if clean_text(i.wamid, 160) and (wa_id := clean_text(i.wa_id, WA_ID_MAX))]
-    new_ids: list[tuple[str, int, int]] = []
+    # (wa_id, BSUID or None, contact id, conversation id, the contact's BSUID) learnt here
+    new_ids: list[tuple[str, str | None, int, int, str | None]] = []
     events: list[webhooks_out.Event] = []  # for the business's webhooks, if it has any
     if keyed and not statuses and all(conv_id for _, conv_id, _ in keyed):
         # The common POST — new messages of known contacts: inserted and marked dirty
@@ -182,8 +194,8 @@ async def store_async(engine: AsyncEngine, instance: InstanceRef, items: list[In
             async with conn.cursor() as cur:
                 await cur.executemany(_STATUS, changes)
         endpoints = await _emit(conn, events, now) if events else set()
-    for wa_id, contact_id, conv_id in new_ids:
-        remember_conversation(instance.id, wa_id, contact_id, conv_id)
+    for wa_id, user_id, contact_id, conv_id, holds in new_ids:
+        remember_contact(instance.id, wa_id, user_id, contact_id, conv_id, holds)
     if endpoints:
         await asyncio.to_thread(webhooks_out.kick, endpoints)
     return list(dict.fromkeys(touched))
@@ -304,33 +316,61 @@ def _batcher(kind: type[_GroupCommit], engine: AsyncEngine) -> _GroupCommit:
     return batcher
 
 
+def _user_id(item: Inbound) -> str | None:
+    return clean_text(item.user_id, WA_ID_MAX) or None
+
+
+async def _find(conn: AsyncConnection, instance: InstanceRef, wa_id: str,
+                user_id: str | None) -> tuple[tuple | None, bool]:
+    """(contact id, name, conversation id or None, its BSUID) of the sender, and whether
+    the BSUID may be stored on it (no other contact holds it)."""
+    forms = br_variants(wa_id)
+    if user_id is None:  # (a message without a BSUID: the statements of before)
+        sql, args = ((_FIND, (instance.id, wa_id)) if len(forms) == 1
+                     else (_FIND_FORMS, (instance.id, forms, wa_id)))
+        found = await (await conn.execute(sql, args)).fetchone()
+        return (None if found is None else (*found, None)), False
+    rows = await (await conn.execute(_FIND_USER, (instance.id, forms, user_id))).fetchall()
+    if not rows:
+        return None, False
+    # as inbox._senders: the phone as reported, another form of it, the BSUID's holder
+    best = min(rows, key=lambda r: (r[3] != wa_id, r[3] not in forms))
+    return ((best[0], best[1], best[2], best[4]),
+            best[4] is None and all(r[4] != user_id for r in rows))
+
+
 async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: str,
-                           item: Inbound, now: datetime, new_ids: list[tuple[str, int, int]],
+                           item: Inbound, now: datetime,
+                           new_ids: list[tuple[str, str | None, int, int, str | None]],
                            events: list[webhooks_out.Event]) -> int:
     """The contact's conversation, created with its contact on a first message (mirrors
-    inbox.contact_and_conversation). Ids learnt here are cached after the commit."""
-    conv_id = next((c for w, _, c in new_ids if w == wa_id), None)
+    inbox.contact_and_conversation: found by phone or by BSUID, which a contact known by
+    phone keeps from its first message that carries one). Ids learnt here are cached after
+    the commit."""
+    user_id = _user_id(item)
+    conv_id = next((c for w, _, _, c, holds in new_ids
+                    if w == wa_id or (user_id and holds == user_id)), None)
     if conv_id is not None:
         return conv_id  # an earlier message of this POST created it
     name = (clean_text(item.contact_name, 120) or "")[:120]
-    forms = br_variants(wa_id)
-    sql, args = ((_FIND, (instance.id, wa_id)) if len(forms) == 1
-                 else (_FIND_FORMS, (instance.id, forms, wa_id)))
-    found = await (await conn.execute(sql, args)).fetchone()
+    found, keep_user_id = await _find(conn, instance, wa_id, user_id)
     created = False
     if found is None:
-        cur = await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id, name,
-                                                now, now))
+        cur = await conn.execute(_NEW_CONTACT, (instance.tenant_id, instance.id, wa_id,
+                                                user_id, name, now, now))
         created = cur.rowcount == 1
-        found = await (await conn.execute(_FIND, (instance.id, wa_id))).fetchone()
-    elif name and not found[1]:
-        await conn.execute(_NAME, (name, found[0]))
+        found, _ = await _find(conn, instance, wa_id, user_id)
+    else:
+        if keep_user_id:  # once per contact: later messages find it in the cache
+            found = (*found[:3], await _keep_user_id(conn, found[0], user_id))
+        if name and not found[1]:
+            await conn.execute(_NAME, (name, found[0]))
     contact_id, conv_id = found[0], found[2]
     if conv_id is None:
         await conn.execute(_NEW_CONVERSATION, (instance.tenant_id, instance.id, contact_id,
                                                now, now))
         conv_id = (await (await conn.execute(_CONVERSATION_OF, (contact_id,))).fetchone())[0]
-    new_ids.append((wa_id, contact_id, conv_id))
+    new_ids.append((wa_id, user_id, contact_id, conv_id, found[3]))
     if created and webhooks_out.wants(instance.tenant_id, "contact.created"):
         contact = {"id": contact_id, "instance_id": instance.id, "phone": wa_id, "name": name,
                    "tags": [], "fields": {}, "opted_out": False,
@@ -338,6 +378,18 @@ async def _conversation_id(conn: AsyncConnection, instance: InstanceRef, wa_id: 
         events.append(webhooks_out.Event(instance.tenant_id, "contact.created",
                                          {"contact": contact}, f"c{conv_id}"))
     return conv_id
+
+
+async def _keep_user_id(conn: AsyncConnection, contact_id: int, user_id: str) -> str | None:
+    """Store the BSUID on a contact known by phone; returns what the contact holds after.
+    A contact made a moment ago by a message without the phone holding it already keeps it
+    (the two stay apart rather than fail the POST): a savepoint, the unique index decides."""
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(_KEEP_USER_ID, (user_id, contact_id))
+    except UniqueViolation:
+        return None
+    return user_id if cur.rowcount == 1 else None
 
 
 _EVENT = ("INSERT INTO webhook_event (tenant_id, type, data, created_at) "

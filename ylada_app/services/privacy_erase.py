@@ -64,6 +64,8 @@ def _needles(contact: Contact) -> list[str]:
     """Strings that identify the person in free text and JSON (phone as stored and as
     shown; the name when it is long enough not to match unrelated text)."""
     found = [contact.wa_id]
+    if contact.user_id and contact.user_id != contact.wa_id:  # (the BSUID identifies them too)
+        found.append(contact.user_id)
     shown = display_phone(contact.wa_id)
     if shown and shown != contact.wa_id:
         found.append(shown)
@@ -125,7 +127,7 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
         raise NotFound("error.not_found")
     conn = session.connection()
     needles = _needles(contact)
-    old_wa_id, instance_id = contact.wa_id, contact.instance_id
+    old_wa_id, old_user_id, instance_id = contact.wa_id, contact.user_id, contact.instance_id
     conv_ids = list(session.exec(select(Conversation.id).where(
         Conversation.contact_id == contact.id, Conversation.tenant_id == tenant_id)).all())
     done: dict[str, int] = {}
@@ -192,7 +194,8 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
             .values(subject="Aviso apagado (LGPD)", text_body="", html_body=""))
     run("webhook_logs", update(WebhookLog).where(
         or_(WebhookLog.tenant_id == tenant_id, WebhookLog.instance_id == instance_id),
-        _mentions(WebhookLog.detail, [old_wa_id])).values(detail=ERASED))
+        _mentions(WebhookLog.detail, [old_wa_id, *([old_user_id] if old_user_id else [])]))
+        .values(detail=ERASED))
     # cached API answers naming the contact or their conversation by id
     answer = ApiIdempotency.response
     run("api_answers", delete(ApiIdempotency).where(
@@ -205,6 +208,7 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
         .values(contact_id=None, evidence=ERASED))
     done["exports"] = _exports(session, tenant_id, contact.id)
     contact.wa_id = ERASED_PREFIX + secrets.token_hex(8)
+    contact.user_id = None  # (a message with their BSUID starts a new contact, as a phone does)
     contact.name = ""
     contact.tags = []
     contact.fields = {}
@@ -216,7 +220,7 @@ def erase_contact(session: Session, *, tenant_id: int, contact_id: int) -> dict[
     session.flush()
     # once saved: forgotten earlier, a message arriving before the commit would map the
     # number to the old contact again in this process's cache
-    after_commit(session, lambda: _forget(instance_id, old_wa_id, conv_ids))
+    after_commit(session, lambda: _forget(instance_id, old_wa_id, conv_ids, old_user_id))
     return done
 
 
@@ -322,7 +326,8 @@ def _exports(session: Session, tenant_id: int, contact_id: int) -> int:
     return n
 
 
-def _forget(instance_id: int, wa_id: str, conv_ids: list[int]) -> None:
+def _forget(instance_id: int, wa_id: str, conv_ids: list[int],
+            user_id: str | None = None) -> None:
     """Caches: the pipeline's phone → conversation map (this process) and the Redis keys
     of the conversation (queued-work flags; RQ jobs carry ids only). Every form of the
     number (with and without the ninth digit): the map is keyed by the form WhatsApp wrote,
@@ -332,7 +337,7 @@ def _forget(instance_id: int, wa_id: str, conv_ids: list[int]) -> None:
 
     forms = br_variants(wa_id)
     for form in forms:
-        forget_contact(instance_id, form)
+        forget_contact(instance_id, form, user_id)
     url = get_settings().redis_url
     if not url:
         return

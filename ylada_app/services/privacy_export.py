@@ -57,6 +57,7 @@ def contact_doc(session: Session, contact: Contact) -> dict[str, Any]:
     instance = session.get(Instance, contact.instance_id)
     return {"id": contact.id, "name": contact.name, "phone": contact.wa_id,
             "phone_display": display_phone(contact.wa_id),
+            "whatsapp_user_id": contact.user_id,  # (Meta's BSUID, when a message carried it)
             "number": instance.name if instance else "",
             "tags": list(contact.tags or []), "fields": dict(contact.fields or {}),
             "opted_out": contact.opted_out, "marketing_consent_at": _iso(contact.opted_in_at),

@@ -31,6 +31,7 @@ import threading
 import time
 from typing import Any
 
+from ylada_app.channels.whatsapp_cloud.payloads import is_bsuid
 from ylada_app.testing.asgi_server import ThreadedAsgiServer, read_body
 
 SEND_TYPES = frozenset(
@@ -167,7 +168,8 @@ class FakeGraph(ThreadedAsgiServer):
             self.record_requests = True
 
     def messages_to(self, to: str) -> list[dict]:
-        return [m for m in list(self.sent) if m.get("to") == to]
+        """What was sent to a phone (`to`) or a business-scoped user id (`recipient`)."""
+        return [m for m in list(self.sent) if to in (m.get("to"), m.get("recipient"))]
 
     # ---- ASGI app (server thread) ----------------------------------------------------
 
@@ -466,7 +468,7 @@ class FakeGraph(ThreadedAsgiServer):
             200,
             {
                 "messaging_product": "whatsapp",
-                "contacts": [{"input": doc["to"], "wa_id": doc["to"].lstrip("+")}],
+                "contacts": [_contact_of(doc)],
                 "messages": [{"id": wamid}],
             },
             _JSON_HEADERS,
@@ -487,9 +489,14 @@ def _shape_problem(doc: Any) -> str | None:
     if doc.get("status") == "read":
         mid = doc.get("message_id")
         return None if isinstance(mid, str) and mid else "The parameter message_id is required"
-    to = doc.get("to")
-    if not isinstance(to, str) or not to.strip():
-        return "The parameter to is required"
+    # A phone in `to`, or a business-scoped user id in `recipient` (`to` wins when both are
+    # there, as Meta does); `to` takes no BSUID.
+    to, recipient = doc.get("to"), doc.get("recipient")
+    if isinstance(to, str) and to.strip():
+        if is_bsuid(to.strip()):
+            return "Invalid parameter to: a business-scoped user id goes in recipient"
+    elif not (isinstance(recipient, str) and is_bsuid(recipient.strip())):
+        return "The parameter to or recipient is required"
     mtype = doc.get("type", "text")
     if mtype not in SEND_TYPES:
         return f"Unsupported message type: {mtype}"
@@ -498,6 +505,13 @@ def _shape_problem(doc: Any) -> str | None:
     if mtype == "text" and not (isinstance(doc[mtype], dict) and doc[mtype].get("body")):
         return "The parameter text['body'] is required"
     return None
+
+
+def _contact_of(doc: dict) -> dict:
+    """The response's contact: the phone sent to, or the business-scoped user id."""
+    if isinstance(doc.get("to"), str) and doc["to"].strip():
+        return {"input": doc["to"], "wa_id": doc["to"].strip().lstrip("+")}
+    return {"input": doc["recipient"], "user_id": doc["recipient"].strip()}
 
 
 def _error_body(message: str, code: int, *, subcode: int | None = None) -> dict:

@@ -49,6 +49,14 @@ DEFAULT_LIST_BUTTON = "Ver opções"
 DEFAULT_TEMPLATE_LANGUAGE = "pt_BR"
 
 _URL_RE = re.compile(r"https?://\S", re.IGNORECASE)
+# Meta's business-scoped user id: a country code, a dot, an id ("BR.1349…", "US.ENT.…").
+# A phone number never has a letter.
+_BSUID_RE = re.compile(r"[A-Za-z]{2}\.\S")
+
+
+def is_bsuid(value: str) -> bool:
+    """Whether a contact id is a business-scoped user id (BSUID) rather than a phone."""
+    return bool(_BSUID_RE.match(value))
 
 
 class PayloadError(ValueError):
@@ -70,10 +78,13 @@ def build_payload(to: str, message: dict) -> dict:
     if not isinstance(to, str) or not to.strip():
         raise PayloadError("recipient 'to' is required")
     wa_type, body = builder(message)
+    # `to` takes a phone number only; a customer known by BSUID alone (a username, the phone
+    # withheld) is addressed by `recipient` — Meta refuses a BSUID in `to`.
+    to = to.strip()
     payload: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": to.strip(),
+        ("recipient" if is_bsuid(to) else "to"): to,
         "type": wa_type,
         wa_type: body,
     }

@@ -5,55 +5,21 @@ newest first, tells the team and writes the audit trail (limits.switch_off_exces
 from __future__ import annotations
 
 import json
-import time
-import uuid
 from pathlib import Path
-from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from tests.billing.conftest import WHSEC
+from tests.billing.test_stripe_review_fixes import _state, _stripe_event, _stripe_post, _stripe_sub
 from tests.factories import make_owner
+from tests.services.test_agency_shared_plan import _connect
 from ylada_app.api import app
 from ylada_app.models import AuditLog, Flow, Instance, Notification, Plan, Subscription
 from ylada_app.services import entitlements, flows, instances
 from ylada_app.services.limits import OVER_LIMIT_ACTION, SLOT_STATUSES
-from ylada_app.testing.fake_stripe import sign
 
 MENU = json.loads((Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.json")
                   .read_text())
-
-
-def _stripe_post(client, event):
-    payload = json.dumps(event)
-    return client.post("/webhooks/stripe", content=payload,
-                       headers={"Stripe-Signature": sign(payload, WHSEC),
-                                "Content-Type": "application/json"})
-
-
-def _stripe_event(etype: str, obj: dict, created: int | None = None) -> dict:
-    return {"id": "evt_audit_" + uuid.uuid4().hex[:12], "object": "event", "type": etype,
-            "created": created or int(time.time()), "data": {"object": obj}}
-
-
-def _stripe_sub(tenant_id: int, sub_id: str, status: str, plan: str, *,
-                period_end: int | None = None) -> dict:
-    period_end = period_end or int(time.time()) + 30 * 86400
-    return {"id": sub_id, "object": "subscription", "customer": f"cus_{sub_id}",
-            "status": status, "cancel_at_period_end": False, "canceled_at": None,
-            "metadata": {"tenant_id": str(tenant_id), "plan": plan},
-            "current_period_end": period_end,
-            "items": {"object": "list", "data": [{
-                "id": f"si_{sub_id}", "price": {"id": f"price_{plan}_audit",
-                                                "metadata": {"plan": plan}},
-                "current_period_end": period_end}]}}
-
-
-def _state(db, tenant_id, **kw):
-    db.expire_all()
-    entitlements.forget_limits()
-    return entitlements.billing_state(db, tenant_id=tenant_id, **kw)
 
 
 def _on_plan(db, tenant_id: int, code: str, **sub_fields) -> None:
@@ -61,18 +27,6 @@ def _on_plan(db, tenant_id: int, code: str, **sub_fields) -> None:
     db.add(Subscription(tenant_id=tenant_id, plan_id=plan.id, status="active", **sub_fields))
     db.commit()
     entitlements.forget_limits()
-
-
-def _ok(phone_number_id, token):
-    return SimpleNamespace(ok=True, error=None, display_number="+55 11 90000-0000",
-                           verified_name="Loja")
-
-
-def _connect(db, *, tenant_id, user_id, inst_id, pnid):
-    return instances.connect_whatsapp(db, tenant_id=tenant_id, user_id=user_id,
-                                      instance_id=inst_id, phone_number_id=pnid, waba_id=None,
-                                      access_token="EAAG" + "q" * 60,
-                                      app_secret="feedface" * 4, check=_ok)
 
 
 def test_downgrade_by_webhook_leaves_no_flows_or_numbers_over_the_new_plan(db, stripe_env):

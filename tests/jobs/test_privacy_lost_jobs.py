@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import make_instance, make_owner
+from tests.services.test_privacy import _reviewed_contact
 from ylada_app.jobs import privacy as privacy_jobs
-from ylada_app.models import Conversation, Message, utcnow
+from ylada_app.models import utcnow
 from ylada_app.models.privacy import DataRequest
-from ylada_app.services import contacts, privacy
+from ylada_app.services import privacy
 
 _REAL_START = privacy.start  # (the fixture below replaces it in every test)
 
@@ -22,18 +23,6 @@ def _no_background_jobs(monkeypatch):
     started: list[tuple[int, str]] = []
     monkeypatch.setattr(privacy, "start", lambda rid, kind: started.append((rid, kind)))
     return started
-
-
-def _contact(db, owner, inst, *, phone: str, name: str):
-    contact, _ = contacts.upsert_contact(db, tenant_id=owner.tenant_id, instance_id=inst.id,
-                                         phone=phone, name=name, tags=[], fields={})
-    conv = Conversation(tenant_id=owner.tenant_id, instance_id=inst.id, contact_id=contact.id)
-    db.add(conv)
-    db.flush()
-    db.add(Message(tenant_id=owner.tenant_id, instance_id=inst.id, conversation_id=conv.id,
-                   direction="in", type="text", text=f"oi, sou {name}", status="processed"))
-    db.commit()
-    return contact, conv
 
 
 def _wait_for(fn, timeout: float = 10.0):
@@ -58,7 +47,7 @@ def test_a_request_whose_job_was_lost_is_picked_up_again_by_the_sweeper(db, monk
 
     owner = make_owner(db, tenant_name="Loja Fila")
     inst = make_instance(db, owner.tenant_id)
-    contact, _ = _contact(db, owner, inst, phone="11987650003", name="Gertrudes Fila")
+    contact, _ = _reviewed_contact(db, owner, inst, phone="11987650003", name="Gertrudes Fila")
 
     def queue_down(rid, kind):  # Redis restarting, or the process stopped right after commit
         raise ConnectionError("queue unavailable")
@@ -93,8 +82,8 @@ def test_a_running_request_whose_worker_died_goes_back_to_pending_and_runs(db, _
     pending and is started again; one claimed just now is left alone."""
     owner = make_owner(db, tenant_name="Loja Parada")
     inst = make_instance(db, owner.tenant_id)
-    contact, _ = _contact(db, owner, inst, phone="11987650009", name="Durvalina Parada")
-    other, _ = _contact(db, owner, inst, phone="11987650010", name="Eulália Ativa")
+    contact, _ = _reviewed_contact(db, owner, inst, phone="11987650009", name="Durvalina Parada")
+    other, _ = _reviewed_contact(db, owner, inst, phone="11987650010", name="Eulália Ativa")
     stale, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=contact.id,
                                       kind="erase", source="api")
     fresh, _ = privacy.create_request(db, tenant_id=owner.tenant_id, contact_id=other.id,

@@ -102,7 +102,7 @@ def test_preferences_are_per_member_and_business(db):
     other = make_owner(db)
     assert notifications.email_preferences(db, tenant_id=owner.tenant_id,
                                            user_id=owner.user_id) == {
-        "handoff": True, "waiting": True, "lead": False, "number": True}
+        "handoff": True, "waiting": True, "lead": False, "number": True, "plan": True}
     notifications.set_email_preferences(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
                                         prefs={"lead": True, "handoff": False})
     db.commit()

@@ -354,7 +354,7 @@ def _notifications_card() -> rx.Component:
             rx.heading(t("account.email_title"), size="4"),
             rx.text(t("account.email_help"), " ", rx.text.strong(SessionState.tenant_name), ":",
                     size="2", color_scheme="gray"),
-            switch("handoff"), switch("waiting"), switch("lead"), switch("number"),
+            *[switch(kind) for kind in notifications.KINDS],
             spacing="3", width="100%",
         ),
         id="notifications-card",

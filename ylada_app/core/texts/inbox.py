@@ -11,6 +11,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "account.email_lead": ("um novo lead chega", "a new lead comes in"),
     "account.email_number": ("a Meta avisa algo sobre um número (qualidade, limite, bloqueio)",
                              "Meta warns about a number (quality, limit, ban)"),
+    "account.email_plan": ("o plano ficou menor e números ou fluxos foram desligados",
+                           "the plan got smaller and numbers or flows were switched off"),
     "team.roles_help": ("Atendente: atendimento e contatos. Administrador: também números, fluxos, IA e relatórios. Proprietário: tudo, inclusive plano, cobrança e equipe.", "Agent: inbox and contacts. Admin: also numbers, flows, AI and reports. Owner: everything, plan, billing and team included."),
     "nav.contacts": ("Contatos", "Contacts"),
     "common.close": ("Fechar", "Close"),

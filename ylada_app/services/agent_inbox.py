@@ -409,6 +409,8 @@ def set_tags(session: Session, *, tenant_id: int, conversation_id: object, user_
 
     conv, contact, _ = _own(session, tenant_id, conversation_id)
     _require_member(session, tenant_id, user_id)
+    # (two agents tagging at once: each rewrote the tags it read, one tag was lost)
+    session.refresh(contact, with_for_update={"key_share": True})
     tags = list(contact.tags or [])
     for tag in clean_tags(add) if add else []:
         if tag not in tags:

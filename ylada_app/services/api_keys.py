@@ -20,6 +20,7 @@ from ylada_app.models import ApiKey, Membership, Tenant, utcnow
 from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.errors import FieldErrors, Forbidden, NotFound
+from ylada_app.services.serialize import lock_tenant
 from ylada_app.services.validation import as_text, parse_id
 
 KEY_PREFIX = "ylk_"
@@ -84,6 +85,7 @@ def create_key(session: Session, *, tenant_id: int, name: object, scopes: object
         chosen = []
     if errors:
         raise FieldErrors(errors, {"name": {"max": 80}})
+    lock_tenant(session, tenant_id)  # (the cap holds for keys created at the same time)
     active = session.exec(select(ApiKey.id).where(ApiKey.tenant_id == tenant_id,
                                                   col(ApiKey.revoked_at).is_(None))).all()
     if len(active) >= MAX_KEYS:

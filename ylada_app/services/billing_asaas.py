@@ -21,6 +21,7 @@ from ylada_app.integrations.payments.base import ChargeStatus, GatewayError, Pay
 from ylada_app.models import Invoice, Plan, utcnow
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services.errors import FieldErrors
+from ylada_app.services.serialize import lock_tenant
 
 OPEN = (ChargeStatus.PENDING, ChargeStatus.OVERDUE)
 
@@ -54,6 +55,9 @@ def checkout(session: Session, gw, *, tenant_id: int, user_id: int, plan: Plan,
     from ylada_app.services.billing import PaymentsUnavailable, _account, _provider_call, _ref
 
     digits = clean_tax_id(tax_id)
+    # two "Assinar" at once: the second waits and is shown the first's charge (each made a
+    # subscription at Asaas before — two live, one left to go overdue)
+    lock_tenant(session, tenant_id)
     previous = _open_checkout(session, tenant_id)
     if previous is not None and previous.details.get("plan") == plan.code \
             and previous.details.get("kind") == method.value \

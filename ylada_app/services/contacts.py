@@ -29,6 +29,7 @@ from ylada_app.models import (
     utcnow,
 )
 from ylada_app.models.privacy import LegalBasis
+from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import consent as proofs
 from ylada_app.services import inbox, webhooks_out
 from ylada_app.services.errors import Conflict, FieldErrors, NotFound
@@ -583,11 +584,18 @@ def upsert_contact(session: Session, *, tenant_id: int, instance_id: object, pho
     wa_id = normalize_phone(phone)
     if wa_id is None:
         raise FieldErrors({"phone": "api.error.phone"})
-    contact = session.exec(select(Contact).where(
-        Contact.instance_id == instance.id, col(Contact.wa_id).in_(br_variants(wa_id)))).first()
-    created = contact is None
-    if created:
-        contact = Contact(tenant_id=tenant_id, instance_id=instance.id, wa_id=wa_id, name="")
+    find = select(Contact).where(
+        Contact.instance_id == instance.id, col(Contact.wa_id).in_(br_variants(wa_id))
+    ).with_for_update(key_share=True)
+    contact = session.exec(find).first()
+    created = False
+    if contact is None:  # (two calls at once for one phone: one creates, both update it)
+        now = utcnow()
+        created = insert_ignore(session, Contact, {
+            "tenant_id": tenant_id, "instance_id": instance.id, "wa_id": wa_id, "name": "",
+            "tags": [], "fields": {}, "opted_out": False, "created_at": now,
+            "updated_at": now}, ["instance_id", "wa_id"]) is not None
+        contact = session.exec(find.execution_options(populate_existing=True)).first()
     before = proofs.flags(contact)
     _apply(contact, name=name, tags=tags, fields=fields, opted_out=opted_out,
            opted_in=opted_in)
@@ -604,6 +612,8 @@ def patch_contact(session: Session, *, tenant_id: int, contact_id: object, name:
                   evidence: dict[str, Any] | None = None) -> Contact:
     """`evidence`: what backs a consent change made here (the API key's id)."""
     contact = _own(session, tenant_id, contact_id)
+    # (two edits at once: each merged its fields into what it read, one was lost)
+    session.refresh(contact, with_for_update={"key_share": True})
     before = proofs.flags(contact)
     if contact.opted_out and (opted_out is False or opted_in is True) \
             and proofs.revoked_by_the_customer(session, tenant_id=tenant_id,

@@ -91,6 +91,8 @@ def publish(session: Session, *, tenant_id: int, flow_id: int | str,
             activate: bool = True) -> Published:
     """Validate the draft, store it as the next version and (by default) make it active."""
     flow = get_flow(session, tenant_id=tenant_id, flow_id=flow_id)
+    # (published twice at once: both computed the same next version number, one failed)
+    session.refresh(flow, with_for_update={"key_share": True})
     report = validate_flow(flow.draft)
     if not report.ok:
         raise FlowInvalid(list(report.errors))

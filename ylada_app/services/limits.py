@@ -16,6 +16,7 @@ from ylada_app.models.instance import InstanceStatus
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import entitlements
 from ylada_app.services.errors import Conflict, ServiceError
+from ylada_app.services.serialize import lock_tenant
 
 WARN_RATIO = 0.8
 
@@ -35,6 +36,8 @@ def _lock(session: Session, tenant_id: int) -> tuple[entitlements.Limits, tuple[
     """Lock the PAYER's subscription row (an agency's clients share its plan, so they race
     for the same slots) and return the limits and the businesses counted against them."""
     payer, group = entitlements.plan_tenant_ids(session, tenant_id=tenant_id)
+    if session.get_bind().dialect.name == "sqlite":  # no row locks: see serialize
+        lock_tenant(session, payer)
     entitlements.current_subscription(session, tenant_id=payer, for_update=True)
     return entitlements.limits_for(session, tenant_id=tenant_id), group
 

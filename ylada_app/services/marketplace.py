@@ -45,6 +45,7 @@ from ylada_app.services.errors import (
     ServiceError,
 )
 from ylada_app.services.instances import get_instance
+from ylada_app.services.serialize import lock_tenant
 from ylada_app.services.template_params import (
     apply_params,
     check_declarations,
@@ -303,6 +304,7 @@ def install_template(session: Session, *, tenant_id: int, slug: str,
         raise FieldErrors({"instance_id": "error.instance_choose"}) from None
     version = _published(session, template)
     assert version is not None
+    lock_tenant(session, tenant_id)  # (installed twice at once: one install, not two flows)
     clean, definition = _checked_definition(version, values)
     existing = session.exec(select(TenantTemplate).where(
         TenantTemplate.tenant_id == tenant_id, TenantTemplate.template_id == template.id,

@@ -286,7 +286,8 @@ def _last_owner(session: Session, tenant_id: int, member: Membership) -> bool:
     if member.role != Role.OWNER:
         return False
     owners = session.exec(select(Membership.id).where(Membership.tenant_id == tenant_id,
-                                                      Membership.role == Role.OWNER)).all()
+                                                      Membership.role == Role.OWNER)
+                          .with_for_update(key_share=True)).all()  # (two owners at once)
     return len(owners) <= 1
 
 

@@ -46,6 +46,7 @@ from ylada_app.models.bulk import insert_rows_returning_ids
 from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.errors import Conflict, FieldErrors, NotFound
+from ylada_app.services.serialize import lock_tenant
 from ylada_app.services.validation import parse_id
 
 EVENT_TYPES = (
@@ -293,6 +294,7 @@ def create_endpoint(session: Session, *, tenant_id: int, url: object, events: ob
         raise FieldErrors({"_": "api.error.plan"})
     clean_url = check_url(url)
     chosen = check_events(events)
+    lock_tenant(session, tenant_id)  # (the cap holds for endpoints created at the same time)
     count = len(session.exec(select(WebhookEndpoint.id)
                              .where(WebhookEndpoint.tenant_id == tenant_id)).all())
     if count >= MAX_ENDPOINTS:

@@ -197,9 +197,12 @@ class AccountState(SessionState):
             return redirect
         if ctx.tenant_id is None or kind not in notifications.KINDS:
             return None
-        self.email_prefs = await call(notifications.set_email_preferences,
-                                      tenant_id=ctx.tenant_id, user_id=ctx.user_id,
-                                      prefs={**self.email_prefs, kind: bool(value)})
+        prefs, problem = await self._call_or_toast(
+            notifications.set_email_preferences, tenant_id=ctx.tenant_id,
+            user_id=ctx.user_id, prefs={**self.email_prefs, kind: bool(value)})
+        if problem is not None:
+            return problem
+        self.email_prefs = prefs
         return rx.toast.success(self._t("common.saved"))
 
     @rx.event

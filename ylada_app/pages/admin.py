@@ -180,7 +180,12 @@ class AdminState(SessionState):
             return
         provider, _, model = str(name).partition("/")
         custom = (provider, model) not in ai_costs.DEFAULT_PRICES
-        if not await call(ai_costs.remove_price, provider=provider, model=model):
+        removed, problem = await self._call_or_toast(ai_costs.remove_price, provider=provider,
+                                                     model=model)
+        if problem is not None:
+            yield problem
+            return
+        if not removed:
             return
         self.ai_prices = await call(_ai_prices)
         self.ai_price_errors = {}

@@ -277,7 +277,10 @@ class AiState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        await call(knowledge.clear, tenant_id=ctx.tenant_id, instance_id=self._iid())
+        _, problem = await self._call_or_toast(knowledge.clear, tenant_id=ctx.tenant_id,
+                                               instance_id=self._iid())
+        if problem is not None:
+            return problem
         await self._refresh_items(ctx.tenant_id)
 
     @rx.event

@@ -152,7 +152,9 @@ class BrandSettingsState(SessionState):
         ctx, redirect = await self._owner_ctx()
         if redirect or ctx is None:
             return redirect
-        await call(brand_email.remove_smtp, tenant_id=ctx.tenant_id)
+        _, problem = await self._call_or_toast(brand_email.remove_smtp, tenant_id=ctx.tenant_id)
+        if problem is not None:
+            return problem
         self.smtp_result = ""
         self._take(await call(_snapshot, tenant_id=ctx.tenant_id))
         return rx.toast.info(self._t("brand.smtp.removed"))
@@ -263,7 +265,9 @@ class BrandSettingsState(SessionState):
         ctx, redirect = await self._owner_ctx()
         if redirect or ctx is None:
             return redirect
-        await call(brand.remove_logo, tenant_id=ctx.tenant_id)
+        _, problem = await self._call_or_toast(brand.remove_logo, tenant_id=ctx.tenant_id)
+        if problem is not None:
+            return problem
         self._take(await call(_snapshot, tenant_id=ctx.tenant_id))
         return BrandSettingsState.refresh_brand
 

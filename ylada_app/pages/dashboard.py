@@ -73,7 +73,9 @@ class DashboardState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        await call(onboarding.dismiss, tenant_id=ctx.tenant_id)
+        _, problem = await self._call_or_toast(onboarding.dismiss, tenant_id=ctx.tenant_id)
+        if problem is not None:
+            return problem
         self.guide_open = False
 
     @rx.event

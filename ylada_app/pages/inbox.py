@@ -151,7 +151,7 @@ class InboxState(SessionState):
         except ServiceError:
             self.selected, self.items = "", []
             return
-        if mark_read:
+        if mark_read and not ctx.tenant_closed:  # a closed business is read, not changed
             await call(agent_inbox.mark_read, tenant_id=ctx.tenant_id,
                        conversation_id=conversation_id)
         self.selected = str(view.id)

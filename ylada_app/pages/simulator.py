@@ -226,8 +226,11 @@ class SimulatorState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        await call(simulator.reset, tenant_id=ctx.tenant_id, instance_id=self._instance_key(),
-                   user_id=ctx.user_id)
+        _, problem = await self._call_or_toast(simulator.reset, tenant_id=ctx.tenant_id,
+                                               instance_id=self._instance_key(),
+                                               user_id=ctx.user_id)
+        if problem is not None:
+            return problem
         self.messages = []
         self._last_id = 0
         self.why = ""

@@ -192,6 +192,15 @@ class SessionState(rx.State):
     def _field_errors(self, exc: ServiceError) -> dict[str, str]:
         return exc.messages(self.lang)
 
+    async def _call_or_toast(self, fn, /, **kwargs) -> tuple[object, object]:
+        """(result, None) of `await call(fn, **kwargs)`, or (None, an error toast in the
+        page's language) when the service refused: a button's handler then returns the
+        toast instead of raising (e.g. any write of a closed business is Forbidden)."""
+        try:
+            return await call(fn, **kwargs), None
+        except ServiceError as exc:
+            return None, rx.toast.error(self._error_text(exc))
+
     async def _rotated_session(self, ctx: AuthContext, next_path: str):
         """After a privilege change: a new session token replaces this one (the server sets
         the cookie, so the browser takes a short POST round trip and lands on `next_path`)."""

@@ -15,6 +15,7 @@ from ylada_app.core.dates import local_text
 from ylada_app.core.settings import get_settings
 from ylada_app.services import accounts, auth, notifications, two_factor
 from ylada_app.services.errors import ServiceError
+from ylada_app.services.validation import ascii_digits
 from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
@@ -70,7 +71,7 @@ class AccountState(SessionState):
         await self._refresh(ctx)
         self.loaded = True
         ended = self.router.url.query_parameters.get("password_changed", "")
-        if ended.isdigit():
+        if ascii_digits(ended):
             yield rx.toast.success(self._t("account.password_changed", count=int(ended)))
 
     # --- password -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ylada_app.models import Instance, MessageTemplate, utcnow
 from ylada_app.models.instance import ChannelKind
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
 from ylada_app.services.instances import get_instance, instance_access_token
-from ylada_app.services.validation import parse_id
+from ylada_app.services.validation import ascii_digits, parse_id
 
 LANGUAGES = ("pt_BR", "en_US", "es")
 CATEGORIES = ("MARKETING", "UTILITY")  # AUTHENTICATION has Meta's own fixed format
@@ -95,7 +95,7 @@ def _variables(text: str, field: str, errors: dict[str, str],
                params: dict[str, dict[str, object]]) -> int:
     """How many {{n}} the text declares; they must be {{1}}, {{2}}, … in order."""
     found = VAR_RE.findall(text)
-    if any(not v.isdigit() for v in found):
+    if any(not ascii_digits(v) for v in found):
         errors[field] = "templates.error.var_named"
         return 0
     numbers = [int(v) for v in found]
@@ -532,5 +532,5 @@ def preview(row: MessageTemplate, values: list[str]) -> str:
     """The body as the customer reads it (for the inbox and the logs)."""
     body = next((c.get("text", "") for c in row.components if c.get("type") == "BODY"), "")
     return VAR_RE.sub(lambda m: values[int(m.group(1)) - 1]
-                      if m.group(1).isdigit() and int(m.group(1)) <= len(values)
+                      if ascii_digits(m.group(1)) and int(m.group(1)) <= len(values)
                       else m.group(0), body)[:4096]

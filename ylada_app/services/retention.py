@@ -39,7 +39,7 @@ from ylada_app.models import (
 )
 from ylada_app.services.errors import NotFound
 from ylada_app.services.inbox_search import words_of
-from ylada_app.services.validation import Validator, as_text
+from ylada_app.services.validation import Validator, as_text, ascii_digits
 
 BATCH = 10_000
 MIN_DAYS = 30
@@ -71,7 +71,7 @@ def _days(v: Validator, field: str, value: object) -> int:
     if not text:
         v.fail(field, "error.required")
         return 0
-    if not text.isdigit() or len(text) > 6:
+    if not ascii_digits(text) or len(text) > 6:
         v.fail(field, "retention.error.days_number")
         return 0
     days = int(text)

@@ -15,6 +15,7 @@ _COMMON_PASSWORDS = {
 _DIGITS = re.compile(r"^\d{5,20}$")
 _ID = re.compile(r"^[0-9]{1,18}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def as_text(value: object) -> str:
@@ -27,6 +28,12 @@ def parse_id(value: object) -> int | None:
     scripts' digits, or numbers too big for the database's integer columns."""
     text = str(value).strip() if isinstance(value, str | int) else ""
     return int(text) if _ID.match(text) and int(text) < 2**31 else None
+
+
+def ascii_digits(text: str) -> bool:
+    """Whether `text` is only 0-9. Not str.isdigit: "²" (AltGr+2 on a Brazilian keyboard)
+    and other superscripts are digits to it, yet int() refuses them."""
+    return _ASCII_DIGITS.fullmatch(text) is not None
 
 
 class Validator:

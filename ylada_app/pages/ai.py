@@ -424,11 +424,13 @@ def _input(label: str, name: str, errors: rx.Var, value: rx.Var | str = "", **pr
     )
 
 
-def _textarea(label: str, name: str, value: rx.Var | str = "", rows: str = "3"):
+def _textarea(label: str, name: str, errors: rx.Var, value: rx.Var | str = "",
+              rows: str = "3", *, max_len: int):
     return rx.vstack(
         rx.text(t(label), size="2", weight="medium"),
         rx.text_area(name=name, default_value=value, id=f"ai-{name}", width="100%",
-                     rows=rows, aria_label=t(label)),
+                     rows=rows, aria_label=t(label), max_length=max_len),
+        field_error(errors, name),
         spacing="1", width="100%",
     )
 
@@ -440,8 +442,10 @@ def _edit_card() -> rx.Component:
             rx.vstack(
                 rx.heading(t("ai.edit_title"), size="4"),
                 form_error(AiState.edit_errors),
-                _input("ai.field_title", "title", AiState.edit_errors, e["title"]),
-                _textarea("ai.field_body", "body", e["body"]),
+                _input("ai.field_title", "title", AiState.edit_errors, e["title"],
+                       max_length=knowledge.MAX_TITLE),
+                _textarea("ai.field_body", "body", AiState.edit_errors, e["body"],
+                          max_len=knowledge.MAX_BODY),
                 rx.hstack(
                     _input("ai.field_price", "price", AiState.edit_errors, e["price"]),
                     _input("ai.field_sku", "sku", AiState.edit_errors, e["sku"]),
@@ -524,8 +528,10 @@ def _add_text_card() -> rx.Component:
                     ),
                     name="kind", default_value="text",
                 ),
-                _input("ai.field_title", "title", AiState.text_errors),
-                _textarea("ai.field_body", "body"),
+                _input("ai.field_title", "title", AiState.text_errors,
+                       max_length=knowledge.MAX_TITLE),
+                _textarea("ai.field_body", "body", AiState.text_errors,
+                          max_len=knowledge.MAX_BODY),
                 rx.button(t("ai.add"), type="submit", id="add-text"),
                 spacing="3", width="100%"),
             on_submit=AiState.add_text, key=AiState.text_form_key,
@@ -606,11 +612,15 @@ def _settings_tab() -> rx.Component:
                     _switch("ai.enabled", "enabled", c["enabled"] == "1"),
                     _switch("ai.fallback", "fallback_enabled", c["fallback_enabled"] == "1"),
                     rx.hstack(
-                        _input("ai.company", "company", s.cfg_errors, c["company"]),
-                        _input("ai.hours", "hours", s.cfg_errors, c["hours"]),
+                        _input("ai.company", "company", s.cfg_errors, c["company"],
+                               max_length=ai.TEXT_LIMITS["company"]),
+                        _input("ai.hours", "hours", s.cfg_errors, c["hours"],
+                               max_length=ai.TEXT_LIMITS["hours"]),
                         spacing="3", width="100%"),
-                    _input("ai.address", "address", s.cfg_errors, c["address"]),
-                    _textarea("ai.policies", "policies", c["policies"]),
+                    _input("ai.address", "address", s.cfg_errors, c["address"],
+                           max_length=ai.TEXT_LIMITS["address"]),
+                    _textarea("ai.policies", "policies", s.cfg_errors, c["policies"],
+                              max_len=ai.TEXT_LIMITS["policies"]),
                     rx.vstack(
                         rx.hstack(
                             rx.text(t("ai.system_prompt"), size="2", weight="medium"),
@@ -620,7 +630,9 @@ def _settings_tab() -> rx.Component:
                                       id="reset-prompt"),
                             width="100%", align="center"),
                         rx.text_area(name="system_prompt", default_value=c["system_prompt"],
-                                     rows="6", width="100%", id="ai-system_prompt"),
+                                     rows="6", width="100%", id="ai-system_prompt",
+                                     max_length=ai.TEXT_LIMITS["system_prompt"]),
+                        field_error(s.cfg_errors, "system_prompt"),
                         spacing="1", width="100%"),
                     rx.hstack(
                         rx.vstack(
@@ -637,9 +649,10 @@ def _settings_tab() -> rx.Component:
                         _input("ai.temperature", "temperature", s.cfg_errors,
                                c["temperature"]),
                         spacing="3", width="100%"),
-                    _textarea("ai.handoff_text", "handoff_text",
+                    _textarea("ai.handoff_text", "handoff_text", s.cfg_errors,
                               rx.cond(c["handoff_text"] != "", c["handoff_text"],
-                                      c["handoff_default"])),
+                                      c["handoff_default"]),
+                              max_len=ai.TEXT_LIMITS["handoff_text"]),
                     rx.text(t("ai.handoff_text_hint"), size="1", color_scheme="gray"),
                     rx.divider(),
                     rx.vstack(
@@ -657,10 +670,11 @@ def _settings_tab() -> rx.Component:
                         rx.text(t("ai.provider_hint"), size="1", color_scheme="gray"),
                         spacing="1", width="100%"),
                     _input("ai.base_url", "base_url", s.cfg_errors, c["base_url"],
-                           placeholder="https://…/v1"),
+                           placeholder="https://…/v1", max_length=300),
                     rx.text(t("ai.base_url_hint"), size="1", color_scheme="gray"),
                     rx.hstack(
-                        _input("ai.model", "model", s.cfg_errors, c["model"]),
+                        _input("ai.model", "model", s.cfg_errors, c["model"],
+                               max_length=100),
                         _input("ai.api_key", "api_key", s.cfg_errors, "", type="password",
                                auto_complete="off"),
                         spacing="3", width="100%"),

@@ -93,9 +93,11 @@ class WebhooksState(SessionState):
     async def save(self, form: dict):
         ctx, redirect = await self._guard()
         if redirect:
-            return redirect
+            yield redirect
+            return
         chosen = [ev for ev in EVENTS if form.get(f"ev:{ev}")]
         self.busy = True
+        yield  # the button shows it is working before the service is called
         try:
             if self.editing_id:
                 await call(webhooks_out.update_endpoint, tenant_id=ctx.tenant_id,
@@ -110,12 +112,12 @@ class WebhooksState(SessionState):
                 done, secret_for = "webhooks.created", str(row.id)
         except ServiceError as exc:
             self.errors, self.busy = self._field_errors(exc), False
-            return None
+            return
         self.errors, self.busy = {}, False
         self.secret_for, self.secret = secret_for, secret
         self._clear_form()
         await self._reload(ctx.tenant_id)
-        return rx.toast.success(self._t(done))
+        yield rx.toast.success(self._t(done))
 
     def _clear_form(self) -> None:
         self.editing_id = self.edit_url = self.edit_description = ""

@@ -59,8 +59,8 @@ from ylada_app.models import (
 from ylada_app.services import entitlements, knowledge, price_guard
 from ylada_app.services.ai_templates import TONES, template_for, tone_instruction
 from ylada_app.services.conversations import count_usage
-from ylada_app.services.errors import FieldErrors, NotFound
-from ylada_app.services.validation import parse_id
+from ylada_app.services.errors import NotFound
+from ylada_app.services.validation import Validator, parse_id, plain_text
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,9 @@ EMBED_FN = "ylada_app.jobs.ai.embed"
 TOP_K = 5
 PROVIDERS = ("openai", "anthropic")
 MAX_HANDOFF_TEXT = 1000
+# The settings' texts and their maxima (the page's max_length; longer is refused, not cut).
+TEXT_LIMITS = {"system_prompt": 8000, "company": 120, "hours": 300, "address": 300,
+               "policies": 4000, "handoff_text": MAX_HANDOFF_TEXT}
 HISTORY_TURNS = 8
 MAX_QUESTION = 1000
 POLITE_FALLBACK = ("Desculpe, não consigo responder agora. Um atendente humano vai te ajudar "
@@ -143,12 +146,18 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
                 data: dict[str, Any]) -> AiConfig:
     """Update the settings; `api_key` "" keeps the stored key, `clear_api_key` removes it."""
     cfg = get_config(session, tenant_id=tenant_id, instance_id=instance_id)
-    errors: dict[str, str] = {}
-    base_url = str(data.get("base_url", cfg.base_url or "") or "").strip()
+    v = Validator()
+    errors = v.errors
+    base_url = plain_text(str(data.get("base_url", cfg.base_url or "") or "")).strip()
     if base_url and not re.match(r"^https?://[^\s/]+", base_url):
         errors["base_url"] = "ai.bad_base_url"
     elif base_url and _internal_url(base_url):
         errors["base_url"] = "ai.base_url_internal"
+    elif len(base_url) > 300:
+        v.fail("base_url", "error.too_long", max=300)
+    model = v.text("model", str(data.get("model", cfg.model or "") or ""), max_len=100)
+    texts = {name: v.text(name, str(data[name] or ""), max_len=limit)
+             for name, limit in TEXT_LIMITS.items() if name in data}
     try:
         temperature = float(str(data.get("temperature", cfg.temperature)).replace(",", "."))
     except ValueError:
@@ -161,25 +170,21 @@ def save_config(session: Session, *, tenant_id: int, instance_id: int,
     provider = str(data.get("provider", cfg.provider) or "openai")
     if provider not in PROVIDERS:
         errors["provider"] = "ai.bad_provider"
-    if errors:
-        raise FieldErrors(errors)
-    cfg.base_url = base_url[:300] or None
-    cfg.model = str(data.get("model", cfg.model or "") or "").strip()[:100] or None
-    key = str(data.get("api_key") or "").strip()
+    v.raise_if_any()
+    cfg.base_url = base_url or None
+    cfg.model = model or None
+    key = plain_text(str(data.get("api_key") or "")).strip()
     if key:
         cfg.api_key_enc = encrypt_secret(key)
     elif data.get("clear_api_key"):
         cfg.api_key_enc = None
-    for name, limit in (("system_prompt", 8000), ("company", 120), ("hours", 300),
-                        ("address", 300), ("policies", 4000)):
-        if name in data:
-            setattr(cfg, name, str(data[name] or "")[:limit])
+    for name, text in texts.items():
+        if name == "handoff_text":
+            # The built-in text is not stored: a later improvement of it reaches everyone
+            # who never wrote their own.
+            text = "" if text == HANDOFF_UNKNOWN else text
+        setattr(cfg, name, text)
     cfg.temperature, cfg.tone, cfg.provider = temperature, tone, provider
-    if "handoff_text" in data:
-        # The built-in text is not stored: a later improvement of it reaches everyone who
-        # never wrote their own.
-        text = str(data["handoff_text"] or "").strip()[:MAX_HANDOFF_TEXT]
-        cfg.handoff_text = "" if text == HANDOFF_UNKNOWN else text
     for flag in ("enabled", "fallback_enabled"):
         if flag in data:
             setattr(cfg, flag, bool(data[flag]))

@@ -21,7 +21,7 @@ from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.errors import FieldErrors, Forbidden, NotFound
 from ylada_app.services.serialize import lock_tenant
-from ylada_app.services.validation import as_text, parse_id
+from ylada_app.services.validation import as_text, clean_name, parse_id, visible
 
 KEY_PREFIX = "ylk_"
 SCOPES = ("read", "write")
@@ -72,11 +72,11 @@ def create_key(session: Session, *, tenant_id: int, name: object, scopes: object
             Membership.tenant_id == tenant_id, Membership.user_id == user_id)).first()
         if role not in (Role.OWNER, Role.ADMIN):
             raise Forbidden("error.forbidden")
-    clean_name = " ".join(as_text(name).split())
+    key_name = clean_name(name)
     errors = {}
-    if not clean_name:
+    if not visible(key_name):
         errors["name"] = "error.required"
-    elif len(clean_name) > 80:
+    elif len(key_name) > 80:
         errors["name"] = "error.too_long"
     try:
         chosen = clean_scopes(scopes)
@@ -91,7 +91,7 @@ def create_key(session: Session, *, tenant_id: int, name: object, scopes: object
     if len(active) >= MAX_KEYS:
         raise FieldErrors({"name": "api.error.too_many_keys"}, {"name": {"max": MAX_KEYS}})
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(tenant_id=tenant_id, name=clean_name, prefix=raw[:12], key_hash=_hash(raw),
+    key = ApiKey(tenant_id=tenant_id, name=key_name, prefix=raw[:12], key_hash=_hash(raw),
                  scopes=",".join(chosen), created_by_user_id=user_id)
     session.add(key)
     session.flush()

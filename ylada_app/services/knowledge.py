@@ -19,10 +19,10 @@ from sqlmodel import Session, col, select
 from ylada_app.models import Instance, KnowledgeItem, utcnow
 from ylada_app.services import knowledge_search
 from ylada_app.services import knowledge_text as kt
-from ylada_app.services.errors import NotFound, ServiceError
+from ylada_app.services.errors import NotFound
 from ylada_app.services.knowledge_search import Hit, Similarity, cosine  # noqa: F401
 from ylada_app.services.tables import ImportRejected, check_size, decode_bytes, read_table
-from ylada_app.services.validation import parse_id
+from ylada_app.services.validation import Validator, parse_id
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -300,19 +300,28 @@ def import_upload(session: Session, *, tenant_id: int, instance_id: int, filenam
                         source=filename, replace=replace)
 
 
+def _typed_item(title: object, body: object, price: str | None) -> tuple[str, str]:
+    """A typed item's title and body, cleaned; too long is refused with the maximum, never
+    cut behind the owner's back (an import cuts: a file has no field to point at)."""
+    v = Validator()
+    title_text = v.text("title", title, max_len=MAX_TITLE, required=True,
+                        required_code="knowledge.title_required")
+    body_text = v.text("body", body, max_len=MAX_BODY)
+    if price and price.strip() and not _PRICE.match(price.strip()):
+        v.fail("price", "knowledge.bad_price")
+    v.raise_if_any()
+    return title_text, body_text
+
+
 LEARNED = "aprendizado"  # the source of a FAQ the team wrote on Treinar IA's answers
 
 
 def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, title: str,
              body: str = "", price: str | None = None, sku: str | None = None,
              category: str | None = None, source: str = "manual") -> KnowledgeItem:
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("knowledge.title_required", field="title")
-    if price and price.strip() and not _PRICE.match(price.strip()):
-        raise ServiceError("knowledge.bad_price", field="price")
+    title, body = _typed_item(title, body, price)
     kind = kind if kind in ("product", "faq", "text") else "text"
-    parsed = ParsedItem(kind=kind, title=title[:MAX_TITLE], body=(body or "")[:MAX_BODY],
+    parsed = ParsedItem(kind=kind, title=title, body=body,
                         price=format_price(price) if price and price.strip() else None,
                         sku=(sku or "").strip() or None,
                         category=(category or "").strip() or None)
@@ -335,13 +344,7 @@ def update_item(session: Session, *, tenant_id: int, item_id: int, title: str,
                 body: str = "", price: str | None = None, sku: str | None = None,
                 category: str | None = None) -> KnowledgeItem:
     item = get_item(session, tenant_id=tenant_id, item_id=item_id)
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("knowledge.title_required", field="title")
-    if price and price.strip() and not _PRICE.match(price.strip()):
-        raise ServiceError("knowledge.bad_price", field="price")
-    item.title = title[:MAX_TITLE]
-    item.body = (body or "")[:MAX_BODY]
+    item.title, item.body = _typed_item(title, body, price)
     item.price = format_price(price) if price and price.strip() else None
     item.sku = (sku or "").strip()[:80] or None
     item.category = (category or "").strip()[:120] or None

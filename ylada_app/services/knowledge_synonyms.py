@@ -10,7 +10,7 @@ from ylada_app.models import KnowledgeSynonym, utcnow
 from ylada_app.services import knowledge_search
 from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import FieldErrors, NotFound, ServiceError
-from ylada_app.services.validation import parse_id
+from ylada_app.services.validation import clean_name, parse_id
 
 MAX_PER_BUSINESS = 300
 MAX_PHRASE = 80
@@ -25,7 +25,7 @@ def list_synonyms(session: Session, *, tenant_id: int) -> list[KnowledgeSynonym]
 def add_synonym(session: Session, *, tenant_id: int, phrase: str,
                 meaning: str) -> KnowledgeSynonym:
     """Teach one pair; saying the same phrase again replaces its meaning."""
-    phrase, meaning = " ".join((phrase or "").split()), " ".join((meaning or "").split())
+    phrase, meaning = clean_name(phrase), clean_name(meaning)
     errors: dict[str, str] = {}
     if not kt.phrase_key(phrase):
         errors["phrase"] = "synonyms.phrase_required"

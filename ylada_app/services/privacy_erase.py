@@ -110,8 +110,11 @@ def _learned_items(session: Session, tenant_id: int, conv_ids: list[int],
         for needle in needles:
             title, body = title.replace(needle, "[apagado]"), body.replace(needle, "[apagado]")
         if (title, body) != (item.title, item.body or ""):
-            knowledge.update_item(session, tenant_id=tenant_id, item_id=item.id, title=title,
-                                  body=body, price=item.price, sku=item.sku,
+            # "[apagado]" may be longer than what it replaces: cut to what the item holds
+            # (update_item refuses, not cuts, text over the maximum)
+            knowledge.update_item(session, tenant_id=tenant_id, item_id=item.id,
+                                  title=title[:knowledge.MAX_TITLE],
+                                  body=body[:knowledge.MAX_BODY], price=item.price, sku=item.sku,
                                   category=item.category)
             changed += 1
     return changed

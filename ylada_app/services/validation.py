@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -16,6 +17,11 @@ _DIGITS = re.compile(r"^\d{5,20}$")
 _ID = re.compile(r"^[0-9]{1,18}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+# A form's multi-line text keeps line breaks and tabs; other control characters go (NUL is
+# refused by PostgreSQL's text columns, the rest are invisible).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi embeddings/overrides/isolates: in a name they reorder what is shown around it.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def as_text(value: object) -> str:
@@ -36,6 +42,23 @@ def ascii_digits(text: str) -> bool:
     return _ASCII_DIGITS.fullmatch(text) is not None
 
 
+def plain_text(value: object) -> str:
+    """Form text without control characters other than line breaks and tabs."""
+    return _CONTROL_IN_TEXT.sub("", as_text(value))
+
+
+def visible(text: str) -> bool:
+    """Whether `text` shows anything: zero-width spaces (U+200B), word joiners (U+2060)
+    and byte-order marks (U+FEFF) are format characters — a name of only those looks
+    empty in every list."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def clean_name(value: object) -> str:
+    """One line: control characters and bidi overrides out, runs of spaces made one."""
+    return " ".join(_BIDI.sub("", _CONTROL.sub(" ", as_text(value))).split())
+
+
 class Validator:
     """Collects field errors; `raise_if_any()` raises one FieldErrors with all of them."""
 
@@ -54,13 +77,23 @@ class Validator:
             raise FieldErrors(self.errors, self.params)
 
     def name(self, field: str, value: str | None, *, max_len: int, min_len: int = 1) -> str:
-        cleaned = " ".join(_CONTROL.sub(" ", as_text(value)).split())
-        if not cleaned:
+        cleaned = clean_name(value)
+        if not visible(cleaned):
             self.fail(field, "error.required")
         elif len(cleaned) > max_len:
             self.fail(field, "error.too_long", max=max_len)
         elif len(cleaned) < min_len:
             self.fail(field, "error.too_short", min=min_len)
+        return cleaned
+
+    def text(self, field: str, value: object, *, max_len: int, required: bool = False,
+             required_code: str = "error.required") -> str:
+        """Multi-line text (plain_text, trimmed): refused over `max_len`, never cut."""
+        cleaned = plain_text(value).strip()
+        if required and not visible(cleaned):
+            self.fail(field, required_code)
+        elif len(cleaned) > max_len:
+            self.fail(field, "error.too_long", max=max_len)
         return cleaned
 
     def email(self, field: str, value: str | None) -> str:

@@ -47,7 +47,7 @@ from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.errors import Conflict, FieldErrors, NotFound
 from ylada_app.services.serialize import lock_tenant
-from ylada_app.services.validation import parse_id
+from ylada_app.services.validation import clean_name, parse_id
 
 EVENT_TYPES = (
     "message.received", "message.sent", "message.status", "conversation.handoff",
@@ -62,6 +62,7 @@ ROTATION_GRACE = timedelta(hours=24)  # the previous secret keeps signing this l
 STUCK_SENDING = timedelta(minutes=5)  # a run that died holding deliveries gives them back
 KEEP_EVENTS = timedelta(days=30)
 MAX_ENDPOINTS = 10
+MAX_DESCRIPTION = 120
 DELIVER_JOB = "ylada_app.jobs.webhooks.deliver_endpoint"
 _CACHE_TTL_S = 5.0
 
@@ -284,6 +285,26 @@ def _own(session: Session, tenant_id: int, endpoint_id: object) -> WebhookEndpoi
     return row
 
 
+def _description(value: object) -> str:
+    text = clean_name(value)
+    if len(text) > MAX_DESCRIPTION:
+        raise FieldErrors({"description": "error.too_long"},
+                          {"description": {"max": MAX_DESCRIPTION}})
+    return text
+
+
+def _refuse_repeated_url(session: Session, tenant_id: int, url: str,
+                         endpoint_id: int | None = None) -> None:
+    """One endpoint per address: a second one (a double click on "Criar") would get every
+    event twice."""
+    query = select(WebhookEndpoint.id).where(WebhookEndpoint.tenant_id == tenant_id,
+                                             WebhookEndpoint.url == url)
+    if endpoint_id is not None:
+        query = query.where(WebhookEndpoint.id != endpoint_id)
+    if session.exec(query).first() is not None:
+        raise FieldErrors({"url": "webhooks.error.url_taken"})
+
+
 def create_endpoint(session: Session, *, tenant_id: int, url: object, events: object,
                     description: object = "", actor_user_id: int | None = None,
                     ) -> tuple[WebhookEndpoint, str]:
@@ -294,14 +315,17 @@ def create_endpoint(session: Session, *, tenant_id: int, url: object, events: ob
         raise FieldErrors({"_": "api.error.plan"})
     clean_url = check_url(url)
     chosen = check_events(events)
-    lock_tenant(session, tenant_id)  # (the cap holds for endpoints created at the same time)
+    clean_description = _description(description)
+    # (the cap, and one endpoint per address, hold for endpoints created at the same time)
+    lock_tenant(session, tenant_id)
+    _refuse_repeated_url(session, tenant_id, clean_url)
     count = len(session.exec(select(WebhookEndpoint.id)
                              .where(WebhookEndpoint.tenant_id == tenant_id)).all())
     if count >= MAX_ENDPOINTS:
         raise FieldErrors({"url": "webhooks.error.too_many"}, {"url": {"max": MAX_ENDPOINTS}})
     secret = new_secret()
     row = WebhookEndpoint(tenant_id=tenant_id, url=clean_url, events=chosen,
-                          description=str(description or "").strip()[:120],
+                          description=clean_description,
                           secret_enc=encrypt_secret(secret))
     session.add(row)
     session.flush()
@@ -316,7 +340,8 @@ def update_endpoint(session: Session, *, tenant_id: int, endpoint_id: object, ur
     row = _own(session, tenant_id, endpoint_id)
     row.url = check_url(url)
     row.events = check_events(events)
-    row.description = str(description or "").strip()[:120]
+    row.description = _description(description)
+    _refuse_repeated_url(session, tenant_id, row.url, row.id)
     row.updated_at = utcnow()
     session.add(row)
     session.flush()

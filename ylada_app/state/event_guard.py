@@ -11,7 +11,8 @@ refused and skipped. Annotations it cannot judge (Any, custom types) pass.
 
 Half of a surrogate pair in any text of the payload ("\\ud800": JavaScript strings may hold
 one, e.g. an emoji cut in two) becomes "\ufffd" before the handler sees it: stored as is, it
-made every later update of the page that showed it impossible to encode.
+made every later update of the page that showed it impossible to encode. A NUL ("\\x00")
+is dropped: PostgreSQL's text columns refuse it, so any handler storing it raised.
 """
 
 from __future__ import annotations
@@ -68,9 +69,12 @@ def refused_argument(fn: Any, payload: dict[str, Any]) -> str | None:
 
 
 def well_formed(value: Any) -> Any:
-    """`value` with every lone surrogate of its texts (dict keys too) replaced by U+FFFD;
-    the same object when there is none (the common case costs one encode per text)."""
+    """`value` with every lone surrogate of its texts (dict keys too) replaced by U+FFFD
+    and every NUL dropped; the same object when there is none (the common case costs one
+    encode and one search per text)."""
     if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

@@ -101,6 +101,8 @@ TEXTS = {
                                       "Unknown event: choose among those listed."),
     "webhooks.error.too_many": ("Uma empresa pode ter até {max} endpoints.",
                                 "A business can have up to {max} endpoints."),
+    "webhooks.error.url_taken": ("Esta empresa já tem um endpoint com este endereço.",
+                                 "This business already has an endpoint at this address."),
     "webhooks.error.not_found": ("Endpoint não encontrado.", "Endpoint not found."),
     "webhooks.error.inactive": ("Este endpoint está desativado: reative-o antes.",
                                 "This endpoint is turned off: turn it on first."),

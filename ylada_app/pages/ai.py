@@ -41,6 +41,10 @@ def _row(item) -> dict[str, str]:
             "price": item.price or "", "sku": item.sku or "", "category": item.category or ""}
 
 
+# AiCallError codes with words of their own (ai.call_error.*); http_* by status.
+_CALL_CODES = ("connection", "timeout", "auth", "not_configured", "empty")
+
+
 def _knowledge_data(session, *, tenant_id: int, instance_id: int, query: str) -> dict:
     rows = knowledge.list_items(session, tenant_id=tenant_id, instance_id=instance_id,
                                 query=query, limit=500)
@@ -132,10 +136,27 @@ class AiState(SessionState):
                           query=self.query)
         self.items, self.item_count = data["items"], data["count"]
 
+    def _ai_error(self, stored: str) -> str:
+        """A stored error in words: a failed model call keeps only its code (connection,
+        http_401…), which says nothing to the business; other errors are already words."""
+        code = ai.call_failure(stored)
+        if code is None:
+            return stored
+        if code.startswith("http_"):
+            status = code[5:]
+            key = {"401": "auth", "403": "auth", "404": "not_found", "429": "rate"}.get(
+                status, "server" if status.startswith("5") else "http")
+        else:
+            key = code if code in _CALL_CODES else "other"
+        return self._t("ai.call_failed", why=self._t(f"ai.call_error.{key}", status=code[5:]))
+
     async def _refresh_settings(self, tenant_id: int) -> None:
         if not self._iid():
             return
         data = await call(_settings_data, tenant_id=tenant_id, instance_id=self._iid())
+        data["cfg"]["last_error"] = self._ai_error(data["cfg"]["last_error"])
+        for row in data["logs"]:
+            row["error"] = self._ai_error(row["error"])
         self.cfg, self.usage, self.logs = data["cfg"], data["usage"], data["logs"]
         self.cfg_form_key += 1
 
@@ -367,7 +388,7 @@ class AiState(SessionState):
             return
         self.console_busy = False
         self.console_answer = result.text
-        self.console_error = result.error or ""
+        self.console_error = self._ai_error(result.error or "")
         self.console_items = [{k: str(v) for k, v in i.items()} for i in result.items]
         await self._refresh_settings(ctx.tenant_id)
 

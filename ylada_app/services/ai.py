@@ -69,6 +69,9 @@ EMBED_FN = "ylada_app.jobs.ai.embed"
 TOP_K = 5
 PROVIDERS = ("openai", "anthropic")
 MAX_HANDOFF_TEXT = 1000
+# How a failed model call is stored (AiLog.error, the settings' last error): this prefix and
+# the AiCallError code (connection, timeout, auth, http_401…); the page says it in words.
+CALL_FAILED = "Falha ao chamar o modelo de IA: "
 # The settings' texts and their maxima (the page's max_length; longer is refused, not cut).
 TEXT_LIMITS = {"system_prompt": 8000, "company": 120, "hours": 300, "address": 300,
                "policies": 4000, "handoff_text": MAX_HANDOFF_TEXT}
@@ -541,6 +544,11 @@ def item_view(item: KnowledgeItem) -> dict[str, Any]:
             "sku": item.sku or "", "category": item.category or "", "body": item.body or ""}
 
 
+def call_failure(error: str) -> str | None:
+    """The code of a stored failed model call ("connection", "http_401"…), else None."""
+    return error[len(CALL_FAILED):] if error.startswith(CALL_FAILED) else None
+
+
 def record(session: Session, *, tenant_id: int, instance_id: int, question: str,
            answer: AiAnswer, item_ids: list[int], conversation_id: int | None,
            source: str) -> int | None:
@@ -593,7 +601,7 @@ def answer(*, tenant_id: int, instance_id: int, question: str,
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("AI call failed for tenant %s instance %s: %s", tenant_id,
                         instance_id, exc)
-            result = AiAnswer(POLITE_FALLBACK, False, f"Falha ao chamar o modelo de IA: {code}",
+            result = AiAnswer(POLITE_FALLBACK, False, f"{CALL_FAILED}{code}",
                               items=items, tokens=embed_tokens, provider=ep.provider,
                               model=ep.model, prompt_tokens=embed_tokens)
         else:

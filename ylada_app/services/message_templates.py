@@ -275,13 +275,20 @@ def create(session: Session, *, tenant_id: int, instance_id: object,
                                                 "category": draft.category,
                                                 "components": components})
         if not answer.ok:
-            raise ServiceError("templates.error.meta", field="name", why=answer.error)
+            raise _refused(answer, "name")
         row.meta_id = str(answer.data.get("id") or "")[:64] or None
         row.status = _status(answer.data.get("status")) or "PENDING"
         row.category = str(answer.data.get("category") or row.category)[:20]
     session.add(row)
     session.flush()
     return row
+
+
+def _refused(answer: templates_api.GraphAnswer, field: str | None = None) -> ServiceError:
+    """Meta's own words when it answered; our words when it could not be reached."""
+    if answer.error_key:
+        return ServiceError(answer.error_key, field=field)
+    return ServiceError("templates.error.meta", field=field, why=answer.error)
 
 
 def _upload(token: str, file: MediaExample) -> str:
@@ -291,7 +298,7 @@ def _upload(token: str, file: MediaExample) -> str:
         raise ServiceError("templates.error.no_app", field="header_file")
     answer = templates_api.upload(app_id, token, file.data, sniff(file.data))
     if not answer.ok:
-        raise ServiceError("templates.error.meta", field="header_file", why=answer.error)
+        raise _refused(answer, "header_file")
     return str(answer.data["h"])
 
 
@@ -318,7 +325,7 @@ def sync(session: Session, *, tenant_id: int, instance_id: object) -> int:
         return 0
     answer = templates_api.list_all(*target)
     if not answer.ok:
-        raise ServiceError("templates.error.meta", why=answer.error)
+        raise _refused(answer)
     remote = {(str(t.get("name")), str(t.get("language"))): t for t in answer.data["data"]}
     changed = 0
     for row in list_templates(session, tenant_id=tenant_id, instance_id=inst.id):
@@ -429,7 +436,7 @@ def delete(session: Session, *, tenant_id: int, template_id: object) -> None:
     if target is not None:
         answer = templates_api.delete(*target, row.name, row.meta_id)
         if not answer.ok and answer.code != 100:  # 100: Meta no longer has it
-            raise ServiceError("templates.error.meta", why=answer.error)
+            raise _refused(answer)
     session.delete(row)
     session.flush()
 

@@ -23,6 +23,9 @@ class GraphAnswer:
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""  # Meta's message (shown to the business: it says what to fix)
     code: int | None = None
+    # A text key when Meta never answered (or answered nothing usable): an exception's
+    # class name or an internal step means nothing to the business.
+    error_key: str = ""
 
 
 def _url(waba_id: str) -> str:
@@ -39,7 +42,7 @@ def _call(method: str, waba_id: str, token: str, *, url: str | None = None,
                              timeout=get_settings().whatsapp_graph_timeout_s, **kwargs)
     except httpx.HTTPError as exc:
         log.warning("graph templates %s failed: %s", method, exc)
-        return GraphAnswer(False, error=type(exc).__name__)
+        return GraphAnswer(False, error_key="error.graph_unavailable")
     try:
         body = resp.json()
     except ValueError:
@@ -88,10 +91,11 @@ def upload(app_id: str, token: str, data: bytes, mime: str) -> GraphAnswer:
                    params={"file_length": len(data), "file_type": mime})
     session_id = str(opened.data.get("id") or "") if opened.ok else ""
     if not opened.ok or not session_id.startswith("upload:"):
-        return opened if not opened.ok else GraphAnswer(False, opened.data, "upload")
+        return opened if not opened.ok else GraphAnswer(
+            False, opened.data, error_key="templates.error.upload")
     done = _call("POST", "", token, url=f"{base}/{session_id}", content=data,
                  headers={"Authorization": f"OAuth {token}", "file_offset": "0",
                           "Content-Type": mime})
     if done.ok and not done.data.get("h"):
-        return GraphAnswer(False, done.data, "upload")
+        return GraphAnswer(False, done.data, error_key="templates.error.upload")
     return done

@@ -2,6 +2,31 @@
 
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.ai": ("Treinar IA", "Train AI"),
+    "ai.call_failed": ("Falha ao chamar o modelo de IA: {why}.",
+                       "Calling the AI model failed: {why}."),
+    "ai.call_error.connection": ("não foi possível conectar ao endereço do modelo (confira a "
+                                 "URL base)",
+                                 "could not connect to the model's address (check the base "
+                                 "URL)"),
+    "ai.call_error.timeout": ("o modelo demorou demais para responder",
+                              "the model took too long to answer"),
+    "ai.call_error.auth": ("o provedor recusou a chave de API (confira a chave)",
+                           "the provider refused the API key (check the key)"),
+    "ai.call_error.not_configured": ("falta configurar a chave de API ou o modelo",
+                                     "the API key or the model is not set up"),
+    "ai.call_error.empty": ("o modelo respondeu sem texto", "the model answered with no text"),
+    "ai.call_error.not_found": ("o provedor não encontrou o endereço ou o modelo (confira a URL "
+                                "base e o nome do modelo)",
+                                "the provider did not find the address or the model (check "
+                                "the base URL and the model name)"),
+    "ai.call_error.rate": ("o limite de uso ou de créditos do provedor foi atingido",
+                           "the provider's usage or credit limit was reached"),
+    "ai.call_error.server": ("o provedor do modelo está com problemas; tente de novo mais tarde",
+                             "the model's provider is having problems; try again later"),
+    "ai.call_error.http": ("o provedor recusou o pedido (código {status})",
+                           "the provider refused the request (code {status})"),
+    "ai.call_error.other": ("o provedor respondeu de um jeito inesperado",
+                            "the provider answered in an unexpected way"),
     "ai.title": ("Treinar IA", "Train AI"),
     "ai.subtitle": ("Ensine o assistente com seu catálogo, perguntas frequentes e textos.",
                     "Teach the assistant with your catalog, FAQs and texts."),

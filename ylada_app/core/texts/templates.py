@@ -45,6 +45,10 @@ TEXTS = {
                                 "This number has no WhatsApp Business Account (WABA) id: "
                                 "connect it again with the account id."),
     "templates.error.meta": ("O WhatsApp recusou: {why}", "WhatsApp refused: {why}"),
+    "templates.error.upload": ("O WhatsApp não aceitou o arquivo de exemplo agora. Tente de "
+                               "novo em instantes.",
+                               "WhatsApp did not take the example file right now. Try again "
+                               "shortly."),
     "templates.error.not_found": ("Modelo não encontrado.", "Template not found."),
     "templates.error.unknown": ("Não há modelo aprovado chamado {name} neste número.",
                                 "There is no template named {name} on this number."),

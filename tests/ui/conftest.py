@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_instance, make_owner
+from tests.factories import make_business_owner, make_instance, make_owner
 
 
 @pytest.fixture
@@ -16,3 +16,11 @@ def two_businesses(db):
     inst_a = make_instance(db, a.tenant_id, name="Número de A")
     make_instance(db, b.tenant_id, name="Número de B")
     return a, b, inst_a
+
+
+@pytest.fixture
+def business_owner(db):
+    """(owner, simulator number) of a business on the Business plan (API, webhooks, white
+    label): the pages of every paid feature can be driven."""
+    a = make_business_owner(db, tenant_name="Loja Auditada")
+    return a, make_instance(db, a.tenant_id, name="Vendas")

@@ -55,3 +55,41 @@ def test_turning_the_ai_fallback_on_reaches_only_the_own_number(db, setup):
     _run(AiState.turn_on_fallback, own)
     assert own.cfg["fallback_enabled"] == "1"
     assert ai.fallback_enabled(db, inst_a.id)
+
+
+def _ai_page(token: str, instance_id: int):
+    state = _state(AiState, token)
+    _run(AiState.load, state)
+    state.instance_key = str(instance_id)
+    return state
+
+
+def test_the_ai_console_explains_a_failed_model_call_in_words(db, business_owner):
+    """Found by review and fixed: the console and the settings' "último erro" showed the
+    model call's internal code ("Falha ao chamar o modelo de IA: connection"); the page
+    says it in words (the stored error keeps the code)."""
+    a, inst = business_owner
+    page = _ai_page(a.token, inst.id)
+    _run(AiState.save_settings, page, {
+        "enabled": "on", "base_url": "http://127.0.0.1:9/v1", "api_key": "sk-teste",
+        "model": "gpt-4o-mini", "temperature": "0.5", "tone": "amigavel",
+        "provider": "openai"})
+    assert page.cfg_errors == {}
+    _run(AiState.ask, page, {"question": "Qual o horário?"})
+    for shown in (page.console_error, page.cfg["last_error"], page.logs[0]["error"]):
+        assert shown and "connection" not in shown and "URL base" in shown, shown
+
+
+def test_treinar_ia_refuses_texts_over_the_limit_instead_of_cutting_them(db, business_owner):
+    """Found by review and fixed: knowledge.add_item kept body[:4000] and ai.save_config
+    policies[:4000] (the prompt [:8000]…) and the page said "Salvo"; over the maximum is a
+    field error now, and the text areas have max_length."""
+    a, inst = business_owner
+    page = _ai_page(a.token, inst.id)
+    _run(AiState.add_text, page, {"kind": "text", "title": "Política de trocas",
+                                  "body": "t" * 5000})
+    assert "body" in page.text_errors and "4000" in page.text_errors["body"]
+    assert knowledge.list_items(db, tenant_id=a.tenant_id, instance_id=inst.id) == []
+    _run(AiState.save_settings, page, {"policies": "p" * 6000, "temperature": "0,7",
+                                       "tone": "amigavel", "provider": "openai"})
+    assert "policies" in page.cfg_errors

@@ -8,9 +8,16 @@ import contextlib
 import threading
 from types import SimpleNamespace
 
+from sqlmodel import select
+
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.models import ApiKey, KnowledgeItem
+from ylada_app.pages.ai import AiState
+from ylada_app.pages.api_keys import ApiKeysState
 from ylada_app.pages.audit import AuditState
 from ylada_app.pages.flow_editor import FlowEditorState
 from ylada_app.pages.login import LoginState
+from ylada_app.pages.webhooks import WebhooksState
 from ylada_app.state import event_guard
 
 
@@ -78,3 +85,29 @@ def test_half_surrogates_reach_the_handler_as_replacement_characters():
     assert called == [{"tags": "vip,\ufffd", "k\ufffd": ["😀", 1]}]
     same = {"form": {"name": "Zé 😀"}}
     assert event_guard.well_formed(same) is same  # nothing copied when nothing is wrong
+
+
+def test_a_nul_character_in_form_text_never_reaches_the_database(db, business_owner):
+    """Found by review and fixed: PostgreSQL refuses "\\x00" in text, and the API key's
+    name, a webhook's description and a Treinar IA item's title passed it through (the
+    handler raised DataError). The event guard drops NUL from every event; these services
+    also strip control characters themselves (the handlers are driven directly here)."""
+    assert event_guard.well_formed({"title": "Entrega\x00", "x\x00": ["a\x00b"]}) == \
+        {"title": "Entrega", "x": ["ab"]}
+    a, inst = business_owner
+    keys = _state(ApiKeysState, a.token)
+    _run(ApiKeysState.create, keys, {"name": "Chave\x00CRM", "scopes": "read"})
+    hooks = _state(WebhooksState, a.token)
+    _run(WebhooksState.save, hooks, {"url": "https://crm.exemplo.com.br/ylada",
+                                     "ev:message.received": "on", "description": "CRM\x00"})
+    ai_page = _state(AiState, a.token)
+    _run(AiState.load, ai_page)
+    ai_page.instance_key = str(inst.id)
+    _run(AiState.add_text, ai_page,
+         {"kind": "text", "title": "Entrega\x00", "body": "Entregamos em 1 dia."})
+    db.expire_all()
+    stored = [k.name for k in db.exec(select(ApiKey).where(ApiKey.tenant_id == a.tenant_id))]
+    stored += [e["description"] for e in hooks.endpoints]
+    stored += [i.title for i in db.exec(select(KnowledgeItem).where(
+        KnowledgeItem.tenant_id == a.tenant_id))]
+    assert len(stored) == 3 and not any("\x00" in text for text in stored), stored

@@ -4,6 +4,7 @@ forged canvas/inspector/version events change nothing of the other tenant's flow
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
 from ylada_app.models import Flow
 from ylada_app.pages.flow_editor import FlowEditorState
+from ylada_app.pages.flows import FlowsState
 from ylada_app.services import flow_editor as fe
 from ylada_app.services import flows
 
@@ -128,3 +130,61 @@ def test_split_and_template_blocks_are_edited_from_the_inspector(db, setup, monk
     assert tpl["data"] == {"name": "lembrete_consulta", "language": "pt_BR",
                            "variables": ["{{contact.name}}", "14h"]}
     assert any(n["type"] == "randomizer" for n in draft["nodes"])
+
+
+def _json_compliant(value) -> bool:
+    """What PostgreSQL's json type takes: no NaN / Infinity tokens."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _menu_editor(db, owner, monkeypatch):
+    a, inst = owner
+    flow = fe.new_flow(db, tenant_id=a.tenant_id, instance_id=inst.id, name="Pedidos")
+    fe.autosave(db, tenant_id=a.tenant_id, flow_id=flow.id, definition=MENU)
+    db.commit()
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    editor = _state(FlowEditorState, a.token)
+    _run(FlowEditorState.load, editor)
+    return flow, editor
+
+
+def test_flow_numbers_never_hold_nan_or_infinity(db, business_owner, monkeypatch):
+    """Found by review and fixed: "NaN" or "1e999" typed in a number field was stored as a
+    non-finite float, and a pasted flow's NaN/Infinity imported; PostgreSQL's json refuses
+    them, so every later autosave of the flow failed. The inspector keeps such text as text
+    (validation names it); an import refuses it with a pt-BR field error."""
+    a, inst = business_owner
+    flow, editor = _menu_editor(db, business_owner, monkeypatch)
+    _run(FlowEditorState.canvas_action, editor, {"kind": "select", "id": "pergunta-email"})
+    _run(FlowEditorState.set_field, editor, "max_retries", "NaN")
+    _run(FlowEditorState.canvas_action, editor, {"kind": "select", "id": "consulta-pedido"})
+    _run(FlowEditorState.set_field, editor, "timeout_s", "1e999")
+    db.expire_all()
+    assert _json_compliant(db.get(Flow, flow.id).draft)
+
+    pasted = json.loads(json.dumps(MENU))
+    pasted["nodes"][0]["position"] = {"x": math.inf, "y": math.nan}
+    page = _state(FlowsState, a.token)
+    _run(FlowsState.load, page)
+    _run(FlowsState.import_flow, page, {"name": "Colado", "instance_id": str(inst.id),
+                                        "definition": json.dumps(pasted)})
+    db.expire_all()
+    assert all(_json_compliant(f.draft) for f in db.exec(select(Flow).where(
+        Flow.tenant_id == a.tenant_id)))
+    assert len(db.exec(select(Flow).where(Flow.tenant_id == a.tenant_id)).all()) == 1
+
+
+def test_flow_editor_problems_never_show_internal_field_paths(db, business_owner,
+                                                              monkeypatch):
+    """Found by review and fixed: a word typed in "Tentativas" read 'o campo
+    "data.max_retries" deve ser um número inteiro.'; problems name the editor's label."""
+    _, editor = _menu_editor(db, business_owner, monkeypatch)
+    _run(FlowEditorState.canvas_action, editor, {"kind": "select", "id": "pergunta-email"})
+    _run(FlowEditorState.set_field, editor, "max_retries", "três")
+    assert editor.sel_issues  # still refused…
+    assert not any("data." in issue for issue in editor.sel_issues), editor.sel_issues
+    assert any('"Tentativas"' in issue for issue in editor.sel_issues), editor.sel_issues

@@ -54,3 +54,13 @@ def test_a_closed_business_page_refuses_changes_and_reopens(db):
     assert state.errors == {}
     db.expire_all()
     assert db.get(Tenant, owner.tenant_id).retention_messages_days == 90
+
+
+def test_a_superscript_digit_in_the_days_is_a_field_error(db, business_owner):
+    """Found by review and fixed: "36²" raised ValueError ("²".isdigit() is True, int()
+    refuses it); only 0-9 count as digits now."""
+    a, _ = business_owner
+    privacy = _state(PrivacySettingsState, a.token)
+    _run(PrivacySettingsState.load, privacy)
+    _run(PrivacySettingsState.save_policy, privacy, {"messages_days": "36²", "ai_days": "180"})
+    assert "messages_days" in privacy.errors

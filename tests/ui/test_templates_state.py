@@ -8,6 +8,8 @@ from reflex.istate.data import RouterData
 
 from tests.factories import make_instance, make_owner
 from tests.ui.test_state_isolation import _run, _state
+from ylada_app.core.crypto import encrypt_secret
+from ylada_app.models import Instance
 from ylada_app.pages.message_templates import TemplatesState
 from ylada_app.services import message_templates
 
@@ -82,3 +84,34 @@ def test_a_media_header_needs_its_example_file_with_field_messages(db):
     _run(TemplatesState.set_header_kind, state, "text")
     _run(TemplatesState.create, state, {**form, "name": "sem_texto"})
     assert "header" in state.errors  # a text header needs its text
+
+
+def test_a_superscript_digit_in_a_variable_is_a_field_error(db, business_owner):
+    """Found by review and fixed: "{{²}}" (AltGr+2 on a Brazilian keyboard) raised
+    ValueError: "²".isdigit() is True but int("²") refuses it; only 0-9 count now."""
+    a, inst = business_owner
+    page = _page(a.token, inst.id)
+    _run(TemplatesState.load, page)
+    _run(TemplatesState.create, page, {"name": "boas_vindas", "language": "pt_BR",
+                                       "category": "UTILITY", "body": "Olá {{²}}, tudo bem?",
+                                       "examples": "Ana"})
+    assert "body" in page.errors and page.rows == []
+
+
+def test_a_template_submission_that_cannot_reach_whatsapp_says_so_in_words(db, business_owner):
+    """Found by review and fixed: a network failure showed "O WhatsApp recusou:
+    ConnectError" (the exception's class name); it is error.graph_unavailable's words now."""
+    a, _ = business_owner
+    wa = make_instance(db, a.tenant_id, channel="whatsapp_cloud", name="WhatsApp")
+    row = db.get(Instance, wa.id)
+    row.waba_id, row.access_token_enc = "123456789", encrypt_secret("EAAG" + "x" * 40)
+    db.add(row)
+    db.commit()  # WHATSAPP_GRAPH_URL is http://127.0.0.1:9 in tests: connection refused
+    page = _page(a.token, wa.id)
+    _run(TemplatesState.load, page)
+    _run(TemplatesState.create, page, {"name": "pedido_saiu", "language": "pt_BR",
+                                       "category": "UTILITY", "body": "Seu pedido saiu."})
+    shown = " ".join(page.errors.values())
+    assert page.errors and page.rows == []
+    assert "Error" not in shown and "Exception" not in shown, shown
+    assert "Meta" in shown, shown

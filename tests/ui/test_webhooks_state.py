@@ -55,3 +55,19 @@ def test_create_edit_and_other_businesses_ids(db):
     assert kept is not None and kept.active and kept.old_secret_enc is None
     assert webhooks_out.reveal_secret(db, tenant_id=a.tenant_id,
                                       endpoint_id=row["id"]) == secret
+
+
+def test_saving_the_same_webhook_address_twice_does_not_create_a_second_endpoint(
+        db, business_owner):
+    """Found by review and fixed: a double click on "Criar" made two endpoints for one
+    address (every event delivered twice): create_endpoint checked only the count and the
+    button never showed it was busy. One endpoint per address now, and save yields `busy`
+    before the service call."""
+    a, _ = business_owner
+    page = _state(WebhooksState, a.token)
+    _run(WebhooksState.load, page)
+    form = {"url": "https://crm.exemplo.com.br/ylada", "ev:message.received": "on"}
+    _run(WebhooksState.save, page, form)
+    _run(WebhooksState.save, page, dict(form))
+    assert len(page.endpoints) == 1
+    assert "url" in page.errors

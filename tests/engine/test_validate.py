@@ -449,7 +449,7 @@ def test_garbage_is_reported_not_raised(garbage):
 def test_pydantic_errors_are_translated_to_portuguese():
     data = with_node(node("m", "message", text=5))
     issue = validate_flow(data).errors[0]
-    assert issue.message == 'Mensagem (bloco 2): o campo "data.text" deve ser um texto.'
+    assert issue.message == 'Mensagem (bloco 2): o campo "Texto" deve ser um texto.'
     assert issue.field == "data.text"
 
 

@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.session_expired": ("Sua sessão expirou. Entre novamente.", "Your session expired. Log in again."),
     "error.flow_invalid": ("O fluxo tem erros; corrija-os antes de publicar.", "The flow has errors; fix them before publishing."),
     "error.flow_json": ("Não consegui ler este JSON de fluxo (formato v1).", "Could not read this flow JSON (format v1)."),
+    "error.flow_json_nan": ("Este JSON tem NaN ou Infinity, que não são números válidos: troque-os por números.", "This JSON holds NaN or Infinity, which are not valid numbers: replace them with numbers."),
     "error.flow_too_big": ("Arquivo grande demais (máximo 2 MB).", "File too large (2 MB at most)."),
     "error.limit_instances": ("Seu plano {plan} permite {limit} {limit|número|números} de WhatsApp. Faça upgrade para conectar mais.", "Your {plan} plan allows {limit} WhatsApp {limit|number|numbers}. Upgrade to connect more."),
     "error.too_many_unconnected": ("Você já tem {limit} números esperando conexão. Conecte ou exclua algum antes de criar outro.", "You already have {limit} numbers waiting to be connected. Connect or delete one before creating another."),

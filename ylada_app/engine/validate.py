@@ -80,6 +80,53 @@ def _handle_name(data: BaseModel, handle: str) -> str:
     return _HANDLE_NAMES.get(handle, handle)
 
 
+# What the editor calls each field (its editor.f.* labels, pt-BR): a problem names these,
+# never the format's path ("data.max_retries"). The engine imports nothing of the UI, so
+# the words are repeated here.
+_FIELD_LABELS = {
+    "label": "Nome", "text": "Texto", "triggers": "Gatilhos", "keywords": "Palavras-chave",
+    "match": "Correspondência", "payload": "Conteúdo do botão", "source_id": "Anúncio",
+    "media": "Mídia", "kind": "Tipo de mídia", "url": "URL", "caption": "Legenda",
+    "filename": "Nome do arquivo", "buttons": "Botões", "title": "Título",
+    "button_label": "Texto do botão da lista", "sections": "Seções", "rows": "Itens da lista",
+    "description": "Descrição", "header": "Cabeçalho", "footer": "Rodapé",
+    "retry_text": "Texto ao repetir", "max_retries": "Tentativas",
+    "variable": "Salvar na variável", "validator": "Validar como", "choices": "Opções aceitas",
+    "rules": "Regras", "left": "Dado comparado", "op": "Comparação", "right": "Valor",
+    "logic": "Combinar regras com", "value": "Valor", "mode": "Modo",
+    "add": "Adicionar etiquetas", "remove": "Remover etiquetas", "method": "Método",
+    "headers": "Cabeçalhos", "body": "Corpo", "timeout_s": "Tempo limite (s)",
+    "response_map": "Mapear resposta", "prompt": "Instruções para a IA",
+    "use_knowledge": "Usar a base de conhecimento", "note": "Nota para a equipe",
+    "amount": "Quanto", "unit": "Unidade", "flow_id": "Fluxo de destino", "name": "Nome",
+    "branches": "Caminhos", "weight": "Peso", "language": "Idioma",
+    "variables": "Variáveis", "header_link": "Link do cabeçalho", "date": "Data",
+    "time": "Horário", "before_amount": "Quanto tempo antes", "before_unit": "Unidade",
+    "position": "Posição", "x": "horizontal", "y": "vertical", "default": "Valor padrão",
+    "type": "Tipo", "id": "Identificador", "nodes": "Blocos", "edges": "Ligações",
+}
+_LOC_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def field_label(field_path: str) -> str | None:
+    """The words for a field's path: "data.buttons[0].title" → "Botões 1 › Título";
+    None when a part has no label (the problem then says "um campo")."""
+    parts: list[str] = []
+    for position, (index, name) in enumerate(_LOC_TOKEN.findall(field_path)):
+        if index:
+            if parts:
+                parts[-1] += f" {int(index) + 1}"
+            continue
+        if name in ("data", "flow"):
+            continue
+        # the flow's own variables (a template block's "variables" are its values)
+        label = "Variável" if (position, name) == (0, "variables") else _FIELD_LABELS.get(name)
+        if label is None:
+            return None
+        parts.append(label)
+    return " › ".join(parts) or None
+
+
 _UNIT_NAMES = {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "days": "dias"}
 
 
@@ -236,7 +283,9 @@ class _Checker:
             if field_path in seen:
                 continue
             seen.add(field_path)
-            text = f'o campo "{field_path}" {_reason(err)}.'
+            label = field_label(field_path)
+            text = (f'o campo "{label}" {_reason(err)}.' if label
+                    else f"um campo {_reason(err)}.")
             if node_id is None:
                 self.error("invalid_shape", text[0].upper() + text[1:], None, field_path)
             else:

@@ -465,11 +465,15 @@ _WORDED = {"text", "footer", "header", "retry_text", "prompt", "note", "value", 
 
 
 def _number(value: str) -> Any:
-    """An int/float when the text is one; else the text, so validation names the problem."""
+    """An int/float when the text is one; else the text, so validation names the problem.
+    "NaN" and "1e999" are floats to Python but not numbers to PostgreSQL's json: kept as
+    text, or every later autosave of the flow would be refused."""
     text = (value or "").strip().replace(",", ".")
     try:
         number = float(text)
     except ValueError:
+        return text
+    if not math.isfinite(number):
         return text
     return int(number) if number.is_integer() else number
 

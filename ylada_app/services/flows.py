@@ -138,6 +138,16 @@ def active_definitions(session: Session, *, instance_id: int) -> dict[str, dict]
     return {str(fid): definition for fid, definition in rows}
 
 
+class _NonFinite(Exception):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN / Infinity / -Infinity; PostgreSQL's json type refuses them,
+    # so a flow holding one could never be saved again.
+    raise _NonFinite(name)
+
+
 def import_flow(session: Session, *, tenant_id: int, instance_id: int | str, name: str | None,
                 raw_json: str | None, activate: bool = False) -> Published | Flow:
     """Create a flow from pasted/uploaded JSON. Unreadable JSON is a field error; a flow
@@ -148,7 +158,9 @@ def import_flow(session: Session, *, tenant_id: int, instance_id: int | str, nam
     if len(text.encode("utf-8", "ignore")) > MAX_FLOW_BYTES:
         raise FieldErrors({"definition": "error.flow_too_big"})
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except _NonFinite:
+        raise FieldErrors({"definition": "error.flow_json_nan"}) from None
     except ValueError:
         raise FieldErrors({"definition": "error.flow_json"}) from None
     if not isinstance(data, dict):

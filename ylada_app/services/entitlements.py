@@ -141,17 +141,22 @@ _cache: dict[int, tuple[float, Limits]] = {}
 _cache_lock = threading.Lock()
 
 
-def cached_limits(session: Session, tenant_id: int) -> Limits:
-    """limits_for, remembered for a few seconds: the message pipeline asks on every batch."""
+def _remembered(store: dict, tenant_id: int, read):
+    """`read()` for this business, remembered in `store` for _CACHE_TTL_S."""
     now = time.monotonic()
     with _cache_lock:
-        hit = _cache.get(tenant_id)
+        hit = store.get(tenant_id)
     if hit and hit[0] > now:
         return hit[1]
-    limits = limits_for(session, tenant_id=tenant_id)
+    value = read()
     with _cache_lock:
-        _cache[tenant_id] = (now + _CACHE_TTL_S, limits)
-    return limits
+        store[tenant_id] = (now + _CACHE_TTL_S, value)
+    return value
+
+
+def cached_limits(session: Session, tenant_id: int) -> Limits:
+    """limits_for, remembered for a few seconds: the message pipeline asks on every batch."""
+    return _remembered(_cache, tenant_id, lambda: limits_for(session, tenant_id=tenant_id))
 
 
 _groups: dict[int, tuple[float, tuple[int, tuple[int, ...]]]] = {}
@@ -159,15 +164,8 @@ _groups: dict[int, tuple[float, tuple[int, tuple[int, ...]]]] = {}
 
 def cached_plan_tenants(session: Session, tenant_id: int) -> tuple[int, tuple[int, ...]]:
     """plan_tenant_ids, remembered for a few seconds (reserve_outbound asks per batch)."""
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _groups.get(tenant_id)
-    if hit and hit[0] > now:
-        return hit[1]
-    group = plan_tenant_ids(session, tenant_id=tenant_id)
-    with _cache_lock:
-        _groups[tenant_id] = (now + _CACHE_TTL_S, group)
-    return group
+    return _remembered(_groups, tenant_id,
+                       lambda: plan_tenant_ids(session, tenant_id=tenant_id))
 
 
 def forget_limits(tenant_id: int | None = None) -> None:

@@ -47,11 +47,10 @@ class AdminTemplatesState(SessionState):
         ctx, redirect = await self._guard(admin=True)
         if redirect:
             return redirect
-        try:
-            await call(marketplace.admin_set_active, actor=ctx, template_id=template_id,
-                       active=active)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(marketplace.admin_set_active, actor=ctx,
+                                               template_id=template_id, active=active)
+        if problem is not None:
+            return problem
         self.rows = await call(_rows, actor=ctx)
         return None
 

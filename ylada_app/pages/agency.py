@@ -110,11 +110,11 @@ class AgencyState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            new_ctx = await call(_enter, token=self._session_token(), tenant_id=ctx.tenant_id,
-                                 user_id=ctx.user_id, client_id=client_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        new_ctx, problem = await self._call_or_toast(
+            _enter, token=self._session_token(), tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+            client_id=client_id)
+        if problem is not None:
+            return problem
         self._apply(new_ctx)
         return rx.redirect("/blocked" if new_ctx.tenant_blocked else "/dashboard")
 
@@ -123,11 +123,11 @@ class AgencyState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(agency.set_client_suspended, tenant_id=ctx.tenant_id,
-                       user_id=ctx.user_id, client_id=client_id, suspended=suspended)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(agency.set_client_suspended,
+                                               tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+                                               client_id=client_id, suspended=suspended)
+        if problem is not None:
+            return problem
         await self._reload(ctx.tenant_id, ctx.user_id)
         return rx.toast.success(self._t("agency.suspended_done" if suspended
                                         else "agency.reactivated_done"))
@@ -138,11 +138,10 @@ class AgencyState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(agency.set_signup_open, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
-                       open_=bool(value))
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(agency.set_signup_open, tenant_id=ctx.tenant_id,
+                                               user_id=ctx.user_id, open_=bool(value))
+        if problem is not None:
+            return problem
         self.signup_open = bool(value)
         return None
 

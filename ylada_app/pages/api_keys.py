@@ -68,11 +68,10 @@ class ApiKeysState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(api_keys.revoke_key, tenant_id=ctx.tenant_id, key_id=key_id,
-                       actor_user_id=ctx.user_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(api_keys.revoke_key, tenant_id=ctx.tenant_id,
+                                               key_id=key_id, actor_user_id=ctx.user_id)
+        if problem is not None:
+            return problem
         self.keys = await call(_rows, tenant_id=ctx.tenant_id)
         return rx.toast.success(self._t("apikeys.revoked"))
 

@@ -324,10 +324,10 @@ class BroadcastsState(SessionState):
         if redirect:
             yield redirect
             return
-        try:
-            await call(broadcasts.cancel, tenant_id=ctx.tenant_id, broadcast_id=broadcast_id)
-        except ServiceError as exc:
-            yield rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(broadcasts.cancel, tenant_id=ctx.tenant_id,
+                                               broadcast_id=broadcast_id)
+        if problem is not None:
+            yield problem
             return
         self.rows = await call(_rows, tenant_id=ctx.tenant_id, lang=self.lang)
         yield rx.toast.success(self._t("broadcasts.cancelled"))
@@ -338,10 +338,10 @@ class BroadcastsState(SessionState):
         if redirect:
             yield redirect
             return
-        try:
-            rows = await call(_recipients, tenant_id=ctx.tenant_id, broadcast_id=broadcast_id)
-        except ServiceError as exc:
-            yield rx.toast.error(self._error_text(exc))
+        rows, problem = await self._call_or_toast(_recipients, tenant_id=ctx.tenant_id,
+                                                  broadcast_id=broadcast_id)
+        if problem is not None:
+            yield problem
             return
         self.shown_rows = [{**r, "reason": self._reason_text(r)} for r in rows]
         self.shown = broadcast_id

@@ -38,11 +38,11 @@ class ContactConsentsState(SessionState):
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
-        try:
-            text = await call(consent_view.csv_download, tenant_id=ctx.tenant_id,
-                              contact_id=self._cid(), user_id=ctx.user_id, lang=self.lang)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        text, problem = await self._call_or_toast(
+            consent_view.csv_download, tenant_id=ctx.tenant_id, contact_id=self._cid(),
+            user_id=ctx.user_id, lang=self.lang)
+        if problem is not None:
+            return problem
         return rx.download(data=text, filename=f"consentimentos-contato-{self._cid()}.csv")
 
 

@@ -75,11 +75,11 @@ class ContactPrivacyState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(privacy.create_request, tenant_id=ctx.tenant_id, contact_id=self._cid(),
-                       kind=kind, source="contact_page", user_id=ctx.user_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(
+            privacy.create_request, tenant_id=ctx.tenant_id, contact_id=self._cid(), kind=kind,
+            source="contact_page", user_id=ctx.user_id)
+        if problem is not None:
+            return problem
         await self._refresh(ctx)
         return [rx.toast.success(self._t(f"privacy.requested_{kind}")),
                 *([ContactPrivacyState.poll] if not self.polling else [])]

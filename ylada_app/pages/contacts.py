@@ -226,12 +226,11 @@ class ContactsState(SessionState):
         if redirect:
             yield redirect
             return
-        try:
-            export_id = await call(analytics_export.request_export, tenant_id=ctx.tenant_id,
-                                   user_id=ctx.user_id, kind="leads", fmt=fmt, period="90d",
-                                   include_simulator=True, lang=self.lang)
-        except ServiceError as exc:
-            yield rx.toast.error(self._error_text(exc))
+        export_id, problem = await self._call_or_toast(
+            analytics_export.request_export, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
+            kind="leads", fmt=fmt, period="90d", include_simulator=True, lang=self.lang)
+        if problem is not None:
+            yield problem
             return
         await asyncio.to_thread(analytics_export.start, export_id)
         self.export_id, self.export_status, self.export_url = str(export_id), "queued", ""
@@ -549,11 +548,11 @@ class ContactState(SessionState):
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
-        try:
-            await call(fn, tenant_id=ctx.tenant_id, contact_id=self.contact_id,
-                       actor_user_id=ctx.user_id, **value)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(fn, tenant_id=ctx.tenant_id,
+                                               contact_id=self.contact_id,
+                                               actor_user_id=ctx.user_id, **value)
+        if problem is not None:
+            return problem
         await self._fill(ctx)
         return ContactConsentsState.load  # the history gained a record
 

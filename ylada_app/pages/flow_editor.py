@@ -237,19 +237,14 @@ class FlowEditorState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return None, redirect
-        try:
-            return await call(fn, tenant_id=ctx.tenant_id, flow_id=self.flow_id, **kwargs), None
-        except ServiceError as exc:
-            return None, rx.toast.error(self._error_text(exc))
+        return await self._call_or_toast(fn, tenant_id=ctx.tenant_id, flow_id=self.flow_id,
+                                         **kwargs)
 
     async def _template_call(self, fn, **kwargs) -> tuple[Any, Any]:
         ctx, redirect = await self._guard(need_tenant=False, admin=True)
         if redirect:
             return None, redirect
-        try:
-            return await call(fn, actor=ctx, template_id=self.flow_id, **kwargs), None
-        except ServiceError as exc:
-            return None, rx.toast.error(self._error_text(exc))
+        return await self._call_or_toast(fn, actor=ctx, template_id=self.flow_id, **kwargs)
 
     async def _save(self):
         if self.template_mode:

@@ -417,11 +417,10 @@ class InboxState(SessionState):
         ctx, redirect = await self._guard(agent_ok=True)
         if redirect:
             return redirect
-        try:
-            await call(agent_inbox.delete_quick_reply, tenant_id=ctx.tenant_id,
-                       reply_id=reply_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(agent_inbox.delete_quick_reply,
+                                               tenant_id=ctx.tenant_id, reply_id=reply_id)
+        if problem is not None:
+            return problem
         await self._load_options(ctx)
         return None
 

@@ -179,11 +179,11 @@ class InstanceDetailState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(privacy.set_keyword, tenant_id=ctx.tenant_id,
-                       instance_id=self._instance_key(), enabled=enabled, user_id=ctx.user_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(
+            privacy.set_keyword, tenant_id=ctx.tenant_id, instance_id=self._instance_key(),
+            enabled=enabled, user_id=ctx.user_id)
+        if problem is not None:
+            return problem
         self.inst = {**self.inst, "privacy_keyword": "1" if enabled else ""}
         return rx.toast.success(self._t("privacy.keyword_on" if enabled
                                         else "privacy.keyword_off"))
@@ -193,13 +193,11 @@ class InstanceDetailState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            inst = await call(
-                instances.set_instance_enabled, tenant_id=ctx.tenant_id,
-                instance_id=self._instance_key(), enabled=enabled,
-            )
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        inst, problem = await self._call_or_toast(
+            instances.set_instance_enabled, tenant_id=ctx.tenant_id,
+            instance_id=self._instance_key(), enabled=enabled)
+        if problem is not None:
+            return problem
         self.inst = instance_view(inst)
 
 

@@ -9,7 +9,6 @@ from ylada_app.components.layout import app_shell, card, page_header
 from ylada_app.components.texts import t
 from ylada_app.models.marketplace import TEMPLATE_CATEGORIES, TEMPLATE_NICHES
 from ylada_app.services import marketplace
-from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
 from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
@@ -96,11 +95,10 @@ class MarketplaceState(SessionState):
 async def upgrade_install(state: SessionState, tenant_id: int, install_id: str,
                           overwrite: bool):
     """Upgrade one of the tenant's installs; the toast to show (both marketplace pages)."""
-    try:
-        await call(marketplace.upgrade_install, tenant_id=tenant_id, install_id=install_id,
-                   overwrite_edits=overwrite)
-    except ServiceError as exc:
-        return rx.toast.error(state._error_text(exc))
+    _, problem = await state._call_or_toast(marketplace.upgrade_install, tenant_id=tenant_id,
+                                            install_id=install_id, overwrite_edits=overwrite)
+    if problem is not None:
+        return problem
     return rx.toast.success(state._t("mkt.updated"))
 
 

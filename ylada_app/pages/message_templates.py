@@ -153,11 +153,11 @@ class TemplatesState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            changed = await call(message_templates.sync, tenant_id=ctx.tenant_id,
-                                 instance_id=self.inst_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        changed, problem = await self._call_or_toast(message_templates.sync,
+                                                     tenant_id=ctx.tenant_id,
+                                                     instance_id=self.inst_id)
+        if problem is not None:
+            return problem
         self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
         return rx.toast.success(self._t("templates.synced", count=changed))
 
@@ -166,11 +166,10 @@ class TemplatesState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(message_templates.delete, tenant_id=ctx.tenant_id,
-                       template_id=template_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(message_templates.delete,
+                                               tenant_id=ctx.tenant_id, template_id=template_id)
+        if problem is not None:
+            return problem
         self.rows = await call(_rows, tenant_id=ctx.tenant_id, instance_id=self.inst_id)
         return rx.toast.success(self._t("templates.deleted"))
 

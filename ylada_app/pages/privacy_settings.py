@@ -109,11 +109,10 @@ class PrivacySettingsState(SessionState):
         ctx, redirect = await self._owner_ctx()
         if redirect or ctx is None:
             return redirect
-        try:
-            await call(closure.reopen_business, tenant_id=ctx.tenant_id, user_id=ctx.user_id,
-                       client_ip=self._client_ip())
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(closure.reopen_business, tenant_id=ctx.tenant_id,
+                                               user_id=ctx.user_id, client_ip=self._client_ip())
+        if problem is not None:
+            return problem
         await self._context()
         await self._refresh(ctx.tenant_id)
         return rx.toast.success(self._t("closure.reopened_toast"))

@@ -67,11 +67,11 @@ class TeamState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(fn, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
-                       invitation_id=invitation_id)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(fn, tenant_id=ctx.tenant_id,
+                                               actor_user_id=ctx.user_id,
+                                               invitation_id=invitation_id)
+        if problem is not None:
+            return problem
         self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
         return rx.toast.success(self._t(done_key))
 
@@ -79,11 +79,11 @@ class TeamState(SessionState):
         ctx, redirect = await self._guard()
         if redirect:
             return redirect
-        try:
-            await call(fn, tenant_id=ctx.tenant_id, actor_user_id=ctx.user_id,
-                       client_ip=self._client_ip(), **kwargs)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(fn, tenant_id=ctx.tenant_id,
+                                               actor_user_id=ctx.user_id,
+                                               client_ip=self._client_ip(), **kwargs)
+        if problem is not None:
+            return problem
         self.members = await call(_member_rows, tenant_id=ctx.tenant_id, me=ctx.user_id)
         return rx.toast.success(self._t(done_key))
 

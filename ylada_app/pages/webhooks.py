@@ -145,10 +145,9 @@ class WebhooksState(SessionState):
             return None, redirect
         if with_actor:  # the service records who did it (audit trail)
             kwargs["actor_user_id"] = ctx.user_id
-        try:
-            result = await call(fn, tenant_id=ctx.tenant_id, **kwargs)
-        except ServiceError as exc:
-            return None, rx.toast.error(self._error_text(exc))
+        result, problem = await self._call_or_toast(fn, tenant_id=ctx.tenant_id, **kwargs)
+        if problem is not None:
+            return None, problem
         await self._reload(ctx.tenant_id)
         return result, (rx.toast.success(self._t(done_key)) if done_key else None)
 

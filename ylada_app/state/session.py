@@ -322,9 +322,9 @@ class SessionState(rx.State):
         if ctx is None or ctx.email_verified:
             return
         self.signup_nonce = new_token(16)
-        try:
-            await call(accounts.resend_verification, user_id=ctx.user_id,
-                       browser_nonce=self.signup_nonce)
-        except ServiceError as exc:
-            return rx.toast.error(self._error_text(exc))
+        _, problem = await self._call_or_toast(accounts.resend_verification,
+                                               user_id=ctx.user_id,
+                                               browser_nonce=self.signup_nonce)
+        if problem is not None:
+            return problem
         return rx.toast.success(self._t("verify.resent", email=ctx.email))

@@ -167,9 +167,10 @@ def _process_locked(locked: list[int], *,
                         continue  # "MEUS DADOS": an LGPD export request, not for the bot
                     if not conv_svc.said_to_the_bot(msg):
                         if msg.type == "system":  # e.g. "the customer changed number"
-                            contacts.follow_number_change(
+                            contacts.follow_identity_change(
                                 session, contact=work.contact,
-                                system=(msg.payload or {}).get("system"))
+                                system=(msg.payload or {}).get("system"),
+                                wamid=msg.wamid or "")
                         continue
                     state = run_event(flows, state, conv_svc.engine_event(msg), work, sink,
                                       defer_ai=defer_ai)

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ylada_app.core.db import escape_like
+from ylada_app.core.db import after_commit, escape_like
 from ylada_app.models import (
     AnalyticsEvent,
     Contact,
@@ -28,6 +28,7 @@ from ylada_app.models import (
     User,
     utcnow,
 )
+from ylada_app.models.conversation import WA_ID_MAX
 from ylada_app.models.privacy import LegalBasis
 from ylada_app.models.upsert import insert_ignore
 from ylada_app.services import consent as proofs
@@ -354,17 +355,59 @@ def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
     tell_webhooks(session, [contact], "contact.updated")
 
 
+def follow_identity_change(session: Session, *, contact: Contact,
+                           system: dict[str, Any] | None, wamid: str = "") -> None:
+    """Meta's notices that the customer's identity changed, stored on `contact` (the one
+    known by the customer's phone or *previous* BSUID: see channels' parse_message):
+    "user_changed_user_id" (a new business-scoped user id, no phone to share) or a number
+    change ("user_changed_number", with the new BSUID Meta gives a new number). Other
+    notices are left alone. `wamid`: the notice's, for the diagnostics' traces."""
+    system = system if isinstance(system, dict) else {}
+    if system.get("type") == "user_changed_user_id":
+        _follow_user_id_change(session, contact, system, wamid)
+    else:
+        follow_number_change(session, contact=contact, system=system, wamid=wamid)
+
+
+def _follow_user_id_change(session: Session, contact: Contact, system: dict[str, Any],
+                           wamid: str) -> None:
+    """The contact holding `previous_user_id` on this number takes `user_id`."""
+    old, new = _bsuid(system.get("previous_user_id")), _bsuid(system.get("user_id"))
+    if old is None or new is None or old == new:
+        _trace(session, contact, "identity_unmatched", wamid, user_id=new, previous=old)
+        return
+    holder = contact if contact.user_id == old else session.exec(select(Contact).where(
+        Contact.instance_id == contact.instance_id, Contact.user_id == old)).first()
+    if holder is None:  # (stored under its phone; nobody here had the BSUID: nothing to move)
+        _trace(session, contact, "identity_unmatched", wamid, user_id=new, previous=old)
+        return
+    old_wa_id = holder.wa_id
+    if _take_user_id(session, holder, new, wamid):
+        _forget_after_commit(session, holder.instance_id, old_wa_id, old)
+        tell_webhooks(session, [holder], "contact.updated")
+
+
 def follow_number_change(session: Session, *, contact: Contact,
-                         system: dict[str, Any] | None) -> None:
+                         system: dict[str, Any] | None, wamid: str = "") -> None:
     """Meta's notice that the customer moved to another number ("user_changed_number",
-    with the new `wa_id`): the contact moves with them — history, tags, consent and an
-    opt-out. When the new number already has a contact of its own, that one stays, and an
-    opt-out of the old number carries over to it with a consent record (LGPD: whoever said
-    "sair" is not messaged again under the new number). Anything else is left alone."""
-    new = normalize_phone((system or {}).get("new_wa_id"))
-    if new is None or new in br_variants(contact.wa_id):
+    with the new `wa_id` and, since Aug 2026, the new BSUID as `user_id`): the contact moves
+    with them — history, tags, consent and an opt-out — and takes both new identifiers.
+    When the new number already has a contact of its own, that one stays (it takes the new
+    BSUID if it has none), and an opt-out of the old number carries over to it with a
+    consent record (LGPD: whoever said "sair" is not messaged again under the new number).
+    Anything else is left alone."""
+    system = system or {}
+    new = normalize_phone(system.get("new_wa_id"))
+    new_user_id = _bsuid(system.get("user_id")) or _bsuid(system.get("new_user_id"))
+    if new is None:
         return
     old, old_user_id = contact.wa_id, contact.user_id
+    if new in br_variants(contact.wa_id):  # (the same phone: at most a new BSUID)
+        if new_user_id and new_user_id != old_user_id and \
+                _take_user_id(session, contact, new_user_id, wamid):
+            _forget_after_commit(session, contact.instance_id, old, old_user_id)
+            tell_webhooks(session, [contact], "contact.updated")
+        return
     other = session.exec(select(Contact).where(
         Contact.instance_id == contact.instance_id, col(Contact.wa_id).in_(br_variants(new)),
         Contact.id != contact.id)).first()
@@ -372,7 +415,7 @@ def follow_number_change(session: Session, *, contact: Contact,
         try:
             with session.begin_nested():  # its first message may be creating it right now
                 contact.wa_id, contact.updated_at = new, utcnow()
-                # Meta gives a new number a new BSUID: the next message with both stores it
+                # Meta gives a new number a new BSUID: the old one no longer finds them
                 contact.user_id = None
                 session.add(contact)
                 session.flush()
@@ -381,9 +424,14 @@ def follow_number_change(session: Session, *, contact: Contact,
             other = session.exec(select(Contact).where(
                 Contact.instance_id == contact.instance_id, Contact.wa_id == new)).first()
         else:
-            inbox.forget_contact(contact.instance_id, old, old_user_id)
+            if new_user_id:
+                _take_user_id(session, contact, new_user_id, wamid)
+            _forget_after_commit(session, contact.instance_id, old, old_user_id)
             tell_webhooks(session, [contact], "contact.updated")
             return
+    if other is not None and new_user_id and other.user_id is None \
+            and _take_user_id(session, other, new_user_id, wamid):
+        tell_webhooks(session, [other], "contact.updated")
     if other is not None and contact.opted_out and not other.opted_out:
         before = proofs.flags(other)
         other.opted_out, other.updated_at = True, utcnow()
@@ -391,6 +439,55 @@ def follow_number_change(session: Session, *, contact: Contact,
         session.flush()
         prove(session, other, before, "number_changed", evidence={"from_wa_id": old})
         tell_webhooks(session, [other], "contact.updated")
+
+
+def _bsuid(value: object) -> str | None:
+    """A BSUID from a notice, or None: text that fits the column (never clipped — a clipped
+    id would be somebody else's)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= WA_ID_MAX else None
+
+
+def _take_user_id(session: Session, contact: Contact, user_id: str, wamid: str) -> bool:
+    """`contact` takes the BSUID `user_id` (and as its id too when it is known by its BSUID
+    alone). When another contact of the number holds it already (a message with the new
+    BSUID came before the notice), nothing moves: two contacts must not share one id (the
+    unique index) and merging them is no notice's decision — the diagnostics keep a trace."""
+    by_bsuid = contact.wa_id == contact.user_id
+    clash = or_(Contact.user_id == user_id, Contact.wa_id == user_id) if by_bsuid \
+        else Contact.user_id == user_id
+    holder = session.exec(select(Contact.id).where(
+        Contact.instance_id == contact.instance_id, clash, Contact.id != contact.id)).first()
+    if holder is None:
+        try:
+            with session.begin_nested():  # (or a message with it is creating one right now)
+                if by_bsuid:
+                    contact.wa_id = user_id
+                contact.user_id, contact.updated_at = user_id, utcnow()
+                session.add(contact)
+                session.flush()
+            return True
+        except IntegrityError:
+            session.refresh(contact)
+    _trace(session, contact, "identity_conflict", wamid, user_id=user_id,
+           contact_id=contact.id, holder_id=holder)
+    return False
+
+
+def _forget_after_commit(session: Session, instance_id: int, wa_id: str,
+                         user_id: str | None) -> None:
+    """The caches drop the contact's former ids once the change is saved (forgotten before,
+    a message read in between could cache the old mapping again)."""
+    after_commit(session, lambda: inbox.forget_contact(instance_id, wa_id, user_id))
+
+
+def _trace(session: Session, contact: Contact, kind: str, wamid: str, **detail: Any) -> None:
+    """A notice that changed nothing, for the number's diagnostics."""
+    inbox.log_event(session, kind=kind,
+                    instance=inbox.InstanceRef(contact.instance_id, contact.tenant_id),
+                    detail=inbox.clean_json({"wamid": wamid, **detail}))
 
 
 def note_conversation(session: Session, *, tenant_id: int, contact_id: object) -> int:

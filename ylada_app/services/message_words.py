@@ -22,6 +22,10 @@ MEDIA = ("image", "video", "audio", "document", "sticker")
 _UNSUPPORTED_WORDS = ("view_once", "poll", "event", "edit", "pin", "ephemeral", "album",
                       "call", "payment")
 _PLAIN = {"buttons", "list", "template"}  # the bot's own messages with no text stored
+# Meta's notices that the customer's identity changed: its `body` is in English and names
+# ids the team has no use for; what matters is that the chat goes on with the same person.
+_IDENTITY_NOTICES = {"user_changed_number": "msg.changed_number",
+                     "user_changed_user_id": "msg.changed_user_id"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ def describe(mtype: str, text: str | None, payload: dict[str, Any] | None,
         return Words(_joined(_order(p, lang), own))
     if kind == "interactive" and p.get("subtype") == "nfm_reply":
         return Words(translate("msg.form", lang))  # (its text is Meta's "Sent")
+    if kind == "system" and p.get("subtype") in _IDENTITY_NOTICES:
+        return Words(translate(_IDENTITY_NOTICES[p["subtype"]], lang))
     if own:
         return Words(text or "")
     if kind == "request_welcome":

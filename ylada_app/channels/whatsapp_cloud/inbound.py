@@ -84,12 +84,19 @@ def parse_message(msg: dict, meta: ChangeMeta) -> InboundMessage | None:
     wamid = as_id(msg.get("id"))
     wa_id = as_id(msg.get("from"))
     user_id = as_id(msg.get("from_user_id"))
+    mtype = as_str(msg.get("type"), 64) or "unknown"
+    fields = _type_fields(mtype, msg)
+    previous = (fields.get("system") or {}).get("previous_user_id")
+    if previous:
+        # Meta's notice that the BSUID changed (user_changed_user_id, user_changed_number)
+        # comes from the customer's new identity, or from none: it is about the contact
+        # known by the previous one, which is the one it must reach (Meta's own `from_user_id`
+        # stays in `raw`).
+        user_id = previous
     sender = wa_id or user_id
     if not wamid or not sender:
         return None
-    mtype = as_str(msg.get("type"), 64) or "unknown"
     name, username = meta.names.get(sender) or meta.names.get(user_id or "") or (None, None)
-    fields = _type_fields(mtype, msg)
     return InboundMessage(
         phone_number_id=meta.phone_number_id,
         display_phone_number=meta.display_phone_number,
@@ -260,6 +267,11 @@ def _system(body: dict) -> dict:
         "new_wa_id": as_id(body.get("wa_id")) or as_id(body.get("new_wa_id")),
         "identity": as_str(body.get("identity")),
         "customer": as_id(body.get("customer")),
+        # the BSUIDs (Meta's changelog, Aug 2026): after and before a user_changed_user_id
+        # or a user_changed_number, and those of the parent (managed) account, if any
         "user_id": as_id(body.get("user_id")),
         "new_user_id": as_id(body.get("new_user_id")),
+        "previous_user_id": as_id(body.get("previous_user_id")),
+        "parent_user_id": as_id(body.get("parent_user_id")),
+        "previous_parent_user_id": as_id(body.get("previous_parent_user_id")),
     }

@@ -151,6 +151,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.form": ("📋 Formulário respondido", "📋 Form answered"),
     "msg.welcome": ("👋 Abriu a conversa", "👋 Opened the chat"),
     "msg.system": ("Aviso do WhatsApp", "WhatsApp notice"),
+    "msg.changed_number": ("📱 O cliente trocou de número no WhatsApp; a conversa continua aqui",
+                           "📱 The customer changed WhatsApp number; the chat goes on here"),
+    "msg.changed_user_id": ("🔄 O cliente mudou de identificação no WhatsApp; a conversa "
+                            "continua aqui",
+                            "🔄 The customer's WhatsApp ID changed; the chat goes on here"),
     "msg.buttons": ("Mensagem com botões", "Message with buttons"),
     "msg.list": ("Mensagem com lista", "Message with a list"),
     "msg.template": ("Modelo de mensagem", "Message template"),

@@ -7,6 +7,8 @@
   unique index holds) and the diagnostics keep a trace.
 - "user_changed_number" with the previous and the new BSUID: the contact ends up with the
   new phone AND the new BSUID.
+- A notice is applied as it is stored: what the new identity sends right after it (same
+  POST, or before the workers caught up) reaches the same contact.
 - The notices are shown in the inbox in pt-BR words and never answered by the bot.
 - A change on the non-subscribable field "user_id_update" is not applied, only recorded;
   odd notices never fail the webhook.
@@ -165,3 +167,56 @@ def test_a_user_id_update_change_and_odd_notices_change_nobody(path, client, bot
     assert db.exec(select(WebhookLog).where(WebhookLog.instance_id == bot.instance_id,
                                             WebhookLog.kind == "unsupported")).first()
     assert db.exec(select(Contact).where(Contact.user_id == "x" * 400)).first() is None
+
+
+def _post_unprocessed(client, bot, messages, contacts) -> None:
+    """A POST whose messages no worker processes yet (a backlog, a worker restarting)."""
+    doc = samples.envelope([("messages", samples.value(
+        bot.phone_number_id, messages=messages, contacts=contacts))])
+    raw, headers = samples.signed(doc, SECRET)
+    assert client.post(bot.url, content=raw, headers=headers).status_code == 200
+
+
+def _text(text, *, phone=None, uid=None) -> dict:
+    msg = {"id": samples.new_wamid(), "timestamp": str(int(time.time())), "type": "text",
+           "text": {"body": text}}
+    if phone:
+        msg["from"] = phone
+    if uid:
+        msg["from_user_id"] = uid
+    return msg
+
+
+def test_a_message_from_the_new_identity_right_after_the_notice_is_the_same_customer(
+        path, client, bot, graph_url, db):
+    """Found by review and fixed: the notice was applied when processed, and a message with
+    the new BSUID stored before that (same POST, or a backlog) made a second contact. The
+    change is applied as the notice is stored, before what follows it."""
+    phone, old, new = "5511987659341", "BR.7781234567893411", "BR.7781234567893412"
+    conv = _conversation_of(db, _say(client, bot, path, "oi", phone=phone, uid=old))
+    together = [_user_id_changed(old, new), _text("oi de novo", uid=new)]
+    _post(client, bot, path, together, [{"user_id": new, "profile": {"name": "Bia"}}])
+    assert {_conversation_of(db, m["id"]) for m in together} == {conv}
+    backlog = [_user_id_changed(new, "BR.7781234567893413"),
+               _text("e agora?", uid="BR.7781234567893413")]
+    for m in backlog:
+        _post_unprocessed(client, bot, [m], [])
+    _post(client, bot, path, [], [])  # (the fast path: its worker catches up)
+    assert {_conversation_of(db, m["id"]) for m in backlog} == {conv}
+    (contact,) = _contacts(db, bot)
+    assert (contact.wa_id, contact.user_id) == (phone, "BR.7781234567893413")
+
+
+def test_a_message_from_the_new_number_right_after_the_notice_is_the_same_customer(
+        path, client, bot, graph_url, db):
+    old_phone, new_phone = "5511987659351", "5511987659352"
+    old, new = "BR.7781234567893511", "BR.7781234567893512"
+    conv = _conversation_of(db, _say(client, bot, path, "oi", phone=old_phone, uid=old))
+    notice = _notice({"body": "changed", "wa_id": new_phone, "type": "user_changed_number",
+                      "user_id": new, "previous_user_id": old}, phone=old_phone)
+    _post_unprocessed(client, bot, [notice], [])
+    _post(client, bot, path, [_text("oi", phone=new_phone, uid=new)],
+          [{"wa_id": new_phone, "user_id": new, "profile": {"name": "Bia"}}])
+    (contact,) = _contacts(db, bot)
+    assert (contact.wa_id, contact.user_id) == (new_phone, new)
+    assert _processed(db, notice["id"]).conversation_id == conv

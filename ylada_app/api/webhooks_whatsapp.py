@@ -24,6 +24,7 @@ from ylada_app.core.security import constant_time_equals
 from ylada_app.core.settings import get_settings
 from ylada_app.services import (
     coexistence,
+    contacts,
     inbox,
     message_templates,
     number_events,
@@ -95,8 +96,7 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
             elif not m.supported:
                 inbox.log_event(session, instance=instance, kind="unsupported_message",
                                 detail=inbox.clean_json({"wamid": m.wamid, "type": m.type}))
-        touched = inbox.store_inbound(session, instance=instance,
-                                      items=[_to_inbound(m) for m in ours])
+        touched = _store_messages(session, instance, ours)
         inbox.apply_statuses(session, instance_id=instance.id,
                              changes=_status_changes(parsed))
         for err in parsed.errors:
@@ -143,6 +143,32 @@ def _store(target: webhook_keys.WebhookTarget, parsed) -> list[int]:
         return touched
 
 
+def _store_messages(session, instance: inbox.InstanceRef, messages: list) -> list[int]:
+    """The messages stored in order; a notice that the customer's identity changed is applied
+    as it is stored, so that what follows it — in this POST, or in one the workers have not
+    caught up with — already finds the contact by the new number or BSUID (applied when
+    processed, a message from the new identity stored before made a second contact). A
+    notice Meta sends again is stored, and applied, once."""
+    touched: list[int] = []
+    start = 0
+    for i, m in enumerate(messages):
+        if not m.new_identity:
+            continue
+        touched += inbox.store_inbound(session, instance=instance,
+                                       items=[_to_inbound(x) for x in messages[start:i]])
+        start = i + 1
+        notice = _to_inbound(m)
+        stored = inbox.store_inbound(session, instance=instance, items=[notice])
+        if stored:
+            touched += stored
+            contacts.apply_identity_notice(session, instance=instance, wa_id=notice.wa_id,
+                                           user_id=notice.user_id, system=m.system,
+                                           wamid=m.wamid)
+    touched += inbox.store_inbound(session, instance=instance,
+                                   items=[_to_inbound(m) for m in messages[start:]])
+    return list(dict.fromkeys(touched))
+
+
 def _error_text(errors: list[dict]) -> str:
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
     code = "" if first.get("code") is None else first["code"]
@@ -170,9 +196,11 @@ async def receive_whatsapp(key: str, raw: bytes, signature: str | None) -> tuple
         log.exception("webhook number lookup failed")
         return 503, {"error": "temporarily_unavailable"}
     # Taken before any wait: a contact's next message is stored after this one.
-    # (by phone and by BSUID: one person's messages with and without the phone are in order)
+    # (by phone and by BSUID: one person's messages with and without the phone are in order;
+    # a notice of a new number or BSUID goes before what the new one sends next)
     turn = _arrivals().take({(t.instance_id, sender) for t, p in parts for m in p.messages
-                             for sender in (m.from_wa_id, m.from_user_id) if sender})
+                             for sender in (m.from_wa_id, m.from_user_id, *m.new_identity)
+                             if sender})
     try:
         await turn.wait()
         for part_target, part in parts:
@@ -287,7 +315,8 @@ async def _by_number(target: webhook_keys.WebhookTarget, parsed,
 async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
     """Messages for this number and statuses, nothing else in the POST, PostgreSQL + Redis:
     store and mark dirty without leaving the event loop. False means "take the general
-    path" (errors, unsupported content, template reviews, Meta's notices about the number,
+    path" (errors, unsupported content, template reviews, Meta's notices about the number
+    or about a customer's new number or BSUID,
     marketing preferences, what the business did in its WhatsApp Business app, other numbers,
     SQLite, in-process jobs)."""
     if (not get_settings().redis_url or parsed.errors or parsed.unsupported
@@ -296,7 +325,7 @@ async def _fast_path(target: webhook_keys.WebhookTarget, parsed) -> bool:
             or parsed.history_declined or not (parsed.messages or parsed.statuses)):
         return False
     if any(not m.supported or m.group_id or m.phone_number_id != target.phone_number_id
-           for m in parsed.messages):
+           or m.new_identity for m in parsed.messages):
         return False
     engine = get_async_engine()
     if engine is None:

@@ -29,8 +29,8 @@ from ylada_app.core.locks import acquire_many
 from ylada_app.core.queue import drain_started, mark_dirty, pop_dirty, pop_dirty_or_wait
 from ylada_app.jobs.conversations import DeferAi, bot_flowset, run_event
 from ylada_app.jobs.delivery import deliver_plans
-from ylada_app.services import contacts, privacy
 from ylada_app.services import conversations as conv_svc
+from ylada_app.services import privacy
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -166,11 +166,8 @@ def _process_locked(locked: list[int], *,
                                                                               msg, sink):
                         continue  # "MEUS DADOS": an LGPD export request, not for the bot
                     if not conv_svc.said_to_the_bot(msg):
-                        if msg.type == "system":  # e.g. "the customer changed number"
-                            contacts.follow_identity_change(
-                                session, contact=work.contact,
-                                system=(msg.payload or {}).get("system"),
-                                wamid=msg.wamid or "")
+                        # (a notice of a new number or BSUID was applied as it was stored:
+                        # api/webhooks_whatsapp._store_messages)
                         continue
                     state = run_event(flows, state, conv_svc.engine_event(msg), work, sink,
                                       defer_ai=defer_ai)

@@ -7,6 +7,7 @@ field). Every function takes `tenant_id` and refuses another business's ids as n
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,7 @@ from ylada_app.services.phones import br_variants, display_phone, normalize_phon
 from ylada_app.services.tables import ImportRejected, read_table
 from ylada_app.services.validation import as_text, parse_id
 
+log = logging.getLogger(__name__)
 PAGE = 50
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
@@ -353,6 +355,25 @@ def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
     session.flush()
     prove(session, contact, before, "manual", evidence={"user_id": actor_user_id})
     tell_webhooks(session, [contact], "contact.updated")
+
+
+def apply_identity_notice(session: Session, *, instance: Instance | inbox.InstanceRef,
+                          wa_id: str, user_id: str | None, system: dict[str, Any] | None,
+                          wamid: str = "") -> None:
+    """A notice just stored from `wa_id` / `user_id` (the customer's former identity) that
+    their number or BSUID changed, applied to their contact in the caller's transaction.
+    Never fails the webhook over its content: a change that cannot be made is traced in
+    the number's diagnostics and the notice stays in the chat."""
+    try:
+        with session.begin_nested():
+            contact, _ = inbox.contact_and_conversation(
+                session, instance=instance, wa_id=inbox.clean_text(wa_id, WA_ID_MAX) or "?",
+                name=None, user_id=inbox.clean_text(user_id, WA_ID_MAX))
+            follow_identity_change(session, contact=contact, system=system, wamid=wamid)
+    except IntegrityError:  # (another process changed these contacts at this very moment)
+        log.warning("identity notice %s not applied", wamid, exc_info=True)
+        inbox.log_event(session, kind="identity_failed", instance=instance,
+                        detail=inbox.clean_json({"wamid": wamid}))
 
 
 def follow_identity_change(session: Session, *, contact: Contact,

@@ -77,6 +77,16 @@ class InboundMessage:
     waba_id: str | None = None
     raw: dict = field(default_factory=dict)  # the message dict as received
 
+    @property
+    def new_identity(self) -> tuple[str, ...]:
+        """A notice that the sender's identity changed (a new number, a new BSUID): the ids
+        they have from now on (empty for every other message)."""
+        system = self.system if self.type == "system" and self.system else {}
+        if not (system.get("new_wa_id") or system.get("previous_user_id")
+                or system.get("type") == "user_changed_user_id"):
+            return ()
+        return tuple(i for i in (system.get("new_wa_id"), system.get("user_id")) if i)
+
 
 @dataclass(frozen=True, slots=True)
 class StatusUpdate:

@@ -185,3 +185,33 @@ def test_an_age_in_years_finds_the_age_group_the_catalog_is_written_in(db, shop)
     assert best("minha filha tem 14 anos, qual turma?") == "T-1"
     assert best("meu filho de 8 anos pode fazer?") == "K-1"
     assert best("tenho 35 anos, tem turma pra mim?") == "A-1"
+
+
+def test_an_over_long_code_or_category_is_a_field_error_not_cut(db, shop):
+    # update_item kept sku[:80] and category[:120] without a word, and add_item handed a
+    # longer value to the database (a 500 on PostgreSQL's varchar); an import's category too
+    from ylada_app.services.errors import FieldErrors
+
+    tenant_id, instance_id = shop
+    with pytest.raises(FieldErrors) as err:
+        knowledge.add_item(db, tenant_id=tenant_id, instance_id=instance_id, kind="product",
+                           title="Arroz", sku="A" * 81, category="C" * 121)
+    assert err.value.messages("pt") == {
+        "sku": "Use no máximo 80 caracteres.", "category": "Use no máximo 120 caracteres."}
+    assert _items(db, shop) == []
+    item = knowledge.add_item(db, tenant_id=tenant_id, instance_id=instance_id,
+                              kind="product", title="Arroz", sku="A" * 80, category="C" * 120)
+    db.commit()
+    for field, value in (("sku", "B" * 81), ("category", "D" * 121)):
+        with pytest.raises(FieldErrors) as err:
+            knowledge.update_item(db, tenant_id=tenant_id, item_id=item.id, title="Feijão",
+                                  **{field: value})
+        assert set(err.value.errors) == {field}
+        db.rollback()
+    db.expire_all()
+    [kept] = _items(db, shop)
+    assert (kept.title, kept.sku, kept.category) == ("Arroz", "A" * 80, "C" * 120)
+    data = ("nome;categoria\nArroz;" + "M" * 121 + "\n").encode()
+    with pytest.raises(KnowledgeImportError) as bad:
+        _import(db, shop, "longo.csv", data)
+    assert bad.value.row_errors == ["Linha 2: categoria com mais de 120 caracteres."]

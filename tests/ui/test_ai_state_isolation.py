@@ -93,3 +93,23 @@ def test_treinar_ia_refuses_texts_over_the_limit_instead_of_cutting_them(db, bus
     _run(AiState.save_settings, page, {"policies": "p" * 6000, "temperature": "0,7",
                                        "tone": "amigavel", "provider": "openai"})
     assert "policies" in page.cfg_errors
+
+
+def test_treinar_ia_refuses_an_over_long_code_or_category_instead_of_cutting_it(
+        db, business_owner):
+    """The edit form's SKU and category were cut to 80/120 characters and the page said
+    "Salvo"; over the maximum is a field error under the field now, and nothing changes."""
+    a, inst = business_owner
+    item = knowledge.add_item(db, tenant_id=a.tenant_id, instance_id=inst.id, kind="product",
+                              title="Arroz", sku="ARZ-1", category="Mercearia")
+    db.commit()
+    page = _ai_page(a.token, inst.id)
+    page.editing = {"id": str(item.id)}
+    _run(AiState.save_edit, page, {"title": "Arroz 5kg", "sku": "S" * 81,
+                                   "category": "C" * 121})
+    assert page.edit_errors == {"sku": "Use no máximo 80 caracteres.",
+                                "category": "Use no máximo 120 caracteres."}
+    assert page.editing == {"id": str(item.id)}  # the form stays open with what was typed
+    db.expire_all()
+    fresh = db.get(KnowledgeItem, item.id)
+    assert (fresh.title, fresh.sku, fresh.category) == ("Arroz", "ARZ-1", "Mercearia")

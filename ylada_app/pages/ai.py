@@ -469,9 +469,10 @@ def _edit_card() -> rx.Component:
                           max_len=knowledge.MAX_BODY),
                 rx.hstack(
                     _input("ai.field_price", "price", AiState.edit_errors, e["price"]),
-                    _input("ai.field_sku", "sku", AiState.edit_errors, e["sku"]),
+                    _input("ai.field_sku", "sku", AiState.edit_errors, e["sku"],
+                           max_length=knowledge.MAX_SKU),
                     _input("ai.field_category", "category", AiState.edit_errors,
-                           e["category"]),
+                           e["category"], max_length=knowledge.MAX_CATEGORY),
                     spacing="3", width="100%"),
                 rx.hstack(
                     rx.button(t("ai.save"), type="submit", id="edit-save"),

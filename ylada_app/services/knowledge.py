@@ -28,6 +28,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_TITLE = 300
 MAX_BODY = 4000
+MAX_SKU = 80  # the columns' sizes (models/ai.py)
+MAX_CATEGORY = 120
 MAX_TEXT_CHUNK = 1500
 FTS_TABLE = knowledge_search.FTS_TABLE
 
@@ -144,8 +146,10 @@ def _parse_table(rows: list[list[str]], kind: str, progress: Progress | None) ->
             line_errors.append("resposta vazia")
         if price and not _PRICE.match(price.replace(" ", "") if price.count(" ") <= 1 else price):
             line_errors.append(f"preço inválido '{price[:30]}'")
-        if len(get("sku")) > 80:
-            line_errors.append("código (SKU) com mais de 80 caracteres")
+        if len(get("sku")) > MAX_SKU:
+            line_errors.append(f"código (SKU) com mais de {MAX_SKU} caracteres")
+        if len(get("category")) > MAX_CATEGORY:
+            line_errors.append(f"categoria com mais de {MAX_CATEGORY} caracteres")
         if line_errors:
             errors.append(f"Linha {n}: " + "; ".join(line_errors) + ".")
         else:
@@ -300,17 +304,32 @@ def import_upload(session: Session, *, tenant_id: int, instance_id: int, filenam
                         source=filename, replace=replace)
 
 
-def _typed_item(title: object, body: object, price: str | None) -> tuple[str, str]:
-    """A typed item's title and body, cleaned; too long is refused with the maximum, never
-    cut behind the owner's back (an import cuts: a file has no field to point at)."""
+@dataclass(frozen=True)
+class _Typed:
+    title: str
+    body: str
+    sku: str | None
+    category: str | None
+
+
+def _typed_item(title: object, body: object, price: str | None, sku: str | None,
+                category: str | None) -> _Typed:
+    """A typed item's fields, cleaned; too long is refused with the maximum, never cut
+    behind the owner's back (an import cuts its long texts: a file has no field to point
+    at; a code or category over its column is a row error there)."""
     v = Validator()
     title_text = v.text("title", title, max_len=MAX_TITLE, required=True,
                         required_code="knowledge.title_required")
     body_text = v.text("body", body, max_len=MAX_BODY)
     if price and price.strip() and not _PRICE.match(price.strip()):
         v.fail("price", "knowledge.bad_price")
+    sku_text, category_text = (sku or "").strip(), (category or "").strip()
+    if len(sku_text) > MAX_SKU:
+        v.fail("sku", "error.too_long", max=MAX_SKU)
+    if len(category_text) > MAX_CATEGORY:
+        v.fail("category", "error.too_long", max=MAX_CATEGORY)
     v.raise_if_any()
-    return title_text, body_text
+    return _Typed(title_text, body_text, sku_text or None, category_text or None)
 
 
 LEARNED = "aprendizado"  # the source of a FAQ the team wrote on Treinar IA's answers
@@ -319,12 +338,11 @@ LEARNED = "aprendizado"  # the source of a FAQ the team wrote on Treinar IA's an
 def add_item(session: Session, *, tenant_id: int, instance_id: int, kind: str, title: str,
              body: str = "", price: str | None = None, sku: str | None = None,
              category: str | None = None, source: str = "manual") -> KnowledgeItem:
-    title, body = _typed_item(title, body, price)
+    typed = _typed_item(title, body, price, sku, category)
     kind = kind if kind in ("product", "faq", "text") else "text"
-    parsed = ParsedItem(kind=kind, title=title, body=body,
+    parsed = ParsedItem(kind=kind, title=typed.title, body=typed.body,
                         price=format_price(price) if price and price.strip() else None,
-                        sku=(sku or "").strip() or None,
-                        category=(category or "").strip() or None)
+                        sku=typed.sku, category=typed.category)
     import_items(session, tenant_id=tenant_id, instance_id=instance_id, items=[parsed],
                  source=source)
     return session.exec(select(KnowledgeItem).where(
@@ -344,10 +362,10 @@ def update_item(session: Session, *, tenant_id: int, item_id: int, title: str,
                 body: str = "", price: str | None = None, sku: str | None = None,
                 category: str | None = None) -> KnowledgeItem:
     item = get_item(session, tenant_id=tenant_id, item_id=item_id)
-    item.title, item.body = _typed_item(title, body, price)
+    typed = _typed_item(title, body, price, sku, category)
+    item.title, item.body, item.sku, item.category = (typed.title, typed.body, typed.sku,
+                                                      typed.category)
     item.price = format_price(price) if price and price.strip() else None
-    item.sku = (sku or "").strip()[:80] or None
-    item.category = (category or "").strip()[:120] or None
     item.search_text = _search_text(item)
     item.embedding = None
     item.updated_at = utcnow()

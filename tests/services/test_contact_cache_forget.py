@@ -24,3 +24,45 @@ def test_another_processs_forget_clears_this_processs_cache(redis_mode):
     before = int(redis_connection(redis_url).get(inbox.FORGET_KEY))
     inbox.forget_contact(987, "5511900000002")
     assert int(redis_connection(redis_url).get(inbox.FORGET_KEY)) == before + 1
+
+
+def _cached_contact(db):
+    from tests.factories import make_instance, make_owner
+
+    owner = make_owner(db)
+    inst = make_instance(db, owner.tenant_id)
+    contact, conv = inbox.contact_and_conversation(db, instance=inst, wa_id="5511987650001",
+                                                   name="Ana")
+    db.commit()
+    inbox.remember_contact(inst.id, contact.wa_id, None, contact.id, conv.id, None)
+    return owner.tenant_id, inst.id, contact, conv
+
+
+def test_a_deleted_contact_is_forgotten_once_the_deletion_commits(db):
+    # It was forgotten right after the flush: a message arriving before the commit found the
+    # row still there and cached it again, and after the commit the number kept pointing at
+    # a deleted contact (its next messages went to a conversation that no longer exists).
+    from ylada_app.services import contacts
+
+    tenant_id, instance_id, contact, conv = _cached_contact(db)
+    contacts.delete_contact(db, tenant_id=tenant_id, contact_id=contact.id)
+    # the concurrent webhook, between the delete and its commit: the row still exists
+    inbox.remember_contact(instance_id, contact.wa_id, None, contact.id, conv.id, None)
+    assert inbox.known_conversation(instance_id, contact.wa_id) == conv.id
+    db.commit()
+    assert inbox.known_conversation(instance_id, contact.wa_id) is None
+
+
+def test_a_deletion_rolled_back_leaves_the_cache_as_it_was(db):
+    from ylada_app.models import Contact
+    from ylada_app.services import contacts
+
+    tenant_id, instance_id, contact, conv = _cached_contact(db)
+    contact_id, wa_id = contact.id, contact.wa_id
+    contacts.delete_contact(db, tenant_id=tenant_id, contact_id=contact_id)
+    db.rollback()
+    # the contact is still there, and so is its (still right) cache entry
+    assert db.get(Contact, contact_id) is not None
+    assert inbox.known_conversation(instance_id, wa_id) == conv.id
+    db.commit()  # a later commit of the same session forgets nothing either
+    assert inbox.known_conversation(instance_id, wa_id) == conv.id

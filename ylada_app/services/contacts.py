@@ -836,6 +836,9 @@ def delete_contact(session: Session, *, tenant_id: int, contact_id: object) -> N
     from ylada_app.services.inbox import forget_contact
 
     contact = _own(session, tenant_id, contact_id)
+    key = (contact.instance_id, contact.wa_id, contact.user_id)
     session.delete(contact)
     session.flush()
-    forget_contact(contact.instance_id, contact.wa_id, contact.user_id)
+    # once saved: forgotten earlier, a message arriving before the commit finds the row
+    # still there and caches it again, and the number keeps pointing at a deleted contact
+    after_commit(session, lambda: forget_contact(*key))

@@ -381,3 +381,35 @@ def test_caps_on_keys_and_webhook_endpoints_hold_under_concurrent_creation(
     results = _race(3, create)
     assert db.exec(count).one() == limit, results
     assert results.count("ok") == 1, results
+
+
+# --- 9. inviting one address twice at once -------------------------------------------------
+def test_two_invitations_of_one_address_at_once_make_one(db, database_url, monkeypatch, smtp,
+                                                          unique):
+    """The owner's "Convidar" in two tabs (or a double click): both looked for a pending
+    invitation of the address before either wrote one, and two were made (two e-mails, two
+    links). The second waits for the first now and is told it is already invited."""
+    _pg(database_url)
+    from ylada_app.models import Invitation
+    from ylada_app.services import team
+    from ylada_app.services.errors import Conflict
+
+    owner = make_owner(db)
+    db.commit()
+    _after(monkeypatch, team, "_pending", threading.Barrier(2))
+    email = f"carla.{unique}@exemplo.com.br"
+
+    def invite(_i: int):
+        with Session(get_engine(), expire_on_commit=False) as session:
+            team.invite_member(session, tenant_id=owner.tenant_id,
+                               actor_user_id=owner.user_id, email=email, role="agent")
+            session.commit()
+            return "ok"
+
+    results = _race(2, invite)
+    assert results.count("ok") == 1, results
+    [refused] = [r for r in results if r != "ok"]
+    assert isinstance(refused, Conflict) and refused.code == "error.already_invited", results
+    n = db.exec(select(func.count()).select_from(Invitation).where(
+        Invitation.tenant_id == owner.tenant_id, Invitation.email == email)).one()
+    assert n == 1

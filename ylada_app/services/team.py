@@ -23,6 +23,7 @@ from ylada_app.models.tenant import Role
 from ylada_app.services import audit
 from ylada_app.services.emails import queue_email
 from ylada_app.services.errors import Conflict, FieldErrors, Forbidden, NotFound, RateLimited
+from ylada_app.services.serialize import lock_tenant
 from ylada_app.services.tenants import membership_of
 from ylada_app.services.validation import Validator, parse_id
 
@@ -93,6 +94,9 @@ def invite_member(
     clean_role = v.choice("role", role or Role.AGENT, tuple(Role),
                           "error.role_invalid")
     v.raise_if_any()
+    # two invitations of one address at once (two tabs, a double click) both found none
+    # pending and both wrote one: the second waits here and sees the first
+    lock_tenant(session, tenant_id)
     user = session.exec(select(User).where(User.email == clean_email)).first()
     if user is not None and membership_of(session, user_id=user.id,
                                           tenant_id=tenant_id) is not None:

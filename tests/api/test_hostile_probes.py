@@ -26,6 +26,17 @@ def key(db):
     return owner, {"Authorization": f"Bearer {raw}"}
 
 
+@pytest.fixture
+def writer(db, key):
+    """The business of `key`, its number, and the headers of a key that may write JSON."""
+    owner = key[0]
+    inst = db.exec(select(Instance).where(Instance.tenant_id == owner.tenant_id)).first()
+    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="escreve",
+                                 scopes="read,write")
+    db.commit()
+    return owner, inst, {"Authorization": f"Bearer {raw}", "content-type": "application/json"}
+
+
 @pytest.mark.parametrize("query", ["tag=%00", "tag=a%00b", "field=cidade&value=%00",
                                    "updated_since=%00"])
 def test_a_nul_byte_in_a_query_is_a_400_problem(api, key, query):
@@ -120,16 +131,12 @@ def _raw_json(doc: object) -> bytes:
     return json.dumps(doc, ensure_ascii=True).encode()
 
 
-def test_nul_and_half_surrogates_in_a_body_are_field_errors_and_store_nothing(db, api, key):
+def test_nul_and_half_surrogates_in_a_body_are_field_errors_and_store_nothing(db, api,
+                                                                              writer):
     # A contact's tag "\ud800" was stored (JSON column) and every later read of the contact
     # failed to encode it: a 500 then and on every listing (2026-12-04). A broadcast named
     # with a NUL failed at the insert.
-    owner = key[0]
-    inst = db.exec(select(Instance).where(Instance.tenant_id == owner.tenant_id)).first()
-    _, raw = api_keys.create_key(db, tenant_id=owner.tenant_id, name="escreve",
-                                 scopes="read,write")
-    db.commit()
-    write = {"Authorization": f"Bearer {raw}", "content-type": "application/json"}
+    owner, inst, write = writer
     cases = (
         ("POST", "/api/v1/contacts", {"instance_id": inst.id, "phone": "11987654321",
                                       "tags": ["ok", "\ud800"]}, {"tags.1": "surrogate"}),
@@ -171,3 +178,53 @@ def test_a_made_up_key_of_any_length_is_not_remembered(api):
     assert long_key not in webhook_keys._misses and not webhook_keys._misses
     assert api.post("/webhooks/whatsapp/chave-inventada", content=b"{}").status_code == 404
     assert list(webhook_keys._misses) == ["chave-inventada"]  # a well-formed miss still is
+
+
+def _with_numbers(doc: object, **numbers: str) -> bytes:
+    """`doc` as JSON with each string "<name>" replaced by the bare `numbers[name]` — NaN,
+    Infinity, 1e999 — which no JSON encoder writes."""
+    text = json.dumps(doc)
+    for name, number in numbers.items():
+        text = text.replace(f'"<{name}>"', number)
+    return text.encode()
+
+
+def test_nan_and_infinity_in_a_body_are_field_errors_and_store_nothing(db, api, writer):
+    # Python's json reads NaN / Infinity / -Infinity (and turns 1e999 into infinity); no
+    # JSON column on PostgreSQL takes them. /flows/validate called a flow holding one valid
+    # although the flow editor and the import refuse it, and a contact's field of NaN was
+    # stored as the text "nan" (2026-12-04).
+    owner, inst, write = writer
+    flow = {"version": 1, "edges": [], "nodes": [{
+        "id": "s", "type": "start", "position": {"x": "<x>", "y": 0},
+        "data": {"triggers": [{"type": "keyword", "keywords": ["oi"]}], "n": "<n>"}}]}
+    contact = {"instance_id": inst.id, "phone": "11987654321",
+               "fields": {"pontos": "<p>", "nome": "NaN"}}
+    cases = (
+        ("/api/v1/flows/validate", _with_numbers(flow, x="NaN", n="1"),
+         ["nodes.0.position.x"]),
+        ("/api/v1/flows/validate", _with_numbers(flow, x="0", n="Infinity"), ["nodes.0.data.n"]),
+        ("/api/v1/flows/validate", _with_numbers(flow, x="-Infinity", n="1e999"),
+         ["nodes.0.data.n", "nodes.0.position.x"]),
+        ("/api/v1/contacts", _with_numbers(contact, p="NaN"), ["fields.pontos"]),
+        ("/api/v1/contacts", _with_numbers(contact, p="-Infinity"), ["fields.pontos"]),
+    )
+    for path, body, fields in cases:
+        answer = api.post(path, headers=write, content=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.headers["content-type"].startswith(PROBLEM)
+        assert answer.json()["code"] == "error.invalid_fields"
+        errors = answer.json()["errors"]
+        assert sorted(errors) == fields, (body, errors)
+        assert all("número válido" in text for text in errors.values()), errors
+    db.expire_all()
+    assert db.exec(select(Contact).where(Contact.tenant_id == owner.tenant_id)).all() == []
+    # the word NaN in a text is a text like any other; finite numbers are numbers
+    ok = api.post("/api/v1/contacts", headers=write, content=_with_numbers(
+        {**contact, "name": "NaN Infinity 1e999"}, p="1.5e100"))
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["name"] == "NaN Infinity 1e999"
+    english = api.post("/api/v1/flows/validate", content=_with_numbers(flow, x="NaN", n="1"),
+                       headers={**write, "accept-language": "en"})
+    assert english.json()["errors"] == {
+        "nodes.0.position.x": "is not a valid number (NaN or Infinity): send a number"}

@@ -11,16 +11,21 @@ parses a JSON body before any dependency runs — the API key check included —
 anyone could make the server hold hundreds of megabytes per request. (The WhatsApp lane
 and /auth/session cap their own bodies; api/edge.py caps Reflex's upload route.)
 
-`JsonTextGuard` (public API): a JSON body whose strings hold a NUL (`\\u0000`) or half of a
-surrogate pair (`\\ud800`) is answered 422 with the fields that hold them. JSON lets both
-through and so does pydantic's plain `str`, but no column can store them and no response
-can encode them: a tag of `"\\ud800"` was stored and then failed every read of the contact
-with a 500; a broadcast named with a NUL failed at the insert.
+`JsonValueGuard` (public API): a JSON body whose strings hold a NUL (`\\u0000`) or half of a
+surrogate pair (`\\ud800`), or that holds NaN, Infinity, -Infinity or a number too big for a
+float (1e999), is answered 422 with the fields that hold them. Python's json lets all of
+them through and so does pydantic's plain `str` and `float`, but no column can store them
+and no response can encode them: a tag of `"\\ud800"` was stored and then failed every read
+of the contact with a 500; a broadcast named with a NUL failed at the insert; a contact's
+field of NaN was stored as the text "nan", and /flows/validate called a flow valid that the
+flow editor and the import refuse (PostgreSQL's json type takes no NaN).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -94,7 +99,7 @@ class BodyLimit:
         await self.app(scope, _replaying(b"".join(chunks), receive), send)
 
 
-class JsonTextGuard:
+class JsonValueGuard:
     def __init__(self, app: Any) -> None:
         self.app = app
 
@@ -103,7 +108,7 @@ class JsonTextGuard:
             await self.app(scope, receive, send)
             return
         body, receive = await _buffered(receive)
-        bad = unstorable_texts(body)
+        bad = unstorable_values(body)
         if bad:
             request = Request(scope)
             texts = _BAD_TEXT["en" if lang_of(request) == "en" else "pt"]
@@ -117,22 +122,41 @@ class JsonTextGuard:
 _BAD_TEXT = {
     "pt": {"nul": "não pode conter o caractere NUL (\\u0000)",
            "surrogate": "não pode conter metade de um par substituto (como \\ud800): "
-                        "envie texto UTF-8 válido"},
+                        "envie texto UTF-8 válido",
+           "nonfinite": "não é um número válido (NaN ou Infinity): envie um número"},
     "en": {"nul": "must not contain a NUL character",
            "surrogate": "must not contain half of a surrogate pair (like \\ud800): send "
-                        "valid UTF-8 text"},
+                        "valid UTF-8 text",
+           "nonfinite": "is not a valid number (NaN or Infinity): send a number"},
 }
 
 
-def unstorable_texts(body: bytes, limit: int = 20) -> dict[str, str]:
+class _NonFinite:
+    """Put by the guard's parse where a body holds NaN, ±Infinity or 1e999."""
+
+
+_NON_FINITE = _NonFinite()
+# What may hold one: the constants, or a number float() makes infinite (an exponent of three
+# digits or more, 309 digits or more). Most bodies have none and are not parsed here.
+_MAYBE_NON_FINITE = re.compile(rb"NaN|Infinity|[0-9][eE]\+?[0-9]{3}|[0-9]{309}")
+
+
+def _float_or_mark(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NON_FINITE
+
+
+def unstorable_values(body: bytes, limit: int = 20) -> dict[str, str]:
     """The places of a JSON body (as "tags.0", "_" for the whole body) whose strings, keys
-    included, hold a NUL ("nul") or half of a surrogate pair ("surrogate"). Both need a
-    `\\u` escape in valid JSON, so most bodies are not parsed here; one that is not JSON is
-    left to the route's own error."""
-    if b"\\u" not in body:
+    included, hold a NUL ("nul") or half of a surrogate pair ("surrogate"), and those of a
+    number that is not finite ("nonfinite"). The first two need a `\\u` escape in valid
+    JSON, so most bodies are not parsed here; one that is not JSON is left to the route's
+    own error."""
+    if b"\\u" not in body and not _MAYBE_NON_FINITE.search(body):
         return {}
     try:
-        doc = json.loads(body)
+        doc = json.loads(body, parse_constant=lambda _name: _NON_FINITE,
+                         parse_float=_float_or_mark)
     except (ValueError, RecursionError):
         return {}
     found: dict[str, str] = {}
@@ -143,6 +167,8 @@ def unstorable_texts(body: bytes, limit: int = 20) -> dict[str, str]:
             kind = _text_fault(item)
             if kind:
                 found.setdefault(path or "_", kind)
+        elif item is _NON_FINITE:
+            found.setdefault(path or "_", "nonfinite")
         elif isinstance(item, dict):
             for key, value in item.items():
                 kind = _text_fault(key)

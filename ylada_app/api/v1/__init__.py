@@ -64,9 +64,9 @@ def create_v1() -> FastAPI:
     docs.install(app)
     _document_webhooks(app)
     problems.install(app)
-    from ylada_app.api.request_guard import JsonTextGuard  # (it imports problems from here)
+    from ylada_app.api.request_guard import JsonValueGuard  # (it imports problems from here)
 
-    app.add_middleware(JsonTextGuard)
+    app.add_middleware(JsonValueGuard)
     return app
 
 

@@ -8,7 +8,9 @@ the same second arrive in any order. So nothing here trusts arrival order:
   (paid → active; overdue or refunded → past_due). A pending charge decides nothing, so a
   checkout whose first Pix is not paid yet leaves the tenant where it was;
 - we start following an Asaas subscription when one of its charges is paid (the checkout's
-  word is not enough) and a deleted subscription never comes back;
+  word is not enough) and a deleted subscription never comes back; a second subscription
+  paid while another live one is followed is canceled at Asaas (billing_events'
+  replace_subscription);
 - plan changes come from SUBSCRIPTION_UPDATED (the plan code is in its externalReference);
   an update older than the last one applied is stale.
 """
@@ -114,10 +116,18 @@ def _follow(session: Session, tenant_id: int, sub_id: str, invoice: Invoice,
             event: GatewayEvent, sub: Subscription) -> None:
     if sub.provider_subscription_id != sub_id:
         # Start following this subscription once it is paid for, unless the tenant already
-        # pays another live one (it is then only an invoice in the list).
+        # pays another live one: we keep that one, and this second one is canceled at Asaas
+        # (as Mercado Pago's: a job after the commit, with an audit entry). Found by review
+        # and fixed: it used to be only an invoice in the list, and stayed live at Asaas,
+        # charging every month for nothing.
         if invoice.status != ChargeStatus.PAID:
             return
         if sub.provider_subscription_id and sub.status in LIVE:
+            from ylada_app.services.billing_events import replace_subscription, was_replaced
+
+            if not was_replaced(session, tenant_id, sub_id[:100]):
+                replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
+                                     kept=sub.provider_subscription_id)
             return
         plan = session.exec(select(Plan).where(
             Plan.code == (invoice.details or {}).get("plan", ""))).first()

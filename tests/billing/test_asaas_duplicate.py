@@ -1,0 +1,93 @@
+"""Found by review and fixed: a second paid Asaas subscription was only listed, never canceled.
+
+When the business already paid a live Asaas subscription, a charge paid on another one of
+its customer (made in Asaas' dashboard, or left by a checkout whose removal failed) only
+added an invoice: that subscription stayed live at Asaas and charged every month for nothing.
+Now, as for Stripe and Mercado Pago, the one we do not follow is recorded in the audit trail
+and canceled at Asaas (DELETE /v3/subscriptions/{id}) by a job after the webhook's commit.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlmodel import select
+
+from tests.factories import make_owner
+from ylada_app.integrations.payments import registry
+from ylada_app.integrations.payments.base import PaymentMethod
+from ylada_app.models import AuditLog, BillingAccount
+from ylada_app.services import billing, billing_events, entitlements
+
+CPF = "529.982.247-25"
+
+
+def _state(db, tenant_id):
+    db.expire_all()
+    entitlements.forget_limits()
+    return entitlements.billing_state(db, tenant_id=tenant_id)
+
+
+def _checkout(db, fake, owner, *, method):
+    billing.choose_plan(db, tenant_id=owner.tenant_id, user_id=owner.user_id, role="owner",
+                        plan_code="starter", base_url="http://app.test", method=method,
+                        tax_id=CPF)
+    db.commit()
+    fake.wait_delivered()
+    account = db.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
+    return next(s["id"] for s in reversed(list(fake.subscriptions.values()))
+                if s["customer"] == account.customer_id)
+
+
+def _wait(predicate, timeout=15.0):
+    deadline = time.time() + timeout
+    while not predicate() and time.time() < deadline:
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_a_second_paid_asaas_subscription_is_canceled_at_asaas(db, asaas_env, api_url):
+    fake = asaas_env
+    fake.webhook_url = api_url + "/webhooks/asaas"
+    owner = make_owner(db)
+    kept = _checkout(db, fake, owner, method="boleto")
+    fake.pay(fake.open_payment(kept)["id"])
+    state = _state(db, owner.tenant_id)
+    assert (state.status, state.plan_code, state.provider) == ("active", "starter", "asaas")
+    # a second subscription of the same customer at Asaas, for another plan
+    account = db.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
+    dup = registry.gateway("asaas").create_subscription(
+        customer_id=account.customer_id, plan=billing._ref(billing._plan_by_code(db, "pro")),
+        tenant_id=owner.tenant_id, method=PaymentMethod.PIX)
+    fake.wait_delivered()
+    dup_charge = fake.open_payment(dup)
+
+    fake.pay(dup_charge["id"])  # its first charge is paid too
+    assert _wait(lambda: fake.subscriptions[dup]["deleted"]), \
+        "the second paid Asaas subscription is still live at Asaas"
+    assert ("DELETE", f"/v3/subscriptions/{dup}", {}) in fake.requests
+    assert not fake.subscriptions[kept]["deleted"]
+    fake.wait_delivered()  # its SUBSCRIPTION_DELETED / PAYMENT_DELETED change nothing here
+    assert all(code == 200 for _, code in fake.deliveries), fake.deliveries
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    db.refresh(sub)
+    assert (sub.provider_subscription_id, sub.status) == (kept, "active")
+    assert _state(db, owner.tenant_id).plan_code == "starter"
+    entry = db.exec(select(AuditLog).where(AuditLog.tenant_id == owner.tenant_id,
+                                           AuditLog.action == billing_events.REPLACED_ACTION)
+                    ).one()
+    assert (entry.target, entry.details["kept"], entry.details["provider"]) == (
+        dup, kept, "asaas")
+    # the paid charge of the duplicate is still listed (it was paid), and a re-sent payment
+    # event of it neither follows it nor cancels it twice
+    again = fake.events_of("PAYMENT_RECEIVED")[-1]
+    assert fake.deliver({**again, "id": again["id"] + "_resent"}) == 200
+    time.sleep(0.5)
+    assert sum(1 for r in fake.requests if r[:2] == ("DELETE", f"/v3/subscriptions/{dup}")
+               ) == 1
+    assert _state(db, owner.tenant_id).plan_code == "starter"
+    assert len(db.exec(select(AuditLog).where(
+        AuditLog.tenant_id == owner.tenant_id,
+        AuditLog.action == billing_events.REPLACED_ACTION)).all()) == 1

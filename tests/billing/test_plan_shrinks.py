@@ -29,6 +29,25 @@ def _on_plan(db, tenant_id: int, code: str, **sub_fields) -> None:
     entitlements.forget_limits()
 
 
+def run_numbers_and_flows(db, owner, *, numbers: int, active_flows: int) -> None:
+    """`numbers` connected WhatsApp numbers ("Número 0", … oldest first) and `active_flows`
+    published flows (on a simulator) for the owner's business."""
+    for i in range(numbers):
+        inst = instances.create_instance(db, tenant_id=owner.tenant_id, name=f"Número {i}",
+                                         channel="whatsapp_cloud")
+        db.commit()
+        _connect(db, tenant_id=owner.tenant_id, user_id=owner.user_id, inst_id=inst.id,
+                 pnid=f"55{owner.tenant_id}0{i}0000")
+        db.commit()
+    sim = instances.create_instance(db, tenant_id=owner.tenant_id, name="Simulador",
+                                    channel="simulator")
+    for i in range(active_flows):
+        flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=sim.id,
+                                 name=f"Fluxo {i}", definition=MENU)
+        flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
+    db.commit()
+
+
 def test_downgrade_by_webhook_leaves_no_flows_or_numbers_over_the_new_plan(db, stripe_env):
     """Found by review and fixed: limits were only checked when something is switched on. A
     business that paid Pro for a month (3 numbers, 20 flows) and moves to Starter (1 number, 5
@@ -37,22 +56,7 @@ def test_downgrade_by_webhook_leaves_no_flows_or_numbers_over_the_new_plan(db, s
     owner = make_owner(db)
     _on_plan(db, owner.tenant_id, "pro", provider="stripe",
              provider_subscription_id="sub_down_a", provider_event_at=1)
-    nums = []
-    for i in range(3):
-        inst = instances.create_instance(db, tenant_id=owner.tenant_id, name=f"Número {i}",
-                                         channel="whatsapp_cloud")
-        db.commit()
-        _connect(db, tenant_id=owner.tenant_id, user_id=owner.user_id, inst_id=inst.id,
-                 pnid=f"55{i}0000000000")
-        db.commit()
-        nums.append(inst)
-    sim = instances.create_instance(db, tenant_id=owner.tenant_id, name="Simulador",
-                                    channel="simulator")
-    for i in range(7):
-        flow = flows.create_flow(db, tenant_id=owner.tenant_id, instance_id=sim.id,
-                                 name=f"Fluxo {i}", definition=MENU)
-        flows.publish(db, tenant_id=owner.tenant_id, flow_id=flow.id)
-    db.commit()
+    run_numbers_and_flows(db, owner, numbers=3, active_flows=7)
     client = TestClient(app)
     down = _stripe_sub(owner.tenant_id, "sub_down_a", "active", "starter")
     assert _stripe_post(client, _stripe_event("customer.subscription.updated", down)

@@ -3,10 +3,10 @@
 Every few seconds it re-queues conversations whose inbound messages are still pending (a
 worker died, Redis restarted and lost the queue), re-delivers outbox rows stuck in queued,
 fires due delay timers, re-queues e-mails due for a (re)try, (once a minute) settles trials
-that ended, (every 15 s) tells teams about customers waiting too long, (once an hour)
-purges expired sessions and tokens, and keeps the analytics rollups current (a job queued
-every 10 s; see jobs/analytics.py). Processing and delivery are idempotent under the
-conversation lock, so a duplicate job finds nothing to do.
+that ended and switches off what lapsed plans no longer allow, (every 15 s) tells teams about
+customers waiting too long, (once an hour) purges expired sessions and tokens, and keeps the
+analytics rollups current (a job queued every 10 s; see jobs/analytics.py). Processing and
+delivery are idempotent under the conversation lock, so a duplicate job finds nothing to do.
 """
 
 from __future__ import annotations
@@ -35,16 +35,17 @@ _last_settle = [0.0]
 
 
 def settle_billing() -> int:
-    """Trials that ended move to the configured state (at most once a minute)."""
+    """Trials that ended move to the configured state, and plans that lapsed (trial or
+    past_due grace over) switch off their excess (at most once a minute)."""
     import time
 
-    from ylada_app.services.billing_admin import settle_trials
+    from ylada_app.services.billing_admin import settle
 
     if time.monotonic() - _last_settle[0] < _SETTLE_EVERY_S:
         return 0
     _last_settle[0] = time.monotonic()
     with session_scope() as session:
-        return settle_trials(session)
+        return settle(session)
 
 
 _WAITING_EVERY_S = 15.0

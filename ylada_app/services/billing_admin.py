@@ -4,7 +4,7 @@ revenue by plan) computed from the real subscription rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -185,9 +185,11 @@ def revenue_figures(session: Session, actor: AuthContext, *,
 
 def settle_trials(session: Session, *, now: datetime | None = None) -> int:
     """Trials that ended become the configured state for good (the sweeper calls this; the
-    limits already apply from the first second, see entitlements.billing_state)."""
+    limits already apply from the first second, see entitlements.billing_state), and what the
+    new state no longer allows is switched off (limits.switch_off_excess)."""
     from ylada_app.core.settings import get_settings
     from ylada_app.services.entitlements import forget_limits, free_plan
+    from ylada_app.services.limits import switch_off_excess
 
     now = now or utcnow()
     ended = session.exec(select(Subscription).where(
@@ -206,4 +208,84 @@ def settle_trials(session: Session, *, now: datetime | None = None) -> int:
         session.add(sub)
         forget_limits(sub.tenant_id)
     session.flush()
+    for tenant_id in sorted({sub.tenant_id for sub in ended}):
+        # Found by review and fixed: the trial's end refused new switch-ons but left running
+        # whatever it had allowed. The status moved for good above, so this happens once.
+        switch_off_excess(session, tenant_id=tenant_id, now=now)
     return len(ended)
+
+
+# When the sweeper last looked for plans that lapsed with no event (see settle_lapsed).
+LAPSED_KEY = "billing_lapsed_checked_at"
+
+
+def settle_lapsed(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Switch off the excess of the businesses whose plan lapsed since the last run with no
+    event to say so: the past_due grace days ended (every provider), or a provider's trial
+    ended a day ago and its "active" never came. Returns the businesses looked at.
+
+    Found by review and fixed: only a webhook's downgrade switched anything off, so these
+    kept every number and flow over the now-effective plan running. Cheap on purpose: one
+    query on the subscriptions whose lapse falls between the last run and `now` (a stored
+    mark), never every business every minute; running twice does nothing more, and a
+    business that paid meanwhile is not past_due/trialing any more, so it is not touched."""
+    from ylada_app.core.settings import get_settings
+    from ylada_app.models import PlatformSetting
+    from ylada_app.models.upsert import insert_ignore_many
+    from ylada_app.services import entitlements
+    from ylada_app.services.limits import switch_off_excess
+
+    now = now or utcnow()
+    insert_ignore_many(session, PlatformSetting, [{"key": LAPSED_KEY, "value": None,
+                                                   "updated_at": utcnow()}], ["key"])
+    # (locked: two sweepers never handle one window twice)
+    mark = session.exec(select(PlatformSetting).where(PlatformSetting.key == LAPSED_KEY)
+                        .with_for_update()).one()
+    since = _parse_time(mark.value)
+    since = min(since, now) if since is not None else None  # a clock set back: look again
+    grace = timedelta(days=get_settings().billing_grace_days)
+
+    def lapsing(column, status: str, delay: timedelta, *extra):
+        # its lapse (column + delay) in [since, now]: the same moment both runs may see
+        # again at the edge; switch_off_excess then finds nothing more to do
+        cond = [Subscription.status == status, column.is_not(None), column <= now - delay,
+                *extra]
+        if since is not None:
+            cond.append(column >= since - delay)
+        return select(Subscription.id, Subscription.tenant_id).where(*cond)
+
+    rows = [*session.exec(lapsing(Subscription.current_period_end, "past_due", grace)).all(),
+            *session.exec(lapsing(Subscription.trial_ends_at, "trialing",
+                                  entitlements.PROVIDER_TRIAL_GRACE,
+                                  Subscription.provider_subscription_id.is_not(None))).all()]
+    looked = []
+    for sub_id, tenant_id in sorted(set(rows), key=lambda r: r[1]):
+        # the business's current subscription, locked (a webhook applying a payment holds
+        # the same row: paid meanwhile is seen here as active and left alone)
+        current = entitlements.current_subscription(session, tenant_id=tenant_id,
+                                                    for_update=True)
+        if current is None or current.id != sub_id \
+                or current.status not in ("past_due", "trialing"):
+            continue
+        entitlements.forget_limits(tenant_id)
+        switch_off_excess(session, tenant_id=tenant_id, now=now)
+        looked.append(tenant_id)
+    mark.value, mark.updated_at = now.isoformat(), utcnow()
+    session.add(mark)
+    session.flush()
+    return looked
+
+
+def _parse_time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def settle(session: Session, *, now: datetime | None = None) -> int:
+    """The sweeper's billing round (once a minute): trials that ended are settled and plans
+    that lapsed switch off their excess. Returns how many trials were settled."""
+    settled = settle_trials(session, now=now)
+    settle_lapsed(session, now=now)
+    return settled

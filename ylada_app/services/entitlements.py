@@ -98,6 +98,11 @@ def plan_tenant_ids(session: Session, *, tenant_id: int) -> tuple[int, tuple[int
     return payer, tuple(sorted({payer, *ids}))
 
 
+# A trial the payment provider runs (subscribed during our trial) ends when it says so — its
+# "active" or "past_due" may come a little after the hour: the plan is kept this long.
+PROVIDER_TRIAL_GRACE = timedelta(days=1)
+
+
 def billing_state(session: Session, *, tenant_id: int, now: datetime | None = None) -> BillingState:
     now = now or utcnow()
     sub = current_subscription(session, tenant_id=payer_tenant_id(session, tenant_id=tenant_id))
@@ -111,9 +116,8 @@ def billing_state(session: Session, *, tenant_id: int, now: datetime | None = No
     limits, blocked = _limits(plan), False
     days_left = None
     if status == "trialing":
-        # A trial the payment provider runs (subscribed during our trial) ends when it says
-        # so — its "active" or "past_due" may come a little after the hour.
-        provider_grace = timedelta(days=1) if sub.provider_subscription_id else timedelta(0)
+        provider_grace = PROVIDER_TRIAL_GRACE if sub.provider_subscription_id \
+            else timedelta(0)
         if sub.trial_ends_at is not None and sub.trial_ends_at + provider_grace <= now:
             status = "expired"
             limits, blocked = _fallback(session)

@@ -8,6 +8,8 @@ more than the plan allows and the counter always equals what was really queued.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -141,10 +143,12 @@ def count_blocked(session: Session, *, tenant_id: int, n: int) -> None:
 OVER_LIMIT_ACTION = "billing.over_limit_off"
 
 
-def switch_off_excess(session: Session, *, tenant_id: int) -> tuple[list[int], list[int]]:
+def switch_off_excess(session: Session, *, tenant_id: int,
+                      now: datetime | None = None) -> tuple[list[int], list[int]]:
     """After the plan or the subscription's status changed (every provider's webhook and the
-    reconciliation: billing_events._apply), switch off the numbers and flows over the limits
-    now in force — newest first — tell each business's team (pt-BR first) and write it in the
+    reconciliation: billing_events._apply; a trial or a grace that ran out:
+    billing_admin.settle), switch off the numbers and flows over the limits in force at `now`
+    (default: now) — newest first — tell each business's team (pt-BR first) and write it in the
     audit trail. Returns (numbers, flows) switched off.
 
     Found by review and fixed: limits were only checked when something was switched on, so a
@@ -154,7 +158,7 @@ def switch_off_excess(session: Session, *, tenant_id: int) -> tuple[list[int], l
     from ylada_app.services.notifications import TeamEvent, notify_many
 
     payer, group = entitlements.plan_tenant_ids(session, tenant_id=tenant_id)
-    limits = entitlements.limits_for(session, tenant_id=payer)
+    limits = entitlements.billing_state(session, tenant_id=payer, now=now).limits
     numbers = list(session.exec(
         select(Instance).where(Instance.tenant_id.in_(group),  # type: ignore[attr-defined]
                                Instance.channel != "simulator",
@@ -170,7 +174,7 @@ def switch_off_excess(session: Session, *, tenant_id: int) -> tuple[list[int], l
         return [], []
     from ylada_app.services.conversations import forget_flows
 
-    now = utcnow()
+    now = utcnow()  # (when they went off: the real time)
     for inst in off_numbers:
         inst.status = InstanceStatus.DISABLED
         inst.updated_at = now

@@ -1,0 +1,134 @@
+"""Found by review and fixed: a plan that lapses by itself switched nothing off.
+
+A downgrade or cancellation by webhook switches off what the smaller plan no longer allows
+(limits.switch_off_excess), but a free trial running out, a provider's trial whose word never
+came, or the past_due grace days ending changed the limits without any event: new switch-ons
+were refused, yet every number and flow over the now-effective plan kept running. The
+sweeper (billing_admin.settle, once a minute) now switches off the excess of the businesses
+whose trial or grace ended since its last run — once; a business that paid meanwhile is not
+touched. The clock is moved by passing `now`, as the other billing tests do.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import delete, func, select
+
+from tests.billing.test_plan_shrinks import run_numbers_and_flows
+from tests.factories import make_owner
+from ylada_app.models import (
+    AuditLog,
+    Flow,
+    Instance,
+    Notification,
+    Plan,
+    PlatformSetting,
+    Subscription,
+    utcnow,
+)
+from ylada_app.services import billing_admin, entitlements
+from ylada_app.services.limits import OVER_LIMIT_ACTION, SLOT_STATUSES
+
+
+@pytest.fixture(autouse=True)
+def _no_watermark(db):
+    """Each test starts with no "last run" (others move the clock their own way)."""
+    db.exec(delete(PlatformSetting).where(PlatformSetting.key == billing_admin.LAPSED_KEY))
+    db.commit()
+    yield
+    db.rollback()
+    db.exec(delete(PlatformSetting).where(PlatformSetting.key == billing_admin.LAPSED_KEY))
+    db.commit()
+
+
+def _business_on(db, code: str, **sub_fields):
+    """A business whose current subscription is `code` with `sub_fields`, running 3 numbers
+    and 4 active flows (the free plan allows 1 and 2)."""
+    owner = make_owner(db)
+    plan = db.exec(select(Plan).where(Plan.code == code)).one()
+    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, **sub_fields))
+    db.commit()
+    entitlements.forget_limits()
+    run_numbers_and_flows(db, owner, numbers=3, active_flows=4)
+    return owner
+
+
+def _running(db, tenant_id: int) -> tuple[int, int]:
+    db.expire_all()
+    numbers = db.exec(select(func.count()).select_from(Instance).where(
+        Instance.tenant_id == tenant_id, Instance.channel != "simulator",
+        Instance.status.in_(SLOT_STATUSES))).one()
+    active = db.exec(select(func.count()).select_from(Flow).where(
+        Flow.tenant_id == tenant_id, Flow.status == "active")).one()
+    return numbers, active
+
+
+def _told(db, tenant_id: int) -> tuple[int, int]:
+    audits = db.exec(select(func.count()).select_from(AuditLog).where(
+        AuditLog.tenant_id == tenant_id, AuditLog.action == OVER_LIMIT_ACTION)).one()
+    notes = db.exec(select(func.count()).select_from(Notification).where(
+        Notification.tenant_id == tenant_id, Notification.kind == "plan")).one()
+    return audits, notes
+
+
+def _sweep(db, now):
+    billing_admin.settle(db, now=now)
+    db.commit()
+    entitlements.forget_limits()
+
+
+def test_past_due_grace_ending_switches_off_the_excess_once(db):
+    now = utcnow()
+    unpaid = _business_on(db, "pro", status="past_due", provider="stripe",
+                          provider_subscription_id="sub_lapse_unpaid",
+                          current_period_end=now - timedelta(days=1))
+    payer = _business_on(db, "pro", status="past_due", provider="stripe",
+                         provider_subscription_id="sub_lapse_payer",
+                         current_period_end=now - timedelta(days=1))
+    assert _running(db, unpaid.tenant_id) == (3, 4)
+    grace = timedelta(days=7)  # BILLING_GRACE_DAYS: the plan lapses 6 days from now
+
+    _sweep(db, now + timedelta(days=5))  # still within the grace days: nothing changes
+    assert _running(db, unpaid.tenant_id) == (3, 4)
+    # the second business pays before the grace ends
+    sub = entitlements.current_subscription(db, tenant_id=payer.tenant_id)
+    sub.status = "active"
+    db.add(sub)
+    db.commit()
+
+    later = now - timedelta(days=1) + grace + timedelta(minutes=1)
+    _sweep(db, later)
+    assert entitlements.billing_state(db, tenant_id=unpaid.tenant_id, now=later
+                                      ).limits.plan_code == "gratis"
+    assert _running(db, unpaid.tenant_id) == (1, 2), "over the free plan after the grace"
+    assert _told(db, unpaid.tenant_id) == (1, 1)
+    kept = db.exec(select(Instance.name).where(
+        Instance.tenant_id == unpaid.tenant_id, Instance.channel != "simulator",
+        Instance.status.in_(SLOT_STATUSES))).all()
+    assert kept == ["Número 0"]  # the newest went off
+    assert _running(db, payer.tenant_id) == (3, 4) and _told(db, payer.tenant_id) == (0, 0)
+
+    # running again (and again later) does nothing more
+    _sweep(db, later)
+    _sweep(db, later + timedelta(minutes=1))
+    assert _running(db, unpaid.tenant_id) == (1, 2)
+    assert _told(db, unpaid.tenant_id) == (1, 1)
+
+
+def test_trial_running_out_switches_off_the_excess(db):
+    now = utcnow()
+    own = _business_on(db, "pro", status="trialing", trial_ends_at=now + timedelta(hours=1))
+    # a card trial at the provider whose "active" never came: it lapses a day after its end
+    provider = _business_on(db, "pro", status="trialing", provider="stripe",
+                            provider_subscription_id="sub_lapse_trial",
+                            trial_ends_at=now + timedelta(hours=1))
+    _sweep(db, now + timedelta(hours=2))
+    assert _running(db, own.tenant_id) == (1, 2)
+    assert _told(db, own.tenant_id) == (1, 1)
+    assert _running(db, provider.tenant_id) == (3, 4)  # the provider's word may still come
+    _sweep(db, now + timedelta(hours=26))
+    assert _running(db, provider.tenant_id) == (1, 2)
+    _sweep(db, now + timedelta(hours=27))
+    assert _told(db, own.tenant_id) == (1, 1) and _told(db, provider.tenant_id) == (1, 1)

@@ -45,3 +45,53 @@ def test_usage_templates_and_analytics_are_the_business_own(api, shop):  # noqa:
     foreign = api.get(f"/api/v1/analytics/summary?instance_id={shop['b']['inst']}",
                       headers=a["read"])
     assert foreign.status_code == 404 and foreign.json()["code"] == "analytics.error.instance"
+
+
+def test_usage_of_an_agency_client_counts_what_the_shared_plan_counts(api, db):
+    """Found by review and fixed: an agency's clients share its plan (the limits count the
+    agency and every client together), yet /usage answered the client's own counters next to
+    the plan's limits — a client could read 10 of 5 000 messages used while the agency's
+    group had used them all and the bot had stopped. The counters are now the plan's (what
+    the limits count), with the business's own share under `own`."""
+    from tests.services.test_agency_shared_plan import _agency_on_tiny_white_label_plan
+    from ylada_app.models import UsageCounter
+    from ylada_app.services import api_keys, entitlements
+
+    owner, client_a, client_b = _agency_on_tiny_white_label_plan(db)
+    month = entitlements.month_key()
+    for tid, n in ((owner.tenant_id, 1), (client_a.id, 2), (client_b.id, 4)):
+        db.add(UsageCounter(tenant_id=tid, month=month, messages_in=10 * n,
+                            messages_out=n, ai_tokens=100 * n, messages_blocked=n // 2))
+    _, key = api_keys.create_key(db, tenant_id=client_a.id, name="relatórios", scopes="read")
+    _, agency_key = api_keys.create_key(db, tenant_id=owner.tenant_id, name="relatórios",
+                                        scopes="read")
+    db.commit()
+    entitlements.forget_limits()
+
+    usage = api.get("/api/v1/usage", headers={"Authorization": f"Bearer {key}"}).json()
+    assert (usage["messages_out"], usage["messages_limit"]) == (7, 5)
+    assert (usage["messages_in"], usage["ai_tokens"], usage["messages_blocked"]) == (70, 700, 3)
+    assert usage["shared_plan"] is True
+    assert usage["own"] == {"messages_in": 20, "messages_out": 2, "messages_blocked": 1,
+                            "ai_tokens": 200}
+    agency = api.get("/api/v1/usage",
+                     headers={"Authorization": f"Bearer {agency_key}"}).json()
+    assert agency["messages_out"] == 7 and agency["own"]["messages_out"] == 1
+    assert {k: v for k, v in usage.items() if k != "own"} == \
+        {k: v for k, v in agency.items() if k != "own"}
+
+
+def test_usage_of_a_business_on_its_own_plan_is_its_own(api, shop, db):  # noqa: F811
+    from ylada_app.models import UsageCounter
+    from ylada_app.services import entitlements
+
+    a = shop["a"]
+    db.add(UsageCounter(tenant_id=a["owner"].tenant_id, month=entitlements.month_key(),
+                        messages_in=5, messages_out=3, ai_tokens=40, messages_blocked=0))
+    db.commit()
+    usage = api.get("/api/v1/usage", headers=a["read"]).json()
+    assert usage["shared_plan"] is False and usage["messages_out"] == 3
+    assert usage["own"] == {"messages_in": 5, "messages_out": 3, "messages_blocked": 0,
+                            "ai_tokens": 40}
+    other = api.get("/api/v1/usage", headers=shop["b"]["read"]).json()
+    assert other["messages_out"] == 0 and other["own"]["messages_out"] == 0

@@ -50,6 +50,8 @@ describe("the API", () => {
     expect(denied.detail).toContain("read scope");
     const usage = await api.usage();
     expect(usage.messages_limit).toBeGreaterThan(0);
+    expect(usage.shared_plan).toBe(false);
+    expect(usage.own.messages_out).toBe(0);
     const report = await api.flows.validate({ version: 1, nodes: [], edges: [] });
     expect(report.ok).toBe(false);
   });

@@ -352,15 +352,29 @@ class InstalledTemplateList(BaseModel):
     data: list[InstalledTemplate]
 
 
-class Usage(BaseModel):
-    month: str = Field(examples=["2026-12"])
-    plan: str = Field(examples=["pro"])
+class UsageCounts(BaseModel):
     messages_in: int
     messages_out: int
     messages_blocked: int = Field(description="replies withheld: the monthly quota was used up")
-    messages_limit: int
     ai_tokens: int
+
+
+class Usage(BaseModel):
+    month: str = Field(examples=["2026-12"])
+    plan: str = Field(examples=["pro"])
+    messages_in: int = Field(description="counted against the plan (see `shared_plan`)")
+    messages_out: int = Field(description="counted against the plan: compare with "
+                                          "`messages_limit`")
+    messages_blocked: int = Field(description="replies withheld: the monthly quota was used up")
+    messages_limit: int
+    ai_tokens: int = Field(description="counted against the plan: compare with "
+                                       "`ai_tokens_limit`")
     ai_tokens_limit: int
+    shared_plan: bool = Field(
+        description="true when the plan is an agency's, shared by the agency and its client "
+                    "businesses: the counters above are then the whole group's (what the "
+                    "limits count), and `own` is this business's share")
+    own: UsageCounts = Field(description="this business's own counters this month")
 
 
 class AnalyticsSummary(BaseModel):

@@ -65,16 +65,30 @@ def list_installed_templates(who: ApiCaller = Depends(caller)) -> schemas.Instal
             installed_at=r.installed_at) for r in rows])
 
 
-@router.get("/usage", response_model=schemas.Usage, summary="This month's usage")
+def _counts(row) -> dict[str, int]:
+    return {"messages_in": row.messages_in, "messages_out": row.messages_out,
+            "messages_blocked": row.messages_blocked, "ai_tokens": row.ai_tokens}
+
+
+@router.get("/usage", response_model=schemas.Usage, summary="This month's usage",
+            description="The counters the plan's limits count — for an agency and its "
+                        "clients, one plan shared, the whole group's — and the business's "
+                        "own share under `own`.")
 def get_usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
+    # Found by review and fixed: an agency client's own counters were answered next to the
+    # limits its whole group shares (a client could read 2 of 5 messages used while the
+    # group had used them all and the bot had stopped).
     with session_scope() as session:
-        row = entitlements.month_usage(session, tenant_id=who.tenant_id)
+        own = entitlements.month_usage(session, tenant_id=who.tenant_id)
+        _, group = entitlements.cached_plan_tenants(session, who.tenant_id)
+        counted = own if len(group) == 1 else entitlements.plan_usage(
+            session, tenant_id=who.tenant_id, month=own.month)
         limits = entitlements.limits_for(session, tenant_id=who.tenant_id)
-        return schemas.Usage(month=row.month, plan=limits.plan_code,
-                             messages_in=row.messages_in, messages_out=row.messages_out,
-                             messages_blocked=row.messages_blocked,
-                             messages_limit=limits.max_messages_month, ai_tokens=row.ai_tokens,
-                             ai_tokens_limit=limits.max_ai_tokens_month)
+        return schemas.Usage(month=own.month, plan=limits.plan_code, **_counts(counted),
+                             messages_limit=limits.max_messages_month,
+                             ai_tokens_limit=limits.max_ai_tokens_month,
+                             shared_plan=len(group) > 1,
+                             own=schemas.UsageCounts(**_counts(own)))
 
 
 @router.get("/analytics/summary", response_model=schemas.AnalyticsSummary,

@@ -1,4 +1,4 @@
-# openapi-sha256: 6c85c81b2ece2e17dc1fa154bbe90c61d2852d369668c7c73bae67190760a961
+# openapi-sha256: bfb2638e82b9afdd04545e48a3d10c4253d9693d63ef1a0a20baead369222c3c
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

@@ -72,6 +72,7 @@ from .start_flow_in import StartFlowIn
 from .template_message import TemplateMessage
 from .text_message import TextMessage
 from .usage import Usage
+from .usage_counts import UsageCounts
 from .validate_flow_definition import ValidateFlowDefinition
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
@@ -151,6 +152,7 @@ __all__ = (
     "TemplateMessage",
     "TextMessage",
     "Usage",
+    "UsageCounts",
     "ValidateFlowDefinition",
     "ValidationError",
     "ValidationErrorContext",

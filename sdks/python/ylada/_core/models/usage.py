@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.usage_counts import UsageCounts
+
 
 T = TypeVar("T", bound="Usage")
 
@@ -13,14 +17,17 @@ T = TypeVar("T", bound="Usage")
 class Usage:
     """
     Attributes:
-        ai_tokens (int):
+        ai_tokens (int): counted against the plan: compare with `ai_tokens_limit`
         ai_tokens_limit (int):
         messages_blocked (int): replies withheld: the monthly quota was used up
-        messages_in (int):
+        messages_in (int): counted against the plan (see `shared_plan`)
         messages_limit (int):
-        messages_out (int):
+        messages_out (int): counted against the plan: compare with `messages_limit`
         month (str):
+        own (UsageCounts):
         plan (str):
+        shared_plan (bool): true when the plan is an agency's, shared by the agency and its client businesses: the
+            counters above are then the whole group's (what the limits count), and `own` is this business's share
     """
 
     ai_tokens: int
@@ -30,7 +37,9 @@ class Usage:
     messages_limit: int
     messages_out: int
     month: str
+    own: UsageCounts
     plan: str
+    shared_plan: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,7 +57,11 @@ class Usage:
 
         month = self.month
 
+        own = self.own.to_dict()
+
         plan = self.plan
+
+        shared_plan = self.shared_plan
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,7 +74,9 @@ class Usage:
                 "messages_limit": messages_limit,
                 "messages_out": messages_out,
                 "month": month,
+                "own": own,
                 "plan": plan,
+                "shared_plan": shared_plan,
             }
         )
 
@@ -69,6 +84,8 @@ class Usage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.usage_counts import UsageCounts
+
         d = dict(src_dict)
         ai_tokens = d.pop("ai_tokens")
 
@@ -84,7 +101,11 @@ class Usage:
 
         month = d.pop("month")
 
+        own = UsageCounts.from_dict(d.pop("own"))
+
         plan = d.pop("plan")
+
+        shared_plan = d.pop("shared_plan")
 
         usage = cls(
             ai_tokens=ai_tokens,
@@ -94,7 +115,9 @@ class Usage:
             messages_limit=messages_limit,
             messages_out=messages_out,
             month=month,
+            own=own,
             plan=plan,
+            shared_plan=shared_plan,
         )
 
         usage.additional_properties = d

@@ -91,6 +91,9 @@ def sync_detailed(
 ) -> Response[Problem | Usage]:
     """This month's usage
 
+     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
+    group's — and the business's own share under `own`.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -114,6 +117,9 @@ def sync(
 ) -> Problem | Usage | None:
     """This month's usage
 
+     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
+    group's — and the business's own share under `own`.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -132,6 +138,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | Usage]:
     """This month's usage
+
+     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
+    group's — and the business's own share under `own`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +162,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Problem | Usage | None:
     """This month's usage
+
+     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
+    group's — and the business's own share under `own`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

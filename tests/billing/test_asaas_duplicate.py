@@ -16,8 +16,8 @@ from sqlmodel import select
 from tests.factories import make_owner
 from ylada_app.integrations.payments import registry
 from ylada_app.integrations.payments.base import PaymentMethod
-from ylada_app.models import AuditLog, BillingAccount
-from ylada_app.services import billing, billing_events, entitlements
+from ylada_app.models import AuditLog, BillingAccount, Invoice
+from ylada_app.services import billing, billing_asaas, billing_events, entitlements
 
 CPF = "529.982.247-25"
 
@@ -91,3 +91,52 @@ def test_a_second_paid_asaas_subscription_is_canceled_at_asaas(db, asaas_env, ap
     assert len(db.exec(select(AuditLog).where(
         AuditLog.tenant_id == owner.tenant_id,
         AuditLog.action == billing_events.REPLACED_ACTION)).all()) == 1
+
+
+def test_a_replaced_checkout_asaas_failed_to_remove_is_canceled_once_paid(db, asaas_env,
+                                                                          api_url):
+    """Found by review and fixed: choosing another way to pay removes the unpaid checkout's
+    subscription at Asaas, but when that removal failed its charge was still marked canceled
+    here. Paid later (its Pix QR code still open in a tab), the payment was "stale": neither
+    followed nor canceled, the subscription kept charging every month. Its charge now stays
+    open here (it is, at Asaas), so paying it is seen as a second subscription."""
+    fake = asaas_env
+    fake.webhook_url = api_url + "/webhooks/asaas"
+    owner = make_owner(db)
+    old = _checkout(db, fake, owner, method="pix")
+    old_charge = fake.open_payment(old)
+    fake.fail_paths = [rf"^/v3/subscriptions/{old}$"]  # Asaas cannot remove it just now
+    kept = _checkout(db, fake, owner, method="boleto")
+    fake.fail_paths = []
+    assert kept != old and not fake.subscriptions[old]["deleted"]
+    assert billing_asaas.pending_charge(db, tenant_id=owner.tenant_id)["kind"] == "boleto"
+    fake.pay(fake.open_payment(kept)["id"])
+    assert _state(db, owner.tenant_id).status == "active"
+    # the page does not ask to pay the replaced charge (still open at Asaas)
+    assert billing_asaas.pending_charge(db, tenant_id=owner.tenant_id) is None
+
+    fake.pay(old_charge["id"])
+    assert _wait(lambda: fake.subscriptions[old]["deleted"]), \
+        "the old checkout's subscription, paid, is still live at Asaas"
+    fake.wait_delivered()
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    db.refresh(sub)
+    assert (sub.provider_subscription_id, sub.status) == (kept, "active")
+    assert db.exec(select(AuditLog.target).where(
+        AuditLog.tenant_id == owner.tenant_id,
+        AuditLog.action == billing_events.REPLACED_ACTION)).all() == [old]
+    paid = db.exec(select(Invoice).where(Invoice.provider_invoice_id == old_charge["id"])).one()
+    db.refresh(paid)
+    assert paid.status == "paid"  # listed as what it is
+
+
+def test_a_replaced_checkout_removed_at_asaas_is_canceled_here(db, asaas_env):
+    fake = asaas_env
+    owner = make_owner(db)
+    old = _checkout(db, fake, owner, method="pix")
+    old_charge = fake.open_payment(old)
+    _checkout(db, fake, owner, method="boleto")
+    assert fake.subscriptions[old]["deleted"]
+    row = db.exec(select(Invoice).where(Invoice.provider_invoice_id == old_charge["id"])).one()
+    db.refresh(row)
+    assert row.status == "canceled"

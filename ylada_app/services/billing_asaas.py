@@ -76,9 +76,17 @@ def checkout(session: Session, gw, *, tenant_id: int, user_id: int, plan: Plan,
         raise PaymentsUnavailable("error.payments_failed") from None
     if previous is not None:
         # A new choice replaces the unpaid one (another plan or way to pay).
-        with contextlib.suppress(GatewayError):
+        try:
             gw.cancel(previous.details.get("subscription", ""))
-        previous.status = ChargeStatus.CANCELED
+            previous.status = ChargeStatus.CANCELED
+        except GatewayError:
+            # Found by review and fixed: it was marked canceled all the same, so paying it
+            # later (its Pix QR still open in a tab) was "stale" here while its subscription
+            # lived on at Asaas. It is still open there: it stays open here, neither the
+            # checkout nor the charge the page asks to pay; if it is paid, billing_events_asaas
+            # follows it or has it canceled as a second subscription.
+            previous.details = {**{k: v for k, v in previous.details.items()
+                                   if k != "checkout"}, "replaced": True}
         session.add(previous)
     details: dict[str, Any] = {
         "checkout": True, "subscription": sub_id, "plan": plan.code, "kind": method.value,
@@ -144,8 +152,8 @@ def pending_charge(session: Session, *, tenant_id: int) -> dict[str, str] | None
         Invoice.tenant_id == tenant_id, Invoice.provider == "asaas",
         Invoice.status.in_(OPEN))  # type: ignore[attr-defined]
         .order_by(Invoice.id.desc())).all()  # type: ignore[union-attr]
-    inv = next((r for r in rows if (r.details or {}).get("kind")
-                or (r.details or {}).get("method") in KIND_OF), None)
+    inv = next((r for r in rows if not (r.details or {}).get("replaced") and (
+        (r.details or {}).get("kind") or (r.details or {}).get("method") in KIND_OF)), None)
     if inv is None:
         return None
     if not (inv.details.get("pix_payload") or inv.details.get("boleto_line")):

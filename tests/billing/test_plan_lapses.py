@@ -132,3 +132,43 @@ def test_trial_running_out_switches_off_the_excess(db):
     assert _running(db, provider.tenant_id) == (1, 2)
     _sweep(db, now + timedelta(hours=27))
     assert _told(db, own.tenant_id) == (1, 1) and _told(db, provider.tenant_id) == (1, 1)
+
+
+def test_an_agency_grace_ending_switches_off_across_its_clients(db):
+    """The agency's plan is its clients' too: the group as a whole goes back within the
+    fallback plan's limits, and each business's team is told about its own."""
+    from types import SimpleNamespace
+
+    from ylada_app.services import agency
+
+    now = utcnow()
+    owner = make_owner(db, tenant_name="Agência Prazo")
+    plan = db.exec(select(Plan).where(Plan.code == "business")).one()
+    db.add(Subscription(tenant_id=owner.tenant_id, plan_id=plan.id, status="past_due",
+                        provider="stripe", provider_subscription_id="sub_lapse_agency",
+                        current_period_end=now - timedelta(days=1)))
+    db.commit()
+    entitlements.forget_limits()
+    clients = [agency.create_client(db, tenant_id=owner.tenant_id, user_id=owner.user_id,
+                                    name=f"Cliente {n}", niche="outro") for n in "AB"]
+    db.commit()
+    for client in clients:
+        run_numbers_and_flows(db, SimpleNamespace(tenant_id=client.id, user_id=owner.user_id),
+                              numbers=2, active_flows=2)
+    _sweep(db, now + timedelta(days=7))
+    running = [_running(db, c.id) for c in clients]
+    assert tuple(map(sum, zip(*running, strict=True))) == (1, 2), running
+    assert running == [(1, 2), (0, 0)]  # the newest (client B's, then A's) went off first
+    assert _told(db, clients[0].id) == (1, 1) and _told(db, clients[1].id) == (1, 1)
+    assert _told(db, owner.tenant_id) == (0, 0)  # nothing of the agency's own went off
+
+
+def test_the_sweeper_runs_the_billing_round_once_a_minute(db, monkeypatch):
+    from ylada_app.jobs import sweeper
+
+    calls = []
+    monkeypatch.setattr(billing_admin, "settle", lambda session, **kw: calls.append(kw) or 0)
+    monkeypatch.setattr(sweeper, "_last_settle", [0.0])
+    sweeper.settle_billing()
+    sweeper.settle_billing()  # within the minute: not again
+    assert calls == [{}]

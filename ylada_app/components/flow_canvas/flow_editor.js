@@ -326,13 +326,14 @@ function YladaCanvas(props) {
   useEffect(() => {
     if (nodesInitialized && fitted.current !== lastRev.current) {
       fitted.current = lastRev.current;
-      fitView({ padding: 0.15, maxZoom: 1.2 });
       // A long flow fitted whole is unreadable (its text ~4 px high): open it readable, at
-      // its start, the rest a pan or the "fit" button away.
-      if (getZoom() < 0.6) {
+      // its start, the rest a pan or the "fit" button away. (fitView is queued by React
+      // Flow 12: the zoom it chose is known only once its promise settles.)
+      fitView({ padding: 0.15, maxZoom: 1.2 }).then(() => {
+        if (getZoom() >= 0.6) return;
         const start = getNodes().find((n) => n.type === "start") || getNodes()[0];
         if (start) setCenter(start.position.x + 320, start.position.y + 80, { zoom: 0.85 });
-      }
+      });
     }
   }, [nodesInitialized, fitView]);
 

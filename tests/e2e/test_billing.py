@@ -34,6 +34,9 @@ def test_over_the_limit_upgrade_through_checkout_then_connect(page, app_server, 
     page.goto(f"{app_server}/plans")  # signed in: the header offers the dashboard
     expect(page.locator("#plans-dashboard")).to_be_visible(timeout=15_000)
     expect(page.locator("#plans-login")).to_have_count(0)
+    expect(page.locator(".plan-start")).to_have_count(0)  # no second sign-up: subscribe
+    page.locator("#plan-pro .plan-choose").click()
+    page.wait_for_url("**/billing", timeout=15_000)
     create_instance(page, app_server, "Número principal", channel="whatsapp_cloud")
     _connect(page, "5511000000001")
     expect(page.locator("#connect-success")).to_contain_text("90000-0001", timeout=15_000)
@@ -80,6 +83,7 @@ def test_public_plans_and_admin_revenue(page, app_server, shot):
     page.goto(f"{app_server}/plans")
     expect(page.locator(".plan-card")).to_have_count(4, timeout=15_000)
     expect(page.locator("#plan-starter")).to_contain_text("R$ 97,00")
+    expect(page.locator("#plan-starter .plan-start")).to_contain_text("Começar grátis")
     shot("plans-public")
     open_public(page, f"{app_server}/login")
     page.fill("#field-email", "admin@ylada.com.br")

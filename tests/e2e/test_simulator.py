@@ -69,3 +69,7 @@ def test_a_new_number_is_never_silent_and_the_simulator_says_why(page: Page, app
     page.click("#sim-send")
     expect(page.locator("#sim-why")).to_contain_text("pediu para não receber", timeout=8_000)
     expect(page.locator("#sim-presence")).to_contain_text("online", timeout=1_000)
+    # Meta does not follow a test number: its health page says so, with nothing to check
+    page.goto(f"{app_server}/instances/{iid}/health")
+    expect(page.locator("#health-simulator")).to_contain_text("simulador", timeout=15_000)
+    expect(page.locator("#health-check")).to_have_count(0)

@@ -146,9 +146,9 @@ def number_health_page() -> rx.Component:
             not_found_block(),
             rx.vstack(
                 detail_header(s.back_href, t("health.title"), help_topic="whatsapp",
-                              name=s.name, actions=[rx.button(
+                              name=s.name, actions=[rx.cond(s.channel != "simulator", rx.button(
                                   rx.icon("refresh-cw", size=16), t("health.check_now"),
-                                  on_click=s.check_now, loading=s.busy, id="health-check")]),
+                                  on_click=s.check_now, loading=s.busy, id="health-check"))]),
                 rx.text(t("health.subtitle"), color_scheme="gray"),
                 rx.cond(s.error != "", rx.callout(s.error, color_scheme="red", width="100%",
                                                   id="health-error")),
@@ -171,7 +171,12 @@ def number_health_page() -> rx.Component:
                                     color_scheme="gray", id="health-checked-at"),
                             width="100%",
                         ),
-                        rx.text(t("health.never"), color_scheme="gray", id="health-never"),
+                        # A simulator is never checked: say why instead of "not yet".
+                        rx.cond(s.channel == "simulator",
+                                rx.text(t("health.not_whatsapp"), color_scheme="gray",
+                                        id="health-simulator"),
+                                rx.text(t("health.never"), color_scheme="gray",
+                                        id="health-never")),
                     ),
                     max_width="720px",
                 ),

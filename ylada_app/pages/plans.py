@@ -27,8 +27,13 @@ class PlansState(SessionState):
 
 
 def plans_page() -> rx.Component:
-    action = rx.link(rx.button(t("plans.start"), width="100%", size="3"), href="/signup",
-                     width="100%")
+    # Signed in, a card leads to subscribing (billing), not to a second sign-up.
+    action = rx.cond(
+        SessionState.authed,
+        rx.link(rx.button(t("plans.choose"), width="100%", size="3", class_name="plan-choose"),
+                href="/billing", width="100%"),
+        rx.link(rx.button(t("plans.start"), width="100%", size="3", class_name="plan-start"),
+                href="/signup", width="100%"))
     return rx.box(
         rx.vstack(
             rx.hstack(logo(), rx.spacer(),

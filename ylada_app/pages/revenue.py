@@ -242,12 +242,17 @@ def revenue_page() -> rx.Component:
                      status_badge(s["status"]), rx.spacer(), rx.text(s["count"], weight="bold"),
                      width="100%", id="status-" + s["status"])), spacing="2", width="100%")),
             card(rx.heading(t("revenue.by_plan"), size="4", margin_bottom="12px"),
-                 rx.recharts.bar_chart(
-                     rx.recharts.x_axis(data_key="name"),
-                     rx.recharts.y_axis(),
-                     rx.recharts.tooltip(),
-                     rx.recharts.bar(data_key="mrr", name="MRR (R$)", fill="#128C7E"),
-                     data=RevenueState.by_plan, width="100%", height=220)),
+                 rx.cond(
+                     RevenueState.by_plan.length() > 0,
+                     rx.recharts.bar_chart(
+                         rx.recharts.x_axis(data_key="name"),
+                         rx.recharts.y_axis(),
+                         rx.recharts.tooltip(),
+                         rx.recharts.bar(data_key="mrr", name="MRR (R$)", fill="#128C7E"),
+                         data=RevenueState.by_plan, width="100%", height=220),
+                     # (empty axes read as a broken chart)
+                     rx.text(t("revenue.by_plan_empty"), color_scheme="gray", size="2",
+                             id="by-plan-empty"))),
             columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%",
             margin_bottom="20px"),
         card(

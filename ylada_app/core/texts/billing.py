@@ -38,6 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plans.no_premium": ("Templates gratuitos do marketplace", "Free marketplace templates"),
     "plans.trial_short": ("dias grátis", "days free"),
     "plans.start": ("Começar grátis", "Start free"),
+    "plans.choose": ("Escolher este plano", "Choose this plan"),
     "plans.login": ("Já tenho conta", "I have an account"),
     "plans.to_dashboard": ("Ir para o painel", "Go to the dashboard"),
     "billing.title": ("Plano e cobrança", "Plan & billing"),
@@ -125,6 +126,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "revenue.tenants": ("Empresas", "Businesses"),
     "revenue.by_status": ("Empresas por situação", "Businesses by status"),
     "revenue.by_plan": ("Receita por plano", "Revenue by plan"),
+    "revenue.by_plan_empty": ("Nenhuma assinatura paga ainda. A receita de cada plano aparece "
+                              "aqui quando a primeira empresa assinar.",
+                              "No paid subscriptions yet. Each plan's revenue shows here once "
+                              "the first business subscribes."),
     "revenue.subscribers": ("Assinantes", "Subscribers"),
     "revenue.plans": ("Planos", "Plans"),
     "revenue.edit": ("Editar", "Edit"),

@@ -38,6 +38,12 @@ EXTRAS=""
 STAMP=".venv/.ylada-installed${EXTRAS:+-test}"
 fresh() { [ -f "$1" ] && [ ! pyproject.toml -nt "$1" ]; }
 # The test install is a superset of the plain one.
+# A .venv copied from (or left by) another checkout imports that checkout's code, or none
+# once it is gone (the `ylada` command then fails with "required file not found"): install
+# again when the package does not resolve to this folder.
+HERE="$PWD"
+[ "$(cd / && "$HERE/.venv/bin/python" -c 'import ylada_app, os; print(os.path.dirname(os.path.dirname(ylada_app.__file__)))' 2>/dev/null)" = "$HERE" ] \
+  || rm -f .venv/.ylada-installed .venv/.ylada-installed-test
 if ! fresh "$STAMP" && ! { [ $WANT_TEST = 0 ] && fresh .venv/.ylada-installed-test; }; then
   say "installing Python dependencies${EXTRAS:+ (with test extras)}"
   mkdir -p .logs

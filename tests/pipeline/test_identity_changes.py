@@ -139,6 +139,24 @@ def test_a_number_change_moves_the_phone_and_the_bsuid(path, client, bot, graph_
     assert len(_contacts(db, bot)) == 1
 
 
+def test_a_number_change_meta_sends_again_makes_no_empty_contact(path, client, bot,
+                                                                  graph_url, db):
+    """Meta retries a webhook it thinks failed: the notice, already applied, comes again
+    from the old phone — it was stored once and must not leave an empty contact under the
+    old number (it did: the contact was made before the duplicate was seen)."""
+    old_phone, new_phone = "5511987659331", "5511987659332"
+    conv = _conversation_of(db, _say(client, bot, path, "oi", phone=old_phone))
+    notice = _notice({"body": f"User Bia changed from {old_phone} to {new_phone}",
+                      "wa_id": new_phone, "type": "user_changed_number"}, phone=old_phone)
+    _post(client, bot, path, [notice], [])
+    assert _processed(db, notice["id"]).conversation_id == conv
+    _post(client, bot, path, [notice], [])  # the same POST again
+    time.sleep(0.3)
+    db.expire_all()
+    assert [c.wa_id for c in _contacts(db, bot)] == [new_phone]
+    assert len(db.exec(select(Message).where(Message.wamid == notice["id"])).all()) == 1
+
+
 def test_a_user_id_update_change_and_odd_notices_change_nobody(path, client, bot, graph_url,
                                                                 db):
     phone, old, new = "5511987659331", "BR.7781234567893311", "BR.7781234567893312"

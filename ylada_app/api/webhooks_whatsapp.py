@@ -157,6 +157,8 @@ def _store_messages(session, instance: inbox.InstanceRef, messages: list) -> lis
         touched += inbox.store_inbound(session, instance=instance,
                                        items=[_to_inbound(x) for x in messages[start:i]])
         start = i + 1
+        if inbox.has_message(session, instance_id=instance.id, wamid=m.wamid):
+            continue  # sent again by Meta: storing it would make a contact for the old number
         notice = _to_inbound(m)
         stored = inbox.store_inbound(session, instance=instance, items=[notice])
         if stored:

@@ -334,6 +334,13 @@ def store_inbound(session: Session, *, instance: Instance | InstanceRef,
     return touched
 
 
+def has_message(session: Session, *, instance_id: int, wamid: str) -> bool:
+    """Whether this number already stored the message with this WhatsApp id."""
+    return session.exec(select(Message.id).where(
+        Message.instance_id == instance_id, Message.wamid == (wamid or "")[:160])).first() \
+        is not None
+
+
 def apply_statuses(session: Session, *, instance_id: int, changes: list[StatusChange]) -> int:
     """Move outbound messages forward (sent → delivered → read; failed). Returns updates."""
     applied = 0

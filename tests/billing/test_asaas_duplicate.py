@@ -140,3 +140,32 @@ def test_a_replaced_checkout_removed_at_asaas_is_canceled_here(db, asaas_env):
     row = db.exec(select(Invoice).where(Invoice.provider_invoice_id == old_charge["id"])).one()
     db.refresh(row)
     assert row.status == "canceled"
+
+
+def test_a_paid_new_subscription_takes_over_from_an_overdue_one(db, asaas_env, api_url):
+    """The customer's boleto went unpaid (past_due) and they paid a new subscription by Pix
+    to get out of it: the paid one is followed and the overdue one canceled at Asaas — not
+    the other way round (that canceled what they had just paid and left the plan unpaid)."""
+    fake = asaas_env
+    fake.webhook_url = api_url + "/webhooks/asaas"
+    owner = make_owner(db)
+    old = _checkout(db, fake, owner, method="boleto")
+    fake.pay(fake.open_payment(old)["id"])
+    fake.overdue(fake.next_charge(old)["id"])
+    fake.wait_delivered()
+    assert _state(db, owner.tenant_id).status == "past_due"
+    account = db.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
+    new = registry.gateway("asaas").create_subscription(
+        customer_id=account.customer_id, plan=billing._ref(billing._plan_by_code(db, "pro")),
+        tenant_id=owner.tenant_id, method=PaymentMethod.PIX)
+    fake.wait_delivered()
+    fake.pay(fake.open_payment(new)["id"])
+    assert _wait(lambda: fake.subscriptions[old]["deleted"]), \
+        "the overdue subscription is still live at Asaas"
+    assert not fake.subscriptions[new]["deleted"], "the subscription just paid was canceled"
+    fake.wait_delivered()
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    db.refresh(sub)
+    assert (sub.provider_subscription_id, sub.status) == (new, "active")
+    assert _state(db, owner.tenant_id).plan_code == "pro"

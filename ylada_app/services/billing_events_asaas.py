@@ -10,7 +10,8 @@ the same second arrive in any order. So nothing here trusts arrival order:
 - we start following an Asaas subscription when one of its charges is paid (the checkout's
   word is not enough) and a deleted subscription never comes back; a second subscription
   paid while another live one is followed is canceled at Asaas (billing_events'
-  replace_subscription);
+  replace_subscription) — unless the followed one is overdue: the one just paid then takes
+  over and the overdue one is canceled;
 - plan changes come from SUBSCRIPTION_UPDATED (the plan code is in its externalReference);
   an update older than the last one applied is stale.
 """
@@ -125,10 +126,16 @@ def _follow(session: Session, tenant_id: int, sub_id: str, invoice: Invoice,
         if sub.provider_subscription_id and sub.status in LIVE:
             from ylada_app.services.billing_events import replace_subscription, was_replaced
 
-            if not was_replaced(session, tenant_id, sub_id[:100]):
-                replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
-                                     kept=sub.provider_subscription_id)
-            return
+            if sub.status == "active":  # paid up: it stays, this one goes
+                if not was_replaced(session, tenant_id, sub_id[:100]):
+                    replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
+                                         kept=sub.provider_subscription_id)
+                return
+            # Overdue: the customer paid this one to get out of it — it takes over and the
+            # overdue one goes (canceling the one just paid left the plan unpaid).
+            if not was_replaced(session, tenant_id, sub.provider_subscription_id):
+                replace_subscription(session, tenant_id, PROVIDER, sub.provider_subscription_id,
+                                     kept=sub_id[:100])
         plan = session.exec(select(Plan).where(
             Plan.code == (invoice.details or {}).get("plan", ""))).first()
         sub.provider = PROVIDER

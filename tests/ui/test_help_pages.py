@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ylada_app.components.layout import HELP_TOPICS
-from ylada_app.pages.help import TOPICS, topic_text
+from ylada_app.pages.help import TOPICS, topic_for, topic_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,3 +23,9 @@ def test_topics_pictures_and_links():
             assert (ROOT / "assets" / picture.lstrip("/")).is_file(), picture
     assert set(HELP_TOPICS.values()) <= slugs
     assert topic_text("../../etc/passwd") == "" and topic_text("nao-existe") == ""
+
+
+def test_the_guide_opens_on_its_first_topic():
+    assert topic_for("") == "primeiros-passos"
+    assert topic_text(topic_for("")).startswith("# ")
+    assert topic_for("fluxos") == "fluxos" and topic_for("nao-existe") == "nao-existe"

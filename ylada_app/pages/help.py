@@ -29,6 +29,12 @@ def topic_text(slug: str) -> str:
     return (HELP_DIR / f"{slug}.md").read_text(encoding="utf-8")
 
 
+def topic_for(segment: str) -> str:
+    """The topic a path shows: /help alone opens the first one (an empty pane saying "pick
+    a topic" was the guide's first screen)."""
+    return segment or TOPICS[0][0]
+
+
 class HelpState(SessionState):
     topic: str = ""
     text: str = ""
@@ -38,15 +44,15 @@ class HelpState(SessionState):
     @rx.event
     @guarded_load(need_tenant=False, agent_ok=True)
     async def load(self, ctx):
-        self.topic = path_segment(self.router.url.path, 1)
-        self.text = topic_text(self.topic) if self.topic else ""
-        self.missing = bool(self.topic) and not self.text
+        self.topic = topic_for(path_segment(self.router.url.path, 1))
+        self.text = topic_text(self.topic)
+        self.missing = not self.text
 
 
 def _topic_link(slug: str, title: str) -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("book-open", size=16), rx.text(title, size="3"), align="center",
-                  spacing="2"),
+        rx.hstack(rx.icon("book-open", size=16, flex_shrink="0"), rx.text(title, size="3"),
+                  align="center", spacing="2"),
         href=f"/help/{slug}", class_name="help-topic",
         weight=rx.cond(HelpState.topic == slug, "bold", "regular"),
     )
@@ -64,8 +70,7 @@ def help_page() -> rx.Component:
                 card(rx.markdown(s.text, class_name="help-text"), id="help-text",
                      max_width="760px"),
                 rx.cond(s.missing,
-                        card(rx.text(t("help.missing"), color_scheme="gray")),
-                        card(rx.text(t("help.pick"), color_scheme="gray"))),
+                        card(rx.text(t("help.missing"), color_scheme="gray"))),
             ),
             spacing="4", align="start", width="100%",
             direction=rx.breakpoints(initial="column", md="row"),

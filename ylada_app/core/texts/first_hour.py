@@ -110,7 +110,6 @@ TEXTS |= {
 TEXTS |= {
     "help.title": ("Ajuda", "Help"),
     "help.subtitle": ("O guia do ylada, passo a passo.", "The ylada guide, step by step."),
-    "help.pick": ("Escolha um assunto ao lado.", "Pick a topic alongside."),
     "help.missing": ("Este assunto não existe.", "This topic does not exist."),
     "help.open": ("Ajuda sobre esta página", "Help about this page"),
 }

@@ -66,3 +66,24 @@ def test_a_deletion_rolled_back_leaves_the_cache_as_it_was(db):
     assert inbox.known_conversation(instance_id, wa_id) == conv.id
     db.commit()  # a later commit of the same session forgets nothing either
     assert inbox.known_conversation(instance_id, wa_id) == conv.id
+
+
+def test_a_changed_number_is_forgotten_once_the_whole_webhook_commits(db):
+    # The notice is applied inside a savepoint (contacts.apply_identity_notice): the forget
+    # ran when the savepoint was released, before the webhook's transaction committed; a
+    # message read in between cached the old number → this contact again, and after the
+    # commit the old number kept pointing at a contact that no longer has it.
+    from ylada_app.models import Contact, Instance
+    from ylada_app.services import contacts
+
+    tenant_id, instance_id, contact, conv = _cached_contact(db)
+    contacts.apply_identity_notice(
+        db, instance=db.get(Instance, instance_id), wa_id=contact.wa_id, user_id=None,
+        system={"type": "user_changed_number", "new_wa_id": "5511987650002"},
+        wamid="wamid.change")
+    # the concurrent webhook, between the change and its commit: the old row still stands
+    inbox.remember_contact(instance_id, "5511987650001", None, contact.id, conv.id, None)
+    db.commit()
+    assert db.get(Contact, contact.id).wa_id == "5511987650002"
+    assert inbox.known_conversation(instance_id, "5511987650001") is None
+

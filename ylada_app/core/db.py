@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
 from ylada_app.core.settings import get_settings
@@ -120,25 +121,51 @@ def session_scope() -> Iterator[Session]:
 
 
 _AFTER_COMMIT = "ylada_after_commit"
+_RELEASED = "ylada_released_savepoint"
 
 
 def after_commit(session: Session, fn: Callable[[], object]) -> None:
     """Run `fn` once the session's current transaction commits — never if it rolls back.
     For what must not happen unless the change is saved: queuing the job that sends an
-    e-mail, delivers an outbox row or acts on a request recorded in the same transaction."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+    e-mail, delivers an outbox row or acts on a request recorded in the same transaction.
+
+    Inside a savepoint (`begin_nested`) it waits for the outermost commit: releasing a
+    savepoint saves nothing yet (SQLAlchemy signals it as a commit all the same). A
+    savepoint rolled back drops the steps registered in it, and only those: the changes
+    around it still commit, and so must their steps."""
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_AFTER_COMMIT, []).append((owner, fn))
     if not event.contains(session, "after_commit", _run_after_commit):
         event.listen(session, "after_commit", _run_after_commit)
-        event.listen(session, "after_rollback", _drop_after_commit)
+        event.listen(session, "after_transaction_end", _settle_after_commit)
 
 
 def _run_after_commit(session: Session) -> None:
-    for fn in session.info.pop(_AFTER_COMMIT, []):
+    if session.in_nested_transaction():  # a savepoint released (still the current one here)
+        session.info[_RELEASED] = session.get_nested_transaction()
+        return
+    for _owner, fn in session.info.pop(_AFTER_COMMIT, []):
         try:
             fn()
         except Exception:  # the change is committed; sweepers pick up what this missed
             logging.getLogger(__name__).warning("after-commit step failed", exc_info=True)
 
 
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+def _settle_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction ended. The outermost one: what is left was rolled back (a commit ran
+    its steps already). A savepoint released: its steps now wait for the transaction
+    around it; rolled back: they are dropped. (A flush's inner transaction: nothing.)"""
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+        session.info.pop(_RELEASED, None)
+        return
+    if not transaction.nested:
+        return
+    released = session.info.pop(_RELEASED, None) is transaction
+    heir = transaction.parent
+    while heir.parent is not None and not heir.nested:
+        heir = heir.parent
+    pending = session.info.get(_AFTER_COMMIT, [])
+    session.info[_AFTER_COMMIT] = [
+        (heir if owner is transaction else owner, fn) for owner, fn in pending
+        if released or owner is not transaction]

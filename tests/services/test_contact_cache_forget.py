@@ -87,3 +87,43 @@ def test_a_changed_number_is_forgotten_once_the_whole_webhook_commits(db):
     assert db.get(Contact, contact.id).wa_id == "5511987650002"
     assert inbox.known_conversation(instance_id, "5511987650001") is None
 
+
+
+def _simulated(db):
+    from tests.factories import make_owner
+    from ylada_app.services import instances, simulator
+
+    owner = make_owner(db)
+    inst = instances.create_instance(db, tenant_id=owner.tenant_id, name="Loja", channel=None)
+    db.commit()
+    conv_id = simulator.send(db, tenant_id=owner.tenant_id, instance_id=inst.id, user_id=1,
+                             user_name="Ana", text="oi")
+    db.commit()
+    conv = simulator.conversation_of(db, tenant_id=owner.tenant_id, instance_id=inst.id,
+                                     user_id=1)
+    wa_id = simulator.simulated_wa_id(1, inst.id)
+    inbox.remember_contact(inst.id, wa_id, None, conv.contact_id, conv_id, None)
+    return owner.tenant_id, inst.id, wa_id, conv
+
+
+def test_a_reset_simulator_chat_is_forgotten_once_the_reset_commits(db):
+    # It was forgotten before the deletes: the simulator's next message, read before the
+    # commit, cached the deleted contact again and later ones went to a vanished chat.
+    from ylada_app.services import simulator
+
+    tenant_id, instance_id, wa_id, conv = _simulated(db)
+    simulator.reset(db, tenant_id=tenant_id, instance_id=instance_id, user_id=1)
+    inbox.remember_contact(instance_id, wa_id, None, conv.contact_id, conv.id, None)
+    db.commit()
+    assert inbox.known_conversation(instance_id, wa_id) is None
+
+
+def test_a_reset_rolled_back_leaves_the_simulator_chat_cached(db):
+    from ylada_app.services import simulator
+
+    tenant_id, instance_id, wa_id, conv = _simulated(db)
+    simulator.reset(db, tenant_id=tenant_id, instance_id=instance_id, user_id=1)
+    db.rollback()
+    assert simulator.conversation_of(db, tenant_id=tenant_id, instance_id=instance_id,
+                                     user_id=1) is not None
+    assert inbox.known_conversation(instance_id, wa_id) == conv.id

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from ylada_app.core.db import after_commit
 from ylada_app.core.queue import mark_dirty
 from ylada_app.models import (
     AnalyticsEvent,
@@ -172,7 +173,10 @@ def reset(session: Session, *, tenant_id: int, instance_id: int | str, user_id: 
         return
     contact = session.get(Contact, conv.contact_id)
     if contact is not None:
-        inbox.forget_contact(contact.instance_id, contact.wa_id)
+        # once saved: forgotten earlier, the simulator's next message read before the commit
+        # caches the deleted contact again, and later ones go to a chat that is gone
+        key = (contact.instance_id, contact.wa_id)
+        after_commit(session, lambda: inbox.forget_contact(*key))
     # Statement deletes, not ORM ones: rows the database removes by cascade are never
     # "expected" by the ORM (which warned "DELETE … expected to delete 1 row(s)").
     for model in (Message, Timer):

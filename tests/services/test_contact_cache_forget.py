@@ -77,6 +77,8 @@ def test_a_changed_number_is_forgotten_once_the_whole_webhook_commits(db):
     from ylada_app.services import contacts
 
     tenant_id, instance_id, contact, conv = _cached_contact(db)
+    old_short = "551187650001"  # the form without the ninth digit, as WhatsApp may write it
+    inbox.remember_contact(instance_id, old_short, None, contact.id, conv.id, None)
     contacts.apply_identity_notice(
         db, instance=db.get(Instance, instance_id), wa_id=contact.wa_id, user_id=None,
         system={"type": "user_changed_number", "new_wa_id": "5511987650002"},
@@ -86,7 +88,20 @@ def test_a_changed_number_is_forgotten_once_the_whole_webhook_commits(db):
     db.commit()
     assert db.get(Contact, contact.id).wa_id == "5511987650002"
     assert inbox.known_conversation(instance_id, "5511987650001") is None
+    assert inbox.known_conversation(instance_id, old_short) is None
 
+
+def test_a_deleted_contact_is_forgotten_under_every_form_of_its_number(db):
+    # Only the stored form was forgotten: a message written without the ninth digit had
+    # cached that form, which kept pointing at the deleted contact (the erasure forgot both).
+    from ylada_app.services import contacts
+
+    tenant_id, instance_id, contact, conv = _cached_contact(db)
+    inbox.remember_contact(instance_id, "551187650001", None, contact.id, conv.id, None)
+    contacts.delete_contact(db, tenant_id=tenant_id, contact_id=contact.id)
+    db.commit()
+    assert inbox.known_conversation(instance_id, "5511987650001") is None
+    assert inbox.known_conversation(instance_id, "551187650001") is None
 
 
 def _simulated(db):

@@ -160,10 +160,13 @@ def remember_contact(instance_id: int, wa_id: str, user_id: str | None, contact_
 
 
 def forget_contact(instance_id: int, wa_id: str, user_id: str | None = None) -> None:
-    """After deleting or erasing a contact (`user_id`: its BSUID, if it had one): here at
-    once, in every other process within FORGET_CHECK_S (see `_ids`)."""
+    """After deleting, erasing or renumbering a contact (`user_id`: its BSUID, if it had
+    one): here at once, in every other process within FORGET_CHECK_S (see `_ids`). Every
+    form of the number (with and without the ninth digit): the map is keyed by the form
+    WhatsApp wrote, which may not be the one stored on the contact."""
     with _ids_lock:
-        _ids.pop((instance_id, wa_id), None)
+        for form in br_variants(wa_id):
+            _ids.pop((instance_id, form), None)
         if user_id:
             _ids.pop((instance_id, user_id), None)
     settings = get_settings()

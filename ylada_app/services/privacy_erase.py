@@ -332,15 +332,12 @@ def _exports(session: Session, tenant_id: int, contact_id: int) -> int:
 def _forget(instance_id: int, wa_id: str, conv_ids: list[int],
             user_id: str | None = None) -> None:
     """Caches: the pipeline's phone → conversation map (this process) and the Redis keys
-    of the conversation (queued-work flags; RQ jobs carry ids only). Every form of the
-    number (with and without the ninth digit): the map is keyed by the form WhatsApp wrote,
-    which may not be the one stored on the contact."""
+    of the conversation (queued-work flags; RQ jobs carry ids only), under every form of
+    the number (with and without the ninth digit)."""
     from ylada_app.core.settings import get_settings
     from ylada_app.services.inbox import forget_contact
 
-    forms = br_variants(wa_id)
-    for form in forms:
-        forget_contact(instance_id, form, user_id)
+    forget_contact(instance_id, wa_id, user_id)
     url = get_settings().redis_url
     if not url:
         return
@@ -349,7 +346,7 @@ def _forget(instance_id: int, wa_id: str, conv_ids: list[int],
 
         conn = redis_connection(url)
         keys = [f"ylada:q:{kind}:{cid}" for cid in conv_ids for kind in ("conv", "out")]
-        for form in forms:
+        for form in br_variants(wa_id):
             keys += list(conn.scan_iter(match=f"*{form}*", count=1000))
         if keys:
             conn.delete(*keys)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from ylada_app.channels.whatsapp_cloud.payloads import is_bsuid
+
 DEFAULT_REGION = "BR"
 
 
@@ -53,6 +55,8 @@ def display_phone(wa_id: str) -> str:
         return "Simulador"
     if wa_id.startswith("apagado-"):  # erased on request (LGPD): the marker means nothing
         return "Contato apagado"
+    if is_bsuid(wa_id):  # Meta's id of a customer who hides the phone: means nothing to people
+        return "Número oculto pelo cliente"
     if not wa_id.isdigit():
         return wa_id
     try:

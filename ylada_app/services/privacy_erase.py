@@ -67,7 +67,7 @@ def _needles(contact: Contact) -> list[str]:
     if contact.user_id and contact.user_id != contact.wa_id:  # (the BSUID identifies them too)
         found.append(contact.user_id)
     shown = display_phone(contact.wa_id)
-    if shown and shown != contact.wa_id:
+    if shown.startswith("+"):  # (a formatted phone; not a label such as "Simulador")
         found.append(shown)
     name = (contact.name or "").strip()
     if len(name) >= 3:

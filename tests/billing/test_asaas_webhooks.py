@@ -15,7 +15,7 @@ from tests.billing.conftest import ASAAS_TOKEN
 from tests.factories import make_owner
 from ylada_app.api import app
 from ylada_app.models import BillingEvent, Invoice
-from ylada_app.services import billing, entitlements
+from ylada_app.services import billing, billing_events, entitlements
 
 CPF = "529.982.247-25"
 
@@ -170,3 +170,51 @@ def test_mangled_events_never_500(db, asaas_env):
     # nothing mangled un-paid the paid charge
     inv = db.exec(select(Invoice).where(Invoice.tenant_id == owner.tenant_id)).all()
     assert any(i.status == "paid" for i in inv)
+
+
+def test_a_subscription_canceled_as_a_duplicate_is_never_followed_later(db, asaas_env):
+    """Found by review and fixed: a second subscription paid while the followed one was paid
+    up is canceled at Asaas as a duplicate — but a later event of its paid charge (a card's
+    PAYMENT_RECEIVED comes weeks after its PAYMENT_CONFIRMED; a reconciliation) arriving
+    while the followed one was overdue made the canceled one "take over": the live
+    subscription was canceled too and the business followed one Asaas had already removed."""
+    from ylada_app.integrations.payments import registry
+    from ylada_app.integrations.payments.base import PaymentMethod
+    from ylada_app.models import BillingAccount
+
+    fake = asaas_env
+    owner, kept = _checkout(db, fake)
+    with TestClient(app) as client:
+        fake.pay(fake.open_payment(kept)["id"])
+        assert _post(client, fake.events_of("PAYMENT_RECEIVED")[-1]).status_code == 200
+        assert _status(db, owner.tenant_id).status == "active"
+        account = db.exec(select(BillingAccount).where(
+            BillingAccount.tenant_id == owner.tenant_id,
+            BillingAccount.provider == "asaas")).one()
+        dup = registry.gateway("asaas").create_subscription(
+            customer_id=account.customer_id,
+            plan=billing._ref(billing._plan_by_code(db, "pro")),
+            tenant_id=owner.tenant_id, method=PaymentMethod.CARD)
+        fake.pay(fake.open_payment(dup)["id"])
+        confirmed = fake.events_of("PAYMENT_CONFIRMED")[-1]
+        dup_paid = {**confirmed, "id": confirmed["id"] + "_received",
+                    "event": "PAYMENT_RECEIVED",
+                    "payment": {**confirmed["payment"], "status": "RECEIVED"}}
+        r = _post(client, confirmed)  # → canceled as a duplicate
+        assert r.status_code == 200 and r.json()["outcome"] == "applied", r.json()
+        db.rollback()
+        assert billing_events.was_replaced(db, owner.tenant_id, dup)
+        # the followed one's renewal goes unpaid
+        renewal = fake.next_charge(kept)
+        fake.overdue(renewal["id"])
+        assert _post(client, fake.events_of("PAYMENT_OVERDUE")[-1]).status_code == 200
+        assert _status(db, owner.tenant_id).status == "past_due"
+        # the duplicate's card payment is received (settled) weeks later
+        assert _post(client, dup_paid).status_code == 200
+    db.rollback()
+    assert not billing_events.was_replaced(db, owner.tenant_id, kept), \
+        "the live subscription was canceled for one already removed"
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    db.refresh(sub)
+    assert sub.provider_subscription_id == kept
+    assert _status(db, owner.tenant_id).status == "past_due"

@@ -121,15 +121,17 @@ def _follow(session: Session, tenant_id: int, sub_id: str, invoice: Invoice,
         # (as Mercado Pago's: a job after the commit, with an audit entry). Found by review
         # and fixed: it used to be only an invoice in the list, and stayed live at Asaas,
         # charging every month for nothing.
-        if invoice.status != ChargeStatus.PAID:
+        from ylada_app.services.billing_events import replace_subscription, was_replaced
+
+        if invoice.status != ChargeStatus.PAID or was_replaced(session, tenant_id, sub_id[:100]):
+            # (one we had canceled as a second subscription never takes over: a later event
+            # of its paid charge — a card's PAYMENT_RECEIVED weeks after PAYMENT_CONFIRMED —
+            # made it replace the live one while that was overdue, leaving none live)
             return
         if sub.provider_subscription_id and sub.status in LIVE:
-            from ylada_app.services.billing_events import replace_subscription, was_replaced
-
             if sub.status == "active":  # paid up: it stays, this one goes
-                if not was_replaced(session, tenant_id, sub_id[:100]):
-                    replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
-                                         kept=sub.provider_subscription_id)
+                replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
+                                     kept=sub.provider_subscription_id)
                 return
             # Overdue: the customer paid this one to get out of it — it takes over and the
             # overdue one goes (canceling the one just paid left the plan unpaid).

@@ -47,7 +47,7 @@ def test_contacts_round_trip_and_every_page(live_api, shop):
         assert api.contacts.list(tag="lote", limit=200).next_cursor is None
         usage = api.usage()
         assert usage.messages_limit > 0 and usage.messages_out == 0
-        assert usage.shared_plan is False and usage.own.messages_out == 0
+        assert usage.shared_plan is False and usage.plan_usage.messages_out == 0
         report = api.flows.validate({"version": 1, "nodes": [], "edges": []})
         assert report.ok is False and report.errors and report.errors[0].message
         api.contacts.delete(created.id)

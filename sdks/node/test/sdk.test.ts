@@ -51,7 +51,7 @@ describe("the API", () => {
     const usage = await api.usage();
     expect(usage.messages_limit).toBeGreaterThan(0);
     expect(usage.shared_plan).toBe(false);
-    expect(usage.own.messages_out).toBe(0);
+    expect(usage.plan_usage.messages_out).toBe(0);
     const report = await api.flows.validate({ version: 1, nodes: [], edges: [] });
     expect(report.ok).toBe(false);
   });

@@ -362,19 +362,19 @@ class UsageCounts(BaseModel):
 class Usage(BaseModel):
     month: str = Field(examples=["2026-12"])
     plan: str = Field(examples=["pro"])
-    messages_in: int = Field(description="counted against the plan (see `shared_plan`)")
-    messages_out: int = Field(description="counted against the plan: compare with "
-                                          "`messages_limit`")
+    messages_in: int = Field(description="this business's own (see `plan_usage`)")
+    messages_out: int = Field(description="this business's own (see `plan_usage`)")
     messages_blocked: int = Field(description="replies withheld: the monthly quota was used up")
     messages_limit: int
-    ai_tokens: int = Field(description="counted against the plan: compare with "
-                                       "`ai_tokens_limit`")
+    ai_tokens: int = Field(description="this business's own (see `plan_usage`)")
     ai_tokens_limit: int
     shared_plan: bool = Field(
         description="true when the plan is an agency's, shared by the agency and its client "
-                    "businesses: the counters above are then the whole group's (what the "
-                    "limits count), and `own` is this business's share")
-    own: UsageCounts = Field(description="this business's own counters this month")
+                    "businesses: the limits then count the whole group (`plan_usage`)")
+    plan_usage: UsageCounts = Field(
+        description="what the plan's limits count this month — compare with "
+                    "`messages_limit` and `ai_tokens_limit`: the whole group's for a shared "
+                    "plan, otherwise the same as the business's own counters above")
 
 
 class AnalyticsSummary(BaseModel):

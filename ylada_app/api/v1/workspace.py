@@ -71,24 +71,26 @@ def _counts(row) -> dict[str, int]:
 
 
 @router.get("/usage", response_model=schemas.Usage, summary="This month's usage",
-            description="The counters the plan's limits count — for an agency and its "
-                        "clients, one plan shared, the whole group's — and the business's "
-                        "own share under `own`.")
+            description="The business's own counters, and under `plan_usage` those the "
+                        "plan's limits count — for an agency and its clients, one plan "
+                        "shared, the whole group's.")
 def get_usage(who: ApiCaller = Depends(caller)) -> schemas.Usage:
     # Found by review and fixed: an agency client's own counters were answered next to the
-    # limits its whole group shares (a client could read 2 of 5 messages used while the
-    # group had used them all and the bot had stopped).
+    # limits its whole group shares, with nothing to compare them with (a client could read
+    # 2 of 5 messages used while the group had used them all and the bot had stopped). The
+    # group's are added under `plan_usage`; the existing fields keep their meaning (the
+    # business's own: an agency adds them up to bill its clients).
     with session_scope() as session:
         own = entitlements.month_usage(session, tenant_id=who.tenant_id)
         _, group = entitlements.cached_plan_tenants(session, who.tenant_id)
         counted = own if len(group) == 1 else entitlements.plan_usage(
             session, tenant_id=who.tenant_id, month=own.month)
         limits = entitlements.limits_for(session, tenant_id=who.tenant_id)
-        return schemas.Usage(month=own.month, plan=limits.plan_code, **_counts(counted),
+        return schemas.Usage(month=own.month, plan=limits.plan_code, **_counts(own),
                              messages_limit=limits.max_messages_month,
                              ai_tokens_limit=limits.max_ai_tokens_month,
                              shared_plan=len(group) > 1,
-                             own=schemas.UsageCounts(**_counts(own)))
+                             plan_usage=schemas.UsageCounts(**_counts(counted)))
 
 
 @router.get("/analytics/summary", response_model=schemas.AnalyticsSummary,

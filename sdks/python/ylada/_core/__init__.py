@@ -1,4 +1,4 @@
-# openapi-sha256: bfb2638e82b9afdd04545e48a3d10c4253d9693d63ef1a0a20baead369222c3c
+# openapi-sha256: cbc5bad378691f35d872c0c4dab63be00c6bc0b5479d52cd36d69c870674c14f
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

@@ -17,17 +17,17 @@ T = TypeVar("T", bound="Usage")
 class Usage:
     """
     Attributes:
-        ai_tokens (int): counted against the plan: compare with `ai_tokens_limit`
+        ai_tokens (int): this business's own (see `plan_usage`)
         ai_tokens_limit (int):
         messages_blocked (int): replies withheld: the monthly quota was used up
-        messages_in (int): counted against the plan (see `shared_plan`)
+        messages_in (int): this business's own (see `plan_usage`)
         messages_limit (int):
-        messages_out (int): counted against the plan: compare with `messages_limit`
+        messages_out (int): this business's own (see `plan_usage`)
         month (str):
-        own (UsageCounts):
         plan (str):
+        plan_usage (UsageCounts):
         shared_plan (bool): true when the plan is an agency's, shared by the agency and its client businesses: the
-            counters above are then the whole group's (what the limits count), and `own` is this business's share
+            limits then count the whole group (`plan_usage`)
     """
 
     ai_tokens: int
@@ -37,8 +37,8 @@ class Usage:
     messages_limit: int
     messages_out: int
     month: str
-    own: UsageCounts
     plan: str
+    plan_usage: UsageCounts
     shared_plan: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -57,9 +57,9 @@ class Usage:
 
         month = self.month
 
-        own = self.own.to_dict()
-
         plan = self.plan
+
+        plan_usage = self.plan_usage.to_dict()
 
         shared_plan = self.shared_plan
 
@@ -74,8 +74,8 @@ class Usage:
                 "messages_limit": messages_limit,
                 "messages_out": messages_out,
                 "month": month,
-                "own": own,
                 "plan": plan,
+                "plan_usage": plan_usage,
                 "shared_plan": shared_plan,
             }
         )
@@ -101,9 +101,9 @@ class Usage:
 
         month = d.pop("month")
 
-        own = UsageCounts.from_dict(d.pop("own"))
-
         plan = d.pop("plan")
+
+        plan_usage = UsageCounts.from_dict(d.pop("plan_usage"))
 
         shared_plan = d.pop("shared_plan")
 
@@ -115,8 +115,8 @@ class Usage:
             messages_limit=messages_limit,
             messages_out=messages_out,
             month=month,
-            own=own,
             plan=plan,
+            plan_usage=plan_usage,
             shared_plan=shared_plan,
         )
 

@@ -91,8 +91,8 @@ def sync_detailed(
 ) -> Response[Problem | Usage]:
     """This month's usage
 
-     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
-    group's — and the business's own share under `own`.
+     The business's own counters, and under `plan_usage` those the plan's limits count — for an agency
+    and its clients, one plan shared, the whole group's.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,8 +117,8 @@ def sync(
 ) -> Problem | Usage | None:
     """This month's usage
 
-     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
-    group's — and the business's own share under `own`.
+     The business's own counters, and under `plan_usage` those the plan's limits count — for an agency
+    and its clients, one plan shared, the whole group's.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,8 +139,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Usage]:
     """This month's usage
 
-     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
-    group's — and the business's own share under `own`.
+     The business's own counters, and under `plan_usage` those the plan's limits count — for an agency
+    and its clients, one plan shared, the whole group's.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,8 +163,8 @@ async def asyncio(
 ) -> Problem | Usage | None:
     """This month's usage
 
-     The counters the plan's limits count — for an agency and its clients, one plan shared, the whole
-    group's — and the business's own share under `own`.
+     The business's own counters, and under `plan_usage` those the plan's limits count — for an agency
+    and its clients, one plan shared, the whole group's.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -172,3 +172,53 @@ def test_the_sweeper_runs_the_billing_round_once_a_minute(db, monkeypatch):
     sweeper.settle_billing()
     sweeper.settle_billing()  # within the minute: not again
     assert calls == [{}]
+
+
+def test_a_trial_whose_asaas_first_charge_is_still_open_waits_for_asaas_word(db):
+    """Found by review and fixed: subscribing by Pix or boleto during the trial keeps its
+    days — the first Asaas charge falls due on the trial's last day. A boleto paid that day
+    is only confirmed a day or two later, yet the trial's end switched off every number and
+    flow over the free plan at once, and paying did not switch them back on. While that
+    charge is open the trial is left for Asaas' word (paid: the plan starts; overdue or
+    removed: settled then, the excess switched off)."""
+    from ylada_app.models import Invoice
+
+    now = utcnow()
+    ends = now + timedelta(hours=1)
+    owner = _business_on(db, "pro", status="trialing", trial_ends_at=ends)
+    charge = Invoice(tenant_id=owner.tenant_id, provider="asaas",
+                     provider_invoice_id="pay_trial_wait", status="pending", amount_cents=9700,
+                     details={"checkout": True, "subscription": "sub_trial_wait",
+                              "plan": "starter", "kind": "boleto",
+                              "due_date": ends.date().isoformat()})
+    db.add(charge)
+    db.commit()
+    _sweep(db, now + timedelta(hours=2))
+    assert _running(db, owner.tenant_id) == (3, 4), "switched off while the boleto is open"
+    assert _told(db, owner.tenant_id) == (0, 0)
+    assert entitlements.current_subscription(db, tenant_id=owner.tenant_id).status \
+        == "trialing"
+
+    charge.status = "overdue"  # Asaas: not paid by its due date
+    db.add(charge)
+    db.commit()
+    _sweep(db, now + timedelta(days=1, hours=2))
+    assert _running(db, owner.tenant_id) == (1, 2)
+    assert _told(db, owner.tenant_id) == (1, 1)
+
+
+def test_a_trial_whose_asaas_charge_never_got_word_is_settled_after_some_days(db):
+    from ylada_app.models import Invoice
+
+    now = utcnow()
+    ends = now + timedelta(hours=1)
+    owner = _business_on(db, "pro", status="trialing", trial_ends_at=ends)
+    db.add(Invoice(tenant_id=owner.tenant_id, provider="asaas",
+                   provider_invoice_id="pay_trial_silent", status="pending", amount_cents=9700,
+                   details={"checkout": True, "subscription": "sub_trial_silent",
+                            "kind": "pix", "due_date": ends.date().isoformat()}))
+    db.commit()
+    _sweep(db, now + timedelta(days=1))
+    assert _running(db, owner.tenant_id) == (3, 4)
+    _sweep(db, now + timedelta(days=5))  # its webhooks were lost: not kept forever
+    assert _running(db, owner.tenant_id) == (1, 2)

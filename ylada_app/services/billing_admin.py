@@ -195,6 +195,8 @@ def settle_trials(session: Session, *, now: datetime | None = None) -> int:
     ended = session.exec(select(Subscription).where(
         Subscription.status == "trialing", Subscription.trial_ends_at <= now,
         Subscription.provider_subscription_id.is_(None))).all()
+    waiting = _first_charge_open(session, {sub.tenant_id for sub in ended}, now)
+    ended = [sub for sub in ended if sub.tenant_id not in waiting]
     blocked = get_settings().trial_end_state == "blocked"
     free = free_plan(session)
     for sub in ended:
@@ -213,6 +215,35 @@ def settle_trials(session: Session, *, now: datetime | None = None) -> int:
         # whatever it had allowed. The status moved for good above, so this happens once.
         switch_off_excess(session, tenant_id=tenant_id, now=now)
     return len(ended)
+
+
+# How long after its due date an Asaas first charge with no word yet keeps a trial from
+# being settled (its webhooks lost: the trial does not wait forever).
+FIRST_CHARGE_WAIT = timedelta(days=3)
+
+
+def _first_charge_open(session: Session, tenant_ids: set[int], now: datetime) -> set[int]:
+    """The businesses among `tenant_ids` whose Asaas checkout's first charge is still open.
+
+    Found by review and fixed: subscribing by Pix or boleto during the trial keeps its days —
+    the first charge falls due on the trial's last day (billing.trial_kept_until) — and a
+    boleto paid that day is confirmed a day or two later. Settled at the trial's end, the
+    business had every number and flow over the free plan switched off (for good: paying
+    switches nothing back on). Its trial is settled once Asaas has decided: paid, the plan
+    starts (billing_events_asaas); overdue or removed, it is settled then. (Like a provider's
+    trial, whose word may come after the hour: entitlements.PROVIDER_TRIAL_GRACE.)"""
+    if not tenant_ids:
+        return set()
+    from ylada_app.integrations.payments.base import ChargeStatus
+    from ylada_app.models import Invoice
+
+    oldest_due = (now - FIRST_CHARGE_WAIT).date().isoformat()
+    rows = session.exec(select(Invoice.tenant_id, Invoice.details).where(
+        Invoice.tenant_id.in_(tenant_ids),  # type: ignore[attr-defined]
+        Invoice.provider == "asaas", Invoice.status == ChargeStatus.PENDING)).all()
+    return {tenant_id for tenant_id, details in rows
+            if (details or {}).get("checkout")
+            and str((details or {}).get("due_date") or "")[:10] >= oldest_due}
 
 
 # When the sweeper last looked for plans that lapsed with no event (see settle_lapsed).

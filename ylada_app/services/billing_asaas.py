@@ -146,13 +146,28 @@ def _fill_payment_data(session: Session, inv: Invoice) -> None:
     session.flush()
 
 
+def _replaced_subscriptions(session: Session, tenant_id: int) -> set[str]:
+    """The tenant's subscriptions canceled as replaced (billing_events.replace_subscription)."""
+    from ylada_app.models import AuditLog
+    from ylada_app.services.billing_events import REPLACED_ACTION
+
+    return set(session.exec(select(AuditLog.target).where(
+        AuditLog.tenant_id == tenant_id, AuditLog.action == REPLACED_ACTION)).all())
+
+
 def pending_charge(session: Session, *, tenant_id: int) -> dict[str, str] | None:
     """The open Asaas charge to pay now (for the page), or None."""
     rows = session.exec(select(Invoice).where(
         Invoice.tenant_id == tenant_id, Invoice.provider == "asaas",
         Invoice.status.in_(OPEN))  # type: ignore[attr-defined]
         .order_by(Invoice.id.desc())).all()  # type: ignore[union-attr]
-    inv = next((r for r in rows if not (r.details or {}).get("replaced") and (
+    # Not one of a subscription we had canceled (a second one, or an overdue one another
+    # took over from: Asaas keeps an overdue charge of a removed subscription). Found by
+    # review and fixed: right after paying the new subscription, the page asked the customer
+    # to pay the canceled one's overdue charge.
+    gone = _replaced_subscriptions(session, tenant_id) if rows else set()
+    inv = next((r for r in rows if not (r.details or {}).get("replaced")
+                and (r.details or {}).get("subscription") not in gone and (
         (r.details or {}).get("kind") or (r.details or {}).get("method") in KIND_OF)), None)
     if inv is None:
         return None

@@ -218,3 +218,31 @@ def test_a_subscription_canceled_as_a_duplicate_is_never_followed_later(db, asaa
     db.refresh(sub)
     assert sub.provider_subscription_id == kept
     assert _status(db, owner.tenant_id).status == "past_due"
+
+
+def test_an_overdue_stripe_subscription_taken_over_by_asaas_is_canceled_at_stripe(db,
+                                                                                 asaas_env):
+    """Found by review and fixed: when a paid Asaas subscription takes over from an overdue
+    one, the overdue one was handed to the cancel job as an Asaas subscription whatever its
+    provider — an overdue Stripe subscription (an Asaas checkout left open, paid after the
+    card failed) was "canceled" at Asaas, which knows no such id, and Stripe kept retrying
+    the card."""
+    from ylada_app.models import AuditLog
+
+    fake = asaas_env
+    owner, asaas_sub = _checkout(db, fake)
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    sub.provider, sub.provider_subscription_id, sub.status = "stripe", "sub_card_failed", \
+        "past_due"
+    db.add(sub)
+    db.commit()
+    fake.pay(fake.open_payment(asaas_sub)["id"])
+    with TestClient(app) as client:
+        assert _post(client, fake.events_of("PAYMENT_RECEIVED")[-1]).status_code == 200
+    db.rollback()
+    entry = db.exec(select(AuditLog).where(
+        AuditLog.tenant_id == owner.tenant_id,
+        AuditLog.action == billing_events.REPLACED_ACTION)).one()
+    assert (entry.target, entry.details["provider"], entry.details["kept"]) == (
+        "sub_card_failed", "stripe", asaas_sub)
+    assert _status(db, owner.tenant_id).provider == "asaas"

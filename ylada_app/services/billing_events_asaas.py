@@ -135,9 +135,10 @@ def _follow(session: Session, tenant_id: int, sub_id: str, invoice: Invoice,
                 return
             # Overdue: the customer paid this one to get out of it — it takes over and the
             # overdue one goes (canceling the one just paid left the plan unpaid).
+            # (canceled where it lives: an overdue card at Stripe is canceled at Stripe)
             if not was_replaced(session, tenant_id, sub.provider_subscription_id):
-                replace_subscription(session, tenant_id, PROVIDER, sub.provider_subscription_id,
-                                     kept=sub_id[:100])
+                replace_subscription(session, tenant_id, sub.provider or PROVIDER,
+                                     sub.provider_subscription_id, kept=sub_id[:100])
         plan = session.exec(select(Plan).where(
             Plan.code == (invoice.details or {}).get("plan", ""))).first()
         sub.provider = PROVIDER

@@ -220,6 +220,26 @@ def test_a_subscription_canceled_as_a_duplicate_is_never_followed_later(db, asaa
     assert _status(db, owner.tenant_id).status == "past_due"
 
 
+def _asaas_paid_while_following(db, fake, **followed):
+    """A checkout's charge paid (its webhook posted) while the business follows another
+    subscription (`followed`: the Subscription fields); its replacement audit entries."""
+    from ylada_app.models import AuditLog
+
+    owner, asaas_sub = _checkout(db, fake)
+    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
+    for name, value in followed.items():
+        setattr(sub, name, value)
+    db.add(sub)
+    db.commit()
+    fake.pay(fake.open_payment(asaas_sub)["id"])
+    with TestClient(app) as client:
+        assert _post(client, fake.events_of("PAYMENT_RECEIVED")[-1]).status_code == 200
+    db.rollback()
+    return owner, asaas_sub, db.exec(select(AuditLog).where(
+        AuditLog.tenant_id == owner.tenant_id,
+        AuditLog.action == billing_events.REPLACED_ACTION)).all()
+
+
 def test_an_overdue_stripe_subscription_taken_over_by_asaas_is_canceled_at_stripe(db,
                                                                                  asaas_env):
     """Found by review and fixed: when a paid Asaas subscription takes over from an overdue
@@ -227,22 +247,22 @@ def test_an_overdue_stripe_subscription_taken_over_by_asaas_is_canceled_at_strip
     provider — an overdue Stripe subscription (an Asaas checkout left open, paid after the
     card failed) was "canceled" at Asaas, which knows no such id, and Stripe kept retrying
     the card."""
-    from ylada_app.models import AuditLog
-
-    fake = asaas_env
-    owner, asaas_sub = _checkout(db, fake)
-    sub = entitlements.current_subscription(db, tenant_id=owner.tenant_id)
-    sub.provider, sub.provider_subscription_id, sub.status = "stripe", "sub_card_failed", \
-        "past_due"
-    db.add(sub)
-    db.commit()
-    fake.pay(fake.open_payment(asaas_sub)["id"])
-    with TestClient(app) as client:
-        assert _post(client, fake.events_of("PAYMENT_RECEIVED")[-1]).status_code == 200
-    db.rollback()
-    entry = db.exec(select(AuditLog).where(
-        AuditLog.tenant_id == owner.tenant_id,
-        AuditLog.action == billing_events.REPLACED_ACTION)).one()
+    owner, asaas_sub, (entry,) = _asaas_paid_while_following(
+        db, asaas_env, provider="stripe", provider_subscription_id="sub_card_failed",
+        status="past_due")
     assert (entry.target, entry.details["provider"], entry.details["kept"]) == (
         "sub_card_failed", "stripe", asaas_sub)
     assert _status(db, owner.tenant_id).provider == "asaas"
+
+
+def test_a_provider_trial_is_canceled_when_an_asaas_subscription_is_paid(db, asaas_env):
+    """Found by review and fixed: a card trial at Stripe (subscribed during our trial) was
+    not "live" for the duplicate rule, so a paid Asaas subscription (a checkout left open)
+    was followed and the Stripe one left running — it charged the card too when its trial
+    ended. The one just paid is followed and the trial canceled at its provider."""
+    owner, _, replaced = _asaas_paid_while_following(
+        db, asaas_env, provider="stripe", provider_subscription_id="sub_card_trial")
+    assert [(e.target, e.details["provider"]) for e in replaced] == [("sub_card_trial",
+                                                                      "stripe")]
+    state = _status(db, owner.tenant_id)
+    assert (state.provider, state.status) == ("asaas", "active")

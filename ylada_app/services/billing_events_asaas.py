@@ -128,13 +128,16 @@ def _follow(session: Session, tenant_id: int, sub_id: str, invoice: Invoice,
             # of its paid charge — a card's PAYMENT_RECEIVED weeks after PAYMENT_CONFIRMED —
             # made it replace the live one while that was overdue, leaving none live)
             return
-        if sub.provider_subscription_id and sub.status in LIVE:
+        # (a provider's trial — a card at Stripe subscribed during our trial — is live too:
+        # left running, it charged the card when its trial ended)
+        if sub.provider_subscription_id and sub.status in (*LIVE, "trialing"):
             if sub.status == "active":  # paid up: it stays, this one goes
                 replace_subscription(session, tenant_id, PROVIDER, sub_id[:100],
                                      kept=sub.provider_subscription_id)
                 return
             # Overdue: the customer paid this one to get out of it — it takes over and the
-            # overdue one goes (canceling the one just paid left the plan unpaid).
+            # overdue one goes (canceling the one just paid left the plan unpaid); a trial
+            # nothing was paid for yet goes the same way.
             # (canceled where it lives: an overdue card at Stripe is canceled at Stripe)
             if not was_replaced(session, tenant_id, sub.provider_subscription_id):
                 replace_subscription(session, tenant_id, sub.provider or PROVIDER,

@@ -222,3 +222,66 @@ def test_a_trial_whose_asaas_charge_never_got_word_is_settled_after_some_days(db
     assert _running(db, owner.tenant_id) == (3, 4)
     _sweep(db, now + timedelta(days=5))  # its webhooks were lost: not kept forever
     assert _running(db, owner.tenant_id) == (1, 2)
+
+
+def test_one_business_failing_to_switch_off_does_not_undo_the_round(db, monkeypatch):
+    """A business whose switch-off fails is skipped (and logged): the round's other
+    businesses and every trial it settled stay done — the failure rolled back the whole
+    round, and failed the same way every minute after."""
+    from ylada_app.services import limits
+
+    now = utcnow()
+    broken = _business_on(db, "pro", status="trialing", trial_ends_at=now + timedelta(hours=1))
+    fine = _business_on(db, "pro", status="trialing", trial_ends_at=now + timedelta(hours=1))
+    real = limits.switch_off_excess
+
+    def switch_off(session, *, tenant_id, **kw):
+        if tenant_id == broken.tenant_id:
+            raise RuntimeError("a row this business holds cannot be written")
+        return real(session, tenant_id=tenant_id, **kw)
+
+    monkeypatch.setattr(limits, "switch_off_excess", switch_off)
+    _sweep(db, now + timedelta(hours=2))
+    assert _running(db, fine.tenant_id) == (1, 2)
+    assert _told(db, fine.tenant_id) == (1, 1)
+    assert entitlements.current_subscription(db, tenant_id=broken.tenant_id).status \
+        != "trialing", "the trial's end was undone with the failing switch-off"
+    assert _running(db, broken.tenant_id) == (3, 4)
+
+
+def test_a_trial_a_payment_is_writing_is_left_for_the_next_round(db):
+    """Settling trials reads them locked and skips one a payment webhook is writing at
+    that moment (PostgreSQL): read unlocked, the paid trial was written back as ended."""
+    import threading
+
+    from ylada_app.core.db import session_scope
+
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    now = utcnow()
+    owner = _business_on(db, "pro", status="trialing", trial_ends_at=now + timedelta(hours=1))
+    sub_id = entitlements.current_subscription(db, tenant_id=owner.tenant_id).id
+    locked, release = threading.Event(), threading.Event()
+
+    def payment_webhook():
+        with session_scope() as s:
+            row = s.exec(select(Subscription).where(Subscription.id == sub_id)
+                         .with_for_update()).one()
+            locked.set()
+            release.wait(10)
+            row.status, row.provider, row.provider_subscription_id = \
+                "active", "stripe", "sub_paid_now"
+            s.add(row)
+
+    worker = threading.Thread(target=payment_webhook)
+    worker.start()
+    assert locked.wait(10)
+    try:
+        _sweep(db, now + timedelta(hours=2))  # returns at once: the row is skipped
+    finally:
+        release.set()
+        worker.join(10)
+    db.expire_all()
+    sub = db.get(Subscription, sub_id)
+    assert (sub.status, sub.provider_subscription_id) == ("active", "sub_paid_now")
+    assert _running(db, owner.tenant_id) == (3, 4)

@@ -3,6 +3,7 @@ revenue by plan) computed from the real subscription rows."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from ylada_app.services.context import AuthContext
 from ylada_app.services.entitlements import billing_state
 from ylada_app.services.errors import Forbidden, NotFound
 from ylada_app.services.validation import Validator, parse_id
+
+log = logging.getLogger(__name__)
 
 PAYING = ("active", "past_due")
 STATUSES = ("trialing", "active", "past_due", "canceled", "expired")
@@ -189,12 +192,14 @@ def settle_trials(session: Session, *, now: datetime | None = None) -> int:
     new state no longer allows is switched off (limits.switch_off_excess)."""
     from ylada_app.core.settings import get_settings
     from ylada_app.services.entitlements import forget_limits, free_plan
-    from ylada_app.services.limits import switch_off_excess
 
     now = now or utcnow()
+    # Locked, and a row a payment webhook is writing is left for the next round: read
+    # unlocked, a trial paid at this very moment was written back as ended (canceled).
     ended = session.exec(select(Subscription).where(
         Subscription.status == "trialing", Subscription.trial_ends_at <= now,
-        Subscription.provider_subscription_id.is_(None))).all()
+        Subscription.provider_subscription_id.is_(None))
+        .with_for_update(skip_locked=True)).all()
     waiting = _first_charge_open(session, {sub.tenant_id for sub in ended}, now)
     ended = [sub for sub in ended if sub.tenant_id not in waiting]
     blocked = get_settings().trial_end_state == "blocked"
@@ -213,8 +218,23 @@ def settle_trials(session: Session, *, now: datetime | None = None) -> int:
     for tenant_id in sorted({sub.tenant_id for sub in ended}):
         # Found by review and fixed: the trial's end refused new switch-ons but left running
         # whatever it had allowed. The status moved for good above, so this happens once.
-        switch_off_excess(session, tenant_id=tenant_id, now=now)
+        _switch_off_excess_of(session, tenant_id, now)
     return len(ended)
+
+
+def _switch_off_excess_of(session: Session, tenant_id: int, now: datetime) -> bool:
+    """One business's excess switched off in a savepoint: a business whose switch-off fails
+    is logged and skipped, instead of undoing the whole round (every trial settled in it,
+    every other business) and failing the same way every minute."""
+    from ylada_app.services.limits import switch_off_excess
+
+    try:
+        with session.begin_nested():
+            switch_off_excess(session, tenant_id=tenant_id, now=now)
+    except Exception:
+        log.exception("switching off the excess of tenant %s failed", tenant_id)
+        return False
+    return True
 
 
 # How long after its due date an Asaas first charge with no word yet keeps a trial from
@@ -264,7 +284,6 @@ def settle_lapsed(session: Session, *, now: datetime | None = None) -> list[int]
     from ylada_app.models import PlatformSetting
     from ylada_app.models.upsert import insert_ignore_many
     from ylada_app.services import entitlements
-    from ylada_app.services.limits import switch_off_excess
 
     now = now or utcnow()
     insert_ignore_many(session, PlatformSetting, [{"key": LAPSED_KEY, "value": None,
@@ -299,8 +318,8 @@ def settle_lapsed(session: Session, *, now: datetime | None = None) -> list[int]
                 or current.status not in ("past_due", "trialing"):
             continue
         entitlements.forget_limits(tenant_id)
-        switch_off_excess(session, tenant_id=tenant_id, now=now)
-        looked.append(tenant_id)
+        if _switch_off_excess_of(session, tenant_id, now):
+            looked.append(tenant_id)
     mark.value, mark.updated_at = now.isoformat(), utcnow()
     session.add(mark)
     session.flush()

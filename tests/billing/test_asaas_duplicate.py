@@ -40,6 +40,19 @@ def _checkout(db, fake, owner, *, method):
                 if s["customer"] == account.customer_id)
 
 
+def _second_subscription(db, fake, owner, plan_code="pro"):
+    """Another subscription of the business's Asaas customer, made at Asaas (its dashboard,
+    or a checkout whose removal failed), by Pix."""
+    account = db.exec(select(BillingAccount).where(
+        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
+    sub_id = registry.gateway("asaas").create_subscription(
+        customer_id=account.customer_id,
+        plan=billing._ref(billing._plan_by_code(db, plan_code)),
+        tenant_id=owner.tenant_id, method=PaymentMethod.PIX)
+    fake.wait_delivered()
+    return sub_id
+
+
 def _wait(predicate, timeout=15.0):
     deadline = time.time() + timeout
     while not predicate() and time.time() < deadline:
@@ -56,12 +69,7 @@ def test_a_second_paid_asaas_subscription_is_canceled_at_asaas(db, asaas_env, ap
     state = _state(db, owner.tenant_id)
     assert (state.status, state.plan_code, state.provider) == ("active", "starter", "asaas")
     # a second subscription of the same customer at Asaas, for another plan
-    account = db.exec(select(BillingAccount).where(
-        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
-    dup = registry.gateway("asaas").create_subscription(
-        customer_id=account.customer_id, plan=billing._ref(billing._plan_by_code(db, "pro")),
-        tenant_id=owner.tenant_id, method=PaymentMethod.PIX)
-    fake.wait_delivered()
+    dup = _second_subscription(db, fake, owner)
     dup_charge = fake.open_payment(dup)
 
     fake.pay(dup_charge["id"])  # its first charge is paid too
@@ -156,12 +164,7 @@ def test_a_paid_new_subscription_takes_over_from_an_overdue_one(db, asaas_env, a
     assert _state(db, owner.tenant_id).status == "past_due"
     assert billing_asaas.pending_charge(db, tenant_id=owner.tenant_id)["status"] == "overdue"
     db.commit()  # (it may have filled the charge's Pix/boleto data)
-    account = db.exec(select(BillingAccount).where(
-        BillingAccount.tenant_id == owner.tenant_id, BillingAccount.provider == "asaas")).one()
-    new = registry.gateway("asaas").create_subscription(
-        customer_id=account.customer_id, plan=billing._ref(billing._plan_by_code(db, "pro")),
-        tenant_id=owner.tenant_id, method=PaymentMethod.PIX)
-    fake.wait_delivered()
+    new = _second_subscription(db, fake, owner)
     fake.pay(fake.open_payment(new)["id"])
     assert _wait(lambda: fake.subscriptions[old]["deleted"]), \
         "the overdue subscription is still live at Asaas"

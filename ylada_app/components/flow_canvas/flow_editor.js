@@ -282,7 +282,7 @@ function useNewCommand(seq, apply) {
 }
 
 function YladaCanvas(props) {
-  const { screenToFlowPosition, fitView, deleteElements, setCenter, getZoom, getNodes } = useReactFlow();
+  const { screenToFlowPosition, fitView, deleteElements, setCenter, setViewport, getZoom, getNodes } = useReactFlow();
   const [nodes, setNodes, onNodesChange] = useNodesState([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState([]);
   const nodesInitialized = useNodesInitialized();
@@ -332,7 +332,8 @@ function YladaCanvas(props) {
       fitView({ padding: 0.15, maxZoom: 1.2 }).then(() => {
         if (getZoom() >= 0.6) return;
         const start = getNodes().find((n) => n.type === "start") || getNodes()[0];
-        if (start) setCenter(start.position.x + 320, start.position.y + 80, { zoom: 0.85 });
+        // the start at the top left (below the toolbar), where reading begins
+        if (start) setViewport({ x: 60 - start.position.x * 0.85, y: 90 - start.position.y * 0.85, zoom: 0.85 });
       });
     }
   }, [nodesInitialized, fitView]);

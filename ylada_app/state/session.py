@@ -253,6 +253,10 @@ class SessionState(rx.State):
         ctx = await call(auth.resolve_session, token=self._session_token())
         if ctx is not None:
             await call(auth.set_locale, user_id=ctx.user_id, locale=self.lang)
+            # the banner is worded when read (and then cached): word it again, or it stays
+            # in the other language on every page until the cache runs out
+            if ctx.tenant_id is not None and self.banner_text:
+                await self._load_banner(ctx.tenant_id)
 
     @rx.event
     async def logout(self):

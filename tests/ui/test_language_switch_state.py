@@ -1,0 +1,20 @@
+"""Switching the language re-words what the shell already shows: the trial banner was read
+once in pt-BR and stayed so on every English page until its cache ran out."""
+
+from __future__ import annotations
+
+from tests.factories import make_owner
+from tests.ui.test_state_isolation import _run, _state
+from ylada_app.state.session import SessionState
+
+
+def test_the_trial_banner_follows_the_language_switch(db):
+    owner = make_owner(db)
+    state = _state(SessionState, owner.token)
+    _run(SessionState.guard_page, state)
+    assert state.banner_text.startswith("Seu teste grátis termina em"), state.banner_text
+    _run(SessionState.toggle_lang, state)
+    assert state.lang == "en"
+    assert state.banner_text.startswith("Your free trial ends in"), state.banner_text
+    _run(SessionState.toggle_lang, state)
+    assert state.banner_text.startswith("Seu teste grátis termina em"), state.banner_text

@@ -409,6 +409,21 @@ def test_unreachable_node_warning():
     assert warning.node_id == "ilha" and warning.message.startswith("Fim (bloco 3)")
 
 
+def test_problems_call_the_parts_blocks_as_the_editor_does():
+    """The editor's palette and counter say "blocos": a problem speaking of "nós" (graph
+    jargon) reads to a business owner as a different thing."""
+    broken = flow([start(kw("oi")), start(kw("b"), node_id="s2"), node("m", "message", text="a")],
+                  [edge("start", "m"), edge("m", "ghost")])
+    island = flow([start(kw("oi")), node("a", "message", text="a"), node("ilha", "end")],
+                  [edge("start", "a")])
+    issues = [*validate_flow(broken).errors, *validate_flow(island).warnings]
+    assert {"multiple_starts", "dangling_edge", "unreachable"} <= {i.code for i in issues}
+    messages = [i.message for i in issues]
+    assert not [m for m in messages if " nó" in m or " nós" in m], messages
+    unreachable = next(i for i in issues if i.code == "unreachable")
+    assert "este bloco não está ligado ao início" in unreachable.message
+
+
 def test_unconnected_branch_warning():
     data = flow([start(kw("oi")), node("m", "message", text="a", buttons=buttons("Sim", "Não")),
                  node("e", "end")],

@@ -348,7 +348,8 @@ class _Checker:
         nodes, edges = data.get("nodes"), data.get("edges", [])
         variables = data.get("variables", [])
         if not isinstance(nodes, list):
-            self.error("invalid_shape", 'O campo "nodes" deve ser uma lista de nós.', None, "nodes")
+            self.error("invalid_shape", 'O campo "nodes" deve ser uma lista de blocos.', None,
+                       "nodes")
             return
         if not isinstance(edges, list):
             self.error("invalid_shape", 'O campo "edges" deve ser uma lista.', None, "edges")
@@ -356,7 +357,7 @@ class _Checker:
         if len(nodes) > lim.MAX_NODES:
             self.error(
                 "too_many_nodes",
-                f"O fluxo tem {len(nodes)} nós; o máximo é {lim.MAX_NODES}.", None, "nodes",
+                f"O fluxo tem {len(nodes)} blocos; o máximo é {lim.MAX_NODES}.", None, "nodes",
             )
             return
         if len(edges) > lim.MAX_EDGES:
@@ -414,20 +415,20 @@ class _Checker:
     def check_node(self, index: int, raw: Any) -> None:
         where = f"nodes[{index}]"
         if not isinstance(raw, dict):
-            self.error("invalid_shape", f"O nó {index + 1} deve ser um objeto.", None, where)
+            self.error("invalid_shape", f"O bloco {index + 1} deve ser um objeto.", None, where)
             return
         node_id, kind, data = raw.get("id"), raw.get("type"), raw.get("data", {})
         if not isinstance(node_id, str) or not node_id.strip():
-            self.error("invalid_node_id", f'O nó {index + 1} precisa de um "id" (texto).', None,
+            self.error("invalid_node_id", f'O bloco {index + 1} precisa de um "id" (texto).', None,
                        f"{where}.id")
             return
         if len(node_id) > lim.MAX_ID_LEN:
-            self.error("invalid_node_id", f'O id do nó {index + 1} tem {len(node_id)} '
+            self.error("invalid_node_id", f'O id do bloco {index + 1} tem {len(node_id)} '
                        f"caracteres; o máximo é {lim.MAX_ID_LEN}.", None, f"{where}.id")
             return
         if node_id in self.kinds:
             self.error("duplicate_node_id",
-                       f'{self.ref(node_id)}: o id "{node_id}" é usado por mais de um nó.',
+                       f'{self.ref(node_id)}: o id "{node_id}" é usado por mais de um bloco.',
                        node_id, f"{where}.id")
             return
         self.refs[node_id] = node_ref(kind, data, index)
@@ -899,7 +900,7 @@ class _Checker:
             self.error("missing_start", "O fluxo precisa de um bloco de início.", None,
                        "nodes")
         for extra in starts[1:]:
-            self.node_error(extra, "multiple_starts", "o fluxo só pode ter um nó de início.",
+            self.node_error(extra, "multiple_starts", "o fluxo só pode ter um bloco de início.",
                             "type")
 
     def check_edges(self, edges: list[Any]) -> dict[str, list[str]]:
@@ -930,11 +931,11 @@ class _Checker:
                 edge_ids.add(edge_id)
             bad = False
             if source not in self.kinds:
-                self.error("dangling_edge", f'{name} sai de "{source[:60]}", um nó que não '
+                self.error("dangling_edge", f'{name} sai de "{source[:60]}", um bloco que não '
                            "existe.", None, f"{where}.source")
                 bad = True
             if target not in self.kinds:
-                self.error("dangling_edge", f'{name} chega em "{target[:60]}", um nó que não '
+                self.error("dangling_edge", f'{name} chega em "{target[:60]}", um bloco que não '
                            "existe.", source if source in self.kinds else None, f"{where}.target")
                 bad = True
             if bad:
@@ -949,12 +950,13 @@ class _Checker:
                         text = (f'a conexão sai pela saída "{handle[:60]}", que não existe; '
                                 f"saídas válidas: {options}.")
                     else:
-                        text = f"este tipo de nó não tem saídas (conexão {edge_id or index + 1})."
+                        text = ("este tipo de bloco não tem saídas "
+                                f"(conexão {edge_id or index + 1}).")
                     self.node_error(source, "unknown_handle", text, f"{where}.sourceHandle")
                     continue
             if (source, handle) in used:
                 self.node_error(source, "duplicate_handle_edge", f'a saída "{handle[:60]}" está '
-                                "ligada a mais de um nó; ligue cada saída a um só nó.",
+                                "ligada a mais de um bloco; ligue cada saída a um só bloco.",
                                 f"{where}.sourceHandle")
                 continue
             used[(source, handle)] = target
@@ -965,7 +967,8 @@ class _Checker:
                 if (node_id, handle) not in used:
                     name = _handle_name(data, handle)
                     self.node_warn(node_id, "unconnected_branch", f'a saída "{name[:60]}" não '
-                                   "está ligada a nenhum nó; quem for por ela encerra a conversa.",
+                                   "está ligada a nenhum bloco; quem for por ela encerra a "
+                                   "conversa.",
                                    "sourceHandle")
         return graph
 
@@ -995,8 +998,8 @@ class _Checker:
                     queue.append(target)
         for node_id in self.kinds:
             if node_id not in seen:
-                self.node_warn(node_id, "unreachable", "este nó não pode ser alcançado a partir "
-                               "do início.", None)
+                self.node_warn(node_id, "unreachable", "este bloco não está ligado ao início: "
+                               "nenhuma conversa chega até ele.", None)
 
 
 # How a problem names a block to a business owner: by the name given to it or what it says,

@@ -325,7 +325,7 @@ class FlowDetail(FlowSummary):
 
 class FlowIssue(BaseModel):
     code: str = Field(examples=["dangling_edge"])
-    message: str = Field(examples=['A conexão "e1" chega em "nada", um nó que não existe.'])
+    message: str = Field(examples=['A conexão "e1" chega em "nada", um bloco que não existe.'])
     node_id: str | None = Field(default=None, examples=["inicio"])
     field: str | None = Field(default=None, examples=["edges[0].target"])
 

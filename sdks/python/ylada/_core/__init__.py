@@ -1,4 +1,4 @@
-# openapi-sha256: cbc5bad378691f35d872c0c4dab63be00c6bc0b5479d52cd36d69c870674c14f
+# openapi-sha256: 123beef3b1dde90eae50ed61bda6d893eb2f11e9ff2d4afa49ea455424955225
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

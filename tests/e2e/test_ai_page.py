@@ -20,6 +20,8 @@ def test_upload_catalog_and_ask_in_the_console(page: Page, app_server, shot, tmp
     page.click("#nav-ai")
     page.wait_for_url("**/ai")
     expect(page.locator("#kb-empty")).to_be_visible(timeout=20_000)
+    # an empty list reached by the menu offers the niche's sample (no dead end)
+    expect(page.locator("#kb-sample-catalog")).to_be_visible()
 
     bad = tmp_path / "quebrado.csv"
     bad.write_text("nome;preco\nArroz;10,00\n;5,00\nFeijão;barato\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
 from ylada_app.pages.ai_learning import learning_tab
 from ylada_app.pages.ai_synonyms import synonyms_card
-from ylada_app.services import ai, instances, knowledge
+from ylada_app.services import ai, instances, knowledge, onboarding
 from ylada_app.services.ai_templates import TONES, template_for
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
@@ -303,6 +303,24 @@ class AiState(SessionState):
         if problem is not None:
             return problem
         await self._refresh_items(ctx.tenant_id)
+
+    @rx.event
+    async def sample_catalog(self):
+        """The niche's sample catalog, as the onboarding's step 3 loads it: an empty list
+        reached by the menu is not a dead end."""
+        ctx, redirect = await self._guard()
+        if redirect:
+            return redirect
+        await self._refresh_items(ctx.tenant_id)
+        if not self._iid() or self.item_count:  # a second click: loaded already
+            return None
+        added, problem = await self._call_or_toast(
+            onboarding.load_sample_catalog, tenant_id=ctx.tenant_id, instance_id=self._iid())
+        if problem is not None:
+            return problem
+        await self._refresh_items(ctx.tenant_id)
+        await self._refresh_settings(ctx.tenant_id)
+        return rx.toast.success(self._t("onboarding.catalog_loaded", count=added))
 
     @rx.event
     async def add_text(self, form: dict):
@@ -601,7 +619,12 @@ def _knowledge_tab() -> rx.Component:
                         width="100%"),
                     rx.cond(s.query != "",
                             rx.text(t("ai.none_found"), color_scheme="gray", id="kb-empty"),
-                            rx.text(t("ai.empty"), color_scheme="gray", id="kb-empty")),
+                            rx.vstack(
+                                rx.text(t("ai.empty"), color_scheme="gray", id="kb-empty"),
+                                rx.button(rx.icon("book-open", size=16),
+                                          t("onboarding.sample_catalog"), variant="soft",
+                                          on_click=s.sample_catalog, id="kb-sample-catalog"),
+                                spacing="3", align="start")),
                 ),
             ),
             # min_width 0: a wide table scrolls inside its card instead of pushing the page

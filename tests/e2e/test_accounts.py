@@ -102,6 +102,10 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
     owner.click("#invite-submit")
     expect(owner.locator(".member-row", has_text=carla)).to_contain_text("Convite pendente",
                                                                          timeout=15_000)
+    # the invite form stays on the screen beside the wider table (it was pushed past the
+    # right edge by the row's Reenviar/Revogar)
+    right = owner.evaluate("document.querySelector('#invite-card').getBoundingClientRect().right")
+    assert right <= owner.viewport_size["width"], right
     shot_page = owner
     shot_page.screenshot(path="screenshots/team-pending-invite.png", full_page=True)
 

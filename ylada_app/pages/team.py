@@ -189,13 +189,16 @@ def team_page() -> rx.Component:
             ),
             rx.text(t("team.owner_only"), color_scheme="gray", id="owner-only"),
         ),
-        max_width="420px",
+        # never squeezed below its words by a wide members table (a pending invite's
+        # Reenviar/Revogar pushed it past the screen's right edge)
+        max_width="420px", min_width=rx.breakpoints(initial="0", md="300px"), flex_shrink="0",
+        id="invite-card",
     )
     return app_shell(
         page_header("team.title", "team.subtitle"),
         rx.flex(
             card(
-                rx.table.root(
+                rx.box(rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(t("common.name")),
                         rx.table.column_header_cell(t("login.email")),
@@ -205,8 +208,9 @@ def team_page() -> rx.Component:
                     )),
                     rx.table.body(rx.foreach(s.members, _member)),
                     width="100%",
-                ),
-                flex="2",
+                ), overflow_x="auto", width="100%"),
+                # min_width 0: the table scrolls inside its card instead of pushing the page
+                flex="2", min_width="0",
             ),
             invite_form,
             spacing="4",

@@ -41,6 +41,7 @@ def test_tenant_reports_match_the_conversations_and_the_csv(page: Page, app_serv
     signup(page, app_server, tenant="Loja dos Relatórios")
     iid = create_instance(page, app_server, "Atendimento")
     page.goto(f"{app_server}/flows")
+    page.click("#import-toggle")
     page.fill("#field-name", "Menu principal")
     page.fill("#field-definition", MENU)
     page.click("#import-flow")

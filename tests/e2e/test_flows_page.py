@@ -17,6 +17,10 @@ def test_import_invalid_then_valid_flow(page: Page, app_server, shot):
     signup(page, app_server, tenant="Loja dos Fluxos")
     create_instance(page, app_server, "Atendimento")
     page.goto(f"{app_server}/flows")
+    # the JSON box is folded away: a newcomer is not asked to fill it in
+    expect(page.locator("#import-toggle")).to_be_visible(timeout=20_000)
+    expect(page.locator("#field-definition")).to_be_hidden()
+    page.click("#import-toggle")
     page.fill("#field-name", "Menu principal")
     page.fill("#field-definition", '{"version": 1, "nodes": [], "edges": []}')
     page.click("#import-flow")

@@ -177,7 +177,12 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
         "Os fluxos ativos respondem no WhatsApp e no simulador da instância.",
         "Active flows answer on WhatsApp and in the instance's simulator.",
     ),
-    "flows.import_title": ("Importar fluxo (JSON v1)", "Import a flow (JSON v1)"),
+    "flows.import_title": ("Importar um fluxo exportado", "Import an exported flow"),
+    "flows.import_help": (
+        "Para quem recebeu o arquivo de um fluxo (botão Exportar do editor): cole o conteúdo "
+        "dele aqui.",
+        "For a flow's file you received (the editor's Export button): paste its content here.",
+    ),
     "flows.instance": ("Instância", "Instance"),
     "flows.json": ("JSON do fluxo", "Flow JSON"),
     "flows.activate_now": ("Ativar agora", "Activate now"),

@@ -182,10 +182,14 @@ def _new_flow_form(s) -> rx.Component:
 
 def flows_page() -> rx.Component:
     s = FlowsState
-    import_form = card(
+    # Folded: a box of JSON on the page every newcomer opens read as a thing to fill in;
+    # importing is for a flow file someone exported.
+    import_form = card(rx.el.details(
+        rx.el.summary(rx.text(t("flows.import_title"), as_="span", size="3", weight="bold"),
+                      id="import-toggle", cursor="pointer"),
         rx.form(
             rx.vstack(
-                rx.heading(t("flows.import_title"), size="4"),
+                rx.text(t("flows.import_help"), size="2", color_scheme="gray"),
                 form_error(s.errors),
                 text_field("common.name", "name", s.errors, max_length=80),
                 rx.vstack(
@@ -218,9 +222,9 @@ def flows_page() -> rx.Component:
             ),
             on_submit=s.import_flow,
             key=s.form_key,
+            margin_top="12px",
         ),
-        max_width="460px",
-    )
+    ), max_width="460px")
     table = card(
         rx.cond(
             s.rows.length() > 0,

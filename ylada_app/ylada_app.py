@@ -48,6 +48,7 @@ from ylada_app.pages.login import LoginState, login_page
 from ylada_app.pages.marketplace import MarketplaceState, marketplace_page
 from ylada_app.pages.marketplace_template import TemplateState, template_page
 from ylada_app.pages.message_templates import TemplatesState, templates_page
+from ylada_app.pages.not_found import NotFoundState, not_found_page
 from ylada_app.pages.number_health import NumberHealthState, number_health_page
 from ylada_app.pages.onboarding import OnboardingState, onboarding_page
 from ylada_app.pages.password_reset import ForgotState, ResetState, forgot_page, reset_page
@@ -74,6 +75,9 @@ app = rx.App(
 edge.check_sockets(app)
 
 app.add_page(index_page, route="/", title="ylada", on_load=IndexState.load)
+# an address that does not exist: our page, in the visitor's language, with a way back
+app.add_page(not_found_page, route="404", title="Página não encontrada · ylada",
+             on_load=NotFoundState.load)
 app.add_page(login_page, route="/login", title="Entrar · ylada", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title="Criar conta · ylada",
              on_load=SignupState.on_load)

@@ -15,6 +15,12 @@ MENU = (Path(__file__).resolve().parents[2] / "ylada_app/engine/examples/menu.js
 
 def test_import_invalid_then_valid_flow(page: Page, app_server, shot):
     signup(page, app_server, tenant="Loja dos Fluxos")
+    # a wrong address (the simulator lives under its number) is our page with a way back
+    page.goto(f"{app_server}/simulator")
+    expect(page.locator("#not-found-page")).to_contain_text("Página não encontrada",
+                                                            timeout=20_000)
+    page.click("#not-found-home")
+    page.wait_for_url("**/dashboard**", timeout=20_000)
     create_instance(page, app_server, "Atendimento")
     page.goto(f"{app_server}/flows")
     # the JSON box is folded away: a newcomer is not asked to fill it in

@@ -29,6 +29,11 @@ UI_TEXTS: dict[str, tuple[str, str]] = {
     "common.search": ("Buscar", "Search"),
     "common.copy": ("Copiar", "Copy"),
     "common.not_found_title": ("Não encontrado", "Not found"),
+    "notfound.title": ("Página não encontrada", "Page not found"),
+    "notfound.body": ("Este endereço não existe no ylada. Confira o link ou volte ao painel.",
+                      "This address does not exist in ylada. Check the link or go back to "
+                      "the dashboard."),
+    "notfound.home": ("Ir para o painel", "Go to the dashboard"),
     "common.not_found_body": (
         "Este item não existe ou não pertence à sua empresa.",
         "This item does not exist or does not belong to your business.",

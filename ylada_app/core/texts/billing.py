@@ -39,6 +39,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plans.trial_short": ("dias grátis", "days free"),
     "plans.start": ("Começar grátis", "Start free"),
     "plans.choose": ("Escolher este plano", "Choose this plan"),
+    "plans.see_mine": ("Ver meu plano", "See my plan"),
     "plans.login": ("Já tenho conta", "I have an account"),
     "plans.to_dashboard": ("Ir para o painel", "Go to the dashboard"),
     "billing.title": ("Plano e cobrança", "Plan & billing"),

@@ -106,6 +106,8 @@ def test_invite_takeover_attempt_grants_nothing_and_the_link_does(browser: Brows
     # right edge by the row's Reenviar/Revogar)
     right = owner.evaluate("document.querySelector('#invite-card').getBoundingClientRect().right")
     assert right <= owner.viewport_size["width"], right
+    # ...and the pending row's buttons are not hidden in a scrolled-away part of the table
+    expect(owner.locator(".member-row", has_text=carla).get_by_text("Revogar")).to_be_in_viewport()
     shot_page = owner
     shot_page.screenshot(path="screenshots/team-pending-invite.png", full_page=True)
 

@@ -215,7 +215,9 @@ def team_page() -> rx.Component:
             invite_form,
             spacing="4",
             width="100%",
-            direction=rx.breakpoints(initial="column", md="row"),
+            # side by side only where the members table fits beside the form (a pending
+            # invite's row with Reenviar/Revogar is ~800 px wide); below, the form goes under it
+            direction=rx.breakpoints(initial="column", xl="row"),
             align="start",
         ),
         ready=s.loaded,

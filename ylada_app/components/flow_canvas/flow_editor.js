@@ -332,8 +332,12 @@ function YladaCanvas(props) {
       fitView({ padding: 0.15, maxZoom: 1.2 }).then(() => {
         if (getZoom() >= 0.6) return;
         const start = getNodes().find((n) => n.type === "start") || getNodes()[0];
-        // the start at the top left (below the toolbar), where reading begins
-        if (start) setViewport({ x: 60 - start.position.x * 0.85, y: 90 - start.position.y * 0.85, zoom: 0.85 });
+        // the start at the left, and the topmost block near it below the toolbar (a
+        // branch drawn above the start is not cut off), where reading begins
+        if (start) {
+          const top = Math.max(Math.min(...getNodes().map((n) => n.position.y)), start.position.y - 300);
+          setViewport({ x: 60 - start.position.x * 0.85, y: 90 - top * 0.85, zoom: 0.85 });
+        }
       });
     }
   }, [nodesInitialized, fitView]);

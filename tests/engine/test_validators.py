@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ylada_app.engine.validators import parse_number, retry_text, validate_answer
@@ -115,3 +117,33 @@ def test_default_retry_texts_are_portuguese():
     assert "e-mail" in retry_text("email")
     assert "Sim, Não" in retry_text("choice", ["Sim", "Não"])
     assert retry_text("whatever")
+
+
+# Thursday 2026-12-03, the business's local date
+_TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("hoje", "2026-12-03"), ("amanhã", "2026-12-04"), ("Amanha", "2026-12-04"),
+    ("pode ser amanhã às 14h?", "2026-12-04"), ("depois de amanhã", "2026-12-05"),
+    ("sexta", "2026-12-04"), ("sexta-feira", "2026-12-04"), ("sábado", "2026-12-05"),
+    ("sabado que vem", "2026-12-05"), ("na segunda", "2026-12-07"),
+    ("quinta", "2026-12-10"),  # said on a Thursday: next week's ("hoje" is today)
+    ("dia 15", "2026-12-15"), ("dia 2", "2027-01-02"), ("15/12", "2026-12-15"),
+    ("02/01", "2027-01-02"), ("15/12/26", "2026-12-15"), ("25/12/2026", "2026-12-25"),
+    ("20 de dezembro", "2026-12-20"), ("10 de janeiro", "2027-01-10"),
+    ("5 de fev de 2027", "2027-02-05"), ("amanhã, dia 4", "2026-12-04"),
+])
+def test_date_said_in_a_chat(raw, value):
+    assert validate_answer("date", raw, today=_TODAY).value == value
+
+
+@pytest.mark.parametrize("raw", ["sexta ou sábado", "amanhã ou depois", "dia 15 ou 16",
+                                 "31/02", "não sei", "semana que vem", "30 de fevereiro",
+                                 "", "dia 45"])
+def test_date_said_in_a_chat_that_names_no_one_day(raw):
+    assert not validate_answer("date", raw, today=_TODAY).ok
+
+
+def test_relative_dates_need_the_business_date():
+    assert not validate_answer("date", "amanhã").ok  # the engine reads no clock of its own

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -194,7 +195,7 @@ def test_servicos_booking_reminder_reschedule_and_cancel():
     c.say("oi")
     assert "Barba" in c.say("Agendar horário")
     assert "data" in c.say("Barba")
-    assert "formato dd/mm/aaaa" in c.say("31/02/2027")
+    assert '"amanhã"' in c.say("31/02/2027")
     assert "09:00" in c.say("15/03/2027")
     assert "Escolha um dos horários" in c.say("12:30")
     assert "nome" in c.say("10:00")
@@ -209,7 +210,9 @@ def test_servicos_booking_reminder_reschedule_and_cancel():
     # reschedule keeps the name and asks a new date
     c.say("oi")
     assert "outra data" in c.say("Remarcar")
-    c.say("20/03/2027")
+    c.say("amanhã")  # what people type: the business's tomorrow (Brasília by default)
+    tomorrow = (c.chat.now - timedelta(hours=3)).date() + timedelta(days=1)
+    assert c.vars["data"] == tomorrow.isoformat()
     assert "Confere" in c.say("15:00") and c.vars["horario"] == "15:00"
     c.say("Confirmar")
     # cancel

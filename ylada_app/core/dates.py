@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "America/Sao_Paulo"
@@ -15,6 +16,17 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_ZONE)
+
+
+@lru_cache(maxsize=256)
+def _cached_zone(name: str | None) -> ZoneInfo:
+    return zone(name)
+
+
+def local_date(now: datetime, zone_name: str | None = None) -> date:
+    """The business's calendar date at `now` (naive UTC, or aware)."""
+    aware = now if now.tzinfo else now.replace(tzinfo=UTC)
+    return aware.astimezone(_cached_zone(zone_name)).date()
 
 
 def local_text(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M",

@@ -1,13 +1,16 @@
 """The flow interpreter: one pure function, `handle`, called once per event.
 
     handle(flows: FlowSet, state: dict | None, event: dict, contact: dict, now: datetime,
-           *, max_steps: int = 100, seed: str | None = None) -> StepResult
+           *, max_steps: int = 100, seed: str | None = None,
+           today: date | None = None) -> StepResult
 
 The caller (a worker) loads the conversation's `state`, calls `handle` for each pending
 event in order, stores `result.state`, delivers `result.messages`, applies
 `result.actions`, records `result.events`, and carries out `result.effects`, feeding
 their outcome back as another event. The engine does no I/O, reads no clock (`now`, naive
-UTC, is an argument), uses no randomness and never raises.
+UTC, is an argument), uses no randomness and never raises. `today` is the business's local
+date, for a date question answered "amanhã" or "sexta"; without it, Brasília's date at
+`now` (UTC−3 all year: Brazil keeps no summer time).
 
 `seed` is what a ``randomizer`` (A/B split) draws its branch from, instead of randomness: a
 string that stays the same for a contact (the worker passes its contact row's id). The
@@ -106,7 +109,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ylada_app.engine import limits as lim
@@ -124,6 +127,7 @@ from ylada_app.engine.validators import local_moment, parse_number, retry_text, 
 DEFAULT_MAX_STEPS = 100
 _MAX_STEPS_CAP = 10_000
 _TIMER_TOLERANCE = timedelta(seconds=5)
+_BRASILIA_OFFSET = timedelta(hours=3)  # the default business zone, behind UTC all year
 _EPOCH = datetime(1970, 1, 1)
 _WAITING_NODE = {
     "choice": ("message",),
@@ -143,10 +147,11 @@ def handle(
     *,
     max_steps: int = DEFAULT_MAX_STEPS,
     seed: str | None = None,
+    today: date | None = None,
 ) -> StepResult:
     """Process one event; see the module docstring. Never raises."""
     try:
-        step = _Step(flows, state, contact, now, max_steps, seed)
+        step = _Step(flows, state, contact, now, max_steps, seed, today)
         step.dispatch(event)
     except Exception as exc:  # the last line of defence: a bug must not kill the worker
         fallback = load_state(state)
@@ -194,7 +199,7 @@ class _Step:
     """One `handle` call: the working state plus everything collected for the result."""
 
     def __init__(self, flows: Any, state: Any, contact: Any, now: Any, max_steps: Any,
-                 seed: Any = None) -> None:
+                 seed: Any = None, today: Any = None) -> None:
         self.flowset = flows if isinstance(flows, FlowSet) else FlowSet(flows={})
         self.flows: dict[str, Flow] = (
             self.flowset.flows if isinstance(self.flowset.flows, dict) else {}
@@ -207,6 +212,8 @@ class _Step:
             # The contact row is authoritative (an operator may have re-enabled it).
             self.state["opted_out"] = self.contact["opted_out"]
         self.now = _naive_utc(now)
+        self.today: date = today if isinstance(today, date) and not isinstance(
+            today, datetime) else (self.now - _BRASILIA_OFFSET).date()
         self.max_steps = (
             max(1, min(max_steps, _MAX_STEPS_CAP))
             if isinstance(max_steps, int) and not isinstance(max_steps, bool)
@@ -439,7 +446,7 @@ class _Step:
 
     def answer_question(self, flow: Flow, node: Any, user_text: str) -> None:
         data = node.data
-        answer = validate_answer(data.validator, user_text or None, data.choices)
+        answer = validate_answer(data.validator, user_text or None, data.choices, self.today)
         if answer.ok:
             self.set_var(data.variable, answer.value)
             if data.variable:

@@ -8,7 +8,10 @@ Each validator returns an `Answer`; `value` is what gets stored in the variable:
 ``email``   a plausible address, lower-cased.
 ``phone``   a Brazilian number with DDD, with or without +55 (10 to 13 digits once
             punctuation is removed); stored as "+55DDDNUMBER".
-``date``    dd/mm/aaaa (also with - or .) or ISO aaaa-mm-dd; stored as ISO aaaa-mm-dd.
+``date``    dd/mm/aaaa (also with - or ., or a two-digit year) or ISO aaaa-mm-dd; with the
+            business's local date (`today`) also what people type in a chat — "hoje",
+            "amanhã", "depois de amanhã", a weekday ("sexta", "sábado que vem"), "dia 15",
+            "15/03", "15 de março" — the next such day; stored as ISO aaaa-mm-dd.
 ``choice``  one of the node's choices, by its text (case/accent-insensitive) or by its
             1-based number; stored as the choice's text as written in the flow.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as day_time  # (not the clock: a time of day)
 from typing import Any
 
@@ -32,7 +35,8 @@ DEFAULT_RETRY_TEXT = {
     "email": "Hmm, esse e-mail não parece válido. Pode conferir e enviar de novo? "
     "(ex.: nome@email.com)",
     "phone": "Esse telefone não parece válido. Envie com DDD, por exemplo: (11) 98765-4321.",
-    "date": "Não reconheci essa data. Use o formato dd/mm/aaaa, por exemplo: 25/12/2024.",
+    "date": "Não reconheci essa data. Pode mandar assim: 25/12, 25/12/2027, \"amanhã\" "
+            "ou \"sexta\".",
     "choice": "Por favor, responda com uma das opções: {choices}.",
 }
 
@@ -150,20 +154,99 @@ def validate_phone(raw: str) -> Answer:
     return Answer(True, f"+55{ddd}{number}")
 
 
-def validate_date(raw: str) -> Answer:
+def validate_date(raw: str, today: date | None = None) -> Answer:
+    """A written date; relative ones ("amanhã", "sexta", "15/03") only when `today` (the
+    business's local date, from the caller: the engine reads no clock) is given."""
     cleaned = raw.strip()
     if match := _DATE_BR.fullmatch(cleaned):
         day, month, year = (int(g) for g in match.groups())
     elif match := _DATE_ISO.fullmatch(cleaned):
         year, month, day = (int(g) for g in match.groups())
+    elif today is not None:
+        said = _said_date(fold_loose(cleaned[:200]), cleaned, today)
+        return Answer(True, said.isoformat()) if said else _INVALID
     else:
         return _INVALID
+    return _calendar_date(year, month, day)
+
+
+def _calendar_date(year: int, month: int, day: int) -> Answer:
     if not 1900 <= year <= 2100:
         return _INVALID
     try:
         return Answer(True, date(year, month, day).isoformat())
     except ValueError:
         return _INVALID
+
+
+_WEEKDAYS = {"segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4, "sabado": 5,
+             "domingo": 6, "seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4, "sab": 5,
+             "dom": 6}
+_MONTHS = {name: n for n, names in enumerate((
+    ("janeiro", "jan"), ("fevereiro", "fev"), ("marco", "mar"), ("abril", "abr"),
+    ("maio", "mai"), ("junho", "jun"), ("julho", "jul"), ("agosto", "ago"),
+    ("setembro", "set"), ("outubro", "out"), ("novembro", "nov"), ("dezembro", "dez")), 1)
+    for name in names}
+_RELATIVE = (("depois de amanha", 2), ("amanha", 1), ("hoje", 0))
+# "25/12", "25/12/27" (a day and month written in digits inside a longer answer)
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?![\d/.-])")
+_DAY_OF_MONTH = re.compile(r"\bdia (\d{1,2})\b(?! de\b)")
+_DAY_MONTH_NAME = re.compile(r"\b(\d{1,2}) de (" + "|".join(_MONTHS) + r")\b(?: de (\d{4}))?")
+_ALTERNATIVE = re.compile(r"\bou\b.*(\d|\bdepois\b|\bhoje\b|\bamanha\b|\bdia\b|\b("
+                          + "|".join(_WEEKDAYS) + r")\b)")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?: ?feira)?\b")
+
+
+def _said_date(folded: str, raw: str, today: date) -> date | None:
+    """The next day a chat answer names, or None. Only one kind of date may be named: "dia
+    15 ou 16" is no answer to keep."""
+    if _ALTERNATIVE.search(folded):  # "dia 15 ou 16", "amanhã ou depois": the team asks
+        return None
+    found: list[date] = []
+    for words, days in _RELATIVE:
+        if re.search(rf"\b{words}\b", folded):
+            found.append(today + timedelta(days=days))
+            folded = re.sub(rf"\b{words}\b", " ", folded)
+    for match in _DAY_MONTH.finditer(raw):
+        day, month = int(match.group(1)), int(match.group(2))
+        year = match.group(3)
+        if year:
+            answer = _calendar_date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+            found += [date.fromisoformat(answer.value)] if answer.ok else []
+        else:
+            found += _next_date(today, month, day)
+    for match in _DAY_MONTH_NAME.finditer(folded):
+        day, month = int(match.group(1)), _MONTHS[match.group(2)]
+        if match.group(3):
+            answer = _calendar_date(int(match.group(3)), month, day)
+            found += [date.fromisoformat(answer.value)] if answer.ok else []
+        else:
+            found += _next_date(today, month, day)
+    for match in _DAY_OF_MONTH.finditer(folded):
+        day = int(match.group(1))
+        month, year = today.month, today.year
+        for _ in range(3):  # "dia 31" said in a 30-day month: the next month that has it
+            if day >= today.day or (year, month) != (today.year, today.month):
+                answer = _calendar_date(year, month, day)
+                if answer.ok:
+                    found.append(date.fromisoformat(answer.value))
+                    break
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    for match in _WEEKDAY.finditer(folded):
+        # "sexta" said on a Friday is next week's: today would be "hoje"
+        ahead = (_WEEKDAYS[match.group(1)] - today.weekday()) % 7 or 7
+        found.append(today + timedelta(days=ahead))
+    distinct = set(found)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _next_date(today: date, month: int, day: int) -> list[date]:
+    """Day and month without a year: this year's, or next year's once this one is past."""
+    for year in (today.year, today.year + 1):
+        answer = _calendar_date(year, month, day)
+        if answer.ok and date.fromisoformat(answer.value) >= today:
+            return [date.fromisoformat(answer.value)]
+    return []
 
 
 _TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*(?:h|hs|horas?)?", re.IGNORECASE)
@@ -201,19 +284,22 @@ def validate_choice(raw: str, choices: list[str] | tuple[str, ...]) -> Answer:
     return _INVALID
 
 
-def validate_answer(kind: str, raw: Any, choices: list[str] | tuple[str, ...] = ()) -> Answer:
-    """Validate `raw` (the user's text, possibly None for media) with validator `kind`."""
+def validate_answer(kind: str, raw: Any, choices: list[str] | tuple[str, ...] = (),
+                    today: date | None = None) -> Answer:
+    """Validate `raw` (the user's text, possibly None for media) with validator `kind`;
+    `today` (the business's local date) lets a date answer be relative ("amanhã")."""
     if not isinstance(raw, str):
         return _INVALID
     raw = raw[:4096]
     if kind == "choice":
         return validate_choice(raw, choices)
+    if kind == "date":
+        return validate_date(raw, today)
     check = {
         "text": validate_text,
         "number": validate_number,
         "email": validate_email,
         "phone": validate_phone,
-        "date": validate_date,
     }.get(kind)
     return check(raw) if check else _INVALID
 

@@ -67,7 +67,7 @@ def run_event(flows: FlowSet, state: dict | None, event: dict, work: conv_svc.Wo
         now = utcnow()
         # The contact row's id: an A/B split sends the same contact the same way every time.
         result = handle(flows, state, event, conv_svc.contact_view(work.contact), now,
-                        seed=f"contact-{work.contact.id}")
+                        seed=f"contact-{work.contact.id}", today=work.local_today(now))
         state = result.state
         sink.outbound.extend(result.messages)
         sink.analytics.extend(result.events)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, inspect, update
@@ -63,6 +63,11 @@ class Work:
     # message being handled, their evidence.
     consents: list[dict[str, Any]] = field(default_factory=list)
     wamid: str = ""
+    tenant_zone: str | None = None  # the business's timezone: "amanhã" is its tomorrow
+
+    def local_today(self, now: datetime) -> date:
+        """The business's date at `now` (naive UTC)."""
+        return dates.local_date(now, self.tenant_zone)
 
 
 _FLOWS_TTL_S = 2.0
@@ -96,7 +101,7 @@ def load_work(session: Session, conversation_id: int, *,
               with_flows: bool = False) -> Work | None:
     """Lock the conversation row (PostgreSQL: FOR UPDATE) and load its pending inbound."""
     row = session.exec(
-        select(Conversation, Contact, Instance, Tenant.status)
+        select(Conversation, Contact, Instance, Tenant.status, Tenant.timezone)
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Instance, Instance.id == Conversation.instance_id)
         .join(Tenant, Tenant.id == Conversation.tenant_id)
@@ -105,7 +110,7 @@ def load_work(session: Session, conversation_id: int, *,
     ).first()
     if row is None:
         return None
-    conv, contact, instance, tenant_status = row
+    conv, contact, instance, tenant_status, zone = row
     pending = list(session.exec(
         select(Message)
         .where(Message.conversation_id == conv.id, Message.direction == "in",
@@ -113,7 +118,7 @@ def load_work(session: Session, conversation_id: int, *,
         .order_by(Message.wa_timestamp, Message.id)
     ).all())
     flows = cached_flows(session, instance.id) if (pending or with_flows) else {}
-    return Work(conv, contact, instance, tenant_status, pending, flows)
+    return Work(conv, contact, instance, tenant_status, pending, flows, tenant_zone=zone)
 
 
 def load_batch(session: Session, conversation_ids: list[int]) -> list[Work]:
@@ -122,7 +127,7 @@ def load_batch(session: Session, conversation_ids: list[int]) -> list[Work]:
     every webhook INSERT of a new message (its foreign key takes FOR KEY SHARE on the
     conversation) until the batch commits."""
     rows = session.exec(
-        select(Conversation, Contact, Instance, Tenant.status)
+        select(Conversation, Contact, Instance, Tenant.status, Tenant.timezone)
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Instance, Instance.id == Conversation.instance_id)
         .join(Tenant, Tenant.id == Conversation.tenant_id)
@@ -140,11 +145,11 @@ def load_batch(session: Session, conversation_ids: list[int]) -> list[Work]:
     ).all():
         pending.setdefault(msg.conversation_id, []).append(msg)
     works = []
-    for conv, contact, instance, tenant_status in rows:
+    for conv, contact, instance, tenant_status, zone in rows:
         msgs = pending.get(conv.id, [])
         if msgs:
             works.append(Work(conv, contact, instance, tenant_status, msgs,
-                              cached_flows(session, instance.id)))
+                              cached_flows(session, instance.id), tenant_zone=zone))
     return works
 
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from tests.pipeline.conftest import SECRET, wait_for
 from tests.pipeline.test_whatsapp_usernames import _contacts, _conversation_of, _post, _say
 from ylada_app.channels.whatsapp_cloud import samples
 from ylada_app.models import Contact, Message, WebhookLog
-from ylada_app.services import inbox, message_words
+from ylada_app.services import contacts, inbox, message_words
 
 
 def _notice(system: dict, *, phone=None, uid=None) -> dict:
@@ -238,3 +239,25 @@ def test_a_message_from_the_new_number_right_after_the_notice_is_the_same_custom
     (contact,) = _contacts(db, bot)
     assert (contact.wa_id, contact.user_id) == (new_phone, new)
     assert _processed(db, notice["id"]).conversation_id == conv
+
+
+def test_a_notice_that_meets_a_race_is_applied_on_the_next_attempt(
+        path, client, bot, graph_url, db, monkeypatch):
+    phone, old, new = "5511987659391", "BR.7781234567893911", "BR.7781234567893912"
+    _say(client, bot, path, "oi", phone=phone, uid=old)
+    wait_for(lambda: _sent(graph_url, phone))
+    follow, raced = contacts.follow_identity_change, []
+
+    def racing(session, **kwargs):
+        if not raced:  # another process wrote these contacts first, this one time
+            raced.append(1)
+            raise IntegrityError("INSERT", {}, Exception("unique violation"))
+        return follow(session, **kwargs)
+
+    monkeypatch.setattr(contacts, "follow_identity_change", racing)
+    notice = _user_id_changed(old, new)
+    _post(client, bot, path, [notice], [])
+    _processed(db, notice["id"])
+    assert raced
+    (contact,) = _contacts(db, bot)
+    assert (contact.wa_id, contact.user_id) == (phone, new)

@@ -357,6 +357,9 @@ def set_opted_out(session: Session, *, tenant_id: int, contact_id: object,
     tell_webhooks(session, [contact], "contact.updated")
 
 
+IDENTITY_ATTEMPTS = 3
+
+
 def apply_identity_notice(session: Session, *, instance: Instance | inbox.InstanceRef,
                           wa_id: str, user_id: str | None, system: dict[str, Any] | None,
                           wamid: str = "") -> None:
@@ -364,16 +367,23 @@ def apply_identity_notice(session: Session, *, instance: Instance | inbox.Instan
     their number or BSUID changed, applied to their contact in the caller's transaction.
     Never fails the webhook over its content: a change that cannot be made is traced in
     the number's diagnostics and the notice stays in the chat."""
-    try:
-        with session.begin_nested():
-            contact, _ = inbox.contact_and_conversation(
-                session, instance=instance, wa_id=inbox.clean_text(wa_id, WA_ID_MAX) or "?",
-                name=None, user_id=inbox.clean_text(user_id, WA_ID_MAX))
-            follow_identity_change(session, contact=contact, system=system, wamid=wamid)
-    except IntegrityError:  # (another process changed these contacts at this very moment)
-        log.warning("identity notice %s not applied", wamid, exc_info=True)
-        inbox.log_event(session, kind="identity_failed", instance=instance,
-                        detail=inbox.clean_json({"wamid": wamid}))
+    for attempt in range(IDENTITY_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                contact, _ = inbox.contact_and_conversation(
+                    session, instance=instance,
+                    wa_id=inbox.clean_text(wa_id, WA_ID_MAX) or "?",
+                    name=None, user_id=inbox.clean_text(user_id, WA_ID_MAX))
+                follow_identity_change(session, contact=contact, system=system, wamid=wamid)
+            return
+        except IntegrityError:
+            # Another process changed these contacts at this very moment (the customer's
+            # first message under the new number): its row is committed now, so reading
+            # again sees it and the change goes the way it would have.
+            log.warning("identity notice %s not applied (attempt %d)", wamid, attempt + 1,
+                        exc_info=True)
+    inbox.log_event(session, kind="identity_failed", instance=instance,
+                    detail=inbox.clean_json({"wamid": wamid}))
 
 
 def follow_identity_change(session: Session, *, contact: Contact,

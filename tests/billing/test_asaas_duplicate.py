@@ -17,7 +17,7 @@ from tests.factories import make_owner
 from ylada_app.integrations.payments import registry
 from ylada_app.integrations.payments.base import PaymentMethod
 from ylada_app.models import AuditLog, BillingAccount, Invoice
-from ylada_app.services import billing, billing_asaas, billing_events, entitlements
+from ylada_app.services import billing, billing_admin, billing_asaas, billing_events, entitlements
 
 CPF = "529.982.247-25"
 
@@ -180,3 +180,30 @@ def test_a_paid_new_subscription_takes_over_from_an_overdue_one(db, asaas_env, a
     db.expire_all()
     assert billing_asaas.pending_charge(db, tenant_id=owner.tenant_id) is None
 
+
+
+def test_a_replaced_checkout_asaas_failed_to_remove_is_removed_by_the_sweeper(db, asaas_env):
+    """Left alone, a replaced checkout whose removal failed lived on at Asaas: a new charge
+    every month that nobody would pay. The sweeper's billing round tries again."""
+    fake = asaas_env
+    owner = make_owner(db)
+    old = _checkout(db, fake, owner, method="pix")
+    old_charge = fake.open_payment(old)
+    fake.fail_paths = [rf"^/v3/subscriptions/{old}$"]
+    kept = _checkout(db, fake, owner, method="boleto")
+    billing_admin.settle(db)  # Asaas still cannot remove it: tried, counted, left open
+    db.commit()
+    row = db.exec(select(Invoice).where(Invoice.provider_invoice_id == old_charge["id"])).one()
+    db.refresh(row)
+    assert (row.status, row.details["removal_attempts"]) == ("pending", 1)
+    assert not fake.subscriptions[old]["deleted"]
+    fake.fail_paths = []
+    billing_admin.settle(db)
+    db.commit()
+    assert fake.subscriptions[old]["deleted"] and not fake.subscriptions[kept]["deleted"]
+    db.refresh(row)
+    assert row.status == "canceled"
+    assert billing_asaas.pending_charge(db, tenant_id=owner.tenant_id)["kind"] == "boleto"
+    billing_admin.settle(db)  # nothing left to remove: no more calls
+    db.commit()
+    assert fake.subscriptions[old]["deleted"]

@@ -338,4 +338,16 @@ def settle(session: Session, *, now: datetime | None = None) -> int:
     that lapsed switch off their excess. Returns how many trials were settled."""
     settled = settle_trials(session, now=now)
     settle_lapsed(session, now=now)
+    _retry_replaced_checkouts(session)
     return settled
+
+
+def _retry_replaced_checkouts(session: Session) -> None:
+    """In a savepoint: a gateway that fails oddly must not undo the round's settlements."""
+    from ylada_app.services import billing_asaas
+
+    try:
+        with session.begin_nested():
+            billing_asaas.retry_replaced_checkouts(session)
+    except Exception:
+        log.exception("retrying the removal of replaced Asaas checkouts failed")

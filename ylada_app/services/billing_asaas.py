@@ -119,6 +119,45 @@ def checkout(session: Session, gw, *, tenant_id: int, user_id: int, plan: Plan,
     return invoice
 
 
+REMOVAL_ATTEMPTS = 60  # sweeper rounds (one a minute) a replaced checkout is retried for
+REMOVALS_PER_ROUND = 20
+
+
+def retry_replaced_checkouts(session: Session) -> int:
+    """Replaced checkouts whose removal at Asaas failed (see `checkout`) are removed again,
+    a few each sweeper round: left alone, an unpaid subscription lived on at Asaas, a new
+    charge every month that nobody would pay — or that somebody might, by mistake. Removed,
+    their charge is canceled here; paid meanwhile, the payment's webhook has already made
+    it a second subscription to cancel, and it is not pending any more. Returns how many
+    were removed."""
+    from ylada_app.integrations.payments import registry
+
+    rows = [inv for inv in session.exec(select(Invoice).where(
+        Invoice.provider == "asaas", Invoice.status == ChargeStatus.PENDING)
+        .order_by(Invoice.id).with_for_update(skip_locked=True)).all()
+        if (inv.details or {}).get("replaced") and (inv.details or {}).get("subscription")
+        and int((inv.details or {}).get("removal_attempts") or 0) < REMOVAL_ATTEMPTS]
+    if not rows:
+        return 0
+    try:
+        gw = registry.gateway("asaas")
+    except registry.GatewayNotConfigured:
+        return 0
+    removed = 0
+    for inv in rows[:REMOVALS_PER_ROUND]:
+        try:
+            gw.cancel(str(inv.details["subscription"]))
+        except GatewayError:
+            inv.details = {**inv.details,
+                           "removal_attempts": int(inv.details.get("removal_attempts") or 0) + 1}
+        else:
+            inv.status = ChargeStatus.CANCELED
+            removed += 1
+        session.add(inv)
+    session.flush()
+    return removed
+
+
 KIND_OF = {"PIX": "pix", "BOLETO": "boleto", "CREDIT_CARD": "card"}
 
 

@@ -36,8 +36,8 @@ def test_redis_url_switches_jobs_out_of_process(tmp_path):
 def test_texts_with_a_count_read_as_plain_portuguese_and_english():
     from ylada_app.core.i18n import translate
 
-    assert translate("banner.trial", days=1) == "Seu teste grátis termina em 1 dia."
-    assert translate("banner.trial", days=14) == "Seu teste grátis termina em 14 dias."
-    assert translate("banner.trial", "en", days=1) == "Your free trial ends in 1 day."
+    assert translate("banner.trial", days=1).startswith("Seu teste grátis termina em 1 dia;")
+    assert translate("banner.trial", days=14).startswith("Seu teste grátis termina em 14 dias;")
+    assert translate("banner.trial", "en", days=1).startswith("Your free trial ends in 1 day;")
     assert "1 número de WhatsApp" in translate("error.limit_instances", plan="Grátis", limit=1)
     assert "3 números de WhatsApp" in translate("error.limit_instances", plan="Pro", limit=3)

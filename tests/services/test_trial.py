@@ -58,3 +58,22 @@ def test_blocked_mode_stops_everything_until_a_plan_is_paid(db, blocked_mode):
     db.rollback()
     report = billing.usage_report(db, tenant_id=owner.tenant_id)
     assert {m.key: m.limit for m in report.meters}["messages"] == 0
+
+
+def test_the_trial_banner_says_what_the_trial_ends_into(db, monkeypatch):
+    from ylada_app.core.i18n import translate
+    from ylada_app.services import billing
+
+    owner = make_owner(db)
+    notice = billing.banner(db, tenant_id=owner.tenant_id)
+    assert notice.key == "banner.trial"
+    assert "plano Grátis" in translate(notice.key, **notice.params)
+    monkeypatch.setenv("TRIAL_END_STATE", "blocked")
+    reset_settings_cache()
+    try:
+        notice = billing.banner(db, tenant_id=owner.tenant_id)
+        assert notice.key == "banner.trial_then_paused"
+        assert "o bot pausa até você assinar" in translate(notice.key, **notice.params)
+    finally:
+        monkeypatch.delenv("TRIAL_END_STATE")
+        reset_settings_cache()

@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ylada_app.core.dates import DEFAULT_ZONE, zone
+from ylada_app.core.settings import get_settings
 from ylada_app.integrations.payments import registry
 from ylada_app.integrations.payments.base import CustomerData, GatewayError, PlanRef
 from ylada_app.models import (
@@ -326,5 +327,8 @@ def banner(session: Session, *, tenant_id: int) -> Banner:
         return Banner("banner.trial_ended_free", "info")
     # (a business that subscribed during its trial is not asked to subscribe again)
     if state.status == "trialing" and state.trial_days_left is not None and not state.provider:
-        return Banner("banner.trial", "info", {"days": state.trial_days_left})
+        # what the trial ends into, said before it does (settle_trials)
+        paused = get_settings().trial_end_state == "blocked"
+        return Banner("banner.trial_then_paused" if paused else "banner.trial", "info",
+                      {"days": state.trial_days_left})
     return Banner("")

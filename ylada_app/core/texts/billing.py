@@ -7,8 +7,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.billing": ("Plano e cobrança", "Plan & billing"),
     "nav.admin_billing": ("Receita e planos", "Revenue & plans"),
     "banner.action": ("Ver planos", "See plans"),
-    "banner.trial": ("Seu teste grátis termina em {days} {days|dia|dias}.",
-                     "Your free trial ends in {days} {days|day|days}."),
+    "banner.trial": ("Seu teste grátis termina em {days} {days|dia|dias}; depois, você segue "
+                     "no plano Grátis, com limites menores.",
+                     "Your free trial ends in {days} {days|day|days}; then you carry on with "
+                     "the free plan's smaller limits."),
+    "banner.trial_then_paused": ("Seu teste grátis termina em {days} {days|dia|dias}; depois, "
+                                 "o bot pausa até você assinar um plano.",
+                                 "Your free trial ends in {days} {days|day|days}; then the bot "
+                                 "pauses until you subscribe to a plan."),
     "banner.trial_ended_free": ("Seu teste terminou: você está no plano Grátis.",
                                 "Your trial ended: you are on the free plan."),
     "banner.blocked": ("Seu teste terminou e o bot está pausado. Assine um plano para voltar a "

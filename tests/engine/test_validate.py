@@ -1,14 +1,42 @@
-"""validate_flow: shapes, WhatsApp limits, graph rules, pt-BR messages naming node and field."""
+"""validate_flow: shapes, WhatsApp limits, graph rules, pt-BR messages naming node and field
+— and every report again in English (the editor in English showed pt-BR problems): the same
+problems, no Portuguese words outside what the owner typed."""
 
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
 from tests.engine.builders import chain, edge, flow, kw, load_example, node, start
 from ylada_app.engine import FlowValidationError, Issue, ValidationReport, parse_flow, validate_flow
 from ylada_app.engine.schema import Flow
+
+_validate_pt = validate_flow
+# Portuguese words of the messages (quoted text is the owner's own and is left out)
+_PT_WORDS = re.compile(
+    r"\b(o|os|do|da|dos|das|de|não|está|tem|há|máximo|bloco|conexão|saída|caminho|"
+    r"etiqueta|regra|opção|botão|seção|gatilho|deve|precisa|vazio|vazia|texto|valor|"
+    r"recebido|fluxo|campo|inválido|inválida|número|ou|uma|um)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+@pytest.fixture(autouse=True)
+def _english_too(monkeypatch):
+    def both(data, **kwargs):
+        pt = _validate_pt(data, **kwargs)
+        en = _validate_pt(data, lang="en", **kwargs)
+        where = [(i.code, i.node_id, i.field) for i in pt.errors + pt.warnings]
+        assert where == [(i.code, i.node_id, i.field) for i in en.errors + en.warnings]
+        for issue in en.errors + en.warnings:
+            if issue.code == "invalid_regex":  # (the pattern checker speaks pt-BR only)
+                continue
+            words = _PT_WORDS.findall(_QUOTED.sub(" ", issue.message))
+            assert not words, (words, issue.message)
+        return pt
+
+    monkeypatch.setitem(globals(), "validate_flow", both)
 
 
 def with_node(n: dict, *more_edges: dict) -> dict:

@@ -188,3 +188,16 @@ def test_flow_editor_problems_never_show_internal_field_paths(db, business_owner
     assert editor.sel_issues  # still refused…
     assert not any("data." in issue for issue in editor.sel_issues), editor.sel_issues
     assert any('"Tentativas"' in issue for issue in editor.sel_issues), editor.sel_issues
+
+
+def test_the_editor_in_english_words_its_problems_in_english(db, setup, monkeypatch):
+    a, _, flow, _ = setup
+    monkeypatch.setattr(FlowEditorState, "_flow_key", lambda self: str(flow.id))
+    state = _state(FlowEditorState, a.token)
+    state.lang = "en"
+    _run(FlowEditorState.load, state)
+    _run(FlowEditorState.canvas_action, state, {"kind": "select", "id": "boas-vindas"})
+    _run(FlowEditorState.set_option, state, 0, "title", "x" * 25)
+    assert state.sel_issues == [
+        "Message “Boas-vindas”: the title of button 1 has 25 characters; WhatsApp accepts "
+        "at most 20."]

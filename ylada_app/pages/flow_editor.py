@@ -179,7 +179,7 @@ class FlowEditorState(SessionState):
                       "removeEdges": removed_edges or []}
 
     def _validate(self, doc: dict[str, Any]) -> None:
-        report = validate_flow(self._checked(doc))
+        report = validate_flow(self._checked(doc), lang=self.lang)
         marks: dict[str, str] = {}
         for issue in report.warnings:
             if issue.node_id:
@@ -632,7 +632,7 @@ class FlowEditorState(SessionState):
         upload = files[0]
         raw = await upload.read(flows.MAX_FLOW_BYTES + 1)
         try:
-            imported = await asyncio.to_thread(fe.parse_import, raw)
+            imported = await asyncio.to_thread(fe.parse_import, raw, self.lang)
         except fe.ImportRejected as exc:
             self.import_errors = exc.messages
             return None

@@ -75,7 +75,7 @@ class FlowsState(SessionState):
             await call(flows.import_flow, tenant_id=ctx.tenant_id,
                        instance_id=form.get("instance_id") or "", name=form.get("name"),
                        raw_json=form.get("definition"),
-                       activate=bool(form.get("activate")))
+                       activate=bool(form.get("activate")), lang=self.lang)
         except flows.FlowInvalid as exc:
             self.issues = [issue.message for issue in exc.issues][:50]
             self.busy = False

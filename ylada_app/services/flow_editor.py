@@ -262,36 +262,46 @@ def variables_in(doc: dict[str, Any]) -> list[str]:
 
 
 class ImportRejected(Exception):
-    """An import that was refused; `messages` says why (pt-BR), nothing was changed."""
+    """An import that was refused; `messages` says why, nothing was changed."""
 
     def __init__(self, messages: list[str]) -> None:
         super().__init__(messages[0] if messages else "importação recusada")
         self.messages = messages
 
 
-def parse_import(raw: str | bytes) -> dict[str, Any]:
-    """Read and validate an uploaded flow JSON; ImportRejected tells why it cannot be used."""
+def parse_import(raw: str | bytes, lang: str = "pt-BR") -> dict[str, Any]:
+    """Read and validate an uploaded flow JSON; ImportRejected tells why it cannot be used
+    (in `lang`: "pt-BR" or "en")."""
+    en = lang == "en"
+
+    def refuse(pt: str, english: str) -> ImportRejected:
+        return ImportRejected([english if en else pt])
+
+    too_big = ("Arquivo grande demais (máximo 2 MB).", "File too large (at most 2 MB).")
     if isinstance(raw, bytes):
         if len(raw) > MAX_FLOW_BYTES:
-            raise ImportRejected(["Arquivo grande demais (máximo 2 MB)."])
+            raise refuse(*too_big)
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ImportRejected(["O arquivo não é texto UTF-8 (esperado um JSON de fluxo)."]) \
-                from None
+            raise refuse("O arquivo não é texto UTF-8 (esperado um JSON de fluxo).",
+                         "The file is not UTF-8 text (a flow JSON was expected).") from None
     if len(raw.encode("utf-8", "ignore")) > MAX_FLOW_BYTES:
-        raise ImportRejected(["Arquivo grande demais (máximo 2 MB)."])
+        raise refuse(*too_big)
     if not raw.strip():
-        raise ImportRejected(["O arquivo está vazio."])
+        raise refuse("O arquivo está vazio.", "The file is empty.")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
-        raise ImportRejected(["Não consegui ler este arquivo: não é um JSON válido."]) from None
+        raise refuse("Não consegui ler este arquivo: não é um JSON válido.",
+                     "This file could not be read: it is not valid JSON.") from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        raise ImportRejected(['Este JSON não é um fluxo (formato v1, com "nodes").'])
+        raise refuse('Este JSON não é um fluxo (formato v1, com "nodes").',
+                     'This JSON is not a flow (format v1, with "nodes").')
     if len(data["nodes"]) > MAX_NODES:
-        raise ImportRejected([f"Fluxo grande demais (máximo {MAX_NODES} blocos)."])
-    report = validate_flow(data)
+        raise refuse(f"Fluxo grande demais (máximo {MAX_NODES} blocos).",
+                     f"Flow too large (at most {MAX_NODES} blocks).")
+    report = validate_flow(data, lang=lang)
     if not report.ok:
         raise ImportRejected([i.message for i in report.errors][:30])
     nodes = [n for n in map(clean_node, data["nodes"]) if n]

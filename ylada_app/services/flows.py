@@ -149,9 +149,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 def import_flow(session: Session, *, tenant_id: int, instance_id: int | str, name: str | None,
-                raw_json: str | None, activate: bool = False) -> Published | Flow:
+                raw_json: str | None, activate: bool = False,
+                lang: str = "pt-BR") -> Published | Flow:
     """Create a flow from pasted/uploaded JSON. Unreadable JSON is a field error; a flow
-    with validation errors is kept as a draft (never activated) and FlowInvalid lists why."""
+    with validation errors is refused and FlowInvalid lists why (in `lang`)."""
     text = raw_json or ""
     if not text.strip():
         raise FieldErrors({"definition": "error.required"})
@@ -165,7 +166,7 @@ def import_flow(session: Session, *, tenant_id: int, instance_id: int | str, nam
         raise FieldErrors({"definition": "error.flow_json"}) from None
     if not isinstance(data, dict):
         raise FieldErrors({"definition": "error.flow_json"})
-    report = validate_flow(data)
+    report = validate_flow(data, lang=lang)
     if not report.ok:
         raise FlowInvalid(list(report.errors))
     flow = create_flow(session, tenant_id=tenant_id, instance_id=instance_id, name=name,

@@ -227,8 +227,8 @@ class AiState(SessionState):
         try:
             count = task.result()
         except knowledge.KnowledgeImportError as exc:
-            self.import_message = exc.message
-            self.import_errors = exc.row_errors[:100]
+            self.import_message = exc.text(self.lang)
+            self.import_errors = exc.rows(self.lang)[:100]
             return
         except ServiceError as exc:
             self.import_message = self._error_text(exc)

@@ -204,7 +204,8 @@ class ContactsState(SessionState):
                                 actor_user_id=ctx.user_id)
         except ImportRejected as exc:
             self.import_busy = False
-            self.import_message, self.import_errors = exc.message, exc.row_errors[:100]
+            self.import_message = exc.text(self.lang)
+            self.import_errors = exc.rows(self.lang)[:100]
             return
         except ServiceError as exc:
             self.import_busy = False

@@ -557,10 +557,14 @@ def import_contacts(session: Session, *, tenant_id: int, instance_id: object, fi
     instance = get_instance(session, tenant_id=tenant_id, instance_id=instance_id)
     rows = read_table(filename, data, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
     if len(rows) < 2:
-        raise ImportRejected("A planilha não tem contatos: a primeira linha deve ser o "
-                             "cabeçalho (telefone, nome, tags…) e as seguintes, os contatos.")
+        raise ImportRejected((
+            "A planilha não tem contatos: a primeira linha deve ser o cabeçalho (telefone, "
+            "nome, tags…) e as seguintes, os contatos.",
+            "The spreadsheet has no contacts: the first row must be the header (telefone, "
+            "nome, tags…) and the next ones the contacts."))
     if len(rows) > MAX_IMPORT_ROWS + 1:
-        raise ImportRejected(f"O arquivo tem mais de {MAX_IMPORT_ROWS} contatos.")
+        raise ImportRejected((f"O arquivo tem mais de {MAX_IMPORT_ROWS} contatos.",
+                              f"The file has more than {MAX_IMPORT_ROWS} contacts."))
     header = [" ".join(h.strip().lower().split()) for h in rows[0]]
     index: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -568,43 +572,51 @@ def import_contacts(session: Session, *, tenant_id: int, instance_id: object, fi
             if name in aliases and key not in index:
                 index[key] = i
     if "phone" not in index:
-        raise ImportRejected("Não encontrei a coluna de telefone: o cabeçalho precisa ter "
-                             "uma coluna chamada telefone, celular ou whatsapp.")
+        raise ImportRejected((
+            "Não encontrei a coluna de telefone: o cabeçalho precisa ter uma coluna chamada "
+            "telefone, celular ou whatsapp.",
+            "No phone column found: the header needs a column called telefone, celular, "
+            "whatsapp or phone."))
     extra = {i: name for i, name in enumerate(header) if i not in index.values() and name}
     field_names = {}
     for i, name in extra.items():
         key = re.sub(r"[^a-z0-9_]", "_", _fold(name)).strip("_")[:50] or f"coluna_{i + 1}"
         field_names[i] = key if FIELD_NAME.match(key) else f"campo_{key}"[:50]
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     parsed: dict[str, tuple[str, list[str], dict[str, str]]] = {}
     for line, row in enumerate(rows[1:], start=2):
         cells = row + [""] * (len(header) - len(row))
         raw_phone = cells[index["phone"]].strip()
         phone = normalize_phone(raw_phone)
-        problems = []
+        problems: list[tuple[str, str]] = []
         if not raw_phone:
-            problems.append("telefone vazio")
+            problems.append(("telefone vazio", "empty phone"))
         elif phone is None:
-            problems.append(f"telefone inválido ({raw_phone[:30]})")
+            problems.append((f"telefone inválido ({raw_phone[:30]})",
+                             f"invalid phone ({raw_phone[:30]})"))
         name = " ".join(_CONTROL.sub(" ", cells[index["name"]]).split()) \
             if "name" in index else ""
         if len(name) > 120:
-            problems.append("nome com mais de 120 caracteres")
+            problems.append(("nome com mais de 120 caracteres",
+                             "name longer than 120 characters"))
         try:
             tags = clean_tags(cells[index["tags"]]) if "tags" in index else []
         except FieldErrors:
             tags = []
-            problems.append("tags inválidas (até 30, cada uma com até 50 caracteres)")
+            problems.append(("tags inválidas (até 30, cada uma com até 50 caracteres)",
+                             "invalid tags (up to 30, each up to 50 characters)"))
         fields = {field_names[i]: cells[i].strip()[:500] for i in extra if cells[i].strip()}
         if phone and phone in parsed:
-            problems.append("telefone repetido no arquivo")
+            problems.append(("telefone repetido no arquivo", "phone repeated in the file"))
         if problems:
-            errors.append(f"Linha {line}: " + "; ".join(problems))
+            errors.append((f"Linha {line}: " + "; ".join(p for p, _ in problems),
+                           f"Row {line}: " + "; ".join(e for _, e in problems)))
             continue
         parsed[phone] = (name, tags, fields)
     if errors:
-        raise ImportRejected(f"Nada foi importado: {len(errors)} linha(s) com problema.",
-                             errors[:200])
+        raise ImportRejected((f"Nada foi importado: {len(errors)} linha(s) com problema.",
+                              f"Nothing was imported: {len(errors)} row(s) with problems."),
+                             list(errors[:200]))
     return _upsert(session, tenant_id, instance.id, parsed, consent,
                    proof={"legal_basis": legal_basis,
                           "evidence": {"file": filename[:120], "user_id": actor_user_id}})

@@ -21,7 +21,7 @@ from ylada_app.services import knowledge_search
 from ylada_app.services import knowledge_text as kt
 from ylada_app.services.errors import NotFound
 from ylada_app.services.knowledge_search import Hit, Similarity, cosine  # noqa: F401
-from ylada_app.services.tables import ImportRejected, check_size, decode_bytes, read_table
+from ylada_app.services.tables import EMPTY, ImportRejected, check_size, decode_bytes, read_table
 from ylada_app.services.validation import Validator, parse_id
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -109,25 +109,33 @@ class ParsedItem:
 
 def _parse_table(rows: list[list[str]], kind: str, progress: Progress | None) -> list[ParsedItem]:
     if not rows:
-        raise KnowledgeImportError("O arquivo está vazio.")
+        raise KnowledgeImportError(EMPTY)
     aliases = PRODUCT_ALIASES if kind == "product" else FAQ_ALIASES
     header = rows[0]
     mapping = _map_header(header, aliases)
     if "title" not in mapping:
         wanted = "nome (ou produto)" if kind == "product" else "pergunta"
-        raise KnowledgeImportError(
+        found = ", ".join(h for h in header if h)[:200]
+        raise KnowledgeImportError((
             f"Cabeçalho não reconhecido: falta a coluna '{wanted}'. Colunas encontradas: "
-            + ", ".join(h for h in header if h)[:200] + ".")
+            f"{found}.",
+            f"Header not recognised: the column '{wanted}' is missing. Columns found: "
+            f"{found}."))
     if kind == "faq" and "description" not in mapping:
-        raise KnowledgeImportError("Cabeçalho não reconhecido: falta a coluna 'resposta'.")
+        raise KnowledgeImportError((
+            "Cabeçalho não reconhecido: falta a coluna 'resposta'.",
+            "Header not recognised: the column 'resposta' (answer) is missing."))
     body_rows = rows[1:]
     if not body_rows:
-        raise KnowledgeImportError("O arquivo só tem o cabeçalho: nenhuma linha para importar.")
+        raise KnowledgeImportError((
+            "O arquivo só tem o cabeçalho: nenhuma linha para importar.",
+            "The file has only the header: no row to import."))
     if len(body_rows) > MAX_ROWS:
-        raise KnowledgeImportError(f"O arquivo tem mais de {MAX_ROWS} linhas.")
+        raise KnowledgeImportError((f"O arquivo tem mais de {MAX_ROWS} linhas.",
+                                    f"The file has more than {MAX_ROWS} rows."))
     known = set(mapping.values())
     items: list[ParsedItem] = []
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     total = len(body_rows)
     for n, row in enumerate(body_rows, start=2):
         def get(key: str, row: list[str] = row) -> str:
@@ -135,23 +143,29 @@ def _parse_table(rows: list[list[str]], kind: str, progress: Progress | None) ->
             return row[idx].strip() if idx is not None and idx < len(row) else ""
 
         title, body, price = get("title"), get("description"), get("price")
-        line_errors = []
+        line_errors: list[tuple[str, str]] = []
         if not title:
-            line_errors.append("nome vazio" if kind == "product" else "pergunta vazia")
+            line_errors.append(("nome vazio", "empty name") if kind == "product"
+                               else ("pergunta vazia", "empty question"))
         elif len(title) > MAX_TITLE:
-            line_errors.append(f"nome com mais de {MAX_TITLE} caracteres")
+            line_errors.append((f"nome com mais de {MAX_TITLE} caracteres",
+                                f"name longer than {MAX_TITLE} characters"))
         if len(body) > MAX_BODY:
-            line_errors.append(f"texto com mais de {MAX_BODY} caracteres")
+            line_errors.append((f"texto com mais de {MAX_BODY} caracteres",
+                                f"text longer than {MAX_BODY} characters"))
         if kind == "faq" and not body:
-            line_errors.append("resposta vazia")
+            line_errors.append(("resposta vazia", "empty answer"))
         if price and not _PRICE.match(price.replace(" ", "") if price.count(" ") <= 1 else price):
-            line_errors.append(f"preço inválido '{price[:30]}'")
+            line_errors.append((f"preço inválido '{price[:30]}'", f"invalid price '{price[:30]}'"))
         if len(get("sku")) > MAX_SKU:
-            line_errors.append(f"código (SKU) com mais de {MAX_SKU} caracteres")
+            line_errors.append((f"código (SKU) com mais de {MAX_SKU} caracteres",
+                                f"code (SKU) longer than {MAX_SKU} characters"))
         if len(get("category")) > MAX_CATEGORY:
-            line_errors.append(f"categoria com mais de {MAX_CATEGORY} caracteres")
+            line_errors.append((f"categoria com mais de {MAX_CATEGORY} caracteres",
+                                f"category longer than {MAX_CATEGORY} characters"))
         if line_errors:
-            errors.append(f"Linha {n}: " + "; ".join(line_errors) + ".")
+            errors.append((f"Linha {n}: " + "; ".join(p for p, _ in line_errors) + ".",
+                           f"Row {n}: " + "; ".join(e for _, e in line_errors) + "."))
         else:
             extra = {header[i].strip()[:60]: c.strip()[:500] for i, c in enumerate(row)
                      if i not in known and i < len(header) and header[i].strip() and c.strip()}
@@ -162,9 +176,10 @@ def _parse_table(rows: list[list[str]], kind: str, progress: Progress | None) ->
         if progress and (n % 50 == 0 or n == total + 1):
             progress(n - 1, total)
     if errors:
-        raise KnowledgeImportError(
+        raise KnowledgeImportError((
             f"Nada foi importado: {len(errors)} linha(s) com problema. Corrija e envie de novo.",
-            errors[:200])
+            f"Nothing was imported: {len(errors)} row(s) with problems. Fix them and send it "
+            "again."), list(errors[:200]))
     return items
 
 
@@ -184,9 +199,11 @@ def _parse_text(content: str, kind: str) -> list[ParsedItem]:
             items.append(ParsedItem(kind="faq" if is_faq else "text", title=head[:MAX_TITLE],
                                     body=chunk))
         if len(items) > MAX_ROWS:  # the tables' cap: stop reading at once
-            raise KnowledgeImportError(
+            raise KnowledgeImportError((
                 f"O texto daria mais de {MAX_ROWS} itens: divida o arquivo ou junte "
-                "parágrafos sob títulos (# Título).")
+                "parágrafos sob títulos (# Título).",
+                f"The text would make more than {MAX_ROWS} items: split the file or gather "
+                "paragraphs under headings (# Heading)."))
 
     heading = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
     question = re.compile(r"^\s*(p|pergunta|q)\s*[:\-]\s*(.+)$", re.IGNORECASE)
@@ -208,7 +225,7 @@ def _parse_text(content: str, kind: str) -> list[ParsedItem]:
 
 def parse_upload(filename: str, data: bytes, *, kind: str = "product",
                  progress: Progress | None = None) -> list[ParsedItem]:
-    """Parse an upload; raises KnowledgeImportError (pt-BR) and never returns partial data."""
+    """Parse an upload; raises KnowledgeImportError and never returns partial data."""
     check_size(data, MAX_UPLOAD_BYTES)
     name = (filename or "").lower()
     if name.endswith((".xlsx", ".xlsm", ".xls", ".csv", ".tsv")):
@@ -217,10 +234,12 @@ def parse_upload(filename: str, data: bytes, *, kind: str = "product",
     elif name.endswith((".txt", ".md", ".markdown")):
         items = _parse_text(decode_bytes(data), kind)
     else:
-        raise KnowledgeImportError(
-            "Tipo de arquivo não suportado: envie CSV, XLSX, TXT ou MD.")
+        raise KnowledgeImportError((
+            "Tipo de arquivo não suportado: envie CSV, XLSX, TXT ou MD.",
+            "File type not supported: send CSV, XLSX, TXT or MD."))
     if not items:
-        raise KnowledgeImportError("Nenhum item encontrado no arquivo.")
+        raise KnowledgeImportError(("Nenhum item encontrado no arquivo.",
+                                    "No item found in the file."))
     return items
 
 

@@ -8,6 +8,7 @@ service call takes tenant_id."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 
 import reflex as rx
@@ -43,6 +44,9 @@ def _row(item) -> dict[str, str]:
 
 # AiCallError codes with words of their own (ai.call_error.*); http_* by status.
 _CALL_CODES = ("connection", "timeout", "auth", "not_configured", "empty")
+# price_guard.reason: "Resposta bloqueada: valor R$ 55,00 não está no catálogo."
+_BLOCKED = re.compile(r"Resposta bloqueada: (valor|valores) (.+) (não está|não estão) no "
+                      r"catálogo\.")
 
 
 def _knowledge_data(session, *, tenant_id: int, instance_id: int, query: str) -> dict:
@@ -141,6 +145,13 @@ class AiState(SessionState):
         http_401…), which says nothing to the business; other errors are already words."""
         code = ai.call_failure(stored)
         if code is None:
+            if stored in ai.ERROR_KEYS:
+                return self._t(ai.ERROR_KEYS[stored])
+            if blocked := _BLOCKED.fullmatch(stored):
+                values = blocked.group(2)
+                if self.lang == "en":  # ("R$ 5,00, R$ 7,00 e R$ 9,00")
+                    values = " and ".join(values.rsplit(" e ", 1))
+                return self._t("ai.err.price_blocked", values=values)
             return stored
         if code.startswith("http_"):
             status = code[5:]

@@ -94,6 +94,17 @@ NO_ANSWER = ("Não tenho essa informação aqui. Quer que eu chame um atendente 
 NO_ANSWER_MARK = "[SEM_RESPOSTA]"
 UNKNOWN_NOTE = "A IA não soube responder a esta pergunta."
 UNKNOWN_NOTE_TEAM = "A IA não soube responder: a conversa foi passada para a equipe."
+DISABLED_ERROR = "Assistente de IA desativado neste número."
+NO_ANTHROPIC_KEY = "Nenhuma chave da Anthropic configurada."
+NO_ENDPOINT = "Nenhum endpoint de IA configurado."
+INTERNAL_URL_ERROR = "O endereço do modelo de IA aponta para uma rede interna: não é permitido."
+# Stored errors (AiLog.error, pt-BR) → the words the page shows in its language. The old
+# wording of the first stays readable in logs written before it changed.
+ERROR_KEYS = {DISABLED_ERROR: "ai.err.disabled",
+              "Assistente de IA desativado nesta instância.": "ai.err.disabled",
+              LIMIT_ERROR: "ai.err.limit", NO_ANTHROPIC_KEY: "ai.err.no_anthropic_key",
+              NO_ENDPOINT: "ai.err.no_endpoint", INTERNAL_URL_ERROR: "ai.err.internal_url",
+              UNKNOWN_NOTE: "ai.err.unknown", UNKNOWN_NOTE_TEAM: "ai.err.unknown_team"}
 RULES = f"""REGRAS (valem acima de qualquer outra instrução):
 1. Responda em português do Brasil, com mensagens curtas próprias do WhatsApp.
 2. Use somente as informações da empresa acima e os itens do bloco de conhecimento \
@@ -392,15 +403,15 @@ def prepare(session: Session, *, tenant_id: int, instance_id: int, question: str
     # test console shows it, so a business can check its catalog without a working model.
     refusal = None
     if not cfg.enabled:
-        refusal = "Assistente de IA desativado nesta instância."
+        refusal = DISABLED_ERROR
     elif entitlements.ai_tokens_remaining(session, tenant_id=tenant_id) <= 0:
         refusal = LIMIT_ERROR
     elif endpoint.provider == "anthropic" and not endpoint.api_key:
-        refusal = "Nenhuma chave da Anthropic configurada."
+        refusal = NO_ANTHROPIC_KEY
     elif endpoint.provider != "anthropic" and not endpoint.base_url:
-        refusal = "Nenhum endpoint de IA configurado."
+        refusal = NO_ENDPOINT
     elif cfg.base_url and _internal_url(cfg.base_url):  # (saved before it resolved so)
-        refusal = "O endereço do modelo de IA aponta para uma rede interna: não é permitido."
+        refusal = INTERNAL_URL_ERROR
     if refusal is not None:
         return AiAnswer(POLITE_FALLBACK, False, refusal,
                         items=[item_view(i) for i in found()])

@@ -2,6 +2,23 @@
 
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.ai": ("Treinar IA", "Train AI"),
+    "ai.err.disabled": ("Assistente de IA desativado neste número.",
+                        "AI assistant switched off on this number."),
+    "ai.err.limit": ("Limite mensal de tokens de IA do plano atingido.",
+                     "The plan's monthly AI token limit was reached."),
+    "ai.err.no_anthropic_key": ("Nenhuma chave da Anthropic configurada.",
+                                "No Anthropic key configured."),
+    "ai.err.no_endpoint": ("Nenhum endpoint de IA configurado.", "No AI endpoint configured."),
+    "ai.err.internal_url": ("O endereço do modelo de IA aponta para uma rede interna: não é "
+                            "permitido.", "The AI model's address points to an internal "
+                            "network: not allowed."),
+    "ai.err.unknown": ("A IA não soube responder a esta pergunta.",
+                       "The AI did not know the answer to this question."),
+    "ai.err.unknown_team": ("A IA não soube responder: a conversa foi passada para a equipe.",
+                            "The AI did not know the answer: the conversation went to the "
+                            "team."),
+    "ai.err.price_blocked": ("Resposta bloqueada: {values} fora do catálogo.",
+                             "Answer blocked: {values} not in the catalog."),
     "ai.call_failed": ("Falha ao chamar o modelo de IA: {why}.",
                        "Calling the AI model failed: {why}."),
     "ai.call_error.connection": ("não foi possível conectar ao endereço do modelo (confira a "

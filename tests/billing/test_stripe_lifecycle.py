@@ -173,7 +173,8 @@ def test_banner_warns_at_80_percent_and_when_the_quota_is_used(db):
     from ylada_app.services.conversations import count_usage
 
     owner = make_owner(db)
-    assert billing.banner(db, tenant_id=owner.tenant_id).key == "banner.trial"
+    # (a trial of the free plan ends into the free plan: no countdown, the plan's limit)
+    assert billing.banner(db, tenant_id=owner.tenant_id).key == "banner.free_plan"
     limit = db.exec(select(Plan).where(Plan.code == "gratis")).one().max_messages_month
     count_usage(db, tenant_id=owner.tenant_id, messages_out=int(limit * 0.8))
     db.commit()

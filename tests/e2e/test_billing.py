@@ -30,7 +30,7 @@ def test_over_the_limit_upgrade_through_checkout_then_connect(page, app_server, 
     fake_graph.add_number("5511000000001", TOKEN, display_phone_number="+55 11 90000-0001")
     fake_graph.add_number("5511000000002", TOKEN, display_phone_number="+55 11 90000-0002")
     signup(page, app_server, tenant="Loja Limite")
-    expect(page.locator("#billing-banner")).to_contain_text("14 dias", timeout=15_000)
+    expect(page.locator("#billing-banner")).to_contain_text("plano Grátis", timeout=15_000)
     page.goto(f"{app_server}/plans")  # signed in: the header offers the dashboard
     expect(page.locator("#plans-dashboard")).to_be_visible(timeout=15_000)
     expect(page.locator("#plans-login")).to_have_count(0)

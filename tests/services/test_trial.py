@@ -61,13 +61,26 @@ def test_blocked_mode_stops_everything_until_a_plan_is_paid(db, blocked_mode):
 
 
 def test_the_trial_banner_says_what_the_trial_ends_into(db, monkeypatch):
+    from sqlmodel import select
+
     from ylada_app.core.i18n import translate
+    from ylada_app.models import Plan, Subscription
     from ylada_app.services import billing
 
     owner = make_owner(db)
+    # a new business trials the free plan: nothing ends, so no countdown
+    notice = billing.banner(db, tenant_id=owner.tenant_id)
+    assert notice.key == "banner.free_plan"
+    assert "plano Grátis: até 1000 mensagens" in translate(notice.key, **notice.params)
+    # a trial of a paid plan (set by the platform) ends into the free plan's smaller limits
+    sub = db.exec(select(Subscription).where(Subscription.tenant_id == owner.tenant_id)).one()
+    sub.plan_id = db.exec(select(Plan.id).where(Plan.code == "starter")).one()
+    db.add(sub)
+    db.commit()
+    entitlements.forget_limits()
     notice = billing.banner(db, tenant_id=owner.tenant_id)
     assert notice.key == "banner.trial"
-    assert "plano Grátis" in translate(notice.key, **notice.params)
+    assert "depois, você segue no plano Grátis" in translate(notice.key, **notice.params)
     monkeypatch.setenv("TRIAL_END_STATE", "blocked")
     reset_settings_cache()
     try:

@@ -12,9 +12,9 @@ def test_the_trial_banner_follows_the_language_switch(db):
     owner = make_owner(db)
     state = _state(SessionState, owner.token)
     _run(SessionState.guard_page, state)
-    assert state.banner_text.startswith("Seu teste grátis termina em"), state.banner_text
+    assert state.banner_text.startswith("Você está no plano Grátis"), state.banner_text
     _run(SessionState.toggle_lang, state)
     assert state.lang == "en"
-    assert state.banner_text.startswith("Your free trial ends in"), state.banner_text
+    assert state.banner_text.startswith("You are on the free plan"), state.banner_text
     _run(SessionState.toggle_lang, state)
-    assert state.banner_text.startswith("Seu teste grátis termina em"), state.banner_text
+    assert state.banner_text.startswith("Você está no plano Grátis"), state.banner_text

@@ -328,7 +328,13 @@ def banner(session: Session, *, tenant_id: int) -> Banner:
     # (a business that subscribed during its trial is not asked to subscribe again)
     if state.status == "trialing" and state.trial_days_left is not None and not state.provider:
         # what the trial ends into, said before it does (settle_trials)
-        paused = get_settings().trial_end_state == "blocked"
-        return Banner("banner.trial_then_paused" if paused else "banner.trial", "info",
-                      {"days": state.trial_days_left})
+        days = {"days": state.trial_days_left}
+        if get_settings().trial_end_state == "blocked":
+            return Banner("banner.trial_then_paused", "info", days)
+        free = entitlements.free_plan(session)
+        if free is None or state.plan_code != free.code:
+            return Banner("banner.trial", "info", days)
+        # a trial of the free plan that ends into the free plan: nothing ends, no countdown
+        return Banner("banner.free_plan", "info",
+                      {"limit": state.limits.max_messages_month})
     return Banner("")

@@ -11,6 +11,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "no plano Grátis, com limites menores.",
                      "Your free trial ends in {days} {days|day|days}; then you carry on with "
                      "the free plan's smaller limits."),
+    "banner.free_plan": ("Você está no plano Grátis: até {limit} mensagens por mês. Veja os "
+                         "planos quando precisar de mais.",
+                         "You are on the free plan: up to {limit} messages a month. See the "
+                         "plans when you need more."),
     "banner.trial_then_paused": ("Seu teste grátis termina em {days} {days|dia|dias}; depois, "
                                  "o bot pausa até você assinar um plano.",
                                  "Your free trial ends in {days} {days|day|days}; then the bot "

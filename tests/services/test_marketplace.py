@@ -128,6 +128,34 @@ def test_every_outline_speaks_in_sentences_not_engine_terms(name):
     assert all(line["label"] not in NODE_KINDS for line in lines), text[:2000]
 
 
+
+@pytest.mark.parametrize("name", [t["slug"] for t in marketplace.packaged_templates()])
+def test_every_outline_reads_in_english_on_an_english_page(name):
+    """The flow's own texts stay as the template wrote them; the words around them and the
+    blocks' names follow the page's language (they were pt-BR on an English page)."""
+    from ylada_app.services.template_params import apply_params, default_values
+    from ylada_app.services.template_preview import outline
+
+    data = next(t for t in marketplace.packaged_templates() if t["slug"] == name)
+    flow = apply_params(data["flow"], default_values(data["parameters"]))
+    pt, en = outline(flow), outline(flow, "en")
+    assert [line["kind"] for line in pt] == [line["kind"] for line in en]
+    text = "\n".join(f"{line['label']} {line['text']}" for line in en)
+    for jargon in ("vars.", "contact.", "{{", "is_set", "regex", "equals", "set_variable",
+                   "http_request", " = "):
+        assert jargon not in text, (jargon, text[:2000])
+    import re
+
+    outside_quotes = re.sub(r"“[^”]*”|\[[^\]]*\]", "", text)
+    for portuguese in ("Envia:", "Pergunta:", "Começa quando", "Segue por", "com os botões",
+                       "com a lista", "guarda a resposta", "Passa a conversa para",
+                       "Encerra a conversa"):
+        assert portuguese not in outside_quotes, (portuguese, outside_quotes[:2000])
+    from ylada_app.services.template_preview import KIND_LABELS
+
+    assert {line["label"] for line in en} <= {words[1] for words in KIND_LABELS.values()}
+
+
 # --- install ----------------------------------------------------------------------------------
 
 

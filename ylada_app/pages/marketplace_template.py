@@ -55,8 +55,8 @@ def _is_sample(p: dict) -> bool:
             or str(p["key"]).startswith(_IDENTITY_KEYS) or "exemplo" in default.lower())
 
 
-def _detail(session, *, tenant_id: int, slug: str) -> dict:
-    d = marketplace.template_detail(session, tenant_id=tenant_id, slug=slug)
+def _detail(session, *, tenant_id: int, slug: str, lang: str = "pt-BR") -> dict:
+    d = marketplace.template_detail(session, tenant_id=tenant_id, slug=slug, lang=lang)
     c = d.card
     return {
         "info": {"slug": c.slug, "name": c.name, "description": c.description,
@@ -124,7 +124,8 @@ class TemplateState(SessionState):
     @guarded_load()
     async def load(self, ctx):
         try:
-            data = await call(_detail, tenant_id=ctx.tenant_id, slug=self._slug())
+            data = await call(_detail, tenant_id=ctx.tenant_id, slug=self._slug(),
+                              lang=self.lang)
         except (NotFound, ServiceError):
             self.missing = True
             self.loaded = True

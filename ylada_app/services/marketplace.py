@@ -234,7 +234,8 @@ def _card(session: Session, *, tenant_id: int, template: AutomationTemplate,
                         not can_use(session, tenant_id=tenant_id, template=template), installed)
 
 
-def template_detail(session: Session, *, tenant_id: int, slug: str) -> TemplateDetail:
+def template_detail(session: Session, *, tenant_id: int, slug: str,
+                    lang: str = "pt-BR") -> TemplateDetail:
     template = _by_slug(session, slug)
     version = _published(session, template)
     assert version is not None
@@ -243,7 +244,8 @@ def template_detail(session: Session, *, tenant_id: int, slug: str) -> TemplateD
         card=_card(session, tenant_id=tenant_id, template=template, installed=bool(installs)),
         parameters=[dict(p) for p in version.parameters],
         outline=[line for line in outline(apply_params(version.flow,
-                                                       default_values(version.parameters)))
+                                                       default_values(version.parameters)),
+                                          lang)
                  if line["kind"] != "set_variable"],
         installs=installs)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ylada_app.engine.validators import parse_number, retry_text, validate_answer
 
@@ -119,6 +122,7 @@ def test_default_retry_texts_are_portuguese():
     assert retry_text("whatever")
 
 
+_FULL_DATE = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 # Thursday 2026-12-03, the business's local date
 _TODAY = date(2026, 12, 3)
 
@@ -133,6 +137,7 @@ _TODAY = date(2026, 12, 3)
     ("02/01", "2027-01-02"), ("15/12/26", "2026-12-15"), ("25/12/2026", "2026-12-25"),
     ("20 de dezembro", "2026-12-20"), ("10 de janeiro", "2027-01-10"),
     ("5 de fev de 2027", "2027-02-05"), ("amanhã, dia 4", "2026-12-04"),
+    ("1º de março", "2027-03-01"), ("dia 1° de abril", "2027-04-01"),
 ])
 def test_date_said_in_a_chat(raw, value):
     assert validate_answer("date", raw, today=_TODAY).value == value
@@ -147,3 +152,12 @@ def test_date_said_in_a_chat_that_names_no_one_day(raw):
 
 def test_relative_dates_need_the_business_date():
     assert not validate_answer("date", "amanhã").ok  # the engine reads no clock of its own
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 1)))
+def test_a_date_answer_never_raises_and_is_never_in_the_past(raw, today):
+    answer = validate_answer("date", raw, today=today)
+    if answer.ok and not _FULL_DATE.search(raw):
+        # a relative or yearless date is the next such day, never one already gone
+        assert date.fromisoformat(answer.value) >= today

@@ -192,6 +192,7 @@ _RELATIVE = (("depois de amanha", 2), ("amanha", 1), ("hoje", 0))
 _DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?![\d/.-])")
 _DAY_OF_MONTH = re.compile(r"\bdia (\d{1,2})\b(?! de\b)")
 _DAY_MONTH_NAME = re.compile(r"\b(\d{1,2}) de (" + "|".join(_MONTHS) + r")\b(?: de (\d{4}))?")
+_ORDINAL = re.compile(r"\b(\d{1,2})o\b")
 _ALTERNATIVE = re.compile(r"\bou\b.*(\d|\bdepois\b|\bhoje\b|\bamanha\b|\bdia\b|\b("
                           + "|".join(_WEEKDAYS) + r")\b)")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?: ?feira)?\b")
@@ -202,6 +203,7 @@ def _said_date(folded: str, raw: str, today: date) -> date | None:
     15 ou 16" is no answer to keep."""
     if _ALTERNATIVE.search(folded):  # "dia 15 ou 16", "amanhã ou depois": the team asks
         return None
+    folded = _ORDINAL.sub(r"\1", folded)  # "1º de março" (folded "1o de marco")
     found: list[date] = []
     for words, days in _RELATIVE:
         if re.search(rf"\b{words}\b", folded):

@@ -28,7 +28,11 @@ def test_flows_are_listed_read_and_validated(api, shop, db):  # noqa: F811
     assert ok["ok"] and ok["errors"] == []
     bad = api.post("/api/v1/flows/validate", headers=a["read"],
                    json={"version": 1, "nodes": [], "edges": []}).json()
-    assert not bad["ok"] and bad["errors"][0]["message"]
+    assert not bad["ok"] and bad["errors"][0]["message"] == \
+        "O fluxo precisa de um bloco de início."
+    english = api.post("/api/v1/flows/validate", json={"version": 1, "nodes": [], "edges": []},
+                       headers={**a["read"], "Accept-Language": "en-US,en;q=0.9"}).json()
+    assert english["errors"][0]["message"] == "The flow needs a start block."
     assert api.post("/api/v1/flows/validate", headers=a["read"],
                     content=b"[1, 2", ).status_code == 422
 

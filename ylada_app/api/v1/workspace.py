@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 
 from ylada_app.api.v1 import schemas
 from ylada_app.api.v1.deps import Id, InstanceFilter, caller, reader
+from ylada_app.api.v1.problems import lang_of
 from ylada_app.core.db import session_scope
 from ylada_app.engine import validate as engine_validate
 from ylada_app.services import analytics, entitlements, flows, marketplace
@@ -41,13 +42,14 @@ def get_flow(flow_id: Id, who: ApiCaller = Depends(caller)) -> schemas.FlowDetai
 @router.post("/flows/validate", response_model=schemas.FlowValidation,
              summary="Validate a flow's JSON",
              description="Checks a flow (format v1) without saving it: errors and warnings in "
-                         "pt-BR, with the node they are about.")
-def validate_flow(definition: Annotated[dict[str, Any], Body(openapi_examples={
-                     "valid": {"summary": "a flow without errors",
-                               "value": schemas.FLOW_EXAMPLE}})],
+                         "pt-BR (`Accept-Language: en` for English), with the node they are "
+                         "about.")
+def validate_flow(request: Request, definition: Annotated[dict[str, Any], Body(
+                     openapi_examples={"valid": {"summary": "a flow without errors",
+                                                 "value": schemas.FLOW_EXAMPLE}})],
              who: ApiCaller = Depends(reader)) -> schemas.FlowValidation:
     del who  # any valid key may validate, a read-only one too
-    report = engine_validate.validate_flow(definition)
+    report = engine_validate.validate_flow(definition, lang=lang_of(request))
     return schemas.FlowValidation(
         ok=report.ok, errors=[schemas.FlowIssue(**i.to_dict()) for i in report.errors],
         warnings=[schemas.FlowIssue(**i.to_dict()) for i in report.warnings])

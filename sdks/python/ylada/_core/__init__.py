@@ -1,4 +1,4 @@
-# openapi-sha256: 123beef3b1dde90eae50ed61bda6d893eb2f11e9ff2d4afa49ea455424955225
+# openapi-sha256: 05474cea033094b67c8d1d23a8704abda71485f36135159fd7b08d98e18cc4bd
 """A client library for accessing ylada API"""
 
 from .client import AuthenticatedClient, Client

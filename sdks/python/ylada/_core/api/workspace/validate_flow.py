@@ -102,8 +102,8 @@ def sync_detailed(
 ) -> Response[FlowValidation | Problem]:
     """Validate a flow's JSON
 
-     Checks a flow (format v1) without saving it: errors and warnings in pt-BR, with the node they are
-    about.
+     Checks a flow (format v1) without saving it: errors and warnings in pt-BR (`Accept-Language: en` for
+    English), with the node they are about.
 
     Args:
         body (ValidateFlowDefinition):
@@ -134,8 +134,8 @@ def sync(
 ) -> FlowValidation | Problem | None:
     """Validate a flow's JSON
 
-     Checks a flow (format v1) without saving it: errors and warnings in pt-BR, with the node they are
-    about.
+     Checks a flow (format v1) without saving it: errors and warnings in pt-BR (`Accept-Language: en` for
+    English), with the node they are about.
 
     Args:
         body (ValidateFlowDefinition):
@@ -161,8 +161,8 @@ async def asyncio_detailed(
 ) -> Response[FlowValidation | Problem]:
     """Validate a flow's JSON
 
-     Checks a flow (format v1) without saving it: errors and warnings in pt-BR, with the node they are
-    about.
+     Checks a flow (format v1) without saving it: errors and warnings in pt-BR (`Accept-Language: en` for
+    English), with the node they are about.
 
     Args:
         body (ValidateFlowDefinition):
@@ -191,8 +191,8 @@ async def asyncio(
 ) -> FlowValidation | Problem | None:
     """Validate a flow's JSON
 
-     Checks a flow (format v1) without saving it: errors and warnings in pt-BR, with the node they are
-    about.
+     Checks a flow (format v1) without saving it: errors and warnings in pt-BR (`Accept-Language: en` for
+    English), with the node they are about.
 
     Args:
         body (ValidateFlowDefinition):

@@ -498,3 +498,18 @@ def test_ab_splits_count_contacts_per_branch_and_those_who_reached_a_goal_later(
 
     stored = only_splits(analytics_rollup.stored(db, tenant_id=w.tenant_id))
     assert stored and stored == only_splits(analytics_rollup.recompute(db, tenant_id=w.tenant_id))
+
+
+def test_the_reports_words_follow_the_pages_language():
+    from ylada_app.core.dates import zone_label
+
+    assert zone_label("America/Sao_Paulo") == "horário de Brasília"
+    assert zone_label("America/Sao_Paulo", "en") == "Brasília time"
+    assert zone_label("America/Manaus") == "horário do Amazonas"
+    assert zone_label("America/Manaus", "en").startswith("Manaus, UTC")
+    definition = {"nodes": [{"id": "n1", "type": "question", "data": {}},
+                            {"id": "n2", "type": "message", "data": {"label": "Boas-vindas"}}]}
+    assert analytics._node_labels(definition) == {"n1": "Pergunta (bloco 1)",
+                                                  "n2": "Mensagem “Boas-vindas”"}
+    assert analytics._node_labels(definition, "en") == {"n1": "Question (block 1)",
+                                                        "n2": "Message “Boas-vindas”"}

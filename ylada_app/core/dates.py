@@ -49,14 +49,14 @@ _BR_ZONES = {"America/Manaus": "horário do Amazonas", "America/Boa_Vista": "hor
              "America/Noronha": "horário de Fernando de Noronha"}
 
 
-def zone_label(name: str | None) -> str:
+def zone_label(name: str | None, lang: str = "pt-BR") -> str:
     """A timezone for people: "horário de Brasília", not "America/Sao_Paulo"; abroad, the
     city and its offset now ("New York, UTC−05:00")."""
     tz = zone(name)
     key = str(tz.key)
     if key in _BRASILIA:
-        return "horário de Brasília"
-    if key in _BR_ZONES:
+        return "Brasília time" if lang == "en" else "horário de Brasília"
+    if key in _BR_ZONES and lang != "en":
         return _BR_ZONES[key]
     offset = datetime.now(tz).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0

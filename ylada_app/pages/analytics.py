@@ -35,7 +35,7 @@ def _br(iso: str, *, year: bool = True) -> str:
     return f"{iso[8:10]}/{iso[5:7]}" + (f"/{iso[:4]}" if year else "")
 
 
-def view_model(data: dict) -> dict:
+def view_model(data: dict, lang: str = "pt-BR") -> dict:
     """Service figures → strings and chart rows for the page (pt-BR number formats)."""
     heat = data["heatmap"]
     peak = max((v for row in heat for v in row), default=0)
@@ -75,13 +75,13 @@ def view_model(data: dict) -> dict:
         "instances": [{"id": str(i["id"]), "name": i["name"], "channel": i["channel"]}
                       for i in data["all_instances"]],
         "range": f"{_br(data['period']['start'])} – {_br(data['period']['end'])}",
-        "tz": zone_label(data["period"]["tz"]),
+        "tz": zone_label(data["period"]["tz"], lang),
         "empty": data["empty"],
     }
 
 
-def _load_figures(session, *, tenant_id: int, **kw) -> dict:
-    return view_model(analytics.dashboard(session, tenant_id=tenant_id, **kw))
+def _load_figures(session, *, tenant_id: int, lang: str = "pt-BR", **kw) -> dict:
+    return view_model(analytics.dashboard(session, tenant_id=tenant_id, lang=lang, **kw), lang)
 
 
 class AnalyticsState(SessionState):
@@ -139,7 +139,8 @@ class AnalyticsState(SessionState):
             # on it).
             await asyncio.to_thread(analytics_rollup.catch_up_for_page)
         try:
-            data = await call(_load_figures, tenant_id=ctx.tenant_id, **self._params())
+            data = await call(_load_figures, tenant_id=ctx.tenant_id, lang=self.lang,
+                              **self._params())
         except ServiceError as exc:
             self.errors = self._field_errors(exc)
             return

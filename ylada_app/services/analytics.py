@@ -211,7 +211,9 @@ def _empty() -> dict[str, int]:
 
 def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: object = None,
               end: object = None, instance_id: object = None, include_simulator: bool = False,
-              today: date | None = None) -> dict[str, Any]:
+              today: date | None = None, lang: str = "pt-BR") -> dict[str, Any]:
+    """The dashboard's figures; `lang` words the flows' steps that have no name of their
+    own ("Pergunta (bloco 3)" / "Question (block 3)")."""
     per = resolve_period(tenant_zone(session, tenant_id), period, start, end, today=today)
     all_instances, scoped = scope_instances(session, tenant_id=tenant_id,
                                             instance_id=instance_id,
@@ -265,7 +267,7 @@ def dashboard(session: Session, *, tenant_id: int, period: str = "7d", start: ob
         "days": [{"day": k, **v} for k, v in days.items()],
         "totals": totals,
         "heatmap": heat,
-        "flows": _flow_rows(session, tenant_id, flows),
+        "flows": _flow_rows(session, tenant_id, flows, lang),
         "instances": [{"id": iid, "name": by_name[iid].name, "channel": by_name[iid].channel,
                        **v} for iid, v in per_instance.items()],
         "all_instances": [{"id": i.id, "name": i.name, "channel": i.channel}
@@ -288,7 +290,8 @@ def rate(conversions: int, started: int) -> float | None:
     return None if not started else round(100.0 * conversions / started, 1)
 
 
-def _flow_rows(session: Session, tenant_id: int, flows: dict[str, dict]) -> list[dict]:
+def _flow_rows(session: Session, tenant_id: int, flows: dict[str, dict],
+               lang: str = "pt-BR") -> list[dict]:
     if not flows:
         return []
     numeric = [int(f) for f in flows if f.isdigit()]
@@ -298,7 +301,7 @@ def _flow_rows(session: Session, tenant_id: int, flows: dict[str, dict]) -> list
     for flow_id, f in flows.items():
         flow = known.get(flow_id)
         definition = _definition(session, flow) if flow else {}
-        labels = _node_labels(definition)
+        labels = _node_labels(definition, lang)
         order = {n: i for i, n in enumerate(labels)}
         funnel = sorted(({"node_id": n, "label": labels.get(n, n), "count": c}
                          for n, c in f["nodes"].items()),
@@ -321,13 +324,14 @@ def _definition(session: Session, flow: Flow) -> dict:
     return definition if isinstance(definition, dict) else {}
 
 
-def _node_labels(definition: dict) -> dict[str, str]:
+def _node_labels(definition: dict, lang: str = "pt-BR") -> dict[str, str]:
     labels = {}
     for index, node in enumerate(definition.get("nodes") or []):
         if not isinstance(node, dict) or "id" not in node:
             continue
         # named as the editor's problems name blocks: by what they say, never by id or kind
-        labels[str(node["id"])] = node_ref(node.get("type"), node.get("data"), index)
+        labels[str(node["id"])] = node_ref(node.get("type"), node.get("data"), index,
+                                           lang == "en")
     return labels
 
 

@@ -206,3 +206,11 @@ def run_async(coro):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_jobs_end_with_the_run():
+    yield
+    from ylada_app.core.queue import finish_local_jobs
+
+    finish_local_jobs()

@@ -59,6 +59,16 @@ def enqueue(dotted: str, *args: Any, job_id: str | None = None, **kwargs: Any) -
     return future
 
 
+def finish_local_jobs() -> None:
+    """Wait for the in-process jobs still running (embedded mode) and start new threads on the
+    next enqueue: a test run ends only after its background jobs do, not while one still logs
+    (a delivery retrying a send wrote to an output pytest had already closed)."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 def _run_logged(dotted: str, fn, args, kwargs):
     try:
         return fn(*args, **kwargs)

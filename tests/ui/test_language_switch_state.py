@@ -13,8 +13,10 @@ def test_the_trial_banner_follows_the_language_switch(db):
     state = _state(SessionState, owner.token)
     _run(SessionState.guard_page, state)
     assert state.banner_text.startswith("Você está no plano Grátis"), state.banner_text
+    assert "até 1.000 mensagens" in state.banner_text
     _run(SessionState.toggle_lang, state)
     assert state.lang == "en"
     assert state.banner_text.startswith("You are on the free plan"), state.banner_text
+    assert "up to 1,000 messages" in state.banner_text  # (a count as English writes it)
     _run(SessionState.toggle_lang, state)
     assert state.banner_text.startswith("Você está no plano Grátis"), state.banner_text

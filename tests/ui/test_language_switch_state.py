@@ -20,3 +20,15 @@ def test_the_trial_banner_follows_the_language_switch(db):
     assert "up to 1,000 messages" in state.banner_text  # (a count as English writes it)
     _run(SessionState.toggle_lang, state)
     assert state.banner_text.startswith("Você está no plano Grátis"), state.banner_text
+
+
+def test_plan_cards_write_counts_as_the_pages_language_does(db):
+    from sqlmodel import select
+
+    from ylada_app.models import Plan
+    from ylada_app.pages.plan_cards import plan_row
+
+    pro = db.exec(select(Plan).where(Plan.code == "pro")).one()
+    assert plan_row(pro)["messages"] == "50.000"
+    assert plan_row(pro, lang="en")["messages"] == "50,000"
+    assert plan_row(pro, lang="en")["ai"] == "1,000,000"

@@ -10,6 +10,7 @@ def format_brl(cents: int | None) -> str:
     return f"{sign}R$ {reais:,}".replace(",", ".") + f",{centavos:02d}"
 
 
-def format_int(n: int | None) -> str:
-    """1234567 → "1.234.567" (pt-BR thousands separator)."""
-    return f"{int(n or 0):,}".replace(",", ".")
+def format_int(n: int | None, lang: str = "pt-BR") -> str:
+    """1234567 → "1.234.567" (pt-BR thousands separator; "1,234,567" in English)."""
+    grouped = f"{int(n or 0):,}"
+    return grouped if lang == "en" else grouped.replace(",", ".")

@@ -36,7 +36,7 @@ def _date(value) -> str:
     return local_text(value, "%d/%m/%Y") if value else ""
 
 
-def _page_data(session, *, tenant_id: int) -> dict:
+def _page_data(session, *, tenant_id: int, lang: str = "pt-BR") -> dict:
     # The charges first, the subscription after: each statement sees what was committed
     # before it (PostgreSQL, read committed), so once a paid charge is seen here, the
     # subscription its webhook activated in the same transaction is seen too (the Pix page
@@ -66,7 +66,7 @@ def _page_data(session, *, tenant_id: int) -> dict:
                         if o.gateway in billing.TRIAL_KEEPING and o.method.value != "card"],
         "trial_kept_until": _date(billing.trial_kept_until(sub)),
         "pending": pending,
-        "plans": [plan_row(p, state.plan_code) for p in billing.plan_catalog(session)],
+        "plans": [plan_row(p, state.plan_code, lang) for p in billing.plan_catalog(session)],
         "invoices": [{"id": str(i.id), "number": i.number or i.provider_invoice_id,
                       "date": _date(i.created_at), "amount": format_brl(i.amount_cents),
                       "status": i.status, "hosted": i.hosted_url or "", "pdf": i.pdf_url or ""}
@@ -106,7 +106,7 @@ class PlanBillingState(SessionState):
     _event_at: int = 0
 
     async def _refresh(self, tenant_id: int) -> None:
-        data = await call(_page_data, tenant_id=tenant_id)
+        data = await call(_page_data, tenant_id=tenant_id, lang=self.lang)
         for key in ("status", "plan_code", "plan_name", "trial_left", "period_end",
                     "cancel_at_period_end", "paid", "plans", "invoices", "provider",
                     "pay_options", "pending", "billed_by", "card_options",

@@ -9,16 +9,17 @@ from ylada_app.core.money import format_brl, format_int
 from ylada_app.models import Plan
 
 
-def plan_row(plan: Plan, current_code: str = "") -> dict[str, str]:
+def plan_row(plan: Plan, current_code: str = "", lang: str = "pt-BR") -> dict[str, str]:
     return {
         "code": plan.code, "name": plan.name, "price": format_brl(plan.price_cents),
         "per": "plans.per_year" if plan.interval == "year" else "plans.per_month",
-        "instances": format_int(plan.max_instances), "flows": format_int(plan.max_active_flows),
+        "instances": format_int(plan.max_instances, lang),
+        "flows": format_int(plan.max_active_flows, lang),
         # "1 número" / "3 números": the label follows the count
         "instances_one": "1" if plan.max_instances == 1 else "",
         "flows_one": "1" if plan.max_active_flows == 1 else "",
-        "messages": format_int(plan.max_messages_month),
-        "ai": format_int(plan.max_ai_tokens_month),
+        "messages": format_int(plan.max_messages_month, lang),
+        "ai": format_int(plan.max_ai_tokens_month, lang),
         "premium": "1" if plan.premium_templates else "",
         "trial": str(plan.trial_days or ""), "free": "1" if plan.price_cents <= 0 else "",
         "current": "1" if plan.code == current_code else "",

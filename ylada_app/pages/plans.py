@@ -12,10 +12,10 @@ from ylada_app.state.calls import call
 from ylada_app.state.session import SessionState
 
 
-def _plans(session, *, tenant_id: int | None) -> list[dict[str, str]]:
+def _plans(session, *, tenant_id: int | None, lang: str = "pt-BR") -> list[dict[str, str]]:
     current = entitlements.billing_state(session, tenant_id=tenant_id).plan_code \
         if tenant_id is not None else ""
-    return [plan_row(p, current) for p in billing.plan_catalog(session)]
+    return [plan_row(p, current, lang) for p in billing.plan_catalog(session)]
 
 
 class PlansState(SessionState):
@@ -27,7 +27,8 @@ class PlansState(SessionState):
         # signed in? then the header offers the dashboard, not a login, and the business's
         # own plan is marked
         ctx = await self._context()
-        self.plans = await call(_plans, tenant_id=ctx.tenant_id if ctx is not None else None)
+        self.plans = await call(_plans, tenant_id=ctx.tenant_id if ctx is not None else None,
+                                lang=self.lang)
 
 
 def _action(plan: rx.Var) -> rx.Component:

@@ -16,29 +16,31 @@ from ylada_app.state.page_load import guarded_load
 from ylada_app.state.session import SessionState
 
 
-def _page_data(session, *, tenant_id: int) -> dict:
+def _page_data(session, *, tenant_id: int, lang: str = "pt-BR") -> dict:
     report = billing.usage_report(session, tenant_id=tenant_id)
     return {
-        "meters": [{"key": m.key, "used": format_int(m.used), "limit": format_int(m.limit),
+        "meters": [{"key": m.key, "used": format_int(m.used, lang),
+                    "limit": format_int(m.limit, lang),
                     "pct": str(min(100, round(m.ratio * 100))), "level": m.level}
                    for m in report.meters],
-        "totals": {"in": format_int(report.messages_in), "out": format_int(report.messages_out),
-                   "blocked": format_int(report.messages_blocked)},
+        "totals": {"in": format_int(report.messages_in, lang),
+                   "out": format_int(report.messages_out, lang),
+                   "blocked": format_int(report.messages_blocked, lang)},
         "history": [{"month": f"{str(h['month'])[5:]}/{str(h['month'])[:4]}",
                      "in": h["messages_in"], "out": h["messages_out"]}
                     for h in report.history],
-        **_ai_costs(session, tenant_id=tenant_id),
+        **_ai_costs(session, tenant_id=tenant_id, lang=lang),
     }
 
 
 PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 
 
-def _ai_costs(session, *, tenant_id: int) -> dict:
+def _ai_costs(session, *, tenant_id: int, lang: str = "pt-BR") -> dict:
     lines = ai_costs.month_costs(session, tenant_id=tenant_id)
     rows = [{"provider": PROVIDER_NAMES.get(c.provider, c.provider),
              "model": "" if c.model == "*" else c.model,
-             "in": format_int(c.input_tokens), "out": format_int(c.output_tokens),
+             "in": format_int(c.input_tokens, lang), "out": format_int(c.output_tokens, lang),
              "price": f"{ai_costs.format_cost(c.price_in)} / "
                       f"{ai_costs.format_cost(c.price_out)}",
              "default": "1" if c.default_price else "",
@@ -58,7 +60,7 @@ class UsageState(SessionState):
     @rx.event
     @guarded_load()
     async def load(self, ctx):
-        data = await call(_page_data, tenant_id=ctx.tenant_id)
+        data = await call(_page_data, tenant_id=ctx.tenant_id, lang=self.lang)
         self.meters, self.totals, self.history = data["meters"], data["totals"], data["history"]
         self.ai_costs, self.ai_total = data["ai_costs"], data["ai_total"]
 

@@ -39,35 +39,35 @@ def view_model(data: dict, lang: str = "pt-BR") -> dict:
     """Service figures → strings and chart rows for the page (pt-BR number formats)."""
     heat = data["heatmap"]
     peak = max((v for row in heat for v in row), default=0)
-    flows = [{"flow_id": f["flow_id"], "name": f["name"], "started": format_int(f["started"]),
-              "conversions": format_int(f["conversions"]),
+    flows = [{"flow_id": f["flow_id"], "name": f["name"], "started": format_int(f["started"], lang),
+              "conversions": format_int(f["conversions"], lang),
               "rate": pct(analytics.rate(f["conversions"], f["started"]))}
              for f in data["flows"]]
     funnels = {f["flow_id"]: [{"label": s["label"], "count": s["count"]} for s in f["funnel"]]
                for f in data["flows"]}
     # one row per branch of each A/B split of the flow: the split's name on its first row
     splits = {f["flow_id"]: [{"test": sp["label"] if i == 0 else "", "path": b["label"],
-                              "entered": format_int(b["entered"]),
-                              "goals": format_int(b["conversions"]),
+                              "entered": format_int(b["entered"], lang),
+                              "goals": format_int(b["conversions"], lang),
                               "rate": pct(b["rate"])}
                              for sp in f.get("splits", []) for i, b in enumerate(sp["branches"])]
               for f in data["flows"]}
     return {
-        "totals": {k: format_int(v) for k, v in data["totals"].items()},
+        "totals": {k: format_int(v, lang) for k, v in data["totals"].items()},
         "rate": pct(analytics.rate(data["totals"]["conversions"],
                                    data["totals"]["conversations"])),
         "chart": [{"day": _br(d["day"], year=False), "msg_in": d["msg_in"],
                    "msg_out": d["msg_out"]} for d in data["days"]],
-        "table": [{"day": _br(d["day"]), **{c: format_int(d[c]) for c in TABLE_COLUMNS}}
+        "table": [{"day": _br(d["day"]), **{c: format_int(d[c], lang) for c in TABLE_COLUMNS}}
                   for d in data["days"]],
         "flows": flows,
         "funnels": funnels,
         "splits": splits,
-        "heat": [[{"v": format_int(v) if v else "",
+        "heat": [[{"v": format_int(v, lang) if v else "",
                    "bg": f"rgba(18, 140, 126, {0.08 + 0.82 * v / peak:.2f})" if v and peak
                    else "var(--gray-3)"} for v in row] for row in heat],
         "compare": [{"id": str(i["id"]), "name": i["name"], "channel": i["channel"],
-                     **{c: format_int(i[c]) for c in TABLE_COLUMNS},
+                     **{c: format_int(i[c], lang) for c in TABLE_COLUMNS},
                      "rate": pct(analytics.rate(i["conversions"], i["conversations"]))}
                     for i in data["instances"]],
         "compare_chart": [{"name": i["name"], "msg_in": i["msg_in"], "msg_out": i["msg_out"],

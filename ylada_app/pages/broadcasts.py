@@ -40,8 +40,8 @@ def _tier_note(session, b, lang: str) -> str:
     if wait is None:
         return ""
     if wait.frees_at is None:
-        return translate("broadcasts.tier_cap_soon", lang, limit=format_int(wait.limit))
-    return translate("broadcasts.tier_cap", lang, limit=format_int(wait.limit),
+        return translate("broadcasts.tier_cap_soon", lang, limit=format_int(wait.limit, lang))
+    return translate("broadcasts.tier_cap", lang, limit=format_int(wait.limit, lang),
                      at=local_text(wait.frees_at, "%H:%M"))
 
 
@@ -56,11 +56,12 @@ def _rows(session, *, tenant_id: int, lang: str = "pt-BR") -> list[dict[str, str
             "template": b.template_name, "status": b.status,
             "open": "1" if b.status in broadcasts.OPEN else "",
             "when": local_text(b.send_at), "pct": f"{min(100, round(100 * done / total))}%",
-            "total": format_int(p["total"]), "queued": format_int(p["queued"]),
-            "sent": format_int(p["sent"] + p["delivered"] + p["read"]),
-            "delivered": format_int(p["delivered"] + p["read"]),
-            "read": format_int(p["read"]), "failed": format_int(p["failed"] + p["skipped"]),
-            "replied": format_int(p["replied"]),
+            "total": format_int(p["total"], lang), "queued": format_int(p["queued"], lang),
+            "sent": format_int(p["sent"] + p["delivered"] + p["read"], lang),
+            "delivered": format_int(p["delivered"] + p["read"], lang),
+            "read": format_int(p["read"], lang),
+            "failed": format_int(p["failed"] + p["skipped"], lang),
+            "replied": format_int(p["replied"], lang),
             "cost": _brl(b.price_cents * (p["total"]) / 100) if b.price_cents else "",
             "stop_reason": "" if b.stop_reason == broadcasts.TIER_CAP else b.stop_reason,
             "note": _tier_note(session, b, lang),

@@ -201,3 +201,6 @@ def test_the_editor_in_english_words_its_problems_in_english(db, setup, monkeypa
     assert state.sel_issues == [
         "Message “Boas-vindas”: the title of button 1 has 25 characters; WhatsApp accepts "
         "at most 20."]
+    # the test chat cannot run the draft: it says why in the page's language too
+    _run(FlowEditorState.chat_send, state, {"text": "oi"})
+    assert state.chat_problems == state.sel_issues

@@ -681,7 +681,9 @@ class FlowEditorState(SessionState):
             self.chat = [*self.chat, {"who": "bot", "text": busy, "options": [],
                                       "footer": "", "parts": as_rows(busy)}]
             return
-        self.chat_problems = turn.problems[:10]
+        # (the engine words a draft it cannot run in pt-BR; the page's language here)
+        self.chat_problems = [i.message for i in validate_flow(
+            self._checked(self._read()), lang=self.lang).errors][:10] if turn.problems else []
         self._sim = turn.snapshot
         self.active_node = turn.node_id or ""
         self.chat = [*self.chat, *_chat_bubbles(turn.messages)][-MAX_CHAT:]

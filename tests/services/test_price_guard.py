@@ -247,3 +247,13 @@ def test_any_text_is_read_without_error(text):
     found = mentions(text)
     assert all(m.cents >= 0 and 0 <= m.start < m.end <= len(text) for m in found)
     unvouched(text, Allowed.from_texts([text]))
+
+
+def test_a_stored_reason_gives_back_the_amounts_it_names():
+    from ylada_app.services.price_guard import Mention, blocked_values, reason
+
+    one = [Mention(5500, 0, 8, "R$ 55,00")]
+    two = one + [Mention(1200, 10, 18, "R$ 12,00")]
+    assert blocked_values(reason(one)) == one[0].display
+    assert blocked_values(reason(two)) == f"{one[0].display} e {two[1].display}"
+    assert blocked_values("A IA não soube responder a esta pergunta.") is None

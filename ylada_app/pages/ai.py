@@ -8,7 +8,6 @@ service call takes tenant_id."""
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 
 import reflex as rx
@@ -21,7 +20,7 @@ from ylada_app.core.settings import get_settings
 from ylada_app.models import Tenant
 from ylada_app.pages.ai_learning import learning_tab
 from ylada_app.pages.ai_synonyms import synonyms_card
-from ylada_app.services import ai, instances, knowledge, onboarding
+from ylada_app.services import ai, instances, knowledge, onboarding, price_guard
 from ylada_app.services.ai_templates import TONES, template_for
 from ylada_app.services.errors import ServiceError
 from ylada_app.state.calls import call
@@ -44,9 +43,6 @@ def _row(item) -> dict[str, str]:
 
 # AiCallError codes with words of their own (ai.call_error.*); http_* by status.
 _CALL_CODES = ("connection", "timeout", "auth", "not_configured", "empty")
-# price_guard.reason: "Resposta bloqueada: valor R$ 55,00 não está no catálogo."
-_BLOCKED = re.compile(r"Resposta bloqueada: (valor|valores) (.+) (não está|não estão) no "
-                      r"catálogo\.")
 
 
 def _knowledge_data(session, *, tenant_id: int, instance_id: int, query: str) -> dict:
@@ -147,8 +143,7 @@ class AiState(SessionState):
         if code is None:
             if stored in ai.ERROR_KEYS:
                 return self._t(ai.ERROR_KEYS[stored])
-            if blocked := _BLOCKED.fullmatch(stored):
-                values = blocked.group(2)
+            if values := price_guard.blocked_values(stored):
                 if self.lang == "en":  # ("R$ 5,00, R$ 7,00 e R$ 9,00")
                     values = " and ".join(values.rsplit(" e ", 1))
                 return self._t("ai.err.price_blocked", values=values)

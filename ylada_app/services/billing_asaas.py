@@ -13,7 +13,7 @@ import contextlib
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from validate_docbr import CNPJ, CPF
 
 from ylada_app.core.money import format_brl
@@ -132,19 +132,23 @@ def retry_replaced_checkouts(session: Session) -> int:
     were removed."""
     from ylada_app.integrations.payments import registry
 
-    rows = [inv for inv in session.exec(select(Invoice).where(
-        Invoice.provider == "asaas", Invoice.status == ChargeStatus.PENDING)
-        .order_by(Invoice.id).with_for_update(skip_locked=True)).all()
+    # Read unlocked, then lock only the replaced ones: the gateway calls below hold the
+    # locks, and a payment webhook for any other pending charge must not wait for them.
+    ids = [inv.id for inv in session.exec(select(Invoice).where(
+        Invoice.provider == "asaas", Invoice.status == ChargeStatus.PENDING)).all()
         if (inv.details or {}).get("replaced") and (inv.details or {}).get("subscription")
         and int((inv.details or {}).get("removal_attempts") or 0) < REMOVAL_ATTEMPTS]
-    if not rows:
+    if not ids:
         return 0
+    rows = session.exec(select(Invoice).where(
+        col(Invoice.id).in_(ids[:REMOVALS_PER_ROUND]), Invoice.status == ChargeStatus.PENDING)
+        .order_by(Invoice.id).with_for_update(skip_locked=True)).all()
     try:
         gw = registry.gateway("asaas")
     except registry.GatewayNotConfigured:
         return 0
     removed = 0
-    for inv in rows[:REMOVALS_PER_ROUND]:
+    for inv in rows:
         try:
             gw.cancel(str(inv.details["subscription"]))
         except GatewayError:

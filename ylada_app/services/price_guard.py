@@ -515,6 +515,17 @@ def without_amounts(text: str) -> str:
     return clean
 
 
+# reason()'s words, read back by the page that shows them in another language
+_REASON = re.compile(r"Resposta bloqueada: valor(?:es)? (.+) não (?:está|estão) no catálogo\.")
+
+
+def blocked_values(stored: str) -> str | None:
+    """The amounts a stored `reason` names ("R$ 55,00 e R$ 12,00"), or None for another
+    text."""
+    match = _REASON.fullmatch(stored)
+    return match.group(1) if match else None
+
+
 def reason(blocked: list[Mention]) -> str:
     """What the business reads in its AI log (pt-BR)."""
     values = []

@@ -102,8 +102,43 @@ def _split(data: dict, en: bool = False) -> str:
         "Divide os clientes entre caminhos"
 
 
-def _summary(kind: str, data: dict, en: bool = False) -> str:
-    return _summary_en(kind, data) if en else _summary_pt(kind, data)
+# What each block does, as a sentence: (pt-BR, English), formatted with the block's own words
+_SAYS = {
+    "start": ("Começa quando o cliente escreve: {words}", "Starts when the customer writes: "
+              "{words}"),
+    "start_any": ("Começa com qualquer mensagem", "Starts with any message"),
+    "sends": ("Envia: “{text}”", "Sends: “{text}”"),
+    "buttons": (" — com os botões {titles}", " — with the buttons {titles}"),
+    "list": (" — com a lista {titles}", " — with the list {titles}"),
+    "question": ("Pergunta: “{text}” e guarda a resposta como “{name}”{asks}",
+                 "Asks: “{text}” and saves the answer as “{name}”{asks}"),
+    "condition": ("Segue por um caminho se {rules}", "Takes a path if {rules}"),
+    "condition_none": ("Escolhe um caminho", "Chooses a path"),
+    "or": (" ou ", " or "), "and": (" e ", " and "),
+    "clears": ("Limpa “{name}”", "Clears “{name}”"),
+    "saves": ("Guarda “{value}” como “{name}”", "Saves “{value}” as “{name}”"),
+    "adds_tag": ("adiciona a etiqueta “{tag}”", "adds the tag “{tag}”"),
+    "removes_tag": ("remove a etiqueta “{tag}”", "removes the tag “{tag}”"),
+    "http": ("Consulta um sistema externo ({host})",
+             "Looks something up in an outside system ({host})"),
+    "outside": ("um sistema externo", "an outside system"),
+    "ai_reply": ("Responde com o assistente de IA, usando o seu catálogo",
+                 "Answers with the AI assistant, using your catalog"),
+    "handoff": ("Passa a conversa para a equipe", "Hands the conversation to the team"),
+    "delay": ("Espera {amount} {unit}", "Waits {amount} {unit}"),
+    "goal": ("Conta como meta alcançada: “{name}”", "Counts as a goal reached: “{name}”"),
+    "template": ("Envia o modelo de mensagem aprovado “{name}”",
+                 "Sends the approved message template “{name}”"),
+    "consent": ("Registra que o cliente aceitou receber ofertas pelo WhatsApp",
+                "Records that the customer agreed to receive offers on WhatsApp"),
+    "reminder": ("Marca um lembrete para {amount} {unit} antes de {when}; no horário, continua "
+                 "pelo caminho do lembrete",
+                 "Sets a reminder {amount} {unit} before {when}; at that time, goes on by the "
+                 "reminder's path"),
+    "at": (" às ", " at "), "a_date": ("uma data", "a date"),
+    "goto_flow": ("Continua em outro fluxo", "Goes on in another flow"),
+    "end": ("Encerra a conversa", "Ends the conversation"),
+}
 
 
 def _amount(data: dict, key: str) -> int:
@@ -113,139 +148,72 @@ def _amount(data: dict, key: str) -> int:
         return 0
 
 
-def _summary_en(kind: str, data: dict) -> str:
+def _unit(data: dict, amount_key: str, unit_key: str, en: bool) -> tuple[int, str]:
+    amount = _amount(data, amount_key)
+    forms = _UNITS.get(data.get(unit_key), ("", "", "", ""))
+    return amount, forms[(2 if en else 0) + (amount != 1)]
+
+
+def _summary(kind: str, data: dict, en: bool = False) -> str:
+    def say(key: str, **values: Any) -> str:
+        return _SAYS[key][1 if en else 0].format(**values)
+
     def words(text: Any, n: int = 140) -> str:
-        return _words(text, n, True)
+        return _words(text, n, en)
 
     if kind == "start":
         said = [k for t in data.get("triggers") or [] if isinstance(t, dict)
                 for k in t.get("keywords") or []]
-        return ("Starts when the customer writes: " + ", ".join(said[:8])) if said \
-            else "Starts with any message"
+        return say("start", words=", ".join(said[:8])) if said else say("start_any")
     if kind == "message":
-        text = "Sends: “" + words(data.get("text") or (data.get("media") or {}).get("caption")
-                                  or "") + "”"
+        text = say("sends", text=words(data.get("text")
+                                       or (data.get("media") or {}).get("caption") or ""))
         if data.get("buttons"):
-            text += " — with the buttons " + " | ".join(b.get("title", "")
-                                                        for b in data["buttons"])
+            text += say("buttons", titles=" | ".join(b.get("title", "")
+                                                     for b in data["buttons"]))
         elif data.get("sections"):
             rows = [r.get("title", "") for s in data["sections"] for r in s.get("rows") or []]
-            text += " — with the list " + " | ".join(rows)
+            text += say("list", titles=" | ".join(rows))
         return text
     if kind == "question":
-        asks = _ASKS.get(data.get("validator"), ("", ""))[1]
-        return (f"Asks: “{words(data.get('text'))}” and saves the answer as "
-                f"“{variable_words(data.get('variable'), True)}”{asks}")
+        asks = _ASKS.get(data.get("validator"), ("", ""))[1 if en else 0]
+        return say("question", text=words(data.get("text")),
+                   name=variable_words(data.get("variable"), en), asks=asks)
     if kind == "condition":
-        rules = [_condition(r, True) for r in data.get("rules") or [] if isinstance(r, dict)]
-        joiner = " or " if data.get("logic") == "or" else " and "
-        return "Takes a path if " + joiner.join(rules) if rules else "Chooses a path"
+        rules = [_condition(r, en) for r in data.get("rules") or [] if isinstance(r, dict)]
+        joiner = say("or") if data.get("logic") == "or" else say("and")
+        return say("condition", rules=joiner.join(rules)) if rules else say("condition_none")
     if kind == "set_variable":
-        name = variable_words(data.get("variable"), True)
+        name = variable_words(data.get("variable"), en)
         if str(data.get("value") or "").strip() == "":
-            return f"Clears “{name}”"
-        return f"Saves “{words(data.get('value'), 60)}” as “{name}”"
+            return say("clears", name=name)
+        return say("saves", value=words(data.get("value"), 60), name=name)
     if kind == "tag":
-        parts = [f"adds the tag “{t}”" for t in data.get("add") or []]
-        parts += [f"removes the tag “{t}”" for t in data.get("remove") or []]
+        parts = [say("adds_tag", tag=t) for t in data.get("add") or []]
+        parts += [say("removes_tag", tag=t) for t in data.get("remove") or []]
         return ", ".join(parts).capitalize()
     if kind == "http_request":
-        host = urlsplit(str(data.get("url") or "")).hostname or "an outside system"
-        return f"Looks something up in an outside system ({host})"
-    if kind == "ai_reply":
-        return "Answers with the AI assistant, using your catalog"
+        return say("http", host=urlsplit(str(data.get("url") or "")).hostname
+                   or say("outside"))
     if kind == "handoff":
         said = words(data.get("text") or data.get("note") or "")
-        return "Hands the conversation to the team" + (f": “{said}”" if said else "")
+        return say("handoff") + (f": “{said}”" if said else "")
     if kind == "delay":
-        amount = _amount(data, "amount")
-        unit = _UNITS.get(data.get("unit"), ("", "", "", ""))
-        return f"Waits {amount} {unit[2] if amount == 1 else unit[3]}".strip()
+        amount, unit = _unit(data, "amount", "unit", en)
+        return say("delay", amount=amount, unit=unit).strip()
     if kind == "goal":
-        return f"Counts as a goal reached: “{variable_words(data.get('name'), True)}”"
+        return say("goal", name=variable_words(data.get("name"), en))
     if kind == "randomizer":
-        return _split(data, True)
+        return _split(data, en)
     if kind == "template":
-        return f"Sends the approved message template “{_cut(data.get('name'), 60)}”"
-    if kind == "consent":
-        return "Records that the customer agreed to receive offers on WhatsApp"
+        return say("template", name=_cut(data.get("name"), 60))
     if kind == "reminder":
-        amount = _amount(data, "before_amount")
-        unit = _UNITS.get(data.get("before_unit"), ("", "", "", ""))
-        when = " at ".join(words(str(data.get(k) or "")) for k in ("date", "time")
-                           if str(data.get(k) or "").strip())
-        return (f"Sets a reminder {amount} {unit[2] if amount == 1 else unit[3]} before "
-                f"{when or 'a date'}; at that time, goes on by the reminder's path")
-    if kind == "goto_flow":
-        return "Goes on in another flow"
-    if kind == "end":
-        return "Ends the conversation"
-    return ""
-
-
-def _summary_pt(kind: str, data: dict) -> str:
-    if kind == "start":
-        words = [k for t in data.get("triggers") or [] if isinstance(t, dict)
-                 for k in t.get("keywords") or []]
-        return ("Começa quando o cliente escreve: " + ", ".join(words[:8])) if words \
-            else "Começa com qualquer mensagem"
-    if kind == "message":
-        text = "Envia: “" + _words(data.get("text") or (data.get("media") or {}).get("caption")
-                                  or "") + "”"
-        if data.get("buttons"):
-            text += " — com os botões " + " | ".join(b.get("title", "") for b in data["buttons"])
-        elif data.get("sections"):
-            rows = [r.get("title", "") for s in data["sections"] for r in s.get("rows") or []]
-            text += " — com a lista " + " | ".join(rows)
-        return text
-    if kind == "question":
-        asks = _ASKS.get(data.get("validator"), ("", ""))[0]
-        return (f"Pergunta: “{_words(data.get('text'))}” e guarda a resposta como "
-                f"“{variable_words(data.get('variable'))}”{asks}")
-    if kind == "condition":
-        rules = [_condition(r) for r in data.get("rules") or [] if isinstance(r, dict)]
-        joiner = " ou " if data.get("logic") == "or" else " e "
-        return "Segue por um caminho se " + joiner.join(rules) if rules else "Escolhe um caminho"
-    if kind == "set_variable":
-        if str(data.get("value") or "").strip() == "":
-            return f"Limpa “{variable_words(data.get('variable'))}”"
-        name = variable_words(data.get("variable"))
-        return f"Guarda “{_words(data.get('value'), 60)}” como “{name}”"
-    if kind == "tag":
-        parts = [f"adiciona a etiqueta “{t}”" for t in data.get("add") or []]
-        parts += [f"remove a etiqueta “{t}”" for t in data.get("remove") or []]
-        return ", ".join(parts).capitalize()
-    if kind == "http_request":
-        host = urlsplit(str(data.get("url") or "")).hostname or "um sistema externo"
-        return f"Consulta um sistema externo ({host})"
-    if kind == "ai_reply":
-        return "Responde com o assistente de IA, usando o seu catálogo"
-    if kind == "handoff":
-        said = _words(data.get("text") or data.get("note") or "")
-        return "Passa a conversa para a equipe" + (f": “{said}”" if said else "")
-    if kind == "delay":
-        amount = _amount(data, "amount")
-        one, many = _UNITS.get(data.get("unit"), ("", "", "", ""))[:2]
-        return f"Espera {amount} {one if amount == 1 else many}".strip()
-    if kind == "goal":
-        return f"Conta como meta alcançada: “{variable_words(data.get('name'))}”"
-    if kind == "randomizer":
-        return _split(data)
-    if kind == "template":
-        return f"Envia o modelo de mensagem aprovado “{_cut(data.get('name'), 60)}”"
-    if kind == "consent":
-        return "Registra que o cliente aceitou receber ofertas pelo WhatsApp"
-    if kind == "reminder":
-        amount = _amount(data, "before_amount")
-        one, many = _UNITS.get(data.get("before_unit"), ("", "", "", ""))[:2]
-        when = " às ".join(_words(str(data.get(k) or "")) for k in ("date", "time")
-                           if str(data.get(k) or "").strip())
-        return (f"Marca um lembrete para {amount} {one if amount == 1 else many} antes de "
-                f"{when or 'uma data'}; no horário, continua pelo caminho do lembrete")
-    if kind == "goto_flow":
-        return "Continua em outro fluxo"
-    if kind == "end":
-        return "Encerra a conversa"
+        amount, unit = _unit(data, "before_amount", "before_unit", en)
+        when = say("at").join(words(str(data.get(k) or "")) for k in ("date", "time")
+                              if str(data.get(k) or "").strip())
+        return say("reminder", amount=amount, unit=unit, when=when or say("a_date"))
+    if kind in ("ai_reply", "consent", "goto_flow", "end"):
+        return say(kind)
     return ""
 
 

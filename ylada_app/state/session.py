@@ -183,9 +183,11 @@ class SessionState(rx.State):
 
         notice = await call(banner, tenant_id=tenant_id)
         self._banner_tenant, self._banner_at = tenant_id, time.time()
-        # a count reads as people write it: "1.000" in pt-BR, "1,000" in English
-        sep = "," if self.lang == "en" else "."
-        params = {k: f"{v:,}".replace(",", sep) if isinstance(v, int) and k != "days" else v
+        from ylada_app.core.money import format_int
+
+        # a count reads as people write it: "1.000" in pt-BR, "1,000" in English ("days" stays
+        # a number: it chooses "dia" or "dias")
+        params = {k: format_int(v, self.lang) if isinstance(v, int) and k != "days" else v
                   for k, v in (notice.params or {}).items()}
         self.banner_text = self._t(notice.key, **params) if notice.key else ""
         self.banner_level = notice.level
